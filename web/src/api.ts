@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// The JSON API client: same-origin cookie session, CSRF header on state-changing requests,
+// Accept-Language from the language switch, problem+json errors turned into ApiError.
+import { lang, t } from './i18n';
+import type { Problem } from './types';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(status: number, problem: Problem | null, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Query = Record<string, string | number | undefined | null>;
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Query;
+  /** Leave a 401 to the caller (the login form) instead of going to the login screen. */
+  allow401?: boolean;
+}
+
+let csrfToken = '';
+let unauthorizedHandler: () => void = () => {};
+
+export function setCsrfToken(token: string | undefined | null): void {
+  csrfToken = token ?? '';
+}
+
+/** Called on a 401 from any request that did not set allow401. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorizedHandler = handler;
+}
+
+export function buildPath(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function readProblem(response: Response): Promise<Problem | null> {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!type.includes('json')) return null;
+  try {
+    return (await response.json()) as Problem;
+  } catch {
+    return null;
+  }
+}
+
+async function send(method: Method, path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': lang(),
+  };
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  try {
+    return await fetch(buildPath(path, options.query), init);
+  } catch {
+    throw new ApiError(0, null, t('error.network'));
+  }
+}
+
+/** Refreshes the CSRF token from GET /api/me; true when a token was obtained. */
+async function refreshCsrf(): Promise<boolean> {
+  const response = await send('GET', '/api/me', {});
+  if (!response.ok) return false;
+  const me = (await response.json()) as { csrf_token?: string };
+  if (!me.csrf_token) return false;
+  setCsrfToken(me.csrf_token);
+  return true;
+}
+
+export async function request<T>(
+  method: Method,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  let response = await send(method, path, options);
+  if (response.status === 403 && method !== 'GET') {
+    // A stale CSRF token (e.g. another tab logged in again): fetch a fresh one and retry once.
+    const problem = await readProblem(response.clone());
+    if (problem?.code === 'auth.csrf' && (await refreshCsrf())) {
+      response = await send(method, path, options);
+    }
+  }
+  if (response.ok) {
+    if (response.status === 204) return undefined as T;
+    const type = response.headers.get('Content-Type') ?? '';
+    return (type.includes('json') ? await response.json() : undefined) as T;
+  }
+  const problem = await readProblem(response);
+  const message =
+    problem?.detail || problem?.title || t('error.http', { status: response.status });
+  const error = new ApiError(response.status, problem, message);
+  if (response.status === 401 && !options.allow401) unauthorizedHandler();
+  throw error;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, options: RequestOptions = {}) =>
+    request<T>('GET', path, { ...options, query }),
+  post: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
+    request<T>('POST', path, { ...options, body }),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
+  del: <T = void>(path: string) => request<T>('DELETE', path),
+};
+
+/** The message to show for any error thrown while talking to the API. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error && error.message) return error.message;
+  return t('error.unexpected');
+}
+
+/** Encodes one path segment (ids come from the URL hash, so never trust them raw). */
+export function seg(value: string): string {
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+// Dates, times and ages as people in Japan read them: the clock is Asia/Tokyo.
+import { lang } from './i18n';
+
+const TOKYO = 'Asia/Tokyo';
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseDate(value: string): { y: number; m: number; d: number } | null {
+  const match = DATE_RE.exec(value);
+  if (!match) return null;
+  return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
+}
+
+/** `YYYY-MM-DD` → `2026年11月22日` (ja) or `22 Nov 2026` (en). */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const date = parseDate(value);
+  if (!date) return value;
+  if (lang() === 'ja') return `${date.y}年${date.m}月${date.d}日`;
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
+}
+
+/** The Japanese era year of a date (`昭和23年`), shown beside birth dates in Japanese. */
+export function formatEraYear(value: string): string {
+  const date = parseDate(value);
+  if (!date || lang() !== 'ja') return '';
+  try {
+    return new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+      era: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
+  } catch {
+    return '';
+  }
+}
+
+function tokyoParts(instant: Date): Record<string, string> {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: TOKYO,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const out: Record<string, string> = {};
+  for (const part of parts) out[part.type] = part.value;
+  return out;
+}
+
+/** An ISO instant shown in Tokyo time: `2026年11月22日 12:00`. */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) return value;
+  const p = tokyoParts(instant);
+  const date = formatDate(`${p.year}-${p.month}-${p.day}`);
+  return `${date} ${p.hour}:${p.minute}`;
+}
+
+/** Today's date in Tokyo as `YYYY-MM-DD`. */
+export function todayTokyo(now: Date = new Date()): string {
+  const p = tokyoParts(now);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** Age in whole years on `today` (both `YYYY-MM-DD`), or null for a bad date. */
+export function ageOn(birthDate: string, today: string = todayTokyo()): number | null {
+  const birth = parseDate(birthDate);
+  const now = parseDate(today);
+  if (!birth || !now) return null;
+  let age = now.y - birth.y;
+  if (now.m < birth.m || (now.m === birth.m && now.d < birth.d)) age -= 1;
+  return age >= 0 ? age : null;
+}
+
+/** A `datetime-local` value read as Tokyo time (no DST in Japan) → ISO UTC instant. */
+export function tokyoLocalToIso(value: string): string {
+  if (!value) return '';
+  const withSeconds = value.length === 16 ? `${value}:00` : value;
+  const instant = new Date(`${withSeconds}+09:00`);
+  return Number.isNaN(instant.getTime()) ? '' : instant.toISOString().replace('.000Z', 'Z');
+}
+
+/** The Tokyo calendar date of an ISO instant: `2026年11月22日`. */
+export function formatInstantDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) return value;
+  const p = tokyoParts(instant);
+  return formatDate(`${p.year}-${p.month}-${p.day}`);
+}

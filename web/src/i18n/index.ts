@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Message catalogs: Japanese by default, English by the switch in the header.
+import ja from './ja.json';
+import en from './en.json';
+
+export type Lang = 'ja' | 'en';
+export type MessageKey = keyof typeof ja;
+
+// Typing the English catalog against the Japanese keys makes a missing translation a type error.
+const catalogs: Record<Lang, Record<MessageKey, string>> = { ja, en };
+
+const STORAGE_KEY = 'tsunagu.lang';
+let current: Lang = readStoredLang();
+
+function readStoredLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'ja';
+  } catch {
+    return 'ja';
+  }
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  current = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Private mode or storage disabled: the choice lasts for this page only.
+  }
+  applyLang();
+}
+
+export function applyLang(): void {
+  document.documentElement.lang = current;
+  document.title = t('app.name');
+}
+
+/** Looks up a message; `{name}` placeholders are filled from params. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  let text = catalogs[current][key] ?? key;
+  if (params) {
+    for (const [name, value] of Object.entries(params)) {
+      text = text.split(`{${name}}`).join(String(value));
+    }
+  }
+  return text;
+}
+
+/** For codes that come from the API (sex, profession, …): the label if known, else the code. */
+export function tCode(prefix: string, code: string | null | undefined): string {
+  if (!code) return '';
+  const key = `${prefix}.${code}`;
+  return key in catalogs[current] ? t(key as MessageKey) : code;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry point: restores the session, then renders the screen for the URL hash.
+import './styles/app.css';
+import { api, onUnauthorized } from './api';
+import { h, replace } from './dom';
+import { applyLang, t } from './i18n';
+import { parseHash, redirect, setRenderHook, type Route } from './router';
+import { canSeePatients, currentMe, homeRoute, isAnyAdmin, setMe } from './session';
+import type { AuthAnswer, Me } from './types';
+import { renderAccount } from './views/account';
+import { renderAudit } from './views/admin/audit';
+import { renderOrgs } from './views/admin/orgs';
+import { renderTokens } from './views/admin/tokens';
+import { renderUsers } from './views/admin/users';
+import { renderLogin } from './views/login';
+import { renderPatient } from './views/patient';
+import { renderPatients } from './views/patients';
+import { renderHeader } from './views/shell';
+
+const root = document.getElementById('app') as HTMLElement;
+let returnTo = '';
+
+type View = (main: HTMLElement, route: Route) => void | Promise<void>;
+
+function notFound(main: HTMLElement): void {
+  replace(
+    main,
+    h(
+      'section',
+      { class: 'notfound', testid: 'page-not-found' },
+      h('h1', null, t('notfound.title')),
+      h('p', null, h('a', { href: homeRoute() }, t('notfound.home'))),
+    ),
+  );
+}
+
+function pickView(route: Route): View {
+  const [first, second] = route.path;
+  if (first === 'patients' && canSeePatients()) return second ? renderPatient : renderPatients;
+  if (first === 'account') return renderAccount;
+  if (first === 'admin' && isAnyAdmin()) {
+    if (second === 'orgs') return renderOrgs;
+    if (second === 'users') return renderUsers;
+    if (second === 'tokens') return renderTokens;
+    if (second === 'audit') return renderAudit;
+  }
+  return notFound;
+}
+
+async function logout(): Promise<void> {
+  try {
+    await api.post('/api/auth/logout', undefined, { allow401: true });
+  } catch {
+    // The session may already be gone; the login screen is shown either way.
+  }
+  setMe(null);
+  returnTo = '';
+  redirect('#/login');
+}
+
+function authenticated(answer: AuthAnswer): void {
+  setMe({ ...answer.me, state: answer.state }, answer.csrf_token);
+  const target = returnTo && returnTo !== '#/login' ? returnTo : homeRoute();
+  returnTo = '';
+  redirect(target);
+}
+
+function render(): void {
+  const route = parseHash();
+  const me = currentMe();
+  if (!me || me.state !== 'active') {
+    if (route.path[0] !== 'login') {
+      returnTo = location.hash;
+      history.replaceState(null, '', '#/login');
+    }
+    renderLogin(root, authenticated, () => void logout());
+    return;
+  }
+  if (route.path.length === 0 || route.path[0] === 'login') {
+    redirect(homeRoute());
+    return;
+  }
+  const main = h('main', { id: 'main', class: 'main' });
+  replace(root, renderHeader(`#/${route.path.join('/')}`, () => void logout()), main);
+  void pickView(route)(main, route);
+}
+
+onUnauthorized(() => {
+  if (currentMe()) returnTo = location.hash;
+  setMe(null);
+  redirect('#/login');
+});
+
+async function boot(): Promise<void> {
+  applyLang();
+  try {
+    setMe(await api.get<Me>('/api/me', undefined, { allow401: true }));
+  } catch {
+    setMe(null);
+  }
+  setRenderHook(render);
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+void boot();

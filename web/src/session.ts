@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Who is logged in, in which organisation, and what they may see.
+import { setCsrfToken } from './api';
+import type { Me, Membership } from './types';
+
+let me: Me | null = null;
+
+export function currentMe(): Me | null {
+  return me;
+}
+
+export function setMe(next: Me | null, csrfToken?: string): void {
+  me = next;
+  setCsrfToken(csrfToken ?? next?.csrf_token ?? '');
+}
+
+export function currentMembership(): Membership | null {
+  if (!me) return null;
+  return me.memberships.find((m) => m.org_id === me?.org_id) ?? null;
+}
+
+export function isNetworkAdmin(): boolean {
+  return me?.user.network_admin === true;
+}
+
+export function isOrgAdmin(): boolean {
+  return currentMembership()?.role === 'org_admin';
+}
+
+export function isAnyAdmin(): boolean {
+  return isNetworkAdmin() || isOrgAdmin();
+}
+
+/** Patients are seen through a current organisation; network admins only manage accounts. */
+export function canSeePatients(): boolean {
+  return currentMembership() !== null;
+}
+
+export function homeRoute(): string {
+  if (canSeePatients()) return '#/patients';
+  if (isAnyAdmin()) return '#/admin/users';
+  return '#/account';
+}

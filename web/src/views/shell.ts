@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// The header bar: app name, current organisation (with a switch), navigation, language, user,
+// logout.
+import { api, errorMessage } from '../api';
+import { h, option } from '../dom';
+import { t, type MessageKey } from '../i18n';
+import { rerender } from '../router';
+import {
+  canSeePatients,
+  currentMe,
+  currentMembership,
+  isAnyAdmin,
+  setMe,
+} from '../session';
+import type { Me } from '../types';
+import { errorBox, langButton, showError } from './common';
+
+interface NavItem {
+  hash: string;
+  label: MessageKey;
+  testid: string;
+  show: boolean;
+}
+
+function navItems(): NavItem[] {
+  const admin = isAnyAdmin();
+  return [
+    { hash: '#/patients', label: 'nav.patients', testid: 'nav-patients', show: canSeePatients() },
+    { hash: '#/account', label: 'nav.account', testid: 'nav-account', show: true },
+    { hash: '#/admin/orgs', label: 'nav.orgs', testid: 'nav-admin-orgs', show: admin },
+    { hash: '#/admin/users', label: 'nav.users', testid: 'nav-admin-users', show: admin },
+    { hash: '#/admin/tokens', label: 'nav.tokens', testid: 'nav-admin-tokens', show: admin },
+    { hash: '#/admin/audit', label: 'nav.audit', testid: 'nav-admin-audit', show: admin },
+  ];
+}
+
+function orgSwitch(me: Me, errors: HTMLElement): HTMLElement {
+  const current = currentMembership();
+  if (me.memberships.length <= 1) {
+    return h(
+      'span',
+      { class: 'org-name', testid: 'current-org' },
+      current?.org_name ?? (me.user.network_admin ? t('header.network_office') : ''),
+    );
+  }
+  const select = h(
+    'select',
+    { testid: 'org-switch', 'aria-label': t('header.switch_org') },
+    me.org_id ? null : option('', t('header.choose_org'), true),
+    me.memberships.map((m) => option(m.org_id, m.org_name, m.org_id === me.org_id)),
+  );
+  select.addEventListener('change', () => {
+    select.disabled = true;
+    api
+      .put<Me>('/api/me/org', { org_id: select.value })
+      .then((next) => {
+        setMe(next);
+        rerender();
+      })
+      .catch((error: unknown) => {
+        select.disabled = false;
+        select.value = me.org_id ?? '';
+        showError(errors, errorMessage(error));
+      });
+  });
+  return select;
+}
+
+export function renderHeader(activePath: string, logout: () => void): HTMLElement {
+  const me = currentMe();
+  if (!me) return h('header');
+  const errors = errorBox();
+  const nav = h(
+    'nav',
+    { class: 'nav', 'aria-label': t('nav.label') },
+    navItems()
+      .filter((item) => item.show)
+      .map((item) =>
+        h(
+          'a',
+          {
+            href: item.hash,
+            testid: item.testid,
+            'aria-current': activePath.startsWith(item.hash) ? 'page' : undefined,
+          },
+          t(item.label),
+        ),
+      ),
+  );
+  const banner =
+    me.totp_required && !me.user.totp_enabled
+      ? h(
+          'div',
+          { class: 'alert warn banner', testid: 'totp-banner' },
+          t('header.totp_needed'),
+          ' ',
+          h('a', { href: '#/account' }, t('header.totp_setup')),
+        )
+      : null;
+  return h(
+    'header',
+    { class: 'topbar', testid: 'header' },
+    h(
+      'div',
+      { class: 'topbar-row' },
+      h('a', { class: 'brand', href: '#/', testid: 'brand' }, t('app.name')),
+      h('div', { class: 'org' }, orgSwitch(me, errors)),
+      h(
+        'div',
+        { class: 'user' },
+        langButton(),
+        h('span', { class: 'user-name', testid: 'user-name' }, me.user.name),
+        h(
+          'button',
+          { type: 'button', class: 'secondary', testid: 'logout', onclick: logout },
+          t('header.logout'),
+        ),
+      ),
+    ),
+    nav,
+    errors,
+    banner,
+  );
+}
