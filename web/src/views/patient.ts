@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// The patient page `#/patients/<id>/<tab>`: basic facts and tabs for consent, care team and the
+// features still to come.
+import { ApiError, api, errorMessage, seg } from '../api';
+import { h, replace } from '../dom';
+import { formatEraYear } from '../format';
+import { t, type MessageKey } from '../i18n';
+import { hashOf, type Route } from '../router';
+import type { Patient } from '../types';
+import { errorBox, loading, showError } from './common';
+import { renderConsents } from './consents';
+import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
+import { renderTeam } from './team';
+
+type TabRender = (panel: HTMLElement, patient: Patient) => void | Promise<void>;
+
+interface Tab {
+  id: string;
+  label: MessageKey;
+  render: TabRender;
+}
+
+function comingSoon(panel: HTMLElement): void {
+  replace(panel, h('p', { class: 'empty', testid: 'coming-soon' }, t('patient.coming_soon')));
+}
+
+const TABS: Tab[] = [
+  { id: 'consents', label: 'tab.consents', render: renderConsents },
+  { id: 'team', label: 'tab.team', render: renderTeam },
+  { id: 'record', label: 'tab.record', render: comingSoon },
+  { id: 'referrals', label: 'tab.referrals', render: comingSoon },
+  { id: 'images', label: 'tab.images', render: comingSoon },
+  { id: 'homecare', label: 'tab.homecare', render: comingSoon },
+];
+
+export async function renderPatient(main: HTMLElement, route: Route): Promise<void> {
+  const id = route.path[1] ?? '';
+  replace(main, loading());
+  let patient: Patient;
+  try {
+    patient = await api.get<Patient>(`/api/patients/${seg(id)}`);
+  } catch (error) {
+    // 404 means "no such patient" or "not yours to see": the answer is the same on purpose.
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
+      replace(main, noAccess());
+    } else {
+      const box = errorBox();
+      showError(box, errorMessage(error));
+      replace(main, box);
+    }
+    return;
+  }
+  const wanted = TABS.find((tab) => tab.id === route.path[2]) ?? (TABS[0] as Tab);
+  replace(main, patientHeader(patient), tabs(patient, wanted));
+}
+
+function noAccess(): HTMLElement {
+  return h(
+    'section',
+    { class: 'notfound', testid: 'patient-not-found' },
+    h('h1', null, t('patient.not_found')),
+    h('p', null, t('patient.not_found_text')),
+    h('p', null, h('a', { href: '#/patients', class: 'button secondary' }, t('patient.back_to_search'))),
+  );
+}
+
+function fact(label: string, value: HTMLElement | string, testid: string): HTMLElement {
+  return h('div', { class: 'fact' }, h('dt', null, label), h('dd', { testid }, value));
+}
+
+function patientHeader(patient: Patient): HTMLElement {
+  const era = formatEraYear(patient.birth_date);
+  return h(
+    'section',
+    { class: 'patient-head', testid: 'patient-header', 'data-patient-id': patient.id },
+    h('p', { class: 'back' }, h('a', { href: '#/patients' }, t('patient.back_to_search'))),
+    h(
+      'div',
+      { class: 'patient-names' },
+      h('h1', { testid: 'patient-name' }, patient.name),
+      h('p', { class: 'kana', testid: 'patient-kana' }, patient.name_kana),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t('patient.sex'), sexLabel(patient), 'patient-sex'),
+      fact(t('patient.age'), patientAge(patient), 'patient-age'),
+      fact(
+        t('patient.birth_date'),
+        era ? `${birthDate(patient)}(${era})` : birthDate(patient),
+        'patient-birth-date',
+      ),
+      fact(t('patient.local_ids'), localIdList(patient.local_ids), 'patient-local-ids'),
+      patient.address ? fact(t('patient.address'), patient.address, 'patient-address') : null,
+      patient.phone ? fact(t('patient.phone'), patient.phone, 'patient-phone') : null,
+    ),
+  );
+}
+
+function tabs(patient: Patient, initial: Tab): HTMLElement {
+  const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
+  const buttons = TABS.map((tab) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        class: 'tab',
+        id: `tab-${tab.id}`,
+        testid: `tab-${tab.id}`,
+        'aria-controls': 'patient-tab-panel',
+      },
+      t(tab.label),
+    ),
+  );
+  panel.id = 'patient-tab-panel';
+  const select = (tab: Tab): void => {
+    TABS.forEach((other, index) => {
+      const button = buttons[index] as HTMLButtonElement;
+      const selected = other === tab;
+      button.setAttribute('aria-selected', String(selected));
+      button.tabIndex = selected ? 0 : -1;
+    });
+    panel.setAttribute('aria-labelledby', `tab-${tab.id}`);
+    panel.dataset.tab = tab.id;
+    // Keep the tab in the URL without a new history entry or a re-render of the page.
+    history.replaceState(null, '', hashOf(['patients', patient.id, tab.id]));
+    void tab.render(panel, patient);
+  };
+  buttons.forEach((button, index) => {
+    button.addEventListener('click', () => select(TABS[index] as Tab));
+    button.addEventListener('keydown', (event) => {
+      const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      const next = (index + step + TABS.length) % TABS.length;
+      (buttons[next] as HTMLButtonElement).focus();
+      select(TABS[next] as Tab);
+    });
+  });
+  select(initial);
+  return h(
+    'section',
+    { class: 'tabs' },
+    h('div', { class: 'tab-list', role: 'tablist', 'aria-label': t('patient.tabs') }, buttons),
+    panel,
+  );
+}
