@@ -12,11 +12,16 @@ static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 static bool second_ok(unsigned char lead, unsigned char c)
 {
     switch (lead) {
-    case 0xE0: return c >= 0xA0 && c <= 0xBF; // no overlong 3-byte forms
-    case 0xED: return c >= 0x80 && c <= 0x9F; // no surrogates
-    case 0xF0: return c >= 0x90 && c <= 0xBF; // no overlong 4-byte forms
-    case 0xF4: return c >= 0x80 && c <= 0x8F; // nothing above U+10FFFF
-    default: return is_cont(c);
+    case 0xE0:
+        return c >= 0xA0 && c <= 0xBF; // no overlong 3-byte forms
+    case 0xED:
+        return c >= 0x80 && c <= 0x9F; // no surrogates
+    case 0xF0:
+        return c >= 0x90 && c <= 0xBF; // no overlong 4-byte forms
+    case 0xF4:
+        return c >= 0x80 && c <= 0x8F; // nothing above U+10FFFF
+    default:
+        return is_cont(c);
     }
 }
 

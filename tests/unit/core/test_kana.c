@@ -84,7 +84,7 @@ static void invalid_utf8_rejected(void **state)
         "\xF4\x90\x80\x80", // U+110000
         "\xFF",
         "\x80",             // stray continuation
-        "a\xE3\x83" "b",    // truncated in the middle
+        "a\xE3\x83z",       // truncated in the middle
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_false(utf8_valid(bad[i], strlen(bad[i])));
