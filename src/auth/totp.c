@@ -111,6 +111,8 @@ bool totp_code_at(struct error *err, const char *secret_b32, time_t t, char out[
     out[0] = '\0';
     if (t < 0)
         return error_set(err, ERR_FIELD_VALUE, "TOTP time before 1970");
+    if (!oath_ready())
+        return error_set(err, ERR_INTERNAL, "oath_init failed");
     if (!decode_key(secret_b32, &key, &key_len))
         return error_set(err, ERR_FIELD_VALUE, "TOTP secret is not base32");
     bool ok = code_for_step(key, key_len, (int64_t)t / TOTP_PERIOD, out);
