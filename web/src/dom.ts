@@ -91,6 +91,11 @@ export function td(...children: Child[]): HTMLTableCellElement {
   return h('td', null, children);
 }
 
+/** A cell whose text may wrap (long free text); other cells keep to one line. */
+export function tdWrap(...children: Child[]): HTMLTableCellElement {
+  return h('td', { class: 'wrap' }, children);
+}
+
 /** Turns a base64 string from UTF-8 text (for data: URLs). */
 export function base64Utf8(text: string): string {
   const bytes = new TextEncoder().encode(text);

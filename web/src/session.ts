@@ -33,7 +33,7 @@ export function isAnyAdmin(): boolean {
 
 /** Patients are seen through a current organisation; network admins only manage accounts. */
 export function canSeePatients(): boolean {
-  return currentMembership() !== null;
+  return currentMembership() !== null && !isNetworkAdmin();
 }
 
 export function homeRoute(): string {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: the audit log (GET /api/audit), newest first, with filters and "more".
 import { api } from '../../api';
-import { field, h, option, replace, table, td } from '../../dom';
+import { field, h, option, replace, table, td, tdWrap } from '../../dom';
 import { formatDateTime, tokyoLocalToIso } from '../../format';
 import { t, tCode } from '../../i18n';
 import { currentMe, isNetworkAdmin } from '../../session';
@@ -39,12 +39,16 @@ export async function renderAudit(main: HTMLElement): Promise<void> {
     field(t('audit.user'), user),
     field(t('audit.patient'), patient),
     field(t('audit.action'), action),
-    field(t('audit.from'), from, t('audit.jst')),
+    field(t('audit.from'), from),
     field(t('audit.to'), to),
     h('div', { class: 'search-buttons' }, submit),
   );
+  const byPatient = (patientId: string): void => {
+    patient.value = patientId;
+    run();
+  };
   const run = (): void =>
-    void showAudit(results, orgNames, {
+    void showAudit(results, orgNames, byPatient, {
       user_id: user.value,
       patient_id: patient.value.trim(),
       action: action.value,
@@ -62,6 +66,7 @@ export async function renderAudit(main: HTMLElement): Promise<void> {
 async function showAudit(
   results: HTMLElement,
   orgNames: Map<string, string>,
+  byPatient: (patientId: string) => void,
   filters: Record<string, string>,
 ): Promise<void> {
   replace(results, loading());
@@ -90,12 +95,12 @@ async function showAudit(
   const list = table(
     'audit-table',
     [t('audit.time'), t('audit.user'), t('audit.org'), t('audit.action'), t('audit.outcome'), t('audit.object'), t('audit.patient'), t('audit.client'), t('audit.detail')],
-    first.map((r) => auditRow(r, orgNames)),
+    first.map((r) => auditRow(r, orgNames, byPatient)),
   );
   const tbody = list.querySelector('tbody') as HTMLTableSectionElement;
   more.addEventListener('click', () => {
     void attempt(more, errors, async () => {
-      tbody.append(...(await fetchPage()).map((r) => auditRow(r, orgNames)));
+      tbody.append(...(await fetchPage()).map((r) => auditRow(r, orgNames, byPatient)));
     });
   });
   replace(results, list, errors, h('div', { class: 'more' }, more));
@@ -106,19 +111,44 @@ function detailText(detail: unknown): string {
   return typeof detail === 'string' ? detail : JSON.stringify(detail);
 }
 
-function auditRow(record: AuditRecord, orgNames: Map<string, string>): HTMLTableRowElement {
-  const object = [record.object_type, record.object_id].filter(Boolean).join(' ');
+/** Ids are long: show the start, keep the whole in the tooltip. */
+function shortId(id: string | null): string {
+  return id && id.length > 8 ? `${id.slice(0, 8)}…` : (id ?? '');
+}
+
+function auditRow(
+  record: AuditRecord,
+  orgNames: Map<string, string>,
+  byPatient: (patientId: string) => void,
+): HTMLTableRowElement {
+  const patientId = record.patient_id;
   return h(
     'tr',
     { testid: 'audit-row', 'data-seq': record.seq },
-    td(h('span', { class: 'nowrap' }, formatDateTime(record.time))),
+    td(formatDateTime(record.time)),
     td(record.user_login ?? ''),
-    td(record.org_id ? (orgNames.get(record.org_id) ?? '') : ''),
-    td(h('span', { class: `action action-${record.action}`, title: tCode('action', record.action) }, `${record.action} ${tCode('action', record.action)}`)),
+    td(record.org_id ? (orgNames.get(record.org_id) ?? shortId(record.org_id)) : ''),
+    td(h('span', { class: `action action-${record.action}` }, `${record.action} ${tCode('action', record.action)}`)),
     td(String(record.outcome ?? '')),
-    td(h('span', { class: 'mono small' }, object)),
-    td(h('span', { class: 'mono small' }, record.patient_id ?? '')),
+    td(
+      record.object_type ?? '',
+      record.object_id ? [' ', h('code', { class: 'small', title: record.object_id }, shortId(record.object_id))] : null,
+    ),
+    td(
+      patientId
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link mono small',
+              title: t('audit.filter_patient', { id: patientId }),
+              onclick: () => byPatient(patientId),
+            },
+            shortId(patientId),
+          )
+        : '',
+    ),
     td(record.client ?? ''),
-    td(h('span', { class: 'small', title: record.request_id ?? '' }, detailText(record.detail))),
+    tdWrap(h('span', { class: 'small', title: record.request_id ?? '' }, detailText(record.detail))),
   );
 }

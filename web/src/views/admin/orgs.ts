@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: organisations (list; add for network admins; edit for them and org admins).
 import { api } from '../../api';
-import { field, h, option, replace, table, td } from '../../dom';
+import { field, h, option, replace, table, td, tdWrap } from '../../dom';
 import { t, tCode } from '../../i18n';
 import { currentMe, isNetworkAdmin } from '../../session';
 import { ORG_TYPES, type Org } from '../../types';
@@ -33,7 +33,7 @@ function orgsTable(orgs: Org[], refresh: () => void): HTMLElement {
         td(h('code', null, org.code)),
         td(h('div', null, org.name), h('small', { class: 'muted' }, org.name_kana)),
         td(tCode('orgtype', org.type)),
-        td(org.address),
+        tdWrap(org.address),
         td(org.phone),
         td(org.totp_required ? badge(t('orgs.totp_yes'), 'info') : ''),
         td(

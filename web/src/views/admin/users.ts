@@ -2,7 +2,7 @@
 // Administration: user accounts (list, add with initial password and memberships, disable,
 // reset password).
 import { api, seg } from '../../api';
-import { field, h, option, replace, table, td } from '../../dom';
+import { field, h, option, replace, table, td, tdWrap } from '../../dom';
 import { t, tCode } from '../../i18n';
 import { currentMe, currentMembership, isNetworkAdmin } from '../../session';
 import { PROFESSIONS, type List, type Org, type Role, type User } from '../../types';
@@ -85,14 +85,14 @@ function usersTable(users: User[], errors: HTMLElement, refresh: () => void): HT
         td(h('code', null, user.login)),
         td(h('div', null, user.name), h('small', { class: 'muted' }, user.name_kana)),
         td(tCode('profession', user.profession)),
-        td(
+        tdWrap(
           h(
             'ul',
             { class: 'plain' },
             user.memberships.map((m) => h('li', null, `${m.org_name}(${tCode('role', m.role)})`)),
           ),
         ),
-        td(h('div', { class: 'badges' }, statusBadges(user))),
+        tdWrap(h('div', { class: 'badges' }, statusBadges(user))),
         td(h('div', { class: 'row' }, toggle, reset)),
       );
     }),
