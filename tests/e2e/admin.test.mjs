@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// Administration pages are shown to administrators only; the audit log shows patient reads.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertNoProblems, launchBrowser, loginAs, openPage } from './browser.mjs';
+import { apiSession, findPatientId, startServer } from './server.mjs';
+
+describe('administration', { timeout: 120_000 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a physician sees no administration links or pages', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.sato');
+    await page.getByTestId('nav-patients').waitFor();
+    assert.equal(await page.locator('[data-testid^="nav-admin-"]').count(), 0);
+    await page.goto('/#/admin/audit');
+    await page.getByTestId('page-not-found').waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test("an organisation admin finds a colleague's patient read in the audit log", async () => {
+    const patientId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+    const sato = await apiSession(server.baseUrl, 'gh.sato');
+    await sato.get(`/api/patients/${patientId}`);
+
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.admin');
+    await page.getByTestId('nav-admin-audit').click();
+    await page.getByTestId('audit-filters').waitFor();
+    await page.getByTestId('audit-patient').fill(patientId);
+    await page.getByTestId('audit-action').selectOption('R');
+    await page.getByTestId('audit-search').click();
+    const row = page.getByTestId('audit-row').filter({ hasText: 'gh.sato' }).first();
+    await row.waitFor();
+    assert.match(await row.textContent(), /R/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('the network office sees organisations and users but no patient search', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'jimukyoku');
+    await page.getByTestId('nav-admin-orgs').waitFor();
+    assert.equal(await page.getByTestId('nav-patients').count(), 0);
+    await page.getByTestId('nav-admin-orgs').click();
+    await page.getByTestId('org-row').filter({ hasText: 'ひかり薬局' }).waitFor();
+    await page.getByTestId('nav-admin-users').click();
+    await page.getByTestId('user-row').filter({ hasText: 'ph.ito' }).waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// Consent and care team drive access: a pharmacy added to the team with a consent can see the
+// patient; withdrawing that consent takes the access away again.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertNoProblems, launchBrowser, loginAs, openPage, searchPatients } from './browser.mjs';
+import { apiSession, findPatientId, startServer } from './server.mjs';
+
+describe('consent and care team', { timeout: 180_000 }, () => {
+  let server;
+  let browser;
+  let hanakoId;
+  let pharmacy;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    hanakoId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+    const sato = await apiSession(server.baseUrl, 'gh.sato');
+    pharmacy = (await sato.get('/api/orgs')).items.find((o) => o.code === 'hikari-pharmacy');
+    assert.ok(pharmacy, 'demo pharmacy hikari-pharmacy exists');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function pharmacistSees() {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'ph.ito');
+    const results = await searchPatients(page, '山田花子');
+    await results.locator('[data-testid="patient-row"], [data-testid="patients-empty"]').first().waitFor();
+    const seen = (await results.getByTestId('patient-row').filter({ hasText: 'GH-000001' }).count()) > 0;
+    assertNoProblems(page);
+    await page.context().close();
+    return seen;
+  }
+
+  test('adding the pharmacy to the team and recording its consent opens access', async () => {
+    assert.equal(await pharmacistSees(), false);
+
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/patients/${hanakoId}/team`);
+    await page.getByTestId('team-table').waitFor();
+    await page.getByTestId('team-new').locator('summary').click();
+    await page.getByTestId('team-org').selectOption(pharmacy.id);
+    await page.getByTestId('team-role').fill('訪問薬剤管理指導');
+    await page.getByTestId('team-add').click();
+    const member = page.getByTestId('team-member').filter({ hasText: pharmacy.name });
+    await member.waitFor();
+    assert.match(await member.textContent(), /同意なし/);
+
+    await page.getByTestId('tab-consents').click();
+    await page.getByTestId('consent-new').locator('summary').click();
+    const checklist = page.getByTestId('org-checklist');
+    await checklist.locator('input[type="checkbox"]:checked').first().uncheck();
+    await checklist.locator(`input[value="${pharmacy.id}"]`).check();
+    await page.getByTestId('consent-submit').click();
+    await page.getByTestId('consent').filter({ hasText: pharmacy.name }).waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+
+    assert.equal(await pharmacistSees(), true);
+  });
+
+  test('withdrawing that consent closes access again and stays in the history', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/patients/${hanakoId}/consents`);
+    const consent = page.getByTestId('consent').filter({ hasText: pharmacy.name });
+    await consent.waitFor();
+    await consent.getByTestId('withdraw-open').click();
+    await consent.getByTestId('withdraw-reason').fill('薬局の変更を希望されたため');
+    await consent.getByTestId('withdraw-confirm').click();
+    const withdrawn = page.locator('[data-testid="consent"][data-status="withdrawn"]').filter({ hasText: pharmacy.name });
+    await withdrawn.waitFor();
+    assert.match(await withdrawn.textContent(), /薬局の変更を希望されたため/);
+    assertNoProblems(page);
+    await page.context().close();
+
+    assert.equal(await pharmacistSees(), false);
+  });
+});

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// The patient page on a tablet (768×1024): no sideways scrolling, touch-sized controls.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { assertNoProblems, launchBrowser, loginAs, openPage, searchPatients, TABLET } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+// Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep a picture of the page for a human to look at.
+const SHOTS = process.env.TSUNAGU_E2E_SCREENSHOTS;
+
+describe('tablet layout', { timeout: 120_000 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the patient page fits 768 px and has big touch targets', async () => {
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    const results = await searchPatients(page, 'やまだ はなこ');
+    await results.getByTestId('patient-row').filter({ hasText: 'GH-000001' }).getByTestId('patient-link').click();
+    await page.getByTestId('consent').first().waitFor();
+
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= TABLET.width, `page is ${width} px wide`);
+    for (const testid of ['tab-consents', 'tab-team', 'tab-record', 'logout', 'lang-switch']) {
+      const box = await page.getByTestId(testid).boundingBox();
+      assert.ok(box && box.height >= 44, `${testid} is ${box?.height} px high`);
+    }
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'patient-tablet.png'), fullPage: true });
+    }
+
+    // The tabs reserved for later features say so.
+    await page.getByTestId('tab-images').click();
+    await page.getByTestId('coming-soon').waitFor();
+    assert.match(await page.getByTestId('coming-soon').textContent(), /準備中/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
