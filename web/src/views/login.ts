@@ -26,7 +26,7 @@ export function renderLogin(root: HTMLElement, done: Done, logout: () => void): 
     h(
       'div',
       { class: 'login-brand' },
-      h('h1', null, t('app.name')),
+      h('h1', { lang: 'ja' }, 'つなぐ'),
       h('p', { class: 'muted' }, t('app.tagline')),
     ),
     card,

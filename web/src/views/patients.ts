@@ -178,6 +178,7 @@ function openNewPatient(): void {
   const sex = h(
     'select',
     { required: true, testid: 'new-sex' },
+    option('', t('common.choose'), true),
     (['female', 'male', 'other', 'unknown'] as const).map((s) => option(s, t(`sex.${s}`))),
   );
   const birth = h('input', { type: 'date', required: true, max: todayTokyo(), testid: 'new-birth-date' });

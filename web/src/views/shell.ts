@@ -4,7 +4,7 @@
 import { api, errorMessage } from '../api';
 import { h, option } from '../dom';
 import { t, type MessageKey } from '../i18n';
-import { rerender } from '../router';
+import { go, parseHash, rerender } from '../router';
 import {
   canSeePatients,
   currentMe,
@@ -55,7 +55,9 @@ function orgSwitch(me: Me, errors: HTMLElement): HTMLElement {
       .put<Me>('/api/me/org', { org_id: select.value })
       .then((next) => {
         setMe(next);
-        rerender();
+        // A patient page belongs to the organisation it was opened in: start again from search.
+        if (parseHash().path[0] === 'patients') go('#/patients');
+        else rerender();
       })
       .catch((error: unknown) => {
         select.disabled = false;
@@ -103,7 +105,7 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
     h(
       'div',
       { class: 'topbar-row' },
-      h('a', { class: 'brand', href: '#/', testid: 'brand' }, t('app.name')),
+      h('a', { class: 'brand', href: '#/', testid: 'brand', lang: 'ja', 'aria-label': t('app.name') }, 'つなぐ'),
       h('div', { class: 'org' }, orgSwitch(me, errors)),
       h(
         'div',
