@@ -138,3 +138,22 @@ export function errorMessage(error: unknown): string {
 export function seg(value: string): string {
   return encodeURIComponent(value);
 }
+
+const MAX_PAGES = 20;
+
+/** Every item of a list endpoint, following next_cursor (bounded, for pickers and small lists). */
+export async function getAll<T>(path: string, query: Query = {}): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await api.get<{ items: T[]; next_cursor?: string | null }>(path, {
+      ...query,
+      limit: 100,
+      cursor: cursor ?? undefined,
+    });
+    items.push(...answer.items);
+    cursor = answer.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The organisation directory (GET /api/orgs), fetched once per page load and shared by forms.
-import { api } from '../api';
-import type { List, Org } from '../types';
+import { getAll } from '../api';
+import type { Org } from '../types';
 
 let cached: Promise<Org[]> | null = null;
 
 export function loadOrgs(refresh = false): Promise<Org[]> {
   if (!cached || refresh) {
-    cached = api.get<List<Org>>('/api/orgs', { limit: 100 }).then((list) => list.items);
+    cached = getAll<Org>('/api/orgs');
     cached.catch(() => {
       cached = null;
     });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ケアチーム (care team) tab: who cares for the patient, adding and removing members.
-import { api, errorMessage, seg } from '../api';
+import { api, errorMessage, getAll, seg } from '../api';
 import { field, h, option, replace, table, td } from '../dom';
 import { formatInstantDate } from '../format';
 import { t, tCode } from '../i18n';
@@ -98,10 +98,11 @@ function addMemberForm(patient: Patient, orgs: Org[], reload: () => void): HTMLE
     staffField.hidden = true;
     if (!org.value) return;
     // Only administrators may list another organisation's staff; others add the organisation.
-    api
-      .get<List<User>>('/api/users', { org_id: org.value })
-      .then((list) => {
-        const active = list.items.filter((u) => !u.disabled);
+    const wanted = org.value;
+    getAll<User>('/api/users', { org_id: wanted })
+      .then((users) => {
+        if (org.value !== wanted) return; // the choice changed while loading
+        const active = users.filter((u) => !u.disabled);
         staff.append(...active.map((u) => option(u.id, `${u.name}(${tCode('profession', u.profession)})`)));
         staffField.hidden = active.length === 0;
       })

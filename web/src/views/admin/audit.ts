@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: the audit log (GET /api/audit), newest first, with filters and "more".
-import { api } from '../../api';
+import { api, getAll } from '../../api';
 import { field, h, option, replace, table, td, tdWrap } from '../../dom';
 import { formatDateTime, tokyoLocalToIso } from '../../format';
 import { t, tCode } from '../../i18n';
@@ -15,10 +15,7 @@ const ACTIONS = ['C', 'R', 'U', 'D', 'E'] as const;
 export async function renderAudit(main: HTMLElement): Promise<void> {
   const results = h('div', { testid: 'audit-results' });
   const [users, orgs] = await Promise.all([
-    api
-      .get<List<User>>('/api/users', { org_id: isNetworkAdmin() ? '' : (currentMe()?.org_id ?? ''), limit: 100 })
-      .then((l) => l.items)
-      .catch(() => [] as User[]),
+    getAll<User>('/api/users', { org_id: isNetworkAdmin() ? '' : (currentMe()?.org_id ?? '') }).catch(() => [] as User[]),
     loadOrgs().catch(() => [] as Org[]),
   ]);
   const orgNames = new Map(orgs.map((o) => [o.id, o.name]));

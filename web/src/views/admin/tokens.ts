@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: API tokens for integrations (list, create and show once, revoke).
-import { api, seg } from '../../api';
+import { api, getAll, seg } from '../../api';
 import { field, h, option, replace, table, td } from '../../dom';
 import { formatDateTime } from '../../format';
 import { t } from '../../i18n';
 import { currentMe, currentMembership, isOrgAdmin } from '../../session';
-import type { ApiToken, List, NewApiToken, User } from '../../types';
+import type { ApiToken, NewApiToken, User } from '../../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from '../common';
 
 export function renderTokens(main: HTMLElement): void {
@@ -14,7 +14,7 @@ export function renderTokens(main: HTMLElement): void {
   const refresh = (): void =>
     void load(
       list,
-      () => api.get<List<ApiToken>>('/api/tokens', { limit: 100 }).then((l) => l.items),
+      () => getAll<ApiToken>('/api/tokens'),
       (tokens) => tokensTable(tokens, errors, refresh),
     );
   replace(
@@ -70,9 +70,8 @@ function tokenForm(refresh: () => void): HTMLElement {
   const user = h('select', { required: true, testid: 'token-user' }, option('', t('tokens.choose_user'), true));
   const orgId = currentMe()?.org_id;
   if (orgId) {
-    api
-      .get<List<User>>('/api/users', { org_id: orgId, limit: 100 })
-      .then((list) => user.append(...list.items.filter((u) => !u.disabled).map((u) => option(u.id, `${u.name}(${u.login})`))))
+    getAll<User>('/api/users', { org_id: orgId })
+      .then((users) => user.append(...users.filter((u) => !u.disabled).map((u) => option(u.id, `${u.name}(${u.login})`))))
       .catch(() => {});
   }
   const errors = errorBox();

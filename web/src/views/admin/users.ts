@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: user accounts (list, add with initial password and memberships, disable,
 // reset password).
-import { api, seg } from '../../api';
+import { api, getAll, seg } from '../../api';
 import { field, h, option, replace, table, td, tdWrap } from '../../dom';
 import { t, tCode } from '../../i18n';
 import { currentMe, currentMembership, isNetworkAdmin } from '../../session';
-import { PROFESSIONS, type List, type Org, type Role, type User } from '../../types';
+import { PROFESSIONS, type Org, type Role, type User } from '../../types';
 import { attempt, badge, empty, errorBox, load, notice, openDialog, pageTitle } from '../common';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../login';
 import { loadOrgs } from '../orgsCache';
@@ -19,7 +19,7 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
   const refresh = (): void =>
     void load(
       list,
-      () => api.get<List<User>>('/api/users', { org_id: orgFilter, limit: 100 }).then((l) => l.items),
+      () => getAll<User>('/api/users', { org_id: orgFilter }),
       (users) => usersTable(users, errors, refresh),
     );
   const filter = network
