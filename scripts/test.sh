@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs every test suite against the build in $1 (the sanitizer build for `make test`) and ends
+# with one line counting everything: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-asan}
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export TSUNAGU_BIN="$PWD/$build/tsunagu"
+logs=$(mktemp -d)
+passed=0
+failed=0
+
+count() { # count FILE REGEX → the number in the first line matching REGEX (or 0)
+  local n
+  n=$(grep -Eo "$2" "$1" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1)
+  echo "${n:-0}"
+}
+
+echo "== unit and fuzz-corpus replay (meson test)"
+meson test -C "$build" --print-errorlogs >"$logs/meson.txt" 2>&1
+rc=$?
+tail -n 12 "$logs/meson.txt"
+p=$(count "$logs/meson.txt" '^Ok: +[0-9]+')
+f=$(( $(count "$logs/meson.txt" '^Fail: +[0-9]+') + $(count "$logs/meson.txt" '^Timeout: +[0-9]+') ))
+[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+passed=$((passed + p)); failed=$((failed + f))
+
+echo "== API tests (pytest, real server)"
+/usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider >"$logs/api.txt" 2>&1
+rc=$?
+tail -n 25 "$logs/api.txt"
+p=$(count "$logs/api.txt" '[0-9]+ passed')
+f=$(( $(count "$logs/api.txt" '[0-9]+ failed') + $(count "$logs/api.txt" '[0-9]+ errors?') ))
+[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+passed=$((passed + p)); failed=$((failed + f))
+
+echo "== browser tests (Playwright + Chromium)"
+tests/e2e/run.sh >"$logs/e2e.txt" 2>&1
+rc=$?
+grep -E '^not ok|^# (pass|fail)' "$logs/e2e.txt" || tail -n 30 "$logs/e2e.txt"
+[ $rc -ne 0 ] && tail -n 60 "$logs/e2e.txt"
+p=$(count "$logs/e2e.txt" '^# pass [0-9]+')
+f=$(count "$logs/e2e.txt" '^# fail [0-9]+')
+[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+passed=$((passed + p)); failed=$((failed + f))
+
+rm -rf "$logs"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

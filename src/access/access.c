@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "access.h"
+
+#include "core/clock.h"
+
+bool access_may_search(const struct principal *p)
+{
+    /* Network administrators manage accounts; they do not read clinical data. */
+    return !p->network_admin && p->org_id[0] != '\0';
+}
+
+static const char sql_decide[] =
+    "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?3), "
+    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = ?3 AND t.org_id = ?1 "
+    "        AND t.removed_at IS NULL), "
+    "EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
+    "        WHERE co.patient_id = ?3 AND co.org_id = ?1 AND c.withdrawn_at IS NULL "
+    "        AND c.consented_on <= ?2)";
+
+static bool decide(struct access_decision *out, bool allow, const char *reason)
+{
+    out->allow = allow;
+    out->reason = reason;
+    return true;
+}
+
+bool access_decide(struct error *err, struct store_conn *conn, const struct principal *p,
+                   const char *patient_id, enum access_action action, enum data_class cls,
+                   struct access_decision *out)
+{
+    (void)action; /* every action needs the same standing today; scopes will refine by class */
+    (void)cls;
+    if (p->network_admin)
+        return decide(out, false, "network administrators do not read patient data");
+    if (!p->org_id[0])
+        return decide(out, false, "no current organisation");
+    char today[11];
+    clock_today_tokyo(today);
+    struct store_stmt *s = store_query(err, conn, sql_decide, "ttt", p->org_id, today, patient_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r != STORE_ROW) {
+        store_done(s);
+        return r == STORE_FAIL ? false : decide(out, false, "no answer");
+    }
+    bool exists = store_int(s, 0), on_team = store_int(s, 1), consent = store_int(s, 2);
+    store_done(s);
+    if (!exists)
+        return decide(out, false, "no such patient");
+    if (!on_team)
+        return decide(out, false, "organisation not on the care team");
+    if (!consent)
+        return decide(out, false, "no consent in force for the organisation");
+    return decide(out, true, "care team with consent in force");
+}

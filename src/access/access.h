@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_ACCESS_ACCESS_H
+#define TSUNAGU_ACCESS_ACCESS_H
+
+#include <stdbool.h>
+
+#include "auth/auth.h"
+#include "core/errors.h"
+#include "store/store.h"
+
+/**
+ * The single decision about patient data (DESIGN.md "Access"). Every route that touches a
+ * patient declares its action and data class; the router calls access_decide before the handler
+ * runs, and searches filter rows with ACCESS_VISIBLE_SQL, the same rule written as SQL.
+ */
+enum access_action {
+    ACCESS_READ = 'R',
+    ACCESS_CREATE = 'C',
+    ACCESS_UPDATE = 'U',
+    ACCESS_DELETE = 'D',
+    ACCESS_EXECUTE = 'E',
+};
+
+/** What kind of patient data a route touches (consent scopes will grow along these). */
+enum data_class {
+    DATA_NONE,
+    DATA_DEMOGRAPHICS,
+    DATA_CONSENT,
+    DATA_TEAM,
+};
+
+struct access_decision {
+    bool allow;
+    const char *reason; /* static string for the audit record, e.g. "care team + consent" */
+};
+
+/**
+ * Decides whether principal may perform action on data class cls of patient_id. A patient that
+ * does not exist is denied exactly like one the principal may not see. Fails (false, err) only
+ * when the store cannot answer; the decision itself is in *out.
+ */
+bool access_decide(struct error *err, struct store_conn *conn, const struct principal *p,
+                   const char *patient_id, enum access_action action, enum data_class cls,
+                   struct access_decision *out);
+
+/**
+ * The visibility rule as an SQL condition on a patient id column named `p.id`; it takes two
+ * parameters, the organisation id and today's date (YYYY-MM-DD, Asia/Tokyo), both bound by the
+ * caller in this order. Callers must also check access_may_search first.
+ */
+#define ACCESS_VISIBLE_SQL                                                                      \
+    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "            \
+    "AND t.removed_at IS NULL) AND EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "      \
+    "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                    \
+    "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
+
+/** Whether principal may search or list patients at all (has an organisation and is not a
+ *  network administrator). */
+bool access_may_search(const struct principal *p);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_API_API_H
+#define TSUNAGU_API_API_H
+
+#include <jansson.h>
+
+#include "http/request.h"
+
+/* Handlers of every route in http/routes.def. */
+#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                    \
+    bool handler(struct error *err, struct request *req);
+#include "http/routes.def"
+#undef ROUTE
+
+/** Organisation type and profession codes with their labels. */
+struct code_label {
+    const char *code;
+    const char *ja;
+    const char *en;
+};
+extern const struct code_label api_org_types[];
+extern const struct code_label api_professions[];
+/** NULL-terminated lists of the codes, for jsonv "allowed". */
+extern const char *const api_org_type_codes[];
+extern const char *const api_profession_codes[];
+extern const char *const api_role_codes[];
+extern const char *const api_sex_codes[];
+extern const char *const api_consent_scopes[];
+extern const char *const api_consent_methods[];
+
+/** Body of GET /api/me for the request's principal. */
+json_t *api_me_json(struct error *err, struct request *req);
+/** The "me" answer of the login steps: {"state","csrf_token","me"}. */
+bool api_login_answer(struct error *err, struct request *req, const char *state,
+                      const char *csrf);
+
+/** JSON of one organisation row selected with API_ORG_COLUMNS. */
+#define API_ORG_COLUMNS "id, code, name, name_kana, type, address, phone, totp_required"
+json_t *api_org_json(struct store_stmt *s);
+/** JSON of a user by id (ERR_USER_NOT_FOUND if absent). */
+json_t *api_user_json(struct error *err, struct store_conn *conn, const char *user_id);
+/** JSON of a patient by id with local ids; full adds address and phone. */
+json_t *api_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
+                         bool full);
+/** Whether an organisation id exists. */
+bool api_org_exists(struct error *err, struct store_conn *conn, const char *org_id, bool *exists);
+
+#endif

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_AUDIT_AUDIT_H
+#define TSUNAGU_AUDIT_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/errors.h"
+#include "store/store.h"
+
+/** RFC 3881 / DICOM PS3.15 A.5 event outcome indicators. */
+enum audit_outcome {
+    AUDIT_SUCCESS = 0,
+    AUDIT_MINOR_FAILURE = 4,   /* e.g. access denied, bad input */
+    AUDIT_SERIOUS_FAILURE = 8, /* e.g. a failed login */
+    AUDIT_MAJOR_FAILURE = 12,
+};
+
+/**
+ * One audit record. Strings are borrowed for the duration of the call; NULL means "not
+ * applicable". `action` is the RFC 3881 EventActionCode: 'C'reate, 'R'ead, 'U'pdate, 'D'elete,
+ * 'E'xecute. `detail` holds a reason or a short description and never a secret.
+ */
+struct audit_record {
+    const char *event_id; /* e.g. "patient.read", "auth.login" */
+    char action;
+    enum audit_outcome outcome;
+    const char *user_id;
+    const char *user_login;
+    const char *org_id;
+    const char *client;
+    const char *patient_id;
+    const char *object_type;
+    const char *object_id;
+    const char *request_id;
+    const char *detail;
+};
+
+/** The all-zero hash the first record chains to. */
+extern const char audit_genesis_hash[65];
+
+/**
+ * Appends rec inside the write transaction the caller has open on conn, so the record commits
+ * (or rolls back) with the data change it describes. Fails with ERR_AUDIT.
+ */
+bool audit_append_txn(struct error *err, struct store_conn *conn, const struct audit_record *rec);
+
+/**
+ * Starts the group-commit writer: reads' audit records from many requests are appended in one
+ * transaction (one fsync) and each caller waits until its records are durable.
+ */
+bool audit_writer_start(struct error *err, struct store *st);
+/** Drains the queue and stops the writer. */
+void audit_writer_stop(void);
+
+/**
+ * Appends n records through the group-commit writer and returns once they are durable (true) or
+ * could not be written (false, ERR_AUDIT). Without a running writer, appends in a transaction of
+ * its own on the calling thread's connection of st.
+ */
+bool audit_append_durable(struct error *err, struct store *st, const struct audit_record *recs,
+                          size_t n);
+
+/** The chain hash of a record: SHA-256 over the previous hash and every field, in hex. */
+void audit_hash(const char *prev_hash, int64_t seq, const char *time,
+                const struct audit_record *rec, char out[65]);
+
+/** Result of walking the chain. */
+struct audit_verify_result {
+    int64_t records;
+    int64_t bad_seq;   /* 0 when the chain is intact */
+    char reason[160];
+    char head_hash[65];
+};
+
+/** Walks the whole chain in order; false with result->bad_seq set when it is broken. err is set
+ *  only when the store cannot be read. */
+bool audit_verify(struct error *err, struct store_conn *conn, struct audit_verify_result *result);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tsunagu serve: flags, TSUNAGU_* environment variables, then http/server. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/log.h"
+#include "demo/demo.h"
+#include "http/server.h"
+
+static bool parse_int(const char *name, const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end || v < min || v > max) {
+        cli_error("serve: --%s must be a number from %ld to %ld", name, min, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080", *data_dir = cli_default_data_dir();
+    const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
+    const char *workers = "16", *idle = "900", *absolute = "43200", *body = "65536";
+    bool proxy = false, help = false;
+    const struct cli_option options[] = {
+        {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
+        {"data-dir", "TSUNAGU_DATA_DIR", &data_dir, NULL, "data directory (default ./data)"},
+        {"static-dir", "TSUNAGU_STATIC_DIR", &static_dir, NULL, "built web UI (default web/dist)"},
+        {"log-level", "TSUNAGU_LOG_LEVEL", &level, NULL, "debug, info, warn or error"},
+        {"tls-cert", "TSUNAGU_TLS_CERT", &cert, NULL, "TLS certificate (PEM)"},
+        {"tls-key", "TSUNAGU_TLS_KEY", &key, NULL, "TLS private key (PEM)"},
+        {"behind-tls-proxy", "TSUNAGU_BEHIND_TLS_PROXY", NULL, &proxy,
+         "a TLS proxy in front terminates connections"},
+        {"workers", "TSUNAGU_WORKERS", &workers, NULL, "worker threads (default 16)"},
+        {"idle-timeout", "TSUNAGU_IDLE_TIMEOUT", &idle, NULL, "session idle time-out, s (900)"},
+        {"absolute-timeout", "TSUNAGU_ABSOLUTE_TIMEOUT", &absolute, NULL,
+         "session absolute time-out, s (43200)"},
+        {"body-limit", "TSUNAGU_BODY_LIMIT", &body, NULL, "largest request body, bytes (65536)"},
+        {"help", NULL, NULL, &help, "this text"},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    if (!cli_parse("serve", argc, argv, options))
+        return CLI_USAGE;
+    if (help) {
+        puts("usage: tsunagu serve [options]");
+        cli_print_options(options);
+        return CLI_OK;
+    }
+    enum log_level lvl;
+    if (!log_level_parse(level, &lvl)) {
+        cli_error("serve: --log-level must be debug, info, warn or error");
+        return CLI_USAGE;
+    }
+    log_set_level(lvl);
+    long w, i, a, b;
+    if (!parse_int("workers", workers, 1, 256, &w) || !parse_int("idle-timeout", idle, 1, 86400, &i) ||
+        !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
+        !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b))
+        return CLI_USAGE;
+    struct server_config cfg = {
+        .listen = listen,
+        .data_dir = data_dir,
+        .static_dir = static_dir,
+        .tls_cert = cert,
+        .tls_key = key,
+        .behind_tls_proxy = proxy,
+        .workers = (int)w,
+        .idle_timeout_s = (int)i,
+        .absolute_timeout_s = (int)a,
+        .body_limit = (size_t)b,
+        .on_ready = demo_announce,
+    };
+    return server_run(&cfg);
+}

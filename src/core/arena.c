@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_EACH_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_EACH_MALLOC 1
+#endif
+#endif
+
+enum { BLOCK_SIZE = 8192 };
+
+struct block {
+    struct block *next;
+    size_t used;
+    size_t size;
+    _Alignas(16) unsigned char data[];
+};
+
+struct cleanup {
+    struct cleanup *next;
+    arena_cleanup_fn fn;
+    void *data;
+};
+
+struct arena {
+    struct block *blocks;
+    struct cleanup *cleanups;
+};
+
+static void *xcalloc(size_t n)
+{
+    void *p = calloc(1, n);
+    if (!p) {
+        fputs("tsunagu: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+struct arena *arena_new(void)
+{
+    return calloc(1, sizeof(struct arena));
+}
+
+void arena_free(struct arena *a)
+{
+    if (!a)
+        return;
+    for (struct cleanup *c = a->cleanups; c;) {
+        struct cleanup *next = c->next;
+        c->fn(c->data);
+        c = next;
+    }
+    for (struct block *b = a->blocks; b;) {
+        struct block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+static struct block *block_new(struct arena *a, size_t size)
+{
+    struct block *b = xcalloc(sizeof(struct block) + size);
+    b->size = size;
+    b->next = a->blocks;
+    a->blocks = b;
+    return b;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    size_t need = (n + 15) & ~(size_t)15;
+    if (need == 0)
+        need = 16;
+#ifdef ARENA_EACH_MALLOC
+    struct block *own = block_new(a, need);
+    own->used = need;
+    return own->data;
+#else
+    if (need > BLOCK_SIZE / 4) {
+        struct block *big = block_new(a, need);
+        big->used = need;
+        /* keep the current small-allocation block in front */
+        if (big->next) {
+            a->blocks = big->next;
+            big->next = a->blocks->next;
+            a->blocks->next = big;
+        }
+        return big->data;
+    }
+    struct block *b = a->blocks;
+    if (!b || b->size - b->used < need)
+        b = block_new(a, BLOCK_SIZE);
+    void *p = b->data + b->used;
+    b->used += need;
+    return p;
+#endif
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return arena_strdup(a, "");
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void arena_cleanup_add(struct arena *a, arena_cleanup_fn fn, void *data)
+{
+    struct cleanup *c = arena_alloc(a, sizeof(*c));
+    c->fn = fn;
+    c->data = data;
+    c->next = a->cleanups;
+    a->cleanups = c;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_CORE_CLOCK_H
+#define TSUNAGU_CORE_CLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/** Wall-clock time in milliseconds since the Unix epoch (UTC). */
+int64_t clock_now_ms(void);
+/** Monotonic milliseconds, for durations. */
+int64_t clock_mono_ms(void);
+/** Formats ms as "2026-11-22T03:04:05.678Z" (out needs 25 bytes). */
+void clock_format_iso(int64_t ms, char out[32]);
+/** Parses "YYYY-MM-DD" (a real calendar date); fills y/m/d. */
+bool clock_parse_date(const char *s, int *y, int *m, int *d);
+/** Parses an ISO 8601 date or date-time ("YYYY-MM-DD", "YYYY-MM-DDThh:mm[:ss[.fff]](Z|±hh:mm)")
+ *  into UTC milliseconds. */
+bool clock_parse_iso(const char *s, int64_t *ms);
+/** Today's date in Asia/Tokyo as "YYYY-MM-DD" (out needs 11 bytes). */
+void clock_today_tokyo(char out[11]);
+/** Age in whole years on today's date in Asia/Tokyo, or -1 if birth_date is not a date. */
+int clock_age_years(const char *birth_date);
+
+#endif

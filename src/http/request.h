@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_HTTP_REQUEST_H
+#define TSUNAGU_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/arena.h"
+#include "core/errors.h"
+#include "core/strbuf.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+struct route;
+
+/** Server-wide settings and shared objects a request may use (read-only after start). */
+struct server_ctx {
+    struct store *store;
+    struct auth_timeouts timeouts;
+    size_t body_limit;
+    bool tls;          /* served over TLS (or behind a TLS proxy): cookies get Secure */
+    const char *dummy_password_hash; /* for constant-time failures on unknown logins */
+};
+
+struct response_header {
+    const char *name;
+    const char *value;
+};
+
+enum { REQUEST_MAX_PARAMS = 4, REQUEST_MAX_HEADERS = 12 };
+
+/**
+ * One HTTP request, owned by its arena (freed once when the response completes). Handlers read
+ * the parsed input and fill the response through the functions below; only http/ turns an error
+ * into a response.
+ */
+struct request {
+    struct arena *arena;
+    const struct server_ctx *ctx;
+    struct MHD_Connection *mhd;
+    struct store_conn *conn;
+
+    const char *method;
+    const char *path; /* raw path, without the query string */
+    char request_id[40];
+    char client[64];
+    int64_t start_mono_ms;
+    bool english;
+
+    const struct route *route;
+    const char *params[REQUEST_MAX_PARAMS];
+    int param_count;
+
+    struct strbuf body;
+    bool body_too_large;
+    json_t *json; /* parsed body, or NULL */
+
+    struct principal principal;
+    bool authenticated;
+
+    /* audit */
+    const char *patient_id;   /* set by the router for PAT_PATH routes, or by the handler */
+    const char *object_type;  /* what the request acted on; defaults from the route */
+    const char *object_id;
+    const char *audit_detail;
+    bool audited;             /* the handler appended its own record in the transaction */
+    bool commit_on_error;     /* keep the handler's writes (e.g. failure counters) on error */
+    struct audit_record *reads;
+    size_t read_count, read_cap;
+
+    /* response */
+    int status;
+    char *resp_body;
+    size_t resp_len;
+    bool resp_body_static;
+    const char *content_type;
+    struct response_header headers[REQUEST_MAX_HEADERS];
+    int header_count;
+    const char *error_code; /* for the access log */
+};
+
+/** Handler of a route: true with a response set, or false with err set. */
+typedef bool (*route_handler_fn)(struct error *err, struct request *req);
+
+/** Sets a JSON response; takes ownership of body (even on error). */
+void response_json(struct request *req, int status, json_t *body);
+/** Sets an empty response (e.g. 204). */
+void response_empty(struct request *req, int status);
+/** Sets a problem+json response for err, in the request's language. */
+void response_problem(struct request *req, const struct error *err);
+/** Adds a response header; name and value are copied. */
+void response_header(struct request *req, const char *name, const char *value);
+
+/** A query parameter (decoded), or NULL. */
+const char *request_query(struct request *req, const char *name);
+/** Fails with ERR_BAD_QUERY if the query has a parameter not in allowed (NULL-terminated), a
+ *  repeated parameter or one that is not valid UTF-8. */
+bool request_query_check(struct error *err, struct request *req, const char *const *allowed);
+/** A request header, or NULL. */
+const char *request_header(struct request *req, const char *name);
+/** Path parameter i (0-based, in pattern order). */
+const char *request_param(struct request *req, int i);
+
+/** Opens the write transaction of this request (once; later calls do nothing). */
+bool request_write_begin(struct error *err, struct request *req);
+/** Appends an audit record inside the open write transaction (marks the request audited). */
+bool request_audit_txn(struct error *err, struct request *req, const char *event_id, char action,
+                       const char *patient_id, const char *object_type, const char *object_id,
+                       const char *detail);
+/** Queues a read's audit record; the router makes it durable before the response leaves. */
+void request_audit_read(struct request *req, const char *event_id, enum audit_outcome outcome,
+                        const char *patient_id, const char *object_type, const char *object_id,
+                        const char *detail);
+
+/** Requires an organisation context (ERR_NO_ORG otherwise). */
+bool request_require_org(struct error *err, struct request *req);
+/** Parses limit (1–100, default 50) and cursor (an opaque offset) query parameters. */
+bool request_page(struct error *err, struct request *req, int64_t *limit, int64_t *offset);
+/** Builds {"items": items, "next_cursor": …} for a page that had more rows when has_more. */
+json_t *request_page_body(struct request *req, json_t *items, int64_t offset, int64_t limit,
+                          bool has_more);
+
+#endif

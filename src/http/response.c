@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "response_int.h"
+#include "router.h"
+
+void response_header(struct request *req, const char *name, const char *value)
+{
+    for (int i = 0; i < req->header_count; i++) {
+        if (strcasecmp(req->headers[i].name, name) == 0) {
+            req->headers[i].value = arena_strdup(req->arena, value);
+            return;
+        }
+    }
+    if (req->header_count == REQUEST_MAX_HEADERS)
+        return;
+    req->headers[req->header_count].name = arena_strdup(req->arena, name);
+    req->headers[req->header_count++].value = arena_strdup(req->arena, value);
+}
+
+static void set_body(struct request *req, int status, const char *type, char *body, size_t len)
+{
+    if (!req->resp_body_static)
+        free(req->resp_body);
+    req->status = status;
+    req->content_type = type;
+    req->resp_body = body;
+    req->resp_len = len;
+    req->resp_body_static = false;
+}
+
+void response_json(struct request *req, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text) {
+        struct error err = {0};
+        error_set(&err, ERR_NOMEM, "response");
+        response_problem(req, &err);
+        return;
+    }
+    set_body(req, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+void response_empty(struct request *req, int status)
+{
+    set_body(req, status, NULL, NULL, 0);
+}
+
+void response_static(struct request *req, int status, const char *content_type, const void *body,
+                     size_t len)
+{
+    set_body(req, status, content_type, (char *)body, len);
+    req->resp_body_static = true;
+}
+
+void response_problem(struct request *req, const struct error *err)
+{
+    int status = error_http_status(err->code);
+    const char *message = error_message(err->code, req->english);
+    json_t *p = json_object();
+    json_object_set_new(p, "type",
+                        json_string(arena_printf(req->arena, "urn:tsunagu:problem:%s",
+                                                 error_code_name(err->code))));
+    json_object_set_new(p, "title", json_string(message));
+    json_object_set_new(p, "status", json_integer(status));
+    /* A 4xx says which field or rule; a 5xx never shows internals (they go to the log). */
+    if (status < 500 && err->detail[0])
+        json_object_set_new(p, "detail",
+                            json_string(arena_printf(req->arena, "%s (%s)", message,
+                                                     err->detail)));
+    else
+        json_object_set_new(p, "detail", json_string(message));
+    json_object_set_new(p, "code", json_string(error_code_name(err->code)));
+    json_object_set_new(p, "request_id", json_string(req->request_id));
+    if (status >= 500)
+        log_msg(LOG_ERROR, "request.failed", "%s %s: %s %s", req->request_id,
+                req->route ? req->route->pattern : "-", error_code_name(err->code), err->detail);
+    char *text = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    req->error_code = error_code_name(err->code);
+    if (!text) {
+        set_body(req, 503, NULL, NULL, 0);
+        return;
+    }
+    set_body(req, status, "application/problem+json; charset=utf-8", text, strlen(text));
+}
+
+static void add_security_headers(struct request *req, struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "X-Request-Id", req->request_id);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    if (req->ctx->tls)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+struct MHD_Response *response_build(struct request *req)
+{
+    struct MHD_Response *r;
+    if (req->resp_body_static) {
+        r = MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_PERSISTENT);
+    } else {
+        r = MHD_create_response_from_buffer(req->resp_len, req->resp_body ? req->resp_body : "",
+                                            req->resp_body ? MHD_RESPMEM_MUST_FREE
+                                                           : MHD_RESPMEM_PERSISTENT);
+        if (r)
+            req->resp_body = NULL; /* MHD frees it now */
+    }
+    if (!r)
+        return NULL;
+    if (req->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
+    bool has_cache = false;
+    for (int i = 0; i < req->header_count; i++) {
+        MHD_add_response_header(r, req->headers[i].name, req->headers[i].value);
+        has_cache |= strcasecmp(req->headers[i].name, "Cache-Control") == 0;
+    }
+    if (!has_cache)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_security_headers(req, r);
+    return r;
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The route table and the generic work done before and after every handler (Redis's
+ * processCommand idea): 404/405, authentication, session state, CSRF, permission, body, the
+ * access decision and the audit record. No handler can skip them. */
+#include "router.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/kana.h"
+#include "core/log.h"
+#include "response_int.h"
+
+const struct route router_routes[] = {
+#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                    \
+    {#method, pattern, handler, #handler, perm, patient, action, cls, summary},
+#include "routes.def"
+#undef ROUTE
+};
+const int router_route_count = (int)(sizeof(router_routes) / sizeof(router_routes[0]));
+
+const char *router_permission_name(enum route_permission p)
+{
+    static const char *const names[] = {"public", "session", "user", "admin", "org_admin",
+                                        "network_admin"};
+    return names[p];
+}
+
+/* Matches a pattern like "/api/patients/{id}/team" segment by segment; {x} takes one non-empty
+ * segment. */
+static bool match_pattern(struct request *req, const char *pattern, const char *path)
+{
+    const char *p = pattern, *s = path;
+    int n = 0;
+    const char *params[REQUEST_MAX_PARAMS];
+    size_t lens[REQUEST_MAX_PARAMS];
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *end = strchr(s, '/');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            if (len == 0 || n == REQUEST_MAX_PARAMS)
+                return false;
+            params[n] = s;
+            lens[n++] = len;
+            s += len;
+            p = strchr(p, '}') + 1;
+        } else if (*p++ != *s++) {
+            return false;
+        }
+    }
+    if (*p || *s)
+        return false;
+    if (req) {
+        for (int i = 0; i < n; i++)
+            req->params[i] = arena_strndup(req->arena, params[i], lens[i]);
+        req->param_count = n;
+    }
+    return true;
+}
+
+const struct route *router_match(struct request *req, const char *method, const char *path,
+                                 bool *path_known, char *allow, size_t cap)
+{
+    *path_known = false;
+    allow[0] = '\0';
+    for (int i = 0; i < router_route_count; i++) {
+        const struct route *r = &router_routes[i];
+        if (!match_pattern(NULL, r->pattern, path))
+            continue;
+        if (strcmp(r->method, method) == 0) {
+            match_pattern(req, r->pattern, path);
+            return r;
+        }
+        *path_known = true;
+        size_t used = strlen(allow);
+        snprintf(allow + used, cap - used, "%s%s", used ? ", " : "", r->method);
+    }
+    return NULL;
+}
+
+static bool is_state_changing(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static bool authenticate(struct error *err, struct request *req)
+{
+    const char *authz = request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (authz) {
+        if (strncmp(authz, "Bearer ", 7) != 0)
+            return error_set(err, ERR_UNAUTHENTICATED, "unsupported authorization scheme");
+        if (!auth_token_resolve(err, req->conn, authz + 7, &req->principal))
+            return false;
+        req->authenticated = true;
+        return true;
+    }
+    const char *cookie = MHD_lookup_connection_value(req->mhd, MHD_COOKIE_KIND, "tsunagu_session");
+    if (!cookie)
+        return error_set(err, ERR_UNAUTHENTICATED, "no session cookie");
+    if (!auth_session_resolve(err, req->conn, cookie, &req->ctx->timeouts, &req->principal))
+        return false;
+    req->authenticated = true;
+    if (is_state_changing(req->method)) {
+        const char *csrf = request_header(req, "X-CSRF-Token");
+        if (!csrf || !ids_equal_ct(csrf, req->principal.csrf))
+            return error_set(err, ERR_CSRF, "missing or wrong X-CSRF-Token");
+    }
+    return true;
+}
+
+static bool authorise(struct error *err, struct request *req)
+{
+    const struct route *r = req->route;
+    const struct principal *p = &req->principal;
+    if (r->permission != PERM_SESSION && strcmp(p->state, SESSION_ACTIVE) != 0) {
+        if (strcmp(p->state, SESSION_PASSWORD) == 0)
+            return error_set(err, ERR_PASSWORD_CHANGE_REQUIRED, NULL);
+        return error_set(err, ERR_TOTP_REQUIRED, "session state %s", p->state);
+    }
+    bool org_admin = strcmp(p->org_role, "org_admin") == 0;
+    switch (r->permission) {
+    case PERM_ADMIN:
+        if (!org_admin && !p->network_admin)
+            return error_set(err, ERR_FORBIDDEN, "administrators only");
+        break;
+    case PERM_ORG_ADMIN:
+        if (!org_admin)
+            return error_set(err, ERR_FORBIDDEN, "organisation administrators only");
+        break;
+    case PERM_NET_ADMIN:
+        if (!p->network_admin)
+            return error_set(err, ERR_FORBIDDEN, "network administrators only");
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+static bool parse_body(struct error *err, struct request *req)
+{
+    if (req->body_too_large)
+        return error_set(err, ERR_BODY_TOO_LARGE, "limit %zu bytes", req->ctx->body_limit);
+    if (!is_state_changing(req->method) || strcmp(req->method, "DELETE") == 0) {
+        if (req->body.len > 0)
+            return error_set(err, ERR_FIELD_VALUE, "this method takes no body");
+        return true;
+    }
+    const char *type = request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (req->body.len == 0 && !type)
+        return true; /* e.g. POST /api/auth/logout */
+    if (!type || strncasecmp(type, "application/json", 16) != 0 ||
+        (type[16] != '\0' && type[16] != ';'))
+        return error_set(err, ERR_CONTENT_TYPE, NULL);
+    if (!utf8_valid(req->body.buf ? req->body.buf : "", req->body.len))
+        return error_set(err, ERR_BAD_UTF8, "body");
+    json_error_t jerr;
+    req->json = json_loadb(req->body.buf ? req->body.buf : "", req->body.len,
+                           JSON_REJECT_DUPLICATES, &jerr);
+    if (!req->json)
+        return error_set(err, ERR_BAD_JSON, "at byte %d: %s", jerr.position, jerr.text);
+    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, req->json);
+    return true;
+}
+
+static bool decide_patient(struct error *err, struct request *req)
+{
+    const char *patient = request_param(req, 0);
+    if (!ids_uuid_valid(patient))
+        return error_set(err, ERR_PATIENT_NOT_FOUND, "malformed id");
+    struct access_decision d;
+    if (!access_decide(err, req->conn, &req->principal, patient, req->route->action,
+                       req->route->data_class, &d))
+        return false;
+    req->patient_id = patient;
+    if (!d.allow) {
+        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
+                           "patient", patient, d.reason);
+        /* Not 403: a hidden patient must look exactly like one that does not exist. */
+        return error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
+    }
+    return true;
+}
+
+static bool before_handler(struct error *err, struct request *req)
+{
+    const struct route *r = req->route;
+    if (r->permission != PERM_PUBLIC) {
+        if (!authenticate(err, req) || !authorise(err, req))
+            return false;
+    }
+    if (!parse_body(err, req))
+        return false;
+    if (r->patient == PAT_PATH && !decide_patient(err, req))
+        return false;
+    return true;
+}
+
+/* The route's own audit record for a successful request: in the write transaction when one is
+ * open, else through the group commit for anything touching patient data or changing state.
+ * Plain reads of non-patient data (e.g. GET /api/me) are not audited. */
+static bool audit_route(struct error *err, struct request *req)
+{
+    const struct route *r = req->route;
+    if (req->audited)
+        return true;
+    const char *type = req->object_type ? req->object_type : req->patient_id ? "patient" : NULL;
+    const char *id = req->object_id ? req->object_id : req->patient_id;
+    if (store_in_txn(req->conn))
+        return request_audit_txn(err, req, r->handler_name, r->action, req->patient_id, type, id,
+                                 req->audit_detail);
+    if (req->patient_id || r->data_class != DATA_NONE || r->action != 'R')
+        request_audit_read(req, r->handler_name, AUDIT_SUCCESS, req->patient_id, type, id,
+                           req->audit_detail);
+    return true;
+}
+
+static void after_failure(struct request *req, const struct error *err)
+{
+    if (req->conn && store_in_txn(req->conn)) {
+        struct error e = {0};
+        if (req->commit_on_error && store_commit(&e, req->conn))
+            return;
+        store_rollback(req->conn);
+    }
+    /* Failed writes and refused requests by a known user are security-relevant: audit them. */
+    bool touched_patient = req->patient_id != NULL;
+    if (req->authenticated && (touched_patient || req->route->action != 'R') &&
+        err->code != ERR_PATIENT_NOT_FOUND)
+        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, req->patient_id,
+                           req->object_type, req->object_id, error_code_name(err->code));
+}
+
+static bool run_handler(struct error *err, struct request *req)
+{
+    if (!req->route->handler(err, req))
+        return false;
+    if (!audit_route(err, req))
+        return false;
+    if (store_in_txn(req->conn) && !store_commit(err, req->conn))
+        return false;
+    return true;
+}
+
+void router_dispatch(struct request *req)
+{
+    struct error err = {0};
+    req->conn = store_conn_get(&err, req->ctx->store);
+    bool ok = req->conn && before_handler(&err, req) && run_handler(&err, req);
+    if (!ok) {
+        after_failure(req, &err);
+        response_problem(req, &err);
+    }
+    if (req->read_count > 0) {
+        struct error aerr = {0};
+        /* The response leaves only once its audit records are durable. */
+        if (!audit_append_durable(&aerr, req->ctx->store, req->reads, req->read_count))
+            response_problem(req, &aerr);
+    }
+}

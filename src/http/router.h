@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_HTTP_ROUTER_H
+#define TSUNAGU_HTTP_ROUTER_H
+
+#include <stdbool.h>
+
+#include "access/access.h"
+#include "request.h"
+
+enum route_permission {
+    PERM_PUBLIC,
+    PERM_SESSION,
+    PERM_USER,
+    PERM_ADMIN,
+    PERM_ORG_ADMIN,
+    PERM_NET_ADMIN,
+};
+
+enum route_patient {
+    PAT_NONE,
+    PAT_PATH,
+};
+
+/** One line of routes.def. */
+struct route {
+    const char *method;
+    const char *pattern;
+    route_handler_fn handler;
+    const char *handler_name;
+    enum route_permission permission;
+    enum route_patient patient;
+    char action;
+    enum data_class data_class;
+    const char *summary;
+};
+
+extern const struct route router_routes[];
+extern const int router_route_count;
+
+/**
+ * Matches method and path against the table. Returns the route (filling params into req), or
+ * NULL: then *path_known tells 405 (the path exists with other methods; allow receives them,
+ * comma-separated, capacity cap) from 404.
+ */
+const struct route *router_match(struct request *req, const char *method, const char *path,
+                                 bool *path_known, char *allow, size_t cap);
+
+/** Runs the generic checks of the matched route (authentication, CSRF, permission, body, access
+ *  decision, audit) and its handler; the response is set on req when it returns. */
+void router_dispatch(struct request *req);
+
+/** Name of a permission, for documentation. */
+const char *router_permission_name(enum route_permission p);
+
+#endif

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libmicrohttpd glue: a thread pool with epoll; each request gets an arena and goes through the
+ * router; graceful shutdown lets in-flight requests finish before the store closes. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "auth/password.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "response_int.h"
+#include "router.h"
+#include "static_files.h"
+
+static struct server_ctx ctx;
+static const struct server_config *config;
+static atomic_int in_flight;
+static atomic_bool shutting_down;
+
+bool server_host_is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (strcmp(host, "localhost") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6);
+    return false;
+}
+
+/* Parses "host:port" or "[v6]:port" into a socket address. */
+static bool parse_listen(const char *listen, struct sockaddr_storage *ss, char *host, size_t cap)
+{
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen)
+        return false;
+    size_t hlen = (size_t)(colon - listen);
+    const char *h = listen;
+    if (h[0] == '[' && hlen >= 2 && h[hlen - 1] == ']')
+        h++, hlen -= 2;
+    if (hlen + 1 > cap)
+        return false;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return false;
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+    const char *lookup = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+    if (inet_pton(AF_INET, lookup, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+        return true;
+    }
+    if (inet_pton(AF_INET6, lookup, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        return true;
+    }
+    return false;
+}
+
+static void client_address(struct request *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(req->client, sizeof(req->client), "unknown");
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, req->client,
+                      sizeof(req->client));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->client,
+                      sizeof(req->client));
+    }
+    if (!config->behind_tls_proxy)
+        return;
+    /* Behind our own proxy, the last X-Forwarded-For hop is the one the proxy added. */
+    const char *xff = request_header(req, "X-Forwarded-For");
+    if (xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        unsigned char buf[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, last, buf) == 1 || inet_pton(AF_INET6, last, buf) == 1)
+            snprintf(req->client, sizeof(req->client), "%s", last);
+    }
+}
+
+static bool prefers_english(const char *accept_language)
+{
+    if (!accept_language)
+        return false;
+    while (*accept_language == ' ')
+        accept_language++;
+    return strncasecmp(accept_language, "en", 2) == 0;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    (void)cls;
+    struct arena *a = arena_new();
+    if (!a)
+        return NULL;
+    struct request *req = arena_alloc(a, sizeof(*req));
+    req->arena = a;
+    req->ctx = &ctx;
+    req->mhd = con;
+    req->start_mono_ms = clock_mono_ms();
+    const char *q = strchr(uri, '?');
+    req->path = q ? arena_strndup(a, uri, (size_t)(q - uri)) : arena_strdup(a, uri);
+    unsigned char rnd[12];
+    randombytes_buf(rnd, sizeof(rnd));
+    sodium_bin2hex(req->request_id, sizeof(req->request_id), rnd, sizeof(rnd));
+    atomic_fetch_add(&in_flight, 1);
+    return req;
+}
+
+static void log_access(struct request *req, int status)
+{
+    char now[32];
+    clock_format_iso(clock_now_ms(), now);
+    struct strbuf sb = {0};
+    strbuf_printf(&sb, "{\"time\":\"%s\",\"level\":\"info\",\"event\":\"http.access\","
+                       "\"request_id\":\"%s\",\"method\":",
+                  now, req->request_id);
+    strbuf_json_string(&sb, req->method ? req->method : "-");
+    strbuf_puts(&sb, ",\"path\":");
+    strbuf_json_string(&sb, req->path);
+    if (req->route) {
+        strbuf_puts(&sb, ",\"route\":");
+        strbuf_json_string(&sb, req->route->pattern);
+    }
+    strbuf_printf(&sb, ",\"status\":%d,\"ms\":%lld,\"bytes\":%zu", status,
+                  (long long)(clock_mono_ms() - req->start_mono_ms), req->resp_len);
+    if (req->principal.user_id[0])
+        strbuf_printf(&sb, ",\"user_id\":\"%s\"", req->principal.user_id);
+    if (req->error_code)
+        strbuf_printf(&sb, ",\"error\":\"%s\"", req->error_code);
+    strbuf_puts(&sb, ",\"client\":");
+    strbuf_json_string(&sb, req->client);
+    strbuf_puts(&sb, "}");
+    log_line(sb.buf);
+    strbuf_release(&sb);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)con, (void)toe;
+    struct request *req = *con_cls;
+    if (!req)
+        return;
+    if (log_get_level() <= LOG_INFO && req->method)
+        log_access(req, req->status);
+    strbuf_release(&req->body);
+    if (!req->resp_body_static)
+        free(req->resp_body);
+    arena_free(req->arena);
+    *con_cls = NULL;
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+static void dispatch(struct request *req)
+{
+    if (atomic_load(&shutting_down)) {
+        struct error e = {0};
+        error_set(&e, ERR_UNAVAILABLE, NULL);
+        response_problem(req, &e);
+        response_header(req, "Connection", "close");
+        return;
+    }
+    bool known;
+    char allow[128];
+    req->route = router_match(req, req->method, req->path, &known, allow, sizeof(allow));
+    if (req->route) {
+        router_dispatch(req);
+        return;
+    }
+    struct error e = {0};
+    bool api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0;
+    if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
+        static_files_serve(req);
+        return;
+    }
+    if (known || !api) {
+        error_set(&e, ERR_METHOD, "%s", req->method);
+        response_header(req, "Allow", known ? allow : "GET, HEAD");
+    } else {
+        error_set(&e, ERR_NOT_FOUND, NULL);
+    }
+    response_problem(req, &e);
+}
+
+static enum MHD_Result queue(struct request *req)
+{
+    struct MHD_Response *r = response_build(req);
+    if (!r)
+        return MHD_NO;
+    enum MHD_Result ret = MHD_queue_response(req->mhd, (unsigned)req->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static bool declared_too_large(struct request *req)
+{
+    const char *cl = request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return errno != 0 || *end || n > ctx.body_limit;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)cls, (void)url, (void)version;
+    struct request *req = *con_cls;
+    if (!req)
+        return MHD_NO;
+    if (!req->method) {
+        /* First call: headers are in. Refuse an announced oversize body before reading it. */
+        req->method = arena_strdup(req->arena, method);
+        req->english = prefers_english(request_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+        client_address(req);
+        if (declared_too_large(req)) {
+            struct error e = {0};
+            error_set(&e, ERR_BODY_TOO_LARGE, "limit %zu bytes", ctx.body_limit);
+            response_problem(req, &e);
+            response_header(req, "Connection", "close");
+            return queue(req);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (req->body.len + *upload_data_size > ctx.body_limit)
+            req->body_too_large = true;
+        else if (!req->body_too_large)
+            strbuf_append(&req->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->status)
+        return MHD_YES; /* already answered */
+    dispatch(req);
+    return queue(req);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_msg(LOG_WARN, "http.mhd", "%s", msg);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct strbuf sb = {0};
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        strbuf_append(&sb, buf, n);
+    fclose(f);
+    return strbuf_steal(&sb);
+}
+
+static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *cert, char *key)
+{
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (ss->ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (cert)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_OptionItem no_opts[] = {{MHD_OPTION_END, 0, NULL}};
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->workers, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_ARRAY, cert ? tls_opts : no_opts,
+        MHD_OPTION_END);
+}
+
+static int wait_for_signal(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sig = 0;
+    sigwait(&set, &sig);
+    return sig;
+}
+
+static void drain(struct MHD_Daemon *d)
+{
+    atomic_store(&shutting_down, true);
+    MHD_socket listen_fd = MHD_quiesce_daemon(d);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    /* Let in-flight requests finish (bounded): they hold the store and the audit writer. */
+    for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static bool check_transport(const char *host)
+{
+    bool tls = config->tls_cert && config->tls_key;
+    if ((config->tls_cert != NULL) != (config->tls_key != NULL)) {
+        log_msg(LOG_ERROR, "serve.config", "give both --tls-cert and --tls-key");
+        return false;
+    }
+    if (!tls && !config->behind_tls_proxy && !server_host_is_loopback(host)) {
+        log_msg(LOG_ERROR, "serve.refused",
+                "refusing to serve patient data without TLS on %s: configure --tls-cert and "
+                "--tls-key, or pass --behind-tls-proxy if a TLS proxy terminates connections",
+                host);
+        return false;
+    }
+    return true;
+}
+
+int server_run(const struct server_config *cfg)
+{
+    config = cfg;
+    struct sockaddr_storage ss;
+    char host[256];
+    if (!parse_listen(cfg->listen, &ss, host, sizeof(host))) {
+        log_msg(LOG_ERROR, "serve.config", "invalid --listen address %s (use HOST:PORT)",
+                cfg->listen);
+        return 2;
+    }
+    if (!check_transport(host))
+        return 2;
+
+    /* Signals are taken by sigwait in this thread only. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct error err = {0};
+    int code = 1;
+    char *cert = NULL, *key = NULL;
+    ctx.store = store_open(&err, cfg->data_dir);
+    if (!ctx.store) {
+        log_msg(LOG_ERROR, "serve.store", "cannot open the store in %s: %s", cfg->data_dir,
+                err.detail);
+        return 1;
+    }
+    ctx.timeouts.idle_ms = (int64_t)cfg->idle_timeout_s * 1000;
+    ctx.timeouts.absolute_ms = (int64_t)cfg->absolute_timeout_s * 1000;
+    ctx.body_limit = cfg->body_limit;
+    ctx.tls = (cfg->tls_cert && cfg->tls_key) || cfg->behind_tls_proxy;
+    static char dummy_hash[PASSWORD_HASH_MAX];
+    if (!password_hash(&err, "tsunagu-timing-equaliser", dummy_hash))
+        goto fail_store;
+    ctx.dummy_password_hash = dummy_hash;
+    if (!audit_writer_start(&err, ctx.store))
+        goto fail_store;
+    static_files_load(&err, cfg->static_dir);
+    if (cfg->tls_cert) {
+        cert = slurp(cfg->tls_cert);
+        key = slurp(cfg->tls_key);
+        if (!cert || !key) {
+            log_msg(LOG_ERROR, "serve.tls", "cannot read the TLS certificate or key");
+            goto fail_writer;
+        }
+    }
+    struct MHD_Daemon *d = start_daemon(&ss, cert, key);
+    if (!d) {
+        log_msg(LOG_ERROR, "serve.listen", "cannot listen on %s", cfg->listen);
+        goto fail_writer;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char url[320];
+    snprintf(url, sizeof(url), "%s://%s%s%s:%u/", cert ? "https" : "http",
+             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+             info ? info->port : 0);
+    log_msg(LOG_INFO, "serve.started", "listening on %s (%d workers)", url, cfg->workers);
+    if (cfg->on_ready)
+        cfg->on_ready(ctx.store, url);
+    int sig = wait_for_signal();
+    log_msg(LOG_INFO, "serve.stopping", "signal %d: finishing in-flight requests", sig);
+    drain(d);
+    MHD_stop_daemon(d);
+    code = 0;
+fail_writer:
+    audit_writer_stop();
+    static_files_free();
+fail_store:
+    store_close(ctx.store);
+    if (key)
+        sodium_memzero(key, strlen(key));
+    free(cert);
+    free(key);
+    if (code == 0)
+        log_msg(LOG_INFO, "serve.stopped", "store closed cleanly");
+    return code;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_HTTP_SERVER_H
+#define TSUNAGU_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+/** Settings of `tsunagu serve` (flags and TSUNAGU_* environment variables). */
+struct server_config {
+    const char *listen;       /* "127.0.0.1:8080", "[::1]:8080" */
+    const char *data_dir;
+    const char *static_dir;   /* the built web UI (web/dist) */
+    const char *tls_cert;     /* PEM files; both or neither */
+    const char *tls_key;
+    bool behind_tls_proxy;
+    int workers;              /* thread-pool size */
+    int idle_timeout_s;
+    int absolute_timeout_s;
+    size_t body_limit;
+    /** Called once the server listens, with its URL (e.g. to print the demo logins). */
+    void (*on_ready)(struct store *st, const char *url);
+};
+
+/**
+ * Runs the server until SIGTERM or SIGINT, then lets in-flight requests finish and closes the
+ * store. Returns a process exit code (0 on a clean shutdown, 1 when it cannot start, 2 when the
+ * configuration is refused).
+ */
+int server_run(const struct server_config *cfg);
+
+/** True if host (an IPv4/IPv6 literal or "localhost") is a loopback address. */
+bool server_host_is_loopback(const char *host);
+
+#endif

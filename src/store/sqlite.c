@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The embedded backend: one SQLite file in WAL mode with synchronous=FULL, so a commit that has
+ * returned survives power loss (https://sqlite.org/pragma.html#pragma_synchronous). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store/migrations.h"
+#include "store_int.h"
+
+enum { STMT_CACHE = 256 };
+
+struct sqlite_stmt {
+    struct store_conn *conn; /* must be first: see store.c */
+    const char *sql;         /* the caller's string, compared by address then text */
+    sqlite3_stmt *stmt;
+};
+
+struct sqlite_conn {
+    struct store_conn_base base; /* must be first */
+    sqlite3 *db;
+    int last_rc;
+    int cache_used;
+    struct sqlite_stmt cache[STMT_CACHE];
+};
+
+static bool fail(struct error *err, struct sqlite_conn *c, int rc, const char *what)
+{
+    c->last_rc = rc;
+    enum error_code code = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED
+                               ? ERR_STORE_BUSY
+                               : ERR_STORE;
+    if (code == ERR_STORE)
+        log_msg(LOG_ERROR, "store.error", "%s: %s (%d)", what, sqlite3_errmsg(c->db), rc);
+    return error_set(err, code, "%s: %s", what, sqlite3_errstr(rc));
+}
+
+static bool exec_simple(struct error *err, struct sqlite_conn *c, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? true : fail(err, c, rc, "exec");
+}
+
+static struct store_conn *conn_open(struct error *err, struct store *st)
+{
+    struct sqlite_conn *c = calloc(1, sizeof(*c));
+    if (!c) {
+        error_set(err, ERR_NOMEM, "sqlite connection");
+        return NULL;
+    }
+    c->base.store = st;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(st->db_path, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        error_set(err, ERR_STORE, "cannot open %s: %s", st->db_path, sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, 10000);
+    if (!exec_simple(err, c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    return (struct store_conn *)c;
+}
+
+static void conn_close(struct store_conn *conn)
+{
+    struct sqlite_conn *c = (struct sqlite_conn *)conn;
+    for (int i = 0; i < c->cache_used; i++)
+        sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static bool begin(struct error *err, struct store_conn *conn, bool write)
+{
+    return exec_simple(err, (struct sqlite_conn *)conn, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static bool commit(struct error *err, struct store_conn *conn)
+{
+    return exec_simple(err, (struct sqlite_conn *)conn, "COMMIT");
+}
+
+static void rollback(struct store_conn *conn)
+{
+    exec_simple(NULL, (struct sqlite_conn *)conn, "ROLLBACK");
+}
+
+static struct sqlite_stmt *cached(struct error *err, struct sqlite_conn *c, const char *sql)
+{
+    for (int i = 0; i < c->cache_used; i++)
+        if (c->cache[i].sql == sql)
+            return &c->cache[i];
+    for (int i = 0; i < c->cache_used; i++)
+        if (strcmp(c->cache[i].sql, sql) == 0)
+            return &c->cache[i];
+    if (c->cache_used == STMT_CACHE) {
+        fail(err, c, SQLITE_FULL, "statement cache full");
+        return NULL;
+    }
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK) {
+        log_msg(LOG_ERROR, "store.prepare", "%s: %.200s", sqlite3_errmsg(c->db), sql);
+        fail(err, c, rc, "prepare");
+        return NULL;
+    }
+    struct sqlite_stmt *s = &c->cache[c->cache_used++];
+    s->conn = (struct store_conn *)c;
+    s->sql = sql;
+    s->stmt = stmt;
+    return s;
+}
+
+static bool bind_args(struct error *err, struct sqlite_conn *c, sqlite3_stmt *stmt,
+                      const char *types, va_list ap)
+{
+    for (int i = 0; types && types[i]; i++) {
+        int rc;
+        const char *text;
+        switch (types[i]) {
+        case 't':
+            text = va_arg(ap, const char *);
+            rc = text ? sqlite3_bind_text(stmt, i + 1, text, -1, SQLITE_TRANSIENT)
+                      : sqlite3_bind_null(stmt, i + 1);
+            break;
+        case 'i':
+            rc = sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
+            break;
+        case 'b':
+            rc = sqlite3_bind_int(stmt, i + 1, va_arg(ap, int) ? 1 : 0);
+            break;
+        default:
+            return error_set(err, ERR_INTERNAL, "bad bind type %c", types[i]);
+        }
+        if (rc != SQLITE_OK)
+            return fail(err, c, rc, "bind");
+    }
+    return true;
+}
+
+static struct store_stmt *query(struct error *err, struct store_conn *conn, const char *sql,
+                                const char *types, va_list ap)
+{
+    struct sqlite_conn *c = (struct sqlite_conn *)conn;
+    struct sqlite_stmt *s = cached(err, c, sql);
+    if (!s)
+        return NULL;
+    sqlite3_reset(s->stmt);
+    sqlite3_clear_bindings(s->stmt);
+    if (!bind_args(err, c, s->stmt, types, ap))
+        return NULL;
+    return (struct store_stmt *)s;
+}
+
+static enum store_step_result step(struct error *err, struct store_stmt *stmt)
+{
+    struct sqlite_stmt *s = (struct sqlite_stmt *)stmt;
+    int rc = sqlite3_step(s->stmt);
+    if (rc == SQLITE_ROW)
+        return STORE_ROW;
+    if (rc == SQLITE_DONE)
+        return STORE_DONE;
+    fail(err, (struct sqlite_conn *)s->conn, rc, "step");
+    return STORE_FAIL;
+}
+
+static void done(struct store_stmt *stmt)
+{
+    struct sqlite_stmt *s = (struct sqlite_stmt *)stmt;
+    sqlite3_reset(s->stmt);
+    sqlite3_clear_bindings(s->stmt);
+}
+
+static const char *text(struct store_stmt *stmt, int col)
+{
+    const unsigned char *t = sqlite3_column_text(((struct sqlite_stmt *)stmt)->stmt, col);
+    return t ? (const char *)t : NULL;
+}
+
+static int64_t integer(struct store_stmt *stmt, int col)
+{
+    return sqlite3_column_int64(((struct sqlite_stmt *)stmt)->stmt, col);
+}
+
+static bool is_null(struct store_stmt *stmt, int col)
+{
+    return sqlite3_column_type(((struct sqlite_stmt *)stmt)->stmt, col) == SQLITE_NULL;
+}
+
+static int64_t changes(struct store_conn *conn)
+{
+    return sqlite3_changes64(((struct sqlite_conn *)conn)->db);
+}
+
+static bool unique_violation(struct store_conn *conn)
+{
+    int rc = ((struct sqlite_conn *)conn)->last_rc;
+    return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+static bool migrate(struct error *err, struct store_conn *conn)
+{
+    struct sqlite_conn *c = (struct sqlite_conn *)conn;
+    if (!exec_simple(err, c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+                             "PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"))
+        return false;
+    for (int i = 0; i < store_migrations_count; i++) {
+        const struct migration *m = &store_migrations[i];
+        if (!exec_simple(err, c, "BEGIN IMMEDIATE"))
+            return false;
+        sqlite3_stmt *q;
+        sqlite3_prepare_v2(c->db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &q,
+                           NULL);
+        sqlite3_bind_int(q, 1, m->version);
+        bool applied = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+        if (!applied) {
+            char insert[256];
+            snprintf(insert, sizeof(insert),
+                     "INSERT INTO schema_migrations VALUES (%d, '%s', "
+                     "CAST(strftime('%%s','now') AS INTEGER) * 1000)",
+                     m->version, m->name);
+            if (!exec_simple(err, c, m->sql) || !exec_simple(err, c, insert)) {
+                exec_simple(NULL, c, "ROLLBACK");
+                return false;
+            }
+            log_msg(LOG_INFO, "store.migrated", "applied migration %s", m->name);
+        }
+        if (!exec_simple(err, c, "COMMIT"))
+            return false;
+    }
+    return true;
+}
+
+const struct store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .conn_open = conn_open,
+    .conn_close = conn_close,
+    .begin = begin,
+    .commit = commit,
+    .rollback = rollback,
+    .query = query,
+    .step = step,
+    .done = done,
+    .text = text,
+    .integer = integer,
+    .is_null = is_null,
+    .changes = changes,
+    .unique_violation = unique_violation,
+    .migrate = migrate,
+};

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local struct store_conn *thread_conn;
+static _Thread_local struct store *thread_conn_store;
+
+static const struct store_ops *ops_of(struct store_conn *conn)
+{
+    return ((struct store_conn_base *)conn)->store->ops;
+}
+
+struct store *store_open(struct error *err, const char *data_dir)
+{
+    struct store *st = calloc(1, sizeof(*st));
+    if (!st) {
+        error_set(err, ERR_NOMEM, "store");
+        return NULL;
+    }
+    st->ops = &store_sqlite_ops;
+    st->data_dir = strdup(data_dir);
+    size_t n = strlen(data_dir) + sizeof("/tsunagu.db");
+    st->db_path = malloc(n);
+    if (!st->data_dir || !st->db_path)
+        goto fail_alloc;
+    snprintf(st->db_path, n, "%s/tsunagu.db", data_dir);
+    pthread_mutex_init(&st->lock, NULL);
+    struct store_conn *conn = store_conn_open(err, st);
+    if (!conn)
+        goto fail_open;
+    bool ok = st->ops->migrate(err, conn);
+    store_conn_free(conn);
+    if (!ok)
+        goto fail_open;
+    return st;
+fail_open:
+    pthread_mutex_destroy(&st->lock);
+fail_alloc:
+    if (err && err->code == ERR_NONE)
+        error_set(err, ERR_NOMEM, "store");
+    free(st->db_path);
+    free(st->data_dir);
+    free(st);
+    return NULL;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    pthread_mutex_lock(&st->lock);
+    struct store_conn_base *c = st->conns;
+    st->conns = NULL;
+    pthread_mutex_unlock(&st->lock);
+    while (c) {
+        struct store_conn_base *next = c->next_open;
+        st->ops->conn_close((struct store_conn *)c);
+        c = next;
+    }
+    if (thread_conn_store == st) {
+        thread_conn = NULL;
+        thread_conn_store = NULL;
+    }
+    pthread_mutex_destroy(&st->lock);
+    free(st->db_path);
+    free(st->data_dir);
+    free(st);
+}
+
+struct store_conn *store_conn_open(struct error *err, struct store *st)
+{
+    return st->ops->conn_open(err, st);
+}
+
+void store_conn_free(struct store_conn *conn)
+{
+    if (conn)
+        ops_of(conn)->conn_close(conn);
+}
+
+struct store_conn *store_conn_get(struct error *err, struct store *st)
+{
+    if (thread_conn && thread_conn_store == st)
+        return thread_conn;
+    struct store_conn *conn = st->ops->conn_open(err, st);
+    if (!conn)
+        return NULL;
+    struct store_conn_base *base = (struct store_conn_base *)conn;
+    pthread_mutex_lock(&st->lock);
+    base->next_open = st->conns;
+    st->conns = base;
+    pthread_mutex_unlock(&st->lock);
+    thread_conn = conn;
+    thread_conn_store = st;
+    return conn;
+}
+
+bool store_begin(struct error *err, struct store_conn *conn, bool write)
+{
+    if (!ops_of(conn)->begin(err, conn, write))
+        return false;
+    ((struct store_conn_base *)conn)->in_txn = true;
+    return true;
+}
+
+bool store_commit(struct error *err, struct store_conn *conn)
+{
+    bool ok = ops_of(conn)->commit(err, conn);
+    if (ok)
+        ((struct store_conn_base *)conn)->in_txn = false;
+    else
+        store_rollback(conn);
+    return ok;
+}
+
+void store_rollback(struct store_conn *conn)
+{
+    struct store_conn_base *base = (struct store_conn_base *)conn;
+    if (!base->in_txn)
+        return;
+    ops_of(conn)->rollback(conn);
+    base->in_txn = false;
+}
+
+bool store_in_txn(struct store_conn *conn)
+{
+    return ((struct store_conn_base *)conn)->in_txn;
+}
+
+struct store_stmt *store_query(struct error *err, struct store_conn *conn, const char *sql,
+                               const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct store_stmt *stmt = ops_of(conn)->query(err, conn, sql, types, ap);
+    va_end(ap);
+    return stmt;
+}
+
+bool store_exec(struct error *err, struct store_conn *conn, int64_t *changes, const char *sql,
+                const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct store_stmt *stmt = ops_of(conn)->query(err, conn, sql, types, ap);
+    va_end(ap);
+    if (!stmt)
+        return false;
+    enum store_step_result r;
+    while ((r = store_step(err, stmt)) == STORE_ROW)
+        ;
+    store_done(stmt);
+    if (r == STORE_FAIL)
+        return false;
+    if (changes)
+        *changes = ops_of(conn)->changes(conn);
+    return true;
+}
+
+/* Statement functions dispatch through the backend that made the statement: every backend's
+ * statement starts with a pointer to its connection. */
+struct store_stmt_base {
+    struct store_conn *conn;
+};
+
+static const struct store_ops *stmt_ops(struct store_stmt *stmt)
+{
+    return ops_of(((struct store_stmt_base *)stmt)->conn);
+}
+
+enum store_step_result store_step(struct error *err, struct store_stmt *stmt)
+{
+    return stmt_ops(stmt)->step(err, stmt);
+}
+
+void store_done(struct store_stmt *stmt)
+{
+    if (stmt)
+        stmt_ops(stmt)->done(stmt);
+}
+
+const char *store_text(struct store_stmt *stmt, int col) { return stmt_ops(stmt)->text(stmt, col); }
+int64_t store_int(struct store_stmt *stmt, int col) { return stmt_ops(stmt)->integer(stmt, col); }
+bool store_is_null(struct store_stmt *stmt, int col) { return stmt_ops(stmt)->is_null(stmt, col); }
+
+bool store_last_was_unique_violation(struct store_conn *conn)
+{
+    return ops_of(conn)->unique_violation(conn);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_STORE_STORE_H
+#define TSUNAGU_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/errors.h"
+
+/**
+ * The store: SQL tables behind one backend-neutral interface. Handlers write portable SQL (the
+ * subset SQLite and PostgreSQL share, `?` placeholders, integers and text only) and never learn
+ * which backend runs it. SQLite (embedded, WAL, synchronous=FULL) is the only backend today; a
+ * PostgreSQL backend implements `struct store_ops` (see store_int.h) and rewrites `?` to `$n`.
+ *
+ * Each thread uses its own connection (store_conn_get); statements are prepared once per
+ * connection and cached by their SQL text.
+ */
+struct store;
+struct store_conn;
+struct store_stmt;
+
+enum store_step_result { STORE_ROW, STORE_DONE, STORE_FAIL };
+
+/** Opens (creating if needed) the store in data_dir and applies pending migrations. */
+struct store *store_open(struct error *err, const char *data_dir);
+/** Closes every connection. Call only when no other thread uses the store. */
+void store_close(struct store *st);
+
+/** The calling thread's connection, opened on first use. Owned by the store. */
+struct store_conn *store_conn_get(struct error *err, struct store *st);
+/** A connection private to the caller (e.g. the audit writer thread); free with store_conn_free. */
+struct store_conn *store_conn_open(struct error *err, struct store *st);
+void store_conn_free(struct store_conn *conn);
+
+/** Starts a transaction; write=true takes the write lock at once (no upgrade deadlocks). */
+bool store_begin(struct error *err, struct store_conn *conn, bool write);
+/** Commits; the data is durable when this returns true. */
+bool store_commit(struct error *err, struct store_conn *conn);
+/** Rolls back if a transaction is open; safe to call at any time. */
+void store_rollback(struct store_conn *conn);
+/** True while a transaction is open on conn. */
+bool store_in_txn(struct store_conn *conn);
+
+/**
+ * Prepares (or takes from the cache) sql and binds the arguments described by types, one letter
+ * an argument: 't' const char * (NULL binds SQL NULL), 'i' int64_t, 'b' bool. The statement stays
+ * owned by the connection; call store_done when finished with it.
+ */
+struct store_stmt *store_query(struct error *err, struct store_conn *conn, const char *sql,
+                               const char *types, ...);
+/** Steps a statement; STORE_FAIL sets err. */
+enum store_step_result store_step(struct error *err, struct store_stmt *stmt);
+/** Resets a statement for its next use. NULL is ignored. */
+void store_done(struct store_stmt *stmt);
+
+/** Column accessors for the current row; text is valid until the next step or store_done. */
+const char *store_text(struct store_stmt *stmt, int col);
+int64_t store_int(struct store_stmt *stmt, int col);
+bool store_is_null(struct store_stmt *stmt, int col);
+
+/** Runs a statement that returns no rows; *changes (if not NULL) gets the affected row count. */
+bool store_exec(struct error *err, struct store_conn *conn, int64_t *changes, const char *sql,
+                const char *types, ...);
+
+/** True if the last failure on conn was a uniqueness violation (for 409 answers). */
+bool store_last_was_unique_violation(struct store_conn *conn);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_STORE_STORE_INT_H
+#define TSUNAGU_STORE_STORE_INT_H
+
+#include <pthread.h>
+#include <stdarg.h>
+
+#include "store.h"
+
+/** What a backend implements. Every function sets err on failure. */
+struct store_ops {
+    const char *name;
+    struct store_conn *(*conn_open)(struct error *err, struct store *st);
+    void (*conn_close)(struct store_conn *conn);
+    bool (*begin)(struct error *err, struct store_conn *conn, bool write);
+    bool (*commit)(struct error *err, struct store_conn *conn);
+    void (*rollback)(struct store_conn *conn);
+    struct store_stmt *(*query)(struct error *err, struct store_conn *conn, const char *sql,
+                                const char *types, va_list ap);
+    enum store_step_result (*step)(struct error *err, struct store_stmt *stmt);
+    void (*done)(struct store_stmt *stmt);
+    const char *(*text)(struct store_stmt *stmt, int col);
+    int64_t (*integer)(struct store_stmt *stmt, int col);
+    bool (*is_null)(struct store_stmt *stmt, int col);
+    int64_t (*changes)(struct store_conn *conn);
+    bool (*unique_violation)(struct store_conn *conn);
+    bool (*migrate)(struct error *err, struct store_conn *conn);
+};
+
+/** Common head of every backend connection. */
+struct store_conn_base {
+    struct store *store;
+    struct store_conn_base *next_open; /* list of connections to close */
+    bool in_txn;
+};
+
+struct store {
+    const struct store_ops *ops;
+    char *data_dir;
+    char *db_path;
+    pthread_mutex_t lock;
+    struct store_conn_base *conns;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif
