@@ -5,10 +5,12 @@ import { ApiError, api, errorMessage, seg } from '../api';
 import { h, replace } from '../dom';
 import { formatEraYear } from '../format';
 import { t, type MessageKey } from '../i18n';
-import { hashOf, type Route } from '../router';
+import { hashOf, rerender, type Route } from '../router';
+import { currentMembership } from '../session';
 import type { Patient } from '../types';
 import { errorBox, loading, showError } from './common';
 import { renderConsents } from './consents';
+import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 import { renderTeam } from './team';
 
@@ -68,12 +70,48 @@ function fact(label: string, value: HTMLElement | string, testid: string): HTMLE
   return h('div', { class: 'fact' }, h('dt', null, label), h('dd', { testid }, value));
 }
 
+function headerActions(patient: Patient): HTMLElement {
+  const membership = currentMembership();
+  const hasLocalId = patient.local_ids.some((l) => l.org_id === membership?.org_id);
+  return h(
+    'div',
+    { class: 'row' },
+    membership && !hasLocalId
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            testid: 'patient-add-local-id',
+            onclick: () => openAddLocalId(patient, membership.org_name, rerender),
+          },
+          t('patient.add_local_id'),
+        )
+      : null,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary small',
+        testid: 'patient-edit',
+        onclick: () => openEditPatient(patient, rerender),
+      },
+      t('patient.edit'),
+    ),
+  );
+}
+
 function patientHeader(patient: Patient): HTMLElement {
   const era = formatEraYear(patient.birth_date);
   return h(
     'section',
     { class: 'patient-head', testid: 'patient-header', 'data-patient-id': patient.id },
-    h('p', { class: 'back' }, h('a', { href: '#/patients' }, t('patient.back_to_search'))),
+    h(
+      'div',
+      { class: 'patient-head-top' },
+      h('a', { href: '#/patients', class: 'back' }, t('patient.back_to_search')),
+      headerActions(patient),
+    ),
     h(
       'div',
       { class: 'patient-names' },
