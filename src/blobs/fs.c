@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Local-filesystem blob store: <data_dir>/blobs/<k0k1>/<key>, written as temp file → fsync →
+ * rename → fsync(directory). */
+#include "blobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct blobs {
+    char root[4096];
+};
+
+static bool fsync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+/* Creates dir if missing; a new directory's entry is made durable in its parent. */
+static bool ensure_dir(struct error *err, const char *dir, const char *parent)
+{
+    if (mkdir(dir, 0700) == 0)
+        return fsync_path(parent) ? true : error_set(err, ERR_IO, "fsync %s", parent);
+    if (errno == EEXIST)
+        return true;
+    return error_set(err, ERR_IO, "mkdir %s: %s", dir, strerror(errno));
+}
+
+struct blobs *blobs_open(struct error *err, const char *data_dir)
+{
+    struct blobs *b = calloc(1, sizeof(*b));
+    if (!b) {
+        error_set(err, ERR_NOMEM, "blobs");
+        return NULL;
+    }
+    snprintf(b->root, sizeof(b->root), "%s/blobs", data_dir);
+    if (!ensure_dir(err, b->root, data_dir)) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void blobs_close(struct blobs *b)
+{
+    free(b);
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+bool blobs_put(struct error *err, struct blobs *b, const void *data, size_t len,
+               char key[BLOB_KEY_LEN])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(key, BLOB_KEY_LEN, h, sizeof(h));
+    char dir[4200], path[4300], tmp[4320];
+    snprintf(dir, sizeof(dir), "%s/%.2s", b->root, key);
+    snprintf(path, sizeof(path), "%s/%s", dir, key);
+    if (!ensure_dir(err, dir, b->root))
+        return false;
+    if (access(path, F_OK) == 0)
+        return true; /* content-addressed: already durable */
+    snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%d", dir, key, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return error_set(err, ERR_IO, "create %s: %s", tmp, strerror(errno));
+    bool ok = write_all(fd, data, len) && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0 && fsync_path(dir);
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        return error_set(err, ERR_IO, "write blob: %s", strerror(e));
+    }
+    return true;
+}
+
+static bool valid_key(const char *key)
+{
+    if (!key || strlen(key) != 64)
+        return false;
+    for (const char *p = key; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+bool blobs_get(struct error *err, struct blobs *b, const char *key, void **data, size_t *len)
+{
+    if (!valid_key(key))
+        return error_set(err, ERR_BAD_ID, "blob key");
+    char path[4300];
+    snprintf(path, sizeof(path), "%s/%.2s/%s", b->root, key, key);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return error_set(err, errno == ENOENT ? ERR_BAD_ID : ERR_IO, "blob %.12s", key);
+    struct stat st;
+    unsigned char *buf = NULL;
+    size_t got = 0;
+    if (fstat(fd, &st) == 0 && (buf = malloc((size_t)st.st_size + 1))) {
+        ssize_t n;
+        while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+            got += (size_t)n;
+    }
+    close(fd);
+    if (!buf || got != (size_t)st.st_size) {
+        free(buf);
+        return error_set(err, ERR_IO, "read blob %.12s", key);
+    }
+    *data = buf;
+    *len = got;
+    return true;
+}
