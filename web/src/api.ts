@@ -146,9 +146,9 @@ export async function getAll<T>(path: string, query: Query = {}): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
+    // No limit= here: not every list endpoint takes one (GET /api/users answers 400 to it).
     const answer = await api.get<{ items: T[]; next_cursor?: string | null }>(path, {
       ...query,
-      limit: 100,
       cursor: cursor ?? undefined,
     });
     items.push(...answer.items);
