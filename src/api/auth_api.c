@@ -191,7 +191,7 @@ static bool check_recovery_code(struct error *err, struct request *req, const ch
     *ok = false;
     if (!totp_recovery_code_canonical(input, canon, sizeof(canon)))
         return true;
-    ids_sha256_hex(canon, strlen(canon), hash);
+    auth_recovery_code_hash(req->principal.user_id, canon, hash);
     int64_t changed = 0;
     if (!request_write_begin(err, req) ||
         !store_exec(err, req->conn, &changed,

@@ -223,7 +223,7 @@ static bool store_recovery_codes(struct error *err, struct request *req, json_t 
     for (int i = 0; i < RECOVERY_CODE_COUNT; i++) {
         char canon[32], hash[SHA256_HEX_LEN];
         totp_recovery_code_canonical(codes[i], canon, sizeof(canon));
-        ids_sha256_hex(canon, strlen(canon), hash);
+        auth_recovery_code_hash(req->principal.user_id, canon, hash);
         if (!store_exec(err, req->conn, NULL,
                         "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)", "tt",
                         req->principal.user_id, hash))

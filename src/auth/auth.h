@@ -81,6 +81,11 @@ bool auth_lockout_clear(struct error *err, struct store_conn *conn, const char *
 bool auth_totp_required(struct error *err, struct store_conn *conn, const char *user_id,
                         const char *profession, bool *required);
 
+/** The stored form of a recovery code: SHA-256 of the user id and the canonical code, so equal
+ *  codes of two users differ and a leaked table cannot be attacked for all users at once. */
+void auth_recovery_code_hash(const char *user_id, const char *canonical_code,
+                             char out[SHA256_HEX_LEN]);
+
 /** Creates an API token inside the caller's transaction; token_out is shown once. */
 bool auth_token_create(struct error *err, struct store_conn *conn, const char *name,
                        const char *org_id, const char *user_id, const char *created_by,

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "core/kana.h"
 #include "password_int.h"
 
@@ -18,6 +20,15 @@ _Static_assert(PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "PASSWORD_HASH_MAX t
 /* A UTF-8 code point takes at most 4 bytes, so a longer string has too many code points. */
 #define MAX_BYTES (PASSWORD_MAX_CHARS * 4)
 
+/* NFKC before hashing (NIST SP 800-63B §5.1.1.2), so that the full-width digits and letters a
+ * Japanese input method may type match their ASCII forms. malloc'd; NULL when out of memory.
+ * Input that is not valid UTF-8 is used as it is. */
+static char *normalized(const char *password)
+{
+    char *n = (char *)utf8proc_NFKC((const utf8proc_uint8_t *)password);
+    return n ? n : strdup(password);
+}
+
 bool password_hash(struct error *err, const char *password, char out[PASSWORD_HASH_MAX])
 {
     out[0] = '\0';
@@ -25,10 +36,16 @@ bool password_hash(struct error *err, const char *password, char out[PASSWORD_HA
         return error_set(err, ERR_INTERNAL, "password_hash: no password");
     if (sodium_init() < 0)
         return error_set(err, ERR_INTERNAL, "sodium_init failed");
+    char *pw = normalized(password);
+    if (!pw)
+        return error_set(err, ERR_NOMEM, "password normalisation");
     errno = 0;
-    if (crypto_pwhash_str_alg(out, password, strlen(password), HASH_OPSLIMIT, HASH_MEMLIMIT,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
-        int saved = errno;
+    int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), HASH_OPSLIMIT, HASH_MEMLIMIT,
+                                   crypto_pwhash_ALG_ARGON2ID13);
+    int saved = errno;
+    sodium_memzero(pw, strlen(pw));
+    free(pw);
+    if (rc != 0) {
         out[0] = '\0';
         if (saved == ENOMEM)
             return error_set(err, ERR_NOMEM, "argon2id: out of memory");
@@ -45,7 +62,13 @@ bool password_verify(const char *encoded_hash, const char *password)
         return false;
     if (sodium_init() < 0)
         return false;
-    return crypto_pwhash_str_verify(encoded_hash, password, strlen(password)) == 0;
+    char *pw = normalized(password);
+    if (!pw)
+        return false;
+    bool ok = crypto_pwhash_str_verify(encoded_hash, pw, strlen(pw)) == 0;
+    sodium_memzero(pw, strlen(pw));
+    free(pw);
+    return ok;
 }
 
 static int compare_entry(const void *key, const void *entry)
@@ -90,7 +113,10 @@ bool password_policy_check(struct error *err, const char *password)
         return error_set(err, ERR_WEAK_PASSWORD, "too short");
     if (chars > PASSWORD_MAX_CHARS)
         return error_set(err, ERR_WEAK_PASSWORD, "too long");
-    if (password_is_common(password))
+    char *pw = normalized(password);
+    bool common = pw && password_is_common(pw);
+    free(pw);
+    if (common)
         return error_set(err, ERR_WEAK_PASSWORD, "common password");
     return true;
 }

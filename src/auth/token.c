@@ -62,3 +62,11 @@ bool auth_token_create(struct error *err, struct store_conn *conn, const char *n
                       "ttttttti", id_out, hash, prefix, name, org_id, user_id, created_by,
                       clock_now_ms());
 }
+
+void auth_recovery_code_hash(const char *user_id, const char *canonical_code,
+                             char out[SHA256_HEX_LEN])
+{
+    char text[UUID_STR_LEN + 40];
+    int n = snprintf(text, sizeof(text), "%s:%s", user_id, canonical_code);
+    ids_sha256_hex(text, (size_t)n, out);
+}

@@ -148,6 +148,18 @@ static void blocklist_sorted_and_well_formed(void **state)
     }
 }
 
+static void fullwidth_input_matches_ascii(void **state)
+{
+    (void)state;
+    /* An IME left in full-width mode types ｍｉｎａｍｉ－ｄｅｍｏ－２０２６; NFKC makes it match. */
+    char hash[PASSWORD_HASH_MAX];
+    struct error err = {0};
+    assert_true(password_hash(&err, "minami-demo-2026", hash));
+    assert_true(password_verify(hash, "ｍｉｎａｍｉ－ｄｅｍｏ－２０２６"));
+    assert_false(password_verify(hash, "minami-demo-2027"));
+    assert_weak("ＰＡＳＳＷＯＲＤ１２３４", "common password");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +172,7 @@ int main(void)
         cmocka_unit_test(policy_rejects_invalid_utf8),
         cmocka_unit_test(policy_rejects_common),
         cmocka_unit_test(blocklist_sorted_and_well_formed),
+        cmocka_unit_test(fullwidth_input_matches_ascii),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
