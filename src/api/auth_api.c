@@ -96,7 +96,9 @@ static bool refuse(struct error *err, struct request *req, const char *user_id,
     }
     req->audited = true;
     req->commit_on_error = true;
-    return error_set(err, code, "%s", why);
+    /* The reason goes to the audit record only: the answer must not tell an unknown login from
+     * a wrong password or a disabled account. */
+    return error_set(err, code, NULL);
 }
 
 static bool check_locked(struct error *err, struct request *req, const char *user_id,
