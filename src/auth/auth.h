@@ -9,11 +9,11 @@
 #include "core/ids.h"
 #include "store/store.h"
 
-/** Session states: what a session may do. */
-#define SESSION_ACTIVE "active"     /* fully logged in */
-#define SESSION_TOTP "totp"         /* password ok, TOTP code pending */
-#define SESSION_PASSWORD "password" /* must change the (initial) password first */
-#define SESSION_ENROLL "enroll"     /* policy requires TOTP; must enrol first */
+/** Session states: what a session may do (the "state" of docs/api.md). */
+#define SESSION_ACTIVE "active"                     /* fully logged in */
+#define SESSION_TOTP "totp_required"                /* password ok, TOTP code pending */
+#define SESSION_PASSWORD "password_change_required" /* must change the (initial) password */
+#define SESSION_ENROLL "enroll"                     /* policy requires TOTP; must enrol first */
 
 /** Who is calling: resolved from a session cookie or an API token. */
 struct principal {
@@ -25,7 +25,7 @@ struct principal {
     char org_id[UUID_STR_LEN]; /* current organisation, "" when none */
     char org_role[16];         /* "member" | "org_admin" | "" */
     char session_id[UUID_STR_LEN];
-    char state[12];
+    char state[32];
     char csrf[TOKEN_STR_LEN];
     bool via_token;
     char token_id[UUID_STR_LEN];
