@@ -87,7 +87,8 @@ bool me_org_put(struct error *err, struct request *req)
         return error_set(err, ERR_FORBIDDEN, "an API token belongs to one organisation");
     const char *org = jsonv_str(req->json, "org_id");
     struct principal p = req->principal;
-    if (!auth_principal_load(err, req->conn, p.user_id, org, &p))
+    /* not p.user_id: the loader writes the id it reads into p (overlapping snprintf) */
+    if (!auth_principal_load(err, req->conn, req->principal.user_id, org, &p))
         return false;
     if (strcmp(p.org_id, org) != 0)
         return error_set(err, ERR_FORBIDDEN, "not a member of that organisation");
