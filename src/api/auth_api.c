@@ -139,7 +139,8 @@ static const char *state_after_password(struct error *err, struct request *req,
 bool api_login_answer(struct error *err, struct request *req, const char *state,
                       const char *csrf)
 {
-    snprintf(req->principal.state, sizeof(req->principal.state), "%s", state);
+    if (state != req->principal.state) /* copying a string onto itself is undefined */
+        snprintf(req->principal.state, sizeof(req->principal.state), "%s", state);
     json_t *me = api_me_json(err, req);
     if (!me)
         return false;
