@@ -70,6 +70,26 @@ static bool may_manage(struct error *err, struct request *req, const char *user_
     return r == STORE_ROW ? true : error_set(err, ERR_USER_NOT_FOUND, NULL);
 }
 
+/* may_manage, and only the network office changes a network administrator's account: an org
+ * admin who could reset that password or disable it would hold the whole network. */
+static bool may_change(struct error *err, struct request *req, const char *user_id)
+{
+    if (!may_manage(err, req, user_id))
+        return false;
+    if (req->principal.network_admin)
+        return true;
+    struct store_stmt *s = store_query(
+        err, req->conn, "SELECT 1 FROM users WHERE id = ? AND network_admin = 1", "t", user_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    store_done(s);
+    if (r == STORE_FAIL)
+        return false;
+    return r == STORE_DONE ? true
+                           : error_set(err, ERR_FORBIDDEN, "a network administrator's account");
+}
+
 static const char *const list_query[] = {"org_id", NULL};
 
 bool users_list(struct error *err, struct request *req)
@@ -258,7 +278,7 @@ bool users_update(struct error *err, struct request *req)
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (!jsonv_check(err, req->json, fields) || !may_manage(err, req, id))
+    if (!jsonv_check(err, req->json, fields) || !may_change(err, req, id))
         return false;
     json_t *memberships = json_object_get(req->json, "memberships");
     json_t *disabled = json_object_get(req->json, "disabled");
@@ -301,7 +321,7 @@ bool users_password_reset(struct error *err, struct request *req)
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (!jsonv_check(err, req->json, fields) || !may_manage(err, req, id) ||
+    if (!jsonv_check(err, req->json, fields) || !may_change(err, req, id) ||
         !password_policy_check(err, jsonv_str(req->json, "initial_password")))
         return false;
     char hash[PASSWORD_HASH_MAX];
