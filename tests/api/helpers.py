@@ -1,0 +1,420 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Helpers of the API test suite: a real tsunagu server on a free port with a fresh data
+directory, logged-in sessions, TOTP codes, the demo region's ids, store snapshots and the
+problem+json checks. Standard library and requests only."""
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import struct
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("TSUNAGU_BIN") or str(REPO / "build" / "tsunagu")
+STATIC_DIR = REPO / "web" / "dist"
+ROUTES_DEF = REPO / "src" / "http" / "routes.def"
+
+DEMO_PASSWORD = "minami-demo-2026"
+HTTP_TIMEOUT = 30  # seconds for one request (sanitizer builds are slow)
+START_TIMEOUT = 60  # seconds until /api/health answers
+STOP_TIMEOUT = 60  # seconds for a graceful shutdown
+
+# Every access-log line of every server the suite has stopped: (method, route pattern, status).
+ROUTE_HITS = []
+# Servers still running (the route-coverage test also reads their logs).
+LIVE_SERVERS = set()
+
+
+# ---- processes ------------------------------------------------------------------------------
+
+def tool_env():
+    """The environment for the binary: sanitizers stop at the first error and report leaks."""
+    env = dict(os.environ)
+    env.setdefault("ASAN_OPTIONS", "halt_on_error=1:abort_on_error=1:detect_leaks=1")
+    env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+    for name in [k for k in env if k.startswith("TSUNAGU_") and k != "TSUNAGU_BIN"]:
+        del env[name]  # only the command line configures the binary under test
+    return env
+
+
+def run_cli(*args, stdin=None, timeout=120):
+    """Runs `tsunagu ARGS` to completion; returns the CompletedProcess (text output)."""
+    return subprocess.run([BIN, *map(str, args)], input=stdin, capture_output=True, text=True,
+                          env=tool_env(), timeout=timeout)
+
+
+def init_data_dir(demo=True):
+    """A fresh data directory, initialised (with the demo region by default)."""
+    data_dir = tempfile.mkdtemp(prefix="tsunagu-api-")
+    args = ["init", "--data-dir", data_dir] + (["--demo"] if demo else [])
+    r = run_cli(*args)
+    assert r.returncode == 0, f"init failed ({r.returncode}):\n{r.stdout}\n{r.stderr}"
+    return data_dir
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout, what, interval=0.02):
+    """Polls condition() until it returns a true value (returned) or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+class Server:
+    """A running `tsunagu serve`: base_url, data_dir, proc; stop() ends it with SIGTERM."""
+
+    def __init__(self, data_dir, extra_args=(), host="127.0.0.1", scheme="http", verify=True,
+                 own_data_dir=True):
+        self.data_dir = data_dir
+        self.own_data_dir = own_data_dir
+        self.scheme = scheme
+        self.verify = verify
+        self.port = free_port()
+        self.host = host
+        connect_host = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host
+        self.base_url = f"{scheme}://{connect_host}:{self.port}"
+        self.log_dir = tempfile.mkdtemp(prefix="tsunagu-log-")
+        self.stdout_path = os.path.join(self.log_dir, "stdout")
+        self.stderr_path = os.path.join(self.log_dir, "stderr")
+        self.args = [BIN, "serve", "--listen", f"{host}:{self.port}", "--data-dir", data_dir,
+                     "--static-dir", str(STATIC_DIR), *map(str, extra_args)]
+        self.returncode = None
+        self._sessions = {}
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=out,
+                                         stderr=err, env=tool_env())
+        LIVE_SERVERS.add(self)
+        try:
+            wait_until(self._healthy, START_TIMEOUT, f"{self.base_url}/api/health")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _healthy(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"server exited with {self.proc.returncode}:\n{self.stderr()}")
+        try:
+            r = requests.get(self.url("/api/health"), timeout=2, verify=self.verify)
+            return r.status_code == 200 and r.json() == {"status": "ok"}
+        except requests.ConnectionError:
+            return False
+
+    def url(self, path):
+        return self.base_url + path
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stdout(self):
+        with open(self.stdout_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_records(self):
+        """The JSON lines of stderr (the access log and the server's own events)."""
+        records = []
+        for line in self.stderr().splitlines():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                continue  # e.g. a sanitizer report
+        return records
+
+    def stop(self):
+        """SIGTERM, wait, record the access log; returns the exit code (idempotent)."""
+        if self.returncode is None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.returncode = self.proc.returncode
+            ROUTE_HITS.extend(access_hits(self.log_records()))
+            LIVE_SERVERS.discard(self)
+        return self.returncode
+
+    def cleanup(self):
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+        if self.own_data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    # -- HTTP --
+
+    def anon(self):
+        """A client without a session."""
+        return ApiSession(self)
+
+    def session(self, login_name, password=DEMO_PASSWORD):
+        """A logged-in session for login_name, reused within this server's lifetime. Tests that
+        end or change their session must call login() instead."""
+        s = self._sessions.get(login_name)
+        if s is None:
+            s = login(self, login_name, password)
+            self._sessions[login_name] = s
+        return s
+
+    # -- store --
+
+    @property
+    def db_path(self):
+        return os.path.join(self.data_dir, "tsunagu.db")
+
+    def db(self):
+        """A read-only connection to the store (WAL: fine while the server runs)."""
+        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=30)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def query(self, sql, params=()):
+        conn = self.db()
+        try:
+            return [dict(row) for row in conn.execute(sql, params)]
+        finally:
+            conn.close()
+
+    def execute(self, sql, params=()):
+        """A write by someone with access to the file (ages sessions, tampers); returns the
+        number of changed rows."""
+        conn = sqlite3.connect(self.db_path, timeout=30)
+        try:
+            with conn:
+                return conn.execute(sql, params).rowcount
+        finally:
+            conn.close()
+
+
+def access_hits(records):
+    return [(r["method"], r["route"], r["status"]) for r in records
+            if r.get("event") == "http.access" and "route" in r]
+
+
+def parse_routes():
+    """(method, pattern, handler, permission, patient locator) of every line of routes.def."""
+    routes = []
+    for line in ROUTES_DEF.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("ROUTE("):
+            continue
+        head = line[len("ROUTE("):].split(",")
+        routes.append(tuple(part.strip().strip('"') for part in head[:5]))
+    return routes
+
+
+# ---- sessions -------------------------------------------------------------------------------
+
+class ApiSession(requests.Session):
+    """requests.Session whose URLs may be paths of the server ("/api/me")."""
+
+    def __init__(self, server):
+        super().__init__()
+        self.server = server
+        self.verify = server.verify
+        self.login_body = None
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith("/"):
+            url = self.server.url(url)
+        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        return super().request(method, url, *args, **kwargs)
+
+    @property
+    def cookie(self):
+        return self.cookies.get("tsunagu_session")
+
+
+def login(server, login_name, password=DEMO_PASSWORD, expect_state="active", headers=None):
+    """Logs in and returns an ApiSession carrying the cookie and the X-CSRF-Token header."""
+    s = ApiSession(server)
+    r = s.post("/api/auth/login", json={"login": login_name, "password": password},
+               headers=headers)
+    assert r.status_code == 200, f"login {login_name}: {r.status_code} {r.text}"
+    body = r.json()
+    if expect_state is not None:
+        assert body["state"] == expect_state, body
+    s.headers["X-CSRF-Token"] = body["csrf_token"]
+    s.login_body = body
+    return s
+
+
+def bearer(server, token):
+    """A client authenticating with an API token (no cookie, no CSRF header)."""
+    s = ApiSession(server)
+    s.headers["Authorization"] = f"Bearer {token}"
+    return s
+
+
+# ---- TOTP (RFC 6238 / RFC 4226) -------------------------------------------------------------
+
+def totp_code(secret_b32, at=None, step_offset=0, digits=6, period=30):
+    """The TOTP code (SHA-1, 30 s, 6 digits) of the time step of `at` (default now) plus
+    step_offset."""
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    step = int((time.time() if at is None else at) // period) + step_offset
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+    return str(value % 10 ** digits).zfill(digits)
+
+
+def wrong_totp_code(secret_b32):
+    """A well-formed code that matches none of the steps the server accepts now."""
+    valid = {totp_code(secret_b32, step_offset=k) for k in range(-2, 3)}
+    for candidate in ("000000", "111111", "123456", "999999"):
+        if candidate not in valid:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+# ---- the demo region ------------------------------------------------------------------------
+
+def demo_id(kind, key):
+    """The deterministic UUID (version 8) the demo loader gives to kind/key (src/demo/demo.c)."""
+    h = bytearray(hashlib.sha256(f"tsunagu-demo/{kind}/{key}".encode()).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x80
+    h[8] = (h[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(h)))
+
+
+def org_id(code):
+    return demo_id("org", code)
+
+
+def user_id(login_name):
+    return demo_id("user", login_name)
+
+
+def patient_id(i):
+    return demo_id("patient", str(i))
+
+
+YAMADA_HANAKO = patient_id(0)  # 山田 花子, GH-000001; team and consent minami-gh, aoba-homecare
+
+
+def tokyo_today():
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=9))).date()
+
+
+def visible_patient_ids(server, org):
+    """The patients users of org may see, computed from the tables: on the care team (not
+    removed) and listed by a consent in force (not withdrawn, dated today or earlier)."""
+    rows = server.query(
+        "SELECT p.id FROM patients p WHERE "
+        "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ? "
+        "        AND t.removed_at IS NULL) AND "
+        "EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
+        "        WHERE co.patient_id = p.id AND co.org_id = ? AND c.withdrawn_at IS NULL "
+        "        AND c.consented_on <= ?)",
+        (org, org, tokyo_today().isoformat()))
+    return {r["id"] for r in rows}
+
+
+def new_patient_body(local_id, **overrides):
+    body = {
+        "name": "試験 太郎", "name_kana": "シケン タロウ", "sex": "male",
+        "birth_date": "1950-01-02", "address": "みなみ市テスト町1-1", "phone": "099-555-9999",
+        "local_id": local_id,
+        "consent": {"method": "written", "consented_on": tokyo_today().isoformat(),
+                    "scope": "all"},
+    }
+    body.update(overrides)
+    return body
+
+
+def fetch_all(session, path, params=None, limit=100):
+    """Follows next_cursor through a list; returns every item."""
+    items, cursor = [], None
+    for _ in range(10000):
+        query = dict(params or {}, limit=limit)
+        if cursor is not None:
+            query["cursor"] = cursor
+        r = session.get(path, params=query)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        items.extend(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return items
+    raise AssertionError("the list never ended")
+
+
+# ---- checks ---------------------------------------------------------------------------------
+
+PROBLEM_KEYS = ("type", "title", "status", "code", "request_id")
+
+
+def assert_problem(r, status, code=None):
+    """r is an RFC 9457 problem with this status (and code); returns the parsed body."""
+    assert r.status_code == status, f"expected {status}, got {r.status_code}: {r.text[:500]}"
+    assert r.headers.get("Content-Type", "").startswith("application/problem+json"), r.headers
+    body = r.json()
+    for key in PROBLEM_KEYS:
+        assert key in body, f"{key} missing in {body}"
+    assert body["status"] == status
+    assert body["type"] == f"urn:tsunagu:problem:{body['code']}"
+    assert body["request_id"] == r.headers.get("X-Request-Id")
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def without_request_id(problem):
+    return {k: v for k, v in problem.items() if k != "request_id"}
+
+
+SNAPSHOT_SKIP = {"audit", "sessions", "client_failures"}
+
+
+def store_snapshot(server):
+    """A digest of the schema and of every row of every table except audit, sessions and
+    client_failures: equal snapshots mean a request changed nothing."""
+    conn = server.db()
+    try:
+        digest = hashlib.sha256()
+        schema = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        for row in schema:
+            digest.update(repr(tuple(row)).encode())
+        tables = [row["name"] for row in schema
+                  if row["type"] == "table" and not row["name"].startswith("sqlite_")]
+        for table in tables:
+            if table in SNAPSHOT_SKIP:
+                continue
+            rows = sorted(repr(tuple(r)) for r in conn.execute(f'SELECT * FROM "{table}"'))
+            digest.update(f"{table}:{len(rows)}".encode())
+            for row in rows:
+                digest.update(row.encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()
+
+
+def table_names(server):
+    return {r["name"] for r in server.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+
+
+def audit_rows(server, where="1", params=()):
+    return server.query(f"SELECT * FROM audit WHERE {where} ORDER BY seq", params)
