@@ -91,6 +91,13 @@ export function td(...children: Child[]): HTMLTableCellElement {
   return h('td', null, children);
 }
 
+/** A date-and-time cell that may break between the date and the time on narrow screens. */
+export function tdTime(text: string, ...extra: Child[]): HTMLTableCellElement {
+  const cut = text.lastIndexOf(' ');
+  const parts = cut > 0 ? [text.slice(0, cut), text.slice(cut + 1)] : [text];
+  return h('td', { class: 'time' }, parts.map((part) => h('span', null, part)), extra);
+}
+
 /** A cell whose text may wrap (long free text); other cells keep to one line. */
 export function tdWrap(...children: Child[]): HTMLTableCellElement {
   return h('td', { class: 'wrap' }, children);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // My account: sessions, password change, two-factor authentication (TOTP).
 import { api, seg } from '../api';
-import { base64Utf8, field, h, replace, table, td, tdWrap } from '../dom';
+import { base64Utf8, field, h, replace, table, td, tdTime, tdWrap } from '../dom';
 import { formatDateTime } from '../format';
 import { t, tCode } from '../i18n';
 import { redirect } from '../router';
@@ -110,8 +110,8 @@ function sessionsTable(sessions: Session[], errors: HTMLElement, refresh: () => 
       return h(
         'tr',
         { testid: 'session-row' },
-        td(formatDateTime(s.created_at), s.current ? [' ', badge(t('sessions.current'), 'ok')] : null),
-        td(formatDateTime(s.last_seen_at)),
+        tdTime(formatDateTime(s.created_at), s.current ? badge(t('sessions.current'), 'ok') : null),
+        tdTime(formatDateTime(s.last_seen_at)),
         tdWrap(h('span', { class: 'ua' }, [s.client, s.user_agent].filter(Boolean).join(' · '))),
         td(end),
       );

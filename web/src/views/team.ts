@@ -36,9 +36,7 @@ export async function renderTeam(panel: HTMLElement, patient: Patient): Promise<
           'team-table',
           [
             t('team.org'),
-            t('team.org_type'),
             t('team.staff'),
-            t('team.profession'),
             t('team.role'),
             t('team.added'),
             t('team.consent'),
@@ -67,10 +65,11 @@ function memberRow(
   return h(
     'tr',
     { testid: 'team-member', 'data-member-id': member.id },
-    td(member.org_name),
-    td(tCode('orgtype', member.org_type)),
-    td(member.user_name ?? t('team.whole_org')),
-    td(tCode('profession', member.profession)),
+    td(h('div', null, member.org_name), h('small', { class: 'muted' }, tCode('orgtype', member.org_type))),
+    td(
+      h('div', null, member.user_name ?? t('team.whole_org')),
+      member.profession ? h('small', { class: 'muted' }, tCode('profession', member.profession)) : null,
+    ),
     td(member.role ?? ''),
     td(formatInstantDate(member.added_at)),
     td(

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: API tokens for integrations (list, create and show once, revoke).
 import { api, getAll, seg } from '../../api';
-import { field, h, option, replace, table, td } from '../../dom';
+import { field, h, option, replace, table, td, tdTime } from '../../dom';
 import { formatDateTime } from '../../format';
 import { t } from '../../i18n';
 import { currentMe, currentMembership, isOrgAdmin } from '../../session';
@@ -52,8 +52,8 @@ function tokensTable(tokens: ApiToken[], errors: HTMLElement, refresh: () => voi
         td(token.name),
         td(token.user_login),
         td(h('code', null, `${token.prefix}…`)),
-        td(formatDateTime(token.created_at)),
-        td(token.last_used_at ? formatDateTime(token.last_used_at) : t('tokens.never')),
+        tdTime(formatDateTime(token.created_at)),
+        token.last_used_at ? tdTime(formatDateTime(token.last_used_at)) : td(t('tokens.never')),
         td(
           token.revoked_at
             ? badge(t('tokens.revoked_at', { time: formatDateTime(token.revoked_at) }), 'muted')
