@@ -168,7 +168,6 @@ export function passwordFields(): {
     type: 'password',
     autocomplete: 'new-password',
     required: true,
-    minlength: PASSWORD_MIN,
     maxlength: PASSWORD_MAX,
     testid: 'password-new',
   });
