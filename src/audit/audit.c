@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -134,22 +135,25 @@ struct waiter {
     struct waiter *next;
     const struct audit_record *recs;
     size_t n;
+    audit_done_fn done_fn; /* asynchronous waiter, or NULL for a blocked thread */
+    void *done_arg;
     bool done;
     bool ok;
+    pthread_cond_t wake; /* one per blocked waiter: a batch wakes only its own requests */
 };
+_Static_assert(sizeof(struct waiter) <= sizeof(struct audit_ticket), "audit_ticket too small");
 
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake_writer;
-    pthread_cond_t wake_waiters;
     pthread_t thread;
     struct store_conn *conn;
     struct waiter *head, **tail;
+    size_t queued; /* records in the queue */
     bool running, stopping;
 } writer = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .wake_writer = PTHREAD_COND_INITIALIZER,
-    .wake_waiters = PTHREAD_COND_INITIALIZER,
 };
 
 static void write_group(struct waiter *group)
@@ -164,13 +168,41 @@ static void write_group(struct waiter *group)
             all[k++] = &w->recs[i];
     bool ok = all && append_batch(NULL, writer.conn, all, total);
     free(all);
+    /* A waiter may be gone as soon as it is told: read next first. */
     pthread_mutex_lock(&writer.lock);
-    for (struct waiter *w = group; w; w = w->next) {
+    for (struct waiter *w = group, *next; w; w = next) {
+        next = w->next;
+        if (w->done_fn)
+            continue;
         w->ok = ok;
         w->done = true;
+        pthread_cond_signal(&w->wake);
     }
-    pthread_cond_broadcast(&writer.wake_waiters);
     pthread_mutex_unlock(&writer.lock);
+    for (struct waiter *w = group, *next; w; w = next) {
+        next = w->next;
+        if (w->done_fn)
+            w->done_fn(w->done_arg, ok);
+    }
+}
+
+enum { BATCH_RECORDS = 64, BATCH_WAIT_US = 1000 };
+
+/* Lets a batch fill for up to BATCH_WAIT_US after its first record: every commit costs an fsync
+ * and resets the page cache of every reading connection, so fewer, larger commits are cheaper
+ * for everyone. Called with the lock held. */
+static void gather_batch(void)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += BATCH_WAIT_US * 1000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (writer.queued < BATCH_RECORDS && !writer.stopping)
+        if (pthread_cond_timedwait(&writer.wake_writer, &writer.lock, &until) != 0)
+            break;
 }
 
 static void *writer_main(void *arg)
@@ -182,6 +214,8 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&writer.wake_writer, &writer.lock);
         if (!writer.head && writer.stopping)
             break;
+        gather_batch();
+        writer.queued = 0;
         struct waiter *group = writer.head;
         writer.head = NULL;
         writer.tail = &writer.head;
@@ -224,35 +258,62 @@ void audit_writer_stop(void)
     writer.running = false;
 }
 
+static bool append_direct(struct error *err, struct store *st, const struct audit_record *recs,
+                          size_t n)
+{
+    struct store_conn *conn = store_conn_get(err, st);
+    if (!conn)
+        return error_set(err, ERR_AUDIT, "no store connection");
+    const struct audit_record **all = malloc(n * sizeof(*all));
+    if (!all)
+        return error_set(err, ERR_AUDIT, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        all[i] = &recs[i];
+    bool ok = append_batch(err, conn, all, n);
+    free(all);
+    return ok;
+}
+
+void audit_append_async(struct store *st, const struct audit_record *recs, size_t n,
+                        struct audit_ticket *ticket, audit_done_fn done, void *arg)
+{
+    pthread_mutex_lock(&writer.lock);
+    if (!writer.running || writer.stopping || n == 0) {
+        pthread_mutex_unlock(&writer.lock);
+        done(arg, n == 0 || append_direct(NULL, st, recs, n));
+        return;
+    }
+    struct waiter *w = (struct waiter *)ticket;
+    *w = (struct waiter){.recs = recs, .n = n, .done_fn = done, .done_arg = arg};
+    *writer.tail = w;
+    writer.tail = &w->next;
+    writer.queued += n;
+    pthread_cond_signal(&writer.wake_writer);
+    pthread_mutex_unlock(&writer.lock);
+}
+
 bool audit_append_durable(struct error *err, struct store *st, const struct audit_record *recs,
                           size_t n)
 {
     if (n == 0)
         return true;
-    if (!writer.running) {
-        struct store_conn *conn = store_conn_get(err, st);
-        if (!conn)
-            return error_set(err, ERR_AUDIT, "no store connection");
-        const struct audit_record **all = malloc(n * sizeof(*all));
-        if (!all)
-            return error_set(err, ERR_AUDIT, "out of memory");
-        for (size_t i = 0; i < n; i++)
-            all[i] = &recs[i];
-        bool ok = append_batch(err, conn, all, n);
-        free(all);
-        return ok;
-    }
+    if (!writer.running)
+        return append_direct(err, st, recs, n);
     struct waiter w = {.recs = recs, .n = n};
+    pthread_cond_init(&w.wake, NULL);
     pthread_mutex_lock(&writer.lock);
     if (writer.stopping) {
         pthread_mutex_unlock(&writer.lock);
+        pthread_cond_destroy(&w.wake);
         return error_set(err, ERR_AUDIT, "audit writer stopping");
     }
     *writer.tail = &w;
     writer.tail = &w.next;
+    writer.queued += n;
     pthread_cond_signal(&writer.wake_writer);
     while (!w.done)
-        pthread_cond_wait(&writer.wake_waiters, &writer.lock);
+        pthread_cond_wait(&w.wake, &writer.lock);
     pthread_mutex_unlock(&writer.lock);
+    pthread_cond_destroy(&w.wake);
     return w.ok ? true : error_set(err, ERR_AUDIT, "group commit failed");
 }

@@ -62,6 +62,23 @@ void audit_writer_stop(void);
 bool audit_append_durable(struct error *err, struct store *st, const struct audit_record *recs,
                           size_t n);
 
+/** Called by the writer thread once records are durable (ok) or could not be written. */
+typedef void (*audit_done_fn)(void *arg, bool ok);
+
+/** Room for the writer's bookkeeping of one asynchronous append; owned by the caller and kept
+ *  alive until done runs. */
+struct audit_ticket {
+    void *opaque[16];
+};
+
+/**
+ * Queues n records for the group-commit writer and returns at once; done(arg, ok) runs on the
+ * writer thread when they are durable. recs and ticket must stay valid until then. Without a
+ * running writer, appends synchronously and calls done before returning.
+ */
+void audit_append_async(struct store *st, const struct audit_record *recs, size_t n,
+                        struct audit_ticket *ticket, audit_done_fn done, void *arg);
+
 /** The chain hash of a record: SHA-256 over the previous hash and every field, in hex. */
 void audit_hash(const char *prev_hash, int64_t seq, const char *time,
                 const struct audit_record *rec, char out[65]);

@@ -29,6 +29,7 @@ struct principal {
     char csrf[TOKEN_STR_LEN];
     bool via_token;
     char token_id[UUID_STR_LEN];
+    bool touch_due; /* last_seen_at should be refreshed once the read transaction ends */
 };
 
 /** Session time-outs in milliseconds. */
@@ -38,9 +39,12 @@ struct auth_timeouts {
 };
 
 /** Resolves a session cookie value; ERR_UNAUTHENTICATED or ERR_SESSION_EXPIRED otherwise.
- *  Refreshes last_seen_at at most once a minute. */
+ *  Refreshes last_seen_at at most once a minute: at once outside a transaction, else it sets
+ *  out->touch_due and the caller calls auth_session_touch after the transaction. */
 bool auth_session_resolve(struct error *err, struct store_conn *conn, const char *token,
                           const struct auth_timeouts *timeouts, struct principal *out);
+/** Refreshes the session's last_seen_at (best effort). */
+void auth_session_touch(struct store_conn *conn, const char *session_id);
 /** Resolves "Authorization: Bearer <token>"; ERR_UNAUTHENTICATED otherwise. */
 bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *token,
                         struct principal *out);

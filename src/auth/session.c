@@ -56,9 +56,17 @@ bool auth_session_resolve(struct error *err, struct store_conn *conn, const char
     }
     snprintf(out->session_id, sizeof(out->session_id), "%s", id);
     out->via_token = false;
-    if (now - seen > TOUCH_INTERVAL_MS)
-        store_exec(NULL, conn, NULL, sql_touch, "it", now, id);
+    out->touch_due = now - seen > TOUCH_INTERVAL_MS;
+    if (out->touch_due && !store_in_txn(conn)) {
+        auth_session_touch(conn, id);
+        out->touch_due = false;
+    }
     return true;
+}
+
+void auth_session_touch(struct store_conn *conn, const char *session_id)
+{
+    store_exec(NULL, conn, NULL, sql_touch, "it", clock_now_ms(), session_id);
 }
 
 static const char sql_create[] =

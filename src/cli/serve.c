@@ -25,7 +25,7 @@ int cli_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *data_dir = cli_default_data_dir();
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
-    const char *workers = "16", *idle = "900", *absolute = "43200", *body = "65536";
+    const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -36,7 +36,7 @@ int cli_serve(int argc, char **argv)
         {"tls-key", "TSUNAGU_TLS_KEY", &key, NULL, "TLS private key (PEM)"},
         {"behind-tls-proxy", "TSUNAGU_BEHIND_TLS_PROXY", NULL, &proxy,
          "a TLS proxy in front terminates connections"},
-        {"workers", "TSUNAGU_WORKERS", &workers, NULL, "worker threads (default 16)"},
+        {"workers", "TSUNAGU_WORKERS", &workers, NULL, "worker threads (default 4)"},
         {"idle-timeout", "TSUNAGU_IDLE_TIMEOUT", &idle, NULL, "session idle time-out, s (900)"},
         {"absolute-timeout", "TSUNAGU_ABSOLUTE_TIMEOUT", &absolute, NULL,
          "session absolute time-out, s (43200)"},

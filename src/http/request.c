@@ -66,9 +66,14 @@ bool request_query_check(struct error *err, struct request *req, const char *con
 
 bool request_write_begin(struct error *err, struct request *req)
 {
-    if (store_in_txn(req->conn))
+    if (req->writing)
         return true;
-    return store_begin(err, req->conn, true);
+    if (store_in_txn(req->conn)) /* a GET's read snapshot cannot become a write */
+        return error_set(err, ERR_INTERNAL, "write in a read-only request");
+    if (!store_begin(err, req->conn, true))
+        return false;
+    req->writing = true;
+    return true;
 }
 
 bool request_audit_txn(struct error *err, struct request *req, const char *event_id, char action,

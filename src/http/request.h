@@ -68,9 +68,13 @@ struct request {
     const char *object_id;
     const char *audit_detail;
     bool audited;             /* the handler appended its own record in the transaction */
+    bool writing;             /* the write transaction is open (request_write_begin) */
     bool commit_on_error;     /* keep the handler's writes (e.g. failure counters) on error */
-    struct audit_record *reads;
+    struct audit_record *reads; /* made durable by http/ before the response leaves */
     size_t read_count, read_cap;
+    struct audit_ticket audit_ticket;
+    bool waiting_audit; /* suspended until the group commit has the reads */
+    bool audit_failed;
 
     /* response */
     int status;

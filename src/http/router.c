@@ -207,7 +207,7 @@ static bool audit_route(struct error *err, struct request *req)
         return true;
     const char *type = req->object_type ? req->object_type : req->patient_id ? "patient" : NULL;
     const char *id = req->object_id ? req->object_id : req->patient_id;
-    if (store_in_txn(req->conn))
+    if (req->writing)
         return request_audit_txn(err, req, r->handler_name, r->action, req->patient_id, type, id,
                                  req->audit_detail);
     if (req->patient_id || r->data_class != DATA_NONE || r->action != 'R')
@@ -218,8 +218,9 @@ static bool audit_route(struct error *err, struct request *req)
 
 static void after_failure(struct request *req, const struct error *err)
 {
-    if (req->conn && store_in_txn(req->conn)) {
+    if (req->conn && req->writing) {
         struct error e = {0};
+        req->writing = false;
         if (req->commit_on_error && store_commit(&e, req->conn))
             return;
         store_rollback(req->conn);
@@ -238,24 +239,42 @@ static bool run_handler(struct error *err, struct request *req)
         return false;
     if (!audit_route(err, req))
         return false;
-    if (store_in_txn(req->conn) && !store_commit(err, req->conn))
+    if (req->writing && !store_commit(err, req->conn))
         return false;
+    req->writing = false;
     return true;
+}
+
+/* A GET reads in one transaction: one consistent snapshot, and one set of locks instead of one
+ * per statement. Other methods take the write lock when they first write. */
+static bool begin_read(struct error *err, struct request *req)
+{
+    return is_state_changing(req->method) || store_begin(err, req->conn, false);
+}
+
+static void end_read(struct request *req)
+{
+    if (!is_state_changing(req->method) && store_in_txn(req->conn)) {
+        struct error e = {0};
+        if (!store_commit(&e, req->conn))
+            store_rollback(req->conn);
+    }
+    if (req->principal.touch_due)
+        auth_session_touch(req->conn, req->principal.session_id);
 }
 
 void router_dispatch(struct request *req)
 {
     struct error err = {0};
     req->conn = store_conn_get(&err, req->ctx->store);
-    bool ok = req->conn && before_handler(&err, req) && run_handler(&err, req);
+    bool ok = req->conn && begin_read(&err, req) && before_handler(&err, req) &&
+              run_handler(&err, req);
     if (!ok) {
         after_failure(req, &err);
         response_problem(req, &err);
     }
-    if (req->read_count > 0) {
-        struct error aerr = {0};
-        /* The response leaves only once its audit records are durable. */
-        if (!audit_append_durable(&aerr, req->ctx->store, req->reads, req->read_count))
-            response_problem(req, &aerr);
-    }
+    if (req->conn)
+        end_read(req);
+    /* Queued read records (req->reads) are made durable by the server before the response
+     * leaves (see http/server.c). */
 }

@@ -212,6 +212,13 @@ static void dispatch(struct request *req)
     response_problem(req, &e);
 }
 
+static void audit_done(void *arg, bool ok)
+{
+    struct request *req = arg;
+    req->audit_failed = !ok;
+    MHD_resume_connection(req->mhd);
+}
+
 static enum MHD_Result queue(struct request *req)
 {
     struct MHD_Response *r = response_build(req);
@@ -264,10 +271,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (req->waiting_audit) {
+        /* Resumed by the audit writer: the read's records are durable, or the request fails. */
+        req->waiting_audit = false;
+        if (req->audit_failed) {
+            struct error e = {0};
+            error_set(&e, ERR_AUDIT, "group commit failed");
+            response_problem(req, &e);
+        }
+        return queue(req);
+    }
     if (req->status)
         return MHD_YES; /* already answered */
     dispatch(req);
-    return queue(req);
+    if (req->read_count == 0)
+        return queue(req);
+    /* The response leaves only once its audit records are durable: park the connection (the
+     * worker thread goes on with others) until the group commit has them. */
+    req->waiting_audit = true;
+    MHD_suspend_connection(con);
+    audit_append_async(ctx.store, req->reads, req->read_count, &req->audit_ticket, audit_done,
+                       req);
+    return MHD_YES;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -298,7 +323,7 @@ static char *slurp(const char *path)
 static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *cert, char *key)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ss->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cert)
@@ -316,7 +341,7 @@ static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)config->workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        (size_t)(32 * 1024), MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY,
         cert ? tls_opts : no_opts, MHD_OPTION_END);
 }
@@ -392,6 +417,8 @@ int server_run(const struct server_config *cfg)
                 err.detail);
         return 1;
     }
+    if (!store_maintenance_start(&err, ctx.store))
+        goto fail_store;
     ctx.timeouts.idle_ms = (int64_t)cfg->idle_timeout_s * 1000;
     ctx.timeouts.absolute_ms = (int64_t)cfg->absolute_timeout_s * 1000;
     ctx.body_limit = cfg->body_limit;

@@ -47,10 +47,16 @@ fail_alloc:
     return NULL;
 }
 
+bool store_maintenance_start(struct error *err, struct store *st)
+{
+    return st->ops->maintenance_start(err, st);
+}
+
 void store_close(struct store *st)
 {
     if (!st)
         return;
+    st->ops->maintenance_stop(st);
     pthread_mutex_lock(&st->lock);
     struct store_conn_base *c = st->conns;
     st->conns = NULL;

@@ -27,6 +27,13 @@ struct store *store_open(struct error *err, const char *data_dir);
 /** Closes every connection. Call only when no other thread uses the store. */
 void store_close(struct store *st);
 
+/**
+ * Starts background maintenance for a long-running server: with SQLite, WAL checkpoints move
+ * from the committing request (where they would stall it) to a thread of their own. Call before
+ * any connection is handed out; store_close stops it.
+ */
+bool store_maintenance_start(struct error *err, struct store *st);
+
 /** The calling thread's connection, opened on first use. Owned by the store. */
 struct store_conn *store_conn_get(struct error *err, struct store *st);
 /** A connection private to the caller (e.g. the audit writer thread); free with store_conn_free. */

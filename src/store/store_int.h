@@ -25,6 +25,8 @@ struct store_ops {
     int64_t (*changes)(struct store_conn *conn);
     bool (*unique_violation)(struct store_conn *conn);
     bool (*migrate)(struct error *err, struct store_conn *conn);
+    bool (*maintenance_start)(struct error *err, struct store *st);
+    void (*maintenance_stop)(struct store *st);
 };
 
 /** Common head of every backend connection. */
@@ -40,6 +42,7 @@ struct store {
     char *db_path;
     pthread_mutex_t lock;
     struct store_conn_base *conns;
+    void *maintenance; /* backend-specific background work, or NULL */
 };
 
 extern const struct store_ops store_sqlite_ops;
