@@ -8,9 +8,14 @@
 
 enum { TOUCH_INTERVAL_MS = 60 * 1000 };
 
+/* The session with its user and current membership, in one statement (it runs on every
+ * request). */
 static const char sql_lookup[] =
-    "SELECT id, user_id, org_id, state, csrf_token, created_at, last_seen_at FROM sessions "
-    "WHERE token_hash = ? AND ended_at IS NULL";
+    "SELECT s.id, s.user_id, s.org_id, s.state, s.csrf_token, s.created_at, s.last_seen_at, "
+    "u.login, u.name, u.profession, u.network_admin, u.disabled, m.role "
+    "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN memberships m "
+    "ON m.user_id = s.user_id AND m.org_id = s.org_id "
+    "WHERE s.token_hash = ? AND s.ended_at IS NULL";
 static const char sql_touch[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 static const char sql_expire[] =
     "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL";
@@ -21,12 +26,36 @@ static bool expire(struct error *err, struct store_conn *conn, const char *id, c
     return error_set(err, ERR_SESSION_EXPIRED, "%s", why);
 }
 
+static void copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* Fills out from the current row of sql_lookup; false if the user is disabled. */
+static bool principal_from_row(struct store_stmt *s, struct principal *out)
+{
+    copy(out->session_id, sizeof(out->session_id), store_text(s, 0));
+    copy(out->user_id, sizeof(out->user_id), store_text(s, 1));
+    copy(out->state, sizeof(out->state), store_text(s, 3));
+    copy(out->csrf, sizeof(out->csrf), store_text(s, 4));
+    copy(out->login, sizeof(out->login), store_text(s, 7));
+    copy(out->name, sizeof(out->name), store_text(s, 8));
+    copy(out->profession, sizeof(out->profession), store_text(s, 9));
+    out->network_admin = store_int(s, 10) != 0;
+    /* The current organisation counts only while the membership lasts. */
+    bool member = !store_is_null(s, 12);
+    copy(out->org_id, sizeof(out->org_id), member ? store_text(s, 2) : "");
+    copy(out->org_role, sizeof(out->org_role), member ? store_text(s, 12) : "");
+    out->via_token = false;
+    return store_int(s, 11) == 0;
+}
+
 bool auth_session_resolve(struct error *err, struct store_conn *conn, const char *token,
                           const struct auth_timeouts *timeouts, struct principal *out)
 {
     if (!token || strlen(token) != TOKEN_STR_LEN - 1)
         return error_set(err, ERR_UNAUTHENTICATED, "no session");
-    char hash[SHA256_HEX_LEN], id[UUID_STR_LEN], user[UUID_STR_LEN], org[UUID_STR_LEN];
+    char hash[SHA256_HEX_LEN];
     ids_sha256_hex(token, strlen(token), hash);
     struct store_stmt *s = store_query(err, conn, sql_lookup, "t", hash);
     if (!s)
@@ -36,29 +65,24 @@ bool auth_session_resolve(struct error *err, struct store_conn *conn, const char
         store_done(s);
         return r == STORE_FAIL ? false : error_set(err, ERR_UNAUTHENTICATED, "unknown session");
     }
-    snprintf(id, sizeof(id), "%s", store_text(s, 0));
-    snprintf(user, sizeof(user), "%s", store_text(s, 1));
-    snprintf(org, sizeof(org), "%s", store_is_null(s, 2) ? "" : store_text(s, 2));
-    snprintf(out->state, sizeof(out->state), "%s", store_text(s, 3));
-    snprintf(out->csrf, sizeof(out->csrf), "%s", store_text(s, 4));
+    bool enabled = principal_from_row(s, out);
     int64_t created = store_int(s, 5), seen = store_int(s, 6);
     store_done(s);
 
     int64_t now = clock_now_ms();
-    if (now - seen > timeouts->idle_ms)
-        return expire(err, conn, id, "idle timeout");
-    if (now - created > timeouts->absolute_ms)
-        return expire(err, conn, id, "absolute timeout");
-    if (!auth_principal_load(err, conn, user, org, out)) {
-        if (err && err->code == ERR_UNAUTHENTICATED)
-            store_exec(NULL, conn, NULL, sql_expire, "itt", now, "user disabled", id);
-        return false;
+    if (!enabled) {
+        store_exec(NULL, conn, NULL, sql_expire, "itt", now, "user disabled", out->session_id);
+        return error_set(err, ERR_UNAUTHENTICATED, "user disabled");
     }
-    snprintf(out->session_id, sizeof(out->session_id), "%s", id);
-    out->via_token = false;
+    if (now - seen > timeouts->idle_ms)
+        return expire(err, conn, out->session_id, "idle timeout");
+    if (now - created > timeouts->absolute_ms)
+        return expire(err, conn, out->session_id, "absolute timeout");
+    if (!out->org_id[0] && !auth_principal_load(err, conn, out->user_id, NULL, out))
+        return false; /* membership gone: fall back to the user's first organisation */
     out->touch_due = now - seen > TOUCH_INTERVAL_MS;
     if (out->touch_due && !store_in_txn(conn)) {
-        auth_session_touch(conn, id);
+        auth_session_touch(conn, out->session_id);
         out->touch_due = false;
     }
     return true;
