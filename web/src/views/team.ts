@@ -4,6 +4,7 @@ import { api, errorMessage, getAll, seg } from '../api';
 import { field, h, option, replace, table, td } from '../dom';
 import { formatInstantDate } from '../format';
 import { t, tCode } from '../i18n';
+import { currentMe, isOrgAdmin } from '../session';
 import type { List, Org, Patient, TeamMember, User } from '../types';
 import { attempt, badge, empty, errorBox, loading, showError } from './common';
 import { loadOrgs } from './orgsCache';
@@ -95,8 +96,9 @@ function addMemberForm(patient: Patient, orgs: Org[], reload: () => void): HTMLE
   org.addEventListener('change', () => {
     staff.replaceChildren(option('', t('team.whole_org'), true));
     staffField.hidden = true;
-    if (!org.value) return;
-    // Only administrators may list another organisation's staff; others add the organisation.
+    // Staff lists are for administrators (an org admin sees their own organisation's staff);
+    // everyone else adds the organisation as a whole.
+    if (!org.value || !(isOrgAdmin() && org.value === currentMe()?.org_id)) return;
     const wanted = org.value;
     getAll<User>('/api/users', { org_id: wanted })
       .then((users) => {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: organisations (list; add for network admins; edit for them and org admins).
 import { api } from '../../api';
-import { field, h, option, replace, table, td, tdWrap } from '../../dom';
+import { field, h, option, replace, table, td, tdWrap, uniqueId } from '../../dom';
 import { t, tCode } from '../../i18n';
 import { currentMe, isNetworkAdmin } from '../../session';
 import { ORG_TYPES, type Org } from '../../types';
@@ -77,7 +77,7 @@ function orgForm(org: Org | null, done: () => void): HTMLElement {
   );
   const address = h('input', { value: org?.address ?? '', testid: 'org-address' });
   const phone = h('input', { type: 'tel', value: org?.phone ?? '', testid: 'org-phone' });
-  const totp = h('input', { type: 'checkbox', checked: org?.totp_required ?? false, id: 'org-totp', testid: 'org-totp' });
+  const totp = h('input', { type: 'checkbox', checked: org?.totp_required ?? false, id: uniqueId('org-totp'), testid: 'org-totp' });
   const errors = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'org-submit' }, org ? t('common.save') : t('orgs.add'));
   const form = h(

@@ -32,7 +32,7 @@ function tokensTable(tokens: ApiToken[], errors: HTMLElement, refresh: () => voi
   if (tokens.length === 0) return empty(t('tokens.none'));
   return table(
     'tokens-table',
-    [t('tokens.name'), t('tokens.user'), t('tokens.prefix'), t('tokens.created'), t('tokens.last_used'), t('tokens.status'), ''],
+    [t('tokens.name'), t('tokens.prefix'), t('tokens.created'), t('tokens.last_used'), t('tokens.status'), ''],
     tokens.map((token) => {
       let action: HTMLElement | string = '';
       if (!token.revoked_at) {
@@ -49,8 +49,7 @@ function tokensTable(tokens: ApiToken[], errors: HTMLElement, refresh: () => voi
       return h(
         'tr',
         { testid: 'token-row' },
-        td(token.name),
-        td(token.user_login),
+        td(h('div', null, token.name), h('small', { class: 'muted' }, token.user_login)),
         td(h('code', null, `${token.prefix}…`)),
         tdTime(formatDateTime(token.created_at)),
         token.last_used_at ? tdTime(formatDateTime(token.last_used_at)) : td(t('tokens.never')),

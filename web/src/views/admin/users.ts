@@ -2,7 +2,7 @@
 // Administration: user accounts (list, add with initial password and memberships, disable,
 // reset password).
 import { api, getAll, seg } from '../../api';
-import { field, h, option, replace, table, td, tdWrap } from '../../dom';
+import { field, h, option, replace, table, td, tdWrap, uniqueId } from '../../dom';
 import { t, tCode } from '../../i18n';
 import { currentMe, currentMembership, isNetworkAdmin } from '../../session';
 import { PROFESSIONS, type Org, type Role, type User } from '../../types';
@@ -176,7 +176,7 @@ function userForm(orgs: Org[], refresh: () => void): HTMLElement {
     PROFESSIONS.map((p) => option(p, tCode('profession', p))),
   );
   const password = passwordInput('user-initial-password');
-  const networkAdmin = h('input', { type: 'checkbox', id: 'user-network-admin', testid: 'user-network-admin' });
+  const networkAdmin = h('input', { type: 'checkbox', id: uniqueId('user-network-admin'), testid: 'user-network-admin' });
   const rows: MembershipRow[] = [];
   const rowBox = h('div', { class: 'stack' });
   const removeRow = (row: MembershipRow): void => {
