@@ -25,16 +25,18 @@ function orgsTable(orgs: Org[], refresh: () => void): HTMLElement {
   if (orgs.length === 0) return empty(t('orgs.none'));
   return table(
     'orgs-table',
-    [t('orgs.code'), t('orgs.name'), t('orgs.type'), t('orgs.address'), t('orgs.phone'), t('orgs.totp'), ''],
+    [t('orgs.name'), t('orgs.type'), t('orgs.contact'), t('orgs.totp'), ''],
     orgs.map((org) =>
       h(
         'tr',
         { testid: 'org-row' },
-        td(h('code', null, org.code)),
-        td(h('div', null, org.name), h('small', { class: 'muted' }, org.name_kana)),
+        tdWrap(
+          h('div', null, org.name),
+          h('small', { class: 'muted' }, org.name_kana),
+          h('div', null, h('code', { class: 'small' }, org.code)),
+        ),
         td(tCode('orgtype', org.type)),
-        tdWrap(org.address),
-        td(org.phone),
+        tdWrap(h('div', null, org.address), h('small', { class: 'muted' }, org.phone)),
         td(org.totp_required ? badge(t('orgs.totp_yes'), 'info') : ''),
         td(
           canEdit(org)
