@@ -42,6 +42,9 @@ json_t *api_user_json(struct error *err, struct store_conn *conn, const char *us
 /** JSON of a patient by id with local ids; full adds address and phone. */
 json_t *api_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
                          bool full);
+/** For routes that take no fields: a body, if sent, must be an empty JSON object (400
+ *  request.unknown_field or request.field_type otherwise). */
+bool api_no_fields(struct error *err, struct request *req);
 /** Whether an organisation id exists. */
 bool api_org_exists(struct error *err, struct store_conn *conn, const char *org_id, bool *exists);
 

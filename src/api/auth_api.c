@@ -289,6 +289,8 @@ bool auth_password(struct error *err, struct request *req)
 
 bool auth_logout(struct error *err, struct request *req)
 {
+    if (!api_no_fields(err, req))
+        return false;
     if (req->principal.via_token)
         return error_set(err, ERR_FORBIDDEN, "API tokens are revoked, not logged out");
     if (!request_write_begin(err, req) ||

@@ -66,6 +66,12 @@ json_t *api_me_json(struct error *err, struct request *req)
                      p->via_token);
 }
 
+bool api_no_fields(struct error *err, struct request *req)
+{
+    static const struct jfield none[] = {{NULL, 0, false, 0, NULL}};
+    return !req->json || jsonv_check(err, req->json, none);
+}
+
 bool me_get(struct error *err, struct request *req)
 {
     json_t *me = api_me_json(err, req);
@@ -161,6 +167,8 @@ bool me_sessions_delete(struct error *err, struct request *req)
 bool me_sessions_end_others(struct error *err, struct request *req)
 {
     int64_t ended = 0;
+    if (!api_no_fields(err, req))
+        return false;
     if (req->principal.via_token)
         return error_set(err, ERR_FORBIDDEN, "API tokens have no sessions");
     if (!request_write_begin(err, req) ||
@@ -187,7 +195,7 @@ static bool may_manage_totp(struct error *err, struct request *req)
 
 bool me_totp_enroll(struct error *err, struct request *req)
 {
-    if (!may_manage_totp(err, req))
+    if (!api_no_fields(err, req) || !may_manage_totp(err, req))
         return false;
     char secret[TOTP_SECRET_B32_MAX];
     int64_t changed = 0;
