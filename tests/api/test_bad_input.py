@@ -1,0 +1,615 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Bad input on every route that takes a body, hostile strings, unknown routes and methods,
+static-file traversal and other organisations' patients. Every refusal is a problem+json 4xx
+that changes nothing in the store; nothing ever answers 5xx (conftest checks the access log)."""
+import http.client
+import json
+
+import pytest
+
+import helpers
+from helpers import YAMADA_HANAKO, assert_problem, store_snapshot, without_request_id
+
+P = YAMADA_HANAKO
+GH = helpers.org_id("minami-gh")
+HIKARI = helpers.org_id("hikari-pharmacy")
+SATO = helpers.user_id("gh.sato")
+CONSENT = helpers.demo_id("consent", "0/1")
+TEAM_MEMBER = helpers.demo_id("team", "0/1")
+BODY_LIMIT = 64 * 1024
+
+
+class Case:
+    """A route taking a body: who calls it, a valid body, a string field with its maximum
+    length, and a field with a value of the wrong type."""
+
+    def __init__(self, method, path, actor, body=None, long_field=None, max_len=None,
+                 wrong_type=None):
+        self.method, self.path, self.actor, self.body = method, path, actor, body
+        self.long_field, self.max_len, self.wrong_type = long_field, max_len, wrong_type
+
+    def __repr__(self):
+        return f"{self.method} {self.path}"
+
+
+# Routes of /api/auth and /api/me act on their caller's own session: a fresh login each time
+# (a "fresh:" actor), so a wrongly accepted request cannot spoil the shared sessions.
+CASES = [
+    Case("POST", "/api/auth/login", None, {"login": "gh.sato", "password": "not-the-pw"},
+         "login", 64, ("password", 1)),
+    Case("POST", "/api/auth/totp", "fresh:gh.yamamoto", {"code": "123456"}, "code", 16,
+         ("code", 123456)),
+    Case("POST", "/api/auth/password", "fresh:gh.yamamoto",
+         {"current_password": helpers.DEMO_PASSWORD, "new_password": "changed-pass-1234"},
+         "new_password", 1024, ("new_password", ["x"])),
+    Case("POST", "/api/auth/logout", "fresh:gh.yamamoto"),
+    Case("PUT", "/api/me/org", "fresh:gh.yamamoto", {"org_id": GH}, None, None, ("org_id", 5)),
+    Case("POST", "/api/me/sessions/end-others", "fresh:gh.yamamoto"),
+    Case("POST", "/api/me/totp/enroll", "fresh:gh.yamamoto"),
+    Case("POST", "/api/me/totp/confirm", "fresh:gh.yamamoto", {"code": "123456"}, "code", 16,
+         ("code", True)),
+    Case("POST", "/api/me/totp/disable", "fresh:gh.yamamoto",
+         {"password": helpers.DEMO_PASSWORD}, "password", 1024, ("password", {})),
+    Case("POST", "/api/orgs", "jimukyoku",
+         {"code": "bad-input-org", "name": "検証", "type": "clinic"}, "name", 100,
+         ("totp_required", "yes")),
+    Case("PATCH", f"/api/orgs/{GH}", "gh.admin", {"phone": "099-555-0000"}, "address", 200,
+         ("phone", 99)),
+    Case("PUT", "/api/policy/totp", "jimukyoku", {"professions": ["nurse"]}, None, None,
+         ("professions", "nurse")),
+    Case("POST", "/api/users", "gh.admin",
+         {"login": "bad.input", "name": "検証", "profession": "nurse",
+          "initial_password": "bad-input-pass-1", "memberships": [{"org_id": GH,
+                                                                    "role": "member"}]},
+         "name", 100, ("network_admin", "false")),
+    Case("PATCH", f"/api/users/{SATO}", "gh.admin", {"name": "佐藤 健一"}, "name_kana", 100,
+         ("disabled", "yes")),
+    Case("POST", f"/api/users/{SATO}/password", "gh.admin",
+         {"initial_password": "reset-pass-12345"}, "initial_password", 1024,
+         ("initial_password", 1234)),
+    Case("POST", "/api/tokens", "gh.admin", {"name": "検証", "user_id": SATO}, "name", 100,
+         ("user_id", 7)),
+    Case("POST", "/api/patients", "gh.sato", helpers.new_patient_body("BAD-1"), "name", 100,
+         ("birth_date", 19500102)),
+    Case("PATCH", f"/api/patients/{P}", "gh.sato", {"phone": "099-555-0000"}, "phone", 32,
+         ("sex", 1)),
+    Case("POST", f"/api/patients/{P}/local-ids", "gh.sato", {"local_id": "BAD-2"}, "local_id",
+         32, ("local_id", 1)),
+    Case("POST", f"/api/patients/{P}/consents", "gh.sato",
+         {"org_ids": [GH], "scope": "all", "method": "written", "consented_on": "2026-01-05"},
+         "note", 500, ("org_ids", GH)),
+    Case("POST", f"/api/patients/{P}/consents/{CONSENT}/withdraw", "gh.sato",
+         {"reason": "検証"}, "reason", 500, ("reason", False)),
+    Case("POST", f"/api/patients/{P}/team", "gh.sato", {"org_id": HIKARI}, "role", 64,
+         ("org_id", [])),
+]
+WITH_FIELDS = [c for c in CASES if c.body is not None]
+WITH_LONG_FIELD = [c for c in CASES if c.long_field]
+
+
+def test_cases_cover_every_route_with_a_body():
+    routes = {(m, p) for m, p, *_ in helpers.parse_routes() if m in ("POST", "PUT", "PATCH")}
+    covered = set()
+    for case in CASES:
+        for method, pattern, *_ in helpers.parse_routes():
+            if method == case.method and matches(pattern, case.path):
+                covered.add((method, pattern))
+    assert covered == routes
+
+
+def matches(pattern, path):
+    a, b = pattern.split("/"), path.split("/")
+    return len(a) == len(b) and all(x == y or x.startswith("{") for x, y in zip(a, b))
+
+
+def client(server, case):
+    if case.actor is None:
+        return server.anon()
+    if case.actor.startswith("fresh:"):
+        return helpers.login(server, case.actor[len("fresh:"):])
+    return server.session(case.actor)
+
+
+def send(server, case, data, headers=None, **kwargs):
+    """Sends raw bytes to the case's route and checks that nothing changed; returns the
+    answer (and the client, still logged in)."""
+    s = client(server, case)
+    before = store_snapshot(server)
+    r = s.request(case.method, case.path, data=data, headers=headers, **kwargs)
+    assert 400 <= r.status_code < 500, f"{r.status_code} {r.text[:300]}"
+    assert store_snapshot(server) == before, f"{case}: the store changed"
+    if case.actor is not None:
+        assert s.get("/api/me").status_code == 200, "the session did not survive"
+    return r
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+@pytest.mark.parametrize("data", [
+    b'{"login": ',
+    b"{'single': 'quotes'}",
+    b'{"a": 1,}',
+    b'{"a": 1} trailing',
+    b'{"a": 1, "a": 2}',             # duplicate keys
+    b'{"a": "\\u0000"}',             # NUL via an escape
+    b'{"a": "\\ud800"}',             # lone surrogate escape
+    b"[" * 5000 + b"]" * 5000,       # nesting deeper than the parser allows
+    b"",
+], ids=["truncated", "single-quotes", "trailing-comma", "trailing-garbage", "duplicate-keys",
+        "nul-escape", "lone-surrogate", "deep-nesting", "empty"])
+def test_malformed_json(server, case, data):
+    assert_problem(send(server, case, data, JSON), 400, "request.bad_json")
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+@pytest.mark.parametrize("data", [
+    b'{"name": "\xff\xfe"}',
+    b'{"name": "\xc0\xaf"}',                 # overlong "/"
+    b'{"name": "\xed\xa0\x80"}',             # UTF-8-encoded surrogate
+    b'{"name": "\xe3\x81"}',                 # truncated sequence
+    b'{"\xf8\x88\x80\x80\x80": 1}',          # 5-byte form, in a key
+], ids=["ff-fe", "overlong", "surrogate", "truncated", "five-bytes"])
+def test_invalid_utf8(server, case, data):
+    assert_problem(send(server, case, data, JSON), 400, "request.bad_utf8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+@pytest.mark.parametrize("content_type", [
+    "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+    "application/jsonp", "application/json-patch+json", "text/json", None,
+])
+def test_wrong_content_type(server, case, content_type):
+    body = json.dumps(case.body or {}).encode()
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = send(server, case, body, headers)
+    if content_type is None:
+        assert "Content-Type" not in r.request.headers
+    assert_problem(r, 415, "request.content_type")
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_content_type_with_charset_is_fine(server, case):
+    # the same body with a charset parameter is parsed (and then refused for its unknown field)
+    body = json.dumps({**(case.body or {}), "zz_unknown": 1}).encode()
+    r = send(server, case, body, {"Content-Type": "application/json; charset=utf-8"})
+    assert_problem(r, 400, "request.unknown_field")
+
+
+def oversized(case):
+    filler = "x" * (BODY_LIMIT + 1)
+    return json.dumps({**(case.body or {}), "padding": filler}).encode()
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_body_over_the_limit(server, case):
+    r = send(server, case, oversized(case), JSON)
+    assert_problem(r, 413, "request.too_large")
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_body_over_the_limit_chunked(server, case):
+    data = oversized(case)
+
+    def chunks():  # no Content-Length: the server only learns the size while reading
+        for i in range(0, len(data), 4096):
+            yield data[i:i + 4096]
+
+    r = send(server, case, chunks(), JSON)
+    assert "Content-Length" not in r.request.headers
+    assert r.request.headers["Transfer-Encoding"] == "chunked"
+    assert_problem(r, 413, "request.too_large")
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_body_exactly_at_the_limit_is_read(server, case):
+    body = json.dumps({**(case.body or {}), "padding": ""}).encode()
+    data = body[:-2] + b"x" * (BODY_LIMIT - len(body)) + body[-2:]
+    assert len(data) == BODY_LIMIT
+    r = send(server, case, data, JSON)
+    assert_problem(r, 400, "request.unknown_field")  # read whole, refused for "padding"
+
+
+def lying_request(server, case, declared, data):
+    """Sends data with a Content-Length header of `declared` and chunked transfer coding."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=helpers.HTTP_TIMEOUT)
+    try:
+        s = client(server, case)
+        headers = {"Content-Type": "application/json", "Content-Length": str(declared),
+                   "Transfer-Encoding": "chunked", "Connection": "close"}
+        if s.cookie:
+            headers["Cookie"] = f"tsunagu_session={s.cookie}"
+            headers["X-CSRF-Token"] = s.headers["X-CSRF-Token"]
+        chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data)
+        conn.putrequest(case.method, case.path, skip_accept_encoding=True)
+        for k, v in headers.items():
+            conn.putheader(k, v)
+        conn.endheaders(chunked)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_body_over_the_limit_with_a_lying_content_length(server, case):
+    before = store_snapshot(server)
+    status, headers, body = lying_request(server, case, 10, oversized(case))
+    assert status in (400, 413), body[:300]
+    assert headers["Content-Type"].startswith("application/problem+json")
+    assert store_snapshot(server) == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_unknown_field(server, case):
+    body = json.dumps({**(case.body or {}), "is_admin": True}).encode()
+    assert_problem(send(server, case, body, JSON), 400, "request.unknown_field")
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+@pytest.mark.parametrize("body", [[], [{}], "text", 42, None, True],
+                         ids=["array", "array-of-object", "string", "number", "null", "true"])
+def test_body_must_be_an_object(server, case, body):
+    r = send(server, case, json.dumps(body).encode(), JSON)
+    # the JSON parser takes only an object or array at the top (bad_json); an array is valid
+    # JSON of the wrong type
+    assert_problem(r, 400, "request.field_type" if isinstance(body, list) else
+                   "request.bad_json")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.wrong_type], ids=repr)
+def test_wrong_type(server, case):
+    field, value = case.wrong_type
+    body = json.dumps({**case.body, field: value}).encode()
+    assert_problem(send(server, case, body, JSON), 400, "request.field_type")
+
+
+@pytest.mark.parametrize("case", WITH_LONG_FIELD, ids=repr)
+@pytest.mark.parametrize("char", ["x", "あ", "🏥"])
+def test_overlong_string(server, case, char):
+    body = json.dumps({**case.body, case.long_field: char * (case.max_len + 1)}).encode()
+    r = send(server, case, body, JSON)
+    assert_problem(r, 400, "request.field_too_long")
+    assert case.long_field in r.json()["detail"]
+
+
+REQUIRED = {
+    "POST /api/auth/login": "password", "POST /api/auth/password": "new_password",
+    "PUT /api/me/org": "org_id", "POST /api/me/totp/confirm": "code",
+    "POST /api/me/totp/disable": "password", "POST /api/orgs": "type",
+    "PUT /api/policy/totp": "professions", "POST /api/users": "memberships",
+    f"POST /api/users/{SATO}/password": "initial_password", "POST /api/tokens": "user_id",
+    "POST /api/patients": "consent", f"POST /api/patients/{P}/local-ids": "local_id",
+    f"POST /api/patients/{P}/consents": "org_ids",
+    f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": "reason",
+    f"POST /api/patients/{P}/team": "org_id",
+}
+
+
+@pytest.mark.parametrize("case", [c for c in WITH_FIELDS if repr(c) in REQUIRED], ids=repr)
+@pytest.mark.parametrize("how", ["absent", "null"])
+def test_missing_required_field(server, case, how):
+    name = REQUIRED[repr(case)]
+    body = dict(case.body)
+    if how == "absent":
+        del body[name]
+    else:
+        body[name] = None
+    r = send(server, case, json.dumps(body).encode(), JSON)
+    assert_problem(r, 400, "request.field_missing")
+    assert name in r.json()["detail"]
+
+
+@pytest.mark.parametrize("case", WITH_FIELDS, ids=repr)
+@pytest.mark.parametrize("value", ["a\u0001b", "a\u001bb", "a\u007fb", "\r"],
+                         ids=["soh", "esc", "del", "cr"])
+def test_control_characters_in_strings(server, case, value):
+    field = case.long_field or next(k for k, v in case.body.items() if isinstance(v, (str, list)))
+    body = {**case.body, field: [value] if isinstance(case.body.get(field), list) else value}
+    r = send(server, case, json.dumps(body).encode(), JSON)
+    assert_problem(r, 400, "request.field_value")
+
+
+def test_get_and_delete_take_no_body(server):
+    s = server.session("gh.sato")
+    r = s.get("/api/me", data=b'{"a":1}', headers=JSON)
+    assert_problem(r, 400, "request.field_value")
+    before = store_snapshot(server)
+    r = s.delete(f"/api/patients/{P}/team/{TEAM_MEMBER}", data=b"{}", headers=JSON)
+    assert_problem(r, 400, "request.field_value")
+    assert store_snapshot(server) == before
+
+
+# ---- hostile strings ------------------------------------------------------------------------
+
+HOSTILE = [
+    "'; DROP TABLE patients;--",
+    '" OR 1=1 --',
+    "' OR '1'='1",
+    "../../etc/passwd",
+    "%2e%2e/%2e%2e/",
+    "..\\..\\windows",
+    "%s%s%s%n%x",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x}",
+    "NUL\u0000byte",
+]
+
+
+def hostile_ok(server, before_tables, r):
+    """A hostile value is either stored (2xx) or refused with a 4xx; never anything else, and
+    the schema survives."""
+    assert r.status_code < 500, r.text
+    assert helpers.table_names(server) == before_tables
+    assert server.query("SELECT COUNT(*) AS n FROM patients")[0]["n"] >= 200
+    if r.status_code >= 400:
+        assert_problem(r, r.status_code)
+        return False
+    return True
+
+
+@pytest.mark.parametrize("field", ["name", "name_kana", "address", "phone", "local_id", "note"])
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_strings_in_a_new_patient(server, field, value):
+    s = server.session("gh.sato")
+    tables = helpers.table_names(server)
+    local_id = f"H-{field}-{HOSTILE.index(value)}"
+    body = helpers.new_patient_body(local_id)
+    if field == "note":
+        body["consent"]["note"] = value
+    else:
+        body[field] = value
+    before = store_snapshot(server)
+    r = s.post("/api/patients", json=body)
+    if not hostile_ok(server, tables, r):
+        assert store_snapshot(server) == before
+        return
+    assert r.status_code == 201
+    patient = s.get(f"/api/patients/{r.json()['id']}").json()
+    if field == "note":
+        consents = s.get(f"/api/patients/{patient['id']}/consents").json()["items"]
+        assert consents[0]["note"] == value
+    elif field == "local_id":
+        assert patient["local_ids"][0]["local_id"] == value
+        found = s.get("/api/patients", params={"local_id": value}).json()["items"]
+        assert [p["id"] for p in found] == [patient["id"]]
+    else:
+        assert patient[field] == value
+    if field == "name":
+        found = s.get("/api/patients", params={"q": value}).json()["items"]
+        assert patient["id"] in [p["id"] for p in found]
+
+
+def test_nul_is_never_stored(server):
+    s = server.session("gh.sato")
+    before = store_snapshot(server)
+    r = s.post("/api/patients", json=helpers.new_patient_body("NUL-1", name="山田\u0000花子"))
+    assert_problem(r, 400)
+    assert store_snapshot(server) == before
+
+
+@pytest.mark.parametrize("field", ["code", "name", "name_kana", "address", "phone"])
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_strings_in_a_new_organisation(server, field, value):
+    admin = server.session("jimukyoku")
+    tables = helpers.table_names(server)
+    body = {"code": f"hostile-{field.replace('_', '-')}-{HOSTILE.index(value)}",
+            "name": "検証", "type": "clinic", field: value}
+    before = store_snapshot(server)
+    r = admin.post("/api/orgs", json=body)
+    if not hostile_ok(server, tables, r):
+        assert store_snapshot(server) == before
+        return
+    assert field != "code", "an organisation code is lower-case letters, digits, - and _"
+    assert admin.get(f"/api/orgs/{r.json()['id']}").json()[field] == value
+
+
+@pytest.mark.parametrize("field", ["org_ids", "scope", "method", "consented_on", "note"])
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_strings_in_a_consent(server, field, value):
+    s = server.session("gh.sato")
+    tables = helpers.table_names(server)
+    body = {"org_ids": [GH], "scope": "all", "method": "written", "consented_on": "2026-01-05",
+            field: [value] if field == "org_ids" else value}
+    before = store_snapshot(server)
+    r = s.post(f"/api/patients/{P}/consents", json=body)
+    if not hostile_ok(server, tables, r):
+        assert store_snapshot(server) == before
+        return
+    assert field == "note"
+    history = s.get(f"/api/patients/{P}/consents").json()["items"]
+    assert next(c for c in history if c["id"] == r.json()["id"])["note"] == value
+
+
+@pytest.mark.parametrize("field", ["org_id", "user_id", "role"])
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_strings_in_a_team_member(server, field, value):
+    s = server.session("gh.sato")
+    tables = helpers.table_names(server)
+    patient = s.post("/api/patients", json=helpers.new_patient_body(
+        f"TEAM-{field}-{HOSTILE.index(value)}")).json()["id"]
+    body = {"org_id": HIKARI, field: value}
+    before = store_snapshot(server)
+    r = s.post(f"/api/patients/{patient}/team", json=body)
+    if not hostile_ok(server, tables, r):
+        assert store_snapshot(server) == before
+        return
+    assert field == "role"
+    team = s.get(f"/api/patients/{patient}/team").json()["items"]
+    assert next(m for m in team if m["id"] == r.json()["id"])["role"] == value
+
+
+def test_hostile_strings_in_paths_and_queries(server):
+    s = server.session("gh.sato")
+    for value in HOSTILE[:-1]:
+        quoted = requests_quote(value)
+        for path in (f"/api/patients/{quoted}", f"/api/patients/{quoted}/team",
+                     f"/api/orgs/{quoted}", f"/api/users/{quoted}"):
+            r = s.get(path)
+            assert 400 <= r.status_code < 500, (path, r.status_code)
+            assert_problem(r, r.status_code)
+        r = s.get("/api/patients", params={"q": value})
+        assert r.status_code == 200
+        visible = helpers.visible_patient_ids(server, GH)
+        assert {p["id"] for p in r.json()["items"]} <= visible
+        r = server.session("jimukyoku").get("/api/audit", params={"action": value})
+        assert_problem(r, 400, "request.bad_query")
+
+
+def requests_quote(value):
+    import urllib.parse
+    return urllib.parse.quote(value, safe="")
+
+
+# ---- routes and methods ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/api/nope", "/api/patient", "/api/Patients", "/api/patients/", "/api/patients//team",
+    f"/api/patients/{P}/notes", f"/api/patients/{P}/team/{TEAM_MEMBER}/x", "/api/", "/api",
+    "/api/health/", "/api/me/sessions/", "/api/../api/health",
+])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_api_routes(server, path, method):
+    status, headers, body = raw(server, method, path)
+    assert status == 404, (path, status, body[:200])
+    problem = check_raw_problem(status, headers, body)
+    assert problem["code"] == "route.not_found"
+
+
+def fill(pattern):
+    return "/".join("3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b" if part.startswith("{") else part
+                    for part in pattern.split("/"))
+
+
+def allowed_methods():
+    """Every pattern with the methods of all patterns its filled-in path matches (in table
+    order): /api/me/sessions/end-others is also a /api/me/sessions/{id}."""
+    routes = helpers.parse_routes()
+    patterns = sorted({p for _m, p, *_ in routes})
+    return [(p, [m for m, q, *_ in routes if matches(q, fill(p))]) for p in patterns]
+
+
+@pytest.mark.parametrize("pattern,methods", allowed_methods(), ids=[p for p, _ in
+                                                                   allowed_methods()])
+def test_known_route_with_a_wrong_method(server, pattern, methods):
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        if method in methods:
+            continue
+        r = server.anon().request(method, fill(pattern))
+        assert_problem(r, 405, "route.method_not_allowed")
+        assert [m.strip() for m in r.headers["Allow"].split(",")] == methods
+
+
+def test_non_get_on_static_files(server):
+    r = server.anon().post("/index.html")
+    assert_problem(r, 405, "route.method_not_allowed")
+    assert r.headers["Allow"] == "GET, HEAD"
+
+
+def raw(server, method, path, headers=None):
+    """A request with the path sent exactly as given (no client-side normalisation)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=helpers.HTTP_TIMEOUT)
+    try:
+        conn.request(method, path, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def check_raw_problem(status, headers, body):
+    assert headers["Content-Type"].startswith("application/problem+json")
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["request_id"] == headers["X-Request-Id"]
+    assert set(helpers.PROBLEM_KEYS) <= set(problem)
+    return problem
+
+
+@pytest.mark.parametrize("path", [
+    "/../src/main.c",
+    "/%2e%2e/src/main.c",
+    "/%2E%2E/%2E%2E/etc/passwd",
+    "/assets/../../etc/passwd",
+    "/assets/%2e%2e/%2e%2e/etc/passwd",
+    "/assets/..%2f..%2fetc%2fpasswd",
+    "/..%2f..%2fsrc%2fmain.c",
+    "//etc/passwd",
+    "/index.html/../../src/main.c",
+    "/./index.html/..",
+    "/web/dist/index.html",
+    "/%00index.html",
+    "/index.html%00.js",
+    "/.gitignore",
+    "/../../../../../../etc/passwd",
+    "/assets/",
+    "/tsunagu.db",
+])
+def test_no_path_traversal_on_static_files(server, path):
+    status, headers, body = raw(server, "GET", path)
+    assert status in (400, 404), (path, status)
+    for secret in (b"SPDX-License-Identifier", b"root:", b"SQLite format", b"node_modules"):
+        assert secret not in body
+    if status == 404:
+        check_raw_problem(status, headers, body)
+
+
+# ---- other organisations' patients --------------------------------------------------------
+
+def patient_requests(patient):
+    return [
+        ("GET", f"/api/patients/{patient}", None),
+        ("PATCH", f"/api/patients/{patient}", {"phone": "099-555-6666"}),
+        ("POST", f"/api/patients/{patient}/local-ids", {"local_id": "STOLEN-1"}),
+        ("GET", f"/api/patients/{patient}/consents", None),
+        ("POST", f"/api/patients/{patient}/consents",
+         {"org_ids": [HIKARI], "scope": "all", "method": "verbal",
+          "consented_on": "2026-01-05"}),
+        ("POST", f"/api/patients/{patient}/consents/{CONSENT}/withdraw", {"reason": "x"}),
+        ("GET", f"/api/patients/{patient}/team", None),
+        ("POST", f"/api/patients/{patient}/team", {"org_id": HIKARI}),
+        ("DELETE", f"/api/patients/{patient}/team/{TEAM_MEMBER}", None),
+    ]
+
+
+def test_patient_requests_cover_every_patient_route():
+    routes = {(m, p) for m, p, _h, _perm, loc in helpers.parse_routes() if loc == "PAT_PATH"}
+    got = set()
+    for method, path, _ in patient_requests(P):
+        got |= {(m, p) for m, p in routes if m == method and matches(p, path)}
+    assert got == routes
+
+
+@pytest.mark.parametrize("index", range(9))
+@pytest.mark.parametrize("login_name", ["ph.ito", "jimukyoku", "city.admin"])
+def test_another_organisations_patient_is_not_found(server, login_name, index):
+    s = server.session(login_name)
+    method, path, body = patient_requests(P)[index]
+    missing_method, missing_path, _ = patient_requests("3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b")[
+        index]
+    before = store_snapshot(server)
+    r = s.request(method, path, json=body)
+    hidden = assert_problem(r, 404, "patient.not_found")
+    assert store_snapshot(server) == before
+    missing = assert_problem(s.request(missing_method, missing_path, json=body), 404,
+                             "patient.not_found")
+    assert without_request_id(hidden) == without_request_id(missing)
+
+
+# ---- language -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept,english", [
+    ("en", True), ("en-US,en;q=0.9", True), ("EN-gb", True),
+    ("ja", False), ("ja,en;q=0.8", False), (None, False), ("fr", False),
+])
+def test_accept_language(server, accept, english):
+    s = server.session("gh.sato")
+    headers = {"Accept-Language": accept} if accept else {}
+    r = s.get("/api/patients/3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b", headers=headers)
+    problem = assert_problem(r, 404, "patient.not_found")
+    assert problem["title"] == ("Patient not found." if english else "患者が見つかりません。")
+    r = s.post("/api/patients", data=b"{", headers={**JSON, **headers})
+    problem = assert_problem(r, 400, "request.bad_json")
+    assert problem["title"] == ("The request body is not valid JSON." if english
+                                else "リクエストの本文が正しいJSONではありません。")
+    assert problem["detail"].startswith(problem["title"])
