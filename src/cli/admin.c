@@ -235,15 +235,17 @@ static bool user_add(struct error *err, struct store_conn *conn, void *arg)
 static bool user_passwd(struct error *err, struct store_conn *conn, void *arg)
 {
     struct user_args *a = arg;
-    char hash[PASSWORD_HASH_MAX];
-    int64_t changed = 0;
-    if (!password_policy_check(err, a->password) || !password_hash(err, a->password, hash) ||
-        !store_exec(err, conn, &changed,
-                    "UPDATE users SET password_hash = ?, must_change_password = 1, "
-                    "failed_logins = 0, locked_until = 0, updated_at = ? WHERE login = ?",
-                    "tit", hash, clock_now_ms(), a->login))
-        return false;
-    return changed == 1 ? true : error_set(err, ERR_USER_NOT_FOUND, "%s", a->login);
+    char hash[PASSWORD_HASH_MAX], id[UUID_STR_LEN];
+    /* As a reset through the API: sessions opened with the old password end (it may be the
+     * reason for the reset). */
+    return password_policy_check(err, a->password) &&
+           lookup_id(err, conn, SQL_USER_BY_LOGIN, a->login, id, ERR_USER_NOT_FOUND) &&
+           password_hash(err, a->password, hash) &&
+           store_exec(err, conn, NULL,
+                      "UPDATE users SET password_hash = ?, must_change_password = 1, "
+                      "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+                      "tit", hash, clock_now_ms(), id) &&
+           auth_sessions_end_user(err, conn, id, NULL, "password reset", NULL);
 }
 
 static bool user_disable(struct error *err, struct store_conn *conn, void *arg)
