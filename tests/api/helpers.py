@@ -116,7 +116,7 @@ class Server:
         if self.proc.poll() is not None:
             raise AssertionError(f"server exited with {self.proc.returncode}:\n{self.stderr()}")
         try:
-            r = requests.get(self.url("/api/health"), timeout=2, verify=self.verify)
+            r = ApiSession(self).get("/api/health", timeout=2)
             return r.status_code == 200 and r.json() == {"status": "ok"}
         except requests.ConnectionError:
             return False
@@ -231,6 +231,7 @@ class ApiSession(requests.Session):
     def __init__(self, server):
         super().__init__()
         self.server = server
+        self.trust_env = False  # no proxies or CA bundles from the environment
         self.verify = server.verify
         self.login_body = None
 

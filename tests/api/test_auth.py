@@ -1,7 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
 """Login, logout, the forced password change and one's own sessions."""
-import requests
-
 import helpers
 from helpers import DEMO_PASSWORD, assert_problem, login, without_request_id
 
@@ -202,5 +200,6 @@ def test_organisation_switch(server):
 
 
 def test_health_needs_no_login(server):
-    r = requests.get(server.url("/api/health"), timeout=helpers.HTTP_TIMEOUT)
+    r = server.anon().get("/api/health")
     assert r.status_code == 200 and r.json() == {"status": "ok"}
+    assert "Set-Cookie" not in r.headers
