@@ -15,9 +15,13 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-bool auth_principal_load(struct error *err, struct store_conn *conn, const char *user_id,
-                         const char *org_id, struct principal *out)
+bool auth_principal_load(struct error *err, struct store_conn *conn, const char *user_id_in,
+                         const char *org_id_in, struct principal *out)
 {
+    /* Callers pass out->user_id (session fallback): copy before out is overwritten. */
+    char user_id[UUID_STR_LEN], org_id[UUID_STR_LEN];
+    copy(user_id, sizeof(user_id), user_id_in);
+    copy(org_id, sizeof(org_id), org_id_in);
     struct store_stmt *s = store_query(err, conn, sql_user, "t", user_id);
     if (!s)
         return false;
@@ -34,7 +38,7 @@ bool auth_principal_load(struct error *err, struct store_conn *conn, const char 
     store_done(s);
 
     out->org_id[0] = out->org_role[0] = '\0';
-    s = store_query(err, conn, sql_membership, "tt", user_id, org_id ? org_id : "");
+    s = store_query(err, conn, sql_membership, "tt", user_id, org_id);
     if (!s)
         return false;
     r = store_step(err, s);
