@@ -324,3 +324,55 @@ def test_org_admin_cannot_take_over_a_network_admin(server):
     assert city.get(f"/api/users/{target}").json()["network_admin"] is True
     r = city.patch(f"/api/users/{helpers.user_id('city.admin')}", json={"name": "前田 和夫"})
     assert r.status_code == 200
+
+
+def test_token_of_a_disabled_user_stops_working(server):
+    admin = server.session("jimukyoku")
+    uid = admin.post("/api/users", json=new_user("token.disabled")).json()["id"]
+    r = helpers.run_cli("token", "create", "--org", "minami-gh", "--user", "token.disabled",
+                        "--data-dir", server.data_dir)
+    api = helpers.bearer(server, r.stdout.strip())
+    assert api.get("/api/me").status_code == 200
+    server.session("gh.admin").patch(f"/api/users/{uid}", json={"disabled": True})
+    assert_problem(api.get("/api/me"), 401, "auth.required")
+
+
+def test_user_without_an_organisation(server):
+    admin = server.session("jimukyoku")
+    r = admin.post("/api/users", json={**new_user("no.org"), "memberships": []})
+    assert r.status_code == 201 and r.json()["memberships"] == []
+    s = login(server, "no.org", "hajimete-no-pass-1", expect_state="password_change_required")
+    r = s.post("/api/auth/password", json={"current_password": "hajimete-no-pass-1",
+                                           "new_password": "shozoku-nashi-pw-1"})
+    assert r.status_code == 200
+    assert s.get("/api/me").json()["org_id"] is None
+    assert_problem(s.get("/api/patients"), 403, "access.no_org")
+    assert_problem(s.get(f"/api/patients/{YAMADA_HANAKO}"), 404, "patient.not_found")
+    r = s.post("/api/patients", json=helpers.new_patient_body("NO-ORG-1"))
+    assert r.status_code == 403
+
+
+def test_session_moves_on_when_its_membership_ends(server):
+    admin = server.session("jimukyoku")
+    uid = admin.post("/api/users", json=new_user("moving.doctor")).json()["id"]
+    s = login(server, "moving.doctor", "hajimete-no-pass-1",
+              expect_state="password_change_required")
+    s.post("/api/auth/password", json={"current_password": "hajimete-no-pass-1",
+                                       "new_password": "ugoku-isha-pass-1"})
+    assert s.get("/api/me").json()["org_id"] == GH
+    admin.patch(f"/api/users/{uid}", json={"memberships": [{"org_id": AOBA, "role": "member"}]})
+    # the session's organisation is gone: it falls back to the remaining membership
+    me = s.get("/api/me").json()
+    assert me["user"]["id"] == uid and me["org_id"] == AOBA
+    assert {p["id"] for p in helpers.fetch_all(s, "/api/patients")} == \
+        helpers.visible_patient_ids(server, AOBA)
+    gh_only = helpers.visible_patient_ids(server, GH) - helpers.visible_patient_ids(server, AOBA)
+    assert_problem(s.get(f"/api/patients/{sorted(gh_only)[0]}"), 404, "patient.not_found")
+    r = s.post("/api/auth/password", json={"current_password": "ugoku-isha-pass-1",
+                                           "new_password": "ugoku-isha-pass-2"})
+    assert r.status_code == 200, r.text
+    # and with no membership left, the user is still themselves, without an organisation
+    admin.patch(f"/api/users/{uid}", json={"memberships": []})
+    me = s.get("/api/me").json()
+    assert me["user"]["id"] == uid and me["org_id"] is None
+    assert_problem(s.get("/api/patients"), 403, "access.no_org")

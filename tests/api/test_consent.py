@@ -173,3 +173,49 @@ def test_patient_edit_and_local_id(server):
         r.json()["local_ids"]
     found = aoba.get("/api/patients", params={"local_id": "AOBA-77"}).json()["items"]
     assert [p["id"] for p in found] == [YAMADA_HANAKO]
+
+
+def test_ids_of_another_patients_records_are_not_found(server):
+    """A consent or team member of patient B cannot be reached through visible patient A."""
+    s = server.session("gh.sato")
+    other = helpers.patient_id(1)  # 佐藤 一郎: also visible to minami-gh
+    assert s.get(f"/api/patients/{other}").status_code == 200
+    before = helpers.store_snapshot(server)
+    their_consent = helpers.demo_id("consent", "1/1")
+    r = s.post(f"/api/patients/{YAMADA_HANAKO}/consents/{their_consent}/withdraw",
+               json={"reason": "間違い"})
+    assert_problem(r, 404, "consent.not_found")
+    their_member = helpers.demo_id("team", "1/0")
+    assert_problem(s.delete(f"/api/patients/{YAMADA_HANAKO}/team/{their_member}"), 404,
+                   "team.not_found")
+    assert_problem(s.post(f"/api/patients/{YAMADA_HANAKO}/consents/not-an-id/withdraw",
+                          json={"reason": "x"}), 404, "consent.not_found")
+    assert_problem(s.delete(f"/api/patients/{YAMADA_HANAKO}/team/not-an-id"), 404,
+                   "team.not_found")
+    assert helpers.store_snapshot(server) == before
+
+
+def test_consent_and_team_references_must_exist(server):
+    s = server.session("gh.sato")
+    missing_org = "00000000-0000-4000-8000-00000000abcd"
+    before = helpers.store_snapshot(server)
+    r = s.post(f"/api/patients/{YAMADA_HANAKO}/consents",
+               json={"org_ids": [GH, missing_org], "scope": "all", "method": "written",
+                     "consented_on": "2026-01-05"})
+    assert_problem(r, 400, "request.field_value")
+    r = s.post(f"/api/patients/{YAMADA_HANAKO}/consents",
+               json={"org_ids": [], "scope": "all", "method": "written",
+                     "consented_on": "2026-01-05"})
+    assert_problem(r, 400, "request.field_value")
+    assert_problem(s.post(f"/api/patients/{YAMADA_HANAKO}/team", json={"org_id": missing_org}),
+                   400, "request.field_value")
+    # a named staff member must belong to the organisation
+    r = s.post(f"/api/patients/{YAMADA_HANAKO}/team",
+               json={"org_id": HIKARI, "user_id": helpers.user_id("gh.sato")})
+    assert_problem(r, 400, "request.field_value")
+    assert helpers.store_snapshot(server) == before
+    r = s.post(f"/api/patients/{YAMADA_HANAKO}/team",
+               json={"org_id": GH, "user_id": helpers.user_id("gh.sato"), "role": "主治医"})
+    assert r.status_code == 201
+    member = r.json()
+    assert member["user_name"] == "佐藤 健一" and member["profession"] == "physician"

@@ -59,6 +59,9 @@ def test_enroll_login_replay_recovery_and_disable(server):
     assert_problem(t.post("/api/auth/totp", json={"code": wrong_totp_code(secret)}), 401,
                    "auth.invalid_totp")
     assert_problem(t.post("/api/auth/totp", json={}), 400, "request.field_missing")
+    r = t.post("/api/auth/password", json={"current_password": DEMO_PASSWORD,
+                                           "new_password": "skip-the-code-123"})
+    assert_problem(r, 403, "auth.totp_required")
     # the confirmation used the current time step, so only a later step is fresh: the code of
     # the next step is within the accepted window
     fresh = totp_code(secret, step_offset=1)
@@ -151,3 +154,22 @@ def test_organisation_policy_forces_enrolment(fresh_server):
     # the policy lifted, it can be turned off
     server.session("jimukyoku").patch(f"/api/orgs/{aoba}", json={"totp_required": False})
     assert nurse.post("/api/me/totp/disable", json={"password": DEMO_PASSWORD}).status_code == 204
+
+
+def test_guessing_codes_locks_the_account(fresh_server):
+    server = fresh_server
+    s = login(server, "gh.renkei")
+    secret = enroll(s)
+    confirm(s, secret)
+    t = second_step(server, "gh.renkei")
+    for _ in range(5):
+        assert_problem(t.post("/api/auth/totp", json={"code": wrong_totp_code(secret)}), 401,
+                       "auth.invalid_totp")
+    r = t.post("/api/auth/totp", json={"code": totp_code(secret, step_offset=1)})
+    assert_problem(r, 429, "auth.locked")
+    assert int(r.headers["Retry-After"]) > 0
+    assert_problem(t.get("/api/patients"), 403, "auth.totp_required")
+    # the lock is the account's: the password step is refused too
+    r = server.anon().post("/api/auth/login", json={"login": "gh.renkei",
+                                                    "password": DEMO_PASSWORD})
+    assert_problem(r, 429, "auth.locked")
