@@ -82,6 +82,10 @@ def wait_until(condition, timeout, what, interval=0.02):
         time.sleep(interval)
 
 
+class PortTaken(Exception):
+    pass
+
+
 class Server:
     """A running `tsunagu serve`: base_url, data_dir, proc; stop() ends it with SIGTERM."""
 
@@ -91,35 +95,41 @@ class Server:
         self.own_data_dir = own_data_dir
         self.scheme = scheme
         self.verify = verify
-        self.port = free_port()
         self.host = host
-        connect_host = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host
-        self.base_url = f"{scheme}://{connect_host}:{self.port}"
         self.log_dir = tempfile.mkdtemp(prefix="tsunagu-log-")
         self.stdout_path = os.path.join(self.log_dir, "stdout")
         self.stderr_path = os.path.join(self.log_dir, "stderr")
-        self.args = [BIN, "serve", "--listen", f"{host}:{self.port}", "--data-dir", data_dir,
-                     "--static-dir", str(STATIC_DIR), *map(str, extra_args)]
         self.returncode = None
         self._sessions = {}
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=err, env=tool_env())
-        LIVE_SERVERS.add(self)
-        try:
-            wait_until(self._healthy, START_TIMEOUT, f"{self.base_url}/api/health")
-        except BaseException:
-            self.stop()
-            raise
+        for attempt in range(5):
+            self.port = free_port()
+            self.base_url = f"{scheme}://127.0.0.1:{self.port}"
+            self.args = [BIN, "serve", "--listen", f"{host}:{self.port}", "--data-dir",
+                         data_dir, "--static-dir", str(STATIC_DIR), *map(str, extra_args)]
+            with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+                self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=out,
+                                             stderr=err, env=tool_env())
+            LIVE_SERVERS.add(self)
+            try:
+                wait_until(self._healthy, START_TIMEOUT, f"{self.base_url}/api/health")
+                return
+            except PortTaken:
+                self.proc.wait()  # someone took the free port meanwhile: another one
+            except BaseException:
+                self.stop()
+                raise
+        raise AssertionError("no free port to listen on")
 
     def _healthy(self):
         if self.proc.poll() is not None:
+            if '"serve.listen"' in self.stderr():
+                raise PortTaken()
             raise AssertionError(f"server exited with {self.proc.returncode}:\n{self.stderr()}")
         try:
             r = ApiSession(self).get("/api/health", timeout=2)
             return r.status_code == 200 and r.json() == {"status": "ok"}
-        except requests.ConnectionError:
-            return False
+        except (requests.RequestException, ValueError):
+            return False  # not listening yet (or someone else is)
 
     def url(self, path):
         return self.base_url + path
