@@ -7,24 +7,11 @@ servers with extra options. At teardown every server gets SIGTERM and must exit 
 the sanitizer build a leak or undefined behaviour makes that fail), with no sanitizer report
 and no 5xx answer in its access log."""
 import os
+import shutil
 
 import pytest
 
 import helpers
-
-
-def finish(server):
-    code = server.stop()
-    try:
-        log = server.stderr()
-        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            assert marker not in log, f"sanitizer report in the server log:\n{log[-8000:]}"
-        assert code == 0, f"server exited with {code}:\n{log[-8000:]}"
-        failed = [r for r in server.log_records()
-                  if r.get("event") == "http.access" and r.get("status", 0) >= 500]
-        assert not failed, f"5xx answers: {failed}"
-    finally:
-        server.cleanup()
 
 
 def serve(*extra_args, **kwargs):
@@ -36,7 +23,6 @@ def serve(*extra_args, **kwargs):
         return helpers.Server(data_dir, extra_args, own_data_dir=own, **kwargs)
     except BaseException:
         if own:
-            import shutil
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
 
@@ -45,14 +31,14 @@ def serve(*extra_args, **kwargs):
 def server():
     s = serve()
     yield s
-    finish(s)
+    helpers.finish(s)
 
 
 @pytest.fixture
 def fresh_server():
     s = serve()
     yield s
-    finish(s)
+    helpers.finish(s)
 
 
 @pytest.fixture
@@ -70,7 +56,7 @@ def start_server():
     errors = []
     for s in started:
         try:
-            finish(s)
+            helpers.finish(s)
         except AssertionError as e:
             errors.append(str(e))
     assert not errors, "\n".join(errors)

@@ -217,6 +217,22 @@ class Server:
             conn.close()
 
 
+def finish(server):
+    """Stops the server and checks it ended well: exit code 0 (under the sanitizer build a leak
+    or undefined behaviour makes that fail), no sanitizer report, no 5xx answer logged."""
+    code = server.stop()
+    try:
+        log = server.stderr()
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            assert marker not in log, f"sanitizer report in the server log:\n{log[-8000:]}"
+        assert code == 0, f"server exited with {code}:\n{log[-8000:]}"
+        failed = [r for r in server.log_records()
+                  if r.get("event") == "http.access" and r.get("status", 0) >= 500]
+        assert not failed, f"5xx answers: {failed}"
+    finally:
+        server.cleanup()
+
+
 def access_hits(records):
     return [(r["method"], r["route"], r["status"]) for r in records
             if r.get("event") == "http.access" and "route" in r]

@@ -65,8 +65,10 @@ def test_organisation_update(server):
                    "access.forbidden")
     assert_problem(server.session("gh.sato").patch(f"/api/orgs/{GH}", json={"phone": "0"}), 403,
                    "access.forbidden")
-    r = server.session("jimukyoku").patch(f"/api/orgs/{GH}", json={"type": "advanced_acute_hospital"})
+    admin = server.session("jimukyoku")
+    r = admin.patch(f"/api/orgs/{GH}", json={"type": "advanced_acute_hospital"})
     assert r.status_code == 200 and r.json()["type"] == "advanced_acute_hospital"
+    assert admin.patch(f"/api/orgs/{GH}", json={"type": "acute_hospital"}).status_code == 200
     missing = "00000000-0000-4000-8000-000000000001"
     assert_problem(server.session("jimukyoku").patch(f"/api/orgs/{missing}", json={"name": "x"}),
                    404, "org.not_found")

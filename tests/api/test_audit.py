@@ -167,8 +167,7 @@ def stopped_store():
         sato.patch(f"/api/patients/{YAMADA_HANAKO}", json={"phone": "099-555-4444"})
         server.session("ph.ito").get(f"/api/patients/{YAMADA_HANAKO}")
     finally:
-        assert server.stop() == 0, server.stderr()
-        server.cleanup()
+        helpers.finish(server)  # stopped before anyone tampers
     yield data_dir
     shutil.rmtree(data_dir, ignore_errors=True)
 

@@ -4,6 +4,7 @@ static-file traversal and other organisations' patients. Every refusal is a prob
 that changes nothing in the store; nothing ever answers 5xx (conftest checks the access log)."""
 import http.client
 import json
+import urllib.parse
 
 import pytest
 
@@ -458,7 +459,6 @@ def test_hostile_strings_in_paths_and_queries(server):
 
 
 def requests_quote(value):
-    import urllib.parse
     return urllib.parse.quote(value, safe="")
 
 

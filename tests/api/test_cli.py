@@ -3,6 +3,7 @@
 work against the data directory of a running server."""
 import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -183,13 +184,11 @@ def test_no_stray_files_in_the_working_directory(tmp_path):
 
 
 def subprocess_in(cwd, *args):
-    import subprocess
     return subprocess.run([helpers.BIN, *args], cwd=cwd, capture_output=True, text=True,
                           env=helpers.tool_env(), timeout=60)
 
 
 def test_data_directory_from_the_environment(tmp_path):
-    import subprocess
     env = helpers.tool_env()
     env["TSUNAGU_DATA_DIR"] = str(tmp_path / "from-env")
     r = subprocess.run([helpers.BIN, "init"], capture_output=True, text=True, env=env,

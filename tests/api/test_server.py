@@ -4,6 +4,7 @@
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -115,7 +116,6 @@ def serve_and_expect_refusal(*args):
         return helpers.run_cli("serve", "--data-dir", data_dir, "--static-dir",
                                helpers.STATIC_DIR, *args, timeout=60)
     finally:
-        import shutil
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -170,7 +170,6 @@ def certificate():
                     "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
                    check=True, capture_output=True)
     yield cert, key
-    import shutil
     shutil.rmtree(directory, ignore_errors=True)
 
 

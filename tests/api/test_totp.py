@@ -37,6 +37,14 @@ def second_step(server, login_name, password=DEMO_PASSWORD):
     return login(server, login_name, password, expect_state="totp_required")
 
 
+def test_the_totp_helper_follows_rfc_6238():
+    # RFC 6238 appendix B, SHA-1 key "12345678901234567890", last six of the eight digits
+    secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    for at, code in ((59, "287082"), (1111111109, "081804"), (1234567890, "005924"),
+                     (2000000000, "279037")):
+        assert totp_code(secret, at=at) == code
+
+
 def test_enroll_login_replay_recovery_and_disable(server):
     s = login(server, "gh.yamamoto")
     secret = enroll(s)
