@@ -256,6 +256,22 @@ def test_plain_http_to_the_tls_port_gets_no_answer(tls_server):
         conn.close()
 
 
+def test_body_limit_option(start_server):
+    server = start_server("--body-limit", "2048")
+    s = login(server, "gh.sato")
+    small = helpers.new_patient_body("LIMIT-1", address="あ" * 150)  # ~1 KB
+    r = s.post("/api/patients", json=small)
+    assert r.status_code == 201, r.text
+    big = helpers.new_patient_body("LIMIT-2", address="x" * 2100)
+    before = helpers.store_snapshot(server)
+    assert_problem(s.post("/api/patients", json=big), 413, "request.too_large")
+    data = json.dumps(big).encode()
+    r = s.post("/api/patients", data=iter([data[:1000], data[1000:]]),
+               headers={"Content-Type": "application/json"})
+    assert_problem(r, 413, "request.too_large")
+    assert helpers.store_snapshot(server) == before
+
+
 # ---- shutdown -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
