@@ -55,17 +55,23 @@ bool tokens_create(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     const char *user = jsonv_str(req->json, "user_id"), *org = req->principal.org_id;
-    struct store_stmt *s =
-        store_query(err, req->conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
-                    "tt", user, org);
+    struct store_stmt *s = store_query(err, req->conn,
+                                       "SELECT u.network_admin FROM memberships m JOIN users u "
+                                       "ON u.id = m.user_id WHERE m.user_id = ? AND m.org_id = ?",
+                                       "tt", user, org);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
+    bool network_admin = r == STORE_ROW && store_int(s, 0);
     store_done(s);
     if (r != STORE_ROW)
         return r == STORE_FAIL ? false
                                : error_set(err, ERR_FIELD_VALUE,
                                            "user_id: not a member of this organisation");
+    /* A token acts with all its user's rights: one for a network administrator would hand the
+     * organisation's administrator the whole network. */
+    if (network_admin && !req->principal.network_admin)
+        return error_set(err, ERR_FORBIDDEN, "user_id: a network administrator");
     char id[UUID_STR_LEN], token[TOKEN_STR_LEN + 8];
     if (!request_write_begin(err, req) ||
         !auth_token_create(err, req->conn, jsonv_str(req->json, "name"), org, user,
