@@ -322,6 +322,10 @@ def test_org_admin_cannot_take_over_a_network_admin(server):
         assert_problem(city.patch(f"/api/users/{target}", json=change), 403, "access.forbidden")
     assert helpers.store_snapshot(server) == before
     login(server, "jimukyoku", DEMO_PASSWORD)
+    # nor can they mint an API token acting as the network administrator
+    r = city.post("/api/tokens", json={"name": "x", "user_id": target})
+    assert_problem(r, 403, "access.forbidden")
+    assert helpers.store_snapshot(server) == before
     # the city's administrator still sees the account and manages the city's other members
     assert city.get(f"/api/users/{target}").json()["network_admin"] is True
     r = city.patch(f"/api/users/{helpers.user_id('city.admin')}", json={"name": "前田 和夫"})
