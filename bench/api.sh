@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The API benchmark: an authenticated GET of a patient through the full path (session, access
+# decision, audit append with group commit) against nginx serving the same bytes as a static file,
+# with the same wrk settings, on loopback. Also measures start-up time and idle memory, checks
+# the audit chain afterwards, prints a markdown report and writes it into docs/benchmarks.md.
+#
+# usage: bench/api.sh [--no-write] [path/to/tsunagu]
+# environment (defaults in brackets):
+#   BENCH_DURATION [15s]      wrk duration of each measured run (after a 3 s warm-up)
+#   BENCH_CONNECTIONS [64]    wrk connections       BENCH_THREADS [2]   wrk threads
+#   BENCH_WORKERS ["D 16 64"] tsunagu --workers values; the first is the headline (D: serve's default)
+#   BENCH_STARTS [20]         start-up repetitions (the median is reported)
+#   NGINX_WORKERS [1]         nginx worker_processes (see docs/benchmarks.md for the choice)
+#   BENCH_KEEP [0]            1 keeps the temporary directory (logs, data, nginx config)
+#   BENCH_LABEL [git commit]  what the binary was built from, for the report
+# Needs wrk, nginx (nginx-light), curl and python3: scripts/deps.sh bench installs them.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+write=1
+bin=""
+for arg in "$@"; do
+  case "$arg" in
+    --write) write=1 ;;
+    --no-write) write=0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -*) echo "api.sh: unknown option $arg" >&2; exit 2 ;;
+    *) bin=$arg ;;
+  esac
+done
+bin=${bin:-$repo/build/tsunagu}
+[ -x "$bin" ] || { echo "api.sh: no tsunagu binary at $bin (make bench builds one)" >&2; exit 2; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+for tool in wrk nginx curl python3; do
+  command -v "$tool" >/dev/null || { echo "api.sh: $tool missing (scripts/deps.sh bench)" >&2; exit 2; }
+done
+
+duration=${BENCH_DURATION:-15s}
+conns=${BENCH_CONNECTIONS:-64}
+threads=${BENCH_THREADS:-2}
+default_workers=$("$bin" serve --help | sed -n 's/.*worker threads (default \([0-9]*\)).*/\1/p')
+default_workers=${default_workers:-16}
+read -r -a worker_counts <<< "${BENCH_WORKERS:-$(printf '%s\n' "$default_workers" 16 64 | awk '!seen[$1]++' | xargs)}"
+starts=${BENCH_STARTS:-20}
+nginx_workers=${NGINX_WORKERS:-1}
+static_dir=$repo/web/dist
+[ -d "$static_dir" ] || static_dir=/nonexistent-web-dist
+wrk_args=(-t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency)
+
+tmp=$(mktemp -d /tmp/tsunagu-bench.XXXXXX)
+chmod 0755 "$tmp" # nginx workers started by root run as another user
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "api.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s\n' "api.sh: $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+pkgver() { dpkg-query -W -f="$2 \${Version};" "$1" 2>/dev/null || true; }
+file_kb() { awk '/^RssFile:/ {print $2}' "/proc/$1/status"; }
+mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+
+wait_health() { # port, pid: polls /api/health for up to 10 s
+  for _ in $(seq 200); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$1/api/health" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+start_tsunagu() { # workers, port; sets ts_pid
+  "$bin" serve --listen "127.0.0.1:$2" --data-dir "$tmp/data" --static-dir "$static_dir" \
+    --workers "$1" >>"$tmp/serve.out" 2>>"$tmp/serve-$1.log" &
+  ts_pid=$!
+  pids+=("$ts_pid")
+  wait_health "$2" "$ts_pid" || { log "tsunagu did not start (see $tmp/serve-$1.log)"; BENCH_KEEP=1; exit 1; }
+}
+
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local kept=()
+  for p in "${pids[@]}"; do [ "$p" = "$1" ] || kept+=("$p"); done
+  pids=("${kept[@]+"${kept[@]}"}")
+}
+
+# wrk output → "rps p50_ms p99_ms requests non2xx socket_errors"
+parse_wrk() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
+      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+      return v + 0
+    }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /requests in/ { n = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    /Socket errors:/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d %d %d\n", rps, p50, p99, n, bad, errs }'
+}
+
+warm_up() { wrk -t"$threads" -c"$conns" -d3s -s "$tmp/cookie.lua" "$1" >/dev/null; }
+run_wrk() { # name, url → parsed figures; the raw output is kept in $tmp
+  wrk "${wrk_args[@]}" -s "$tmp/cookie.lua" "$2" >"$tmp/wrk-$1.txt"
+  parse_wrk <"$tmp/wrk-$1.txt"
+}
+audit_count() { "$bin" audit verify --data-dir "$tmp/data" | awk '{print $4}'; }
+
+# ---- data and start-up time ----
+log "temporary directory $tmp"
+"$bin" init --demo --data-dir "$tmp/data" >/dev/null
+log "measuring start-up ($starts starts: exec to /api/health answering)"
+startup=$(python3 - "$bin" "$tmp/data" "$static_dir" "$starts" "$(free_port)" <<'PY'
+import socket, statistics, subprocess, sys, time
+binary, data, static, n, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+def healthy():
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return s.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+times = []
+for _ in range(n):
+    t0 = time.perf_counter()
+    p = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data,
+                          "--static-dir", static], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not healthy():
+        if p.poll() is not None or time.perf_counter() - t0 > 10:
+            sys.exit("tsunagu did not start")
+        time.sleep(0.0005)
+    times.append((time.perf_counter() - t0) * 1000)
+    p.terminate()
+    p.wait()
+print(f"{statistics.median(times):.1f} {min(times):.1f} {max(times):.1f}")
+PY
+)
+read -r start_med start_min start_max <<<"$startup"
+
+# ---- tsunagu: log in, find the patient, save the exact bytes for nginx ----
+port=$(free_port)
+start_tsunagu "${worker_counts[0]}" "$port"
+base="http://127.0.0.1:$port"
+curl -fsS -c "$tmp/jar" -H 'Content-Type: application/json' \
+  -d '{"login":"gh.sato","password":"minami-demo-2026"}' "$base/api/auth/login" >/dev/null
+patient=$(curl -fsS -b "$tmp/jar" -G --data-urlencode 'q=山田 花子' "$base/api/patients" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
+path="/api/patients/$patient"
+mkdir -p "$tmp/nginx/root/api/patients" "$tmp/nginx/tmp"
+curl -fsS -b "$tmp/jar" -o "$tmp/nginx/root$path" "$base$path"
+body_bytes=$(wc -c <"$tmp/nginx/root$path")
+session=$(awk '$6 == "tsunagu_session" {print $7}' "$tmp/jar")
+printf 'wrk.headers["Cookie"] = "tsunagu_session=%s"\n' "$session" >"$tmp/cookie.lua"
+for _ in 1 2 3 4 5; do curl -fsS -o /dev/null -b "$tmp/jar" "$base$path"; done
+sleep 1
+idle_rss=$(rss_kb "$ts_pid")
+audit_before=$(audit_count)
+
+# ---- nginx: the same bytes as a static file ----
+nport=$(free_port)
+csp=$(curl -fsS -D - -o /dev/null -b "$tmp/jar" "$base$path" | awk -F': ' 'tolower($1) == "content-security-policy" {sub(/\r$/, "", $2); print $2}')
+cat >"$tmp/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes $nginx_workers;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/tmp; proxy_temp_path $tmp/nginx/tmp;
+  fastcgi_temp_path $tmp/nginx/tmp; uwsgi_temp_path $tmp/nginx/tmp; scgi_temp_path $tmp/nginx/tmp;
+  server {
+    listen 127.0.0.1:$nport;
+    root $tmp/nginx/root;
+    default_type "application/json; charset=utf-8";
+    etag off;
+    # the security headers tsunagu sends, so both answers are about the same size
+    add_header Cache-Control no-store;
+    add_header X-Content-Type-Options nosniff;
+    add_header Referrer-Policy no-referrer;
+    add_header X-Frame-Options DENY;
+    add_header Content-Security-Policy "$csp";
+    add_header Cross-Origin-Opener-Policy same-origin;
+    add_header Cross-Origin-Resource-Policy same-origin;
+  }
+}
+EOF
+nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" >"$tmp/nginx/out.log" 2>&1 &
+nginx_pid=$!
+pids+=("$nginx_pid")
+for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$nport$path" 2>/dev/null && break; sleep 0.05; done
+cmp -s "$tmp/nginx/root$path" <(curl -fsS "http://127.0.0.1:$nport$path") ||
+  { log "nginx does not serve the saved bytes"; exit 1; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "nginx ($nginx_workers worker process(es)): wrk ${wrk_args[*]}"
+warm_up "http://127.0.0.1:$nport$path"
+read -r n_rps n_p50 n_p99 n_req n_bad n_err < <(run_wrk nginx "http://127.0.0.1:$nport$path")
+stop_pid "$nginx_pid"
+
+# ---- tsunagu, once per worker count ----
+rows=()
+total_req=0
+first=1
+for w in "${worker_counts[@]}"; do
+  if [ "$first" = 0 ]; then
+    port=$(free_port)
+    start_tsunagu "$w" "$port"
+    base="http://127.0.0.1:$port"
+  fi
+  log "tsunagu --workers $w: wrk ${wrk_args[*]}"
+  warm_up "$base$path"
+  run_before=$(audit_count)
+  read -r t_rps t_p50 t_p99 t_req t_bad t_err < <(run_wrk "tsunagu-$w" "$base$path")
+  sleep 1
+  after_rss=$(rss_kb "$ts_pid")
+  after_file=$(file_kb "$ts_pid")
+  peak_rss=$(hwm_kb "$ts_pid")
+  run_after=$(audit_count)
+  cmp -s "$tmp/nginx/root$path" <(curl -fsS -b "$tmp/jar" "$base$path") ||
+    { log "tsunagu's answer changed during the run"; BENCH_KEEP=1; exit 1; }
+  appended=$((run_after - run_before))
+  stop_pid "$ts_pid"
+  total_req=$((total_req + t_req))
+  ratio=$(awk -v a="$t_rps" -v b="$n_rps" 'BEGIN {printf "%.3f", a / b}')
+  rows+=("$w $t_rps $t_p50 $t_p99 $t_req $t_bad $t_err $ratio $after_rss $peak_rss $appended $after_file")
+  first=0
+done
+
+verify=$("$bin" audit verify --data-dir "$tmp/data")
+audit_after=$(awk '{print $4}' <<<"$verify")
+head_hash=$(awk '{print $NF}' <<<"$verify")
+
+# ---- report ----
+read -r h_w h_rps h_p50 h_p99 _ _ _ h_ratio h_after _ _ _ <<<"${rows[0]}"
+yes_no() { awk -v c="$1" 'BEGIN {print (c ? "**yes**" : "**no**")}'; }
+git_rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$repo" status --porcelain -- src meson.build 2>/dev/null)" ] || git_rev="$git_rev (src/ modified)"
+git_rev=${BENCH_LABEL:-commit $git_rev}
+report=$(
+  echo "Run of \`bench/api.sh\` on $(date -u +%Y-%m-%dT%H:%MZ), tsunagu $("$bin" --version | awk '{print $2}') ($git_rev, release build)."
+  echo
+  echo "| machine | |"
+  echo "| --- | --- |"
+  echo "| CPU | $(nproc) × $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}') (wrk, nginx and tsunagu share them) |"
+  echo "| memory | $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) |"
+  echo "| kernel | $(uname -sr) |"
+  echo "| data directory | $(df -T "$tmp" | awk 'NR == 2 {print $2}') under /tmp |"
+  echo "| load average (1, 5, 15 min) before and after the runs | $load_before; $(cut -d" " -f1-3 /proc/loadavg) |"
+  echo "| wrk | $(wrk -v 2>&1 | awk 'NR == 1 {print $2}') |"
+  echo "| nginx | $(nginx -v 2>&1 | awk -F/ '{print $2}'), worker_processes $nginx_workers, access_log off |"
+  libs="$(pkgver libsqlite3-0 SQLite) $(pkgver libmicrohttpd12 libmicrohttpd) $(pkgver libjansson4 jansson) $(pkgver libsodium23 libsodium)"
+  echo "| libraries (Debian packages) | ${libs%;} |"
+  echo
+  echo "Command, the same for both servers (3 s warm-up first): \`wrk ${wrk_args[*]} -s cookie.lua URL\`"
+  echo "where \`cookie.lua\` sets the \`Cookie: tsunagu_session=…\` header of gh.sato's session."
+  echo "URL: \`GET $path\` (山田 花子, $body_bytes bytes of JSON); tsunagu with \`--log-level info\`"
+  echo "(one access-log line per request to a file)."
+  echo
+  echo "| server | workers | requests/s | p50 ms | p99 ms | ratio to nginx | requests | non-2xx | socket errors | RSS after load MB (file-backed) | peak RSS MB | audit records appended |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| nginx (static file) | $nginx_workers process | $n_rps | $n_p50 | $n_p99 | 1.000 | $n_req | $n_bad | $n_err | – | – | – |"
+  for r in "${rows[@]}"; do
+    read -r w rps p50 p99 req bad err ratio arss prss app afile <<<"$r"
+    echo "| tsunagu (full path) | $w threads | $rps | $p50 | $p99 | $ratio | $req | $bad | $err | $(mb "$arss") ($(mb "$afile")) | $(mb "$prss") | $app |"
+  done
+  echo
+  echo "| target | measured | met |"
+  echo "| --- | --- | --- |"
+  echo "| requests/s ≥ 0.5 × nginx (--workers $h_w$( [ "$h_w" = "$default_workers" ] && echo ", the default")) | $h_ratio | $(yes_no "$(awk -v r="$h_ratio" 'BEGIN {print (r >= 0.5)}')") |"
+  echo "| p99 < 10 ms at $conns connections (--workers $h_w) | $h_p99 ms | $(yes_no "$(awk -v p="$h_p99" 'BEGIN {print (p < 10)}')") |"
+  echo "| \`tsunagu serve\` starts in < 200 ms (median of $starts; min $start_min, max $start_max) | $start_med ms | $(yes_no "$(awk -v s="$start_med" 'BEGIN {print (s < 200)}')") |"
+  echo "| idle RSS < 30 MB (after start-up and a few requests) | $(mb "$idle_rss") MB | $(yes_no "$((idle_rss < 30720))") |"
+  echo "| idle RSS < 30 MB (after the load, --workers $h_w) | $(mb "$h_after") MB | $(yes_no "$((h_after < 30720))") |"
+  echo
+  echo "Audit: \`tsunagu audit verify\` after the runs: $verify."
+  echo "$((audit_after - audit_before)) records were appended from the first warm-up to the end; the"
+  echo "last column counts the records appended during each measured run (wrk counted $total_req"
+  echo "requests in them): every GET appends one record, before its answer leaves."
+)
+printf '%s\n' "$report"
+
+if [ "$write" = 1 ]; then
+  doc="$repo/docs/benchmarks.md"
+  python3 - "$doc" "$report" <<'PY'
+import pathlib, sys
+doc, report = pathlib.Path(sys.argv[1]), sys.argv[2]
+start, end = "<!-- bench/api.sh results: start -->", "<!-- bench/api.sh results: end -->"
+text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+if start not in text or end not in text:
+    text = text.rstrip("\n") + f"\n\n## Results\n{start}\n{end}\n"
+head, rest = text.split(start, 1)
+_, tail = rest.split(end, 1)
+doc.write_text(f"{head}{start}\n{report}\n{end}{tail}")
+PY
+  log "wrote the results into docs/benchmarks.md"
+fi
+[ "$audit_after" -gt "$audit_before" ] || { log "the audit trail did not grow"; exit 1; }
