@@ -4,6 +4,7 @@
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -106,6 +107,23 @@ def test_client_address_ignores_forwarded_for_without_a_proxy(server):
     s = login(server, "gh.renkei", headers={"X-Forwarded-For": "203.0.113.7"})
     clients = {i["client"] for i in s.get("/api/me/sessions").json()["items"]}
     assert clients == {"127.0.0.1"}
+
+
+def test_oversized_request_heads_are_refused(server):
+    def send_raw(head):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+            conn.sendall(head)
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+            return answer
+
+    long_uri = send_raw(b"GET /api/patients?q=" + b"a" * 200000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert re.match(rb"HTTP/1\.1 (414|431|400) ", long_uri), long_uri[:100]
+    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"v" * 1000) for i in range(200))
+    headers = send_raw(b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+    assert re.match(rb"HTTP/1\.1 (431|400|413) ", headers), headers[:100]
+    assert server.anon().get("/api/health").status_code == 200  # still serving
 
 
 # ---- transport security -------------------------------------------------------------------
