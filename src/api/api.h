@@ -34,6 +34,19 @@ json_t *api_me_json(struct error *err, struct request *req);
 bool api_login_answer(struct error *err, struct request *req, const char *state,
                       const char *csrf);
 
+/**
+ * Records a failed proof of identity (login, TOTP, a password re-check): counts it towards the
+ * lock-out of the account and the client, audits it under event_id with the reason, keeps those
+ * writes although the request fails, and sets err to code without the reason (the answer must
+ * not tell an unknown login from a wrong password). Always returns false.
+ */
+bool api_refuse_credentials(struct error *err, struct request *req, const char *event_id,
+                            const char *user_id, const char *login, enum error_code code,
+                            const char *why);
+/** Fails with ERR_LOCKED (and Retry-After) while the account or the client is locked out. */
+bool api_check_locked(struct error *err, struct request *req, const char *user_id,
+                      const char *login);
+
 /** JSON of one organisation row selected with API_ORG_COLUMNS. */
 #define API_ORG_COLUMNS "id, code, name, name_kana, type, address, phone, totp_required"
 json_t *api_org_json(struct store_stmt *s);

@@ -69,20 +69,23 @@ static void set_session_cookie(struct request *req, const char *token)
 
 /* Records a refused login attempt: failure counters and audit commit even though the request
  * fails. */
-static bool refuse(struct error *err, struct request *req, const char *user_id,
-                   const char *login, enum error_code code, const char *why)
+bool api_refuse_credentials(struct error *err, struct request *req, const char *event_id,
+                            const char *user_id, const char *login, enum error_code code,
+                            const char *why)
 {
     struct error e = {0};
     bool locked_now = false;
-    snprintf(req->principal.login, sizeof(req->principal.login), "%.64s", login ? login : "");
-    if (user_id)
+    /* Before login the principal is empty: name the attempt in it (never copy onto itself). */
+    if (login != req->principal.login)
+        snprintf(req->principal.login, sizeof(req->principal.login), "%.64s", login ? login : "");
+    if (user_id && user_id != req->principal.user_id)
         snprintf(req->principal.user_id, sizeof(req->principal.user_id), "%s", user_id);
     if (!request_write_begin(&e, req) ||
         (code != ERR_LOCKED && !auth_lockout_fail(&e, req->conn, user_id, req->client,
                                                   &locked_now)))
         return error_set(err, e.code, "%s", e.detail);
     struct audit_record rec = {
-        .event_id = "auth.login", .action = 'E', .outcome = AUDIT_SERIOUS_FAILURE,
+        .event_id = event_id, .action = 'E', .outcome = AUDIT_SERIOUS_FAILURE,
         .user_id = user_id, .user_login = req->principal.login, .client = req->client,
         .request_id = req->request_id, .detail = why,
     };
@@ -101,8 +104,8 @@ static bool refuse(struct error *err, struct request *req, const char *user_id,
     return error_set(err, code, NULL);
 }
 
-static bool check_locked(struct error *err, struct request *req, const char *user_id,
-                         const char *login)
+bool api_check_locked(struct error *err, struct request *req, const char *user_id,
+                      const char *login)
 {
     int64_t retry = 0;
     if (!auth_lockout_check(err, req->conn, user_id, req->client, &retry))
@@ -110,7 +113,7 @@ static bool check_locked(struct error *err, struct request *req, const char *use
     if (retry <= 0)
         return true;
     response_header(req, "Retry-After", arena_printf(req->arena, "%lld", (long long)retry));
-    return refuse(err, req, user_id, login, ERR_LOCKED, "locked out");
+    return api_refuse_credentials(err, req, "auth.login", user_id, login, ERR_LOCKED, "locked out");
 }
 
 /* The state once the password (and, when enrolled, the TOTP code) is proven and the password
@@ -162,12 +165,12 @@ bool auth_login(struct error *err, struct request *req)
     struct login_user u;
     if (!load_user(err, req->conn, sql_user_by_login, login, &u))
         return false;
-    if (!check_locked(err, req, u.found ? u.id : NULL, login))
+    if (!api_check_locked(err, req, u.found ? u.id : NULL, login))
         return false;
     /* Verify even for an unknown login, so timing does not tell which logins exist. */
     bool ok = password_verify(u.found ? u.hash : req->ctx->dummy_password_hash, password);
     if (!u.found || !ok || u.disabled)
-        return refuse(err, req, u.found ? u.id : NULL, login, ERR_INVALID_CREDENTIALS,
+        return api_refuse_credentials(err, req, "auth.login", u.found ? u.id : NULL, login, ERR_INVALID_CREDENTIALS,
                       !u.found ? "unknown login" : u.disabled ? "account disabled"
                                                               : "wrong password");
     if (!request_write_begin(err, req) || !auth_lockout_clear(err, req->conn, u.id, req->client) ||
@@ -222,7 +225,7 @@ bool auth_totp(struct error *err, struct request *req)
         return error_set(err, ERR_FIELD_MISSING, "give code or recovery_code");
     struct login_user u;
     if (!load_user(err, req->conn, sql_user_by_id, req->principal.user_id, &u) ||
-        !check_locked(err, req, u.id, req->principal.login))
+        !api_check_locked(err, req, u.id, req->principal.login))
         return false;
     bool ok = false;
     int64_t step = 0;
@@ -231,7 +234,7 @@ bool auth_totp(struct error *err, struct request *req)
     else if (!check_recovery_code(err, req, recovery, &ok))
         return false;
     if (!ok)
-        return refuse(err, req, u.id, req->principal.login, ERR_INVALID_TOTP,
+        return api_refuse_credentials(err, req, "auth.login", u.id, req->principal.login, ERR_INVALID_TOTP,
                       code ? "wrong or reused TOTP code" : "wrong recovery code");
     const char *next = u.must_change ? SESSION_PASSWORD : SESSION_ACTIVE;
     if (!request_write_begin(err, req) || !auth_lockout_clear(err, req->conn, u.id, req->client) ||
@@ -262,8 +265,12 @@ bool auth_password(struct error *err, struct request *req)
     struct login_user u;
     if (!load_user(err, req->conn, sql_user_by_id, req->principal.user_id, &u))
         return false;
+    if (!api_check_locked(err, req, u.id, req->principal.login))
+        return false;
     if (!password_verify(u.hash, current))
-        return error_set(err, ERR_WRONG_PASSWORD, NULL);
+        return api_refuse_credentials(err, req, "auth.password_change", u.id,
+                                      req->principal.login, ERR_WRONG_PASSWORD,
+                                      "wrong current password");
     if (!password_policy_check(err, fresh))
         return false;
     if (strcmp(current, fresh) == 0)

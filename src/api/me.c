@@ -112,8 +112,19 @@ static const char sql_sessions[] =
     "SELECT id, created_at, last_seen_at, client, user_agent FROM sessions WHERE user_id = ? "
     "AND ended_at IS NULL AND last_seen_at > ? AND created_at > ? ORDER BY created_at DESC";
 
+/* Browser sessions are the person's own business: an integration's API token neither sees nor
+ * ends them. */
+static bool refuse_token(struct error *err, struct request *req)
+{
+    return req->principal.via_token
+               ? error_set(err, ERR_FORBIDDEN, "API tokens have no access to sessions")
+               : true;
+}
+
 bool me_sessions_list(struct error *err, struct request *req)
 {
+    if (!refuse_token(err, req))
+        return false;
     int64_t now = clock_now_ms();
     struct store_stmt *s =
         store_query(err, req->conn, sql_sessions, "tii", req->principal.user_id,
@@ -145,6 +156,8 @@ bool me_sessions_delete(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
     int64_t changed = 0;
+    if (!refuse_token(err, req))
+        return false;
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_SESSION_NOT_FOUND, NULL);
     if (!request_write_begin(err, req) ||
@@ -300,8 +313,12 @@ bool me_totp_disable(struct error *err, struct request *req)
     if (store_step(err, s) == STORE_ROW)
         snprintf(hash, sizeof(hash), "%s", store_text(s, 0));
     store_done(s);
+    if (!api_check_locked(err, req, req->principal.user_id, req->principal.login))
+        return false;
     if (!password_verify(hash, jsonv_str(req->json, "password")))
-        return error_set(err, ERR_WRONG_PASSWORD, NULL);
+        return api_refuse_credentials(err, req, "auth.totp_disable", req->principal.user_id,
+                                      req->principal.login, ERR_WRONG_PASSWORD,
+                                      "wrong password");
     bool required = false;
     if (!auth_totp_required(err, req->conn, req->principal.user_id, req->principal.profession,
                             &required))

@@ -70,8 +70,9 @@ static bool may_manage(struct error *err, struct request *req, const char *user_
     return r == STORE_ROW ? true : error_set(err, ERR_USER_NOT_FOUND, NULL);
 }
 
-/* may_manage, and only the network office changes a network administrator's account: an org
- * admin who could reset that password or disable it would hold the whole network. */
+/* may_manage, and only the network office changes the account of a network administrator or of
+ * someone who also works for another organisation: an org admin who could reset that password
+ * or disable it would reach the network, or the other organisation's patients. */
 static bool may_change(struct error *err, struct request *req, const char *user_id)
 {
     if (!may_manage(err, req, user_id))
@@ -79,15 +80,23 @@ static bool may_change(struct error *err, struct request *req, const char *user_
     if (req->principal.network_admin)
         return true;
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT 1 FROM users WHERE id = ? AND network_admin = 1", "t", user_id);
+        err, req->conn,
+        "SELECT network_admin, (SELECT COUNT(*) FROM memberships WHERE user_id = ?1 AND "
+        "org_id <> ?2) FROM users WHERE id = ?1",
+        "tt", user_id, req->principal.org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
+    bool net_admin = r == STORE_ROW && store_int(s, 0), elsewhere = r == STORE_ROW && store_int(s, 1);
     store_done(s);
     if (r == STORE_FAIL)
         return false;
-    return r == STORE_DONE ? true
-                           : error_set(err, ERR_FORBIDDEN, "a network administrator's account");
+    if (net_admin)
+        return error_set(err, ERR_FORBIDDEN, "a network administrator's account");
+    if (elsewhere)
+        return error_set(err, ERR_FORBIDDEN,
+                         "the user also belongs to another organisation; ask the network office");
+    return true;
 }
 
 static const char *const list_query[] = {"org_id", NULL};

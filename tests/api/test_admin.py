@@ -382,3 +382,35 @@ def test_session_moves_on_when_its_membership_ends(server):
     me = s.get("/api/me").json()
     assert me["user"]["id"] == uid and me["org_id"] is None
     assert_problem(s.get("/api/patients"), 403, "access.no_org")
+
+
+def test_org_admin_cannot_change_a_user_who_also_works_elsewhere(server):
+    # multi.kobayashi works at sakura-clinic and minami-gh: gh.admin may see but not take over
+    # the account (a reset password would open the clinic's patients too).
+    gh_admin = server.session("gh.admin")
+    multi = helpers.user_id("multi.kobayashi")
+    assert gh_admin.get(f"/api/users/{multi}").status_code == 200
+    before = helpers.store_snapshot(server)
+    assert_problem(gh_admin.post(f"/api/users/{multi}/password",
+                                 json={"initial_password": "a-fresh-initial-pass-7"}),
+                   403, "access.forbidden")
+    assert_problem(gh_admin.patch(f"/api/users/{multi}", json={"disabled": True}), 403,
+                   "access.forbidden")
+    assert helpers.store_snapshot(server) == before
+    # the network office can
+    r = server.session("jimukyoku").patch(f"/api/users/{multi}", json={"name": "小林 浩"})
+    assert r.status_code == 200, r.text
+
+
+def test_api_tokens_cannot_see_or_end_browser_sessions(server):
+    gh_admin = server.session("gh.admin")
+    created = gh_admin.post("/api/tokens", json={"name": "sessions test",
+                                                 "user_id": helpers.user_id("gh.sato")}).json()
+    browser = login(server, "gh.sato")
+    mine = browser.get("/api/me/sessions").json()["items"]
+    api = helpers.bearer(server, created["token"])
+    assert_problem(api.get("/api/me/sessions"), 403, "access.forbidden")
+    assert_problem(api.delete(f"/api/me/sessions/{mine[0]['id']}"), 403, "access.forbidden")
+    assert_problem(api.post("/api/me/sessions/end-others"), 403, "access.forbidden")
+    assert browser.get("/api/me").status_code == 200  # the browser session lives on
+    gh_admin.delete(f"/api/tokens/{created['id']}")

@@ -98,3 +98,22 @@ def test_account_lockout_is_audited(fresh_server):
     assert all(r["user_id"] == helpers.user_id("ph.ito") for r in rows)
     assert all(r["outcome"] == 8 and r["action"] == "E" for r in rows)
     assert rows[0]["detail"] == "wrong password"
+
+
+def test_wrong_current_password_counts_towards_lockout(fresh_server):
+    server = fresh_server
+    sato = login(server, "gh.sato")
+    body = {"current_password": "not-my-password-1", "new_password": "a-new-long-password-9"}
+    for _ in range(ACCOUNT_FREE_FAILURES):
+        assert_problem(sato.post("/api/auth/password", json=body), 403, "auth.wrong_password")
+    # the account is locked now: also for the right current password, and for logging in
+    body["current_password"] = DEMO_PASSWORD
+    r = sato.post("/api/auth/password", json=body)
+    assert_problem(r, 429, "auth.locked")
+    assert retry_after(r) <= 30
+    assert_problem(attempt(server, "gh.sato", DEMO_PASSWORD), 429, "auth.locked")
+    events = server.query("SELECT event_id, outcome FROM audit WHERE user_login = 'gh.sato' "
+                          "AND event_id IN ('auth.password_change', 'auth.lockout')")
+    assert sum(1 for e in events if e["event_id"] == "auth.password_change"
+               and e["outcome"] == 8) == ACCOUNT_FREE_FAILURES
+    assert any(e["event_id"] == "auth.lockout" for e in events)
