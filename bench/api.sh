@@ -290,6 +290,12 @@ report=$(
   echo "$((audit_after - audit_before)) records were appended from the first warm-up to the end; the"
   echo "last column counts the records appended during each measured run (wrk counted $total_req"
   echo "requests in them): every GET appends one record, before its answer leaves."
+  bad_runs=$(printf '%s\n' "nginx $n_bad $n_err" "${rows[@]}" |
+    awk 'NR == 1 {if ($2 + $3) print "nginx"; next} $6 + $7 {print "tsunagu --workers " $1}' | xargs)
+  if [ -n "$bad_runs" ]; then
+    echo
+    echo "**Not a valid run:** non-2xx answers or socket errors in: $bad_runs."
+  fi
 )
 printf '%s\n' "$report"
 
@@ -309,3 +315,4 @@ PY
   log "wrote the results into docs/benchmarks.md"
 fi
 [ "$audit_after" -gt "$audit_before" ] || { log "the audit trail did not grow"; exit 1; }
+if grep -q '^\*\*Not a valid run' <<<"$report"; then log "errors during the runs (see the report)"; exit 1; fi
