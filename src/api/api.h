@@ -28,6 +28,10 @@ extern const char *const api_sex_codes[];
 extern const char *const api_consent_scopes[];
 extern const char *const api_consent_methods[];
 
+/** Sets the session cookie (HttpOnly, SameSite=Strict, Secure under TLS), or clears it when
+ *  token is NULL. */
+void api_set_session_cookie(struct request *req, const char *token);
+
 /** Body of GET /api/me for the request's principal. */
 json_t *api_me_json(struct error *err, struct request *req);
 /** The "me" answer of the login steps: {"state","csrf_token","me"}. */

@@ -51,22 +51,6 @@ static bool load_user(struct error *err, struct store_conn *conn, const char *sq
     return r != STORE_FAIL;
 }
 
-static void set_session_cookie(struct request *req, const char *token)
-{
-    const char *secure = req->ctx->tls ? "; Secure" : "";
-    if (token)
-        response_header(req, "Set-Cookie",
-                        arena_printf(req->arena,
-                                     "tsunagu_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
-                                     token, secure));
-    else
-        response_header(req, "Set-Cookie",
-                        arena_printf(req->arena,
-                                     "tsunagu_session=; Path=/; HttpOnly; SameSite=Strict; "
-                                     "Max-Age=0%s",
-                                     secure));
-}
-
 /* Records a refused login attempt: failure counters and audit commit even though the request
  * fails. */
 bool api_refuse_credentials(struct error *err, struct request *req, const char *event_id,
@@ -186,7 +170,7 @@ bool auth_login(struct error *err, struct request *req)
     if (!request_audit_txn(err, req, "auth.login", 'E', NULL, "session", sid,
                            arena_printf(req->arena, "state=%s", state)))
         return false;
-    set_session_cookie(req, token);
+    api_set_session_cookie(req, token);
     return api_login_answer(err, req, state, csrf);
 }
 
@@ -305,7 +289,7 @@ bool auth_logout(struct error *err, struct request *req)
         !request_audit_txn(err, req, "auth.logout", 'E', NULL, "session",
                            req->principal.session_id, NULL))
         return false;
-    set_session_cookie(req, NULL);
+    api_set_session_cookie(req, NULL);
     response_empty(req, 204);
     return true;
 }

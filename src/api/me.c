@@ -11,6 +11,22 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 
+void api_set_session_cookie(struct request *req, const char *token)
+{
+    const char *secure = req->ctx->tls ? "; Secure" : "";
+    if (token)
+        response_header(req, "Set-Cookie",
+                        arena_printf(req->arena,
+                                     "tsunagu_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
+                                     token, secure));
+    else
+        response_header(req, "Set-Cookie",
+                        arena_printf(req->arena,
+                                     "tsunagu_session=; Path=/; HttpOnly; SameSite=Strict; "
+                                     "Max-Age=0%s",
+                                     secure));
+}
+
 static const char sql_me[] =
     "SELECT name_kana, totp_enabled FROM users WHERE id = ?";
 static const char sql_memberships[] =
@@ -171,8 +187,7 @@ bool me_sessions_delete(struct error *err, struct request *req)
     req->object_type = "session";
     req->object_id = id;
     if (strcmp(id, req->principal.session_id) == 0)
-        response_header(req, "Set-Cookie",
-                        "tsunagu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        api_set_session_cookie(req, NULL);
     response_empty(req, 204);
     return true;
 }

@@ -163,26 +163,32 @@ static void write_group(struct waiter *group)
         total += w->n;
     const struct audit_record **all = malloc(total * sizeof(*all) + 1);
     size_t k = 0;
-    for (struct waiter *w = group; w; w = w->next)
+    for (struct waiter *w = group; all && w; w = w->next)
         for (size_t i = 0; i < w->n; i++)
             all[k++] = &w->recs[i];
     bool ok = all && append_batch(NULL, writer.conn, all, total);
     free(all);
-    /* A waiter may be gone as soon as it is told: read next first. */
+    /* A blocked waiter's frame may be gone as soon as it is woken, and an asynchronous one's
+     * memory as soon as its callback runs: touch neither afterwards. Asynchronous waiters are
+     * moved to a list of their own under the lock and called after it is released. */
+    struct waiter *async_head = NULL, **async_tail = &async_head;
     pthread_mutex_lock(&writer.lock);
     for (struct waiter *w = group, *next; w; w = next) {
         next = w->next;
-        if (w->done_fn)
+        if (w->done_fn) {
+            w->next = NULL;
+            *async_tail = w;
+            async_tail = &w->next;
             continue;
+        }
         w->ok = ok;
         w->done = true;
         pthread_cond_signal(&w->wake);
     }
     pthread_mutex_unlock(&writer.lock);
-    for (struct waiter *w = group, *next; w; w = next) {
+    for (struct waiter *w = async_head, *next; w; w = next) {
         next = w->next;
-        if (w->done_fn)
-            w->done_fn(w->done_arg, ok);
+        w->done_fn(w->done_arg, ok);
     }
 }
 

@@ -29,7 +29,9 @@ struct principal {
     char csrf[TOKEN_STR_LEN];
     bool via_token;
     char token_id[UUID_STR_LEN];
-    bool touch_due; /* last_seen_at should be refreshed once the read transaction ends */
+    /* Writes a GET's read transaction cannot make; the router makes them after it (auth_defer) */
+    bool touch_due;         /* refresh the session's last_seen_at or the token's last_used_at */
+    const char *end_reason; /* end the session (expired, user disabled), static string */
 };
 
 /** Session time-outs in milliseconds. */
@@ -39,13 +41,15 @@ struct auth_timeouts {
 };
 
 /** Resolves a session cookie value; ERR_UNAUTHENTICATED or ERR_SESSION_EXPIRED otherwise.
- *  Refreshes last_seen_at at most once a minute: at once outside a transaction, else it sets
- *  out->touch_due and the caller calls auth_session_touch after the transaction. */
+ *  Refreshes last_seen_at at most once a minute and ends expired sessions: at once outside a
+ *  transaction, else through out->touch_due / out->end_reason (see auth_deferred_writes). */
 bool auth_session_resolve(struct error *err, struct store_conn *conn, const char *token,
                           const struct auth_timeouts *timeouts, struct principal *out);
-/** Refreshes the session's last_seen_at (best effort). */
-void auth_session_touch(struct store_conn *conn, const char *session_id);
-/** Resolves "Authorization: Bearer <token>"; ERR_UNAUTHENTICATED otherwise. */
+/** Makes the writes resolution deferred because it ran inside a read transaction (touch_due,
+ *  end_reason); best effort, outside any transaction. */
+void auth_deferred_writes(struct store_conn *conn, struct principal *p);
+/** Resolves "Authorization: Bearer <token>"; ERR_UNAUTHENTICATED otherwise. last_used_at is
+ *  refreshed at most once a minute, deferred like a session's inside a transaction. */
 bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *token,
                         struct principal *out);
 

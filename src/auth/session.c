@@ -20,9 +20,19 @@ static const char sql_touch[] = "UPDATE sessions SET last_seen_at = ? WHERE id =
 static const char sql_expire[] =
     "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL";
 
-static bool expire(struct error *err, struct store_conn *conn, const char *id, const char *why)
+/* Ends session id now, or (inside a read transaction) marks it for auth_deferred_writes. */
+static void end_now_or_later(struct store_conn *conn, struct principal *p, const char *why)
 {
-    store_exec(NULL, conn, NULL, sql_expire, "itt", clock_now_ms(), why, id);
+    if (store_in_txn(conn))
+        p->end_reason = why;
+    else
+        store_exec(NULL, conn, NULL, sql_expire, "itt", clock_now_ms(), why, p->session_id);
+}
+
+static bool expire(struct error *err, struct store_conn *conn, struct principal *p,
+                   const char *why)
+{
+    end_now_or_later(conn, p, why);
     return error_set(err, ERR_SESSION_EXPIRED, "%s", why);
 }
 
@@ -71,26 +81,33 @@ bool auth_session_resolve(struct error *err, struct store_conn *conn, const char
 
     int64_t now = clock_now_ms();
     if (!enabled) {
-        store_exec(NULL, conn, NULL, sql_expire, "itt", now, "user disabled", out->session_id);
+        end_now_or_later(conn, out, "user disabled");
         return error_set(err, ERR_UNAUTHENTICATED, "user disabled");
     }
     if (now - seen > timeouts->idle_ms)
-        return expire(err, conn, out->session_id, "idle timeout");
+        return expire(err, conn, out, "idle timeout");
     if (now - created > timeouts->absolute_ms)
-        return expire(err, conn, out->session_id, "absolute timeout");
+        return expire(err, conn, out, "absolute timeout");
     if (!out->org_id[0] && !auth_principal_load(err, conn, out->user_id, NULL, out))
         return false; /* membership gone: fall back to the user's first organisation */
     out->touch_due = now - seen > TOUCH_INTERVAL_MS;
-    if (out->touch_due && !store_in_txn(conn)) {
-        auth_session_touch(conn, out->session_id);
-        out->touch_due = false;
-    }
+    if (!store_in_txn(conn))
+        auth_deferred_writes(conn, out);
     return true;
 }
 
-void auth_session_touch(struct store_conn *conn, const char *session_id)
+void auth_deferred_writes(struct store_conn *conn, struct principal *p)
 {
-    store_exec(NULL, conn, NULL, sql_touch, "it", clock_now_ms(), session_id);
+    int64_t now = clock_now_ms();
+    if (p->touch_due && p->via_token)
+        store_exec(NULL, conn, NULL, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", "it",
+                   now, p->token_id);
+    else if (p->touch_due)
+        store_exec(NULL, conn, NULL, sql_touch, "it", now, p->session_id);
+    if (p->end_reason && p->session_id[0])
+        store_exec(NULL, conn, NULL, sql_expire, "itt", now, p->end_reason, p->session_id);
+    p->touch_due = false;
+    p->end_reason = NULL;
 }
 
 static const char sql_create[] =

@@ -10,7 +10,8 @@
 #define TOKEN_PREFIX "tsu_"
 
 static const char sql_lookup[] =
-    "SELECT t.id, t.user_id, t.org_id FROM api_tokens t JOIN memberships m "
+    "SELECT t.id, t.user_id, t.org_id, COALESCE(t.last_used_at, 0) FROM api_tokens t JOIN "
+    "memberships m "
     "ON m.user_id = t.user_id AND m.org_id = t.org_id "
     "WHERE t.token_hash = ? AND t.revoked_at IS NULL";
 
@@ -32,6 +33,7 @@ bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *
     snprintf(id, sizeof(id), "%s", store_text(s, 0));
     snprintf(user, sizeof(user), "%s", store_text(s, 1));
     snprintf(org, sizeof(org), "%s", store_text(s, 2));
+    int64_t last_used = store_int(s, 3);
     store_done(s);
     if (!auth_principal_load(err, conn, user, org, out))
         return false;
@@ -41,8 +43,11 @@ bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *
     snprintf(out->token_id, sizeof(out->token_id), "%s", id);
     snprintf(out->state, sizeof(out->state), "%s", SESSION_ACTIVE);
     out->session_id[0] = out->csrf[0] = '\0';
-    store_exec(NULL, conn, NULL, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", "it",
-               clock_now_ms(), id);
+    out->end_reason = NULL;
+    /* Like a session's last_seen_at: at most once a minute, never inside a read snapshot. */
+    out->touch_due = clock_now_ms() - last_used > 60 * 1000;
+    if (!store_in_txn(conn))
+        auth_deferred_writes(conn, out);
     return true;
 }
 

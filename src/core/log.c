@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -26,14 +28,105 @@ bool log_level_parse(const char *name, enum log_level *out)
 void log_set_level(enum log_level level) { current = level; }
 enum log_level log_get_level(void) { return current; }
 
+enum { FLUSH_BYTES = 64 * 1024, FLUSH_INTERVAL_MS = 100 };
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    struct strbuf pending;
+    bool running, stopping, urgent;
+} async = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, p, n);
+        if (w <= 0)
+            return; /* nowhere to report a failing log */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Takes the pending lines (under the lock) and writes them (outside it). */
+static void flush_pending(void)
+{
+    struct strbuf out = async.pending;
+    async.pending = (struct strbuf){0};
+    async.urgent = false;
+    pthread_mutex_unlock(&async.lock);
+    if (out.len)
+        write_all(out.buf, out.len);
+    strbuf_release(&out);
+    pthread_mutex_lock(&async.lock);
+}
+
+static void *flusher_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&async.lock);
+    while (!async.stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += FLUSH_INTERVAL_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (!async.urgent)
+            pthread_cond_timedwait(&async.wake, &async.lock, &until);
+        flush_pending();
+    }
+    flush_pending();
+    pthread_mutex_unlock(&async.lock);
+    return NULL;
+}
+
+void log_async_start(void)
+{
+    pthread_mutex_lock(&async.lock);
+    async.stopping = false;
+    async.running = pthread_create(&async.thread, NULL, flusher_main, NULL) == 0;
+    pthread_mutex_unlock(&async.lock);
+}
+
+void log_async_stop(void)
+{
+    pthread_mutex_lock(&async.lock);
+    bool running = async.running;
+    async.stopping = true;
+    pthread_cond_signal(&async.wake);
+    pthread_mutex_unlock(&async.lock);
+    if (running)
+        pthread_join(async.thread, NULL);
+    async.running = false;
+}
+
+static void emit(const char *json_line, bool urgent)
+{
+    pthread_mutex_lock(&async.lock);
+    if (!async.running || async.stopping) {
+        pthread_mutex_unlock(&async.lock);
+        struct strbuf sb = {0};
+        strbuf_puts(&sb, json_line);
+        strbuf_append(&sb, "\n", 1);
+        write_all(sb.buf, sb.len);
+        strbuf_release(&sb);
+        return;
+    }
+    strbuf_puts(&async.pending, json_line);
+    strbuf_append(&async.pending, "\n", 1);
+    if (urgent || async.pending.len >= FLUSH_BYTES) {
+        async.urgent = true;
+        pthread_cond_signal(&async.wake);
+    }
+    pthread_mutex_unlock(&async.lock);
+}
+
 void log_line(const char *json_line)
 {
-    struct strbuf sb = {0};
-    strbuf_puts(&sb, json_line);
-    strbuf_append(&sb, "\n", 1);
-    ssize_t ignored = write(STDERR_FILENO, sb.buf, sb.len);
-    (void)ignored;
-    strbuf_release(&sb);
+    emit(json_line, false);
 }
 
 void log_msg(enum log_level level, const char *event, const char *fmt, ...)
@@ -53,6 +146,6 @@ void log_msg(enum log_level level, const char *event, const char *fmt, ...)
     strbuf_puts(&sb, ",\"msg\":");
     strbuf_json_string(&sb, msg);
     strbuf_puts(&sb, "}");
-    log_line(sb.buf);
+    emit(sb.buf, level >= LOG_WARN);
     strbuf_release(&sb);
 }

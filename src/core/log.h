@@ -18,7 +18,15 @@ enum log_level log_get_level(void);
 void log_msg(enum log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/** Writes a prepared JSON line (without newline) as one write(2), so lines never interleave. */
+/** Writes a prepared JSON line (without newline); lines never interleave. */
 void log_line(const char *json_line);
+
+/**
+ * Buffers lines and writes them from a background thread (every 100 ms, or at once when the
+ * buffer fills or a warning or error is logged), so a busy server does not pay a write(2) for
+ * every access-log line. log_async_stop writes what is left; call it before exiting.
+ */
+void log_async_start(void);
+void log_async_stop(void);
 
 #endif

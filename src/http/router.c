@@ -259,8 +259,7 @@ static void end_read(struct request *req)
         if (!store_commit(&e, req->conn))
             store_rollback(req->conn);
     }
-    if (req->principal.touch_due)
-        auth_session_touch(req->conn, req->principal.session_id);
+    auth_deferred_writes(req->conn, &req->principal);
 }
 
 void router_dispatch(struct request *req)

@@ -411,10 +411,12 @@ int server_run(const struct server_config *cfg)
     struct error err = {0};
     int code = 1;
     char *cert = NULL, *key = NULL;
+    log_async_start();
     ctx.store = store_open(&err, cfg->data_dir);
     if (!ctx.store) {
         log_msg(LOG_ERROR, "serve.store", "cannot open the store in %s: %s", cfg->data_dir,
                 err.detail);
+        log_async_stop();
         return 1;
     }
     if (!store_maintenance_start(&err, ctx.store))
@@ -467,5 +469,6 @@ fail_store:
     free(key);
     if (code == 0)
         log_msg(LOG_INFO, "serve.stopped", "store closed cleanly");
+    log_async_stop();
     return code;
 }

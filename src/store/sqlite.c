@@ -262,8 +262,11 @@ static bool migrate(struct error *err, struct store_conn *conn)
     return true;
 }
 
-/* Background WAL checkpoints (https://sqlite.org/wal.html#ckpt): PASSIVE, so they never wait for
- * readers or block writers (the log is reset by the next writer once a checkpoint completes). */
+/* Background WAL checkpoints (https://sqlite.org/wal.html#ckpt): PASSIVE, so they normally never
+ * wait for readers or block writers (the log is reset by the next writer once a checkpoint
+ * completes); TRUNCATE when the log has grown past its limit. */
+enum { WAL_LIMIT_FRAMES = 16384 }; /* 64 MiB of 4 KiB pages */
+
 struct checkpointer {
     pthread_t thread;
     pthread_mutex_t lock;
@@ -289,7 +292,13 @@ static void *checkpoint_main(void *arg)
         if (cp->stop)
             break;
         pthread_mutex_unlock(&cp->lock);
-        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        int log_frames = 0;
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, NULL);
+        /* Under sustained load overlapping readers keep a passive checkpoint from ever finishing,
+         * and the log grows without bound: past WAL_LIMIT_FRAMES, wait for the readers (a short
+         * pause for writers) and truncate it. */
+        if (log_frames > WAL_LIMIT_FRAMES)
+            sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
         pthread_mutex_lock(&cp->lock);
     }
     pthread_mutex_unlock(&cp->lock);
