@@ -18,6 +18,15 @@ count() { # count FILE REGEX → the number in the first line matching REGEX (or
   echo "${n:-0}"
 }
 
+echo "== C formatting (clang-format, .clang-format)"
+unformatted=$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/unit/*.h' 'tests/fuzz/*.c' |
+  while read -r f; do clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
+if [ -z "$unformatted" ]; then
+  echo "all C sources formatted"; passed=$((passed + 1))
+else
+  echo "not formatted (run clang-format -i):"; echo "$unformatted"; failed=$((failed + 1))
+fi
+
 echo "== unit and fuzz-corpus replay (meson test)"
 meson test -C "$build" --print-errorlogs >"$logs/meson.txt" 2>&1
 rc=$?

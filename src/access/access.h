@@ -48,10 +48,10 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
  * parameters, the organisation id and today's date (YYYY-MM-DD, Asia/Tokyo), both bound by the
  * caller in this order. Callers must also check access_may_search first.
  */
-#define ACCESS_VISIBLE_SQL                                                                      \
-    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "            \
-    "AND t.removed_at IS NULL) AND EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "      \
-    "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                    \
+#define ACCESS_VISIBLE_SQL                                                                         \
+    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "               \
+    "AND t.removed_at IS NULL) AND EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "         \
+    "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                       \
     "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
 
 /** Whether principal may search or list patients at all (has an organisation and is not a

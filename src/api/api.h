@@ -7,7 +7,7 @@
 #include "http/request.h"
 
 /* Handlers of every route in http/routes.def. */
-#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                    \
+#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                       \
     bool handler(struct error *err, struct request *req);
 #include "http/routes.def"
 #undef ROUTE
@@ -35,8 +35,7 @@ void api_set_session_cookie(struct request *req, const char *token);
 /** Body of GET /api/me for the request's principal. */
 json_t *api_me_json(struct error *err, struct request *req);
 /** The "me" answer of the login steps: {"state","csrf_token","me"}. */
-bool api_login_answer(struct error *err, struct request *req, const char *state,
-                      const char *csrf);
+bool api_login_answer(struct error *err, struct request *req, const char *state, const char *csrf);
 
 /**
  * Records a failed proof of identity (login, TOTP, a password re-check): counts it towards the

@@ -15,11 +15,10 @@ static const char sql_audit[] =
     "AND (?5 IS NULL OR time >= ?5) AND (?6 IS NULL OR time < ?6) "
     "AND (?7 IS NULL OR seq < ?7) ORDER BY seq DESC LIMIT ?8";
 
-static const char *const audit_query[] = {"user_id", "patient_id", "action", "from", "to",
-                                          "cursor", "limit", NULL};
+static const char *const audit_query[] = {"user_id", "patient_id", "action", "from",
+                                          "to",      "cursor",     "limit",  NULL};
 
-static bool time_filter(struct error *err, struct request *req, const char *name,
-                        const char **out)
+static bool time_filter(struct error *err, struct request *req, const char *name, const char **out)
 {
     const char *v = request_query(req, name);
     int64_t ms;
@@ -44,9 +43,9 @@ static json_t *row_json(struct store_stmt *s)
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i}", "seq", (json_int_t)store_int(s, 0), "time",
                           store_text(s, 1), "event_id", store_text(s, 2), "action",
                           store_text(s, 3), "outcome", (int)store_int(s, 4));
-    static const char *const names[] = {"user_id",    "user_login",  "org_id",
-                                        "client",     "patient_id",  "object_type",
-                                        "object_id",  "request_id",  "detail"};
+    static const char *const names[] = {"user_id",   "user_login", "org_id",
+                                        "client",    "patient_id", "object_type",
+                                        "object_id", "request_id", "detail"};
     for (int i = 0; i < 9; i++)
         json_object_set_new(o, names[i], str_or_null(s, 5 + i));
     return o;
@@ -108,9 +107,9 @@ bool audit_list(struct error *err, struct request *req)
     }
     request_audit_read(req, "audit_list", AUDIT_SUCCESS, patient, "audit", NULL,
                        org ? "organisation records" : "all records");
-    response_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                                      more ? json_string(arena_printf(req->arena, "%lld",
-                                                                      (long long)last))
-                                           : json_null()));
+    response_json(req, 200,
+                  json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                            more ? json_string(arena_printf(req->arena, "%lld", (long long)last))
+                                 : json_null()));
     return true;
 }

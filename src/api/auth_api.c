@@ -27,8 +27,8 @@ static const char sql_user_by_id[] =
     "SELECT id, password_hash, profession, disabled, must_change_password, totp_enabled, "
     "totp_secret, totp_last_step FROM users WHERE id = ?";
 
-static bool load_user(struct error *err, struct store_conn *conn, const char *sql,
-                      const char *key, struct login_user *u)
+static bool load_user(struct error *err, struct store_conn *conn, const char *sql, const char *key,
+                      struct login_user *u)
 {
     memset(u, 0, sizeof(*u));
     struct store_stmt *s = store_query(err, conn, sql, "t", key);
@@ -65,13 +65,18 @@ bool api_refuse_credentials(struct error *err, struct request *req, const char *
     if (user_id && user_id != req->principal.user_id)
         snprintf(req->principal.user_id, sizeof(req->principal.user_id), "%s", user_id);
     if (!request_write_begin(&e, req) ||
-        (code != ERR_LOCKED && !auth_lockout_fail(&e, req->conn, user_id, req->client,
-                                                  &locked_now)))
+        (code != ERR_LOCKED &&
+         !auth_lockout_fail(&e, req->conn, user_id, req->client, &locked_now)))
         return error_set(err, e.code, "%s", e.detail);
     struct audit_record rec = {
-        .event_id = event_id, .action = 'E', .outcome = AUDIT_SERIOUS_FAILURE,
-        .user_id = user_id, .user_login = req->principal.login, .client = req->client,
-        .request_id = req->request_id, .detail = why,
+        .event_id = event_id,
+        .action = 'E',
+        .outcome = AUDIT_SERIOUS_FAILURE,
+        .user_id = user_id,
+        .user_login = req->principal.login,
+        .client = req->client,
+        .request_id = req->request_id,
+        .detail = why,
     };
     if (!audit_append_txn(&e, req->conn, &rec))
         return error_set(err, e.code, "%s", e.detail);
@@ -123,16 +128,15 @@ static const char *state_after_password(struct error *err, struct request *req,
     return state_when_proven(err, req, u);
 }
 
-bool api_login_answer(struct error *err, struct request *req, const char *state,
-                      const char *csrf)
+bool api_login_answer(struct error *err, struct request *req, const char *state, const char *csrf)
 {
     if (state != req->principal.state) /* copying a string onto itself is undefined */
         snprintf(req->principal.state, sizeof(req->principal.state), "%s", state);
     json_t *me = api_me_json(err, req);
     if (!me)
         return false;
-    response_json(req, 200, json_pack("{s:s, s:s, s:o}", "state", state, "csrf_token", csrf,
-                                      "me", me));
+    response_json(req, 200,
+                  json_pack("{s:s, s:s, s:o}", "state", state, "csrf_token", csrf, "me", me));
     return true;
 }
 
@@ -154,9 +158,11 @@ bool auth_login(struct error *err, struct request *req)
     /* Verify even for an unknown login, so timing does not tell which logins exist. */
     bool ok = password_verify(u.found ? u.hash : req->ctx->dummy_password_hash, password);
     if (!u.found || !ok || u.disabled)
-        return api_refuse_credentials(err, req, "auth.login", u.found ? u.id : NULL, login, ERR_INVALID_CREDENTIALS,
-                      !u.found ? "unknown login" : u.disabled ? "account disabled"
-                                                              : "wrong password");
+        return api_refuse_credentials(err, req, "auth.login", u.found ? u.id : NULL, login,
+                                      ERR_INVALID_CREDENTIALS,
+                                      !u.found     ? "unknown login"
+                                      : u.disabled ? "account disabled"
+                                                   : "wrong password");
     if (!request_write_begin(err, req) || !auth_lockout_clear(err, req->conn, u.id, req->client) ||
         !auth_principal_load(err, req->conn, u.id, NULL, &req->principal))
         return false;
@@ -174,8 +180,7 @@ bool auth_login(struct error *err, struct request *req)
     return api_login_answer(err, req, state, csrf);
 }
 
-static bool check_recovery_code(struct error *err, struct request *req, const char *input,
-                                bool *ok)
+static bool check_recovery_code(struct error *err, struct request *req, const char *input, bool *ok)
 {
     char canon[32], hash[SHA256_HEX_LEN];
     *ok = false;
@@ -204,7 +209,8 @@ bool auth_totp(struct error *err, struct request *req)
         return false;
     if (strcmp(req->principal.state, SESSION_TOTP) != 0)
         return error_set(err, ERR_TOTP_STATE, "no verification code is pending");
-    const char *code = jsonv_str(req->json, "code"), *recovery = jsonv_str(req->json, "recovery_code");
+    const char *code = jsonv_str(req->json, "code"),
+               *recovery = jsonv_str(req->json, "recovery_code");
     if (!code == !recovery)
         return error_set(err, ERR_FIELD_MISSING, "give code or recovery_code");
     struct login_user u;
@@ -218,16 +224,16 @@ bool auth_totp(struct error *err, struct request *req)
     else if (!check_recovery_code(err, req, recovery, &ok))
         return false;
     if (!ok)
-        return api_refuse_credentials(err, req, "auth.login", u.id, req->principal.login, ERR_INVALID_TOTP,
-                      code ? "wrong or reused TOTP code" : "wrong recovery code");
+        return api_refuse_credentials(err, req, "auth.login", u.id, req->principal.login,
+                                      ERR_INVALID_TOTP,
+                                      code ? "wrong or reused TOTP code" : "wrong recovery code");
     const char *next = u.must_change ? SESSION_PASSWORD : SESSION_ACTIVE;
     if (!request_write_begin(err, req) || !auth_lockout_clear(err, req->conn, u.id, req->client) ||
-        (code && !store_exec(err, req->conn, NULL,
-                             "UPDATE users SET totp_last_step = ? WHERE id = ?", "it", step,
-                             u.id)) ||
+        (code &&
+         !store_exec(err, req->conn, NULL, "UPDATE users SET totp_last_step = ? WHERE id = ?", "it",
+                     step, u.id)) ||
         !auth_session_set_state(err, req->conn, req->principal.session_id, next) ||
-        !request_audit_txn(err, req, "auth.totp", 'E', NULL, "session",
-                           req->principal.session_id,
+        !request_audit_txn(err, req, "auth.totp", 'E', NULL, "session", req->principal.session_id,
                            code ? "TOTP verified" : "recovery code used"))
         return false;
     return api_login_answer(err, req, next, req->principal.csrf);
@@ -252,9 +258,8 @@ bool auth_password(struct error *err, struct request *req)
     if (!api_check_locked(err, req, u.id, req->principal.login))
         return false;
     if (!password_verify(u.hash, current))
-        return api_refuse_credentials(err, req, "auth.password_change", u.id,
-                                      req->principal.login, ERR_WRONG_PASSWORD,
-                                      "wrong current password");
+        return api_refuse_credentials(err, req, "auth.password_change", u.id, req->principal.login,
+                                      ERR_WRONG_PASSWORD, "wrong current password");
     if (!password_policy_check(err, fresh))
         return false;
     if (strcmp(current, fresh) == 0)
@@ -270,8 +275,8 @@ bool auth_password(struct error *err, struct request *req)
                     "UPDATE users SET password_hash = ?, must_change_password = 0, "
                     "updated_at = ? WHERE id = ?",
                     "tit", hash, clock_now_ms(), u.id) ||
-        !auth_sessions_end_user(err, req->conn, u.id, req->principal.session_id,
-                                "password changed", NULL) ||
+        !auth_sessions_end_user(err, req->conn, u.id, req->principal.session_id, "password changed",
+                                NULL) ||
         !auth_session_set_state(err, req->conn, req->principal.session_id, next) ||
         !request_audit_txn(err, req, "auth.password_change", 'U', NULL, "user", u.id, NULL))
         return false;
@@ -286,8 +291,8 @@ bool auth_logout(struct error *err, struct request *req)
         return error_set(err, ERR_FORBIDDEN, "API tokens are revoked, not logged out");
     if (!request_write_begin(err, req) ||
         !auth_session_end(err, req->conn, req->principal.session_id, "logout") ||
-        !request_audit_txn(err, req, "auth.logout", 'E', NULL, "session",
-                           req->principal.session_id, NULL))
+        !request_audit_txn(err, req, "auth.logout", 'E', NULL, "session", req->principal.session_id,
+                           NULL))
         return false;
     api_set_session_cookie(req, NULL);
     response_empty(req, 204);

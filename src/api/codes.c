@@ -30,9 +30,19 @@ const struct code_label api_professions[] = {
 };
 
 const char *const api_org_type_codes[] = {
-    "advanced_acute_hospital", "acute_hospital", "recovery_hospital", "chronic_hospital",
-    "clinic", "home_care_clinic", "visiting_nursing", "pharmacy", "care_management",
-    "community_support_center", "care_facility", "municipality", NULL,
+    "advanced_acute_hospital",
+    "acute_hospital",
+    "recovery_hospital",
+    "chronic_hospital",
+    "clinic",
+    "home_care_clinic",
+    "visiting_nursing",
+    "pharmacy",
+    "care_management",
+    "community_support_center",
+    "care_facility",
+    "municipality",
+    NULL,
 };
 const char *const api_profession_codes[] = {
     "physician", "nurse", "pharmacist", "care_manager", "msw", "therapist", "clerk", NULL,
@@ -44,8 +54,8 @@ static json_t *labels_json(const struct code_label *list)
 {
     json_t *items = json_array();
     for (const struct code_label *c = list; c->code; c++)
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "code", c->code, "ja", c->ja,
-                                               "en", c->en));
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s}", "code", c->code, "ja", c->ja, "en", c->en));
     return json_pack("{s:o}", "items", items);
 }
 

@@ -29,15 +29,15 @@ static json_t *time_json(struct store_stmt *s, int col)
 static json_t *consent_row(struct store_stmt *s)
 {
     bool withdrawn = !store_is_null(s, 8);
-    json_t *by = store_is_null(s, 9) ? json_null()
-                                     : json_pack("{s:s, s:s}", "id", store_text(s, 9), "name",
-                                                 store_text(s, 10));
+    json_t *by = store_is_null(s, 9)
+                     ? json_null()
+                     : json_pack("{s:s, s:s}", "id", store_text(s, 9), "name", store_text(s, 10));
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:s, s:o, s:o, s:o}", "id",
                      store_text(s, 0), "scope", store_text(s, 1), "method", store_text(s, 2),
                      "consented_on", store_text(s, 3), "note", store_text(s, 4), "recorded_by",
                      "id", store_text(s, 5), "name", store_text(s, 6), "recorded_at",
-                     time_json(s, 7), "status", withdrawn ? "withdrawn" : "active",
-                     "withdrawn_at", time_json(s, 8), "withdrawn_by", by, "withdraw_reason",
+                     time_json(s, 7), "status", withdrawn ? "withdrawn" : "active", "withdrawn_at",
+                     time_json(s, 8), "withdrawn_by", by, "withdraw_reason",
                      store_is_null(s, 11) ? json_null() : json_string(store_text(s, 11)));
 }
 
@@ -50,8 +50,8 @@ static bool add_orgs(struct error *err, struct store_conn *conn, json_t *consent
     json_t *orgs = json_array();
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(orgs, json_pack("{s:s, s:s}", "id", store_text(s, 0), "name",
-                                              store_text(s, 1)));
+        json_array_append_new(
+            orgs, json_pack("{s:s, s:s}", "id", store_text(s, 0), "name", store_text(s, 1)));
     store_done(s);
     json_object_set_new(consent, "orgs", orgs);
     return r != STORE_FAIL;
@@ -60,8 +60,8 @@ static bool add_orgs(struct error *err, struct store_conn *conn, json_t *consent
 /* Consents of the patient (all, or the one with consent_id), newest first. */
 static json_t *consents_json(struct error *err, struct request *req, const char *consent_id)
 {
-    struct store_stmt *s = store_query(err, req->conn, sql_consents, "tt", req->patient_id,
-                                       consent_id);
+    struct store_stmt *s =
+        store_query(err, req->conn, sql_consents, "tt", req->patient_id, consent_id);
     if (!s)
         return NULL;
     json_t *items = json_array();
@@ -71,7 +71,8 @@ static json_t *consents_json(struct error *err, struct request *req, const char 
     store_done(s);
     size_t i;
     json_t *c;
-    json_array_foreach(items, i, c) {
+    json_array_foreach(items, i, c)
+    {
         if (r == STORE_FAIL || !add_orgs(err, req->conn, c))
             r = STORE_FAIL;
     }
@@ -110,7 +111,8 @@ static bool insert_orgs(struct error *err, struct request *req, const char *cons
 {
     size_t i;
     json_t *v;
-    json_array_foreach(org_ids, i, v) {
+    json_array_foreach(org_ids, i, v)
+    {
         bool exists = false;
         if (!api_org_exists(err, req->conn, json_string_value(v), &exists))
             return false;
@@ -185,8 +187,8 @@ bool consents_withdraw(struct error *err, struct request *req)
         !store_exec(err, req->conn, NULL,
                     "UPDATE consents SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? "
                     "WHERE id = ? AND withdrawn_at IS NULL",
-                    "ittt", clock_now_ms(), req->principal.user_id,
-                    jsonv_str(req->json, "reason"), cid))
+                    "ittt", clock_now_ms(), req->principal.user_id, jsonv_str(req->json, "reason"),
+                    cid))
         return false;
     req->object_type = "consent";
     req->object_id = cid;

@@ -27,8 +27,7 @@ void api_set_session_cookie(struct request *req, const char *token)
                                      secure));
 }
 
-static const char sql_me[] =
-    "SELECT name_kana, totp_enabled FROM users WHERE id = ?";
+static const char sql_me[] = "SELECT name_kana, totp_enabled FROM users WHERE id = ?";
 static const char sql_memberships[] =
     "SELECT o.id, o.code, o.name, o.type, m.role FROM memberships m JOIN orgs o "
     "ON o.id = m.org_id WHERE m.user_id = ? ORDER BY m.created_at, o.code";
@@ -41,10 +40,10 @@ static json_t *memberships_json(struct error *err, struct store_conn *conn, cons
     json_t *list = json_array();
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id",
-                                              store_text(s, 0), "org_code", store_text(s, 1),
-                                              "org_name", store_text(s, 2), "org_type",
-                                              store_text(s, 3), "role", store_text(s, 4)));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", store_text(s, 0),
+                                        "org_code", store_text(s, 1), "org_name", store_text(s, 2),
+                                        "org_type", store_text(s, 3), "role", store_text(s, 4)));
     store_done(s);
     if (r == STORE_FAIL) {
         json_decref(list);
@@ -64,10 +63,10 @@ json_t *api_me_json(struct error *err, struct request *req)
         error_set(err, ERR_UNAUTHENTICATED, "user vanished");
         return NULL;
     }
-    json_t *user = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", p->user_id, "login",
-                             p->login, "name", p->name, "name_kana", store_text(s, 0),
-                             "profession", p->profession, "network_admin", p->network_admin,
-                             "totp_enabled", (int)store_int(s, 1));
+    json_t *user =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", p->user_id, "login", p->login,
+                  "name", p->name, "name_kana", store_text(s, 0), "profession", p->profession,
+                  "network_admin", p->network_admin, "totp_enabled", (int)store_int(s, 1));
     store_done(s);
     bool required = false;
     json_t *memberships = memberships_json(err, req->conn, p->user_id);
@@ -78,8 +77,7 @@ json_t *api_me_json(struct error *err, struct request *req)
     }
     return json_pack("{s:o, s:o, s:s?, s:s, s:s, s:b, s:b}", "user", user, "memberships",
                      memberships, "org_id", p->org_id[0] ? p->org_id : NULL, "state", p->state,
-                     "csrf_token", p->csrf, "totp_required", required, "via_token",
-                     p->via_token);
+                     "csrf_token", p->csrf, "totp_required", required, "via_token", p->via_token);
 }
 
 bool api_no_fields(struct error *err, struct request *req)
@@ -115,8 +113,8 @@ bool me_org_put(struct error *err, struct request *req)
     if (strcmp(p.org_id, org) != 0)
         return error_set(err, ERR_FORBIDDEN, "not a member of that organisation");
     if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL, "UPDATE sessions SET org_id = ? WHERE id = ?", "tt",
-                    org, p.session_id))
+        !store_exec(err, req->conn, NULL, "UPDATE sessions SET org_id = ? WHERE id = ?", "tt", org,
+                    p.session_id))
         return false;
     req->principal = p;
     req->object_type = "org";
@@ -153,11 +151,11 @@ bool me_sessions_list(struct error *err, struct request *req)
         char created[32], seen[32];
         clock_format_iso(store_int(s, 1), created);
         clock_format_iso(store_int(s, 2), seen);
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", store_text(s, 0),
-                             "created_at", created, "last_seen_at", seen, "client",
-                             store_text(s, 3), "user_agent", store_text(s, 4), "current",
-                             strcmp(store_text(s, 0), req->principal.session_id) == 0));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", store_text(s, 0),
+                                        "created_at", created, "last_seen_at", seen, "client",
+                                        store_text(s, 3), "user_agent", store_text(s, 4), "current",
+                                        strcmp(store_text(s, 0), req->principal.session_id) == 0));
     }
     store_done(s);
     if (r == STORE_FAIL) {
@@ -200,8 +198,8 @@ bool me_sessions_end_others(struct error *err, struct request *req)
     if (req->principal.via_token)
         return error_set(err, ERR_FORBIDDEN, "API tokens have no sessions");
     if (!request_write_begin(err, req) ||
-        !auth_sessions_end_user(err, req->conn, req->principal.user_id,
-                                req->principal.session_id, "ended by user (all others)", &ended))
+        !auth_sessions_end_user(err, req->conn, req->principal.user_id, req->principal.session_id,
+                                "ended by user (all others)", &ended))
         return false;
     req->object_type = "session";
     req->audit_detail = arena_printf(req->arena, "ended=%lld", (long long)ended);
@@ -215,8 +213,9 @@ static bool may_manage_totp(struct error *err, struct request *req)
     if (req->principal.via_token)
         return error_set(err, ERR_FORBIDDEN, "not with an API token");
     if (strcmp(st, SESSION_ACTIVE) != 0 && strcmp(st, SESSION_ENROLL) != 0)
-        return error_set(err, strcmp(st, SESSION_PASSWORD) == 0 ? ERR_PASSWORD_CHANGE_REQUIRED
-                                                                 : ERR_TOTP_REQUIRED,
+        return error_set(err,
+                         strcmp(st, SESSION_PASSWORD) == 0 ? ERR_PASSWORD_CHANGE_REQUIRED
+                                                           : ERR_TOTP_REQUIRED,
                          NULL);
     return true;
 }
@@ -243,8 +242,9 @@ bool me_totp_enroll(struct error *err, struct request *req)
     req->object_type = "user";
     req->object_id = req->principal.user_id;
     req->audit_detail = "TOTP enrolment started";
-    response_json(req, 200, json_pack("{s:s, s:s, s:s}", "secret", secret, "otpauth_uri", uri,
-                                      "qr_svg", svg));
+    response_json(
+        req, 200,
+        json_pack("{s:s, s:s, s:s}", "secret", secret, "otpauth_uri", uri, "qr_svg", svg));
     free(uri);
     free(svg);
     return true;
@@ -301,13 +301,13 @@ bool me_totp_confirm(struct error *err, struct request *req)
         !store_recovery_codes(err, req, codes) ||
         (strcmp(req->principal.state, SESSION_ENROLL) == 0 &&
          !auth_session_set_state(err, req->conn, req->principal.session_id, SESSION_ACTIVE)) ||
-        !request_audit_txn(err, req, "auth.totp_enabled", 'U', NULL, "user",
-                           req->principal.user_id, "two-factor authentication turned on")) {
+        !request_audit_txn(err, req, "auth.totp_enabled", 'U', NULL, "user", req->principal.user_id,
+                           "two-factor authentication turned on")) {
         json_decref(codes);
         return false;
     }
-    response_json(req, 200, json_pack("{s:o, s:s}", "recovery_codes", codes, "state",
-                                      SESSION_ACTIVE));
+    response_json(req, 200,
+                  json_pack("{s:o, s:s}", "recovery_codes", codes, "state", SESSION_ACTIVE));
     return true;
 }
 
@@ -319,9 +319,9 @@ bool me_totp_disable(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields) || !may_manage_totp(err, req))
         return false;
-    struct store_stmt *s = store_query(err, req->conn,
-                                       "SELECT password_hash FROM users WHERE id = ?", "t",
-                                       req->principal.user_id);
+    struct store_stmt *s =
+        store_query(err, req->conn, "SELECT password_hash FROM users WHERE id = ?", "t",
+                    req->principal.user_id);
     if (!s)
         return false;
     char hash[PASSWORD_HASH_MAX] = "";
@@ -332,8 +332,7 @@ bool me_totp_disable(struct error *err, struct request *req)
         return false;
     if (!password_verify(hash, jsonv_str(req->json, "password")))
         return api_refuse_credentials(err, req, "auth.totp_disable", req->principal.user_id,
-                                      req->principal.login, ERR_WRONG_PASSWORD,
-                                      "wrong password");
+                                      req->principal.login, ERR_WRONG_PASSWORD, "wrong password");
     bool required = false;
     if (!auth_totp_required(err, req->conn, req->principal.user_id, req->principal.profession,
                             &required))

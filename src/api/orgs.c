@@ -27,8 +27,8 @@ bool api_org_exists(struct error *err, struct store_conn *conn, const char *org_
 
 bool orgs_list(struct error *err, struct request *req)
 {
-    struct store_stmt *s = store_query(
-        err, req->conn, "SELECT " API_ORG_COLUMNS " FROM orgs ORDER BY code", "");
+    struct store_stmt *s =
+        store_query(err, req->conn, "SELECT " API_ORG_COLUMNS " FROM orgs ORDER BY code", "");
     if (!s)
         return false;
     json_t *items = json_array();
@@ -108,8 +108,8 @@ bool orgs_create(struct error *err, struct request *req)
     if (!store_exec(err, req->conn, NULL,
                     "INSERT INTO orgs (id, code, name, name_kana, type, address, phone, "
                     "totp_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "tttttttbii", id, code, name, kana ? kana : "",
-                    jsonv_str(req->json, "type"), addr ? addr : "", phone ? phone : "",
+                    "tttttttbii", id, code, name, kana ? kana : "", jsonv_str(req->json, "type"),
+                    addr ? addr : "", phone ? phone : "",
                     jsonv_bool(req->json, "totp_required", false), now, now)) {
         if (store_last_was_unique_violation(req->conn)) {
             error_clear(err);
@@ -171,8 +171,8 @@ bool policy_totp_get(struct error *err, struct request *req)
 {
     if (!request_query_check(err, req, policy_query))
         return false;
-    struct store_stmt *s = store_query(
-        err, req->conn, "SELECT value FROM policy WHERE key = 'totp_professions'", "");
+    struct store_stmt *s =
+        store_query(err, req->conn, "SELECT value FROM policy WHERE key = 'totp_professions'", "");
     if (!s)
         return false;
     json_t *list = json_array();

@@ -23,9 +23,9 @@ static json_t *local_ids_json(struct error *err, struct store_conn *conn, const 
     json_t *list = json_array();
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0),
-                                              "org_name", store_text(s, 1), "local_id",
-                                              store_text(s, 2)));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name",
+                                        store_text(s, 1), "local_id", store_text(s, 2)));
     store_done(s);
     if (r == STORE_FAIL) {
         json_decref(list);
@@ -94,8 +94,7 @@ static const char sql_search[] =
     "      AND l.local_id = ?5))"
     " ORDER BY p.kana_key, p.id LIMIT ?6 OFFSET ?7";
 
-static const char *const search_query[] = {"q", "birth_date", "local_id", "limit", "cursor",
-                                           NULL};
+static const char *const search_query[] = {"q", "birth_date", "local_id", "limit", "cursor", NULL};
 
 static bool search_terms(struct error *err, struct request *req, const char **like,
                          const char **birth, const char **local_id)
@@ -272,9 +271,9 @@ bool patients_create(struct error *err, struct request *req)
                     "INSERT INTO patients (id, name, name_kana, name_key, kana_key, sex, "
                     "birth_date, address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
                     "?, ?, ?, ?, ?, ?)",
-                    "tttttttttii", id, name, kana, name_key, kana_key,
-                    jsonv_str(req->json, "sex"), jsonv_str(req->json, "birth_date"),
-                    addr ? addr : "", phone ? phone : "", now, now) &&
+                    "tttttttttii", id, name, kana, name_key, kana_key, jsonv_str(req->json, "sex"),
+                    jsonv_str(req->json, "birth_date"), addr ? addr : "", phone ? phone : "", now,
+                    now) &&
          insert_local_id(err, req, id, jsonv_str(req->json, "local_id")) &&
          register_team_and_consent(err, req, id, consent);
     free(name_key);
@@ -304,7 +303,8 @@ bool patients_update(struct error *err, struct request *req)
         !check_birth_date(err, jsonv_str(req->json, "birth_date")))
         return false;
     const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
-    char *name_key = name ? kana_normalize(name) : NULL, *kana_key = kana ? kana_normalize(kana) : NULL;
+    char *name_key = name ? kana_normalize(name) : NULL,
+         *kana_key = kana ? kana_normalize(kana) : NULL;
     bool ok = (!name || (name_key && name_key[0])) && (!kana || (kana_key && kana_key[0]));
     if (!ok)
         error_set(err, ERR_FIELD_VALUE, "name and name_kana must not be empty");

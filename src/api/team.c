@@ -32,13 +32,13 @@ static json_t *team_json(struct error *err, struct request *req, const char *mem
     while ((r = store_step(err, s)) == STORE_ROW) {
         char added[32];
         clock_format_iso(store_int(s, 8), added);
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "id",
-                             store_text(s, 0), "org_id", store_text(s, 1), "org_name",
-                             store_text(s, 2), "org_type", store_text(s, 3), "user_id",
-                             opt(s, 4), "user_name", opt(s, 5), "profession", opt(s, 6), "role",
-                             store_text(s, 7), "added_at", added, "consent_in_force",
-                             (int)store_int(s, 9)));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "id",
+                                        store_text(s, 0), "org_id", store_text(s, 1), "org_name",
+                                        store_text(s, 2), "org_type", store_text(s, 3), "user_id",
+                                        opt(s, 4), "user_name", opt(s, 5), "profession", opt(s, 6),
+                                        "role", store_text(s, 7), "added_at", added,
+                                        "consent_in_force", (int)store_int(s, 9)));
     }
     store_done(s);
     if (r == STORE_FAIL) {
@@ -57,8 +57,7 @@ bool team_list(struct error *err, struct request *req)
     return true;
 }
 
-static bool check_member(struct error *err, struct request *req, const char *org,
-                         const char *user)
+static bool check_member(struct error *err, struct request *req, const char *org, const char *user)
 {
     bool exists = false;
     if (!api_org_exists(err, req->conn, org, &exists))
@@ -69,8 +68,9 @@ static bool check_member(struct error *err, struct request *req, const char *org
                              "user_id = ? AND removed_at IS NULL"
                            : "SELECT 1 FROM care_team WHERE patient_id = ? AND org_id = ? AND "
                              "user_id IS NULL AND removed_at IS NULL";
-    struct store_stmt *s = user ? store_query(err, req->conn, sql, "ttt", req->patient_id, org, user)
-                                : store_query(err, req->conn, sql, "tt", req->patient_id, org);
+    struct store_stmt *s = user
+                               ? store_query(err, req->conn, sql, "ttt", req->patient_id, org, user)
+                               : store_query(err, req->conn, sql, "tt", req->patient_id, org);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -86,9 +86,9 @@ static bool check_member(struct error *err, struct request *req, const char *org
     r = store_step(err, s);
     store_done(s);
     if (r != STORE_ROW)
-        return r == STORE_FAIL ? false
-                               : error_set(err, ERR_FIELD_VALUE,
-                                           "user_id: not a member of that organisation");
+        return r == STORE_FAIL
+                   ? false
+                   : error_set(err, ERR_FIELD_VALUE, "user_id: not a member of that organisation");
     return true;
 }
 

@@ -31,11 +31,10 @@ bool tokens_list(struct error *err, struct request *req)
     while ((r = store_step(err, s)) == STORE_ROW)
         json_array_append_new(
             items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-                             store_text(s, 0), "name", store_text(s, 1), "org_id",
-                             store_text(s, 2), "user_id", store_text(s, 3), "user_login",
-                             store_text(s, 4), "prefix", store_text(s, 5), "created_at",
-                             time_or_null(s, 6), "last_used_at", time_or_null(s, 7),
-                             "revoked_at", time_or_null(s, 8)));
+                             store_text(s, 0), "name", store_text(s, 1), "org_id", store_text(s, 2),
+                             "user_id", store_text(s, 3), "user_login", store_text(s, 4), "prefix",
+                             store_text(s, 5), "created_at", time_or_null(s, 6), "last_used_at",
+                             time_or_null(s, 7), "revoked_at", time_or_null(s, 8)));
     store_done(s);
     if (r == STORE_FAIL) {
         json_decref(items);
@@ -65,9 +64,9 @@ bool tokens_create(struct error *err, struct request *req)
     bool network_admin = r == STORE_ROW && store_int(s, 0);
     store_done(s);
     if (r != STORE_ROW)
-        return r == STORE_FAIL ? false
-                               : error_set(err, ERR_FIELD_VALUE,
-                                           "user_id: not a member of this organisation");
+        return r == STORE_FAIL
+                   ? false
+                   : error_set(err, ERR_FIELD_VALUE, "user_id: not a member of this organisation");
     /* A token acts with all its user's rights: one for a network administrator would hand the
      * organisation's administrator the whole network. */
     if (network_admin && !req->principal.network_admin)
@@ -78,9 +77,10 @@ bool tokens_create(struct error *err, struct request *req)
                            req->principal.user_id, id, token) ||
         !request_audit_txn(err, req, "tokens_create", 'C', NULL, "api_token", id, NULL))
         return false;
-    response_json(req, 201, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%}", "id", id, "token", token,
-                                      "name", jsonv_str(req->json, "name"), "org_id", org,
-                                      "user_id", user, "prefix", token, (size_t)8));
+    response_json(req, 201,
+                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%}", "id", id, "token", token, "name",
+                            jsonv_str(req->json, "name"), "org_id", org, "user_id", user, "prefix",
+                            token, (size_t)8));
     return true;
 }
 

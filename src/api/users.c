@@ -41,9 +41,9 @@ json_t *api_user_json(struct error *err, struct store_conn *conn, const char *us
     }
     json_t *ms = json_array();
     while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(ms, json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0),
-                                            "org_name", store_text(s, 1), "role",
-                                            store_text(s, 2)));
+        json_array_append_new(ms,
+                              json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name",
+                                        store_text(s, 1), "role", store_text(s, 2)));
     store_done(s);
     json_object_set_new(u, "memberships", ms);
     if (r == STORE_FAIL) {
@@ -87,7 +87,8 @@ static bool may_change(struct error *err, struct request *req, const char *user_
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    bool net_admin = r == STORE_ROW && store_int(s, 0), elsewhere = r == STORE_ROW && store_int(s, 1);
+    bool net_admin = r == STORE_ROW && store_int(s, 0),
+         elsewhere = r == STORE_ROW && store_int(s, 1);
     store_done(s);
     if (r == STORE_FAIL)
         return false;
@@ -127,7 +128,8 @@ bool users_list(struct error *err, struct request *req)
     store_done(s);
     size_t i;
     json_t *id;
-    json_array_foreach(ids, i, id) {
+    json_array_foreach(ids, i, id)
+    {
         json_t *u = r == STORE_FAIL ? NULL : api_user_json(err, req->conn, json_string_value(id));
         if (!u) {
             r = STORE_FAIL;
@@ -171,7 +173,8 @@ static bool set_memberships(struct error *err, struct request *req, const char *
     int64_t now = clock_now_ms();
     size_t i;
     json_t *m;
-    json_array_foreach(list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         bool exists = false;
         const char *org = jsonv_str(m, "org_id");
         if (!api_org_exists(err, req->conn, org, &exists))
@@ -194,7 +197,8 @@ static bool check_memberships(struct error *err, struct request *req, json_t *li
 {
     size_t i;
     json_t *m;
-    json_array_foreach(list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         if (!jsonv_check(err, m, membership_fields))
             return false;
         if (!req->principal.network_admin &&

@@ -84,10 +84,12 @@ static bool insert_after(struct error *err, struct store_conn *conn, int64_t *se
     int64_t n = *seq + 1;
     audit_hash(hash, n, now, rec, next);
     char action[2] = {rec->action, 0};
-    if (!store_exec(err, conn, NULL, sql_insert, "ittti" "ttttttttttt", n, now, rec->event_id,
-                    action, (int64_t)rec->outcome, rec->user_id, rec->user_login, rec->org_id,
-                    rec->client, rec->patient_id, rec->object_type, rec->object_id,
-                    rec->request_id, rec->detail, hash, next))
+    if (!store_exec(err, conn, NULL, sql_insert,
+                    "ittti"
+                    "ttttttttttt",
+                    n, now, rec->event_id, action, (int64_t)rec->outcome, rec->user_id,
+                    rec->user_login, rec->org_id, rec->client, rec->patient_id, rec->object_type,
+                    rec->object_id, rec->request_id, rec->detail, hash, next))
         return false;
     *seq = n;
     memcpy(hash, next, 65);

@@ -86,7 +86,7 @@ void audit_hash(const char *prev_hash, int64_t seq, const char *time,
 /** Result of walking the chain. */
 struct audit_verify_result {
     int64_t records;
-    int64_t bad_seq;   /* 0 when the chain is intact */
+    int64_t bad_seq; /* 0 when the chain is intact */
     char reason[160];
     char head_hash[65];
 };

@@ -38,11 +38,12 @@ static bool check_row(struct store_stmt *s, int64_t expected, const char *prev,
     };
     const char *stored_prev = store_text(s, 14), *stored_hash = store_text(s, 15);
     if (seq != expected)
-        return broken(res, expected, seq > expected ? "record missing (gap in sequence)"
-                                                    : "record out of order");
+        return broken(res, expected,
+                      seq > expected ? "record missing (gap in sequence)" : "record out of order");
     if (!stored_prev || strcmp(stored_prev, prev) != 0)
-        return broken(res, seq, "previous-hash link does not match (record inserted, removed or "
-                                "reordered)");
+        return broken(res, seq,
+                      "previous-hash link does not match (record inserted, removed or "
+                      "reordered)");
     char computed[65];
     audit_hash(prev, seq, store_text(s, 1), &rec, computed);
     if (!stored_hash || strcmp(stored_hash, computed) != 0)

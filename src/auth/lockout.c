@@ -4,13 +4,13 @@
 #include "core/clock.h"
 
 enum {
-    ACCOUNT_FREE_FAILURES = 5,      /* failures before the first account lock */
-    ACCOUNT_BASE_LOCK_MS = 30000,   /* doubled for every further failure */
-    ACCOUNT_MAX_LOCK_MS = 900000,   /* 15 minutes */
-    CLIENT_FREE_FAILURES = 20,      /* a client may mistype across several accounts */
+    ACCOUNT_FREE_FAILURES = 5,    /* failures before the first account lock */
+    ACCOUNT_BASE_LOCK_MS = 30000, /* doubled for every further failure */
+    ACCOUNT_MAX_LOCK_MS = 900000, /* 15 minutes */
+    CLIENT_FREE_FAILURES = 20,    /* a client may mistype across several accounts */
     CLIENT_BASE_LOCK_MS = 60000,
-    CLIENT_MAX_LOCK_MS = 1800000,   /* 30 minutes */
-    CLIENT_WINDOW_MS = 900000,      /* failures older than this are forgotten */
+    CLIENT_MAX_LOCK_MS = 1800000, /* 30 minutes */
+    CLIENT_WINDOW_MS = 900000,    /* failures older than this are forgotten */
 };
 
 static int64_t backoff(int64_t failures, int64_t free_failures, int64_t base, int64_t max)
@@ -86,8 +86,8 @@ bool auth_lockout_fail(struct error *err, struct store_conn *conn, const char *u
     if (user_id) {
         if (!read_count(err, store_query(err, conn, sql_account_fail, "t", user_id), &failures))
             return false;
-        int64_t lock = backoff(failures, ACCOUNT_FREE_FAILURES, ACCOUNT_BASE_LOCK_MS,
-                               ACCOUNT_MAX_LOCK_MS);
+        int64_t lock =
+            backoff(failures, ACCOUNT_FREE_FAILURES, ACCOUNT_BASE_LOCK_MS, ACCOUNT_MAX_LOCK_MS);
         if (lock) {
             *locked_now = true;
             if (!store_exec(err, conn, NULL, sql_account_lock, "it", now + lock, user_id))

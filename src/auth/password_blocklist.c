@@ -5,6 +5,8 @@
  * by strcmp() for bsearch(); tests/unit/auth/test_password.c asserts the order. */
 #include "password_int.h"
 
+/* A data table, laid out by hand. */
+// clang-format off
 const char *const password_blocklist[] = {
     "!qaz@wsx#edc", "!qaz@wsx#edc$rfv", "000000000000", "0000000000000", "00000000000000",
     "0000000000000000", "012345678901", "0123456789012", "098765432109", "0987654321098",
@@ -140,5 +142,6 @@ const char *const password_blocklist[] = {
     "zaq12wsxcde3", "zaq1xsw2cde3", "zaq1zaq1zaq1", "zeldazelda12", "zxcvbnm12345", "zxcvbnm123456",
     "zxcvbnmasdfg", "zxcvbnmasdfghjkl", "zxcvzxcvzxcv", "zzzzzzzzzzzz",
 };
+// clang-format on
 
 const size_t password_blocklist_count = sizeof(password_blocklist) / sizeof(password_blocklist[0]);

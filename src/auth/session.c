@@ -29,8 +29,7 @@ static void end_now_or_later(struct store_conn *conn, struct principal *p, const
         store_exec(NULL, conn, NULL, sql_expire, "itt", clock_now_ms(), why, p->session_id);
 }
 
-static bool expire(struct error *err, struct store_conn *conn, struct principal *p,
-                   const char *why)
+static bool expire(struct error *err, struct store_conn *conn, struct principal *p, const char *why)
 {
     end_now_or_later(conn, p, why);
     return error_set(err, ERR_SESSION_EXPIRED, "%s", why);

@@ -24,7 +24,10 @@ static const char recovery_alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
 static int oath_status = OATH_OK;
 
-static void oath_init_once(void) { oath_status = oath_init(); }
+static void oath_init_once(void)
+{
+    oath_status = oath_init();
+}
 
 static bool oath_ready(void)
 {
@@ -135,7 +138,10 @@ static bool code_well_formed(const char *code)
 }
 
 /* Order of preference among matches: now, then -1, +1, -2, +2, ... (a typed code is late). */
-static int distance(int offset) { return offset < 0 ? -2 * offset - 1 : 2 * offset; }
+static int distance(int offset)
+{
+    return offset < 0 ? -2 * offset - 1 : 2 * offset;
+}
 
 /* The matched step, or -1. All steps are computed and compared whatever matches. */
 static int64_t match_step(const char *key, size_t key_len, const char *code, int64_t now_step,
@@ -202,7 +208,10 @@ static char *close_stream(FILE *f, char **buf)
     return *buf;
 }
 
-static bool uri_text_ok(const char *s) { return s && *s && utf8_valid(s, strlen(s)); }
+static bool uri_text_ok(const char *s)
+{
+    return s && *s && utf8_valid(s, strlen(s));
+}
 
 char *totp_otpauth_uri(const char *issuer, const char *account, const char *secret_b32)
 {

@@ -3,11 +3,11 @@
  * one transaction with its audit record, attributed to the local operator ("cli"). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -108,8 +108,8 @@ static int in_txn(const char *data_dir, bool (*fn)(struct error *, struct store_
     return CLI_OK;
 }
 
-static bool lookup_id(struct error *err, struct store_conn *conn, const char *sql,
-                      const char *key, char out[UUID_STR_LEN], enum error_code missing)
+static bool lookup_id(struct error *err, struct store_conn *conn, const char *sql, const char *key,
+                      char out[UUID_STR_LEN], enum error_code missing)
 {
     struct store_stmt *s = store_query(err, conn, sql, "t", key);
     if (!s)
@@ -179,8 +179,8 @@ int cli_org(int argc, char **argv)
         cli_error("org add: --code, --name and --type are required");
         return CLI_USAGE;
     }
-    struct audit_record rec = {.event_id = "cli.org_add", .action = 'C', .object_type = "org",
-                               .object_id = a.code};
+    struct audit_record rec = {
+        .event_id = "cli.org_add", .action = 'C', .object_type = "org", .object_id = a.code};
     int rc = in_txn(data_dir, org_add, &a, &rec);
     if (rc == CLI_OK)
         printf("%s\n", a.id);
@@ -287,7 +287,7 @@ int cli_user(int argc, char **argv)
 {
     const char *sub = argc > 0 ? argv[0] : "";
     bool (*fn)(struct error *, struct store_conn *, void *) =
-        strcmp(sub, "add") == 0      ? user_add
+        strcmp(sub, "add") == 0       ? user_add
         : strcmp(sub, "passwd") == 0  ? user_passwd
         : strcmp(sub, "disable") == 0 ? user_disable
                                       : NULL;
@@ -311,8 +311,11 @@ int cli_user(int argc, char **argv)
     };
     if (!cli_parse("user", argc - 1, argv + 1, options) || !check_user_args(sub, &a))
         return CLI_USAGE;
-    struct audit_record rec = {.event_id = "cli.user", .action = fn == user_add ? 'C' : 'U',
-                               .object_type = "user", .object_id = a.login, .detail = sub};
+    struct audit_record rec = {.event_id = "cli.user",
+                               .action = fn == user_add ? 'C' : 'U',
+                               .object_type = "user",
+                               .object_id = a.login,
+                               .detail = sub};
     int rc = in_txn(data_dir, fn, &a, &rec);
     sodium_memzero(a.password, sizeof(a.password));
     if (rc == CLI_OK && fn == user_add)

@@ -13,7 +13,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 /** One option of a subcommand: "--name VALUE" (value != NULL) or "--name" (flag != NULL). */
 struct cli_option {
     const char *name;
-    const char *env;  /* TSUNAGU_* variable giving the default, or NULL */
+    const char *env; /* TSUNAGU_* variable giving the default, or NULL */
     const char **value;
     bool *flag;
     const char *help;

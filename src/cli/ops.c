@@ -35,11 +35,14 @@ static int token_create(struct store_conn *conn, const char *org_code, const cha
         return CLI_FAIL;
     }
     struct error err = {0};
-    struct audit_record rec = {.event_id = "cli.token_create", .action = 'C', .user_login = "cli",
-                               .client = "local", .org_id = org, .object_type = "api_token"};
-    struct store_stmt *s = store_query(&err, conn,
-                                       "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
-                                       "tt", user, org);
+    struct audit_record rec = {.event_id = "cli.token_create",
+                               .action = 'C',
+                               .user_login = "cli",
+                               .client = "local",
+                               .org_id = org,
+                               .object_type = "api_token"};
+    struct store_stmt *s = store_query(
+        &err, conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?", "tt", user, org);
     bool is_member = s && store_step(&err, s) == STORE_ROW;
     store_done(s);
     if (!is_member) {
@@ -48,8 +51,7 @@ static int token_create(struct store_conn *conn, const char *org_code, const cha
     }
     bool ok = store_begin(&err, conn, true) &&
               auth_token_create(&err, conn, name, org, user, NULL, id, token) &&
-              (rec.object_id = id, audit_append_txn(&err, conn, &rec)) &&
-              store_commit(&err, conn);
+              (rec.object_id = id, audit_append_txn(&err, conn, &rec)) && store_commit(&err, conn);
     if (!ok) {
         store_rollback(conn);
         cli_error("token create failed: %s", err.detail);
@@ -70,8 +72,7 @@ static int token_list(struct store_conn *conn, const char *org_code)
         "t", org_code);
     if (!s)
         return CLI_FAIL;
-    printf("%-36s  %-16s %-16s %-9s %-24s %s\n", "id", "org", "user", "prefix", "created",
-           "name");
+    printf("%-36s  %-16s %-16s %-9s %-24s %s\n", "id", "org", "user", "prefix", "created", "name");
     while (store_step(&err, s) == STORE_ROW) {
         char created[32];
         clock_format_iso(store_int(s, 5), created);
@@ -87,8 +88,12 @@ static int token_revoke(struct store_conn *conn, const char *id)
 {
     struct error err = {0};
     int64_t changed = 0;
-    struct audit_record rec = {.event_id = "cli.token_revoke", .action = 'D', .user_login = "cli",
-                               .client = "local", .object_type = "api_token", .object_id = id};
+    struct audit_record rec = {.event_id = "cli.token_revoke",
+                               .action = 'D',
+                               .user_login = "cli",
+                               .client = "local",
+                               .object_type = "api_token",
+                               .object_id = id};
     bool ok = store_begin(&err, conn, true) &&
               store_exec(&err, conn, &changed,
                          "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
@@ -116,8 +121,8 @@ int cli_token(int argc, char **argv)
         {"data-dir", "TSUNAGU_DATA_DIR", &data_dir, NULL, "data directory"},
         {NULL, NULL, NULL, NULL, NULL},
     };
-    bool known = strcmp(sub, "create") == 0 || strcmp(sub, "list") == 0 ||
-                 strcmp(sub, "revoke") == 0;
+    bool known =
+        strcmp(sub, "create") == 0 || strcmp(sub, "list") == 0 || strcmp(sub, "revoke") == 0;
     if (!known || !cli_parse("token", argc - 1, argv + 1, options)) {
         if (!known)
             cli_error("usage: tsunagu token create --org CODE --user LOGIN [--name N] | "
@@ -134,7 +139,7 @@ int cli_token(int argc, char **argv)
         return CLI_FAIL;
     struct error err = {0};
     struct store_conn *conn = store_conn_get(&err, st);
-    int rc = !conn                       ? CLI_FAIL
+    int rc = !conn                        ? CLI_FAIL
              : strcmp(sub, "create") == 0 ? token_create(conn, org, user, name)
              : strcmp(sub, "list") == 0   ? token_list(conn, org)
                                           : token_revoke(conn, id);

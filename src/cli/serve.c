@@ -58,7 +58,8 @@ int cli_serve(int argc, char **argv)
     }
     log_set_level(lvl);
     long w, i, a, b;
-    if (!parse_int("workers", workers, 1, 256, &w) || !parse_int("idle-timeout", idle, 1, 86400, &i) ||
+    if (!parse_int("workers", workers, 1, 256, &w) ||
+        !parse_int("idle-timeout", idle, 1, 86400, &i) ||
         !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
         !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b))
         return CLI_USAGE;

@@ -49,9 +49,18 @@ static const struct error_info *info(enum error_code code)
     return &infos[code];
 }
 
-const char *error_code_name(enum error_code code) { return info(code)->name; }
-int error_http_status(enum error_code code) { return info(code)->status; }
-const char *error_fhir_type(enum error_code code) { return info(code)->fhir; }
+const char *error_code_name(enum error_code code)
+{
+    return info(code)->name;
+}
+int error_http_status(enum error_code code)
+{
+    return info(code)->status;
+}
+const char *error_fhir_type(enum error_code code)
+{
+    return info(code)->fhir;
+}
 const char *error_message(enum error_code code, bool english)
 {
     return english ? info(code)->en : info(code)->ja;

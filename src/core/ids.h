@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define UUID_STR_LEN 37   /* 36 characters + NUL */
-#define TOKEN_STR_LEN 44  /* 32 random bytes as unpadded base64url (43) + NUL */
+#define UUID_STR_LEN 37  /* 36 characters + NUL */
+#define TOKEN_STR_LEN 44 /* 32 random bytes as unpadded base64url (43) + NUL */
 #define SHA256_HEX_LEN 65
 
 /** Initialises libsodium; call once before any other function here. False if it cannot. */

@@ -48,7 +48,8 @@ static bool check_uuid_array(struct error *err, const struct jfield *f, const js
         return error_set(err, ERR_FIELD_TOO_LONG, "%s: too many items", f->name);
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         if (!json_is_string(item) || !ids_uuid_valid(json_string_value(item)))
             return error_set(err, ERR_FIELD_VALUE, "%s[%zu]: expected an id", f->name, i);
     }
@@ -64,7 +65,8 @@ static bool check_string_array(struct error *err, const struct jfield *f, const 
     struct jfield item_rule = {f->name, JV_STRING, true, 256, f->allowed};
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         if (!json_is_string(item))
             return error_set(err, ERR_FIELD_TYPE, "%s[%zu]: expected a string", f->name, i);
         if (!check_string(err, &item_rule, json_string_value(item)))
@@ -82,13 +84,13 @@ static bool check_value(struct error *err, const struct jfield *f, const json_t 
             return error_set(err, ERR_FIELD_TYPE, "%s: expected a string", f->name);
         return check_string(err, f, json_string_value(v));
     case JV_BOOL:
-        return json_is_boolean(v) ? true
-                                  : error_set(err, ERR_FIELD_TYPE, "%s: expected true or false",
-                                              f->name);
+        return json_is_boolean(v)
+                   ? true
+                   : error_set(err, ERR_FIELD_TYPE, "%s: expected true or false", f->name);
     case JV_INT:
-        return json_is_integer(v) ? true
-                                  : error_set(err, ERR_FIELD_TYPE, "%s: expected an integer",
-                                              f->name);
+        return json_is_integer(v)
+                   ? true
+                   : error_set(err, ERR_FIELD_TYPE, "%s: expected an integer", f->name);
     case JV_DATE:
         if (!json_is_string(v))
             return error_set(err, ERR_FIELD_TYPE, "%s: expected a date string", f->name);
@@ -106,9 +108,9 @@ static bool check_value(struct error *err, const struct jfield *f, const json_t 
     case JV_STRING_ARRAY:
         return check_string_array(err, f, v);
     case JV_OBJECT:
-        return json_is_object(v) ? true
-                                 : error_set(err, ERR_FIELD_TYPE, "%s: expected an object",
-                                             f->name);
+        return json_is_object(v)
+                   ? true
+                   : error_set(err, ERR_FIELD_TYPE, "%s: expected an object", f->name);
     case JV_OBJECT_ARRAY:
         if (!json_is_array(v))
             return error_set(err, ERR_FIELD_TYPE, "%s: expected an array", f->name);
@@ -128,7 +130,8 @@ bool jsonv_check(struct error *err, const json_t *obj, const struct jfield *fiel
         return error_set(err, ERR_FIELD_TYPE, "the body must be a JSON object");
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
+    json_object_foreach((json_t *)obj, key, value)
+    {
         const struct jfield *f = find_field(fields, key);
         if (!f)
             return error_set(err, ERR_UNKNOWN_FIELD, "%.64s", key);

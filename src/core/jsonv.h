@@ -10,7 +10,7 @@
 
 /** Types a request field may have. */
 enum jtype {
-    JV_STRING,       /* string; max_len counts Unicode code points; no control characters but \n \t */
+    JV_STRING, /* string; max_len counts Unicode code points; no control characters but \n \t */
     JV_BOOL,
     JV_INT,
     JV_DATE,         /* "YYYY-MM-DD", a real date */
@@ -26,8 +26,8 @@ struct jfield {
     const char *name;
     enum jtype type;
     bool required;
-    size_t max_len;              /* strings: code points (0 = 256); arrays: items */
-    const char *const *allowed;  /* strings: NULL-terminated list of allowed values, or NULL */
+    size_t max_len;             /* strings: code points (0 = 256); arrays: items */
+    const char *const *allowed; /* strings: NULL-terminated list of allowed values, or NULL */
 };
 
 /**

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <utf8proc.h>
 
-static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+static bool is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
 
 /* RFC 3629 §4: the byte range allowed right after a multi-byte lead byte. */
 static bool second_ok(unsigned char lead, unsigned char c)

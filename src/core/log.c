@@ -25,8 +25,14 @@ bool log_level_parse(const char *name, enum log_level *out)
     return false;
 }
 
-void log_set_level(enum log_level level) { current = level; }
-enum log_level log_get_level(void) { return current; }
+void log_set_level(enum log_level level)
+{
+    current = level;
+}
+enum log_level log_get_level(void)
+{
+    return current;
+}
 
 enum { FLUSH_BYTES = 64 * 1024, FLUSH_INTERVAL_MS = 100 };
 

@@ -198,12 +198,18 @@ bool demo_load(struct error *err, struct store *st)
     for (int i = 0; ok && i < DEMO_PATIENT_COUNT; i++)
         ok = load_patient(err, conn, i, now);
     struct audit_record rec = {
-        .event_id = "demo.load", .action = 'C', .outcome = AUDIT_SUCCESS,
-        .user_login = "cli", .client = "local", .object_type = "region", .object_id = "minami",
+        .event_id = "demo.load",
+        .action = 'C',
+        .outcome = AUDIT_SUCCESS,
+        .user_login = "cli",
+        .client = "local",
+        .object_type = "region",
+        .object_id = "minami",
         .detail = "demo region みなみ市 loaded",
     };
-    ok = ok && store_exec(err, conn, NULL,
-                          "INSERT INTO policy (key, value) VALUES ('demo_region', 'minami')", "") &&
+    ok = ok &&
+         store_exec(err, conn, NULL,
+                    "INSERT INTO policy (key, value) VALUES ('demo_region', 'minami')", "") &&
          audit_append_txn(err, conn, &rec) && store_commit(err, conn);
     if (!ok)
         store_rollback(conn);
@@ -222,8 +228,7 @@ void demo_announce(struct store *st, const char *url)
     struct error err = {0};
     struct store_conn *conn = store_conn_get(&err, st);
     struct store_stmt *s =
-        conn ? store_query(&err, conn, "SELECT 1 FROM policy WHERE key = 'demo_region'", "")
-             : NULL;
+        conn ? store_query(&err, conn, "SELECT 1 FROM policy WHERE key = 'demo_region'", "") : NULL;
     bool demo = s && store_step(&err, s) == STORE_ROW;
     store_done(s);
     if (demo)

@@ -101,7 +101,7 @@ struct demo_patient {
     char address[160];   /**< in みなみ市 */
     char phone[20];      /**< 099-555-XXXX */
     struct demo_local_id local_ids[4];
-    int local_id_count; /**< 1..4 */
+    int local_id_count;            /**< 1..4 */
     const char *team_org_codes[6]; /**< organisations on the care team, the registering one first */
     int team_count;                /**< 1..6 */
     const char *consent_org_codes[6]; /**< organisations listed in the first consent */

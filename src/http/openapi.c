@@ -82,8 +82,8 @@ static void write_operation(FILE *out, const struct route *r)
 {
     char method[8];
     lower(method, r->method, sizeof(method));
-    fprintf(out, "    %s:\n      operationId: %s\n      summary: \"%s\"\n", method,
-            r->handler_name, r->summary);
+    fprintf(out, "    %s:\n      operationId: %s\n      summary: \"%s\"\n", method, r->handler_name,
+            r->summary);
     fprintf(out, "      x-permission: %s\n      x-audit-action: %c\n",
             router_permission_name(r->permission), r->action);
     if (r->patient == PAT_PATH)

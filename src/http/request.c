@@ -169,9 +169,9 @@ json_t *request_page_body(struct request *req, json_t *items, int64_t offset, in
 {
     json_t *body = json_object();
     json_object_set_new(body, "items", items);
-    json_object_set_new(body, "next_cursor",
-                        has_more ? json_string(arena_printf(req->arena, "%lld",
-                                                            (long long)(offset + limit)))
-                                 : json_null());
+    json_object_set_new(
+        body, "next_cursor",
+        has_more ? json_string(arena_printf(req->arena, "%lld", (long long)(offset + limit)))
+                 : json_null());
     return body;
 }

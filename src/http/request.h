@@ -22,7 +22,7 @@ struct server_ctx {
     struct store *store;
     struct auth_timeouts timeouts;
     size_t body_limit;
-    bool tls;          /* served over TLS (or behind a TLS proxy): cookies get Secure */
+    bool tls; /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
 };
 
@@ -63,13 +63,13 @@ struct request {
     bool authenticated;
 
     /* audit */
-    const char *patient_id;   /* set by the router for PAT_PATH routes, or by the handler */
-    const char *object_type;  /* what the request acted on; defaults from the route */
+    const char *patient_id;  /* set by the router for PAT_PATH routes, or by the handler */
+    const char *object_type; /* what the request acted on; defaults from the route */
     const char *object_id;
     const char *audit_detail;
-    bool audited;             /* the handler appended its own record in the transaction */
-    bool writing;             /* the write transaction is open (request_write_begin) */
-    bool commit_on_error;     /* keep the handler's writes (e.g. failure counters) on error */
+    bool audited;               /* the handler appended its own record in the transaction */
+    bool writing;               /* the write transaction is open (request_write_begin) */
+    bool commit_on_error;       /* keep the handler's writes (e.g. failure counters) on error */
     struct audit_record *reads; /* made durable by http/ before the response leaves */
     size_t read_count, read_cap;
     struct audit_ticket audit_ticket;

@@ -70,8 +70,7 @@ void response_problem(struct request *req, const struct error *err)
     /* A 4xx says which field or rule; a 5xx never shows internals (they go to the log). */
     if (status < 500 && err->detail[0])
         json_object_set_new(p, "detail",
-                            json_string(arena_printf(req->arena, "%s (%s)", message,
-                                                     err->detail)));
+                            json_string(arena_printf(req->arena, "%s (%s)", message, err->detail)));
     else
         json_object_set_new(p, "detail", json_string(message));
     json_object_set_new(p, "code", json_string(error_code_name(err->code)));

@@ -7,9 +7,9 @@
 struct MHD_Response;
 
 /** Security headers sent with every response. */
-#define HTTP_CSP                                                                                \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
-    "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "         \
+#define HTTP_CSP                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "             \
     "base-uri 'none'; form-action 'self'"
 
 /** Builds the MHD response for req (body, headers, security headers). NULL on out-of-memory. */

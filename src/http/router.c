@@ -13,7 +13,7 @@
 #include "response_int.h"
 
 const struct route router_routes[] = {
-#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                    \
+#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                       \
     {#method, pattern, handler, #handler, perm, patient, action, cls, summary},
 #include "routes.def"
 #undef ROUTE
@@ -22,8 +22,8 @@ const int router_route_count = (int)(sizeof(router_routes) / sizeof(router_route
 
 const char *router_permission_name(enum route_permission p)
 {
-    static const char *const names[] = {"public", "session", "user", "admin", "org_admin",
-                                        "network_admin"};
+    static const char *const names[] = {"public", "session",   "user",
+                                        "admin",  "org_admin", "network_admin"};
     return names[p];
 }
 
@@ -175,8 +175,8 @@ static bool decide_patient(struct error *err, struct request *req)
         return false;
     req->patient_id = patient;
     if (!d.allow) {
-        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
-                           "patient", patient, d.reason);
+        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, "patient",
+                           patient, d.reason);
         /* Not 403: a hidden patient must look exactly like one that does not exist. */
         return error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
     }
@@ -266,8 +266,8 @@ void router_dispatch(struct request *req)
 {
     struct error err = {0};
     req->conn = store_conn_get(&err, req->ctx->store);
-    bool ok = req->conn && begin_read(&err, req) && before_handler(&err, req) &&
-              run_handler(&err, req);
+    bool ok =
+        req->conn && begin_read(&err, req) && before_handler(&err, req) && run_handler(&err, req);
     if (!ok) {
         after_failure(req, &err);
         response_problem(req, &err);

@@ -141,8 +141,9 @@ static void log_access(struct request *req, int status)
     char now[32];
     clock_format_iso(clock_now_ms(), now);
     struct strbuf sb = {0};
-    strbuf_printf(&sb, "{\"time\":\"%s\",\"level\":\"info\",\"event\":\"http.access\","
-                       "\"request_id\":\"%s\",\"method\":",
+    strbuf_printf(&sb,
+                  "{\"time\":\"%s\",\"level\":\"info\",\"event\":\"http.access\","
+                  "\"request_id\":\"%s\",\"method\":",
                   now, req->request_id);
     strbuf_json_string(&sb, req->method ? req->method : "-");
     strbuf_puts(&sb, ",\"path\":");
@@ -241,9 +242,8 @@ static bool declared_too_large(struct request *req)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)cls, (void)url, (void)version;
     struct request *req = *con_cls;
@@ -290,8 +290,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
      * worker thread goes on with others) until the group commit has them. */
     req->waiting_audit = true;
     MHD_suspend_connection(con);
-    audit_append_async(ctx.store, req->reads, req->read_count, &req->audit_ticket, audit_done,
-                       req);
+    audit_append_async(ctx.store, req->reads, req->read_count, &req->audit_ticket, audit_done, req);
     return MHD_YES;
 }
 
@@ -341,9 +340,8 @@ static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)config->workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(32 * 1024), MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY,
-        cert ? tls_opts : no_opts, MHD_OPTION_END);
+        (size_t)(32 * 1024), MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_ARRAY, cert ? tls_opts : no_opts, MHD_OPTION_END);
 }
 
 static int wait_for_signal(void)

@@ -9,13 +9,13 @@
 
 /** Settings of `tsunagu serve` (flags and TSUNAGU_* environment variables). */
 struct server_config {
-    const char *listen;       /* "127.0.0.1:8080", "[::1]:8080" */
+    const char *listen; /* "127.0.0.1:8080", "[::1]:8080" */
     const char *data_dir;
-    const char *static_dir;   /* the built web UI (web/dist) */
-    const char *tls_cert;     /* PEM files; both or neither */
+    const char *static_dir; /* the built web UI (web/dist) */
+    const char *tls_cert;   /* PEM files; both or neither */
     const char *tls_key;
     bool behind_tls_proxy;
-    int workers;              /* thread-pool size */
+    int workers; /* thread-pool size */
     int idle_timeout_s;
     int absolute_timeout_s;
     size_t body_limit;

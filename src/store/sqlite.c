@@ -3,10 +3,10 @@
  * returned survives power loss (https://sqlite.org/pragma.html#pragma_synchronous). */
 #include <pthread.h>
 #include <sqlite3.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "store/migrations.h"
@@ -31,9 +31,8 @@ struct sqlite_conn {
 static bool fail(struct error *err, struct sqlite_conn *c, int rc, const char *what)
 {
     c->last_rc = rc;
-    enum error_code code = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED
-                               ? ERR_STORE_BUSY
-                               : ERR_STORE;
+    enum error_code code =
+        (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? ERR_STORE_BUSY : ERR_STORE;
     if (code == ERR_STORE)
         log_msg(LOG_ERROR, "store.error", "%s: %s (%d)", what, sqlite3_errmsg(c->db), rc);
     return error_set(err, code, "%s: %s", what, sqlite3_errstr(rc));
@@ -76,9 +75,10 @@ static struct store_conn *conn_open(struct error *err, struct store *st)
     sqlite3_busy_timeout(c->db, 10000);
     /* With the checkpointer running, commits never checkpoint themselves (which would stall the
      * committing request for a whole checkpoint). */
-    if (!exec_simple(err, c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                             "PRAGMA mmap_size=1073741824;") ||
+    if (!exec_simple(err, c,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                     "PRAGMA mmap_size=1073741824;") ||
         (st->maintenance && !exec_simple(err, c, "PRAGMA wal_autocheckpoint=0"))) {
         sqlite3_close(c->db);
         free(c);
@@ -231,8 +231,9 @@ static bool unique_violation(struct store_conn *conn)
 static bool migrate(struct error *err, struct store_conn *conn)
 {
     struct sqlite_conn *c = (struct sqlite_conn *)conn;
-    if (!exec_simple(err, c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
-                             "PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"))
+    if (!exec_simple(err, c,
+                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+                     "PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"))
         return false;
     for (int i = 0; i < store_migrations_count; i++) {
         const struct migration *m = &store_migrations[i];

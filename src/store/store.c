@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "store_int.h"
 
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static _Thread_local struct store_conn *thread_conn;
@@ -188,9 +188,18 @@ void store_done(struct store_stmt *stmt)
         stmt_ops(stmt)->done(stmt);
 }
 
-const char *store_text(struct store_stmt *stmt, int col) { return stmt_ops(stmt)->text(stmt, col); }
-int64_t store_int(struct store_stmt *stmt, int col) { return stmt_ops(stmt)->integer(stmt, col); }
-bool store_is_null(struct store_stmt *stmt, int col) { return stmt_ops(stmt)->is_null(stmt, col); }
+const char *store_text(struct store_stmt *stmt, int col)
+{
+    return stmt_ops(stmt)->text(stmt, col);
+}
+int64_t store_int(struct store_stmt *stmt, int col)
+{
+    return stmt_ops(stmt)->integer(stmt, col);
+}
+bool store_is_null(struct store_stmt *stmt, int col)
+{
+    return stmt_ops(stmt)->is_null(stmt, col);
+}
 
 bool store_last_was_unique_violation(struct store_conn *conn)
 {

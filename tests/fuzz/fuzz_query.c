@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool known;
     char allow[128];
     static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-    const struct route *r = router_match(&req, methods[size % 5], text, &known, allow,
-                                         sizeof(allow));
+    const struct route *r =
+        router_match(&req, methods[size % 5], text, &known, allow, sizeof(allow));
     if (r && req.param_count > 0 && strchr(req.params[0], '/'))
         abort(); /* a path parameter never spans segments */
     int64_t ms;

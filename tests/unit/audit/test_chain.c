@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <string.h>
@@ -21,9 +23,12 @@ static int setup(void **state)
     for (int i = 0; i < 5; i++) {
         char object[16];
         snprintf(object, sizeof(object), "obj-%d", i);
-        struct audit_record rec = {.event_id = "patients_read", .action = 'R',
-                                   .user_login = "gh.sato", .client = "127.0.0.1",
-                                   .object_type = "patient", .object_id = object};
+        struct audit_record rec = {.event_id = "patients_read",
+                                   .action = 'R',
+                                   .user_login = "gh.sato",
+                                   .client = "127.0.0.1",
+                                   .object_type = "patient",
+                                   .object_id = object};
         if (!store_begin(&err, fx.conn, true) || !audit_append_txn(&err, fx.conn, &rec) ||
             !store_commit(&err, fx.conn))
             return -1;
@@ -75,8 +80,8 @@ static void intact_chain_verifies(void **state)
 static void changed_record_is_detected(void **state)
 {
     (void)state;
-    static const char *const sql[] = {
-        "UPDATE audit SET user_login = 'someone.else' WHERE seq = 3", NULL};
+    static const char *const sql[] = {"UPDATE audit SET user_login = 'someone.else' WHERE seq = 3",
+                                      NULL};
     tamper(sql, 3);
 }
 

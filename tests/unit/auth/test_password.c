@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <string.h>
@@ -151,7 +153,8 @@ static void blocklist_sorted_and_well_formed(void **state)
 static void fullwidth_input_matches_ascii(void **state)
 {
     (void)state;
-    /* An IME left in full-width mode types ｍｉｎａｍｉ－ｄｅｍｏ－２０２６; NFKC makes it match. */
+    /* An IME left in full-width mode types ｍｉｎａｍｉ－ｄｅｍｏ－２０２６; NFKC makes it match.
+     */
     char hash[PASSWORD_HASH_MAX];
     struct error err = {0};
     assert_true(password_hash(&err, "minami-demo-2026", hash));

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <string.h>
@@ -52,8 +54,8 @@ static void new_session(char token[TOKEN_STR_LEN], char id[UUID_STR_LEN])
     char csrf[TOKEN_STR_LEN];
     assert_true(auth_principal_load(&err, fx.conn, user_id, NULL, &p));
     assert_string_equal(p.org_id, org_id);
-    assert_true(auth_session_create(&err, fx.conn, &p, SESSION_ACTIVE, "127.0.0.1", "test",
-                                    token, id, csrf));
+    assert_true(auth_session_create(&err, fx.conn, &p, SESSION_ACTIVE, "127.0.0.1", "test", token,
+                                    id, csrf));
     assert_int_equal(strlen(token), 43);
 }
 
@@ -67,9 +69,8 @@ static void session_resolves_and_is_stored_hashed(void **state)
     assert_true(auth_session_resolve(&err, fx.conn, token, &timeouts, &p));
     assert_string_equal(p.login, "doc");
     assert_string_equal(p.session_id, id);
-    struct store_stmt *s = store_query(&err, fx.conn,
-                                       "SELECT COUNT(*) FROM sessions WHERE token_hash = ?", "t",
-                                       token);
+    struct store_stmt *s = store_query(
+        &err, fx.conn, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?", "t", token);
     assert_int_equal(store_step(&err, s), STORE_ROW);
     assert_int_equal(store_int(s, 0), 0); /* the raw token is never stored */
     store_done(s);

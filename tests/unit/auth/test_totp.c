@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <qrencode.h>
@@ -234,14 +236,10 @@ static void recovery_canonical(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rfc6238_vectors),
-        cmocka_unit_test(code_at_rejects_bad_input),
-        cmocka_unit_test(verify_window),
-        cmocka_unit_test(verify_rejects_malformed),
-        cmocka_unit_test(new_secret_round_trip),
-        cmocka_unit_test(otpauth_uri_encodes),
-        cmocka_unit_test(qr_svg_is_plain),
-        cmocka_unit_test(recovery_codes_format),
+        cmocka_unit_test(rfc6238_vectors),       cmocka_unit_test(code_at_rejects_bad_input),
+        cmocka_unit_test(verify_window),         cmocka_unit_test(verify_rejects_malformed),
+        cmocka_unit_test(new_secret_round_trip), cmocka_unit_test(otpauth_uri_encodes),
+        cmocka_unit_test(qr_svg_is_plain),       cmocka_unit_test(recovery_codes_format),
         cmocka_unit_test(recovery_canonical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

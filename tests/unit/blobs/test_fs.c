@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -66,9 +68,8 @@ static void bad_keys_are_refused(void **state)
     assert_false(blobs_get(&err, b, "../../etc/passwd", &data, &len));
     assert_int_equal(err.code, ERR_BAD_ID);
     error_clear(&err);
-    assert_false(blobs_get(&err, b,
-                           "0000000000000000000000000000000000000000000000000000000000000000",
-                           &data, &len));
+    assert_false(blobs_get(
+        &err, b, "0000000000000000000000000000000000000000000000000000000000000000", &data, &len));
     assert_int_equal(err.code, ERR_BAD_ID);
     blobs_close(b);
 }

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <stdlib.h>
@@ -83,8 +85,8 @@ static void invalid_utf8_rejected(void **state)
         "\xED\xA0\x80",     // surrogate U+D800
         "\xF4\x90\x80\x80", // U+110000
         "\xFF",
-        "\x80",             // stray continuation
-        "a\xE3\x83z",       // truncated in the middle
+        "\x80",       // stray continuation
+        "a\xE3\x83z", // truncated in the middle
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_false(utf8_valid(bad[i], strlen(bad[i])));

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <stdbool.h>
@@ -13,9 +15,10 @@
 #include "demo/demo_data.h"
 
 static const char *const org_types[] = {
-    "advanced_acute_hospital", "acute_hospital", "recovery_hospital", "chronic_hospital",
-    "clinic", "home_care_clinic", "visiting_nursing", "pharmacy", "care_management",
-    "community_support_center", "care_facility", "municipality",
+    "advanced_acute_hospital",  "acute_hospital", "recovery_hospital",
+    "chronic_hospital",         "clinic",         "home_care_clinic",
+    "visiting_nursing",         "pharmacy",       "care_management",
+    "community_support_center", "care_facility",  "municipality",
 };
 #define ORG_TYPE_COUNT ((int)(sizeof org_types / sizeof org_types[0]))
 
@@ -181,9 +184,9 @@ static void orgs_valid(void **state)
     assert_string_equal(gh->features, "ER,CT,MRI");
     assert_null(demo_org_find("no-such-org"));
     static const char *const required[] = {
-        "minami-gh", "minami-uh", "minami-rehab", "minami-ltc", "sakura-clinic", "aoba-homecare",
-        "minami-vns", "hikari-pharmacy", "minami-cmo", "minami-chiiki", "minami-care",
-        "minami-city",
+        "minami-gh",     "minami-uh",     "minami-rehab", "minami-ltc",
+        "sakura-clinic", "aoba-homecare", "minami-vns",   "hikari-pharmacy",
+        "minami-cmo",    "minami-chiiki", "minami-care",  "minami-city",
     };
     for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
         assert_non_null(demo_org_find(required[k]));

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include <string.h>
@@ -68,9 +70,15 @@ static void unknown_paths_do_not_match(void **state)
     struct request req;
     bool known;
     char allow[128];
-    static const char *const paths[] = {
-        "/api/patients/", "/api/patients//team", "/api/patients/x/team/extra/more",
-        "/api/patientsx", "/api/patients/x/../../orgs", "", "/", "/api/me/", NULL};
+    static const char *const paths[] = {"/api/patients/",
+                                        "/api/patients//team",
+                                        "/api/patients/x/team/extra/more",
+                                        "/api/patientsx",
+                                        "/api/patients/x/../../orgs",
+                                        "",
+                                        "/",
+                                        "/api/me/",
+                                        NULL};
     for (const char *const *p = paths; *p; p++) {
         const struct route *r = match(&req, "GET", *p, &known, allow);
         /* "/api/patients/x/../../orgs" has 5 segments: no route has that shape */
