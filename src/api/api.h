@@ -50,6 +50,18 @@ bool api_refuse_credentials(struct error *err, struct request *req, const char *
 bool api_check_locked(struct error *err, struct request *req, const char *user_id,
                       const char *login);
 
+/** Maps the current row of a statement to JSON (a new reference). */
+typedef json_t *(*api_row_fn)(struct store_stmt *s);
+/** Steps s (the result of store_query, NULL meaning it failed) to its end and returns the array of
+ *  row(s) for each row; NULL with err set when the store fails. Calls store_done. */
+json_t *api_rows(struct error *err, struct store_stmt *s, api_row_fn row);
+/** Answers 200 {"items": items}, taking items; false when items is NULL (the error is set). */
+bool api_respond_items(struct request *req, json_t *items);
+/** A millisecond time column as an ISO string, or null. */
+json_t *api_time_or_null(struct store_stmt *s, int col);
+/** A text column, or null. */
+json_t *api_text_or_null(struct store_stmt *s, int col);
+
 /** JSON of one organisation row selected with API_ORG_COLUMNS. */
 #define API_ORG_COLUMNS "id, code, name, name_kana, type, address, phone, totp_required"
 json_t *api_org_json(struct store_stmt *s);

@@ -17,15 +17,6 @@ static const char sql_consent_orgs[] =
     "SELECT o.id, o.name FROM consent_orgs co JOIN orgs o ON o.id = co.org_id "
     "WHERE co.consent_id = ? ORDER BY o.code";
 
-static json_t *time_json(struct store_stmt *s, int col)
-{
-    if (store_is_null(s, col))
-        return json_null();
-    char t[32];
-    clock_format_iso(store_int(s, col), t);
-    return json_string(t);
-}
-
 static json_t *consent_row(struct store_stmt *s)
 {
     bool withdrawn = !store_is_null(s, 8);
@@ -36,60 +27,44 @@ static json_t *consent_row(struct store_stmt *s)
                      store_text(s, 0), "scope", store_text(s, 1), "method", store_text(s, 2),
                      "consented_on", store_text(s, 3), "note", store_text(s, 4), "recorded_by",
                      "id", store_text(s, 5), "name", store_text(s, 6), "recorded_at",
-                     time_json(s, 7), "status", withdrawn ? "withdrawn" : "active", "withdrawn_at",
-                     time_json(s, 8), "withdrawn_by", by, "withdraw_reason",
+                     api_time_or_null(s, 7), "status", withdrawn ? "withdrawn" : "active",
+                     "withdrawn_at", api_time_or_null(s, 8), "withdrawn_by", by, "withdraw_reason",
                      store_is_null(s, 11) ? json_null() : json_string(store_text(s, 11)));
+}
+
+static json_t *org_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s}", "id", store_text(s, 0), "name", store_text(s, 1));
 }
 
 static bool add_orgs(struct error *err, struct store_conn *conn, json_t *consent)
 {
-    struct store_stmt *s = store_query(err, conn, sql_consent_orgs, "t",
-                                       json_string_value(json_object_get(consent, "id")));
-    if (!s)
-        return false;
-    json_t *orgs = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(
-            orgs, json_pack("{s:s, s:s}", "id", store_text(s, 0), "name", store_text(s, 1)));
-    store_done(s);
-    json_object_set_new(consent, "orgs", orgs);
-    return r != STORE_FAIL;
+    const char *id = json_string_value(json_object_get(consent, "id"));
+    json_t *orgs = api_rows(err, store_query(err, conn, sql_consent_orgs, "t", id), org_row);
+    return orgs && json_object_set_new(consent, "orgs", orgs) == 0;
 }
 
 /* Consents of the patient (all, or the one with consent_id), newest first. */
 static json_t *consents_json(struct error *err, struct request *req, const char *consent_id)
 {
-    struct store_stmt *s =
-        store_query(err, req->conn, sql_consents, "tt", req->patient_id, consent_id);
-    if (!s)
-        return NULL;
-    json_t *items = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(items, consent_row(s));
-    store_done(s);
+    json_t *items =
+        api_rows(err, store_query(err, req->conn, sql_consents, "tt", req->patient_id, consent_id),
+                 consent_row);
     size_t i;
     json_t *c;
     json_array_foreach(items, i, c)
     {
-        if (r == STORE_FAIL || !add_orgs(err, req->conn, c))
-            r = STORE_FAIL;
-    }
-    if (r == STORE_FAIL) {
-        json_decref(items);
-        return NULL;
+        if (!add_orgs(err, req->conn, c)) {
+            json_decref(items);
+            return NULL;
+        }
     }
     return items;
 }
 
 bool consents_list(struct error *err, struct request *req)
 {
-    json_t *items = consents_json(err, req, NULL);
-    if (!items)
-        return false;
-    response_json(req, 200, json_pack("{s:o}", "items", items));
-    return true;
+    return api_respond_items(req, consents_json(err, req, NULL));
 }
 
 static bool respond_consent(struct error *err, struct request *req, const char *id, int status)

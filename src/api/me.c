@@ -32,24 +32,16 @@ static const char sql_memberships[] =
     "SELECT o.id, o.code, o.name, o.type, m.role FROM memberships m JOIN orgs o "
     "ON o.id = m.org_id WHERE m.user_id = ? ORDER BY m.created_at, o.code";
 
+static json_t *membership_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_code",
+                     store_text(s, 1), "org_name", store_text(s, 2), "org_type", store_text(s, 3),
+                     "role", store_text(s, 4));
+}
+
 static json_t *memberships_json(struct error *err, struct store_conn *conn, const char *user_id)
 {
-    struct store_stmt *s = store_query(err, conn, sql_memberships, "t", user_id);
-    if (!s)
-        return NULL;
-    json_t *list = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(list,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", store_text(s, 0),
-                                        "org_code", store_text(s, 1), "org_name", store_text(s, 2),
-                                        "org_type", store_text(s, 3), "role", store_text(s, 4)));
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
+    return api_rows(err, store_query(err, conn, sql_memberships, "t", user_id), membership_row);
 }
 
 json_t *api_me_json(struct error *err, struct request *req)
@@ -135,35 +127,32 @@ static bool refuse_token(struct error *err, struct request *req)
                : true;
 }
 
+static json_t *session_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:o, s:o, s:s, s:s}", "id", store_text(s, 0), "created_at",
+                     api_time_or_null(s, 1), "last_seen_at", api_time_or_null(s, 2), "client",
+                     store_text(s, 3), "user_agent", store_text(s, 4));
+}
+
 bool me_sessions_list(struct error *err, struct request *req)
 {
     if (!refuse_token(err, req))
         return false;
     int64_t now = clock_now_ms();
-    struct store_stmt *s =
-        store_query(err, req->conn, sql_sessions, "tii", req->principal.user_id,
-                    now - req->ctx->timeouts.idle_ms, now - req->ctx->timeouts.absolute_ms);
-    if (!s)
-        return false;
-    json_t *items = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW) {
-        char created[32], seen[32];
-        clock_format_iso(store_int(s, 1), created);
-        clock_format_iso(store_int(s, 2), seen);
-        json_array_append_new(items,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", store_text(s, 0),
-                                        "created_at", created, "last_seen_at", seen, "client",
-                                        store_text(s, 3), "user_agent", store_text(s, 4), "current",
-                                        strcmp(store_text(s, 0), req->principal.session_id) == 0));
+    json_t *items = api_rows(err,
+                             store_query(err, req->conn, sql_sessions, "tii",
+                                         req->principal.user_id, now - req->ctx->timeouts.idle_ms,
+                                         now - req->ctx->timeouts.absolute_ms),
+                             session_row);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        const char *id = json_string_value(json_object_get(item, "id"));
+        json_object_set_new(item, "current",
+                            json_boolean(strcmp(id, req->principal.session_id) == 0));
     }
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(items);
-        return false;
-    }
-    response_json(req, 200, json_pack("{s:o}", "items", items));
-    return true;
+    return api_respond_items(req, items);
 }
 
 bool me_sessions_delete(struct error *err, struct request *req)

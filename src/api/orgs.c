@@ -29,19 +29,7 @@ bool orgs_list(struct error *err, struct request *req)
 {
     struct store_stmt *s =
         store_query(err, req->conn, "SELECT " API_ORG_COLUMNS " FROM orgs ORDER BY code", "");
-    if (!s)
-        return false;
-    json_t *items = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(items, api_org_json(s));
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(items);
-        return false;
-    }
-    response_json(req, 200, json_pack("{s:o}", "items", items));
-    return true;
+    return api_respond_items(req, api_rows(err, s, api_org_json));
 }
 
 static bool respond_org(struct error *err, struct request *req, const char *id, int status)

@@ -15,23 +15,15 @@ static const char sql_local_ids[] =
     "SELECT l.org_id, o.name, l.local_id FROM patient_local_ids l JOIN orgs o ON o.id = l.org_id "
     "WHERE l.patient_id = ? ORDER BY l.created_at, o.code";
 
+static json_t *local_id_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name", store_text(s, 1),
+                     "local_id", store_text(s, 2));
+}
+
 static json_t *local_ids_json(struct error *err, struct store_conn *conn, const char *id)
 {
-    struct store_stmt *s = store_query(err, conn, sql_local_ids, "t", id);
-    if (!s)
-        return NULL;
-    json_t *list = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(list,
-                              json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name",
-                                        store_text(s, 1), "local_id", store_text(s, 2)));
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
+    return api_rows(err, store_query(err, conn, sql_local_ids, "t", id), local_id_row);
 }
 
 json_t *api_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,

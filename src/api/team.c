@@ -14,47 +14,28 @@ static const char sql_team[] =
     "ON u.id = t.user_id WHERE t.patient_id = ?1 AND t.removed_at IS NULL "
     "AND (?3 IS NULL OR t.id = ?3) ORDER BY t.added_at, o.code";
 
-static json_t *opt(struct store_stmt *s, int col)
+static json_t *member_row(struct store_stmt *s)
 {
-    return store_is_null(s, col) ? json_null() : json_string(store_text(s, col));
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:b}", "id", store_text(s, 0),
+                     "org_id", store_text(s, 1), "org_name", store_text(s, 2), "org_type",
+                     store_text(s, 3), "user_id", api_text_or_null(s, 4), "user_name",
+                     api_text_or_null(s, 5), "profession", api_text_or_null(s, 6), "role",
+                     store_text(s, 7), "added_at", api_time_or_null(s, 8), "consent_in_force",
+                     (int)store_int(s, 9));
 }
 
 static json_t *team_json(struct error *err, struct request *req, const char *member_id)
 {
     char today[11];
     clock_today_tokyo(today);
-    struct store_stmt *s =
-        store_query(err, req->conn, sql_team, "ttt", req->patient_id, today, member_id);
-    if (!s)
-        return NULL;
-    json_t *items = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW) {
-        char added[32];
-        clock_format_iso(store_int(s, 8), added);
-        json_array_append_new(items,
-                              json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "id",
-                                        store_text(s, 0), "org_id", store_text(s, 1), "org_name",
-                                        store_text(s, 2), "org_type", store_text(s, 3), "user_id",
-                                        opt(s, 4), "user_name", opt(s, 5), "profession", opt(s, 6),
-                                        "role", store_text(s, 7), "added_at", added,
-                                        "consent_in_force", (int)store_int(s, 9)));
-    }
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(items);
-        return NULL;
-    }
-    return items;
+    return api_rows(err,
+                    store_query(err, req->conn, sql_team, "ttt", req->patient_id, today, member_id),
+                    member_row);
 }
 
 bool team_list(struct error *err, struct request *req)
 {
-    json_t *items = team_json(err, req, NULL);
-    if (!items)
-        return false;
-    response_json(req, 200, json_pack("{s:o}", "items", items));
-    return true;
+    return api_respond_items(req, team_json(err, req, NULL));
 }
 
 static bool check_member(struct error *err, struct request *req, const char *org, const char *user)

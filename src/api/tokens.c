@@ -11,37 +11,20 @@ static const char sql_list[] =
     "t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
     "WHERE ?1 IS NULL OR t.org_id = ?1 ORDER BY t.created_at DESC";
 
-static json_t *time_or_null(struct store_stmt *s, int col)
+static json_t *token_row(struct store_stmt *s)
 {
-    if (store_is_null(s, col))
-        return json_null();
-    char t[32];
-    clock_format_iso(store_int(s, col), t);
-    return json_string(t);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id", store_text(s, 0),
+                     "name", store_text(s, 1), "org_id", store_text(s, 2), "user_id",
+                     store_text(s, 3), "user_login", store_text(s, 4), "prefix", store_text(s, 5),
+                     "created_at", api_time_or_null(s, 6), "last_used_at", api_time_or_null(s, 7),
+                     "revoked_at", api_time_or_null(s, 8));
 }
 
 bool tokens_list(struct error *err, struct request *req)
 {
     const char *org = req->principal.network_admin ? NULL : req->principal.org_id;
-    struct store_stmt *s = store_query(err, req->conn, sql_list, "t", org);
-    if (!s)
-        return false;
-    json_t *items = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-                             store_text(s, 0), "name", store_text(s, 1), "org_id", store_text(s, 2),
-                             "user_id", store_text(s, 3), "user_login", store_text(s, 4), "prefix",
-                             store_text(s, 5), "created_at", time_or_null(s, 6), "last_used_at",
-                             time_or_null(s, 7), "revoked_at", time_or_null(s, 8)));
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(items);
-        return false;
-    }
-    response_json(req, 200, json_pack("{s:o}", "items", items));
-    return true;
+    return api_respond_items(
+        req, api_rows(err, store_query(err, req->conn, sql_list, "t", org), token_row));
 }
 
 bool tokens_create(struct error *err, struct request *req)

@@ -16,6 +16,12 @@ static const char sql_user_memberships[] =
     "SELECT m.org_id, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id "
     "WHERE m.user_id = ? ORDER BY m.created_at, o.code";
 
+static json_t *user_membership_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name", store_text(s, 1),
+                     "role", store_text(s, 2));
+}
+
 json_t *api_user_json(struct error *err, struct store_conn *conn, const char *user_id)
 {
     struct store_stmt *s = store_query(err, conn, sql_user, "t", user_id);
@@ -34,22 +40,13 @@ json_t *api_user_json(struct error *err, struct store_conn *conn, const char *us
                           (int)store_int(s, 5), "disabled", (int)store_int(s, 6), "totp_enabled",
                           (int)store_int(s, 7), "must_change_password", (int)store_int(s, 8));
     store_done(s);
-    s = store_query(err, conn, sql_user_memberships, "t", user_id);
-    if (!s) {
+    json_t *ms = api_rows(err, store_query(err, conn, sql_user_memberships, "t", user_id),
+                          user_membership_row);
+    if (!ms) {
         json_decref(u);
         return NULL;
     }
-    json_t *ms = json_array();
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(ms,
-                              json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name",
-                                        store_text(s, 1), "role", store_text(s, 2)));
-    store_done(s);
     json_object_set_new(u, "memberships", ms);
-    if (r == STORE_FAIL) {
-        json_decref(u);
-        return NULL;
-    }
     return u;
 }
 

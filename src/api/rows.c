@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Query results as JSON arrays: the one loop every list answer shares. */
+#include "api.h"
+#include "core/clock.h"
+
+json_t *api_rows(struct error *err, struct store_stmt *s, api_row_fn row)
+{
+    if (!s)
+        return NULL;
+    json_t *items = json_array();
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW)
+        json_array_append_new(items, row(s));
+    store_done(s);
+    if (r == STORE_FAIL) {
+        json_decref(items);
+        return NULL;
+    }
+    return items;
+}
+
+bool api_respond_items(struct request *req, json_t *items)
+{
+    if (!items)
+        return false;
+    response_json(req, 200, json_pack("{s:o}", "items", items));
+    return true;
+}
+
+json_t *api_time_or_null(struct store_stmt *s, int col)
+{
+    if (store_is_null(s, col))
+        return json_null();
+    char t[32];
+    clock_format_iso(store_int(s, col), t);
+    return json_string(t);
+}
+
+json_t *api_text_or_null(struct store_stmt *s, int col)
+{
+    return store_is_null(s, col) ? json_null() : json_string(store_text(s, col));
+}
