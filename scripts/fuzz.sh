@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 for target in "$build"/tests/fuzz/fuzz_*; do
+  [ -f "$target" ] && [ -x "$target" ] || continue # skip Meson's fuzz_*.p object folders
   name=$(basename "$target"); name=${name#fuzz_}
   work="$build/corpus-$name"; mkdir -p "$work"
   echo "== fuzz $name for ${seconds}s"
