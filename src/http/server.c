@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -409,6 +410,14 @@ int server_run(const struct server_config *cfg)
     struct error err = {0};
     int code = 1;
     char *cert = NULL, *key = NULL;
+    struct stat dir_stat;
+    if (stat(cfg->data_dir, &dir_stat) != 0 || !S_ISDIR(dir_stat.st_mode)) {
+        log_msg(LOG_ERROR, "serve.data_dir",
+                "no data directory %s: create it with 'tsunagu init --data-dir %s' (add --demo "
+                "for the demo region)",
+                cfg->data_dir, cfg->data_dir);
+        return 1;
+    }
     log_async_start();
     ctx.store = store_open(&err, cfg->data_dir);
     if (!ctx.store) {

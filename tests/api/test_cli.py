@@ -69,6 +69,9 @@ def test_commands_need_an_existing_data_directory(tmp_path):
     for args in (["audit", "verify"], ["token", "list"]):
         r = run_cli(*args, "--data-dir", missing)
         assert r.returncode == 1 and "no data directory" in r.stderr
+    r = run_cli("serve", "--listen", "127.0.0.1:0", "--data-dir", missing)
+    assert r.returncode == 1 and "no data directory" in r.stderr and "tsunagu init" in r.stderr
+    assert not missing.exists()  # serve never creates an empty store by accident
 
 
 def test_init_twice_with_demo_fails(tmp_path):
