@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The declared search parameters, one table per resource type. Names, types and paths follow
+ * the "Search Parameters" table of each resource in FHIR R4 (4.0.1); `patient` is the R4
+ * reference parameter restricted to Patient targets. Flag.status and Flag.category are ours
+ * (not R4 parameters) for the patient summary. */
+#include "search_params.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kana.h"
+
+#define TOKEN FHIR_PARAM_TOKEN
+#define STRING FHIR_PARAM_STRING
+#define DATE FHIR_PARAM_DATE
+#define REF FHIR_PARAM_REFERENCE
+#define QUANTITY FHIR_PARAM_QUANTITY
+
+/* FHIR R4 search §3.1.1.5.2/§3.1.1.5.3: _id and _lastUpdated apply to every resource. */
+#define COMMON(T)                                                                                  \
+    {T, "_id", TOKEN, "id", NULL},                                                                 \
+    {                                                                                              \
+        T, "_lastUpdated", DATE, "meta.lastUpdated", NULL                                          \
+    }
+#define SUBJECT(T)                                                                                 \
+    {T, "patient", REF, "subject", "Patient"},                                                     \
+    {                                                                                              \
+        T, "subject", REF, "subject", NULL                                                         \
+    }
+#define END(T)                                                                                     \
+    {                                                                                              \
+        T, NULL, TOKEN, NULL, NULL                                                                 \
+    }
+
+static const struct fhir_search_param patient[] = {
+    COMMON("Patient"),
+    {"Patient", "identifier", TOKEN, "identifier", NULL},
+    {"Patient", "name", STRING, "name", NULL},
+    {"Patient", "family", STRING, "name.family", NULL},
+    {"Patient", "given", STRING, "name.given", NULL},
+    {"Patient", "birthdate", DATE, "birthDate", NULL},
+    {"Patient", "gender", TOKEN, "gender", NULL},
+    {"Patient", "phone", TOKEN, "telecom", "phone"},
+    {"Patient", "address", STRING, "address", NULL},
+    END("Patient"),
+};
+
+static const struct fhir_search_param organization[] = {
+    COMMON("Organization"),
+    {"Organization", "identifier", TOKEN, "identifier", NULL},
+    {"Organization", "name", STRING, "name|alias", NULL},
+    {"Organization", "type", TOKEN, "type", NULL},
+    END("Organization"),
+};
+
+static const struct fhir_search_param practitioner[] = {
+    COMMON("Practitioner"),
+    {"Practitioner", "identifier", TOKEN, "identifier", NULL},
+    {"Practitioner", "name", STRING, "name", NULL},
+    END("Practitioner"),
+};
+
+static const struct fhir_search_param practitioner_role[] = {
+    COMMON("PractitionerRole"),
+    {"PractitionerRole", "practitioner", REF, "practitioner", NULL},
+    {"PractitionerRole", "organization", REF, "organization", NULL},
+    {"PractitionerRole", "role", TOKEN, "code", NULL},
+    END("PractitionerRole"),
+};
+
+static const struct fhir_search_param encounter[] = {
+    COMMON("Encounter"),
+    SUBJECT("Encounter"),
+    {"Encounter", "date", DATE, "period", NULL},
+    {"Encounter", "status", TOKEN, "status", NULL},
+    {"Encounter", "class", TOKEN, "class", NULL},
+    {"Encounter", "type", TOKEN, "type", NULL},
+    {"Encounter", "service-provider", REF, "serviceProvider", NULL},
+    END("Encounter"),
+};
+
+static const struct fhir_search_param condition[] = {
+    COMMON("Condition"),
+    SUBJECT("Condition"),
+    {"Condition", "code", TOKEN, "code", NULL},
+    {"Condition", "clinical-status", TOKEN, "clinicalStatus", NULL},
+    {"Condition", "verification-status", TOKEN, "verificationStatus", NULL},
+    {"Condition", "category", TOKEN, "category", NULL},
+    {"Condition", "onset-date", DATE, "onsetDateTime|onsetPeriod", NULL},
+    {"Condition", "recorded-date", DATE, "recordedDate", NULL},
+    {"Condition", "encounter", REF, "encounter", NULL},
+    END("Condition"),
+};
+
+static const struct fhir_search_param allergy_intolerance[] = {
+    COMMON("AllergyIntolerance"),
+    {"AllergyIntolerance", "patient", REF, "patient", "Patient"},
+    {"AllergyIntolerance", "code", TOKEN, "code|reaction.substance", NULL},
+    {"AllergyIntolerance", "clinical-status", TOKEN, "clinicalStatus", NULL},
+    {"AllergyIntolerance", "criticality", TOKEN, "criticality", NULL},
+    {"AllergyIntolerance", "type", TOKEN, "type", NULL},
+    {"AllergyIntolerance", "category", TOKEN, "category", NULL},
+    {"AllergyIntolerance", "date", DATE, "recordedDate", NULL},
+    END("AllergyIntolerance"),
+};
+
+static const struct fhir_search_param medication_request[] = {
+    COMMON("MedicationRequest"),
+    SUBJECT("MedicationRequest"),
+    {"MedicationRequest", "code", TOKEN, "medicationCodeableConcept", NULL},
+    {"MedicationRequest", "status", TOKEN, "status", NULL},
+    {"MedicationRequest", "intent", TOKEN, "intent", NULL},
+    {"MedicationRequest", "authoredon", DATE, "authoredOn", NULL},
+    {"MedicationRequest", "requester", REF, "requester", NULL},
+    {"MedicationRequest", "encounter", REF, "encounter", NULL},
+    END("MedicationRequest"),
+};
+
+static const struct fhir_search_param medication_statement[] = {
+    COMMON("MedicationStatement"),
+    SUBJECT("MedicationStatement"),
+    {"MedicationStatement", "code", TOKEN, "medicationCodeableConcept", NULL},
+    {"MedicationStatement", "status", TOKEN, "status", NULL},
+    {"MedicationStatement", "effective", DATE, "effectiveDateTime|effectivePeriod", NULL},
+    END("MedicationStatement"),
+};
+
+static const struct fhir_search_param observation[] = {
+    COMMON("Observation"),
+    SUBJECT("Observation"),
+    {"Observation", "code", TOKEN, "code", NULL},
+    {"Observation", "category", TOKEN, "category", NULL},
+    {"Observation", "status", TOKEN, "status", NULL},
+    {"Observation", "date", DATE, "effectiveDateTime|effectivePeriod|effectiveInstant", NULL},
+    {"Observation", "value-quantity", QUANTITY, "valueQuantity", NULL},
+    {"Observation", "encounter", REF, "encounter", NULL},
+    {"Observation", "performer", REF, "performer", NULL},
+    END("Observation"),
+};
+
+static const struct fhir_search_param diagnostic_report[] = {
+    COMMON("DiagnosticReport"),
+    SUBJECT("DiagnosticReport"),
+    {"DiagnosticReport", "code", TOKEN, "code", NULL},
+    {"DiagnosticReport", "category", TOKEN, "category", NULL},
+    {"DiagnosticReport", "status", TOKEN, "status", NULL},
+    {"DiagnosticReport", "date", DATE, "effectiveDateTime|effectivePeriod", NULL},
+    {"DiagnosticReport", "result", REF, "result", NULL},
+    {"DiagnosticReport", "encounter", REF, "encounter", NULL},
+    END("DiagnosticReport"),
+};
+
+static const struct fhir_search_param document_reference[] = {
+    COMMON("DocumentReference"),
+    SUBJECT("DocumentReference"),
+    {"DocumentReference", "type", TOKEN, "type", NULL},
+    {"DocumentReference", "category", TOKEN, "category", NULL},
+    {"DocumentReference", "status", TOKEN, "status", NULL},
+    {"DocumentReference", "date", DATE, "date", NULL},
+    {"DocumentReference", "author", REF, "author", NULL},
+    {"DocumentReference", "custodian", REF, "custodian", NULL},
+    END("DocumentReference"),
+};
+
+static const struct fhir_search_param composition[] = {
+    COMMON("Composition"),
+    SUBJECT("Composition"),
+    {"Composition", "type", TOKEN, "type", NULL},
+    {"Composition", "date", DATE, "date", NULL},
+    {"Composition", "status", TOKEN, "status", NULL},
+    {"Composition", "author", REF, "author", NULL},
+    END("Composition"),
+};
+
+static const struct fhir_search_param service_request[] = {
+    COMMON("ServiceRequest"),
+    SUBJECT("ServiceRequest"),
+    {"ServiceRequest", "code", TOKEN, "code", NULL},
+    {"ServiceRequest", "status", TOKEN, "status", NULL},
+    {"ServiceRequest", "intent", TOKEN, "intent", NULL},
+    {"ServiceRequest", "authored", DATE, "authoredOn", NULL},
+    {"ServiceRequest", "requester", REF, "requester", NULL},
+    {"ServiceRequest", "performer", REF, "performer", NULL},
+    END("ServiceRequest"),
+};
+
+static const struct fhir_search_param task[] = {
+    COMMON("Task"),
+    {"Task", "patient", REF, "for", "Patient"},
+    {"Task", "status", TOKEN, "status", NULL},
+    {"Task", "intent", TOKEN, "intent", NULL},
+    {"Task", "owner", REF, "owner", NULL},
+    {"Task", "requester", REF, "requester", NULL},
+    {"Task", "focus", REF, "focus", NULL},
+    {"Task", "code", TOKEN, "code", NULL},
+    {"Task", "authored-on", DATE, "authoredOn", NULL},
+    END("Task"),
+};
+
+static const struct fhir_search_param appointment[] = {
+    COMMON("Appointment"),
+    {"Appointment", "patient", REF, "participant.actor", "Patient"},
+    {"Appointment", "actor", REF, "participant.actor", NULL},
+    {"Appointment", "practitioner", REF, "participant.actor", "Practitioner"},
+    {"Appointment", "date", DATE, "start", NULL},
+    {"Appointment", "status", TOKEN, "status", NULL},
+    END("Appointment"),
+};
+
+static const struct fhir_search_param care_plan[] = {
+    COMMON("CarePlan"),
+    SUBJECT("CarePlan"),
+    {"CarePlan", "status", TOKEN, "status", NULL},
+    {"CarePlan", "intent", TOKEN, "intent", NULL},
+    {"CarePlan", "category", TOKEN, "category", NULL},
+    {"CarePlan", "date", DATE, "period", NULL},
+    END("CarePlan"),
+};
+
+static const struct fhir_search_param communication[] = {
+    COMMON("Communication"),
+    SUBJECT("Communication"),
+    {"Communication", "sent", DATE, "sent", NULL},
+    {"Communication", "status", TOKEN, "status", NULL},
+    {"Communication", "recipient", REF, "recipient", NULL},
+    {"Communication", "sender", REF, "sender", NULL},
+    {"Communication", "category", TOKEN, "category", NULL},
+    END("Communication"),
+};
+
+static const struct fhir_search_param flag[] = {
+    COMMON("Flag"),
+    SUBJECT("Flag"),
+    {"Flag", "status", TOKEN, "status", NULL},
+    {"Flag", "date", DATE, "period", NULL},
+    {"Flag", "category", TOKEN, "category", NULL},
+    END("Flag"),
+};
+
+static const struct fhir_search_param consent[] = {
+    COMMON("Consent"),
+    {"Consent", "patient", REF, "patient", "Patient"},
+    {"Consent", "status", TOKEN, "status", NULL},
+    {"Consent", "date", DATE, "dateTime", NULL},
+    {"Consent", "category", TOKEN, "category", NULL},
+    END("Consent"),
+};
+
+static const struct fhir_search_param audit_event[] = {
+    COMMON("AuditEvent"),
+    {"AuditEvent", "patient", REF, "entity.what", "Patient"},
+    {"AuditEvent", "date", DATE, "recorded", NULL},
+    {"AuditEvent", "agent", REF, "agent.who", NULL},
+    {"AuditEvent", "action", TOKEN, "action", NULL},
+    END("AuditEvent"),
+};
+
+static const struct {
+    const char *type;
+    const struct fhir_search_param *params;
+} types[] = {
+    {"Patient", patient},
+    {"Organization", organization},
+    {"Practitioner", practitioner},
+    {"PractitionerRole", practitioner_role},
+    {"Encounter", encounter},
+    {"Condition", condition},
+    {"AllergyIntolerance", allergy_intolerance},
+    {"MedicationRequest", medication_request},
+    {"MedicationStatement", medication_statement},
+    {"Observation", observation},
+    {"DiagnosticReport", diagnostic_report},
+    {"DocumentReference", document_reference},
+    {"Composition", composition},
+    {"ServiceRequest", service_request},
+    {"Task", task},
+    {"Appointment", appointment},
+    {"CarePlan", care_plan},
+    {"Communication", communication},
+    {"Flag", flag},
+    {"Consent", consent},
+    {"AuditEvent", audit_event},
+};
+
+const struct fhir_search_param *fhir_search_params(const char *resource_type)
+{
+    if (!resource_type)
+        return NULL;
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(types[i].type, resource_type) == 0)
+            return types[i].params;
+    return NULL;
+}
+
+const struct fhir_search_param *fhir_search_param_find(const char *resource_type, const char *name)
+{
+    const struct fhir_search_param *p = fhir_search_params(resource_type);
+    if (!p || !name)
+        return NULL;
+    for (; p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+/* ---- dates: FHIR R4 datatypes §2.24.0.1 (date, dateTime, instant) ---- */
+
+#define LOCAL_OFFSET_MIN (9 * 60) /* Asia/Tokyo, no DST */
+#define DAY_MS 86400000LL
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Reads "hh:mm[:ss[.f+]]" at *p; sets the ms of day and the width of the precision. */
+static bool parse_clock(const char **p, int64_t *tod, int64_t *width)
+{
+    const char *s = *p;
+    int hh, mi, ss = 0;
+    if (!digits(s, 2, &hh) || s[2] != ':' || !digits(s + 3, 2, &mi) || hh > 23 || mi > 59)
+        return false;
+    s += 5;
+    *width = 60000;
+    int64_t frac = 0;
+    if (*s == ':') {
+        if (!digits(s + 1, 2, &ss) || ss > 59)
+            return false;
+        s += 3;
+        *width = 1000;
+        if (*s == '.') {
+            s++;
+            int n = 0;
+            for (; *s >= '0' && *s <= '9'; s++, n++) {
+                if (n < 3) {
+                    *width /= 10;
+                    frac += (*s - '0') * *width;
+                }
+            }
+            if (n == 0 || n > 9)
+                return false;
+        }
+    }
+    *tod = ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + frac;
+    *p = s;
+    return true;
+}
+
+/* Reads "" (local), "Z" or "±hh:mm" to the end of the string. */
+static bool parse_zone(const char *s, int *offset_min)
+{
+    if (*s == '\0') {
+        *offset_min = LOCAL_OFFSET_MIN;
+        return true;
+    }
+    if (s[0] == 'Z' && s[1] == '\0') {
+        *offset_min = 0;
+        return true;
+    }
+    int oh, om;
+    if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &oh) || s[3] != ':' ||
+        !digits(s + 4, 2, &om) || s[6] != '\0' || oh > 14 || om > 59)
+        return false;
+    *offset_min = (s[0] == '-' ? -1 : 1) * (oh * 60 + om);
+    return true;
+}
+
+bool fhir_date_range_parse(const char *s, struct fhir_date_range *out)
+{
+    int y, m = 1, d = 1;
+    if (!s || !digits(s, 4, &y) || y < 1)
+        return false;
+    const char *p = s + 4;
+    int64_t start, end; // days since the epoch, end exclusive
+    if (*p == '\0') {
+        start = days_from_civil(y, 1, 1), end = days_from_civil(y + 1, 1, 1);
+    } else if (p[0] != '-' || !digits(p + 1, 2, &m) || m < 1 || m > 12) {
+        return false;
+    } else if (p[3] == '\0') {
+        start = days_from_civil(y, m, 1);
+        end = start + days_in_month(y, m);
+    } else if (p[3] != '-' || !digits(p + 4, 2, &d) || d < 1 || d > days_in_month(y, m)) {
+        return false;
+    } else {
+        start = days_from_civil(y, m, d), end = start + 1;
+        p += 6;
+        if (*p == 'T') {
+            p++;
+            int64_t tod, width;
+            int offset;
+            if (!parse_clock(&p, &tod, &width) || !parse_zone(p, &offset))
+                return false;
+            out->low_ms = start * DAY_MS + tod - (int64_t)offset * 60000;
+            out->high_ms = out->low_ms + width - 1;
+            return true;
+        }
+        if (*p != '\0')
+            return false;
+    }
+    out->low_ms = start * DAY_MS - (int64_t)LOCAL_OFFSET_MIN * 60000;
+    out->high_ms = end * DAY_MS - (int64_t)LOCAL_OFFSET_MIN * 60000 - 1;
+    return true;
+}
+
+static const char *const prefixes[] = {"eq", "ne", "lt", "gt", "le", "ge", "sa", "eb", "ap"};
+
+bool fhir_date_param_parse(struct error *err, const char *value, enum fhir_prefix *prefix,
+                           struct fhir_date_range *range)
+{
+    if (!value)
+        return error_set(err, ERR_BAD_QUERY, "date: no value");
+    *prefix = FHIR_PREFIX_EQ;
+    const char *date = value;
+    if (value[0] >= 'a' && value[0] <= 'z') {
+        size_t n = sizeof(prefixes) / sizeof(prefixes[0]);
+        size_t i = 0;
+        while (i < n && strncmp(value, prefixes[i], 2) != 0)
+            i++;
+        if (i == n)
+            return error_set(err, ERR_BAD_QUERY, "date: unknown prefix in '%.40s'", value);
+        *prefix = (enum fhir_prefix)i;
+        date = value + 2;
+    }
+    if (!fhir_date_range_parse(date, range))
+        return error_set(err, ERR_BAD_QUERY, "date: '%.60s' is not a FHIR date", value);
+    return true;
+}
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+bool fhir_date_match(enum fhir_prefix prefix, const struct fhir_date_range *search,
+                     const struct fhir_date_range *value, int64_t now_ms)
+{
+    bool within = value->low_ms >= search->low_ms && value->high_ms <= search->high_ms;
+    switch (prefix) {
+    case FHIR_PREFIX_EQ:
+        return within;
+    case FHIR_PREFIX_NE:
+        return !within;
+    case FHIR_PREFIX_GT:
+        return value->high_ms > search->high_ms;
+    case FHIR_PREFIX_LT:
+        return value->low_ms < search->low_ms;
+    case FHIR_PREFIX_GE:
+        return within || value->high_ms > search->high_ms;
+    case FHIR_PREFIX_LE:
+        return within || value->low_ms < search->low_ms;
+    case FHIR_PREFIX_SA:
+        return value->low_ms > search->high_ms;
+    case FHIR_PREFIX_EB:
+        return value->high_ms < search->low_ms;
+    case FHIR_PREFIX_AP: {
+        int64_t distance = sat_add(search->low_ms, -now_ms);
+        if (distance < 0)
+            distance = distance == INT64_MIN ? INT64_MAX : -distance;
+        int64_t margin = distance / 10 > DAY_MS ? distance / 10 : DAY_MS;
+        return value->high_ms >= sat_add(search->low_ms, -margin) &&
+               value->low_ms <= sat_add(search->high_ms, margin);
+    }
+    }
+    return false;
+}
+
+/* ---- tokens and references ---- */
+
+bool fhir_token_param_parse(struct error *err, const char *value, struct fhir_token_query *q)
+{
+    *q = (struct fhir_token_query){0};
+    if (!value || !*value)
+        return error_set(err, ERR_BAD_QUERY, "token: empty value");
+    const char *bar = strchr(value, '|');
+    if (!bar) {
+        q->code = value, q->code_len = strlen(value);
+        return true;
+    }
+    if (strchr(bar + 1, '|'))
+        return error_set(err, ERR_BAD_QUERY, "token: more than one '|' in '%.60s'", value);
+    if (bar == value && bar[1] == '\0')
+        return error_set(err, ERR_BAD_QUERY, "token: '|' alone");
+    q->system_given = true;
+    q->system = value, q->system_len = (size_t)(bar - value);
+    if (bar[1] != '\0')
+        q->code = bar + 1, q->code_len = strlen(bar + 1);
+    return true;
+}
+
+static bool id_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+}
+
+/* Length of "Type/id" at s (FHIR R4 §2.3.0: id is [A-Za-z0-9\-\.]{1,64}), followed by the end
+ * or "/_history/…"; 0 if s is not such a reference. */
+static size_t relative_len(const char *s)
+{
+    size_t t = 0;
+    if (!(s[0] >= 'A' && s[0] <= 'Z'))
+        return 0;
+    while ((s[t] >= 'A' && s[t] <= 'Z') || (s[t] >= 'a' && s[t] <= 'z'))
+        t++;
+    if (t > 64 || s[t] != '/')
+        return 0;
+    size_t i = t + 1;
+    while (id_char(s[i]))
+        i++;
+    if (i == t + 1 || i - t - 1 > 64)
+        return 0;
+    if (s[i] != '\0' && strncmp(s + i, "/_history/", 10) != 0)
+        return 0;
+    return i;
+}
+
+bool fhir_reference_normalize(const char *ref, const char *base_url, char *out, size_t out_size)
+{
+    if (!ref || !*ref || ref[0] == '#' || out_size == 0)
+        return false;
+    size_t blen = base_url ? strlen(base_url) : 0;
+    if (blen && strncmp(ref, base_url, blen) == 0 && ref[blen] == '/')
+        ref += blen + 1;
+    size_t n = relative_len(ref);
+    if (n == 0) {
+        if (!strstr(ref, "://") && strncmp(ref, "urn:", 4) != 0)
+            return false;
+        n = strlen(ref); // a resource on another server, kept as given
+    }
+    if (n >= out_size)
+        return false;
+    memcpy(out, ref, n);
+    out[n] = '\0';
+    return true;
+}
+
+/* ---- extraction ---- */
+
+struct walk {
+    struct error *err;
+    const struct fhir_search_param *param;
+    const char *base_url;
+    fhir_index_emit_fn emit;
+    void *arg;
+    char fhirpath[256]; // where we are, for the error detail
+};
+
+static bool emit_value(struct walk *w, struct fhir_index_value *v)
+{
+    v->param = w->param;
+    return w->emit(w->err, v, w->arg);
+}
+
+static bool emit_token(struct walk *w, const char *system, const char *code)
+{
+    if (!code)
+        return true;
+    struct fhir_index_value v = {0};
+    v.token.system = system, v.token.code = code;
+    return emit_value(w, &v);
+}
+
+static const char *member_string(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* CodeableConcept, Coding, Identifier, ContactPoint, code, boolean (R4 search §3.1.1.4.8). */
+static bool extract_token(struct walk *w, const json_t *node)
+{
+    if (json_is_string(node))
+        return w->param->where ? true : emit_token(w, NULL, json_string_value(node));
+    if (json_is_boolean(node))
+        return w->param->where ? true : emit_token(w, NULL, json_is_true(node) ? "true" : "false");
+    if (!json_is_object(node))
+        return true;
+    if (w->param->where) { // ContactPoint of one system: the value is the code
+        const char *system = member_string(node, "system");
+        if (!system || strcmp(system, w->param->where) != 0)
+            return true;
+        return emit_token(w, NULL, member_string(node, "value"));
+    }
+    const json_t *coding = json_object_get(node, "coding");
+    if (json_is_array(coding)) {
+        size_t i;
+        const json_t *c;
+        json_array_foreach(coding, i, c)
+        {
+            if (!emit_token(w, member_string(c, "system"), member_string(c, "code")))
+                return false;
+        }
+        return true;
+    }
+    if (member_string(node, "code"))
+        return emit_token(w, member_string(node, "system"), member_string(node, "code"));
+    return emit_token(w, member_string(node, "system"), member_string(node, "value"));
+}
+
+static bool emit_string(struct walk *w, const char *original)
+{
+    char *key = kana_normalize(original);
+    if (!key)
+        return error_set(w->err, ERR_NOMEM, "%s: search key", w->fhirpath);
+    struct fhir_index_value v = {0};
+    v.string.key = key, v.string.original = original;
+    bool ok = emit_value(w, &v);
+    free(key);
+    return ok;
+}
+
+/* A string, or the parts of a HumanName or Address (R4 search §3.1.1.4.7). */
+static bool extract_string(struct walk *w, const json_t *node)
+{
+    static const char *const parts[] = {"text", "family",   "given", "prefix",     "suffix", "line",
+                                        "city", "district", "state", "postalCode", "country"};
+    if (json_is_string(node))
+        return emit_string(w, json_string_value(node));
+    if (!json_is_object(node))
+        return true;
+    for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+        const json_t *part = json_object_get(node, parts[p]);
+        if (json_is_string(part) && !emit_string(w, json_string_value(part)))
+            return false;
+        size_t i;
+        const json_t *s;
+        if (json_is_array(part))
+            json_array_foreach(part, i, s)
+            {
+                if (json_is_string(s) && !emit_string(w, json_string_value(s)))
+                    return false;
+            }
+    }
+    return true;
+}
+
+static bool date_of(struct walk *w, const json_t *node, const char *member,
+                    struct fhir_date_range *r)
+{
+    const char *s = json_string_value(node);
+    if (!s || !fhir_date_range_parse(s, r))
+        return error_set(w->err, ERR_FIELD_VALUE, "%s%s%s: not a FHIR date", w->fhirpath,
+                         member ? "." : "", member ? member : "");
+    return true;
+}
+
+/* date, dateTime, instant or Period (open ends are FHIR_DATE_MIN / FHIR_DATE_MAX). */
+static bool extract_date(struct walk *w, const json_t *node)
+{
+    struct fhir_index_value v = {0};
+    if (json_is_string(node)) {
+        if (!date_of(w, node, NULL, &v.date))
+            return false;
+        return emit_value(w, &v);
+    }
+    if (!json_is_object(node))
+        return true;
+    const json_t *start = json_object_get(node, "start"), *end = json_object_get(node, "end");
+    if (!start && !end)
+        return true;
+    struct fhir_date_range s = {FHIR_DATE_MIN, FHIR_DATE_MIN}, e = {FHIR_DATE_MAX, FHIR_DATE_MAX};
+    if ((start && !date_of(w, start, "start", &s)) || (end && !date_of(w, end, "end", &e)))
+        return false;
+    v.date.low_ms = s.low_ms, v.date.high_ms = e.high_ms;
+    return emit_value(w, &v);
+}
+
+static bool extract_reference(struct walk *w, const json_t *node)
+{
+    struct fhir_index_value v = {0};
+    if (!fhir_reference_normalize(member_string(node, "reference"), w->base_url, v.reference,
+                                  sizeof(v.reference)))
+        return true; // contained, logical or unresolvable: nothing to index
+    const char *target = w->param->where;
+    if (target) {
+        size_t n = strlen(target);
+        if (strncmp(v.reference, target, n) != 0 || v.reference[n] != '/')
+            return true;
+    }
+    return emit_value(w, &v);
+}
+
+static bool extract(struct walk *w, const json_t *node)
+{
+    struct fhir_index_value v = {0};
+    switch (w->param->type) {
+    case FHIR_PARAM_TOKEN:
+        return extract_token(w, node);
+    case FHIR_PARAM_STRING:
+        return extract_string(w, node);
+    case FHIR_PARAM_DATE:
+        return extract_date(w, node);
+    case FHIR_PARAM_REFERENCE:
+        return extract_reference(w, node);
+    case FHIR_PARAM_QUANTITY: {
+        const json_t *value = json_object_get(node, "value");
+        if (!json_is_number(value))
+            return true;
+        v.quantity.value = json_number_value(value);
+        v.quantity.system = member_string(node, "system");
+        v.quantity.code = member_string(node, "code");
+        v.quantity.unit = member_string(node, "unit");
+        return emit_value(w, &v);
+    }
+    case FHIR_PARAM_NUMBER:
+        if (!json_is_number(node))
+            return true;
+        v.number = json_number_value(node);
+        return emit_value(w, &v);
+    case FHIR_PARAM_URI:
+        if (!json_is_string(node))
+            return true;
+        v.uri = json_string_value(node);
+        return emit_value(w, &v);
+    }
+    return true;
+}
+
+/* Follows the dotted path rest[0..len) from node, through arrays, to the values. */
+static bool walk_path(struct walk *w, const json_t *node, const char *rest, size_t len)
+{
+    size_t at = strlen(w->fhirpath);
+    bool ok = true;
+    if (json_is_array(node)) {
+        size_t i;
+        const json_t *elem;
+        json_array_foreach(node, i, elem)
+        {
+            snprintf(w->fhirpath + at, sizeof(w->fhirpath) - at, "[%zu]", i);
+            if (!(ok = walk_path(w, elem, rest, len)))
+                break;
+        }
+    } else if (len == 0) {
+        ok = extract(w, node);
+    } else if (json_is_object(node)) {
+        size_t step = 0;
+        while (step < len && rest[step] != '.')
+            step++;
+        char name[64];
+        if (step >= sizeof(name))
+            return true;
+        memcpy(name, rest, step);
+        name[step] = '\0';
+        const json_t *child = json_object_get(node, name);
+        if (child) {
+            snprintf(w->fhirpath + at, sizeof(w->fhirpath) - at, ".%s", name);
+            size_t skip = step < len ? step + 1 : step;
+            ok = walk_path(w, child, rest + skip, len - skip);
+        }
+    }
+    if (ok)
+        w->fhirpath[at] = '\0'; // keep the failing path in err's detail otherwise
+    return ok;
+}
+
+bool fhir_index_extract(struct error *err, const json_t *resource, const char *base_url,
+                        fhir_index_emit_fn emit, void *arg)
+{
+    const char *type = member_string(resource, "resourceType");
+    const struct fhir_search_param *p = fhir_search_params(type);
+    if (!p)
+        return true;
+    struct walk w = {.err = err, .base_url = base_url, .emit = emit, .arg = arg};
+    for (; p->name; p++) {
+        w.param = p;
+        for (const char *alt = p->path; *alt;) {
+            size_t len = strcspn(alt, "|");
+            snprintf(w.fhirpath, sizeof(w.fhirpath), "%s", type);
+            if (!walk_path(&w, resource, alt, len))
+                return false;
+            alt += len + (alt[len] == '|');
+        }
+    }
+    return true;
+}
