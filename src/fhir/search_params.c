@@ -497,6 +497,122 @@ bool fhir_date_match(enum fhir_prefix prefix, const struct fhir_date_range *sear
     return false;
 }
 
+/* ---- numbers and quantities: R4 search §3.1.1.4.5, §3.1.1.4.6 ---- */
+
+/* Reads an optional prefix; returns where the rest starts. */
+static const char *read_prefix(const char *value, enum fhir_prefix *prefix)
+{
+    *prefix = FHIR_PREFIX_EQ;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(value, prefixes[i], 2) == 0) {
+            *prefix = (enum fhir_prefix)i;
+            return value + 2;
+        }
+    return value;
+}
+
+/* A FHIR decimal ("-1.50", "1e3") of exactly len bytes; sets the value and half the unit of
+ * its last significant digit. */
+static bool parse_decimal(const char *s, size_t len, double *value, double *half)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof(buf))
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    const char *p = buf + (buf[0] == '-');
+    int whole = 0, decimals = 0, exponent = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        whole++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            decimals++;
+    if (whole == 0 || (p[-1] == '.'))
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        char *end;
+        long e = strtol(p + 1, &end, 10);
+        if (end == p + 1 || *end != '\0' || e < -300 || e > 300)
+            return false;
+        exponent = (int)e;
+        p = end;
+    }
+    if (*p != '\0')
+        return false;
+    *value = strtod(buf, NULL);
+    *half = 0.5;
+    for (int i = decimals - exponent; i > 0; i--)
+        *half /= 10;
+    for (int i = exponent - decimals; i > 0; i--)
+        *half *= 10;
+    return true;
+}
+
+static bool number_part(struct error *err, const char *value, size_t len,
+                        struct fhir_quantity_query *q)
+{
+    const char *start = value;
+    const char *num = read_prefix(value, &q->prefix);
+    double half;
+    if (!parse_decimal(num, len - (size_t)(num - start), &q->value, &half))
+        return error_set(err, ERR_BAD_QUERY, "number: '%.60s' is not a number", value);
+    q->low = q->value - half, q->high = q->value + half;
+    return true;
+}
+
+bool fhir_number_param_parse(struct error *err, const char *value, struct fhir_quantity_query *q)
+{
+    *q = (struct fhir_quantity_query){0};
+    if (!value)
+        return error_set(err, ERR_BAD_QUERY, "number: no value");
+    return number_part(err, value, strlen(value), q);
+}
+
+bool fhir_quantity_param_parse(struct error *err, const char *value, struct fhir_quantity_query *q)
+{
+    *q = (struct fhir_quantity_query){0};
+    if (!value)
+        return error_set(err, ERR_BAD_QUERY, "quantity: no value");
+    const char *bar = strchr(value, '|');
+    if (!number_part(err, value, bar ? (size_t)(bar - value) : strlen(value), q))
+        return false;
+    if (!bar)
+        return true;
+    const char *bar2 = strchr(bar + 1, '|');
+    if (!bar2 || strchr(bar2 + 1, '|') || bar2[1] == '\0')
+        return error_set(err, ERR_BAD_QUERY, "quantity: '%.60s' is not number|system|code", value);
+    if (bar2 > bar + 1)
+        q->system = bar + 1, q->system_len = (size_t)(bar2 - bar - 1);
+    q->code = bar2 + 1, q->code_len = strlen(bar2 + 1);
+    return true;
+}
+
+bool fhir_number_match(const struct fhir_quantity_query *q, double value)
+{
+    bool within = value >= q->low && value < q->high;
+    switch (q->prefix) {
+    case FHIR_PREFIX_EQ:
+        return within;
+    case FHIR_PREFIX_NE:
+        return !within;
+    case FHIR_PREFIX_GT:
+    case FHIR_PREFIX_SA:
+        return value > q->value;
+    case FHIR_PREFIX_LT:
+    case FHIR_PREFIX_EB:
+        return value < q->value;
+    case FHIR_PREFIX_GE:
+        return value >= q->value;
+    case FHIR_PREFIX_LE:
+        return value <= q->value;
+    case FHIR_PREFIX_AP: {
+        double margin = (q->value < 0 ? -q->value : q->value) / 10;
+        return value >= q->value - margin && value <= q->value + margin;
+    }
+    }
+    return false;
+}
+
 /* ---- tokens and references ---- */
 
 bool fhir_token_param_parse(struct error *err, const char *value, struct fhir_token_query *q)

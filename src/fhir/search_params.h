@@ -163,6 +163,29 @@ struct fhir_token_query {
 bool fhir_token_param_parse(struct error *err, const char *value, struct fhir_token_query *q);
 
 /**
+ * A number or quantity search value (R4 search §3.1.1.4.5/§3.1.1.4.6):
+ * "[prefix]number[|system|code]", "[prefix]number||code". low..high is the range the number
+ * stands for by its significant digits ("6.8" is [6.75, 6.85)); system and code point into the
+ * value (NULL when not given; an empty system in "6.8||%" means any system).
+ */
+struct fhir_quantity_query {
+    enum fhir_prefix prefix;
+    double value, low, high;
+    const char *system;
+    size_t system_len;
+    const char *code;
+    size_t code_len;
+};
+
+/** Parses a quantity search value. ERR_BAD_QUERY if malformed. */
+bool fhir_quantity_param_parse(struct error *err, const char *value, struct fhir_quantity_query *q);
+/** Parses a number search value (no '|' part). ERR_BAD_QUERY if malformed. */
+bool fhir_number_param_parse(struct error *err, const char *value, struct fhir_quantity_query *q);
+/** True if an indexed number matches (prefix, number): eq is within [low, high), ap within 10%
+ *  of the value, sa/eb as gt/lt. System and code are the caller's to compare. */
+bool fhir_number_match(const struct fhir_quantity_query *q, double value);
+
+/**
  * Normalises a Reference.reference into out (out_size bytes): "Type/id" for a relative reference
  * or an absolute one under base_url (NULL: none), "_history/n" removed; other absolute URLs are
  * copied as they are. False for a contained ("#x") or malformed reference, or one that does not

@@ -381,6 +381,43 @@ static void token_forms(void **state)
     assert_false(fhir_token_param_parse(&err, "a|b|c", &q));
 }
 
+static void quantity_and_number(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    struct fhir_quantity_query q;
+    assert_true(fhir_quantity_param_parse(&err, "ge6.5|http://unitsofmeasure.org|%", &q));
+    assert_int_equal(q.prefix, FHIR_PREFIX_GE);
+    assert_true(q.value == 6.5);
+    assert_int_equal(q.system_len, strlen("http://unitsofmeasure.org"));
+    assert_memory_equal(q.system, "http://unitsofmeasure.org", q.system_len);
+    assert_string_equal(q.code, "%");
+    assert_true(fhir_number_match(&q, 6.8));
+    assert_false(fhir_number_match(&q, 6.4));
+    assert_true(fhir_quantity_param_parse(&err, "6.8||%", &q));
+    assert_null(q.system);
+    assert_string_equal(q.code, "%");
+    assert_true(fhir_number_match(&q, 6.8));
+    assert_true(fhir_number_match(&q, 6.84));
+    assert_false(fhir_number_match(&q, 6.85));
+    assert_true(fhir_quantity_param_parse(&err, "lt7", &q));
+    assert_null(q.code);
+    assert_true(fhir_number_match(&q, 6.8));
+    assert_true(fhir_number_param_parse(&err, "1e2", &q));
+    assert_true(q.low == 50 && q.high == 150);
+    assert_true(fhir_number_param_parse(&err, "ap100", &q));
+    assert_true(fhir_number_match(&q, 109));
+    assert_false(fhir_number_match(&q, 111));
+    static const char *const bad[] = {"",          "x",  "1.", ".5",    "6.8|", "6.8|a|",
+                                      "6.8|a|b|c", "ge", "1e", "1e999", "--1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        error_clear(&err);
+        if (fhir_quantity_param_parse(&err, bad[i], &q))
+            fail_msg("accepted '%s'", bad[i]);
+        assert_int_equal(err.code, ERR_BAD_QUERY);
+    }
+}
+
 static void references(void **state)
 {
     (void)state;
@@ -467,19 +504,13 @@ static void emit_stops(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(observation_hba1c),
-        cmocka_unit_test(patient_kanji_and_kana),
-        cmocka_unit_test(medication_request_yj),
-        cmocka_unit_test(condition_onset_period),
-        cmocka_unit_test(date_precision),
-        cmocka_unit_test(date_malformed),
-        cmocka_unit_test(period_open_ends),
-        cmocka_unit_test(date_prefixes),
-        cmocka_unit_test(date_matching),
-        cmocka_unit_test(token_forms),
-        cmocka_unit_test(references),
-        cmocka_unit_test(declared_tables),
-        cmocka_unit_test(emit_stops),
+        cmocka_unit_test(observation_hba1c),     cmocka_unit_test(patient_kanji_and_kana),
+        cmocka_unit_test(medication_request_yj), cmocka_unit_test(condition_onset_period),
+        cmocka_unit_test(date_precision),        cmocka_unit_test(date_malformed),
+        cmocka_unit_test(period_open_ends),      cmocka_unit_test(date_prefixes),
+        cmocka_unit_test(date_matching),         cmocka_unit_test(token_forms),
+        cmocka_unit_test(quantity_and_number),   cmocka_unit_test(references),
+        cmocka_unit_test(declared_tables),       cmocka_unit_test(emit_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
