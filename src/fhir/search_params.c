@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The declared search parameters, one table per resource type. Names, types and paths follow
- * the "Search Parameters" table of each resource in FHIR R4 (4.0.1); `patient` is the R4
- * reference parameter restricted to Patient targets. Flag.status and Flag.category are ours
- * (not R4 parameters) for the patient summary. */
+/* The declared search parameters (the table is search_params.def), the parsing of search values
+ * and the extraction of index values from a resource. */
 #include "search_params.h"
 
 #include <stdio.h>
@@ -11,285 +9,34 @@
 
 #include "core/kana.h"
 
+static const struct fhir_search_param all_params[] = {
 #define TOKEN FHIR_PARAM_TOKEN
 #define STRING FHIR_PARAM_STRING
 #define DATE FHIR_PARAM_DATE
 #define REF FHIR_PARAM_REFERENCE
 #define QUANTITY FHIR_PARAM_QUANTITY
-
-/* FHIR R4 search §3.1.1.5.2/§3.1.1.5.3: _id and _lastUpdated apply to every resource. */
-#define COMMON(T)                                                                                  \
-    {T, "_id", TOKEN, "id", NULL},                                                                 \
-    {                                                                                              \
-        T, "_lastUpdated", DATE, "meta.lastUpdated", NULL                                          \
-    }
-#define SUBJECT(T)                                                                                 \
-    {T, "patient", REF, "subject", "Patient"},                                                     \
-    {                                                                                              \
-        T, "subject", REF, "subject", NULL                                                         \
-    }
-#define END(T)                                                                                     \
-    {                                                                                              \
-        T, NULL, TOKEN, NULL, NULL                                                                 \
-    }
-
-static const struct fhir_search_param patient[] = {
-    COMMON("Patient"),
-    {"Patient", "identifier", TOKEN, "identifier", NULL},
-    {"Patient", "name", STRING, "name", NULL},
-    {"Patient", "family", STRING, "name.family", NULL},
-    {"Patient", "given", STRING, "name.given", NULL},
-    {"Patient", "birthdate", DATE, "birthDate", NULL},
-    {"Patient", "gender", TOKEN, "gender", NULL},
-    {"Patient", "phone", TOKEN, "telecom", "phone"},
-    {"Patient", "address", STRING, "address", NULL},
-    END("Patient"),
-};
-
-static const struct fhir_search_param organization[] = {
-    COMMON("Organization"),
-    {"Organization", "identifier", TOKEN, "identifier", NULL},
-    {"Organization", "name", STRING, "name|alias", NULL},
-    {"Organization", "type", TOKEN, "type", NULL},
-    END("Organization"),
-};
-
-static const struct fhir_search_param practitioner[] = {
-    COMMON("Practitioner"),
-    {"Practitioner", "identifier", TOKEN, "identifier", NULL},
-    {"Practitioner", "name", STRING, "name", NULL},
-    END("Practitioner"),
-};
-
-static const struct fhir_search_param practitioner_role[] = {
-    COMMON("PractitionerRole"),
-    {"PractitionerRole", "practitioner", REF, "practitioner", NULL},
-    {"PractitionerRole", "organization", REF, "organization", NULL},
-    {"PractitionerRole", "role", TOKEN, "code", NULL},
-    END("PractitionerRole"),
-};
-
-static const struct fhir_search_param encounter[] = {
-    COMMON("Encounter"),
-    SUBJECT("Encounter"),
-    {"Encounter", "date", DATE, "period", NULL},
-    {"Encounter", "status", TOKEN, "status", NULL},
-    {"Encounter", "class", TOKEN, "class", NULL},
-    {"Encounter", "type", TOKEN, "type", NULL},
-    {"Encounter", "service-provider", REF, "serviceProvider", NULL},
-    END("Encounter"),
-};
-
-static const struct fhir_search_param condition[] = {
-    COMMON("Condition"),
-    SUBJECT("Condition"),
-    {"Condition", "code", TOKEN, "code", NULL},
-    {"Condition", "clinical-status", TOKEN, "clinicalStatus", NULL},
-    {"Condition", "verification-status", TOKEN, "verificationStatus", NULL},
-    {"Condition", "category", TOKEN, "category", NULL},
-    {"Condition", "onset-date", DATE, "onsetDateTime|onsetPeriod", NULL},
-    {"Condition", "recorded-date", DATE, "recordedDate", NULL},
-    {"Condition", "encounter", REF, "encounter", NULL},
-    END("Condition"),
-};
-
-static const struct fhir_search_param allergy_intolerance[] = {
-    COMMON("AllergyIntolerance"),
-    {"AllergyIntolerance", "patient", REF, "patient", "Patient"},
-    {"AllergyIntolerance", "code", TOKEN, "code|reaction.substance", NULL},
-    {"AllergyIntolerance", "clinical-status", TOKEN, "clinicalStatus", NULL},
-    {"AllergyIntolerance", "criticality", TOKEN, "criticality", NULL},
-    {"AllergyIntolerance", "type", TOKEN, "type", NULL},
-    {"AllergyIntolerance", "category", TOKEN, "category", NULL},
-    {"AllergyIntolerance", "date", DATE, "recordedDate", NULL},
-    END("AllergyIntolerance"),
-};
-
-static const struct fhir_search_param medication_request[] = {
-    COMMON("MedicationRequest"),
-    SUBJECT("MedicationRequest"),
-    {"MedicationRequest", "code", TOKEN, "medicationCodeableConcept", NULL},
-    {"MedicationRequest", "status", TOKEN, "status", NULL},
-    {"MedicationRequest", "intent", TOKEN, "intent", NULL},
-    {"MedicationRequest", "authoredon", DATE, "authoredOn", NULL},
-    {"MedicationRequest", "requester", REF, "requester", NULL},
-    {"MedicationRequest", "encounter", REF, "encounter", NULL},
-    END("MedicationRequest"),
-};
-
-static const struct fhir_search_param medication_statement[] = {
-    COMMON("MedicationStatement"),
-    SUBJECT("MedicationStatement"),
-    {"MedicationStatement", "code", TOKEN, "medicationCodeableConcept", NULL},
-    {"MedicationStatement", "status", TOKEN, "status", NULL},
-    {"MedicationStatement", "effective", DATE, "effectiveDateTime|effectivePeriod", NULL},
-    END("MedicationStatement"),
-};
-
-static const struct fhir_search_param observation[] = {
-    COMMON("Observation"),
-    SUBJECT("Observation"),
-    {"Observation", "code", TOKEN, "code", NULL},
-    {"Observation", "category", TOKEN, "category", NULL},
-    {"Observation", "status", TOKEN, "status", NULL},
-    {"Observation", "date", DATE, "effectiveDateTime|effectivePeriod|effectiveInstant", NULL},
-    {"Observation", "value-quantity", QUANTITY, "valueQuantity", NULL},
-    {"Observation", "encounter", REF, "encounter", NULL},
-    {"Observation", "performer", REF, "performer", NULL},
-    END("Observation"),
-};
-
-static const struct fhir_search_param diagnostic_report[] = {
-    COMMON("DiagnosticReport"),
-    SUBJECT("DiagnosticReport"),
-    {"DiagnosticReport", "code", TOKEN, "code", NULL},
-    {"DiagnosticReport", "category", TOKEN, "category", NULL},
-    {"DiagnosticReport", "status", TOKEN, "status", NULL},
-    {"DiagnosticReport", "date", DATE, "effectiveDateTime|effectivePeriod", NULL},
-    {"DiagnosticReport", "result", REF, "result", NULL},
-    {"DiagnosticReport", "encounter", REF, "encounter", NULL},
-    END("DiagnosticReport"),
-};
-
-static const struct fhir_search_param document_reference[] = {
-    COMMON("DocumentReference"),
-    SUBJECT("DocumentReference"),
-    {"DocumentReference", "type", TOKEN, "type", NULL},
-    {"DocumentReference", "category", TOKEN, "category", NULL},
-    {"DocumentReference", "status", TOKEN, "status", NULL},
-    {"DocumentReference", "date", DATE, "date", NULL},
-    {"DocumentReference", "author", REF, "author", NULL},
-    {"DocumentReference", "custodian", REF, "custodian", NULL},
-    END("DocumentReference"),
-};
-
-static const struct fhir_search_param composition[] = {
-    COMMON("Composition"),
-    SUBJECT("Composition"),
-    {"Composition", "type", TOKEN, "type", NULL},
-    {"Composition", "date", DATE, "date", NULL},
-    {"Composition", "status", TOKEN, "status", NULL},
-    {"Composition", "author", REF, "author", NULL},
-    END("Composition"),
-};
-
-static const struct fhir_search_param service_request[] = {
-    COMMON("ServiceRequest"),
-    SUBJECT("ServiceRequest"),
-    {"ServiceRequest", "code", TOKEN, "code", NULL},
-    {"ServiceRequest", "status", TOKEN, "status", NULL},
-    {"ServiceRequest", "intent", TOKEN, "intent", NULL},
-    {"ServiceRequest", "authored", DATE, "authoredOn", NULL},
-    {"ServiceRequest", "requester", REF, "requester", NULL},
-    {"ServiceRequest", "performer", REF, "performer", NULL},
-    END("ServiceRequest"),
-};
-
-static const struct fhir_search_param task[] = {
-    COMMON("Task"),
-    {"Task", "patient", REF, "for", "Patient"},
-    {"Task", "status", TOKEN, "status", NULL},
-    {"Task", "intent", TOKEN, "intent", NULL},
-    {"Task", "owner", REF, "owner", NULL},
-    {"Task", "requester", REF, "requester", NULL},
-    {"Task", "focus", REF, "focus", NULL},
-    {"Task", "code", TOKEN, "code", NULL},
-    {"Task", "authored-on", DATE, "authoredOn", NULL},
-    END("Task"),
-};
-
-static const struct fhir_search_param appointment[] = {
-    COMMON("Appointment"),
-    {"Appointment", "patient", REF, "participant.actor", "Patient"},
-    {"Appointment", "actor", REF, "participant.actor", NULL},
-    {"Appointment", "practitioner", REF, "participant.actor", "Practitioner"},
-    {"Appointment", "date", DATE, "start", NULL},
-    {"Appointment", "status", TOKEN, "status", NULL},
-    END("Appointment"),
-};
-
-static const struct fhir_search_param care_plan[] = {
-    COMMON("CarePlan"),
-    SUBJECT("CarePlan"),
-    {"CarePlan", "status", TOKEN, "status", NULL},
-    {"CarePlan", "intent", TOKEN, "intent", NULL},
-    {"CarePlan", "category", TOKEN, "category", NULL},
-    {"CarePlan", "date", DATE, "period", NULL},
-    END("CarePlan"),
-};
-
-static const struct fhir_search_param communication[] = {
-    COMMON("Communication"),
-    SUBJECT("Communication"),
-    {"Communication", "sent", DATE, "sent", NULL},
-    {"Communication", "status", TOKEN, "status", NULL},
-    {"Communication", "recipient", REF, "recipient", NULL},
-    {"Communication", "sender", REF, "sender", NULL},
-    {"Communication", "category", TOKEN, "category", NULL},
-    END("Communication"),
-};
-
-static const struct fhir_search_param flag[] = {
-    COMMON("Flag"),
-    SUBJECT("Flag"),
-    {"Flag", "status", TOKEN, "status", NULL},
-    {"Flag", "date", DATE, "period", NULL},
-    {"Flag", "category", TOKEN, "category", NULL},
-    END("Flag"),
-};
-
-static const struct fhir_search_param consent[] = {
-    COMMON("Consent"),
-    {"Consent", "patient", REF, "patient", "Patient"},
-    {"Consent", "status", TOKEN, "status", NULL},
-    {"Consent", "date", DATE, "dateTime", NULL},
-    {"Consent", "category", TOKEN, "category", NULL},
-    END("Consent"),
-};
-
-static const struct fhir_search_param audit_event[] = {
-    COMMON("AuditEvent"),
-    {"AuditEvent", "patient", REF, "entity.what", "Patient"},
-    {"AuditEvent", "date", DATE, "recorded", NULL},
-    {"AuditEvent", "agent", REF, "agent.who", NULL},
-    {"AuditEvent", "action", TOKEN, "action", NULL},
-    END("AuditEvent"),
-};
-
-static const struct {
-    const char *type;
-    const struct fhir_search_param *params;
-} types[] = {
-    {"Patient", patient},
-    {"Organization", organization},
-    {"Practitioner", practitioner},
-    {"PractitionerRole", practitioner_role},
-    {"Encounter", encounter},
-    {"Condition", condition},
-    {"AllergyIntolerance", allergy_intolerance},
-    {"MedicationRequest", medication_request},
-    {"MedicationStatement", medication_statement},
-    {"Observation", observation},
-    {"DiagnosticReport", diagnostic_report},
-    {"DocumentReference", document_reference},
-    {"Composition", composition},
-    {"ServiceRequest", service_request},
-    {"Task", task},
-    {"Appointment", appointment},
-    {"CarePlan", care_plan},
-    {"Communication", communication},
-    {"Flag", flag},
-    {"Consent", consent},
-    {"AuditEvent", audit_event},
+#define TYPE(T) {T, "_id", TOKEN, "id", NULL}, {T, "_lastUpdated", DATE, "meta.lastUpdated", NULL},
+#define P(T, name, kind, path, where) {T, name, kind, path, where},
+#define END(T) {T, NULL, TOKEN, NULL, NULL},
+#include "search_params.def"
+#undef TYPE
+#undef P
+#undef END
+#undef TOKEN
+#undef STRING
+#undef DATE
+#undef REF
+#undef QUANTITY
 };
 
 const struct fhir_search_param *fhir_search_params(const char *resource_type)
 {
     if (!resource_type)
         return NULL;
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (strcmp(types[i].type, resource_type) == 0)
-            return types[i].params;
+    // each type's entries are contiguous and start with _id
+    for (size_t i = 0; i < sizeof(all_params) / sizeof(all_params[0]); i++)
+        if (strcmp(all_params[i].resource_type, resource_type) == 0)
+            return &all_params[i];
     return NULL;
 }
 
