@@ -57,6 +57,11 @@ CODES(address_type, NULL, "postal", "physical", "both");
 CODES(narrative_status, NULL, "generated", "extensions", "additional", "empty");
 CODES(days_of_week, NULL, "mon", "tue", "wed", "thu", "fri", "sat", "sun");
 CODES(units_of_time, NULL, "s", "min", "h", "d", "wk", "mo", "a");
+CODES(event_timing, NULL, "MORN", "MORN.early", "MORN.late", "NOON", "AFT", "AFT.early", "AFT.late",
+      "EVE", "EVE.early", "EVE.late", "NIGHT", "PHS", "HS", "WAKE", "C", "CM", "CD", "CV", "AC",
+      "ACM", "ACD", "ACV", "PC", "PCM", "PCD", "PCV");
+CODES(care_plan_activity_kind, NULL, "Appointment", "CommunicationRequest", "DeviceRequest",
+      "MedicationRequest", "NutritionOrder", "Task", "ServiceRequest", "VisionPrescription");
 CODES(request_priority, NULL, "routine", "urgent", "asap", "stat");
 CODES(link_type, NULL, "replaced-by", "replaces", "refer", "seealso");
 CODES(encounter_status, NULL, "planned", "arrived", "triaged", "in-progress", "onleave", "finished",
@@ -360,7 +365,7 @@ static const struct fhir_element timing_repeat_el[] = {
     P("frequency", FK_POSITIVE_INT, 0, 1),   P("frequencyMax", FK_POSITIVE_INT, 0, 1),
     P("period", FK_DECIMAL, 0, 1),           P("periodMax", FK_DECIMAL, 0, 1),
     CODE("periodUnit", 0, 1, units_of_time), CODE("dayOfWeek", 0, M, days_of_week),
-    P("timeOfDay", FK_TIME, 0, M),           P("when", FK_CODE, 0, M),
+    P("timeOfDay", FK_TIME, 0, M),           CODE("when", 0, M, event_timing),
     P("offset", FK_UNSIGNED_INT, 0, 1),      END,
 };
 static const struct fhir_element timing_el[] = {
@@ -710,7 +715,7 @@ RESOURCE(appointment, "Appointment", T("identifier", identifier, 0, M),
          P("patientInstruction", FK_STRING, 0, 1), REF("basedOn", 0, M),
          T("participant", appointment_participant, 1, M), T("requestedPeriod", period, 0, M));
 
-BACKBONE(care_plan_detail, "CarePlan.activity.detail", P("kind", FK_CODE, 0, 1),
+BACKBONE(care_plan_detail, "CarePlan.activity.detail", CODE("kind", 0, 1, care_plan_activity_kind),
          P("instantiatesCanonical", FK_URI, 0, M), P("instantiatesUri", FK_URI, 0, M),
          CC("code", 0, 1), CC("reasonCode", 0, M), REF("reasonReference", 0, M), REF("goal", 0, M),
          CODE("status", 1, 1, care_plan_activity_status), CC("statusReason", 0, 1),

@@ -316,8 +316,12 @@ static bool walk_value(struct walk *w, const struct fhir_element *e, const json_
             return false;
         return e->binding ? check_concept_binding(w, e->binding, v) : true;
     case FK_RESOURCE:
+        // R4 dom-2: a contained resource holds no contained resources of its own
+        if (json_is_object(v) && json_object_get(v, "contained"))
+            return fail(w, ERR_FHIR_INVALID, "a contained resource must not contain resources");
+        return walk_resource(w, v, false);
     case FK_RESOURCE_ANY:
-        return walk_resource(w, v, e->kind == FK_RESOURCE_ANY);
+        return walk_resource(w, v, true);
     default:
         return walk_primitive(w, e, v);
     }
@@ -475,6 +479,8 @@ static bool walk_struct(struct walk *w, const struct fhir_struct *s, const json_
     if (++w->depth > FHIR_DEPTH_MAX)
         return fail(w, ERR_FHIR_TOO_COMPLEX, "nested deeper than %d levels", FHIR_DEPTH_MAX);
     bool is_resource = s->base == FB_RESOURCE || s->base == FB_DOMAIN;
+    if (!is_resource && json_object_size(obj) == 0) // R4 ele-1: a value or children
+        return fail(w, ERR_FHIR_INVALID, "an element must not be empty");
     const char *key;
     const json_t *v;
     json_object_foreach((json_t *)obj, key, v)

@@ -255,6 +255,9 @@ static void cardinality_refused(void **state)
                    "Patient.identifier");
     assert_invalid("{'resourceType':'Patient','identifier':[]}", ERR_FHIR_CARDINALITY,
                    "Patient.identifier");
+    // R4 ele-1: every element has a value or children
+    assert_invalid("{'resourceType':'Patient','maritalStatus':{}}", ERR_FHIR_INVALID,
+                   "Patient.maritalStatus");
     assert_invalid("{'resourceType':'Observation','status':'final','code':{'text':'x'},"
                    "'valueString':'陽性','valueBoolean':true}",
                    ERR_FHIR_CARDINALITY, "Observation.value[x]");
@@ -266,6 +269,13 @@ static void required_bindings_refused(void **state)
     assert_invalid("{'resourceType':'Observation','status':'done','code':{'text':'x'}}",
                    ERR_FHIR_CODE, "Observation.status");
     assert_invalid("{'resourceType':'Patient','gender':'F'}", ERR_FHIR_CODE, "Patient.gender");
+    assert_invalid("{'resourceType':'Patient','telecom':[{'system':'phone','use':'mobile'},"
+                   "{'system':'line','value':'x'}]}",
+                   ERR_FHIR_CODE, "Patient.telecom[1].system");
+    assert_invalid("{'resourceType':'MedicationStatement','status':'active','medicationReference':"
+                   "{'reference':'Medication/1'},'subject':{'reference':'Patient/p1'},'dosage':[{"
+                   "'timing':{'repeat':{'when':['PCM','AFTER_MEALS']}}}]}",
+                   ERR_FHIR_CODE, "MedicationStatement.dosage[0].timing.repeat.when[1]");
     assert_invalid("{'resourceType':'AllergyIntolerance','criticality':'medium','patient':"
                    "{'reference':'Patient/p1'}}",
                    ERR_FHIR_CODE, "AllergyIntolerance.criticality");
@@ -308,10 +318,15 @@ static void nested_resources_validated(void **state)
     assert_invalid("{'resourceType':'Patient','contained':[{'resourceType':'Observation',"
                    "'code':{'text':'x'}}]}",
                    ERR_FHIR_REQUIRED, "Patient.contained[0].status");
-    assert_invalid("{'resourceType':'Bundle','type':'batch','entry':[{'resource':{"
-                   "'resourceType':'Flag','status':'on','code':{'text':'x'},'subject':{}}}]}",
-                   ERR_FHIR_CODE, "Bundle.entry[0].resource.status");
+    assert_invalid(
+        "{'resourceType':'Bundle','type':'batch','entry':[{'resource':{"
+        "'resourceType':'Flag','status':'on','code':{'text':'x'},'subject':{'display':'a'}}}]}",
+        ERR_FHIR_CODE, "Bundle.entry[0].resource.status");
     assert_invalid("{'resourceType':'Bundle','type':'document2'}", ERR_FHIR_CODE, "Bundle.type");
+    // R4 dom-2: no contained resources inside a contained resource
+    assert_invalid("{'resourceType':'Patient','contained':[{'resourceType':'Patient',"
+                   "'contained':[{'resourceType':'Patient'}]}]}",
+                   ERR_FHIR_INVALID, "Patient.contained[0]");
 }
 
 static void deep_nesting_refused(void **state)
