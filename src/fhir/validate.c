@@ -499,6 +499,71 @@ static bool walk_struct(struct walk *w, const struct fhir_struct *s, const json_
     return true;
 }
 
+/* ---- Bundle invariants (R4 bundle.html#invariants, bdl-1..4 and bdl-9..11) ---- */
+
+static const char *const with_request[] = {"batch", "transaction", "history", NULL};
+static const char *const with_response[] = {"batch-response", "transaction-response", "history",
+                                            NULL};
+static const char *const with_total[] = {"searchset", "history", NULL};
+
+static bool check_bundle_entry(struct walk *w, const char *type, const json_t *entry)
+{
+    bool want_request = in_codes(with_request, type);
+    bool want_response = in_codes(with_response, type);
+    if (want_request != (json_object_get(entry, "request") != NULL))
+        return fail(w, ERR_FHIR_INVALID, "request is %s in a %s Bundle (bdl-3)",
+                    want_request ? "required" : "not allowed", type);
+    if (want_response != (json_object_get(entry, "response") != NULL))
+        return fail(w, ERR_FHIR_INVALID, "response is %s in a %s Bundle (bdl-4)",
+                    want_response ? "required" : "not allowed", type);
+    if (json_object_get(entry, "search") && strcmp(type, "searchset") != 0)
+        return fail(w, ERR_FHIR_INVALID, "search is only allowed in a searchset Bundle (bdl-2)");
+    return true;
+}
+
+static bool check_document(struct walk *w, const json_t *bundle)
+{
+    const json_t *id = json_object_get(bundle, "identifier");
+    if (!json_object_get(id, "system") || !json_object_get(id, "value"))
+        return fail(w, ERR_FHIR_INVALID, "a document needs identifier.system and value (bdl-9)");
+    if (!json_object_get(bundle, "timestamp"))
+        return fail(w, ERR_FHIR_INVALID, "a document needs a timestamp (bdl-10)");
+    const json_t *first =
+        json_object_get(json_array_get(json_object_get(bundle, "entry"), 0), "resource");
+    const char *first_type = json_string_value(json_object_get(first, "resourceType"));
+    if (!first_type || strcmp(first_type, "Composition") != 0)
+        return fail(w, ERR_FHIR_INVALID, "a document starts with a Composition (bdl-11)");
+    return true;
+}
+
+static bool check_bundle(struct walk *w, const json_t *bundle)
+{
+    const char *type = json_string_value(json_object_get(bundle, "type"));
+    if (json_object_get(bundle, "total") && !in_codes(with_total, type))
+        return fail(w, ERR_FHIR_INVALID, "total is only allowed in a searchset or history (bdl-1)");
+    if (strcmp(type, "document") == 0 && !check_document(w, bundle))
+        return false;
+    size_t i;
+    const json_t *entry;
+    json_array_foreach(json_object_get(bundle, "entry"), i, entry)
+    {
+        size_t mark = push(w, ".entry[%zu]", i);
+        bool ok = check_bundle_entry(w, type, entry);
+        pop(w, mark);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/** Walks a resource of a known type, then checks its type's invariants. */
+static bool walk_typed(struct walk *w, const struct fhir_struct *s, const json_t *res)
+{
+    if (!walk_struct(w, s, res))
+        return false;
+    return strcmp(s->name, "Bundle") == 0 ? check_bundle(w, res) : true;
+}
+
 static bool walk_resource(struct walk *w, const json_t *res, bool allow_unknown)
 {
     if (!json_is_object(res))
@@ -512,7 +577,7 @@ static bool walk_resource(struct walk *w, const json_t *res, bool allow_unknown)
             return true;
         return fail(w, ERR_FHIR_UNKNOWN_TYPE, "unknown resourceType \"%.40s\"", type);
     }
-    return walk_struct(w, s, res);
+    return walk_typed(w, s, res);
 }
 
 bool fhir_validate(struct error *err, const json_t *resource)
@@ -526,7 +591,7 @@ bool fhir_validate(struct error *err, const json_t *resource)
         return error_set(err, ERR_FHIR_UNKNOWN_TYPE, "resourceType: unknown or missing (%.40s)",
                          type ? type : "");
     push(&w, "%s", type);
-    return walk_struct(&w, s, resource);
+    return walk_typed(&w, s, resource);
 }
 
 bool fhir_type_known(const char *type)

@@ -180,6 +180,34 @@ static void valid_documents_and_bundles(void **state)
                  "'resourceType':'OperationOutcome','issue':[]},'search':{'mode':'outcome'}}]}");
 }
 
+static void bundle_invariants(void **state)
+{
+    (void)state;
+    assert_valid("{'resourceType':'Bundle','type':'document','identifier':{'system':"
+                 "'urn:ietf:rfc:3986','value':'urn:uuid:6a0e1c52-3b4d-4e8f-9a1b-2c3d4e5f6a7b'},"
+                 "'timestamp':'2026-02-14T17:00:00+09:00','entry':[{'fullUrl':'urn:uuid:1',"
+                 "'resource':{'resourceType':'Composition','status':'final','type':{'text':"
+                 "'退院時サマリー'},'date':'2026-02-14','author':[{'display':'佐藤 一郎'}],"
+                 "'title':'退院時サマリー'}},{'fullUrl':'urn:uuid:2','resource':{'resourceType':"
+                 "'Patient','name':[{'text':'山田 花子'}]}}]}");
+    assert_invalid("{'resourceType':'Bundle','type':'transaction','entry':[{'resource':{"
+                   "'resourceType':'Patient','active':true}}]}",
+                   ERR_FHIR_INVALID, "Bundle.entry[0]");
+    assert_invalid("{'resourceType':'Bundle','type':'searchset','entry':[{'resource':{"
+                   "'resourceType':'Patient','active':true},'request':{'method':'GET','url':"
+                   "'Patient'}}]}",
+                   ERR_FHIR_INVALID, "Bundle.entry[0]");
+    assert_invalid("{'resourceType':'Bundle','type':'collection','total':3}", ERR_FHIR_INVALID,
+                   "Bundle");
+    assert_invalid("{'resourceType':'Bundle','type':'document','identifier':{'system':'urn:x',"
+                   "'value':'1'},'timestamp':'2026-02-14T17:00:00Z','entry':[{'resource':{"
+                   "'resourceType':'Patient','active':true}}]}",
+                   ERR_FHIR_INVALID, "Bundle");
+    assert_invalid("{'resourceType':'Bundle','type':'batch-response','entry':[{'resource':{"
+                   "'resourceType':'Patient','active':true}}]}",
+                   ERR_FHIR_INVALID, "Bundle.entry[0]");
+}
+
 static void unknown_elements_refused(void **state)
 {
     (void)state;
@@ -355,6 +383,7 @@ int main(void)
         cmocka_unit_test(valid_clinical_resources),
         cmocka_unit_test(valid_directory_and_workflow_resources),
         cmocka_unit_test(valid_documents_and_bundles),
+        cmocka_unit_test(bundle_invariants),
         cmocka_unit_test(unknown_elements_refused),
         cmocka_unit_test(wrong_json_types_refused),
         cmocka_unit_test(bad_primitive_formats_refused),
