@@ -327,8 +327,13 @@ static bool walk_value(struct walk *w, const struct fhir_element *e, const json_
     }
 }
 
-/** Applies cardinality: an array for 0..*, a single value for 0..1. */
-static bool walk_element(struct walk *w, const struct fhir_element *e, const json_t *v)
+/**
+ * Applies cardinality: an array for 0..*, a single value for 0..1. partner is the other half of a
+ * repeating primitive (`given` and `_given`, R4 §2.6.2.3): where one holds null the other must
+ * hold a value, and both have the same length.
+ */
+static bool walk_element(struct walk *w, const struct fhir_element *e, const json_t *v,
+                         const json_t *partner)
 {
     if (e->max == 1) {
         if (json_is_array(v))
@@ -342,9 +347,14 @@ static bool walk_element(struct walk *w, const struct fhir_element *e, const jso
         return fail(w, ERR_FHIR_CARDINALITY, "an array must not be empty");
     if (n > FHIR_ARRAY_MAX)
         return fail(w, ERR_FHIR_TOO_COMPLEX, "more than %d items", FHIR_ARRAY_MAX);
+    if (partner && json_array_size(partner) != n)
+        return fail(w, ERR_FHIR_CARDINALITY, "must have as many items as its _ counterpart");
     for (size_t i = 0; i < n; i++) {
+        const json_t *item = json_array_get(v, i);
+        if (json_is_null(item) && partner && !json_is_null(json_array_get(partner, i)))
+            continue;
         size_t mark = push(w, "[%zu]", i);
-        bool ok = walk_value(w, e, json_array_get(v, i));
+        bool ok = walk_value(w, e, item);
         pop(w, mark);
         if (!ok)
             return false;
@@ -409,28 +419,41 @@ static bool find_element(const struct fhir_struct *s, const char *key, struct ma
 
 /** `_name` holds the id and extensions of primitive `name` (R4 §2.6.2.3). */
 static bool walk_primitive_companion(struct walk *w, const struct fhir_struct *s, const char *key,
-                                     const json_t *v)
+                                     const json_t *v, const json_t *obj)
 {
     struct match m;
     if (!find_element(s, key + 1, &m) || m.type->kind >= FK_COMPLEX)
         return fail(w, ERR_FHIR_UNKNOWN_ELEMENT, "unknown element");
     const struct fhir_element companion = {key,  FK_COMPLEX, 0, m.type->max, fhir_primitive_element,
                                            NULL, NULL};
-    return walk_element(w, &companion, v);
+    const json_t *values = json_object_get(obj, key + 1);
+    return walk_element(w, &companion, v, json_is_array(values) ? values : NULL);
+}
+
+/** The `_name` array that pairs with the repeating primitive `name`, if any. */
+static const json_t *primitive_partner(const struct fhir_element *e, const char *key,
+                                       const json_t *obj)
+{
+    if (e->kind >= FK_COMPLEX || e->max == 1)
+        return NULL;
+    char companion[72];
+    snprintf(companion, sizeof companion, "_%s", key);
+    const json_t *partner = json_object_get(obj, companion);
+    return json_is_array(partner) ? partner : NULL;
 }
 
 static bool walk_member(struct walk *w, const struct fhir_struct *s, const char *key,
-                        const json_t *v)
+                        const json_t *v, const json_t *obj)
 {
     size_t mark = push(w, ".%s", key);
     struct match m;
     bool ok;
     if (key[0] == '_')
-        ok = walk_primitive_companion(w, s, key, v);
+        ok = walk_primitive_companion(w, s, key, v, obj);
     else if (!find_element(s, key, &m))
         ok = fail(w, ERR_FHIR_UNKNOWN_ELEMENT, "unknown element");
     else
-        ok = walk_element(w, m.type, v);
+        ok = walk_element(w, m.type, v, primitive_partner(m.type, key, obj));
     pop(w, mark);
     return ok;
 }
@@ -487,7 +510,7 @@ static bool walk_struct(struct walk *w, const struct fhir_struct *s, const json_
     {
         if (is_resource && strcmp(key, "resourceType") == 0)
             continue;
-        if (!walk_member(w, s, key, v))
+        if (!walk_member(w, s, key, v, obj))
             return false;
     }
     const struct fhir_element *tables[4];

@@ -208,6 +208,26 @@ static void bundle_invariants(void **state)
                    ERR_FHIR_INVALID, "Bundle.entry[0]");
 }
 
+static void primitive_extensions(void **state)
+{
+    (void)state;
+    // R4 §2.6.2.3: repeating primitives pair with a `_name` array; null fills the gaps
+    assert_valid("{'resourceType':'Patient','name':[{'given':[null,'花子'],'_given':[{"
+                 "'extension':[{'url':'http://hl7.org/fhir/StructureDefinition/"
+                 "data-absent-reason','valueCode':'masked'}]},null]}]}");
+    assert_valid("{'resourceType':'Patient','_gender':{'extension':[{'url':'http://hl7.org/fhir/"
+                 "StructureDefinition/data-absent-reason','valueCode':'asked-declined'}]}}");
+    assert_invalid("{'resourceType':'Patient','name':[{'given':[null,'花子']}]}", ERR_FHIR_TYPE,
+                   "Patient.name[0].given[0]");
+    assert_invalid("{'resourceType':'Patient','name':[{'given':['花子'],'_given':[{'id':'a'},"
+                   "null]}]}",
+                   ERR_FHIR_CARDINALITY, "Patient.name[0].given");
+    assert_invalid("{'resourceType':'Patient','name':[{'given':[null],'_given':[null]}]}",
+                   ERR_FHIR_TYPE, "Patient.name[0].given[0]");
+    assert_invalid("{'resourceType':'Patient','_gender':{'url':'x'}}", ERR_FHIR_UNKNOWN_ELEMENT,
+                   "Patient._gender.url");
+}
+
 static void unknown_elements_refused(void **state)
 {
     (void)state;
@@ -384,6 +404,7 @@ int main(void)
         cmocka_unit_test(valid_directory_and_workflow_resources),
         cmocka_unit_test(valid_documents_and_bundles),
         cmocka_unit_test(bundle_invariants),
+        cmocka_unit_test(primitive_extensions),
         cmocka_unit_test(unknown_elements_refused),
         cmocka_unit_test(wrong_json_types_refused),
         cmocka_unit_test(bad_primitive_formats_refused),
