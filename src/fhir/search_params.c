@@ -383,6 +383,22 @@ bool fhir_token_param_parse(struct error *err, const char *value, struct fhir_to
     return true;
 }
 
+static bool same(const char *s, size_t len, const char *indexed)
+{
+    return strlen(indexed) == len && memcmp(s, indexed, len) == 0;
+}
+
+bool fhir_token_match(const struct fhir_token_query *q, const char *system, const char *code)
+{
+    if (q->code && (!code || !same(q->code, q->code_len, code)))
+        return false;
+    if (!q->system_given)
+        return true;
+    if (q->system_len == 0) // "|code": the value must have no system
+        return !system || !*system;
+    return system && same(q->system, q->system_len, system);
+}
+
 static bool id_char(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -71,7 +71,8 @@ struct fhir_index_value {
         const char *system;
         const char *code;
     } token;
-    /** string: key is kana_normalize(original) (width, kana and case folded, spaces removed). */
+    /** string: key is kana_normalize(original) (width, kana and case folded, spaces removed);
+     *  a string search normalises its value the same way and matches keys starting with it. */
     struct {
         const char *key;
         const char *original;
@@ -159,8 +160,11 @@ struct fhir_token_query {
     size_t code_len;
 };
 
-/** Parses value into q. ERR_BAD_QUERY if empty, "|" alone, or with more than one '|'. */
+/** Parses value into q. ERR_BAD_QUERY if empty, "|" alone, or with more than one '|'. An
+ *  escaped "\|" (R4 search §3.1.1.4.13) is not supported yet. */
 bool fhir_token_param_parse(struct error *err, const char *value, struct fhir_token_query *q);
+/** True if an indexed token (system may be NULL) matches q. Codes compare exactly. */
+bool fhir_token_match(const struct fhir_token_query *q, const char *system, const char *code);
 
 /**
  * A number or quantity search value (R4 search §3.1.1.4.5/§3.1.1.4.6):
