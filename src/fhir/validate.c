@@ -14,10 +14,12 @@ struct walk {
     char path[200];
     size_t len;
     unsigned depth;
+    const json_t *container; /* the resource whose contained list "#id" references name */
 };
 
 static bool walk_struct(struct walk *w, const struct fhir_struct *s, const json_t *obj);
 static bool walk_resource(struct walk *w, const json_t *res, bool allow_unknown);
+static bool walk_entry_resource(struct walk *w, const json_t *res);
 
 __attribute__((format(printf, 3, 4))) static bool fail(struct walk *w, enum error_code code,
                                                        const char *fmt, ...)
@@ -308,11 +310,58 @@ static bool check_concept_binding(struct walk *w, const struct fhir_binding *b, 
     return found ? true : fail(w, ERR_FHIR_CODE, "needs a coding from %s", b->system);
 }
 
+/** R4 ext-1: an extension has nested extensions or a value[x], not both. */
+static bool check_extension(struct walk *w, const json_t *ext)
+{
+    bool nested = json_object_get(ext, "extension") != NULL;
+    bool value = false;
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)ext, key, v)
+    {
+        if (strncmp(key, "value", 5) == 0)
+            value = true;
+    }
+    if (nested == value)
+        return fail(w, ERR_FHIR_INVALID, "needs either a value[x] or nested extensions (ext-1)");
+    return true;
+}
+
+/** R4 ref-1: a local reference "#id" names a contained resource ("#" alone, the container). */
+static bool check_local_reference(struct walk *w, const json_t *ref)
+{
+    const char *target = json_string_value(json_object_get(ref, "reference"));
+    if (!target || target[0] != '#' || target[1] == '\0')
+        return true;
+    size_t i;
+    const json_t *contained;
+    json_array_foreach(json_object_get(w->container, "contained"), i, contained)
+    {
+        const char *id = json_string_value(json_object_get(contained, "id"));
+        if (id && strcmp(id, target + 1) == 0)
+            return true;
+    }
+    size_t mark = push(w, ".reference");
+    bool ok =
+        fail(w, ERR_FHIR_INVALID, "no contained resource has id \"%.40s\" (ref-1)", target + 1);
+    pop(w, mark);
+    return ok;
+}
+
+static bool check_datatype(struct walk *w, const struct fhir_struct *type, const json_t *v)
+{
+    if (strcmp(type->name, "Extension") == 0)
+        return check_extension(w, v);
+    if (strcmp(type->name, "Reference") == 0)
+        return check_local_reference(w, v);
+    return true;
+}
+
 static bool walk_value(struct walk *w, const struct fhir_element *e, const json_t *v)
 {
     switch (e->kind) {
     case FK_COMPLEX:
-        if (!walk_struct(w, e->type, v))
+        if (!walk_struct(w, e->type, v) || !check_datatype(w, e->type, v))
             return false;
         return e->binding ? check_concept_binding(w, e->binding, v) : true;
     case FK_RESOURCE:
@@ -321,7 +370,7 @@ static bool walk_value(struct walk *w, const struct fhir_element *e, const json_
             return fail(w, ERR_FHIR_INVALID, "a contained resource must not contain resources");
         return walk_resource(w, v, false);
     case FK_RESOURCE_ANY:
-        return walk_resource(w, v, true);
+        return walk_entry_resource(w, v);
     default:
         return walk_primitive(w, e, v);
     }
@@ -579,6 +628,16 @@ static bool check_bundle(struct walk *w, const json_t *bundle)
     return true;
 }
 
+/** A Bundle entry's resource is the container of its own contained resources. */
+static bool walk_entry_resource(struct walk *w, const json_t *res)
+{
+    const json_t *outer = w->container;
+    w->container = res;
+    bool ok = walk_resource(w, res, true);
+    w->container = outer;
+    return ok;
+}
+
 /** Walks a resource of a known type, then checks its type's invariants. */
 static bool walk_typed(struct walk *w, const struct fhir_struct *s, const json_t *res)
 {
@@ -605,7 +664,7 @@ static bool walk_resource(struct walk *w, const json_t *res, bool allow_unknown)
 
 bool fhir_validate(struct error *err, const json_t *resource)
 {
-    struct walk w = {.err = err};
+    struct walk w = {.err = err, .container = resource};
     if (!json_is_object(resource))
         return error_set(err, ERR_FHIR_INVALID, "a resource must be a JSON object");
     const char *type = json_string_value(json_object_get(resource, "resourceType"));

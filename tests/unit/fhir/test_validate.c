@@ -228,6 +228,34 @@ static void primitive_extensions(void **state)
                    "Patient._gender.url");
 }
 
+static void extension_and_reference_invariants(void **state)
+{
+    (void)state;
+    assert_valid("{'resourceType':'Patient','extension':[{'url':'http://example.jp/ext',"
+                 "'extension':[{'url':'part','valueString':'a'}]}]}");
+    // R4 ext-1: a value or nested extensions, not both and not neither
+    assert_invalid("{'resourceType':'Patient','extension':[{'url':'http://example.jp/ext'}]}",
+                   ERR_FHIR_INVALID, "Patient.extension[0]");
+    assert_invalid("{'resourceType':'Patient','extension':[{'url':'http://example.jp/ext',"
+                   "'valueString':'a','extension':[{'url':'part','valueString':'b'}]}]}",
+                   ERR_FHIR_INVALID, "Patient.extension[0]");
+    assert_invalid("{'resourceType':'Patient','modifierExtension':[{'url':'u','valueFoo':1}]}",
+                   ERR_FHIR_UNKNOWN_ELEMENT, "Patient.modifierExtension[0].valueFoo");
+    // R4 ref-1: "#id" names a contained resource of the same container
+    assert_invalid("{'resourceType':'Flag','status':'active','code':{'text':'x'},'subject':{"
+                   "'reference':'#nobody'}}",
+                   ERR_FHIR_INVALID, "Flag.subject.reference");
+    assert_valid("{'resourceType':'Bundle','type':'collection','entry':[{'resource':{"
+                 "'resourceType':'Flag','status':'active','code':{'text':'x'},'subject':{"
+                 "'reference':'#p'},'contained':[{'resourceType':'Patient','id':'p',"
+                 "'managingOrganization':{'reference':'#'}}]}}]}");
+    assert_invalid("{'resourceType':'Bundle','type':'collection','entry':[{'resource':{"
+                   "'resourceType':'Patient','id':'p','contained':[{'resourceType':'Patient',"
+                   "'id':'q'}]}},{'resource':{'resourceType':'Flag','status':'active','code':{"
+                   "'text':'x'},'subject':{'reference':'#q'}}}]}",
+                   ERR_FHIR_INVALID, "Bundle.entry[1].resource.subject.reference");
+}
+
 static void unknown_elements_refused(void **state)
 {
     (void)state;
@@ -405,6 +433,7 @@ int main(void)
         cmocka_unit_test(valid_documents_and_bundles),
         cmocka_unit_test(bundle_invariants),
         cmocka_unit_test(primitive_extensions),
+        cmocka_unit_test(extension_and_reference_invariants),
         cmocka_unit_test(unknown_elements_refused),
         cmocka_unit_test(wrong_json_types_refused),
         cmocka_unit_test(bad_primitive_formats_refused),
