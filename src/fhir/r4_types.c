@@ -43,7 +43,7 @@
 /* Datatypes and backbone elements refer to each other; declare them all first. */
 static const struct fhir_struct extension, coding, codeable_concept, identifier, reference, period,
     quantity, human_name, contact_point, address, annotation, attachment, meta, narrative, range,
-    ratio, timing, timing_repeat, dosage, dosage_dose_rate, element;
+    ratio, timing, timing_repeat, dosage, dosage_dose_rate, signature, element;
 
 /* ---- bindings ---- */
 CODES(administrative_gender, NULL, "male", "female", "other", "unknown");
@@ -397,7 +397,19 @@ static const struct fhir_element dosage_el[] = {
     END,
 };
 
+static const struct fhir_element signature_el[] = {
+    T("type", coding, 1, M),
+    P("when", FK_INSTANT, 1, 1),
+    REF("who", 1, 1),
+    REF("onBehalfOf", 0, 1),
+    P("targetFormat", FK_CODE, 0, 1),
+    P("sigFormat", FK_CODE, 0, 1),
+    P("data", FK_BASE64, 0, 1),
+    END,
+};
+
 static const struct fhir_struct element = {"Element", FB_DATATYPE, element_el};
+static const struct fhir_struct signature = {"Signature", FB_DATATYPE, signature_el};
 static const struct fhir_struct extension = {"Extension", FB_DATATYPE, extension_el};
 static const struct fhir_struct coding = {"Coding", FB_DATATYPE, coding_el};
 static const struct fhir_struct codeable_concept = {"CodeableConcept", FB_DATATYPE,
@@ -659,13 +671,10 @@ BACKBONE(bundle_entry, "Bundle.entry", T("link", bundle_link, 0, M), P("fullUrl"
          {"resource", FK_RESOURCE_ANY, 0, 1, NULL, NULL, NULL}, T("search", bundle_search, 0, 1),
          T("request", bundle_request, 0, 1), T("response", bundle_response, 0, 1));
 static const struct fhir_element bundle_el[] = {
-    T("identifier", identifier, 0, 1),
-    CODE("type", 1, 1, bundle_type),
-    P("timestamp", FK_INSTANT, 0, 1),
-    P("total", FK_UNSIGNED_INT, 0, 1),
-    T("link", bundle_link, 0, M),
-    T("entry", bundle_entry, 0, M),
-    END,
+    T("identifier", identifier, 0, 1), CODE("type", 1, 1, bundle_type),
+    P("timestamp", FK_INSTANT, 0, 1),  P("total", FK_UNSIGNED_INT, 0, 1),
+    T("link", bundle_link, 0, M),      T("entry", bundle_entry, 0, M),
+    T("signature", signature, 0, 1),   END,
 };
 static const struct fhir_struct bundle = {"Bundle", FB_RESOURCE, bundle_el};
 

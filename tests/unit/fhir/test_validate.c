@@ -189,7 +189,10 @@ static void bundle_invariants(void **state)
                  "'resource':{'resourceType':'Composition','status':'final','type':{'text':"
                  "'退院時サマリー'},'date':'2026-02-14','author':[{'display':'佐藤 一郎'}],"
                  "'title':'退院時サマリー'}},{'fullUrl':'urn:uuid:2','resource':{'resourceType':"
-                 "'Patient','name':[{'text':'山田 花子'}]}}]}");
+                 "'Patient','name':[{'text':'山田 花子'}]}}],'signature':{'type':[{'system':"
+                 "'urn:iso-astm:E1762-95:2013','code':'1.2.840.10065.1.12.1.1'}],'when':"
+                 "'2026-02-14T17:05:00+09:00','who':{'reference':'Practitioner/1'},"
+                 "'data':'TUlJQ2R6Q0NBZCtnQXdJQkFnSUI='}}");
     assert_invalid("{'resourceType':'Bundle','type':'transaction','entry':[{'resource':{"
                    "'resourceType':'Patient','active':true}}]}",
                    ERR_FHIR_INVALID, "Bundle.entry[0]");
