@@ -2,23 +2,17 @@
 // Account flows: switching organisation, first login with a forced password change, and
 // two-factor enrolment followed by a login with a recovery code.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertNoProblems, launchBrowser, loginAs, openPage } from './browser.mjs';
-import { startServer } from './server.mjs';
+import { describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
 import { totp } from './totp.mjs';
 
 describe('account', { timeout: 180_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
   });
 
   test('a doctor with two memberships switches organisation', async () => {

@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration pages are shown to administrators only; the audit log shows patient reads.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertNoProblems, launchBrowser, loginAs, openPage } from './browser.mjs';
-import { apiSession, findPatientId, startServer } from './server.mjs';
+import { describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
 
 describe('administration', { timeout: 120_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
   });
 
   test('a physician sees no administration links or pages', async () => {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DEMO_PASSWORD, repoRoot } from './server.mjs';
+import { before, after } from 'node:test';
+import { DEMO_PASSWORD, repoRoot, startServer } from './server.mjs';
 
 const require = createRequire(path.join(repoRoot, 'web', 'package.json'));
 const { chromium } = require('playwright-core');
@@ -22,6 +23,25 @@ export const CHROMIUM_ARGS = [
 ];
 
 export const TABLET = { width: 768, height: 1024 };
+
+/**
+ * Starts a demo server and Chromium before the tests of the enclosing describe() and stops both
+ * (by PID, and the browser) after them. ready(server, browser) receives them once they run and
+ * may prepare more for the tests.
+ */
+export function withServerAndBrowser(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    await ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}
 
 export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -2,9 +2,9 @@
 // Consent and care team drive access: a pharmacy added to the team with a consent can see the
 // patient; withdrawing that consent takes the access away again.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertNoProblems, launchBrowser, loginAs, openPage, searchPatients } from './browser.mjs';
-import { apiSession, findPatientId, startServer } from './server.mjs';
+import { describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
 
 describe('consent and care team', { timeout: 180_000 }, () => {
   let server;
@@ -12,18 +12,13 @@ describe('consent and care team', { timeout: 180_000 }, () => {
   let hanakoId;
   let pharmacy;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
     hanakoId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
     const sato = await apiSession(server.baseUrl, 'gh.sato');
     pharmacy = (await sato.get('/api/orgs')).items.find((o) => o.code === 'hikari-pharmacy');
     assert.ok(pharmacy, 'demo pharmacy hikari-pharmacy exists');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   async function pharmacistSees() {

@@ -2,9 +2,9 @@
 // The language switch: Japanese by default, English on request, remembered across reloads,
 // and sent to the server so its problem messages come back in English too.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertNoProblems, launchBrowser, openPage } from './browser.mjs';
-import { DEMO_PASSWORD, startServer } from './server.mjs';
+import { after, describe, test } from 'node:test';
+import { assertNoProblems, openPage, withServerAndBrowser } from './browser.mjs';
+import { DEMO_PASSWORD } from './server.mjs';
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
@@ -12,14 +12,9 @@ describe('language switch', { timeout: 120_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
   });
 
   test('Japanese by default, English after the switch, kept after reload', async () => {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Finding a patient, and not finding one that is not yours to see.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertNoProblems, launchBrowser, loginAs, openPage, searchPatients } from './browser.mjs';
-import { findPatientId, startServer } from './server.mjs';
+import { describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
+import { findPatientId } from './server.mjs';
 
 const HALF_WIDTH_KANA = 'ﾔﾏﾀﾞ ﾊﾅｺ';
 
@@ -12,15 +12,10 @@ describe('patient search and access', { timeout: 120_000 }, () => {
   let browser;
   let hanakoId;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
     hanakoId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('a hospital physician finds 山田 花子 by half-width kana and opens her page', async () => {

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { assertNoProblems, launchBrowser, loginAs, openPage, searchPatients, TABLET } from './browser.mjs';
-import { startServer } from './server.mjs';
+import { describe, test } from 'node:test';
+import { TABLET, assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
 
 // Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep a picture of the page for a human to look at.
 const SHOTS = process.env.TSUNAGU_E2E_SCREENSHOTS;
@@ -14,14 +13,9 @@ describe('tablet layout', { timeout: 120_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
   });
 
   test('the patient page fits 768 px and has big touch targets', async () => {
