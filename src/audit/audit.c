@@ -202,12 +202,7 @@ enum { BATCH_RECORDS = 64, BATCH_WAIT_US = 1000 };
 static void gather_batch(void)
 {
     struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += BATCH_WAIT_US * 1000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    clock_deadline_in(&until, BATCH_WAIT_US);
     while (writer.queued < BATCH_RECORDS && !writer.stopping)
         if (pthread_cond_timedwait(&writer.wake_writer, &writer.lock, &until) != 0)
             break;

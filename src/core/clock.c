@@ -19,6 +19,14 @@ int64_t clock_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void clock_deadline_in(struct timespec *out, int64_t us)
+{
+    clock_gettime(CLOCK_REALTIME, out);
+    int64_t ns = out->tv_nsec + us * 1000;
+    out->tv_sec += (time_t)(ns / 1000000000);
+    out->tv_nsec = (long)(ns % 1000000000);
+}
+
 void clock_format_iso(int64_t ms, char out[32])
 {
     time_t secs = (time_t)(ms / 1000);

@@ -9,6 +9,9 @@
 int64_t clock_now_ms(void);
 /** Monotonic milliseconds, for durations. */
 int64_t clock_mono_ms(void);
+struct timespec;
+/** The absolute CLOCK_REALTIME time us microseconds from now, for pthread_cond_timedwait. */
+void clock_deadline_in(struct timespec *out, int64_t us);
 /** Formats ms as "2026-11-22T03:04:05.678Z" (out needs 25 bytes). */
 void clock_format_iso(int64_t ms, char out[32]);
 /** Parses "YYYY-MM-DD" (a real calendar date); fills y/m/d. */

@@ -74,12 +74,7 @@ static void *flusher_main(void *arg)
     pthread_mutex_lock(&async.lock);
     while (!async.stopping) {
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += FLUSH_INTERVAL_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        clock_deadline_in(&until, FLUSH_INTERVAL_MS * 1000L);
         if (!async.urgent)
             pthread_cond_timedwait(&async.wake, &async.lock, &until);
         flush_pending();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "store/migrations.h"
 #include "store_int.h"
@@ -283,12 +284,7 @@ static void *checkpoint_main(void *arg)
     pthread_mutex_lock(&cp->lock);
     while (!cp->stop) {
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 250 * 1000 * 1000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
+        clock_deadline_in(&until, 250 * 1000);
         pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
         if (cp->stop)
             break;
