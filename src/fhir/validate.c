@@ -510,10 +510,13 @@ static bool walk_member(struct walk *w, const struct fhir_struct *s, const char 
 /** How many members of obj fill element e (a choice counts each of its suffixes). */
 static size_t count_present(const json_t *obj, const struct fhir_element *e, const char **second)
 {
-    if (e->kind != FK_CHOICE)
-        return json_object_get(obj, e->name) ? 1 : 0;
-    size_t count = 0;
     char key[64];
+    if (e->kind != FK_CHOICE) {
+        // a primitive given only as `_name` (extensions, no value) is present too
+        snprintf(key, sizeof key, "_%s", e->name);
+        return json_object_get(obj, e->name) || json_object_get(obj, key) ? 1 : 0;
+    }
+    size_t count = 0;
     for (const struct fhir_element *c = e->choices; c->name; c++) {
         snprintf(key, sizeof key, "%s%s", e->name, c->name);
         if (json_object_get(obj, key) && ++count == 2)

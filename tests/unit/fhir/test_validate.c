@@ -220,6 +220,9 @@ static void primitive_extensions(void **state)
                  "data-absent-reason','valueCode':'masked'}]},null]}]}");
     assert_valid("{'resourceType':'Patient','_gender':{'extension':[{'url':'http://hl7.org/fhir/"
                  "StructureDefinition/data-absent-reason','valueCode':'asked-declined'}]}}");
+    assert_valid("{'resourceType':'Observation','_status':{'extension':[{'url':'http://hl7.org/"
+                 "fhir/StructureDefinition/data-absent-reason','valueCode':'unknown'}]},"
+                 "'code':{'text':'x'}}");
     assert_invalid("{'resourceType':'Patient','name':[{'given':[null,'花子']}]}", ERR_FHIR_TYPE,
                    "Patient.name[0].given[0]");
     assert_invalid("{'resourceType':'Patient','name':[{'given':['花子'],'_given':[{'id':'a'},"
