@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fhir/r4_types.h"
 #include "fhir/validate.h"
 
 /* Test resources are written with ' for " to stay readable; no value contains an apostrophe. */
@@ -431,6 +432,107 @@ static void deep_nesting_refused(void **state)
     json_decref(json);
 }
 
+static const char *const stored_types[] = {
+    "Patient",
+    "Organization",
+    "Practitioner",
+    "PractitionerRole",
+    "Encounter",
+    "Condition",
+    "AllergyIntolerance",
+    "MedicationRequest",
+    "MedicationStatement",
+    "Observation",
+    "DiagnosticReport",
+    "DocumentReference",
+    "Binary",
+    "Composition",
+    "Bundle",
+    "ServiceRequest",
+    "Task",
+    "Appointment",
+    "CarePlan",
+    "Communication",
+    "Flag",
+    "Consent",
+    "AuditEvent",
+};
+
+static void check_table(const struct fhir_element *table, unsigned depth);
+
+static void check_element(const struct fhir_element *e, unsigned depth)
+{
+    if (e->min > 1 || (e->max != 1 && e->max != FHIR_MANY) || (e->kind == FK_COMPLEX) != !!e->type)
+        fail_msg("bad table entry %s", e->name);
+    if (e->binding)
+        assert_non_null(e->binding->codes[0]);
+    if (e->kind == FK_CHOICE) {
+        assert_non_null(e->choices);
+        for (const struct fhir_element *c = e->choices; c->name; c++)
+            if (c->name[0] < 'A' || c->name[0] > 'Z' || c->kind == FK_CHOICE)
+                fail_msg("bad choice %s%s", e->name, c->name);
+        check_table(e->choices, depth + 1);
+    }
+    if (e->type && depth < 6) // recursive structures (sections, provisions) end somewhere
+        check_table(e->type->elements, depth + 1);
+}
+
+static void check_table(const struct fhir_element *table, unsigned depth)
+{
+    for (const struct fhir_element *e = table; e->name; e++) {
+        for (const struct fhir_element *other = e + 1; other->name; other++)
+            if (strcmp(e->name, other->name) == 0)
+                fail_msg("duplicate element %s", e->name);
+        check_element(e, depth);
+    }
+}
+
+/** The tables themselves: well formed, no duplicates, no clash with the common elements. */
+static void tables_well_formed(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof stored_types / sizeof stored_types[0]; i++) {
+        const struct fhir_struct *s = fhir_resource_struct(stored_types[i]);
+        assert_non_null(s);
+        assert_string_equal(s->name, stored_types[i]);
+        assert_true(fhir_type_known(stored_types[i]));
+        check_table(s->elements, 0);
+        for (const struct fhir_element *e = s->elements; e->name; e++)
+            for (const struct fhir_element *base = fhir_domain_extra; base->name; base++)
+                if (strcmp(e->name, base->name) == 0 || strcmp(e->name, "meta") == 0)
+                    fail_msg("%s.%s repeats a common element", s->name, e->name);
+    }
+}
+
+static void required_elements_per_type(void **state)
+{
+    (void)state;
+    assert_invalid("{'resourceType':'Composition','status':'final','type':{'text':'x'},'date':"
+                   "'2026','author':[{'display':'a'}]}",
+                   ERR_FHIR_REQUIRED, "Composition.title");
+    assert_invalid("{'resourceType':'DocumentReference','status':'current'}", ERR_FHIR_REQUIRED,
+                   "DocumentReference.content");
+    assert_invalid("{'resourceType':'AuditEvent','type':{'code':'rest'},'recorded':"
+                   "'2026-04-01T00:00:00Z','agent':[{'requestor':false}]}",
+                   ERR_FHIR_REQUIRED, "AuditEvent.source");
+    assert_invalid("{'resourceType':'Binary'}", ERR_FHIR_REQUIRED, "Binary.contentType");
+    assert_invalid("{'resourceType':'Binary','contentType':'text/plain','text':{'status':"
+                   "'empty','div':'<div/>'}}",
+                   ERR_FHIR_UNKNOWN_ELEMENT, "Binary.text");
+    assert_invalid("{'resourceType':'Encounter','status':'finished'}", ERR_FHIR_REQUIRED,
+                   "Encounter.class");
+    assert_invalid("{'resourceType':'Appointment','status':'booked'}", ERR_FHIR_REQUIRED,
+                   "Appointment.participant");
+    assert_invalid("{'resourceType':'Consent','status':'active','scope':{'text':'x'}}",
+                   ERR_FHIR_REQUIRED, "Consent.category");
+    assert_invalid("{'resourceType':'Task','status':'ready','intent':'order','input':[{'type':"
+                   "{'text':'x'}}]}",
+                   ERR_FHIR_REQUIRED, "Task.input[0].value[x]");
+    assert_invalid("{'resourceType':'Communication','status':'completed','payload':[{"
+                   "'contentString':'a','contentAttachment':{'title':'b'}}]}",
+                   ERR_FHIR_CARDINALITY, "Communication.payload[0].content[x]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +551,8 @@ int main(void)
         cmocka_unit_test(resource_types),
         cmocka_unit_test(nested_resources_validated),
         cmocka_unit_test(deep_nesting_refused),
+        cmocka_unit_test(tables_well_formed),
+        cmocka_unit_test(required_elements_per_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
