@@ -295,7 +295,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     return MHD_YES;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char msg[512];
