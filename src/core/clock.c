@@ -39,18 +39,18 @@ void clock_format_iso(int64_t ms, char out[32])
     out[24] = '\0';
 }
 
-static bool leap(int y)
+bool clock_is_leap_year(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int y, int m)
+int clock_days_in_month(int y, int m)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : days[m - 1];
+    return m == 2 && clock_is_leap_year(y) ? 29 : days[m - 1];
 }
 
-static bool digits(const char *s, int n, int *out)
+bool clock_digits(const char *s, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -64,11 +64,11 @@ static bool digits(const char *s, int n, int *out)
 
 static bool parse_date_prefix(const char *s, int *y, int *m, int *d)
 {
-    if (!digits(s, 4, y) || s[4] != '-' || !digits(s + 5, 2, m) || s[7] != '-' ||
-        !digits(s + 8, 2, d))
+    if (!clock_digits(s, 4, y) || s[4] != '-' || !clock_digits(s + 5, 2, m) || s[7] != '-' ||
+        !clock_digits(s + 8, 2, d))
         return false;
     return *y >= 1800 && *y <= 2200 && *m >= 1 && *m <= 12 && *d >= 1 &&
-           *d <= days_in_month(*y, *m);
+           *d <= clock_days_in_month(*y, *m);
 }
 
 bool clock_parse_date(const char *s, int *y, int *m, int *d)
@@ -77,7 +77,7 @@ bool clock_parse_date(const char *s, int *y, int *m, int *d)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t clock_days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -90,11 +90,12 @@ static int64_t days_from_civil(int y, int m, int d)
 static bool parse_time_part(const char *p, int64_t *ms_of_day, int *offset_min)
 {
     int hh, mi, ss = 0, frac = 0;
-    if (!digits(p, 2, &hh) || p[2] != ':' || !digits(p + 3, 2, &mi) || hh > 23 || mi > 59)
+    if (!clock_digits(p, 2, &hh) || p[2] != ':' || !clock_digits(p + 3, 2, &mi) || hh > 23 ||
+        mi > 59)
         return false;
     p += 5;
     if (*p == ':') {
-        if (!digits(p + 1, 2, &ss) || ss > 59)
+        if (!clock_digits(p + 1, 2, &ss) || ss > 59)
             return false;
         p += 3;
         if (*p == '.') {
@@ -113,7 +114,7 @@ static bool parse_time_part(const char *p, int64_t *ms_of_day, int *offset_min)
         *offset_min = 0;
     } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
         int oh, om;
-        if (!digits(p + 1, 2, &oh) || !digits(p + 4, 2, &om) || oh > 14 || om > 59)
+        if (!clock_digits(p + 1, 2, &oh) || !clock_digits(p + 4, 2, &om) || oh > 14 || om > 59)
             return false;
         *offset_min = (*p == '-' ? -1 : 1) * (oh * 60 + om);
     } else {
@@ -128,7 +129,7 @@ bool clock_parse_iso(const char *s, int64_t *ms)
     int y, m, d;
     if (!s || strlen(s) < 10 || !parse_date_prefix(s, &y, &m, &d))
         return false;
-    int64_t day_ms = days_from_civil(y, m, d) * 86400000LL;
+    int64_t day_ms = clock_days_from_civil(y, m, d) * 86400000LL;
     if (s[10] == '\0') {
         *ms = day_ms;
         return true;

@@ -14,6 +14,15 @@ struct timespec;
 void clock_deadline_in(struct timespec *out, int64_t us);
 /** Formats ms as "2026-11-22T03:04:05.678Z" (out needs 25 bytes). */
 void clock_format_iso(int64_t ms, char out[32]);
+/** Calendar arithmetic (proleptic Gregorian), shared by every date parser. */
+bool clock_is_leap_year(int y);
+/** Days of month m (1–12) of year y. */
+int clock_days_in_month(int y, int m);
+/** Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
+int64_t clock_days_from_civil(int y, int m, int d);
+/** Reads exactly n ASCII digits at s into *out; false if any is not a digit. */
+bool clock_digits(const char *s, int n, int *out);
+
 /** Parses "YYYY-MM-DD" (a real calendar date); fills y/m/d. */
 bool clock_parse_date(const char *s, int *y, int *m, int *d);
 /** Parses an ISO 8601 date or date-time ("YYYY-MM-DD", "YYYY-MM-DDThh:mm[:ss[.fff]](Z|±hh:mm)")

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/kana.h"
 
 static const struct fhir_search_param all_params[] = {
@@ -56,52 +57,19 @@ const struct fhir_search_param *fhir_search_param_find(const char *resource_type
 #define LOCAL_OFFSET_MIN (9 * 60) /* Asia/Tokyo, no DST */
 #define DAY_MS 86400000LL
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 /* Reads "hh:mm[:ss[.f+]]" at *p; sets the ms of day and the width of the precision. */
 static bool parse_clock(const char **p, int64_t *tod, int64_t *width)
 {
     const char *s = *p;
     int hh, mi, ss = 0;
-    if (!digits(s, 2, &hh) || s[2] != ':' || !digits(s + 3, 2, &mi) || hh > 23 || mi > 59)
+    if (!clock_digits(s, 2, &hh) || s[2] != ':' || !clock_digits(s + 3, 2, &mi) || hh > 23 ||
+        mi > 59)
         return false;
     s += 5;
     *width = 60000;
     int64_t frac = 0;
     if (*s == ':') {
-        if (!digits(s + 1, 2, &ss) || ss > 59)
+        if (!clock_digits(s + 1, 2, &ss) || ss > 59)
             return false;
         s += 3;
         *width = 1000;
@@ -135,8 +103,8 @@ static bool parse_zone(const char *s, int *offset_min)
         return true;
     }
     int oh, om;
-    if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &oh) || s[3] != ':' ||
-        !digits(s + 4, 2, &om) || s[6] != '\0' || oh > 14 || om > 59)
+    if ((s[0] != '+' && s[0] != '-') || !clock_digits(s + 1, 2, &oh) || s[3] != ':' ||
+        !clock_digits(s + 4, 2, &om) || s[6] != '\0' || oh > 14 || om > 59)
         return false;
     *offset_min = (s[0] == '-' ? -1 : 1) * (oh * 60 + om);
     return true;
@@ -145,21 +113,22 @@ static bool parse_zone(const char *s, int *offset_min)
 bool fhir_date_range_parse(const char *s, struct fhir_date_range *out)
 {
     int y, m = 1, d = 1;
-    if (!s || !digits(s, 4, &y) || y < 1)
+    if (!s || !clock_digits(s, 4, &y) || y < 1)
         return false;
     const char *p = s + 4;
     int64_t start, end; // days since the epoch, end exclusive
     if (*p == '\0') {
-        start = days_from_civil(y, 1, 1), end = days_from_civil(y + 1, 1, 1);
-    } else if (p[0] != '-' || !digits(p + 1, 2, &m) || m < 1 || m > 12) {
+        start = clock_days_from_civil(y, 1, 1), end = clock_days_from_civil(y + 1, 1, 1);
+    } else if (p[0] != '-' || !clock_digits(p + 1, 2, &m) || m < 1 || m > 12) {
         return false;
     } else if (p[3] == '\0') {
-        start = days_from_civil(y, m, 1);
-        end = start + days_in_month(y, m);
-    } else if (p[3] != '-' || !digits(p + 4, 2, &d) || d < 1 || d > days_in_month(y, m)) {
+        start = clock_days_from_civil(y, m, 1);
+        end = start + clock_days_in_month(y, m);
+    } else if (p[3] != '-' || !clock_digits(p + 4, 2, &d) || d < 1 ||
+               d > clock_days_in_month(y, m)) {
         return false;
     } else {
-        start = days_from_civil(y, m, d), end = start + 1;
+        start = clock_days_from_civil(y, m, d), end = start + 1;
         p += 6;
         if (*p == 'T') {
             p++;
