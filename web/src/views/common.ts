@@ -133,3 +133,19 @@ export function openDialog(title: string, content: Child, testid: string): HTMLD
   dialog.showModal();
   return dialog;
 }
+
+/**
+ * Shows a spinner in panel while load runs. On failure shows the error in the panel instead and
+ * returns undefined, so the caller simply stops.
+ */
+export async function loadInto<T>(panel: HTMLElement, load: () => Promise<T>): Promise<T | undefined> {
+  replace(panel, loading());
+  try {
+    return await load();
+  } catch (error) {
+    const box = errorBox();
+    showError(box, errorMessage(error));
+    replace(panel, box);
+    return undefined;
+  }
+}

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The 同意 (consent) tab: history including withdrawn consents, recording a new consent,
 // withdrawing one with a reason.
-import { api, errorMessage, seg } from '../api';
+import { api, seg } from '../api';
 import { field, h, replace, uniqueId } from '../dom';
 import { formatDate, formatDateTime, todayTokyo } from '../format';
 import { t, tCode } from '../i18n';
 import { currentMe } from '../session';
 import type { Consent, List, Org, Patient, PersonRef } from '../types';
-import { attempt, badge, empty, errorBox, loading, showError } from './common';
+import { attempt, badge, empty, errorBox, loadInto, showError } from './common';
 import { loadOrgs } from './orgsCache';
 
 function personName(person: PersonRef): string {
@@ -16,20 +16,14 @@ function personName(person: PersonRef): string {
 }
 
 export async function renderConsents(panel: HTMLElement, patient: Patient): Promise<void> {
-  replace(panel, loading());
-  let consents: Consent[];
-  let orgs: Org[];
-  try {
-    [consents, orgs] = await Promise.all([
+  const loaded = await loadInto(panel, () =>
+    Promise.all([
       api.get<List<Consent>>(`/api/patients/${seg(patient.id)}/consents`).then((l) => l.items),
       loadOrgs(),
-    ]);
-  } catch (error) {
-    const box = errorBox();
-    showError(box, errorMessage(error));
-    replace(panel, box);
-    return;
-  }
+    ]),
+  );
+  if (!loaded) return;
+  const [consents, orgs] = loaded;
   const reload = (): void => void renderConsents(panel, patient);
   replace(
     panel,

@@ -1,29 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ケアチーム (care team) tab: who cares for the patient, adding and removing members.
-import { api, errorMessage, getAll, seg } from '../api';
+import { api, getAll, seg } from '../api';
 import { field, h, option, replace, table, td } from '../dom';
 import { formatInstantDate } from '../format';
 import { t, tCode } from '../i18n';
 import { currentMe, isOrgAdmin } from '../session';
 import type { List, Org, Patient, TeamMember, User } from '../types';
-import { attempt, badge, empty, errorBox, loading, showError } from './common';
+import { attempt, badge, empty, errorBox, loadInto } from './common';
 import { loadOrgs } from './orgsCache';
 
 export async function renderTeam(panel: HTMLElement, patient: Patient): Promise<void> {
-  replace(panel, loading());
-  let team: TeamMember[];
-  let orgs: Org[];
-  try {
-    [team, orgs] = await Promise.all([
+  const loaded = await loadInto(panel, () =>
+    Promise.all([
       api.get<List<TeamMember>>(`/api/patients/${seg(patient.id)}/team`).then((l) => l.items),
       loadOrgs(),
-    ]);
-  } catch (error) {
-    const box = errorBox();
-    showError(box, errorMessage(error));
-    replace(panel, box);
-    return;
-  }
+    ]),
+  );
+  if (!loaded) return;
+  const [team, orgs] = loaded;
   const reload = (): void => void renderTeam(panel, patient);
   const errors = errorBox();
   replace(
