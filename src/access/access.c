@@ -20,6 +20,7 @@ static const char sql_decide[] =
 static bool decide(struct access_decision *out, bool allow, const char *reason)
 {
     out->allow = allow;
+    out->emergency = false;
     out->reason = reason;
     return true;
 }

@@ -27,10 +27,17 @@ enum data_class {
     DATA_DEMOGRAPHICS,
     DATA_CONSENT,
     DATA_TEAM,
+    /** The clinical record (FHIR resources) outside the emergency view, e.g. lab results. */
+    DATA_CLINICAL,
+    /** The parts of the clinical record an emergency (break-the-glass) view shows: allergies,
+     *  contraindications, medications, active problems, infections, recent documents. */
+    DATA_CLINICAL_EMERGENCY,
 };
 
 struct access_decision {
     bool allow;
+    /** Allowed only through an emergency (break-the-glass) grant; callers show it as such. */
+    bool emergency;
     const char *reason; /* static string for the audit record, e.g. "care team + consent" */
 };
 
