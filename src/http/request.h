@@ -9,6 +9,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "blobs/blobs.h"
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
@@ -22,7 +23,9 @@ struct server_ctx {
     struct store *store;
     struct auth_timeouts timeouts;
     size_t body_limit;
-    bool tls; /* served over TLS (or behind a TLS proxy): cookies get Secure */
+    size_t fhir_body_limit; /* for /fhir */
+    struct blobs *blobs;    /* content-addressed files (Binary content) */
+    bool tls;               /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
 };
 
@@ -56,6 +59,7 @@ struct request {
     int param_count;
 
     struct strbuf body;
+    size_t body_limit; /* of this URL */
     bool body_too_large;
     json_t *json; /* parsed body, or NULL */
 
@@ -67,6 +71,7 @@ struct request {
     const char *object_type; /* what the request acted on; defaults from the route */
     const char *object_id;
     const char *audit_detail;
+    bool access_checked;        /* a PAT_FHIR handler asked access_decide */
     bool audited;               /* the handler appended its own record in the transaction */
     bool writing;               /* the write transaction is open (request_write_begin) */
     bool commit_on_error;       /* keep the handler's writes (e.g. failure counters) on error */
@@ -92,6 +97,10 @@ typedef bool (*route_handler_fn)(struct error *err, struct request *req);
 
 /** Sets a JSON response; takes ownership of body (even on error). */
 void response_json(struct request *req, int status, json_t *body);
+/** Sets a FHIR JSON response (application/fhir+json); takes ownership of body. */
+void response_fhir(struct request *req, int status, json_t *body);
+/** True for a request under /fhir (its errors are OperationOutcomes). */
+bool request_is_fhir(const struct request *req);
 /** Sets an empty response (e.g. 204). */
 void response_empty(struct request *req, int status);
 /** Sets a problem+json response for err, in the request's language. */

@@ -34,7 +34,7 @@ static void set_body(struct request *req, int status, const char *type, char *bo
 
 void response_json(struct request *req, int status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) {
         struct error err = {0};
@@ -57,10 +57,62 @@ void response_static(struct request *req, int status, const char *content_type, 
     req->resp_body_static = true;
 }
 
+void response_fhir(struct request *req, int status, json_t *body)
+{
+    response_json(req, status, body);
+    if (req->status == status)
+        req->content_type = "application/fhir+json; charset=utf-8";
+}
+
+bool request_is_fhir(const struct request *req)
+{
+    return req->path && strncmp(req->path, "/fhir", 5) == 0 &&
+           (req->path[5] == '\0' || req->path[5] == '/');
+}
+
+/* The FHIRPath at the start of a detail ("AllergyIntolerance.code.coding[0]: …"), or NULL. */
+static const char *detail_path(struct request *req, const char *detail)
+{
+    const char *colon = strstr(detail, ": ");
+    if (!colon || detail[0] < 'A' || detail[0] > 'Z')
+        return NULL;
+    for (const char *c = detail; c < colon; c++)
+        if (*c == ' ')
+            return NULL;
+    return arena_strndup(req->arena, detail, (size_t)(colon - detail));
+}
+
+/* R4 OperationOutcome: the error of a /fhir request. */
+static json_t *operation_outcome(struct request *req, const struct error *err, int status)
+{
+    const char *message = error_message(err->code, req->english);
+    const char *text = status < 500 && err->detail[0]
+                           ? arena_printf(req->arena, "%s (%s)", message, err->detail)
+                           : message;
+    json_t *issue =
+        json_pack("{s:s, s:s, s:{s:[{s:s, s:s}], s:s}, s:s}", "severity", "error", "code",
+                  error_fhir_type(err->code), "details", "coding", "system", "urn:tsunagu:error",
+                  "code", error_code_name(err->code), "text", message, "diagnostics", text);
+    const char *path = status < 500 ? detail_path(req, err->detail) : NULL;
+    if (issue && path)
+        json_object_set_new(issue, "expression", json_pack("[s]", path));
+    return json_pack("{s:s, s:o}", "resourceType", "OperationOutcome", "issue",
+                     json_pack("[o]", issue));
+}
+
 void response_problem(struct request *req, const struct error *err)
 {
     int status = error_http_status(err->code);
     const char *message = error_message(err->code, req->english);
+    if (request_is_fhir(req)) {
+        if (status >= 500)
+            log_msg(LOG_ERROR, "request.failed", "%s %s: %s %s", req->request_id,
+                    req->route ? req->route->pattern : "-", error_code_name(err->code),
+                    err->detail);
+        req->error_code = error_code_name(err->code);
+        response_fhir(req, status, operation_outcome(req, err, status));
+        return;
+    }
     json_t *p = json_object();
     json_object_set_new(p, "type",
                         json_string(arena_printf(req->arena, "urn:tsunagu:problem:%s",
@@ -88,13 +140,25 @@ void response_problem(struct request *req, const struct error *err)
     set_body(req, status, "application/problem+json; charset=utf-8", text, strlen(text));
 }
 
+static bool has_header(const struct request *req, const char *name)
+{
+    for (int i = 0; i < req->header_count; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* A handler may set its own framing policy (a document shown inside the UI); the defaults
+ * forbid framing. */
 static void add_security_headers(struct request *req, struct MHD_Response *r)
 {
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+    if (!has_header(req, "X-Frame-Options"))
+        MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    if (!has_header(req, "Content-Security-Policy"))
+        MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
     if (req->ctx->tls)

@@ -138,10 +138,17 @@ static bool authorise(struct error *err, struct request *req)
     return true;
 }
 
+/* True if a Content-Type header names media type t (parameters after ';' allowed). */
+static bool media_type_is(const char *header, const char *t)
+{
+    size_t n = strlen(t);
+    return strncasecmp(header, t, n) == 0 && (header[n] == '\0' || header[n] == ';');
+}
+
 static bool parse_body(struct error *err, struct request *req)
 {
     if (req->body_too_large)
-        return error_set(err, ERR_BODY_TOO_LARGE, "limit %zu bytes", req->ctx->body_limit);
+        return error_set(err, ERR_BODY_TOO_LARGE, "limit %zu bytes", req->body_limit);
     if (!is_state_changing(req->method) || strcmp(req->method, "DELETE") == 0) {
         if (req->body.len > 0)
             return error_set(err, ERR_FIELD_VALUE, "this method takes no body");
@@ -150,8 +157,12 @@ static bool parse_body(struct error *err, struct request *req)
     const char *type = request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (req->body.len == 0 && !type)
         return true; /* e.g. POST /api/auth/logout */
-    if (!type || strncasecmp(type, "application/json", 16) != 0 ||
-        (type[16] != '\0' && type[16] != ';'))
+    if (req->route->patient == PAT_FHIR && type &&
+        media_type_is(type, "application/x-www-form-urlencoded"))
+        return true; /* POST …/_search: the handler reads the form */
+    if (!type ||
+        !(media_type_is(type, "application/json") ||
+          (req->route->patient == PAT_FHIR && media_type_is(type, "application/fhir+json"))))
         return error_set(err, ERR_CONTENT_TYPE, NULL);
     if (!utf8_valid(req->body.buf ? req->body.buf : "", req->body.len))
         return error_set(err, ERR_BAD_UTF8, "body");
@@ -237,6 +248,9 @@ static bool run_handler(struct error *err, struct request *req)
 {
     if (!req->route->handler(err, req))
         return false;
+    if (req->route->patient == PAT_FHIR && !req->access_checked)
+        return error_set(err, ERR_INTERNAL, "%s answered without an access decision",
+                         req->route->handler_name);
     if (!audit_route(err, req))
         return false;
     if (req->writing && !store_commit(err, req->conn))

@@ -19,6 +19,10 @@ enum route_permission {
 enum route_patient {
     PAT_NONE,
     PAT_PATH,
+    /** A FHIR interaction: the handler finds each resource's patient and asks access_decide
+     *  (through fhir_allow) before it reads or writes; the router refuses to answer if it did
+     *  not. */
+    PAT_FHIR,
 };
 
 /** One line of routes.def. */

@@ -231,7 +231,14 @@ static enum MHD_Result queue(struct request *req)
     return ret;
 }
 
-static bool declared_too_large(struct request *req)
+/* FHIR interactions carry documents and Bundles: they have their own, larger limit. */
+static size_t body_limit_of(const char *url)
+{
+    return strncmp(url, "/fhir", 5) == 0 && (url[5] == '\0' || url[5] == '/') ? ctx.fhir_body_limit
+                                                                              : ctx.body_limit;
+}
+
+static bool declared_too_large(struct request *req, size_t limit)
 {
     const char *cl = request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (!cl)
@@ -239,7 +246,7 @@ static bool declared_too_large(struct request *req)
     char *end;
     errno = 0;
     unsigned long long n = strtoull(cl, &end, 10);
-    return errno != 0 || *end || n > ctx.body_limit;
+    return errno != 0 || *end || n > limit;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
@@ -255,9 +262,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         req->method = arena_strdup(req->arena, method);
         req->english = prefers_english(request_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
         client_address(req);
-        if (declared_too_large(req)) {
+        req->body_limit = body_limit_of(url);
+        if (declared_too_large(req, req->body_limit)) {
             struct error e = {0};
-            error_set(&e, ERR_BODY_TOO_LARGE, "limit %zu bytes", ctx.body_limit);
+            error_set(&e, ERR_BODY_TOO_LARGE, "limit %zu bytes", req->body_limit);
             response_problem(req, &e);
             response_header(req, "Connection", "close");
             return queue(req);
@@ -265,7 +273,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
-        if (req->body.len + *upload_data_size > ctx.body_limit)
+        if (req->body.len + *upload_data_size > req->body_limit)
             req->body_too_large = true;
         else if (!req->body_too_large)
             strbuf_append(&req->body, upload_data, *upload_data_size);
@@ -431,6 +439,9 @@ int server_run(const struct server_config *cfg)
     ctx.timeouts.idle_ms = (int64_t)cfg->idle_timeout_s * 1000;
     ctx.timeouts.absolute_ms = (int64_t)cfg->absolute_timeout_s * 1000;
     ctx.body_limit = cfg->body_limit;
+    ctx.fhir_body_limit = cfg->fhir_body_limit ? cfg->fhir_body_limit : 32 * 1024 * 1024;
+    if (!(ctx.blobs = blobs_open(&err, cfg->data_dir)))
+        goto fail_store;
     ctx.tls = (cfg->tls_cert && cfg->tls_key) || cfg->behind_tls_proxy;
     static char dummy_hash[PASSWORD_HASH_MAX];
     if (!password_hash(&err, "tsunagu-timing-equaliser", dummy_hash))
@@ -469,6 +480,8 @@ fail_writer:
     audit_writer_stop();
     static_files_free();
 fail_store:
+    if (ctx.blobs)
+        blobs_close(ctx.blobs);
     store_close(ctx.store);
     if (key)
         sodium_memzero(key, strlen(key));

@@ -19,6 +19,7 @@ struct server_config {
     int idle_timeout_s;
     int absolute_timeout_s;
     size_t body_limit;
+    size_t fhir_body_limit; /* for /fhir; 0: 32 MiB */
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
 };

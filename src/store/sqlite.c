@@ -19,6 +19,7 @@ struct sqlite_stmt {
     struct store_conn *conn; /* must be first: see store.c */
     const char *sql;         /* the caller's string, compared by address then text */
     sqlite3_stmt *stmt;
+    bool owned; /* a store_query_args statement: finalised and freed by done() */
 };
 
 struct sqlite_conn {
@@ -160,6 +161,9 @@ static bool bind_args(struct error *err, struct sqlite_conn *c, sqlite3_stmt *st
         case 'b':
             rc = sqlite3_bind_int(stmt, i + 1, va_arg(ap, int) ? 1 : 0);
             break;
+        case 'd':
+            rc = sqlite3_bind_double(stmt, i + 1, va_arg(ap, double));
+            break;
         default:
             return error_set(err, ERR_INTERNAL, "bad bind type %c", types[i]);
         }
@@ -183,6 +187,39 @@ static struct store_stmt *query(struct error *err, struct store_conn *conn, cons
     return (struct store_stmt *)s;
 }
 
+static struct store_stmt *query_args(struct error *err, struct store_conn *conn, const char *sql,
+                                     const struct store_arg *args, int n)
+{
+    struct sqlite_conn *c = (struct sqlite_conn *)conn;
+    struct sqlite_stmt *s = calloc(1, sizeof *s);
+    if (!s) {
+        error_set(err, ERR_NOMEM, NULL);
+        return NULL;
+    }
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &s->stmt, NULL);
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        const struct store_arg *a = &args[i];
+        if (a->type == 'i')
+            rc = sqlite3_bind_int64(s->stmt, i + 1, a->i);
+        else if (a->type == 'd')
+            rc = sqlite3_bind_double(s->stmt, i + 1, a->d);
+        else
+            rc = a->text ? sqlite3_bind_text(s->stmt, i + 1, a->text, -1, SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(s->stmt, i + 1);
+    }
+    if (rc != SQLITE_OK) {
+        log_msg(LOG_ERROR, "store.prepare", "%s: %.200s", sqlite3_errmsg(c->db), sql);
+        fail(err, c, rc, "prepare");
+        sqlite3_finalize(s->stmt);
+        free(s);
+        return NULL;
+    }
+    s->conn = conn;
+    s->sql = sql;
+    s->owned = true;
+    return (struct store_stmt *)s;
+}
+
 static enum store_step_result step(struct error *err, struct store_stmt *stmt)
 {
     struct sqlite_stmt *s = (struct sqlite_stmt *)stmt;
@@ -198,6 +235,11 @@ static enum store_step_result step(struct error *err, struct store_stmt *stmt)
 static void done(struct store_stmt *stmt)
 {
     struct sqlite_stmt *s = (struct sqlite_stmt *)stmt;
+    if (s->owned) {
+        sqlite3_finalize(s->stmt);
+        free(s);
+        return;
+    }
     sqlite3_reset(s->stmt);
     sqlite3_clear_bindings(s->stmt);
 }
@@ -367,6 +409,7 @@ const struct store_ops store_sqlite_ops = {
     .commit = commit,
     .rollback = rollback,
     .query = query,
+    .query_args = query_args,
     .step = step,
     .done = done,
     .text = text,

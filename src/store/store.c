@@ -192,6 +192,12 @@ const char *store_text(struct store_stmt *stmt, int col)
 {
     return stmt_ops(stmt)->text(stmt, col);
 }
+struct store_stmt *store_query_args(struct error *err, struct store_conn *conn, const char *sql,
+                                    const struct store_arg *args, int n)
+{
+    return ops_of(conn)->query_args(err, conn, sql, args, n);
+}
+
 int64_t store_int(struct store_stmt *stmt, int col)
 {
     return stmt_ops(stmt)->integer(stmt, col);

@@ -51,12 +51,23 @@ bool store_in_txn(struct store_conn *conn);
 
 /**
  * Prepares (or takes from the cache) sql and binds the arguments described by types, one letter
- * an argument: 't' const char * (NULL binds SQL NULL), 'i' int64_t, 'b' bool. The statement stays
- * owned by the connection; call store_done when finished with it.
+ * an argument: 't' const char * (NULL binds SQL NULL), 'i' int64_t, 'b' bool, 'd' double.
+ * The statement stays owned by the connection; call store_done when finished with it.
  */
 struct store_stmt *store_query(struct error *err, struct store_conn *conn, const char *sql,
                                const char *types, ...);
 /** Steps a statement; STORE_FAIL sets err. */
+/** One argument of store_query_args: type 't' (text, NULL binds NULL), 'i' or 'd'. */
+struct store_arg {
+    char type;
+    const char *text;
+    int64_t i;
+    double d;
+};
+/** Like store_query for SQL built at run time: not cached (store_done frees the statement), the
+ *  arguments from an array. */
+struct store_stmt *store_query_args(struct error *err, struct store_conn *conn, const char *sql,
+                                    const struct store_arg *args, int n);
 enum store_step_result store_step(struct error *err, struct store_stmt *stmt);
 /** Resets a statement for its next use. NULL is ignored. */
 void store_done(struct store_stmt *stmt);

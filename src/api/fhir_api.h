@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_API_FHIR_API_H
+#define TSUNAGU_API_FHIR_API_H
+
+/* What the /fhir handlers share (fhir_rest.c, fhir_bundle.c, fhir_views.c, fhir_meta.c). */
+
+#include <jansson.h>
+
+#include "access/access.h"
+#include "fhir/search.h"
+#include "fhir/store.h"
+#include "http/request.h"
+
+/** The store environment of a request (blobs, this server's FHIR base URL). */
+struct fhir_env fhir_env_of(struct request *req);
+/** This server's FHIR base URL as the client reached it ("http://host:port/fhir"). */
+const char *fhir_base_url(struct request *req);
+
+/**
+ * The access decision for one resource: patient_id "" (outside any compartment) needs only an
+ * organisation context; otherwise access_decide with the data class of type. A refusal is
+ * audited and fails with ERR_FHIR_FORBIDDEN. Marks the request as having decided.
+ */
+bool fhir_allow(struct error *err, struct request *req, const char *patient_id, const char *type,
+                enum access_action action);
+/** The data class of a resource type: the emergency view's types, or the rest of the record. */
+enum data_class fhir_data_class(const char *type);
+
+/** Parses a stored JSON text into a resource (Binary: with its data inlined). */
+json_t *fhir_load(struct error *err, struct request *req, const char *json, const char *blob);
+
+/** The query parameters of the request (GET) or its form body (POST _search) as a list. */
+bool fhir_query_params(struct error *err, struct request *req, bool from_body,
+                       struct fhir_qparam **out, int *n);
+
+/** A Bundle of type with an empty entry array. */
+json_t *fhir_bundle_new(const char *type);
+
+/** Reads a view resource (Patient, Organization, Consent, AuditEvent) with access decided;
+ *  ERR_FHIR_NOT_FOUND if absent. *patient receives its compartment. */
+bool fhir_view_read(struct error *err, struct request *req, const char *type, const char *id,
+                    json_t **out);
+/** Searches a view type; adds entries to bundle and sets its total. */
+bool fhir_view_search(struct error *err, struct request *req, const char *type,
+                      const struct fhir_qparam *params, int n, json_t *bundle);
+
+/** Reads "Type/id" (stored or view) for an include or a document, with access decided; *out
+ *  NULL when it does not exist or is deleted. */
+bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json_t **out);
+
+/** Audits a read of a patient's data once per patient per request (for searches). */
+void fhir_audit_patient_read(struct request *req, const char *patient_id, const char *type,
+                             const char *id);
+
+#endif

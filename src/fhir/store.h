@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_FHIR_STORE_H
+#define TSUNAGU_FHIR_STORE_H
+
+/* The FHIR resource store (DESIGN.md "Data model"): current versions, every version, and the
+ * search index, on top of store/. No HTTP and no access decision: callers decide access (through
+ * access/) before they call, and run these inside their write transaction with the audit record. */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "blobs/blobs.h"
+#include "core/errors.h"
+#include "core/ids.h"
+#include "store/store.h"
+
+/** Longest logical id (R4 §2.26.0.3: [A-Za-z0-9\-\.]{1,64}). */
+#define FHIR_ID_MAX 64
+/** The extension on meta naming the organisation that recorded a version. */
+#define FHIR_EXT_SOURCE_ORG                                                                        \
+    "https://tsunagu.example.jp/fhir/StructureDefinition/source-organization"
+
+/** Who writes: the organisation and user of the request. */
+struct fhir_actor {
+    const char *org_id;
+    const char *user_id; /* NULL for the system (demo loader) */
+};
+
+/** Where the store keeps things besides the database. */
+struct fhir_env {
+    struct blobs *blobs;  /* Binary content */
+    const char *base_url; /* "http://host/fhir", to relativise absolute references; may be NULL */
+};
+
+/** The row of a stored resource. */
+struct fhir_row {
+    int64_t rid;
+    char type[40];
+    char id[FHIR_ID_MAX + 1];
+    int version;
+    char patient_id[UUID_STR_LEN]; /* "" outside any patient compartment */
+    char org_id[UUID_STR_LEN];
+    int64_t last_updated;
+    bool deleted;
+};
+
+/** The resource types this store keeps, and the read-only views of operational data (Patient,
+ *  Organization, Consent, AuditEvent); both NULL-terminated. */
+extern const char *const fhir_stored_types[];
+extern const char *const fhir_view_types[];
+
+/** True if id is a valid logical id. */
+bool fhir_id_valid(const char *id);
+/** True for the types this store keeps (views such as Patient are not among them). */
+bool fhir_type_stored(const char *type);
+/** True for the read-only views of operational data: Patient, Organization, Consent,
+ *  AuditEvent. */
+bool fhir_type_view(const char *type);
+
+/**
+ * The patient compartment of a resource about to be written: the regional patient id its
+ * patient/subject (Binary: securityContext; document Bundle: its Composition's subject)
+ * references, "" if it has none. ERR_FHIR_COMPARTMENT if it names two different patients or a
+ * patient reference is not a local "Patient/<id>".
+ */
+bool fhir_compartment_of(struct error *err, const json_t *res, const char *base_url,
+                         char out[UUID_STR_LEN]);
+
+/** Looks a resource up (deleted ones too); *found false if it never existed. */
+bool fhir_store_lookup(struct error *err, struct store_conn *conn, const char *type, const char *id,
+                       struct fhir_row *out, bool *found);
+
+/**
+ * Creates (id NULL: a new UUID) or updates (id given; creates it if it does not exist) a
+ * resource. Validates it (fhir_validate), checks that every local reference resolves to a live
+ * resource of the same patient compartment, sets id, meta.versionId, meta.lastUpdated and the
+ * source-organisation extension on res, stores the version and re-indexes. if_match > 0 requires
+ * the current version to be that (ERR_FHIR_VERSION_CONFLICT otherwise). An update may not move a
+ * resource to another patient. Fills out (also *created). Must run in a write transaction.
+ */
+bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhir_env *env,
+                    const struct fhir_actor *actor, json_t *res, const char *id, int if_match,
+                    struct fhir_row *out, bool *created);
+
+/** Deletes a resource (a new version marked deleted; the index rows go). Deleting a deleted or
+ *  missing resource succeeds and changes nothing (R4 §3.1.0.7.1): *changed says which. */
+bool fhir_store_delete(struct error *err, struct store_conn *conn, const struct fhir_actor *actor,
+                       const char *type, const char *id, int if_match, struct fhir_row *out,
+                       bool *changed);
+
+/**
+ * The JSON of version (0: the current one) of resource rid, as stored (Binary without its
+ * data). *json is malloc'd (caller frees) and NULL for a deletion; *found false if there is no
+ * such version. blob_key (may be NULL) receives a Binary's content key ("" if none).
+ */
+bool fhir_store_version(struct error *err, struct store_conn *conn, int64_t rid, int version,
+                        char **json, char blob_key[BLOB_KEY_LEN], bool *found);
+
+/** Re-inserts a Binary's content as base64 "data" (for a JSON answer). */
+bool fhir_binary_inline(struct error *err, const struct fhir_env *env, json_t *binary,
+                        const char *blob_key);
+
+#endif
