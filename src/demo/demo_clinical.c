@@ -204,6 +204,15 @@ json_t *clinical_coding(const char *system, const char *code, const char *displa
     return json_pack("{s:s, s:s, s:s}", "system", system, "code", code, "display", display);
 }
 
+/* The same with Japanese text. */
+static json_t *concept_ja(const char *system, const char *code, const char *display,
+                          const char *text)
+{
+    json_t *cc = clinical_concept(system, code, display);
+    json_object_set_new(cc, "text", json_string(text));
+    return cc;
+}
+
 json_t *clinical_concept(const char *system, const char *code, const char *display)
 {
     return json_pack("{s:[o], s:s}", "coding", clinical_coding(system, code, display), "text",
@@ -265,8 +274,8 @@ bool clinical_condition(struct gen *g, const char *org, const struct dx *dx, con
                         const char *abated, bool infection, char id[UUID_STR_LEN])
 {
     json_t *res = clinical_start(g, "Condition", id);
-    json_t *category = json_pack("[o]", clinical_concept(TERM "condition-category",
-                                                         "problem-list-item", "Problem List Item"));
+    json_t *category = json_pack("[o]", concept_ja(TERM "condition-category", "problem-list-item",
+                                                   "Problem List Item", "傷病名"));
     if (infection)
         json_array_append_new(category,
                               clinical_concept(SYS_RECORD_CATEGORY, "infection", "感染症"));
@@ -338,8 +347,8 @@ bool clinical_prescription(struct gen *g, const char *org, const struct drug *d,
     json_object_set_new(res, "status", json_string(active ? "active" : "completed"));
     json_object_set_new(res, "intent", json_string("order"));
     json_object_set_new(res, "category",
-                        json_pack("[o]", clinical_concept(TERM "medicationrequest-category",
-                                                          "outpatient", "Outpatient")));
+                        json_pack("[o]", concept_ja(TERM "medicationrequest-category", "outpatient",
+                                                    "Outpatient", "外来処方")));
     json_object_set_new(res, "medicationCodeableConcept", clinical_concept(SYS_YJ, d->yj, d->name));
     json_object_set_new(res, "subject", clinical_patient_ref(g));
     json_object_set_new(res, "authoredOn", json_string(when));

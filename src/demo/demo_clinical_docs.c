@@ -86,6 +86,14 @@ size_t clinical_pdf(char *out, size_t cap, const char *const *lines, int line_co
 /* ------------------------------------------------------------------------------------------- */
 /* Shared pieces                                                                                */
 
+static json_t *concept_ja(const char *system, const char *code, const char *display,
+                          const char *text)
+{
+    json_t *cc = clinical_concept(system, code, display);
+    json_object_set_new(cc, "text", json_string(text));
+    return cc;
+}
+
 static json_t *loinc(const char *code, const char *display, const char *text)
 {
     json_t *cc = clinical_concept(LOINC, code, display);
@@ -199,7 +207,8 @@ static bool emit_encounter(struct gen *g, const struct admission *a, char id[UUI
     json_object_set_new(
         res, "diagnosis",
         json_pack("[{s:o, s:o, s:i}]", "condition", clinical_ref("Condition", a->reason_condition),
-                  "use", clinical_concept(TERM "diagnosis-role", "AD", "Admission diagnosis"),
+                  "use",
+                  concept_ja(TERM "diagnosis-role", "AD", "Admission diagnosis", "入院時診断"),
                   "rank", 1));
     json_object_set_new(res, "hospitalization",
                         json_pack("{s:o}", "dischargeDisposition", clinical_text(a->disposition)));
