@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { assertValidR4 } from './fhir_schema.mjs';
+import { assertValidR4, load as loadSchema } from './fhir_schema.mjs';
 import { apiSession, findPatientId, repoRoot, startServer } from './server.mjs';
 
 /** Imports an ESM-only package installed in web/node_modules (fhir-kit-client has no require). */
@@ -58,7 +58,11 @@ function checkingClient(client) {
         try {
           answer = await value.apply(target, args);
         } catch (error) {
-          if (!error.response) throw error; // connection refused, timeout, …
+          if (!error.response) {
+            // No HTTP answer: connection refused or reset, timeout, …
+            const cause = error.cause?.code ?? error.cause?.message ?? '';
+            throw new Error(`${String(prop)}: ${error.message} ${cause}`.trim(), { cause: error });
+          }
           const { data } = error.response;
           if (data?.resourceType !== 'OperationOutcome') {
             throw describeHttpError(error);
@@ -135,6 +139,7 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
   let hba1c; // the Observation created below, then updated
 
   before(async () => {
+    loadSchema(); // seconds of compiling, done before any connection is open
     server = await startServer();
     // A client library cannot log in: an organisation administrator makes an API token for a
     // physician of みなみ総合病院, as an integration would be set up.

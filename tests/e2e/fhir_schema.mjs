@@ -19,8 +19,11 @@ const MAX_ERRORS_SHOWN = 20;
 
 let compiled = null;
 
-/** Compiles the schema once per process (a few seconds: it is 3 MB). */
-function load() {
+/**
+ * Compiles the schema once per process. It takes seconds (the file is 4 MB) and blocks the event
+ * loop: call it before talking to a server, or an idle keep-alive connection may time out meanwhile.
+ */
+export function load() {
   if (compiled) return compiled;
   const { id, ...schema } = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
   if (id !== SCHEMA_ID) throw new Error(`${SCHEMA_PATH}: id ${id}, expected ${SCHEMA_ID}`);
