@@ -17,8 +17,10 @@ run: deps-build web
 deps-build:
 	@scripts/deps.sh build
 
+# npm ci again whenever package-lock.json is newer than the last install (npm writes
+# node_modules/.package-lock.json), so new devDependencies reach existing checkouts.
 web:
-	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build >/dev/null
+	@cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build >/dev/null
 
 test:
 	@scripts/deps.sh test
