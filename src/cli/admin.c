@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/password.h"
+#include "blobs/blobs.h"
 #include "cli.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -70,7 +71,13 @@ int cli_init(int argc, char **argv)
     if (!st)
         return CLI_FAIL;
     struct error err = {0};
-    bool ok = !demo || demo_load(&err, st);
+    bool ok = true;
+    if (demo) {
+        struct blobs *blobs = blobs_open(&err, data_dir);
+        ok = blobs && demo_load(&err, st, blobs);
+        if (blobs)
+            blobs_close(blobs);
+    }
     store_close(st);
     /* The new database file's directory entry must be durable too. */
     ok = fsync_dir(data_dir) && ok;

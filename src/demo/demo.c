@@ -12,23 +12,16 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/kana.h"
+#include "demo_clinical.h"
 #include "demo_data.h"
+#include "fhir/store.h"
 
 #include <stdlib.h>
 
-/* A UUID (version 8, RFC 9562 §5.8) from SHA-256 of kind/key. */
+/* The deterministic id of kind/key (one derivation, shared with the clinical history). */
 static void demo_id(char out[UUID_STR_LEN], const char *kind, const char *key)
 {
-    char text[160];
-    unsigned char h[crypto_hash_sha256_BYTES];
-    int n = snprintf(text, sizeof(text), "tsunagu-demo/%s/%s", kind, key);
-    crypto_hash_sha256(h, (const unsigned char *)text, (unsigned long long)n);
-    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
-    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-    snprintf(out, UUID_STR_LEN,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
-             h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14],
-             h[15]);
+    demo_clinical_uuid(out, kind, key);
 }
 
 static int64_t date_ms(const char *date)
@@ -181,7 +174,29 @@ static bool load_patient(struct error *err, struct store_conn *conn, int i, int6
     return ok && load_consents(err, conn, id, &p, i);
 }
 
-bool demo_load(struct error *err, struct store *st)
+struct clinical_ctx {
+    struct store_conn *conn;
+    struct fhir_env env;
+};
+
+/* Stores one resource of the clinical history as its recording organisation and user. */
+static bool load_clinical(struct error *err, const struct demo_resource *r, void *arg)
+{
+    struct clinical_ctx *c = arg;
+    char org[UUID_STR_LEN], user[UUID_STR_LEN];
+    demo_id(org, "org", r->org_code);
+    demo_id(user, "user", r->user_login);
+    struct fhir_actor actor = {org, user};
+    json_t *copy = json_deep_copy(r->resource);
+    const char *id = json_string_value(json_object_get(copy, "id"));
+    struct fhir_row row;
+    bool created;
+    bool ok = copy && fhir_store_put(err, c->conn, &c->env, &actor, copy, id, 0, &row, &created);
+    json_decref(copy);
+    return ok;
+}
+
+bool demo_load(struct error *err, struct store *st, struct blobs *blobs)
 {
     struct store_conn *conn = store_conn_get(err, st);
     if (!conn || !store_begin(err, conn, true))
@@ -197,6 +212,8 @@ bool demo_load(struct error *err, struct store *st)
     bool ok = load_orgs(err, conn, now) && load_users(err, conn, now);
     for (int i = 0; ok && i < DEMO_PATIENT_COUNT; i++)
         ok = load_patient(err, conn, i, now);
+    struct clinical_ctx clinical = {conn, {blobs, NULL}};
+    ok = ok && demo_clinical_each(err, load_clinical, &clinical);
     struct audit_record rec = {
         .event_id = "demo.load",
         .action = 'C',

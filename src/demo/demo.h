@@ -4,12 +4,13 @@
 
 #include <stdbool.h>
 
+#include "blobs/blobs.h"
 #include "core/errors.h"
 #include "store/store.h"
 
 /** Loads the fictional region みなみ市 (demo_data.h) into an empty store, in one transaction
  *  with its audit record. Fails (ERR_USAGE) if the store already has organisations. */
-bool demo_load(struct error *err, struct store *st);
+bool demo_load(struct error *err, struct store *st, struct blobs *blobs);
 /** Prints the URL and, when the store holds the demo region, the demo logins (stdout). */
 void demo_announce(struct store *st, const char *url);
 /** Prints the table of demo logins. */

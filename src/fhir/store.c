@@ -425,13 +425,15 @@ bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhi
                     struct fhir_row *out, bool *created)
 {
     const char *type = json_string_value(json_object_get(res, "resourceType"));
-    char new_id[UUID_STR_LEN];
+    char id_buf[FHIR_ID_MAX + 1]; /* id may point into res, whose "id" is replaced below */
     if (!id) {
-        ids_uuid_new(new_id);
-        id = new_id;
+        ids_uuid_new(id_buf);
     } else if (!fhir_id_valid(id)) {
         return error_set(err, ERR_FHIR_FORMAT, "%s.id: not a valid id", type ? type : "Resource");
+    } else {
+        snprintf(id_buf, sizeof id_buf, "%s", id);
     }
+    id = id_buf;
     struct fhir_row old = {0};
     bool exists = false;
     if (type && fhir_type_stored(type) && !fhir_store_lookup(err, conn, type, id, &old, &exists))

@@ -2,6 +2,7 @@
 """Helpers of the API test suite: a real tsunagu server on a free port with a fresh data
 directory, logged-in sessions, TOTP codes, the demo region's ids, store snapshots and the
 problem+json checks. Standard library and requests only."""
+import atexit
 import base64
 import datetime
 import hashlib
@@ -55,12 +56,21 @@ def run_cli(*args, stdin=None, timeout=120):
                           env=tool_env(), timeout=timeout)
 
 
+_templates = {}
+atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _templates.values()])
+
+
 def init_data_dir(demo=True):
-    """A fresh data directory, initialised (with the demo region by default)."""
+    """A fresh data directory, initialised (with the demo region by default). `tsunagu init`
+    runs once per kind and test process; each caller gets its own copy of the result."""
+    if demo not in _templates:
+        template = tempfile.mkdtemp(prefix="tsunagu-template-")
+        args = ["init", "--data-dir", template] + (["--demo"] if demo else [])
+        r = run_cli(*args)
+        assert r.returncode == 0, f"init failed ({r.returncode}):\n{r.stdout}\n{r.stderr}"
+        _templates[demo] = template
     data_dir = tempfile.mkdtemp(prefix="tsunagu-api-")
-    args = ["init", "--data-dir", data_dir] + (["--demo"] if demo else [])
-    r = run_cli(*args)
-    assert r.returncode == 0, f"init failed ({r.returncode}):\n{r.stdout}\n{r.stderr}"
+    shutil.copytree(_templates[demo], data_dir, dirs_exist_ok=True)
     return data_dir
 
 
