@@ -100,9 +100,12 @@ static json_t *response_of(struct request *req, const char *status, const struct
 
 /* Runs one entry inside the open write transaction, with its access decision and audit
  * record. */
-static bool run_entry(struct error *err, struct request *req, struct entry *e)
+static bool run_entry(struct error *err, struct request *req, struct entry *e,
+                      const struct fhir_pending *pending, size_t pending_n)
 {
     struct fhir_env env = fhir_env_of(req);
+    env.pending = pending;
+    env.pending_n = pending_n;
     struct fhir_actor actor = {req->principal.org_id, req->principal.user_id};
     struct fhir_row row, old;
     bool exists = false, created = false;
@@ -178,13 +181,25 @@ static bool transaction(struct error *err, struct request *req, struct entry *e,
     for (size_t i = 0; i < n; i++)
         if (e[i].res)
             rewrite_refs(e[i].res, e, n);
+    /* The new resources may refer to each other in any order. */
+    struct fhir_pending *pending = arena_alloc(req->arena, (n ? n : 1) * sizeof *pending);
+    size_t pn = 0;
+    const char *base = fhir_base_url(req);
+    for (size_t i = 0; i < n; i++) {
+        if (!e[i].assigned[0])
+            continue;
+        pending[pn] = (struct fhir_pending){e[i].type, e[i].assigned, ""};
+        if (!fhir_compartment_of(err, e[i].res, base, pending[pn].patient))
+            return entry_error(err, i);
+        pn++;
+    }
     if (!request_write_begin(err, req))
         return false;
     /* R4 §3.1.0.11.2 order: DELETE, POST, PUT, GET */
     static const char *const order[] = {"DELETE", "POST", "PUT", "GET"};
     for (int o = 0; o < 4; o++)
         for (size_t i = 0; i < n; i++)
-            if (!strcmp(e[i].method, order[o]) && !run_entry(err, req, &e[i]))
+            if (!strcmp(e[i].method, order[o]) && !run_entry(err, req, &e[i], pending, pn))
                 return entry_error(err, i);
     return true;
 }
@@ -193,7 +208,7 @@ static void batch(struct request *req, struct entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         struct error err = {0};
-        bool ok = request_write_begin(&err, req) && run_entry(&err, req, &e[i]);
+        bool ok = request_write_begin(&err, req) && run_entry(&err, req, &e[i], NULL, 0);
         if (ok && store_commit(&err, req->conn)) {
             req->writing = false;
             continue;

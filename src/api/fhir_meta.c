@@ -64,9 +64,15 @@ static json_t *resource_entry(const char *type, bool view)
             json_array_append_new(revs, json_string(spec));
         }
     }
-    json_object_set_new(r, "searchParam", params);
-    json_object_set_new(r, "searchInclude", incs);
-    json_object_set_new(r, "searchRevInclude", revs);
+    /* R4 JSON has no empty arrays: leave out what a type does not have */
+    const char *names[] = {"searchParam", "searchInclude", "searchRevInclude"};
+    json_t *lists[] = {params, incs, revs};
+    for (int i = 0; i < 3; i++) {
+        if (json_array_size(lists[i]))
+            json_object_set_new(r, names[i], lists[i]);
+        else
+            json_decref(lists[i]);
+    }
     if (!strcmp(type, "Composition"))
         json_object_set_new(
             r, "operation",

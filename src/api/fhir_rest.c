@@ -35,7 +35,7 @@ const char *fhir_base_url(struct request *req)
 
 struct fhir_env fhir_env_of(struct request *req)
 {
-    return (struct fhir_env){req->ctx->blobs, fhir_base_url(req)};
+    return (struct fhir_env){req->ctx->blobs, fhir_base_url(req), NULL, 0};
 }
 
 enum data_class fhir_data_class(const char *type)

@@ -212,7 +212,7 @@ bool demo_load(struct error *err, struct store *st, struct blobs *blobs)
     bool ok = load_orgs(err, conn, now) && load_users(err, conn, now);
     for (int i = 0; ok && i < DEMO_PATIENT_COUNT; i++)
         ok = load_patient(err, conn, i, now);
-    struct clinical_ctx clinical = {conn, {blobs, NULL}};
+    struct clinical_ctx clinical = {conn, {blobs, NULL, NULL, 0}};
     ok = ok && demo_clinical_each(err, load_clinical, &clinical);
     struct audit_record rec = {
         .event_id = "demo.load",

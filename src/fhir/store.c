@@ -168,6 +168,7 @@ static bool target_exists(struct error *err, struct store_conn *conn, const char
 
 struct ref_walk {
     struct store_conn *conn;
+    const struct fhir_env *env;
     const char *base_url;
     const char *patient; /* the writer's compartment */
     char path[256];
@@ -194,6 +195,15 @@ static bool check_reference(struct error *err, struct ref_walk *w, const char *r
         return error_set(err, ERR_FHIR_REFERENCE, "%s: type %s is not kept here", w->path, type);
     bool exists = false;
     char patient[UUID_STR_LEN];
+    for (size_t i = 0; i < w->env->pending_n; i++) {
+        const struct fhir_pending *p = &w->env->pending[i];
+        if (strcmp(p->type, type) == 0 && strcmp(p->id, id) == 0) {
+            if (p->patient[0] && strcmp(p->patient, w->patient) != 0)
+                return error_set(err, ERR_FHIR_COMPARTMENT, "%s: %s/%s belongs to another patient",
+                                 w->path, type, id);
+            return true;
+        }
+    }
     if (!fhir_id_valid(id) || !target_exists(err, w->conn, type, id, &exists, patient))
         return err->code ? false : error_set(err, ERR_FHIR_REFERENCE, "%s: malformed id", w->path);
     if (!exists)
@@ -415,7 +425,7 @@ static bool put_check(struct error *err, struct store_conn *conn, const struct f
     if (exists && !old->deleted && strcmp(old->patient_id, patient) != 0)
         return error_set(err, ERR_FHIR_COMPARTMENT,
                          "%s: an update may not move a record to another patient", type);
-    struct ref_walk w = {conn, env->base_url, patient, ""};
+    struct ref_walk w = {conn, env, env->base_url, patient, ""};
     snprintf(w.path, sizeof w.path, "%s", type);
     return walk_references(err, &w, res);
 }

@@ -27,10 +27,19 @@ struct fhir_actor {
     const char *user_id; /* NULL for the system (demo loader) */
 };
 
+/** A resource a transaction is about to create: references to it count as resolved. */
+struct fhir_pending {
+    const char *type;
+    const char *id;
+    char patient[UUID_STR_LEN]; /* its compartment */
+};
+
 /** Where the store keeps things besides the database. */
 struct fhir_env {
     struct blobs *blobs;  /* Binary content */
     const char *base_url; /* "http://host/fhir", to relativise absolute references; may be NULL */
+    const struct fhir_pending *pending; /* a transaction's other new resources, or NULL */
+    size_t pending_n;
 };
 
 /** The row of a stored resource. */
