@@ -26,6 +26,7 @@ int cli_serve(int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *data_dir = cli_default_data_dir();
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536";
+    const char *emergency = "86400";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -41,6 +42,8 @@ int cli_serve(int argc, char **argv)
         {"absolute-timeout", "TSUNAGU_ABSOLUTE_TIMEOUT", &absolute, NULL,
          "session absolute time-out, s (43200)"},
         {"body-limit", "TSUNAGU_BODY_LIMIT", &body, NULL, "largest request body, bytes (65536)"},
+        {"emergency-access-seconds", "TSUNAGU_EMERGENCY_ACCESS_SECONDS", &emergency, NULL,
+         "how long an emergency (break-the-glass) access lasts, s (86400)"},
         {"help", NULL, NULL, &help, "this text"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -57,11 +60,12 @@ int cli_serve(int argc, char **argv)
         return CLI_USAGE;
     }
     log_set_level(lvl);
-    long w, i, a, b;
+    long w, i, a, b, e;
     if (!parse_int("workers", workers, 1, 256, &w) ||
         !parse_int("idle-timeout", idle, 1, 86400, &i) ||
         !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
-        !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b))
+        !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b) ||
+        !parse_int("emergency-access-seconds", emergency, 1, 604800, &e))
         return CLI_USAGE;
     struct server_config cfg = {
         .listen = listen,
@@ -74,6 +78,7 @@ int cli_serve(int argc, char **argv)
         .idle_timeout_s = (int)i,
         .absolute_timeout_s = (int)a,
         .body_limit = (size_t)b,
+        .emergency_access_s = (int)e,
         .on_ready = demo_announce,
     };
     return server_run(&cfg);
