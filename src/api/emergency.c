@@ -277,8 +277,6 @@ bool emergency_active(struct error *err, struct request *req)
         api_emergency_row);
     if (!items)
         return false;
-    req->object_type = "emergency_access";
-    req->audit_detail = arena_printf(req->arena, "active=%zu", json_array_size(items));
     return api_respond_items(req, items);
 }
 
