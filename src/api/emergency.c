@@ -198,8 +198,7 @@ static bool start_new(struct error *err, struct request *req)
     const struct principal *p = &req->principal;
     req->object_type = "emergency_access";
     req->object_id = arena_strdup(req->arena, gid);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!store_exec(err, req->conn, NULL,
                     "INSERT INTO emergency_access (id, user_id, org_id, patient_id, reason, "
                     "started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     "tttttii", gid, p->user_id, p->org_id, req->patient_id, reason, now, expires) ||
@@ -226,9 +225,10 @@ bool emergency_start(struct error *err, struct request *req)
     if (!access_emergency_eligible(err, req->conn, &req->principal) ||
         (req->json && !jsonv_check(err, req->json, fields)))
         return false;
+    /* Decide inside the write transaction: two concurrent starts must not make two grants. */
     struct access_decision d;
-    if (!access_decide(err, req->conn, &req->principal, patient, ACCESS_READ,
-                       DATA_CLINICAL_EMERGENCY, &d))
+    if (!request_write_begin(err, req) || !access_decide(err, req->conn, &req->principal, patient,
+                                                         ACCESS_READ, DATA_CLINICAL_EMERGENCY, &d))
         return false;
     if (d.allow && !d.emergency)
         return error_set(err, ERR_EMERGENCY_NOT_NEEDED, NULL);
@@ -251,8 +251,7 @@ bool emergency_start(struct error *err, struct request *req)
     /* A second use within the window: no new reason, but its own audit record. */
     req->object_type = "emergency_access";
     req->object_id = arena_strdup(req->arena, d.grant_id);
-    if (!request_write_begin(err, req) ||
-        !request_audit_txn(err, req, "emergency.reuse", 'E', patient, "emergency_access",
+    if (!request_audit_txn(err, req, "emergency.reuse", 'E', patient, "emergency_access",
                            d.grant_id, "emergency override reused within its window"))
         return false;
     json_t *g = grant_json(err, req, d.grant_id);

@@ -246,3 +246,14 @@ def test_team_is_notified_and_admin_reviews(fresh_server):
                    "emergency.review_closed")
     [rec] = [x for x in audit_api(server, "uh.admin") if x["event_id"] == "emergency.review"]
     assert "救急外来で妥当な利用" in rec["detail"]
+
+
+def test_concurrent_starts_make_one_grant(fresh_server):
+    from concurrent.futures import ThreadPoolExecutor
+    server = fresh_server
+    sessions = [helpers.login(server, "uh.fujita") for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(start, sessions))
+    assert sorted(r.status_code for r in answers) == [200] * 5 + [201], [r.text for r in answers]
+    assert len({r.json()["id"] for r in answers}) == 1
+    assert len(grants(server)) == 1
