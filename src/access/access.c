@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "access.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "core/clock.h"
 
 bool access_may_search(const struct principal *p)
@@ -22,6 +25,36 @@ static bool decide(struct access_decision *out, bool allow, const char *reason)
     out->allow = allow;
     out->emergency = false;
     out->reason = reason;
+    out->grant_id[0] = '\0';
+    return true;
+}
+
+static const char sql_grant[] =
+    "SELECT id FROM emergency_access WHERE user_id = ?1 AND patient_id = ?2 AND org_id = ?3 "
+    "AND ended_at IS NULL AND expires_at > ?4 ORDER BY started_at DESC LIMIT 1";
+
+/* Without care team and consent: an active emergency grant of this user, in this organisation,
+ * opens the emergency view (demographics and the emergency classes) for reading only. */
+static bool decide_emergency(struct error *err, struct store_conn *conn, const struct principal *p,
+                             const char *patient_id, enum access_action action, enum data_class cls,
+                             struct access_decision *out, const char *refusal)
+{
+    if (action != ACCESS_READ || (cls != DATA_DEMOGRAPHICS && cls != DATA_CLINICAL_EMERGENCY) ||
+        p->via_token)
+        return decide(out, false, refusal);
+    struct store_stmt *s = store_query(err, conn, sql_grant, "ttti", p->user_id, patient_id,
+                                       p->org_id, clock_now_ms());
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r != STORE_ROW) {
+        store_done(s);
+        return r == STORE_FAIL ? false : decide(out, false, refusal);
+    }
+    decide(out, true, "emergency access (break-the-glass)");
+    out->emergency = true;
+    snprintf(out->grant_id, sizeof(out->grant_id), "%s", store_text(s, 0));
+    store_done(s);
     return true;
 }
 
@@ -29,8 +62,8 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
                    const char *patient_id, enum access_action action, enum data_class cls,
                    struct access_decision *out)
 {
-    (void)action; /* every action needs the same standing today; scopes will refine by class */
-    (void)cls;
+    /* Team and consent give the same standing for every action and class today; scopes will
+     * refine by class. An emergency grant gives less (decide_emergency). */
     if (p->network_admin)
         return decide(out, false, "network administrators do not read patient data");
     if (!p->org_id[0])
@@ -50,8 +83,10 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
     if (!exists)
         return decide(out, false, "no such patient");
     if (!on_team)
-        return decide(out, false, "organisation not on the care team");
+        return decide_emergency(err, conn, p, patient_id, action, cls, out,
+                                "organisation not on the care team");
     if (!consent)
-        return decide(out, false, "no consent in force for the organisation");
+        return decide_emergency(err, conn, p, patient_id, action, cls, out,
+                                "no consent in force for the organisation");
     return decide(out, true, "care team with consent in force");
 }

@@ -39,6 +39,8 @@ struct access_decision {
     /** Allowed only through an emergency (break-the-glass) grant; callers show it as such. */
     bool emergency;
     const char *reason; /* static string for the audit record, e.g. "care team + consent" */
+    /** The emergency grant used when emergency is true, else "". */
+    char grant_id[UUID_STR_LEN];
 };
 
 /**
@@ -61,8 +63,38 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
     "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                       \
     "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
 
+/**
+ * An active emergency (break-the-glass) grant as an SQL condition on a patient id column named
+ * `p.id`, to be OR-ed with ACCESS_VISIBLE_SQL where emergency access counts (the emergency view):
+ * parameter ?1 is the organisation id (as in ACCESS_VISIBLE_SQL) and ?3 the user id
+ * (principal.user_id). "Now" is taken from SQLite's clock, in milliseconds.
+ */
+#define ACCESS_EMERGENCY_SQL                                                                       \
+    "EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.patient_id = p.id AND ea.user_id = ?3 "    \
+    "AND ea.org_id = ?1 AND ea.ended_at IS NULL "                                                  \
+    "AND ea.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
+
 /** Whether principal may search or list patients at all (has an organisation and is not a
  *  network administrator). */
 bool access_may_search(const struct principal *p);
+
+/**
+ * Whether principal may use emergency (break-the-glass) access: a person (not an API token)
+ * whose profession is physician or nurse, acting for a current organisation of a hospital type,
+ * never a network administrator. Sets err (ERR_EMERGENCY_NOT_ELIGIBLE, ERR_NO_ORG or a store
+ * error) and returns false otherwise.
+ */
+bool access_emergency_eligible(struct error *err, struct store_conn *conn,
+                               const struct principal *p);
+
+/** Whether an organisation type code is a hospital type (may take emergency patients). */
+bool access_org_type_is_hospital(const char *type);
+
+/**
+ * Ends every emergency grant that has expired by now_ms (end_reason 'expired') and appends the
+ * "emergency.end" audit record of each, in one write transaction of its own on conn. *ended (if
+ * not NULL) gets the number of grants ended.
+ */
+bool access_emergency_sweep(struct error *err, struct store_conn *conn, int64_t now_ms, int *ended);
 
 #endif

@@ -76,4 +76,17 @@ bool api_no_fields(struct error *err, struct request *req);
 /** Whether an organisation id exists. */
 bool api_org_exists(struct error *err, struct store_conn *conn, const char *org_id, bool *exists);
 
+/** s without leading and trailing white space (ASCII and U+3000), in the request's arena. */
+const char *api_trimmed(struct request *req, const char *s);
+
+/** Emergency grants with their patient, user, organisation and review, for api_emergency_row;
+ *  append a WHERE clause on e (emergency_access). */
+#define API_EMERGENCY_SELECT                                                                       \
+    "SELECT e.id, e.patient_id, p.name, p.name_kana, e.user_id, u.name, u.profession, e.org_id, "  \
+    "o.name, e.reason, e.started_at, e.expires_at, e.ended_at, e.end_reason, "                     \
+    "e.review_closed_at, e.review_closed_by, r.name, e.review_comment FROM emergency_access e "    \
+    "JOIN patients p ON p.id = e.patient_id JOIN users u ON u.id = e.user_id "                     \
+    "JOIN orgs o ON o.id = e.org_id LEFT JOIN users r ON r.id = e.review_closed_by "
+json_t *api_emergency_row(struct store_stmt *s);
+
 #endif

@@ -40,20 +40,7 @@ struct fhir_env fhir_env_of(struct request *req)
 
 enum data_class fhir_data_class(const char *type)
 {
-    static const char *const emergency[] = {"Patient",
-                                            "AllergyIntolerance",
-                                            "Condition",
-                                            "Flag",
-                                            "MedicationRequest",
-                                            "MedicationStatement",
-                                            "DocumentReference",
-                                            "Composition",
-                                            "Binary",
-                                            NULL};
-    for (int i = 0; emergency[i]; i++)
-        if (strcmp(type, emergency[i]) == 0)
-            return DATA_CLINICAL_EMERGENCY;
-    return DATA_CLINICAL;
+    return fhir_type_emergency(type) ? DATA_CLINICAL_EMERGENCY : DATA_CLINICAL;
 }
 
 bool fhir_allow(struct error *err, struct request *req, const char *patient_id, const char *type,
@@ -74,8 +61,10 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
                            req->object_id, d.reason);
         return error_set(err, ERR_FHIR_FORBIDDEN, "%s", type);
     }
-    if (d.emergency)
-        response_header(req, "X-Tsunagu-Emergency-Access", "1");
+    if (d.emergency) {
+        response_header(req, "X-Tsunagu-Emergency-Access", d.grant_id);
+        req->audit_detail = arena_printf(req->arena, "emergency access %s", d.grant_id);
+    }
     return true;
 }
 

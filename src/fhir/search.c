@@ -12,6 +12,7 @@
 #include "core/kana.h"
 #include "core/strbuf.h"
 #include "fhir/search_params.h"
+#include "fhir/store.h"
 
 enum { MAX_ARGS = 200, COUNT_DEFAULT = 50, COUNT_MAX = 1000, OFFSET_MAX = 1000000 };
 

@@ -53,6 +53,21 @@ bool fhir_type_view(const char *type)
     return type && in_list(fhir_view_types, type);
 }
 
+bool fhir_type_emergency(const char *type)
+{
+    static const char *const types[] = {"Patient",
+                                        "AllergyIntolerance",
+                                        "Condition",
+                                        "Flag",
+                                        "MedicationRequest",
+                                        "MedicationStatement",
+                                        "DocumentReference",
+                                        "Composition",
+                                        "Binary",
+                                        NULL};
+    return type && in_list(types, type);
+}
+
 bool fhir_id_valid(const char *id)
 {
     size_t n = id ? strlen(id) : 0;

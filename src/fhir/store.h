@@ -59,6 +59,15 @@ struct fhir_row {
 extern const char *const fhir_stored_types[];
 extern const char *const fhir_view_types[];
 
+/** The types of the emergency (break-the-glass) view, as an SQL list for `type IN …`; the same
+ *  set fhir_type_emergency answers. */
+#define FHIR_EMERGENCY_TYPES_SQL                                                                   \
+    "('Patient', 'AllergyIntolerance', 'Condition', 'Flag', 'MedicationRequest', "                 \
+    "'MedicationStatement', 'DocumentReference', 'Composition', 'Binary')"
+/** True for the types of the emergency view (allergies, contraindications, medications,
+ *  problems and infections, documents). */
+bool fhir_type_emergency(const char *type);
+
 /** True if id is a valid logical id. */
 bool fhir_id_valid(const char *id);
 /** True for the types this store keeps (views such as Patient are not among them). */

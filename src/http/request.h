@@ -23,9 +23,10 @@ struct server_ctx {
     struct store *store;
     struct auth_timeouts timeouts;
     size_t body_limit;
-    size_t fhir_body_limit; /* for /fhir */
-    struct blobs *blobs;    /* content-addressed files (Binary content) */
-    bool tls;               /* served over TLS (or behind a TLS proxy): cookies get Secure */
+    size_t fhir_body_limit;      /* for /fhir */
+    struct blobs *blobs;         /* content-addressed files (Binary content) */
+    int64_t emergency_access_ms; /* how long an emergency (break-the-glass) grant lasts */
+    bool tls;                    /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
 };
 

@@ -25,6 +25,7 @@
 #include "response_int.h"
 #include "router.h"
 #include "static_files.h"
+#include "sweeper.h"
 
 static struct server_ctx ctx;
 static const struct server_config *config;
@@ -447,8 +448,12 @@ int server_run(const struct server_config *cfg)
     if (!password_hash(&err, "tsunagu-timing-equaliser", dummy_hash))
         goto fail_store;
     ctx.dummy_password_hash = dummy_hash;
+    ctx.emergency_access_ms =
+        (int64_t)(cfg->emergency_access_s > 0 ? cfg->emergency_access_s : 86400) * 1000;
     if (!audit_writer_start(&err, ctx.store))
         goto fail_store;
+    if (!sweeper_start(&err, ctx.store, 1000))
+        goto fail_writer;
     static_files_load(&err, cfg->static_dir);
     if (cfg->tls_cert) {
         cert = slurp(cfg->tls_cert);
@@ -477,6 +482,7 @@ int server_run(const struct server_config *cfg)
     MHD_stop_daemon(d);
     code = 0;
 fail_writer:
+    sweeper_stop();
     audit_writer_stop();
     static_files_free();
 fail_store:

@@ -20,6 +20,7 @@ struct server_config {
     int absolute_timeout_s;
     size_t body_limit;
     size_t fhir_body_limit; /* for /fhir; 0: 32 MiB */
+    int emergency_access_s; /* how long an emergency grant lasts (0: 86400) */
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
 };

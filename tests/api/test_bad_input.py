@@ -18,6 +18,7 @@ SATO = helpers.user_id("gh.sato")
 CONSENT = helpers.demo_id("consent", "0/1")
 TEAM_MEMBER = helpers.demo_id("team", "0/1")
 BODY_LIMIT = 64 * 1024
+GRANT = "5a1f2c4b-5a69-4788-9a0b-1c2d3e4f5a6c"  # no such emergency grant or notification
 
 
 class Case:
@@ -83,6 +84,15 @@ CASES = [
          {"reason": "検証"}, "reason", 500, ("reason", False)),
     Case("POST", f"/api/patients/{P}/team", "gh.sato", {"org_id": HIKARI}, "role", 64,
          ("org_id", [])),
+    Case("POST", "/api/emergency/search", "uh.fujita",
+         {"name": "山田 花子", "birth_date": "1941-04-12"}, "name", 100,
+         ("birth_date", 19410412)),
+    Case("POST", f"/api/patients/{P}/emergency", "uh.fujita", {"reason": "検証"}, "reason", 1000,
+         ("reason", 1)),
+    Case("POST", f"/api/emergency/{GRANT}/end", "uh.fujita"),
+    Case("POST", f"/api/emergency/{GRANT}/review", "uh.admin", {"comment": "検証"}, "comment",
+         1000, ("comment", 1)),
+    Case("POST", f"/api/notifications/{GRANT}/read", "aoba.tanaka"),
 ]
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]
@@ -284,7 +294,7 @@ REQUIRED = {
     "POST /api/patients": "consent", f"POST /api/patients/{P}/local-ids": "local_id",
     f"POST /api/patients/{P}/consents": "org_ids",
     f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": "reason",
-    f"POST /api/patients/{P}/team": "org_id",
+    f"POST /api/patients/{P}/team": "org_id", "POST /api/emergency/search": "birth_date",
 }
 
 

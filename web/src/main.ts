@@ -5,14 +5,25 @@ import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';
 import { parseHash, redirect, setRenderHook, type Route } from './router';
-import { canSeePatients, currentMe, homeRoute, isAnyAdmin, setMe } from './session';
+import {
+  canSeePatients,
+  canUseEmergency,
+  currentMe,
+  homeRoute,
+  isAnyAdmin,
+  isOrgAdmin,
+  setMe,
+} from './session';
 import type { AuthAnswer, Me } from './types';
 import { renderAccount } from './views/account';
 import { renderAudit } from './views/admin/audit';
+import { renderEmergencyReviews } from './views/admin/emergency';
 import { renderOrgs } from './views/admin/orgs';
 import { renderTokens } from './views/admin/tokens';
 import { renderUsers } from './views/admin/users';
+import { renderEmergency } from './views/emergency';
 import { renderLogin } from './views/login';
+import { renderNotifications } from './views/notifications';
 import { renderPatient } from './views/patient';
 import { renderPatients } from './views/patients';
 import { renderHeader } from './views/shell';
@@ -37,12 +48,15 @@ function notFound(main: HTMLElement): void {
 function pickView(route: Route): View {
   const [first, second] = route.path;
   if (first === 'patients' && canSeePatients()) return second ? renderPatient : renderPatients;
+  if (first === 'emergency' && canUseEmergency()) return renderEmergency;
+  if (first === 'notifications' && canSeePatients()) return renderNotifications;
   if (first === 'account') return renderAccount;
   if (first === 'admin' && isAnyAdmin()) {
     if (second === 'orgs') return renderOrgs;
     if (second === 'users') return renderUsers;
     if (second === 'tokens') return renderTokens;
     if (second === 'audit') return renderAudit;
+    if (second === 'emergency' && isOrgAdmin()) return renderEmergencyReviews;
   }
   return notFound;
 }

@@ -218,3 +218,44 @@ export interface TeamMember {
   added_at: string;
   consent_in_force: boolean;
 }
+
+/** An emergency (break-the-glass) access: GET /api/emergency/active, reviews. */
+export interface EmergencyGrant {
+  id: string;
+  patient: { id: string; name: string; name_kana: string };
+  user: { id: string; name: string; profession: Profession };
+  org: { id: string; name: string };
+  reason: string;
+  started_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  status: 'active' | 'ended' | 'expired';
+  remaining_seconds: number;
+  review: { closed_at: string | null; closed_by: { id: string; name: string } | null; comment: string | null };
+}
+
+/** A candidate of POST /api/emergency/search. */
+export interface EmergencyCandidate {
+  id: string;
+  name: string;
+  name_kana: string;
+  birth_date: string;
+  sex: Sex;
+  accessible: boolean;
+}
+
+export interface AppNotification {
+  id: string;
+  kind: string;
+  patient: { id: string; name: string | null } | null;
+  ref_id: string | null;
+  summary: { user_name?: string; org_name?: string; profession?: Profession; reason?: string; expires_at?: string };
+  created_at: string;
+  read_at: string | null;
+  read_by: { id: string; name: string } | null;
+}
+
+export interface NotificationList {
+  items: AppNotification[];
+  unread: number;
+}

@@ -6,10 +6,11 @@ import { h, replace } from '../dom';
 import { formatEraYear } from '../format';
 import { t, type MessageKey } from '../i18n';
 import { hashOf, rerender, type Route } from '../router';
-import { currentMembership } from '../session';
-import type { Patient } from '../types';
+import { canUseEmergency, currentMembership } from '../session';
+import type { EmergencyGrant, Patient } from '../types';
 import { errorBox, loading, showError } from './common';
 import { renderConsents } from './consents';
+import { activeGrant, emergencyBanner } from './emergency';
 import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 import { renderTeam } from './team';
@@ -20,6 +21,8 @@ interface Tab {
   id: string;
   label: MessageKey;
   render: TabRender;
+  /** Shown under emergency (break-the-glass) access, which opens the emergency view only. */
+  emergency?: boolean;
 }
 
 function comingSoon(panel: HTMLElement): void {
@@ -29,7 +32,7 @@ function comingSoon(panel: HTMLElement): void {
 const TABS: Tab[] = [
   { id: 'consents', label: 'tab.consents', render: renderConsents },
   { id: 'team', label: 'tab.team', render: renderTeam },
-  { id: 'record', label: 'tab.record', render: comingSoon },
+  { id: 'record', label: 'tab.record', render: comingSoon, emergency: true },
   { id: 'referrals', label: 'tab.referrals', render: comingSoon },
   { id: 'images', label: 'tab.images', render: comingSoon },
   { id: 'homecare', label: 'tab.homecare', render: comingSoon },
@@ -39,8 +42,11 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
   const id = route.path[1] ?? '';
   replace(main, loading());
   let patient: Patient;
+  let grant: EmergencyGrant | undefined;
   try {
     patient = await api.get<Patient>(`/api/patients/${seg(id)}`);
+    // Seen through emergency access? Then the page is limited and says so.
+    if (canUseEmergency()) grant = await activeGrant(patient.id).catch(() => undefined);
   } catch (error) {
     // 404 means "no such patient" or "not yours to see": the answer is the same on purpose.
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
@@ -52,8 +58,14 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     }
     return;
   }
-  const wanted = TABS.find((tab) => tab.id === route.path[2]) ?? (TABS[0] as Tab);
-  replace(main, patientHeader(patient), tabs(patient, wanted));
+  const shown = grant ? TABS.filter((tab) => tab.emergency) : TABS;
+  const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as Tab);
+  replace(
+    main,
+    grant ? emergencyBanner(grant, rerender) : null,
+    patientHeader(patient, !grant),
+    tabs(patient, wanted, shown),
+  );
 }
 
 function noAccess(): HTMLElement {
@@ -101,7 +113,7 @@ function headerActions(patient: Patient): HTMLElement {
   );
 }
 
-function patientHeader(patient: Patient): HTMLElement {
+function patientHeader(patient: Patient, editable: boolean): HTMLElement {
   const era = formatEraYear(patient.birth_date);
   return h(
     'section',
@@ -110,7 +122,7 @@ function patientHeader(patient: Patient): HTMLElement {
       'div',
       { class: 'patient-head-top' },
       h('a', { href: '#/patients', class: 'back' }, t('patient.back_to_search')),
-      headerActions(patient),
+      editable ? headerActions(patient) : null,
     ),
     h(
       'div',
@@ -135,9 +147,9 @@ function patientHeader(patient: Patient): HTMLElement {
   );
 }
 
-function tabs(patient: Patient, initial: Tab): HTMLElement {
+function tabs(patient: Patient, initial: Tab, shown: Tab[]): HTMLElement {
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
-  const buttons = TABS.map((tab) =>
+  const buttons = shown.map((tab) =>
     h(
       'button',
       {
@@ -153,7 +165,7 @@ function tabs(patient: Patient, initial: Tab): HTMLElement {
   );
   panel.id = 'patient-tab-panel';
   const select = (tab: Tab): void => {
-    TABS.forEach((other, index) => {
+    shown.forEach((other, index) => {
       const button = buttons[index] as HTMLButtonElement;
       const selected = other === tab;
       button.setAttribute('aria-selected', String(selected));
@@ -166,13 +178,13 @@ function tabs(patient: Patient, initial: Tab): HTMLElement {
     void tab.render(panel, patient);
   };
   buttons.forEach((button, index) => {
-    button.addEventListener('click', () => select(TABS[index] as Tab));
+    button.addEventListener('click', () => select(shown[index] as Tab));
     button.addEventListener('keydown', (event) => {
       const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
       if (!step) return;
-      const next = (index + step + TABS.length) % TABS.length;
+      const next = (index + step + shown.length) % shown.length;
       (buttons[next] as HTMLButtonElement).focus();
-      select(TABS[next] as Tab);
+      select(shown[next] as Tab);
     });
   });
   select(initial);

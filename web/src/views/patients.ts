@@ -5,7 +5,7 @@ import { field, h, option, replace, table, td } from '../dom';
 import { todayTokyo } from '../format';
 import { t } from '../i18n';
 import { go, hashOf, type Route } from '../router';
-import { currentMembership } from '../session';
+import { canUseEmergency, currentMembership } from '../session';
 import type { List, Patient, PatientSummary } from '../types';
 import { attempt, empty, errorBox, loading, openDialog, pageTitle, showError } from './common';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
@@ -23,6 +23,9 @@ export function renderPatients(main: HTMLElement, route: Route): void {
     main,
     pageTitle(
       t('patients.title'),
+      canUseEmergency()
+        ? h('a', { href: '#/emergency', class: 'button danger', testid: 'emergency-open' }, t('emergency.open'))
+        : null,
       h(
         'button',
         { type: 'button', class: 'primary', testid: 'patient-new', onclick: openNewPatient },

@@ -10,10 +10,12 @@ import {
   currentMe,
   currentMembership,
   isAnyAdmin,
+  isOrgAdmin,
   setMe,
 } from '../session';
 import type { Me } from '../types';
 import { errorBox, langButton, showError } from './common';
+import { notificationsLink } from './notifications';
 
 interface NavItem {
   hash: string;
@@ -31,6 +33,12 @@ function navItems(): NavItem[] {
     { hash: '#/admin/users', label: 'nav.users', testid: 'nav-admin-users', show: admin },
     { hash: '#/admin/tokens', label: 'nav.tokens', testid: 'nav-admin-tokens', show: admin },
     { hash: '#/admin/audit', label: 'nav.audit', testid: 'nav-admin-audit', show: admin },
+    {
+      hash: '#/admin/emergency',
+      label: 'nav.emergency_reviews',
+      testid: 'nav-admin-emergency',
+      show: isOrgAdmin(),
+    },
   ];
 }
 
@@ -88,6 +96,7 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
           t(item.label),
         ),
       ),
+    canSeePatients() ? notificationsLink(activePath.startsWith('#/notifications')) : null,
   );
   const banner =
     me.totp_required && !me.user.totp_enabled

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_HTTP_SWEEPER_H
+#define TSUNAGU_HTTP_SWEEPER_H
+
+#include <stdbool.h>
+
+#include "core/errors.h"
+#include "store/store.h"
+
+/**
+ * Starts the server's periodic housekeeping thread: every interval_ms it ends expired emergency
+ * grants with their audit record (access_emergency_sweep), so a grant's end is recorded without
+ * anyone calling.
+ */
+bool sweeper_start(struct error *err, struct store *st, int interval_ms);
+/** Stops the thread (waits for a sweep in progress); safe when it was not started. */
+void sweeper_stop(void);
+
+#endif

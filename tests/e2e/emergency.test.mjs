@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// Break-the-glass emergency access (issue 3): a physician of a hospital outside the care team
+// finds the patient by name and birth date, states a reason and sees the patient page marked as
+// emergency access; the care team's organisation sees the notification, and the hospital's
+// administrator closes the review with a comment.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
+
+describe('emergency access', { timeout: 180_000 }, () => {
+  let server;
+  let browser;
+  let hanakoId;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+    hanakoId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+  });
+
+  test('search, reason, banner; the team is notified; the admin reviews', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'uh.fujita');
+    await page.getByTestId('emergency-open').click();
+    await page.getByTestId('emergency-name').fill('やまだ はなこ');
+    await page.getByTestId('emergency-birth-date').fill('1941-04-12');
+    await page.getByTestId('emergency-search').click();
+    const candidate = page.locator(`[data-testid="emergency-candidate"][data-patient-id="${hanakoId}"]`);
+    await candidate.getByTestId('emergency-select').click();
+
+    const dialog = page.getByTestId('emergency-reason-dialog');
+    assert.match(await dialog.getByTestId('emergency-warning').textContent(), /記録され.*通知/);
+    // no reason: the browser refuses to send the form and nothing opens
+    await dialog.getByTestId('emergency-confirm').click();
+    assert.equal(await dialog.isVisible(), true);
+    await dialog.getByTestId('emergency-reason').fill('意識障害で救急搬送、服薬確認のため');
+    await dialog.getByTestId('emergency-confirm').click();
+
+    const banner = page.getByTestId('emergency-banner');
+    await banner.waitFor();
+    assert.match(await banner.textContent(), /緊急アクセス中 — 残り (23:59|24:00)（理由: 意識障害で救急搬送、服薬確認のため）/);
+    assert.equal(await page.getByTestId('patient-name').textContent(), '山田 花子');
+    // only the emergency view: no consent or team tabs, no editing
+    assert.equal(await page.getByTestId('tab-consents').count(), 0);
+    assert.equal(await page.getByTestId('tab-team').count(), 0);
+    assert.equal(await page.getByTestId('patient-edit').count(), 0);
+    await page.getByTestId('tab-record').waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+
+    // the care team's home-care clinic sees the notification in the header and the list
+    const tanaka = await openPage(browser, server.baseUrl);
+    await loginAs(tanaka, 'aoba.tanaka');
+    const link = tanaka.getByTestId('nav-notifications');
+    await tanaka.locator('[data-testid="nav-notifications"][data-unread="1"]').waitFor();
+    await link.click();
+    const note = tanaka.getByTestId('notification').first();
+    assert.match(await note.textContent(), /藤田 真理.*山田 花子.*意識障害で救急搬送/);
+    await note.getByTestId('notification-read').click();
+    await tanaka.locator('[data-testid="notification"][data-read="true"]').waitFor();
+    assertNoProblems(tanaka);
+    await tanaka.context().close();
+
+    // the hospital's administrator closes the review once the access has ended
+    const fujita = await apiSession(server.baseUrl, 'uh.fujita');
+    const [grant] = (await fujita.get('/api/emergency/active')).items;
+    await fujita.post(`/api/emergency/${grant.id}/end`);
+    const admin = await openPage(browser, server.baseUrl);
+    await loginAs(admin, 'uh.admin');
+    await admin.getByTestId('nav-admin-emergency').click();
+    const row = admin.locator(`[data-testid="review-row"][data-grant-id="${grant.id}"]`);
+    await row.getByTestId('review-comment').fill('救急外来での利用、妥当');
+    await row.getByTestId('review-close').click();
+    await admin.getByTestId('reviews-empty').waitFor();
+    await admin.getByTestId('reviews-closed').click();
+    assert.match(await admin.locator(`[data-testid="review-row"][data-grant-id="${grant.id}"]`).textContent(), /救急外来での利用、妥当/);
+    assertNoProblems(admin);
+    await admin.context().close();
+  });
+});
