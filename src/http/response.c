@@ -88,13 +88,23 @@ void response_problem(struct request *req, const struct error *err)
     set_body(req, status, "application/problem+json; charset=utf-8", text, strlen(text));
 }
 
+void response_allow_same_origin_frame(struct request *req)
+{
+    req->frame_same_origin = true;
+}
+
 static void add_security_headers(struct request *req, struct MHD_Response *r)
 {
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+    if (req->frame_same_origin) {
+        MHD_add_response_header(r, "X-Frame-Options", "SAMEORIGIN");
+        MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP_FRAMED_DOCUMENT);
+    } else {
+        MHD_add_response_header(r, "X-Frame-Options", "DENY");
+        MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+    }
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
     if (req->ctx->tls)
