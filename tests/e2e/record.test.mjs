@@ -30,6 +30,21 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     await page.getByTestId('record').waitFor();
   }
 
+  /** Saves a form dialog; a refusal by the server fails the test with the message the dialog shows. */
+  async function save(dialog, submitTestid) {
+    await dialog.getByTestId(submitTestid).click();
+    const error = dialog.getByTestId('error');
+    await dialog.page().waitForFunction(
+      ([testid]) => {
+        const open = document.querySelector(`[data-testid="${testid}"]`);
+        const box = open?.querySelector('[data-testid="error"]');
+        return !open || (box && !box.hidden && box.textContent !== '');
+      },
+      [await dialog.getAttribute('data-testid')],
+    );
+    if ((await dialog.count()) > 0) assert.fail(`saving failed: ${await error.textContent()}`);
+  }
+
   /** Waits until a section has finished loading (its list, its empty note or its error). */
   async function loaded(page, section) {
     const body = page.getByTestId(`record-${section}-body`);
@@ -59,8 +74,7 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     await dialog.getByTestId('allergy-manifestation').fill('アナフィラキシー');
     await dialog.getByTestId('allergy-severity').selectOption('severe');
     await dialog.getByTestId('allergy-note').fill('2020年に救急搬送');
-    await dialog.getByTestId('allergy-submit').click();
-    await dialog.waitFor({ state: 'detached' });
+    await save(dialog, 'allergy-submit');
 
     const item = page.getByTestId('allergy').filter({ hasText: 'セフェム系抗菌薬(試験)' });
     await item.waitFor();
@@ -89,8 +103,7 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     assert.equal(await dialog.getByTestId('lab-unit').textContent(), 'mmol/L');
     await dialog.getByTestId('lab-value-input').fill('5.6');
     await dialog.getByTestId('lab-date').fill(tokyoDate(2));
-    await dialog.getByTestId('lab-submit').click();
-    await dialog.waitFor({ state: 'detached' });
+    await save(dialog, 'lab-submit');
 
     const row = page.getByTestId('lab-table').locator('[data-testid="lab-row"][data-test-name="カリウム"]');
     await row.waitFor();
@@ -106,8 +119,7 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     await dialog.getByTestId('lab-test').selectOption('k');
     await dialog.getByTestId('lab-value-input').fill('4.2');
     await dialog.getByTestId('lab-date').fill(tokyoDate(1));
-    await dialog.getByTestId('lab-submit').click();
-    await dialog.waitFor({ state: 'detached' });
+    await save(dialog, 'lab-submit');
     await page.waitForFunction(() => {
       const row = document.querySelector('[data-testid="lab-row"][data-test-name="カリウム"]');
       return row?.querySelector('[data-testid="lab-value"]')?.textContent === '4.2';

@@ -132,15 +132,22 @@ async function failure(response: Response): Promise<FhirError> {
   return new FhirError(response.status, null, problem, message);
 }
 
-/** A same-origin path for a URL the server gave (paging links may be absolute). */
-export function sameOriginPath(url: string): string | null {
+/**
+ * The path under /fhir/ of a URL the server gave, resolved against /fhir/ ("Binary/1" →
+ * "/fhir/Binary/1"); null for another origin or a path outside /fhir/. With anyOrigin (paging
+ * links, which the server may write with its own idea of its host name behind a proxy) only the
+ * path and query are kept, so the request still goes to this origin.
+ */
+export function sameOriginPath(url: string, anyOrigin = false): string | null {
   let parsed: URL;
   try {
     parsed = new URL(url, new URL(FHIR_BASE, window.location.origin));
   } catch {
     return null;
   }
-  if (parsed.origin !== window.location.origin || !parsed.pathname.startsWith(FHIR_BASE)) return null;
+  if (!/^https?:$/.test(parsed.protocol)) return null;
+  if (!anyOrigin && parsed.origin !== window.location.origin) return null;
+  if (!parsed.pathname.startsWith(FHIR_BASE)) return null;
   return parsed.pathname + parsed.search;
 }
 
@@ -175,7 +182,7 @@ export async function search<T extends Resource = Resource>(type: string, params
       found.push(entry.resource);
     }
     const next = bundle.link?.find((link) => link.relation === 'next')?.url;
-    path = next ? sameOriginPath(next) : null;
+    path = next ? sameOriginPath(next, true) : null;
   }
   return found;
 }
