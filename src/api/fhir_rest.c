@@ -189,10 +189,14 @@ static bool answer_version(struct error *err, struct request *req, const struct 
         req->content_type = ctype;
         req->resp_body = data;
         req->resp_len = len;
-        /* shown inside the UI (PDF viewer): same-origin framing only, no scripts of its own */
-        response_header(req, "X-Frame-Options", "SAMEORIGIN");
-        response_header(req, "Content-Security-Policy", "frame-ancestors 'self'");
-        response_header(req, "Content-Disposition", "inline");
+        /* PDFs and images are shown inside the UI: same-origin framing, no scripts. Anything
+         * else (e.g. HTML) is only downloaded. */
+        if (strcmp(ctype, "application/pdf") == 0 || strncmp(ctype, "image/", 6) == 0) {
+            response_allow_same_origin_frame(req);
+            response_header(req, "Content-Disposition", "inline");
+        } else {
+            response_header(req, "Content-Disposition", "attachment");
+        }
         return true;
     }
     json_t *res = fhir_load(err, req, json, blob);

@@ -90,6 +90,7 @@ struct request {
     const char *content_type;
     struct response_header headers[REQUEST_MAX_HEADERS];
     int header_count;
+    bool frame_same_origin; /* a raw document the UI shows in an <iframe> */
     const char *error_code; /* for the access log */
 };
 
@@ -108,6 +109,10 @@ void response_empty(struct request *req, int status);
 void response_problem(struct request *req, const struct error *err);
 /** Adds a response header; name and value are copied. */
 void response_header(struct request *req, const char *name, const char *value);
+/** Lets pages of this origin frame the response (X-Frame-Options SAMEORIGIN, frame-ancestors
+ *  'self', a script-free document policy). Only for raw documents of a type the browser renders
+ *  itself (application/pdf, image/...), e.g. GET /fhir/Binary/{id} answered as raw bytes. */
+void response_allow_same_origin_frame(struct request *req);
 
 /** A query parameter (decoded), or NULL. */
 const char *request_query(struct request *req, const char *name);

@@ -140,25 +140,23 @@ void response_problem(struct request *req, const struct error *err)
     set_body(req, status, "application/problem+json; charset=utf-8", text, strlen(text));
 }
 
-static bool has_header(const struct request *req, const char *name)
+void response_allow_same_origin_frame(struct request *req)
 {
-    for (int i = 0; i < req->header_count; i++)
-        if (strcasecmp(req->headers[i].name, name) == 0)
-            return true;
-    return false;
+    req->frame_same_origin = true;
 }
 
-/* A handler may set its own framing policy (a document shown inside the UI); the defaults
- * forbid framing. */
 static void add_security_headers(struct request *req, struct MHD_Response *r)
 {
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    if (!has_header(req, "X-Frame-Options"))
+    if (req->frame_same_origin) {
+        MHD_add_response_header(r, "X-Frame-Options", "SAMEORIGIN");
+        MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP_FRAMED_DOCUMENT);
+    } else {
         MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    if (!has_header(req, "Content-Security-Policy"))
         MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+    }
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
     if (req->ctx->tls)

@@ -6,11 +6,19 @@
 
 struct MHD_Response;
 
-/** Security headers sent with every response. */
+/** Security headers sent with every response. The UI frames only its own documents
+ *  (frame-src 'self': the PDF view of the 記録 tab on /fhir/Binary/{id}). */
 #define HTTP_CSP                                                                                   \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
-    "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "             \
-    "base-uri 'none'; form-action 'self'"
+    "connect-src 'self'; font-src 'self'; frame-src 'self'; object-src 'none'; "                   \
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+/** The policy of a raw document our own pages may frame (see response_allow_same_origin_frame):
+ *  no scripts, framed by this origin only; object-src 'self' and inline styles because Chromium
+ *  shows a PDF through a synthetic page with an <embed> of the document itself. */
+#define HTTP_CSP_FRAMED_DOCUMENT                                                                   \
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; object-src 'self'; "     \
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 
 /** Builds the MHD response for req (body, headers, security headers). NULL on out-of-memory. */
 struct MHD_Response *response_build(struct request *req);

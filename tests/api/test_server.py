@@ -19,7 +19,7 @@ import requests
 import helpers
 from helpers import YAMADA_HANAKO, assert_problem, login
 
-CSP_PARTS = ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'",
+CSP_PARTS = ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "frame-src 'self'",
              "base-uri 'none'"]
 
 

@@ -117,6 +117,44 @@ export async function request<T>(
   throw error;
 }
 
+/** What sendRaw needs beyond the method and path. */
+export interface RawOptions {
+  accept: string;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A request with the session conventions of this module (Accept-Language, the CSRF header and its
+ * one refresh, the 401 handler) for callers that read the answer themselves (e.g. /fhir).
+ */
+export async function sendRaw(method: Method, path: string, options: RawOptions): Promise<Response> {
+  const go = async (): Promise<Response> => {
+    const headers: Record<string, string> = {
+      ...options.headers,
+      Accept: options.accept,
+      'Accept-Language': lang(),
+    };
+    if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    if (options.contentType) headers['Content-Type'] = options.contentType;
+    const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (options.body !== undefined) init.body = options.body;
+    try {
+      return await fetch(path, init);
+    } catch {
+      throw new ApiError(0, null, t('error.network'));
+    }
+  };
+  let response = await go();
+  if (response.status === 403 && method !== 'GET') {
+    const problem = await readProblem(response.clone());
+    if (problem?.code === 'auth.csrf' && (await refreshCsrf())) response = await go();
+  }
+  if (response.status === 401) unauthorizedHandler();
+  return response;
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, options: RequestOptions = {}) =>
     request<T>('GET', path, { ...options, query }),

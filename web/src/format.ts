@@ -97,3 +97,32 @@ export function formatInstantDate(value: string | null | undefined): string {
   const p = tokyoParts(instant);
   return formatDate(`${p.year}-${p.month}-${p.day}`);
 }
+
+/**
+ * A FHIR date or dateTime as a date: `2026`, `2026-05` and `2026-05-12` as written (a partial
+ * date stays partial), a dateTime as its calendar date in Tokyo.
+ */
+export function formatFhirDate(value: string | null | undefined): string {
+  if (!value) return '';
+  if (/^\d{4}$/.test(value)) return lang() === 'ja' ? `${value}年` : value;
+  const month = /^(\d{4})-(\d{2})$/.exec(value);
+  if (month) {
+    const [, y, m] = month;
+    if (lang() === 'ja') return `${y}年${Number(m)}月`;
+    return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(Number(y), Number(m) - 1, 1)),
+    );
+  }
+  if (DATE_RE.test(value)) return formatDate(value);
+  return formatInstantDate(value);
+}
+
+/** A FHIR date or dateTime as milliseconds for sorting and charts (dates count from Tokyo midnight). */
+export function fhirTime(value: string | null | undefined): number {
+  if (!value) return Number.NaN;
+  let text = value;
+  if (/^\d{4}$/.test(text)) text += '-01-01';
+  else if (/^\d{4}-\d{2}$/.test(text)) text += '-01';
+  if (DATE_RE.test(text)) text += 'T00:00:00+09:00';
+  return new Date(text).getTime();
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The patient page `#/patients/<id>/<tab>`: basic facts and tabs for consent, care team and the
-// features still to come.
+// The patient page `#/patients/<id>/<tab>`: basic facts and tabs for consent, care team, the
+// clinical record (記録) and the features still to come.
 import { ApiError, api, errorMessage, seg } from '../api';
 import { h, replace } from '../dom';
 import { formatEraYear } from '../format';
@@ -11,6 +11,7 @@ import type { EmergencyGrant, Patient } from '../types';
 import { errorBox, loading, showError } from './common';
 import { renderConsents } from './consents';
 import { activeGrant, emergencyBanner } from './emergency';
+import { renderRecord } from './record';
 import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 import { renderTeam } from './team';
@@ -32,7 +33,7 @@ function comingSoon(panel: HTMLElement): void {
 const TABS: Tab[] = [
   { id: 'consents', label: 'tab.consents', render: renderConsents },
   { id: 'team', label: 'tab.team', render: renderTeam },
-  { id: 'record', label: 'tab.record', render: comingSoon, emergency: true },
+  { id: 'record', label: 'tab.record', render: renderRecord, emergency: true },
   { id: 'referrals', label: 'tab.referrals', render: comingSoon },
   { id: 'images', label: 'tab.images', render: comingSoon },
   { id: 'homecare', label: 'tab.homecare', render: comingSoon },
