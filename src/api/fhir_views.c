@@ -248,7 +248,7 @@ static bool view_cond(struct error *err, struct request *req, const char *type, 
     bool patient = strcmp(type, "Patient") == 0, org = strcmp(type, "Organization") == 0;
     const char *id_col = patient                    ? "p.id"
                          : org                      ? "o.id"
-                         : !strcmp(type, "Consent") ? "x.id"
+                         : !strcmp(type, "Consent") ? "c.id"
                                                     : "a.seq";
     if (strcmp(name, "_count") == 0 || strcmp(name, "_offset") == 0) {
         char *end;
@@ -295,7 +295,7 @@ static bool view_cond(struct error *err, struct request *req, const char *type, 
         strbuf_printf(&q->sql, " AND o.code = ?%d", a);
     } else if (!patient && !org && !strcmp(name, "patient")) {
         q->args[a - 1].text = strncmp(value, "Patient/", 8) == 0 ? value + 8 : value;
-        strbuf_printf(&q->sql, " AND x.patient_id = ?%d", a);
+        strbuf_printf(&q->sql, " AND c.patient_id = ?%d", a);
     } else {
         return error_set(err, ERR_BAD_QUERY, "unknown search parameter %s for %s", name, type);
     }
@@ -353,8 +353,8 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
         strbuf_puts(&q.sql, "SELECT " ORG_COLUMNS " FROM orgs o WHERE ?1 IS NOT NULL AND "
                             "?2 IS NOT NULL");
     else if (!strcmp(type, "Consent"))
-        strbuf_puts(&q.sql, "SELECT " CONSENT_COLUMNS " FROM consents x JOIN patients p ON p.id "
-                            "= x.patient_id WHERE " ACCESS_VISIBLE_SQL);
+        strbuf_puts(&q.sql, "SELECT " CONSENT_COLUMNS " FROM consents c JOIN patients p ON p.id "
+                            "= c.patient_id WHERE " ACCESS_VISIBLE_SQL);
     else
         strbuf_puts(&q.sql, "SELECT " AUDIT_COLUMNS " FROM audit a JOIN patients p ON p.id = "
                             "a.patient_id WHERE " ACCESS_VISIBLE_SQL);
@@ -373,7 +373,7 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
         const char *order = patient ? "p.kana_key, p.id"
                             : org   ? "o.code"
                             : audit ? "a.seq DESC"
-                                    : "x.recorded_at";
+                                    : "c.recorded_at";
         strbuf_printf(&q.sql, " ORDER BY %s LIMIT %d OFFSET %d", order, q.count + 1, q.offset);
         ok = view_rows(err, req, type, &q, bundle);
     }

@@ -16,8 +16,12 @@
 
 enum { MAX_ARGS = 200, COUNT_DEFAULT = 50, COUNT_MAX = 1000, OFFSET_MAX = 1000000 };
 
-const char fhir_visible_sql[] = "(r.patient_id IS NULL OR EXISTS (SELECT 1 FROM patients p WHERE "
-                                "p.id = r.patient_id AND " ACCESS_VISIBLE_SQL "))";
+/* Visible: outside any compartment, or a patient the organisation may see, or (for the types of
+ * the emergency view) one the user holds an emergency grant for. */
+const char fhir_visible_sql[] =
+    "(r.patient_id IS NULL OR EXISTS (SELECT 1 FROM patients p WHERE p.id = r.patient_id AND "
+    "(" ACCESS_VISIBLE_SQL " OR (r.type IN " FHIR_EMERGENCY_TYPES_SQL " AND " ACCESS_EMERGENCY_SQL
+    "))))";
 
 /* The SQL under construction: text and its arguments, numbered ?1… in order. */
 struct qb {

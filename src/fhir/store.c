@@ -143,7 +143,11 @@ bool fhir_compartment_of(struct error *err, const json_t *res, const char *base_
         return !ref || note_patient(err, ref, base_url, "Bundle.entry[0].resource.subject", out);
     }
     struct compartment_arg a = {base_url, out};
-    return fhir_index_extract(err, res, base_url, compartment_emit, &a);
+    if (fhir_index_extract(err, res, base_url, compartment_emit, &a))
+        return true;
+    if (err->code == ERR_FIELD_VALUE) /* a value the index cannot read, e.g. month 13 */
+        err->code = ERR_FHIR_FORMAT;
+    return false;
 }
 
 /* ---- references ---------------------------------------------------------------------- */
@@ -326,7 +330,8 @@ bool fhir_store_version(struct error *err, struct store_conn *conn, int64_t rid,
 
 /* Sets meta.versionId, meta.lastUpdated and our source-organisation extension (replacing one a
  * client sent: the server knows who recorded it). */
-static bool set_meta(struct error *err, json_t *res, int version, int64_t now, const char *org_id)
+static bool set_meta(struct error *err, json_t *res, int version, int64_t now, const char *org_id,
+                     const char *org_name)
 {
     json_t *meta = json_object_get(res, "meta");
     if (!meta) {
@@ -351,6 +356,8 @@ static bool set_meta(struct error *err, json_t *res, int version, int64_t now, c
     snprintf(ref, sizeof ref, "Organization/%s", org_id);
     json_t *e =
         json_pack("{s:s, s:{s:s}}", "url", FHIR_EXT_SOURCE_ORG, "valueReference", "reference", ref);
+    if (e && org_name && org_name[0])
+        json_object_set_new(json_object_get(e, "valueReference"), "display", json_string(org_name));
     if (!ext || !e || json_array_append_new(ext, e) != 0 ||
         json_object_set_new(meta, "versionId", json_string(v)) != 0 ||
         json_object_set_new(meta, "lastUpdated", json_string(t)) != 0)
@@ -479,7 +486,15 @@ bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhi
         row.last_updated = old.last_updated + 1; /* versions keep their order */
     row.deleted = false;
     char blob[BLOB_KEY_LEN];
-    if (!set_meta(err, res, row.version, row.last_updated, actor->org_id) ||
+    char org_name[256] = "";
+    struct store_stmt *on =
+        store_query(err, conn, "SELECT name FROM orgs WHERE id = ?", "t", actor->org_id);
+    if (!on)
+        return false;
+    if (store_step(err, on) == STORE_ROW)
+        snprintf(org_name, sizeof org_name, "%s", store_text(on, 0));
+    store_done(on);
+    if (!set_meta(err, res, row.version, row.last_updated, actor->org_id, org_name) ||
         !binary_take_data(err, env, res, blob))
         return false;
     char *json = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(15));

@@ -197,6 +197,11 @@ static struct store_stmt *query_args(struct error *err, struct store_conn *conn,
         return NULL;
     }
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &s->stmt, NULL);
+    /* Arguments past the last parameter the text uses are not bound (a builder may number
+     * values it then leaves out of the text). */
+    int used = rc == SQLITE_OK ? sqlite3_bind_parameter_count(s->stmt) : 0;
+    if (n > used)
+        n = used;
     for (int i = 0; rc == SQLITE_OK && i < n; i++) {
         const struct store_arg *a = &args[i];
         if (a->type == 'i')

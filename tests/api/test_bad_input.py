@@ -99,7 +99,9 @@ WITH_LONG_FIELD = [c for c in CASES if c.long_field]
 
 
 def test_cases_cover_every_route_with_a_body():
-    routes = {(m, p) for m, p, *_ in helpers.parse_routes() if m in ("POST", "PUT", "PATCH")}
+    # /fhir bodies are FHIR resources answered with OperationOutcomes: test_fhir_bad_input.py
+    routes = {(m, p) for m, p, *_ in helpers.parse_routes()
+              if m in ("POST", "PUT", "PATCH") and p.startswith("/api/")}
     covered = set()
     for case in CASES:
         for method, pattern, *_ in helpers.parse_routes():

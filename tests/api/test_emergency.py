@@ -257,3 +257,29 @@ def test_concurrent_starts_make_one_grant(fresh_server):
     assert sorted(r.status_code for r in answers) == [200] * 5 + [201], [r.text for r in answers]
     assert len({r.json()["id"] for r in answers}) == 1
     assert len(grants(server)) == 1
+
+
+def test_fhir_emergency_view_is_limited_and_marked(fresh_server):
+    """Under a grant the FHIR API shows the emergency view (allergies, problems, medications,
+    contraindications, documents) marked as emergency access, and nothing else."""
+    server = fresh_server
+    fujita = server.session("uh.fujita")
+    assert fujita.get("/fhir/AllergyIntolerance", params={"patient": YAMADA_HANAKO}).json()[
+        "total"] == 0
+    gid = start(fujita).json()["id"]
+    allergies = fujita.get("/fhir/AllergyIntolerance", params={"patient": YAMADA_HANAKO})
+    assert allergies.status_code == 200 and allergies.json()["total"] >= 1
+    one = allergies.json()["entry"][0]["resource"]["id"]
+    read = fujita.get(f"/fhir/AllergyIntolerance/{one}")
+    assert read.status_code == 200 and read.headers["X-Tsunagu-Emergency-Access"] == gid
+    for t in ("Condition", "MedicationRequest", "Flag", "DocumentReference"):
+        assert fujita.get(f"/fhir/{t}", params={"patient": YAMADA_HANAKO}).json()["total"] >= 1
+    labs = fujita.get("/fhir/Observation", params={"patient": YAMADA_HANAKO}).json()
+    assert labs["total"] == 0
+    assert fujita.get(f"/fhir/Patient/{YAMADA_HANAKO}/$everything").status_code == 404
+    assert fujita.post("/fhir/AllergyIntolerance", json={
+        "resourceType": "AllergyIntolerance", "patient": {"reference": f"Patient/{YAMADA_HANAKO}"},
+        "code": {"text": "x"}}).status_code == 403
+    reads = server.query("SELECT detail FROM audit WHERE event_id = 'fhir_read' AND "
+                         "object_id = ?", (one,))
+    assert reads and reads[-1]["detail"] == f"emergency access {gid}"

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Bad input on every /fhir route that takes a body: each refusal is an OperationOutcome 4xx
+that changes nothing in the store (and nothing ever answers 5xx: conftest checks the log)."""
+import json
+
+import pytest
+
+from fhir_helpers import FHIR_JSON, assert_outcome, observation, session
+from helpers import YAMADA_HANAKO, store_snapshot
+
+P = YAMADA_HANAKO
+OBS_ID = "bad-input-obs"
+
+
+@pytest.fixture(scope="module")
+def sato(server):
+    s = session(server, "gh.sato")
+    body = observation(P)
+    body["id"] = OBS_ID
+    assert s.put(f"/fhir/Observation/{OBS_ID}", json=body).status_code == 201
+    return s
+
+
+def bodies():
+    obs = observation(P)
+    return [
+        ("POST", "/fhir/Observation", obs),
+        ("PUT", f"/fhir/Observation/{OBS_ID}", {**obs, "id": OBS_ID}),
+        ("POST", "/fhir", {"resourceType": "Bundle", "type": "transaction", "entry": [
+            {"resource": obs, "request": {"method": "POST", "url": "Observation"}}]}),
+        ("POST", "/fhir/", {"resourceType": "Bundle", "type": "batch", "entry": []}),
+    ]
+
+
+def send(server, s, method, path, data, content_type=FHIR_JSON):
+    before = store_snapshot(server)
+    headers = {"Content-Type": content_type} if content_type else {}
+    r = s.request(method, path, data=data, headers=headers)
+    assert 400 <= r.status_code < 500, f"{r.status_code} {r.text[:300]}"
+    assert store_snapshot(server) == before, f"{method} {path}: the store changed"
+    return r
+
+
+@pytest.mark.parametrize("method, path, body", bodies(), ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize("data", [
+    b'{"resourceType": ', b'{"a": 1,}', b'{"a": 1} trailing', b'{"a": 1, "a": 2}',
+    b'{"a": "\\ud800"}', b"[" * 5000 + b"]" * 5000, b"",
+], ids=["truncated", "trailing-comma", "garbage", "duplicate-keys", "surrogate", "deep", "empty"])
+def test_malformed_json(server, sato, method, path, body, data):
+    r = send(server, sato, method, path, data)
+    assert_outcome(r, 400)
+
+
+@pytest.mark.parametrize("method, path, body", bodies(), ids=lambda v: str(v)[:30])
+def test_invalid_utf8_and_content_types(server, sato, method, path, body):
+    assert_outcome(send(server, sato, method, path, b'{"resourceType": "\xff\xfe"}'), 400,
+                   "request.bad_utf8")
+    for ct in ("text/plain", "application/fhir+xml", "application/xml", None):
+        assert_outcome(send(server, sato, method, path, json.dumps(body).encode(), ct), 415,
+                       "request.content_type")
+
+
+@pytest.mark.parametrize("method, path, body", bodies(), ids=lambda v: str(v)[:30])
+def test_wrong_shapes(server, sato, method, path, body):
+    for wrong in ([], "text", 5, {"resourceType": "Spaceship"}, {}):
+        r = send(server, sato, method, path, json.dumps(wrong).encode())
+        assert_outcome(r, r.status_code)
+        assert r.status_code in (400, 405, 422), r.text
+
+
+def test_oversized_bodies_are_refused(start_server):
+    server = start_server("--fhir-body-limit", "4096")
+    s = session(server, "gh.sato")
+    big = observation(P, note=[{"text": "x" * 5000}])
+    assert_outcome(send(server, s, "POST", "/fhir/Observation", json.dumps(big).encode()), 413,
+                   "request.too_large")
+
+
+@pytest.mark.parametrize("path", [
+    "/fhir/Observation/..%2F..%2Fetc%2Fpasswd", "/fhir/Observation/a%00b",
+    "/fhir/Observation/" + "x" * 65, "/fhir/Observation/%E3%81%82",
+    "/fhir/Observation/x/_history/abc", "/fhir/Observation/x/_history/-1",
+])
+def test_path_tricks(sato, path):
+    r = sato.get(path)
+    assert r.status_code in (400, 404), (path, r.status_code, r.text[:200])
+
+
+def test_unknown_elements_and_another_patients_ids(server, sato):
+    body = observation(P)
+    body["subject"]["colour"] = "red"
+    assert_outcome(send(server, sato, "POST", "/fhir/Observation", json.dumps(body).encode()),
+                   422, "fhir.unknown_element", "Observation.subject.colour")
+    ito = session(server, "ph.ito")
+    assert_outcome(send(server, ito, "PUT", f"/fhir/Observation/{OBS_ID}",
+                        json.dumps({**observation(P), "id": OBS_ID}).encode()), 403)
+
+
+def test_search_values_must_be_utf8_and_well_formed(sato):
+    for params in ({"patient": P, "date": "2026-02-30"}, {"code": "a|b|c"},
+                   {"value-quantity": "abc"}, {"_count": "many"}, {"_include": "Foo:bar"}):
+        assert_outcome(sato.get("/fhir/Observation", params=params), 400)
+    r = sato.get("/fhir/Observation?code=%FF%FE")
+    assert_outcome(r, 400)
