@@ -59,6 +59,16 @@ static bool match_pattern(struct request *req, const char *pattern, const char *
     return true;
 }
 
+/* Whether method is already in the comma-separated list allow. */
+static bool method_listed(const char *allow, const char *method)
+{
+    size_t n = strlen(method);
+    for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
+        if ((p == allow || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
 const struct route *router_match(struct request *req, const char *method, const char *path,
                                  bool *path_known, char *allow, size_t cap)
 {
@@ -73,6 +83,8 @@ const struct route *router_match(struct request *req, const char *method, const 
             return r;
         }
         *path_known = true;
+        if (method_listed(allow, r->method))
+            continue;
         size_t used = strlen(allow);
         snprintf(allow + used, cap - used, "%s%s", used ? ", " : "", r->method);
     }

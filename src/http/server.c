@@ -201,7 +201,8 @@ static void dispatch(struct request *req)
         return;
     }
     struct error e = {0};
-    bool api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0;
+    bool api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0 ||
+               request_is_fhir(req);
     if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
         static_files_serve(req);
         return;
