@@ -10,7 +10,7 @@ groups=("$@")
 build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev
        libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev python3 nodejs npm)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git)
-bench=(wrk nginx-light hyperfine curl)
+bench=(wrk nginx-light hyperfine curl sqlite3)
 fuzz=(clang libclang-rt-14-dev)
 
 want=()

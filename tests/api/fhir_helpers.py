@@ -3,7 +3,7 @@
 import helpers
 
 JLAC10 = "http://medis.or.jp/CodeSystem/master-JLAC10-17digits"
-HBA1C = "3D046000001920402"
+HBA1C = "3D046000001906202"
 SOURCE_ORG = "https://tsunagu.example.jp/fhir/StructureDefinition/source-organization"
 OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 FHIR_JSON = "application/fhir+json"

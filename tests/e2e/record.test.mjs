@@ -32,15 +32,16 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
 
   /** Saves a form dialog; a refusal by the server fails the test with the message the dialog shows. */
   async function save(dialog, submitTestid) {
+    const testid = await dialog.getAttribute('data-testid'); // before the dialog may close
     await dialog.getByTestId(submitTestid).click();
     const error = dialog.getByTestId('error');
     await dialog.page().waitForFunction(
-      ([testid]) => {
-        const open = document.querySelector(`[data-testid="${testid}"]`);
+      ([id]) => {
+        const open = document.querySelector(`[data-testid="${id}"]`);
         const box = open?.querySelector('[data-testid="error"]');
         return !open || (box && !box.hidden && box.textContent !== '');
       },
-      [await dialog.getAttribute('data-testid')],
+      [testid],
     );
     if ((await dialog.count()) > 0) assert.fail(`saving failed: ${await error.textContent()}`);
   }

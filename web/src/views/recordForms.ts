@@ -296,7 +296,7 @@ export const COMMON_LABS: CommonLab[] = [
   },
   {
     id: 'k',
-    code: '3H015000002327101',
+    code: '3H015000002326101',
     display: 'カリウム',
     en: 'Potassium (K)',
     unit: 'mmol/L',
