@@ -686,10 +686,8 @@ bool fhir_search(struct error *err, struct store_conn *conn, const struct fhir_s
     if (!read_controls(err, in, out, &c))
         return false;
     bool count = !c.total || strcmp(c.total, "none") != 0 || out->summary_count;
-    if (count && !count_total(err, conn, in, out))
-        return false;
-    if (out->summary_count)
-        return true;
+    if (out->summary_count || out->count == 0) /* _count=0: the total only */
+        return count_total(err, conn, in, out);
     struct qb q = {.err = err};
     bool ok = base_query(&q, in, page_select) && order_by(&q, in->type, c.sort);
     if (ok) {
@@ -698,6 +696,13 @@ bool fhir_search(struct error *err, struct store_conn *conn, const struct fhir_s
         ok = l && o && run_rows(err, conn, &q, out, (size_t)out->count, false);
     }
     qb_free(&q);
+    /* A first page that holds every match is its own total; else count (same snapshot). */
+    if (ok && count) {
+        if (!out->more && out->offset == 0)
+            out->total = (int64_t)out->n;
+        else
+            ok = count_total(err, conn, in, out);
+    }
     for (int i = 0; ok && i < c.revinclude_n; i++)
         ok = revinclude(err, conn, in, c.revinclude[i], out);
     return ok;
