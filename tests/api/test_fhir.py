@@ -380,3 +380,22 @@ def test_binary_content_is_served_raw_to_browsers(sato):
     js = sato.get(f"/fhir/Binary/{made['id']}", headers={"Accept": FHIR_JSON}).json()
     assert base64.b64decode(js["data"]) == pdf
     assert_outcome(sato.post("/fhir/Binary", json={**body, "securityContext": None}), 422)
+
+
+def test_document_bundle_of_a_discharge_summary(sato, ito):
+    comps = search(sato, "Composition", patient=P, type="http://loinc.org|18842-5")
+    assert comps["total"] >= 1
+    cid = matches(comps)[0]["id"]
+    r = sato.get(f"/fhir/Composition/{cid}/$document")
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["type"] == "document" and doc["identifier"]["value"].startswith("urn:uuid:")
+    first = doc["entry"][0]["resource"]
+    assert (first["resourceType"], first["id"]) == ("Composition", cid)
+    inside = {f"{e['resource']['resourceType']}/{e['resource']['id']}" for e in doc["entry"]}
+    assert f"Patient/{P}" in inside
+    for section in first.get("section", []):
+        for ref in section.get("entry", []):
+            assert ref["reference"] in inside, ref
+    assert_outcome(ito.get(f"/fhir/Composition/{cid}/$document"), 403)
+    assert_outcome(sato.get("/fhir/Composition/nope/$document"), 404)

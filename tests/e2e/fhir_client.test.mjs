@@ -340,6 +340,20 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
     await expectOutcome(fhir.read({ resourceType: 'Observation', id: randomUUID() }), [404]);
   });
 
+  test('the document Bundle of a discharge summary and the whole record are valid R4', async () => {
+    const found = await fhir.search({
+      resourceType: 'Composition',
+      searchParams: { patient: patientId, type: 'http://loinc.org|18842-5' },
+    });
+    const [composition] = matches(found);
+    assert.ok(composition, 'the demo patient has a discharge summary');
+    const doc = await fhir.operation({ name: '$document', resourceType: 'Composition', id: composition.id, method: 'get' });
+    assert.equal(doc.type, 'document');
+    assert.equal(doc.entry[0].resource.id, composition.id);
+    const everything = await fhir.operation({ name: '$everything', resourceType: 'Patient', id: patientId, method: 'get' });
+    assert.ok(everything.entry.length > 50);
+  });
+
   test('every answer was checked against the R4 schema', () => {
     const kinds = new Set(checked);
     for (const kind of ['CapabilityStatement', 'Bundle', 'Patient', 'AllergyIntolerance', 'Observation', 'OperationOutcome']) {
