@@ -20,7 +20,16 @@ struct entry {
     const char *method, *url, *full_url;
     const char *type, *id; /* from url (PUT, DELETE, GET) or the resource (POST) */
     char assigned[UUID_STR_LEN];
-    json_t *response; /* Bundle.entry[i].response, or an OperationOutcome on failure */
+    json_t *response;           /* Bundle.entry[i].response, or an OperationOutcome on failure */
+    char patient[UUID_STR_LEN]; /* its compartment, once worked out (patient_known) */
+    bool patient_known;
+};
+
+/* What the entries of one Bundle share. */
+struct bundle_ctx {
+    const struct fhir_pending *pending; /* the transaction's new resources */
+    size_t pending_n;
+    const char *org_name; /* of the caller's organisation, looked up once */
 };
 
 /* Rewrites every reference equal to a created entry's fullUrl. */
@@ -101,12 +110,14 @@ static json_t *response_of(struct request *req, const char *status, const struct
 /* Runs one entry inside the open write transaction, with its access decision and audit
  * record. */
 static bool run_entry(struct error *err, struct request *req, struct entry *e,
-                      const struct fhir_pending *pending, size_t pending_n)
+                      const struct bundle_ctx *ctx)
 {
     struct fhir_env env = fhir_env_of(req);
-    env.pending = pending;
-    env.pending_n = pending_n;
-    struct fhir_actor actor = {req->principal.org_id, req->principal.user_id};
+    env.pending = ctx->pending;
+    env.pending_n = ctx->pending_n;
+    struct fhir_actor actor = {.org_id = req->principal.org_id,
+                               .user_id = req->principal.user_id,
+                               .org_name = ctx->org_name};
     struct fhir_row row, old;
     bool exists = false, created = false;
     const char *id = e->id ? e->id : e->assigned;
@@ -142,8 +153,12 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
             return false;
     } else {
         char patient[UUID_STR_LEN];
-        if (!fhir_compartment_of(err, e->res, env.base_url, patient) ||
-            !fhir_allow(err, req, patient, e->type, exists ? ACCESS_UPDATE : ACCESS_CREATE) ||
+        if (e->patient_known)
+            memcpy(patient, e->patient, UUID_STR_LEN);
+        else if (!fhir_compartment_of(err, e->res, env.base_url, patient))
+            return false;
+        env.known_compartment = patient;
+        if (!fhir_allow(err, req, patient, e->type, exists ? ACCESS_UPDATE : ACCESS_CREATE) ||
             !fhir_store_put(err, req->conn, &env, &actor, e->res, id, 0, &row, &created))
             return false;
     }
@@ -176,7 +191,8 @@ static bool entry_error(struct error *err, size_t i)
     return false;
 }
 
-static bool transaction(struct error *err, struct request *req, struct entry *e, size_t n)
+static bool transaction(struct error *err, struct request *req, struct entry *e, size_t n,
+                        const char *org_name)
 {
     for (size_t i = 0; i < n; i++)
         if (e[i].res)
@@ -191,24 +207,28 @@ static bool transaction(struct error *err, struct request *req, struct entry *e,
         pending[pn] = (struct fhir_pending){e[i].type, e[i].assigned, ""};
         if (!fhir_compartment_of(err, e[i].res, base, pending[pn].patient))
             return entry_error(err, i);
+        memcpy(e[i].patient, pending[pn].patient, UUID_STR_LEN);
+        e[i].patient_known = true;
         pn++;
     }
+    struct bundle_ctx ctx = {pending, pn, org_name};
     if (!request_write_begin(err, req))
         return false;
     /* R4 §3.1.0.11.2 order: DELETE, POST, PUT, GET */
     static const char *const order[] = {"DELETE", "POST", "PUT", "GET"};
     for (int o = 0; o < 4; o++)
         for (size_t i = 0; i < n; i++)
-            if (!strcmp(e[i].method, order[o]) && !run_entry(err, req, &e[i], pending, pn))
+            if (!strcmp(e[i].method, order[o]) && !run_entry(err, req, &e[i], &ctx))
                 return entry_error(err, i);
     return true;
 }
 
-static void batch(struct request *req, struct entry *e, size_t n)
+static void batch(struct request *req, struct entry *e, size_t n, const char *org_name)
 {
+    const struct bundle_ctx ctx_value = {NULL, 0, org_name}, *ctx = &ctx_value;
     for (size_t i = 0; i < n; i++) {
         struct error err = {0};
-        bool ok = request_write_begin(&err, req) && run_entry(&err, req, &e[i], NULL, 0);
+        bool ok = request_write_begin(&err, req) && run_entry(&err, req, &e[i], ctx);
         if (ok && store_commit(&err, req->conn)) {
             req->writing = false;
             continue;
@@ -252,13 +272,21 @@ bool fhir_bundle_post(struct error *err, struct request *req)
                        : error_set(err, ERR_FHIR_BUNDLE, "Bundle.entry[%zu]: not an object", i);
     }
     bool tx = strcmp(type, "transaction") == 0;
-    if (tx && !transaction(err, req, e, n)) {
+    const char *org_name = NULL;
+    struct store_stmt *on = store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t",
+                                        req->principal.org_id);
+    if (!on)
+        return false;
+    if (store_step(err, on) == STORE_ROW)
+        org_name = arena_strdup(req->arena, store_text(on, 0));
+    store_done(on);
+    if (tx && !transaction(err, req, e, n, org_name)) {
         for (size_t i = 0; i < n; i++)
             json_decref(e[i].response);
         return false;
     }
     if (!tx)
-        batch(req, e, n);
+        batch(req, e, n, org_name);
     json_t *out = fhir_bundle_new(tx ? "transaction-response" : "batch-response");
     for (size_t i = 0; i < n; i++) {
         json_t *entry = json_pack("{s:o}", "response", e[i].response);

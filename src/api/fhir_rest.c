@@ -35,7 +35,7 @@ const char *fhir_base_url(struct request *req)
 
 struct fhir_env fhir_env_of(struct request *req)
 {
-    return (struct fhir_env){req->ctx->blobs, fhir_base_url(req), NULL, 0};
+    return (struct fhir_env){.blobs = req->ctx->blobs, .base_url = fhir_base_url(req)};
 }
 
 enum data_class fhir_data_class(const char *type)
@@ -199,6 +199,13 @@ static bool answer_version(struct error *err, struct request *req, const struct 
         }
         return true;
     }
+    if (!blob || !blob[0]) { /* the stored text is the answer */
+        char *text = strdup(json);
+        if (!text)
+            return error_set(err, ERR_NOMEM, NULL);
+        response_fhir_text(req, 200, text, strlen(text));
+        return true;
+    }
     json_t *res = fhir_load(err, req, json, blob);
     if (!res)
         return false;
@@ -304,6 +311,7 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
     char patient[UUID_STR_LEN];
     if (!fhir_compartment_of(err, res, env.base_url, patient))
         return false;
+    env.known_compartment = patient;
     struct fhir_row old;
     bool exists = false;
     if (id && !fhir_store_lookup(err, req->conn, type, id, &old, &exists))
@@ -314,7 +322,7 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
         return false;
     req->object_type = type;
     req->patient_id = patient[0] ? arena_strdup(req->arena, patient) : NULL;
-    struct fhir_actor actor = {req->principal.org_id, req->principal.user_id};
+    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
     struct fhir_row row;
     bool created;
     if (!request_write_begin(err, req) ||
@@ -363,7 +371,7 @@ bool fhir_delete(struct error *err, struct request *req)
         return false;
     if (!row.deleted && !fhir_allow(err, req, row.patient_id, type, ACCESS_DELETE))
         return false;
-    struct fhir_actor actor = {req->principal.org_id, req->principal.user_id};
+    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
     bool changed;
     if (!request_write_begin(err, req) ||
         !fhir_store_delete(err, req->conn, &actor, type, id, match, &row, &changed))

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "core/clock.h"
+#include "core/ids.h"
 #include "core/kana.h"
 #include "fhir/search_params.h"
 #include "fhir_api.h"
@@ -262,14 +263,12 @@ static bool includes(struct error *err, struct request *req, const char *type,
 
 /* ---- search ---------------------------------------------------------------------------- */
 
-static bool bundle_of_hits(struct error *err, struct request *req, const char *type,
-                           const struct fhir_search_out *out, json_t *bundle)
+/* Audits the patients of the hits and resolves _include into entries of bundle. */
+static bool audit_and_include(struct error *err, struct request *req, const char *type,
+                              const struct fhir_search_out *out, json_t *bundle)
 {
     for (size_t i = 0; i < out->n; i++) {
         const struct fhir_hit *h = &out->hits[i];
-        json_t *res = fhir_load(err, req, h->json, h->blob);
-        if (!res || !add_entry(err, req, bundle, res, h->include ? "include" : "match"))
-            return false;
         if (h->patient[0]) {
             fhir_audit_patient_read(req, h->patient, h->type, h->id);
             req->audited = true;
@@ -278,10 +277,117 @@ static bool bundle_of_hits(struct error *err, struct request *req, const char *t
     return includes(err, req, type, out, bundle);
 }
 
+static void append_json_entry(struct strbuf *sb, const json_t *entry, bool *first)
+{
+    char *text = json_dumps(entry, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (!*first)
+        strbuf_puts(sb, ",");
+    strbuf_puts(sb, text ? text : "{}");
+    free(text);
+    *first = false;
+}
+
+/* One hit as an entry, splicing the stored JSON text in as it is: search answers are mostly
+ * stored resources, and parsing and re-serialising each one would cost more than the search. */
+static bool append_hit(struct error *err, struct request *req, struct strbuf *sb,
+                       const struct fhir_hit *h, bool *first)
+{
+    const char *mode = h->include ? "include" : "match";
+    if (h->blob[0]) { /* a Binary: its content goes back in as data */
+        json_t *res = fhir_load(err, req, h->json, h->blob);
+        if (!res)
+            return false;
+        json_t *e =
+            json_pack("{s:s, s:o, s:{s:s}}", "fullUrl",
+                      arena_printf(req->arena, "%s/%s/%s", fhir_base_url(req), h->type, h->id),
+                      "resource", res, "search", "mode", mode);
+        append_json_entry(sb, e, first);
+        json_decref(e);
+        return true;
+    }
+    strbuf_printf(sb, "%s{\"fullUrl\":\"%s/%s/%s\",\"resource\":", *first ? "" : ",",
+                  fhir_base_url(req), h->type, h->id);
+    strbuf_puts(sb, h->json);
+    strbuf_printf(sb, ",\"search\":{\"mode\":\"%s\"}}", mode);
+    *first = false;
+    return true;
+}
+
+/* Answers 200 with bundle: its first `before` entries, then the hits, then its other entries. */
+static bool answer_bundle(struct error *err, struct request *req, json_t *bundle,
+                          const struct fhir_search_out *hits, size_t before)
+{
+    json_t *entries = json_incref(json_object_get(bundle, "entry"));
+    json_object_del(bundle, "entry");
+    char *head = json_dumps(bundle, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (!head) {
+        json_decref(entries);
+        return error_set(err, ERR_NOMEM, NULL);
+    }
+    struct strbuf sb = {0};
+    strbuf_append(&sb, head, strlen(head) - 1); /* without the closing brace */
+    free(head);
+    size_t n = json_array_size(entries), hit_n = hits ? hits->n : 0;
+    bool ok = true, first = true;
+    if (n + hit_n > 0) {
+        strbuf_puts(&sb, ",\"entry\":[");
+        for (size_t i = 0; i < n && i < before; i++)
+            append_json_entry(&sb, json_array_get(entries, i), &first);
+        for (size_t i = 0; ok && i < hit_n; i++)
+            ok = append_hit(err, req, &sb, &hits->hits[i], &first);
+        for (size_t i = before; ok && i < n; i++)
+            append_json_entry(&sb, json_array_get(entries, i), &first);
+        strbuf_puts(&sb, "]");
+    }
+    strbuf_puts(&sb, "}");
+    json_decref(entries);
+    if (!ok) {
+        strbuf_release(&sb);
+        return false;
+    }
+    size_t len = sb.len;
+    response_fhir_text(req, 200, strbuf_steal(&sb), len);
+    return true;
+}
+
 static struct fhir_viewer viewer_of(struct request *req, char today[11])
 {
     clock_today_tokyo(today);
     return (struct fhir_viewer){req->principal.org_id, req->principal.user_id, today};
+}
+
+/* A search of one patient (a single `patient` value) is decided once, as a read of that
+ * patient's data of this type, instead of row by row; a refusal leaves the row-by-row rule in
+ * place, which then finds nothing. */
+static bool decide_single_patient(struct error *err, struct request *req, const char *type,
+                                  const struct fhir_qparam *params, int n, bool *decided)
+{
+    const char *patient = NULL;
+    *decided = false;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(params[i].name, "patient") != 0)
+            continue;
+        if (patient || strchr(params[i].value, ','))
+            return true; /* several patients: row by row */
+        patient = params[i].value;
+    }
+    if (!patient)
+        return true;
+    if (strncmp(patient, "Patient/", 8) == 0)
+        patient += 8;
+    if (!ids_uuid_valid(patient))
+        return true;
+    struct access_decision d;
+    if (!access_decide(err, req->conn, &req->principal, patient, ACCESS_READ, fhir_data_class(type),
+                       &d))
+        return false;
+    *decided = d.allow;
+    if (d.allow && d.emergency) {
+        response_header(req, "X-Tsunagu-Emergency-Access", d.grant_id);
+        req->audit_detail = arena_printf(req->arena, "emergency access %s; %s", d.grant_id,
+                                         req->audit_detail ? req->audit_detail : "");
+    }
+    return true;
 }
 
 static bool search(struct error *err, struct request *req, bool from_body)
@@ -306,18 +412,20 @@ static bool search(struct error *err, struct request *req, bool from_body)
         return true;
     }
     char today[11];
-    struct fhir_search_in in = {type, params, n, viewer_of(req, today), fhir_base_url(req), NULL};
+    struct fhir_search_in in = {type, params, n, viewer_of(req, today), fhir_base_url(req),
+                                NULL, false};
+    if (!decide_single_patient(err, req, type, params, n, &in.visibility_decided))
+        return false;
     struct fhir_search_out out;
     bool ok = fhir_search(err, req->conn, &in, &out);
     if (ok) {
         if (out.total >= 0)
             json_object_set_new(bundle, "total", json_integer(out.total));
         paging_links(req, bundle, type, params, n, &out);
-        ok = out.summary_count || bundle_of_hits(err, req, type, &out, bundle);
+        ok = out.summary_count || audit_and_include(err, req, type, &out, bundle);
     }
+    ok = ok && answer_bundle(err, req, bundle, &out, 0);
     fhir_search_free(&out);
-    if (ok)
-        response_fhir(req, 200, json_incref(bundle));
     return ok;
 }
 
@@ -352,21 +460,21 @@ bool fhir_everything(struct error *err, struct request *req)
         !add_entry(err, req, bundle, pat, "match"))
         return false;
     char today[11];
-    struct fhir_search_in in = {NULL,   params, n, viewer_of(req, today), fhir_base_url(req),
-                                patient};
+    /* the router decided this patient's whole record (PAT_PATH, DATA_CLINICAL) */
+    struct fhir_search_in in = {NULL,    params, n, viewer_of(req, today), fhir_base_url(req),
+                                patient, true};
     struct fhir_search_out out;
     bool ok = fhir_search(err, req->conn, &in, &out);
     if (ok) {
         json_object_set_new(bundle, "total", json_integer(out.total + 1));
         paging_links(req, bundle, arena_printf(req->arena, "Patient/%s/$everything", patient),
                      params, n, &out);
-        ok = bundle_of_hits(err, req, NULL, &out, bundle);
+        ok = audit_and_include(err, req, NULL, &out, bundle);
     }
-    fhir_search_free(&out);
     req->object_type = "Patient";
     req->object_id = patient;
-    if (ok)
-        response_fhir(req, 200, json_incref(bundle));
+    ok = ok && answer_bundle(err, req, bundle, &out, 1);
+    fhir_search_free(&out);
     return ok;
 }
 

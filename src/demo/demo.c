@@ -186,7 +186,7 @@ static bool load_clinical(struct error *err, const struct demo_resource *r, void
     char org[UUID_STR_LEN], user[UUID_STR_LEN];
     demo_id(org, "org", r->org_code);
     demo_id(user, "user", r->user_login);
-    struct fhir_actor actor = {org, user};
+    struct fhir_actor actor = {.org_id = org, .user_id = user};
     json_t *copy = json_deep_copy(r->resource);
     const char *id = json_string_value(json_object_get(copy, "id"));
     struct fhir_row row;
@@ -212,7 +212,7 @@ bool demo_load(struct error *err, struct store *st, struct blobs *blobs)
     bool ok = load_orgs(err, conn, now) && load_users(err, conn, now);
     for (int i = 0; ok && i < DEMO_PATIENT_COUNT; i++)
         ok = load_patient(err, conn, i, now);
-    struct clinical_ctx clinical = {conn, {blobs, NULL, NULL, 0}};
+    struct clinical_ctx clinical = {conn, {.blobs = blobs}};
     ok = ok && demo_clinical_each(err, load_clinical, &clinical);
     struct audit_record rec = {
         .event_id = "demo.load",

@@ -34,6 +34,10 @@ struct fhir_search_in {
     /** Restricts to one patient compartment ($everything), or NULL. The type may then be NULL
      *  (every stored type). */
     const char *compartment;
+    /** The caller has decided (access_decide) that every resource of this type in the one
+     *  patient the query is restricted to may be seen: the per-row visibility rule is left out.
+     *  Only for a query restricted to exactly that patient. */
+    bool visibility_decided;
 };
 
 /** One resource found. json is malloc'd (owned by the result). */

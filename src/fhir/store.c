@@ -242,10 +242,12 @@ static bool walk_references(struct error *err, struct ref_walk *w, const json_t 
         json_t *v;
         json_object_foreach((json_t *)j, key, v)
         {
-            if (strcmp(key, "contained") == 0)
-                continue; /* contained resources refer within the container */
+            bool is_ref = json_is_string(v) && strcmp(key, "reference") == 0;
+            if (strcmp(key, "contained") == 0 ||
+                (!is_ref && !json_is_object(v) && !json_is_array(v)))
+                continue; /* contained resources refer within the container; scalars hold none */
             snprintf(w->path + mark, sizeof w->path - mark, ".%s", key);
-            if (strcmp(key, "reference") == 0 && json_is_string(v))
+            if (is_ref)
                 ok = check_reference(err, w, json_string_value(v));
             else
                 ok = walk_references(err, w, v);
@@ -254,8 +256,11 @@ static bool walk_references(struct error *err, struct ref_walk *w, const json_t 
         }
     } else if (json_is_array(j)) {
         for (size_t i = 0; ok && i < json_array_size(j); i++) {
+            const json_t *item = json_array_get(j, i);
+            if (!json_is_object(item) && !json_is_array(item))
+                continue;
             snprintf(w->path + mark, sizeof w->path - mark, "[%zu]", i);
-            ok = walk_references(err, w, json_array_get(j, i));
+            ok = walk_references(err, w, item);
         }
     }
     w->path[mark] = '\0';
@@ -442,7 +447,9 @@ static bool put_check(struct error *err, struct store_conn *conn, const struct f
     if (if_match > 0 && (!exists || old->deleted || old->version != if_match))
         return error_set(err, ERR_FHIR_VERSION_CONFLICT, "current version %d, If-Match %d",
                          exists ? old->version : 0, if_match);
-    if (!fhir_compartment_of(err, res, env->base_url, patient))
+    if (env->known_compartment)
+        snprintf(patient, UUID_STR_LEN, "%s", env->known_compartment);
+    else if (!fhir_compartment_of(err, res, env->base_url, patient))
         return false;
     if (exists && !old->deleted && strcmp(old->patient_id, patient) != 0)
         return error_set(err, ERR_FHIR_COMPARTMENT,
@@ -487,13 +494,17 @@ bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhi
     row.deleted = false;
     char blob[BLOB_KEY_LEN];
     char org_name[256] = "";
-    struct store_stmt *on =
-        store_query(err, conn, "SELECT name FROM orgs WHERE id = ?", "t", actor->org_id);
-    if (!on)
-        return false;
-    if (store_step(err, on) == STORE_ROW)
-        snprintf(org_name, sizeof org_name, "%s", store_text(on, 0));
-    store_done(on);
+    if (actor->org_name) {
+        snprintf(org_name, sizeof org_name, "%s", actor->org_name);
+    } else {
+        struct store_stmt *on =
+            store_query(err, conn, "SELECT name FROM orgs WHERE id = ?", "t", actor->org_id);
+        if (!on)
+            return false;
+        if (store_step(err, on) == STORE_ROW)
+            snprintf(org_name, sizeof org_name, "%s", store_text(on, 0));
+        store_done(on);
+    }
     if (!set_meta(err, res, row.version, row.last_updated, actor->org_id, org_name) ||
         !binary_take_data(err, env, res, blob))
         return false;

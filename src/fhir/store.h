@@ -24,7 +24,8 @@
 /** Who writes: the organisation and user of the request. */
 struct fhir_actor {
     const char *org_id;
-    const char *user_id; /* NULL for the system (demo loader) */
+    const char *user_id;  /* NULL for the system (demo loader) */
+    const char *org_name; /* for the source-organisation extension; NULL: looked up */
 };
 
 /** A resource a transaction is about to create: references to it count as resolved. */
@@ -40,6 +41,9 @@ struct fhir_env {
     const char *base_url; /* "http://host/fhir", to relativise absolute references; may be NULL */
     const struct fhir_pending *pending; /* a transaction's other new resources, or NULL */
     size_t pending_n;
+    /** The patient compartment of the resource being written ("" for none) when the caller
+     *  has already worked it out (fhir_compartment_of), or NULL. */
+    const char *known_compartment;
 };
 
 /** The row of a stored resource. */

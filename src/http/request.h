@@ -101,6 +101,8 @@ typedef bool (*route_handler_fn)(struct error *err, struct request *req);
 void response_json(struct request *req, int status, json_t *body);
 /** Sets a FHIR JSON response (application/fhir+json); takes ownership of body. */
 void response_fhir(struct request *req, int status, json_t *body);
+/** Sets a FHIR JSON response from text already serialised (malloc'd; taken). */
+void response_fhir_text(struct request *req, int status, char *text, size_t len);
 /** True for a request under /fhir (its errors are OperationOutcomes). */
 bool request_is_fhir(const struct request *req);
 /** Sets an empty response (e.g. 204). */

@@ -64,6 +64,11 @@ void response_fhir(struct request *req, int status, json_t *body)
         req->content_type = "application/fhir+json; charset=utf-8";
 }
 
+void response_fhir_text(struct request *req, int status, char *text, size_t len)
+{
+    set_body(req, status, "application/fhir+json; charset=utf-8", text, len);
+}
+
 bool request_is_fhir(const struct request *req)
 {
     return req->path && strncmp(req->path, "/fhir", 5) == 0 &&
