@@ -7,7 +7,7 @@
 #
 # usage: bench/fhir.sh [--no-write] [path/to/tsunagu]
 # environment (defaults in brackets): BENCH_PATIENTS [10000], BENCH_OBSERVATIONS [1000000],
-#   BENCH_PER_BUNDLE [500], BENCH_CLIENTS [2], BENCH_DURATION [15s], BENCH_CONNECTIONS [16],
+#   BENCH_PER_BUNDLE [500], BENCH_CLIENTS [2], BENCH_DURATION [15s], BENCH_CONNECTIONS ["2 16"],
 #   BENCH_KEEP [0] (1 keeps the temporary directory).
 # Needs wrk, sqlite3 and python3: scripts/deps.sh bench installs them.
 set -euo pipefail
