@@ -46,6 +46,14 @@ describe('emergency access', { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId('tab-team').count(), 0);
     assert.equal(await page.getByTestId('patient-edit').count(), 0);
     await page.getByTestId('tab-record').waitFor();
+    // the record tab shows the emergency view read-only: allergies yes, lab results said to be
+    // outside it (not an empty list), no forms
+    await page.getByTestId('tab-record').click();
+    await page.getByTestId('allergy').first().waitFor();
+    await page.getByTestId('record-emergency-not-shown').waitFor();
+    for (const add of ['add-allergy', 'add-condition', 'add-lab', 'add-medication']) {
+      assert.equal(await page.getByTestId(add).count(), 0, add);
+    }
     assertNoProblems(page);
     await page.context().close();
 

@@ -16,7 +16,12 @@ import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 import { renderTeam } from './team';
 
-type TabRender = (panel: HTMLElement, patient: Patient) => void | Promise<void>;
+/** How the page is seen: under emergency access only the emergency view, read-only. */
+export interface TabContext {
+  emergency: boolean;
+}
+
+type TabRender = (panel: HTMLElement, patient: Patient, context: TabContext) => void | Promise<void>;
 
 interface Tab {
   id: string;
@@ -65,7 +70,7 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     main,
     grant ? emergencyBanner(grant, rerender) : null,
     patientHeader(patient, !grant),
-    tabs(patient, wanted, shown),
+    tabs(patient, wanted, shown, { emergency: grant !== undefined }),
   );
 }
 
@@ -148,7 +153,7 @@ function patientHeader(patient: Patient, editable: boolean): HTMLElement {
   );
 }
 
-function tabs(patient: Patient, initial: Tab, shown: Tab[]): HTMLElement {
+function tabs(patient: Patient, initial: Tab, shown: Tab[], context: TabContext): HTMLElement {
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
   const buttons = shown.map((tab) =>
     h(
@@ -176,7 +181,7 @@ function tabs(patient: Patient, initial: Tab, shown: Tab[]): HTMLElement {
     panel.dataset.tab = tab.id;
     // Keep the tab in the URL without a new history entry or a re-render of the page.
     history.replaceState(null, '', hashOf(['patients', patient.id, tab.id]));
-    void tab.render(panel, patient);
+    void tab.render(panel, patient, context);
   };
   buttons.forEach((button, index) => {
     button.addEventListener('click', () => select(shown[index] as Tab));

@@ -3,6 +3,7 @@
 // 薬剤禁忌, 検査, 処方) and the documents, read from /fhir. Every section loads on its own, so a
 // refused search (e.g. Observation under emergency access) leaves the others working. Every item
 // shows the organisation that recorded it and its clinical date.
+import type { TabContext } from './patient';
 import { h, replace, table, td, tdWrap, type Child } from '../dom';
 import {
   conceptText,
@@ -71,17 +72,24 @@ function byDateDesc<T>(items: T[], date: (item: T) => string | undefined): T[] {
   return [...items].sort((a, b) => key(b) - key(a));
 }
 
-export async function renderRecord(panel: HTMLElement, patient: Patient): Promise<void> {
+export async function renderRecord(
+  panel: HTMLElement,
+  patient: Patient,
+  context: TabContext = { emergency: false },
+): Promise<void> {
+  // Under emergency access the view is read-only and holds the emergency items only.
+  const add = (testid: string, label: MessageKey, open: () => void): HTMLButtonElement | undefined =>
+    context.emergency ? undefined : addButton(testid, label, open);
   const reloadConditions = (): void => void loadConditions(conditions.body, infections.body, patient);
   const conditions = section(
     'conditions',
     'record.conditions',
-    addButton('add-condition', 'record.add_condition', () => openConditionForm(patient, reloadConditions)),
+    add('add-condition', 'record.add_condition', () => openConditionForm(patient, reloadConditions)),
   );
   const allergies = section(
     'allergies',
     'record.allergies',
-    addButton('add-allergy', 'record.add_allergy', () =>
+    add('add-allergy', 'record.add_allergy', () =>
       openAllergyForm(patient, () => void loadAllergies(allergies.body, patient)),
     ),
   );
@@ -90,14 +98,14 @@ export async function renderRecord(panel: HTMLElement, patient: Patient): Promis
   const labs = section(
     'labs',
     'record.labs',
-    addButton('add-lab', 'record.add_lab', () =>
+    add('add-lab', 'record.add_lab', () =>
       openLabForm(patient, () => void renderLabs(labs.body, patient)),
     ),
   );
   const meds = section(
     'medications',
     'record.medications',
-    addButton('add-medication', 'record.add_medication', () =>
+    add('add-medication', 'record.add_medication', () =>
       openMedicationForm(patient, () => void loadMedications(meds.body, patient)),
     ),
   );
@@ -115,10 +123,15 @@ export async function renderRecord(panel: HTMLElement, patient: Patient): Promis
     loadConditions(conditions.body, infections.body, patient),
     loadAllergies(allergies.body, patient),
     loadFlags(contraindications.body, patient),
-    renderLabs(labs.body, patient),
+    context.emergency ? emergencyNotShown(labs.body) : renderLabs(labs.body, patient),
     loadMedications(meds.body, patient),
     renderDocuments(docs.body, patient),
   ]);
+}
+
+/** Lab results are not part of the emergency view: say so rather than show an empty list. */
+function emergencyNotShown(body: HTMLElement): void {
+  replace(body, h('p', { class: 'muted', testid: 'record-emergency-not-shown' }, t('record.emergency_not_shown')));
 }
 
 // ---- 傷病名 and 感染症 (one search, two sections) ----
