@@ -285,10 +285,14 @@ static bool view_cond(struct error *err, struct request *req, const char *type, 
                       "AND l.local_id = ?%d)",
                       a);
     } else if (org && !strcmp(name, "name")) {
+        /* the name as typed, or its reading in katakana (kana_normalize folds kana to it) */
         char *key = kana_normalize(value);
-        q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", key ? key : "");
+        q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", value);
+        bool ok = vq_arg(err, q, arena_printf(req->arena, "%%%s%%", key ? key : value));
         free(key);
-        strbuf_printf(&q->sql, " AND (o.name LIKE ?%d OR o.name_kana LIKE ?%d)", a, a);
+        if (!ok)
+            return false;
+        strbuf_printf(&q->sql, " AND (o.name LIKE ?%d OR o.name_kana LIKE ?%d)", a, a + 1);
     } else if (org && !strcmp(name, "identifier")) {
         const char *bar = strchr(value, '|');
         q->args[a - 1].text = bar ? bar + 1 : value;

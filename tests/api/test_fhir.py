@@ -399,3 +399,33 @@ def test_document_bundle_of_a_discharge_summary(sato, ito):
             assert ref["reference"] in inside, ref
     assert_outcome(ito.get(f"/fhir/Composition/{cid}/$document"), 403)
     assert_outcome(sato.get("/fhir/Composition/nope/$document"), 404)
+
+
+def test_consent_and_audit_event_views(server, sato):
+    consents = search(sato, "Consent", patient=P)
+    assert consents["total"] >= 1
+    consent = matches(consents)[0]
+    read = sato.get(f"/fhir/Consent/{consent['id']}").json()
+    assert read["patient"]["reference"] == f"Patient/{P}" and read["status"] in ("active",
+                                                                                 "inactive")
+    assert f"Organization/{GH}" in {a["reference"]["reference"]
+                                    for a in read["provision"]["actor"]}
+    sato.get(f"/fhir/Patient/{P}")  # leaves an audit record for her
+    events = search(sato, "AuditEvent", patient=P, _count=5)
+    assert matches(events), events
+    event = matches(events)[0]
+    assert event["entity"][0]["what"]["reference"] == f"Patient/{P}"
+    again = sato.get(f"/fhir/AuditEvent/{event['id']}")
+    assert again.status_code == 200 and again.json()["recorded"] == event["recorded"]
+    orgs = search(sato, "Organization", name="みなみ総合")
+    assert GH in ids(orgs)
+
+
+def test_jp_core_profiles_are_kept_as_given(sato):
+    body = observation(P, meta={"profile": [
+        "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult"]})
+    made = create(sato, body)
+    read = sato.get(f"/fhir/Observation/{made['id']}").json()
+    assert read["meta"]["profile"] == [
+        "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult"]
+    assert read["code"]["coding"][0]["system"] == JLAC10
