@@ -147,6 +147,19 @@ bool emergency_search(struct error *err, struct request *req)
 static const char sql_team_orgs[] =
     "SELECT DISTINCT org_id FROM care_team WHERE patient_id = ? AND removed_at IS NULL";
 
+/* The real-time signal of a new notification, to the organisation's members' event streams
+ * (after the commit). The stream carries ids only; the client fetches the notification. */
+static void publish_notification(struct request *req, const char *id, const char *org_id)
+{
+    json_t *data = json_pack("{s:s, s:s, s:s}", "id", id, "kind", "emergency_access", "patient_id",
+                             req->patient_id);
+    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    json_decref(data);
+    if (text)
+        request_publish_after_commit(req, "notification", org_id, text);
+    free(text);
+}
+
 /* One notification for every organisation on the patient's care team, in the transaction. */
 static bool notify_team(struct error *err, struct request *req, const char *gid, const char *reason,
                         int64_t now, int64_t expires)
@@ -181,6 +194,8 @@ static bool notify_team(struct error *err, struct request *req, const char *gid,
                         "created_at) VALUES (?, ?, 'emergency_access', ?, ?, ?, ?)",
                         "ttttti", id, json_string_value(json_array_get(orgs, i)), req->patient_id,
                         gid, text, now);
+        if (ok)
+            publish_notification(req, id, json_string_value(json_array_get(orgs, i)));
     }
     free(text);
     json_decref(orgs);

@@ -102,7 +102,11 @@ static void write_operation(FILE *out, const struct route *r)
               out);
     const char *ok = success_status(r);
     fprintf(out, "      responses:\n        '%s':\n          description: Success\n", ok);
-    if (strcmp(ok, "204") != 0)
+    if (strcmp(r->pattern, "/api/events") == 0)
+        fputs("          content:\n            text/event-stream:\n"
+              "              schema: {type: string}\n",
+              out);
+    else if (strcmp(ok, "204") != 0)
         fputs("          content:\n            application/json:\n"
               "              schema: {type: object}\n",
               out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/kana.h"
+#include "events/events.h"
 #include "router.h"
 
 const char *request_query(struct request *req, const char *name)
@@ -174,4 +175,26 @@ json_t *request_page_body(struct request *req, json_t *items, int64_t offset, in
         has_more ? json_string(arena_printf(req->arena, "%lld", (long long)(offset + limit)))
                  : json_null());
     return body;
+}
+
+void request_publish_after_commit(struct request *req, const char *topic, const char *org_id,
+                                  const char *json_data)
+{
+    struct request_event *e = arena_alloc(req->arena, sizeof(*e));
+    e->topic = arena_strdup(req->arena, topic);
+    e->org_id = org_id ? arena_strdup(req->arena, org_id) : NULL;
+    e->data = arena_strdup(req->arena, json_data);
+    e->next = NULL;
+    if (!req->events_tail)
+        req->events_tail = &req->events;
+    *req->events_tail = e;
+    req->events_tail = &e->next;
+}
+
+void request_publish_flush(struct request *req)
+{
+    for (struct request_event *e = req->events; e; e = e->next)
+        events_publish(e->topic, e->org_id, e->data);
+    req->events = NULL;
+    req->events_tail = NULL;
 }

@@ -17,6 +17,7 @@
 
 struct MHD_Connection;
 struct route;
+struct sse_stream;
 
 /** Server-wide settings and shared objects a request may use (read-only after start). */
 struct server_ctx {
@@ -28,6 +29,7 @@ struct server_ctx {
     int64_t emergency_access_ms; /* how long an emergency (break-the-glass) grant lasts */
     bool tls;                    /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
+    int64_t sse_heartbeat_ms;        /* heartbeat of an idle event stream */
 };
 
 struct response_header {
@@ -36,6 +38,14 @@ struct response_header {
 };
 
 enum { REQUEST_MAX_PARAMS = 4, REQUEST_MAX_HEADERS = 12 };
+
+/** An event to publish once the request's transaction has committed (arena-owned). */
+struct request_event {
+    struct request_event *next;
+    const char *topic;
+    const char *org_id; /* audience, or NULL for everyone */
+    const char *data;   /* JSON text */
+};
 
 /**
  * One HTTP request, owned by its arena (freed once when the response completes). Handlers read
@@ -82,6 +92,9 @@ struct request {
     bool waiting_audit; /* suspended until the group commit has the reads */
     bool audit_failed;
 
+    /* real time */
+    struct request_event *events, **events_tail; /* published after a successful commit */
+
     /* response */
     int status;
     char *resp_body;
@@ -90,8 +103,9 @@ struct request {
     const char *content_type;
     struct response_header headers[REQUEST_MAX_HEADERS];
     int header_count;
-    bool frame_same_origin; /* a raw document the UI shows in an <iframe> */
-    const char *error_code; /* for the access log */
+    bool frame_same_origin;    /* a raw document the UI shows in an <iframe> */
+    const char *error_code;    /* for the access log */
+    struct sse_stream *stream; /* a Server-Sent Events answer (http/sse.h), or NULL */
 };
 
 /** Handler of a route: true with a response set, or false with err set. */
@@ -136,6 +150,13 @@ bool request_audit_txn(struct error *err, struct request *req, const char *event
 void request_audit_read(struct request *req, const char *event_id, enum audit_outcome outcome,
                         const char *patient_id, const char *object_type, const char *object_id,
                         const char *detail);
+
+/** Publishes an event (events/events.h) once the request's writes have committed; dropped if
+ *  the request fails. json_data is copied. Never publish uncommitted data directly. */
+void request_publish_after_commit(struct request *req, const char *topic, const char *org_id,
+                                  const char *json_data);
+/** Publishes the queued events (the router, after the commit). */
+void request_publish_flush(struct request *req);
 
 /** Requires an organisation context (ERR_NO_ORG otherwise). */
 bool request_require_org(struct error *err, struct request *req);

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "response_int.h"
 #include "router.h"
+#include "sse.h"
 
 void response_header(struct request *req, const char *name, const char *value)
 {
@@ -171,7 +172,9 @@ static void add_security_headers(struct request *req, struct MHD_Response *r)
 struct MHD_Response *response_build(struct request *req)
 {
     struct MHD_Response *r;
-    if (req->resp_body_static) {
+    if (req->stream && req->status == 200) {
+        r = sse_response_build(req);
+    } else if (req->resp_body_static) {
         r = MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_PERSISTENT);
     } else {
         r = MHD_create_response_from_buffer(req->resp_len, req->resp_body ? req->resp_body : "",

@@ -246,6 +246,8 @@ static bool audit_route(struct error *err, struct request *req)
 
 static void after_failure(struct request *req, const struct error *err)
 {
+    req->events = NULL; /* a failed request publishes nothing */
+    req->events_tail = NULL;
     if (req->conn && req->writing) {
         struct error e = {0};
         req->writing = false;
@@ -273,6 +275,7 @@ static bool run_handler(struct error *err, struct request *req)
     if (req->writing && !store_commit(err, req->conn))
         return false;
     req->writing = false;
+    request_publish_flush(req); /* only committed data goes out */
     return true;
 }
 

@@ -22,6 +22,7 @@
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "events/events.h"
 #include "response_int.h"
 #include "router.h"
 #include "static_files.h"
@@ -372,6 +373,9 @@ static void drain(struct MHD_Daemon *d)
     MHD_socket listen_fd = MHD_quiesce_daemon(d);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
+    /* Event streams never finish by themselves: end them (their suspended connections are
+     * resumed and answer end-of-stream), so that none is left suspended at MHD_stop_daemon. */
+    events_shutdown();
     /* Let in-flight requests finish (bounded): they hold the store and the audit writer. */
     for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++) {
         struct timespec ts = {0, 50 * 1000 * 1000};
@@ -453,7 +457,10 @@ int server_run(const struct server_config *cfg)
         (int64_t)(cfg->emergency_access_s > 0 ? cfg->emergency_access_s : 86400) * 1000;
     if (!audit_writer_start(&err, ctx.store))
         goto fail_store;
-    if (!sweeper_start(&err, ctx.store, 1000))
+    ctx.sse_heartbeat_ms = (int64_t)(cfg->sse_heartbeat_s > 0 ? cfg->sse_heartbeat_s : 15) * 1000;
+    events_reopen();
+    /* Every second: emergency grants' ends, and heartbeats of idle event streams. */
+    if (!sweeper_start(&err, ctx.store, 1000, ctx.sse_heartbeat_ms))
         goto fail_writer;
     static_files_load(&err, cfg->static_dir);
     if (cfg->tls_cert) {

@@ -7,6 +7,7 @@
 #include "access/access.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "events/events.h"
 
 static struct {
     pthread_t thread;
@@ -15,6 +16,7 @@ static struct {
     bool running;
     bool stop;
     int interval_ms;
+    int64_t heartbeat_ms;
     struct store *store;
 } sw = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
@@ -41,6 +43,7 @@ static void *run(void *arg)
         if (sw.stop)
             break;
         pthread_mutex_unlock(&sw.lock);
+        events_tick(clock_mono_ms(), sw.heartbeat_ms);
         sweep_once();
         pthread_mutex_lock(&sw.lock);
     }
@@ -48,9 +51,10 @@ static void *run(void *arg)
     return NULL;
 }
 
-bool sweeper_start(struct error *err, struct store *st, int interval_ms)
+bool sweeper_start(struct error *err, struct store *st, int interval_ms, int64_t heartbeat_ms)
 {
     sw.store = st;
+    sw.heartbeat_ms = heartbeat_ms > 0 ? heartbeat_ms : 15000;
     sw.interval_ms = interval_ms > 0 ? interval_ms : 1000;
     sw.stop = false;
     if (pthread_create(&sw.thread, NULL, run, NULL) != 0)

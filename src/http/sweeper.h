@@ -3,6 +3,7 @@
 #define TSUNAGU_HTTP_SWEEPER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/errors.h"
 #include "store/store.h"
@@ -10,9 +11,9 @@
 /**
  * Starts the server's periodic housekeeping thread: every interval_ms it ends expired emergency
  * grants with their audit record (access_emergency_sweep), so a grant's end is recorded without
- * anyone calling.
+ * anyone calling; and it wakes event streams idle for heartbeat_ms (events_tick).
  */
-bool sweeper_start(struct error *err, struct store *st, int interval_ms);
+bool sweeper_start(struct error *err, struct store *st, int interval_ms, int64_t heartbeat_ms);
 /** Stops the thread (waits for a sweep in progress); safe when it was not started. */
 void sweeper_stop(void);
 

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* cmocka needs the headers above first */
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "events/events.h"
+
+#define ORG_A "00000000-0000-4000-8000-00000000000a"
+#define ORG_B "00000000-0000-4000-8000-00000000000b"
+
+static int wakes, parks;
+
+static void on_wake(void *arg)
+{
+    (void)arg;
+    wakes++;
+}
+
+static void on_park(void *arg)
+{
+    (void)arg;
+    parks++;
+}
+
+/* The SSE text pending for s ("" when it parked). */
+static char *take(struct events_sub *s, enum events_take_result *r)
+{
+    struct strbuf out = {0};
+    *r = events_take(s, &out, 1 << 20, on_park, NULL);
+    strbuf_puts(&out, "");
+    return strbuf_steal(&out);
+}
+
+static void audience_and_topics_filter(void **state)
+{
+    (void)state;
+    enum events_take_result r;
+    struct events_sub *a = events_subscribe(ORG_A, events_all_topics(), false, 0, on_wake, NULL);
+    struct events_sub *b =
+        events_subscribe(ORG_B, events_topic_bit("notification", 12), false, 0, on_wake, NULL);
+    char *text = take(a, &r);
+    assert_int_equal(r, EVENTS_PARKED);
+    free(text);
+    wakes = 0;
+    uint64_t id = events_publish("notification", ORG_A, "{\"n\":1}");
+    assert_true(id > 0);
+    assert_int_equal(wakes, 1); /* a only: b is not parked yet */
+    events_publish("directory.status", NULL, "{\"s\":2}");
+    assert_int_equal(events_publish("no.such.topic", NULL, "{}"), 0);
+    text = take(a, &r);
+    assert_int_equal(r, EVENTS_DATA);
+    assert_non_null(strstr(text, "event: notification\ndata: {\"n\":1}\n\n"));
+    assert_non_null(strstr(text, "event: directory.status\ndata: {\"s\":2}\n\n"));
+    free(text);
+    text = take(b, &r); /* not its organisation, not its topic */
+    assert_int_equal(r, EVENTS_PARKED);
+    free(text);
+    events_unsubscribe(a);
+    events_unsubscribe(b);
+}
+
+static void resume_replays_or_resets(void **state)
+{
+    (void)state;
+    enum events_take_result r;
+    uint64_t first = events_publish("notification", NULL, "{\"r\":1}");
+    struct events_sub *s =
+        events_subscribe(ORG_A, events_all_topics(), true, first - 1, on_wake, NULL);
+    char *text = take(s, &r);
+    assert_int_equal(r, EVENTS_DATA);
+    assert_non_null(strstr(text, "{\"r\":1}"));
+    free(text);
+    events_unsubscribe(s);
+    /* more than the ring holds: the old id is lost */
+    for (int i = 0; i < EVENTS_RING + 5; i++)
+        events_publish("vitals.alert", ORG_B, "{}");
+    s = events_subscribe(ORG_A, events_all_topics(), true, first, on_wake, NULL);
+    text = take(s, &r);
+    assert_int_equal(r, EVENTS_DATA);
+    assert_non_null(strstr(text, "event: reset\n"));
+    free(text);
+    events_unsubscribe(s);
+}
+
+static void ticks_and_shutdown_wake_parked(void **state)
+{
+    (void)state;
+    enum events_take_result r;
+    struct events_sub *s = events_subscribe(ORG_A, events_all_topics(), false, 0, on_wake, NULL);
+    free(take(s, &r));
+    assert_int_equal(r, EVENTS_PARKED);
+    wakes = 0;
+    events_tick(INT64_MAX / 2, 1000);
+    assert_int_equal(wakes, 1);
+    free(take(s, &r));
+    assert_int_equal(r, EVENTS_TICK);
+    free(take(s, &r));
+    assert_int_equal(r, EVENTS_PARKED);
+    events_shutdown();
+    assert_int_equal(wakes, 2);
+    free(take(s, &r));
+    assert_int_equal(r, EVENTS_CLOSED);
+    events_reopen();
+    assert_int_equal(events_subscriber_count(), 1);
+    events_unsubscribe(s);
+    assert_int_equal(events_subscriber_count(), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(audience_and_topics_filter),
+        cmocka_unit_test(resume_replays_or_resets),
+        cmocka_unit_test(ticks_and_shutdown_wake_parked),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
