@@ -27,7 +27,7 @@ int cli_serve(int argc, char **argv)
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
                *fhir_body = "33554432";
-    const char *emergency = "86400";
+    const char *emergency = "86400", *stale = "86400";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -47,6 +47,8 @@ int cli_serve(int argc, char **argv)
          "largest FHIR request body (documents, Bundles), bytes (33554432)"},
         {"emergency-access-seconds", "TSUNAGU_EMERGENCY_ACCESS_SECONDS", &emergency, NULL,
          "how long an emergency (break-the-glass) access lasts, s (86400)"},
+        {"status-stale-seconds", "TSUNAGU_STATUS_STALE_SECONDS", &stale, NULL,
+         "directory status older than this is marked stale, s (86400)"},
         {"help", NULL, NULL, &help, "this text"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -63,13 +65,14 @@ int cli_serve(int argc, char **argv)
         return CLI_USAGE;
     }
     log_set_level(lvl);
-    long w, i, a, b, fb, e;
+    long w, i, a, b, fb, e, st;
     if (!parse_int("workers", workers, 1, 256, &w) ||
         !parse_int("idle-timeout", idle, 1, 86400, &i) ||
         !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
         !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b) ||
         !parse_int("fhir-body-limit", fhir_body, 1024, 512 * 1024 * 1024, &fb) ||
-        !parse_int("emergency-access-seconds", emergency, 1, 604800, &e))
+        !parse_int("emergency-access-seconds", emergency, 1, 604800, &e) ||
+        !parse_int("status-stale-seconds", stale, 1, 31 * 86400, &st))
         return CLI_USAGE;
     struct server_config cfg = {
         .listen = listen,
@@ -84,6 +87,7 @@ int cli_serve(int argc, char **argv)
         .body_limit = (size_t)b,
         .fhir_body_limit = (size_t)fb,
         .emergency_access_s = (int)e,
+        .status_stale_s = (int)st,
         .on_ready = demo_announce,
     };
     return server_run(&cfg);
