@@ -232,9 +232,10 @@ static bool check_position(struct error *err, const json_t *body)
     return true;
 }
 
+/* A list field as JSON text; absent or null is the empty list. */
 static char *dump_or_empty(const json_t *v)
 {
-    return json_dumps(v ? v : json_array(), JSON_COMPACT | JSON_ENCODE_ANY);
+    return json_is_array(v) ? json_dumps(v, JSON_COMPACT) : strdup("[]");
 }
 
 static const char *str_or_empty(const json_t *body, const char *name)

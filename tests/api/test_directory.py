@@ -98,6 +98,11 @@ def test_publish_profile_and_status_field_by_field(fresh_server):
     assert [(x["event_id"], x["action"], x["user_login"]) for x in rows] == [
         ("directory_profile_put", "U", "gh.admin"), ("directory_status_patch", "U", "gh.admin")]
     assert "beds" in rows[1]["detail"] and "emergency" in rows[1]["detail"]
+    # a profile is replaced as a whole; null lists are empty lists
+    r = s.put(f"{BASE}/orgs/{GH}/profile", json={"medical_function": "acute", "departments": None})
+    assert r.status_code == 200, r.text
+    p = r.json()["profile"]
+    assert p["departments"] == [] and p["equipment"] == [] and p["latitude"] is None
 
 
 def test_only_own_admins_designated_editors_and_network_admin_edit(fresh_server):
