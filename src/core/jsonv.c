@@ -91,6 +91,9 @@ static bool check_value(struct error *err, const struct jfield *f, const json_t 
         return json_is_integer(v)
                    ? true
                    : error_set(err, ERR_FIELD_TYPE, "%s: expected an integer", f->name);
+    case JV_NUMBER:
+        return json_is_number(v) ? true
+                                 : error_set(err, ERR_FIELD_TYPE, "%s: expected a number", f->name);
     case JV_DATE:
         if (!json_is_string(v))
             return error_set(err, ERR_FIELD_TYPE, "%s: expected a date string", f->name);

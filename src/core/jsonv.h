@@ -13,6 +13,7 @@ enum jtype {
     JV_STRING, /* string; max_len counts Unicode code points; no control characters but \n \t */
     JV_BOOL,
     JV_INT,
+    JV_NUMBER,       /* integer or real; the range is checked by the handler */
     JV_DATE,         /* "YYYY-MM-DD", a real date */
     JV_UUID,         /* a UUID string */
     JV_UUID_ARRAY,   /* array of UUID strings, at most max_len items */

@@ -14,6 +14,7 @@
 #include "core/kana.h"
 #include "demo_clinical.h"
 #include "demo_data.h"
+#include "demo_directory.h"
 #include "fhir/store.h"
 
 #include <stdlib.h>
@@ -209,7 +210,8 @@ bool demo_load(struct error *err, struct store *st, struct blobs *blobs)
         store_rollback(conn);
         return error_set(err, ERR_USAGE, "the store already has organisations");
     }
-    bool ok = load_orgs(err, conn, now) && load_users(err, conn, now);
+    bool ok = load_orgs(err, conn, now) && load_users(err, conn, now) &&
+              demo_directory_load(err, conn, now);
     for (int i = 0; ok && i < DEMO_PATIENT_COUNT; i++)
         ok = load_patient(err, conn, i, now);
     struct clinical_ctx clinical = {conn, {.blobs = blobs}};

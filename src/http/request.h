@@ -27,6 +27,7 @@ struct server_ctx {
     size_t fhir_body_limit;      /* for /fhir */
     struct blobs *blobs;         /* content-addressed files (Binary content) */
     int64_t emergency_access_ms; /* how long an emergency (break-the-glass) grant lasts */
+    int64_t status_stale_ms;     /* directory status older than this is stale */
     bool tls;                    /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
     int64_t sse_heartbeat_ms;        /* heartbeat of an idle event stream */

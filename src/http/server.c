@@ -455,6 +455,7 @@ int server_run(const struct server_config *cfg)
     ctx.dummy_password_hash = dummy_hash;
     ctx.emergency_access_ms =
         (int64_t)(cfg->emergency_access_s > 0 ? cfg->emergency_access_s : 86400) * 1000;
+    ctx.status_stale_ms = (int64_t)(cfg->status_stale_s > 0 ? cfg->status_stale_s : 86400) * 1000;
     if (!audit_writer_start(&err, ctx.store))
         goto fail_store;
     ctx.sse_heartbeat_ms = (int64_t)(cfg->sse_heartbeat_s > 0 ? cfg->sse_heartbeat_s : 15) * 1000;

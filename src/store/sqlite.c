@@ -255,6 +255,11 @@ static const char *text(struct store_stmt *stmt, int col)
     return t ? (const char *)t : NULL;
 }
 
+static double real(struct store_stmt *stmt, int col)
+{
+    return sqlite3_column_double(((struct sqlite_stmt *)stmt)->stmt, col);
+}
+
 static int64_t integer(struct store_stmt *stmt, int col)
 {
     return sqlite3_column_int64(((struct sqlite_stmt *)stmt)->stmt, col);
@@ -419,6 +424,7 @@ const struct store_ops store_sqlite_ops = {
     .done = done,
     .text = text,
     .integer = integer,
+    .real = real,
     .is_null = is_null,
     .changes = changes,
     .unique_violation = unique_violation,

@@ -202,6 +202,10 @@ int64_t store_int(struct store_stmt *stmt, int col)
 {
     return stmt_ops(stmt)->integer(stmt, col);
 }
+double store_double(struct store_stmt *stmt, int col)
+{
+    return stmt_ops(stmt)->real(stmt, col);
+}
 bool store_is_null(struct store_stmt *stmt, int col)
 {
     return stmt_ops(stmt)->is_null(stmt, col);

@@ -75,6 +75,7 @@ void store_done(struct store_stmt *stmt);
 /** Column accessors for the current row; text is valid until the next step or store_done. */
 const char *store_text(struct store_stmt *stmt, int col);
 int64_t store_int(struct store_stmt *stmt, int col);
+double store_double(struct store_stmt *stmt, int col);
 bool store_is_null(struct store_stmt *stmt, int col);
 
 /** Runs a statement that returns no rows; *changes (if not NULL) gets the affected row count. */

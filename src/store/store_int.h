@@ -23,6 +23,7 @@ struct store_ops {
     void (*done)(struct store_stmt *stmt);
     const char *(*text)(struct store_stmt *stmt, int col);
     int64_t (*integer)(struct store_stmt *stmt, int col);
+    double (*real)(struct store_stmt *stmt, int col);
     bool (*is_null)(struct store_stmt *stmt, int col);
     int64_t (*changes)(struct store_conn *conn);
     bool (*unique_violation)(struct store_conn *conn);

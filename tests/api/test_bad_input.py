@@ -94,6 +94,14 @@ CASES = [
     Case("POST", f"/api/emergency/{GRANT}/review", "uh.admin", {"comment": "検証"}, "comment",
          1000, ("comment", 1)),
     Case("POST", f"/api/notifications/{GRANT}/read", "aoba.tanaka"),
+    Case("PUT", f"/api/directory/orgs/{GH}/profile", "gh.admin",
+         {"medical_function": "acute", "departments": ["internal"]}, "acceptance_notes", 1000,
+         ("latitude", "33.5")),
+    Case("PATCH", f"/api/directory/orgs/{GH}/status", "gh.admin",
+         {"emergency": "yes", "emergency_note": "検証"}, "emergency_note", 200,
+         ("homecare_new_this_month", "3")),
+    Case("PUT", f"/api/directory/orgs/{GH}/editors", "gh.admin",
+         {"user_ids": [helpers.user_id("gh.renkei")]}, None, None, ("user_ids", SATO)),
 ]
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]

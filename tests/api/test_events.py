@@ -187,3 +187,23 @@ def test_api_token_stream_ends_when_revoked(start_server):
     assert json.loads(stream.event("notification")["data"])["kind"] == "emergency_access"
     assert admin.delete(f"/api/tokens/{r.json()['id']}").status_code in (200, 204)
     assert stream.ended()
+
+
+def test_a_directory_status_change_reaches_every_board(start_server):
+    """Any logged-in user's stream sees a status change of any organisation (the capacity board
+    listens to directory.status), and only once it is committed."""
+    server = start_server(*HEARTBEAT)
+    gh = helpers.org_id("minami-gh")
+    watcher = Stream(server.session("ph.ito"), "/api/events?topics=directory.status")
+    assert watcher.response.status_code == 200
+    admin = server.session("gh.admin")
+    r = admin.patch(f"/api/directory/orgs/{gh}/status", json={"beds": {"icu_hcu": 3}})
+    assert r.status_code == 200, r.text
+    got = watcher.event("directory.status")
+    data = json.loads(got["data"])
+    assert data["org_id"] == gh and "beds" in data["fields"]
+    # a refused change publishes nothing
+    refused = admin.patch(f"/api/directory/orgs/{gh}/status", json={"beds": {"icu_hcu": -1}})
+    assert refused.status_code == 400
+    assert watcher.events_until_heartbeats() == []
+    watcher.close()
