@@ -4,7 +4,7 @@ import './styles/app.css';
 import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';
-import { parseHash, redirect, setRenderHook, type Route } from './router';
+import { leavePage, parseHash, redirect, setRenderHook, type Route } from './router';
 import {
   canSeePatients,
   canUseEmergency,
@@ -21,6 +21,9 @@ import { renderEmergencyReviews } from './views/admin/emergency';
 import { renderOrgs } from './views/admin/orgs';
 import { renderTokens } from './views/admin/tokens';
 import { renderUsers } from './views/admin/users';
+import { renderBoard } from './views/board';
+import { renderDirectory } from './views/directory';
+import { renderDirectoryOrg } from './views/directoryOrg';
 import { renderEmergency } from './views/emergency';
 import { renderLogin } from './views/login';
 import { renderNotifications } from './views/notifications';
@@ -51,6 +54,12 @@ function pickView(route: Route): View {
   if (first === 'emergency' && canUseEmergency()) return renderEmergency;
   if (first === 'notifications' && canSeePatients()) return renderNotifications;
   if (first === 'account') return renderAccount;
+  if (first === 'directory') {
+    const orgId = route.path[2];
+    if (second === 'orgs' && orgId) return (main) => renderDirectoryOrg(main, orgId);
+    if (!second) return renderDirectory;
+  }
+  if (first === 'board') return renderBoard;
   if (first === 'admin' && isAnyAdmin()) {
     if (second === 'orgs') return renderOrgs;
     if (second === 'users') return renderUsers;
@@ -80,6 +89,7 @@ function authenticated(answer: AuthAnswer): void {
 }
 
 function render(): void {
+  leavePage();
   const route = parseHash();
   const me = currentMe();
   if (!me || me.state !== 'active') {

@@ -54,3 +54,17 @@ export function redirect(hash: string): void {
 export function rerender(): void {
   renderHook();
 }
+
+let leaveHooks: (() => void)[] = [];
+
+/** Runs `hook` when the current page is left (the next render), e.g. to close an EventSource. */
+export function onLeave(hook: () => void): void {
+  leaveHooks.push(hook);
+}
+
+/** Called by the renderer before it shows the next page. */
+export function leavePage(): void {
+  const hooks = leaveHooks;
+  leaveHooks = [];
+  for (const hook of hooks) hook();
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// The facility directory (issue 4): the bed board of one user follows, without a reload, a change
+// of free ICU/HCU beds that another organisation's admin saves on its page; the facility search
+// sorts by distance from the current organisation.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+
+describe('facility directory', { timeout: 180_000 }, () => {
+  let server;
+  let browser;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+  });
+
+  test('a status change shows on another user\'s board without a reload', async () => {
+    const watcher = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(watcher, 'ph.ito');
+    await watcher.getByTestId('nav-board').click();
+    const row = watcher.getByTestId('board-row').filter({ hasText: 'みなみ総合病院' });
+    const icu = row.getByTestId('board-beds-icu_hcu');
+    await icu.waitFor();
+    assert.equal((await icu.textContent()).trim(), '1');
+    // the stream is open before the change is made
+    await watcher.locator('[data-testid="board-live"][data-state="open"]').waitFor();
+    const marker = await watcher.evaluate(() => {
+      window.__noReload = 'still here';
+      return window.__noReload;
+    });
+
+    const editor = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(editor, 'gh.admin');
+    await editor.getByTestId('nav-directory').click();
+    await editor.getByTestId('dir-q').fill('みなみ総合');
+    await editor.getByTestId('dir-search').click();
+    await editor.getByTestId('dir-hit-name').filter({ hasText: 'みなみ総合病院' }).click();
+    const form = editor.getByTestId('dir-status-form');
+    await form.getByTestId('dir-beds-icu_hcu').fill('4');
+    await form.getByTestId('dir-status-save').click();
+    await editor.getByTestId('dir-saved').waitFor();
+    assert.match(await editor.getByTestId('dir-status-beds').textContent(), /ICU.*4/);
+    assert.ok((await editor.getByTestId('dir-history-item').count()) >= 2);
+
+    // the watcher's row follows in place
+    await watcher
+      .locator('[data-testid="board-row"][data-updated="true"]')
+      .filter({ hasText: 'みなみ総合病院' })
+      .getByTestId('board-beds-icu_hcu')
+      .filter({ hasText: /^4$/ })
+      .waitFor();
+    assert.equal(await watcher.evaluate(() => window.__noReload), marker);
+    // the other kinds are unchanged (only the kind changed was sent)
+    assert.equal((await row.getByTestId('board-beds-general').textContent()).trim(), '8');
+
+    // leaving the board closes the stream; nothing breaks on the next page
+    await watcher.getByTestId('nav-directory').click();
+    await watcher.getByTestId('dir-results').waitFor();
+    assertNoProblems(watcher);
+    assertNoProblems(editor);
+    await watcher.context().close();
+    await editor.context().close();
+  });
+
+  test('search sorted by distance from the current organisation', async () => {
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    await page.getByTestId('nav-directory').click();
+    await page.getByTestId('dir-near').selectOption('org');
+    await page.getByTestId('dir-search').click();
+    await page.locator('[data-testid="dir-results"][data-loaded*="near_org"]').waitFor();
+    const distances = (await page.getByTestId('dir-hit-distance').allTextContents()).map((text) => {
+      assert.match(text, /^\d+\.\d km$/);
+      return Number.parseFloat(text);
+    });
+    assert.ok(distances.length >= 5);
+    assert.equal(distances[0], 0);
+    assert.deepEqual(distances, [...distances].sort((a, b) => a - b));
+    const first = page.getByTestId('dir-hit').first();
+    assert.match(await first.textContent(), /みなみ総合病院/);
+    assert.match(await first.getByTestId('freshness').textContent(), /更新: (たった今|\d+分前)/);
+    // a stale report carries the words, not only a colour
+    await page.getByTestId('dir-hit').filter({ hasText: 'みなみ療養病院' }).getByText('古い情報').waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
