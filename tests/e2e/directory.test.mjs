@@ -17,6 +17,17 @@ describe('facility directory', { timeout: 180_000 }, () => {
 
   test('a status change shows on another user\'s board without a reload', async () => {
     const watcher = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    // keep every EventSource the page opens, to see that leaving the board closes it
+    await watcher.addInitScript(() => {
+      const Original = window.EventSource;
+      window.__sources = [];
+      window.EventSource = class extends Original {
+        constructor(...args) {
+          super(...args);
+          window.__sources.push(this);
+        }
+      };
+    });
     await loginAs(watcher, 'ph.ito');
     await watcher.getByTestId('nav-board').click();
     const row = watcher.getByTestId('board-row').filter({ hasText: 'みなみ総合病院' });
@@ -57,6 +68,11 @@ describe('facility directory', { timeout: 180_000 }, () => {
     // leaving the board closes the stream; nothing breaks on the next page
     await watcher.getByTestId('nav-directory').click();
     await watcher.getByTestId('dir-results').waitFor();
+    assert.deepEqual(
+      await watcher.evaluate(() => window.__sources.map((source) => source.readyState)),
+      [2],
+      'the one stream is closed',
+    );
     assertNoProblems(watcher);
     assertNoProblems(editor);
     await watcher.context().close();
