@@ -44,6 +44,16 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
 bool fhir_view_search(struct error *err, struct request *req, const char *type,
                       const struct fhir_qparam *params, int n, json_t *bundle);
 
+/** The directory views (fhir_views_directory.c): Location and HealthcareService, one each per
+ *  organisation with a directory profile, id = the organisation's id. */
+bool fhir_dir_type(const char *type);
+bool fhir_dir_read(struct error *err, struct request *req, const char *type, const char *id,
+                   json_t **out);
+bool fhir_dir_search(struct error *err, struct request *req, const char *type,
+                     const struct fhir_qparam *params, int n, json_t *bundle);
+/** The 地域連携室 phone, fax and email as ContactPoints; NULL when none is given. */
+json_t *fhir_dir_telecom(const char *phone, const char *fax, const char *email);
+
 /** Reads "Type/id" (stored or view) for an include or a document, with access decided; *out
  *  NULL when it does not exist or is deleted. */
 bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json_t **out);

@@ -26,7 +26,7 @@ static json_t *interactions(bool view)
     return a;
 }
 
-/* The view types answer only these parameters (src/api/fhir_views.c). */
+/* The view types answer only these parameters (src/api/fhir_views.c, fhir_views_directory.c). */
 static json_t *view_params(const char *type)
 {
     if (!strcmp(type, "Patient"))
@@ -39,6 +39,15 @@ static json_t *view_params(const char *type)
     if (!strcmp(type, "Organization"))
         return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name", "_id", "type", "token", "name",
                          "identifier", "type", "token", "name", "name", "type", "string");
+    if (!strcmp(type, "Location"))
+        return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name", "_id", "type",
+                         "token", "name", "organization", "type", "reference", "name", "name",
+                         "type", "string", "name", "address", "type", "string");
+    if (!strcmp(type, "HealthcareService"))
+        return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name", "_id",
+                         "type", "token", "name", "organization", "type", "reference", "name",
+                         "service-category", "type", "token", "name", "specialty", "type", "token",
+                         "name", "characteristic", "type", "token");
     return json_pack("[{s:s,s:s},{s:s,s:s}]", "name", "_id", "type", "token", "name", "patient",
                      "type", "reference");
 }

@@ -88,10 +88,22 @@ static json_t *org_json(struct store_stmt *s)
     if (store_text(s, 6)[0])
         json_object_set_new(
             o, "telecom", json_pack("[{s:s, s:s}]", "system", "phone", "value", store_text(s, 6)));
+    json_t *liaison = fhir_dir_telecom(store_text(s, 7), store_text(s, 8), store_text(s, 9));
+    if (liaison)
+        json_object_set_new(
+            o, "contact",
+            json_pack("[{s:{s:[{s:s, s:s}], s:s}, s:{s:s}, s:o}]", "purpose", "coding", "system",
+                      "http://terminology.hl7.org/CodeSystem/contactentity-type", "code", "ADMIN",
+                      "text", "地域連携室", "name", "text", "地域連携室", "telecom", liaison));
     return o;
 }
 
-#define ORG_COLUMNS "o.id, o.code, o.name, o.name_kana, o.type, o.address, o.phone"
+/* with the directory profile's 地域連携室 (liaison office) contact, "" without a profile */
+#define ORG_COLUMNS                                                                                \
+    "o.id, o.code, o.name, o.name_kana, o.type, o.address, o.phone, "                              \
+    "(SELECT pr.liaison_phone FROM org_profiles pr WHERE pr.org_id = o.id), "                      \
+    "(SELECT pr.liaison_fax FROM org_profiles pr WHERE pr.org_id = o.id), "                        \
+    "(SELECT pr.liaison_email FROM org_profiles pr WHERE pr.org_id = o.id)"
 
 static json_t *consent_json(struct error *err, struct store_conn *conn, struct store_stmt *s)
 {
@@ -173,6 +185,8 @@ static bool one_row(struct error *err, struct store_stmt *s, bool *found)
 bool fhir_view_read(struct error *err, struct request *req, const char *type, const char *id,
                     json_t **out)
 {
+    if (fhir_dir_type(type))
+        return fhir_dir_read(err, req, type, id, out);
     *out = NULL;
     struct store_conn *conn = req->conn;
     bool found = false;
@@ -345,6 +359,8 @@ static bool view_rows(struct error *err, struct request *req, const char *type, 
 bool fhir_view_search(struct error *err, struct request *req, const char *type,
                       const struct fhir_qparam *params, int n, json_t *bundle)
 {
+    if (fhir_dir_type(type))
+        return fhir_dir_search(err, req, type, params, n, bundle);
     char today[11];
     clock_today_tokyo(today);
     struct vq q = {.count = 50};

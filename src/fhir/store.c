@@ -33,7 +33,8 @@ const char *const fhir_stored_types[] = {
     "Flag",
     NULL,
 };
-const char *const fhir_view_types[] = {"Patient", "Organization", "Consent", "AuditEvent", NULL};
+const char *const fhir_view_types[] = {"Patient",  "Organization",      "Consent", "AuditEvent",
+                                       "Location", "HealthcareService", NULL};
 
 static bool in_list(const char *const *list, const char *s)
 {
