@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build-fuzz
 DATA       ?= data
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: bench-fhir run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-directory run test bench fuzz clean web deps-build
 
 run: deps-build web
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
@@ -41,6 +41,12 @@ bench-fhir:
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
 	@ninja -C $(BUILD) tsunagu >/dev/null
 	@bench/fhir.sh $(BUILD)/tsunagu
+
+bench-directory:
+	@scripts/deps.sh bench
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
+	@ninja -C $(BUILD) tsunagu >/dev/null
+	@bench/directory.sh $(BUILD)/tsunagu
 
 fuzz:
 	@scripts/deps.sh fuzz

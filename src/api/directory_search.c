@@ -2,6 +2,7 @@
 /* Facility directory search: filters in SQL, then free text (kana-normalised), great-circle
  * distance and the order in C over the candidate rows. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,7 @@ struct search {
 };
 
 struct hit {
-    json_t *item;
+    char id[UUID_STR_LEN];
     double distance; /* INFINITY when unknown */
     size_t rank;     /* position in the name order */
 };
@@ -134,11 +135,19 @@ static json_t *real_or_null(struct store_stmt *s, int col)
     return store_is_null(s, col) ? json_null() : json_real(store_double(s, col));
 }
 
-#define SEARCH_SQL                                                                                 \
+/* The columns of one result, and the joins they need. */
+#define SEARCH_COLUMNS                                                                             \
     "SELECT o.id, o.code, o.name, o.name_kana, o.type, p.medical_function, p.latitude, "           \
     "p.longitude, p.acceptance_notes, b.value, em.value, "                                         \
     "(SELECT MAX(x.updated_at) FROM org_status x WHERE x.org_id = o.id), p.departments, "          \
     "p.equipment, p.services FROM orgs o LEFT JOIN org_profiles p ON p.org_id = o.id "             \
+    "LEFT JOIN org_status b ON b.org_id = o.id AND b.field = 'beds' "                              \
+    "LEFT JOIN org_status em ON em.org_id = o.id AND em.field = 'emergency' "
+
+/* Every match, in name order: only what ranking needs (the page is built afterwards). */
+#define SEARCH_SQL                                                                                 \
+    "SELECT o.id, p.latitude, p.longitude, o.name, o.name_kana, p.acceptance_notes "               \
+    "FROM orgs o LEFT JOIN org_profiles p ON p.org_id = o.id "                                     \
     "LEFT JOIN org_status b ON b.org_id = o.id AND b.field = 'beds' "                              \
     "LEFT JOIN org_status em ON em.org_id = o.id AND em.field = 'emergency' "                      \
     "WHERE (?1 IS NULL OR p.medical_function = ?1) "                                               \
@@ -151,12 +160,9 @@ static json_t *real_or_null(struct store_stmt *s, int col)
     "AND (?7 IS NULL OR (json_extract(b.value, '$.' || ?7) > 0 AND b.updated_at >= ?8)) "          \
     "ORDER BY o.name_kana, o.id"
 
-static json_t *hit_item(struct store_stmt *s, const struct search *q, double *distance,
-                        const struct request *req, int64_t now)
+static json_t *hit_item(struct store_stmt *s, double distance, const struct request *req,
+                        int64_t now)
 {
-    *distance = INFINITY;
-    if (q->near && !store_is_null(s, 6) && !store_is_null(s, 7))
-        *distance = haversine_km(q->lat, q->lon, store_double(s, 6), store_double(s, 7));
     json_t *fresh = json_pack("{s:o, s:b}", "updated_at", api_time_or_null(s, 11), "stale",
                               store_is_null(s, 11) || dir_stale(req, store_int(s, 11), now));
     json_t *item = json_pack(
@@ -166,7 +172,7 @@ static json_t *hit_item(struct store_stmt *s, const struct search *q, double *di
         "latitude", real_or_null(s, 6), "longitude", real_or_null(s, 7), "departments",
         json_col(s, 12), "equipment", json_col(s, 13), "services", json_col(s, 14), "beds",
         json_col(s, 9), "emergency", json_col(s, 10), "distance_km",
-        isfinite(*distance) ? json_real(round(*distance * 1000) / 1000) : json_null(), "freshness",
+        isfinite(distance) ? json_real(round(distance * 1000) / 1000) : json_null(), "freshness",
         fresh);
     return item;
 }
@@ -179,11 +185,11 @@ static int hit_cmp(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-/* Appends the matching rows to *hits (malloc'd, *n of them). */
+/* Appends the matching organisations to *hits (malloc'd, *n of them) with their distance. */
 static bool collect(struct error *err, struct request *req, const struct search *q,
                     struct hit **hits, size_t *n)
 {
-    int64_t now = clock_now_ms(), fresh_since = now - req->ctx->status_stale_ms;
+    int64_t fresh_since = clock_now_ms() - req->ctx->status_stale_ms;
     struct store_stmt *s =
         store_query(err, req->conn, SEARCH_SQL, "tttbttti", q->function, q->department,
                     q->equipment, q->shared, q->service, q->emergency, q->available, fresh_since);
@@ -192,19 +198,43 @@ static bool collect(struct error *err, struct request *req, const struct search 
     size_t cap = 0;
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW) {
-        if (q->q && !text_has(store_text(s, 2), q->q) && !text_has(store_text(s, 3), q->q) &&
-            !text_has(store_text(s, 8), q->q))
+        if (q->q && !text_has(store_text(s, 3), q->q) && !text_has(store_text(s, 4), q->q) &&
+            !text_has(store_text(s, 5), q->q))
             continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
-            *hits = realloc(*hits, cap * sizeof **hits);
+            struct hit *grown = realloc(*hits, cap * sizeof **hits);
+            if (!grown) {
+                store_done(s);
+                return error_set(err, ERR_NOMEM, NULL);
+            }
+            *hits = grown;
         }
         struct hit *h = &(*hits)[*n];
         h->rank = (*n)++;
-        h->item = hit_item(s, q, &h->distance, req, now);
+        snprintf(h->id, sizeof h->id, "%s", store_text(s, 0));
+        h->distance = INFINITY;
+        if (q->near && !store_is_null(s, 1) && !store_is_null(s, 2))
+            h->distance = haversine_km(q->lat, q->lon, store_double(s, 1), store_double(s, 2));
     }
     store_done(s);
     return r != STORE_FAIL;
+}
+
+/* The JSON of one result, read again by id: only the page's results are built. */
+static json_t *page_item(struct error *err, struct request *req, const struct hit *h, int64_t now)
+{
+    struct store_stmt *s = store_query(err, req->conn, SEARCH_COLUMNS "WHERE o.id = ?", "t", h->id);
+    if (!s)
+        return NULL;
+    json_t *item = NULL;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW)
+        item = hit_item(s, h->distance, req, now);
+    store_done(s);
+    if (!item && r != STORE_FAIL)
+        error_set(err, ERR_STORE, "organisation %s vanished", h->id);
+    return item;
 }
 
 bool directory_search(struct error *err, struct request *req)
@@ -222,10 +252,12 @@ bool directory_search(struct error *err, struct request *req)
     if (ok && q.near && n > 1)
         qsort(hits, n, sizeof *hits, hit_cmp);
     json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if (ok && i >= (size_t)offset && i < (size_t)(offset + limit))
-            json_array_append(items, hits[i].item);
-        json_decref(hits[i].item);
+    int64_t now = clock_now_ms();
+    for (size_t i = (size_t)offset; ok && i < n && i < (size_t)(offset + limit); i++) {
+        json_t *item = page_item(err, req, &hits[i], now);
+        ok = item != NULL;
+        if (ok)
+            json_array_append_new(items, item);
     }
     free(hits);
     if (!ok) {
