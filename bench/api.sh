@@ -300,18 +300,7 @@ report=$(
 printf '%s\n' "$report"
 
 if [ "$write" = 1 ]; then
-  doc="$repo/docs/benchmarks.md"
-  python3 - "$doc" "$report" <<'PY'
-import pathlib, sys
-doc, report = pathlib.Path(sys.argv[1]), sys.argv[2]
-start, end = "<!-- bench/api.sh results: start -->", "<!-- bench/api.sh results: end -->"
-text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
-if start not in text or end not in text:
-    text = text.rstrip("\n") + f"\n\n## Results\n{start}\n{end}\n"
-head, rest = text.split(start, 1)
-_, tail = rest.split(end, 1)
-doc.write_text(f"{head}{start}\n{report}\n{end}{tail}")
-PY
+  /usr/bin/python3 "$here/write_results.py" "$repo/docs/benchmarks.md" api.sh "Results" "$report"
   log "wrote the results into docs/benchmarks.md"
 fi
 [ "$audit_after" -gt "$audit_before" ] || { log "the audit trail did not grow"; exit 1; }

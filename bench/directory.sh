@@ -31,16 +31,6 @@ ulimit -n 4096 2>/dev/null || true
 report=$(/usr/bin/python3 "$here/directory_bench.py" "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")")
 printf '%s\n' "$report"
 if [ "$write" = 1 ]; then
-  /usr/bin/python3 - "$repo/docs/benchmarks.md" "$report" <<'PY'
-import pathlib, sys
-doc, report = pathlib.Path(sys.argv[1]), sys.argv[2]
-start, end = "<!-- bench/directory.sh results: start -->", "<!-- bench/directory.sh results: end -->"
-text = doc.read_text()
-if start not in text or end not in text:
-    text = text.rstrip("\n") + f"\n\n## Facility directory (issue 4)\n\n{start}\n{end}\n"
-head, rest = text.split(start, 1)
-_, tail = rest.split(end, 1)
-doc.write_text(f"{head}{start}\n{report}\n{end}{tail}")
-PY
+  /usr/bin/python3 "$here/write_results.py" "$repo/docs/benchmarks.md" directory.sh "Facility directory (issue 4)" "$report"
   echo "directory.sh: wrote the results into docs/benchmarks.md" >&2
 fi

@@ -31,17 +31,7 @@ done
 report=$(/usr/bin/python3 "$here/fhir_bench.py" "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")")
 printf '%s\n' "$report"
 if [ "$write" = 1 ]; then
-  /usr/bin/python3 - "$repo/docs/benchmarks.md" "$report" <<'PY'
-import pathlib, sys
-doc, report = pathlib.Path(sys.argv[1]), sys.argv[2]
-start, end = "<!-- bench/fhir.sh results: start -->", "<!-- bench/fhir.sh results: end -->"
-text = doc.read_text()
-if start not in text or end not in text:
-    text = text.rstrip("\n") + f"\n\n## FHIR store (issue 3)\n\n{start}\n{end}\n"
-head, rest = text.split(start, 1)
-_, tail = rest.split(end, 1)
-doc.write_text(f"{head}{start}\n{report}\n{end}{tail}")
-PY
+  /usr/bin/python3 "$here/write_results.py" "$repo/docs/benchmarks.md" fhir.sh "FHIR store (issue 3)" "$report"
   echo "fhir.sh: wrote the results into docs/benchmarks.md" >&2
 fi
 grep -q 'Not a valid run' <<<"$report" && exit 1 || exit 0

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "access/access.h"
+#include "core/strbuf.h"
 #include "fhir/search.h"
 #include "fhir/store.h"
 #include "http/request.h"
@@ -53,6 +54,23 @@ bool fhir_dir_search(struct error *err, struct request *req, const char *type,
                      const struct fhir_qparam *params, int n, json_t *bundle);
 /** The 地域連携室 phone, fax and email as ContactPoints; NULL when none is given. */
 json_t *fhir_dir_telecom(const char *phone, const char *fax, const char *email);
+
+/** A search over a view's tables under construction: SQL text and its text arguments, numbered
+ *  ?1… in order, and the page asked for. Shared by every view (fhir_views*.c). */
+enum { FHIR_VIEW_ARGS = 40, FHIR_VIEW_COUNT_MAX = 200 };
+struct fhir_view_query {
+    struct strbuf sql;
+    struct store_arg args[FHIR_VIEW_ARGS];
+    int n, count, offset;
+};
+/** Appends a text argument (ERR_BAD_QUERY when there are too many). */
+bool fhir_view_arg(struct error *err, struct fhir_view_query *q, const char *text);
+/** Reads _count (≤ FHIR_VIEW_COUNT_MAX) or _offset into q (ERR_BAD_QUERY if malformed). */
+bool fhir_view_paging(struct error *err, struct fhir_view_query *q, const char *name,
+                      const char *value);
+/** Adds "an organisation `o` whose name, or its kana reading, contains value". */
+bool fhir_view_org_name(struct error *err, struct request *req, struct fhir_view_query *q,
+                        const char *value);
 
 /** Reads "Type/id" (stored or view) for an include or a document, with access decided; *out
  *  NULL when it does not exist or is deleted. */

@@ -16,8 +16,6 @@
 #define ORG_CODE_SYSTEM "urn:tsunagu:org-code"
 #define KANA_EXT "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation"
 
-enum { VIEW_COUNT_MAX = 200 };
-
 /* "山田 花子" → family 山田, given [花子] */
 static json_t *human_name(const char *text, bool kana)
 {
@@ -240,41 +238,55 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
 
 /* ---- search ---------------------------------------------------------------------------- */
 
-struct vq {
-    struct strbuf sql;
-    struct store_arg args[40];
-    int n;
-    int count, offset;
-};
-
-static bool vq_arg(struct error *err, struct vq *q, const char *text)
+bool fhir_view_arg(struct error *err, struct fhir_view_query *q, const char *text)
 {
-    if (q->n == 40)
+    if (q->n == FHIR_VIEW_ARGS)
         return error_set(err, ERR_BAD_QUERY, "too many search values");
     q->args[q->n++] = (struct store_arg){.type = 't', .text = text};
     return true;
 }
 
+bool fhir_view_paging(struct error *err, struct fhir_view_query *q, const char *name,
+                      const char *value)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    bool count = strcmp(name, "_count") == 0;
+    if (*end || !value[0] || v < 0 || v > (count ? FHIR_VIEW_COUNT_MAX : 100000))
+        return error_set(err, ERR_BAD_QUERY, "%s out of range", name);
+    *(count ? &q->count : &q->offset) = (int)v;
+    return true;
+}
+
+bool fhir_view_org_name(struct error *err, struct request *req, struct fhir_view_query *q,
+                        const char *value)
+{
+    /* the name as typed, or its reading in katakana (kana_normalize folds kana to it) */
+    char *key = kana_normalize(value);
+    bool ok = fhir_view_arg(err, q, arena_printf(req->arena, "%%%s%%", value)) &&
+              fhir_view_arg(err, q, arena_printf(req->arena, "%%%s%%", key ? key : value));
+    free(key);
+    if (ok)
+        strbuf_printf(&q->sql, " AND (o.name LIKE ?%d OR o.name_kana LIKE ?%d)", q->n - 1, q->n);
+    return ok;
+}
+
 /* The conditions a view understands; anything else is refused. */
-static bool view_cond(struct error *err, struct request *req, const char *type, struct vq *q,
-                      const char *name, const char *value)
+static bool view_cond(struct error *err, struct request *req, const char *type,
+                      struct fhir_view_query *q, const char *name, const char *value)
 {
     bool patient = strcmp(type, "Patient") == 0, org = strcmp(type, "Organization") == 0;
     const char *id_col = patient                    ? "p.id"
                          : org                      ? "o.id"
                          : !strcmp(type, "Consent") ? "c.id"
                                                     : "a.seq";
-    if (strcmp(name, "_count") == 0 || strcmp(name, "_offset") == 0) {
-        char *end;
-        long v = strtol(value, &end, 10);
-        if (*end || v < 0 || v > (name[1] == 'c' ? VIEW_COUNT_MAX : 100000))
-            return error_set(err, ERR_BAD_QUERY, "%s out of range", name);
-        *(name[1] == 'c' ? &q->count : &q->offset) = (int)v;
-        return true;
-    }
+    if (strcmp(name, "_count") == 0 || strcmp(name, "_offset") == 0)
+        return fhir_view_paging(err, q, name, value);
     if (strcmp(name, "_format") == 0)
         return true;
-    if (!vq_arg(err, q, value))
+    if (org && !strcmp(name, "name"))
+        return fhir_view_org_name(err, req, q, value);
+    if (!fhir_view_arg(err, q, value))
         return false;
     int a = q->n;
     if (strcmp(name, "_id") == 0) {
@@ -298,15 +310,6 @@ static bool view_cond(struct error *err, struct request *req, const char *type, 
                       " AND EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id "
                       "AND l.local_id = ?%d)",
                       a);
-    } else if (org && !strcmp(name, "name")) {
-        /* the name as typed, or its reading in katakana (kana_normalize folds kana to it) */
-        char *key = kana_normalize(value);
-        q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", value);
-        bool ok = vq_arg(err, q, arena_printf(req->arena, "%%%s%%", key ? key : value));
-        free(key);
-        if (!ok)
-            return false;
-        strbuf_printf(&q->sql, " AND (o.name LIKE ?%d OR o.name_kana LIKE ?%d)", a, a + 1);
     } else if (org && !strcmp(name, "identifier")) {
         const char *bar = strchr(value, '|');
         q->args[a - 1].text = bar ? bar + 1 : value;
@@ -320,8 +323,8 @@ static bool view_cond(struct error *err, struct request *req, const char *type, 
     return true;
 }
 
-static bool view_rows(struct error *err, struct request *req, const char *type, struct vq *q,
-                      json_t *bundle)
+static bool view_rows(struct error *err, struct request *req, const char *type,
+                      struct fhir_view_query *q, json_t *bundle)
 {
     struct store_stmt *s = store_query_args(err, req->conn, q->sql.buf, q->args, q->n);
     if (!s)
@@ -363,7 +366,7 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
         return fhir_dir_search(err, req, type, params, n, bundle);
     char today[11];
     clock_today_tokyo(today);
-    struct vq q = {.count = 50};
+    struct fhir_view_query q = {.count = 50};
     q.args[q.n++] = (struct store_arg){.type = 't', .text = req->principal.org_id};
     q.args[q.n++] = (struct store_arg){.type = 't', .text = today};
     bool patient = !strcmp(type, "Patient"), org = !strcmp(type, "Organization");
@@ -383,7 +386,7 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
     for (int i = 0; ok && i < n; i++) {
         if (audit && !strcmp(params[i].name, "patient")) {
             const char *v = params[i].value;
-            ok = vq_arg(err, &q, strncmp(v, "Patient/", 8) == 0 ? v + 8 : v);
+            ok = fhir_view_arg(err, &q, strncmp(v, "Patient/", 8) == 0 ? v + 8 : v);
             strbuf_printf(&q.sql, " AND a.patient_id = ?%d", q.n);
         } else {
             ok = view_cond(err, req, type, &q, params[i].name, params[i].value);

@@ -18,8 +18,6 @@
 #define SD TSUNAGU_FHIR "StructureDefinition/"
 #define V2_0116 "http://terminology.hl7.org/CodeSystem/v2-0116"
 
-enum { DIR_COUNT_MAX = 200, DIR_ARGS = 40 };
-
 #define DIR_COLUMNS                                                                                \
     "o.id, o.name, o.type, o.address, p.medical_function, p.departments, p.equipment, "            \
     "p.services, p.latitude, p.longitude, p.liaison_phone, p.liaison_fax, p.liaison_email, "       \
@@ -276,46 +274,23 @@ bool fhir_dir_read(struct error *err, struct request *req, const char *type, con
 
 /* ---- search ---------------------------------------------------------------------------- */
 
-struct dq {
-    struct strbuf sql;
-    struct store_arg args[DIR_ARGS];
-    int n, count, offset;
-};
-
-static bool dq_arg(struct error *err, struct dq *q, const char *text)
-{
-    if (q->n == DIR_ARGS)
-        return error_set(err, ERR_BAD_QUERY, "too many search values");
-    q->args[q->n++] = (struct store_arg){.type = 't', .text = text};
-    return true;
-}
-
 static const char *token_code(const char *v)
 {
     const char *bar = strchr(v, '|');
     return bar ? bar + 1 : v;
 }
 
-static bool paging(struct error *err, struct dq *q, const char *name, const char *value)
-{
-    char *end;
-    long v = strtol(value, &end, 10);
-    bool count = !strcmp(name, "_count");
-    if (*end || !value[0] || v < 0 || v > (count ? DIR_COUNT_MAX : 100000))
-        return error_set(err, ERR_BAD_QUERY, "%s out of range", name);
-    *(count ? &q->count : &q->offset) = (int)v;
-    return true;
-}
-
 /* The conditions these views understand; anything else is refused. */
-static bool dir_cond(struct error *err, struct request *req, bool location, struct dq *q,
-                     const char *name, const char *value)
+static bool dir_cond(struct error *err, struct request *req, bool location,
+                     struct fhir_view_query *q, const char *name, const char *value)
 {
     if (!strcmp(name, "_count") || !strcmp(name, "_offset"))
-        return paging(err, q, name, value);
+        return fhir_view_paging(err, q, name, value);
     if (!strcmp(name, "_format"))
         return true;
-    if (!dq_arg(err, q, value))
+    if (location && !strcmp(name, "name"))
+        return fhir_view_org_name(err, req, q, value);
+    if (!fhir_view_arg(err, q, value))
         return false;
     int a = q->n;
     if (!strcmp(name, "_id")) {
@@ -323,14 +298,6 @@ static bool dir_cond(struct error *err, struct request *req, bool location, stru
     } else if (!strcmp(name, "organization")) {
         q->args[a - 1].text = !strncmp(value, "Organization/", 13) ? value + 13 : value;
         strbuf_printf(&q->sql, " AND o.id = ?%d", a);
-    } else if (location && !strcmp(name, "name")) {
-        char *key = kana_normalize(value);
-        q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", value);
-        bool ok = dq_arg(err, q, arena_printf(req->arena, "%%%s%%", key ? key : value));
-        free(key);
-        if (!ok)
-            return false;
-        strbuf_printf(&q->sql, " AND (o.name LIKE ?%d OR o.name_kana LIKE ?%d)", a, a + 1);
     } else if (location && !strcmp(name, "address")) {
         q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", value);
         strbuf_printf(&q->sql, " AND o.address LIKE ?%d", a);
@@ -358,8 +325,8 @@ static bool dir_cond(struct error *err, struct request *req, bool location, stru
     return true;
 }
 
-static bool dir_rows(struct error *err, struct request *req, const char *type, struct dq *q,
-                     json_t *bundle)
+static bool dir_rows(struct error *err, struct request *req, const char *type,
+                     struct fhir_view_query *q, json_t *bundle)
 {
     struct store_stmt *s = store_query_args(err, req->conn, q->sql.buf, q->args, q->n);
     if (!s)
@@ -385,7 +352,7 @@ static bool dir_rows(struct error *err, struct request *req, const char *type, s
 bool fhir_dir_search(struct error *err, struct request *req, const char *type,
                      const struct fhir_qparam *params, int n, json_t *bundle)
 {
-    struct dq q = {.count = 50};
+    struct fhir_view_query q = {.count = 50};
     q.args[q.n++] = (struct store_arg){.type = 't', .text = req->principal.org_id};
     strbuf_puts(&q.sql, "SELECT " DIR_COLUMNS DIR_FROM " WHERE ?1 IS NOT NULL");
     bool location = !strcmp(type, "Location"), ok = true;
