@@ -18,7 +18,9 @@ static const char sql_decide[] =
     "        AND t.removed_at IS NULL), "
     "EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
     "        WHERE co.patient_id = ?3 AND co.org_id = ?1 AND c.withdrawn_at IS NULL "
-    "        AND c.consented_on <= ?2)";
+    "        AND c.consented_on <= ?2), "
+    "EXISTS (SELECT 1 FROM record_shares rs WHERE rs.patient_id = ?3 AND rs.org_id = ?1 "
+    "        AND rs.ended_at IS NULL AND rs.expires_at > ?4)";
 
 static bool decide(struct access_decision *out, bool allow, const char *reason)
 {
@@ -70,7 +72,8 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         return decide(out, false, "no current organisation");
     char today[11];
     clock_today_tokyo(today);
-    struct store_stmt *s = store_query(err, conn, sql_decide, "ttt", p->org_id, today, patient_id);
+    struct store_stmt *s =
+        store_query(err, conn, sql_decide, "ttti", p->org_id, today, patient_id, clock_now_ms());
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -79,9 +82,14 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         return r == STORE_FAIL ? false : decide(out, false, "no answer");
     }
     bool exists = store_int(s, 0), on_team = store_int(s, 1), consent = store_int(s, 2);
+    bool shared = store_int(s, 3);
     store_done(s);
     if (!exists)
         return decide(out, false, "no such patient");
+    /* A referral or booking shares the record with its receiver for reading, for its purpose
+     * and time window, and only where the patient's consent names the receiver. */
+    if (!on_team && shared && consent && action == ACCESS_READ && cls != DATA_CONSENT)
+        return decide(out, true, "record shared by a referral or booking, consent in force");
     if (!on_team)
         return decide_emergency(err, conn, p, patient_id, action, cls, out,
                                 "organisation not on the care team");
@@ -89,4 +97,37 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         return decide_emergency(err, conn, p, patient_id, action, cls, out,
                                 "no consent in force for the organisation");
     return decide(out, true, "care team with consent in force");
+}
+
+/* Each case kind: its patient and the two organisations party to it. */
+static const char *const sql_case[] = {
+    [CASE_REFERRAL] = "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
+    [CASE_BOOKING] = "SELECT b.patient_id, b.org_id, s.org_id FROM equipment_bookings b "
+                     "JOIN equipment_slots s ON s.id = b.slot_id WHERE b.id = ?",
+};
+
+bool access_decide_case(struct error *err, struct store_conn *conn, const struct principal *p,
+                        enum access_case kind, const char *case_id, enum access_action action,
+                        struct access_decision *out, char *patient_id)
+{
+    patient_id[0] = '\0';
+    struct store_stmt *s = store_query(err, conn, sql_case[kind], "t", case_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r != STORE_ROW) {
+        store_done(s);
+        return r == STORE_FAIL ? false : decide(out, false, "no such case");
+    }
+    snprintf(patient_id, UUID_STR_LEN, "%s", store_text(s, 0));
+    bool party =
+        p->org_id[0] && !p->network_admin &&
+        (strcmp(store_text(s, 1), p->org_id) == 0 || strcmp(store_text(s, 2), p->org_id) == 0);
+    store_done(s);
+    if (party)
+        return decide(out, true, "organisation party to the case");
+    /* Not a party: the patient's team may read the case as part of the record, nothing more. */
+    if (action != ACCESS_READ)
+        return decide(out, false, "organisation not party to the case");
+    return access_decide(err, conn, p, patient_id, ACCESS_READ, DATA_CLINICAL, out);
 }

@@ -32,6 +32,9 @@ enum data_class {
     /** The parts of the clinical record an emergency (break-the-glass) view shows: allergies,
      *  contraindications, medications, active problems, infections, recent documents. */
     DATA_CLINICAL_EMERGENCY,
+    /** A referral or shared-equipment booking with its letter, decided per case by
+     *  access_decide_case (the parties to the case, or the patient's team with consent). */
+    DATA_REFERRAL,
 };
 
 struct access_decision {
@@ -53,13 +56,23 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
                    struct access_decision *out);
 
 /**
+ * An active record share (a referral or booking sent to organisation ?1) as an SQL condition on
+ * `p.id`; "now" from SQLite's clock in milliseconds. Part of ACCESS_VISIBLE_SQL.
+ */
+#define ACCESS_SHARE_SQL                                                                           \
+    "EXISTS (SELECT 1 FROM record_shares rs WHERE rs.org_id = ?1 AND rs.patient_id = p.id "        \
+    "AND rs.ended_at IS NULL "                                                                     \
+    "AND rs.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
+
+/**
  * The visibility rule as an SQL condition on a patient id column named `p.id`; it takes two
  * parameters, the organisation id and today's date (YYYY-MM-DD, Asia/Tokyo), both bound by the
  * caller in this order. Callers must also check access_may_search first.
  */
 #define ACCESS_VISIBLE_SQL                                                                         \
-    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "               \
-    "AND t.removed_at IS NULL) AND EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "         \
+    "(EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "              \
+    "AND t.removed_at IS NULL) OR " ACCESS_SHARE_SQL                                               \
+    ") AND EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "                                 \
     "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                       \
     "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
 
@@ -73,6 +86,40 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
     "EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.patient_id = p.id AND ea.user_id = ?3 "    \
     "AND ea.org_id = ?1 AND ea.ended_at IS NULL "                                                  \
     "AND ea.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
+
+/** The kinds of case access_decide_case knows. */
+enum access_case {
+    CASE_REFERRAL,
+    CASE_BOOKING,
+};
+
+/**
+ * Decides access to one referral or booking (case_id): the organisations party to it (sender and
+ * receiver of a referral; ordering organisation and equipment owner of a booking) may act on it;
+ * otherwise the patient's team with consent in force may read it (access_decide, DATA_CLINICAL).
+ * A case that does not exist is denied like a hidden one. On return, patient_id (capacity
+ * UUID_STR_LEN) holds the case's patient, or "" when there is no such case. Fails only when the
+ * store cannot answer.
+ */
+bool access_decide_case(struct error *err, struct store_conn *conn, const struct principal *p,
+                        enum access_case kind, const char *case_id, enum access_action action,
+                        struct access_decision *out, char *patient_id);
+
+/**
+ * Opens the record of patient_id to org_id for case source_id (a referral sent to org_id, or a
+ * booking of its equipment) until expires_at (ms), if and only if a consent in force names
+ * org_id; *shared tells whether it did. Call inside the case's write transaction.
+ */
+bool access_share_start(struct error *err, struct store_conn *conn, const char *patient_id,
+                        const char *org_id, enum access_case kind, const char *source_id,
+                        int64_t expires_at, bool *shared);
+
+/**
+ * Ends every open share of case source_id with reason (e.g. "closed", "declined"); *ended (if
+ * not NULL) gets how many. Call inside the case's write transaction.
+ */
+bool access_share_end(struct error *err, struct store_conn *conn, enum access_case kind,
+                      const char *source_id, const char *reason, int *ended);
 
 /** Whether principal may search or list patients at all (has an organisation and is not a
  *  network administrator). */

@@ -88,6 +88,10 @@ static void write_operation(FILE *out, const struct route *r)
             router_permission_name(r->permission), r->action);
     if (r->patient == PAT_PATH)
         fputs("      x-patient-access: path parameter id, decided by access_decide\n", out);
+    else if (r->patient == PAT_REFERRAL || r->patient == PAT_BOOKING)
+        fputs("      x-patient-access: the case's parties or care team, decided by "
+              "access_decide_case\n",
+              out);
     else if (r->patient == PAT_FHIR)
         fputs("      x-patient-access: each resource's patient, decided by access_decide\n", out);
     if (r->permission == PERM_PUBLIC)

@@ -211,6 +211,33 @@ static bool decide_patient(struct error *err, struct request *req)
     return true;
 }
 
+/* PAT_REFERRAL / PAT_BOOKING: the case decides, and names the patient for the audit. */
+static bool decide_case(struct error *err, struct request *req)
+{
+    bool referral = req->route->patient == PAT_REFERRAL;
+    enum error_code missing = referral ? ERR_REFERRAL_NOT_FOUND : ERR_BOOKING_NOT_FOUND;
+    const char *id = request_param(req, 0);
+    if (!ids_uuid_valid(id))
+        return error_set(err, missing, "malformed id");
+    char *patient = arena_alloc(req->arena, UUID_STR_LEN);
+    struct access_decision d;
+    if (!access_decide_case(err, req->conn, &req->principal,
+                            referral ? CASE_REFERRAL : CASE_BOOKING, id, req->route->action, &d,
+                            patient))
+        return false;
+    const char *type = referral ? "referral" : "booking";
+    if (!d.allow) {
+        if (patient[0])
+            request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, type,
+                               id, d.reason);
+        return error_set(err, missing, NULL);
+    }
+    req->patient_id = patient;
+    req->object_type = type;
+    req->object_id = id;
+    return true;
+}
+
 static bool before_handler(struct error *err, struct request *req)
 {
     const struct route *r = req->route;
@@ -221,6 +248,8 @@ static bool before_handler(struct error *err, struct request *req)
     if (!parse_body(err, req))
         return false;
     if (r->patient == PAT_PATH && !decide_patient(err, req))
+        return false;
+    if ((r->patient == PAT_REFERRAL || r->patient == PAT_BOOKING) && !decide_case(err, req))
         return false;
     return true;
 }

@@ -23,6 +23,11 @@ enum route_patient {
      *  (through fhir_allow) before it reads or writes; the router refuses to answer if it did
      *  not. */
     PAT_FHIR,
+    /** The first path parameter is a referral id: access_decide_case (CASE_REFERRAL) decides,
+     *  and sets the request's patient from the referral. */
+    PAT_REFERRAL,
+    /** The same for a shared-equipment booking id (CASE_BOOKING). */
+    PAT_BOOKING,
 };
 
 /** One line of routes.def. */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Record shares: a referral or a shared-equipment booking opens the patient's record to the
+ * receiving organisation for reading, for its purpose and time window, where the patient's
+ * consent names that organisation (access_decide reads them; this file starts and ends them). */
+#include <stdio.h>
+
+#include "access.h"
+#include "core/clock.h"
+#include "core/ids.h"
+
+static const char *const share_kinds[] = {
+    [CASE_REFERRAL] = "referral",
+    [CASE_BOOKING] = "booking",
+};
+
+static const char sql_consent[] =
+    "SELECT EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
+    "WHERE co.patient_id = ?1 AND co.org_id = ?2 AND c.withdrawn_at IS NULL "
+    "AND c.consented_on <= ?3)";
+
+bool access_share_start(struct error *err, struct store_conn *conn, const char *patient_id,
+                        const char *org_id, enum access_case kind, const char *source_id,
+                        int64_t expires_at, bool *shared)
+{
+    *shared = false;
+    char today[11];
+    clock_today_tokyo(today);
+    struct store_stmt *s = store_query(err, conn, sql_consent, "ttt", patient_id, org_id, today);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    bool consent = r == STORE_ROW && store_int(s, 0);
+    store_done(s);
+    if (r == STORE_FAIL)
+        return false;
+    if (!consent)
+        return true; /* the case goes ahead; the record stays closed to the receiver */
+    char id[UUID_STR_LEN];
+    ids_uuid_new(id);
+    if (!store_exec(err, conn, NULL,
+                    "INSERT INTO record_shares (id, patient_id, org_id, source_kind, source_id, "
+                    "started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "tttttii", id, patient_id, org_id, share_kinds[kind], source_id, clock_now_ms(),
+                    expires_at))
+        return false;
+    *shared = true;
+    return true;
+}
+
+bool access_share_end(struct error *err, struct store_conn *conn, enum access_case kind,
+                      const char *source_id, const char *reason, int *ended)
+{
+    int64_t changed = 0;
+    if (!store_exec(err, conn, &changed,
+                    "UPDATE record_shares SET ended_at = ?, end_reason = ? "
+                    "WHERE source_kind = ? AND source_id = ? AND ended_at IS NULL",
+                    "ittt", clock_now_ms(), reason, share_kinds[kind], source_id))
+        return false;
+    if (ended)
+        *ended = (int)changed;
+    return true;
+}
