@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Record shares (a referral opens the record to its receiver, within the patient's consent) and
+ * the per-case decision, against a real store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* cmocka needs the headers above first */
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "access/access.h"
+#include "core/clock.h"
+#include "test_store_fixture.h"
+
+static struct store_fixture fx;
+static const char clinic[] = "22222222-2222-4222-8222-222222222222";
+static const char hospital[] = "33333333-3333-4333-8333-333333333333";
+static const char pharmacy[] = "66666666-6666-4666-8666-666666666666";
+static const char doctor[] = "11111111-1111-4111-8111-111111111111";
+static const char patient[] = "44444444-4444-4444-8444-444444444444";
+static const char referral[] = "55555555-5555-4555-8555-555555555555";
+static const char consent[] = "77777777-7777-4777-8777-777777777777";
+
+static bool exec(const char *sql, const char *types, ...)
+{
+    /* Only fixed-arity helpers below call this with up to three text parameters. */
+    struct error err = {0};
+    va_list ap;
+    va_start(ap, types);
+    const char *a = strlen(types) > 0 ? va_arg(ap, const char *) : NULL;
+    const char *b = strlen(types) > 1 ? va_arg(ap, const char *) : NULL;
+    const char *c = strlen(types) > 2 ? va_arg(ap, const char *) : NULL;
+    va_end(ap);
+    return store_exec(&err, fx.conn, NULL, sql, types, a, b, c);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (store_fixture_open(&fx) != 0)
+        return -1;
+    bool ok =
+        exec("INSERT INTO orgs (id, code, name, type, created_at, updated_at) VALUES "
+             "(?, 'c', 'C', 'clinic', 0, 0), (?, 'h', 'H', 'acute_hospital', 0, 0), "
+             "(?, 'p', 'P', 'pharmacy', 0, 0)",
+             "ttt", clinic, hospital, pharmacy) &&
+        exec("INSERT INTO users (id, login, name, profession, password_hash, created_at, "
+             "updated_at) VALUES (?, 'doc', 'Doc', 'physician', 'x', 0, 0)",
+             "t", doctor) &&
+        exec("INSERT INTO patients (id, name, name_kana, name_key, kana_key, sex, birth_date, "
+             "created_at, updated_at) VALUES (?, 'P', 'P', 'p', 'p', 'female', '1941-04-12', 0, 0)",
+             "t", patient) &&
+        exec("INSERT INTO care_team (id, patient_id, org_id, added_by, added_at) VALUES "
+             "('88888888-8888-4888-8888-888888888888', ?, ?, 'x', 0)",
+             "tt", patient, clinic) &&
+        /* The consent names the clinic and the hospital, not the pharmacy. */
+        exec("INSERT INTO consents (id, patient_id, scope, method, consented_on, recorded_by, "
+             "recorded_at) VALUES (?, ?, 'all', 'written', '2020-01-01', ?, 0)",
+             "ttt", consent, patient, doctor) &&
+        exec("INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, ?)", "ttt",
+             consent, clinic, patient) &&
+        exec("INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, ?)", "ttt",
+             consent, hospital, patient) &&
+        exec("INSERT INTO referrals (id, kind, patient_id, from_org_id, from_user_id, to_org_id, "
+             "urgency, purpose, status, letter, letter_sha256, signed_at, sent_at, updated_at) "
+             "VALUES ('55555555-5555-4555-8555-555555555555', 'referral', ?, ?, "
+             "'11111111-1111-4111-8111-111111111111', ?, 'routine', 'workup', 'sent', '{}', '', "
+             "0, 0, 0)",
+             "ttt", patient, clinic, hospital);
+    return ok ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return store_fixture_close(&fx);
+}
+
+static struct principal member_of(const char *org)
+{
+    struct principal p = {0};
+    snprintf(p.user_id, sizeof(p.user_id), "%s", doctor);
+    snprintf(p.profession, sizeof(p.profession), "physician");
+    snprintf(p.org_id, sizeof(p.org_id), "%s", org);
+    return p;
+}
+
+static bool allowed(const char *org, enum access_action action, enum data_class cls)
+{
+    struct error err = {0};
+    struct access_decision d;
+    struct principal p = member_of(org);
+    assert_true(access_decide(&err, fx.conn, &p, patient, action, cls, &d));
+    return d.allow;
+}
+
+static void share_opens_reading_within_consent_until_it_ends(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    bool shared = true;
+    assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
+    /* The pharmacy is outside the consent: no share is opened. */
+    assert_true(access_share_start(&err, fx.conn, patient, pharmacy, CASE_REFERRAL, referral,
+                                   clock_now_ms() + 60000, &shared));
+    assert_false(shared);
+    assert_false(allowed(pharmacy, ACCESS_READ, DATA_CLINICAL));
+
+    assert_true(access_share_start(&err, fx.conn, patient, hospital, CASE_REFERRAL, referral,
+                                   clock_now_ms() + 60000, &shared));
+    assert_true(shared);
+    assert_true(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
+    assert_true(allowed(hospital, ACCESS_READ, DATA_DEMOGRAPHICS));
+    /* Reading only, and not the consent records. */
+    assert_false(allowed(hospital, ACCESS_CREATE, DATA_CLINICAL));
+    assert_false(allowed(hospital, ACCESS_UPDATE, DATA_DEMOGRAPHICS));
+    assert_false(allowed(hospital, ACCESS_READ, DATA_CONSENT));
+
+    /* A withdrawn consent closes the share at once. */
+    assert_true(exec("UPDATE consents SET withdrawn_at = 1 WHERE id = ?", "t", consent));
+    assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
+    assert_true(exec("UPDATE consents SET withdrawn_at = NULL WHERE id = ?", "t", consent));
+
+    int ended = 0;
+    assert_true(access_share_end(&err, fx.conn, CASE_REFERRAL, referral, "closed", &ended));
+    assert_int_equal(ended, 1);
+    assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
+}
+
+static void expired_share_opens_nothing(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    bool shared = false;
+    assert_true(access_share_start(&err, fx.conn, patient, hospital, CASE_REFERRAL, referral,
+                                   clock_now_ms() - 1, &shared));
+    assert_true(shared);
+    assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
+    assert_true(access_share_end(&err, fx.conn, CASE_REFERRAL, referral, "closed", NULL));
+}
+
+static bool case_allowed(const char *org, const char *id, enum access_action action,
+                         char patient_out[UUID_STR_LEN])
+{
+    struct error err = {0};
+    struct access_decision d;
+    struct principal p = member_of(org);
+    assert_true(access_decide_case(&err, fx.conn, &p, CASE_REFERRAL, id, action, &d, patient_out));
+    return d.allow;
+}
+
+static void parties_act_on_a_case_the_team_reads_it(void **state)
+{
+    (void)state;
+    char found[UUID_STR_LEN];
+    assert_true(case_allowed(hospital, referral, ACCESS_UPDATE, found));
+    assert_string_equal(found, patient);
+    assert_true(case_allowed(clinic, referral, ACCESS_UPDATE, found));
+    /* The pharmacy is neither party nor on the team. */
+    assert_false(case_allowed(pharmacy, referral, ACCESS_READ, found));
+    assert_string_equal(found, patient);
+    /* On the team with consent: may read, not act. */
+    assert_true(exec("INSERT INTO care_team (id, patient_id, org_id, added_by, added_at) VALUES "
+                     "('99999999-9999-4999-8999-999999999999', ?, ?, 'x', 0)",
+                     "tt", patient, pharmacy));
+    assert_true(exec("INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, ?)",
+                     "ttt", consent, pharmacy, patient));
+    assert_true(case_allowed(pharmacy, referral, ACCESS_READ, found));
+    assert_false(case_allowed(pharmacy, referral, ACCESS_UPDATE, found));
+    /* No such case: denied, no patient named. */
+    assert_false(case_allowed(clinic, "00000000-0000-4000-8000-000000000000", ACCESS_READ, found));
+    assert_string_equal(found, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(share_opens_reading_within_consent_until_it_ends),
+        cmocka_unit_test(expired_share_opens_nothing),
+        cmocka_unit_test(parties_act_on_a_case_the_team_reads_it),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
