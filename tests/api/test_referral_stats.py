@@ -15,7 +15,6 @@ import pytest
 import helpers
 from helpers import assert_problem, store_snapshot
 
-UTC = datetime.timezone.utc
 TOKYO = datetime.timezone(datetime.timedelta(hours=9))
 
 # Organisations of the fixture: the hospital under test, another hospital, five clinics. Names
@@ -108,7 +107,8 @@ def write_fixture(db_path):
             for oid, code, name, kind in ORGS:
                 conn.execute("INSERT INTO orgs (id, code, name, type, created_at, updated_at) "
                              "VALUES (?, ?, ?, ?, ?, ?)", (oid, code, name, kind, now, now))
-            pw = conn.execute("SELECT password_hash FROM users WHERE login = 'gh.sato'").fetchone()[0]
+            pw = conn.execute(
+                "SELECT password_hash FROM users WHERE login = 'gh.sato'").fetchone()[0]
             for login_name, profession, org, role in USERS:
                 uid = str(uuid.uuid4())
                 conn.execute("INSERT INTO users (id, login, name, profession, password_hash, "
