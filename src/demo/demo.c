@@ -15,6 +15,7 @@
 #include "demo_clinical.h"
 #include "demo_data.h"
 #include "demo_directory.h"
+#include "demo_referrals.h"
 #include "fhir/store.h"
 
 #include <stdlib.h>
@@ -216,6 +217,7 @@ bool demo_load(struct error *err, struct store *st, struct blobs *blobs)
         ok = load_patient(err, conn, i, now);
     struct clinical_ctx clinical = {conn, {.blobs = blobs}};
     ok = ok && demo_clinical_each(err, load_clinical, &clinical);
+    ok = ok && demo_referrals_load(err, conn, now);
     struct audit_record rec = {
         .event_id = "demo.load",
         .action = 'C',

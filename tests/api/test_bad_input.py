@@ -102,6 +102,8 @@ CASES = [
          ("homecare_new_this_month", "3")),
     Case("PUT", f"/api/directory/orgs/{GH}/editors", "gh.admin",
          {"user_ids": [helpers.user_id("gh.renkei")]}, None, None, ("user_ids", SATO)),
+    Case("PUT", "/api/referral-stats/first-visits", "gh.admin",
+         {"org_id": GH, "month": "2026-01", "count": 1200}, "month", 7, ("count", "1200")),
 ]
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]
@@ -306,6 +308,7 @@ REQUIRED = {
     f"POST /api/patients/{P}/consents": "org_ids",
     f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": "reason",
     f"POST /api/patients/{P}/team": "org_id", "POST /api/emergency/search": "birth_date",
+    "PUT /api/referral-stats/first-visits": "count",
 }
 
 

@@ -9,6 +9,7 @@ import {
   canSeePatients,
   canUseEmergency,
   currentMe,
+  currentMembership,
   homeRoute,
   isAnyAdmin,
   isOrgAdmin,
@@ -30,6 +31,7 @@ import { renderNotifications } from './views/notifications';
 import { renderPatient } from './views/patient';
 import { renderPatients } from './views/patients';
 import { renderHeader } from './views/shell';
+import { renderStats } from './views/stats';
 
 const root = document.getElementById('app') as HTMLElement;
 let returnTo = '';
@@ -60,6 +62,7 @@ function pickView(route: Route): View {
     if (!second) return renderDirectory;
   }
   if (first === 'board') return renderBoard;
+  if (first === 'stats' && currentMembership()) return renderStats;
   if (first === 'admin' && isAnyAdmin()) {
     if (second === 'orgs') return renderOrgs;
     if (second === 'users') return renderUsers;
