@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Notifications to an organisation (today: emergency access to one of its team's patients).
- * Unread first, newest first; any member may mark one read for the organisation. */
+/* Notifications to an organisation: emergency access to one of its team's patients
+ * (kind "emergency_access"), a step of a referral it is party to (kind "referral", no patient;
+ * ref_id is the referral). The rendering is generic: kind, patient, ref_id and the summary
+ * object. Unread first, newest first; any member may mark one read for the organisation. */
 #include "api.h"
 #include "core/clock.h"
 
