@@ -27,7 +27,7 @@ int cli_serve(int argc, char **argv)
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
                *fhir_body = "33554432";
-    const char *emergency = "86400", *heartbeat = "15", *stale = "86400";
+    const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *letter_font = "";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -51,6 +51,9 @@ int cli_serve(int argc, char **argv)
          "heartbeat and session check of an idle event stream, s (15)"},
         {"status-stale-seconds", "TSUNAGU_STATUS_STALE_SECONDS", &stale, NULL,
          "directory status older than this is marked stale, s (86400)"},
+        {"letter-font", "TSUNAGU_LETTER_FONT", &letter_font, NULL,
+         "Japanese font file (.ttf/.otf/.ttc) of the referral letter PDF (default: IPAex Mincho, "
+         "else Noto CJK)"},
         {"help", NULL, NULL, &help, "this text"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -92,6 +95,7 @@ int cli_serve(int argc, char **argv)
         .emergency_access_s = (int)e,
         .sse_heartbeat_s = (int)hb,
         .status_stale_s = (int)st,
+        .letter_font = letter_font,
         .on_ready = demo_announce,
     };
     return server_run(&cfg);

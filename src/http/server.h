@@ -19,10 +19,12 @@ struct server_config {
     int idle_timeout_s;
     int absolute_timeout_s;
     size_t body_limit;
-    size_t fhir_body_limit; /* for /fhir; 0: 32 MiB */
-    int emergency_access_s; /* how long an emergency grant lasts (0: 86400) */
-    int sse_heartbeat_s;    /* heartbeat (and session check) of an idle event stream (0: 15) */
-    int status_stale_s;     /* directory status older than this is stale (0: 86400) */
+    size_t fhir_body_limit;  /* for /fhir; 0: 32 MiB */
+    int emergency_access_s;  /* how long an emergency grant lasts (0: 86400) */
+    int sse_heartbeat_s;     /* heartbeat (and session check) of an idle event stream (0: 15) */
+    int status_stale_s;      /* directory status older than this is stale (0: 86400) */
+    const char *letter_font; /* Japanese font file for the referral letter PDF; NULL or "":
+                                the Debian defaults (referral/letter_pdf.h) */
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
 };

@@ -446,6 +446,11 @@ static bool render_to(struct error *err, const struct letter_pdf_in *in, cairo_f
     return ok;
 }
 
+bool letter_pdf_font_ready(struct error *err, const char *font_path)
+{
+    return lp_font_face(err, font_path) != NULL;
+}
+
 bool letter_pdf_render(struct error *err, const struct letter_pdf_in *in, unsigned char **pdf,
                        size_t *len)
 {

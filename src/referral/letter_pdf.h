@@ -51,6 +51,10 @@ struct letter_pdf_in {
 bool letter_pdf_render(struct error *err, const struct letter_pdf_in *in, unsigned char **pdf,
                        size_t *len);
 
+/** Loads the font of path (NULL or "": the defaults) now, so that a missing font shows at start;
+ *  ERR_LETTER_FONT if none loads. */
+bool letter_pdf_font_ready(struct error *err, const char *font_path);
+
 /** Formats "YYYY-MM-DD…" as "2026年11月22日" into out (cap bytes); copies s when it is not a
  *  date. */
 void letter_pdf_date_ja(const char *s, char *out, size_t cap);
