@@ -457,6 +457,8 @@ int server_run(const struct server_config *cfg)
     ctx.emergency_access_ms =
         (int64_t)(cfg->emergency_access_s > 0 ? cfg->emergency_access_s : 86400) * 1000;
     ctx.status_stale_ms = (int64_t)(cfg->status_stale_s > 0 ? cfg->status_stale_s : 86400) * 1000;
+    ctx.referral_share_ms =
+        (int64_t)(cfg->referral_share_days > 0 ? cfg->referral_share_days : 90) * 86400 * 1000;
     ctx.letter_font = cfg->letter_font && cfg->letter_font[0] ? cfg->letter_font : NULL;
     if (!letter_pdf_font_ready(&err, ctx.letter_font)) { /* letters fail; everything else works */
         log_msg(LOG_WARN, "serve.letter_font", "no Japanese font for referral letters (%s)",
