@@ -14,7 +14,9 @@
 #include "fhir_api.h"
 #include "referral/letter_pdf.h"
 
+/* Sizes within what a letter may hold (referral_letter.c): items per list, characters per text. */
 enum {
+    TEXT_SHORT = 200,
     PROBLEMS_MAX = 30,
     HISTORY_MAX = 20,
     MEDICATIONS_MAX = 40,
@@ -109,6 +111,24 @@ static bool append(struct error *err, json_t *list, json_t *item)
     return true;
 }
 
+/* s as the letter may hold it (docs/api/referrals.md): at most max characters, without control
+ * characters other than line feeds and tabs. In the request's arena. */
+static const char *clip(struct request *req, const char *s, size_t max)
+{
+    size_t n = strlen(s), chars = 0, len = 0;
+    char *out = arena_alloc(req->arena, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            continue;
+        if ((c & 0xC0) != 0x80 && chars++ == max) /* the next character would be one too many */
+            break;
+        out[len++] = (char)c;
+    }
+    out[len] = '\0';
+    return out;
+}
+
 /* ---- problems and history --------------------------------------------------------------- */
 
 struct conditions {
@@ -134,8 +154,9 @@ static bool add_condition(struct error *err, struct request *req, json_t *res, v
         if (json_array_size(c->diagnoses) >= PROBLEMS_MAX)
             return true;
         return append(err, c->diagnoses,
-                      json_pack("{s:s, s:s, s:s}", "text", concept_text(code), "code",
-                                concept_code(code, "ICD10"), "onset", onset));
+                      json_pack("{s:s, s:s, s:s}", "text",
+                                clip(req, concept_text(code), TEXT_SHORT), "code",
+                                clip(req, concept_code(code, "ICD10"), 40), "onset", onset));
     }
     if (c->past >= HISTORY_MAX || !concept_text(code)[0])
         return true;
@@ -164,7 +185,8 @@ static bool problems(struct error *err, struct request *req, json_t *letter)
               each(err, req, "Condition", past, 3, add_condition, &c);
     if (ok && c.past > 0) {
         strbuf_puts(&c.history, "。");
-        ok = json_object_set_new(letter, "history", json_string(c.history.buf)) == 0;
+        ok = json_object_set_new(letter, "history", json_string(clip(req, c.history.buf, 8000))) ==
+             0;
     }
     strbuf_release(&c.history);
     return ok || err->code || error_set(err, ERR_NOMEM, "referral draft");
@@ -210,7 +232,7 @@ static bool add_medication(struct error *err, struct request *req, json_t *res, 
     bool seen = false;
     for (size_t i = 0; i < json_array_size(list); i++)
         seen |= !strcmp(str(json_array_get(list, i), "text"), text.buf);
-    bool ok = seen || append(err, list, json_pack("{s:s}", "text", text.buf));
+    bool ok = seen || append(err, list, json_pack("{s:s}", "text", clip(req, text.buf, 500)));
     strbuf_release(&text);
     return ok;
 }
@@ -249,9 +271,9 @@ static bool add_allergy(struct error *err, struct request *req, json_t *res, voi
                 strbuf_printf(&reaction, "%s%s", reaction.len ? "、" : "",
                               concept_text(json_array_get(m, k)));
     }
-    bool ok =
-        append(err, list,
-               json_pack("{s:s, s:s}", "text", name, "reaction", reaction.buf ? reaction.buf : ""));
+    bool ok = append(err, list,
+                     json_pack("{s:s, s:s}", "text", clip(req, name, TEXT_SHORT), "reaction",
+                               clip(req, reaction.buf ? reaction.buf : "", TEXT_SHORT)));
     strbuf_release(&reaction);
     return ok;
 }
@@ -329,9 +351,9 @@ static bool add_lab(struct error *err, struct request *req, json_t *res, void *a
     if (!json_object_get(l->seen, key) && concept_text(code)[0]) { /* the latest of each test */
         char *value = lab_value(res);
         json_object_set_new(l->seen, key, json_true());
-        ok = append(
-            err, l->list,
-            json_pack("{s:s, s:s, s:s}", "text", concept_text(code), "value", value, "date", date));
+        ok = append(err, l->list,
+                    json_pack("{s:s, s:s, s:s}", "text", clip(req, concept_text(code), TEXT_SHORT),
+                              "value", clip(req, value, 100), "date", date));
         free(value);
     }
     free(key);
@@ -350,60 +372,34 @@ static bool lab_results(struct error *err, struct request *req, json_t *letter)
 
 /* ---- documents and imaging -------------------------------------------------------------- */
 
-struct documents {
-    json_t *list;
-    json_t *related; /* "Composition/<id>" a DocumentReference stands for → true */
-};
-
-/* "退院時サマリー（2026年6月16日） 慢性心不全の急性増悪" */
-static bool add_document(struct error *err, struct documents *docs, const char *reference,
-                         const char *title, const char *when, const char *description)
-{
-    char date[11], date_ja[64] = "";
-    date_of(when, date);
-    if (date[0])
-        letter_pdf_date_ja(date, date_ja, sizeof date_ja);
-    if (!title[0] || (description[0] && strstr(description, title)))
-        title = description[0] ? description : "文書"; /* 診療情報提供書(…宛) says more */
-    struct strbuf text = {0};
-    strbuf_printf(&text, "%s%s%s%s", title, date_ja[0] ? "（" : "", date_ja,
-                  date_ja[0] ? "）" : "");
-    if (description[0] && strcmp(description, title) != 0)
-        strbuf_printf(&text, " %s", description);
-    bool ok =
-        append(err, docs->list, json_pack("{s:s, s:s}", "reference", reference, "title", text.buf));
-    strbuf_release(&text);
-    return ok;
-}
-
+/* A DocumentReference as "退院時サマリー（2026年6月16日） 慢性心不全の急性増悪". */
 static bool add_docref(struct error *err, struct request *req, json_t *res, void *arg)
 {
-    struct documents *docs = arg;
-    const json_t *related = json_object_get(json_object_get(res, "context"), "related");
-    for (size_t i = 0; i < json_array_size(related); i++)
-        json_object_set_new(docs->related, str(json_array_get(related, i), "reference"),
-                            json_true());
-    if (json_array_size(docs->list) >= DOCUMENTS_MAX)
+    json_t *list = arg;
+    if (json_array_size(list) >= DOCUMENTS_MAX)
         return true;
     const json_t *attachment =
         json_object_get(json_array_get(json_object_get(res, "content"), 0), "attachment");
     const char *title = str(attachment, "title")[0] ? str(attachment, "title")
                                                     : concept_text(json_object_get(res, "type"));
-    return add_document(err, docs, arena_printf(req->arena, "DocumentReference/%s", str(res, "id")),
-                        title, str(res, "date"), str(res, "description"));
-}
-
-static bool add_composition(struct error *err, struct request *req, json_t *res, void *arg)
-{
-    struct documents *docs = arg;
-    const char *ref = arena_printf(req->arena, "Composition/%s", str(res, "id"));
-    const char *status = str(res, "status");
-    if (json_array_size(docs->list) >= DOCUMENTS_MAX || json_object_get(docs->related, ref) ||
-        !strcmp(status, "entered-in-error") || !strcmp(status, "preliminary"))
-        return true;
-    const char *title =
-        str(res, "title")[0] ? str(res, "title") : concept_text(json_object_get(res, "type"));
-    return add_document(err, docs, ref, title, str(res, "date"), "");
+    const char *description = str(res, "description");
+    if (!title[0] || (description[0] && strstr(description, title)))
+        title = description[0] ? description : "文書"; /* 診療情報提供書(…宛) says more */
+    char date[11], date_ja[64] = "";
+    date_of(str(res, "date"), date);
+    if (date[0])
+        letter_pdf_date_ja(date, date_ja, sizeof date_ja);
+    struct strbuf text = {0};
+    strbuf_printf(&text, "%s%s%s%s", title, date_ja[0] ? "（" : "", date_ja,
+                  date_ja[0] ? "）" : "");
+    if (description[0] && strcmp(description, title) != 0)
+        strbuf_printf(&text, " %s", description);
+    bool ok = append(err, list,
+                     json_pack("{s:s, s:s}", "reference",
+                               arena_printf(req->arena, "DocumentReference/%s", str(res, "id")),
+                               "title", clip(req, text.buf, TEXT_SHORT)));
+    strbuf_release(&text);
+    return ok;
 }
 
 static bool add_study(struct error *err, struct request *req, json_t *res, void *arg)
@@ -425,25 +421,25 @@ static bool add_study(struct error *err, struct request *req, json_t *res, void 
     char date[11];
     date_of(str(res, "started"), date);
     return append(err, list,
-                  json_pack("{s:s, s:s}", "study_uid", uid, "description",
-                            arena_printf(req->arena, "%s%s%s", description,
-                                         date[0] && description[0] ? " " : "", date)));
+                  json_pack("{s:s, s:s}", "study_uid", clip(req, uid, 64), "description",
+                            clip(req,
+                                 arena_printf(req->arena, "%s%s%s", description,
+                                              date[0] && description[0] ? " " : "", date),
+                                 500)));
 }
 
+/* Attached documents are DocumentReferences (a Composition is attached through the
+ * DocumentReference that stands for it); imaging studies when the store keeps them. */
 static bool documents(struct error *err, struct request *req, json_t *letter)
 {
-    struct documents docs = {json_object_get(letter, "documents"), json_object()};
     const struct fhir_qparam docrefs[] = {
         {"status", "current"}, {"_sort", "-date"}, {"_count", "100"}};
-    const struct fhir_qparam compositions[] = {{"_sort", "-date"}, {"_count", "100"}};
     const struct fhir_qparam studies[] = {{"_count", "100"}};
-    bool ok =
-        docs.related && each(err, req, "DocumentReference", docrefs, 3, add_docref, &docs) &&
-        each(err, req, "Composition", compositions, 2, add_composition, &docs) &&
-        (!fhir_type_stored("ImagingStudy") ||
-         each(err, req, "ImagingStudy", studies, 1, add_study, json_object_get(letter, "imaging")));
-    json_decref(docs.related);
-    return ok || err->code || error_set(err, ERR_NOMEM, "referral draft");
+    return each(err, req, "DocumentReference", docrefs, 3, add_docref,
+                json_object_get(letter, "documents")) &&
+           (!fhir_type_stored("ImagingStudy") ||
+            each(err, req, "ImagingStudy", studies, 1, add_study,
+                 json_object_get(letter, "imaging")));
 }
 
 /* ---- the route -------------------------------------------------------------------------- */
