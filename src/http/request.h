@@ -87,8 +87,9 @@ struct request {
     const char *audit_detail;
     bool access_checked; /* a PAT_FHIR handler asked access_decide */
     /* A patient whose record the handler has already been allowed to read as a whole (a party
-     * to a referral, decided by the router for PAT_REFERRAL): fhir_allow lets reads in this
-     * patient's compartment through without another decision. NULL for everything else. */
+     * to a referral, decided by the router for PAT_REFERRAL): fhir_allow lets reads of this
+     * patient's stored resources and Patient through without another decision (not Consent or
+     * AuditEvent). NULL for everything else. */
     const char *decided_patient;
     bool audited;               /* the handler appended its own record in the transaction */
     bool writing;               /* the write transaction is open (request_write_begin) */
