@@ -638,6 +638,7 @@ def patient_requests(patient):
         ("GET", f"/fhir/Patient/{patient}/$everything", None),
         ("GET", f"/api/patients/{patient}/referrals", None),
         ("POST", f"/api/patients/{patient}/referrals", rh.body()),
+        ("GET", f"/api/patients/{patient}/referral-draft", None),
     ]
 
 
@@ -649,7 +650,7 @@ def test_patient_requests_cover_every_patient_route():
     assert got == routes
 
 
-@pytest.mark.parametrize("index", range(12))
+@pytest.mark.parametrize("index", range(13))
 @pytest.mark.parametrize("login_name", ["ph.ito", "jimukyoku", "city.admin"])
 def test_another_organisations_patient_is_not_found(server, login_name, index):
     s = server.session(login_name)
