@@ -8,6 +8,7 @@ import { t } from '../i18n';
 import { hashOf } from '../router';
 import type { AppNotification, NotificationList } from '../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from './common';
+import { codeText } from './referralCommon';
 
 export function renderNotifications(main: HTMLElement): void {
   const list = h('div', { testid: 'notifications' });
@@ -31,7 +32,22 @@ function message(n: AppNotification): string {
       reason: n.summary.reason ?? '',
     });
   }
+  if (n.kind === 'referral') {
+    const params = {
+      event: codeText('event', n.summary.event ?? ''),
+      patient: n.patient?.name ?? '',
+      org: n.summary.org_name ?? '',
+    };
+    return params.org ? t('notifications.referral_org', params) : t('notifications.referral', params);
+  }
   return n.kind;
+}
+
+/** Where a notification leads: the referral it is about, else the patient. */
+function target(n: AppNotification): string | null {
+  const referral = n.summary.referral_id ?? (n.kind === 'referral' ? n.ref_id : null);
+  if (n.kind === 'referral' && referral) return hashOf(['referrals', referral]);
+  return n.patient ? hashOf(['patients', n.patient.id]) : null;
 }
 
 function notificationList(items: AppNotification[], errors: HTMLElement, refresh: () => void): HTMLElement {
@@ -50,7 +66,7 @@ function notificationList(items: AppNotification[], errors: HTMLElement, refresh
       });
       return h(
         'li',
-        { class: n.read_at ? 'card' : 'card unread', testid: 'notification', 'data-read': String(!!n.read_at) },
+        { class: n.read_at ? 'card' : 'card unread', testid: 'notification', 'data-kind': n.kind, 'data-read': String(!!n.read_at) },
         h(
           'div',
           { class: 'row' },
@@ -60,7 +76,7 @@ function notificationList(items: AppNotification[], errors: HTMLElement, refresh
         h(
           'p',
           null,
-          n.patient ? h('a', { href: hashOf(['patients', n.patient.id]) }, message(n)) : message(n),
+          target(n) ? h('a', { href: target(n), testid: 'notification-link' }, message(n)) : message(n),
         ),
         n.read_at
           ? h('small', { class: 'muted' }, t('notifications.read_by', { name: n.read_by?.name ?? '' }))
