@@ -31,6 +31,31 @@
     X("declined", "お断り", "Declined")                                                            \
     X("redirected", "転送済", "Redirected")                                                        \
     X("cancelled", "取消", "Cancelled")
+
+#define ACTIONS(X)                                                                                 \
+    X("accept", "受付", "Accept")                                                                  \
+    X("decline", "お断り", "Decline")                                                              \
+    X("redirect", "他院へ紹介し直す", "Redirect")                                                  \
+    X("schedule", "予約", "Schedule")                                                              \
+    X("seen", "受診済にする", "Mark seen")                                                         \
+    X("reply", "返書", "Reply")                                                                    \
+    X("reverse", "逆紹介", "Reverse referral")                                                     \
+    X("close", "完了", "Close")                                                                    \
+    X("cancel", "取消", "Cancel")
+
+#define EVENTS(X)                                                                                  \
+    X("sent", "紹介状送付", "Referral sent")                                                       \
+    X("accepted", "受付", "Accepted")                                                              \
+    X("declined", "お断り", "Declined")                                                            \
+    X("redirected", "他院へ紹介し直し", "Redirected")                                              \
+    X("scheduled", "予約", "Scheduled")                                                            \
+    X("seen", "受診", "Seen")                                                                      \
+    X("replied", "返書送付", "Reply sent")                                                         \
+    X("reverse_sent", "逆紹介", "Reverse referral sent")                                           \
+    X("closed", "完了", "Closed")                                                                  \
+    X("cancelled", "取消", "Cancelled")                                                            \
+    X("share_started", "診療記録の共有開始", "Record sharing started")                             \
+    X("share_ended", "診療記録の共有終了", "Record sharing ended")
 /* clang-format on */
 
 #define LABEL(c, ja, en) {c, ja, en},
@@ -42,6 +67,9 @@
 LIST(referral_purposes, referral_purpose_codes, PURPOSES)
 LIST(referral_urgencies, referral_urgency_codes, URGENCIES)
 LIST(referral_statuses, referral_status_codes, STATUSES)
+
+const struct code_label referral_action_labels[] = {ACTIONS(LABEL){NULL, NULL, NULL}};
+const struct code_label referral_event_labels[] = {EVENTS(LABEL){NULL, NULL, NULL}};
 
 const char *referral_label(const struct code_label *list, const char *code, bool japanese)
 {

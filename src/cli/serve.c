@@ -27,7 +27,7 @@ int cli_serve(int argc, char **argv)
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
                *fhir_body = "33554432";
-    const char *emergency = "86400", *heartbeat = "15", *stale = "86400";
+    const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -51,6 +51,8 @@ int cli_serve(int argc, char **argv)
          "heartbeat and session check of an idle event stream, s (15)"},
         {"status-stale-seconds", "TSUNAGU_STATUS_STALE_SECONDS", &stale, NULL,
          "directory status older than this is marked stale, s (86400)"},
+        {"referral-share-days", "TSUNAGU_REFERRAL_SHARE_DAYS", &share, NULL,
+         "how long a referral shares the record with its receiver, days (90)"},
         {"help", NULL, NULL, &help, "this text"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -67,7 +69,7 @@ int cli_serve(int argc, char **argv)
         return CLI_USAGE;
     }
     log_set_level(lvl);
-    long w, i, a, b, fb, e, hb, st;
+    long w, i, a, b, fb, e, hb, st, sd;
     if (!parse_int("workers", workers, 1, 256, &w) ||
         !parse_int("idle-timeout", idle, 1, 86400, &i) ||
         !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
@@ -75,7 +77,8 @@ int cli_serve(int argc, char **argv)
         !parse_int("fhir-body-limit", fhir_body, 1024, 512 * 1024 * 1024, &fb) ||
         !parse_int("emergency-access-seconds", emergency, 1, 604800, &e) ||
         !parse_int("sse-heartbeat-seconds", heartbeat, 1, 3600, &hb) ||
-        !parse_int("status-stale-seconds", stale, 1, 31 * 86400, &st))
+        !parse_int("status-stale-seconds", stale, 1, 31 * 86400, &st) ||
+        !parse_int("referral-share-days", share, 1, 3650, &sd))
         return CLI_USAGE;
     struct server_config cfg = {
         .listen = listen,
@@ -92,6 +95,7 @@ int cli_serve(int argc, char **argv)
         .emergency_access_s = (int)e,
         .sse_heartbeat_s = (int)hb,
         .status_stale_s = (int)st,
+        .referral_share_days = (int)sd,
         .on_ready = demo_announce,
     };
     return server_run(&cfg);

@@ -28,6 +28,7 @@ struct server_ctx {
     struct blobs *blobs;         /* content-addressed files (Binary content) */
     int64_t emergency_access_ms; /* how long an emergency (break-the-glass) grant lasts */
     int64_t status_stale_ms;     /* directory status older than this is stale */
+    int64_t referral_share_ms;   /* how long a referral opens the record to its receiver */
     bool tls;                    /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
     int64_t sse_heartbeat_ms;        /* heartbeat of an idle event stream */

@@ -456,6 +456,8 @@ int server_run(const struct server_config *cfg)
     ctx.emergency_access_ms =
         (int64_t)(cfg->emergency_access_s > 0 ? cfg->emergency_access_s : 86400) * 1000;
     ctx.status_stale_ms = (int64_t)(cfg->status_stale_s > 0 ? cfg->status_stale_s : 86400) * 1000;
+    ctx.referral_share_ms =
+        (int64_t)(cfg->referral_share_days > 0 ? cfg->referral_share_days : 90) * 86400 * 1000;
     if (!audit_writer_start(&err, ctx.store))
         goto fail_store;
     ctx.sse_heartbeat_ms = (int64_t)(cfg->sse_heartbeat_s > 0 ? cfg->sse_heartbeat_s : 15) * 1000;

@@ -19,10 +19,11 @@ struct server_config {
     int idle_timeout_s;
     int absolute_timeout_s;
     size_t body_limit;
-    size_t fhir_body_limit; /* for /fhir; 0: 32 MiB */
-    int emergency_access_s; /* how long an emergency grant lasts (0: 86400) */
-    int sse_heartbeat_s;    /* heartbeat (and session check) of an idle event stream (0: 15) */
-    int status_stale_s;     /* directory status older than this is stale (0: 86400) */
+    size_t fhir_body_limit;  /* for /fhir; 0: 32 MiB */
+    int emergency_access_s;  /* how long an emergency grant lasts (0: 86400) */
+    int sse_heartbeat_s;     /* heartbeat (and session check) of an idle event stream (0: 15) */
+    int status_stale_s;      /* directory status older than this is stale (0: 86400) */
+    int referral_share_days; /* how long a referral shares the record (0: 90) */
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
 };
