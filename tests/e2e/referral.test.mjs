@@ -188,6 +188,9 @@ describe('referrals', { timeout: 240_000 }, () => {
     const error = page.locator('[data-testid="ref-new"] > [data-testid="error"]');
     await error.filter({ hasText: '医師・歯科医師' }).waitFor();
     assert.equal(await page.getByTestId('referral-page').count(), 0);
+    const clerk = await apiSession(server.baseUrl, 'sc.admin');
+    const listed = await clerk.get(`/api/patients/${patientId}/referrals`);
+    assert.equal(listed.items.filter((r) => r.from_org.name === CLINIC && r.purpose === 'consultation').length, 0);
     assertNoProblems(page);
     await page.context().close();
   });

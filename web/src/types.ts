@@ -258,6 +258,10 @@ export interface AppNotification {
     /** kind "referral": the step and the referral it concerns. */
     event?: string;
     referral_id?: string;
+    from_org_name?: string;
+    to_org_name?: string;
+    by_user_name?: string;
+    kind?: string;
   };
   created_at: string;
   read_at: string | null;

@@ -33,12 +33,14 @@ function message(n: AppNotification): string {
     });
   }
   if (n.kind === 'referral') {
-    const params = {
+    // The summary names no patient: the referral page (audited) does.
+    return t('notifications.referral', {
+      kind: codeText('kind', n.summary.kind ?? 'referral'),
       event: codeText('event', n.summary.event ?? ''),
-      patient: n.patient?.name ?? '',
-      org: n.summary.org_name ?? '',
-    };
-    return params.org ? t('notifications.referral_org', params) : t('notifications.referral', params);
+      from: n.summary.from_org_name ?? '',
+      to: n.summary.to_org_name ?? '',
+      user: n.summary.by_user_name ?? '',
+    });
   }
   return n.kind;
 }

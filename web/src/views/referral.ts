@@ -25,6 +25,7 @@ import {
   type TimelineEntry,
 } from './referralCommon';
 import { letterView } from './referralLetterView';
+import { refreshReferralCount } from './referrals';
 
 function when(value: string | null | undefined): string {
   return value ? formatDateTime(value) : '';
@@ -130,7 +131,9 @@ function detailText(entry: TimelineEntry): string {
   const d = entry.detail ?? {};
   const parts: string[] = [];
   const text = (key: string): string => (typeof d[key] === 'string' ? (d[key] as string) : '');
-  if (text('reason')) parts.push(t('referral.timeline_reason', { text: text('reason') }));
+  // A share ends for the step that ended it (closed, declined …): say it in words.
+  const reason = entry.kind === 'share_ended' ? codeText('status', text('reason')) : text('reason');
+  if (reason) parts.push(t('referral.timeline_reason', { text: reason }));
   const at = text('appointment_at') || text('scheduled_for');
   if (at) parts.push(t('referral.timeline_appointment', { when: when(at) }));
   if (text('to_org_name')) parts.push(t('referral.timeline_to', { org: text('to_org_name') }));
@@ -186,8 +189,8 @@ function slots(): Slots {
     { class: 'stack', testid: 'referral-page' },
     head,
     notes,
-    actions,
     reply,
+    actions,
     h('div', { class: 'ref-layout' }, letter, side),
   );
   return { root, head, notes, actions, reply, letter, side };
@@ -293,6 +296,7 @@ export async function renderReferral(main: HTMLElement, route: Route): Promise<v
         try {
           showCurrent(await fetchOne());
           clearError(errors);
+          void refreshReferralCount();
         } catch (error) {
           if (error instanceof ApiError && error.status === 404) {
             notFound(main);

@@ -98,7 +98,7 @@ function replySpec(): Spec {
       const reply = Object.fromEntries(parts.map((part, i) => [part, (areas[i] as HTMLTextAreaElement).value.trim()]));
       return Object.values(reply).some((v) => v !== '') ? { reply } : t('referral.reply_needed');
     },
-    fields: Object.fromEntries(parts.map((part, i) => [`reply.${part}`, areas[i] as HTMLElement])),
+    fields: { reply: areas[0] as HTMLElement, ...Object.fromEntries(parts.map((part, i) => [`reply.${part}`, areas[i] as HTMLElement])) },
   };
 }
 

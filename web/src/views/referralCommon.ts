@@ -253,14 +253,53 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
   'referral.wrong_party': 'referral.error.wrong_party',
   'referral.idempotency_conflict': 'referral.error.idempotency_conflict',
   'referral.not_found': 'referral.error.not_found',
+  'referral.target_invalid': 'referral.error.target_invalid',
+  'referral.letter_invalid': 'referral.error.letter_invalid',
+  'referral.reason_required': 'referral.reason_needed',
+  'referral.reply_empty': 'referral.reply_needed',
+  'referral.appointment_invalid': 'referral.error.appointment_invalid',
 };
 
-/** Our explanation of a workflow error followed by the server's own words (which name the field). */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  to_org_id: 'referral.target',
+  to_department: 'referral.department',
+  purpose: 'referral.purpose',
+  urgency: 'referral.urgency',
+  reason: 'referral.reason',
+  appointment_at: 'referral.appointment_at',
+  reply: 'reply.title',
+  'letter.purpose_text': 'letter.purpose_text',
+  'letter.chief_complaint': 'letter.chief_complaint',
+  'letter.diagnoses': 'letter.diagnoses',
+  'letter.history': 'letter.history',
+  'letter.course': 'letter.course',
+  'letter.medications': 'letter.medications',
+  'letter.allergies': 'letter.allergies',
+  'letter.labs': 'letter.labs',
+  'letter.documents': 'letter.documents',
+  'letter.imaging': 'letter.documents',
+  'letter.follow_up': 'letter.follow_up',
+  'letter.remarks': 'letter.remarks',
+};
+
+/** The label of the form field a server path names (`letter.diagnoses[0].onset` → 傷病名). */
+function fieldLabel(path: string): string {
+  const top = /^(letter\.)?[a-z_]+/.exec(path)?.[0] ?? '';
+  const key = FIELD_LABELS[top];
+  return key ? t(key) : '';
+}
+
+/**
+ * A workflow error in the user's words (our catalog for the referral codes, else the server's
+ * message), with the field it concerns when the server names one.
+ */
 export function referralError(error: unknown): string {
   const server = errorMessage(error);
   if (!(error instanceof ApiError) || !error.code) return server;
   const key = KNOWN_ERRORS[error.code];
-  return key ? `${t(key)} ${server}` : server;
+  const label = fieldLabel(errorField(error));
+  const text = key ? t(key) : server;
+  return label ? `${text} ${t('referral.error.field', { field: label })}` : text;
 }
 
 /** The field a 4xx names: `… (letter.purpose_text: empty)` → `letter.purpose_text`. */

@@ -37,7 +37,7 @@ function headBlock(head: LetterHead, sexLabel: string): HTMLElement {
     h(
       'div',
       { class: 'letter-to' },
-      h('p', { testid: 'letter-to' }, `${head.toOrg}${head.toDepartment ? ` ${head.toDepartment}` : ''} ${t('letter.dear')}`),
+      h('p', { testid: 'letter-to' }, t('letter.to', { org: `${head.toOrg}${head.toDepartment ? ` ${head.toDepartment}` : ''}` })),
     ),
     h(
       'div',

@@ -55,12 +55,22 @@ function hitItem(codes: DirCodes, hit: DirHit, pick: (hit: DirHit) => void): HTM
   );
 }
 
+/** Hospitals and clinics take referrals (a physician receives them); others are not offered. */
+const RECEIVING_TYPES = new Set([
+  'advanced_acute_hospital',
+  'acute_hospital',
+  'recovery_hospital',
+  'chronic_hospital',
+  'clinic',
+  'home_care_clinic',
+]);
+
+/** The departments the organisation lists (any department when it lists none). */
 function fillDepartments(select: HTMLSelectElement, codes: DirCodes, accepted: string[], wanted: string): void {
   const list = accepted.length ? accepted : codes.departments.map((d) => d.code);
-  select.required = accepted.length > 0;
   replace(
     select,
-    option('', accepted.length ? t('common.choose') : t('referral.department_none'), true),
+    option('', t('referral.department_none'), true),
     list.map((code) => option(code, codeLabel(codes.departments, code), code === wanted)),
   );
 }
@@ -134,7 +144,7 @@ export function orgPicker(codes: DirCodes, excludeOrg: string, testid = 'ref-tar
     try {
       const query = { q: q.value.trim(), department: deptFilter.value, limit: 30 };
       const answer = await api.get<{ items: DirHit[] }>('/api/directory/search', query);
-      const hits = answer.items.filter((hit) => hit.id !== excludeOrg);
+      const hits = answer.items.filter((hit) => hit.id !== excludeOrg && RECEIVING_TYPES.has(hit.type));
       replace(
         results,
         hits.length === 0

@@ -192,11 +192,18 @@ export function referralsLink(active: boolean): HTMLElement {
     t('nav.referrals'),
   );
   countTarget = link;
-  api
-    .get<ReferralList>('/api/referrals', { box: 'inbox', limit: 1 })
-    .then((answer) => {
-      if (countTarget === link) setReferralCount(countsOf(answer.counts).sent ?? 0);
-    })
-    .catch(() => undefined);
+  void refreshReferralCount();
   return link;
+}
+
+/** Reads the number of new received referrals again (after a referral event or step). */
+export async function refreshReferralCount(): Promise<void> {
+  const link = countTarget;
+  if (!link) return;
+  try {
+    const answer = await api.get<ReferralList>('/api/referrals', { box: 'inbox', limit: 1 });
+    if (countTarget === link) setReferralCount(countsOf(answer.counts).sent ?? 0);
+  } catch {
+    // The count is a hint; the pages show errors.
+  }
 }
