@@ -8,8 +8,10 @@ groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(build)
 
 build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev
-       libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev python3 nodejs npm)
-test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git)
+       libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev python3 nodejs npm
+       libcairo2-dev libfreetype-dev fonts-ipaexfont-mincho)
+test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git
+      poppler-utils)
 bench=(wrk nginx-light hyperfine curl sqlite3)
 fuzz=(clang libclang-rt-14-dev)
 

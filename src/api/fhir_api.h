@@ -76,6 +76,16 @@ bool fhir_view_org_name(struct error *err, struct request *req, struct fhir_view
  *  NULL when it does not exist or is deleted. */
 bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json_t **out);
 
+/**
+ * The document Bundle (type document) of Composition id, in the JP-CLINS shape: the Composition
+ * first, then what it references, to two levels, each read through fhir_read_ref (so with the
+ * access decision of any read, or req->decided_patient). One mechanism behind
+ * GET /fhir/Composition/{id}/$document and GET /api/referrals/{rid}/document. *out receives a
+ * new reference. ERR_FHIR_NOT_FOUND, ERR_FHIR_GONE or ERR_FHIR_FORBIDDEN for a Composition that
+ * does not exist, was deleted or may not be read.
+ */
+bool fhir_document_bundle(struct error *err, struct request *req, const char *id, json_t **out);
+
 /** Audits a read of a patient's data once per patient per request (for searches). */
 void fhir_audit_patient_read(struct request *req, const char *patient_id, const char *type,
                              const char *id);

@@ -70,11 +70,9 @@ static bool add_resource(struct error *err, struct doc *d, json_t *res)
     return true;
 }
 
-bool fhir_document(struct error *err, struct request *req)
+bool fhir_document_bundle(struct error *err, struct request *req, const char *id, json_t **out)
 {
-    const char *id = request_param(req, 0);
-    req->object_type = "Composition";
-    req->object_id = id;
+    *out = NULL;
     json_t *comp = NULL;
     if (!fhir_id_valid(id) ||
         !fhir_read_ref(err, req, arena_printf(req->arena, "Composition/%s", id), &comp))
@@ -104,10 +102,22 @@ bool fhir_document(struct error *err, struct request *req)
     arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, seen);
     json_object_set_new(seen, arena_printf(req->arena, "Composition/%s", id), json_true());
     struct doc d = {req, bundle, seen};
-    if (!add_resource(err, &d, comp) || !add_references(err, &d, comp, DOCUMENT_DEPTH)) {
+    if (!bundle || !add_resource(err, &d, comp) || !add_references(err, &d, comp, DOCUMENT_DEPTH)) {
         json_decref(bundle);
-        return false;
+        return err->code ? false : error_set(err, ERR_NOMEM, "document");
     }
+    *out = bundle;
+    return true;
+}
+
+bool fhir_document(struct error *err, struct request *req)
+{
+    const char *id = request_param(req, 0);
+    req->object_type = "Composition";
+    req->object_id = id;
+    json_t *bundle;
+    if (!fhir_document_bundle(err, req, id, &bundle))
+        return false;
     response_fhir(req, 200, bundle);
     return true;
 }

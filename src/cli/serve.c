@@ -27,7 +27,8 @@ int cli_serve(int argc, char **argv)
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
                *fhir_body = "33554432";
-    const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90";
+    const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90",
+               *letter_font = "";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -53,6 +54,9 @@ int cli_serve(int argc, char **argv)
          "directory status older than this is marked stale, s (86400)"},
         {"referral-share-days", "TSUNAGU_REFERRAL_SHARE_DAYS", &share, NULL,
          "how long a referral shares the record with its receiver, days (90)"},
+        {"letter-font", "TSUNAGU_LETTER_FONT", &letter_font, NULL,
+         "Japanese font file (.ttf/.otf/.ttc) of the referral letter PDF (default: IPAex Mincho, "
+         "else Noto CJK)"},
         {"help", NULL, NULL, &help, "this text"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -96,6 +100,7 @@ int cli_serve(int argc, char **argv)
         .sse_heartbeat_s = (int)hb,
         .status_stale_s = (int)st,
         .referral_share_days = (int)sd,
+        .letter_font = letter_font,
         .on_ready = demo_announce,
     };
     return server_run(&cfg);

@@ -32,6 +32,7 @@ struct server_ctx {
     bool tls;                    /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
     int64_t sse_heartbeat_ms;        /* heartbeat of an idle event stream */
+    const char *letter_font;         /* font file of the referral letter PDF; NULL: defaults */
 };
 
 struct response_header {
@@ -84,7 +85,11 @@ struct request {
     const char *object_type; /* what the request acted on; defaults from the route */
     const char *object_id;
     const char *audit_detail;
-    bool access_checked;        /* a PAT_FHIR handler asked access_decide */
+    bool access_checked; /* a PAT_FHIR handler asked access_decide */
+    /* A patient whose record the handler has already been allowed to read as a whole (a party
+     * to a referral, decided by the router for PAT_REFERRAL): fhir_allow lets reads in this
+     * patient's compartment through without another decision. NULL for everything else. */
+    const char *decided_patient;
     bool audited;               /* the handler appended its own record in the transaction */
     bool writing;               /* the write transaction is open (request_write_begin) */
     bool commit_on_error;       /* keep the handler's writes (e.g. failure counters) on error */

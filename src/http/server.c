@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "events/events.h"
+#include "referral/letter_pdf.h"
 #include "response_int.h"
 #include "router.h"
 #include "static_files.h"
@@ -458,6 +459,12 @@ int server_run(const struct server_config *cfg)
     ctx.status_stale_ms = (int64_t)(cfg->status_stale_s > 0 ? cfg->status_stale_s : 86400) * 1000;
     ctx.referral_share_ms =
         (int64_t)(cfg->referral_share_days > 0 ? cfg->referral_share_days : 90) * 86400 * 1000;
+    ctx.letter_font = cfg->letter_font && cfg->letter_font[0] ? cfg->letter_font : NULL;
+    if (!letter_pdf_font_ready(&err, ctx.letter_font)) { /* letters fail; everything else works */
+        log_msg(LOG_WARN, "serve.letter_font", "no Japanese font for referral letters (%s)",
+                err.detail);
+        error_clear(&err);
+    }
     if (!audit_writer_start(&err, ctx.store))
         goto fail_store;
     ctx.sse_heartbeat_ms = (int64_t)(cfg->sse_heartbeat_s > 0 ? cfg->sse_heartbeat_s : 15) * 1000;

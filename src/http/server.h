@@ -24,6 +24,8 @@ struct server_config {
     int sse_heartbeat_s;     /* heartbeat (and session check) of an idle event stream (0: 15) */
     int status_stale_s;      /* directory status older than this is stale (0: 86400) */
     int referral_share_days; /* how long a referral shares the record (0: 90) */
+    const char *letter_font; /* Japanese font file for the referral letter PDF; NULL or "":
+                                the Debian defaults (referral/letter_pdf.h) */
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
 };
