@@ -160,12 +160,79 @@ describe('referrals', { timeout: 240_000 }, () => {
     for (const kind of ['sent', 'accepted', 'scheduled', 'seen', 'replied']) assert.ok(kinds.includes(kind), kind);
     assert.equal(await clinic.evaluate(() => window.__noReload), 'still here');
 
+    // ---- the hospital physician sends the reverse referral; the clinic page shows it live ----
+    await sato.getByTestId('ref-action-reverse').locator('summary').click();
+    const reverse = sato.getByTestId('ref-action-reverse');
+    await reverse.getByTestId('letter-form').waitFor();
+    await reverse.getByTestId('letter-purpose-text').fill('胃潰瘍治療後の継続診療をお願いします。');
+    await reverse.getByTestId('letter-follow-up').fill('PPI を8週間継続、1か月後に Hb を再検してください。');
+    await reverse.getByTestId('ref-reverse-submit').click();
+    const reversePage = sato.locator('[data-testid="referral-page"][data-status="sent"]');
+    await reversePage.waitFor();
+    const reverseId = await reversePage.getAttribute('data-referral-id');
+    assert.notEqual(reverseId, referralId);
+    assert.match(await sato.getByTestId('ref-title').textContent(), /逆紹介/);
+    await sato.getByTestId('ref-parent').waitFor();
+    await sato.getByTestId('letter-follow-up').filter({ hasText: 'PPI を8週間継続' }).waitFor();
+    await clinic.locator('[data-testid="ref-child"][data-kind="reverse"]').getByTestId('ref-child-link').waitFor();
+    assert.equal(await clinic.evaluate(() => window.__noReload), 'still here');
+
     // the sent box of the clinic lists it as replied
     await clinic.getByTestId('nav-referrals').click();
     await clinic.getByTestId('ref-box-sent').click();
     await clinic.locator(`[data-testid="ref-row"][data-referral-id="${referralId}"][data-status="replied"]`).waitFor();
 
     for (const p of [clinic, renkei, sato]) {
+      assertNoProblems(p);
+      await p.context().close();
+    }
+  });
+
+  test('declined with a reason, the referring physician redirects it to another hospital', async () => {
+    const kobayashi = await apiSession(server.baseUrl, 'multi.kobayashi');
+    const clinicOrg = kobayashi.me.memberships.find((m) => m.org_name === CLINIC);
+    assert.equal(kobayashi.me.org_id, clinicOrg.org_id, 'the API session acts for the clinic');
+    const hits = await kobayashi.get(`/api/directory/search?q=${encodeURIComponent('みなみ総合')}`);
+    const hospital = hits.items.find((o) => o.name === HOSPITAL);
+    const sent = await kobayashi.post(`/api/patients/${patientId}/referrals`, {
+      kind: 'referral',
+      to_org_id: hospital.id,
+      to_department: 'orthopedics',
+      urgency: 'routine',
+      purpose: 'surgery',
+      letter: { purpose_text: '変形性膝関節症の手術適応についてご判断をお願いします。' },
+    });
+
+    const renkei = await openPage(browser, server.baseUrl);
+    await loginAs(renkei, 'gh.renkei');
+    await renkei.goto(`/#/referrals/${sent.id}`);
+    await statusIs(renkei, 'sent');
+    await renkei.getByTestId('ref-action-decline').locator('summary').click();
+    await renkei.getByTestId('ref-decline-reason').fill('整形外科の手術は当面受入不可のため');
+    await renkei.getByTestId('ref-decline-submit').click();
+    await statusIs(renkei, 'declined');
+    assert.equal(await renkei.getByTestId('ref-actions').count(), 0, 'nothing left for the hospital');
+
+    const clinic = await openPage(browser, server.baseUrl);
+    await loginAs(clinic, 'multi.kobayashi');
+    await useOrg(clinic, CLINIC);
+    await clinic.goto(`/#/referrals/${sent.id}`);
+    await statusIs(clinic, 'declined');
+    assert.match(await clinic.getByTestId('ref-decline-reason').textContent(), /整形外科の手術は当面受入不可のため/);
+    const redirect = clinic.getByTestId('ref-action-redirect');
+    await redirect.getByTestId('ref-target-q').fill('みなみ大学');
+    await redirect.getByTestId('ref-target-search').click();
+    await redirect.getByTestId('ref-target-hit').filter({ hasText: 'みなみ大学附属医療センター' }).getByTestId('ref-target-pick').click();
+    await redirect.getByTestId('ref-department').selectOption('surgery');
+    await redirect.getByTestId('ref-redirect-submit').click();
+    const next = clinic.locator(`[data-testid="referral-page"][data-status="sent"]:not([data-referral-id="${sent.id}"])`);
+    await next.waitFor();
+    assert.match(await clinic.getByTestId('ref-to').textContent(), /みなみ大学附属医療センター/);
+    await clinic.getByTestId('ref-parent').click();
+    await statusIs(clinic, 'redirected');
+    await clinic.getByTestId('ref-redirected-to').waitFor();
+
+    for (const p of [renkei, clinic]) {
       assertNoProblems(p);
       await p.context().close();
     }

@@ -145,7 +145,7 @@ export function letterEditor(initial: Letter, options: LetterOptions): LetterEdi
     [
       { key: 'text', label: 'letter.diagnosis_text', maxlength: 200 },
       { key: 'code', label: 'letter.diagnosis_code', maxlength: 20, placeholder: 'E11.9' },
-      { key: 'onset', label: 'letter.diagnosis_onset', maxlength: 10, placeholder: 'YYYY-MM-DD', pattern: '\\d{4}(-\\d{2}(-\\d{2})?)?' },
+      { key: 'onset', label: 'letter.diagnosis_onset', maxlength: 10, placeholder: 'YYYY-MM-DD', pattern: '\\d{4}-\\d{2}-\\d{2}' },
     ],
     initial.diagnoses as unknown as Row[],
     'letter.add_diagnosis',
