@@ -64,7 +64,7 @@ static const struct jfield f_redirect[] = {{"to_org_id", JV_UUID, true, 0, NULL}
                                            END_FIELDS};
 static const struct jfield f_schedule[] = {
     {"appointment_at", JV_STRING, true, 40, NULL}, NOTE, END_FIELDS};
-static const struct jfield f_reply[] = {{"reply", JV_OBJECT, true, 0, NULL}, END_FIELDS};
+static const struct jfield f_reply[] = {{"reply", JV_OBJECT, true, 0, NULL}, NOTE, END_FIELDS};
 static const struct jfield f_reverse[] = {{"urgency", JV_STRING, true, 0, referral_urgency_codes},
                                           {"purpose", JV_STRING, true, 0, referral_purpose_codes},
                                           {"to_department", JV_STRING, false, 40, NULL},

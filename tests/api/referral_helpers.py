@@ -6,6 +6,7 @@ import helpers
 GH = helpers.org_id("minami-gh")        # みなみ総合病院 (gh.sato, physician)
 UH = helpers.org_id("minami-uh")        # みなみ大学附属医療センター (uh.fujita, physician)
 REHAB = helpers.org_id("minami-rehab")  # みなみリハビリテーション病院
+LTC = helpers.org_id("minami-ltc")      # みなみ療養病院 (ltc.shimizu, physician)
 SAKURA = helpers.org_id("sakura-clinic")
 HIKARI = helpers.org_id("hikari-pharmacy")
 CITY = helpers.org_id("minami-city")
@@ -96,3 +97,13 @@ def conditions(session, patient):
 
 def timeline(session, rid):
     return [e["kind"] for e in session.get(f"/api/referrals/{rid}").json()["timeline"]]
+
+
+def fixture_referral(server):
+    """One referral from gh.sato (minami-gh) to minami-uh for the demo patient 0, still "sent",
+    made once per server (for tests of bad input on the workflow routes)."""
+    rid = getattr(server, "_fixture_referral", None)
+    if rid is None:
+        rid = sent(server.session("gh.sato"), helpers.YAMADA_HANAKO)["id"]
+        server._fixture_referral = rid
+    return rid

@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 import helpers
+import referral_helpers as rh
 from fhir_helpers import assert_outcome
 from helpers import YAMADA_HANAKO, assert_problem, store_snapshot, without_request_id
 
@@ -20,6 +21,7 @@ CONSENT = helpers.demo_id("consent", "0/1")
 TEAM_MEMBER = helpers.demo_id("team", "0/1")
 BODY_LIMIT = 64 * 1024
 GRANT = "5a1f2c4b-5a69-4788-9a0b-1c2d3e4f5a6c"  # no such emergency grant or notification
+REF = "{referral}"  # a referral sent by gh.sato to minami-uh, made when first needed (case_path)
 
 
 class Case:
@@ -102,6 +104,29 @@ CASES = [
          ("homecare_new_this_month", "3")),
     Case("PUT", f"/api/directory/orgs/{GH}/editors", "gh.admin",
          {"user_ids": [helpers.user_id("gh.renkei")]}, None, None, ("user_ids", SATO)),
+    Case("POST", f"/api/patients/{P}/referrals", "gh.sato", rh.body(), None, None,
+         ("urgency", 1)),
+    Case("POST", f"/api/referrals/{REF}/accept", "uh.fujita", {"note": "検証"}, "note", 1000,
+         ("note", 1)),
+    Case("POST", f"/api/referrals/{REF}/decline", "uh.fujita", {"reason": "検証"}, "reason",
+         1000, ("reason", 1)),
+    Case("POST", f"/api/referrals/{REF}/redirect", "gh.sato",
+         {"to_org_id": rh.REHAB, "to_department": "", "note": "検証"}, "note", 1000,
+         ("to_org_id", 5)),
+    Case("POST", f"/api/referrals/{REF}/schedule", "uh.fujita",
+         {"appointment_at": "2026-12-01T10:30:00+09:00"}, "appointment_at", 40,
+         ("appointment_at", 20261201)),
+    Case("POST", f"/api/referrals/{REF}/seen", "uh.fujita", {"note": "検証"}, "note", 1000,
+         ("note", [])),
+    Case("POST", f"/api/referrals/{REF}/reply", "uh.fujita",
+         {"reply": {"diagnosis": "検証"}, "note": "検証"}, "note", 1000, ("reply", "検証")),
+    Case("POST", f"/api/referrals/{REF}/reverse", "uh.fujita",
+         {"urgency": "routine", "purpose": "follow_up", "to_department": "",
+          "letter": rh.letter()}, "to_department", 40, ("urgency", 2)),
+    Case("POST", f"/api/referrals/{REF}/close", "gh.sato", {"note": "検証"}, "note", 1000,
+         ("note", True)),
+    Case("POST", f"/api/referrals/{REF}/cancel", "gh.sato", {"reason": "検証"}, "reason", 1000,
+         ("reason", {})),
 ]
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]
@@ -132,12 +157,19 @@ def client(server, case):
     return server.session(case.actor)
 
 
+def case_path(server, case):
+    """The case's path with the referral it acts on (made once per server, before any
+    snapshot is taken)."""
+    return case.path.replace(REF, rh.fixture_referral(server)) if REF in case.path else case.path
+
+
 def send(server, case, data, headers=None, **kwargs):
     """Sends raw bytes to the case's route and checks that nothing changed; returns the
     answer (and the client, still logged in)."""
+    path = case_path(server, case)
     s = client(server, case)
     before = store_snapshot(server)
-    r = s.request(case.method, case.path, data=data, headers=headers, **kwargs)
+    r = s.request(case.method, path, data=data, headers=headers, **kwargs)
     assert 400 <= r.status_code < 500, f"{r.status_code} {r.text[:300]}"
     assert store_snapshot(server) == before, f"{case}: the store changed"
     if case.actor is not None:
@@ -244,7 +276,7 @@ def lying_request(server, case, declared, data):
             headers["Cookie"] = f"tsunagu_session={s.cookie}"
             headers["X-CSRF-Token"] = s.headers["X-CSRF-Token"]
         chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data)
-        conn.putrequest(case.method, case.path, skip_accept_encoding=True)
+        conn.putrequest(case.method, case_path(server, case), skip_accept_encoding=True)
         for k, v in headers.items():
             conn.putheader(k, v)
         conn.endheaders(chunked)
@@ -256,6 +288,7 @@ def lying_request(server, case, declared, data):
 
 @pytest.mark.parametrize("case", CASES, ids=repr)
 def test_body_over_the_limit_with_a_lying_content_length(server, case):
+    case_path(server, case)
     before = store_snapshot(server)
     status, headers, body = lying_request(server, case, 10, oversized(case))
     assert status in (400, 413), body[:300]
@@ -306,6 +339,11 @@ REQUIRED = {
     f"POST /api/patients/{P}/consents": "org_ids",
     f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": "reason",
     f"POST /api/patients/{P}/team": "org_id", "POST /api/emergency/search": "birth_date",
+    f"POST /api/patients/{P}/referrals": "purpose",
+    f"POST /api/referrals/{REF}/decline": "reason", f"POST /api/referrals/{REF}/redirect":
+    "to_org_id", f"POST /api/referrals/{REF}/schedule": "appointment_at",
+    f"POST /api/referrals/{REF}/reply": "reply", f"POST /api/referrals/{REF}/reverse": "letter",
+    f"POST /api/referrals/{REF}/cancel": "reason",
 }
 
 
@@ -595,6 +633,9 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/team", {"org_id": HIKARI}),
         ("DELETE", f"/api/patients/{patient}/team/{TEAM_MEMBER}", None),
         ("GET", f"/fhir/Patient/{patient}/$everything", None),
+        ("GET", f"/api/patients/{patient}/referrals", None),
+        ("POST", f"/api/patients/{patient}/referrals", rh.body()),
+        ("GET", f"/api/patients/{patient}/referral-draft", None),
     ]
 
 
@@ -606,7 +647,7 @@ def test_patient_requests_cover_every_patient_route():
     assert got == routes
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(13))
 @pytest.mark.parametrize("login_name", ["ph.ito", "jimukyoku", "city.admin"])
 def test_another_organisations_patient_is_not_found(server, login_name, index):
     s = server.session(login_name)
