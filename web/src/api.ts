@@ -28,6 +28,8 @@ export interface RequestOptions {
   query?: Query;
   /** Leave a 401 to the caller (the login form) instead of going to the login screen. */
   allow401?: boolean;
+  /** Extra request headers (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 let csrfToken = '';
@@ -65,6 +67,7 @@ async function readProblem(response: Response): Promise<Problem | null> {
 
 async function send(method: Method, path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = {
+    ...options.headers,
     Accept: 'application/json, application/problem+json',
     'Accept-Language': lang(),
   };

@@ -30,6 +30,9 @@ import { renderLogin } from './views/login';
 import { renderNotifications } from './views/notifications';
 import { renderPatient } from './views/patient';
 import { renderPatients } from './views/patients';
+import { renderReferral } from './views/referral';
+import { renderReferralForm } from './views/referralForm';
+import { renderReferrals } from './views/referrals';
 import { renderHeader } from './views/shell';
 import { renderStats } from './views/stats';
 
@@ -55,6 +58,10 @@ function pickView(route: Route): View {
   if (first === 'patients' && canSeePatients()) return second ? renderPatient : renderPatients;
   if (first === 'emergency' && canUseEmergency()) return renderEmergency;
   if (first === 'notifications' && canSeePatients()) return renderNotifications;
+  if (first === 'referrals' && canSeePatients()) {
+    if (second === 'new') return renderReferralForm;
+    return second ? renderReferral : renderReferrals;
+  }
   if (first === 'account') return renderAccount;
   if (first === 'directory') {
     const orgId = route.path[2];

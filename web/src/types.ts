@@ -249,7 +249,20 @@ export interface AppNotification {
   kind: string;
   patient: { id: string; name: string | null } | null;
   ref_id: string | null;
-  summary: { user_name?: string; org_name?: string; profession?: Profession; reason?: string; expires_at?: string };
+  summary: {
+    user_name?: string;
+    org_name?: string;
+    profession?: Profession;
+    reason?: string;
+    expires_at?: string;
+    /** kind "referral": the step and the referral it concerns. */
+    event?: string;
+    referral_id?: string;
+    from_org_name?: string;
+    to_org_name?: string;
+    by_user_name?: string;
+    kind?: string;
+  };
   created_at: string;
   read_at: string | null;
   read_by: { id: string; name: string } | null;

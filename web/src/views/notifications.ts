@@ -8,6 +8,7 @@ import { t } from '../i18n';
 import { hashOf } from '../router';
 import type { AppNotification, NotificationList } from '../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from './common';
+import { codeText } from './referralCommon';
 
 export function renderNotifications(main: HTMLElement): void {
   const list = h('div', { testid: 'notifications' });
@@ -31,7 +32,24 @@ function message(n: AppNotification): string {
       reason: n.summary.reason ?? '',
     });
   }
+  if (n.kind === 'referral') {
+    // The summary names no patient: the referral page (audited) does.
+    return t('notifications.referral', {
+      kind: codeText('kind', n.summary.kind ?? 'referral'),
+      event: codeText('event', n.summary.event ?? ''),
+      from: n.summary.from_org_name ?? '',
+      to: n.summary.to_org_name ?? '',
+      user: n.summary.by_user_name ?? '',
+    });
+  }
   return n.kind;
+}
+
+/** Where a notification leads: the referral it is about, else the patient. */
+function target(n: AppNotification): string | null {
+  const referral = n.summary.referral_id ?? (n.kind === 'referral' ? n.ref_id : null);
+  if (n.kind === 'referral' && referral) return hashOf(['referrals', referral]);
+  return n.patient ? hashOf(['patients', n.patient.id]) : null;
 }
 
 function notificationList(items: AppNotification[], errors: HTMLElement, refresh: () => void): HTMLElement {
@@ -50,7 +68,7 @@ function notificationList(items: AppNotification[], errors: HTMLElement, refresh
       });
       return h(
         'li',
-        { class: n.read_at ? 'card' : 'card unread', testid: 'notification', 'data-read': String(!!n.read_at) },
+        { class: n.read_at ? 'card' : 'card unread', testid: 'notification', 'data-kind': n.kind, 'data-read': String(!!n.read_at) },
         h(
           'div',
           { class: 'row' },
@@ -60,7 +78,7 @@ function notificationList(items: AppNotification[], errors: HTMLElement, refresh
         h(
           'p',
           null,
-          n.patient ? h('a', { href: hashOf(['patients', n.patient.id]) }, message(n)) : message(n),
+          target(n) ? h('a', { href: target(n), testid: 'notification-link' }, message(n)) : message(n),
         ),
         n.read_at
           ? h('small', { class: 'muted' }, t('notifications.read_by', { name: n.read_by?.name ?? '' }))

@@ -14,6 +14,7 @@ import { activeGrant, emergencyBanner } from './emergency';
 import { renderRecord } from './record';
 import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
+import { newReferralHash, renderPatientReferrals } from './patientReferrals';
 import { renderTeam } from './team';
 
 /** How the page is seen: under emergency access only the emergency view, read-only. */
@@ -39,7 +40,7 @@ const TABS: Tab[] = [
   { id: 'consents', label: 'tab.consents', render: renderConsents },
   { id: 'team', label: 'tab.team', render: renderTeam },
   { id: 'record', label: 'tab.record', render: renderRecord, emergency: true },
-  { id: 'referrals', label: 'tab.referrals', render: comingSoon },
+  { id: 'referrals', label: 'tab.referrals', render: renderPatientReferrals },
   { id: 'images', label: 'tab.images', render: comingSoon },
   { id: 'homecare', label: 'tab.homecare', render: comingSoon },
 ];
@@ -106,6 +107,7 @@ function headerActions(patient: Patient): HTMLElement {
           t('patient.add_local_id'),
         )
       : null,
+    h('a', { href: newReferralHash(patient), class: 'button secondary small', testid: 'patient-new-referral' }, t('referral.create')),
     h(
       'button',
       {

@@ -16,18 +16,28 @@ import {
 import type { Me } from '../types';
 import { errorBox, langButton, showError } from './common';
 import { notificationsLink } from './notifications';
+import { referralsLink } from './referrals';
 
 interface NavItem {
   hash: string;
   label: MessageKey;
   testid: string;
   show: boolean;
+  /** A link that fills in a count of its own. */
+  render?: (active: boolean) => HTMLElement;
 }
 
 function navItems(): NavItem[] {
   const admin = isAnyAdmin();
   return [
     { hash: '#/patients', label: 'nav.patients', testid: 'nav-patients', show: canSeePatients() },
+    {
+      hash: '#/referrals',
+      label: 'nav.referrals',
+      testid: 'nav-referrals',
+      show: canSeePatients(),
+      render: referralsLink,
+    },
     { hash: '#/directory', label: 'nav.directory', testid: 'nav-directory', show: true },
     { hash: '#/board', label: 'nav.board', testid: 'nav-board', show: true },
     { hash: '#/stats', label: 'nav.stats', testid: 'nav-stats', show: currentMembership() !== null },
@@ -89,7 +99,7 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
     navItems()
       .filter((item) => item.show)
       .map((item) =>
-        h(
+        item.render ? item.render(activePath.startsWith(item.hash)) : h(
           'a',
           {
             href: item.hash,
