@@ -78,6 +78,26 @@ static void write_params(FILE *out, const char *pattern)
     }
 }
 
+/* The media type of a route's success answer, from the end of its path. */
+static const char *media_type(const char *pattern)
+{
+    static const struct {
+        const char *suffix, *type;
+    } kinds[] = {
+        {"/api/events", "text/event-stream"},
+        {".csv", "text/csv"},
+        {".pdf", "application/pdf"},
+        {"/document", "application/fhir+json"},
+    };
+    size_t n = strlen(pattern);
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        size_t k = strlen(kinds[i].suffix);
+        if (n >= k && strcmp(pattern + n - k, kinds[i].suffix) == 0)
+            return kinds[i].type;
+    }
+    return "application/json";
+}
+
 static void write_operation(FILE *out, const struct route *r)
 {
     char method[8];
@@ -106,14 +126,12 @@ static void write_operation(FILE *out, const struct route *r)
               out);
     const char *ok = success_status(r);
     fprintf(out, "      responses:\n        '%s':\n          description: Success\n", ok);
-    if (strcmp(r->pattern, "/api/events") == 0)
-        fputs("          content:\n            text/event-stream:\n"
-              "              schema: {type: string}\n",
-              out);
-    else if (strcmp(ok, "204") != 0)
-        fputs("          content:\n            application/json:\n"
-              "              schema: {type: object}\n",
-              out);
+    if (strcmp(ok, "204") != 0) {
+        const char *type = media_type(r->pattern);
+        bool json = strstr(type, "json") != NULL;
+        fprintf(out, "          content:\n            %s:\n              schema: {type: %s}\n",
+                type, json ? "object" : "string");
+    }
     fputs("        default:\n          $ref: '#/components/responses/Problem'\n", out);
 }
 
