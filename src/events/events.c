@@ -12,7 +12,10 @@
 #include "core/clock.h"
 #include "core/ids.h"
 
-const char *const events_topics[] = {"directory.status", "notification", "vitals.alert"};
+const char *const events_topics[] = {
+    "directory.status", "notification", "vitals.alert",
+    "booking", /* {"booking_id", "event"} to both organisations of a booking */
+};
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 
 struct event {
