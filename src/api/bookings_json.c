@@ -6,7 +6,7 @@
 #include "bookings.h"
 #include "core/clock.h"
 
-/* Every booking answer reads these columns (summary: 0–22 and 31; the full booking: all). */
+/* Every booking answer reads these columns (summary: 0–23 and 31; the full booking: all). */
 #define BOOKING_SELECT                                                                             \
     "SELECT b.id, b.status, b.patient_id, p.name, p.name_kana, p.birth_date, p.sex, s.id, "        \
     "s.org_id, so.name, s.equipment, s.starts_at, s.ends_at, s.preparation, s.note, b.org_id, "    \
@@ -34,7 +34,8 @@ static json_t *json_column(struct store_stmt *s, int col)
     return v ? v : json_null();
 }
 
-/* The summary of the lists (the report goes with it: it is what the ordering side waits for). */
+/* The summary of the lists, with the order's question and the report (what each side acts on
+ * or waits for), and the caller's actions. */
 static json_t *summary_row(struct store_stmt *s)
 {
     json_t *patient = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", store_text(s, 2), "name",
@@ -44,12 +45,12 @@ static json_t *summary_row(struct store_stmt *s)
                              who(s, 8, 9), "equipment", store_text(s, 10), "starts_at",
                              api_time_or_null(s, 11), "ends_at", api_time_or_null(s, 12),
                              "preparation", store_text(s, 13), "note", store_text(s, 14));
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
                      store_text(s, 0), "status", store_text(s, 1), "patient", patient, "slot", slot,
                      "ordering_org", who(s, 15, 16), "ordering_user", who(s, 17, 18), "exam",
-                     store_text(s, 19), "created_at", api_time_or_null(s, 20), "updated_at",
-                     api_time_or_null(s, 21), "reported_at", api_time_or_null(s, 22), "report",
-                     json_column(s, 31));
+                     store_text(s, 19), "clinical_question", store_text(s, 23), "created_at",
+                     api_time_or_null(s, 20), "updated_at", api_time_or_null(s, 21), "reported_at",
+                     api_time_or_null(s, 22), "report", json_column(s, 31));
 }
 
 /* The steps the caller may take now (the server checks again when one is asked for). */
@@ -80,13 +81,12 @@ static json_t *actions(const struct request *req, const char *status, const char
 }
 
 /* The full booking's own columns, added to its summary. */
-static void add_details(json_t *b, const struct request *req, struct store_stmt *s)
+static void add_details(json_t *b, struct store_stmt *s)
 {
     json_t *previous = store_is_null(s, 25)
                            ? json_null()
                            : json_pack("{s:s, s:o, s:o}", "id", store_text(s, 25), "starts_at",
                                        api_time_or_null(s, 26), "ends_at", api_time_or_null(s, 27));
-    json_object_set_new(b, "clinical_question", json_string(store_text(s, 23)));
     json_object_set_new(b, "order_notes", json_string(store_text(s, 24)));
     json_object_set_new(b, "previous_slot", previous);
     json_object_set_new(b, "proposal_note", api_text_or_null(s, 28));
@@ -97,8 +97,6 @@ static void add_details(json_t *b, const struct request *req, struct store_stmt 
     json_object_set_new(b, "fhir",
                         json_pack("{s:o, s:o}", "service_request", api_text_or_null(s, 35),
                                   "diagnostic_report", api_text_or_null(s, 36)));
-    json_object_set_new(b, "actions",
-                        actions(req, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
 }
 
 static json_t *event_row(struct store_stmt *s)
@@ -130,7 +128,9 @@ json_t *booking_json(struct error *err, struct request *req, const char *id)
     json_t *b = NULL;
     if (r == STORE_ROW) {
         b = summary_row(s);
-        add_details(b, req, s);
+        add_details(b, s);
+        json_object_set_new(b, "actions",
+                            actions(req, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
     }
     store_done(s);
     if (!b) {
@@ -174,7 +174,10 @@ static bool respond_page(struct error *err, struct request *req, const char *eve
     json_t *items = s ? json_array() : NULL;
     enum store_step_result r = STORE_FAIL;
     while (s && (r = store_step(err, s)) == STORE_ROW && json_array_size(items) < (size_t)limit) {
-        json_array_append_new(items, summary_row(s));
+        json_t *item = summary_row(s);
+        json_object_set_new(item, "actions",
+                            actions(req, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
+        json_array_append_new(items, item);
         request_audit_read(req, event, AUDIT_SUCCESS, store_text(s, 2), "booking", store_text(s, 0),
                            "listed");
     }

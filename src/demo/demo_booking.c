@@ -191,12 +191,11 @@ static bool notify(struct error *err, struct store_conn *conn, const char *booki
     char id[UUID_STR_LEN], summary[512], when[32];
     demo_clinical_uuid(id, "booking-notification", booking);
     clock_format_iso(starts, when);
-    bool to_clinic = strcmp(kind, "requested") != 0;
     snprintf(summary, sizeof summary,
              "{\"event\":\"%s\",\"booking_id\":\"%s\",\"equipment\":\"%s\",\"starts_at\":\"%s\","
              "\"org_name\":\"%s\",\"user_name\":\"%s\"}",
-             kind, booking, d->eq, when, to_clinic ? "みなみ総合病院" : "さくらクリニック",
-             to_clinic ? (strcmp(kind, "confirmed") == 0 ? "中村 美咲" : "佐藤 健一") : "小林 浩");
+             kind, booking, d->eq, when, "みなみ総合病院",
+             strcmp(kind, "confirmed") == 0 ? "中村 美咲" : "佐藤 健一");
     return store_exec(err, conn, NULL,
                       "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, summary, "
                       "created_at) VALUES (?, ?, 'booking', ?, ?, ?, ?)",
@@ -236,8 +235,10 @@ static bool later_steps(struct error *err, struct store_conn *conn, const struct
                         const struct parties *who, const char *id, const char *patient,
                         const struct demo_booking *d, int64_t starts, int64_t at)
 {
+    /* Only the clinic's side has unread demo notifications: the hospital's inbox stays as the
+     * emergency-access tour expects it. */
     if (strcmp(d->status, "requested") == 0)
-        return notify(err, conn, id, patient, "requested", who->hospital, d, starts, at);
+        return true;
     if (!event(err, conn, id, "confirmed", at + 3600000, who->liaison, who->hospital))
         return false;
     if (strcmp(d->status, "confirmed") == 0)

@@ -25,6 +25,7 @@ import { renderBoard } from './views/board';
 import { renderDirectory } from './views/directory';
 import { renderDirectoryOrg } from './views/directoryOrg';
 import { renderEmergency } from './views/emergency';
+import { renderEquipment } from './views/equipment';
 import { renderLogin } from './views/login';
 import { renderNotifications } from './views/notifications';
 import { renderPatient } from './views/patient';
@@ -53,6 +54,7 @@ function pickView(route: Route): View {
   if (first === 'patients' && canSeePatients()) return second ? renderPatient : renderPatients;
   if (first === 'emergency' && canUseEmergency()) return renderEmergency;
   if (first === 'notifications' && canSeePatients()) return renderNotifications;
+  if (first === 'equipment' && canSeePatients()) return renderEquipment;
   if (first === 'account') return renderAccount;
   if (first === 'directory') {
     const orgId = route.path[2];

@@ -4,7 +4,7 @@
 import { api, seg } from '../api';
 import { h, replace } from '../dom';
 import { formatDateTime } from '../format';
-import { t } from '../i18n';
+import { t, tCode } from '../i18n';
 import { hashOf } from '../router';
 import type { AppNotification, NotificationList } from '../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from './common';
@@ -31,7 +31,21 @@ function message(n: AppNotification): string {
       reason: n.summary.reason ?? '',
     });
   }
+  if (n.kind === 'booking') return bookingMessage(n);
   return n.kind;
+}
+
+/** 「さくらクリニック(小林 浩)が山田 花子さんの共同利用検査(CT 12月1日 10:00)の結果を報告しました」 */
+function bookingMessage(n: AppNotification): string {
+  const s = n.summary as AppNotification['summary'] & { event?: string; equipment?: string; starts_at?: string };
+  return t('notifications.booking', {
+    org: s.org_name ?? '',
+    user: s.user_name ?? '',
+    patient: n.patient?.name ?? '',
+    when: formatDateTime(s.starts_at),
+    equipment: (s.equipment ?? '').toUpperCase(),
+    event: tCode('notifications.booking_event', s.event),
+  });
 }
 
 function notificationList(items: AppNotification[], errors: HTMLElement, refresh: () => void): HTMLElement {

@@ -30,6 +30,7 @@ function navItems(): NavItem[] {
     { hash: '#/patients', label: 'nav.patients', testid: 'nav-patients', show: canSeePatients() },
     { hash: '#/directory', label: 'nav.directory', testid: 'nav-directory', show: true },
     { hash: '#/board', label: 'nav.board', testid: 'nav-board', show: true },
+    { hash: '#/equipment', label: 'nav.equipment', testid: 'nav-equipment', show: canSeePatients() },
     { hash: '#/account', label: 'nav.account', testid: 'nav-account', show: true },
     { hash: '#/admin/orgs', label: 'nav.orgs', testid: 'nav-admin-orgs', show: admin },
     { hash: '#/admin/users', label: 'nav.users', testid: 'nav-admin-users', show: admin },
