@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/kana.h"
+#include "demo_booking.h"
 #include "demo_clinical.h"
 #include "demo_data.h"
 #include "demo_directory.h"
@@ -218,6 +219,7 @@ bool demo_load(struct error *err, struct store *st, struct blobs *blobs)
     struct clinical_ctx clinical = {conn, {.blobs = blobs}};
     ok = ok && demo_clinical_each(err, load_clinical, &clinical);
     ok = ok && demo_referrals_load(err, conn, now);
+    ok = ok && demo_booking_load(err, conn, &clinical.env, now);
     struct audit_record rec = {
         .event_id = "demo.load",
         .action = 'C',

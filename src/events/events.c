@@ -12,8 +12,11 @@
 #include "core/clock.h"
 #include "core/ids.h"
 
-const char *const events_topics[] = {"directory.status", "notification", "vitals.alert",
-                                     "referral"};
+const char *const events_topics[] = {
+    "directory.status", "notification", "vitals.alert",
+    "referral", /* {"referral_id", "event"} to both organisations of a referral */
+    "booking",  /* {"booking_id", "event"} to both organisations of a booking */
+};
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 
 struct event {

@@ -2,6 +2,7 @@
 """Bad input on every route that takes a body, hostile strings, unknown routes and methods,
 static-file traversal and other organisations' patients. Every refusal is a problem+json 4xx
 that changes nothing in the store; nothing ever answers 5xx (conftest checks the access log)."""
+import datetime
 import http.client
 import json
 import urllib.parse
@@ -22,6 +23,17 @@ TEAM_MEMBER = helpers.demo_id("team", "0/1")
 BODY_LIMIT = 64 * 1024
 GRANT = "5a1f2c4b-5a69-4788-9a0b-1c2d3e4f5a6c"  # no such emergency grant or notification
 REF = "{referral}"  # a referral sent by gh.sato to minami-uh, made when first needed (case_path)
+BOOKING = helpers.demo_id("booking", "1")  # さくらクリニック's CT booking at みなみ総合病院
+# a free demo slot: 9:00 on the first weekday after today (src/demo/demo_booking.c)
+SLOT = helpers.demo_id("slot", "minami-gh/ct/{}/0900".format(next(
+    d for d in range(1, 8)
+    if (helpers.tokyo_today() + datetime.timedelta(days=d)).weekday() < 5)))
+
+
+def slot_times():
+    day = helpers.tokyo_today() + datetime.timedelta(days=200)
+    return [{"starts_at": f"{day.isoformat()}T10:00:00+09:00",
+             "ends_at": f"{day.isoformat()}T10:30:00+09:00"}]
 
 
 class Case:
@@ -129,6 +141,23 @@ CASES = [
          ("note", True)),
     Case("POST", f"/api/referrals/{REF}/cancel", "gh.sato", {"reason": "検証"}, "reason", 1000,
          ("reason", {})),
+    Case("POST", "/api/equipment/slots", "gh.admin",
+         {"equipment": "ct", "preparation": "絶食", "slots": slot_times()}, "preparation", 1000,
+         ("slots", "10:00")),
+    Case("POST", f"/api/patients/{P}/bookings", "aoba.tanaka",
+         {"slot_id": SLOT, "exam": "頭部単純CT", "clinical_question": "検証"},
+         "clinical_question", 2000, ("slot_id", 5)),
+    Case("POST", f"/api/bookings/{BOOKING}/confirm", "gh.renkei", {"note": "検証"}, "note", 500,
+         ("note", 1)),
+    Case("POST", f"/api/bookings/{BOOKING}/propose", "gh.renkei", {"slot_id": SLOT, "note": "検証"},
+         "note", 500, ("slot_id", 7)),
+    Case("POST", f"/api/bookings/{BOOKING}/accept-proposal", "multi.kobayashi"),
+    Case("POST", f"/api/bookings/{BOOKING}/decline", "gh.renkei", {"reason": "検証"}, "reason",
+         500, ("reason", 1)),
+    Case("POST", f"/api/bookings/{BOOKING}/cancel", "multi.kobayashi", {"reason": "検証"},
+         "reason", 500, ("reason", True)),
+    Case("POST", f"/api/bookings/{BOOKING}/report", "gh.sato",
+         {"findings": "検証", "impression": "検証"}, "impression", 2000, ("impression", [])),
 ]
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]
@@ -347,6 +376,10 @@ REQUIRED = {
     "to_org_id", f"POST /api/referrals/{REF}/schedule": "appointment_at",
     f"POST /api/referrals/{REF}/reply": "reply", f"POST /api/referrals/{REF}/reverse": "letter",
     f"POST /api/referrals/{REF}/cancel": "reason",
+    "POST /api/equipment/slots": "slots", f"POST /api/patients/{P}/bookings": "clinical_question",
+    f"POST /api/bookings/{BOOKING}/propose": "slot_id",
+    f"POST /api/bookings/{BOOKING}/decline": "reason",
+    f"POST /api/bookings/{BOOKING}/report": "impression",
 }
 
 
@@ -639,6 +672,9 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/referrals", None),
         ("POST", f"/api/patients/{patient}/referrals", rh.body()),
         ("GET", f"/api/patients/{patient}/referral-draft", None),
+        ("POST", f"/api/patients/{patient}/bookings",
+         {"slot_id": SLOT, "exam": "頭部CT", "clinical_question": "検証"}),
+        ("GET", f"/api/patients/{patient}/bookings", None),
     ]
 
 
@@ -650,7 +686,7 @@ def test_patient_requests_cover_every_patient_route():
     assert got == routes
 
 
-@pytest.mark.parametrize("index", range(13))
+@pytest.mark.parametrize("index", range(len(patient_requests(P))))
 @pytest.mark.parametrize("login_name", ["ph.ito", "jimukyoku", "city.admin"])
 def test_another_organisations_patient_is_not_found(server, login_name, index):
     s = server.session(login_name)

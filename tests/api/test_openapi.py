@@ -40,8 +40,8 @@ def test_every_route_is_described():
         op = ops[(method, pattern)]
         assert op["operationId"] == handler
         assert op["x-permission"] == PERMISSIONS[permission]
-        assert ("x-patient-access" in op) == (locator in ("PAT_PATH", "PAT_FHIR", "PAT_REFERRAL",
-                                                          "PAT_BOOKING"))
+        assert ("x-patient-access" in op) == (locator in ("PAT_PATH", "PAT_FHIR",
+                                                          "PAT_REFERRAL", "PAT_BOOKING"))
 
 
 def test_path_parameters_are_declared():

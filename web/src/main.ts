@@ -26,6 +26,7 @@ import { renderBoard } from './views/board';
 import { renderDirectory } from './views/directory';
 import { renderDirectoryOrg } from './views/directoryOrg';
 import { renderEmergency } from './views/emergency';
+import { renderEquipment } from './views/equipment';
 import { renderLogin } from './views/login';
 import { renderNotifications } from './views/notifications';
 import { renderPatient } from './views/patient';
@@ -62,6 +63,7 @@ function pickView(route: Route): View {
     if (second === 'new') return renderReferralForm;
     return second ? renderReferral : renderReferrals;
   }
+  if (first === 'equipment' && canSeePatients()) return renderEquipment;
   if (first === 'account') return renderAccount;
   if (first === 'directory') {
     const orgId = route.path[2];

@@ -4,7 +4,7 @@
 import { api, seg } from '../api';
 import { h, replace } from '../dom';
 import { formatDateTime } from '../format';
-import { t } from '../i18n';
+import { t, tCode } from '../i18n';
 import { hashOf } from '../router';
 import type { AppNotification, NotificationList } from '../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from './common';
@@ -42,6 +42,7 @@ function message(n: AppNotification): string {
       user: n.summary.by_user_name ?? '',
     });
   }
+  if (n.kind === 'booking') return bookingMessage(n);
   return n.kind;
 }
 
@@ -50,6 +51,19 @@ function target(n: AppNotification): string | null {
   const referral = n.summary.referral_id ?? (n.kind === 'referral' ? n.ref_id : null);
   if (n.kind === 'referral' && referral) return hashOf(['referrals', referral]);
   return n.patient ? hashOf(['patients', n.patient.id]) : null;
+}
+
+/** 「さくらクリニック(小林 浩)が山田 花子さんの共同利用検査(CT 12月1日 10:00)の結果を報告しました」 */
+function bookingMessage(n: AppNotification): string {
+  const s = n.summary as AppNotification['summary'] & { event?: string; equipment?: string; starts_at?: string };
+  return t('notifications.booking', {
+    org: s.org_name ?? '',
+    user: s.user_name ?? '',
+    patient: n.patient?.name ?? '',
+    when: formatDateTime(s.starts_at),
+    equipment: (s.equipment ?? '').toUpperCase(),
+    event: tCode('notifications.booking_event', s.event),
+  });
 }
 
 function notificationList(items: AppNotification[], errors: HTMLElement, refresh: () => void): HTMLElement {

@@ -9,6 +9,7 @@ import { hashOf, rerender, type Route } from '../router';
 import { canUseEmergency, currentMembership } from '../session';
 import type { EmergencyGrant, Patient } from '../types';
 import { errorBox, loading, showError } from './common';
+import { renderPatientBookings } from './bookingForm';
 import { renderConsents } from './consents';
 import { activeGrant, emergencyBanner } from './emergency';
 import { renderRecord } from './record';
@@ -41,6 +42,7 @@ const TABS: Tab[] = [
   { id: 'team', label: 'tab.team', render: renderTeam },
   { id: 'record', label: 'tab.record', render: renderRecord, emergency: true },
   { id: 'referrals', label: 'tab.referrals', render: renderPatientReferrals },
+  { id: 'bookings', label: 'tab.bookings', render: renderPatientBookings },
   { id: 'images', label: 'tab.images', render: comingSoon },
   { id: 'homecare', label: 'tab.homecare', render: comingSoon },
 ];

@@ -38,6 +38,7 @@ function navItems(): NavItem[] {
       show: canSeePatients(),
       render: referralsLink,
     },
+    { hash: '#/equipment', label: 'nav.equipment', testid: 'nav-equipment', show: canSeePatients() },
     { hash: '#/directory', label: 'nav.directory', testid: 'nav-directory', show: true },
     { hash: '#/board', label: 'nav.board', testid: 'nav-board', show: true },
     { hash: '#/stats', label: 'nav.stats', testid: 'nav-stats', show: currentMembership() !== null },
