@@ -3,8 +3,9 @@
  * (実績) and the referral lists: clinics, the home-care clinic and the long-term care hospital
  * refer to みなみ総合病院 and みなみ大学附属医療センター (and the hospitals to each other and to
  * the long-term care hospital); the hospitals send reverse referrals back. Every case is finished
- * (closed, declined, redirected or cancelled) before the load time, so the history opens no
- * record share (record_shared 0) and sends no notification. Historical rows have no FHIR
+ * (closed, declined, redirected or cancelled) before the load time, so the record shares it
+ * opened (where the patient's consent names the receiver) have all ended, and it sends no
+ * notification. Steps of non-emergency cases fall in office hours. Historical rows have no FHIR
  * projection (ServiceRequest, Task, Composition): their fhir_* ids are NULL. Only organisations
  * with a physician sign or reply (みなみリハビリテーション病院 has none, so it is left out).
  * Deterministic: a fixed-seed generator, times relative to the load time. Fictional. */
@@ -290,6 +291,45 @@ static void fit_before_limit(const struct rgen *g, struct story *s)
         s->steps[i].at = t0 + (int64_t)((double)(s->steps[i].at - t0) * k) + i;
 }
 
+/* The time itself when it falls in office hours (weekdays 8:30–17:30 Asia/Tokyo), else a time
+ * in the next office hours; never earlier than at. */
+static int64_t office_time(int64_t at)
+{
+    enum { OPEN = 8 * 60 + 30, CLOSE = 17 * 60 + 30 };
+    int64_t local = at + 9 * HOUR_MS, day = local - local % DAY_MS;
+    int64_t minute = (local - day) / MIN_MS;
+    int weekday = (int)((day / DAY_MS + 4) % 7); /* 1970-01-01 was a Thursday; 0 = Sunday */
+    bool workday = weekday != 0 && weekday != 6;
+    if (workday && minute >= OPEN && minute < CLOSE)
+        return at;
+    if (!(workday && minute < OPEN)) {
+        do {
+            day += DAY_MS;
+            weekday = (weekday + 1) % 7;
+        } while (weekday == 0 || weekday == 6);
+    }
+    return day + (OPEN + (minute * 7) % (CLOSE - OPEN)) * MIN_MS - 9 * HOUR_MS;
+}
+
+/* Moves the steps of a non-emergency case into office hours, in order, unless that would pass
+ * the history's end; emergencies keep their night-time steps. */
+static void keep_office_hours(const struct rgen *g, struct story *s)
+{
+    if (strcmp(s->urgency, "emergency") == 0)
+        return;
+    int64_t moved[MAX_STEPS];
+    for (int i = 0; i < s->n; i++) {
+        int64_t t = office_time(s->steps[i].at);
+        if (i > 0 && t <= moved[i - 1])
+            t = office_time(moved[i - 1] + 10 * MIN_MS);
+        moved[i] = t;
+    }
+    if (moved[s->n - 1] > g->limit)
+        return;
+    for (int i = 0; i < s->n; i++)
+        s->steps[i].at = moved[i];
+}
+
 static int64_t step_at(const struct story *s, const char *kind)
 {
     for (int i = 0; i < s->n; i++)
@@ -299,6 +339,27 @@ static int64_t step_at(const struct story *s, const char *kind)
 }
 
 /* ---- storing a case --------------------------------------------------------------------- */
+
+/* Whether the patient's consent names the receiver: then sending opened a record share, which
+ * the end of the case closed. */
+static bool story_shared(const struct story *s)
+{
+    struct demo_patient p;
+    demo_patient_get(s->patient, &p);
+    return demo_patient_visible_to(&p, s->to);
+}
+
+static int64_t share_expiry(const struct story *s)
+{
+    return s->steps[0].at + 90 * DAY_MS; /* the default --referral-share-days */
+}
+
+static json_t *iso_time(int64_t ms)
+{
+    char text[32];
+    clock_format_iso(ms, text);
+    return json_string(text);
+}
 
 static char *letter_json(const struct story *s)
 {
@@ -311,12 +372,13 @@ static char *letter_json(const struct story *s)
     const char *follow = reverse ? "内服を継続し、定期的な経過観察をお願いいたします。" : "";
     json_t *letter = json_pack(
         "{s:s, s:s, s:[{s:s, s:s, s:s}], s:s, s:s, s:[], s:[], s:[], s:[], s:[], s:s, s:s, "
-        "s:b, s:n}",
+        "s:b, s:o}",
         "purpose_text", text, "chief_complaint", reverse ? "" : s->sc->complaint, "diagnoses",
         "text", s->sc ? s->sc->diagnosis : "", "code", "", "onset", "", "history", "", "course",
         reverse ? "当院にて精査・加療を行い、症状は安定しています。" : "", "medications",
         "allergies", "labs", "documents", "imaging", "follow_up", follow, "remarks", "",
-        "record_shared", 0, "share_expires_at");
+        "record_shared", story_shared(s), "share_expires_at",
+        story_shared(s) ? iso_time(share_expiry(s)) : json_null());
     char *text_out = letter ? json_dumps(letter, JSON_COMPACT) : NULL;
     json_decref(letter);
     return text_out;
@@ -363,6 +425,22 @@ static const char *purpose_of(const struct story *s)
     return strcmp(s->to, "aoba-homecare") == 0 ? "home_transition" : "follow_up";
 }
 
+/* The share the case opened and closed (its end reason is the final status). */
+static bool insert_share(struct rgen *g, const struct story *s, const char *patient, const char *to)
+{
+    if (!story_shared(s))
+        return true;
+    char id[UUID_STR_LEN];
+    demo_clinical_uuid(id, "share", s->id);
+    int64_t end = last_at(s), expiry = share_expiry(s);
+    return store_exec(g->err, g->conn, NULL,
+                      "INSERT INTO record_shares (id, patient_id, org_id, source_kind, source_id, "
+                      "started_at, expires_at, ended_at, end_reason) "
+                      "VALUES (?, ?, ?, 'referral', ?, ?, ?, ?, ?)",
+                      "ttttiiit", id, patient, to, s->id, s->steps[0].at, expiry,
+                      end < expiry ? end : expiry, end < expiry ? s->status : "expired");
+}
+
 static bool insert_row(struct rgen *g, const struct story *s, const char *letter, const char *reply)
 {
     char patient[UUID_STR_LEN], from[UUID_STR_LEN], to[UUID_STR_LEN], signer[UUID_STR_LEN],
@@ -381,11 +459,12 @@ static bool insert_row(struct rgen *g, const struct story *s, const char *letter
                       "from_user_id, to_org_id, to_department, urgency, purpose, status, letter, "
                       "letter_sha256, signed_at, sent_at, closed_at, decline_reason, reply, "
                       "reply_by, record_shared, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
-                      "tttttttttttttiiittti", s->id, s->kind, s->parent, patient, from, signer, to,
+                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tttttttttttttiiitttbi", s->id, s->kind, s->parent, patient, from, signer, to,
                       referral ? s->sc->department : "", s->urgency, purpose_of(s), s->status,
                       letter, digest, sent, sent, end, s->decline_reason, reply,
-                      reply ? replier : NULL, end) &&
+                      reply ? replier : NULL, story_shared(s), end) &&
+           insert_share(g, s, patient, to) &&
            set_time(g, s, "UPDATE referrals SET accepted_at = ? WHERE id = ?", "accepted") &&
            set_time(g, s, "UPDATE referrals SET seen_at = ? WHERE id = ?", "seen") &&
            (step_at(s, "scheduled") < 0 || /* the appointment was the visit */
@@ -407,6 +486,7 @@ static int month_index(const struct rgen *g, int64_t at)
 static bool story_store(struct rgen *g, struct story *s)
 {
     fit_before_limit(g, s);
+    keep_office_hours(g, s);
     char *letter = letter_json(s);
     char *reply = step_at(s, "replied") >= 0 ? reply_json(s) : NULL;
     bool ok = letter && insert_row(g, s, letter, reply) && insert_steps(g, s);
