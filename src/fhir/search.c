@@ -31,10 +31,14 @@ struct qb {
     struct error *err;
 };
 
+/* Adds a text argument and takes ownership of t (qb_free frees it; on failure it is freed at
+ * once), except for the viewer's three arguments, which come first and cannot fail. */
 static int arg_text(struct qb *q, const char *t)
 {
-    if (q->n == MAX_ARGS)
+    if (q->n == MAX_ARGS) {
+        free((char *)t);
         return error_set(q->err, ERR_BAD_QUERY, "too many search values"), 0;
+    }
     q->args[q->n] = (struct store_arg){.type = 't', .text = t};
     return ++q->n;
 }
@@ -110,26 +114,21 @@ static bool token_cond(struct qb *q, const char *value)
     struct fhir_token_query t;
     if (!fhir_token_param_parse(q->err, value, &t))
         return false;
-    const char *code = t.code ? strndup(t.code, t.code_len) : NULL;
-    const char *system = t.system_given ? strndup(t.system, t.system_len) : NULL;
-    /* The strings live as long as the query: the caller frees args marked by owned_n. */
+    /* The strings live as long as the query: arg_text owns them from here. */
+    bool has_code = t.code != NULL;
     bool ok = true;
     strbuf_puts(&q->sql, "(");
-    if (code) {
-        int c = arg_text(q, code);
+    if (has_code) {
+        int c = arg_text(q, strndup(t.code, t.code_len));
         ok = c;
         strbuf_printf(&q->sql, "t.code = ?%d", c);
     }
-    if (ok && system) {
-        int s = arg_text(q, system);
+    if (ok && t.system_given) {
+        int s = arg_text(q, strndup(t.system, t.system_len));
         ok = s;
-        strbuf_printf(&q->sql, "%st.system = ?%d", code ? " AND " : "", s);
+        strbuf_printf(&q->sql, "%st.system = ?%d", has_code ? " AND " : "", s);
     }
     strbuf_puts(&q->sql, ")");
-    if (!ok) {
-        free((char *)code);
-        free((char *)system);
-    }
     return ok;
 }
 
