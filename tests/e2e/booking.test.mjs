@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared-equipment booking (共同利用, issue 5): a clinic user books a CT slot of みなみ総合病院 for a
-// patient from the patient page (a double click books once); a physician of the hospital finds it
-// in the 受付 list of the 共同利用 page, confirms it and reports the result; the clinic's open
-// patient page shows the report without a reload.
+// patient from the patient page (a double click books once); a physician of the hospital looks
+// through the slots day by day, finds the booking in the 受付 list of the 共同利用 page, confirms
+// it and reports the result; the clinic's open patient page shows the report without a reload.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
@@ -30,13 +30,15 @@ describe('shared-equipment booking', { timeout: 240_000 }, () => {
     const dialog = clinic.getByTestId('booking-dialog');
     await dialog.getByTestId('booking-hospital').locator('option', { hasText: 'みなみ総合病院' }).waitFor({ state: 'attached' });
     await dialog.getByTestId('booking-hospital').selectOption({ label: 'みなみ総合病院' });
-    // the free slots of that hospital only, once loaded
+    // the free slots of that hospital only, once loaded, of the first day with free slots
     const slot = dialog.locator('[data-testid="booking-slot"]:not([data-loading])');
-    await slot.locator('optgroup option').first().waitFor({ state: 'attached' });
-    for (const label of await slot.locator('optgroup option').allTextContents()) {
-      assert.match(label, /^\d{4}年\d+月\d+日 \d\d:\d\d–\d\d:\d\d みなみ総合病院$/);
+    await slot.locator('option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+    const day = dialog.locator('[data-testid="day-tab"][aria-pressed="true"]');
+    assert.match(await day.textContent(), /^\d+\/\d+\([月火水木金]\)空き\d+枠$/);
+    for (const label of await slot.locator('option[value]:not([value=""])').allTextContents()) {
+      assert.match(label, /^\d\d:\d\d–\d\d:\d\d みなみ総合病院$/);
     }
-    const slotId = await slot.locator('optgroup option').first().getAttribute('value');
+    const slotId = await slot.locator('option[value]:not([value=""])').first().getAttribute('value');
     await slot.selectOption(slotId);
     assert.match(await dialog.getByTestId('booking-preparation').textContent(), /前処置・持参物: .*絶食/);
     await dialog.getByTestId('booking-exam-input').fill('頭部単純CT');
@@ -60,7 +62,22 @@ describe('shared-equipment booking', { timeout: 240_000 }, () => {
     const hospital = await openPage(browser, server.baseUrl);
     await loginAs(hospital, 'gh.sato');
     await hospital.getByTestId('nav-equipment').click();
-    await hospital.getByTestId('slot-day').first().waitFor();
+    // the slots of one day at a time; another day's button shows other slots
+    const shown = hospital.getByTestId('slot-day');
+    await shown.waitFor();
+    const firstDay = await shown.getAttribute('data-day');
+    const shownSlots = () => shown.getByTestId('slot').evaluateAll((els) => els.map((el) => el.dataset.slotId));
+    const before = await shownSlots();
+    const other = hospital.locator('[data-testid="day-tab"]:not([disabled]):not([aria-pressed="true"])').first();
+    const otherDay = await other.getAttribute('data-day');
+    assert.notEqual(otherDay, firstDay);
+    await other.click();
+    await hospital.locator(`[data-testid="slot-day"][data-day="${otherDay}"]`).waitFor();
+    const after = await shownSlots();
+    assert.ok(after.length > 0 && after.every((id) => !before.includes(id)), 'the other day shows other slots');
+    await shown.evaluate((el) => {
+      el.dataset.stale = 'yes';
+    });
     const received = hospital.locator(`[data-testid="booking-card"][data-booking-id="${bookingId}"]`);
     await received.waitFor();
     assert.equal(await received.getByTestId('booking-patient').textContent(), '山田 花子');
@@ -69,6 +86,9 @@ describe('shared-equipment booking', { timeout: 240_000 }, () => {
     await hospital.getByTestId('booking-step-submit').click();
     await hospital.locator(`[data-testid="booking-card"][data-booking-id="${bookingId}"][data-status="confirmed"]`).waitFor();
     await clinic.locator(`[data-testid="booking-card"][data-status="confirmed"]`).waitFor();
+    // the live refresh on the confirmation redraws the slots and stays on the chosen day
+    await hospital.locator('[data-testid="slot-day"]:not([data-stale])').waitFor();
+    assert.equal(await shown.getAttribute('data-day'), otherDay);
 
     await received.getByTestId('booking-report').click();
     await hospital.getByTestId('booking-findings').fill('右前頭部に厚さ8mmの三日月状高吸収域。正中偏位なし。');

@@ -25,6 +25,19 @@ export function formatDate(value: string | null | undefined): string {
   }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
 }
 
+/** `YYYY-MM-DD` → `11/24(火)` (ja) or `Tue 24 Nov` (en): a day of the coming weeks, short. */
+export function formatDayShort(value: string): string {
+  const date = parseDate(value);
+  if (!date) return value;
+  const ja = lang() === 'ja';
+  return new Intl.DateTimeFormat(ja ? 'ja-JP' : 'en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: ja ? 'numeric' : 'short',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
+}
+
 /** The Japanese era year of a date (`昭和23年`), shown beside birth dates in Japanese. */
 export function formatEraYear(value: string): string {
   const date = parseDate(value);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The 共同利用検査 tab of the patient page: the patient's shared-equipment bookings with their
 // status and report (kept current by the "booking" event stream), and 「共同利用検査を予約」:
-// equipment, hospital and a free slot with its preparation, the examination and the clinical
-// question. The request carries an Idempotency-Key, so a double submission books once.
+// equipment, hospital, a day of the next 14 and a free slot of that day with its preparation,
+// the examination and the clinical question. The request carries an Idempotency-Key, so a
+// double submission books once.
 import { api, seg } from '../api';
 import { field, h, option, replace } from '../dom';
-import { formatDate } from '../format';
+import { todayTokyo } from '../format';
 import { t } from '../i18n';
 import { currentMe } from '../session';
 import type { Patient } from '../types';
@@ -19,34 +20,25 @@ import {
   newKey,
   postOnce,
   refreshInto,
-  slotTime,
   type Booking,
   type BookingPage,
   type Slot,
 } from './bookingCommon';
+import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
-function tokyoDay(iso: string): string {
-  return new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** Free slots grouped by day, each option `2026年12月1日 10:00–10:30 みなみ総合病院`. */
-function slotOptions(select: HTMLSelectElement, slots: Slot[]): void {
-  const days = new Map<string, Slot[]>();
-  for (const s of slots) days.set(tokyoDay(s.starts_at), [...(days.get(tokyoDay(s.starts_at)) ?? []), s]);
+/** The free slots of one day, each option `10:00–10:30 みなみ総合病院`. */
+function slotOptions(select: HTMLSelectElement, slots: Slot[], anyFree: boolean): void {
   replace(
     select,
-    option('', slots.length ? t('common.choose') : t('booking.no_free_slots'), true),
-    [...days].map(([day, list]) => {
-      const group = h('optgroup', { label: formatDate(day) });
-      for (const s of list) group.append(option(s.id, `${slotTime(s)} ${s.org.name ?? ''}`));
-      return group;
-    }),
+    option('', anyFree ? t('common.choose') : t('booking.no_free_slots'), true),
+    slots.map((s) => option(s.id, `${slotClock(s)} ${s.org.name ?? ''}`)),
   );
 }
 
 interface BookingFields {
   equipment: HTMLSelectElement;
   hospital: HTMLSelectElement;
+  days: HTMLElement;
   slot: HTMLSelectElement;
   preparation: HTMLElement;
   exam: HTMLInputElement;
@@ -58,6 +50,7 @@ function bookingFields(codes: DirCodes): BookingFields {
   return {
     equipment: h('select', { required: true, testid: 'booking-equipment' }, codes.equipment.map((c) => option(c.code, codeLabel(codes.equipment, c.code), c.code === 'ct'))),
     hospital: h('select', { testid: 'booking-hospital' }),
+    days: h('div', { testid: 'booking-days' }),
     slot: h('select', { required: true, testid: 'booking-slot' }),
     preparation: h('p', { class: 'small muted pre', testid: 'booking-preparation' }),
     exam: h('input', { required: true, maxlength: 200, placeholder: t('booking.exam_placeholder'), testid: 'booking-exam-input' }),
@@ -66,26 +59,37 @@ function bookingFields(codes: DirCodes): BookingFields {
   };
 }
 
-/** Keeps hospital and slot choices in step with the equipment and hospital chosen. */
+/**
+ * Keeps hospital, day and slot choices in step with the equipment and hospital chosen; the day
+ * stays while it has free slots.
+ */
 function wireChoices(f: BookingFields): () => Promise<void> {
   let slots: Slot[] = [];
+  let day: string | null = null;
   const own = currentMe()?.org_id;
   const showPreparation = (): void => {
     const chosen = slots.find((s) => s.id === f.slot.value);
     f.preparation.textContent = chosen?.preparation ? `${t('equipment.preparation')}: ${chosen.preparation}` : '';
+  };
+  const showDay = (chosen: string): void => {
+    day = chosen;
+    const days = slotDayRange();
+    const byDay = slotsByDay(slots);
+    replace(f.days, dayButtons(days, byDay, chosen, showDay));
+    slotOptions(f.slot, byDay.get(chosen) ?? [], slots.length > 0);
+    showPreparation();
   };
   let generation = 0;
   const loadFree = async (): Promise<void> => {
     const mine = ++generation;
     f.slot.disabled = true;
     f.slot.dataset.loading = 'true';
-    const found = await loadSlots({ equipment: f.equipment.value, org_id: f.hospital.value, available: 'true' });
+    const found = await loadSlots({ equipment: f.equipment.value, org_id: f.hospital.value, available: 'true', from: todayTokyo() });
     if (mine !== generation) return; // a later choice is loading; its answer counts
     slots = found.filter((s) => s.org.id !== own);
-    slotOptions(f.slot, slots);
+    showDay(pickDay(slotDayRange(), slotsByDay(slots), day));
     f.slot.disabled = false;
     delete f.slot.dataset.loading;
-    showPreparation();
   };
   const loadHospitals = async (): Promise<void> => {
     const hits = await api.get<{ items: DirHit[] }>('/api/directory/search', { equipment: f.equipment.value, shared: 'true', limit: 100 });
@@ -108,6 +112,7 @@ export function openBookingDialog(patient: Patient, codes: DirCodes, booked: (b:
     errors,
     h('p', null, `${t('booking.patient')}: ${patient.name}`),
     h('div', { class: 'grid2' }, field(t('equipment.equipment'), f.equipment), field(t('equipment.hospital'), f.hospital)),
+    f.days,
     field(t('booking.slot'), f.slot),
     f.preparation,
     field(t('booking.exam'), f.exam),

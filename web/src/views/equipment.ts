@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The 共同利用 page `#/equipment`: free and booked slots of equipment hospitals open to shared use,
-// by day, with their preparation instructions; for the hospital's admins and directory editors
+// one day at a time (day buttons for the next 14 days), with their preparation instructions; for the hospital's admins and directory editors
 // 「枠を公開」; the bookings the organisation received (受付) with their steps, and those it
 // ordered with their status and report. Kept current by the "booking" event stream.
 import { api, seg } from '../api';
@@ -18,6 +18,7 @@ import {
   type BookingPage,
   type Slot,
 } from './bookingCommon';
+import { dayButtons, pickDay, slotDayRange, slotsByDay } from './slotDays';
 
 interface PageState {
   codes: DirCodes;
@@ -64,40 +65,50 @@ function slotChip(slot: Slot, state: PageState, changed: () => void, errors: HTM
   return button;
 }
 
-/** Slots by day, each day by hospital; the preparation of each hospital once, above. */
-function slotDays(slots: Slot[], state: PageState, changed: () => void, errors: HTMLElement): HTMLElement {
-  if (slots.length === 0) return h('p', { class: 'empty', testid: 'slots-empty' }, t('equipment.no_slots'));
+/** The slots of one day, one row per hospital, with the preparation of those hospitals. */
+function dayPanel(day: string, slots: Slot[], state: PageState, changed: () => void, errors: HTMLElement): HTMLElement {
   const preparation = new Map<string, string>();
-  const days = new Map<string, Map<string, Slot[]>>();
+  const byOrg = new Map<string, Slot[]>();
   for (const slot of slots) {
     const label = slot.org.name ?? '';
     if (slot.preparation && !preparation.has(label)) preparation.set(label, slot.preparation);
-    const day = tokyoParts(slot.starts_at).day;
-    const byOrg = days.get(day) ?? new Map<string, Slot[]>();
     byOrg.set(label, [...(byOrg.get(label) ?? []), slot]);
-    days.set(day, byOrg);
   }
   return h(
     'div',
-    { class: 'stack', testid: 'slot-days' },
+    { class: 'card stack', testid: 'slot-day', 'data-day': day },
+    [...byOrg].map(([org, list]) =>
+      h('div', { class: 'slot-row', testid: 'slot-org-row' }, h('span', { class: 'slot-org' }, org), h('div', { class: 'slot-chips' }, list.map((s) => slotChip(s, state, changed, errors)))),
+    ),
     preparation.size
       ? h(
           'dl',
-          { class: 'card booking-facts', testid: 'slot-preparation' },
+          { class: 'booking-facts', testid: 'slot-preparation' },
           [...preparation].map(([org, text]) => [h('dt', null, `${org} ${t('equipment.preparation')}`), h('dd', { class: 'pre' }, text)]),
         )
       : null,
-    [...days].map(([day, byOrg]) =>
-      h(
-        'section',
-        { class: 'card', testid: 'slot-day', 'data-day': day },
-        h('h3', null, formatDate(day)),
-        [...byOrg].map(([org, list]) =>
-          h('div', { class: 'slot-row' }, h('span', { class: 'slot-org' }, org), h('div', { class: 'slot-chips' }, list.map((s) => slotChip(s, state, changed, errors)))),
-        ),
-      ),
-    ),
   );
+}
+
+/**
+ * The day buttons and the slots of the chosen day. `chosen` outlives a reload of the slots (live
+ * refresh, filters, withdrawal), so the page stays on the day the user looks at.
+ */
+function slotDays(slots: Slot[], chosen: { day: string | null }, state: PageState, changed: () => void, errors: HTMLElement): HTMLElement {
+  if (slots.length === 0) return h('p', { class: 'empty', testid: 'slots-empty' }, t('equipment.no_slots'));
+  const days = slotDayRange();
+  const byDay = slotsByDay(slots);
+  const root = h('div', { class: 'stack', testid: 'slot-days' });
+  const show = (day: string): void => {
+    chosen.day = day;
+    replace(
+      root,
+      dayButtons(days, byDay, day, show),
+      byDay.has(day) ? dayPanel(day, byDay.get(day) ?? [], state, changed, errors) : h('p', { class: 'empty', testid: 'slots-empty' }, t('equipment.no_slots_day')),
+    );
+  };
+  show(pickDay(days, byDay, chosen.day));
+  return root;
 }
 
 function pad(n: number): string {
@@ -195,8 +206,9 @@ export async function renderEquipment(main: HTMLElement): Promise<void> {
   const errors = errorBox();
   const slotsBox = h('div', { testid: 'slots', 'aria-live': 'polite' });
   const flash = h('div');
+  const chosen = { day: null as string | null };
   const loadDays = (): Promise<void> =>
-    refreshInto(slotsBox, async () => slotDays(await loadSlots({ ...filters.query(), from: todayTokyo() }), state, () => void loadDays(), errors));
+    refreshInto(slotsBox, async () => slotDays(await loadSlots({ ...filters.query(), from: todayTokyo() }), chosen, state, () => void loadDays(), errors));
   const filters = slotFilters(state, () => void loadDays());
   const publish = state.canPublish
     ? h('button', {
