@@ -3,7 +3,7 @@
 // patient page and signs it (a double click sends it once); the hospital's liaison office sees
 // it in its inbox, accepts it, books the appointment and marks the visit; a hospital physician
 // writes the reply. The clinic's referral page, open the whole time, follows every step and
-// shows the reply without a reload.
+// shows the reply without a reload; so does the 紹介・逆紹介 tab of the patient page.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
@@ -203,6 +203,18 @@ describe('referrals', { timeout: 240_000 }, () => {
       letter: { purpose_text: '変形性膝関節症の手術適応についてご判断をお願いします。' },
     });
 
+    // the clinic's patient page, 紹介・逆紹介 tab, is open while the hospital declines
+    const clinic = await openPage(browser, server.baseUrl);
+    await loginAs(clinic, 'multi.kobayashi');
+    await useOrg(clinic, CLINIC);
+    await clinic.goto(`/#/patients/${patientId}/referrals`);
+    const tabRow = (status) => clinic.locator(`[data-testid="patient-referral"][data-referral-id="${sent.id}"][data-status="${status}"]`);
+    await tabRow('sent').waitFor();
+    await clinic.locator('[data-testid="patient-referrals-live"][data-state="open"]').waitFor();
+    await clinic.evaluate(() => {
+      window.__noReload = 'still here';
+    });
+
     const renkei = await openPage(browser, server.baseUrl);
     await loginAs(renkei, 'gh.renkei');
     await renkei.goto(`/#/referrals/${sent.id}`);
@@ -213,9 +225,8 @@ describe('referrals', { timeout: 240_000 }, () => {
     await statusIs(renkei, 'declined');
     assert.equal(await renkei.getByTestId('ref-actions').count(), 0, 'nothing left for the hospital');
 
-    const clinic = await openPage(browser, server.baseUrl);
-    await loginAs(clinic, 'multi.kobayashi');
-    await useOrg(clinic, CLINIC);
+    await tabRow('declined').waitFor();
+    assert.equal(await clinic.evaluate(() => window.__noReload), 'still here', 'the tab followed without a reload');
     await clinic.goto(`/#/referrals/${sent.id}`);
     await statusIs(clinic, 'declined');
     assert.match(await clinic.getByTestId('ref-decline-reason').textContent(), /整形外科の手術は当面受入不可のため/);

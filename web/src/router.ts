@@ -62,6 +62,27 @@ export function onLeave(hook: () => void): void {
   leaveHooks.push(hook);
 }
 
+/** Registers a hook to run when something shown for a while (a page, a tab) is left. */
+export type LeaveHook = (hook: () => void) => void;
+
+export interface LeaveScope {
+  onLeave: LeaveHook;
+  /** Runs the hooks now; a hook registered afterwards (by a late render) runs at once. */
+  end: () => void;
+}
+
+/** Hooks for a part of the page (a tab): run when the part is left, and at the latest with the page. */
+export function leaveScope(): LeaveScope {
+  let hooks: (() => void)[] | null = [];
+  const end = (): void => {
+    const run = hooks ?? [];
+    hooks = null;
+    for (const hook of run) hook();
+  };
+  onLeave(end);
+  return { onLeave: (hook) => (hooks ? void hooks.push(hook) : hook()), end };
+}
+
 /** Called by the renderer before it shows the next page. */
 export function leavePage(): void {
   const hooks = leaveHooks;

@@ -7,7 +7,7 @@ import { ApiError, api, getAll, sendRaw, seg, type Query } from '../api';
 import { field, h, option, replace, type Child } from '../dom';
 import { formatDateTime } from '../format';
 import { t, tCode, type MessageKey } from '../i18n';
-import { hashOf, onLeave } from '../router';
+import { hashOf, onLeave, type LeaveHook } from '../router';
 import type { Problem } from '../types';
 import { attempt, badge, errorBox, openDialog } from './common';
 import { codeLabel, type DirCodes } from './directoryCommon';
@@ -272,13 +272,14 @@ export function bookingList(items: Booking[], codes: DirCodes, side: CardSide, e
 }
 
 /**
- * Calls refresh on every "booking" event of the current organisation until the page is left or
- * the returned status element (which says whether the stream is live) is no longer shown.
+ * Calls refresh on every "booking" event of the current organisation until the page (or, with a
+ * tab's leave hook, the tab) is left or the returned status element (which says whether the
+ * stream is live) is no longer shown.
  */
-export function liveBookings(refresh: () => void): HTMLElement {
+export function liveBookings(refresh: () => void, leave: LeaveHook = onLeave): HTMLElement {
   const live = h('p', { class: 'small muted', testid: 'booking-live', role: 'status' }, t('board.connecting'));
   const source = new EventSource('/api/events?topics=booking');
-  onLeave(() => source.close());
+  leave(() => source.close());
   source.addEventListener('open', () => {
     live.textContent = t('equipment.live');
     live.dataset.state = 'open';

@@ -162,7 +162,7 @@ export async function renderPatientBookings(panel: HTMLElement, patient: Patient
             void refresh();
           }),
       }, t('booking.new'));
-  const live = liveBookings(() => void refresh());
+  const live = liveBookings(() => void refresh(), context.onLeave);
   replace(panel, h('div', { class: 'row' }, h('h2', null, t('booking.title')), start, live), flash, list);
   await refresh();
 }

@@ -5,7 +5,7 @@ import { ApiError, api, errorMessage, seg } from '../api';
 import { h, replace } from '../dom';
 import { formatEraYear } from '../format';
 import { t, type MessageKey } from '../i18n';
-import { hashOf, rerender, type Route } from '../router';
+import { hashOf, leaveScope, rerender, type LeaveHook, type LeaveScope, type Route } from '../router';
 import { canUseEmergency, currentMembership } from '../session';
 import type { EmergencyGrant, Patient } from '../types';
 import { errorBox, loading, showError } from './common';
@@ -21,6 +21,8 @@ import { renderTeam } from './team';
 /** How the page is seen: under emergency access only the emergency view, read-only. */
 export interface TabContext {
   emergency: boolean;
+  /** Runs a hook when the tab is left (another tab or another page), e.g. to close an EventSource. */
+  onLeave: LeaveHook;
 }
 
 type TabRender = (panel: HTMLElement, patient: Patient, context: TabContext) => void | Promise<void>;
@@ -157,7 +159,7 @@ function patientHeader(patient: Patient, editable: boolean): HTMLElement {
   );
 }
 
-function tabs(patient: Patient, initial: Tab, shown: Tab[], context: TabContext): HTMLElement {
+function tabs(patient: Patient, initial: Tab, shown: Tab[], context: Omit<TabContext, 'onLeave'>): HTMLElement {
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
   const buttons = shown.map((tab) =>
     h(
@@ -174,6 +176,7 @@ function tabs(patient: Patient, initial: Tab, shown: Tab[], context: TabContext)
     ),
   );
   panel.id = 'patient-tab-panel';
+  let scope: LeaveScope | null = null;
   const select = (tab: Tab): void => {
     shown.forEach((other, index) => {
       const button = buttons[index] as HTMLButtonElement;
@@ -185,7 +188,9 @@ function tabs(patient: Patient, initial: Tab, shown: Tab[], context: TabContext)
     panel.dataset.tab = tab.id;
     // Keep the tab in the URL without a new history entry or a re-render of the page.
     history.replaceState(null, '', hashOf(['patients', patient.id, tab.id]));
-    void tab.render(panel, patient, context);
+    scope?.end();
+    scope = leaveScope();
+    void tab.render(panel, patient, { ...context, onLeave: scope.onLeave });
   };
   buttons.forEach((button, index) => {
     button.addEventListener('click', () => select(shown[index] as Tab));

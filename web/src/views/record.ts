@@ -72,11 +72,7 @@ function byDateDesc<T>(items: T[], date: (item: T) => string | undefined): T[] {
   return [...items].sort((a, b) => key(b) - key(a));
 }
 
-export async function renderRecord(
-  panel: HTMLElement,
-  patient: Patient,
-  context: TabContext = { emergency: false },
-): Promise<void> {
+export async function renderRecord(panel: HTMLElement, patient: Patient, context: TabContext): Promise<void> {
   // Under emergency access the view is read-only and holds the emergency items only.
   const add = (testid: string, label: MessageKey, open: () => void): HTMLButtonElement | undefined =>
     context.emergency ? undefined : addButton(testid, label, open);

@@ -5,7 +5,7 @@
 import { ApiError, api, errorMessage } from '../api';
 import { h } from '../dom';
 import { lang, t, tCode, type MessageKey } from '../i18n';
-import { onLeave } from '../router';
+import { onLeave, type LeaveHook } from '../router';
 
 export interface Named {
   id: string;
@@ -315,11 +315,12 @@ export function errorField(error: unknown): string {
 
 /**
  * Listens to the `referral` topic of /api/events while the page is shown: calls changed(id) for
- * each event, and changed('') after a reset (events were missed). Closed when the page is left.
+ * each event, and changed('') after a reset (events were missed). Closed when the page is left
+ * (or, with a tab's leave hook, the tab).
  */
-export function referralStream(changed: (referralId: string) => void, state?: HTMLElement): void {
+export function referralStream(changed: (referralId: string) => void, state?: HTMLElement, leave: LeaveHook = onLeave): void {
   let source: EventSource | null = new EventSource('/api/events?topics=referral');
-  onLeave(() => {
+  leave(() => {
     source?.close();
     source = null;
   });
