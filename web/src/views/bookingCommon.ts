@@ -5,12 +5,13 @@
 // live refresh on "booking" events.
 import { ApiError, api, getAll, sendRaw, seg, type Query } from '../api';
 import { field, h, option, replace, type Child } from '../dom';
-import { formatDateTime } from '../format';
+import { formatDateTime, todayTokyo } from '../format';
 import { t, tCode, type MessageKey } from '../i18n';
 import { hashOf, onLeave, type LeaveHook } from '../router';
 import type { Problem } from '../types';
 import { attempt, badge, errorBox, openDialog } from './common';
 import { codeLabel, type DirCodes } from './directoryCommon';
+import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 export interface Named {
   id: string;
@@ -144,14 +145,22 @@ function stepDialog(
   });
 }
 
+/** Another free slot of the same equipment: a day of the next 14 first, then a time of that day. */
 async function openPropose(booking: Booking, codes: DirCodes, done: () => void): Promise<void> {
-  const slots = await loadSlots({ org_id: booking.slot.org.id, equipment: booking.slot.equipment, available: 'true' });
-  const select = h(
-    'select',
-    { required: true, testid: 'booking-propose-slot' },
-    option('', t('common.choose'), true),
-    slots.map((s) => option(s.id, slotTime(s))),
-  );
+  const slots = await loadSlots({ org_id: booking.slot.org.id, equipment: booking.slot.equipment, available: 'true', from: todayTokyo() });
+  const days = slotDayRange();
+  const byDay = slotsByDay(slots);
+  const dayRow = h('div', { testid: 'booking-propose-days' });
+  const select = h('select', { required: true, testid: 'booking-propose-slot' });
+  const showDay = (day: string): void => {
+    replace(dayRow, dayButtons(days, byDay, day, showDay));
+    replace(
+      select,
+      option('', slots.length > 0 ? t('common.choose') : t('booking.no_free_slots'), true),
+      (byDay.get(day) ?? []).map((s) => option(s.id, slotClock(s))),
+    );
+  };
+  showDay(pickDay(days, byDay, null));
   const note = textarea('booking-propose-note', 500);
   stepDialog(
     booking,
@@ -159,6 +168,7 @@ async function openPropose(booking: Booking, codes: DirCodes, done: () => void):
     'booking.action.propose',
     [
       h('p', null, `${codeLabel(codes.equipment, booking.slot.equipment)} — ${slotTime(booking.slot)}`),
+      dayRow,
       field(t('booking.new_time'), select),
       field(t('booking.note'), note),
     ],
