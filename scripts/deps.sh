@@ -11,7 +11,7 @@ build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-d
        libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev python3 nodejs npm
        libcairo2-dev libfreetype-dev fonts-ipaexfont-mincho)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git
-      poppler-utils)
+      poppler-utils fonts-noto-cjk)
 bench=(wrk nginx-light hyperfine curl sqlite3)
 fuzz=(clang libclang-rt-14-dev)
 

@@ -55,6 +55,18 @@ typedef json_t *(*api_row_fn)(struct store_stmt *s);
 /** Steps s (the result of store_query, NULL meaning it failed) to its end and returns the array of
  *  row(s) for each row; NULL with err set when the store fails. Calls store_done. */
 json_t *api_rows(struct error *err, struct store_stmt *s, api_row_fn row);
+/** Counts per code: an object with every code of the NULL-terminated list at 0, then the
+ *  (code, count) rows of s (e.g. a GROUP BY status). Steps and finishes s; NULL (err set) when
+ *  s is NULL or a step fails. */
+/**
+ * The Idempotency-Key header of a creating request: *key NULL when absent; else it must be 1–100
+ * visible ASCII characters (err set to code `invalid` otherwise), and sha gets the digest of what
+ * was asked (method, path and the body with sorted keys), so that a repeat with the same key can
+ * be told from another request reusing it.
+ */
+bool api_idempotency_key(struct error *err, struct request *req, enum error_code invalid,
+                         const char **key, char sha[SHA256_HEX_LEN]);
+json_t *api_counts(struct error *err, struct store_stmt *s, const char *const *codes);
 /** Answers 200 {"items": items}, taking items; false when items is NULL (the error is set). */
 bool api_respond_items(struct request *req, json_t *items);
 /** A millisecond time column as an ISO string, or null. */

@@ -16,7 +16,6 @@ enum {
     EXAM_MAX = 200, /* code points */
     QUESTION_MAX = 2000,
     ORDER_NOTES_MAX = 2000,
-    IDEMPOTENCY_KEY_MAX = 100,
 };
 
 /* Identifies the booking in the FHIR resources written for it. */
@@ -221,30 +220,6 @@ bool booking_sync_service_request(struct error *err, struct request *req, const 
 
 /* ---- creation -------------------------------------------------------------------------------- */
 
-/* The Idempotency-Key header: absent (NULL), or 1–100 visible ASCII characters. */
-static bool idempotency_key(struct error *err, struct request *req, const char **key)
-{
-    *key = request_header(req, "Idempotency-Key");
-    if (!*key)
-        return true;
-    size_t n = strlen(*key);
-    bool ok = n >= 1 && n <= IDEMPOTENCY_KEY_MAX;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (*key)[i] >= 0x21 && (*key)[i] <= 0x7e;
-    return ok ? true
-              : error_set(err, ERR_FIELD_VALUE,
-                          "Idempotency-Key: 1 to 100 visible ASCII characters");
-}
-
-/* A digest of what was asked: the patient and the body with its keys sorted. */
-static void request_digest(struct request *req, char out[SHA256_HEX_LEN])
-{
-    char *body = json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS);
-    const char *text = arena_printf(req->arena, "%s\n%s", req->patient_id, body ? body : "");
-    free(body);
-    ids_sha256_hex(text, strlen(text), out);
-}
-
 /* A repeat of an earlier request by the same user with the same key: *done when answered. */
 static bool replay(struct error *err, struct request *req, const char *key, const char *digest,
                    bool *done)
@@ -372,11 +347,10 @@ bool bookings_create(struct error *err, struct request *req)
     const char *key;
     if (!req->json)
         return error_set(err, ERR_FIELD_MISSING, "slot_id");
-    if (!order_check(err, req) || !idempotency_key(err, req, &key) ||
+    char digest[SHA256_HEX_LEN];
+    if (!order_check(err, req) || !api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest) ||
         !request_write_begin(err, req))
         return false;
-    char digest[SHA256_HEX_LEN];
-    request_digest(req, digest);
     if (key) {
         bool done;
         if (!replay(err, req, key, digest, &done))

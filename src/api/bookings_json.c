@@ -206,20 +206,7 @@ static json_t *box_counts(struct error *err, struct request *req, bool received)
                  : "SELECT status, COUNT(*) FROM equipment_bookings WHERE org_id = ? "
                    "GROUP BY status",
         "t", req->principal.org_id);
-    if (!s)
-        return NULL;
-    json_t *counts = json_object();
-    for (const char *const *st = statuses; *st; st++)
-        json_object_set_new(counts, *st, json_integer(0));
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_object_set_new(counts, store_text(s, 0), json_integer(store_int(s, 1)));
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(counts);
-        return NULL;
-    }
-    return counts;
+    return api_counts(err, s, statuses);
 }
 
 bool bookings_list(struct error *err, struct request *req)

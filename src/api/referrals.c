@@ -9,30 +9,12 @@
 #include "core/jsonv.h"
 #include "referral.h"
 
-enum { IDEM_KEY_MAX = 100 };
-
 /* ---- idempotency ----------------------------------------------------------------------- */
 
 bool referral_idem_begin(struct error *err, struct request *req, const char **key,
                          char sha[SHA256_HEX_LEN])
 {
-    const char *k = request_header(req, "Idempotency-Key");
-    *key = NULL;
-    sha[0] = '\0';
-    if (!k)
-        return true;
-    size_t n = strlen(k);
-    if (n == 0 || n > IDEM_KEY_MAX)
-        return error_set(err, ERR_REFERRAL_IDEMPOTENCY_KEY, "length %zu", n);
-    for (size_t i = 0; i < n; i++)
-        if (k[i] < 0x21 || k[i] > 0x7e)
-            return error_set(err, ERR_REFERRAL_IDEMPOTENCY_KEY, "character at %zu", i);
-    /* the same key means the same request: route, path and the body's content */
-    const char *what = arena_printf(req->arena, "%s %s\n%s", req->method, req->path,
-                                    referral_canonical(req, req->json));
-    ids_sha256_hex(what, strlen(what), sha);
-    *key = k;
-    return true;
+    return api_idempotency_key(err, req, ERR_REFERRAL_IDEMPOTENCY_KEY, key, sha);
 }
 
 bool referral_idem_find(struct error *err, struct request *req, const char *key, const char *sha,
@@ -166,22 +148,9 @@ static const char sql_counts[] =
 static json_t *box_counts(struct error *err, struct request *req, const char *box,
                           const char *patient)
 {
-    struct store_stmt *s =
-        store_query(err, req->conn, sql_counts, "ttt", box, req->principal.org_id, patient);
-    if (!s)
-        return NULL;
-    json_t *counts = json_object();
-    for (const char *const *c = referral_status_codes; *c; c++)
-        json_object_set_new(counts, *c, json_integer(0));
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_object_set_new(counts, store_text(s, 0), json_integer(store_int(s, 1)));
-    store_done(s);
-    if (r == STORE_FAIL) {
-        json_decref(counts);
-        return NULL;
-    }
-    return counts;
+    return api_counts(
+        err, store_query(err, req->conn, sql_counts, "ttt", box, req->principal.org_id, patient),
+        referral_status_codes);
 }
 
 static bool box_query(struct error *err, struct request *req, const char **box, const char **status,

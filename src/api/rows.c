@@ -3,6 +3,24 @@
 #include "api.h"
 #include "core/clock.h"
 
+json_t *api_counts(struct error *err, struct store_stmt *s, const char *const *codes)
+{
+    if (!s)
+        return NULL;
+    json_t *counts = json_object();
+    for (; *codes; codes++)
+        json_object_set_new(counts, *codes, json_integer(0));
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW)
+        json_object_set_new(counts, store_text(s, 0), json_integer(store_int(s, 1)));
+    store_done(s);
+    if (r == STORE_FAIL) {
+        json_decref(counts);
+        return NULL;
+    }
+    return counts;
+}
+
 json_t *api_rows(struct error *err, struct store_stmt *s, api_row_fn row)
 {
     if (!s)

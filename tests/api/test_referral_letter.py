@@ -39,8 +39,7 @@ def refer(session, patient, to_org, department, letter, urgency="urgent", purpos
 def pdf_text(data):
     """The text pdftotext reads from the PDF, without white space (it places spaces and line
     breaks by the gaps it sees), and the page count."""
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    assert shutil.which("pdftotext"), "pdftotext is missing: run scripts/deps.sh test (poppler-utils)"
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
                          capture_output=True, check=True, timeout=60).stdout.decode()
     return "".join(out.split()), out.count("\f")

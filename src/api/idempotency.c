@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The Idempotency-Key header of creating requests (referrals, bookings): one check and one
+ * digest of what was asked; each feature looks the key up in its own table. */
+#include <string.h>
+
+#include "api.h"
+#include "core/ids.h"
+
+bool api_idempotency_key(struct error *err, struct request *req, enum error_code invalid,
+                         const char **key, char sha[SHA256_HEX_LEN])
+{
+    enum { KEY_MAX = 100 };
+    const char *k = request_header(req, "Idempotency-Key");
+    *key = NULL;
+    sha[0] = '\0';
+    if (!k)
+        return true;
+    size_t n = strlen(k);
+    if (n == 0 || n > KEY_MAX)
+        return error_set(err, invalid, "Idempotency-Key: length %zu, 1 to %d allowed", n, KEY_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (k[i] < 0x21 || k[i] > 0x7e)
+            return error_set(err, invalid, "Idempotency-Key: character at %zu", i);
+    char *body = json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    const char *what =
+        arena_printf(req->arena, "%s %s\n%s", req->method, req->path, body ? body : "null");
+    free(body);
+    ids_sha256_hex(what, strlen(what), sha);
+    *key = k;
+    return true;
+}
