@@ -5,14 +5,27 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 DATA       ?= data
 LISTEN     ?= 127.0.0.1:8080
+# How each build is configured. The run build needs only `scripts/deps.sh build`
+# (scripts/check_run_deps.sh proves it in `make test`); the test build adds the test-only parts.
+RUN_SETUP  := --buildtype=release -Dtests=disabled
+TEST_SETUP := -Db_sanitize=address,undefined -Dwerror=true -Dbuildtype=debug -Dtests=enabled \
+              -Dtest_clock=true
+QUIETLY    := scripts/quietly.sh
+# make test TEST_SEED=N replays one shuffled order of the API suite (a random one by default);
+# TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
+export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-directory run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-directory run build-run test bench fuzz clean web deps-build
 
-run: deps-build web
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
-	@ninja -C $(BUILD) tsunagu >/dev/null
-	@[ -d $(DATA) ] || ./$(BUILD)/tsunagu init --demo --data-dir $(DATA) >/dev/null
-	@exec ./$(BUILD)/tsunagu serve --listen $(LISTEN) --data-dir $(DATA) --static-dir web/dist
+run: deps-build web build-run
+	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
+		./$(BUILD)/tsunagu init --demo --data-dir $(DATA)
+	@exec ./$(BUILD)/tsunagu serve --listen $(LISTEN) --data-dir $(DATA) --static-dir web/dist \
+		--log-level warn
+
+build-run:
+	@[ -f $(BUILD)/build.ninja ] || $(QUIETLY) "configuring $(BUILD)" meson setup $(BUILD) $(RUN_SETUP)
+	@$(QUIETLY) "building $(BUILD)/tsunagu" ninja -C $(BUILD) tsunagu
 
 deps-build:
 	@scripts/deps.sh build
@@ -20,32 +33,31 @@ deps-build:
 # npm ci again whenever package-lock.json is newer than the last install (npm writes
 # node_modules/.package-lock.json), so new devDependencies reach existing checkouts.
 web:
-	@cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build >/dev/null
+	@[ web/node_modules/.package-lock.json -nt web/package-lock.json ] || \
+		$(QUIETLY) "installing the web packages (npm ci)" npm --prefix web ci --no-audit --no-fund
+	@$(QUIETLY) "building the web UI (npm run build)" npm --prefix web run build
 
 test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory web
-	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Dwerror=true -Dbuildtype=debug >/dev/null
+	@$(QUIETLY) "configuring $(ASAN_BUILD)" meson setup \
+		$$([ -f $(ASAN_BUILD)/build.ninja ] && echo --reconfigure) $(ASAN_BUILD) $(TEST_SETUP)
 	@ninja -C $(ASAN_BUILD)
-	@scripts/test.sh $(ASAN_BUILD)
+	@scripts/test.sh $(ASAN_BUILD) "$(RUN_SETUP)"
 
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory web
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
-	@ninja -C $(BUILD) tsunagu >/dev/null
+	@$(MAKE) --no-print-directory web build-run
 	@bench/api.sh $(BUILD)/tsunagu
 
 bench-fhir:
 	@scripts/deps.sh bench
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
-	@ninja -C $(BUILD) tsunagu >/dev/null
+	@$(MAKE) --no-print-directory build-run
 	@bench/fhir.sh $(BUILD)/tsunagu
 
 bench-directory:
 	@scripts/deps.sh bench
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release >/dev/null
-	@ninja -C $(BUILD) tsunagu >/dev/null
+	@$(MAKE) --no-print-directory build-run
 	@bench/directory.sh $(BUILD)/tsunagu
 
 fuzz:

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages tsunagu needs, only those missing. Idempotent, non-interactive.
-# usage: scripts/deps.sh [build] [test] [bench] [fuzz]   (default: build)
+# usage: scripts/deps.sh [--list] [build] [test] [bench] [fuzz]   (default: build)
+#   --list  prints the packages of the groups, one per line, and installs nothing
+#           (scripts/check_run_deps.py reads the build group from it)
 set -euo pipefail
 
+list=false
+if [ "${1:-}" = "--list" ]; then list=true; shift; fi
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(build)
 
@@ -25,6 +29,11 @@ for g in "${groups[@]}"; do
     *) echo "deps.sh: unknown group '$g' (build, test, bench, fuzz)" >&2; exit 2 ;;
   esac
 done
+
+if $list; then
+  printf '%s\n' "${want[@]}" | sort -u
+  exit 0
+fi
 
 missing=()
 for p in "${want[@]}"; do

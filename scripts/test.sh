@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Runs every test suite against the build in $1 (the sanitizer build for `make test`) and ends
-# with one line counting everything: "N passed, N failed".
+# with one line counting everything: "N passed, N failed". $2: the meson options of the `make run`
+# build, whose packages are checked against `scripts/deps.sh build`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-asan}
+run_setup=${2:---buildtype=release -Dtests=disabled}
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export TSUNAGU_BIN="$PWD/$build/tsunagu"
@@ -26,6 +28,15 @@ if [ -z "$unformatted" ]; then
 else
   echo "not formatted (run clang-format -i):"; echo "$unformatted"; failed=$((failed + 1))
 fi
+
+echo "== the make run build needs only scripts/deps.sh build"
+# shellcheck disable=SC2086  # the options are words
+if /usr/bin/python3 scripts/check_run_deps.py $run_setup >"$logs/run-deps.txt" 2>&1; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+cat "$logs/run-deps.txt"
 
 echo "== unit and fuzz-corpus replay (meson test)"
 meson test -C "$build" --print-errorlogs >"$logs/meson.txt" 2>&1

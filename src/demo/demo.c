@@ -257,5 +257,9 @@ void demo_announce(struct store *st, const char *url)
     if (demo)
         demo_print_logins();
     printf("tsunagu is ready: %s\n", url);
+    if (demo) // the README's tour, step 1 and 2
+        printf("First step: open %s, log in as gh.sato and search ﾔﾏﾀﾞ ﾊﾅｺ "
+               "(README.md, \"A short tour\").\n",
+               url);
     fflush(stdout);
 }
