@@ -3,6 +3,8 @@
 # Runs every test suite against the build in $1 (the sanitizer build for `make test`) and ends
 # with one line counting everything: "N passed, N failed". $2: the meson options of the `make run`
 # build, whose packages are checked against `scripts/deps.sh build`.
+# TEST_SEED=N replays one shuffled order of the API tests (default: a random seed, printed);
+# TEST_CLOCK_SHIFT_DAYS=N runs the API tests' servers N days ahead (the test build honours it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-asan}
@@ -48,13 +50,24 @@ f=$(( $(count "$logs/meson.txt" '^Fail: +[0-9]+') + $(count "$logs/meson.txt" '^
 passed=$((passed + p)); failed=$((failed + f))
 
 echo "== API tests (pytest, real server)"
-/usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider >"$logs/api.txt" 2>&1
+api_args=(--route-hits "$logs/routes.jsonl")
+[ -n "${TEST_SEED:-}" ] && api_args+=(--shuffle-seed "$TEST_SEED")
+[ -n "${TEST_CLOCK_SHIFT_DAYS:-}" ] && api_args+=(--clock-shift-days "$TEST_CLOCK_SHIFT_DAYS")
+/usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider "${api_args[@]}" >"$logs/api.txt" 2>&1
 rc=$?
 tail -n 25 "$logs/api.txt"
 p=$(count "$logs/api.txt" '[0-9]+ passed')
 f=$(( $(count "$logs/api.txt" '[0-9]+ failed') + $(count "$logs/api.txt" '[0-9]+ errors?') ))
 [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
 passed=$((passed + p)); failed=$((failed + f))
+
+echo "== route coverage of the API tests (routes.def)"
+if [ -s "$logs/routes.jsonl" ] && /usr/bin/python3 scripts/check_routes.py "$logs/routes.jsonl"; then
+  passed=$((passed + 1))
+else
+  [ -s "$logs/routes.jsonl" ] || echo "the API tests logged no requests"
+  failed=$((failed + 1))
+fi
 
 echo "== browser tests (Playwright + Chromium)"
 tests/e2e/run.sh >"$logs/e2e.txt" 2>&1

@@ -2,7 +2,6 @@
 /* Login (password, then TOTP), password change and logout. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api.h"
 #include "auth/password.h"
@@ -220,7 +219,8 @@ bool auth_totp(struct error *err, struct request *req)
     bool ok = false;
     int64_t step = 0;
     if (code)
-        ok = totp_verify(u.totp_secret, code, time(NULL), 1, &step) && step > u.totp_last_step;
+        ok = totp_verify(u.totp_secret, code, clock_now_ms() / 1000, 1, &step) &&
+             step > u.totp_last_step;
     else if (!check_recovery_code(err, req, recovery, &ok))
         return false;
     if (!ok)

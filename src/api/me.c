@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api.h"
 #include "auth/password.h"
@@ -279,7 +278,7 @@ bool me_totp_confirm(struct error *err, struct request *req)
     if (!secret[0])
         return error_set(err, ERR_TOTP_STATE, "start the enrolment first");
     int64_t step;
-    if (!totp_verify(secret, jsonv_str(req->json, "code"), time(NULL), 1, &step))
+    if (!totp_verify(secret, jsonv_str(req->json, "code"), clock_now_ms() / 1000, 1, &step))
         return error_set(err, ERR_INVALID_TOTP, NULL);
     json_t *codes = json_array();
     if (!request_write_begin(err, req) ||

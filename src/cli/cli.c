@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/ids.h"
 #include "core/log.h"
 
@@ -95,6 +96,31 @@ bool cli_parse(const char *command, int argc, char **argv, const struct cli_opti
     return true;
 }
 
+/* TSUNAGU_TEST_CLOCK_SHIFT_DAYS=N runs every command N days ahead (or back): the tests use it to
+ * run the suite on another date. A production build refuses it rather than run on a clock it
+ * was not told about. */
+static bool test_clock_from_env(void)
+{
+    const char *env = getenv("TSUNAGU_TEST_CLOCK_SHIFT_DAYS");
+    if (!env || !*env)
+        return true;
+    char *end;
+    long days = strtol(env, &end, 10);
+    if (*end || days < -36500 || days > 36500) {
+        cli_error("TSUNAGU_TEST_CLOCK_SHIFT_DAYS must be a whole number of days (-36500 to 36500)");
+        return false;
+    }
+    if (!clock_shift_set((int64_t)days * 86400000)) {
+        cli_error("TSUNAGU_TEST_CLOCK_SHIFT_DAYS is honoured only by a test build "
+                  "(meson -Dtest_clock=true); unset it");
+        return false;
+    }
+    if (days != 0)
+        log_msg(LOG_WARN, "clock.shifted", "test build: the clock runs %ld days %s", labs(days),
+                days > 0 ? "ahead" : "behind");
+    return true;
+}
+
 static void usage(FILE *out)
 {
     fputs("usage: tsunagu <command> [options]\n"
@@ -130,6 +156,8 @@ int cli_main(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
+    if (!test_clock_from_env())
+        return CLI_USAGE;
     if (!ids_init()) {
         cli_error("cannot initialise libsodium");
         return CLI_FAIL;

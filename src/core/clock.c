@@ -5,11 +5,29 @@
 #include <string.h>
 #include <time.h>
 
+/* Zero but in a test build told otherwise (clock_shift_set), once, before any thread starts. */
+static int64_t shift_ms;
+
 int64_t clock_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + shift_ms;
+}
+
+int64_t clock_shift_ms(void)
+{
+    return shift_ms;
+}
+
+bool clock_shift_set(int64_t ms)
+{
+#ifdef TSUNAGU_TEST_CLOCK
+    shift_ms = ms;
+    return true;
+#else
+    return ms == 0;
+#endif
 }
 
 int64_t clock_mono_ms(void)

@@ -5,8 +5,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/** Wall-clock time in milliseconds since the Unix epoch (UTC). */
+/** Wall-clock time in milliseconds since the Unix epoch (UTC), plus the test shift. Every
+ *  "now" of the program (and SQLite's 'now', see store/sqlite.c) comes from here. */
 int64_t clock_now_ms(void);
+/**
+ * Moves the program's wall clock ms ahead (or back), for tests that run the server on another
+ * date. Only a test build (meson -Dtest_clock=true) honours it: elsewhere it returns false for
+ * any shift but 0. Call once at start-up, before any thread runs.
+ */
+bool clock_shift_set(int64_t ms);
+/** The shift clock_shift_set gave (0 in a production build). */
+int64_t clock_shift_ms(void);
 /** Monotonic milliseconds, for durations. */
 int64_t clock_mono_ms(void);
 struct timespec;

@@ -51,11 +51,48 @@ static bool exec_simple(struct error *err, struct sqlite_conn *c, const char *sq
     return rc == SQLITE_OK ? true : fail(err, c, rc, "exec");
 }
 
+/* SQLite's 'now' (julianday('now'), strftime('%s','now')) asks the VFS for the time. When a test
+ * build shifts the program's clock (clock_shift_set), the default VFS is wrapped so that SQL sees
+ * the same shifted "now" as C: a copy of it whose time methods add the shift. */
+static sqlite3_vfs shifted_vfs;
+static sqlite3_vfs *real_vfs;
+
+static int shifted_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *julian_ms)
+{
+    (void)vfs;
+    int rc = real_vfs->xCurrentTimeInt64(real_vfs, julian_ms);
+    *julian_ms += clock_shift_ms();
+    return rc;
+}
+
+static int shifted_time(sqlite3_vfs *vfs, double *julian_days)
+{
+    sqlite3_int64 ms = 0;
+    int rc = shifted_time_int64(vfs, &ms);
+    *julian_days = (double)ms / 86400000.0;
+    return rc;
+}
+
+static void shift_sqlite_clock(void)
+{
+    real_vfs = sqlite3_vfs_find(NULL);
+    if (!real_vfs || real_vfs->iVersion < 2 || !real_vfs->xCurrentTimeInt64)
+        return;
+    shifted_vfs = *real_vfs;
+    shifted_vfs.pNext = NULL;
+    shifted_vfs.zName = "tsunagu-shifted-clock";
+    shifted_vfs.xCurrentTime = shifted_time;
+    shifted_vfs.xCurrentTimeInt64 = shifted_time_int64;
+    sqlite3_vfs_register(&shifted_vfs, 1);
+}
+
 /* Process-wide settings, before SQLite initialises: no memory statistics (they take a global
  * mutex on every allocation, which every worker thread then contends for). */
 static void configure_once(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (clock_shift_ms() != 0)
+        shift_sqlite_clock();
 }
 
 static struct store_conn *conn_open(struct error *err, struct store *st)

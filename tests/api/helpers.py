@@ -31,6 +31,11 @@ DEMO_PASSWORD = "minami-demo-2026"
 HTTP_TIMEOUT = 30  # seconds for one request (sanitizer builds are slow)
 START_TIMEOUT = 60  # seconds until /api/health answers
 STOP_TIMEOUT = 60  # seconds for a graceful shutdown
+SESSION_REUSE_IDLE = 300  # Server.session() logs in again after this long unused (idle: 900 s)
+
+# Days every server and command of the suite runs ahead of the real clock (conftest
+# --clock-shift-days); the tests' own "now" (now(), tokyo_today(), totp_code()) follows it.
+CLOCK_SHIFT_DAYS = 0
 
 # Every access-log line of every server the suite has stopped: (method, route pattern, status).
 ROUTE_HITS = []
@@ -38,22 +43,43 @@ ROUTE_HITS = []
 LIVE_SERVERS = set()
 
 
+# ---- the clock --------------------------------------------------------------------------------
+
+def set_clock_shift_days(days):
+    global CLOCK_SHIFT_DAYS
+    CLOCK_SHIFT_DAYS = int(days)
+
+
+def now():
+    """The suite's "now" in seconds since the epoch: the real clock plus the shift the servers
+    run with, so that a test's "today" is the server's."""
+    return time.time() + CLOCK_SHIFT_DAYS * 86400
+
+
+def now_utc():
+    return datetime.datetime.fromtimestamp(now(), datetime.timezone.utc)
+
+
 # ---- processes ------------------------------------------------------------------------------
 
-def tool_env():
-    """The environment for the binary: sanitizers stop at the first error and report leaks."""
+def tool_env(clock_shift_days=None):
+    """The environment for the binary: sanitizers stop at the first error and report leaks; the
+    clock runs clock_shift_days ahead (default: the suite's shift)."""
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "halt_on_error=1:abort_on_error=1:detect_leaks=1")
     env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
     for name in [k for k in env if k.startswith("TSUNAGU_") and k != "TSUNAGU_BIN"]:
         del env[name]  # only the command line configures the binary under test
+    shift = CLOCK_SHIFT_DAYS if clock_shift_days is None else clock_shift_days
+    if shift:
+        env["TSUNAGU_TEST_CLOCK_SHIFT_DAYS"] = str(shift)
     return env
 
 
-def run_cli(*args, stdin=None, timeout=120):
+def run_cli(*args, stdin=None, timeout=120, clock_shift_days=None):
     """Runs `tsunagu ARGS` to completion; returns the CompletedProcess (text output)."""
     return subprocess.run([BIN, *map(str, args)], input=stdin, capture_output=True, text=True,
-                          env=tool_env(), timeout=timeout)
+                          env=tool_env(clock_shift_days), timeout=timeout)
 
 
 _templates = {}
@@ -100,7 +126,7 @@ class Server:
     """A running `tsunagu serve`: base_url, data_dir, proc; stop() ends it with SIGTERM."""
 
     def __init__(self, data_dir, extra_args=(), host="127.0.0.1", scheme="http", verify=True,
-                 own_data_dir=True):
+                 own_data_dir=True, clock_shift_days=None):
         self.data_dir = data_dir
         self.own_data_dir = own_data_dir
         self.scheme = scheme
@@ -118,7 +144,7 @@ class Server:
                          data_dir, "--static-dir", str(STATIC_DIR), *map(str, extra_args)]
             with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
                 self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=out,
-                                             stderr=err, env=tool_env())
+                                             stderr=err, env=tool_env(clock_shift_days))
             LIVE_SERVERS.add(self)
             try:
                 wait_until(self._healthy, START_TIMEOUT, f"{self.base_url}/api/health")
@@ -190,8 +216,12 @@ class Server:
 
     def session(self, login_name, password=DEMO_PASSWORD):
         """A logged-in session for login_name, reused within this server's lifetime. Tests that
-        end or change their session must call login() instead."""
+        end or change their session must call login() instead. A session left unused for
+        SESSION_REUSE_IDLE seconds is replaced by a new login: in a long module (shuffled, under
+        the sanitizers) the server's idle time-out would otherwise end it between two tests."""
         s = self._sessions.get(login_name)
+        if s is not None and time.monotonic() - s.last_used > SESSION_REUSE_IDLE:
+            s = None
         if s is None:
             s = login(self, login_name, password)
             self._sessions[login_name] = s
@@ -270,8 +300,10 @@ class ApiSession(requests.Session):
         self.trust_env = False  # no proxies or CA bundles from the environment
         self.verify = server.verify
         self.login_body = None
+        self.last_used = time.monotonic()
 
     def request(self, method, url, *args, **kwargs):
+        self.last_used = time.monotonic()
         if url.startswith("/"):
             url = self.server.url(url)
         kwargs.setdefault("timeout", HTTP_TIMEOUT)
@@ -309,7 +341,7 @@ def totp_code(secret_b32, at=None, step_offset=0, digits=6, period=30):
     """The TOTP code (SHA-1, 30 s, 6 digits) of the time step of `at` (default now) plus
     step_offset."""
     key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
-    step = int((time.time() if at is None else at) // period) + step_offset
+    step = int((now() if at is None else at) // period) + step_offset
     mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
     offset = mac[-1] & 0x0F
     value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
@@ -350,8 +382,15 @@ def patient_id(i):
 YAMADA_HANAKO = patient_id(0)  # 山田 花子, GH-000001; team and consent minami-gh, aoba-homecare
 
 
+JST = datetime.timezone(datetime.timedelta(hours=9))
+
+
+def tokyo_now():
+    return now_utc().astimezone(JST)
+
+
 def tokyo_today():
-    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=9))).date()
+    return tokyo_now().date()
 
 
 def visible_patient_ids(server, org):

@@ -136,7 +136,7 @@ def test_filters_and_cursor(server):
     older = helpers.fetch_all(admin, "/api/audit", {"to": middle["time"]})
     assert all(i["time"] < middle["time"] for i in older)
     assert {i["seq"] for i in newer} | {i["seq"] for i in older} >= set(seqs)
-    future = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1))
+    future = helpers.now_utc() + datetime.timedelta(days=1)
     assert admin.get("/api/audit", params={"from": future.strftime("%Y-%m-%dT%H:%M:%SZ")}) \
         .json()["items"] == []
 

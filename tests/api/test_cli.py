@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """The command line: usage errors exit 2 with a message on stderr; administrative commands
 work against the data directory of a running server."""
+import datetime
 import re
 import shutil
+import sqlite3
 import subprocess
+import time
 
 import pytest
 
@@ -198,3 +201,42 @@ def test_data_directory_from_the_environment(tmp_path):
                        timeout=60)
     assert r.returncode == 0 and (tmp_path / "from-env" / "tsunagu.db").exists()
     shutil.rmtree(tmp_path / "from-env")
+
+
+# ---- the test clock (a test build only: meson -Dtest_clock=true) -----------------------------
+
+SHIFT_DAYS = 400
+
+
+def seconds_ahead(ms):
+    """How far ms (epoch milliseconds) is ahead of the real clock, in days."""
+    return (ms / 1000 - time.time()) / 86400
+
+
+def test_the_test_clock_moves_sqls_now_and_the_programs(start_server, tmp_path):
+    # SQL's 'now': init stamps each migration with strftime('%s','now')
+    r = run_cli("init", "--data-dir", tmp_path / "d", clock_shift_days=SHIFT_DAYS)
+    assert r.returncode == 0, r.stderr
+    assert "the clock runs 400 days ahead" in r.stderr
+    conn = sqlite3.connect(tmp_path / "d" / "tsunagu.db")
+    applied = [row[0] for row in conn.execute("SELECT applied_at FROM schema_migrations")]
+    conn.close()
+    assert applied and all(abs(seconds_ahead(ms) - SHIFT_DAYS) < 0.1 for ms in applied)
+    # the program's own clock: the time of the audit record of a login, and the health answer
+    server = start_server(clock_shift_days=SHIFT_DAYS)
+    login(server, "gh.sato")
+    row = server.query("SELECT time FROM audit WHERE user_login = 'gh.sato' ORDER BY seq DESC "
+                       "LIMIT 1")[0]
+    stamped = datetime.datetime.fromisoformat(row["time"].replace("Z", "+00:00"))
+    assert abs(seconds_ahead(stamped.timestamp() * 1000) - SHIFT_DAYS) < 0.1
+
+
+@pytest.mark.parametrize("value", ["soon", "1.5", "36501", "-36501", "30d"])
+def test_the_test_clock_refuses_what_is_not_a_number_of_days(value, tmp_path):
+    env = helpers.tool_env()
+    env["TSUNAGU_TEST_CLOCK_SHIFT_DAYS"] = value
+    r = subprocess.run([helpers.BIN, "init", "--data-dir", str(tmp_path / "d")],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2
+    assert "TSUNAGU_TEST_CLOCK_SHIFT_DAYS must be a whole number of days" in r.stderr
+    assert not (tmp_path / "d").exists()

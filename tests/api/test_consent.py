@@ -60,9 +60,9 @@ def test_team_and_consent_decide_visibility(fresh_server):
                    409, "team.duplicate")
     assert not sees(ito, YAMADA_HANAKO)
 
-    # a consent dated tomorrow is not in force yet
-    tomorrow = tokyo_today() + datetime.timedelta(days=1)
-    future = record_consent(sato, YAMADA_HANAKO, [GH, AOBA, HIKARI], consented_on=tomorrow)
+    # a consent dated in two days is not in force yet (not tomorrow: midnight may pass meanwhile)
+    later = tokyo_today() + datetime.timedelta(days=2)
+    future = record_consent(sato, YAMADA_HANAKO, [GH, AOBA, HIKARI], consented_on=later)
     assert not sees(ito, YAMADA_HANAKO)
     sato.post(f"/api/patients/{YAMADA_HANAKO}/consents/{future['id']}/withdraw",
               json={"reason": "日付の誤り"})

@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
 """Lock-out after repeated failures, per account and per client address."""
-import time
 
 import helpers
 from helpers import DEMO_PASSWORD, assert_problem, login
@@ -34,7 +33,7 @@ def test_account_lock_after_five_wrong_passwords(fresh_server):
 
     # an administrator with file access ages the lock: the right password works again
     changed = server.execute("UPDATE users SET locked_until = ? WHERE login = 'gh.sato'",
-                             (int(time.time() * 1000) - 1000,))
+                             (int(helpers.now() * 1000) - 1000,))
     assert changed == 1
     login(server, "gh.sato")
     row = server.query("SELECT failed_logins, locked_until FROM users WHERE login = 'gh.sato'")

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
+import { tokyoDate } from './dates.mjs';
 import { apiSession, findPatientId } from './server.mjs';
 
 describe('consent and care team', { timeout: 180_000 }, () => {
@@ -21,12 +22,12 @@ describe('consent and care team', { timeout: 180_000 }, () => {
     assert.ok(pharmacy, 'demo pharmacy hikari-pharmacy exists');
   });
 
-  async function pharmacistSees() {
+  async function pharmacistSees(query = '山田花子', localId = 'GH-000001') {
     const page = await openPage(browser, server.baseUrl);
     await loginAs(page, 'ph.ito');
-    const results = await searchPatients(page, '山田花子');
+    const results = await searchPatients(page, query);
     await results.locator('[data-testid="patient-row"], [data-testid="patients-empty"]').first().waitFor();
-    const seen = (await results.getByTestId('patient-row').filter({ hasText: 'GH-000001' }).count()) > 0;
+    const seen = (await results.getByTestId('patient-row').filter({ hasText: localId }).count()) > 0;
     assertNoProblems(page);
     await page.context().close();
     return seen;
@@ -60,10 +61,31 @@ describe('consent and care team', { timeout: 180_000 }, () => {
     assert.equal(await pharmacistSees(), true);
   });
 
-  test('withdrawing that consent closes access again and stays in the history', async () => {
+  test('withdrawing a consent closes access again and stays in the history', async () => {
+    // a patient of its own, whose consent already lists the pharmacy on her team (set up through
+    // the API, as the test above does through the page)
+    const sato = await apiSession(server.baseUrl, 'gh.sato');
+    const today = tokyoDate();
+    const patient = await sato.post('/api/patients', {
+      name: '撤回 試子',
+      name_kana: 'テッカイ タメコ',
+      sex: 'female',
+      birth_date: '1948-05-06',
+      local_id: 'GH-E2E-WD1',
+      consent: { method: 'written', consented_on: today, scope: 'all' },
+    });
+    await sato.post(`/api/patients/${patient.id}/team`, { org_id: pharmacy.id, role: '訪問薬剤管理指導' });
+    await sato.post(`/api/patients/${patient.id}/consents`, {
+      org_ids: [sato.me.org_id, pharmacy.id],
+      scope: 'all',
+      method: 'written',
+      consented_on: today,
+    });
+    assert.equal(await pharmacistSees('撤回試子', 'GH-E2E-WD1'), true);
+
     const page = await openPage(browser, server.baseUrl);
     await loginAs(page, 'gh.sato');
-    await page.goto(`/#/patients/${hanakoId}/consents`);
+    await page.goto(`/#/patients/${patient.id}/consents`);
     const consent = page.getByTestId('consent').filter({ hasText: pharmacy.name });
     await consent.waitFor();
     await consent.getByTestId('withdraw-open').click();
@@ -75,6 +97,6 @@ describe('consent and care team', { timeout: 180_000 }, () => {
     assertNoProblems(page);
     await page.context().close();
 
-    assert.equal(await pharmacistSees(), false);
+    assert.equal(await pharmacistSees('撤回試子', 'GH-E2E-WD1'), false);
   });
 });

@@ -20,6 +20,10 @@ describe('emergency access', { timeout: 180_000 }, () => {
   });
 
   test('search, reason, banner; the team is notified; the admin reviews', async () => {
+    // the home-care clinic's unread notifications before: whatever else the server holds
+    const aoba = await apiSession(server.baseUrl, 'aoba.tanaka');
+    const unreadBefore = (await aoba.get('/api/notifications')).unread;
+
     const page = await openPage(browser, server.baseUrl);
     await loginAs(page, 'uh.fujita');
     await page.getByTestId('emergency-open').click();
@@ -61,18 +65,22 @@ describe('emergency access', { timeout: 180_000 }, () => {
     const tanaka = await openPage(browser, server.baseUrl);
     await loginAs(tanaka, 'aoba.tanaka');
     const link = tanaka.getByTestId('nav-notifications');
-    await tanaka.locator('[data-testid="nav-notifications"][data-unread="1"]').waitFor();
+    await tanaka.locator(`[data-testid="nav-notifications"][data-unread="${unreadBefore + 1}"]`).waitFor();
     await link.click();
-    const note = tanaka.getByTestId('notification').first();
+    const note = tanaka.getByTestId('notification').filter({ hasText: '意識障害で救急搬送、服薬確認のため' });
     assert.match(await note.textContent(), /藤田 真理.*山田 花子.*意識障害で救急搬送/);
     await note.getByTestId('notification-read').click();
-    await tanaka.locator('[data-testid="notification"][data-read="true"]').waitFor();
+    await tanaka
+      .locator('[data-testid="notification"][data-read="true"]')
+      .filter({ hasText: '意識障害で救急搬送、服薬確認のため' })
+      .waitFor();
     assertNoProblems(tanaka);
     await tanaka.context().close();
 
     // the hospital's administrator closes the review once the access has ended
     const fujita = await apiSession(server.baseUrl, 'uh.fujita');
-    const [grant] = (await fujita.get('/api/emergency/active')).items;
+    const grant = (await fujita.get('/api/emergency/active')).items.find((g) => g.patient.id === hanakoId);
+    assert.ok(grant, 'the grant just opened is in force');
     await fujita.post(`/api/emergency/${grant.id}/end`);
     const admin = await openPage(browser, server.baseUrl);
     await loginAs(admin, 'uh.admin');
@@ -80,7 +88,7 @@ describe('emergency access', { timeout: 180_000 }, () => {
     const row = admin.locator(`[data-testid="review-row"][data-grant-id="${grant.id}"]`);
     await row.getByTestId('review-comment').fill('救急外来での利用、妥当');
     await row.getByTestId('review-close').click();
-    await admin.getByTestId('reviews-empty').waitFor();
+    await row.waitFor({ state: 'detached' }); // no longer among the open reviews
     await admin.getByTestId('reviews-closed').click();
     assert.match(await admin.locator(`[data-testid="review-row"][data-grant-id="${grant.id}"]`).textContent(), /救急外来での利用、妥当/);
     assertNoProblems(admin);

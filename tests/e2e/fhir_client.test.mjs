@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { assertValidR4, load as loadSchema } from './fhir_schema.mjs';
+import { tokyoDate } from './dates.mjs';
 import { apiSession, findPatientId, repoRoot, startServer } from './server.mjs';
 
 /** Imports an ESM-only package installed in web/node_modules (fhir-kit-client has no require). */
@@ -136,7 +137,13 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
   let fhir;
   let patientId;
   let orgId;
-  let hba1c; // the Observation created below, then updated
+  const examined = `${tokyoDate(-7)}T09:30:00+09:00`; // a week ago, whatever the date
+
+  /** A new HbA1c Observation of the demo patient (version 1, value 6.8). */
+  async function createHbA1c() {
+    const body = labObservation(patientId, HBA1C, 'HbA1c(NGSP)', 6.8, '%', examined);
+    return fhir.create({ resourceType: 'Observation', body, options: REPRESENTATION });
+  }
 
   before(async () => {
     loadSchema(); // seconds of compiling, done before any connection is open
@@ -206,7 +213,7 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
       criticality: 'high',
       code: { text: 'ペニシリン系抗菌薬' },
       patient: { reference: `Patient/${patientId}` },
-      recordedDate: '2026-11-20',
+      recordedDate: tokyoDate(-7),
       reaction: [{ manifestation: [{ text: '全身の蕁麻疹' }], severity: 'moderate' }],
     };
     const created = await fhir.create({ resourceType: 'AllergyIntolerance', body, options: REPRESENTATION });
@@ -224,8 +231,7 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
   });
 
   test('creates an HbA1c Observation and finds it by patient and code', async () => {
-    const body = labObservation(patientId, HBA1C, 'HbA1c(NGSP)', 6.8, '%', '2026-11-20T09:30:00+09:00');
-    hba1c = await fhir.create({ resourceType: 'Observation', body, options: REPRESENTATION });
+    const hba1c = await createHbA1c();
     assert.equal(statusOf(hba1c), 201);
     assert.equal(hba1c.meta.versionId, '1');
     assert.equal(hba1c.valueQuantity.value, 6.8);
@@ -245,7 +251,7 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
   });
 
   test('updates the Observation to version 2 and keeps version 1', async () => {
-    assert.ok(hba1c?.id, 'needs the Observation created above');
+    const hba1c = await createHbA1c();
     const body = { ...hba1c, valueQuantity: { ...hba1c.valueQuantity, value: 7.1 } };
     const updated = await fhir.update({
       resourceType: 'Observation',
@@ -273,9 +279,9 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
   test('a transaction creates two Observations, one referring to the other by urn:uuid', async () => {
     const glucoseUrn = `urn:uuid:${randomUUID()}`;
     const panelUrn = `urn:uuid:${randomUUID()}`;
-    const glucose = labObservation(patientId, GLUCOSE, 'グルコース', 126, 'mg/dL', '2026-11-20T09:30:00+09:00');
+    const glucose = labObservation(patientId, GLUCOSE, 'グルコース', 126, 'mg/dL', examined);
     const panel = {
-      ...labObservation(patientId, HBA1C, 'HbA1c(NGSP)', 6.9, '%', '2026-11-20T09:30:00+09:00'),
+      ...labObservation(patientId, HBA1C, 'HbA1c(NGSP)', 6.9, '%', examined),
       hasMember: [{ reference: glucoseUrn }],
     };
     const answer = await fhir.transaction({
@@ -354,7 +360,14 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
     assert.ok(everything.entry.length > 50);
   });
 
-  test('every answer was checked against the R4 schema', () => {
+  test('every answer is checked against the R4 schema, errors as OperationOutcome', async () => {
+    checked.length = 0;
+    await fhir.capabilityStatement();
+    await fhir.read({ resourceType: 'Patient', id: patientId });
+    const allergies = await fhir.search({ resourceType: 'AllergyIntolerance', searchParams: { patient: patientId } });
+    await fhir.read({ resourceType: 'AllergyIntolerance', id: matches(allergies)[0].id });
+    await fhir.read({ resourceType: 'Observation', id: (await createHbA1c()).id });
+    await expectOutcome(fhir.read({ resourceType: 'Observation', id: randomUUID() }), [404]);
     const kinds = new Set(checked);
     for (const kind of ['CapabilityStatement', 'Bundle', 'Patient', 'AllergyIntolerance', 'Observation', 'OperationOutcome']) {
       assert.ok(kinds.has(kind), `${kind} among the checked answers ${[...kinds]}`);

@@ -4,12 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
-
-/** A calendar date in Tokyo, `daysAgo` days before today, as `YYYY-MM-DD` (date inputs stop at today). */
-function tokyoDate(daysAgo) {
-  const when = new Date(Date.now() - daysAgo * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(when);
-}
+import { tokyoDate } from './dates.mjs';
 
 describe('clinical record tab', { timeout: 180_000 }, () => {
   let server;
@@ -103,7 +98,7 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     await dialog.getByTestId('lab-test').selectOption('k');
     assert.equal(await dialog.getByTestId('lab-unit').textContent(), 'mmol/L');
     await dialog.getByTestId('lab-value-input').fill('5.6');
-    await dialog.getByTestId('lab-date').fill(tokyoDate(2));
+    await dialog.getByTestId('lab-date').fill(tokyoDate(-2));
     await save(dialog, 'lab-submit');
 
     const row = page.getByTestId('lab-table').locator('[data-testid="lab-row"][data-test-name="カリウム"]');
@@ -119,7 +114,7 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     await dialog.waitFor();
     await dialog.getByTestId('lab-test').selectOption('k');
     await dialog.getByTestId('lab-value-input').fill('4.2');
-    await dialog.getByTestId('lab-date').fill(tokyoDate(1));
+    await dialog.getByTestId('lab-date').fill(tokyoDate(-1));
     await save(dialog, 'lab-submit');
     await page.waitForFunction(() => {
       const row = document.querySelector('[data-testid="lab-row"][data-test-name="カリウム"]');
