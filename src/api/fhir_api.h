@@ -20,10 +20,20 @@ const char *fhir_base_url(struct request *req);
 /**
  * The access decision for one resource: patient_id "" (outside any compartment) needs only an
  * organisation context; otherwise access_decide with the data class of type. A refusal is
- * audited and fails with ERR_FHIR_FORBIDDEN. Marks the request as having decided.
+ * audited and fails with ERR_FHIR_NOT_FOUND "type/id" when id names an existing resource (it
+ * must look exactly like one that does not exist), else with ERR_FHIR_FORBIDDEN (a create into
+ * a compartment one may not write). Marks the request as having decided.
  */
 bool fhir_allow(struct error *err, struct request *req, const char *patient_id, const char *type,
-                enum access_action action);
+                const char *id, enum access_action action);
+/**
+ * The access decisions of a write of type: onto old (the current row, deleted or not, or NULL
+ * for a new id), with fhir_allow for update or delete on old's patient; into compartment patient
+ * (NULL for a delete), which must be old's (a resource never moves to another patient), with
+ * fhir_allow for create or update.
+ */
+bool fhir_allow_write(struct error *err, struct request *req, const char *type,
+                      const struct fhir_row *old, const char *patient, enum access_action action);
 /** The data class of a resource type: the emergency view's types, or the rest of the record. */
 enum data_class fhir_data_class(const char *type);
 

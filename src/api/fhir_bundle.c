@@ -133,23 +133,20 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
         json_t *res;
         if (!fhir_read_ref(err, req, arena_printf(req->arena, "%s/%s", e->type, id), &res))
             return false;
-        if (!res)
-            return error_set(err, ERR_FHIR_FORBIDDEN, "%s", e->type);
+        if (!res) /* one may not see it: as if it did not exist */
+            return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
         json_object_set_new(e->src, "resource", res);
         e->response = json_pack("{s:s}", "status", "200 OK");
         return true;
     }
-    if (exists && !old.deleted &&
-        !fhir_allow(err, req, old.patient_id, e->type,
-                    strcmp(e->method, "DELETE") ? ACCESS_UPDATE : ACCESS_DELETE))
-        return false;
     bool changed = true;
     if (!strcmp(e->method, "DELETE")) {
         if (!exists) {
             req->access_checked = true;
             return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
         }
-        if (!fhir_store_delete(err, req->conn, &actor, e->type, id, 0, &row, &changed))
+        if (!fhir_allow_write(err, req, e->type, &old, NULL, ACCESS_DELETE) ||
+            !fhir_store_delete(err, req->conn, &actor, e->type, id, 0, &row, &changed))
             return false;
     } else {
         char patient[UUID_STR_LEN];
@@ -158,7 +155,7 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
         else if (!fhir_compartment_of(err, e->res, env.base_url, patient))
             return false;
         env.known_compartment = patient;
-        if (!fhir_allow(err, req, patient, e->type, exists ? ACCESS_UPDATE : ACCESS_CREATE) ||
+        if (!fhir_allow_write(err, req, e->type, exists ? &old : NULL, patient, ACCESS_UPDATE) ||
             !fhir_store_put(err, req->conn, &env, &actor, e->res, id, 0, &row, &created))
             return false;
     }
@@ -260,7 +257,7 @@ bool fhir_bundle_post(struct error *err, struct request *req)
     size_t n = json_array_size(entries);
     if (n > BUNDLE_ENTRIES_MAX)
         return error_set(err, ERR_FHIR_BUNDLE, "Bundle.entry: at most %d", BUNDLE_ENTRIES_MAX);
-    if (!fhir_allow(err, req, "", "Bundle", ACCESS_CREATE))
+    if (!fhir_allow(err, req, "", "Bundle", NULL, ACCESS_CREATE))
         return false;
     struct entry *e = arena_alloc(req->arena, (n ? n : 1) * sizeof *e);
     memset(e, 0, (n ? n : 1) * sizeof *e);

@@ -87,8 +87,8 @@ bool fhir_document_bundle(struct error *err, struct request *req, const char *id
             req->access_checked = true;
             return error_set(err, found ? ERR_FHIR_GONE : ERR_FHIR_NOT_FOUND, "Composition/%s", id);
         }
-        return fhir_allow(err, req, row.patient_id, "Composition", ACCESS_READ) &&
-               error_set(err, ERR_FHIR_FORBIDDEN, "Composition");
+        return fhir_allow(err, req, row.patient_id, "Composition", id, ACCESS_READ) &&
+               error_set(err, ERR_FHIR_NOT_FOUND, "Composition/%s", id);
     }
     arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, comp);
     char uuid[UUID_STR_LEN], now[32];

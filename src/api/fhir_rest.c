@@ -44,7 +44,7 @@ enum data_class fhir_data_class(const char *type)
 }
 
 bool fhir_allow(struct error *err, struct request *req, const char *patient_id, const char *type,
-                enum access_action action)
+                const char *id, enum access_action action)
 {
     req->access_checked = true;
     const struct principal *p = &req->principal;
@@ -64,7 +64,10 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
         return false;
     if (!d.allow) {
         request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient_id, type,
-                           req->object_id, d.reason);
+                           id ? id : req->object_id, d.reason);
+        /* A resource one may not see answers exactly like one that does not exist. */
+        if (id)
+            return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", type, id);
         return error_set(err, ERR_FHIR_FORBIDDEN, "%s", type);
     }
     if (d.emergency) {
@@ -72,6 +75,21 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
         req->audit_detail = arena_printf(req->arena, "emergency access %s", d.grant_id);
     }
     return true;
+}
+
+bool fhir_allow_write(struct error *err, struct request *req, const char *type,
+                      const struct fhir_row *old, const char *patient, enum access_action action)
+{
+    if (old) { // a deletion too: its history stays under its patient's rule
+        if (!fhir_allow(err, req, old->patient_id, type, old->id,
+                        action == ACCESS_DELETE ? ACCESS_DELETE : ACCESS_UPDATE))
+            return false;
+        if (patient && strcmp(old->patient_id, patient) != 0)
+            return error_set(err, ERR_FHIR_COMPARTMENT,
+                             "%s: an update may not move a record to another patient", type);
+    }
+    return !patient ||
+           fhir_allow(err, req, patient, type, NULL, old ? ACCESS_UPDATE : ACCESS_CREATE);
 }
 
 json_t *fhir_load(struct error *err, struct request *req, const char *json, const char *blob)
@@ -231,7 +249,7 @@ static bool read_row(struct error *err, struct request *req, const char *type, c
     }
     req->object_type = type;
     req->patient_id = row->patient_id[0] ? arena_strdup(req->arena, row->patient_id) : NULL;
-    return fhir_allow(err, req, row->patient_id, type, ACCESS_READ);
+    return fhir_allow(err, req, row->patient_id, type, id, ACCESS_READ);
 }
 
 bool fhir_read(struct error *err, struct request *req)
@@ -322,9 +340,7 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
     bool exists = false;
     if (id && !fhir_store_lookup(err, req->conn, type, id, &old, &exists))
         return false;
-    if (exists && !old.deleted && !fhir_allow(err, req, old.patient_id, type, ACCESS_UPDATE))
-        return false;
-    if (!fhir_allow(err, req, patient, type, exists ? ACCESS_UPDATE : ACCESS_CREATE))
+    if (!fhir_allow_write(err, req, type, exists ? &old : NULL, patient, ACCESS_UPDATE))
         return false;
     req->object_type = type;
     req->patient_id = patient[0] ? arena_strdup(req->arena, patient) : NULL;
@@ -375,7 +391,7 @@ bool fhir_delete(struct error *err, struct request *req)
     struct fhir_row row;
     if (!read_row(err, req, type, id, &row))
         return false;
-    if (!row.deleted && !fhir_allow(err, req, row.patient_id, type, ACCESS_DELETE))
+    if (!fhir_allow_write(err, req, type, &row, NULL, ACCESS_DELETE))
         return false;
     struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
     bool changed;

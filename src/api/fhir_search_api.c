@@ -190,7 +190,7 @@ bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json
         bool found = false;
         ok = fhir_store_lookup(&e, req->conn, type, id, &row, &found);
         if (ok && found && !row.deleted &&
-            (ok = fhir_allow(&e, req, row.patient_id, type, ACCESS_READ))) {
+            (ok = fhir_allow(&e, req, row.patient_id, type, id, ACCESS_READ))) {
             char *json = NULL, blob[BLOB_KEY_LEN];
             ok = fhir_store_version(&e, req->conn, row.rid, 0, &json, blob, &found);
             if (ok && json)
@@ -395,7 +395,7 @@ static bool search(struct error *err, struct request *req, bool from_body)
     const char *type = request_param(req, 0);
     if (!fhir_type_stored(type) && !fhir_type_view(type))
         return error_set(err, ERR_FHIR_UNKNOWN_TYPE, "%s", type);
-    if (!fhir_allow(err, req, "", type, ACCESS_READ)) /* an organisation context */
+    if (!fhir_allow(err, req, "", type, NULL, ACCESS_READ)) /* an organisation context */
         return false;
     struct fhir_qparam *params;
     int n;
@@ -574,7 +574,7 @@ bool fhir_history_instance(struct error *err, struct request *req)
     }
     req->object_type = type;
     req->object_id = id;
-    if (!fhir_allow(err, req, row.patient_id, type, ACCESS_READ))
+    if (!fhir_allow(err, req, row.patient_id, type, id, ACCESS_READ))
         return false;
     return history_answer(err, req,
                           store_query(err, req->conn,
@@ -592,7 +592,8 @@ bool fhir_history_type(struct error *err, struct request *req)
     if (!fhir_type_stored(type))
         return error_set(err, fhir_type_view(type) ? ERR_FHIR_NOT_FOUND : ERR_FHIR_UNKNOWN_TYPE,
                          "%s keeps no history", type);
-    if (!fhir_allow(err, req, "", type, ACCESS_READ) || !history_params(err, req, &count, &since))
+    if (!fhir_allow(err, req, "", type, NULL, ACCESS_READ) ||
+        !history_params(err, req, &count, &since))
         return false;
     req->object_type = type;
     char today[11];

@@ -193,7 +193,7 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
         s = store_query(err, conn, "SELECT " ORG_COLUMNS " FROM orgs o WHERE o.id = ?", "t", id);
         if (!one_row(err, s, &found))
             return false;
-        if (found && !fhir_allow(err, req, "", type, ACCESS_READ)) {
+        if (found && !fhir_allow(err, req, "", type, NULL, ACCESS_READ)) {
             store_done(s);
             return false;
         }
@@ -216,7 +216,7 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
             int col = strcmp(type, "Patient") == 0 ? 8 : strcmp(type, "Consent") == 0 ? 4 : 9;
             char patient[UUID_STR_LEN];
             snprintf(patient, sizeof patient, "%s", store_text(s, col));
-            if (!fhir_allow(err, req, patient, type, ACCESS_READ)) {
+            if (!fhir_allow(err, req, patient, type, id, ACCESS_READ)) {
                 store_done(s);
                 return false;
             }

@@ -263,7 +263,7 @@ bool fhir_dir_read(struct error *err, struct request *req, const char *type, con
         req->access_checked = true;
         return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", type, id);
     }
-    if (!fhir_allow(err, req, "", type, ACCESS_READ)) {
+    if (!fhir_allow(err, req, "", type, NULL, ACCESS_READ)) {
         store_done(s);
         return false;
     }

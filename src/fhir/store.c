@@ -226,11 +226,11 @@ static bool check_reference(struct error *err, struct ref_walk *w, const char *r
     }
     if (!fhir_id_valid(id) || !target_exists(err, w->conn, type, id, &exists, patient))
         return err->code ? false : error_set(err, ERR_FHIR_REFERENCE, "%s: malformed id", w->path);
-    if (!exists)
-        return error_set(err, ERR_FHIR_REFERENCE, "%s: %s/%s does not exist", w->path, type, id);
-    if (patient[0] && strcmp(patient, w->patient) != 0)
-        return error_set(err, ERR_FHIR_COMPARTMENT, "%s: %s/%s belongs to another patient", w->path,
-                         type, id);
+    /* Another patient's resource answers exactly like a missing one: the writer may not be
+     * allowed to know it exists. */
+    if (!exists || (patient[0] && strcmp(patient, w->patient) != 0))
+        return error_set(err, ERR_FHIR_REFERENCE, "%s: %s/%s does not exist in this record",
+                         w->path, type, id);
     return true;
 }
 
@@ -452,7 +452,9 @@ static bool put_check(struct error *err, struct store_conn *conn, const struct f
         snprintf(patient, UUID_STR_LEN, "%s", env->known_compartment);
     else if (!fhir_compartment_of(err, res, env->base_url, patient))
         return false;
-    if (exists && !old->deleted && strcmp(old->patient_id, patient) != 0)
+    /* A resource's compartment never changes, even after a deletion: its history stays under
+     * its patient's access rule. */
+    if (exists && strcmp(old->patient_id, patient) != 0)
         return error_set(err, ERR_FHIR_COMPARTMENT,
                          "%s: an update may not move a record to another patient", type);
     struct ref_walk w = {conn, env, env->base_url, patient, ""};

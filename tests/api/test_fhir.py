@@ -151,8 +151,12 @@ def test_references_must_resolve_within_the_patient(server, sato):
     cross = observation(other, derivedFrom=[{"reference": f"Observation/{mine['id']}"}])
     r = sato.post("/fhir/Observation", json=cross)
     assert r.status_code in (403, 422), r.text  # 403 if minami-gh may not see patient 3
-    if r.status_code == 422:
-        assert_outcome(r, 422, "fhir.compartment")
+    if r.status_code == 422:  # another patient's resource answers like a missing one
+        issue = assert_outcome(r, 422, "fhir.reference")
+        assert issue["diagnostics"].replace(mine["id"], "X") == assert_outcome(
+            sato.post("/fhir/Observation", json=observation(
+                other, derivedFrom=[{"reference": "Observation/no-such-thing"}])),
+            422, "fhir.reference")["diagnostics"].replace("no-such-thing", "X")
 
 
 def test_an_update_may_not_move_a_record_to_another_patient(sato):
@@ -257,18 +261,29 @@ def test_demo_history_is_searchable(sato):
 
 # ---- who sees what --------------------------------------------------------------------------
 
-def test_another_organisation_gets_403_and_sees_nothing(server, sato, ito):
+def test_another_organisation_sees_nothing_and_cannot_tell_what_exists(server, sato, ito):
     obs = create(sato, observation(P))
-    assert_outcome(ito.get(f"/fhir/Observation/{obs['id']}"), 403, "fhir.forbidden")
-    assert_outcome(ito.put(f"/fhir/Observation/{obs['id']}", json=obs), 403)
-    assert_outcome(ito.delete(f"/fhir/Observation/{obs['id']}"), 403)
-    assert_outcome(ito.post("/fhir/Observation", json=observation(P)), 403)
-    assert_outcome(ito.get(f"/fhir/Observation/{obs['id']}/_history"), 403)
+    missing = "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b"
+
+    def answer(method, path, rid, body=None):
+        r = ito.request(method, path.format(rid), json=body and {**body, "id": rid})
+        issue = assert_outcome(r, 404, "fhir.not_found")
+        return issue["diagnostics"].replace(rid, "X")
+
+    for method, path in (("GET", "/fhir/Observation/{}"),
+                         ("GET", "/fhir/Observation/{}/_history/1"),
+                         ("GET", "/fhir/Observation/{}/_history"),
+                         ("DELETE", "/fhir/Observation/{}")):
+        assert answer(method, path, obs["id"]) == answer(method, path, missing), (method, path)
+    # an update of it answers like a read of a missing one (an update of a missing id creates it)
+    assert answer("PUT", "/fhir/Observation/{}", obs["id"], obs) == answer(
+        "GET", "/fhir/Observation/{}", missing)
+    assert_outcome(ito.post("/fhir/Observation", json=observation(P)), 403, "fhir.forbidden")
     assert matches(search(ito, "Observation", patient=P)) == []
     assert search(ito, "Observation", patient=P, _summary="count")["total"] == 0
     mine = search(sato, "Observation", patient=P, _summary="count")["total"]
     assert mine > 0
-    assert_outcome(ito.get(f"/fhir/Patient/{P}"), 403)
+    assert answer("GET", "/fhir/Patient/{}", P) == answer("GET", "/fhir/Patient/{}", missing)
     assert ito.get(f"/fhir/Patient/{P}/$everything").status_code == 404
     refused = [a for a in audit_rows(server, patient_id=P, user_login="ph.ito")
                if a["outcome"] != 0]
@@ -287,7 +302,7 @@ def test_search_totals_count_only_visible_records(sato, ito):
 def test_network_admin_reads_no_clinical_data(server):
     admin = session(server, "jimukyoku")
     assert_outcome(admin.get("/fhir/Observation", params={"patient": P}), 403)
-    assert_outcome(admin.get(f"/fhir/Patient/{P}"), 403)
+    assert_outcome(admin.get(f"/fhir/Patient/{P}"), 404, "fhir.not_found")
 
 
 def test_reads_and_searches_are_audited_per_patient(server, sato):
@@ -397,7 +412,7 @@ def test_document_bundle_of_a_discharge_summary(sato, ito):
     for section in first.get("section", []):
         for ref in section.get("entry", []):
             assert ref["reference"] in inside, ref
-    assert_outcome(ito.get(f"/fhir/Composition/{cid}/$document"), 403)
+    assert_outcome(ito.get(f"/fhir/Composition/{cid}/$document"), 404, "fhir.not_found")
     assert_outcome(sato.get("/fhir/Composition/nope/$document"), 404)
 
 

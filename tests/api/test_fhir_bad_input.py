@@ -93,7 +93,8 @@ def test_unknown_elements_and_another_patients_ids(server, sato):
                    422, "fhir.unknown_element", "Observation.subject.colour")
     ito = session(server, "ph.ito")
     assert_outcome(send(server, ito, "PUT", f"/fhir/Observation/{OBS_ID}",
-                        json.dumps({**observation(P), "id": OBS_ID}).encode()), 403)
+                        json.dumps({**observation(P), "id": OBS_ID}).encode()), 404,
+                   "fhir.not_found")
 
 
 def test_search_values_must_be_utf8_and_well_formed(sato):
