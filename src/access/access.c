@@ -22,6 +22,11 @@ static const char sql_decide[] =
     "EXISTS (SELECT 1 FROM record_shares rs WHERE rs.patient_id = ?3 AND rs.org_id = ?1 "
     "        AND rs.ended_at IS NULL AND rs.expires_at > ?4)";
 
+bool access_class_shared(enum data_class cls)
+{
+    return cls != DATA_CONSENT && cls != DATA_AUDIT;
+}
+
 static bool decide(struct access_decision *out, bool allow, const char *reason)
 {
     out->allow = allow;
@@ -29,6 +34,29 @@ static bool decide(struct access_decision *out, bool allow, const char *reason)
     out->reason = reason;
     out->grant_id[0] = '\0';
     return true;
+}
+
+const char *access_emergency_user(const struct principal *p)
+{
+    return p->via_token || p->network_admin ? "" : p->user_id;
+}
+
+bool access_has_emergency_grant(struct error *err, struct store_conn *conn,
+                                const struct principal *p, bool *has)
+{
+    *has = false;
+    if (!access_emergency_user(p)[0] || !p->org_id[0])
+        return true;
+    struct store_stmt *s = store_query(err, conn,
+                                       "SELECT 1 FROM emergency_access WHERE user_id = ? AND "
+                                       "org_id = ? AND ended_at IS NULL AND expires_at > ?",
+                                       "tti", p->user_id, p->org_id, clock_now_ms());
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    *has = r == STORE_ROW;
+    store_done(s);
+    return r != STORE_FAIL;
 }
 
 static const char sql_grant[] =
@@ -42,7 +70,7 @@ static bool decide_emergency(struct error *err, struct store_conn *conn, const s
                              struct access_decision *out, const char *refusal)
 {
     if (action != ACCESS_READ || (cls != DATA_DEMOGRAPHICS && cls != DATA_CLINICAL_EMERGENCY) ||
-        p->via_token)
+        !access_emergency_user(p)[0])
         return decide(out, false, refusal);
     struct store_stmt *s = store_query(err, conn, sql_grant, "ttti", p->user_id, patient_id,
                                        p->org_id, clock_now_ms());
@@ -88,7 +116,7 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         return decide(out, false, "no such patient");
     /* A referral or booking shares the record with its receiver for reading, for its purpose
      * and time window, and only where the patient's consent names the receiver. */
-    if (!on_team && shared && consent && action == ACCESS_READ && cls != DATA_CONSENT)
+    if (!on_team && shared && consent && action == ACCESS_READ && access_class_shared(cls))
         return decide(out, true, "record shared by a referral or booking, consent in force");
     if (!on_team)
         return decide_emergency(err, conn, p, patient_id, action, cls, out,

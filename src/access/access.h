@@ -35,6 +35,9 @@ enum data_class {
     /** A referral or shared-equipment booking with its letter, decided per case by
      *  access_decide_case (the parties to the case, or the patient's team with consent). */
     DATA_REFERRAL,
+    /** Who looked at the patient's record (the audit trail as FHIR AuditEvent): like consents,
+     *  for the care team with consent only, never through a record share. */
+    DATA_AUDIT,
 };
 
 struct access_decision {
@@ -64,17 +67,30 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
     "AND rs.ended_at IS NULL "                                                                     \
     "AND rs.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
 
+/* The parts of the rule (?1 the organisation id, ?2 today's date in Asia/Tokyo) on `p.id`. */
+#define ACCESS_ON_TEAM_SQL                                                                         \
+    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "               \
+    "AND t.removed_at IS NULL)"
+#define ACCESS_CONSENT_SQL                                                                         \
+    "EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "                                       \
+    "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                       \
+    "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
+
 /**
  * The visibility rule as an SQL condition on a patient id column named `p.id`; it takes two
  * parameters, the organisation id and today's date (YYYY-MM-DD, Asia/Tokyo), both bound by the
  * caller in this order. Callers must also check access_may_search first.
  */
 #define ACCESS_VISIBLE_SQL                                                                         \
-    "(EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "              \
-    "AND t.removed_at IS NULL) OR " ACCESS_SHARE_SQL                                               \
-    ") AND EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "                                 \
-    "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                       \
-    "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
+    "((" ACCESS_ON_TEAM_SQL " OR " ACCESS_SHARE_SQL ") AND " ACCESS_CONSENT_SQL ")"
+
+/** The same rule for the classes a record share does not open (access_class_shared): the
+ *  consents and the audit trail. Same parameters. */
+#define ACCESS_TEAM_SQL "(" ACCESS_ON_TEAM_SQL " AND " ACCESS_CONSENT_SQL ")"
+
+/** Whether a record share (a referral or booking sent to the organisation) opens class cls:
+ *  the record, not the consents or the audit trail. */
+bool access_class_shared(enum data_class cls);
 
 /**
  * An active emergency (break-the-glass) grant as an SQL condition on a patient id column named
@@ -82,7 +98,7 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
  * parameter ?1 is the organisation id (as in ACCESS_VISIBLE_SQL) and ?3 the user id
  * (principal.user_id). "Now" is taken from SQLite's clock, in milliseconds.
  */
-#define ACCESS_EMERGENCY_SQL                                                                       \
+#define ACCESS_EMERGENCY_SQL /* ?3: access_emergency_user() */                                     \
     "EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.patient_id = p.id AND ea.user_id = ?3 "    \
     "AND ea.org_id = ?1 AND ea.ended_at IS NULL "                                                  \
     "AND ea.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
@@ -120,6 +136,17 @@ bool access_share_start(struct error *err, struct store_conn *conn, const char *
  */
 bool access_share_end(struct error *err, struct store_conn *conn, enum access_case kind,
                       const char *source_id, const char *reason, int *ended);
+
+/**
+ * The user id to bind as ?3 of ACCESS_EMERGENCY_SQL: the principal's own, or "" (which no grant
+ * has) for one who may never use an emergency grant (an API token, a network administrator), so
+ * that the SQL rule refuses exactly what access_decide refuses.
+ */
+const char *access_emergency_user(const struct principal *p);
+
+/** Whether principal holds an emergency grant in force in its current organisation (*has). */
+bool access_has_emergency_grant(struct error *err, struct store_conn *conn,
+                                const struct principal *p, bool *has);
 
 /** Whether principal may search or list patients at all (has an organisation and is not a
  *  network administrator). */

@@ -96,8 +96,10 @@ bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json
  */
 bool fhir_document_bundle(struct error *err, struct request *req, const char *id, json_t **out);
 
-/** Audits a read of a patient's data once per patient per request (for searches). */
-void fhir_audit_patient_read(struct request *req, const char *patient_id, const char *type,
-                             const char *id);
+/** Audits a read of a patient's data once per patient per request (searches, history, includes,
+ *  documents); a patient seen only through the principal's emergency grant is shown and audited
+ *  as such (request_emergency). Fails only when the store cannot answer. */
+bool fhir_audit_patient_read(struct error *err, struct request *req, const char *patient_id,
+                             const char *type, const char *id);
 
 #endif

@@ -40,6 +40,10 @@ struct fhir_env fhir_env_of(struct request *req)
 
 enum data_class fhir_data_class(const char *type)
 {
+    if (strcmp(type, "Consent") == 0)
+        return DATA_CONSENT;
+    if (strcmp(type, "AuditEvent") == 0)
+        return DATA_AUDIT;
     return fhir_type_emergency(type) ? DATA_CLINICAL_EMERGENCY : DATA_CLINICAL;
 }
 
@@ -70,10 +74,8 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
             return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", type, id);
         return error_set(err, ERR_FHIR_FORBIDDEN, "%s", type);
     }
-    if (d.emergency) {
-        response_header(req, "X-Tsunagu-Emergency-Access", d.grant_id);
-        req->audit_detail = arena_printf(req->arena, "emergency access %s", d.grant_id);
-    }
+    if (d.emergency)
+        req->audit_detail = request_emergency(req, d.grant_id, NULL);
     return true;
 }
 
@@ -113,14 +115,39 @@ json_t *fhir_bundle_new(const char *type)
     return json_pack("{s:s, s:s, s:[]}", "resourceType", "Bundle", "type", type, "entry");
 }
 
-void fhir_audit_patient_read(struct request *req, const char *patient_id, const char *type,
-                             const char *id)
+/* Whether any emergency grant could open something to this request's principal (asked once). */
+static bool emergency_possible(struct error *err, struct request *req, bool *possible)
 {
-    for (size_t i = 0; i < req->read_count; i++)
-        if (req->reads[i].patient_id && strcmp(req->reads[i].patient_id, patient_id) == 0)
-            return;
+    if (req->emergency_grants == 0) {
+        bool has;
+        if (!access_has_emergency_grant(err, req->conn, &req->principal, &has))
+            return false;
+        req->emergency_grants = has ? 2 : 1;
+    }
+    *possible = req->emergency_grants == 2;
+    return true;
+}
+
+bool fhir_audit_patient_read(struct error *err, struct request *req, const char *patient_id,
+                             const char *type, const char *id)
+{
+    bool possible;
+    if (!request_audit_queued(req, patient_id)) {
+        if (!emergency_possible(err, req, &possible))
+            return false;
+        struct access_decision d;
+        if (possible && !access_decide(err, req->conn, &req->principal, patient_id, ACCESS_READ,
+                                       fhir_data_class(type), &d))
+            return false;
+        if (possible && d.allow && d.emergency) { /* seen only through a grant: said so */
+            request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient_id, type, id,
+                               request_emergency(req, d.grant_id, req->audit_detail));
+            return true;
+        }
+    }
     request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient_id, type, id,
                        req->audit_detail);
+    return true;
 }
 
 /* ---- request pieces -------------------------------------------------------------------- */

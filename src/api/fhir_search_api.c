@@ -197,7 +197,7 @@ bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json
                 ok = (*out = fhir_load(&e, req, json, blob)) != NULL;
             free(json);
             if (ok && row.patient_id[0])
-                fhir_audit_patient_read(req, row.patient_id, type, id);
+                ok = fhir_audit_patient_read(&e, req, row.patient_id, type, id);
         }
     }
     if (ok)
@@ -270,7 +270,8 @@ static bool audit_and_include(struct error *err, struct request *req, const char
     for (size_t i = 0; i < out->n; i++) {
         const struct fhir_hit *h = &out->hits[i];
         if (h->patient[0]) {
-            fhir_audit_patient_read(req, h->patient, h->type, h->id);
+            if (!fhir_audit_patient_read(err, req, h->patient, h->type, h->id))
+                return false;
             req->audited = true;
         }
     }
@@ -353,7 +354,8 @@ static bool answer_bundle(struct error *err, struct request *req, json_t *bundle
 static struct fhir_viewer viewer_of(struct request *req, char today[11])
 {
     clock_today_tokyo(today);
-    return (struct fhir_viewer){req->principal.org_id, req->principal.user_id, today};
+    return (struct fhir_viewer){req->principal.org_id, access_emergency_user(&req->principal),
+                                today};
 }
 
 /* A search of one patient (a single `patient` value) is decided once, as a read of that
@@ -365,7 +367,9 @@ static bool decide_single_patient(struct error *err, struct request *req, const 
     const char *patient = NULL;
     *decided = false;
     for (int i = 0; i < n; i++) {
-        if (strcmp(params[i].name, "patient") != 0)
+        bool subject =
+            strcmp(params[i].name, "subject") == 0 && strncmp(params[i].value, "Patient/", 8) == 0;
+        if (strcmp(params[i].name, "patient") != 0 && !subject)
             continue;
         if (patient || strchr(params[i].value, ','))
             return true; /* several patients: row by row */
@@ -382,11 +386,12 @@ static bool decide_single_patient(struct error *err, struct request *req, const 
                        &d))
         return false;
     *decided = d.allow;
-    if (d.allow && d.emergency) {
-        response_header(req, "X-Tsunagu-Emergency-Access", d.grant_id);
-        req->audit_detail = arena_printf(req->arena, "emergency access %s; %s", d.grant_id,
-                                         req->audit_detail ? req->audit_detail : "");
-    }
+    if (!d.allow) /* the answer is empty, and the refusal is recorded against that patient */
+        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, type, NULL,
+                           d.reason);
+    if (d.allow && d.emergency) /* recorded now, even if nothing is found */
+        request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient, type, NULL,
+                           request_emergency(req, d.grant_id, req->audit_detail));
     return true;
 }
 
@@ -509,9 +514,7 @@ static bool history_entry(struct error *err, struct request *req, json_t *bundle
         json_object_set_new(e, "resource", res);
     }
     json_array_append_new(json_object_get(bundle, "entry"), e);
-    if (!store_is_null(s, 7))
-        fhir_audit_patient_read(req, store_text(s, 7), type, id);
-    return true;
+    return store_is_null(s, 7) || fhir_audit_patient_read(err, req, store_text(s, 7), type, id);
 }
 
 static bool history_params(struct error *err, struct request *req, int64_t *count, int64_t *since)
@@ -606,7 +609,7 @@ bool fhir_history_type(struct error *err, struct request *req)
     struct store_arg args[] = {
         {.type = 't', .text = req->principal.org_id},
         {.type = 't', .text = today},
-        {.type = 't', .text = req->principal.user_id},
+        {.type = 't', .text = access_emergency_user(&req->principal)},
         {.type = 't', .text = type},
         {.type = 'i', .i = since},
         {.type = 'i', .i = count},

@@ -226,7 +226,11 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
             store_done(s);
             if (!*out)
                 return false;
-            fhir_audit_patient_read(req, patient, type, id);
+            if (!fhir_audit_patient_read(err, req, patient, type, id)) {
+                json_decref(*out);
+                *out = NULL;
+                return false;
+            }
         }
     }
     if (!found) {
@@ -349,8 +353,11 @@ static bool view_rows(struct error *err, struct request *req, const char *type,
                       "resource", res, "search", "mode", "match"));
         if (strcmp(type, "Organization") != 0) {
             int col = !strcmp(type, "Patient") ? 0 : !strcmp(type, "Consent") ? 1 : 7;
-            if (!store_is_null(s, col))
-                fhir_audit_patient_read(req, store_text(s, col), type, id);
+            if (!store_is_null(s, col) &&
+                !fhir_audit_patient_read(err, req, store_text(s, col), type, id)) {
+                ok = false;
+                break;
+            }
         }
         got++;
     }
@@ -377,10 +384,10 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
                             "?2 IS NOT NULL");
     else if (!strcmp(type, "Consent"))
         strbuf_puts(&q.sql, "SELECT " CONSENT_COLUMNS " FROM consents c JOIN patients p ON p.id "
-                            "= c.patient_id WHERE " ACCESS_VISIBLE_SQL);
+                            "= c.patient_id WHERE " ACCESS_TEAM_SQL);
     else
         strbuf_puts(&q.sql, "SELECT " AUDIT_COLUMNS " FROM audit a JOIN patients p ON p.id = "
-                            "a.patient_id WHERE " ACCESS_VISIBLE_SQL);
+                            "a.patient_id WHERE " ACCESS_TEAM_SQL);
     bool ok = true;
     bool audit = !patient && !org && strcmp(type, "Consent") != 0;
     for (int i = 0; ok && i < n; i++) {

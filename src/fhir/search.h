@@ -21,8 +21,8 @@ struct fhir_qparam {
 /** Who searches: bound into the visibility condition. */
 struct fhir_viewer {
     const char *org_id;
-    const char *user_id;
-    const char *today; /* YYYY-MM-DD, Asia/Tokyo */
+    const char *user_id; /* whose emergency grants count: access_emergency_user() */
+    const char *today;   /* YYYY-MM-DD, Asia/Tokyo */
 };
 
 struct fhir_search_in {

@@ -102,10 +102,65 @@ bool request_audit_txn(struct error *err, struct request *req, const char *event
     return true;
 }
 
+const char *request_emergency(struct request *req, const char *grant_id, const char *detail)
+{
+    if (!req->emergency_grant) {
+        req->emergency_grant = arena_strdup(req->arena, grant_id);
+        response_header(req, "X-Tsunagu-Emergency-Access", grant_id);
+    }
+    return detail ? arena_printf(req->arena, "emergency access %s; %s", grant_id, detail)
+                  : arena_printf(req->arena, "emergency access %s", grant_id);
+}
+
+static bool same_patient(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The record already queued that a record for patient_id joins: the one of the same patient, or
+ * a record without a patient when this one names one. NULL when it is new. */
+static struct audit_record *queued_for(struct request *req, const char *patient_id)
+{
+    for (size_t i = 0; i < req->read_count; i++)
+        if (same_patient(req->reads[i].patient_id, patient_id))
+            return &req->reads[i];
+    for (size_t i = 0; patient_id && i < req->read_count; i++)
+        if (!req->reads[i].patient_id)
+            return &req->reads[i];
+    return NULL;
+}
+
+bool request_audit_queued(const struct request *req, const char *patient_id)
+{
+    for (size_t i = 0; i < req->read_count; i++)
+        if (same_patient(req->reads[i].patient_id, patient_id))
+            return true;
+    return false;
+}
+
 void request_audit_read(struct request *req, const char *event_id, enum audit_outcome outcome,
                         const char *patient_id, const char *object_type, const char *object_id,
                         const char *detail)
 {
+    /* One record per patient a request touched, with its worst outcome; a record without a
+     * patient only when none names one. */
+    struct audit_record *same = queued_for(req, patient_id);
+    if (!same && !patient_id && req->read_count > 0)
+        return;
+    if (same) {
+        struct arena *a = req->arena;
+        bool named = !same->patient_id && patient_id;
+        if (named)
+            same->patient_id = arena_strdup(a, patient_id);
+        if (outcome < same->outcome || (outcome == same->outcome && !named))
+            return; /* the record already says as much */
+        same->outcome = outcome;
+        same->event_id = arena_strdup(a, event_id);
+        same->object_type = arena_strdup(a, object_type);
+        same->object_id = arena_strdup(a, object_id);
+        same->detail = arena_strdup(a, detail);
+        return;
+    }
     if (req->read_count == req->read_cap) {
         size_t cap = req->read_cap ? req->read_cap * 2 : 4;
         struct audit_record *recs = arena_alloc(req->arena, cap * sizeof(*recs));

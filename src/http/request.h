@@ -91,6 +91,10 @@ struct request {
      * patient's stored resources and Patient through without another decision (not Consent or
      * AuditEvent). NULL for everything else. */
     const char *decided_patient;
+    /* Emergency (break-the-glass) grant shown to the client (X-Tsunagu-Emergency-Access), once;
+     * and whether the principal holds any grant in force (0 not asked yet, 1 none, 2 some). */
+    const char *emergency_grant;
+    int emergency_grants;
     bool audited;               /* the handler appended its own record in the transaction */
     bool writing;               /* the write transaction is open (request_write_begin) */
     bool commit_on_error;       /* keep the handler's writes (e.g. failure counters) on error */
@@ -154,7 +158,16 @@ bool request_write_begin(struct error *err, struct request *req);
 bool request_audit_txn(struct error *err, struct request *req, const char *event_id, char action,
                        const char *patient_id, const char *object_type, const char *object_id,
                        const char *detail);
-/** Queues a read's audit record; the router makes it durable before the response leaves. */
+/** Shows that the answer comes through emergency grant grant_id (the X-Tsunagu-Emergency-Access
+ *  header, once per response) and returns the audit detail "emergency access <id>", followed by
+ *  "; detail" when detail is not NULL. */
+const char *request_emergency(struct request *req, const char *grant_id, const char *detail);
+/** Whether a record naming patient_id is queued already. */
+bool request_audit_queued(const struct request *req, const char *patient_id);
+/** Queues a read's audit record; the router makes it durable before the response leaves. A
+ *  request leaves one record per patient it touched, with the worst outcome (a second record for
+ *  the same patient updates the first), and a record without a patient only when none names
+ *  one. */
 void request_audit_read(struct request *req, const char *event_id, enum audit_outcome outcome,
                         const char *patient_id, const char *object_type, const char *object_id,
                         const char *detail);

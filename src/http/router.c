@@ -203,11 +203,8 @@ static bool decide_patient(struct error *err, struct request *req)
         /* Not 403: a hidden patient must look exactly like one that does not exist. */
         return error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
     }
-    if (d.emergency) {
-        /* Break-the-glass: shown as such to the client and in the route's audit record. */
-        response_header(req, "X-Tsunagu-Emergency-Access", d.grant_id);
-        req->audit_detail = arena_printf(req->arena, "emergency access %s", d.grant_id);
-    }
+    if (d.emergency) /* break-the-glass: shown as such to the client and in the audit record */
+        req->audit_detail = request_emergency(req, d.grant_id, NULL);
     return true;
 }
 

@@ -109,3 +109,136 @@ def test_a_deleted_resource_never_moves_to_another_patient(server, sato, ito):
         again = sato.put(f"/fhir/{rtype}/{rid}", json={**template, "id": rid})
         assert again.status_code == 201, (rtype, again.text[:300])
         assert again.json()["meta"]["versionId"] == "3"
+
+
+# ---- 3: an API token never gets the emergency view ------------------------------------------
+
+EMERGENCY_TYPES = ("AllergyIntolerance", "Condition", "Flag", "MedicationRequest",
+                   "MedicationStatement", "DocumentReference", "Composition")
+REASON = "意識障害で救急搬送。アレルギーと服薬の確認のため"
+
+
+def emergency_grant(server):
+    """uh.fujita (みなみ大学, not on 山田 花子's team) holds an emergency grant on her."""
+    fujita = server.session("uh.fujita")
+    r = fujita.post(f"/api/patients/{P}/emergency", json={"reason": REASON})
+    assert r.status_code in (200, 201), r.text
+    return fujita, r.json()["id"]
+
+
+def token_for(server, admin, login):
+    r = server.session(admin).post("/api/tokens", json={"name": "連携テスト",
+                                                         "user_id": helpers.user_id(login)})
+    assert r.status_code == 201, r.text
+    return helpers.bearer(server, r.json()["token"])
+
+
+def entries_of(bundle, patient):
+    return [e for e in bundle.get("entry", []) if "resource" in e and json.dumps(
+        e["resource"]).find(f"Patient/{patient}") >= 0]
+
+
+def test_an_api_token_never_gets_the_emergency_view(fresh_server):
+    server = fresh_server
+    fujita, gid = emergency_grant(server)
+    token = token_for(server, "uh.admin", "uh.fujita")
+    other = helpers.patient_id(5)
+    some = matches(search(fujita, "AllergyIntolerance", patient=P))[0]["id"]
+    sato = server.session("gh.sato")
+    for rtype in EMERGENCY_TYPES:
+        held = search(sato, rtype, patient=P)["total"]
+        assert search(fujita, rtype, patient=P)["total"] == held, rtype  # the grant works
+        for params in ({"patient": f"{P},{other}"}, {"patient": P},
+                       {"subject": f"Patient/{P}"} if rtype not in (
+                           "AllergyIntolerance",) else {"patient": f"Patient/{P}"}):
+            r = token.get(f"/fhir/{rtype}", params=params)
+            assert r.status_code == 200 and "X-Tsunagu-Emergency-Access" not in r.headers
+            assert entries_of(r.json(), P) == [], (rtype, params)
+        r = token.get(f"/fhir/{rtype}/_history")
+        assert r.status_code == 200 and entries_of(r.json(), P) == [], rtype
+    assert_outcome(token.get(f"/fhir/AllergyIntolerance/{some}"), 404, "fhir.not_found")
+    assert token.get(f"/api/patients/{P}").status_code == 404
+    assert token.get(f"/fhir/Patient/{P}").status_code == 404
+    # the same user in person: the answers come marked and audited as emergency access
+    r = fujita.get("/fhir/AllergyIntolerance", params={"patient": f"{P},{other}"})
+    assert r.status_code == 200 and entries_of(r.json(), P)
+    assert r.headers["X-Tsunagu-Emergency-Access"] == gid
+    [rec] = server.query("SELECT * FROM audit WHERE request_id = ? AND patient_id = ?",
+                         (r.headers["X-Request-Id"], P))
+    assert rec["detail"].startswith(f"emergency access {gid}")
+    r = fujita.get("/fhir/Condition/_history")
+    assert r.status_code == 200 and entries_of(r.json(), P)
+    assert r.headers["X-Tsunagu-Emergency-Access"] == gid
+
+
+# ---- 4: a record share opens the record, not the consents and the audit trail -----------------
+
+def test_a_record_share_opens_neither_consents_nor_the_audit_trail(server):
+    import referral_helpers as rh
+    sato, fujita = server.session("gh.sato"), server.session("uh.fujita")
+    patient = rh.new_patient(server, "SHARE-VIEWS", share_with=[rh.UH])
+    rh.condition(sato, patient)
+    rh.sent(sato, patient)  # to みなみ大学: the record is shared with it
+    assert search(fujita, "Condition", patient=patient)["total"] >= 1
+    consents = sato.get(f"/api/patients/{patient}/consents").json()["items"]
+    audit_ids = [e["resource"]["id"] for e in sato.get(
+        "/fhir/AuditEvent", params={"patient": patient}).json()["entry"]]
+    assert consents and audit_ids
+    for rtype, ids in (("Consent", [c["id"] for c in consents]), ("AuditEvent", audit_ids)):
+        for params in ({"patient": patient}, {"patient": f"Patient/{patient}"}, {}):
+            bundle = search(fujita, rtype, **params)
+            assert not [e for e in bundle.get("entry", []) if e["resource"]["id"] in ids], (
+                rtype, params)
+        for rid in ids[:3]:
+            assert_outcome(fujita.get(f"/fhir/{rtype}/{rid}"), 404, "fhir.not_found")
+    assert fujita.get(f"/api/patients/{patient}/consents").status_code == 404
+    # nor does an emergency grant
+    fujita_grant, _ = emergency_grant(server)
+    assert search(fujita_grant, "Consent", patient=P).get("entry", []) == []
+    assert search(fujita_grant, "AuditEvent", patient=P).get("entry", []) == []
+
+
+# ---- 7: one request, one record per patient, with the right outcome ---------------------------
+
+def records(server, r):
+    return server.query("SELECT * FROM audit WHERE request_id = ? ORDER BY seq",
+                        (r.headers["X-Request-Id"],))
+
+
+def test_one_record_per_patient_per_request(server, sato, ito):
+    import referral_helpers as rh
+    comp = matches(search(sato, "Composition", patient=P))[0]["id"]
+    consent = sato.get(f"/api/patients/{P}/consents").json()["items"][0]["id"]
+    ref = rh.sent(sato, P)
+    for path in (f"/fhir/Patient/{P}", f"/fhir/Consent/{consent}",
+                 f"/fhir/Composition/{comp}/$document", f"/api/referrals/{ref['id']}/document",
+                 f"/fhir/Patient/{P}/$everything"):
+        r = sato.get(path)
+        assert r.status_code == 200, (path, r.text[:200])
+        recs = records(server, r)
+        assert [(x["patient_id"], x["outcome"]) for x in recs] == [(P, 0)], (path, recs)
+
+
+def test_a_refusal_leaves_one_record_against_the_patient(server, sato, ito):
+    template = matches(search(sato, "Observation", patient=P, _count="1"))[0]
+    obs = sato.post("/fhir/Observation", json={
+        k: v for k, v in template.items() if k not in ("id", "meta")}).json()
+    binary = matches(search(sato, "DocumentReference", patient=P))[0]
+    binary_id = binary["content"][0]["attachment"]["url"].rsplit("/", 1)[1]
+    tries = [("GET", f"/fhir/Observation/{obs['id']}", None),
+             ("GET", f"/fhir/Observation/{obs['id']}/_history/1", None),
+             ("GET", f"/fhir/Observation/{obs['id']}/_history", None),
+             ("PUT", f"/fhir/Observation/{obs['id']}", obs),
+             ("DELETE", f"/fhir/Observation/{obs['id']}", None),
+             ("POST", "/fhir/Observation", {k: v for k, v in obs.items() if k != "id"}),
+             ("GET", f"/fhir/Binary/{binary_id}", None),
+             ("GET", "/fhir/Observation", {"patient": P}),
+             ("GET", "/fhir/Condition", {"subject": f"Patient/{P}"})]
+    for method, path, body in tries:
+        if method == "GET":
+            r = ito.get(path, params=body)
+        else:
+            r = ito.request(method, path, json=body)
+        assert r.status_code in (200, 403, 404), (path, r.text[:200])
+        recs = records(server, r)
+        assert [(x["patient_id"], x["outcome"]) for x in recs] == [(P, 4)], (method, path, recs)
