@@ -88,6 +88,40 @@ static bool decide_emergency(struct error *err, struct store_conn *conn, const s
     return true;
 }
 
+/* What an organisation is to a patient: on the team, named by a consent in force, holding an
+ * open record share. */
+struct standing {
+    bool exists, on_team, consent, shared;
+};
+
+static bool standing_of(struct error *err, struct store_conn *conn, const char *org_id,
+                        const char *patient_id, struct standing *st)
+{
+    *st = (struct standing){0};
+    char today[11];
+    clock_today_tokyo(today);
+    struct store_stmt *s =
+        store_query(err, conn, sql_decide, "ttti", org_id, today, patient_id, clock_now_ms());
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW)
+        *st = (struct standing){store_int(s, 0), store_int(s, 1), store_int(s, 2), store_int(s, 3)};
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
+bool access_org_sees(struct error *err, struct store_conn *conn, const char *org_id,
+                     const char *patient_id, enum data_class cls, bool *sees)
+{
+    struct standing st;
+    *sees = false;
+    if (!standing_of(err, conn, org_id, patient_id, &st))
+        return false;
+    *sees = st.exists && st.consent && (st.on_team || (st.shared && access_class_shared(cls)));
+    return true;
+}
+
 bool access_decide(struct error *err, struct store_conn *conn, const struct principal *p,
                    const char *patient_id, enum access_action action, enum data_class cls,
                    struct access_decision *out)
@@ -98,21 +132,11 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         return decide(out, false, "network administrators do not read patient data");
     if (!p->org_id[0])
         return decide(out, false, "no current organisation");
-    char today[11];
-    clock_today_tokyo(today);
-    struct store_stmt *s =
-        store_query(err, conn, sql_decide, "ttti", p->org_id, today, patient_id, clock_now_ms());
-    if (!s)
+    struct standing st;
+    if (!standing_of(err, conn, p->org_id, patient_id, &st))
         return false;
-    enum store_step_result r = store_step(err, s);
-    if (r != STORE_ROW) {
-        store_done(s);
-        return r == STORE_FAIL ? false : decide(out, false, "no answer");
-    }
-    bool exists = store_int(s, 0), on_team = store_int(s, 1), consent = store_int(s, 2);
-    bool shared = store_int(s, 3);
-    store_done(s);
-    if (!exists)
+    bool on_team = st.on_team, consent = st.consent, shared = st.shared;
+    if (!st.exists)
         return decide(out, false, "no such patient");
     /* A referral or booking shares the record with its receiver for reading, for its purpose
      * and time window, and only where the patient's consent names the receiver. */

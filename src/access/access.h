@@ -59,6 +59,15 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
                    struct access_decision *out);
 
 /**
+ * Whether the members of organisation org_id, in person, may read class cls of patient_id under
+ * the rule of access_decide without an emergency grant: on the team, or holding a record share
+ * of a shared class, and named by a consent in force. For what is sent to an organisation
+ * rather than asked by a principal: notifications about a patient go only where it holds.
+ */
+bool access_org_sees(struct error *err, struct store_conn *conn, const char *org_id,
+                     const char *patient_id, enum data_class cls, bool *sees);
+
+/**
  * An active record share (a referral or booking sent to organisation ?1) as an SQL condition on
  * `p.id`; "now" from SQLite's clock in milliseconds. Part of ACCESS_VISIBLE_SQL.
  */

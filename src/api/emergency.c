@@ -148,11 +148,11 @@ static const char sql_team_orgs[] =
     "SELECT DISTINCT org_id FROM care_team WHERE patient_id = ? AND removed_at IS NULL";
 
 /* The real-time signal of a new notification, to the organisation's members' event streams
- * (after the commit). The stream carries ids only; the client fetches the notification. */
+ * (after the commit). The stream names no patient; the client fetches the notification, which
+ * passes the access rule and is audited. */
 static void publish_notification(struct request *req, const char *id, const char *org_id)
 {
-    json_t *data = json_pack("{s:s, s:s, s:s}", "id", id, "kind", "emergency_access", "patient_id",
-                             req->patient_id);
+    json_t *data = json_pack("{s:s, s:s}", "id", id, "kind", "emergency_access");
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (text)
@@ -160,18 +160,39 @@ static void publish_notification(struct request *req, const char *id, const char
     free(text);
 }
 
-/* One notification for every organisation on the patient's care team, in the transaction. */
-static bool notify_team(struct error *err, struct request *req, const char *gid, const char *reason,
-                        int64_t now, int64_t expires)
+/* The organisations of the patient's care team that may see the patient (consent in force). */
+static json_t *team_orgs_that_see(struct error *err, struct request *req)
 {
     struct store_stmt *s = store_query(err, req->conn, sql_team_orgs, "t", req->patient_id);
     if (!s)
-        return false;
+        return NULL;
     json_t *orgs = json_array();
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW)
         json_array_append_new(orgs, json_string(store_text(s, 0)));
     store_done(s);
+    bool ok = r != STORE_FAIL;
+    for (size_t i = json_array_size(orgs); ok && i-- > 0;) {
+        bool sees;
+        ok = access_org_sees(err, req->conn, json_string_value(json_array_get(orgs, i)),
+                             req->patient_id, DATA_DEMOGRAPHICS, &sees);
+        if (ok && !sees)
+            json_array_remove(orgs, i);
+    }
+    if (!ok)
+        json_decref(orgs);
+    return ok ? orgs : NULL;
+}
+
+/* One notification for every organisation of the patient's care team that may see the patient,
+ * in the transaction. */
+static bool notify_team(struct error *err, struct request *req, const char *gid, const char *reason,
+                        int64_t now, int64_t expires)
+{
+    json_t *orgs = team_orgs_that_see(err, req);
+    if (!orgs)
+        return false;
+    struct store_stmt *s;
     char org_name[256] = "", until[32];
     s = store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t",
                     req->principal.org_id);
@@ -185,7 +206,7 @@ static bool notify_team(struct error *err, struct request *req, const char *gid,
                   org_name, "reason", reason, "expires_at", until);
     char *text = json_dumps(summary, JSON_COMPACT);
     json_decref(summary);
-    bool ok = r != STORE_FAIL;
+    bool ok = true;
     for (size_t i = 0; ok && i < json_array_size(orgs); i++) {
         char id[UUID_STR_LEN];
         ids_uuid_new(id);
