@@ -88,6 +88,9 @@ bool api_no_fields(struct error *err, struct request *req);
 /** Whether an organisation id exists. */
 bool api_org_exists(struct error *err, struct store_conn *conn, const char *org_id, bool *exists);
 
+/** A LIKE pattern (store_like) for "contains text", in the request's arena; use it with
+ *  STORE_LIKE_ESCAPE. */
+const char *api_like(struct request *req, const char *text);
 /** s without leading and trailing white space (ASCII and U+3000), in the request's arena. */
 const char *api_trimmed(struct request *req, const char *s);
 

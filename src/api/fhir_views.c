@@ -267,11 +267,14 @@ bool fhir_view_org_name(struct error *err, struct request *req, struct fhir_view
 {
     /* the name as typed, or its reading in katakana (kana_normalize folds kana to it) */
     char *key = kana_normalize(value);
-    bool ok = fhir_view_arg(err, q, arena_printf(req->arena, "%%%s%%", value)) &&
-              fhir_view_arg(err, q, arena_printf(req->arena, "%%%s%%", key ? key : value));
+    bool ok = fhir_view_arg(err, q, api_like(req, value)) &&
+              fhir_view_arg(err, q, api_like(req, key ? key : value));
     free(key);
     if (ok)
-        strbuf_printf(&q->sql, " AND (o.name LIKE ?%d OR o.name_kana LIKE ?%d)", q->n - 1, q->n);
+        strbuf_printf(&q->sql,
+                      " AND (o.name LIKE ?%d" STORE_LIKE_ESCAPE
+                      " OR o.name_kana LIKE ?%d" STORE_LIKE_ESCAPE ")",
+                      q->n - 1, q->n);
     return ok;
 }
 
@@ -300,9 +303,12 @@ static bool view_cond(struct error *err, struct request *req, const char *type,
         char *key = kana_normalize(value);
         if (!key)
             return error_set(err, ERR_NOMEM, NULL);
-        q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", key);
+        q->args[a - 1].text = api_like(req, key);
         free(key);
-        strbuf_printf(&q->sql, " AND (p.name_key LIKE ?%d OR p.kana_key LIKE ?%d)", a, a);
+        strbuf_printf(&q->sql,
+                      " AND (p.name_key LIKE ?%d" STORE_LIKE_ESCAPE
+                      " OR p.kana_key LIKE ?%d" STORE_LIKE_ESCAPE ")",
+                      a, a);
     } else if (patient && !strcmp(name, "birthdate")) {
         strbuf_printf(&q->sql, " AND p.birth_date = ?%d", a);
     } else if (patient && !strcmp(name, "gender")) {

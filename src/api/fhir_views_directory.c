@@ -299,8 +299,8 @@ static bool dir_cond(struct error *err, struct request *req, bool location,
         q->args[a - 1].text = !strncmp(value, "Organization/", 13) ? value + 13 : value;
         strbuf_printf(&q->sql, " AND o.id = ?%d", a);
     } else if (location && !strcmp(name, "address")) {
-        q->args[a - 1].text = arena_printf(req->arena, "%%%s%%", value);
-        strbuf_printf(&q->sql, " AND o.address LIKE ?%d", a);
+        q->args[a - 1].text = api_like(req, value);
+        strbuf_printf(&q->sql, " AND o.address LIKE ?%d" STORE_LIKE_ESCAPE, a);
     } else if (!location && !strcmp(name, "service-category")) {
         q->args[a - 1].text = token_code(value);
         strbuf_printf(&q->sql,

@@ -58,29 +58,21 @@ json_t *api_patient_json(struct error *err, struct store_conn *conn, const char 
     return p;
 }
 
-/* Search pattern for LIKE: the normalised key with % and _ escaped, inside %…%. */
+/* Search pattern for LIKE: the normalised key, matched literally, inside %…%. */
 static char *like_pattern(struct request *req, const char *q)
 {
     char *key = kana_normalize(q);
-    if (!key)
-        return NULL;
-    struct strbuf sb = {0};
-    strbuf_puts(&sb, "%");
-    for (const char *p = key; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            strbuf_append(&sb, "\\", 1);
-        strbuf_append(&sb, p, 1);
-    }
-    strbuf_puts(&sb, "%");
+    char *like = key ? store_like("%", key, "%") : NULL;
+    char *out = like ? arena_strdup(req->arena, like) : NULL;
     free(key);
-    char *out = arena_strdup(req->arena, sb.buf);
-    strbuf_release(&sb);
+    free(like);
     return out;
 }
 
 static const char sql_search[] =
     "SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL
-    " AND (?3 IS NULL OR p.kana_key LIKE ?3 ESCAPE '\\' OR p.name_key LIKE ?3 ESCAPE '\\')"
+    " AND (?3 IS NULL OR p.kana_key LIKE ?3" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
+    "?3" STORE_LIKE_ESCAPE ")"
     " AND (?4 IS NULL OR p.birth_date = ?4)"
     " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id"
     "      AND l.local_id = ?5))"

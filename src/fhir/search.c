@@ -230,8 +230,11 @@ static bool reference_cond(struct qb *q, const struct fhir_search_param *p, cons
         if (p->where) {
             snprintf(norm, sizeof norm, "%s/%s", p->where, value);
         } else {
-            int v = arg_text(q, strdup(value));
-            return v && (strbuf_printf(&q->sql, "(x.ref LIKE '%%/' || ?%d)", v), true);
+            char *like = store_like("%/", value, ""); /* the id, whatever its type */
+            if (!like)
+                return error_set(q->err, ERR_NOMEM, NULL);
+            int v = arg_text(q, like);
+            return v && (strbuf_printf(&q->sql, "(x.ref LIKE ?%d" STORE_LIKE_ESCAPE ")", v), true);
         }
     } else if (!fhir_reference_normalize(value, base_url, norm, sizeof norm)) {
         return error_set(q->err, ERR_BAD_QUERY, "%s: malformed reference", p->name);

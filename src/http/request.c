@@ -58,6 +58,31 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
+/* A query string's names and values as sent: a NUL byte (%00) would cut them short where they
+ * are read as C strings, and everything we take is UTF-8. */
+static enum MHD_Result check_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct error *err = cls;
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+        error_set(err, ERR_BAD_QUERY, "a query parameter contains a NUL byte");
+        return MHD_NO;
+    }
+    if (!utf8_valid(key, key_size) || (value && !utf8_valid(value, value_size))) {
+        error_set(err, ERR_BAD_QUERY, "query parameter %.40s is not valid UTF-8",
+                  utf8_valid(key, key_size) ? key : "(name)");
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+bool request_query_valid(struct error *err, struct request *req)
+{
+    MHD_get_connection_values_n(req->mhd, MHD_GET_ARGUMENT_KIND, check_bytes, err);
+    return err->code == ERR_NONE;
+}
+
 bool request_query_check(struct error *err, struct request *req, const char *const *allowed)
 {
     struct query_check qc = {.allowed = allowed, .err = err};

@@ -164,6 +164,9 @@ bool request_audit_txn(struct error *err, struct request *req, const char *event
 const char *request_emergency(struct request *req, const char *grant_id, const char *detail);
 /** Whether a record naming patient_id is queued already. */
 bool request_audit_queued(const struct request *req, const char *patient_id);
+/** Whether every name and value of the query string is UTF-8 without a NUL byte (400
+ *  request.bad_query otherwise); the router checks it for every route. */
+bool request_query_valid(struct error *err, struct request *req);
 /** Queues a read's audit record; the router makes it durable before the response leaves. A
  *  request leaves one record per patient it touched, with the worst outcome (a second record for
  *  the same patient updates the first), and a record without a patient only when none names

@@ -238,6 +238,8 @@ static bool decide_case(struct error *err, struct request *req)
 static bool before_handler(struct error *err, struct request *req)
 {
     const struct route *r = req->route;
+    if (!request_query_valid(err, req))
+        return false;
     if (r->permission != PERM_PUBLIC) {
         if (!authenticate(err, req) || !authorise(err, req))
             return false;

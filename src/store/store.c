@@ -5,6 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+char *store_like(const char *before, const char *text, const char *after)
+{
+    size_t n = strlen(before) + 2 * strlen(text) + strlen(after) + 1;
+    char *out = malloc(n), *o = out;
+    if (!out)
+        return NULL;
+    o = stpcpy(o, before);
+    for (const char *p = text; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            *o++ = '\\';
+        *o++ = *p;
+    }
+    strcpy(o, after);
+    return out;
+}
+
 static _Thread_local struct store_conn *thread_conn;
 static _Thread_local struct store *thread_conn_store;
 

@@ -85,4 +85,14 @@ bool store_exec(struct error *err, struct store_conn *conn, int64_t *changes, co
 /** True if the last failure on conn was a uniqueness violation (for 409 answers). */
 bool store_last_was_unique_violation(struct store_conn *conn);
 
+/** What follows a LIKE whose pattern comes from store_like: the escape character. */
+#define STORE_LIKE_ESCAPE " ESCAPE '\\'"
+
+/**
+ * A LIKE pattern that matches text literally: before, then text with %, _ and \ escaped, then
+ * after (e.g. "%", text, "%" for "contains"). Use it with STORE_LIKE_ESCAPE. Returns a malloc'd
+ * string, NULL when out of memory.
+ */
+char *store_like(const char *before, const char *text, const char *after);
+
 #endif

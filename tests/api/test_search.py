@@ -171,3 +171,45 @@ def test_empty_query_lists_everything_visible(server):
     s = server.session("gh.sato")
     assert ids(fetch_all(s, "/api/patients", {"q": ""})) == ids(fetch_all(s, "/api/patients"))
     assert ids(fetch_all(s, "/api/patients", {"q": "   "})) == ids(fetch_all(s, "/api/patients"))
+
+
+# ---- wildcards and NUL bytes in every search (issue 11) -------------------------------------
+
+WILDCARDS = ["%", "_", "%%", "_%_", "\\", "\\%"]
+
+
+@pytest.mark.parametrize("q", WILDCARDS)
+@pytest.mark.parametrize("path,param", [
+    ("/fhir/Patient", "name"), ("/fhir/Patient", "family"), ("/fhir/Patient", "given"),
+    ("/fhir/Organization", "name"), ("/fhir/Location", "name"), ("/fhir/Location", "address"),
+    ("/fhir/Observation", "subject"), ("/fhir/Condition", "subject"),
+])
+def test_fhir_search_values_are_matched_literally(server, path, param, q):
+    """A value is text to find, not a LIKE pattern: no name, address or id contains these."""
+    r = server.session("gh.sato").get(path, params={param: q})
+    assert r.status_code == 200, r.text
+    assert r.json().get("entry", []) == [], (path, param, q)
+
+
+def test_fhir_name_search_still_finds_by_part(server):
+    r = server.session("gh.sato").get("/fhir/Organization", params={"name": "みなみ総合"})
+    assert [e["resource"]["name"] for e in r.json()["entry"]] == ["みなみ総合病院"]
+    r = server.session("gh.sato").get("/fhir/Patient", params={"name": "やまだ はなこ"})
+    assert YAMADA_HANAKO in {e["resource"]["id"] for e in r.json()["entry"]}
+
+
+@pytest.mark.parametrize("path,query", [
+    ("/api/patients", "q=%00"), ("/api/patients", "local_id=%00"),
+    ("/api/patients", "q=%E5%B1%B1%00%E7%94%B0"), ("/api/patients", "q%00=1"),
+    ("/fhir/Patient", "name=%00"), ("/fhir/Observation", "code=%00"),
+    ("/api/audit", "action=R%00"), ("/api/directory/search", "q=%00"),
+    ("/api/referrals", "status=sent%00"), ("/api/health", "x=%00"),
+    ("/api/patients", "q=%FF"), ("/fhir/Patient", "name=%C3"),
+])
+def test_a_nul_byte_or_bad_utf8_in_a_query_is_refused(server, path, query):
+    s = server.session("gh.admin" if path == "/api/audit" else "gh.sato")
+    r = s.get(f"{path}?{query}")
+    if path.startswith("/fhir"):
+        assert r.status_code == 400 and "request.bad_query" in r.text, r.text
+    else:
+        assert_problem(r, 400, "request.bad_query")
