@@ -368,12 +368,13 @@ static int wait_for_signal(void)
     return sig;
 }
 
-static void drain(struct MHD_Daemon *d)
+/* From here new requests are answered 503 with Connection: close (dispatch). The listening
+ * socket stays open until MHD_stop_daemon: MHD_quiesce_daemon races with the epoll workers of a
+ * thread pool in libmicrohttpd 0.9.75 (it aborts when a worker has taken the socket out of its
+ * epoll set first: daemon.c, MHD_quiesce_daemon, "Failed to remove listen FD from epoll set"). */
+static void drain(void)
 {
     atomic_store(&shutting_down, true);
-    MHD_socket listen_fd = MHD_quiesce_daemon(d);
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
     /* Event streams never finish by themselves: end them (their suspended connections are
      * resumed and answer end-of-stream), so that none is left suspended at MHD_stop_daemon. */
     events_shutdown();
@@ -496,7 +497,7 @@ int server_run(const struct server_config *cfg)
         cfg->on_ready(ctx.store, url);
     int sig = wait_for_signal();
     log_msg(LOG_INFO, "serve.stopping", "signal %d: finishing in-flight requests", sig);
-    drain(d);
+    drain();
     MHD_stop_daemon(d);
     code = 0;
 fail_writer:
