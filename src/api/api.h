@@ -91,7 +91,8 @@ bool api_org_exists(struct error *err, struct store_conn *conn, const char *org_
 /** A LIKE pattern (store_like) for "contains text", in the request's arena; use it with
  *  STORE_LIKE_ESCAPE. */
 const char *api_like(struct request *req, const char *text);
-/** s without leading and trailing white space (ASCII and U+3000), in the request's arena. */
+/** s without invisible characters at either end (white space, U+3000, zero-width and other
+ *  format characters: core/text.h), in the request's arena; "" when nothing in s is visible. */
 const char *api_trimmed(struct request *req, const char *s);
 
 /** Emergency grants with their patient, user, organisation and review, for api_emergency_row;

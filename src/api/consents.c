@@ -138,7 +138,7 @@ bool consents_create(struct error *err, struct request *req)
 bool consents_withdraw(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
-        {"reason", JV_STRING, true, 500, NULL},
+        {"reason", JV_TEXT, true, 500, NULL},
         {NULL, 0, false, 0, NULL},
     };
     const char *cid = request_param(req, 1);

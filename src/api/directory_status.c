@@ -28,7 +28,7 @@ static bool check_beds(struct error *err, const json_t *beds)
 static bool check_restrictions(struct error *err, const json_t *list)
 {
     static const struct jfield item[] = {
-        {"text", JV_STRING, true, 200, NULL},
+        {"text", JV_TEXT, true, 200, NULL},
         {"until", JV_DATE, false, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };

@@ -14,31 +14,6 @@
 
 enum { REASON_MAX = 1000, SEARCH_MAX = 10 };
 
-const char *api_trimmed(struct request *req, const char *s)
-{
-    if (!s)
-        return NULL;
-    static const char ideographic_space[] = "\xe3\x80\x80"; /* U+3000 */
-    for (;;) {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-            s++;
-        else if (strncmp(s, ideographic_space, 3) == 0)
-            s += 3;
-        else
-            break;
-    }
-    size_t n = strlen(s);
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-            n--;
-        else if (n >= 3 && memcmp(s + n - 3, ideographic_space, 3) == 0)
-            n -= 3;
-        else
-            break;
-    }
-    return arena_strndup(req->arena, s, n);
-}
-
 json_t *api_emergency_row(struct store_stmt *s)
 {
     int64_t now = clock_now_ms(), expires = store_int(s, 11);

@@ -14,7 +14,8 @@
 
 /** The store environment of a request (blobs, this server's FHIR base URL). */
 struct fhir_env fhir_env_of(struct request *req);
-/** This server's FHIR base URL as the client reached it ("http://host:port/fhir"). */
+/** This server's FHIR base URL: the public URL (--public-url, else the listen address) and
+ *  "/fhir". */
 const char *fhir_base_url(struct request *req);
 
 /**

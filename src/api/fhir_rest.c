@@ -13,24 +13,14 @@
 #include "fhir/validate.h"
 #include "fhir_api.h"
 #include "http/router.h"
+#include "http/server.h"
 
 /* ---- shared ---------------------------------------------------------------------------- */
 
-static bool host_ok(const char *h)
-{
-    if (!h || !*h || strlen(h) > 200)
-        return false;
-    for (const char *c = h; *c; c++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]", *c))
-            return false;
-    return true;
-}
-
 const char *fhir_base_url(struct request *req)
 {
-    const char *host = request_header(req, MHD_HTTP_HEADER_HOST);
-    return arena_printf(req->arena, "%s://%s/fhir", req->ctx->tls ? "https" : "http",
-                        host_ok(host) ? host : "localhost");
+    /* configured, never the request's Host header (a client must not choose our links) */
+    return arena_printf(req->arena, "%s/fhir", server_public_url());
 }
 
 struct fhir_env fhir_env_of(struct request *req)

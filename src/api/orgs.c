@@ -71,7 +71,7 @@ bool orgs_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
         {"code", JV_STRING, true, 32, NULL},
-        {"name", JV_STRING, true, 100, NULL},
+        {"name", JV_TEXT, true, 100, NULL},
         {"name_kana", JV_STRING, false, 100, NULL},
         {"type", JV_STRING, true, 0, api_org_type_codes},
         {"address", JV_STRING, false, 200, NULL},
@@ -113,7 +113,7 @@ bool orgs_create(struct error *err, struct request *req)
 bool orgs_update(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
-        {"name", JV_STRING, false, 100, NULL},
+        {"name", JV_TEXT, false, 100, NULL},
         {"name_kana", JV_STRING, false, 100, NULL},
         {"type", JV_STRING, false, 0, api_org_type_codes},
         {"address", JV_STRING, false, 200, NULL},

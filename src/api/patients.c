@@ -149,8 +149,8 @@ bool patients_search(struct error *err, struct request *req)
 }
 
 static const struct jfield demographics[] = {
-    {"name", JV_STRING, false, 100, NULL},
-    {"name_kana", JV_STRING, false, 100, NULL},
+    {"name", JV_TEXT, false, 100, NULL},
+    {"name_kana", JV_TEXT, false, 100, NULL},
     {"sex", JV_STRING, false, 0, api_sex_codes},
     {"birth_date", JV_DATE, false, 0, NULL},
     {"address", JV_STRING, false, 200, NULL},
@@ -223,8 +223,8 @@ static const struct jfield consent_fields[] = {
 bool patients_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
-        {"name", JV_STRING, true, 100, NULL},
-        {"name_kana", JV_STRING, true, 100, NULL},
+        {"name", JV_TEXT, true, 100, NULL},
+        {"name_kana", JV_TEXT, true, 100, NULL},
         {"sex", JV_STRING, true, 0, api_sex_codes},
         {"birth_date", JV_DATE, true, 0, NULL},
         {"address", JV_STRING, false, 200, NULL},

@@ -41,7 +41,7 @@ static const struct jfield lab_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 static const struct jfield document_fields[] = {
-    {"reference", JV_STRING, true, 100, NULL},
+    {"reference", JV_TEXT, true, 100, NULL},
     {"title", JV_STRING, false, TEXT_SHORT, NULL},
     {NULL, 0, false, 0, NULL},
 };

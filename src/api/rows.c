@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Query results as JSON arrays: the one loop every list answer shares. */
-#include <stdlib.h>
-
 #include "api.h"
 #include "core/clock.h"
 
@@ -59,14 +57,4 @@ json_t *api_time_or_null(struct store_stmt *s, int col)
 json_t *api_text_or_null(struct store_stmt *s, int col)
 {
     return store_is_null(s, col) ? json_null() : json_string(store_text(s, col));
-}
-
-const char *api_like(struct request *req, const char *text)
-{
-    char *like = store_like("%", text, "%");
-    if (!like)
-        abort(); /* as the arena does when memory runs out */
-    const char *out = arena_strdup(req->arena, like);
-    free(like);
-    return out;
 }

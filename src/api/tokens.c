@@ -30,7 +30,7 @@ bool tokens_list(struct error *err, struct request *req)
 bool tokens_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
-        {"name", JV_STRING, true, 100, NULL},
+        {"name", JV_TEXT, true, 100, NULL},
         {"user_id", JV_UUID, true, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };

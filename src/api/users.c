@@ -209,7 +209,7 @@ bool users_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
         {"login", JV_STRING, true, 64, NULL},
-        {"name", JV_STRING, true, 100, NULL},
+        {"name", JV_TEXT, true, 100, NULL},
         {"name_kana", JV_STRING, false, 100, NULL},
         {"profession", JV_STRING, true, 0, api_profession_codes},
         {"initial_password", JV_STRING, true, 1024, NULL},
@@ -278,7 +278,7 @@ bool users_read(struct error *err, struct request *req)
 bool users_update(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
-        {"name", JV_STRING, false, 100, NULL},
+        {"name", JV_TEXT, false, 100, NULL},
         {"name_kana", JV_STRING, false, 100, NULL},
         {"profession", JV_STRING, false, 0, api_profession_codes},
         {"disabled", JV_BOOL, false, 0, NULL},

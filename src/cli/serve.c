@@ -28,7 +28,7 @@ int cli_serve(int argc, char **argv)
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
                *fhir_body = "33554432";
     const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90",
-               *letter_font = "";
+               *letter_font = "", *public_url = "";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -54,6 +54,9 @@ int cli_serve(int argc, char **argv)
          "directory status older than this is marked stale, s (86400)"},
         {"referral-share-days", "TSUNAGU_REFERRAL_SHARE_DAYS", &share, NULL,
          "how long a referral shares the record with its receiver, days (90)"},
+        {"public-url", "TSUNAGU_PUBLIC_URL", &public_url, NULL,
+         "the address clients use, for the absolute URLs of FHIR answers, e.g. "
+         "https://renkei.example.jp (default: the listen address)"},
         {"letter-font", "TSUNAGU_LETTER_FONT", &letter_font, NULL,
          "Japanese font file (.ttf/.otf/.ttc) of the referral letter PDF (default: IPAex Mincho, "
          "else Noto CJK)"},
@@ -66,6 +69,11 @@ int cli_serve(int argc, char **argv)
         puts("usage: tsunagu serve [options]");
         cli_print_options(options);
         return CLI_OK;
+    }
+    if (public_url[0] && !server_public_url_valid(public_url)) {
+        cli_error("serve: --public-url must be an http:// or https:// URL without a query, e.g. "
+                  "https://renkei.example.jp");
+        return CLI_USAGE;
     }
     enum log_level lvl;
     if (!log_level_parse(level, &lvl)) {
@@ -101,6 +109,7 @@ int cli_serve(int argc, char **argv)
         .status_stale_s = (int)st,
         .referral_share_days = (int)sd,
         .letter_font = letter_font,
+        .public_url = public_url,
         .on_ready = demo_announce,
     };
     return server_run(&cfg);

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "ids.h"
+#include "text.h"
 
 size_t utf8_length(const char *s)
 {
@@ -83,6 +84,14 @@ static bool check_value(struct error *err, const struct jfield *f, const json_t 
         if (!json_is_string(v))
             return error_set(err, ERR_FIELD_TYPE, "%s: expected a string", f->name);
         return check_string(err, f, json_string_value(v));
+    case JV_TEXT:
+        if (!json_is_string(v))
+            return error_set(err, ERR_FIELD_TYPE, "%s: expected a string", f->name);
+        if (!check_string(err, f, json_string_value(v)))
+            return false;
+        if (text_visible(json_string_value(v)))
+            return true;
+        return error_set(err, ERR_FIELD_VALUE, "%s: no visible characters", f->name);
     case JV_BOOL:
         return json_is_boolean(v)
                    ? true

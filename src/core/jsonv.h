@@ -11,6 +11,8 @@
 /** Types a request field may have. */
 enum jtype {
     JV_STRING, /* string; max_len counts Unicode code points; no control characters but \n \t */
+    JV_TEXT,   /* a JV_STRING people write (a name, a reason) that, when given, must have a
+                  visible character (core/text.h): not "", spaces or zero-width characters */
     JV_BOOL,
     JV_INT,
     JV_NUMBER,       /* integer or real; the range is checked by the handler */

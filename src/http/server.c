@@ -33,6 +33,43 @@ static struct server_ctx ctx;
 static const struct server_config *config;
 static atomic_int in_flight;
 static atomic_bool shutting_down;
+/* The public base URL: set before the daemon starts, except for a listen port of 0, whose real
+ * port is known only after (the value before is the listen address as given). */
+static char public_urls[2][320];
+static _Atomic(const char *) public_url = "http://localhost";
+
+const char *server_public_url(void)
+{
+    return atomic_load(&public_url);
+}
+
+bool server_public_url_valid(const char *s)
+{
+    const char *host = !strncmp(s, "https://", 8)  ? s + 8
+                       : !strncmp(s, "http://", 7) ? s + 7
+                                                   : NULL;
+    if (!host || !*host || strlen(s) > 256)
+        return false;
+    size_t h = strcspn(host, "/");
+    for (size_t i = 0; i < h; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]", host[i]))
+            return false;
+    for (const char *p = host + h; *p; p++) /* the path: printable, no query or fragment */
+        if (*p <= ' ' || *p == '?' || *p == '#' || *p == 0x7f || *p == '\\')
+            return false;
+    return h > 0 && host[0] != ':';
+}
+
+/* Sets the public URL (one of two buffers: a reader may still hold the other) from text, without
+ * a trailing slash. */
+static void set_public_url(int slot, const char *text)
+{
+    snprintf(public_urls[slot], sizeof public_urls[slot], "%s", text);
+    size_t n = strlen(public_urls[slot]);
+    while (n && public_urls[slot][n - 1] == '/')
+        public_urls[slot][--n] = '\0';
+    atomic_store(&public_url, public_urls[slot]);
+}
 
 bool server_host_is_loopback(const char *host)
 {
@@ -482,6 +519,16 @@ int server_run(const struct server_config *cfg)
             goto fail_writer;
         }
     }
+    if (cfg->public_url && cfg->public_url[0]) {
+        set_public_url(0, cfg->public_url);
+    } else {
+        char given[320];
+        snprintf(given, sizeof given, "%s://%s", cert ? "https" : "http", cfg->listen);
+        set_public_url(0, given);
+        if (cfg->behind_tls_proxy)
+            log_msg(LOG_WARN, "serve.public_url",
+                    "behind a TLS proxy without --public-url: FHIR links name %s", given);
+    }
     struct MHD_Daemon *d = start_daemon(&ss, cert, key);
     if (!d) {
         log_msg(LOG_ERROR, "serve.listen", "cannot listen on %s", cfg->listen);
@@ -492,6 +539,8 @@ int server_run(const struct server_config *cfg)
     snprintf(url, sizeof(url), "%s://%s%s%s:%u/", cert ? "https" : "http",
              strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
              info ? info->port : 0);
+    if (!(cfg->public_url && cfg->public_url[0]))
+        set_public_url(1, url);
     log_msg(LOG_INFO, "serve.started", "listening on %s (%d workers)", url, cfg->workers);
     if (cfg->on_ready)
         cfg->on_ready(ctx.store, url);

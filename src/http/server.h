@@ -26,6 +26,10 @@ struct server_config {
     int referral_share_days; /* how long a referral shares the record (0: 90) */
     const char *letter_font; /* Japanese font file for the referral letter PDF; NULL or "":
                                 the Debian defaults (referral/letter_pdf.h) */
+    /** The address clients reach this server at (e.g. "https://renkei.example.jp", maybe with
+     *  a path), for the absolute URLs it writes (FHIR Location, fullUrl, links); NULL or "":
+     *  the listen address. Never taken from a request's Host header. */
+    const char *public_url;
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
 };
@@ -36,6 +40,14 @@ struct server_config {
  * configuration is refused).
  */
 int server_run(const struct server_config *cfg);
+
+/** This server's public base URL without a trailing slash (server_config.public_url, or the
+ *  listen address). */
+const char *server_public_url(void);
+
+/** Whether s is a public URL --public-url accepts: http:// or https://, a host (name, IPv4 or
+ *  [IPv6]) with an optional port, an optional path, no query, fragment or white space. */
+bool server_public_url_valid(const char *s);
 
 /** True if host (an IPv4/IPv6 literal or "localhost") is a loopback address. */
 bool server_host_is_loopback(const char *host);

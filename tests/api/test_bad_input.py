@@ -397,6 +397,36 @@ def test_missing_required_field(server, case, how):
     assert name in r.json()["detail"]
 
 
+# Text people write (names, reasons, comments, orders): blank or invisible is not text.
+TEXT = {
+    "POST /api/orgs": ["name"], f"PATCH /api/orgs/{GH}": ["name"],
+    "POST /api/users": ["name"], f"PATCH /api/users/{SATO}": ["name"],
+    "POST /api/tokens": ["name"], "POST /api/patients": ["name", "name_kana"],
+    f"PATCH /api/patients/{P}": ["name", "name_kana"],
+    f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": ["reason"],
+    f"POST /api/patients/{P}/emergency": ["reason"],
+    f"POST /api/referrals/{REF}/decline": ["reason"], f"POST /api/referrals/{REF}/cancel":
+    ["reason"], f"POST /api/patients/{P}/bookings": ["exam", "clinical_question"],
+    f"POST /api/bookings/{BOOKING}/decline": ["reason"],
+}  # a review's comment and a report's impression: test_emergency.py and test_bookings.py
+INVISIBLE = ["", "   ", "\u3000\u3000", "\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060",
+             "\u200e\u200f", "\u00a0", "\u0301", " \u200b\n\t"]
+
+
+@pytest.mark.parametrize("case,field", [(c, f) for c in WITH_FIELDS for f in TEXT.get(repr(c), [])],
+                         ids=lambda x: x if isinstance(x, str) else repr(x))
+@pytest.mark.parametrize("value", INVISIBLE, ids=[repr(v) for v in INVISIBLE])
+def test_text_without_a_visible_character_is_refused(server, case, field, value):
+    r = send(server, case, json.dumps({**case.body, field: value}).encode(), JSON)
+    body = assert_problem(r, r.status_code)  # send: a 4xx that changed nothing
+    assert body["code"] in ("request.field_missing", "request.field_value",
+                            "booking.order_incomplete") or body["code"].endswith("_required"), body
+
+
+def test_every_route_named_for_text_is_a_case():
+    assert set(TEXT) <= {repr(c) for c in WITH_FIELDS}
+
+
 @pytest.mark.parametrize("case", WITH_FIELDS, ids=repr)
 @pytest.mark.parametrize("value", ["a\u0001b", "a\u001bb", "a\u007fb", "\r"],
                          ids=["soh", "esc", "del", "cr"])

@@ -429,8 +429,10 @@ def test_wrong_side_and_wrong_state_change_nothing(server):
     assert_problem(liaison.post(f"{url}/confirm"), 409, "booking.invalid_transition")
     assert_problem(liaison.post(f"{url}/report", json={"impression": "x"}), 403,
                    "booking.reporter_not_physician")
-    assert_problem(doctor.post(f"{url}/report", json={"findings": "所見のみ", "impression": " "}),
-                   422, "booking.report_incomplete")
+    for blank in (" ", "\u200b", "\u3000\ufeff", "\u0301"):  # nothing visible
+        assert_problem(doctor.post(f"{url}/report", json={"findings": "所見のみ",
+                                                           "impression": blank}),
+                       422, "booking.report_incomplete")
     assert store_snapshot(server) == before
 
 

@@ -88,7 +88,7 @@ def test_refused_to_those_not_eligible(server):
 def test_refused_without_reason_and_when_not_needed(server):
     fujita = server.session("uh.fujita")
     before = helpers.store_snapshot(server)
-    for reason in (None, "", "   ", "\u3000\n"):
+    for reason in (None, "", "   ", "\u3000\n", "\u200b", "\u200b\ufeff\u2060", "\u0301"):
         assert_problem(start(fujita, reason=reason), 400, "emergency.reason_required")
     assert_problem(start(fujita, reason="x" * 1001), 400, "request.field_too_long")
     assert helpers.store_snapshot(server) == before
@@ -228,7 +228,7 @@ def test_team_is_notified_and_admin_reviews(fresh_server):
     assert_problem(admin.post(f"/api/emergency/{gid}/review", json={"comment": "確認済み"}),
                    409, "emergency.still_active")
     fujita.post(f"/api/emergency/{gid}/end")
-    for body in ({}, {"comment": "  "}):
+    for body in ({}, {"comment": "  "}, {"comment": "\u200b"}, {"comment": "\u3000\u2060"}):
         assert_problem(admin.post(f"/api/emergency/{gid}/review", json=body), 400,
                        "emergency.comment_required")
     assert_problem(server.session("gh.admin").post(f"/api/emergency/{gid}/review",

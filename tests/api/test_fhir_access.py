@@ -242,3 +242,47 @@ def test_a_refusal_leaves_one_record_against_the_patient(server, sato, ito):
         assert r.status_code in (200, 403, 404), (path, r.text[:200])
         recs = records(server, r)
         assert [(x["patient_id"], x["outcome"]) for x in recs] == [(P, 4)], (method, path, recs)
+
+
+# ---- 11: absolute URLs come from the configuration, never from the Host header --------------
+
+def absolute_urls(server, session):
+    """Every absolute URL a FHIR create, search, history and document answer carries, asked for
+    with a forged Host (session: a token, whose Authorization a Host header does not change)."""
+    obs = matches(search(session, "Observation", patient=P, _count="1"))[0]
+    body = {k: v for k, v in obs.items() if k not in ("id", "meta")}
+    evil = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
+    created = session.post("/fhir/Observation", json=body, headers=evil)
+    assert created.status_code == 201, created.text
+    urls = [created.headers["Location"]]
+    for path, params in (("/fhir/Observation", {"patient": P, "_count": "1"}),
+                         ("/fhir/Observation/_history", {"_count": "2"}),
+                         (f"/fhir/Patient/{P}/$everything", {"_count": "2"})):
+        bundle = session.get(path, params=params, headers=evil).json()
+        urls += [e["fullUrl"] for e in bundle.get("entry", []) if "fullUrl" in e]
+        urls += [link["url"] for link in bundle.get("link", [])]
+    comp = matches(search(session, "Composition", patient=P))[0]["id"]
+    doc = session.get(f"/fhir/Composition/{comp}/$document", headers=evil).json()
+    urls += [e["fullUrl"] for e in doc["entry"] if e.get("fullUrl", "").startswith("http")]
+    return urls
+
+
+def test_fhir_links_use_the_public_url(start_server):
+    server = start_server("--public-url", "https://renkei.example.jp/tsunagu/")
+    urls = absolute_urls(server, token_for(server, "gh.admin", "gh.sato"))
+    assert len(urls) > 5
+    for url in urls:
+        assert url.startswith("https://renkei.example.jp/tsunagu/fhir/"), url
+
+
+def test_fhir_links_default_to_the_listen_address(server):
+    for url in absolute_urls(server, token_for(server, "gh.admin", "gh.sato")):
+        assert url.startswith(f"{server.base_url}/fhir/"), url
+
+
+@pytest.mark.parametrize("value", ["renkei.example.jp", "ftp://renkei.example.jp",
+                                   "https://", "https://host/a?b=c", "https://host/#x",
+                                   "https://ho st", "https://host/a b", "javascript:alert(1)"])
+def test_a_bad_public_url_is_refused(value):
+    r = helpers.run_cli("serve", "--public-url", value, "--data-dir", "/nonexistent")
+    assert r.returncode == 2 and "--public-url" in r.stderr, r.stderr
