@@ -6,10 +6,20 @@
 
 #include "core/clock.h"
 
+enum error_code access_search_refusal(const struct principal *p)
+{
+    /* Network administrators manage accounts; they do not read clinical data. Nor does an
+     * account its organisation has not confirmed yet (created or reset by the network office). */
+    if (p->network_admin)
+        return ERR_FORBIDDEN;
+    if (!p->org_id[0])
+        return ERR_NO_ORG;
+    return p->pending ? ERR_ACCOUNT_PENDING : ERR_NONE;
+}
+
 bool access_may_search(const struct principal *p)
 {
-    /* Network administrators manage accounts; they do not read clinical data. */
-    return !p->network_admin && p->org_id[0] != '\0';
+    return access_search_refusal(p) == ERR_NONE;
 }
 
 static const char sql_decide[] =
@@ -132,6 +142,8 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         return decide(out, false, "network administrators do not read patient data");
     if (!p->org_id[0])
         return decide(out, false, "no current organisation");
+    if (p->pending)
+        return decide(out, false, "account awaiting its organisation's confirmation");
     struct standing st;
     if (!standing_of(err, conn, p->org_id, patient_id, &st))
         return false;
@@ -173,7 +185,7 @@ bool access_decide_case(struct error *err, struct store_conn *conn, const struct
     }
     snprintf(patient_id, UUID_STR_LEN, "%s", store_text(s, 0));
     bool party =
-        p->org_id[0] && !p->network_admin &&
+        p->org_id[0] && !p->network_admin && !p->pending &&
         (strcmp(store_text(s, 1), p->org_id) == 0 || strcmp(store_text(s, 2), p->org_id) == 0);
     store_done(s);
     if (party)

@@ -157,8 +157,11 @@ const char *access_emergency_user(const struct principal *p);
 bool access_has_emergency_grant(struct error *err, struct store_conn *conn,
                                 const struct principal *p, bool *has);
 
-/** Whether principal may search or list patients at all (has an organisation and is not a
- *  network administrator). */
+/** Why principal may not search or list patients at all: ERR_FORBIDDEN (a network
+ *  administrator), ERR_NO_ORG, ERR_ACCOUNT_PENDING (its membership awaits confirmation), or
+ *  ERR_NONE when it may. */
+enum error_code access_search_refusal(const struct principal *p);
+/** Whether principal may search or list patients at all (access_search_refusal is ERR_NONE). */
 bool access_may_search(const struct principal *p);
 
 /**

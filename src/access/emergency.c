@@ -24,6 +24,8 @@ bool access_emergency_eligible(struct error *err, struct store_conn *conn,
         return error_set(err, ERR_EMERGENCY_NOT_ELIGIBLE, "network administrators");
     if (p->via_token)
         return error_set(err, ERR_EMERGENCY_NOT_ELIGIBLE, "API tokens");
+    if (p->pending)
+        return error_set(err, ERR_EMERGENCY_NOT_ELIGIBLE, "account awaiting confirmation");
     if (strcmp(p->profession, "physician") != 0 && strcmp(p->profession, "nurse") != 0)
         return error_set(err, ERR_EMERGENCY_NOT_ELIGIBLE, "profession %s", p->profession);
     if (!p->org_id[0])

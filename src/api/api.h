@@ -79,6 +79,10 @@ json_t *api_text_or_null(struct store_stmt *s, int col);
 json_t *api_org_json(struct store_stmt *s);
 /** JSON of a user by id (ERR_USER_NOT_FOUND if absent). */
 json_t *api_user_json(struct error *err, struct store_conn *conn, const char *user_id);
+/** Whether the principal may change user_id's account (an org admin: a member of their current
+ *  organisation only, not a network administrator, not one who also belongs elsewhere; the
+ *  network office: anyone). ERR_USER_NOT_FOUND or ERR_FORBIDDEN otherwise. */
+bool api_user_may_change(struct error *err, struct request *req, const char *user_id);
 /** JSON of a patient by id with local ids; full adds address and phone. */
 json_t *api_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
                          bool full);

@@ -270,6 +270,7 @@ bool auth_password(struct error *err, struct request *req)
     const char *next = strcmp(req->principal.state, SESSION_PASSWORD) == 0
                            ? state_when_proven(err, req, &u)
                            : req->principal.state;
+    int64_t revoked = 0; /* the user's API tokens end with the old password (docs/security.md) */
     if (!next || !request_write_begin(err, req) ||
         !store_exec(err, req->conn, NULL,
                     "UPDATE users SET password_hash = ?, must_change_password = 0, "
@@ -277,8 +278,12 @@ bool auth_password(struct error *err, struct request *req)
                     "tit", hash, clock_now_ms(), u.id) ||
         !auth_sessions_end_user(err, req->conn, u.id, req->principal.session_id, "password changed",
                                 NULL) ||
+        !auth_tokens_revoke_user(err, req->conn, u.id, &revoked) ||
         !auth_session_set_state(err, req->conn, req->principal.session_id, next) ||
-        !request_audit_txn(err, req, "auth.password_change", 'U', NULL, "user", u.id, NULL))
+        !request_audit_txn(
+            err, req, "auth.password_change", 'U', NULL, "user", u.id,
+            revoked ? arena_printf(req->arena, "%lld API tokens revoked", (long long)revoked)
+                    : NULL))
         return false;
     return api_login_answer(err, req, next, req->principal.csrf);
 }

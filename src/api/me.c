@@ -28,14 +28,14 @@ void api_set_session_cookie(struct request *req, const char *token)
 
 static const char sql_me[] = "SELECT name_kana, totp_enabled FROM users WHERE id = ?";
 static const char sql_memberships[] =
-    "SELECT o.id, o.code, o.name, o.type, m.role FROM memberships m JOIN orgs o "
+    "SELECT o.id, o.code, o.name, o.type, m.role, m.pending FROM memberships m JOIN orgs o "
     "ON o.id = m.org_id WHERE m.user_id = ? ORDER BY m.created_at, o.code";
 
 static json_t *membership_row(struct store_stmt *s)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_code",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "org_id", store_text(s, 0), "org_code",
                      store_text(s, 1), "org_name", store_text(s, 2), "org_type", store_text(s, 3),
-                     "role", store_text(s, 4));
+                     "role", store_text(s, 4), "pending", api_text_or_null(s, 5));
 }
 
 static json_t *memberships_json(struct error *err, struct store_conn *conn, const char *user_id)

@@ -2,7 +2,8 @@
 /* Notifications to an organisation: emergency access to one of its team's patients
  * (kind "emergency_access"), a step of a referral it is party to (kind "referral", no patient;
  * ref_id is the referral), a step of a shared-equipment booking (kind "booking", ref_id the
- * booking). The rendering is generic: kind, patient, ref_id and the summary object. Unread
+ * booking), an account of the organisation reset (kind "account_reset", for its
+ * administrators only). The rendering is generic: kind, patient, ref_id and the summary. Unread
  * first, newest first; any member may mark one read for the organisation. One naming a patient
  * is shown only while the access rule lets the reader see it (the case's rule for a booking),
  * and each patient shown is audited. */
@@ -17,7 +18,8 @@
 static const char sql_list[] =
     "SELECT n.id, n.kind, n.patient_id, p.name, n.ref_id, n.summary, n.created_at, n.read_at, "
     "n.read_by, u.name FROM notifications n LEFT JOIN patients p ON p.id = n.patient_id "
-    "LEFT JOIN users u ON u.id = n.read_by WHERE n.org_id = ? "
+    "LEFT JOIN users u ON u.id = n.read_by WHERE n.org_id = ?1 AND (n.audience = 'members' OR "
+    "?2) "
     "ORDER BY n.read_at IS NOT NULL, n.created_at DESC, n.id LIMIT 200";
 
 static json_t *row_json(struct store_stmt *s)
@@ -59,6 +61,13 @@ static bool visible(struct error *err, struct request *req, const char *kind, co
     return true;
 }
 
+/* Whether the reader also gets the notifications for administrators (an account of the
+ * organisation was reset). */
+static bool admin_reads(const struct request *req)
+{
+    return strcmp(req->principal.org_role, "org_admin") == 0 && !req->principal.pending;
+}
+
 static const char *text_of(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
@@ -69,8 +78,9 @@ bool notifications_list(struct error *err, struct request *req)
     if (!request_query_check(err, req, (const char *const[]){NULL}) ||
         !request_require_org(err, req))
         return false;
-    json_t *items =
-        api_rows(err, store_query(err, req->conn, sql_list, "t", req->principal.org_id), row_json);
+    json_t *items = api_rows(
+        err, store_query(err, req->conn, sql_list, "tb", req->principal.org_id, admin_reads(req)),
+        row_json);
     if (!items)
         return false;
     size_t unread = 0, i;
@@ -103,8 +113,9 @@ bool notifications_read(struct error *err, struct request *req)
     req->object_id = id;
     struct store_stmt *s = store_query(err, req->conn,
                                        "SELECT kind, patient_id, ref_id FROM notifications "
-                                       "WHERE id = ? AND org_id = ?",
-                                       "tt", id, req->principal.org_id);
+                                       "WHERE id = ? AND org_id = ? AND (audience = 'members' "
+                                       "OR ?)",
+                                       "ttb", id, req->principal.org_id, admin_reads(req));
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);

@@ -112,8 +112,7 @@ bool patients_search(struct error *err, struct request *req)
         !search_terms(err, req, &like, &birth, &local_id))
         return false;
     if (!access_may_search(&req->principal))
-        return req->principal.network_admin ? error_set(err, ERR_FORBIDDEN, "network admin")
-                                            : error_set(err, ERR_NO_ORG, NULL);
+        return error_set(err, access_search_refusal(&req->principal), NULL);
     char today[11];
     clock_today_tokyo(today);
     struct store_stmt *s = store_query(err, req->conn, sql_search, "tttttii", req->principal.org_id,
@@ -240,7 +239,8 @@ bool patients_create(struct error *err, struct request *req)
         !check_birth_date(err, jsonv_str(req->json, "birth_date")))
         return false;
     if (!access_may_search(&req->principal))
-        return error_set(err, ERR_FORBIDDEN, "registering patients needs an organisation");
+        return error_set(err, access_search_refusal(&req->principal),
+                         "registering patients needs an organisation");
     const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
     char *name_key = kana_normalize(name), *kana_key = kana_normalize(kana);
     char id[UUID_STR_LEN];

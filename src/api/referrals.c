@@ -189,8 +189,7 @@ bool referrals_list(struct error *err, struct request *req)
         !box_query(err, req, &box, &status, &patient))
         return false;
     if (!access_may_search(&req->principal))
-        return req->principal.network_admin ? error_set(err, ERR_FORBIDDEN, "network admin")
-                                            : error_set(err, ERR_NO_ORG, NULL);
+        return error_set(err, access_search_refusal(&req->principal), NULL);
     struct store_stmt *s = store_query(err, req->conn, sql_box, "ttttii", box,
                                        req->principal.org_id, status, patient, limit + 1, offset);
     bool more = false;

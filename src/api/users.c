@@ -2,6 +2,7 @@
 /* User administration: the network office manages everyone; an organisation's administrator
  * manages the members of their own organisation. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -13,13 +14,13 @@ static const char sql_user[] =
     "SELECT id, login, name, name_kana, profession, network_admin, disabled, totp_enabled, "
     "must_change_password FROM users WHERE id = ?";
 static const char sql_user_memberships[] =
-    "SELECT m.org_id, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id "
+    "SELECT m.org_id, o.name, m.role, m.pending FROM memberships m JOIN orgs o ON o.id = m.org_id "
     "WHERE m.user_id = ? ORDER BY m.created_at, o.code";
 
 static json_t *user_membership_row(struct store_stmt *s)
 {
-    return json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name", store_text(s, 1),
-                     "role", store_text(s, 2));
+    return json_pack("{s:s, s:s, s:s, s:o}", "org_id", store_text(s, 0), "org_name",
+                     store_text(s, 1), "role", store_text(s, 2), "pending", api_text_or_null(s, 3));
 }
 
 json_t *api_user_json(struct error *err, struct store_conn *conn, const char *user_id)
@@ -70,7 +71,7 @@ static bool may_manage(struct error *err, struct request *req, const char *user_
 /* may_manage, and only the network office changes the account of a network administrator or of
  * someone who also works for another organisation: an org admin who could reset that password
  * or disable it would reach the network, or the other organisation's patients. */
-static bool may_change(struct error *err, struct request *req, const char *user_id)
+bool api_user_may_change(struct error *err, struct request *req, const char *user_id)
 {
     if (!may_manage(err, req, user_id))
         return false;
@@ -160,13 +161,26 @@ static const struct jfield membership_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 
-/* Replaces the user's memberships with list (already checked) inside the write transaction. */
+/* Replaces the user's memberships with list (already checked) inside the write transaction. A
+ * membership the network office adds waits for its organisation's administrator to confirm it
+ * (008_account_confirmation.sql); one kept keeps its state. */
 static bool set_memberships(struct error *err, struct request *req, const char *user_id,
                             json_t *list)
 {
-    if (!store_exec(err, req->conn, NULL, "DELETE FROM memberships WHERE user_id = ?", "t",
-                    user_id))
-        return false;
+    json_t *orgs = json_array();
+    size_t k;
+    json_t *item;
+    json_array_foreach(list, k, item) json_array_append(orgs, json_object_get(item, "org_id"));
+    char *kept = json_dumps(orgs, JSON_COMPACT);
+    json_decref(orgs);
+    bool ok = kept && store_exec(err, req->conn, NULL,
+                                 "DELETE FROM memberships WHERE user_id = ? AND org_id NOT IN "
+                                 "(SELECT value FROM json_each(?))",
+                                 "tt", user_id, kept);
+    free(kept);
+    if (!ok)
+        return err->code ? false : error_set(err, ERR_NOMEM, NULL);
+    const char *pending = req->principal.network_admin ? "created" : NULL;
     int64_t now = clock_now_ms();
     size_t i;
     json_t *m;
@@ -180,10 +194,11 @@ static bool set_memberships(struct error *err, struct request *req, const char *
             return error_set(err, ERR_FIELD_VALUE, "memberships[%zu].org_id: no such organisation",
                              i);
         if (!store_exec(err, req->conn, NULL,
-                        "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES "
-                        "(?, ?, ?, ?) ON CONFLICT (user_id, org_id) DO UPDATE SET role = "
-                        "excluded.role",
-                        "ttti", user_id, org, jsonv_str(m, "role"), now + (int64_t)i))
+                        "INSERT INTO memberships (user_id, org_id, role, created_at, pending, "
+                        "pending_since) VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 IS NULL THEN "
+                        "NULL ELSE ?4 END) ON CONFLICT (user_id, org_id) DO UPDATE SET "
+                        "role = excluded.role, created_at = excluded.created_at",
+                        "tttit", user_id, org, jsonv_str(m, "role"), now + (int64_t)i, pending))
             return false;
     }
     return true;
@@ -288,7 +303,7 @@ bool users_update(struct error *err, struct request *req)
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (!jsonv_check(err, req->json, fields) || !may_change(err, req, id))
+    if (!jsonv_check(err, req->json, fields) || !api_user_may_change(err, req, id))
         return false;
     json_t *memberships = json_object_get(req->json, "memberships");
     json_t *disabled = json_object_get(req->json, "disabled");
@@ -319,36 +334,5 @@ bool users_update(struct error *err, struct request *req)
     if (!u)
         return false;
     response_json(req, 200, u);
-    return true;
-}
-
-bool users_password_reset(struct error *err, struct request *req)
-{
-    static const struct jfield fields[] = {
-        {"initial_password", JV_STRING, true, 1024, NULL},
-        {NULL, 0, false, 0, NULL},
-    };
-    const char *id = request_param(req, 0);
-    if (!ids_uuid_valid(id))
-        return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (!jsonv_check(err, req->json, fields) || !may_change(err, req, id) ||
-        !password_policy_check(err, jsonv_str(req->json, "initial_password")))
-        return false;
-    char hash[PASSWORD_HASH_MAX];
-    int64_t changed = 0;
-    if (!password_hash(err, jsonv_str(req->json, "initial_password"), hash) ||
-        !request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
-                    "UPDATE users SET password_hash = ?, must_change_password = 1, "
-                    "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
-                    "tit", hash, clock_now_ms(), id) ||
-        !auth_sessions_end_user(err, req->conn, id, NULL, "password reset", NULL))
-        return false;
-    if (changed != 1)
-        return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    req->object_type = "user";
-    req->object_id = id;
-    req->audit_detail = "initial password set by administrator";
-    response_empty(req, 204);
     return true;
 }

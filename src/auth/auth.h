@@ -24,6 +24,9 @@ struct principal {
     bool network_admin;
     char org_id[UUID_STR_LEN]; /* current organisation, "" when none */
     char org_role[16];         /* "member" | "org_admin" | "" */
+    /** The membership waits for its organisation's administrator to confirm it (the network
+     *  office created or reset the account): no patient data, no administration. */
+    bool pending;
     char session_id[UUID_STR_LEN];
     char state[32];
     char csrf[TOKEN_STR_LEN];
@@ -73,6 +76,12 @@ bool auth_session_end(struct error *err, struct store_conn *conn, const char *se
 /** Ends all open sessions of a user except keep_id (may be NULL); *ended gets the count. */
 bool auth_sessions_end_user(struct error *err, struct store_conn *conn, const char *user_id,
                             const char *keep_id, const char *reason, int64_t *ended);
+
+/** Revokes every API token of user_id (a new password: tokens act with the user's authority
+ *  and must not outlive the credentials they were issued under); *revoked (if not NULL) gets
+ *  how many. Inside the caller's write transaction. */
+bool auth_tokens_revoke_user(struct error *err, struct store_conn *conn, const char *user_id,
+                             int64_t *revoked);
 
 /** Lock-out decision before a login attempt: locked → *retry_after_s > 0. */
 bool auth_lockout_check(struct error *err, struct store_conn *conn, const char *user_id,

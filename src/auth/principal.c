@@ -7,7 +7,8 @@
 static const char sql_user[] =
     "SELECT login, name, profession, network_admin, disabled FROM users WHERE id = ?";
 static const char sql_membership[] =
-    "SELECT m.org_id, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id "
+    "SELECT m.org_id, m.role, m.pending IS NOT NULL FROM memberships m "
+    "JOIN orgs o ON o.id = m.org_id "
     "WHERE m.user_id = ? ORDER BY (m.org_id = ?) DESC, m.created_at, o.code LIMIT 1";
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -38,6 +39,7 @@ bool auth_principal_load(struct error *err, struct store_conn *conn, const char 
     store_done(s);
 
     out->org_id[0] = out->org_role[0] = '\0';
+    out->pending = false;
     s = store_query(err, conn, sql_membership, "tt", user_id, org_id);
     if (!s)
         return false;
@@ -45,6 +47,7 @@ bool auth_principal_load(struct error *err, struct store_conn *conn, const char 
     if (r == STORE_ROW) {
         copy(out->org_id, sizeof(out->org_id), store_text(s, 0));
         copy(out->org_role, sizeof(out->org_role), store_text(s, 1));
+        out->pending = store_int(s, 2) != 0;
     }
     store_done(s);
     return r != STORE_FAIL;

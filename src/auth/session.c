@@ -12,7 +12,7 @@ enum { TOUCH_INTERVAL_MS = 60 * 1000 };
  * request). */
 static const char sql_lookup[] =
     "SELECT s.id, s.user_id, s.org_id, s.state, s.csrf_token, s.created_at, s.last_seen_at, "
-    "u.login, u.name, u.profession, u.network_admin, u.disabled, m.role "
+    "u.login, u.name, u.profession, u.network_admin, u.disabled, m.role, m.pending IS NOT NULL "
     "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN memberships m "
     "ON m.user_id = s.user_id AND m.org_id = s.org_id "
     "WHERE s.token_hash = ? AND s.ended_at IS NULL";
@@ -55,6 +55,7 @@ static bool principal_from_row(struct store_stmt *s, struct principal *out)
     bool member = !store_is_null(s, 12);
     copy(out->org_id, sizeof(out->org_id), member ? store_text(s, 2) : "");
     copy(out->org_role, sizeof(out->org_role), member ? store_text(s, 12) : "");
+    out->pending = member && store_int(s, 13) != 0;
     out->via_token = false;
     return store_int(s, 11) == 0;
 }

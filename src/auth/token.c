@@ -75,3 +75,12 @@ void auth_recovery_code_hash(const char *user_id, const char *canonical_code,
     int n = snprintf(text, sizeof(text), "%s:%s", user_id, canonical_code);
     ids_sha256_hex(text, (size_t)n, out);
 }
+
+bool auth_tokens_revoke_user(struct error *err, struct store_conn *conn, const char *user_id,
+                             int64_t *revoked)
+{
+    return store_exec(
+        err, conn, revoked,
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "it",
+        clock_now_ms(), user_id);
+}

@@ -243,16 +243,35 @@ static bool user_passwd(struct error *err, struct store_conn *conn, void *arg)
 {
     struct user_args *a = arg;
     char hash[PASSWORD_HASH_MAX], id[UUID_STR_LEN];
-    /* As a reset through the API: sessions opened with the old password end (it may be the
-     * reason for the reset). */
+    /* As a reset through the API: sessions and API tokens issued under the old password end,
+     * and TOTP is enrolled again (the reset may be because they were compromised). */
     return password_policy_check(err, a->password) &&
            lookup_id(err, conn, SQL_USER_BY_LOGIN, a->login, id, ERR_USER_NOT_FOUND) &&
            password_hash(err, a->password, hash) &&
            store_exec(err, conn, NULL,
                       "UPDATE users SET password_hash = ?, must_change_password = 1, "
-                      "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+                      "failed_logins = 0, locked_until = 0, totp_enabled = 0, totp_secret = NULL, "
+                      "totp_pending_secret = NULL, totp_last_step = 0, updated_at = ? WHERE id = ?",
                       "tit", hash, clock_now_ms(), id) &&
-           auth_sessions_end_user(err, conn, id, NULL, "password reset", NULL);
+           auth_sessions_end_user(err, conn, id, NULL, "password reset", NULL) &&
+           auth_tokens_revoke_user(err, conn, id, NULL);
+}
+
+/* Confirms a membership the network office created or reset, for an organisation that has no
+ * other administrator to do it in the UI: by whoever runs the server, with file access. */
+static bool user_confirm(struct error *err, struct store_conn *conn, void *arg)
+{
+    struct user_args *a = arg;
+    char id[UUID_STR_LEN], org[UUID_STR_LEN];
+    int64_t changed = 0;
+    if (!lookup_id(err, conn, SQL_USER_BY_LOGIN, a->login, id, ERR_USER_NOT_FOUND) ||
+        !lookup_id(err, conn, SQL_ORG_BY_CODE, a->org, org, ERR_ORG_NOT_FOUND) ||
+        !store_exec(err, conn, &changed,
+                    "UPDATE memberships SET pending = NULL, pending_since = NULL WHERE user_id = ? "
+                    "AND org_id = ? AND pending IS NOT NULL",
+                    "tt", id, org))
+        return false;
+    return changed == 1 || error_set(err, ERR_ACCOUNT_CONFIRMED, "no membership awaits it");
 }
 
 static bool user_disable(struct error *err, struct store_conn *conn, void *arg)
@@ -283,7 +302,12 @@ static bool check_user_args(const char *sub, struct user_args *a)
             return false;
         }
     }
-    if (strcmp(sub, "disable") != 0 && !read_password(a->password, sizeof(a->password))) {
+    if (strcmp(sub, "confirm") == 0 && !a->org) {
+        cli_error("user confirm: --org is required");
+        return false;
+    }
+    if (strcmp(sub, "disable") != 0 && strcmp(sub, "confirm") != 0 &&
+        !read_password(a->password, sizeof(a->password))) {
         cli_error("user %s: give the initial password on standard input", sub);
         return false;
     }
@@ -297,9 +321,10 @@ int cli_user(int argc, char **argv)
         strcmp(sub, "add") == 0       ? user_add
         : strcmp(sub, "passwd") == 0  ? user_passwd
         : strcmp(sub, "disable") == 0 ? user_disable
+        : strcmp(sub, "confirm") == 0 ? user_confirm
                                       : NULL;
     if (!fn) {
-        cli_error("usage: tsunagu user add|passwd|disable --login LOGIN [options] "
+        cli_error("usage: tsunagu user add|passwd|disable|confirm --login LOGIN [options] "
                   "(the password is read from standard input)");
         return CLI_USAGE;
     }
@@ -310,7 +335,8 @@ int cli_user(int argc, char **argv)
         {"name", NULL, &a.name, NULL, "full name"},
         {"name-kana", NULL, &a.kana, NULL, "name in katakana"},
         {"profession", NULL, &a.profession, NULL, "profession code"},
-        {"org", NULL, &a.org, NULL, "organisation code of the first membership"},
+        {"org", NULL, &a.org, NULL,
+         "organisation code (add: of the first membership; confirm: the membership to confirm)"},
         {"role", NULL, &a.role, NULL, "member or org_admin"},
         {"network-admin", NULL, NULL, &a.network_admin, "network administrator (事務局)"},
         {"data-dir", "TSUNAGU_DATA_DIR", &data_dir, NULL, "data directory"},

@@ -132,7 +132,7 @@ static void usage(FILE *out)
           "  serve                   run the server (see 'tsunagu serve --help')\n"
           "  init [--demo]           create the data directory (with the demo region)\n"
           "  org add                 register an organisation\n"
-          "  user add|passwd|disable manage user accounts (passwords are read from stdin)\n"
+          "  user add|passwd|disable|confirm  manage user accounts (passwords from stdin)\n"
           "  token create|list|revoke  API tokens for integrations\n"
           "  audit verify            check the audit trail's hash chain\n"
           "  openapi                 print the OpenAPI document of the app API\n"

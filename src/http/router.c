@@ -131,6 +131,8 @@ static bool authorise(struct error *err, struct request *req)
         return error_set(err, ERR_TOTP_REQUIRED, "session state %s", p->state);
     }
     bool org_admin = strcmp(p->org_role, "org_admin") == 0;
+    if (p->pending && (r->permission == PERM_ADMIN || r->permission == PERM_ORG_ADMIN))
+        return error_set(err, ERR_ACCOUNT_PENDING, NULL);
     switch (r->permission) {
     case PERM_ADMIN:
         if (!org_admin && !p->network_admin)

@@ -101,7 +101,8 @@ def test_org_admin_creates_users_in_own_organisation_only(server):
     user = r.json()
     assert set(user) == USER_KEYS
     assert user["must_change_password"] is True and user["disabled"] is False
-    assert user["memberships"] == [{"org_id": GH, "org_name": "みなみ総合病院", "role": "member"}]
+    assert user["memberships"] == [{"org_id": GH, "org_name": "みなみ総合病院", "role": "member",
+                                    "pending": None}]  # created by its own administrator
     login(server, "gh.newcomer", "hajimete-no-pass-1", expect_state="password_change_required")
     before = helpers.store_snapshot(server)
     assert_problem(gh_admin.post("/api/users", json=new_user("gh.intruder", org=AOBA)), 403,
@@ -366,10 +367,16 @@ def test_session_moves_on_when_its_membership_ends(server):
     s.post("/api/auth/password", json={"current_password": "hajimete-no-pass-1",
                                        "new_password": "ugoku-isha-pass-1"})
     assert s.get("/api/me").json()["org_id"] == GH
+    # the network office made the account: みなみ総合病院's administrator confirms it
+    assert server.session("gh.admin").post(f"/api/users/{uid}/confirm").status_code == 200
     admin.patch(f"/api/users/{uid}", json={"memberships": [{"org_id": AOBA, "role": "member"}]})
-    # the session's organisation is gone: it falls back to the remaining membership
+    # the session's organisation is gone: it falls back to the remaining membership, which the
+    # network office has just made, so あおば's administrator confirms it first
     me = s.get("/api/me").json()
     assert me["user"]["id"] == uid and me["org_id"] == AOBA
+    assert me["memberships"][0]["pending"] == "created"
+    assert_problem(s.get("/api/patients"), 403, "access.account_pending")
+    assert server.session("aoba.tanaka").post(f"/api/users/{uid}/confirm").status_code == 200
     assert {p["id"] for p in helpers.fetch_all(s, "/api/patients")} == \
         helpers.visible_patient_ids(server, AOBA)
     gh_only = helpers.visible_patient_ids(server, GH) - helpers.visible_patient_ids(server, AOBA)

@@ -44,6 +44,35 @@ describe('administration', { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
+  test("an organisation admin confirms an account the network office made", async () => {
+    const office = await apiSession(server.baseUrl, 'jimukyoku');
+    const me = await apiSession(server.baseUrl, 'gh.admin');
+    const made = await office.post('/api/users', {
+      login: 'gh.e2e.haken',
+      name: '派遣 花子',
+      profession: 'nurse',
+      initial_password: 'hajimete-no-pass-e2e',
+      memberships: [{ org_id: me.me.org_id, role: 'member' }],
+    });
+    assert.equal(made.memberships[0].pending, 'created');
+
+    const page = await openPage(browser, server.baseUrl);
+    page.on('dialog', (dialog) => void dialog.accept());
+    await loginAs(page, 'gh.admin');
+    await page.getByTestId('nav-admin-users').click();
+    const row = page.locator('[data-testid="user-row"][data-login="gh.e2e.haken"]');
+    assert.match(await row.textContent(), /確認待ち/);
+    // no confirm button on rows that need none
+    assert.equal(await page.locator('[data-testid="user-row"][data-login="gh.sato"] [data-testid="user-confirm"]').count(), 0);
+    await row.getByTestId('user-confirm').click();
+    await row.getByTestId('user-confirm').waitFor({ state: 'detached' });
+    assert.doesNotMatch(await row.textContent(), /確認待ち/);
+    const after = await me.get(`/api/users/${made.id}`);
+    assert.equal(after.memberships[0].pending, null);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
   test('the network office sees organisations and users but no patient search', async () => {
     const page = await openPage(browser, server.baseUrl);
     await loginAs(page, 'jimukyoku');

@@ -23,8 +23,14 @@ export function isNetworkAdmin(): boolean {
   return me?.user.network_admin === true;
 }
 
+/** The current membership waits for its organisation's administrator to confirm it (the
+ *  network office created or reset the account): no patient data, no administration. */
+export function isPending(): boolean {
+  return (currentMembership()?.pending ?? null) !== null;
+}
+
 export function isOrgAdmin(): boolean {
-  return currentMembership()?.role === 'org_admin';
+  return currentMembership()?.role === 'org_admin' && !isPending();
 }
 
 export function isAnyAdmin(): boolean {
@@ -33,7 +39,7 @@ export function isAnyAdmin(): boolean {
 
 /** Patients are seen through a current organisation; network admins only manage accounts. */
 export function canSeePatients(): boolean {
-  return currentMembership() !== null && !isNetworkAdmin();
+  return currentMembership() !== null && !isNetworkAdmin() && !isPending();
 }
 
 const HOSPITAL_TYPES = ['advanced_acute_hospital', 'acute_hospital', 'recovery_hospital', 'chronic_hospital'];

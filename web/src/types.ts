@@ -53,6 +53,9 @@ export interface Membership {
   org_name: string;
   org_type: string;
   role: Role;
+  /** The network office created or reset the account: it waits for the organisation's
+   *  administrator to confirm it. */
+  pending: 'created' | 'reset' | null;
 }
 
 export interface MeUser {
@@ -127,7 +130,7 @@ export interface User {
   disabled: boolean;
   totp_enabled: boolean;
   must_change_password: boolean;
-  memberships: { org_id: string; org_name: string; role: Role }[];
+  memberships: { org_id: string; org_name: string; role: Role; pending: 'created' | 'reset' | null }[];
 }
 
 export interface ApiToken {
@@ -262,6 +265,11 @@ export interface AppNotification {
     to_org_name?: string;
     by_user_name?: string;
     kind?: string;
+    /** kind "account_reset": whose password was reset, by whom. */
+    login?: string;
+    name?: string;
+    by_org_name?: string | null;
+    by_network_office?: boolean;
   };
   created_at: string;
   read_at: string | null;

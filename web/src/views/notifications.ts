@@ -43,6 +43,13 @@ function message(n: AppNotification): string {
     });
   }
   if (n.kind === 'booking') return bookingMessage(n);
+  if (n.kind === 'account_reset') {
+    return t(n.summary.by_network_office ? 'notifications.account_reset_office' : 'notifications.account_reset', {
+      name: n.summary.name ?? '',
+      login: n.summary.login ?? '',
+      user: n.summary.by_user_name ?? '',
+    });
+  }
   return n.kind;
 }
 

@@ -11,6 +11,7 @@ import {
   currentMembership,
   isAnyAdmin,
   isOrgAdmin,
+  isPending,
   setMe,
 } from '../session';
 import type { Me } from '../types';
@@ -112,8 +113,9 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
       ),
     canSeePatients() ? notificationsLink(activePath.startsWith('#/notifications')) : null,
   );
-  const banner =
-    me.totp_required && !me.user.totp_enabled
+  const banner = isPending()
+    ? h('div', { class: 'alert warn banner', testid: 'pending-banner' }, t('header.account_pending'))
+    : me.totp_required && !me.user.totp_enabled
       ? h(
           'div',
           { class: 'alert warn banner', testid: 'totp-banner' },

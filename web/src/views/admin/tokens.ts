@@ -21,6 +21,7 @@ export function renderTokens(main: HTMLElement): void {
     main,
     pageTitle(t('tokens.title')),
     h('p', { class: 'muted' }, t('tokens.explain')),
+    h('p', { class: 'muted', testid: 'tokens-password-note' }, t('tokens.password_note')),
     isOrgAdmin() ? tokenForm(refresh) : null,
     errors,
     list,

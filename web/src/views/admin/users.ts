@@ -4,7 +4,7 @@
 import { api, getAll, seg } from '../../api';
 import { field, h, option, replace, table, td, tdWrap, uniqueId } from '../../dom';
 import { t, tCode } from '../../i18n';
-import { currentMe, currentMembership, isNetworkAdmin } from '../../session';
+import { currentMe, currentMembership, isNetworkAdmin, isOrgAdmin } from '../../session';
 import { PROFESSIONS, type Org, type Role, type User } from '../../types';
 import { attempt, badge, empty, errorBox, load, notice, openDialog, pageTitle } from '../common';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../login';
@@ -53,7 +53,14 @@ function statusBadges(user: User): HTMLElement[] {
   if (user.network_admin) out.push(badge(t('users.network_admin'), 'info'));
   if (user.must_change_password) out.push(badge(t('users.must_change'), 'warn'));
   if (user.totp_enabled) out.push(badge(t('users.totp'), 'info'));
+  if (pendingHere(user)) out.push(badge(t('users.pending'), 'warn'));
   return out;
+}
+
+/** The user's membership of the current organisation waits for its administrator. */
+function pendingHere(user: User): boolean {
+  const org = currentMembership()?.org_id;
+  return user.memberships.some((m) => m.org_id === org && m.pending !== null);
 }
 
 function usersTable(users: User[], errors: HTMLElement, refresh: () => void): HTMLElement {
@@ -93,10 +100,25 @@ function usersTable(users: User[], errors: HTMLElement, refresh: () => void): HT
           ),
         ),
         tdWrap(h('div', { class: 'badges' }, statusBadges(user))),
-        td(h('div', { class: 'row' }, toggle, reset)),
+        td(h('div', { class: 'row' }, toggle, reset, confirmButton(user, errors, refresh))),
       );
     }),
   );
+}
+
+/** 確認する: an administrator of the organisation confirms an account the network office created
+ *  or reset (never one's own: the server refuses it too). */
+function confirmButton(user: User, errors: HTMLElement, refresh: () => void): HTMLElement | null {
+  if (!pendingHere(user) || user.id === currentMe()?.user.id || !isOrgAdmin()) return null;
+  const button = h('button', { type: 'button', class: 'primary small', testid: 'user-confirm' }, t('users.confirm'));
+  button.addEventListener('click', () => {
+    if (!window.confirm(t('users.confirm_question', { name: user.name }))) return;
+    void attempt(button, errors, async () => {
+      await api.post(`/api/users/${seg(user.id)}/confirm`);
+      refresh();
+    });
+  });
+  return button;
 }
 
 function passwordInput(testid: string): HTMLInputElement {
@@ -118,6 +140,7 @@ function openReset(user: User): void {
     'form',
     { class: 'stack' },
     h('p', null, t('users.reset_text', { name: user.name })),
+    h('p', { class: 'muted' }, t('users.reset_effects')),
     errors,
     field(t('users.initial_password'), password, t('password.rule', { min: PASSWORD_MIN, max: PASSWORD_MAX })),
     h('div', { class: 'row end' }, submit),
