@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The audit view: an organisation's administrators see their organisation's records, the network
- * office sees all. Newest first; the cursor is the last sequence number seen. */
+ * office sees all, with the patient data in their details hidden. Newest first; the cursor is
+ * the last sequence number seen. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "core/clock.h"
+#include "core/strbuf.h"
 
 static const char sql_audit[] =
     "SELECT seq, time, event_id, action, outcome, user_id, user_login, org_id, client, "
@@ -36,6 +38,57 @@ static bool time_filter(struct error *err, struct request *req, const char *name
 static json_t *str_or_null(struct store_stmt *s, int col)
 {
     return store_is_null(s, col) ? json_null() : json_string(store_text(s, col));
+}
+
+/* ---- what the network office sees --------------------------------------------------------
+ * The office reviews the whole region's audit without reading patient data: in a record's
+ * detail, search terms (names, kana, birth dates, FHIR query values) and free text (an emergency
+ * access's reason, a review's comment) are hidden. An organisation's administrators see them. */
+
+static const char HIDDEN[] = "…";
+
+/* A FHIR query as audited ("name=%E5%B1%B1&birthdate=1941-04-12"), its values hidden; an
+ * "emergency access <grant>; " prefix is kept. */
+static const char *hide_query_values(struct request *req, const char *detail)
+{
+    struct strbuf sb = {0};
+    const char *q = detail, *semi = strstr(detail, "; ");
+    if (strncmp(detail, "emergency access ", 17) == 0 && semi) {
+        strbuf_append(&sb, detail, (size_t)(semi + 2 - detail));
+        q = semi + 2;
+    }
+    while (*q) {
+        size_t pair = strcspn(q, "&"), key = strcspn(q, "=&");
+        strbuf_append(&sb, q, key);
+        if (key < pair)
+            strbuf_printf(&sb, "=%s", HIDDEN);
+        q += pair;
+        if (*q == '&')
+            strbuf_puts(&sb, "&"), q++;
+    }
+    const char *out = arena_strdup(req->arena, sb.buf ? sb.buf : "");
+    strbuf_release(&sb);
+    return out;
+}
+
+static const char *redacted(struct request *req, const char *event, const char *detail)
+{
+    if (!detail)
+        return NULL;
+    if (strcmp(event, "emergency_search") == 0) { /* keep only how many were found */
+        const char *results = strstr(detail, "results=");
+        return arena_printf(req->arena, "emergency search name=%s name_kana=%s birth_date=%s %s",
+                            HIDDEN, HIDDEN, HIDDEN, results ? results : "");
+    }
+    if (strncmp(event, "fhir_", 5) == 0 && strchr(detail, '='))
+        return hide_query_values(req, detail);
+    if (strcmp(event, "emergency.start") == 0 || strcmp(event, "emergency.reuse") == 0 ||
+        strcmp(event, "emergency.review") == 0) { /* "…: <reason or comment>" */
+        const char *colon = strstr(detail, ": ");
+        return colon ? arena_printf(req->arena, "%.*s: %s", (int)(colon - detail), detail, HIDDEN)
+                     : detail;
+    }
+    return detail;
 }
 
 static json_t *row_json(struct store_stmt *s)
@@ -95,7 +148,15 @@ bool audit_list(struct error *err, struct request *req)
     int64_t last = 0, n = 0;
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW && n < limit) {
-        json_array_append_new(items, row_json(s));
+        json_t *row = row_json(s);
+        if (req->principal.network_admin) {
+            json_t *d = json_object_get(row, "detail");
+            const char *shown =
+                json_is_string(d) ? redacted(req, store_text(s, 2), json_string_value(d)) : NULL;
+            if (shown)
+                json_object_set_new(row, "detail", json_string(shown));
+        }
+        json_array_append_new(items, row);
         last = store_int(s, 0);
         n++;
     }

@@ -262,3 +262,52 @@ def test_verify_detects_tampering(stopped_store, tamper):
         assert 10 <= bad <= 12 or tamper in (change_outcome, append_row)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+# ---- what the network office sees (issue 11) --------------------------------------------------
+
+REASON = "意識障害で救急搬送、服薬確認のため"
+COMMENT = "山田花子さんの救急外来受診、妥当"
+
+
+def test_the_network_office_reviews_the_audit_without_patient_data(fresh_server):
+    import urllib.parse
+    server = fresh_server
+    fujita, sato = server.session("uh.fujita"), server.session("gh.sato")
+    searched = fujita.post("/api/emergency/search", json={
+        "name": "山田 花子", "name_kana": "ヤマダ ハナコ", "birth_date": "1941-04-12"})
+    fhir = sato.get("/fhir/Patient", params={"name": "山田", "birthdate": "1941-04-12"})
+    cond = sato.get("/fhir/Patient", params={"family": "山田", "given": "花子"})
+    assert searched.status_code == fhir.status_code == cond.status_code == 200, cond.text
+    gid = fujita.post(f"/api/patients/{YAMADA_HANAKO}/emergency", json={"reason": REASON}).json()[
+        "id"]
+    fujita.post(f"/api/emergency/{gid}/end")
+    assert server.session("uh.admin").post(f"/api/emergency/{gid}/review",
+                                           json={"comment": COMMENT}).status_code == 200
+    office = helpers.fetch_all(server.session("jimukyoku"), "/api/audit")
+    # nothing a person or a search typed about a patient: names, kana, birth dates, free text
+    secrets = {REASON, COMMENT, "1941-04-12"}
+    for p in server.query("SELECT name, name_kana, birth_date FROM patients"):
+        for value in p.values():
+            secrets |= {value, value.replace(" ", ""), urllib.parse.quote(value)}
+            secrets |= set(value.split(" "))
+    secrets |= {urllib.parse.quote("山田"), urllib.parse.quote("花子")}
+    secrets.discard("")
+    for item in office:
+        for secret in secrets:
+            assert secret not in (item["detail"] or ""), (secret, item)
+    by_request = {i["request_id"]: i for i in office}
+    assert by_request[searched.headers["X-Request-Id"]]["detail"] == (
+        "emergency search name=… name_kana=… birth_date=… results=1")
+    assert by_request[fhir.headers["X-Request-Id"]]["detail"] == "name=…&birthdate=…"
+    assert by_request[cond.headers["X-Request-Id"]]["detail"] == "family=…&given=…"
+    events = {i["event_id"]: i["detail"] for i in office if i["object_id"] == gid}
+    assert events["emergency.start"] == "emergency override start: …"
+    assert events["emergency.review"] == "emergency review closed: …"
+    # the organisations' own administrators still see what was typed
+    uh = {i["event_id"]: i["detail"] for i in helpers.fetch_all(
+        server.session("uh.admin"), "/api/audit") if i["object_id"] == gid}
+    assert REASON in uh["emergency.start"] and COMMENT in uh["emergency.review"]
+    gh = {i["request_id"]: i["detail"] for i in helpers.fetch_all(
+        server.session("gh.admin"), "/api/audit")}
+    assert "1941-04-12" in gh[fhir.headers["X-Request-Id"]]
