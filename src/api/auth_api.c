@@ -65,7 +65,7 @@ bool api_refuse_credentials(struct error *err, struct request *req, const char *
         snprintf(req->principal.user_id, sizeof(req->principal.user_id), "%s", user_id);
     if (!request_write_begin(&e, req) ||
         (code != ERR_LOCKED &&
-         !auth_lockout_fail(&e, req->conn, user_id, req->client, &locked_now)))
+         !auth_lockout_fail(&e, req->conn, user_id, login, req->client, &locked_now)))
         return error_set(err, e.code, "%s", e.detail);
     struct audit_record rec = {
         .event_id = event_id,
@@ -96,7 +96,7 @@ bool api_check_locked(struct error *err, struct request *req, const char *user_i
                       const char *login)
 {
     int64_t retry = 0;
-    if (!auth_lockout_check(err, req->conn, user_id, req->client, &retry))
+    if (!auth_lockout_check(err, req->conn, user_id, login, req->client, &retry))
         return false;
     if (retry <= 0)
         return true;

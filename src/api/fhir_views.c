@@ -163,9 +163,15 @@ static json_t *audit_event_json(struct store_stmt *s)
     return e;
 }
 
+/* An AuditEvent's id is its record's sequence number and the first 16 hex digits of its chain
+ * hash ("1234-9f86d081884c7d65"): found by the primary key, but not walked by counting. */
 #define AUDIT_COLUMNS                                                                              \
-    "a.seq, a.time, a.event_id, a.outcome, a.action, a.user_login, a.client, a.patient_id, "       \
-    "a.object_type"
+    "a.seq || '-' || substr(a.hash, 1, 16), a.time, a.event_id, a.outcome, a.action, "             \
+    "a.user_login, a.client, a.patient_id, a.object_type"
+/* The record whose AuditEvent id is parameter n. */
+#define AUDIT_ID_IS(n)                                                                             \
+    "a.seq = CAST(substr(?" n ", 1, instr(?" n ", '-') - 1) AS INTEGER) AND "                      \
+    "substr(a.hash, 1, 16) = substr(?" n ", instr(?" n ", '-') + 1)"
 
 /* ---- read ------------------------------------------------------------------------------ */
 
@@ -207,8 +213,8 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
                                            ", p.id FROM patients p WHERE p.id = ?"
             : strcmp(type, "Consent") == 0
                 ? "SELECT " CONSENT_COLUMNS ", c.patient_id FROM consents c WHERE c.id = ?"
-                : "SELECT " AUDIT_COLUMNS ", a.patient_id FROM audit a WHERE a.seq = ? "
-                  "AND a.patient_id IS NOT NULL";
+                : "SELECT " AUDIT_COLUMNS ", a.patient_id FROM audit a WHERE " AUDIT_ID_IS(
+                      "1") " AND a.patient_id IS NOT NULL";
         s = store_query(err, conn, sql, "t", id);
         if (!one_row(err, s, &found))
             return false;
@@ -296,7 +302,12 @@ static bool view_cond(struct error *err, struct request *req, const char *type,
     if (!fhir_view_arg(err, q, value))
         return false;
     int a = q->n;
-    if (strcmp(name, "_id") == 0) {
+    if (strcmp(name, "_id") == 0 && !patient && !org && strcmp(type, "Consent") != 0) {
+        char n[12];
+        snprintf(n, sizeof n, "%d", a);
+        strbuf_puts(&q->sql, " AND ");
+        strbuf_puts(&q->sql, arena_printf(req->arena, AUDIT_ID_IS("%s"), n, n, n, n));
+    } else if (strcmp(name, "_id") == 0) {
         strbuf_printf(&q->sql, " AND %s = ?%d", id_col, a);
     } else if (patient &&
                (!strcmp(name, "name") || !strcmp(name, "family") || !strcmp(name, "given"))) {

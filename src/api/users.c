@@ -163,7 +163,7 @@ static const struct jfield membership_fields[] = {
 
 /* Replaces the user's memberships with list (already checked) inside the write transaction. A
  * membership the network office adds waits for its organisation's administrator to confirm it
- * (008_account_confirmation.sql); one kept keeps its state. */
+ * (008_accounts.sql); one kept keeps its state. */
 static bool set_memberships(struct error *err, struct request *req, const char *user_id,
                             json_t *list)
 {

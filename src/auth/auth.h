@@ -83,13 +83,15 @@ bool auth_sessions_end_user(struct error *err, struct store_conn *conn, const ch
 bool auth_tokens_revoke_user(struct error *err, struct store_conn *conn, const char *user_id,
                              int64_t *revoked);
 
-/** Lock-out decision before a login attempt: locked → *retry_after_s > 0. */
+/** Lock-out decision before a login attempt: locked → *retry_after_s > 0. user_id is the
+ *  account of the login name tried, or NULL when no account has it: login is then counted on
+ *  its own, exactly like an account, so that lock-out does not tell which logins exist. */
 bool auth_lockout_check(struct error *err, struct store_conn *conn, const char *user_id,
-                        const char *client, int64_t *retry_after_s);
-/** Counts a failure (account when user_id is not NULL, and client); inside a write txn.
- *  *locked_now tells whether this failure started a lock-out. */
+                        const char *login, const char *client, int64_t *retry_after_s);
+/** Counts a failure (the account, or the unknown login name, and the client); inside a write
+ *  txn. *locked_now tells whether this failure started a lock-out. */
 bool auth_lockout_fail(struct error *err, struct store_conn *conn, const char *user_id,
-                       const char *client, bool *locked_now);
+                       const char *login, const char *client, bool *locked_now);
 /** Clears the account's failure count after a successful login; inside a write txn. */
 bool auth_lockout_clear(struct error *err, struct store_conn *conn, const char *user_id,
                         const char *client);

@@ -25,6 +25,7 @@ static int64_t backoff(int64_t failures, int64_t free_failures, int64_t base, in
 }
 
 static const char sql_account[] = "SELECT locked_until FROM users WHERE id = ?";
+static const char sql_login[] = "SELECT locked_until FROM login_failures WHERE login = ?";
 static const char sql_client[] = "SELECT locked_until FROM client_failures WHERE client = ?";
 
 static bool locked_until(struct error *err, struct store_conn *conn, const char *sql,
@@ -42,10 +43,12 @@ static bool locked_until(struct error *err, struct store_conn *conn, const char 
 }
 
 bool auth_lockout_check(struct error *err, struct store_conn *conn, const char *user_id,
-                        const char *client, int64_t *retry_after_s)
+                        const char *login, const char *client, int64_t *retry_after_s)
 {
     int64_t a = 0, c = 0, now = clock_now_ms();
     if (user_id && !locked_until(err, conn, sql_account, user_id, &a))
+        return false;
+    if (!user_id && login && !locked_until(err, conn, sql_login, login, &a))
         return false;
     if (!locked_until(err, conn, sql_client, client, &c))
         return false;
@@ -57,6 +60,15 @@ bool auth_lockout_check(struct error *err, struct store_conn *conn, const char *
 static const char sql_account_fail[] =
     "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins";
 static const char sql_account_lock[] = "UPDATE users SET locked_until = ? WHERE id = ?";
+/* An unknown login's count grows like an account's (never decays while it is tried); a day
+ * without tries forgets it, so made-up names do not pile up. */
+static const char sql_login_fail[] =
+    "INSERT INTO login_failures (login, failures, locked_until, last_failure_at) "
+    "VALUES (?1, 1, 0, ?2) ON CONFLICT (login) DO UPDATE SET failures = failures + 1, "
+    "last_failure_at = excluded.last_failure_at RETURNING failures";
+static const char sql_login_lock[] = "UPDATE login_failures SET locked_until = ? WHERE login = ?";
+static const char sql_login_forget[] = "DELETE FROM login_failures WHERE last_failure_at < ?";
+enum { LOGIN_FORGET_MS = 86400000 };
 static const char sql_client_fail[] =
     "INSERT INTO client_failures (client, failures, locked_until, last_failure_at) "
     "VALUES (?, 1, 0, ?) ON CONFLICT (client) DO UPDATE SET "
@@ -79,18 +91,24 @@ static bool read_count(struct error *err, struct store_stmt *s, int64_t *failure
 }
 
 bool auth_lockout_fail(struct error *err, struct store_conn *conn, const char *user_id,
-                       const char *client, bool *locked_now)
+                       const char *login, const char *client, bool *locked_now)
 {
     int64_t now = clock_now_ms(), failures;
     *locked_now = false;
-    if (user_id) {
-        if (!read_count(err, store_query(err, conn, sql_account_fail, "t", user_id), &failures))
+    if (user_id || login) {
+        struct store_stmt *s =
+            user_id ? store_query(err, conn, sql_account_fail, "t", user_id)
+                    : (store_exec(err, conn, NULL, sql_login_forget, "i", now - LOGIN_FORGET_MS)
+                           ? store_query(err, conn, sql_login_fail, "ti", login, now)
+                           : NULL);
+        if (!read_count(err, s, &failures))
             return false;
         int64_t lock =
             backoff(failures, ACCOUNT_FREE_FAILURES, ACCOUNT_BASE_LOCK_MS, ACCOUNT_MAX_LOCK_MS);
         if (lock) {
             *locked_now = true;
-            if (!store_exec(err, conn, NULL, sql_account_lock, "it", now + lock, user_id))
+            if (!store_exec(err, conn, NULL, user_id ? sql_account_lock : sql_login_lock, "it",
+                            now + lock, user_id ? user_id : login))
                 return false;
         }
     }

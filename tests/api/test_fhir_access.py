@@ -286,3 +286,20 @@ def test_fhir_links_default_to_the_listen_address(server):
 def test_a_bad_public_url_is_refused(value):
     r = helpers.run_cli("serve", "--public-url", value, "--data-dir", "/nonexistent")
     assert r.returncode == 2 and "--public-url" in r.stderr, r.stderr
+
+
+# ---- 6: AuditEvent ids cannot be walked --------------------------------------------------------
+
+def test_audit_event_ids_cannot_be_walked(server, sato):
+    import re
+    bundle = search(sato, "AuditEvent", patient=P, _count="5")
+    ids = [e["resource"]["id"] for e in bundle["entry"]]
+    assert ids and all(re.fullmatch(r"[0-9]+-[0-9a-f]{16}", i) for i in ids), ids
+    first = ids[0]
+    assert sato.get(f"/fhir/AuditEvent/{first}").json()["id"] == first
+    assert [e["resource"]["id"] for e in search(sato, "AuditEvent", _id=first)["entry"]] == [first]
+    seq, tag = first.split("-")
+    for guess in (seq, f"{seq}-0000000000000000", f"{int(seq) + 1}-{tag}", f"{seq}-{tag[:8]}",
+                  f"-{tag}", f"{seq}-{tag}-"):
+        assert_outcome(sato.get(f"/fhir/AuditEvent/{guess}"), 404, "fhir.not_found")
+        assert search(sato, "AuditEvent", _id=guess).get("entry", []) == []

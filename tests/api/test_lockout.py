@@ -116,3 +116,32 @@ def test_wrong_current_password_counts_towards_lockout(fresh_server):
     assert sum(1 for e in events if e["event_id"] == "auth.password_change"
                and e["outcome"] == 8) == ACCOUNT_FREE_FAILURES
     assert any(e["event_id"] == "auth.lockout" for e in events)
+
+
+def answers(server, login_name, n):
+    """Status, code and Retry-After of n wrong attempts at login_name, then one more."""
+    out = []
+    for _ in range(n + 1):
+        r = attempt(server, login_name, "wrong-password-1")
+        body = r.json()
+        out.append((r.status_code, body["code"], "Retry-After" in r.headers))
+    return out
+
+
+def test_an_unknown_login_is_locked_out_like_a_real_one(fresh_server):
+    """Lock-out does not tell which logins exist (issue 11)."""
+    server = fresh_server
+    real = answers(server, "gh.yamamoto", ACCOUNT_FREE_FAILURES)
+    made_up = answers(server, "no.such.nurse", ACCOUNT_FREE_FAILURES)
+    assert made_up == real
+    assert real[-1] == (429, "auth.locked", True)
+    # the lock grows the same way, and a login that was never tried is not affected
+    server.execute("UPDATE users SET locked_until = 1 WHERE login = 'gh.yamamoto'")
+    server.execute("UPDATE login_failures SET locked_until = 1 WHERE login = 'no.such.nurse'")
+    # (a failure once the lock has passed: answered, then locked for longer)
+    assert [attempt(server, name, "wrong-password-2").status_code
+            for name in ("gh.yamamoto", "no.such.nurse")] == [401, 401]
+    again = [attempt(server, name, "wrong-password-3") for name in ("gh.yamamoto", "no.such.nurse")]
+    assert [r.status_code for r in again] == [429, 429]
+    assert abs(retry_after(again[0]) - retry_after(again[1])) <= 1
+    assert attempt(server, "another.stranger", "wrong-password-1").status_code == 401

@@ -143,20 +143,20 @@ static void lockout_backs_off_after_five_failures(void **state)
     int64_t retry = 0;
     bool locked = false;
     for (int i = 1; i <= 4; i++) {
-        assert_true(auth_lockout_fail(&err, fx.conn, user_id, "10.9.9.9", &locked));
+        assert_true(auth_lockout_fail(&err, fx.conn, user_id, NULL, "10.9.9.9", &locked));
         assert_false(locked);
     }
-    assert_true(auth_lockout_check(&err, fx.conn, user_id, "10.9.9.9", &retry));
+    assert_true(auth_lockout_check(&err, fx.conn, user_id, NULL, "10.9.9.9", &retry));
     assert_int_equal(retry, 0);
-    assert_true(auth_lockout_fail(&err, fx.conn, user_id, "10.9.9.9", &locked));
+    assert_true(auth_lockout_fail(&err, fx.conn, user_id, NULL, "10.9.9.9", &locked));
     assert_true(locked);
-    assert_true(auth_lockout_check(&err, fx.conn, user_id, "10.9.9.9", &retry));
+    assert_true(auth_lockout_check(&err, fx.conn, user_id, NULL, "10.9.9.9", &retry));
     assert_in_range(retry, 29, 30);
-    assert_true(auth_lockout_fail(&err, fx.conn, user_id, "10.9.9.9", &locked));
-    assert_true(auth_lockout_check(&err, fx.conn, user_id, "10.9.9.9", &retry));
+    assert_true(auth_lockout_fail(&err, fx.conn, user_id, NULL, "10.9.9.9", &locked));
+    assert_true(auth_lockout_check(&err, fx.conn, user_id, NULL, "10.9.9.9", &retry));
     assert_in_range(retry, 59, 60); /* doubled */
     assert_true(auth_lockout_clear(&err, fx.conn, user_id, "10.9.9.9"));
-    assert_true(auth_lockout_check(&err, fx.conn, user_id, "10.9.9.9", &retry));
+    assert_true(auth_lockout_check(&err, fx.conn, user_id, NULL, "10.9.9.9", &retry));
     assert_int_equal(retry, 0);
 }
 
