@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -96,6 +97,20 @@ static bool insert_after(struct error *err, struct store_conn *conn, int64_t *se
     return true;
 }
 
+/* A failed append fails the request as ERR_AUDIT, unless the store said why writes fail (no
+ * room, a read-only file system): that is what an administrator must be told. */
+static enum error_code failure_code(const struct error *e)
+{
+    return e->code == ERR_STORE_FULL || e->code == ERR_STORE_READONLY ? e->code : ERR_AUDIT;
+}
+
+static _Atomic int last_failure = ERR_AUDIT;
+
+enum error_code audit_failure_code(void)
+{
+    return (enum error_code)atomic_load(&last_failure);
+}
+
 bool audit_append_txn(struct error *err, struct store_conn *conn, const struct audit_record *rec)
 {
     struct error e = {0};
@@ -103,7 +118,7 @@ bool audit_append_txn(struct error *err, struct store_conn *conn, const struct a
     char hash[65];
     if (!chain_head(&e, conn, &seq, hash) || !insert_after(&e, conn, &seq, hash, rec)) {
         log_msg(LOG_ERROR, "audit.append_failed", "%s", e.detail);
-        return error_set(err, ERR_AUDIT, "%s", e.detail);
+        return error_set(err, failure_code(&e), "%s", e.detail);
     }
     return true;
 }
@@ -128,7 +143,8 @@ fail_rollback:
     store_rollback(conn);
 fail:
     log_msg(LOG_ERROR, "audit.append_failed", "%s", e.detail);
-    return error_set(err, ERR_AUDIT, "%s", e.detail);
+    atomic_store(&last_failure, (int)failure_code(&e));
+    return error_set(err, failure_code(&e), "%s", e.detail);
 }
 
 /* Group commit: callers queue their records and sleep; the writer thread takes everything queued,
@@ -318,5 +334,5 @@ bool audit_append_durable(struct error *err, struct store *st, const struct audi
         pthread_cond_wait(&w.wake, &writer.lock);
     pthread_mutex_unlock(&writer.lock);
     pthread_cond_destroy(&w.wake);
-    return w.ok ? true : error_set(err, ERR_AUDIT, "group commit failed");
+    return w.ok ? true : error_set(err, audit_failure_code(), "group commit failed");
 }

@@ -95,4 +95,8 @@ struct audit_verify_result {
  *  only when the store cannot be read. */
 bool audit_verify(struct error *err, struct store_conn *conn, struct audit_verify_result *result);
 
+/** Why the last group commit failed: ERR_STORE_FULL or ERR_STORE_READONLY when the store said
+ *  so, else ERR_AUDIT (for requests told only that their records were not written). */
+enum error_code audit_failure_code(void);
+
 #endif

@@ -26,6 +26,12 @@ static bool fsync_path(const char *path)
     return ok;
 }
 
+/* A write error as a client should hear it: no room, a read-only file system, or other. */
+static enum error_code write_error(int e)
+{
+    return e == ENOSPC || e == EDQUOT ? ERR_STORE_FULL : e == EROFS ? ERR_STORE_READONLY : ERR_IO;
+}
+
 /* Creates dir if missing; a new directory's entry is made durable in its parent. */
 static bool ensure_dir(struct error *err, const char *dir, const char *parent)
 {
@@ -33,7 +39,7 @@ static bool ensure_dir(struct error *err, const char *dir, const char *parent)
         return fsync_path(parent) ? true : error_set(err, ERR_IO, "fsync %s", parent);
     if (errno == EEXIST)
         return true;
-    return error_set(err, ERR_IO, "mkdir %s: %s", dir, strerror(errno));
+    return error_set(err, write_error(errno), "mkdir %s: %s", dir, strerror(errno));
 }
 
 struct blobs *blobs_open(struct error *err, const char *data_dir)
@@ -86,14 +92,14 @@ bool blobs_put(struct error *err, struct blobs *b, const void *data, size_t len,
     snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%d", dir, key, (int)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
-        return error_set(err, ERR_IO, "create %s: %s", tmp, strerror(errno));
+        return error_set(err, write_error(errno), "create %s: %s", tmp, strerror(errno));
     bool ok = write_all(fd, data, len) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     ok = ok && rename(tmp, path) == 0 && fsync_path(dir);
     if (!ok) {
         int e = errno;
         unlink(tmp);
-        return error_set(err, ERR_IO, "write blob: %s", strerror(e));
+        return error_set(err, write_error(e), "write blob: %s", strerror(e));
     }
     return true;
 }

@@ -326,7 +326,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         req->waiting_audit = false;
         if (req->audit_failed) {
             struct error e = {0};
-            error_set(&e, ERR_AUDIT, "group commit failed");
+            error_set(&e, audit_failure_code(), "group commit failed");
             response_problem(req, &e);
         }
         return queue(req);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The embedded backend: one SQLite file in WAL mode with synchronous=FULL, so a commit that has
  * returned survives power loss (https://sqlite.org/pragma.html#pragma_synchronous). */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -33,11 +34,26 @@ struct sqlite_conn {
     struct sqlite_stmt cache[STMT_CACHE];
 };
 
+/* What a failed call means to a client: busy (try again), no room, a read-only file system, or
+ * anything else. */
+static enum error_code classify(struct sqlite_conn *c, int rc)
+{
+    int primary = rc & 0xff, sys = sqlite3_system_errno(c->db);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        return ERR_STORE_BUSY;
+    if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && sys == ENOSPC))
+        return ERR_STORE_FULL;
+    if (primary == SQLITE_READONLY || (primary == SQLITE_IOERR && sys == EROFS))
+        return ERR_STORE_READONLY;
+    return ERR_STORE;
+}
+
 static bool fail(struct error *err, struct sqlite_conn *c, int rc, const char *what)
 {
     c->last_rc = rc;
-    enum error_code code =
-        (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? ERR_STORE_BUSY : ERR_STORE;
+    enum error_code code = classify(c, rc);
+    if (code == ERR_STORE_FULL || code == ERR_STORE_READONLY)
+        store_note_write(c->base.store, code);
     if (code == ERR_STORE)
         log_msg(LOG_ERROR, "store.error", "%s: %s (%d)", what, sqlite3_errmsg(c->db), rc);
     return error_set(err, code, "%s: %s", what, sqlite3_errstr(rc));

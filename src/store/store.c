@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "store_int.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+
+#include "core/log.h"
 
 char *store_like(const char *before, const char *text, const char *after)
 {
@@ -125,17 +130,79 @@ bool store_begin(struct error *err, struct store_conn *conn, bool write)
     if (!ops_of(conn)->begin(err, conn, write))
         return false;
     ((struct store_conn_base *)conn)->in_txn = true;
+    ((struct store_conn_base *)conn)->write_txn = write;
     return true;
 }
 
 bool store_commit(struct error *err, struct store_conn *conn)
 {
+    struct store_conn_base *base = (struct store_conn_base *)conn;
     bool ok = ops_of(conn)->commit(err, conn);
-    if (ok)
-        ((struct store_conn_base *)conn)->in_txn = false;
-    else
+    if (ok) {
+        base->in_txn = false;
+        if (base->write_txn) /* writes work (again) */
+            store_note_write(base->store, ERR_NONE);
+    } else {
         store_rollback(conn);
+    }
     return ok;
+}
+
+void store_note_write(struct store *st, enum error_code code)
+{
+    int was = atomic_exchange(&st->condition, (int)code);
+    if (was != (int)code)
+        log_msg(code == ERR_NONE ? LOG_WARN : LOG_ERROR, "store.condition", "%s",
+                code == ERR_STORE_FULL       ? "writes fail: the data directory's disk is full"
+                : code == ERR_STORE_READONLY ? "writes fail: the data directory is read-only"
+                                             : "writes work again");
+}
+
+enum error_code store_condition(struct store *st)
+{
+    return (enum error_code)atomic_load(&st->condition);
+}
+
+/* Whether a write commits now, on a connection of its own (the caller may be inside a read
+ * transaction): after writes failed, a commit that works ends the condition (store_commit). It
+ * changes no data. */
+static bool probe_write(struct error *err, struct store *st)
+{
+    struct store_conn *probe = store_conn_open(err, st);
+    if (!probe)
+        return false;
+    bool ok = store_begin(err, probe, true) &&
+              store_exec(err, probe, NULL,
+                         "UPDATE schema_migrations SET applied_at = applied_at WHERE version = "
+                         "(SELECT min(version) FROM schema_migrations)",
+                         "") &&
+              store_commit(err, probe);
+    if (!ok && store_in_txn(probe))
+        store_rollback(probe);
+    store_conn_free(probe);
+    return ok;
+}
+
+bool store_health(struct error *err, struct store *st, struct store_conn *conn)
+{
+    struct statvfs fs;
+    if (statvfs(st->data_dir, &fs) != 0)
+        return error_set(err, ERR_STORE, "data directory %s: %s", st->data_dir, strerror(errno));
+    if (fs.f_flag & ST_RDONLY)
+        return error_set(err, ERR_STORE_READONLY, "the file system of %s is read-only",
+                         st->data_dir);
+    unsigned long long free_bytes = (unsigned long long)fs.f_bavail * fs.f_frsize;
+    if (free_bytes < STORE_FREE_MIN)
+        return error_set(err, ERR_STORE_FULL, "%llu bytes free in %s", free_bytes, st->data_dir);
+    enum error_code last = store_condition(st);
+    if (last != ERR_NONE && !probe_write(err, st))
+        return err->code == ERR_NONE ? error_set(err, last, "the last write failed") : false;
+    struct store_stmt *s = store_query(err, conn, "SELECT count(*) FROM schema_migrations", "");
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    store_done(s);
+    return r == STORE_ROW || (r != STORE_FAIL && error_set(err, ERR_STORE, "no answer"));
 }
 
 void store_rollback(struct store_conn *conn)

@@ -82,6 +82,18 @@ bool store_is_null(struct store_stmt *stmt, int col);
 bool store_exec(struct error *err, struct store_conn *conn, int64_t *changes, const char *sql,
                 const char *types, ...);
 
+/**
+ * Whether the store can serve: the data directory's file system is writable and has room (at
+ * least STORE_FREE_MIN bytes), the last write did not fail for lack of room or a read-only file
+ * system, and a read answers. False with ERR_STORE_FULL, ERR_STORE_READONLY or ERR_STORE (the
+ * reason in the detail) otherwise. conn: an open connection of the store.
+ */
+bool store_health(struct error *err, struct store *st, struct store_conn *conn);
+enum { STORE_FREE_MIN = 8 * 1024 * 1024 };
+
+/** ERR_STORE_FULL or ERR_STORE_READONLY while writes fail for that reason, else ERR_NONE. */
+enum error_code store_condition(struct store *st);
+
 /** True if the last failure on conn was a uniqueness violation (for 409 answers). */
 bool store_last_was_unique_violation(struct store_conn *conn);
 

@@ -37,6 +37,7 @@ struct store_conn_base {
     struct store *store;
     struct store_conn_base *next_open; /* list of connections to close */
     bool in_txn;
+    bool write_txn; /* the open transaction writes */
 };
 
 struct store {
@@ -46,7 +47,13 @@ struct store {
     pthread_mutex_t lock;
     struct store_conn_base *conns;
     void *maintenance; /* backend-specific background work, or NULL */
+    /* Why the last write failed, while no write has succeeded since (store_condition):
+     * ERR_STORE_FULL, ERR_STORE_READONLY or ERR_NONE. */
+    _Atomic int condition;
 };
+
+/** Notes the outcome of a write for store_condition (code ERR_NONE: it succeeded). */
+void store_note_write(struct store *st, enum error_code code);
 
 extern const struct store_ops store_sqlite_ops;
 
