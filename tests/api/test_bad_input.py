@@ -84,6 +84,7 @@ CASES = [
     Case("POST", f"/api/users/{SATO}/password", "gh.admin",
          {"initial_password": "reset-pass-12345"}, "initial_password", 1024,
          ("initial_password", 1234)),
+    Case("POST", f"/api/users/{SATO}/confirm", "gh.admin"),
     Case("POST", "/api/tokens", "gh.admin", {"name": "検証", "user_id": SATO}, "name", 100,
          ("user_id", 7)),
     Case("POST", "/api/patients", "gh.sato", helpers.new_patient_body("BAD-1"), "name", 100,
