@@ -292,8 +292,6 @@ bool auth_logout(struct error *err, struct request *req)
 {
     if (!api_no_fields(err, req))
         return false;
-    if (req->principal.via_token)
-        return error_set(err, ERR_FORBIDDEN, "API tokens are revoked, not logged out");
     if (!request_write_begin(err, req) ||
         !auth_session_end(err, req->conn, req->principal.session_id, "logout") ||
         !request_audit_txn(err, req, "auth.logout", 'E', NULL, "session", req->principal.session_id,

@@ -94,8 +94,6 @@ bool me_org_put(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields))
         return false;
-    if (req->principal.via_token)
-        return error_set(err, ERR_FORBIDDEN, "an API token belongs to one organisation");
     const char *org = jsonv_str(req->json, "org_id");
     struct principal p = req->principal;
     /* not p.user_id: the loader writes the id it reads into p (overlapping snprintf) */
@@ -117,15 +115,6 @@ static const char sql_sessions[] =
     "SELECT id, created_at, last_seen_at, client, user_agent FROM sessions WHERE user_id = ? "
     "AND ended_at IS NULL AND last_seen_at > ? AND created_at > ? ORDER BY created_at DESC";
 
-/* Browser sessions are the person's own business: an integration's API token neither sees nor
- * ends them. */
-static bool refuse_token(struct error *err, struct request *req)
-{
-    return req->principal.via_token
-               ? error_set(err, ERR_FORBIDDEN, "API tokens have no access to sessions")
-               : true;
-}
-
 static json_t *session_row(struct store_stmt *s)
 {
     return json_pack("{s:s, s:o, s:o, s:s, s:s}", "id", store_text(s, 0), "created_at",
@@ -135,8 +124,6 @@ static json_t *session_row(struct store_stmt *s)
 
 bool me_sessions_list(struct error *err, struct request *req)
 {
-    if (!refuse_token(err, req))
-        return false;
     int64_t now = clock_now_ms();
     json_t *items = api_rows(err,
                              store_query(err, req->conn, sql_sessions, "tii",
@@ -158,8 +145,6 @@ bool me_sessions_delete(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
     int64_t changed = 0;
-    if (!refuse_token(err, req))
-        return false;
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_SESSION_NOT_FOUND, NULL);
     if (!request_write_begin(err, req) ||
@@ -183,8 +168,6 @@ bool me_sessions_end_others(struct error *err, struct request *req)
     int64_t ended = 0;
     if (!api_no_fields(err, req))
         return false;
-    if (req->principal.via_token)
-        return error_set(err, ERR_FORBIDDEN, "API tokens have no sessions");
     if (!request_write_begin(err, req) ||
         !auth_sessions_end_user(err, req->conn, req->principal.user_id, req->principal.session_id,
                                 "ended by user (all others)", &ended))
@@ -198,8 +181,6 @@ bool me_sessions_end_others(struct error *err, struct request *req)
 static bool may_manage_totp(struct error *err, struct request *req)
 {
     const char *st = req->principal.state;
-    if (req->principal.via_token)
-        return error_set(err, ERR_FORBIDDEN, "not with an API token");
     if (strcmp(st, SESSION_ACTIVE) != 0 && strcmp(st, SESSION_ENROLL) != 0)
         return error_set(err,
                          strcmp(st, SESSION_PASSWORD) == 0 ? ERR_PASSWORD_CHANGE_REQUIRED

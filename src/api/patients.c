@@ -232,15 +232,15 @@ bool patients_create(struct error *err, struct request *req)
         {"consent", JV_OBJECT, true, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
+    if (!access_may_search(&req->principal)) /* who may, before what they sent */
+        return error_set(err, access_search_refusal(&req->principal),
+                         "registering patients needs an organisation");
     if (!jsonv_check(err, req->json, fields))
         return false;
     json_t *consent = json_object_get(req->json, "consent");
     if (!jsonv_check(err, consent, consent_fields) ||
         !check_birth_date(err, jsonv_str(req->json, "birth_date")))
         return false;
-    if (!access_may_search(&req->principal))
-        return error_set(err, access_search_refusal(&req->principal),
-                         "registering patients needs an organisation");
     const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
     char *name_key = kana_normalize(name), *kana_key = kana_normalize(kana);
     char id[UUID_STR_LEN];

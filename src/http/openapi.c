@@ -116,6 +116,8 @@ static void write_operation(FILE *out, const struct route *r)
         fputs("      x-patient-access: each resource's patient, decided by access_decide\n", out);
     if (r->permission == PERM_PUBLIC)
         fputs("      security: []\n", out);
+    else if (r->permission == PERM_LOGIN || r->permission == PERM_PERSON)
+        fputs("      security:\n        - session: []\n", out); /* never a token */
     else
         fputs("      security:\n        - session: []\n        - token: []\n", out);
     write_params(out, r->pattern);

@@ -22,8 +22,8 @@ const int router_route_count = (int)(sizeof(router_routes) / sizeof(router_route
 
 const char *router_permission_name(enum route_permission p)
 {
-    static const char *const names[] = {"public", "session",   "user",
-                                        "admin",  "org_admin", "network_admin"};
+    static const char *const names[] = {"public", "session", "login",     "user",
+                                        "person", "admin",   "org_admin", "network_admin"};
     return names[p];
 }
 
@@ -125,7 +125,11 @@ static bool authorise(struct error *err, struct request *req)
 {
     const struct route *r = req->route;
     const struct principal *p = &req->principal;
-    if (r->permission != PERM_SESSION && strcmp(p->state, SESSION_ACTIVE) != 0) {
+    /* An API token acts for integrations: it has no login steps, sessions or password. */
+    if (p->via_token && (r->permission == PERM_LOGIN || r->permission == PERM_PERSON))
+        return error_set(err, ERR_FORBIDDEN, "API tokens cannot use this; log in instead");
+    if (r->permission != PERM_SESSION && r->permission != PERM_LOGIN &&
+        strcmp(p->state, SESSION_ACTIVE) != 0) {
         if (strcmp(p->state, SESSION_PASSWORD) == 0)
             return error_set(err, ERR_PASSWORD_CHANGE_REQUIRED, NULL);
         return error_set(err, ERR_TOTP_REQUIRED, "session state %s", p->state);

@@ -9,8 +9,10 @@
 
 enum route_permission {
     PERM_PUBLIC,
-    PERM_SESSION,
-    PERM_USER,
+    PERM_SESSION, /* logged in, in any session state, or an API token */
+    PERM_LOGIN,   /* a person's own login steps: a browser session in any state, never a token */
+    PERM_USER,    /* fully logged in, or an API token */
+    PERM_PERSON,  /* a person's own account and sessions: a full browser session, never a token */
     PERM_ADMIN,
     PERM_ORG_ADMIN,
     PERM_NET_ADMIN,

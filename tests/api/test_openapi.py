@@ -6,9 +6,9 @@ import re
 import helpers
 
 OPENAPI = helpers.REPO / "docs" / "api" / "openapi.yaml"
-PERMISSIONS = {"PERM_PUBLIC": "public", "PERM_SESSION": "session", "PERM_USER": "user",
-               "PERM_ADMIN": "admin", "PERM_ORG_ADMIN": "org_admin",
-               "PERM_NET_ADMIN": "network_admin"}
+PERMISSIONS = {"PERM_PUBLIC": "public", "PERM_SESSION": "session", "PERM_LOGIN": "login",
+               "PERM_USER": "user", "PERM_PERSON": "person", "PERM_ADMIN": "admin",
+               "PERM_ORG_ADMIN": "org_admin", "PERM_NET_ADMIN": "network_admin"}
 
 
 def operations(text):
@@ -23,6 +23,19 @@ def operations(text):
         elif current is not None and (m := re.fullmatch(r"      ([\w-]+): (.+)", line)):
             current[m.group(1)] = m.group(2).strip('"')
     return ops
+
+
+def operation_text(text, method, pattern):
+    """The lines of one operation in the generated YAML."""
+    lines, inside, path = [], False, None
+    for line in text.splitlines():
+        if m := re.fullmatch(r"  (/\S*):", line):
+            path, inside = m.group(1), False
+        elif re.fullmatch(r"    (get|post|put|patch|delete):", line):
+            inside = path == pattern and line.strip() == f"{method.lower()}:"
+        elif inside:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def test_the_committed_document_is_the_generated_one():
@@ -42,6 +55,12 @@ def test_every_route_is_described():
         assert op["x-permission"] == PERMISSIONS[permission]
         assert ("x-patient-access" in op) == (locator in ("PAT_PATH", "PAT_FHIR",
                                                           "PAT_REFERRAL", "PAT_BOOKING"))
+    # an API token is offered only where the router accepts one
+    text = OPENAPI.read_text(encoding="utf-8")
+    for method, pattern, _handler, permission, _locator in routes:
+        token = "- token: []" in operation_text(text, method, pattern)
+        assert token == (permission not in ("PERM_PUBLIC", "PERM_LOGIN", "PERM_PERSON")), (
+            method, pattern)
 
 
 def test_path_parameters_are_declared():

@@ -35,8 +35,9 @@ static int setup(void **state)
                               "0, 0)",
                               "t", user_id) &&
                    store_exec(&err, fx.conn, NULL,
-                              "INSERT INTO memberships VALUES (?, ?, 'member', 0)", "tt", user_id,
-                              org_id)
+                              "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES "
+                              "(?, ?, 'member', 0)",
+                              "tt", user_id, org_id)
                ? 0
                : -1;
 }
