@@ -466,7 +466,8 @@ def without_request_id(problem):
     return {k: v for k, v in problem.items() if k != "request_id"}
 
 
-SNAPSHOT_SKIP = {"audit", "sessions", "client_failures"}
+# what any request may change by being made: its record, sessions and counters of failed logins
+SNAPSHOT_SKIP = {"audit", "sessions", "client_failures", "login_failures"}
 
 
 SNAPSHOT_SUMMARY = {
@@ -476,12 +477,17 @@ SNAPSHOT_SUMMARY = {
     **{t: f"SELECT count(*), max(rid) FROM {t}" for t in (
         "fhir_idx_token", "fhir_idx_string", "fhir_idx_date", "fhir_idx_ref",
         "fhir_idx_quantity", "fhir_idx_uri")},
+    # a token's last use is refreshed (at most once a minute) by any request made with it
+    "api_tokens": "SELECT group_concat(id || token_hash || name || org_id || user_id || "
+                  "created_at || coalesce(revoked_at, '-'), ',') FROM (SELECT * FROM api_tokens "
+                  "ORDER BY id)",
 }
 
 
 def store_snapshot(server):
-    """A digest of the schema and of every row of every table except audit, sessions and
-    client_failures: equal snapshots mean a request changed nothing."""
+    """A digest of the schema and of every row of every table except audit, sessions and the
+    failed-login counters (and a token's last use): equal snapshots mean a request changed
+    nothing."""
     conn = server.db()
     try:
         digest = hashlib.sha256()
