@@ -69,26 +69,90 @@ static bool method_listed(const char *allow, const char *method)
     return false;
 }
 
+/* A pattern's segments, one at a time: start with *p at the pattern ("/a/{x}/", a trailing slash
+ * being one more, empty, segment); each call gives the next (its text and length, and whether it
+ * is a {parameter}) and false when there is none. */
+struct segment {
+    const char *text;
+    size_t len;
+    bool param;
+};
+
+static bool next_segment(const char **p, struct segment *seg)
+{
+    if (!*p)
+        return false;
+    const char *s = **p == '/' ? *p + 1 : *p;
+    size_t n = strcspn(s, "/");
+    *seg = (struct segment){s, n, n > 0 && s[0] == '{'};
+    *p = s[n] == '/' ? s + n : NULL;
+    return true;
+}
+
+int router_pattern_compare(const char *a, const char *b)
+{
+    /* From the left, the first segment where one pattern has a literal and the other a
+     * parameter decides: the literal is more specific (/fhir/{type}/_history before
+     * /fhir/{type}/{id}), whatever the order of the table. */
+    struct segment sa, sb;
+    while (next_segment(&a, &sa) && next_segment(&b, &sb))
+        if (sa.param != sb.param)
+            return sa.param ? -1 : 1;
+    return 0;
+}
+
 const struct route *router_match(struct request *req, const char *method, const char *path,
                                  bool *path_known, char *allow, size_t cap)
 {
     *path_known = false;
     allow[0] = '\0';
+    const struct route *best = NULL;
     for (int i = 0; i < router_route_count; i++) {
         const struct route *r = &router_routes[i];
         if (!match_pattern(NULL, r->pattern, path))
             continue;
         if (strcmp(r->method, method) == 0) {
-            match_pattern(req, r->pattern, path);
-            return r;
+            if (!best || router_pattern_compare(r->pattern, best->pattern) > 0)
+                best = r;
+            continue;
         }
-        *path_known = true;
         if (method_listed(allow, r->method))
             continue;
         size_t used = strlen(allow);
         snprintf(allow + used, cap - used, "%s%s", used ? ", " : "", r->method);
     }
+    if (best) {
+        match_pattern(req, best->pattern, path);
+        return best;
+    }
+    *path_known = allow[0] != '\0';
     return NULL;
+}
+
+/* Whether some path matches both patterns: as many segments, and each pair equal literals or
+ * at least one parameter. */
+static bool overlap(const char *a, const char *b)
+{
+    struct segment sa, sb;
+    for (;;) {
+        bool more_a = next_segment(&a, &sa), more_b = next_segment(&b, &sb);
+        if (!more_a || !more_b)
+            return more_a == more_b;
+        if (!sa.param && !sb.param && (sa.len != sb.len || strncmp(sa.text, sb.text, sa.len)))
+            return false;
+    }
+}
+
+bool router_table_check(struct error *err, const struct route *routes, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (strcmp(routes[i].method, routes[j].method) == 0 &&
+                overlap(routes[i].pattern, routes[j].pattern) &&
+                router_pattern_compare(routes[i].pattern, routes[j].pattern) == 0)
+                return error_set(err, ERR_INTERNAL, "routes %s %s and %s are ambiguous",
+                                 routes[i].method, routes[i].pattern, routes[j].pattern);
+    return true;
 }
 
 static bool is_state_changing(const char *method)

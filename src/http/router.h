@@ -49,9 +49,10 @@ extern const struct route router_routes[];
 extern const int router_route_count;
 
 /**
- * Matches method and path against the table. Returns the route (filling params into req), or
- * NULL: then *path_known tells 405 (the path exists with other methods; allow receives them,
- * comma-separated, capacity cap) from 404.
+ * Matches method and path against the table: of the routes that match, the most specific
+ * (router_pattern_compare), so the table's order does not matter. Returns the route (filling
+ * params into req), or NULL: then *path_known tells 405 (the path exists with other methods;
+ * allow receives them, comma-separated, capacity cap) from 404.
  */
 const struct route *router_match(struct request *req, const char *method, const char *path,
                                  bool *path_known, char *allow, size_t cap);
@@ -61,6 +62,15 @@ const struct route *router_match(struct request *req, const char *method, const 
  *  records are committed with them; reads' records are left in req->reads, and the caller must
  *  make them durable (audit_append_async) before the response leaves. */
 void router_dispatch(struct request *req);
+
+/** > 0 when pattern a is more specific than b, < 0 when less, 0 when neither: from the left, the
+ *  first segment that is a literal in one and a {parameter} in the other decides. */
+int router_pattern_compare(const char *a, const char *b);
+
+/** Checks a route table: no two routes of one method that a path could match both of are equally
+ *  specific (a duplicate, or /a/{x} beside /a/{y}). ERR_INTERNAL names them otherwise. The
+ *  server refuses to start on a table that fails it. */
+bool router_table_check(struct error *err, const struct route *routes, int n);
 
 /** Name of a permission, for documentation. */
 const char *router_permission_name(enum route_permission p);

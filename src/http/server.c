@@ -442,6 +442,11 @@ static bool check_transport(const char *host)
 int server_run(const struct server_config *cfg)
 {
     config = cfg;
+    struct error table_err = {0};
+    if (!router_table_check(&table_err, router_routes, router_route_count)) {
+        log_msg(LOG_ERROR, "serve.routes", "%s", table_err.detail);
+        return 2;
+    }
     struct sockaddr_storage ss;
     char host[256];
     if (!parse_listen(cfg->listen, &ss, host, sizeof(host))) {

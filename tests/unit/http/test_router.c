@@ -111,6 +111,44 @@ static void every_route_matches_itself(void **state)
     }
 }
 
+static void literal_segments_beat_parameters(void **state)
+{
+    (void)state;
+    assert_true(router_pattern_compare("/fhir/{type}/_history", "/fhir/{type}/{id}") > 0);
+    assert_true(router_pattern_compare("/fhir/{type}/{id}", "/fhir/{type}/_history") < 0);
+    assert_true(router_pattern_compare("/a/{x}/c", "/a/b/{y}") < 0); /* the leftmost decides */
+    assert_int_equal(router_pattern_compare("/a/{x}", "/a/{y}"), 0);
+    struct request req;
+    bool known;
+    char allow[128];
+    const struct route *r = match(&req, "GET", "/fhir/Observation/_history", &known, allow);
+    assert_non_null(r);
+    assert_string_equal(r->handler_name, "fhir_history_type");
+    r = match(&req, "GET", "/fhir/Patient/p1/$everything", &known, allow);
+    assert_string_equal(r->handler_name, "fhir_everything");
+}
+
+static void the_table_has_no_ambiguous_routes(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    assert_true(router_table_check(&err, router_routes, router_route_count));
+    static const struct route twins[] = {
+        {"GET", "/a/{x}", NULL, "one", PERM_USER, PAT_NONE, 'R', DATA_NONE, ""},
+        {"GET", "/a/{y}", NULL, "two", PERM_USER, PAT_NONE, 'R', DATA_NONE, ""},
+    };
+    assert_false(router_table_check(&err, twins, 2));
+    assert_non_null(strstr(err.detail, "/a/{x}"));
+    static const struct route fine[] = {
+        {"GET", "/a/{x}", NULL, "one", PERM_USER, PAT_NONE, 'R', DATA_NONE, ""},
+        {"POST", "/a/{y}", NULL, "two", PERM_USER, PAT_NONE, 'R', DATA_NONE, ""},
+        {"GET", "/a/b", NULL, "three", PERM_USER, PAT_NONE, 'R', DATA_NONE, ""},
+        {"GET", "/a/{x}/c", NULL, "four", PERM_USER, PAT_NONE, 'R', DATA_NONE, ""},
+    };
+    struct error ok = {0};
+    assert_true(router_table_check(&ok, fine, 4));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +156,8 @@ int main(void)
         cmocka_unit_test(wrong_method_lists_allowed_ones),
         cmocka_unit_test(unknown_paths_do_not_match),
         cmocka_unit_test(every_route_matches_itself),
+        cmocka_unit_test(literal_segments_beat_parameters),
+        cmocka_unit_test(the_table_has_no_ambiguous_routes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
