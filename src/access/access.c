@@ -22,28 +22,9 @@ bool access_may_search(const struct principal *p)
     return access_search_refusal(p) == ERR_NONE;
 }
 
-static const char sql_decide[] =
-    "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?3), "
-    "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = ?3 AND t.org_id = ?1 "
-    "        AND t.removed_at IS NULL), "
-    "EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
-    "        WHERE co.patient_id = ?3 AND co.org_id = ?1 AND c.withdrawn_at IS NULL "
-    "        AND c.consented_on <= ?2), "
-    "EXISTS (SELECT 1 FROM record_shares rs WHERE rs.patient_id = ?3 AND rs.org_id = ?1 "
-    "        AND rs.ended_at IS NULL AND rs.expires_at > ?4)";
-
 bool access_class_shared(enum data_class cls)
 {
     return cls != DATA_CONSENT && cls != DATA_AUDIT;
-}
-
-static bool decide(struct access_decision *out, bool allow, const char *reason)
-{
-    out->allow = allow;
-    out->emergency = false;
-    out->reason = reason;
-    out->grant_id[0] = '\0';
-    return true;
 }
 
 const char *access_emergency_user(const struct principal *p)
@@ -69,66 +50,92 @@ bool access_has_emergency_grant(struct error *err, struct store_conn *conn,
     return r != STORE_FAIL;
 }
 
-static const char sql_grant[] =
-    "SELECT id FROM emergency_access WHERE user_id = ?1 AND patient_id = ?2 AND org_id = ?3 "
-    "AND ended_at IS NULL AND expires_at > ?4 ORDER BY started_at DESC LIMIT 1";
-
-/* Without care team and consent: an active emergency grant of this user, in this organisation,
- * opens the emergency view (demographics and the emergency classes) for reading only. */
-static bool decide_emergency(struct error *err, struct store_conn *conn, const struct principal *p,
-                             const char *patient_id, enum access_action action, enum data_class cls,
-                             struct access_decision *out, const char *refusal)
+void access_rule_args_of(const struct principal *p, struct access_rule_args *out)
 {
-    if (action != ACCESS_READ || (cls != DATA_DEMOGRAPHICS && cls != DATA_CLINICAL_EMERGENCY) ||
-        !access_emergency_user(p)[0])
-        return decide(out, false, refusal);
-    struct store_stmt *s = store_query(err, conn, sql_grant, "ttti", p->user_id, patient_id,
-                                       p->org_id, clock_now_ms());
+    out->org_id = p->org_id;
+    out->user_id = access_emergency_user(p);
+    clock_today_tokyo(out->today);
+    out->now_ms = clock_now_ms();
+}
+
+void access_rule_args_org(const char *org_id, struct access_rule_args *out)
+{
+    out->org_id = org_id;
+    out->user_id = "";
+    clock_today_tokyo(out->today);
+    out->now_ms = clock_now_ms();
+}
+
+void access_rule_bind(const struct access_rule_args *a, struct store_arg out[ACCESS_RULE_PARAMS])
+{
+    out[0] = (struct store_arg){.type = 't', .text = a->org_id};
+    out[1] = (struct store_arg){.type = 't', .text = a->today};
+    out[2] = (struct store_arg){.type = 't', .text = a->user_id};
+    out[3] = (struct store_arg){.type = 'i', .i = a->now_ms};
+}
+
+/* One patient (?5) under the rule: whether it exists, the two readings of the rule, the emergency
+ * grant, and the parts, for the reason recorded in the audit. */
+static const char sql_decide[] =
+    "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?5), " ACCESS_VISIBLE_SQL ", " ACCESS_TEAM_SQL
+    ", (SELECT ea.id FROM emergency_access ea WHERE " ACCESS_GRANT_COND
+    " ORDER BY ea.started_at DESC LIMIT 1), " ACCESS_ON_TEAM_SQL ", " ACCESS_CONSENT_SQL
+    " FROM (SELECT ?5 AS id) p";
+
+/* What the rule says of an organisation (and user) and one patient. */
+struct standing {
+    bool exists, visible, team, on_team, consent;
+    char grant[UUID_STR_LEN]; /* an emergency grant in force, or "" */
+};
+
+static bool standing_of(struct error *err, struct store_conn *conn,
+                        const struct access_rule_args *a, const char *patient_id,
+                        struct standing *st)
+{
+    *st = (struct standing){0};
+    struct store_arg args[ACCESS_RULE_PARAMS + 1];
+    access_rule_bind(a, args);
+    args[ACCESS_RULE_PARAMS] = (struct store_arg){.type = 't', .text = patient_id};
+    struct store_stmt *s = store_query_args(err, conn, sql_decide, args, ACCESS_RULE_PARAMS + 1);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    if (r != STORE_ROW) {
-        store_done(s);
-        return r == STORE_FAIL ? false : decide(out, false, refusal);
+    if (r == STORE_ROW) {
+        *st = (struct standing){store_int(s, 0), store_int(s, 1), store_int(s, 2),
+                                store_int(s, 4), store_int(s, 5), ""};
+        if (!store_is_null(s, 3))
+            snprintf(st->grant, sizeof st->grant, "%s", store_text(s, 3));
     }
-    decide(out, true, "emergency access (break-the-glass)");
-    out->emergency = true;
-    snprintf(out->grant_id, sizeof(out->grant_id), "%s", store_text(s, 0));
     store_done(s);
+    return r != STORE_FAIL;
+}
+
+static bool decide(struct access_decision *out, bool allow, const char *reason)
+{
+    out->allow = allow;
+    out->emergency = false;
+    out->reason = reason;
+    out->grant_id[0] = '\0';
     return true;
 }
 
-/* What an organisation is to a patient: on the team, named by a consent in force, holding an
- * open record share. */
-struct standing {
-    bool exists, on_team, consent, shared;
-};
-
-static bool standing_of(struct error *err, struct store_conn *conn, const char *org_id,
-                        const char *patient_id, struct standing *st)
+/* The rule's reading for an action on a class: reads of what a share opens need visibility;
+ * writes and the consents and audit trail need the team with consent. */
+static bool allowed_by(const struct standing *st, enum access_action action, enum data_class cls)
 {
-    *st = (struct standing){0};
-    char today[11];
-    clock_today_tokyo(today);
-    struct store_stmt *s =
-        store_query(err, conn, sql_decide, "ttti", org_id, today, patient_id, clock_now_ms());
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    if (r == STORE_ROW)
-        *st = (struct standing){store_int(s, 0), store_int(s, 1), store_int(s, 2), store_int(s, 3)};
-    store_done(s);
-    return r != STORE_FAIL;
+    return action == ACCESS_READ && access_class_shared(cls) ? st->visible : st->team;
 }
 
 bool access_org_sees(struct error *err, struct store_conn *conn, const char *org_id,
                      const char *patient_id, enum data_class cls, bool *sees)
 {
+    struct access_rule_args a;
     struct standing st;
+    access_rule_args_org(org_id, &a);
     *sees = false;
-    if (!standing_of(err, conn, org_id, patient_id, &st))
+    if (!standing_of(err, conn, &a, patient_id, &st))
         return false;
-    *sees = st.exists && st.consent && (st.on_team || (st.shared && access_class_shared(cls)));
+    *sees = st.exists && allowed_by(&st, ACCESS_READ, cls);
     return true;
 }
 
@@ -137,30 +144,36 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
                    struct access_decision *out)
 {
     /* Team and consent give the same standing for every action and class today; scopes will
-     * refine by class. An emergency grant gives less (decide_emergency). */
+     * refine by class. A share gives reading of the record; an emergency grant less. */
     if (p->network_admin)
         return decide(out, false, "network administrators do not read patient data");
     if (!p->org_id[0])
         return decide(out, false, "no current organisation");
     if (p->pending)
         return decide(out, false, "account awaiting its organisation's confirmation");
+    struct access_rule_args a;
     struct standing st;
-    if (!standing_of(err, conn, p->org_id, patient_id, &st))
+    access_rule_args_of(p, &a);
+    if (!standing_of(err, conn, &a, patient_id, &st))
         return false;
-    bool on_team = st.on_team, consent = st.consent, shared = st.shared;
     if (!st.exists)
         return decide(out, false, "no such patient");
-    /* A referral or booking shares the record with its receiver for reading, for its purpose
-     * and time window, and only where the patient's consent names the receiver. */
-    if (!on_team && shared && consent && action == ACCESS_READ && access_class_shared(cls))
-        return decide(out, true, "record shared by a referral or booking, consent in force");
-    if (!on_team)
-        return decide_emergency(err, conn, p, patient_id, action, cls, out,
-                                "organisation not on the care team");
-    if (!consent)
-        return decide_emergency(err, conn, p, patient_id, action, cls, out,
-                                "no consent in force for the organisation");
-    return decide(out, true, "care team with consent in force");
+    if (allowed_by(&st, action, cls))
+        return decide(out, true,
+                      st.team ? "care team with consent in force"
+                              : "record shared by a referral or booking, consent in force");
+    /* The emergency view: an active grant of this user, in this organisation, opens
+     * demographics and the emergency classes for reading only (never to a token). */
+    if (action == ACCESS_READ && (cls == DATA_DEMOGRAPHICS || cls == DATA_CLINICAL_EMERGENCY) &&
+        st.grant[0]) {
+        decide(out, true, "emergency access (break-the-glass)");
+        out->emergency = true;
+        snprintf(out->grant_id, sizeof out->grant_id, "%s", st.grant);
+        return true;
+    }
+    return decide(out, false,
+                  !st.on_team ? "organisation not on the care team"
+                              : "no consent in force for the organisation");
 }
 
 /* Each case kind: its patient and the two organisations party to it. */

@@ -67,50 +67,65 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
 bool access_org_sees(struct error *err, struct store_conn *conn, const char *org_id,
                      const char *patient_id, enum data_class cls, bool *sees);
 
-/**
- * An active record share (a referral or booking sent to organisation ?1) as an SQL condition on
- * `p.id`; "now" from SQLite's clock in milliseconds. Part of ACCESS_VISIBLE_SQL.
+/*
+ * ---- The rule, written once -----------------------------------------------------------------
+ * SQL conditions on a patient id column named `p.id`, used by access_decide for one patient and
+ * by every search and list for many. A statement that uses them binds ACCESS_RULE_PARAMS
+ * parameters first, in this order (struct access_rule_args): ?1 the organisation, ?2 today
+ * (YYYY-MM-DD, Asia/Tokyo), ?3 the user whose emergency grants count (access_emergency_user:
+ * "" for none), ?4 now (ms since the epoch). "Now" is the program's clock, never SQL's.
  */
-#define ACCESS_SHARE_SQL                                                                           \
-    "EXISTS (SELECT 1 FROM record_shares rs WHERE rs.org_id = ?1 AND rs.patient_id = p.id "        \
-    "AND rs.ended_at IS NULL "                                                                     \
-    "AND rs.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
+enum { ACCESS_RULE_PARAMS = 4 };
 
-/* The parts of the rule (?1 the organisation id, ?2 today's date in Asia/Tokyo) on `p.id`. */
+/** The organisation is on the patient's care team (not removed). */
 #define ACCESS_ON_TEAM_SQL                                                                         \
     "EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.id AND t.org_id = ?1 "               \
     "AND t.removed_at IS NULL)"
+/** A consent in force names the organisation (not withdrawn, dated today or earlier). */
 #define ACCESS_CONSENT_SQL                                                                         \
     "EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c "                                       \
     "ON c.id = co.consent_id WHERE co.patient_id = p.id AND co.org_id = ?1 "                       \
     "AND c.withdrawn_at IS NULL AND c.consented_on <= ?2)"
+/** An open record share (a referral or booking sent to the organisation) not yet expired. */
+#define ACCESS_SHARE_SQL                                                                           \
+    "EXISTS (SELECT 1 FROM record_shares rs WHERE rs.org_id = ?1 AND rs.patient_id = p.id "        \
+    "AND rs.ended_at IS NULL AND rs.expires_at > ?4)"
+/** An emergency grant of user ?3 in organisation ?1, in force (on `ea`). */
+#define ACCESS_GRANT_COND                                                                          \
+    "ea.patient_id = p.id AND ea.user_id = ?3 AND ea.org_id = ?1 AND ea.ended_at IS NULL "         \
+    "AND ea.expires_at > ?4"
+/** Such a grant exists: OR-ed with ACCESS_VISIBLE_SQL where the emergency view counts. */
+#define ACCESS_EMERGENCY_SQL                                                                       \
+    "EXISTS (SELECT 1 FROM emergency_access ea WHERE " ACCESS_GRANT_COND ")"
 
-/**
- * The visibility rule as an SQL condition on a patient id column named `p.id`; it takes two
- * parameters, the organisation id and today's date (YYYY-MM-DD, Asia/Tokyo), both bound by the
- * caller in this order. Callers must also check access_may_search first.
- */
+/** Visible: (on the team, or holding a share) and named by a consent in force. Searches must
+ *  also check access_may_search first. */
 #define ACCESS_VISIBLE_SQL                                                                         \
     "((" ACCESS_ON_TEAM_SQL " OR " ACCESS_SHARE_SQL ") AND " ACCESS_CONSENT_SQL ")"
 
-/** The same rule for the classes a record share does not open (access_class_shared): the
- *  consents and the audit trail. Same parameters. */
+/** The same for the classes a record share does not open (access_class_shared: the consents,
+ *  the audit trail) and for writes: on the team and named by a consent in force. */
 #define ACCESS_TEAM_SQL "(" ACCESS_ON_TEAM_SQL " AND " ACCESS_CONSENT_SQL ")"
+
+/** The values of the rule's parameters, taken once. */
+struct access_rule_args {
+    const char *org_id;
+    char today[11];
+    const char *user_id;
+    int64_t now_ms;
+};
+
+/** The rule's parameters for principal (its organisation, its user when its emergency grants
+ *  count) as of now. */
+void access_rule_args_of(const struct principal *p, struct access_rule_args *out);
+/** The rule's parameters for an organisation in person (no emergency grant counts). */
+void access_rule_args_org(const char *org_id, struct access_rule_args *out);
+/** The rule's parameters as the first ACCESS_RULE_PARAMS arguments of a statement. */
+void access_rule_bind(const struct access_rule_args *a, struct store_arg out[ACCESS_RULE_PARAMS]);
 
 /** Whether a record share (a referral or booking sent to the organisation) opens class cls:
  *  the record, not the consents or the audit trail. */
 bool access_class_shared(enum data_class cls);
-
-/**
- * An active emergency (break-the-glass) grant as an SQL condition on a patient id column named
- * `p.id`, to be OR-ed with ACCESS_VISIBLE_SQL where emergency access counts (the emergency view):
- * parameter ?1 is the organisation id (as in ACCESS_VISIBLE_SQL) and ?3 the user id
- * (principal.user_id). "Now" is taken from SQLite's clock, in milliseconds.
- */
-#define ACCESS_EMERGENCY_SQL /* ?3: access_emergency_user() */                                     \
-    "EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.patient_id = p.id AND ea.user_id = ?3 "    \
-    "AND ea.org_id = ?1 AND ea.ended_at IS NULL "                                                  \
-    "AND ea.expires_at > CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))"
 
 /** The kinds of case access_decide_case knows. */
 enum access_case {
@@ -147,7 +162,7 @@ bool access_share_end(struct error *err, struct store_conn *conn, enum access_ca
                       const char *source_id, const char *reason, int *ended);
 
 /**
- * The user id to bind as ?3 of ACCESS_EMERGENCY_SQL: the principal's own, or "" (which no grant
+ * The user id to bind as ?3 of the rule: the principal's own, or "" (which no grant
  * has) for one who may never use an emergency grant (an API token, a network administrator), so
  * that the SQL rule refuses exactly what access_decide refuses.
  */

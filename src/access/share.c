@@ -13,19 +13,18 @@ static const char *const share_kinds[] = {
     [CASE_BOOKING] = "booking",
 };
 
-static const char sql_consent[] =
-    "SELECT EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
-    "WHERE co.patient_id = ?1 AND co.org_id = ?2 AND c.withdrawn_at IS NULL "
-    "AND c.consented_on <= ?3)";
+/* The rule's consent part (?1–?4: the receiver's rule arguments) for patient ?5. */
+static const char sql_consent[] = "SELECT " ACCESS_CONSENT_SQL " FROM (SELECT ?5 AS id) p";
 
 bool access_share_start(struct error *err, struct store_conn *conn, const char *patient_id,
                         const char *org_id, enum access_case kind, const char *source_id,
                         int64_t expires_at, bool *shared)
 {
     *shared = false;
-    char today[11];
-    clock_today_tokyo(today);
-    struct store_stmt *s = store_query(err, conn, sql_consent, "ttt", patient_id, org_id, today);
+    struct access_rule_args a;
+    access_rule_args_org(org_id, &a);
+    struct store_stmt *s = store_query(err, conn, sql_consent, "tttit", a.org_id, a.today,
+                                       a.user_id, a.now_ms, patient_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);

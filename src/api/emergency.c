@@ -56,8 +56,8 @@ static json_t *grant_json(struct error *err, struct request *req, const char *gi
 
 static const char sql_search[] =
     "SELECT p.id, p.name, p.name_kana, p.birth_date, p.sex, (" ACCESS_VISIBLE_SQL ") "
-    "FROM patients p WHERE p.birth_date = ?3 AND ((?4 IS NOT NULL AND p.name_key = ?4) "
-    "OR (?5 IS NOT NULL AND p.kana_key = ?5)) ORDER BY p.kana_key, p.id LIMIT ?6";
+    "FROM patients p WHERE p.birth_date = ?5 AND ((?6 IS NOT NULL AND p.name_key = ?6) "
+    "OR (?7 IS NOT NULL AND p.kana_key = ?7)) ORDER BY p.kana_key, p.id LIMIT ?8";
 
 static json_t *candidate_row(struct store_stmt *s)
 {
@@ -101,12 +101,12 @@ bool emergency_search(struct error *err, struct request *req)
     if (!name && !kana)
         return error_set(err, ERR_FIELD_MISSING, "name or name_kana");
     const char *birth = jsonv_str(req->json, "birth_date");
-    char today[11];
-    clock_today_tokyo(today);
+    struct access_rule_args a;
+    access_rule_args_of(&req->principal, &a);
     json_t *items =
         api_rows(err,
-                 store_query(err, req->conn, sql_search, "ttttti", req->principal.org_id, today,
-                             birth, name, kana, (int64_t)SEARCH_MAX),
+                 store_query(err, req->conn, sql_search, "tttittti", a.org_id, a.today, a.user_id,
+                             a.now_ms, birth, name, kana, (int64_t)SEARCH_MAX),
                  candidate_row);
     if (!items)
         return false;

@@ -351,11 +351,11 @@ static bool answer_bundle(struct error *err, struct request *req, json_t *bundle
     return true;
 }
 
-static struct fhir_viewer viewer_of(struct request *req, char today[11])
+static struct fhir_viewer viewer_of(struct request *req)
 {
-    clock_today_tokyo(today);
-    return (struct fhir_viewer){req->principal.org_id, access_emergency_user(&req->principal),
-                                today};
+    struct fhir_viewer v;
+    access_rule_args_of(&req->principal, &v.rule);
+    return v;
 }
 
 /* A search of one patient (a single `patient` value) is decided once, as a read of that
@@ -416,9 +416,7 @@ static bool search(struct error *err, struct request *req, bool from_body)
         response_fhir(req, 200, json_incref(bundle));
         return true;
     }
-    char today[11];
-    struct fhir_search_in in = {type, params, n, viewer_of(req, today), fhir_base_url(req),
-                                NULL, false};
+    struct fhir_search_in in = {type, params, n, viewer_of(req), fhir_base_url(req), NULL, false};
     if (!decide_single_patient(err, req, type, params, n, &in.visibility_decided))
         return false;
     struct fhir_search_out out;
@@ -464,10 +462,8 @@ bool fhir_everything(struct error *err, struct request *req)
     if (!fhir_view_read(err, req, "Patient", patient, &pat) ||
         !add_entry(err, req, bundle, pat, "match"))
         return false;
-    char today[11];
     /* the router decided this patient's whole record (PAT_PATH, DATA_CLINICAL) */
-    struct fhir_search_in in = {NULL,    params, n, viewer_of(req, today), fhir_base_url(req),
-                                patient, true};
+    struct fhir_search_in in = {NULL, params, n, viewer_of(req), fhir_base_url(req), patient, true};
     struct fhir_search_out out;
     bool ok = fhir_search(err, req->conn, &in, &out);
     if (ok) {
@@ -599,20 +595,17 @@ bool fhir_history_type(struct error *err, struct request *req)
         !history_params(err, req, &count, &since))
         return false;
     req->object_type = type;
-    char today[11];
-    clock_today_tokyo(today);
     static const char sql[] =
         "SELECT " HISTORY_COLUMNS " FROM fhir_versions v JOIN fhir_resources r ON r.rid = v.rid "
-        "WHERE r.type = ?4 AND v.last_updated >= ?5 AND ";
-    char *full = arena_printf(req->arena, "%s%s ORDER BY v.last_updated DESC LIMIT ?6", sql,
+        "WHERE r.type = ?5 AND v.last_updated >= ?6 AND ";
+    char *full = arena_printf(req->arena, "%s%s ORDER BY v.last_updated DESC LIMIT ?7", sql,
                               fhir_visible_sql);
-    struct store_arg args[] = {
-        {.type = 't', .text = req->principal.org_id},
-        {.type = 't', .text = today},
-        {.type = 't', .text = access_emergency_user(&req->principal)},
-        {.type = 't', .text = type},
-        {.type = 'i', .i = since},
-        {.type = 'i', .i = count},
-    };
-    return history_answer(err, req, store_query_args(err, req->conn, full, args, 6));
+    struct fhir_viewer viewer = viewer_of(req);
+    struct store_arg args[ACCESS_RULE_PARAMS + 3];
+    access_rule_bind(&viewer.rule, args);
+    args[ACCESS_RULE_PARAMS] = (struct store_arg){.type = 't', .text = type};
+    args[ACCESS_RULE_PARAMS + 1] = (struct store_arg){.type = 'i', .i = since};
+    args[ACCESS_RULE_PARAMS + 2] = (struct store_arg){.type = 'i', .i = count};
+    return history_answer(err, req,
+                          store_query_args(err, req->conn, full, args, ACCESS_RULE_PARAMS + 3));
 }

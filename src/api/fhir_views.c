@@ -388,23 +388,33 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
 {
     if (fhir_dir_type(type))
         return fhir_dir_search(err, req, type, params, n, bundle);
-    char today[11];
-    clock_today_tokyo(today);
+    struct access_rule_args rule;
+    access_rule_args_of(&req->principal, &rule);
     struct fhir_view_query q = {.count = 50};
-    q.args[q.n++] = (struct store_arg){.type = 't', .text = req->principal.org_id};
-    q.args[q.n++] = (struct store_arg){.type = 't', .text = today};
+    access_rule_bind(&rule, q.args);
+    q.n = ACCESS_RULE_PARAMS;
+    /* every statement names all the rule's parameters (an unnamed one cannot be bound) */
+    static const char all_params[] = " AND ?3 IS NOT NULL AND ?4 IS NOT NULL";
     bool patient = !strcmp(type, "Patient"), org = !strcmp(type, "Organization");
     if (patient)
-        strbuf_puts(&q.sql, "SELECT " PATIENT_COLUMNS " FROM patients p WHERE " ACCESS_VISIBLE_SQL);
+        strbuf_printf(&q.sql,
+                      "SELECT " PATIENT_COLUMNS " FROM patients p WHERE " ACCESS_VISIBLE_SQL "%s",
+                      all_params);
     else if (org)
-        strbuf_puts(&q.sql, "SELECT " ORG_COLUMNS " FROM orgs o WHERE ?1 IS NOT NULL AND "
-                            "?2 IS NOT NULL");
+        strbuf_printf(&q.sql,
+                      "SELECT " ORG_COLUMNS " FROM orgs o WHERE ?1 IS NOT NULL AND "
+                      "?2 IS NOT NULL%s",
+                      all_params);
     else if (!strcmp(type, "Consent"))
-        strbuf_puts(&q.sql, "SELECT " CONSENT_COLUMNS " FROM consents c JOIN patients p ON p.id "
-                            "= c.patient_id WHERE " ACCESS_TEAM_SQL);
+        strbuf_printf(&q.sql,
+                      "SELECT " CONSENT_COLUMNS " FROM consents c JOIN patients p ON p.id "
+                      "= c.patient_id WHERE " ACCESS_TEAM_SQL "%s",
+                      all_params);
     else
-        strbuf_puts(&q.sql, "SELECT " AUDIT_COLUMNS " FROM audit a JOIN patients p ON p.id = "
-                            "a.patient_id WHERE " ACCESS_TEAM_SQL);
+        strbuf_printf(&q.sql,
+                      "SELECT " AUDIT_COLUMNS " FROM audit a JOIN patients p ON p.id = "
+                      "a.patient_id WHERE " ACCESS_TEAM_SQL "%s",
+                      all_params);
     bool ok = true;
     bool audit = !patient && !org && strcmp(type, "Consent") != 0;
     for (int i = 0; ok && i < n; i++) {

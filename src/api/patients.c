@@ -71,12 +71,12 @@ static char *like_pattern(struct request *req, const char *q)
 
 static const char sql_search[] =
     "SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL
-    " AND (?3 IS NULL OR p.kana_key LIKE ?3" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
-    "?3" STORE_LIKE_ESCAPE ")"
-    " AND (?4 IS NULL OR p.birth_date = ?4)"
-    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id"
-    "      AND l.local_id = ?5))"
-    " ORDER BY p.kana_key, p.id LIMIT ?6 OFFSET ?7";
+    " AND (?5 IS NULL OR p.kana_key LIKE ?5" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
+    "?5" STORE_LIKE_ESCAPE ")"
+    " AND (?6 IS NULL OR p.birth_date = ?6)"
+    " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id"
+    "      AND l.local_id = ?7))"
+    " ORDER BY p.kana_key, p.id LIMIT ?8 OFFSET ?9";
 
 static const char *const search_query[] = {"q", "birth_date", "local_id", "limit", "cursor", NULL};
 
@@ -113,10 +113,11 @@ bool patients_search(struct error *err, struct request *req)
         return false;
     if (!access_may_search(&req->principal))
         return error_set(err, access_search_refusal(&req->principal), NULL);
-    char today[11];
-    clock_today_tokyo(today);
-    struct store_stmt *s = store_query(err, req->conn, sql_search, "tttttii", req->principal.org_id,
-                                       today, like, birth, local_id, limit + 1, offset);
+    struct access_rule_args a;
+    access_rule_args_of(&req->principal, &a);
+    struct store_stmt *s =
+        store_query(err, req->conn, sql_search, "tttitttii", a.org_id, a.today, a.user_id, a.now_ms,
+                    like, birth, local_id, limit + 1, offset);
     if (!s)
         return false;
     json_t *ids = json_array();

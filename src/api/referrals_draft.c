@@ -35,16 +35,14 @@ typedef bool (*resource_fn)(struct error *err, struct request *req, json_t *res,
 static bool each(struct error *err, struct request *req, const char *type,
                  const struct fhir_qparam *params, int n, resource_fn fn, void *arg)
 {
-    char today[11];
-    clock_today_tokyo(today);
     /* the router decided this patient's whole clinical record (PAT_PATH, DATA_CLINICAL) */
-    struct fhir_search_in in = {type,
-                                params,
-                                n,
-                                {req->principal.org_id, req->principal.user_id, today},
-                                fhir_base_url(req),
-                                req->patient_id,
-                                true};
+    struct fhir_search_in in = {.type = type,
+                                .params = params,
+                                .n = n,
+                                .base_url = fhir_base_url(req),
+                                .compartment = req->patient_id,
+                                .visibility_decided = true};
+    access_rule_args_of(&req->principal, &in.viewer.rule);
     struct fhir_search_out out;
     bool ok = fhir_search(err, req->conn, &in, &out);
     for (size_t i = 0; ok && i < out.n; i++) {

@@ -32,7 +32,7 @@ struct qb {
 };
 
 /* Adds a text argument and takes ownership of t (qb_free frees it; on failure it is freed at
- * once), except for the viewer's three arguments, which come first and cannot fail. */
+ * once). The access rule's arguments come first (access_rule_bind) and are not owned. */
 static int arg_text(struct qb *q, const char *t)
 {
     if (q->n == MAX_ARGS) {
@@ -534,9 +534,9 @@ static bool read_controls(struct error *err, const struct fhir_search_in *in,
 
 static void qb_free(struct qb *q)
 {
-    /* Arguments 1–3 (viewer) and parameter names from the table are not ours; every other
-     * text argument was allocated for this query. */
-    for (int i = 3; i < q->n; i++)
+    /* The access rule's arguments (the viewer's) and parameter names from the table are not ours;
+     * every other text argument was allocated for this query. */
+    for (int i = ACCESS_RULE_PARAMS; i < q->n; i++)
         if (q->args[i].type == 't')
             free((char *)q->args[i].text);
     strbuf_release(&q->sql);
@@ -595,9 +595,8 @@ static bool run_rows(struct error *err, struct store_conn *conn, struct qb *q,
 /* The FROM and WHERE shared by the count and the page. */
 static bool base_query(struct qb *q, const struct fhir_search_in *in, const char *select)
 {
-    arg_text(q, in->viewer.org_id);
-    arg_text(q, in->viewer.today);
-    arg_text(q, in->viewer.user_id);
+    access_rule_bind(&in->viewer.rule, q->args);
+    q->n = ACCESS_RULE_PARAMS;
     strbuf_printf(&q->sql, "SELECT %s FROM fhir_resources r WHERE r.deleted = 0", select);
     if (in->type) {
         int t = arg_text(q, strdup(in->type));
@@ -662,9 +661,8 @@ static bool revinclude(struct error *err, struct store_conn *conn, const struct 
         if (out->hits[i].include)
             continue;
         struct qb q = {.err = err};
-        arg_text(&q, in->viewer.org_id);
-        arg_text(&q, in->viewer.today);
-        arg_text(&q, in->viewer.user_id);
+        access_rule_bind(&in->viewer.rule, q.args);
+        q.n = ACCESS_RULE_PARAMS;
         char *ref = malloc(strlen(out->hits[i].type) + strlen(out->hits[i].id) + 2);
         if (ref)
             sprintf(ref, "%s/%s", out->hits[i].type, out->hits[i].id);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "access/access.h"
 #include "blobs/blobs.h"
 #include "core/errors.h"
 #include "store/store.h"
@@ -18,11 +19,10 @@ struct fhir_qparam {
     const char *value;
 };
 
-/** Who searches: bound into the visibility condition. */
+/** Who searches: the access rule's parameters (access_rule_args_of), bound first into every
+ *  query and its visibility condition. */
 struct fhir_viewer {
-    const char *org_id;
-    const char *user_id; /* whose emergency grants count: access_emergency_user() */
-    const char *today;   /* YYYY-MM-DD, Asia/Tokyo */
+    struct access_rule_args rule;
 };
 
 struct fhir_search_in {

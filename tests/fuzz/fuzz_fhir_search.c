@@ -68,7 +68,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             *eq = '\0';
         params[n++] = (struct fhir_qparam){pair, eq ? eq + 1 : ""};
     }
-    struct fhir_search_in in = {type, params, n, {"org", "user", "2026-11-22"}, NULL, NULL, false};
+    struct fhir_search_in in = {.type = type,
+                                .params = params,
+                                .n = n,
+                                .viewer = {{"org", "2026-11-22", "user", 1795000000000}}};
     struct fhir_search_out out;
     struct error err = {0};
     struct store_conn *conn = conn_once();
