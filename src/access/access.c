@@ -176,19 +176,12 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
                               : "no consent in force for the organisation");
 }
 
-/* Each case kind: its patient and the two organisations party to it. */
-static const char *const sql_case[] = {
-    [CASE_REFERRAL] = "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
-    [CASE_BOOKING] = "SELECT b.patient_id, b.org_id, s.org_id FROM equipment_bookings b "
-                     "JOIN equipment_slots s ON s.id = b.slot_id WHERE b.id = ?",
-};
-
 bool access_decide_case(struct error *err, struct store_conn *conn, const struct principal *p,
-                        enum access_case kind, const char *case_id, enum access_action action,
-                        struct access_decision *out, char *patient_id)
+                        const struct access_case_kind *kind, const char *case_id,
+                        enum access_action action, struct access_decision *out, char *patient_id)
 {
     patient_id[0] = '\0';
-    struct store_stmt *s = store_query(err, conn, sql_case[kind], "t", case_id);
+    struct store_stmt *s = store_query(err, conn, kind->sql_parties, "t", case_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);

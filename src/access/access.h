@@ -127,14 +127,23 @@ void access_rule_bind(const struct access_rule_args *a, struct store_arg out[ACC
  *  the record, not the consents or the audit trail. */
 bool access_class_shared(enum data_class cls);
 
-/** The kinds of case access_decide_case knows. */
-enum access_case {
-    CASE_REFERRAL,
-    CASE_BOOKING,
+/**
+ * A kind of case (a referral, a shared-equipment booking, later an image share …), defined by the
+ * feature that owns it, so that access/ decides by it without knowing the feature's tables.
+ */
+struct access_case_kind {
+    /** The kind's name: record_shares.source_kind, the audit records' object type and the kind
+     *  of the notifications about a case. */
+    const char *name;
+    /** One row for the case ?1: its patient id and the ids of the two organisations party to it
+     *  (e.g. a referral's sender and receiver). */
+    const char *sql_parties;
+    /** What a missing or hidden case answers (a 404 code). */
+    enum error_code not_found;
 };
 
 /**
- * Decides access to one referral or booking (case_id): the organisations party to it (sender and
+ * Decides access to one case of kind (case_id): the organisations party to it (sender and
  * receiver of a referral; ordering organisation and equipment owner of a booking) may act on it;
  * otherwise the patient's team with consent in force may read it (access_decide, DATA_CLINICAL).
  * A case that does not exist is denied like a hidden one. On return, patient_id (capacity
@@ -142,8 +151,8 @@ enum access_case {
  * store cannot answer.
  */
 bool access_decide_case(struct error *err, struct store_conn *conn, const struct principal *p,
-                        enum access_case kind, const char *case_id, enum access_action action,
-                        struct access_decision *out, char *patient_id);
+                        const struct access_case_kind *kind, const char *case_id,
+                        enum access_action action, struct access_decision *out, char *patient_id);
 
 /**
  * Opens the record of patient_id to org_id for case source_id (a referral sent to org_id, or a
@@ -151,15 +160,16 @@ bool access_decide_case(struct error *err, struct store_conn *conn, const struct
  * org_id; *shared tells whether it did. Call inside the case's write transaction.
  */
 bool access_share_start(struct error *err, struct store_conn *conn, const char *patient_id,
-                        const char *org_id, enum access_case kind, const char *source_id,
-                        int64_t expires_at, bool *shared);
+                        const char *org_id, const struct access_case_kind *kind,
+                        const char *source_id, int64_t expires_at, bool *shared);
 
 /**
  * Ends every open share of case source_id with reason (e.g. "closed", "declined"); *ended (if
  * not NULL) gets how many. Call inside the case's write transaction.
  */
-bool access_share_end(struct error *err, struct store_conn *conn, enum access_case kind,
-                      const char *source_id, const char *reason, int *ended);
+bool access_share_end(struct error *err, struct store_conn *conn,
+                      const struct access_case_kind *kind, const char *source_id,
+                      const char *reason, int *ended);
 
 /**
  * The user id to bind as ?3 of the rule: the principal's own, or "" (which no grant

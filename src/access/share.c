@@ -8,17 +8,12 @@
 #include "core/clock.h"
 #include "core/ids.h"
 
-static const char *const share_kinds[] = {
-    [CASE_REFERRAL] = "referral",
-    [CASE_BOOKING] = "booking",
-};
-
 /* The rule's consent part (?1–?4: the receiver's rule arguments) for patient ?5. */
 static const char sql_consent[] = "SELECT " ACCESS_CONSENT_SQL " FROM (SELECT ?5 AS id) p";
 
 bool access_share_start(struct error *err, struct store_conn *conn, const char *patient_id,
-                        const char *org_id, enum access_case kind, const char *source_id,
-                        int64_t expires_at, bool *shared)
+                        const char *org_id, const struct access_case_kind *kind,
+                        const char *source_id, int64_t expires_at, bool *shared)
 {
     *shared = false;
     struct access_rule_args a;
@@ -39,21 +34,22 @@ bool access_share_start(struct error *err, struct store_conn *conn, const char *
     if (!store_exec(err, conn, NULL,
                     "INSERT INTO record_shares (id, patient_id, org_id, source_kind, source_id, "
                     "started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    "tttttii", id, patient_id, org_id, share_kinds[kind], source_id, clock_now_ms(),
+                    "tttttii", id, patient_id, org_id, kind->name, source_id, clock_now_ms(),
                     expires_at))
         return false;
     *shared = true;
     return true;
 }
 
-bool access_share_end(struct error *err, struct store_conn *conn, enum access_case kind,
-                      const char *source_id, const char *reason, int *ended)
+bool access_share_end(struct error *err, struct store_conn *conn,
+                      const struct access_case_kind *kind, const char *source_id,
+                      const char *reason, int *ended)
 {
     int64_t changed = 0;
     if (!store_exec(err, conn, &changed,
                     "UPDATE record_shares SET ended_at = ?, end_reason = ? "
                     "WHERE source_kind = ? AND source_id = ? AND ended_at IS NULL",
-                    "ittt", clock_now_ms(), reason, share_kinds[kind], source_id))
+                    "ittt", clock_now_ms(), reason, kind->name, source_id))
         return false;
     if (ended)
         *ended = (int)changed;

@@ -12,6 +12,13 @@
 #include "core/jsonv.h"
 #include "fhir_api.h"
 
+const struct access_case_kind booking_case = {
+    "booking",
+    "SELECT b.patient_id, b.org_id, s.org_id FROM equipment_bookings b "
+    "JOIN equipment_slots s ON s.id = b.slot_id WHERE b.id = ?",
+    ERR_BOOKING_NOT_FOUND};
+const struct route_locator booking_locator = ROUTER_CASE_LOCATOR(booking_case);
+
 enum {
     EXAM_MAX = 200, /* code points */
     QUESTION_MAX = 2000,
@@ -334,7 +341,7 @@ static bool order_check(struct error *err, struct request *req)
 static bool share_record(struct error *err, struct request *req, const struct booking *b)
 {
     bool shared;
-    if (!access_share_start(err, req->conn, b->patient_id, b->slot_org_id, CASE_BOOKING, b->id,
+    if (!access_share_start(err, req->conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
                             b->ends_at + BOOKING_SHARE_AFTER_MS, &shared))
         return false;
     return !shared ||

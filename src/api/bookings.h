@@ -9,6 +9,14 @@
 #include "api.h"
 #include "core/ids.h"
 #include "fhir/store.h"
+#include "http/router.h"
+
+/** The booking as a case (access_decide_case): its patient, the ordering organisation and the
+ *  equipment's owner. */
+extern const struct access_case_kind booking_case;
+/** Routes whose first path parameter is a booking id. */
+extern const struct route_locator booking_locator;
+#define PAT_BOOKING (&booking_locator)
 
 /** How long after its slot ends a booking's record share lasts at most (it ends earlier with
  *  the report, a refusal or a cancellation). */

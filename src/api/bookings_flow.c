@@ -63,7 +63,7 @@ static bool set_status(struct error *err, struct request *req, const struct book
 static bool step_finish(struct error *err, struct request *req, struct booking *b,
                         const char *event, json_t *detail, const char *end_reason)
 {
-    if (end_reason && !access_share_end(err, req->conn, CASE_BOOKING, b->id, end_reason, NULL)) {
+    if (end_reason && !access_share_end(err, req->conn, &booking_case, b->id, end_reason, NULL)) {
         json_decref(detail);
         return false;
     }
@@ -140,8 +140,8 @@ static bool reshare(struct error *err, struct request *req, struct booking *b, i
     if (!b->record_shared)
         return true;
     bool shared;
-    if (!access_share_end(err, req->conn, CASE_BOOKING, b->id, "rescheduled", NULL) ||
-        !access_share_start(err, req->conn, b->patient_id, b->slot_org_id, CASE_BOOKING, b->id,
+    if (!access_share_end(err, req->conn, &booking_case, b->id, "rescheduled", NULL) ||
+        !access_share_start(err, req->conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
                             ends_at + BOOKING_SHARE_AFTER_MS, &shared))
         return false;
     b->record_shared = shared;

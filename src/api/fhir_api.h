@@ -11,6 +11,11 @@
 #include "fhir/search.h"
 #include "fhir/store.h"
 #include "http/request.h"
+#include "http/router.h"
+
+/** The FHIR interactions: each handler finds every resource's patient and asks fhir_allow. */
+extern const struct route_locator fhir_locator;
+#define PAT_FHIR (&fhir_locator)
 
 /** The store environment of a request (blobs, this server's FHIR base URL). */
 struct fhir_env fhir_env_of(struct request *req);

@@ -15,6 +15,9 @@
 #include "http/router.h"
 #include "http/server.h"
 
+const struct route_locator fhir_locator = {"each resource's patient, decided by access_decide",
+                                           NULL, NULL, true, true};
+
 /* ---- shared ---------------------------------------------------------------------------- */
 
 const char *fhir_base_url(struct request *req)

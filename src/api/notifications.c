@@ -12,6 +12,7 @@
 
 #include "access/access.h"
 #include "api.h"
+#include "bookings.h"
 #include "core/clock.h"
 #include "http/router.h"
 
@@ -48,7 +49,7 @@ static bool visible(struct error *err, struct request *req, const char *kind, co
     struct access_decision d;
     char case_patient[UUID_STR_LEN];
     bool ok = strcmp(kind, "booking") == 0 && ref_id
-                  ? access_decide_case(err, req->conn, &req->principal, CASE_BOOKING, ref_id,
+                  ? access_decide_case(err, req->conn, &req->principal, &booking_case, ref_id,
                                        ACCESS_READ, &d, case_patient)
                   : access_decide(err, req->conn, &req->principal, patient, ACCESS_READ,
                                   DATA_DEMOGRAPHICS, &d);

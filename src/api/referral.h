@@ -4,6 +4,13 @@
 
 #include "api.h"
 #include "fhir/store.h"
+#include "http/router.h"
+
+/** The referral as a case (access_decide_case): its patient, sender and receiver. */
+extern const struct access_case_kind referral_case;
+/** Routes whose first path parameter is a referral id. */
+extern const struct route_locator referral_locator;
+#define PAT_REFERRAL (&referral_locator)
 
 /* Code lists of referrals (referral_codes.c) with their labels, and NULL-terminated code arrays
  * for jsonv "allowed". */

@@ -306,7 +306,7 @@ static bool finish(struct error *err, struct step *st)
         return false;
     if (!referral_event(err, req, st->r.id, t->event, json_incref(st->detail)))
         return false;
-    if (t->ends_share && !access_share_end(err, req->conn, CASE_REFERRAL, st->r.id, t->to, &ended))
+    if (t->ends_share && !access_share_end(err, req->conn, &referral_case, st->r.id, t->to, &ended))
         return false;
     if (ended && !referral_event(err, req, st->r.id, "share_ended",
                                  json_pack("{s:s, s:s}", "org_id", st->r.to_org, "reason", t->to)))

@@ -9,6 +9,11 @@
 #include "directory.h"
 #include "referral.h"
 
+const struct access_case_kind referral_case = {
+    "referral", "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
+    ERR_REFERRAL_NOT_FOUND};
+const struct route_locator referral_locator = ROUTER_CASE_LOCATOR(referral_case);
+
 bool referral_may_sign(const char *profession)
 {
     return profession &&
@@ -133,8 +138,8 @@ static bool start_share(struct error *err, struct request *req, const struct ref
                         const char *id, bool *shared)
 {
     int64_t expires = clock_now_ms() + req->ctx->referral_share_ms;
-    if (!access_share_start(err, req->conn, n->patient_id, n->to_org_id, CASE_REFERRAL, id, expires,
-                            shared))
+    if (!access_share_start(err, req->conn, n->patient_id, n->to_org_id, &referral_case, id,
+                            expires, shared))
         return false;
     char until[32];
     clock_format_iso(expires, until);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "access/access.h"
+#include "api/bookings.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "demo_clinical.h"
@@ -254,7 +255,7 @@ static bool later_steps(struct error *err, struct store_conn *conn, const struct
                       "WHERE id = ?",
                       "tittit", report, reported, who->radiologist, report_id, reported, id) &&
            event(err, conn, id, "reported", reported, who->radiologist, who->hospital) &&
-           access_share_end(err, conn, CASE_BOOKING, id, "reported", NULL) &&
+           access_share_end(err, conn, &booking_case, id, "reported", NULL) &&
            notify(err, conn, id, patient, "reported", who->clinic, d, starts, reported);
 }
 
@@ -276,7 +277,7 @@ static bool load_booking(struct error *err, struct store_conn *conn, const struc
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       "tttttttttii", id, slot, patient, who->clinic, who->orderer, d->status,
                       d->exam, d->question, d->notes, at, at) &&
-           access_share_start(err, conn, patient, who->hospital, CASE_BOOKING, id,
+           access_share_start(err, conn, patient, who->hospital, &booking_case, id,
                               starts + 30 * DAY_MS, &shared) &&
            store_exec(err, conn, NULL,
                       "UPDATE equipment_bookings SET record_shared = ? WHERE id = ?", "it",

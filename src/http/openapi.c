@@ -106,14 +106,8 @@ static void write_operation(FILE *out, const struct route *r)
             r->summary);
     fprintf(out, "      x-permission: %s\n      x-audit-action: %c\n",
             router_permission_name(r->permission), r->action);
-    if (r->patient == PAT_PATH)
-        fputs("      x-patient-access: path parameter id, decided by access_decide\n", out);
-    else if (r->patient == PAT_REFERRAL || r->patient == PAT_BOOKING)
-        fputs("      x-patient-access: the case's parties or care team, decided by "
-              "access_decide_case\n",
-              out);
-    else if (r->patient == PAT_FHIR)
-        fputs("      x-patient-access: each resource's patient, decided by access_decide\n", out);
+    if (r->patient)
+        fprintf(out, "      x-patient-access: %s\n", r->patient->doc);
     if (r->permission == PERM_PUBLIC)
         fputs("      security: []\n", out);
     else if (r->permission == PERM_LOGIN || r->permission == PERM_PERSON)

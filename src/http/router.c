@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/bookings.h"
+#include "api/fhir_api.h"
+#include "api/referral.h"
 #include "core/kana.h"
 #include "core/log.h"
 #include "response_int.h"
@@ -239,12 +242,11 @@ static bool parse_body(struct error *err, struct request *req)
     const char *type = request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (req->body.len == 0 && !type)
         return true; /* e.g. POST /api/auth/logout */
-    if (req->route->patient == PAT_FHIR && type &&
-        media_type_is(type, "application/x-www-form-urlencoded"))
+    bool fhir = req->route->patient && req->route->patient->fhir_body;
+    if (fhir && type && media_type_is(type, "application/x-www-form-urlencoded"))
         return true; /* POST …/_search: the handler reads the form */
-    if (!type ||
-        !(media_type_is(type, "application/json") ||
-          (req->route->patient == PAT_FHIR && media_type_is(type, "application/fhir+json"))))
+    if (!type || !(media_type_is(type, "application/json") ||
+                   (fhir && media_type_is(type, "application/fhir+json"))))
         return error_set(err, ERR_CONTENT_TYPE, NULL);
     if (!utf8_valid(req->body.buf ? req->body.buf : "", req->body.len))
         return error_set(err, ERR_BAD_UTF8, "body");
@@ -257,7 +259,7 @@ static bool parse_body(struct error *err, struct request *req)
     return true;
 }
 
-static bool decide_patient(struct error *err, struct request *req)
+static bool locate_patient(struct error *err, struct request *req, const struct route_locator *self)
 {
     const char *patient = request_param(req, 0);
     if (!ids_uuid_valid(patient))
@@ -278,29 +280,28 @@ static bool decide_patient(struct error *err, struct request *req)
     return true;
 }
 
-/* PAT_REFERRAL / PAT_BOOKING: the case decides, and names the patient for the audit. */
-static bool decide_case(struct error *err, struct request *req)
+const struct route_locator router_patient_path = {"path parameter id, decided by access_decide",
+                                                  locate_patient, NULL, false, false};
+
+bool router_locate_case(struct error *err, struct request *req, const struct route_locator *self)
 {
-    bool referral = req->route->patient == PAT_REFERRAL;
-    enum error_code missing = referral ? ERR_REFERRAL_NOT_FOUND : ERR_BOOKING_NOT_FOUND;
+    const struct access_case_kind *kind = self->case_kind;
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
-        return error_set(err, missing, "malformed id");
+        return error_set(err, kind->not_found, "malformed id");
     char *patient = arena_alloc(req->arena, UUID_STR_LEN);
     struct access_decision d;
-    if (!access_decide_case(err, req->conn, &req->principal,
-                            referral ? CASE_REFERRAL : CASE_BOOKING, id, req->route->action, &d,
+    if (!access_decide_case(err, req->conn, &req->principal, kind, id, req->route->action, &d,
                             patient))
         return false;
-    const char *type = referral ? "referral" : "booking";
     if (!d.allow) {
         if (patient[0])
-            request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, type,
-                               id, d.reason);
-        return error_set(err, missing, NULL);
+            request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
+                               kind->name, id, d.reason);
+        return error_set(err, kind->not_found, NULL);
     }
     req->patient_id = patient;
-    req->object_type = type;
+    req->object_type = kind->name;
     req->object_id = id;
     return true;
 }
@@ -316,11 +317,7 @@ static bool before_handler(struct error *err, struct request *req)
     }
     if (!parse_body(err, req))
         return false;
-    if (r->patient == PAT_PATH && !decide_patient(err, req))
-        return false;
-    if ((r->patient == PAT_REFERRAL || r->patient == PAT_BOOKING) && !decide_case(err, req))
-        return false;
-    return true;
+    return !r->patient || !r->patient->locate || r->patient->locate(err, req, r->patient);
 }
 
 /* The route's own audit record for a successful request: in the write transaction when one is
@@ -365,7 +362,7 @@ static bool run_handler(struct error *err, struct request *req)
 {
     if (!req->route->handler(err, req))
         return false;
-    if (req->route->patient == PAT_FHIR && !req->access_checked)
+    if (req->route->patient && req->route->patient->handler_decides && !req->access_checked)
         return error_set(err, ERR_INTERNAL, "%s answered without an access decision",
                          req->route->handler_name);
     if (!audit_route(err, req))

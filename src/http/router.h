@@ -18,19 +18,43 @@ enum route_permission {
     PERM_NET_ADMIN,
 };
 
-enum route_patient {
-    PAT_NONE,
-    PAT_PATH,
-    /** A FHIR interaction: the handler finds each resource's patient and asks access_decide
-     *  (through fhir_allow) before it reads or writes; the router refuses to answer if it did
-     *  not. */
-    PAT_FHIR,
-    /** The first path parameter is a referral id: access_decide_case (CASE_REFERRAL) decides,
-     *  and sets the request's patient from the referral. */
-    PAT_REFERRAL,
-    /** The same for a shared-equipment booking id (CASE_BOOKING). */
-    PAT_BOOKING,
+struct route_locator;
+/** Decides access to what a route names before its handler runs, and names the request's
+ *  patient (for the handler and the audit); false with err to refuse. */
+typedef bool (*route_locate_fn)(struct error *err, struct request *req,
+                                const struct route_locator *self);
+
+/** How a route finds the patient it touches (the routes.def column "patient"). */
+struct route_locator {
+    /** For the OpenAPI document: how the access decision is made. */
+    const char *doc;
+    /** The router's decision before the handler, or NULL when the handler decides. */
+    route_locate_fn locate;
+    /** For router_locate_case: the kind of case the first path parameter names. */
+    const struct access_case_kind *case_kind;
+    /** The handler finds each resource's patient and asks access_decide (through fhir_allow)
+     *  before it reads or writes; the router refuses to answer if it did not. */
+    bool handler_decides;
+    /** The body may also be application/fhir+json, or a form (a FHIR search by POST). */
+    bool fhir_body;
 };
+
+/** The first path parameter is a patient id: access_decide decides. */
+extern const struct route_locator router_patient_path;
+/** The first path parameter is a case of self->case_kind: access_decide_case decides, and the
+ *  request's patient is the case's. */
+bool router_locate_case(struct error *err, struct request *req, const struct route_locator *self);
+/** A locator for routes whose first path parameter is a case of kind (a struct
+ *  access_case_kind). */
+#define ROUTER_CASE_LOCATOR(kind)                                                                  \
+    {                                                                                              \
+        "the case's parties or care team, decided by access_decide_case", router_locate_case,      \
+            &(kind), false, false                                                                  \
+    }
+
+/** routes.def's names for the common locators; features define their own (PAT_REFERRAL). */
+#define PAT_NONE NULL
+#define PAT_PATH (&router_patient_path)
 
 /** One line of routes.def. */
 struct route {
@@ -39,7 +63,7 @@ struct route {
     route_handler_fn handler;
     const char *handler_name;
     enum route_permission permission;
-    enum route_patient patient;
+    const struct route_locator *patient; /* NULL: the route names no patient */
     char action;
     enum data_class data_class;
     const char *summary;

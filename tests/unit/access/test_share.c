@@ -23,6 +23,10 @@ static const char doctor[] = "11111111-1111-4111-8111-111111111111";
 static const char patient[] = "44444444-4444-4444-8444-444444444444";
 static const char referral[] = "55555555-5555-4555-8555-555555555555";
 static const char consent[] = "77777777-7777-4777-8777-777777777777";
+/* A case kind as a feature defines one (access/ knows none by name). */
+static const struct access_case_kind case_kind = {
+    "referral", "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
+    ERR_REFERRAL_NOT_FOUND};
 
 static bool exec(const char *sql, const char *types, ...)
 {
@@ -104,12 +108,12 @@ static void share_opens_reading_within_consent_until_it_ends(void **state)
     bool shared = true;
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
     /* The pharmacy is outside the consent: no share is opened. */
-    assert_true(access_share_start(&err, fx.conn, patient, pharmacy, CASE_REFERRAL, referral,
+    assert_true(access_share_start(&err, fx.conn, patient, pharmacy, &case_kind, referral,
                                    clock_now_ms() + 60000, &shared));
     assert_false(shared);
     assert_false(allowed(pharmacy, ACCESS_READ, DATA_CLINICAL));
 
-    assert_true(access_share_start(&err, fx.conn, patient, hospital, CASE_REFERRAL, referral,
+    assert_true(access_share_start(&err, fx.conn, patient, hospital, &case_kind, referral,
                                    clock_now_ms() + 60000, &shared));
     assert_true(shared);
     assert_true(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
@@ -125,7 +129,7 @@ static void share_opens_reading_within_consent_until_it_ends(void **state)
     assert_true(exec("UPDATE consents SET withdrawn_at = NULL WHERE id = ?", "t", consent));
 
     int ended = 0;
-    assert_true(access_share_end(&err, fx.conn, CASE_REFERRAL, referral, "closed", &ended));
+    assert_true(access_share_end(&err, fx.conn, &case_kind, referral, "closed", &ended));
     assert_int_equal(ended, 1);
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
 }
@@ -135,11 +139,11 @@ static void expired_share_opens_nothing(void **state)
     (void)state;
     struct error err = {0};
     bool shared = false;
-    assert_true(access_share_start(&err, fx.conn, patient, hospital, CASE_REFERRAL, referral,
+    assert_true(access_share_start(&err, fx.conn, patient, hospital, &case_kind, referral,
                                    clock_now_ms() - 1, &shared));
     assert_true(shared);
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
-    assert_true(access_share_end(&err, fx.conn, CASE_REFERRAL, referral, "closed", NULL));
+    assert_true(access_share_end(&err, fx.conn, &case_kind, referral, "closed", NULL));
 }
 
 static bool case_allowed(const char *org, const char *id, enum access_action action,
@@ -148,7 +152,7 @@ static bool case_allowed(const char *org, const char *id, enum access_action act
     struct error err = {0};
     struct access_decision d;
     struct principal p = member_of(org);
-    assert_true(access_decide_case(&err, fx.conn, &p, CASE_REFERRAL, id, action, &d, patient_out));
+    assert_true(access_decide_case(&err, fx.conn, &p, &case_kind, id, action, &d, patient_out));
     return d.allow;
 }
 
