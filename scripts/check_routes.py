@@ -4,10 +4,11 @@
 
 usage: scripts/check_routes.py HITS_FILE
 HITS_FILE holds one JSON array [method, route, status] per request that a server of the suite
-logged (pytest tests/api --route-hits HITS_FILE writes it). Every route of src/http/routes.def
-must have been requested, and answered with success (2xx/3xx) at least once, and the access
-logs must name no route the table lacks. A check of the whole suite, so it runs after it (from
-scripts/test.sh), not as one of its tests: no test depends on what other tests did."""
+logged (pytest tests/api --route-hits HITS_FILE writes it). Every route of the route tables
+(src/http/routes.def and src/<module>/routes.def) must have been requested, and answered with
+success (2xx/3xx) at least once, and the access logs must name no route the tables lack. A check
+of the whole suite, so it runs after it (from scripts/test.sh), not as one of its tests: no test
+depends on what other tests did."""
 import json
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ def main(path):
         problems.append(f"routes never answered with success in the API tests: {failing}")
     unknown = sorted(requested - set(routes))
     if unknown:
-        problems.append(f"the access logs name routes that routes.def lacks: {unknown}")
+        problems.append(f"the access logs name routes that no routes.def has: {unknown}")
     for p in problems:
         print(p)
     if not problems:

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/api.h"
+#include "accounts/accounts.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/password.h"
@@ -142,7 +142,7 @@ static bool org_add(struct error *err, struct store_conn *conn, void *arg)
 {
     struct org_args *a = arg;
     bool known = false;
-    for (const char *const *t = api_org_type_codes; *t; t++)
+    for (const char *const *t = accounts_org_type_codes; *t; t++)
         known |= strcmp(*t, a->type) == 0;
     if (!known)
         return error_set(err, ERR_USAGE, "unknown --type %s", a->type);
@@ -291,7 +291,7 @@ static bool check_user_args(const char *sub, struct user_args *a)
     }
     if (strcmp(sub, "add") == 0) {
         bool known = false;
-        for (const char *const *p = api_profession_codes; a->profession && *p; p++)
+        for (const char *const *p = accounts_profession_codes; a->profession && *p; p++)
             known |= strcmp(*p, a->profession) == 0;
         if (!a->name || !known) {
             cli_error("user add: --name and a valid --profession are required");

@@ -16,6 +16,7 @@ struct error_info {
 static const struct error_info infos[ERR__COUNT] = {
 #define X(id, code, status, fhir, ja, en) [id] = {code, status, fhir, ja, en},
 #include "errors.def"
+#include "modules_errors.def"
 #undef X
 };
 

@@ -4,10 +4,12 @@
 
 #include <stdbool.h>
 
-/** Error codes, generated from errors.def. */
+/** Error codes, generated from errors.def (the shared layers') and every module's errors.def
+ *  (modules_errors.def, which the build generates from the list of modules). */
 enum error_code {
 #define X(id, code, status, fhir, ja, en) id,
 #include "errors.def"
+#include "modules_errors.def"
 #undef X
     ERR__COUNT
 };

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "access/access.h"
-#include "api/bookings.h"
+#include "booking/booking_int.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "demo_clinical.h"

@@ -5,23 +5,46 @@
 #include "router.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
-#include "api/bookings.h"
-#include "api/fhir_api.h"
-#include "api/referral.h"
 #include "core/kana.h"
 #include "core/log.h"
+#include "modules/module.h"
 #include "response_int.h"
 
-const struct route router_routes[] = {
-#define ROUTE(method, pattern, handler, perm, patient, action, cls, summary)                       \
-    {#method, pattern, handler, #handler, perm, patient, action, cls, summary},
+static const struct route own_routes[] = {
+#define ROUTE ROUTE_ENTRY
 #include "routes.def"
 #undef ROUTE
 };
-const int router_route_count = (int)(sizeof(router_routes) / sizeof(router_routes[0]));
+
+static const struct route **table;
+static int table_count;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void table_build(void)
+{
+    int n = MODULE_COUNT(own_routes);
+    for (const struct module *const *m = modules_all; *m; m++)
+        n += (*m)->route_count;
+    table = calloc((size_t)n, sizeof *table);
+    if (!table)
+        abort(); /* at start-up, before anything is served */
+    for (int i = 0; i < MODULE_COUNT(own_routes); i++)
+        table[table_count++] = &own_routes[i];
+    for (const struct module *const *m = modules_all; *m; m++)
+        for (int i = 0; i < (*m)->route_count; i++)
+            table[table_count++] = &(*m)->routes[i];
+}
+
+const struct route *const *router_table(int *count)
+{
+    pthread_once(&table_once, table_build);
+    *count = table_count;
+    return table;
+}
 
 const char *router_permission_name(enum route_permission p)
 {
@@ -110,8 +133,10 @@ const struct route *router_match(struct request *req, const char *method, const 
     *path_known = false;
     allow[0] = '\0';
     const struct route *best = NULL;
-    for (int i = 0; i < router_route_count; i++) {
-        const struct route *r = &router_routes[i];
+    int n;
+    const struct route *const *routes = router_table(&n);
+    for (int i = 0; i < n; i++) {
+        const struct route *r = routes[i];
         if (!match_pattern(NULL, r->pattern, path))
             continue;
         if (strcmp(r->method, method) == 0) {
@@ -146,15 +171,15 @@ static bool overlap(const char *a, const char *b)
     }
 }
 
-bool router_table_check(struct error *err, const struct route *routes, int n)
+bool router_table_check(struct error *err, const struct route *const *routes, int n)
 {
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++)
-            if (strcmp(routes[i].method, routes[j].method) == 0 &&
-                overlap(routes[i].pattern, routes[j].pattern) &&
-                router_pattern_compare(routes[i].pattern, routes[j].pattern) == 0)
+            if (strcmp(routes[i]->method, routes[j]->method) == 0 &&
+                overlap(routes[i]->pattern, routes[j]->pattern) &&
+                router_pattern_compare(routes[i]->pattern, routes[j]->pattern) == 0)
                 return error_set(err, ERR_INTERNAL, "routes %s %s and %s are ambiguous",
-                                 routes[i].method, routes[i].pattern, routes[j].pattern);
+                                 routes[i]->method, routes[i]->pattern, routes[j]->pattern);
     return true;
 }
 

@@ -69,8 +69,13 @@ struct route {
     const char *summary;
 };
 
-extern const struct route router_routes[];
-extern const int router_route_count;
+/** The route table: the server's own routes (http/routes.def) followed by every module's (its
+ *  routes.def, in the order of modules_all); built on first use, static. *count gets the number
+ *  of routes. */
+const struct route *const *router_table(int *count);
+
+/** The server's own routes (GET /api/health). */
+bool health_get(struct error *err, struct request *req);
 
 /**
  * Matches method and path against the table: of the routes that match, the most specific
@@ -94,7 +99,7 @@ int router_pattern_compare(const char *a, const char *b);
 /** Checks a route table: no two routes of one method that a path could match both of are equally
  *  specific (a duplicate, or /a/{x} beside /a/{y}). ERR_INTERNAL names them otherwise. The
  *  server refuses to start on a table that fails it. */
-bool router_table_check(struct error *err, const struct route *routes, int n);
+bool router_table_check(struct error *err, const struct route *const *routes, int n);
 
 /** Name of a permission, for documentation. */
 const char *router_permission_name(enum route_permission p);

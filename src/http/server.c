@@ -443,7 +443,9 @@ int server_run(const struct server_config *cfg)
 {
     config = cfg;
     struct error table_err = {0};
-    if (!router_table_check(&table_err, router_routes, router_route_count)) {
+    int route_count;
+    const struct route *const *routes = router_table(&route_count);
+    if (!router_table_check(&table_err, routes, route_count)) {
         log_msg(LOG_ERROR, "serve.routes", "%s", table_err.detail);
         return 2;
     }

@@ -25,7 +25,8 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("TSUNAGU_BIN") or str(REPO / "build" / "tsunagu")
 STATIC_DIR = REPO / "web" / "dist"
-ROUTES_DEF = REPO / "src" / "http" / "routes.def"
+# The route tables: the server's own (src/http/routes.def) and each module's.
+ROUTES_DEFS = sorted((REPO / "src").glob("*/routes.def"))
 
 DEMO_PASSWORD = "minami-demo-2026"
 HTTP_TIMEOUT = 30  # seconds for one request (sanitizer builds are slow)
@@ -285,13 +286,16 @@ def access_hits(records):
 
 
 def parse_routes():
-    """(method, pattern, handler, permission, patient locator) of every line of routes.def."""
+    """(method, pattern, handler, permission, patient locator) of every line of the routes.def
+    files."""
     routes = []
-    for line in ROUTES_DEF.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("ROUTE("):
-            continue
-        head = line[len("ROUTE("):].split(",")
-        routes.append(tuple(part.strip().strip('"') for part in head[:5]))
+    for path in ROUTES_DEFS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("ROUTE("):
+                continue
+            head = line[len("ROUTE("):].split(",")
+            routes.append(tuple(part.strip().strip('"') for part in head[:5]))
+    assert len(routes) > 100, "the route tables were not found"
     return routes
 
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Who may do what, for every route of src/http/routes.def (issue 11): each route × each kind of
+"""Who may do what, for every route of the route tables (issue 11): each route × each kind of
 principal × the expected answer. A route without a row fails the suite (a new route needs one);
 a kind a row does not list must be refused (deny by default).
 

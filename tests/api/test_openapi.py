@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """docs/api/openapi.yaml is exactly what `tsunagu openapi` prints, and it describes every route
-of src/http/routes.def (with its permission)."""
+of the route tables, src/http/routes.def and src/<module>/routes.def (with its permission)."""
 import re
 
 import helpers

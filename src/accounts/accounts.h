@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_ACCOUNTS_ACCOUNTS_H
+#define TSUNAGU_ACCOUNTS_ACCOUNTS_H
+
+/* What other modules use of the accounts module: the organisations of the region and the code
+ * lists of organisation types, professions and roles. */
+
+#include <jansson.h>
+
+#include "http/api.h"
+
+/** Organisation type and profession codes with their labels (static). */
+extern const struct code_label accounts_org_types[];
+extern const struct code_label accounts_professions[];
+/** NULL-terminated lists of the codes, for jsonv "allowed". */
+extern const char *const accounts_org_type_codes[];
+extern const char *const accounts_profession_codes[];
+extern const char *const accounts_role_codes[];
+
+/** JSON of one organisation row selected with ACCOUNTS_ORG_COLUMNS (a new reference). */
+#define ACCOUNTS_ORG_COLUMNS "id, code, name, name_kana, type, address, phone, totp_required"
+json_t *accounts_org_json(struct store_stmt *s);
+/** Whether an organisation id exists. */
+bool accounts_org_exists(struct error *err, struct store_conn *conn, const char *org_id,
+                         bool *exists);
+
+#endif

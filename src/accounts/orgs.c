@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Organisations of the region, and the TOTP policy by profession. */
+#include <string.h>
+
+#include "accounts_int.h"
+#include "core/clock.h"
+#include "core/jsonv.h"
+
+json_t *accounts_org_json(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", store_text(s, 0), "code",
+                     store_text(s, 1), "name", store_text(s, 2), "name_kana", store_text(s, 3),
+                     "type", store_text(s, 4), "address", store_text(s, 5), "phone",
+                     store_text(s, 6), "totp_required", (int)store_int(s, 7));
+}
+
+bool accounts_org_exists(struct error *err, struct store_conn *conn, const char *org_id,
+                         bool *exists)
+{
+    struct store_stmt *s = store_query(err, conn, "SELECT 1 FROM orgs WHERE id = ?", "t", org_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    *exists = r == STORE_ROW;
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
+bool orgs_list(struct error *err, struct request *req)
+{
+    struct store_stmt *s =
+        store_query(err, req->conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs ORDER BY code", "");
+    return api_respond_items(req, api_rows(err, s, accounts_org_json));
+}
+
+static bool respond_org(struct error *err, struct request *req, const char *id, int status)
+{
+    struct store_stmt *s = store_query(
+        err, req->conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r != STORE_ROW) {
+        store_done(s);
+        return r == STORE_FAIL ? false : error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    }
+    json_t *org = accounts_org_json(s);
+    store_done(s);
+    response_json(req, status, org);
+    return true;
+}
+
+bool orgs_read(struct error *err, struct request *req)
+{
+    const char *id = request_param(req, 0);
+    if (!ids_uuid_valid(id))
+        return error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    return respond_org(err, req, id, 200);
+}
+
+static bool valid_code(const char *code)
+{
+    if (!code[0])
+        return false;
+    for (const char *p = code; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+bool orgs_create(struct error *err, struct request *req)
+{
+    static const struct jfield fields[] = {
+        {"code", JV_STRING, true, 32, NULL},
+        {"name", JV_TEXT, true, 100, NULL},
+        {"name_kana", JV_STRING, false, 100, NULL},
+        {"type", JV_STRING, true, 0, accounts_org_type_codes},
+        {"address", JV_STRING, false, 200, NULL},
+        {"phone", JV_STRING, false, 32, NULL},
+        {"totp_required", JV_BOOL, false, 0, NULL},
+        {NULL, 0, false, 0, NULL},
+    };
+    if (!jsonv_check(err, req->json, fields))
+        return false;
+    const char *code = jsonv_str(req->json, "code"), *name = jsonv_str(req->json, "name");
+    if (!valid_code(code))
+        return error_set(err, ERR_FIELD_VALUE, "code: lower-case letters, digits, - and _");
+    if (!name[0])
+        return error_set(err, ERR_FIELD_VALUE, "name: empty");
+    char id[UUID_STR_LEN];
+    ids_uuid_new(id);
+    const char *kana = jsonv_str(req->json, "name_kana"), *addr = jsonv_str(req->json, "address");
+    const char *phone = jsonv_str(req->json, "phone");
+    int64_t now = clock_now_ms();
+    if (!request_write_begin(err, req))
+        return false;
+    if (!store_exec(err, req->conn, NULL,
+                    "INSERT INTO orgs (id, code, name, name_kana, type, address, phone, "
+                    "totp_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "tttttttbii", id, code, name, kana ? kana : "", jsonv_str(req->json, "type"),
+                    addr ? addr : "", phone ? phone : "",
+                    jsonv_bool(req->json, "totp_required", false), now, now)) {
+        if (store_last_was_unique_violation(req->conn)) {
+            error_clear(err);
+            return error_set(err, ERR_ORG_CODE_TAKEN, "%s", code);
+        }
+        return false;
+    }
+    req->object_type = "org";
+    req->object_id = arena_strdup(req->arena, id);
+    return respond_org(err, req, req->object_id, 201);
+}
+
+bool orgs_update(struct error *err, struct request *req)
+{
+    static const struct jfield fields[] = {
+        {"name", JV_TEXT, false, 100, NULL},
+        {"name_kana", JV_STRING, false, 100, NULL},
+        {"type", JV_STRING, false, 0, accounts_org_type_codes},
+        {"address", JV_STRING, false, 200, NULL},
+        {"phone", JV_STRING, false, 32, NULL},
+        {"totp_required", JV_BOOL, false, 0, NULL},
+        {NULL, 0, false, 0, NULL},
+    };
+    const char *id = request_param(req, 0);
+    if (!ids_uuid_valid(id))
+        return error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    if (!jsonv_check(err, req->json, fields))
+        return false;
+    const struct principal *p = &req->principal;
+    if (!p->network_admin && strcmp(p->org_id, id) != 0)
+        return error_set(err, ERR_FORBIDDEN, "organisation administrators edit their own");
+    if (!p->network_admin && json_object_get(req->json, "type"))
+        return error_set(err, ERR_FORBIDDEN, "only the network office changes the type");
+    json_t *totp = json_object_get(req->json, "totp_required");
+    int64_t changed = 0;
+    if (!request_write_begin(err, req) ||
+        !store_exec(err, req->conn, &changed,
+                    "UPDATE orgs SET name = COALESCE(?, name), name_kana = COALESCE(?, name_kana), "
+                    "type = COALESCE(?, type), address = COALESCE(?, address), "
+                    "phone = COALESCE(?, phone), updated_at = ? WHERE id = ?",
+                    "tttttit", jsonv_str(req->json, "name"), jsonv_str(req->json, "name_kana"),
+                    jsonv_str(req->json, "type"), jsonv_str(req->json, "address"),
+                    jsonv_str(req->json, "phone"), clock_now_ms(), id))
+        return false;
+    if (changed != 1)
+        return error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    if (json_is_boolean(totp) &&
+        !store_exec(err, req->conn, NULL, "UPDATE orgs SET totp_required = ? WHERE id = ?", "bt",
+                    json_is_true(totp), id))
+        return false;
+    req->object_type = "org";
+    req->object_id = id;
+    return respond_org(err, req, id, 200);
+}
+
+static const char *const policy_query[] = {NULL};
+
+bool policy_totp_get(struct error *err, struct request *req)
+{
+    if (!request_query_check(err, req, policy_query))
+        return false;
+    struct store_stmt *s =
+        store_query(err, req->conn, "SELECT value FROM policy WHERE key = 'totp_professions'", "");
+    if (!s)
+        return false;
+    json_t *list = json_array();
+    if (store_step(err, s) == STORE_ROW) {
+        const char *v = store_text(s, 0);
+        while (v && *v) {
+            const char *end = strchr(v, ',');
+            size_t len = end ? (size_t)(end - v) : strlen(v);
+            if (len)
+                json_array_append_new(list, json_stringn(v, len));
+            v += len + (end ? 1 : 0);
+        }
+    }
+    store_done(s);
+    response_json(req, 200, json_pack("{s:o}", "professions", list));
+    return true;
+}
+
+bool policy_totp_put(struct error *err, struct request *req)
+{
+    static const struct jfield fields[] = {
+        {"professions", JV_STRING_ARRAY, true, 10, accounts_profession_codes},
+        {NULL, 0, false, 0, NULL},
+    };
+    if (!jsonv_check(err, req->json, fields))
+        return false;
+    struct strbuf sb = {0};
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(req->json, "professions"), i, item)
+        strbuf_printf(&sb, "%s%s", sb.len ? "," : "", json_string_value(item));
+    const char *value = sb.buf ? sb.buf : "";
+    req->object_type = "policy";
+    req->audit_detail = arena_printf(req->arena, "totp_professions=%s", value);
+    bool ok = request_write_begin(err, req) &&
+              store_exec(err, req->conn, NULL,
+                         "INSERT INTO policy (key, value) VALUES ('totp_professions', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         "t", value);
+    strbuf_release(&sb);
+    return ok && policy_totp_get(err, req);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_HTTP_API_H
+#define TSUNAGU_HTTP_API_H
+
+/* What the JSON API's handlers share, whatever their module: rows to JSON, paging answers, text
+ * helpers, the Idempotency-Key header and code lists with labels. */
+
+#include <jansson.h>
+
+#include "http/request.h"
+
+/** A code with its Japanese and English labels (GLOSSARY.md). Lists end with a NULL code. */
+struct code_label {
+    const char *code;
+    const char *ja;
+    const char *en;
+};
+
+/** Maps the current row of a statement to JSON (a new reference). */
+typedef json_t *(*api_row_fn)(struct store_stmt *s);
+/** Steps s (the result of store_query, NULL meaning it failed) to its end and returns the array of
+ *  row(s) for each row; NULL with err set when the store fails. Calls store_done. */
+json_t *api_rows(struct error *err, struct store_stmt *s, api_row_fn row);
+/** Counts per code: an object with every code of the NULL-terminated list at 0, then the
+ *  (code, count) rows of s (e.g. a GROUP BY status). Steps and finishes s; NULL (err set) when
+ *  s is NULL or a step fails. */
+json_t *api_counts(struct error *err, struct store_stmt *s, const char *const *codes);
+/** Answers 200 {"items": items}, taking items; false when items is NULL (the error is set). */
+bool api_respond_items(struct request *req, json_t *items);
+/** A millisecond time column as an ISO string, or null. */
+json_t *api_time_or_null(struct store_stmt *s, int col);
+/** A text column, or null. */
+json_t *api_text_or_null(struct store_stmt *s, int col);
+
+/**
+ * The Idempotency-Key header of a creating request: *key NULL when absent; else it must be 1–100
+ * visible ASCII characters (err set to code `invalid` otherwise), and sha gets the digest of what
+ * was asked (method, path and the body with sorted keys), so that a repeat with the same key can
+ * be told from another request reusing it.
+ */
+bool api_idempotency_key(struct error *err, struct request *req, enum error_code invalid,
+                         const char **key, char sha[SHA256_HEX_LEN]);
+
+/** For routes that take no fields: a body, if sent, must be an empty JSON object (400
+ *  request.unknown_field or request.field_type otherwise). */
+bool api_no_fields(struct error *err, struct request *req);
+
+/** A LIKE pattern (store_like) for "contains text", in the request's arena; use it with
+ *  STORE_LIKE_ESCAPE. */
+const char *api_like(struct request *req, const char *text);
+/** s without invisible characters at either end (white space, U+3000, zero-width and other
+ *  format characters: core/text.h), in the request's arena; "" when nothing in s is visible. */
+const char *api_trimmed(struct request *req, const char *s);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef TSUNAGU_MODULES_MODULE_H
+#define TSUNAGU_MODULES_MODULE_H
+
+/*
+ * A feature module (src/<name>/) registers itself with one descriptor, `<name>_module`, defined in
+ * its module.c. The build lists the modules in one place (the `modules` list of src/meson.build)
+ * and generates modules_all from it; it also gathers each module's errors.def into the one list
+ * of error codes (core/errors.h) and its migrations/ into the store's migrations. Shared layers
+ * know no module by name: they read this table.
+ */
+#include <stddef.h>
+
+#include "access/access.h"
+#include "http/router.h"
+
+struct module {
+    /** The folder's name, e.g. "referral". */
+    const char *name;
+    /** The module's routes (its routes.def, through MODULE_ROUTES). */
+    const struct route *routes;
+    int route_count;
+    /** The kinds of case the module defines (access_decide_case, record shares, notifications
+     *  about a case), NULL-terminated; NULL when it has none. */
+    const struct access_case_kind *const *case_kinds;
+};
+
+/** Every module, in the order of src/meson.build, NULL-terminated (generated). */
+extern const struct module *const modules_all[];
+
+/** The case kind named name (struct access_case_kind.name) of any module, or NULL. */
+const struct access_case_kind *modules_case_kind(const char *name);
+
+/* ---- For a module's module.c ------------------------------------------------------------------
+ */
+
+/** Declares the handlers of the lines of a routes.def: `#define ROUTE ROUTE_DECLARE`. */
+#define ROUTE_DECLARE(method, pattern, handler, perm, patient, action, cls, summary)               \
+    bool handler(struct error *err, struct request *req);
+/** Makes the lines of a routes.def entries of a struct route array: `#define ROUTE
+ *  ROUTE_ENTRY`. */
+#define ROUTE_ENTRY(method, pattern, handler, perm, patient, action, cls, summary)                 \
+    {#method, pattern, handler, #handler, perm, patient, action, cls, summary},
+/** The number of entries of a static array. */
+#define MODULE_COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+
+#endif

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Patients: search (only those one may see), registration, demographics, local ids. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/access.h"
+#include "core/clock.h"
+#include "core/jsonv.h"
+#include "core/kana.h"
+#include "patients_int.h"
+
+static const char sql_patient[] =
+    "SELECT id, name, name_kana, sex, birth_date, address, phone FROM patients WHERE id = ?";
+static const char sql_local_ids[] =
+    "SELECT l.org_id, o.name, l.local_id FROM patient_local_ids l JOIN orgs o ON o.id = l.org_id "
+    "WHERE l.patient_id = ? ORDER BY l.created_at, o.code";
+
+static json_t *local_id_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name", store_text(s, 1),
+                     "local_id", store_text(s, 2));
+}
+
+static json_t *local_ids_json(struct error *err, struct store_conn *conn, const char *id)
+{
+    return api_rows(err, store_query(err, conn, sql_local_ids, "t", id), local_id_row);
+}
+
+json_t *patients_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
+                              bool full)
+{
+    struct store_stmt *s = store_query(err, conn, sql_patient, "t", patient_id);
+    if (!s)
+        return NULL;
+    enum store_step_result r = store_step(err, s);
+    if (r != STORE_ROW) {
+        store_done(s);
+        if (r != STORE_FAIL)
+            error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
+        return NULL;
+    }
+    int age = clock_age_years(store_text(s, 4));
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", store_text(s, 0), "name",
+                          store_text(s, 1), "name_kana", store_text(s, 2), "sex", store_text(s, 3),
+                          "birth_date", store_text(s, 4), "age",
+                          age >= 0 ? json_integer(age) : json_null());
+    if (full) {
+        json_object_set_new(p, "address", json_string(store_text(s, 5)));
+        json_object_set_new(p, "phone", json_string(store_text(s, 6)));
+    }
+    store_done(s);
+    json_t *ids = local_ids_json(err, conn, patient_id);
+    if (!ids) {
+        json_decref(p);
+        return NULL;
+    }
+    json_object_set_new(p, "local_ids", ids);
+    return p;
+}
+
+/* Search pattern for LIKE: the normalised key, matched literally, inside %…%. */
+static char *like_pattern(struct request *req, const char *q)
+{
+    char *key = kana_normalize(q);
+    char *like = key ? store_like("%", key, "%") : NULL;
+    char *out = like ? arena_strdup(req->arena, like) : NULL;
+    free(key);
+    free(like);
+    return out;
+}
+
+static const char sql_search[] =
+    "SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL
+    " AND (?5 IS NULL OR p.kana_key LIKE ?5" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
+    "?5" STORE_LIKE_ESCAPE ")"
+    " AND (?6 IS NULL OR p.birth_date = ?6)"
+    " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id"
+    "      AND l.local_id = ?7))"
+    " ORDER BY p.kana_key, p.id LIMIT ?8 OFFSET ?9";
+
+static const char *const search_query[] = {"q", "birth_date", "local_id", "limit", "cursor", NULL};
+
+static bool search_terms(struct error *err, struct request *req, const char **like,
+                         const char **birth, const char **local_id)
+{
+    const char *q = request_query(req, "q");
+    int y, m, d;
+    *like = NULL;
+    *birth = request_query(req, "birth_date");
+    *local_id = request_query(req, "local_id");
+    if (*birth && !**birth)
+        *birth = NULL;
+    if (*local_id && !**local_id)
+        *local_id = NULL;
+    if (*birth && !clock_parse_date(*birth, &y, &m, &d))
+        return error_set(err, ERR_BAD_QUERY, "birth_date: expected YYYY-MM-DD");
+    if (q && *q) {
+        *like = like_pattern(req, q);
+        if (!*like)
+            return error_set(err, ERR_BAD_QUERY, "q: invalid UTF-8");
+        if (strcmp(*like, "%%") == 0)
+            *like = NULL;
+    }
+    return true;
+}
+
+bool patients_search(struct error *err, struct request *req)
+{
+    const char *like, *birth, *local_id;
+    int64_t limit, offset;
+    if (!request_query_check(err, req, search_query) || !request_page(err, req, &limit, &offset) ||
+        !search_terms(err, req, &like, &birth, &local_id))
+        return false;
+    if (!access_may_search(&req->principal))
+        return error_set(err, access_search_refusal(&req->principal), NULL);
+    struct access_rule_args a;
+    access_rule_args_of(&req->principal, &a);
+    struct store_stmt *s =
+        store_query(err, req->conn, sql_search, "tttitttii", a.org_id, a.today, a.user_id, a.now_ms,
+                    like, birth, local_id, limit + 1, offset);
+    if (!s)
+        return false;
+    json_t *ids = json_array();
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW)
+        json_array_append_new(ids, json_string(store_text(s, 0)));
+    store_done(s);
+    bool more = json_array_size(ids) > (size_t)limit;
+    json_t *items = json_array();
+    for (size_t i = 0; r != STORE_FAIL && i < json_array_size(ids) && i < (size_t)limit; i++) {
+        const char *id = json_string_value(json_array_get(ids, i));
+        json_t *p = patients_patient_json(err, req->conn, id, false);
+        if (!p) {
+            r = STORE_FAIL;
+            break;
+        }
+        json_array_append_new(items, p);
+        request_audit_read(req, "patients_search", AUDIT_SUCCESS, id, "patient", id,
+                           "listed in search results");
+    }
+    json_decref(ids);
+    if (r == STORE_FAIL) {
+        json_decref(items);
+        return false;
+    }
+    req->audit_detail = arena_printf(req->arena, "results=%zu", json_array_size(items));
+    response_json(req, 200, request_page_body(req, items, offset, limit, more));
+    return true;
+}
+
+static const struct jfield demographics[] = {
+    {"name", JV_TEXT, false, 100, NULL},
+    {"name_kana", JV_TEXT, false, 100, NULL},
+    {"sex", JV_STRING, false, 0, patients_sex_codes},
+    {"birth_date", JV_DATE, false, 0, NULL},
+    {"address", JV_STRING, false, 200, NULL},
+    {"phone", JV_STRING, false, 32, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+
+static bool check_birth_date(struct error *err, const char *birth)
+{
+    char today[11];
+    clock_today_tokyo(today);
+    if (birth && strcmp(birth, today) > 0)
+        return error_set(err, ERR_FIELD_VALUE, "birth_date: in the future");
+    return true;
+}
+
+static bool insert_local_id(struct error *err, struct request *req, const char *patient,
+                            const char *local_id)
+{
+    if (!local_id[0])
+        return error_set(err, ERR_FIELD_VALUE, "local_id: empty");
+    if (store_exec(err, req->conn, NULL,
+                   "INSERT INTO patient_local_ids (org_id, local_id, patient_id, created_at) "
+                   "VALUES (?, ?, ?, ?)",
+                   "ttti", req->principal.org_id, local_id, patient, clock_now_ms()))
+        return true;
+    if (!store_last_was_unique_violation(req->conn))
+        return false;
+    error_clear(err);
+    return error_set(err, ERR_LOCAL_ID_TAKEN, "%s", local_id);
+}
+
+/* The registering organisation joins the care team and its consent is recorded. */
+static bool register_team_and_consent(struct error *err, struct request *req, const char *patient,
+                                      json_t *consent)
+{
+    char team_id[UUID_STR_LEN], consent_id[UUID_STR_LEN];
+    const char *org = req->principal.org_id;
+    const char *note = jsonv_str(consent, "note");
+    int64_t now = clock_now_ms();
+    ids_uuid_new(team_id);
+    ids_uuid_new(consent_id);
+    return store_exec(err, req->conn, NULL,
+                      "INSERT INTO care_team (id, patient_id, org_id, role, added_by, added_at) "
+                      "VALUES (?, ?, ?, 'registering organisation', ?, ?)",
+                      "tttti", team_id, patient, org, req->principal.user_id, now) &&
+           store_exec(err, req->conn, NULL,
+                      "INSERT INTO consents (id, patient_id, scope, method, consented_on, note, "
+                      "recorded_by, recorded_by_org, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?)",
+                      "tttttttti", consent_id, patient, jsonv_str(consent, "scope"),
+                      jsonv_str(consent, "method"), jsonv_str(consent, "consented_on"),
+                      note ? note : "", req->principal.user_id, org, now) &&
+           store_exec(err, req->conn, NULL,
+                      "INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, ?)",
+                      "ttt", consent_id, org, patient);
+}
+
+const char *const patients_sex_codes[] = {"male", "female", "other", "unknown", NULL};
+const char *const patients_consent_scopes[] = {"all", NULL};
+const char *const patients_consent_methods[] = {"written", "verbal", NULL};
+
+static const struct jfield consent_fields[] = {
+    {"method", JV_STRING, true, 0, patients_consent_methods},
+    {"consented_on", JV_DATE, true, 0, NULL},
+    {"scope", JV_STRING, true, 0, patients_consent_scopes},
+    {"note", JV_STRING, false, 500, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+
+bool patients_create(struct error *err, struct request *req)
+{
+    static const struct jfield fields[] = {
+        {"name", JV_TEXT, true, 100, NULL},
+        {"name_kana", JV_TEXT, true, 100, NULL},
+        {"sex", JV_STRING, true, 0, patients_sex_codes},
+        {"birth_date", JV_DATE, true, 0, NULL},
+        {"address", JV_STRING, false, 200, NULL},
+        {"phone", JV_STRING, false, 32, NULL},
+        {"local_id", JV_STRING, true, 32, NULL},
+        {"consent", JV_OBJECT, true, 0, NULL},
+        {NULL, 0, false, 0, NULL},
+    };
+    if (!access_may_search(&req->principal)) /* who may, before what they sent */
+        return error_set(err, access_search_refusal(&req->principal),
+                         "registering patients needs an organisation");
+    if (!jsonv_check(err, req->json, fields))
+        return false;
+    json_t *consent = json_object_get(req->json, "consent");
+    if (!jsonv_check(err, consent, consent_fields) ||
+        !check_birth_date(err, jsonv_str(req->json, "birth_date")))
+        return false;
+    const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
+    char *name_key = kana_normalize(name), *kana_key = kana_normalize(kana);
+    char id[UUID_STR_LEN];
+    ids_uuid_new(id);
+    const char *addr = jsonv_str(req->json, "address"), *phone = jsonv_str(req->json, "phone");
+    int64_t now = clock_now_ms();
+    bool ok = name_key && kana_key && name_key[0] && kana_key[0];
+    if (!ok)
+        error_set(err, ERR_FIELD_VALUE, "name and name_kana must not be empty");
+    ok = ok && request_write_begin(err, req) &&
+         store_exec(err, req->conn, NULL,
+                    "INSERT INTO patients (id, name, name_kana, name_key, kana_key, sex, "
+                    "birth_date, address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?)",
+                    "tttttttttii", id, name, kana, name_key, kana_key, jsonv_str(req->json, "sex"),
+                    jsonv_str(req->json, "birth_date"), addr ? addr : "", phone ? phone : "", now,
+                    now) &&
+         insert_local_id(err, req, id, jsonv_str(req->json, "local_id")) &&
+         register_team_and_consent(err, req, id, consent);
+    free(name_key);
+    free(kana_key);
+    if (!ok)
+        return false;
+    req->patient_id = arena_strdup(req->arena, id);
+    json_t *p = patients_patient_json(err, req->conn, id, true);
+    if (!p)
+        return false;
+    response_json(req, 201, p);
+    return true;
+}
+
+bool patients_read(struct error *err, struct request *req)
+{
+    json_t *p = patients_patient_json(err, req->conn, req->patient_id, true);
+    if (!p)
+        return false;
+    response_json(req, 200, p);
+    return true;
+}
+
+bool patients_update(struct error *err, struct request *req)
+{
+    if (!jsonv_check(err, req->json, demographics) ||
+        !check_birth_date(err, jsonv_str(req->json, "birth_date")))
+        return false;
+    const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
+    char *name_key = name ? kana_normalize(name) : NULL,
+         *kana_key = kana ? kana_normalize(kana) : NULL;
+    bool ok = (!name || (name_key && name_key[0])) && (!kana || (kana_key && kana_key[0]));
+    if (!ok)
+        error_set(err, ERR_FIELD_VALUE, "name and name_kana must not be empty");
+    ok = ok && request_write_begin(err, req) &&
+         store_exec(err, req->conn, NULL,
+                    "UPDATE patients SET name = COALESCE(?, name), name_key = COALESCE(?, "
+                    "name_key), name_kana = COALESCE(?, name_kana), kana_key = COALESCE(?, "
+                    "kana_key), sex = COALESCE(?, sex), birth_date = COALESCE(?, birth_date), "
+                    "address = COALESCE(?, address), phone = COALESCE(?, phone), updated_at = ? "
+                    "WHERE id = ?",
+                    "ttttttttit", name, name_key, kana, kana_key, jsonv_str(req->json, "sex"),
+                    jsonv_str(req->json, "birth_date"), jsonv_str(req->json, "address"),
+                    jsonv_str(req->json, "phone"), clock_now_ms(), req->patient_id);
+    free(name_key);
+    free(kana_key);
+    return ok && patients_read(err, req);
+}
+
+bool patients_local_id_add(struct error *err, struct request *req)
+{
+    static const struct jfield fields[] = {
+        {"local_id", JV_STRING, true, 32, NULL},
+        {NULL, 0, false, 0, NULL},
+    };
+    if (!jsonv_check(err, req->json, fields) || !request_write_begin(err, req) ||
+        !insert_local_id(err, req, req->patient_id, jsonv_str(req->json, "local_id")))
+        return false;
+    req->object_type = "local_id";
+    req->object_id = arena_strdup(req->arena, jsonv_str(req->json, "local_id"));
+    json_t *p = patients_patient_json(err, req->conn, req->patient_id, true);
+    if (!p)
+        return false;
+    response_json(req, 201, p);
+    return true;
+}

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* GET /api/patients/{id}/referral-draft: a referral letter (LETTER, docs/api/referrals.md)
+ * prefilled from the patient's shared FHIR record: active problems, past ones as history,
+ * current medications, allergies, the latest laboratory results, documents and imaging studies.
+ * The router has decided that the caller may read this patient's clinical record (PAT_PATH,
+ * DATA_CLINICAL); the record is read through the same search as /fhir, restricted to the
+ * patient. The clinician edits the draft before signing; nothing is written. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "fhir/rest.h"
+#include "referral/letter_pdf.h"
+#include "referral_int.h"
+
+/* Sizes within what a letter may hold (referral_letter.c): items per list, characters per text. */
+enum {
+    TEXT_SHORT = 200,
+    PROBLEMS_MAX = 30,
+    HISTORY_MAX = 20,
+    MEDICATIONS_MAX = 40,
+    ALLERGIES_MAX = 30,
+    LABS_MAX = 15,
+    LAB_WINDOW_DAYS = 90,
+    DOCUMENTS_MAX = 20,
+    IMAGING_MAX = 20,
+};
+
+/* ---- reading the record ----------------------------------------------------------------- */
+
+typedef bool (*resource_fn)(struct error *err, struct request *req, json_t *res, void *arg);
+
+/* Calls fn for each resource of type in the patient's compartment matching params. */
+static bool each(struct error *err, struct request *req, const char *type,
+                 const struct fhir_qparam *params, int n, resource_fn fn, void *arg)
+{
+    /* the router decided this patient's whole clinical record (PAT_PATH, DATA_CLINICAL) */
+    struct fhir_search_in in = {.type = type,
+                                .params = params,
+                                .n = n,
+                                .base_url = fhir_base_url(req),
+                                .compartment = req->patient_id,
+                                .visibility_decided = true};
+    access_rule_args_of(&req->principal, &in.viewer.rule);
+    struct fhir_search_out out;
+    bool ok = fhir_search(err, req->conn, &in, &out);
+    for (size_t i = 0; ok && i < out.n; i++) {
+        if (out.hits[i].include)
+            continue;
+        json_t *res = json_loads(out.hits[i].json, 0, NULL);
+        if (!res) {
+            ok = error_set(err, ERR_INTERNAL, "stored %s unreadable", type);
+            break;
+        }
+        ok = fn(err, req, res, arg);
+        json_decref(res);
+    }
+    fhir_search_free(&out);
+    return ok;
+}
+
+/* ---- reading resources ------------------------------------------------------------------ */
+
+static const char *str(const json_t *j, const char *key)
+{
+    const char *s = json_string_value(json_object_get(j, key));
+    return s ? s : "";
+}
+
+/* The text of a CodeableConcept: its text, else the first coding's display, else its code. */
+static const char *concept_text(const json_t *cc)
+{
+    if (str(cc, "text")[0])
+        return str(cc, "text");
+    const json_t *coding = json_array_get(json_object_get(cc, "coding"), 0);
+    return str(coding, "display")[0] ? str(coding, "display") : str(coding, "code");
+}
+
+/* The code of the first coding whose system contains want (e.g. "ICD10"), else the first. */
+static const char *concept_code(const json_t *cc, const char *want)
+{
+    const json_t *codings = json_object_get(cc, "coding");
+    for (size_t i = 0; i < json_array_size(codings); i++)
+        if (strstr(str(json_array_get(codings, i), "system"), want))
+            return str(json_array_get(codings, i), "code");
+    return str(json_array_get(codings, 0), "code");
+}
+
+/* The first coding's code of a status CodeableConcept ("active", "resolved", …). */
+static const char *status_code(const json_t *res, const char *key)
+{
+    return str(json_array_get(json_object_get(json_object_get(res, key), "coding"), 0), "code");
+}
+
+/* "YYYY-MM-DD" from a FHIR date or dateTime (its local date), "" if it is not one. */
+static void date_of(const char *s, char out[11])
+{
+    int y, m, d;
+    snprintf(out, 11, "%s", s ? s : "");
+    if (strlen(out) != 10 || !clock_parse_date(out, &y, &m, &d))
+        out[0] = '\0';
+}
+
+static bool append(struct error *err, json_t *list, json_t *item)
+{
+    if (!item || json_array_append_new(list, item) != 0)
+        return error_set(err, ERR_NOMEM, "referral draft");
+    return true;
+}
+
+/* s as the letter may hold it (docs/api/referrals.md): at most max characters, without control
+ * characters other than line feeds and tabs. In the request's arena. */
+static const char *clip(struct request *req, const char *s, size_t max)
+{
+    size_t n = strlen(s), chars = 0, len = 0;
+    char *out = arena_alloc(req->arena, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            continue;
+        if ((c & 0xC0) != 0x80 && chars++ == max) /* the next character would be one too many */
+            break;
+        out[len++] = (char)c;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* ---- problems and history --------------------------------------------------------------- */
+
+struct conditions {
+    json_t *diagnoses; /* active: [{text, code, onset}] */
+    struct strbuf history;
+    int past;
+};
+
+static bool add_condition(struct error *err, struct request *req, json_t *res, void *arg)
+{
+    struct conditions *c = arg;
+    const char *clinical = status_code(res, "clinicalStatus");
+    const char *verification = status_code(res, "verificationStatus");
+    if (!strcmp(verification, "refuted") || !strcmp(verification, "entered-in-error"))
+        return true;
+    const json_t *code = json_object_get(res, "code");
+    char onset[11], abated[11];
+    date_of(str(res, "onsetDateTime")[0] ? str(res, "onsetDateTime")
+                                         : str(json_object_get(res, "onsetPeriod"), "start"),
+            onset);
+    if (!strcmp(clinical, "active") || !strcmp(clinical, "recurrence") ||
+        !strcmp(clinical, "relapse")) {
+        if (json_array_size(c->diagnoses) >= PROBLEMS_MAX)
+            return true;
+        return append(err, c->diagnoses,
+                      json_pack("{s:s, s:s, s:s}", "text",
+                                clip(req, concept_text(code), TEXT_SHORT), "code",
+                                clip(req, concept_code(code, "ICD10"), 40), "onset", onset));
+    }
+    if (c->past >= HISTORY_MAX || !concept_text(code)[0])
+        return true;
+    /* 既往歴: 急性化膿性虫垂炎（2019年12月〜2020年2月） */
+    date_of(str(res, "abatementDateTime"), abated);
+    char period[64] = "";
+    if (onset[0] && abated[0] && strncmp(abated, onset, 7) != 0)
+        snprintf(period, sizeof period, "（%.4s年%d月〜%.4s年%d月）", onset, atoi(onset + 5),
+                 abated, atoi(abated + 5));
+    else if (onset[0])
+        snprintf(period, sizeof period, "（%.4s年%d月）", onset, atoi(onset + 5));
+    strbuf_printf(&c->history, "%s%s%s", c->past++ ? "、" : "既往歴: ", concept_text(code), period);
+    return true;
+}
+
+static bool problems(struct error *err, struct request *req, json_t *letter)
+{
+    struct conditions c = {.diagnoses = json_object_get(letter, "diagnoses")};
+    const struct fhir_qparam active[] = {{"clinical-status", "active,recurrence,relapse"},
+                                         {"_sort", "-onset-date"},
+                                         {"_count", "100"}};
+    const struct fhir_qparam past[] = {{"clinical-status", "resolved,remission,inactive"},
+                                       {"_sort", "onset-date"},
+                                       {"_count", "100"}};
+    bool ok = each(err, req, "Condition", active, 3, add_condition, &c) &&
+              each(err, req, "Condition", past, 3, add_condition, &c);
+    if (ok && c.past > 0) {
+        strbuf_puts(&c.history, "。");
+        ok = json_object_set_new(letter, "history", json_string(clip(req, c.history.buf, 8000))) ==
+             0;
+    }
+    strbuf_release(&c.history);
+    return ok || err->code || error_set(err, ERR_NOMEM, "referral draft");
+}
+
+/* ---- medications ------------------------------------------------------------------------ */
+
+/* "1回1錠 1日2回" from a Dosage without text. */
+static void dosage_text(const json_t *dosage, struct strbuf *out)
+{
+    const json_t *dose =
+        json_object_get(json_array_get(json_object_get(dosage, "doseAndRate"), 0), "doseQuantity");
+    const json_t *repeat = json_object_get(json_object_get(dosage, "timing"), "repeat");
+    if (json_is_number(json_object_get(dose, "value")))
+        strbuf_printf(out, " 1回%g%s", json_number_value(json_object_get(dose, "value")),
+                      str(dose, "unit"));
+    if (json_is_integer(json_object_get(repeat, "frequency")) &&
+        !strcmp(str(repeat, "periodUnit"), "d"))
+        strbuf_printf(out, " 1日%lld回",
+                      (long long)json_integer_value(json_object_get(repeat, "frequency")));
+}
+
+static bool add_medication(struct error *err, struct request *req, json_t *res, void *arg)
+{
+    json_t *list = arg;
+    if (json_array_size(list) >= MEDICATIONS_MAX)
+        return true;
+    const json_t *cc = json_object_get(res, "medicationCodeableConcept");
+    const char *name =
+        cc ? concept_text(cc) : str(json_object_get(res, "medicationReference"), "display");
+    if (!name[0])
+        return true;
+    const json_t *dosage = json_array_get(json_object_get(res, "dosageInstruction"), 0);
+    if (!dosage)
+        dosage = json_array_get(json_object_get(res, "dosage"), 0); /* MedicationStatement */
+    struct strbuf text = {0};
+    strbuf_puts(&text, name);
+    if (str(dosage, "text")[0])
+        strbuf_printf(&text, " %s", str(dosage, "text"));
+    else
+        dosage_text(dosage, &text);
+    /* the same drug and dosage from two organisations once */
+    bool seen = false;
+    for (size_t i = 0; i < json_array_size(list); i++)
+        seen |= !strcmp(str(json_array_get(list, i), "text"), text.buf);
+    bool ok = seen || append(err, list, json_pack("{s:s}", "text", clip(req, text.buf, 500)));
+    strbuf_release(&text);
+    return ok;
+}
+
+static bool medications(struct error *err, struct request *req, json_t *letter)
+{
+    json_t *list = json_object_get(letter, "medications");
+    const struct fhir_qparam requests[] = {
+        {"status", "active"}, {"_sort", "-authoredon"}, {"_count", "100"}};
+    const struct fhir_qparam statements[] = {
+        {"status", "active"}, {"_sort", "-effective"}, {"_count", "100"}};
+    return each(err, req, "MedicationRequest", requests, 3, add_medication, list) &&
+           each(err, req, "MedicationStatement", statements, 3, add_medication, list);
+}
+
+/* ---- allergies -------------------------------------------------------------------------- */
+
+static bool add_allergy(struct error *err, struct request *req, json_t *res, void *arg)
+{
+    json_t *list = arg;
+    const char *clinical = status_code(res, "clinicalStatus");
+    const char *verification = status_code(res, "verificationStatus");
+    if (json_array_size(list) >= ALLERGIES_MAX || !strcmp(clinical, "inactive") ||
+        !strcmp(clinical, "resolved") || !strcmp(verification, "refuted") ||
+        !strcmp(verification, "entered-in-error"))
+        return true;
+    const char *name = concept_text(json_object_get(res, "code"));
+    if (!name[0])
+        return true;
+    struct strbuf reaction = {0};
+    const json_t *reactions = json_object_get(res, "reaction");
+    for (size_t i = 0; i < json_array_size(reactions); i++) {
+        const json_t *m = json_object_get(json_array_get(reactions, i), "manifestation");
+        for (size_t k = 0; k < json_array_size(m); k++)
+            if (concept_text(json_array_get(m, k))[0])
+                strbuf_printf(&reaction, "%s%s", reaction.len ? "、" : "",
+                              concept_text(json_array_get(m, k)));
+    }
+    bool ok = append(err, list,
+                     json_pack("{s:s, s:s}", "text", clip(req, name, TEXT_SHORT), "reaction",
+                               clip(req, reaction.buf ? reaction.buf : "", TEXT_SHORT)));
+    strbuf_release(&reaction);
+    return ok;
+}
+
+static bool allergies(struct error *err, struct request *req, json_t *letter)
+{
+    const struct fhir_qparam params[] = {{"_sort", "-date"}, {"_count", "100"}};
+    return each(err, req, "AllergyIntolerance", params, 2, add_allergy,
+                json_object_get(letter, "allergies"));
+}
+
+/* ---- laboratory results ----------------------------------------------------------------- */
+
+struct labs {
+    json_t *list;
+    json_t *seen;  /* test code → true */
+    char from[11]; /* the window's first day: LAB_WINDOW_DAYS before the newest result */
+};
+
+/* A result as text: "7.0 %", with （高値） or （低値） when flagged. */
+static char *lab_value(const json_t *res)
+{
+    struct strbuf out = {0};
+    const json_t *q = json_object_get(res, "valueQuantity");
+    if (json_is_number(json_object_get(q, "value"))) {
+        char *number =
+            json_dumps(json_object_get(q, "value"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+        strbuf_printf(&out, "%s%s%s", number ? number : "", str(q, "unit")[0] ? " " : "",
+                      str(q, "unit")[0] ? str(q, "unit") : str(q, "code"));
+        free(number);
+    } else if (str(res, "valueString")[0]) {
+        strbuf_puts(&out, str(res, "valueString"));
+    } else {
+        strbuf_puts(&out, concept_text(json_object_get(res, "valueCodeableConcept")));
+    }
+    const json_t *interp = json_array_get(json_object_get(res, "interpretation"), 0);
+    const char *code = concept_code(interp, "ObservationInterpretation");
+    const char *flag = str(interp, "text")[0]                      ? str(interp, "text")
+                       : !strcmp(code, "H") || !strcmp(code, "HH") ? "高値"
+                       : !strcmp(code, "L") || !strcmp(code, "LL") ? "低値"
+                                                                   : "";
+    if (flag[0] && out.len)
+        strbuf_printf(&out, "（%s）", flag);
+    return strbuf_steal(&out);
+}
+
+static bool add_lab(struct error *err, struct request *req, json_t *res, void *arg)
+{
+    struct labs *l = arg;
+    const char *status = str(res, "status");
+    char date[11];
+    date_of(str(res, "effectiveDateTime")[0] ? str(res, "effectiveDateTime")
+            : str(res, "effectiveInstant")[0]
+                ? str(res, "effectiveInstant")
+                : str(json_object_get(res, "effectivePeriod"), "start"),
+            date);
+    if (!date[0] || !strcmp(status, "entered-in-error") || !strcmp(status, "cancelled"))
+        return true;
+    if (!l->from[0]) { /* the newest result comes first */
+        int y, m, d;
+        char iso[32];
+        clock_parse_date(date, &y, &m, &d);
+        clock_format_iso((clock_days_from_civil(y, m, d) - LAB_WINDOW_DAYS) * INT64_C(86400000),
+                         iso);
+        snprintf(l->from, sizeof l->from, "%.10s", iso);
+    }
+    const json_t *code = json_object_get(res, "code");
+    const json_t *coding = json_array_get(json_object_get(code, "coding"), 0);
+    char *key = NULL;
+    if (strcmp(date, l->from) < 0 || json_array_size(l->list) >= LABS_MAX ||
+        asprintf(&key, "%s|%s|%s", str(coding, "system"), str(coding, "code"),
+                 coding ? "" : concept_text(code)) < 0)
+        return true;
+    bool ok = true;
+    if (!json_object_get(l->seen, key) && concept_text(code)[0]) { /* the latest of each test */
+        char *value = lab_value(res);
+        json_object_set_new(l->seen, key, json_true());
+        ok = append(err, l->list,
+                    json_pack("{s:s, s:s, s:s}", "text", clip(req, concept_text(code), TEXT_SHORT),
+                              "value", clip(req, value, 100), "date", date));
+        free(value);
+    }
+    free(key);
+    return ok;
+}
+
+static bool lab_results(struct error *err, struct request *req, json_t *letter)
+{
+    struct labs l = {.list = json_object_get(letter, "labs"), .seen = json_object()};
+    const struct fhir_qparam params[] = {
+        {"category", "laboratory"}, {"_sort", "-date"}, {"_count", "500"}};
+    bool ok = l.seen && each(err, req, "Observation", params, 3, add_lab, &l);
+    json_decref(l.seen);
+    return ok || err->code || error_set(err, ERR_NOMEM, "referral draft");
+}
+
+/* ---- documents and imaging -------------------------------------------------------------- */
+
+/* A DocumentReference as "退院時サマリー（2026年6月16日） 慢性心不全の急性増悪". */
+static bool add_docref(struct error *err, struct request *req, json_t *res, void *arg)
+{
+    json_t *list = arg;
+    if (json_array_size(list) >= DOCUMENTS_MAX)
+        return true;
+    const json_t *attachment =
+        json_object_get(json_array_get(json_object_get(res, "content"), 0), "attachment");
+    const char *title = str(attachment, "title")[0] ? str(attachment, "title")
+                                                    : concept_text(json_object_get(res, "type"));
+    const char *description = str(res, "description");
+    if (!title[0] || (description[0] && strstr(description, title)))
+        title = description[0] ? description : "文書"; /* 診療情報提供書(…宛) says more */
+    char date[11], date_ja[64] = "";
+    date_of(str(res, "date"), date);
+    if (date[0])
+        letter_pdf_date_ja(date, date_ja, sizeof date_ja);
+    struct strbuf text = {0};
+    strbuf_printf(&text, "%s%s%s%s", title, date_ja[0] ? "（" : "", date_ja,
+                  date_ja[0] ? "）" : "");
+    if (description[0] && strcmp(description, title) != 0)
+        strbuf_printf(&text, " %s", description);
+    bool ok = append(err, list,
+                     json_pack("{s:s, s:s}", "reference",
+                               arena_printf(req->arena, "DocumentReference/%s", str(res, "id")),
+                               "title", clip(req, text.buf, TEXT_SHORT)));
+    strbuf_release(&text);
+    return ok;
+}
+
+static bool add_study(struct error *err, struct request *req, json_t *res, void *arg)
+{
+    json_t *list = arg;
+    if (json_array_size(list) >= IMAGING_MAX)
+        return true;
+    const char *uid = "";
+    const json_t *ids = json_object_get(res, "identifier");
+    for (size_t i = 0; i < json_array_size(ids); i++)
+        if (!strcmp(str(json_array_get(ids, i), "system"), "urn:dicom:uid"))
+            uid = str(json_array_get(ids, i), "value");
+    if (!strncmp(uid, "urn:oid:", 8))
+        uid += 8;
+    const char *description =
+        str(res, "description")[0]
+            ? str(res, "description")
+            : concept_text(json_array_get(json_object_get(res, "procedureCode"), 0));
+    char date[11];
+    date_of(str(res, "started"), date);
+    return append(err, list,
+                  json_pack("{s:s, s:s}", "study_uid", clip(req, uid, 64), "description",
+                            clip(req,
+                                 arena_printf(req->arena, "%s%s%s", description,
+                                              date[0] && description[0] ? " " : "", date),
+                                 500)));
+}
+
+/* Attached documents are DocumentReferences (a Composition is attached through the
+ * DocumentReference that stands for it); imaging studies when the store keeps them. */
+static bool documents(struct error *err, struct request *req, json_t *letter)
+{
+    const struct fhir_qparam docrefs[] = {
+        {"status", "current"}, {"_sort", "-date"}, {"_count", "100"}};
+    const struct fhir_qparam studies[] = {{"_count", "100"}};
+    return each(err, req, "DocumentReference", docrefs, 3, add_docref,
+                json_object_get(letter, "documents")) &&
+           (!fhir_type_stored("ImagingStudy") ||
+            each(err, req, "ImagingStudy", studies, 1, add_study,
+                 json_object_get(letter, "imaging")));
+}
+
+/* ---- the route -------------------------------------------------------------------------- */
+
+bool referrals_draft_get(struct error *err, struct request *req)
+{
+    json_t *letter = json_pack("{s:s, s:s, s:[], s:s, s:s, s:[], s:[], s:[], s:[], s:[], s:s, s:s}",
+                               "purpose_text", "", "chief_complaint", "", "diagnoses", "history",
+                               "", "course", "", "medications", "allergies", "labs", "documents",
+                               "imaging", "follow_up", "", "remarks", "");
+    if (!letter)
+        return error_set(err, ERR_NOMEM, "referral draft");
+    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, letter);
+    if (!problems(err, req, letter) || !medications(err, req, letter) ||
+        !allergies(err, req, letter) || !lab_results(err, req, letter) ||
+        !documents(err, req, letter))
+        return false;
+    response_json(req, 200, json_pack("{s:O}", "letter", letter));
+    return true;
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The referral letter (診療情報提供書) and the reply (返書): checked field by field with jsonv,
+ * then normalised so that the stored JSON always has every part. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/jsonv.h"
+#include "referral_int.h"
+
+enum { TEXT_SHORT = 200, TEXT_MEDIUM = 2000, TEXT_LONG = 8000 };
+
+/* One part of the letter: its field, and for arrays of objects the fields of an item. */
+struct part {
+    const char *name;
+    enum jtype type;
+    size_t max;
+    const struct jfield *items; /* JV_OBJECT_ARRAY only */
+};
+
+static const struct jfield diagnosis_fields[] = {
+    {"text", JV_STRING, false, TEXT_SHORT, NULL},
+    {"code", JV_STRING, false, 40, NULL},
+    {"onset", JV_STRING, false, 10, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+static const struct jfield medication_fields[] = {
+    {"text", JV_STRING, false, 500, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+static const struct jfield allergy_fields[] = {
+    {"text", JV_STRING, false, TEXT_SHORT, NULL},
+    {"reaction", JV_STRING, false, TEXT_SHORT, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+static const struct jfield lab_fields[] = {
+    {"text", JV_STRING, false, TEXT_SHORT, NULL},
+    {"value", JV_STRING, false, 100, NULL},
+    {"date", JV_STRING, false, 10, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+static const struct jfield document_fields[] = {
+    {"reference", JV_TEXT, true, 100, NULL},
+    {"title", JV_STRING, false, TEXT_SHORT, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+static const struct jfield imaging_fields[] = {
+    {"study_uid", JV_STRING, false, 64, NULL},
+    {"description", JV_STRING, false, 500, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+
+/* The parts in letter order; the jsonv table below must list the same names. */
+static const struct part parts[] = {
+    {"purpose_text", JV_STRING, TEXT_MEDIUM, NULL},
+    {"chief_complaint", JV_STRING, TEXT_MEDIUM, NULL},
+    {"diagnoses", JV_OBJECT_ARRAY, 50, diagnosis_fields},
+    {"history", JV_STRING, TEXT_LONG, NULL},
+    {"course", JV_STRING, TEXT_LONG, NULL},
+    {"medications", JV_OBJECT_ARRAY, 100, medication_fields},
+    {"allergies", JV_OBJECT_ARRAY, 50, allergy_fields},
+    {"labs", JV_OBJECT_ARRAY, 100, lab_fields},
+    {"documents", JV_OBJECT_ARRAY, 20, document_fields},
+    {"imaging", JV_OBJECT_ARRAY, 20, imaging_fields},
+    {"follow_up", JV_STRING, TEXT_LONG, NULL},
+    {"remarks", JV_STRING, TEXT_MEDIUM, NULL},
+    {NULL, 0, 0, NULL},
+};
+
+static const struct jfield letter_fields[] = {
+    {"purpose_text", JV_STRING, false, TEXT_MEDIUM, NULL},
+    {"chief_complaint", JV_STRING, false, TEXT_MEDIUM, NULL},
+    {"diagnoses", JV_OBJECT_ARRAY, false, 50, NULL},
+    {"history", JV_STRING, false, TEXT_LONG, NULL},
+    {"course", JV_STRING, false, TEXT_LONG, NULL},
+    {"medications", JV_OBJECT_ARRAY, false, 100, NULL},
+    {"allergies", JV_OBJECT_ARRAY, false, 50, NULL},
+    {"labs", JV_OBJECT_ARRAY, false, 100, NULL},
+    {"documents", JV_OBJECT_ARRAY, false, 20, NULL},
+    {"imaging", JV_OBJECT_ARRAY, false, 20, NULL},
+    {"follow_up", JV_STRING, false, TEXT_LONG, NULL},
+    {"remarks", JV_STRING, false, TEXT_MEDIUM, NULL},
+    /* set by the server; accepted (a letter read back may be sent again) and ignored */
+    {"record_shared", JV_BOOL, false, 0, NULL},
+    {"share_expires_at", JV_STRING, false, 40, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+
+/* jsonv_check with the field path of the failure prefixed to its detail ("letter.labs[2]."). */
+static bool check_at(struct error *err, const json_t *obj, const struct jfield *fields,
+                     const char *path)
+{
+    if (jsonv_check(err, obj, fields))
+        return true;
+    char detail[2 * sizeof err->detail];
+    snprintf(detail, sizeof detail, "%s.%s", path, err->detail);
+    snprintf(err->detail, sizeof err->detail, "%.*s", (int)sizeof err->detail - 1, detail);
+    return false;
+}
+
+/* An optional date part ("" or YYYY-MM-DD). */
+static bool check_date(struct error *err, const json_t *item, const char *name, const char *path)
+{
+    const char *v = jsonv_str(item, name);
+    int y, m, d;
+    if (!v || !v[0] || clock_parse_date(v, &y, &m, &d))
+        return true;
+    return error_set(err, ERR_FIELD_VALUE, "%s.%s: expected YYYY-MM-DD or \"\"", path, name);
+}
+
+/* A document attached to the letter: a live DocumentReference of this patient. */
+static bool check_document(struct error *err, struct request *req, const char *patient_id,
+                           const json_t *item, const char *path)
+{
+    const char *ref = jsonv_str(item, "reference");
+    const char *prefix = "DocumentReference/";
+    size_t n = strlen(prefix);
+    struct fhir_row row;
+    bool found = false;
+    if (strncmp(ref, prefix, n) != 0 || !fhir_id_valid(ref + n))
+        return error_set(err, ERR_REFERRAL_LETTER_INVALID, "%s.reference: not a DocumentReference",
+                         path);
+    if (!fhir_store_lookup(err, req->conn, "DocumentReference", ref + n, &row, &found))
+        return false;
+    if (!found || row.deleted || strcmp(row.patient_id, patient_id) != 0)
+        return error_set(err, ERR_REFERRAL_LETTER_INVALID, "%s.reference: %s", path, ref);
+    return true;
+}
+
+/* A normalised item: every field of its table, "" when absent. */
+static json_t *normalise_item(const json_t *item, const struct jfield *fields)
+{
+    json_t *out = json_object();
+    for (const struct jfield *f = fields; f->name; f++) {
+        const char *v = jsonv_str(item, f->name);
+        json_object_set_new(out, f->name, json_string(v ? v : ""));
+    }
+    return out;
+}
+
+static bool check_items(struct error *err, struct request *req, const char *patient_id,
+                        const struct part *p, const json_t *list, json_t *out)
+{
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const json_t *item = json_array_get(list, i);
+        const char *path = arena_printf(req->arena, "letter.%s[%zu]", p->name, i);
+        if (!check_at(err, item, p->items, path))
+            return false;
+        if (p->items == diagnosis_fields && !check_date(err, item, "onset", path))
+            return false;
+        if (p->items == lab_fields && !check_date(err, item, "date", path))
+            return false;
+        if (p->items == document_fields && !check_document(err, req, patient_id, item, path))
+            return false;
+        json_array_append_new(out, normalise_item(item, p->items));
+    }
+    return true;
+}
+
+json_t *referral_letter_check(struct error *err, struct request *req, const char *patient_id,
+                              const json_t *letter)
+{
+    if (!check_at(err, letter, letter_fields, "letter"))
+        return NULL;
+    json_t *out = json_object();
+    for (const struct part *p = parts; p->name; p++) {
+        const json_t *v = json_object_get(letter, p->name);
+        if (p->type == JV_STRING) {
+            const char *s = json_is_string(v) ? json_string_value(v) : "";
+            json_object_set_new(out, p->name, json_string(s));
+            continue;
+        }
+        json_t *list = json_array();
+        json_object_set_new(out, p->name, list);
+        if (!check_items(err, req, patient_id, p, v, list)) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    const char *purpose = api_trimmed(req, jsonv_str(out, "purpose_text"));
+    if (!purpose[0]) {
+        json_decref(out);
+        error_set(err, ERR_REFERRAL_LETTER_INCOMPLETE, "letter.purpose_text");
+        return NULL;
+    }
+    json_object_set_new(out, "record_shared", json_false());
+    json_object_set_new(out, "share_expires_at", json_null());
+    return out;
+}
+
+static const struct jfield reply_fields[] = {
+    {"diagnosis", JV_STRING, false, TEXT_MEDIUM, NULL},
+    {"findings", JV_STRING, false, TEXT_LONG, NULL},
+    {"treatment", JV_STRING, false, TEXT_LONG, NULL},
+    {"plan", JV_STRING, false, TEXT_LONG, NULL},
+    {"remarks", JV_STRING, false, TEXT_MEDIUM, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+
+json_t *referral_reply_check(struct error *err, struct request *req, const json_t *reply)
+{
+    if (!check_at(err, reply, reply_fields, "reply"))
+        return NULL;
+    json_t *out = normalise_item(reply, reply_fields);
+    bool any = false;
+    for (const struct jfield *f = reply_fields; f->name; f++)
+        any = any || api_trimmed(req, jsonv_str(out, f->name))[0];
+    if (!any) {
+        json_decref(out);
+        error_set(err, ERR_REFERRAL_REPLY_EMPTY, "reply");
+        return NULL;
+    }
+    return out;
+}
+
+const char *referral_canonical(struct request *req, const json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    const char *out = arena_strdup(req->arena, text ? text : "null");
+    free(text);
+    return out;
+}
