@@ -59,33 +59,34 @@ bool accounts_credentials_refuse(struct error *err, struct request *req, const c
     struct error e = {0};
     bool locked_now = false;
     /* Before login the principal is empty: name the attempt in it (never copy onto itself). */
-    if (login != req->principal.login)
-        snprintf(req->principal.login, sizeof(req->principal.login), "%.64s", login ? login : "");
-    if (user_id && user_id != req->principal.user_id)
-        snprintf(req->principal.user_id, sizeof(req->principal.user_id), "%s", user_id);
-    if (!request_write_begin(&e, req) ||
+    if (login != req->op.principal.login)
+        snprintf(req->op.principal.login, sizeof(req->op.principal.login), "%.64s",
+                 login ? login : "");
+    if (user_id && user_id != req->op.principal.user_id)
+        snprintf(req->op.principal.user_id, sizeof(req->op.principal.user_id), "%s", user_id);
+    if (!op_write_begin(&e, &req->op) ||
         (code != ERR_LOCKED &&
-         !auth_lockout_fail(&e, req->conn, user_id, login, req->client, &locked_now)))
+         !auth_lockout_fail(&e, req->op.conn, user_id, login, req->client, &locked_now)))
         return error_set(err, e.code, "%s", e.detail);
     struct audit_record rec = {
         .event_id = event_id,
         .action = 'E',
         .outcome = AUDIT_SERIOUS_FAILURE,
         .user_id = user_id,
-        .user_login = req->principal.login,
+        .user_login = req->op.principal.login,
         .client = req->client,
         .request_id = req->request_id,
         .detail = why,
     };
-    if (!audit_append_txn(&e, req->conn, &rec))
+    if (!audit_append_txn(&e, req->op.conn, &rec))
         return error_set(err, e.code, "%s", e.detail);
     if (locked_now) {
         rec.event_id = "auth.lockout";
         rec.detail = "repeated failures: lock-out started";
-        if (!audit_append_txn(&e, req->conn, &rec))
+        if (!audit_append_txn(&e, req->op.conn, &rec))
             return error_set(err, e.code, "%s", e.detail);
     }
-    req->audited = true;
+    req->op.audited = true;
     req->commit_on_error = true;
     /* The reason goes to the audit record only: the answer must not tell an unknown login from
      * a wrong password or a disabled account. */
@@ -96,11 +97,11 @@ bool accounts_lockout_check(struct error *err, struct request *req, const char *
                             const char *login)
 {
     int64_t retry = 0;
-    if (!auth_lockout_check(err, req->conn, user_id, login, req->client, &retry))
+    if (!auth_lockout_check(err, req->op.conn, user_id, login, req->client, &retry))
         return false;
     if (retry <= 0)
         return true;
-    response_header(req, "Retry-After", arena_printf(req->arena, "%lld", (long long)retry));
+    response_header(req, "Retry-After", arena_printf(req->op.arena, "%lld", (long long)retry));
     return accounts_credentials_refuse(err, req, "auth.login", user_id, login, ERR_LOCKED,
                                        "locked out");
 }
@@ -113,7 +114,7 @@ static const char *state_when_proven(struct error *err, struct request *req,
     bool required = false;
     if (u->totp_enabled)
         return SESSION_ACTIVE;
-    if (!auth_totp_required(err, req->conn, u->id, u->profession, &required))
+    if (!auth_totp_required(err, req->op.conn, u->id, u->profession, &required))
         return NULL;
     return required ? SESSION_ENROLL : SESSION_ACTIVE;
 }
@@ -131,8 +132,8 @@ static const char *state_after_password(struct error *err, struct request *req,
 bool accounts_login_answer(struct error *err, struct request *req, const char *state,
                            const char *csrf)
 {
-    if (state != req->principal.state) /* copying a string onto itself is undefined */
-        snprintf(req->principal.state, sizeof(req->principal.state), "%s", state);
+    if (state != req->op.principal.state) /* copying a string onto itself is undefined */
+        snprintf(req->op.principal.state, sizeof(req->op.principal.state), "%s", state);
     json_t *me = accounts_me_json(err, req);
     if (!me)
         return false;
@@ -152,7 +153,7 @@ bool auth_login(struct error *err, struct request *req)
         return false;
     const char *login = jsonv_str(req->json, "login"), *password = jsonv_str(req->json, "password");
     struct login_user u;
-    if (!load_user(err, req->conn, sql_user_by_login, login, &u))
+    if (!load_user(err, req->op.conn, sql_user_by_login, login, &u))
         return false;
     if (!accounts_lockout_check(err, req, u.found ? u.id : NULL, login))
         return false;
@@ -164,18 +165,19 @@ bool auth_login(struct error *err, struct request *req)
                                            !u.found     ? "unknown login"
                                            : u.disabled ? "account disabled"
                                                         : "wrong password");
-    if (!request_write_begin(err, req) || !auth_lockout_clear(err, req->conn, u.id, req->client) ||
-        !auth_principal_load(err, req->conn, u.id, NULL, &req->principal))
+    if (!op_write_begin(err, &req->op) ||
+        !auth_lockout_clear(err, req->op.conn, u.id, req->client) ||
+        !auth_principal_load(err, req->op.conn, u.id, NULL, &req->op.principal))
         return false;
     const char *state = state_after_password(err, req, &u);
     char token[TOKEN_STR_LEN], sid[UUID_STR_LEN], csrf[TOKEN_STR_LEN];
-    if (!state || !auth_session_create(err, req->conn, &req->principal, state, req->client,
+    if (!state || !auth_session_create(err, req->op.conn, &req->op.principal, state, req->client,
                                        request_header(req, "User-Agent"), token, sid, csrf))
         return false;
-    snprintf(req->principal.session_id, sizeof(req->principal.session_id), "%s", sid);
-    snprintf(req->principal.csrf, sizeof(req->principal.csrf), "%s", csrf);
-    if (!request_audit_txn(err, req, "auth.login", 'E', NULL, "session", sid,
-                           arena_printf(req->arena, "state=%s", state)))
+    snprintf(req->op.principal.session_id, sizeof(req->op.principal.session_id), "%s", sid);
+    snprintf(req->op.principal.csrf, sizeof(req->op.principal.csrf), "%s", csrf);
+    if (!op_audit(err, &req->op, "auth.login", 'E', NULL, "session", sid,
+                  arena_printf(req->op.arena, "state=%s", state)))
         return false;
     accounts_session_cookie_set(req, token);
     return accounts_login_answer(err, req, state, csrf);
@@ -187,13 +189,13 @@ static bool check_recovery_code(struct error *err, struct request *req, const ch
     *ok = false;
     if (!totp_recovery_code_canonical(input, canon, sizeof(canon)))
         return true;
-    auth_recovery_code_hash(req->principal.user_id, canon, hash);
+    auth_recovery_code_hash(req->op.principal.user_id, canon, hash);
     int64_t changed = 0;
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? "
                     "AND used_at IS NULL",
-                    "itt", clock_now_ms(), req->principal.user_id, hash))
+                    "itt", clock_now_ms(), req->op.principal.user_id, hash))
         return false;
     *ok = changed == 1;
     return true;
@@ -208,15 +210,15 @@ bool auth_totp(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields))
         return false;
-    if (strcmp(req->principal.state, SESSION_TOTP) != 0)
+    if (strcmp(req->op.principal.state, SESSION_TOTP) != 0)
         return error_set(err, ERR_TOTP_STATE, "no verification code is pending");
     const char *code = jsonv_str(req->json, "code"),
                *recovery = jsonv_str(req->json, "recovery_code");
     if (!code == !recovery)
         return error_set(err, ERR_FIELD_MISSING, "give code or recovery_code");
     struct login_user u;
-    if (!load_user(err, req->conn, sql_user_by_id, req->principal.user_id, &u) ||
-        !accounts_lockout_check(err, req, u.id, req->principal.login))
+    if (!load_user(err, req->op.conn, sql_user_by_id, req->op.principal.user_id, &u) ||
+        !accounts_lockout_check(err, req, u.id, req->op.principal.login))
         return false;
     bool ok = false;
     int64_t step = 0;
@@ -227,18 +229,19 @@ bool auth_totp(struct error *err, struct request *req)
         return false;
     if (!ok)
         return accounts_credentials_refuse(
-            err, req, "auth.login", u.id, req->principal.login, ERR_INVALID_TOTP,
+            err, req, "auth.login", u.id, req->op.principal.login, ERR_INVALID_TOTP,
             code ? "wrong or reused TOTP code" : "wrong recovery code");
     const char *next = u.must_change ? SESSION_PASSWORD : SESSION_ACTIVE;
-    if (!request_write_begin(err, req) || !auth_lockout_clear(err, req->conn, u.id, req->client) ||
+    if (!op_write_begin(err, &req->op) ||
+        !auth_lockout_clear(err, req->op.conn, u.id, req->client) ||
         (code &&
-         !store_exec(err, req->conn, NULL, "UPDATE users SET totp_last_step = ? WHERE id = ?", "it",
-                     step, u.id)) ||
-        !auth_session_set_state(err, req->conn, req->principal.session_id, next) ||
-        !request_audit_txn(err, req, "auth.totp", 'E', NULL, "session", req->principal.session_id,
-                           code ? "TOTP verified" : "recovery code used"))
+         !store_exec(err, req->op.conn, NULL, "UPDATE users SET totp_last_step = ? WHERE id = ?",
+                     "it", step, u.id)) ||
+        !auth_session_set_state(err, req->op.conn, req->op.principal.session_id, next) ||
+        !op_audit(err, &req->op, "auth.totp", 'E', NULL, "session", req->op.principal.session_id,
+                  code ? "TOTP verified" : "recovery code used"))
         return false;
-    return accounts_login_answer(err, req, next, req->principal.csrf);
+    return accounts_login_answer(err, req, next, req->op.principal.csrf);
 }
 
 bool auth_password(struct error *err, struct request *req)
@@ -250,18 +253,18 @@ bool auth_password(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields))
         return false;
-    if (strcmp(req->principal.state, SESSION_TOTP) == 0)
+    if (strcmp(req->op.principal.state, SESSION_TOTP) == 0)
         return error_set(err, ERR_TOTP_REQUIRED, NULL);
     const char *current = jsonv_str(req->json, "current_password");
     const char *fresh = jsonv_str(req->json, "new_password");
     struct login_user u;
-    if (!load_user(err, req->conn, sql_user_by_id, req->principal.user_id, &u))
+    if (!load_user(err, req->op.conn, sql_user_by_id, req->op.principal.user_id, &u))
         return false;
-    if (!accounts_lockout_check(err, req, u.id, req->principal.login))
+    if (!accounts_lockout_check(err, req, u.id, req->op.principal.login))
         return false;
     if (!password_verify(u.hash, current))
         return accounts_credentials_refuse(err, req, "auth.password_change", u.id,
-                                           req->principal.login, ERR_WRONG_PASSWORD,
+                                           req->op.principal.login, ERR_WRONG_PASSWORD,
                                            "wrong current password");
     if (!password_policy_check(err, fresh))
         return false;
@@ -270,35 +273,35 @@ bool auth_password(struct error *err, struct request *req)
     char hash[PASSWORD_HASH_MAX];
     if (!password_hash(err, fresh, hash))
         return false;
-    const char *next = strcmp(req->principal.state, SESSION_PASSWORD) == 0
+    const char *next = strcmp(req->op.principal.state, SESSION_PASSWORD) == 0
                            ? state_when_proven(err, req, &u)
-                           : req->principal.state;
+                           : req->op.principal.state;
     int64_t revoked = 0; /* the user's API tokens end with the old password (docs/security.md) */
-    if (!next || !request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!next || !op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE users SET password_hash = ?, must_change_password = 0, "
                     "updated_at = ? WHERE id = ?",
                     "tit", hash, clock_now_ms(), u.id) ||
-        !auth_sessions_end_user(err, req->conn, u.id, req->principal.session_id, "password changed",
-                                NULL) ||
-        !auth_tokens_revoke_user(err, req->conn, u.id, &revoked) ||
-        !auth_session_set_state(err, req->conn, req->principal.session_id, next) ||
-        !request_audit_txn(
-            err, req, "auth.password_change", 'U', NULL, "user", u.id,
-            revoked ? arena_printf(req->arena, "%lld API tokens revoked", (long long)revoked)
-                    : NULL))
+        !auth_sessions_end_user(err, req->op.conn, u.id, req->op.principal.session_id,
+                                "password changed", NULL) ||
+        !auth_tokens_revoke_user(err, req->op.conn, u.id, &revoked) ||
+        !auth_session_set_state(err, req->op.conn, req->op.principal.session_id, next) ||
+        !op_audit(err, &req->op, "auth.password_change", 'U', NULL, "user", u.id,
+                  revoked
+                      ? arena_printf(req->op.arena, "%lld API tokens revoked", (long long)revoked)
+                      : NULL))
         return false;
-    return accounts_login_answer(err, req, next, req->principal.csrf);
+    return accounts_login_answer(err, req, next, req->op.principal.csrf);
 }
 
 bool auth_logout(struct error *err, struct request *req)
 {
     if (!api_no_fields(err, req))
         return false;
-    if (!request_write_begin(err, req) ||
-        !auth_session_end(err, req->conn, req->principal.session_id, "logout") ||
-        !request_audit_txn(err, req, "auth.logout", 'E', NULL, "session", req->principal.session_id,
-                           NULL))
+    if (!op_write_begin(err, &req->op) ||
+        !auth_session_end(err, req->op.conn, req->op.principal.session_id, "logout") ||
+        !op_audit(err, &req->op, "auth.logout", 'E', NULL, "session", req->op.principal.session_id,
+                  NULL))
         return false;
     accounts_session_cookie_set(req, NULL);
     response_empty(req, 204);

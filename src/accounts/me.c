@@ -15,12 +15,12 @@ void accounts_session_cookie_set(struct request *req, const char *token)
     const char *secure = req->ctx->tls ? "; Secure" : "";
     if (token)
         response_header(req, "Set-Cookie",
-                        arena_printf(req->arena,
+                        arena_printf(req->op.arena,
                                      "tsunagu_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
                                      token, secure));
     else
         response_header(req, "Set-Cookie",
-                        arena_printf(req->arena,
+                        arena_printf(req->op.arena,
                                      "tsunagu_session=; Path=/; HttpOnly; SameSite=Strict; "
                                      "Max-Age=0%s",
                                      secure));
@@ -45,8 +45,8 @@ static json_t *memberships_json(struct error *err, struct store_conn *conn, cons
 
 json_t *accounts_me_json(struct error *err, struct request *req)
 {
-    const struct principal *p = &req->principal;
-    struct store_stmt *s = store_query(err, req->conn, sql_me, "t", p->user_id);
+    const struct principal *p = &req->op.principal;
+    struct store_stmt *s = store_query(err, req->op.conn, sql_me, "t", p->user_id);
     if (!s)
         return NULL;
     if (store_step(err, s) != STORE_ROW) {
@@ -60,8 +60,9 @@ json_t *accounts_me_json(struct error *err, struct request *req)
                   "network_admin", p->network_admin, "totp_enabled", (int)store_int(s, 1));
     store_done(s);
     bool required = false;
-    json_t *memberships = memberships_json(err, req->conn, p->user_id);
-    if (!memberships || !auth_totp_required(err, req->conn, p->user_id, p->profession, &required)) {
+    json_t *memberships = memberships_json(err, req->op.conn, p->user_id);
+    if (!memberships ||
+        !auth_totp_required(err, req->op.conn, p->user_id, p->profession, &required)) {
         json_decref(user);
         json_decref(memberships);
         return NULL;
@@ -95,19 +96,19 @@ bool me_org_put(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     const char *org = jsonv_str(req->json, "org_id");
-    struct principal p = req->principal;
+    struct principal p = req->op.principal;
     /* not p.user_id: the loader writes the id it reads into p (overlapping snprintf) */
-    if (!auth_principal_load(err, req->conn, req->principal.user_id, org, &p))
+    if (!auth_principal_load(err, req->op.conn, req->op.principal.user_id, org, &p))
         return false;
     if (strcmp(p.org_id, org) != 0)
         return error_set(err, ERR_FORBIDDEN, "not a member of that organisation");
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL, "UPDATE sessions SET org_id = ? WHERE id = ?", "tt", org,
-                    p.session_id))
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL, "UPDATE sessions SET org_id = ? WHERE id = ?", "tt",
+                    org, p.session_id))
         return false;
-    req->principal = p;
+    req->op.principal = p;
     req->object_type = "org";
-    req->object_id = arena_strdup(req->arena, org);
+    req->object_id = arena_strdup(req->op.arena, org);
     return me_get(err, req);
 }
 
@@ -125,18 +126,18 @@ static json_t *session_row(struct store_stmt *s)
 bool me_sessions_list(struct error *err, struct request *req)
 {
     int64_t now = clock_now_ms();
-    json_t *items = api_rows(err,
-                             store_query(err, req->conn, sql_sessions, "tii",
-                                         req->principal.user_id, now - req->ctx->timeouts.idle_ms,
-                                         now - req->ctx->timeouts.absolute_ms),
-                             session_row);
+    json_t *items = api_rows(
+        err,
+        store_query(err, req->op.conn, sql_sessions, "tii", req->op.principal.user_id,
+                    now - req->ctx->timeouts.idle_ms, now - req->ctx->timeouts.absolute_ms),
+        session_row);
     size_t i;
     json_t *item;
     json_array_foreach(items, i, item)
     {
         const char *id = json_string_value(json_object_get(item, "id"));
         json_object_set_new(item, "current",
-                            json_boolean(strcmp(id, req->principal.session_id) == 0));
+                            json_boolean(strcmp(id, req->op.principal.session_id) == 0));
     }
     return api_respond_items(req, items);
 }
@@ -147,17 +148,17 @@ bool me_sessions_delete(struct error *err, struct request *req)
     int64_t changed = 0;
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_SESSION_NOT_FOUND, NULL);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE sessions SET ended_at = ?, end_reason = 'ended by user' "
                     "WHERE id = ? AND user_id = ? AND ended_at IS NULL",
-                    "itt", clock_now_ms(), id, req->principal.user_id))
+                    "itt", clock_now_ms(), id, req->op.principal.user_id))
         return false;
     if (changed != 1)
         return error_set(err, ERR_SESSION_NOT_FOUND, NULL);
     req->object_type = "session";
     req->object_id = id;
-    if (strcmp(id, req->principal.session_id) == 0)
+    if (strcmp(id, req->op.principal.session_id) == 0)
         accounts_session_cookie_set(req, NULL);
     response_empty(req, 204);
     return true;
@@ -168,19 +169,19 @@ bool me_sessions_end_others(struct error *err, struct request *req)
     int64_t ended = 0;
     if (!api_no_fields(err, req))
         return false;
-    if (!request_write_begin(err, req) ||
-        !auth_sessions_end_user(err, req->conn, req->principal.user_id, req->principal.session_id,
-                                "ended by user (all others)", &ended))
+    if (!op_write_begin(err, &req->op) ||
+        !auth_sessions_end_user(err, req->op.conn, req->op.principal.user_id,
+                                req->op.principal.session_id, "ended by user (all others)", &ended))
         return false;
     req->object_type = "session";
-    req->audit_detail = arena_printf(req->arena, "ended=%lld", (long long)ended);
+    req->audit_detail = arena_printf(req->op.arena, "ended=%lld", (long long)ended);
     response_json(req, 200, json_pack("{s:I}", "ended", (json_int_t)ended));
     return true;
 }
 
 static bool may_manage_totp(struct error *err, struct request *req)
 {
-    const char *st = req->principal.state;
+    const char *st = req->op.principal.state;
     if (strcmp(st, SESSION_ACTIVE) != 0 && strcmp(st, SESSION_ENROLL) != 0)
         return error_set(err,
                          strcmp(st, SESSION_PASSWORD) == 0 ? ERR_PASSWORD_CHANGE_REQUIRED
@@ -195,21 +196,21 @@ bool me_totp_enroll(struct error *err, struct request *req)
         return false;
     char secret[TOTP_SECRET_B32_MAX];
     int64_t changed = 0;
-    if (!totp_secret_new(err, secret) || !request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!totp_secret_new(err, secret) || !op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE users SET totp_pending_secret = ? WHERE id = ? AND totp_enabled = 0",
-                    "tt", secret, req->principal.user_id))
+                    "tt", secret, req->op.principal.user_id))
         return false;
     if (changed != 1)
         return error_set(err, ERR_TOTP_STATE, "two-factor authentication is already on");
-    char *uri = totp_otpauth_uri("tsunagu", req->principal.login, secret);
+    char *uri = totp_otpauth_uri("tsunagu", req->op.principal.login, secret);
     char *svg = uri ? totp_qr_svg(uri) : NULL;
     if (!svg) {
         free(uri);
         return error_set(err, ERR_INTERNAL, "QR code");
     }
     req->object_type = "user";
-    req->object_id = req->principal.user_id;
+    req->object_id = req->op.principal.user_id;
     req->audit_detail = "TOTP enrolment started";
     response_json(
         req, 200,
@@ -223,16 +224,16 @@ static bool store_recovery_codes(struct error *err, struct request *req, json_t 
 {
     char codes[RECOVERY_CODE_COUNT][RECOVERY_CODE_LEN];
     if (!totp_recovery_codes_new(err, codes) ||
-        !store_exec(err, req->conn, NULL, "DELETE FROM recovery_codes WHERE user_id = ?", "t",
-                    req->principal.user_id))
+        !store_exec(err, req->op.conn, NULL, "DELETE FROM recovery_codes WHERE user_id = ?", "t",
+                    req->op.principal.user_id))
         return false;
     for (int i = 0; i < RECOVERY_CODE_COUNT; i++) {
         char canon[32], hash[SHA256_HEX_LEN];
         totp_recovery_code_canonical(codes[i], canon, sizeof(canon));
-        auth_recovery_code_hash(req->principal.user_id, canon, hash);
-        if (!store_exec(err, req->conn, NULL,
+        auth_recovery_code_hash(req->op.principal.user_id, canon, hash);
+        if (!store_exec(err, req->op.conn, NULL,
                         "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)", "tt",
-                        req->principal.user_id, hash))
+                        req->op.principal.user_id, hash))
             return false;
         json_array_append_new(out, json_string(codes[i]));
     }
@@ -247,9 +248,10 @@ bool me_totp_confirm(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields) || !may_manage_totp(err, req))
         return false;
-    struct store_stmt *s = store_query(
-        err, req->conn, "SELECT totp_pending_secret FROM users WHERE id = ? AND totp_enabled = 0",
-        "t", req->principal.user_id);
+    struct store_stmt *s =
+        store_query(err, req->op.conn,
+                    "SELECT totp_pending_secret FROM users WHERE id = ? AND totp_enabled = 0", "t",
+                    req->op.principal.user_id);
     if (!s)
         return false;
     char secret[TOTP_SECRET_B32_MAX] = "";
@@ -262,16 +264,17 @@ bool me_totp_confirm(struct error *err, struct request *req)
     if (!totp_verify(secret, jsonv_str(req->json, "code"), clock_now_ms() / 1000, 1, &step))
         return error_set(err, ERR_INVALID_TOTP, NULL);
     json_t *codes = json_array();
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE users SET totp_secret = totp_pending_secret, totp_enabled = 1, "
                     "totp_pending_secret = NULL, totp_last_step = ? WHERE id = ?",
-                    "it", step, req->principal.user_id) ||
+                    "it", step, req->op.principal.user_id) ||
         !store_recovery_codes(err, req, codes) ||
-        (strcmp(req->principal.state, SESSION_ENROLL) == 0 &&
-         !auth_session_set_state(err, req->conn, req->principal.session_id, SESSION_ACTIVE)) ||
-        !request_audit_txn(err, req, "auth.totp_enabled", 'U', NULL, "user", req->principal.user_id,
-                           "two-factor authentication turned on")) {
+        (strcmp(req->op.principal.state, SESSION_ENROLL) == 0 &&
+         !auth_session_set_state(err, req->op.conn, req->op.principal.session_id,
+                                 SESSION_ACTIVE)) ||
+        !op_audit(err, &req->op, "auth.totp_enabled", 'U', NULL, "user", req->op.principal.user_id,
+                  "two-factor authentication turned on")) {
         json_decref(codes);
         return false;
     }
@@ -289,35 +292,35 @@ bool me_totp_disable(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields) || !may_manage_totp(err, req))
         return false;
     struct store_stmt *s =
-        store_query(err, req->conn, "SELECT password_hash FROM users WHERE id = ?", "t",
-                    req->principal.user_id);
+        store_query(err, req->op.conn, "SELECT password_hash FROM users WHERE id = ?", "t",
+                    req->op.principal.user_id);
     if (!s)
         return false;
     char hash[PASSWORD_HASH_MAX] = "";
     if (store_step(err, s) == STORE_ROW)
         snprintf(hash, sizeof(hash), "%s", store_text(s, 0));
     store_done(s);
-    if (!accounts_lockout_check(err, req, req->principal.user_id, req->principal.login))
+    if (!accounts_lockout_check(err, req, req->op.principal.user_id, req->op.principal.login))
         return false;
     if (!password_verify(hash, jsonv_str(req->json, "password")))
-        return accounts_credentials_refuse(err, req, "auth.totp_disable", req->principal.user_id,
-                                           req->principal.login, ERR_WRONG_PASSWORD,
+        return accounts_credentials_refuse(err, req, "auth.totp_disable", req->op.principal.user_id,
+                                           req->op.principal.login, ERR_WRONG_PASSWORD,
                                            "wrong password");
     bool required = false;
-    if (!auth_totp_required(err, req->conn, req->principal.user_id, req->principal.profession,
-                            &required))
+    if (!auth_totp_required(err, req->op.conn, req->op.principal.user_id,
+                            req->op.principal.profession, &required))
         return false;
     if (required)
         return error_set(err, ERR_TOTP_ENFORCED, NULL);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE users SET totp_secret = NULL, totp_enabled = 0, "
                     "totp_pending_secret = NULL WHERE id = ?",
-                    "t", req->principal.user_id) ||
-        !store_exec(err, req->conn, NULL, "DELETE FROM recovery_codes WHERE user_id = ?", "t",
-                    req->principal.user_id) ||
-        !request_audit_txn(err, req, "auth.totp_disabled", 'U', NULL, "user",
-                           req->principal.user_id, "two-factor authentication turned off"))
+                    "t", req->op.principal.user_id) ||
+        !store_exec(err, req->op.conn, NULL, "DELETE FROM recovery_codes WHERE user_id = ?", "t",
+                    req->op.principal.user_id) ||
+        !op_audit(err, &req->op, "auth.totp_disabled", 'U', NULL, "user", req->op.principal.user_id,
+                  "two-factor authentication turned off"))
         return false;
     response_empty(req, 204);
     return true;

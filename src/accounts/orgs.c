@@ -28,15 +28,15 @@ bool accounts_org_exists(struct error *err, struct store_conn *conn, const char 
 
 bool orgs_list(struct error *err, struct request *req)
 {
-    struct store_stmt *s =
-        store_query(err, req->conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs ORDER BY code", "");
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs ORDER BY code", "");
     return api_respond_items(req, api_rows(err, s, accounts_org_json));
 }
 
 static bool respond_org(struct error *err, struct request *req, const char *id, int status)
 {
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
+        err, req->op.conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -92,22 +92,22 @@ bool orgs_create(struct error *err, struct request *req)
     const char *kana = jsonv_str(req->json, "name_kana"), *addr = jsonv_str(req->json, "address");
     const char *phone = jsonv_str(req->json, "phone");
     int64_t now = clock_now_ms();
-    if (!request_write_begin(err, req))
+    if (!op_write_begin(err, &req->op))
         return false;
-    if (!store_exec(err, req->conn, NULL,
+    if (!store_exec(err, req->op.conn, NULL,
                     "INSERT INTO orgs (id, code, name, name_kana, type, address, phone, "
                     "totp_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     "tttttttbii", id, code, name, kana ? kana : "", jsonv_str(req->json, "type"),
                     addr ? addr : "", phone ? phone : "",
                     jsonv_bool(req->json, "totp_required", false), now, now)) {
-        if (store_last_was_unique_violation(req->conn)) {
+        if (store_last_was_unique_violation(req->op.conn)) {
             error_clear(err);
             return error_set(err, ERR_ORG_CODE_TAKEN, "%s", code);
         }
         return false;
     }
     req->object_type = "org";
-    req->object_id = arena_strdup(req->arena, id);
+    req->object_id = arena_strdup(req->op.arena, id);
     return respond_org(err, req, req->object_id, 201);
 }
 
@@ -127,15 +127,15 @@ bool orgs_update(struct error *err, struct request *req)
         return error_set(err, ERR_ORG_NOT_FOUND, NULL);
     if (!jsonv_check(err, req->json, fields))
         return false;
-    const struct principal *p = &req->principal;
+    const struct principal *p = &req->op.principal;
     if (!p->network_admin && strcmp(p->org_id, id) != 0)
         return error_set(err, ERR_FORBIDDEN, "organisation administrators edit their own");
     if (!p->network_admin && json_object_get(req->json, "type"))
         return error_set(err, ERR_FORBIDDEN, "only the network office changes the type");
     json_t *totp = json_object_get(req->json, "totp_required");
     int64_t changed = 0;
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE orgs SET name = COALESCE(?, name), name_kana = COALESCE(?, name_kana), "
                     "type = COALESCE(?, type), address = COALESCE(?, address), "
                     "phone = COALESCE(?, phone), updated_at = ? WHERE id = ?",
@@ -146,7 +146,7 @@ bool orgs_update(struct error *err, struct request *req)
     if (changed != 1)
         return error_set(err, ERR_ORG_NOT_FOUND, NULL);
     if (json_is_boolean(totp) &&
-        !store_exec(err, req->conn, NULL, "UPDATE orgs SET totp_required = ? WHERE id = ?", "bt",
+        !store_exec(err, req->op.conn, NULL, "UPDATE orgs SET totp_required = ? WHERE id = ?", "bt",
                     json_is_true(totp), id))
         return false;
     req->object_type = "org";
@@ -160,8 +160,8 @@ bool policy_totp_get(struct error *err, struct request *req)
 {
     if (!request_query_check(err, req, policy_query))
         return false;
-    struct store_stmt *s =
-        store_query(err, req->conn, "SELECT value FROM policy WHERE key = 'totp_professions'", "");
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT value FROM policy WHERE key = 'totp_professions'", "");
     if (!s)
         return false;
     json_t *list = json_array();
@@ -195,9 +195,9 @@ bool policy_totp_put(struct error *err, struct request *req)
         strbuf_printf(&sb, "%s%s", sb.len ? "," : "", json_string_value(item));
     const char *value = sb.buf ? sb.buf : "";
     req->object_type = "policy";
-    req->audit_detail = arena_printf(req->arena, "totp_professions=%s", value);
-    bool ok = request_write_begin(err, req) &&
-              store_exec(err, req->conn, NULL,
+    req->audit_detail = arena_printf(req->op.arena, "totp_professions=%s", value);
+    bool ok = op_write_begin(err, &req->op) &&
+              store_exec(err, req->op.conn, NULL,
                          "INSERT INTO policy (key, value) VALUES ('totp_professions', ?) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          "t", value);

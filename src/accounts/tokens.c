@@ -22,9 +22,9 @@ static json_t *token_row(struct store_stmt *s)
 
 bool tokens_list(struct error *err, struct request *req)
 {
-    const char *org = req->principal.network_admin ? NULL : req->principal.org_id;
+    const char *org = req->op.principal.network_admin ? NULL : req->op.principal.org_id;
     return api_respond_items(
-        req, api_rows(err, store_query(err, req->conn, sql_list, "t", org), token_row));
+        req, api_rows(err, store_query(err, req->op.conn, sql_list, "t", org), token_row));
 }
 
 bool tokens_create(struct error *err, struct request *req)
@@ -36,8 +36,8 @@ bool tokens_create(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields))
         return false;
-    const char *user = jsonv_str(req->json, "user_id"), *org = req->principal.org_id;
-    struct store_stmt *s = store_query(err, req->conn,
+    const char *user = jsonv_str(req->json, "user_id"), *org = req->op.principal.org_id;
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT u.network_admin FROM memberships m JOIN users u "
                                        "ON u.id = m.user_id WHERE m.user_id = ? AND m.org_id = ?",
                                        "tt", user, org);
@@ -52,13 +52,13 @@ bool tokens_create(struct error *err, struct request *req)
                    : error_set(err, ERR_FIELD_VALUE, "user_id: not a member of this organisation");
     /* A token acts with all its user's rights: one for a network administrator would hand the
      * organisation's administrator the whole network. */
-    if (network_admin && !req->principal.network_admin)
+    if (network_admin && !req->op.principal.network_admin)
         return error_set(err, ERR_FORBIDDEN, "user_id: a network administrator");
     char id[UUID_STR_LEN], token[TOKEN_STR_LEN + 8];
-    if (!request_write_begin(err, req) ||
-        !auth_token_create(err, req->conn, jsonv_str(req->json, "name"), org, user,
-                           req->principal.user_id, id, token) ||
-        !request_audit_txn(err, req, "tokens_create", 'C', NULL, "api_token", id, NULL))
+    if (!op_write_begin(err, &req->op) ||
+        !auth_token_create(err, req->op.conn, jsonv_str(req->json, "name"), org, user,
+                           req->op.principal.user_id, id, token) ||
+        !op_audit(err, &req->op, "tokens_create", 'C', NULL, "api_token", id, NULL))
         return false;
     response_json(req, 201,
                   json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%}", "id", id, "token", token, "name",
@@ -73,9 +73,9 @@ bool tokens_revoke(struct error *err, struct request *req)
     int64_t changed = 0;
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_TOKEN_NOT_FOUND, NULL);
-    const char *org = req->principal.network_admin ? NULL : req->principal.org_id;
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    const char *org = req->op.principal.network_admin ? NULL : req->op.principal.org_id;
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL "
                     "AND (? IS NULL OR org_id = ?)",
                     "ittt", clock_now_ms(), id, org, org))

@@ -54,11 +54,11 @@ json_t *accounts_user_json(struct error *err, struct store_conn *conn, const cha
 /* An org admin may manage only users who belong to their current organisation. */
 static bool may_manage(struct error *err, struct request *req, const char *user_id)
 {
-    if (req->principal.network_admin)
+    if (req->op.principal.network_admin)
         return true;
     struct store_stmt *s =
-        store_query(err, req->conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
-                    "tt", user_id, req->principal.org_id);
+        store_query(err, req->op.conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
+                    "tt", user_id, req->op.principal.org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -75,13 +75,13 @@ bool accounts_user_may_change(struct error *err, struct request *req, const char
 {
     if (!may_manage(err, req, user_id))
         return false;
-    if (req->principal.network_admin)
+    if (req->op.principal.network_admin)
         return true;
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         "SELECT network_admin, (SELECT COUNT(*) FROM memberships WHERE user_id = ?1 AND "
         "org_id <> ?2) FROM users WHERE id = ?1",
-        "tt", user_id, req->principal.org_id);
+        "tt", user_id, req->op.principal.org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -107,13 +107,13 @@ bool users_list(struct error *err, struct request *req)
     const char *org = request_query(req, "org_id");
     if (org && !ids_uuid_valid(org))
         return error_set(err, ERR_BAD_QUERY, "org_id");
-    if (!req->principal.network_admin) {
-        if (org && strcmp(org, req->principal.org_id) != 0)
+    if (!req->op.principal.network_admin) {
+        if (org && strcmp(org, req->op.principal.org_id) != 0)
             return error_set(err, ERR_FORBIDDEN, "other organisations' users");
-        org = req->principal.org_id;
+        org = req->op.principal.org_id;
     }
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         "SELECT u.id FROM users u WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM memberships m "
         "WHERE m.user_id = u.id AND m.org_id = ?1) ORDER BY u.login",
         "t", org);
@@ -129,7 +129,7 @@ bool users_list(struct error *err, struct request *req)
     json_array_foreach(ids, i, id)
     {
         json_t *u =
-            r == STORE_FAIL ? NULL : accounts_user_json(err, req->conn, json_string_value(id));
+            r == STORE_FAIL ? NULL : accounts_user_json(err, req->op.conn, json_string_value(id));
         if (!u) {
             r = STORE_FAIL;
             break;
@@ -174,14 +174,14 @@ static bool set_memberships(struct error *err, struct request *req, const char *
     json_array_foreach(list, k, item) json_array_append(orgs, json_object_get(item, "org_id"));
     char *kept = json_dumps(orgs, JSON_COMPACT);
     json_decref(orgs);
-    bool ok = kept && store_exec(err, req->conn, NULL,
+    bool ok = kept && store_exec(err, req->op.conn, NULL,
                                  "DELETE FROM memberships WHERE user_id = ? AND org_id NOT IN "
                                  "(SELECT value FROM json_each(?))",
                                  "tt", user_id, kept);
     free(kept);
     if (!ok)
         return err->code ? false : error_set(err, ERR_NOMEM, NULL);
-    const char *pending = req->principal.network_admin ? "created" : NULL;
+    const char *pending = req->op.principal.network_admin ? "created" : NULL;
     int64_t now = clock_now_ms();
     size_t i;
     json_t *m;
@@ -189,12 +189,12 @@ static bool set_memberships(struct error *err, struct request *req, const char *
     {
         bool exists = false;
         const char *org = jsonv_str(m, "org_id");
-        if (!accounts_org_exists(err, req->conn, org, &exists))
+        if (!accounts_org_exists(err, req->op.conn, org, &exists))
             return false;
         if (!exists)
             return error_set(err, ERR_FIELD_VALUE, "memberships[%zu].org_id: no such organisation",
                              i);
-        if (!store_exec(err, req->conn, NULL,
+        if (!store_exec(err, req->op.conn, NULL,
                         "INSERT INTO memberships (user_id, org_id, role, created_at, pending, "
                         "pending_since) VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 IS NULL THEN "
                         "NULL ELSE ?4 END) ON CONFLICT (user_id, org_id) DO UPDATE SET "
@@ -214,8 +214,8 @@ static bool check_memberships(struct error *err, struct request *req, json_t *li
     {
         if (!jsonv_check(err, m, membership_fields))
             return false;
-        if (!req->principal.network_admin &&
-            strcmp(jsonv_str(m, "org_id"), req->principal.org_id) != 0)
+        if (!req->op.principal.network_admin &&
+            strcmp(jsonv_str(m, "org_id"), req->op.principal.org_id) != 0)
             return error_set(err, ERR_FORBIDDEN, "memberships[%zu]: another organisation", i);
     }
     return true;
@@ -242,7 +242,7 @@ bool users_create(struct error *err, struct request *req)
         return error_set(err, ERR_FIELD_VALUE, "login: lower-case letters, digits, . - _");
     if (!jsonv_str(req->json, "name")[0])
         return error_set(err, ERR_FIELD_VALUE, "name: empty");
-    if (net_admin && !req->principal.network_admin)
+    if (net_admin && !req->op.principal.network_admin)
         return error_set(err, ERR_FORBIDDEN, "only the network office names network admins");
     if (!check_memberships(err, req, memberships) ||
         !password_policy_check(err, jsonv_str(req->json, "initial_password")))
@@ -253,15 +253,15 @@ bool users_create(struct error *err, struct request *req)
     ids_uuid_new(id);
     const char *kana = jsonv_str(req->json, "name_kana");
     int64_t now = clock_now_ms();
-    if (!request_write_begin(err, req))
+    if (!op_write_begin(err, &req->op))
         return false;
-    if (!store_exec(err, req->conn, NULL,
+    if (!store_exec(err, req->op.conn, NULL,
                     "INSERT INTO users (id, login, name, name_kana, profession, network_admin, "
                     "password_hash, must_change_password, created_at, updated_at) VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                     "tttttbtii", id, login, jsonv_str(req->json, "name"), kana ? kana : "",
                     jsonv_str(req->json, "profession"), net_admin, hash, now, now)) {
-        if (!store_last_was_unique_violation(req->conn))
+        if (!store_last_was_unique_violation(req->op.conn))
             return false;
         error_clear(err);
         return error_set(err, ERR_LOGIN_TAKEN, "%s", login);
@@ -269,8 +269,8 @@ bool users_create(struct error *err, struct request *req)
     if (!set_memberships(err, req, id, memberships))
         return false;
     req->object_type = "user";
-    req->object_id = arena_strdup(req->arena, id);
-    json_t *u = accounts_user_json(err, req->conn, id);
+    req->object_id = arena_strdup(req->op.arena, id);
+    json_t *u = accounts_user_json(err, req->op.conn, id);
     if (!u)
         return false;
     response_json(req, 201, u);
@@ -284,7 +284,7 @@ bool users_read(struct error *err, struct request *req)
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
     if (!may_manage(err, req, id))
         return false;
-    json_t *u = accounts_user_json(err, req->conn, id);
+    json_t *u = accounts_user_json(err, req->op.conn, id);
     if (!u)
         return false;
     response_json(req, 200, u);
@@ -308,22 +308,22 @@ bool users_update(struct error *err, struct request *req)
         return false;
     json_t *memberships = json_object_get(req->json, "memberships");
     json_t *disabled = json_object_get(req->json, "disabled");
-    if (memberships && !req->principal.network_admin)
+    if (memberships && !req->op.principal.network_admin)
         return error_set(err, ERR_FORBIDDEN, "only the network office changes memberships");
-    if (json_is_true(disabled) && strcmp(id, req->principal.user_id) == 0)
+    if (json_is_true(disabled) && strcmp(id, req->op.principal.user_id) == 0)
         return error_set(err, ERR_FIELD_VALUE, "disabled: you cannot disable yourself");
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE users SET name = COALESCE(?, name), name_kana = COALESCE(?, "
                     "name_kana), profession = COALESCE(?, profession), updated_at = ? WHERE id = ?",
                     "tttit", jsonv_str(req->json, "name"), jsonv_str(req->json, "name_kana"),
                     jsonv_str(req->json, "profession"), clock_now_ms(), id))
         return false;
     if (json_is_boolean(disabled) &&
-        (!store_exec(err, req->conn, NULL, "UPDATE users SET disabled = ? WHERE id = ?", "bt",
+        (!store_exec(err, req->op.conn, NULL, "UPDATE users SET disabled = ? WHERE id = ?", "bt",
                      json_is_true(disabled), id) ||
          (json_is_true(disabled) &&
-          !auth_sessions_end_user(err, req->conn, id, NULL, "account disabled", NULL))))
+          !auth_sessions_end_user(err, req->op.conn, id, NULL, "account disabled", NULL))))
         return false;
     if (memberships &&
         (!check_memberships(err, req, memberships) || !set_memberships(err, req, id, memberships)))
@@ -331,7 +331,7 @@ bool users_update(struct error *err, struct request *req)
     req->object_type = "user";
     req->object_id = id;
     req->audit_detail = json_is_true(disabled) ? "account disabled" : NULL;
-    json_t *u = accounts_user_json(err, req->conn, id);
+    json_t *u = accounts_user_json(err, req->op.conn, id);
     if (!u)
         return false;
     response_json(req, 200, u);

@@ -22,7 +22,7 @@
 static bool office_may_reset(struct error *err, struct request *req, const char *user_id)
 {
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         "SELECT network_admin OR EXISTS (SELECT 1 FROM memberships WHERE user_id = ?1 AND "
         "role = 'org_admin') FROM users WHERE id = ?1",
         "t", user_id);
@@ -44,21 +44,21 @@ static bool office_may_reset(struct error *err, struct request *req, const char 
 static bool notify_admins(struct error *err, struct request *req, const char *user_id)
 {
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT m.org_id, u.login, u.name, (SELECT name FROM orgs WHERE id = ?2) FROM "
                     "memberships m JOIN users u ON u.id = m.user_id WHERE m.user_id = ?1",
-                    "tt", user_id, req->principal.org_id);
+                    "tt", user_id, req->op.principal.org_id);
     if (!s)
         return false;
     json_t *rows = json_array();
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(rows,
-                              json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:o, s:b}}", "org",
-                                        store_text(s, 0), "summary", "user_id", user_id, "login",
-                                        store_text(s, 1), "name", store_text(s, 2), "by_user_name",
-                                        req->principal.name, "by_org_name", api_text_or_null(s, 3),
-                                        "by_network_office", req->principal.network_admin));
+        json_array_append_new(rows, json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:o, s:b}}", "org",
+                                              store_text(s, 0), "summary", "user_id", user_id,
+                                              "login", store_text(s, 1), "name", store_text(s, 2),
+                                              "by_user_name", req->op.principal.name, "by_org_name",
+                                              api_text_or_null(s, 3), "by_network_office",
+                                              req->op.principal.network_admin));
     store_done(s);
     bool ok = r != STORE_FAIL;
     int64_t now = clock_now_ms();
@@ -72,16 +72,16 @@ static bool notify_admins(struct error *err, struct request *req, const char *us
         ids_uuid_new(id);
         char *text = json_dumps(json_object_get(row, "summary"), JSON_COMPACT);
         const char *org = json_string_value(json_object_get(row, "org"));
-        ok = text && store_exec(err, req->conn, NULL,
+        ok = text && store_exec(err, req->op.conn, NULL,
                                 "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, "
                                 "summary, created_at, audience) VALUES (?, ?, 'account_reset', "
                                 "NULL, ?, ?, ?, 'admins')",
                                 "tttti", id, org, user_id, text, now);
         free(text);
         if (ok)
-            request_publish_after_commit(
-                req, "notification", org,
-                arena_printf(req->arena, "{\"id\":\"%s\",\"kind\":\"account_reset\"}", id));
+            op_publish(
+                &req->op, "notification", org,
+                arena_printf(req->op.arena, "{\"id\":\"%s\",\"kind\":\"account_reset\"}", id));
     }
     json_decref(rows);
     return ok;
@@ -96,7 +96,7 @@ bool users_password_reset(struct error *err, struct request *req)
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    bool office = req->principal.network_admin;
+    bool office = req->op.principal.network_admin;
     if (!jsonv_check(err, req->json, fields) ||
         !(office ? office_may_reset(err, req, id) : accounts_user_may_change(err, req, id)) ||
         !password_policy_check(err, jsonv_str(req->json, "initial_password")))
@@ -104,18 +104,18 @@ bool users_password_reset(struct error *err, struct request *req)
     char hash[PASSWORD_HASH_MAX];
     int64_t changed = 0, revoked = 0, now = clock_now_ms();
     if (!password_hash(err, jsonv_str(req->json, "initial_password"), hash) ||
-        !request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+        !op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE users SET password_hash = ?, must_change_password = 1, "
                     "failed_logins = 0, locked_until = 0, totp_enabled = 0, totp_secret = NULL, "
                     "totp_pending_secret = NULL, totp_last_step = 0, updated_at = ? WHERE id = ?",
                     "tit", hash, now, id) ||
-        !auth_sessions_end_user(err, req->conn, id, NULL, "password reset", NULL) ||
-        !auth_tokens_revoke_user(err, req->conn, id, &revoked))
+        !auth_sessions_end_user(err, req->op.conn, id, NULL, "password reset", NULL) ||
+        !auth_tokens_revoke_user(err, req->op.conn, id, &revoked))
         return false;
     if (changed != 1)
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (office && !store_exec(err, req->conn, NULL,
+    if (office && !store_exec(err, req->op.conn, NULL,
                               "UPDATE memberships SET pending = 'reset', pending_since = ? "
                               "WHERE user_id = ?",
                               "it", now, id))
@@ -125,7 +125,7 @@ bool users_password_reset(struct error *err, struct request *req)
     req->object_type = "user";
     req->object_id = id;
     req->audit_detail =
-        arena_printf(req->arena,
+        arena_printf(req->op.arena,
                      "initial password set by %s; sessions ended, %lld API tokens revoked, TOTP "
                      "enrolment cleared%s",
                      office ? "the network office" : "the organisation's administrator",
@@ -141,11 +141,11 @@ bool users_confirm(struct error *err, struct request *req)
         return false;
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (strcmp(id, req->principal.user_id) == 0)
+    if (strcmp(id, req->op.principal.user_id) == 0)
         return error_set(err, ERR_FORBIDDEN, "another administrator confirms one's own account");
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT pending FROM memberships WHERE user_id = ? AND org_id = ?", "tt",
-        id, req->principal.org_id);
+        err, req->op.conn, "SELECT pending FROM memberships WHERE user_id = ? AND org_id = ?", "tt",
+        id, req->op.principal.org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -157,16 +157,16 @@ bool users_confirm(struct error *err, struct request *req)
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
     if (!pending)
         return error_set(err, ERR_ACCOUNT_CONFIRMED, NULL);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE memberships SET pending = NULL, pending_since = NULL WHERE user_id = ? "
                     "AND org_id = ?",
-                    "tt", id, req->principal.org_id))
+                    "tt", id, req->op.principal.org_id))
         return false;
     req->object_type = "user";
     req->object_id = id;
     req->audit_detail = "membership confirmed";
-    json_t *u = accounts_user_json(err, req->conn, id);
+    json_t *u = accounts_user_json(err, req->op.conn, id);
     if (!u)
         return false;
     response_json(req, 200, u);

@@ -29,7 +29,7 @@ static bool time_filter(struct error *err, struct request *req, const char *name
         return true;
     if (!clock_parse_iso(v, &ms))
         return error_set(err, ERR_BAD_QUERY, "%s: expected an ISO 8601 date or time", name);
-    char *t = arena_alloc(req->arena, 32);
+    char *t = arena_alloc(req->op.arena, 32);
     clock_format_iso(ms, t);
     *out = t;
     return true;
@@ -66,7 +66,7 @@ static const char *hide_query_values(struct request *req, const char *detail)
         if (*q == '&')
             strbuf_puts(&sb, "&"), q++;
     }
-    const char *out = arena_strdup(req->arena, sb.buf ? sb.buf : "");
+    const char *out = arena_strdup(req->op.arena, sb.buf ? sb.buf : "");
     strbuf_release(&sb);
     return out;
 }
@@ -77,7 +77,7 @@ static const char *redacted(struct request *req, const char *event, const char *
         return NULL;
     if (strcmp(event, "emergency_search") == 0) { /* keep only how many were found */
         const char *results = strstr(detail, "results=");
-        return arena_printf(req->arena, "emergency search name=%s name_kana=%s birth_date=%s %s",
+        return arena_printf(req->op.arena, "emergency search name=%s name_kana=%s birth_date=%s %s",
                             HIDDEN, HIDDEN, HIDDEN, results ? results : "");
     }
     if (strncmp(event, "fhir_", 5) == 0 && strchr(detail, '='))
@@ -85,8 +85,9 @@ static const char *redacted(struct request *req, const char *event, const char *
     if (strcmp(event, "emergency.start") == 0 || strcmp(event, "emergency.reuse") == 0 ||
         strcmp(event, "emergency.review") == 0) { /* "…: <reason or comment>" */
         const char *colon = strstr(detail, ": ");
-        return colon ? arena_printf(req->arena, "%.*s: %s", (int)(colon - detail), detail, HIDDEN)
-                     : detail;
+        return colon
+                   ? arena_printf(req->op.arena, "%.*s: %s", (int)(colon - detail), detail, HIDDEN)
+                   : detail;
     }
     return detail;
 }
@@ -135,12 +136,12 @@ bool audit_list(struct error *err, struct request *req)
         !time_filter(err, req, "from", &from) || !time_filter(err, req, "to", &to) ||
         !request_page(err, req, &limit, &ignored))
         return false;
-    const char *org = req->principal.network_admin ? NULL : req->principal.org_id;
+    const char *org = req->op.principal.network_admin ? NULL : req->op.principal.org_id;
     /* ?7 (the cursor) is an integer when given and NULL otherwise */
     struct store_stmt *s =
-        before ? store_query(err, req->conn, sql_audit, "ttttttii", org, user, patient, action,
+        before ? store_query(err, req->op.conn, sql_audit, "ttttttii", org, user, patient, action,
                              from, to, before, limit + 1)
-               : store_query(err, req->conn, sql_audit, "ttttttti", org, user, patient, action,
+               : store_query(err, req->op.conn, sql_audit, "ttttttti", org, user, patient, action,
                              from, to, (const char *)NULL, limit + 1);
     if (!s)
         return false;
@@ -149,7 +150,7 @@ bool audit_list(struct error *err, struct request *req)
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW && n < limit) {
         json_t *row = row_json(s);
-        if (req->principal.network_admin) {
+        if (req->op.principal.network_admin) {
             json_t *d = json_object_get(row, "detail");
             const char *shown =
                 json_is_string(d) ? redacted(req, store_text(s, 2), json_string_value(d)) : NULL;
@@ -166,11 +167,11 @@ bool audit_list(struct error *err, struct request *req)
         json_decref(items);
         return false;
     }
-    request_audit_read(req, "audit_list", AUDIT_SUCCESS, patient, "audit", NULL,
-                       org ? "organisation records" : "all records");
+    op_audit_read(&req->op, "audit_list", AUDIT_SUCCESS, patient, "audit", NULL,
+                  org ? "organisation records" : "all records");
     response_json(req, 200,
                   json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                            more ? json_string(arena_printf(req->arena, "%lld", (long long)last))
+                            more ? json_string(arena_printf(req->op.arena, "%lld", (long long)last))
                                  : json_null()));
     return true;
 }

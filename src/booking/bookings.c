@@ -78,15 +78,15 @@ static void publish(struct request *req, const char *topic, const char *org_id, 
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (text)
-        request_publish_after_commit(req, topic, org_id, text);
+        op_publish(&req->op, topic, org_id, text);
     free(text);
 }
 
 static bool notify(struct error *err, struct request *req, const struct booking *b,
                    const char *kind, const char *to_org, int64_t now)
 {
-    struct store_stmt *s = store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t",
-                                       req->principal.org_id);
+    struct store_stmt *s = store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t",
+                                       req->op.principal.org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -99,14 +99,14 @@ static bool notify(struct error *err, struct request *req, const struct booking 
     clock_format_iso(b->starts_at, starts);
     json_t *summary = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event", kind, "booking_id",
                                 b->id, "equipment", b->equipment, "starts_at", starts, "org_name",
-                                org_name, "user_name", req->principal.name);
+                                org_name, "user_name", req->op.principal.name);
     char *text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
     json_decref(summary);
     if (!text)
         return error_set(err, ERR_NOMEM, NULL);
     char id[UUID_STR_LEN];
     ids_uuid_new(id);
-    bool ok = store_exec(err, req->conn, NULL,
+    bool ok = store_exec(err, req->op.conn, NULL,
                          "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, "
                          "summary, created_at) VALUES (?, ?, 'booking', ?, ?, ?, ?)",
                          "ttttti", id, to_org, b->patient_id, b->id, text, now);
@@ -126,13 +126,13 @@ bool booking_step_done(struct error *err, struct request *req, const struct book
     json_decref(detail);
     if (!text)
         return error_set(err, ERR_NOMEM, NULL);
-    bool ok =
-        store_exec(err, req->conn, NULL,
-                   "INSERT INTO booking_events (booking_id, kind, at, user_id, org_id, "
-                   "detail) VALUES (?, ?, ?, ?, ?, ?)",
-                   "ttittt", b->id, kind, now, req->principal.user_id, req->principal.org_id, text);
+    bool ok = store_exec(err, req->op.conn, NULL,
+                         "INSERT INTO booking_events (booking_id, kind, at, user_id, org_id, "
+                         "detail) VALUES (?, ?, ?, ?, ?, ?)",
+                         "ttittt", b->id, kind, now, req->op.principal.user_id,
+                         req->op.principal.org_id, text);
     free(text);
-    bool ordering = strcmp(req->principal.org_id, b->org_id) == 0;
+    bool ordering = strcmp(req->op.principal.org_id, b->org_id) == 0;
     if (!ok || !notify(err, req, b, kind, ordering ? b->slot_org_id : b->org_id, now))
         return false;
     publish(req, "booking", b->org_id, json_pack("{s:s, s:s}", "booking_id", b->id, "event", kind));
@@ -192,7 +192,7 @@ static json_t *service_request(struct store_stmt *s, const char *id)
 
 bool booking_sync_service_request(struct error *err, struct request *req, const char *id)
 {
-    struct store_stmt *s = store_query(err, req->conn, sql_order, "t", id);
+    struct store_stmt *s = store_query(err, req->op.conn, sql_order, "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -201,19 +201,21 @@ bool booking_sync_service_request(struct error *err, struct request *req, const 
         return r == STORE_FAIL ? false : error_set(err, ERR_BOOKING_NOT_FOUND, NULL);
     }
     json_t *sr = service_request(s, id);
-    const char *fhir_id = store_is_null(s, 14) ? NULL : arena_strdup(req->arena, store_text(s, 14));
+    const char *fhir_id =
+        store_is_null(s, 14) ? NULL : arena_strdup(req->op.arena, store_text(s, 14));
     store_done(s);
     if (!sr)
         return error_set(err, ERR_NOMEM, NULL);
     struct fhir_env env = fhir_env_of(req);
-    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id};
     struct fhir_row row;
     bool created;
-    bool ok = fhir_store_put(err, req->conn, &env, &actor, sr, fhir_id, 0, &row, &created);
+    bool ok = fhir_store_put(err, req->op.conn, &env, &actor, sr, fhir_id, 0, &row, &created);
     json_decref(sr);
     if (!ok || fhir_id)
         return ok;
-    return store_exec(err, req->conn, NULL,
+    return store_exec(err, req->op.conn, NULL,
                       "UPDATE equipment_bookings SET fhir_service_request_id = ? WHERE id = ?",
                       "tt", row.id, id);
 }
@@ -225,14 +227,14 @@ static bool replay(struct error *err, struct request *req, const char *key, cons
                    bool *done)
 {
     *done = false;
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT id, request_sha256 FROM equipment_bookings "
                                        "WHERE user_id = ? AND idempotency_key = ?",
-                                       "tt", req->principal.user_id, key);
+                                       "tt", req->op.principal.user_id, key);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    const char *id = r == STORE_ROW ? arena_strdup(req->arena, store_text(s, 0)) : NULL;
+    const char *id = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
     bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
     store_done(s);
     if (r != STORE_ROW)
@@ -257,7 +259,7 @@ struct slot_facts {
 static bool slot_bookable(struct error *err, struct request *req, const char *slot_id,
                           struct slot_facts *f)
 {
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT org_id, equipment, starts_at, ends_at FROM "
                                        "equipment_slots WHERE id = ? AND withdrawn_at IS NULL",
                                        "t", slot_id);
@@ -273,16 +275,16 @@ static bool slot_bookable(struct error *err, struct request *req, const char *sl
     store_done(s);
     if (r != STORE_ROW)
         return r == STORE_FAIL ? false : error_set(err, ERR_BOOKING_SLOT_NOT_FOUND, NULL);
-    if (strcmp(f->org_id, req->principal.org_id) == 0)
+    if (strcmp(f->org_id, req->op.principal.org_id) == 0)
         return error_set(err, ERR_BOOKING_OWN_EQUIPMENT, NULL);
     if (f->starts_at <= clock_now_ms())
         return error_set(err, ERR_BOOKING_SLOT_PAST, NULL);
     bool shared, held;
-    if (!booking_equipment_shared(err, req->conn, f->org_id, f->equipment, &shared))
+    if (!booking_equipment_shared(err, req->op.conn, f->org_id, f->equipment, &shared))
         return false;
     if (!shared)
         return error_set(err, ERR_BOOKING_EQUIPMENT_NOT_SHARED, "%s", f->equipment);
-    if (!booking_slot_held(err, req->conn, slot_id, &held))
+    if (!booking_slot_held(err, req->op.conn, slot_id, &held))
         return false;
     return held ? error_set(err, ERR_BOOKING_SLOT_TAKEN, NULL) : true;
 }
@@ -295,17 +297,17 @@ static bool insert_booking(struct error *err, struct request *req, const char *i
     const char *notes = api_trimmed(req, jsonv_str(req->json, "order_notes"));
     int64_t now = clock_now_ms();
     struct error e = {0};
-    if (store_exec(&e, req->conn, NULL,
+    if (store_exec(&e, req->op.conn, NULL,
                    "INSERT INTO equipment_bookings (id, slot_id, patient_id, org_id, user_id, "
                    "status, exam, clinical_question, order_notes, idempotency_key, "
                    "request_sha256, created_at, updated_at) VALUES "
                    "(?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?)",
-                   "ttttttttttii", id, slot_id, req->patient_id, req->principal.org_id,
-                   req->principal.user_id, exam, question, notes ? notes : "", key,
+                   "ttttttttttii", id, slot_id, req->patient_id, req->op.principal.org_id,
+                   req->op.principal.user_id, exam, question, notes ? notes : "", key,
                    key ? digest : NULL, now, now))
         return true;
     /* The unique index on active bookings of a slot is the last line against a double booking. */
-    if (store_last_was_unique_violation(req->conn))
+    if (store_last_was_unique_violation(req->op.conn))
         return error_set(err, ERR_BOOKING_SLOT_TAKEN, NULL);
     *err = e;
     return false;
@@ -334,11 +336,11 @@ static bool order_check(struct error *err, struct request *req)
 static bool share_record(struct error *err, struct request *req, const struct booking *b)
 {
     bool shared;
-    if (!access_share_start(err, req->conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
+    if (!access_share_start(err, req->op.conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
                             b->ends_at + BOOKING_SHARE_AFTER_MS, &shared))
         return false;
     return !shared ||
-           store_exec(err, req->conn, NULL,
+           store_exec(err, req->op.conn, NULL,
                       "UPDATE equipment_bookings SET record_shared = 1 WHERE id = ?", "t", b->id);
 }
 
@@ -349,7 +351,7 @@ bool bookings_create(struct error *err, struct request *req)
         return error_set(err, ERR_FIELD_MISSING, "slot_id");
     char digest[SHA256_HEX_LEN];
     if (!order_check(err, req) || !api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest) ||
-        !request_write_begin(err, req))
+        !op_write_begin(err, &req->op))
         return false;
     if (key) {
         bool done;
@@ -363,13 +365,13 @@ bool bookings_create(struct error *err, struct request *req)
     char id[UUID_STR_LEN];
     ids_uuid_new(id);
     req->object_type = "booking";
-    req->object_id = arena_strdup(req->arena, id);
+    req->object_id = arena_strdup(req->op.arena, id);
     if (!slot_bookable(err, req, slot_id, &f) ||
         !insert_booking(err, req, id, slot_id, key, digest))
         return false;
     struct booking b;
-    if (!booking_load(err, req->conn, id, &b) || !share_record(err, req, &b) ||
-        !booking_sync_service_request(err, req, id) || !booking_load(err, req->conn, id, &b) ||
+    if (!booking_load(err, req->op.conn, id, &b) || !share_record(err, req, &b) ||
+        !booking_sync_service_request(err, req, id) || !booking_load(err, req->op.conn, id, &b) ||
         !booking_step_done(
             err, req, &b, "requested",
             json_pack("{s:s, s:b}", "slot_id", slot_id, "record_shared", (int)b.record_shared)))

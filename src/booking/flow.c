@@ -38,10 +38,11 @@ static const char *const active[] = {"requested", "confirmed", "proposed", NULL}
 static bool step_begin(struct error *err, struct request *req, const struct step *st,
                        struct booking *b)
 {
-    if (!request_write_begin(err, req) || !booking_load(err, req->conn, request_param(req, 0), b))
+    if (!op_write_begin(err, &req->op) ||
+        !booking_load(err, req->op.conn, request_param(req, 0), b))
         return false;
     const char *org = st->side == SIDE_EQUIPMENT ? b->slot_org_id : b->org_id;
-    if (strcmp(req->principal.org_id, org) != 0)
+    if (strcmp(req->op.principal.org_id, org) != 0)
         return error_set(err, ERR_BOOKING_WRONG_PARTY, "%s: for the %s organisation", st->name,
                          st->side == SIDE_EQUIPMENT ? "equipment's" : "ordering");
     for (const char *const *s = st->from; *s; s++)
@@ -53,7 +54,7 @@ static bool step_begin(struct error *err, struct request *req, const struct step
 static bool set_status(struct error *err, struct request *req, const struct booking *b,
                        const char *status)
 {
-    return store_exec(err, req->conn, NULL,
+    return store_exec(err, req->op.conn, NULL,
                       "UPDATE equipment_bookings SET status = ?, updated_at = ? WHERE id = ?",
                       "tit", status, clock_now_ms(), b->id);
 }
@@ -63,7 +64,8 @@ static bool set_status(struct error *err, struct request *req, const struct book
 static bool step_finish(struct error *err, struct request *req, struct booking *b,
                         const char *event, json_t *detail, const char *end_reason)
 {
-    if (end_reason && !access_share_end(err, req->conn, &booking_case, b->id, end_reason, NULL)) {
+    if (end_reason &&
+        !access_share_end(err, req->op.conn, &booking_case, b->id, end_reason, NULL)) {
         json_decref(detail);
         return false;
     }
@@ -109,7 +111,7 @@ bool bookings_confirm(struct error *err, struct request *req)
 static bool proposal_slot(struct error *err, struct request *req, const struct booking *b,
                           const char *slot_id, int64_t *ends_at)
 {
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT org_id, equipment, starts_at, ends_at FROM "
                                        "equipment_slots WHERE id = ? AND withdrawn_at IS NULL",
                                        "t", slot_id);
@@ -128,7 +130,7 @@ static bool proposal_slot(struct error *err, struct request *req, const struct b
     if (starts <= clock_now_ms())
         return error_set(err, ERR_BOOKING_SLOT_PAST, NULL);
     bool held;
-    if (!booking_slot_held(err, req->conn, slot_id, &held))
+    if (!booking_slot_held(err, req->op.conn, slot_id, &held))
         return false;
     return held ? error_set(err, ERR_BOOKING_SLOT_TAKEN, NULL) : true;
 }
@@ -140,12 +142,12 @@ static bool reshare(struct error *err, struct request *req, struct booking *b, i
     if (!b->record_shared)
         return true;
     bool shared;
-    if (!access_share_end(err, req->conn, &booking_case, b->id, "rescheduled", NULL) ||
-        !access_share_start(err, req->conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
+    if (!access_share_end(err, req->op.conn, &booking_case, b->id, "rescheduled", NULL) ||
+        !access_share_start(err, req->op.conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
                             ends_at + BOOKING_SHARE_AFTER_MS, &shared))
         return false;
     b->record_shared = shared;
-    return store_exec(err, req->conn, NULL,
+    return store_exec(err, req->op.conn, NULL,
                       "UPDATE equipment_bookings SET record_shared = ? WHERE id = ?", "it",
                       (int64_t)shared, b->id);
 }
@@ -166,18 +168,18 @@ bool bookings_propose(struct error *err, struct request *req)
         return false;
     const char *note = trimmed_field(req, "note");
     struct error e = {0};
-    if (!store_exec(&e, req->conn, NULL,
+    if (!store_exec(&e, req->op.conn, NULL,
                     "UPDATE equipment_bookings SET previous_slot_id = slot_id, slot_id = ?, "
                     "status = 'proposed', proposal_note = ?, updated_at = ? WHERE id = ?",
                     "ttit", slot_id, note, clock_now_ms(), b.id)) {
-        if (store_last_was_unique_violation(req->conn))
+        if (store_last_was_unique_violation(req->op.conn))
             return error_set(err, ERR_BOOKING_SLOT_TAKEN, NULL);
         *err = e;
         return false;
     }
     json_t *detail = json_pack("{s:s, s:s, s:s}", "from_slot_id", b.slot_id, "to_slot_id", slot_id,
                                "note", note);
-    if (!reshare(err, req, &b, ends_at) || !booking_load(err, req->conn, b.id, &b)) {
+    if (!reshare(err, req, &b, ends_at) || !booking_load(err, req->op.conn, b.id, &b)) {
         json_decref(detail);
         return false;
     }
@@ -198,7 +200,7 @@ bool bookings_decline(struct error *err, struct request *req)
     if (!reason[0])
         return error_set(err, ERR_BOOKING_REASON_REQUIRED, "reason");
     if (!step_begin(err, req, &st, &b) || !set_status(err, req, &b, "declined") ||
-        !store_exec(err, req->conn, NULL,
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE equipment_bookings SET decline_reason = ? WHERE id = ?", "tt", reason,
                     b.id))
         return false;
@@ -240,7 +242,7 @@ static json_t *diagnostic_report(struct request *req, const struct booking *b, c
                   "value", b->id, "status", "final", "code", "text", exam, "subject", "reference",
                   subject, "effectiveDateTime", effective, "issued", issued, "performer",
                   "reference", performer, "display", org_name, "resultsInterpreter", "display",
-                  req->principal.name, "conclusion", impression);
+                  req->op.principal.name, "conclusion", impression);
     if (!dr)
         return NULL;
     if (b->service_request[0])
@@ -262,7 +264,7 @@ static json_t *diagnostic_report(struct request *req, const struct booking *b, c
 static bool write_report(struct error *err, struct request *req, const struct booking *b,
                          const char *findings, const char *impression, char *out)
 {
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT b.exam, o.name FROM equipment_bookings b "
                                        "JOIN orgs o ON o.id = ? WHERE b.id = ?",
                                        "tt", b->slot_org_id, b->id);
@@ -276,10 +278,11 @@ static bool write_report(struct error *err, struct request *req, const struct bo
     if (!dr)
         return r == STORE_FAIL ? false : error_set(err, ERR_INTERNAL, "report of %s", b->id);
     struct fhir_env env = fhir_env_of(req);
-    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id};
     struct fhir_row row;
     bool created;
-    bool ok = fhir_store_put(err, req->conn, &env, &actor, dr, NULL, 0, &row, &created);
+    bool ok = fhir_store_put(err, req->op.conn, &env, &actor, dr, NULL, 0, &row, &created);
     json_decref(dr);
     if (ok)
         snprintf(out, FHIR_ID_MAX + 1, "%s", row.id);
@@ -298,7 +301,7 @@ bool bookings_report(struct error *err, struct request *req)
     struct booking b;
     if (!jsonv_check(err, req->json, fields) || !step_begin(err, req, &st, &b))
         return false;
-    if (!booking_may_report(req->principal.profession))
+    if (!booking_may_report(req->op.principal.profession))
         return error_set(err, ERR_BOOKING_REPORTER_NOT_PHYSICIAN, NULL);
     const char *findings = trimmed_field(req, "findings");
     const char *impression = trimmed_field(req, "impression");
@@ -312,11 +315,11 @@ bool bookings_report(struct error *err, struct request *req)
         return error_set(err, ERR_NOMEM, NULL);
     int64_t now = clock_now_ms();
     bool ok = write_report(err, req, &b, findings, impression, report_id) &&
-              store_exec(err, req->conn, NULL,
+              store_exec(err, req->op.conn, NULL,
                          "UPDATE equipment_bookings SET status = 'reported', report = ?, "
                          "reported_at = ?, reported_by = ?, fhir_diagnostic_report_id = ?, "
                          "updated_at = ? WHERE id = ?",
-                         "tittit", text, now, req->principal.user_id, report_id, now, b.id);
+                         "tittit", text, now, req->op.principal.user_id, report_id, now, b.id);
     free(text);
     if (!ok)
         return false;
@@ -350,7 +353,7 @@ bool bookings_cancel(struct error *err, struct request *req)
         return false;
     const char *reason = req->json ? trimmed_field(req, "reason") : "";
     if (!set_status(err, req, &b, "cancelled") ||
-        !store_exec(err, req->conn, NULL,
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE equipment_bookings SET cancel_reason = ? WHERE id = ?", "tt", reason,
                     b.id))
         return false;

@@ -57,7 +57,7 @@ static json_t *summary_row(struct store_stmt *s)
 static json_t *actions(const struct request *req, const char *status, const char *slot_org,
                        const char *ordering_org)
 {
-    const char *me = req->principal.org_id;
+    const char *me = req->op.principal.org_id;
     bool active = strcmp(status, "requested") == 0 || strcmp(status, "confirmed") == 0 ||
                   strcmp(status, "proposed") == 0;
     json_t *a = json_array();
@@ -68,7 +68,7 @@ static json_t *actions(const struct request *req, const char *status, const char
             json_array_append_new(a, json_string("propose"));
             json_array_append_new(a, json_string("decline"));
         }
-        if (strcmp(status, "confirmed") == 0 && booking_may_report(req->principal.profession))
+        if (strcmp(status, "confirmed") == 0 && booking_may_report(req->op.principal.profession))
             json_array_append_new(a, json_string("report"));
     }
     if (strcmp(me, ordering_org) == 0) {
@@ -110,7 +110,7 @@ static json_t *timeline(struct error *err, struct request *req, const char *id)
 {
     return api_rows(
         err,
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT e.kind, e.at, e.user_id, u.name, e.org_id, o.name, e.detail "
                     "FROM booking_events e LEFT JOIN users u ON u.id = e.user_id "
                     "LEFT JOIN orgs o ON o.id = e.org_id WHERE e.booking_id = ? "
@@ -121,7 +121,7 @@ static json_t *timeline(struct error *err, struct request *req, const char *id)
 
 json_t *booking_json(struct error *err, struct request *req, const char *id)
 {
-    struct store_stmt *s = store_query(err, req->conn, BOOKING_SELECT "WHERE b.id = ?", "t", id);
+    struct store_stmt *s = store_query(err, req->op.conn, BOOKING_SELECT "WHERE b.id = ?", "t", id);
     if (!s)
         return NULL;
     enum store_step_result r = store_step(err, s);
@@ -178,8 +178,8 @@ static bool respond_page(struct error *err, struct request *req, const char *eve
         json_object_set_new(item, "actions",
                             actions(req, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
         json_array_append_new(items, item);
-        request_audit_read(req, event, AUDIT_SUCCESS, store_text(s, 2), "booking", store_text(s, 0),
-                           "listed");
+        op_audit_read(&req->op, event, AUDIT_SUCCESS, store_text(s, 2), "booking", store_text(s, 0),
+                      "listed");
     }
     bool more = r == STORE_ROW;
     store_done(s);
@@ -200,12 +200,12 @@ static bool respond_page(struct error *err, struct request *req, const char *eve
 static json_t *box_counts(struct error *err, struct request *req, bool received)
 {
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         received ? "SELECT b.status, COUNT(*) FROM equipment_bookings b JOIN equipment_slots s "
                    "ON s.id = b.slot_id WHERE s.org_id = ? GROUP BY b.status"
                  : "SELECT status, COUNT(*) FROM equipment_bookings WHERE org_id = ? "
                    "GROUP BY status",
-        "t", req->principal.org_id);
+        "t", req->op.principal.org_id);
     return api_counts(err, s, statuses);
 }
 
@@ -226,13 +226,13 @@ bool bookings_list(struct error *err, struct request *req)
     if (!counts)
         return false;
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         received ? BOOKING_SELECT "WHERE s.org_id = ?1 AND (?2 IS NULL OR b.status = ?2) "
                                   "ORDER BY b.updated_at DESC, b.id LIMIT ?3 OFFSET ?4"
                  : BOOKING_SELECT "WHERE b.org_id = ?1 AND (?2 IS NULL OR b.status = ?2) "
                                   "ORDER BY b.updated_at DESC, b.id LIMIT ?3 OFFSET ?4",
-        "ttii", req->principal.org_id, status, limit + 1, offset);
-    req->audit_detail = arena_printf(req->arena, "box=%s", received ? "received" : "ordered");
+        "ttii", req->op.principal.org_id, status, limit + 1, offset);
+    req->audit_detail = arena_printf(req->op.arena, "box=%s", received ? "received" : "ordered");
     return respond_page(err, req, "bookings_list", s, limit, offset,
                         json_pack("{s:o}", "counts", counts));
 }
@@ -243,7 +243,7 @@ bool bookings_patient_list(struct error *err, struct request *req)
     int64_t limit, offset;
     if (!request_query_check(err, req, allowed) || !request_page(err, req, &limit, &offset))
         return false;
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        BOOKING_SELECT "WHERE b.patient_id = ? "
                                                       "ORDER BY b.updated_at DESC, b.id "
                                                       "LIMIT ? OFFSET ?",

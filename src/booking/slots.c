@@ -159,7 +159,7 @@ static json_t *slot_row(struct request *req, struct store_stmt *s, int64_t now)
     json_t *slot = slot_base(store_text(s, 0), store_text(s, 1), store_text(s, 2), store_text(s, 3),
                              store_int(s, 4), store_int(s, 5), store_text(s, 6), store_text(s, 7));
     bool booked = !store_is_null(s, 8);
-    const char *me = req->principal.org_id;
+    const char *me = req->op.principal.org_id;
     json_object_set_new(slot, "state", json_string(booked ? "booked" : "free"));
     json_object_set_new(slot, "bookable", json_boolean(!booked && store_int(s, 4) > now));
     json_t *booking = json_null();
@@ -168,8 +168,8 @@ static json_t *slot_row(struct request *req, struct store_stmt *s, int64_t now)
                             "status", store_text(s, 9), "ordering_org", "id", store_text(s, 10),
                             "name", store_text(s, 11), "patient", "id", store_text(s, 12), "name",
                             store_text(s, 13));
-        request_audit_read(req, "booking_slots_list", AUDIT_SUCCESS, store_text(s, 12), "booking",
-                           store_text(s, 8), "listed with its slot");
+        op_audit_read(&req->op, "booking_slots_list", AUDIT_SUCCESS, store_text(s, 12), "booking",
+                      store_text(s, 8), "listed with its slot");
     }
     json_object_set_new(slot, "booking", booking);
     return slot;
@@ -182,8 +182,8 @@ bool booking_slots_list(struct error *err, struct request *req)
         return false;
     int64_t now = clock_now_ms();
     struct store_stmt *s =
-        store_query(err, req->conn, sql_slots, "iittitiii", q.from, q.to, q.equipment, q.org_id,
-                    (int64_t)q.available, req->principal.org_id, q.limit + 1, q.offset, now);
+        store_query(err, req->op.conn, sql_slots, "iittitiii", q.from, q.to, q.equipment, q.org_id,
+                    (int64_t)q.available, req->op.principal.org_id, q.limit + 1, q.offset, now);
     if (!s)
         return false;
     json_t *items = json_array();
@@ -250,10 +250,10 @@ static bool overlaps_stored(struct error *err, struct request *req, const char *
                             const struct slot_time *t)
 {
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT starts_at FROM equipment_slots WHERE org_id = ? AND equipment = ? "
                     "AND withdrawn_at IS NULL AND starts_at < ? AND ends_at > ? LIMIT 1",
-                    "ttii", req->principal.org_id, equipment, t->ends, t->starts);
+                    "ttii", req->op.principal.org_id, equipment, t->ends, t->starts);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -269,11 +269,11 @@ static bool overlaps_stored(struct error *err, struct request *req, const char *
 static bool org_name(struct error *err, struct request *req, const char *id, const char **out)
 {
     struct store_stmt *s =
-        store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t", id);
+        store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    *out = arena_strdup(req->arena, r == STORE_ROW ? store_text(s, 0) : "");
+    *out = arena_strdup(req->op.arena, r == STORE_ROW ? store_text(s, 0) : "");
     store_done(s);
     return r != STORE_FAIL;
 }
@@ -284,7 +284,7 @@ static json_t *insert_slots(struct error *err, struct request *req, const char *
 {
     const char *prep = api_trimmed(req, jsonv_str(req->json, "preparation"));
     const char *note = api_trimmed(req, jsonv_str(req->json, "note"));
-    const char *name, *org = req->principal.org_id;
+    const char *name, *org = req->op.principal.org_id;
     int64_t now = clock_now_ms();
     if (!org_name(err, req, org, &name))
         return NULL;
@@ -293,12 +293,12 @@ static json_t *insert_slots(struct error *err, struct request *req, const char *
         char id[UUID_STR_LEN];
         ids_uuid_new(id);
         if (!overlaps_stored(err, req, equipment, &times[i]) ||
-            !store_exec(err, req->conn, NULL,
+            !store_exec(err, req->op.conn, NULL,
                         "INSERT INTO equipment_slots (id, org_id, equipment, starts_at, ends_at, "
                         "preparation, note, created_by, created_at) VALUES "
                         "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         "tttiittti", id, org, equipment, times[i].starts, times[i].ends,
-                        prep ? prep : "", note ? note : "", req->principal.user_id, now)) {
+                        prep ? prep : "", note ? note : "", req->op.principal.user_id, now)) {
             json_decref(items);
             return NULL;
         }
@@ -327,22 +327,22 @@ bool booking_slots_publish(struct error *err, struct request *req)
     size_t n;
     const char *equipment = jsonv_str(req->json, "equipment");
     if (!slot_times(err, json_object_get(req->json, "slots"), times, &n) ||
-        !dir_may_edit(err, req, req->principal.org_id))
+        !dir_may_edit(err, req, req->op.principal.org_id))
         return false;
     bool shared;
-    if (!booking_equipment_shared(err, req->conn, req->principal.org_id, equipment, &shared))
+    if (!booking_equipment_shared(err, req->op.conn, req->op.principal.org_id, equipment, &shared))
         return false;
     if (!shared)
         return error_set(err, ERR_BOOKING_EQUIPMENT_NOT_SHARED, "%s", equipment);
-    if (!request_write_begin(err, req))
+    if (!op_write_begin(err, &req->op))
         return false;
     json_t *items = insert_slots(err, req, equipment, times, n);
     if (!items)
         return false;
     req->object_type = "equipment_slot";
     req->object_id = arena_strdup(
-        req->arena, json_string_value(json_object_get(json_array_get(items, 0), "id")));
-    req->audit_detail = arena_printf(req->arena, "equipment=%s slots=%zu", equipment, n);
+        req->op.arena, json_string_value(json_object_get(json_array_get(items, 0), "id")));
+    req->audit_detail = arena_printf(req->op.arena, "equipment=%s slots=%zu", equipment, n);
     response_json(req, 201, json_pack("{s:o}", "items", items));
     return true;
 }
@@ -356,11 +356,11 @@ bool booking_slots_withdraw(struct error *err, struct request *req)
         return error_set(err, ERR_BOOKING_SLOT_NOT_FOUND, "malformed id");
     req->object_type = "equipment_slot";
     req->object_id = id;
-    if (!request_write_begin(err, req))
+    if (!op_write_begin(err, &req->op))
         return false;
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT org_id FROM equipment_slots WHERE id = ? AND withdrawn_at IS NULL",
-        "t", id);
+        err, req->op.conn,
+        "SELECT org_id FROM equipment_slots WHERE id = ? AND withdrawn_at IS NULL", "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -371,13 +371,13 @@ bool booking_slots_withdraw(struct error *err, struct request *req)
     if (r != STORE_ROW)
         return r == STORE_FAIL ? false : error_set(err, ERR_BOOKING_SLOT_NOT_FOUND, NULL);
     bool held;
-    if (!dir_may_edit(err, req, org) || !booking_slot_held(err, req->conn, id, &held))
+    if (!dir_may_edit(err, req, org) || !booking_slot_held(err, req->op.conn, id, &held))
         return false;
     if (held)
         return error_set(err, ERR_BOOKING_SLOT_BOOKED, NULL);
-    if (!store_exec(err, req->conn, NULL,
+    if (!store_exec(err, req->op.conn, NULL,
                     "UPDATE equipment_slots SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?",
-                    "itt", clock_now_ms(), req->principal.user_id, id))
+                    "itt", clock_now_ms(), req->op.principal.user_id, id))
         return false;
     response_empty(req, 204);
     return true;

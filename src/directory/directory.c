@@ -15,7 +15,7 @@ bool dir_org_check(struct error *err, struct request *req, const char *id)
     bool exists = false;
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    if (!accounts_org_exists(err, req->conn, id, &exists))
+    if (!accounts_org_exists(err, req->op.conn, id, &exists))
         return false;
     return exists ? true : error_set(err, ERR_ORG_NOT_FOUND, NULL);
 }
@@ -23,8 +23,8 @@ bool dir_org_check(struct error *err, struct request *req, const char *id)
 static bool is_editor(struct error *err, struct request *req, const char *id, bool *yes)
 {
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT 1 FROM directory_editors WHERE org_id = ? AND user_id = ?", "tt",
-        id, req->principal.user_id);
+        err, req->op.conn, "SELECT 1 FROM directory_editors WHERE org_id = ? AND user_id = ?", "tt",
+        id, req->op.principal.user_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -35,7 +35,7 @@ static bool is_editor(struct error *err, struct request *req, const char *id, bo
 
 bool dir_may_edit(struct error *err, struct request *req, const char *id)
 {
-    const struct principal *p = &req->principal;
+    const struct principal *p = &req->op.principal;
     if (p->network_admin)
         return true;
     if (strcmp(p->org_id, id) != 0)
@@ -51,7 +51,7 @@ bool dir_may_edit(struct error *err, struct request *req, const char *id)
 
 bool dir_stale(const struct request *req, int64_t updated_at, int64_t now)
 {
-    return now - updated_at > req->ctx->status_stale_ms;
+    return now - updated_at > req->ctx->env.status_stale_ms;
 }
 
 static json_t *json_column(struct store_stmt *s, int col)
@@ -72,7 +72,7 @@ static json_t *who(struct store_stmt *s, int id_col, int name_col)
 static json_t *profile_json(struct error *err, struct request *req, const char *id, bool *ok)
 {
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         "SELECT p.medical_function, p.departments, p.equipment, p.services, p.latitude, "
         "p.longitude, p.liaison_phone, p.liaison_fax, p.liaison_email, p.liaison_hours, "
         "p.acceptance_notes, p.updated_at, p.updated_by, u.name FROM org_profiles p "
@@ -102,7 +102,7 @@ static json_t *profile_json(struct error *err, struct request *req, const char *
 static json_t *status_json(struct error *err, struct request *req, const char *id, bool *ok)
 {
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT s.field, s.value, s.updated_at, s.updated_by, u.name FROM org_status s "
                     "LEFT JOIN users u ON u.id = s.updated_by WHERE s.org_id = ?",
                     "t", id);
@@ -125,7 +125,7 @@ static json_t *status_json(struct error *err, struct request *req, const char *i
 static json_t *editors_json(struct error *err, struct request *req, const char *id)
 {
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT u.id, u.name FROM directory_editors e JOIN users u "
                     "ON u.id = e.user_id WHERE e.org_id = ? ORDER BY u.name_kana",
                     "t", id);
@@ -146,7 +146,7 @@ static json_t *editors_json(struct error *err, struct request *req, const char *
 static bool respond_entry(struct error *err, struct request *req, const char *id)
 {
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
+        err, req->op.conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -171,7 +171,8 @@ static bool respond_entry(struct error *err, struct request *req, const char *id
     response_json(req, 200,
                   json_pack("{s:o, s:o, s:o, s:o, s:b, s:I}", "org", org, "profile", profile,
                             "status", status, "editors", editors, "can_edit", can_edit,
-                            "stale_after_seconds", (json_int_t)(req->ctx->status_stale_ms / 1000)));
+                            "stale_after_seconds",
+                            (json_int_t)(req->ctx->env.status_stale_ms / 1000)));
     return true;
 }
 
@@ -253,7 +254,7 @@ static bool store_profile(struct error *err, struct request *req, const char *id
     char *svcs = dump_or_empty(json_object_get(b, "services"));
     char *eq = json_dumps(equip, JSON_COMPACT);
     bool ok = store_exec(
-        err, req->conn, NULL,
+        err, req->op.conn, NULL,
         "INSERT INTO org_profiles (org_id, medical_function, departments, equipment, services, "
         "latitude, longitude, liaison_phone, liaison_fax, liaison_email, liaison_hours, "
         "acceptance_notes, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -267,7 +268,7 @@ static bool store_profile(struct error *err, struct request *req, const char *id
         json_is_number(lat), json_number_value(lat), json_number_value(lon),
         str_or_empty(b, "liaison_phone"), str_or_empty(b, "liaison_fax"),
         str_or_empty(b, "liaison_email"), str_or_empty(b, "liaison_hours"),
-        str_or_empty(b, "acceptance_notes"), clock_now_ms(), req->principal.user_id);
+        str_or_empty(b, "acceptance_notes"), clock_now_ms(), req->op.principal.user_id);
     free(deps);
     free(svcs);
     free(eq);
@@ -302,7 +303,7 @@ bool directory_profile_put(struct error *err, struct request *req)
         return false;
     req->object_type = "org_profile";
     req->object_id = id;
-    bool ok = request_write_begin(err, req) && store_profile(err, req, id, equip);
+    bool ok = op_write_begin(err, &req->op) && store_profile(err, req, id, equip);
     json_decref(equip);
     return ok && respond_entry(err, req, id);
 }
@@ -317,8 +318,8 @@ static bool check_editors(struct error *err, struct request *req, const char *id
     json_array_foreach(users, i, u)
     {
         struct store_stmt *s = store_query(
-            err, req->conn, "SELECT 1 FROM memberships WHERE org_id = ? AND user_id = ?", "tt", id,
-            json_string_value(u));
+            err, req->op.conn, "SELECT 1 FROM memberships WHERE org_id = ? AND user_id = ?", "tt",
+            id, json_string_value(u));
         if (!s)
             return false;
         enum store_step_result r = store_step(err, s);
@@ -339,7 +340,7 @@ bool directory_editors_put(struct error *err, struct request *req)
         {NULL, 0, false, 0, NULL},
     };
     const char *id = request_param(req, 0);
-    const struct principal *p = &req->principal;
+    const struct principal *p = &req->op.principal;
     if (!dir_org_check(err, req, id) || !jsonv_check(err, req->json, fields))
         return false;
     if (!p->network_admin && (strcmp(p->org_id, id) != 0 || strcmp(p->org_role, "org_admin") != 0))
@@ -350,17 +351,17 @@ bool directory_editors_put(struct error *err, struct request *req)
     req->object_type = "org_directory_editors";
     req->object_id = id;
     char *list = json_dumps(users, JSON_COMPACT);
-    req->audit_detail = arena_printf(req->arena, "user_ids=%s", list);
+    req->audit_detail = arena_printf(req->op.arena, "user_ids=%s", list);
     free(list);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL, "DELETE FROM directory_editors WHERE org_id = ?", "t",
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL, "DELETE FROM directory_editors WHERE org_id = ?", "t",
                     id))
         return false;
     size_t i;
     json_t *u;
     int64_t now = clock_now_ms();
     json_array_foreach(users, i, u) if (
-        !store_exec(err, req->conn, NULL,
+        !store_exec(err, req->op.conn, NULL,
                     "INSERT INTO directory_editors (org_id, user_id, created_at, created_by) "
                     "VALUES (?, ?, ?, ?)",
                     "ttit", id, json_string_value(u), now, p->user_id)) return false;

@@ -238,7 +238,7 @@ static json_t *service_json(struct store_stmt *s, json_t *status)
 static json_t *dir_json(struct error *err, struct request *req, const char *type,
                         struct store_stmt *s)
 {
-    json_t *status = status_of(err, req->conn, store_text(s, 0));
+    json_t *status = status_of(err, req->op.conn, store_text(s, 0));
     if (!status)
         return NULL;
     json_t *res = !strcmp(type, "Location") ? location_json(s, status) : service_json(s, status);
@@ -251,7 +251,7 @@ bool fhir_dir_read(struct error *err, struct request *req, const char *type, con
 {
     *out = NULL;
     struct store_stmt *s =
-        store_query(err, req->conn, "SELECT " DIR_COLUMNS DIR_FROM " WHERE o.id = ?", "t", id);
+        store_query(err, req->op.conn, "SELECT " DIR_COLUMNS DIR_FROM " WHERE o.id = ?", "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -327,7 +327,7 @@ static bool dir_cond(struct error *err, struct request *req, bool location,
 static bool dir_rows(struct error *err, struct request *req, const char *type,
                      struct fhir_view_query *q, json_t *bundle)
 {
-    struct store_stmt *s = store_query_args(err, req->conn, q->sql.buf, q->args, q->n);
+    struct store_stmt *s = store_query_args(err, req->op.conn, q->sql.buf, q->args, q->n);
     if (!s)
         return false;
     enum store_step_result r = STORE_DONE;
@@ -341,7 +341,7 @@ static bool dir_rows(struct error *err, struct request *req, const char *type,
         json_array_append_new(
             json_object_get(bundle, "entry"),
             json_pack("{s:s, s:o, s:{s:s}}", "fullUrl",
-                      arena_printf(req->arena, "%s/%s/%s", fhir_base_url(req), type, id),
+                      arena_printf(req->op.arena, "%s/%s/%s", fhir_base_url(req), type, id),
                       "resource", res, "search", "mode", "match"));
     }
     store_done(s);
@@ -352,7 +352,7 @@ bool fhir_dir_search(struct error *err, struct request *req, const char *type,
                      const struct fhir_qparam *params, int n, json_t *bundle)
 {
     struct fhir_view_query q = {.count = 50};
-    q.args[q.n++] = (struct store_arg){.type = 't', .text = req->principal.org_id};
+    q.args[q.n++] = (struct store_arg){.type = 't', .text = req->op.principal.org_id};
     strbuf_puts(&q.sql, "SELECT " DIR_COLUMNS DIR_FROM " WHERE ?1 IS NOT NULL");
     bool location = !strcmp(type, "Location"), ok = true;
     for (int i = 0; ok && i < n; i++)

@@ -60,7 +60,7 @@ static bool org_point(struct error *err, struct request *req, const char *id, st
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_BAD_QUERY, "near_org: not an organisation id");
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         "SELECT latitude, longitude FROM org_profiles WHERE org_id = ? AND latitude IS NOT NULL",
         "t", id);
     if (!s)
@@ -189,9 +189,9 @@ static int hit_cmp(const void *a, const void *b)
 static bool collect(struct error *err, struct request *req, const struct search *q,
                     struct hit **hits, size_t *n)
 {
-    int64_t fresh_since = clock_now_ms() - req->ctx->status_stale_ms;
+    int64_t fresh_since = clock_now_ms() - req->ctx->env.status_stale_ms;
     struct store_stmt *s =
-        store_query(err, req->conn, SEARCH_SQL, "tttbttti", q->function, q->department,
+        store_query(err, req->op.conn, SEARCH_SQL, "tttbttti", q->function, q->department,
                     q->equipment, q->shared, q->service, q->emergency, q->available, fresh_since);
     if (!s)
         return false;
@@ -224,7 +224,8 @@ static bool collect(struct error *err, struct request *req, const struct search 
 /* The JSON of one result, read again by id: only the page's results are built. */
 static json_t *page_item(struct error *err, struct request *req, const struct hit *h, int64_t now)
 {
-    struct store_stmt *s = store_query(err, req->conn, SEARCH_COLUMNS "WHERE o.id = ?", "t", h->id);
+    struct store_stmt *s =
+        store_query(err, req->op.conn, SEARCH_COLUMNS "WHERE o.id = ?", "t", h->id);
     if (!s)
         return NULL;
     json_t *item = NULL;

@@ -69,7 +69,7 @@ static json_t *merged_beds(struct error *err, struct request *req, const char *i
                            const json_t *given)
 {
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT value FROM org_status WHERE org_id = ? AND field = 'beds'", "t", id);
     if (!s)
         return NULL;
@@ -92,13 +92,13 @@ static bool set_field(struct error *err, struct request *req, const char *id, co
                       const json_t *value, int64_t now)
 {
     char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
-    const char *user = req->principal.user_id;
-    bool ok = store_exec(err, req->conn, NULL,
+    const char *user = req->op.principal.user_id;
+    bool ok = store_exec(err, req->op.conn, NULL,
                          "INSERT INTO org_status (org_id, field, value, updated_at, updated_by) "
                          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, field) DO UPDATE SET "
                          "value = ?3, updated_at = ?4, updated_by = ?5",
                          "tttit", id, field, text, now, user) &&
-              store_exec(err, req->conn, NULL,
+              store_exec(err, req->op.conn, NULL,
                          "INSERT INTO org_status_history (org_id, field, value, updated_at, "
                          "updated_by) VALUES (?, ?, ?, ?, ?)",
                          "tttit", id, field, text, now, user);
@@ -110,7 +110,7 @@ bool directory_status_patch(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
     if (!dir_org_check(err, req, id) || !check_status(err, req->json) ||
-        !dir_may_edit(err, req, id) || !request_write_begin(err, req))
+        !dir_may_edit(err, req, id) || !op_write_begin(err, &req->op))
         return false;
     int64_t now = clock_now_ms();
     struct strbuf names = {0};
@@ -126,15 +126,14 @@ bool directory_status_patch(struct error *err, struct request *req)
     }
     req->object_type = "org_status";
     req->object_id = id;
-    req->audit_detail = arena_printf(req->arena, "fields=%s", names.buf ? names.buf : "");
+    req->audit_detail = arena_printf(req->op.arena, "fields=%s", names.buf ? names.buf : "");
     strbuf_release(&names);
     /* Every open capacity board learns of it once it is committed; it fetches the status
      * through the API. */
     if (ok)
-        request_publish_after_commit(req, "directory.status", NULL,
-                                     arena_printf(req->arena,
-                                                  "{\"org_id\":\"%s\",\"fields\":\"%s\"}", id,
-                                                  req->audit_detail + strlen("fields=")));
+        op_publish(&req->op, "directory.status", NULL,
+                   arena_printf(req->op.arena, "{\"org_id\":\"%s\",\"fields\":\"%s\"}", id,
+                                req->audit_detail + strlen("fields=")));
     return ok && directory_org_read(err, req);
 }
 
@@ -175,7 +174,7 @@ bool directory_history(struct error *err, struct request *req)
     if (field && !dir_code_known(dir_status_fields, field))
         return error_set(err, ERR_BAD_QUERY, "field: unknown status field");
     struct store_stmt *s = store_query(
-        err, req->conn,
+        err, req->op.conn,
         "SELECT h.field, h.value, h.updated_at, h.updated_by, u.name FROM org_status_history h "
         "LEFT JOIN users u ON u.id = h.updated_by WHERE h.org_id = ? AND (? IS NULL OR "
         "h.field = ?) AND h.updated_at >= ? AND h.updated_at <= ? ORDER BY h.updated_at, h.id "

@@ -41,7 +41,7 @@ json_t *emergency_grant_row(struct store_stmt *s)
 static json_t *grant_json(struct error *err, struct request *req, const char *gid)
 {
     json_t *items = api_rows(
-        err, store_query(err, req->conn, EMERGENCY_GRANT_SELECT "WHERE e.id = ?", "t", gid),
+        err, store_query(err, req->op.conn, EMERGENCY_GRANT_SELECT "WHERE e.id = ?", "t", gid),
         emergency_grant_row);
     if (!items)
         return NULL;
@@ -77,7 +77,7 @@ static const char *name_key(struct error *err, struct request *req, const char *
         error_set(err, ERR_FIELD_VALUE, "%s: not a name", field);
         return NULL;
     }
-    const char *out = key[0] ? arena_strdup(req->arena, key) : NULL;
+    const char *out = key[0] ? arena_strdup(req->op.arena, key) : NULL;
     free(key);
     return out;
 }
@@ -90,7 +90,7 @@ bool emergency_search(struct error *err, struct request *req)
         {"birth_date", JV_DATE, true, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!access_emergency_eligible(err, req->conn, &req->principal) ||
+    if (!access_emergency_eligible(err, req->op.conn, &req->op.principal) ||
         !jsonv_check(err, req->json, fields))
         return false;
     struct error key_err = {0};
@@ -102,18 +102,18 @@ bool emergency_search(struct error *err, struct request *req)
         return error_set(err, ERR_FIELD_MISSING, "name or name_kana");
     const char *birth = jsonv_str(req->json, "birth_date");
     struct access_rule_args a;
-    access_rule_args_of(&req->principal, &a);
+    access_rule_args_of(&req->op.principal, &a);
     json_t *items =
         api_rows(err,
-                 store_query(err, req->conn, sql_search, "tttittti", a.org_id, a.today, a.user_id,
-                             a.now_ms, birth, name, kana, (int64_t)SEARCH_MAX),
+                 store_query(err, req->op.conn, sql_search, "tttittti", a.org_id, a.today,
+                             a.user_id, a.now_ms, birth, name, kana, (int64_t)SEARCH_MAX),
                  candidate_row);
     if (!items)
         return false;
-    req->audit_detail =
-        arena_printf(req->arena, "emergency search name=%s name_kana=%s birth_date=%s results=%zu",
-                     name ? jsonv_str(req->json, "name") : "-",
-                     kana ? jsonv_str(req->json, "name_kana") : "-", birth, json_array_size(items));
+    req->audit_detail = arena_printf(
+        req->op.arena, "emergency search name=%s name_kana=%s birth_date=%s results=%zu",
+        name ? jsonv_str(req->json, "name") : "-", kana ? jsonv_str(req->json, "name_kana") : "-",
+        birth, json_array_size(items));
     return api_respond_items(req, items);
 }
 
@@ -131,14 +131,14 @@ static void publish_notification(struct request *req, const char *id, const char
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (text)
-        request_publish_after_commit(req, "notification", org_id, text);
+        op_publish(&req->op, "notification", org_id, text);
     free(text);
 }
 
 /* The organisations of the patient's care team that may see the patient (consent in force). */
 static json_t *team_orgs_that_see(struct error *err, struct request *req)
 {
-    struct store_stmt *s = store_query(err, req->conn, sql_team_orgs, "t", req->patient_id);
+    struct store_stmt *s = store_query(err, req->op.conn, sql_team_orgs, "t", req->patient_id);
     if (!s)
         return NULL;
     json_t *orgs = json_array();
@@ -149,7 +149,7 @@ static json_t *team_orgs_that_see(struct error *err, struct request *req)
     bool ok = r != STORE_FAIL;
     for (size_t i = json_array_size(orgs); ok && i-- > 0;) {
         bool sees;
-        ok = access_org_sees(err, req->conn, json_string_value(json_array_get(orgs, i)),
+        ok = access_org_sees(err, req->op.conn, json_string_value(json_array_get(orgs, i)),
                              req->patient_id, DATA_DEMOGRAPHICS, &sees);
         if (ok && !sees)
             json_array_remove(orgs, i);
@@ -169,15 +169,15 @@ static bool notify_team(struct error *err, struct request *req, const char *gid,
         return false;
     struct store_stmt *s;
     char org_name[256] = "", until[32];
-    s = store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t",
-                    req->principal.org_id);
+    s = store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t",
+                    req->op.principal.org_id);
     if (s && store_step(err, s) == STORE_ROW)
         snprintf(org_name, sizeof(org_name), "%s", store_text(s, 0));
     store_done(s);
     clock_format_iso(expires, until);
     json_t *summary =
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "emergency_access_id", gid, "user_name",
-                  req->principal.name, "profession", req->principal.profession, "org_name",
+                  req->op.principal.name, "profession", req->op.principal.profession, "org_name",
                   org_name, "reason", reason, "expires_at", until);
     char *text = json_dumps(summary, JSON_COMPACT);
     json_decref(summary);
@@ -185,7 +185,7 @@ static bool notify_team(struct error *err, struct request *req, const char *gid,
     for (size_t i = 0; ok && i < json_array_size(orgs); i++) {
         char id[UUID_STR_LEN];
         ids_uuid_new(id);
-        ok = store_exec(err, req->conn, NULL,
+        ok = store_exec(err, req->op.conn, NULL,
                         "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, summary, "
                         "created_at) VALUES (?, ?, 'emergency_access', ?, ?, ?, ?)",
                         "ttttti", id, json_string_value(json_array_get(orgs, i)), req->patient_id,
@@ -205,17 +205,17 @@ static bool start_new(struct error *err, struct request *req)
         return error_set(err, ERR_EMERGENCY_REASON_REQUIRED, "reason");
     char gid[UUID_STR_LEN];
     ids_uuid_new(gid);
-    int64_t now = clock_now_ms(), expires = now + req->ctx->emergency_access_ms;
-    const struct principal *p = &req->principal;
+    int64_t now = clock_now_ms(), expires = now + req->ctx->env.emergency_access_ms;
+    const struct principal *p = &req->op.principal;
     req->object_type = "emergency_access";
-    req->object_id = arena_strdup(req->arena, gid);
-    if (!store_exec(err, req->conn, NULL,
+    req->object_id = arena_strdup(req->op.arena, gid);
+    if (!store_exec(err, req->op.conn, NULL,
                     "INSERT INTO emergency_access (id, user_id, org_id, patient_id, reason, "
                     "started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     "tttttii", gid, p->user_id, p->org_id, req->patient_id, reason, now, expires) ||
         !notify_team(err, req, gid, reason, now, expires) ||
-        !request_audit_txn(err, req, "emergency.start", 'E', req->patient_id, "emergency_access",
-                           gid, arena_printf(req->arena, "emergency override start: %s", reason)))
+        !op_audit(err, &req->op, "emergency.start", 'E', req->patient_id, "emergency_access", gid,
+                  arena_printf(req->op.arena, "emergency override start: %s", reason)))
         return false;
     json_t *g = grant_json(err, req, gid);
     if (!g)
@@ -233,20 +233,21 @@ bool emergency_start(struct error *err, struct request *req)
     const char *patient = request_param(req, 0);
     if (!ids_uuid_valid(patient))
         return error_set(err, ERR_PATIENT_NOT_FOUND, "malformed id");
-    if (!access_emergency_eligible(err, req->conn, &req->principal) ||
+    if (!access_emergency_eligible(err, req->op.conn, &req->op.principal) ||
         (req->json && !jsonv_check(err, req->json, fields)))
         return false;
     /* Decide inside the write transaction: two concurrent starts must not make two grants. */
     struct access_decision d;
-    if (!request_write_begin(err, req) || !access_decide(err, req->conn, &req->principal, patient,
-                                                         ACCESS_READ, DATA_CLINICAL_EMERGENCY, &d))
+    if (!op_write_begin(err, &req->op) ||
+        !access_decide(err, req->op.conn, &req->op.principal, patient, ACCESS_READ,
+                       DATA_CLINICAL_EMERGENCY, &d))
         return false;
     if (d.allow && !d.emergency)
         return error_set(err, ERR_EMERGENCY_NOT_NEEDED, NULL);
     bool exists = d.allow;
     if (!exists) {
         struct store_stmt *s =
-            store_query(err, req->conn, "SELECT 1 FROM patients WHERE id = ?", "t", patient);
+            store_query(err, req->op.conn, "SELECT 1 FROM patients WHERE id = ?", "t", patient);
         if (!s)
             return false;
         enum store_step_result r = store_step(err, s);
@@ -261,9 +262,9 @@ bool emergency_start(struct error *err, struct request *req)
         return start_new(err, req);
     /* A second use within the window: no new reason, but its own audit record. */
     req->object_type = "emergency_access";
-    req->object_id = arena_strdup(req->arena, d.grant_id);
-    if (!request_audit_txn(err, req, "emergency.reuse", 'E', patient, "emergency_access",
-                           d.grant_id, "emergency override reused within its window"))
+    req->object_id = arena_strdup(req->op.arena, d.grant_id);
+    if (!op_audit(err, &req->op, "emergency.reuse", 'E', patient, "emergency_access", d.grant_id,
+                  "emergency override reused within its window"))
         return false;
     json_t *g = grant_json(err, req, d.grant_id);
     if (!g)
@@ -280,10 +281,10 @@ bool emergency_active(struct error *err, struct request *req)
         return false;
     json_t *items = api_rows(
         err,
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     EMERGENCY_GRANT_SELECT "WHERE e.user_id = ? AND e.org_id = ? AND e.ended_at IS "
                                            "NULL AND e.expires_at > ? ORDER BY e.started_at DESC",
-                    "tti", req->principal.user_id, req->principal.org_id, clock_now_ms()),
+                    "tti", req->op.principal.user_id, req->op.principal.org_id, clock_now_ms()),
         emergency_grant_row);
     if (!items)
         return false;
@@ -297,14 +298,14 @@ bool emergency_end(struct error *err, struct request *req)
         return false;
     if (!ids_uuid_valid(gid))
         return error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT patient_id FROM emergency_access WHERE id = ? AND "
                                        "user_id = ? AND ended_at IS NULL AND expires_at > ?",
-                                       "tti", gid, req->principal.user_id, clock_now_ms());
+                                       "tti", gid, req->op.principal.user_id, clock_now_ms());
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    const char *patient = r == STORE_ROW ? arena_strdup(req->arena, store_text(s, 0)) : NULL;
+    const char *patient = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
     store_done(s);
     if (r != STORE_ROW)
         return r == STORE_FAIL ? false : error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
@@ -312,16 +313,16 @@ bool emergency_end(struct error *err, struct request *req)
     req->object_type = "emergency_access";
     req->object_id = gid;
     int64_t changed = 0;
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE emergency_access SET ended_at = ?, end_reason = 'ended' WHERE id = ? "
                     "AND ended_at IS NULL",
                     "it", clock_now_ms(), gid))
         return false;
     if (changed != 1)
         return error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
-    if (!request_audit_txn(err, req, "emergency.end", 'E', patient, "emergency_access", gid,
-                           "emergency override end: ended by the user"))
+    if (!op_audit(err, &req->op, "emergency.end", 'E', patient, "emergency_access", gid,
+                  "emergency override end: ended by the user"))
         return false;
     json_t *g = grant_json(err, req, gid);
     if (!g)

@@ -21,18 +21,18 @@ bool emergency_reviews(struct error *err, struct request *req)
         return error_set(err, ERR_BAD_QUERY, "status: open, closed or all");
     json_t *items = api_rows(
         err,
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     EMERGENCY_GRANT_SELECT
                     "WHERE e.org_id = ?1 AND (?2 = 2 OR (?2 = 0 AND e.review_closed_at IS NULL) "
                     "OR (?2 = 1 AND e.review_closed_at IS NOT NULL)) ORDER BY e.started_at DESC "
                     "LIMIT 500",
-                    "ti", req->principal.org_id, (int64_t)which),
+                    "ti", req->op.principal.org_id, (int64_t)which),
         emergency_grant_row);
     if (!items)
         return false;
     req->object_type = "emergency_access";
-    req->audit_detail = arena_printf(req->arena, "emergency reviews status=%s results=%zu", status,
-                                     json_array_size(items));
+    req->audit_detail = arena_printf(req->op.arena, "emergency reviews status=%s results=%zu",
+                                     status, json_array_size(items));
     return api_respond_items(req, items);
 }
 
@@ -48,15 +48,15 @@ bool emergency_review_close(struct error *err, struct request *req)
     if (!ids_uuid_valid(gid))
         return error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
     const char *comment = api_trimmed(req, jsonv_str(req->json, "comment"));
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT patient_id, review_closed_at IS NOT NULL, "
                                        "ended_at IS NULL AND expires_at > ? FROM emergency_access "
                                        "WHERE id = ? AND org_id = ?",
-                                       "itt", clock_now_ms(), gid, req->principal.org_id);
+                                       "itt", clock_now_ms(), gid, req->op.principal.org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    const char *patient = r == STORE_ROW ? arena_strdup(req->arena, store_text(s, 0)) : NULL;
+    const char *patient = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
     bool closed = r == STORE_ROW && store_int(s, 1), active = r == STORE_ROW && store_int(s, 2);
     store_done(s);
     if (r != STORE_ROW)
@@ -70,16 +70,16 @@ bool emergency_review_close(struct error *err, struct request *req)
         return error_set(err, ERR_EMERGENCY_STILL_ACTIVE, NULL);
     if (!comment || !*comment)
         return error_set(err, ERR_EMERGENCY_COMMENT_REQUIRED, "comment");
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE emergency_access SET review_closed_at = ?, review_closed_by = ?, "
                     "review_comment = ? WHERE id = ? AND review_closed_at IS NULL",
-                    "ittt", clock_now_ms(), req->principal.user_id, comment, gid) ||
-        !request_audit_txn(err, req, "emergency.review", 'U', patient, "emergency_access", gid,
-                           arena_printf(req->arena, "emergency review closed: %s", comment)))
+                    "ittt", clock_now_ms(), req->op.principal.user_id, comment, gid) ||
+        !op_audit(err, &req->op, "emergency.review", 'U', patient, "emergency_access", gid,
+                  arena_printf(req->op.arena, "emergency review closed: %s", comment)))
         return false;
     json_t *items = api_rows(
-        err, store_query(err, req->conn, EMERGENCY_GRANT_SELECT "WHERE e.id = ?", "t", gid),
+        err, store_query(err, req->op.conn, EMERGENCY_GRANT_SELECT "WHERE e.id = ?", "t", gid),
         emergency_grant_row);
     if (!items)
         return false;

@@ -62,9 +62,10 @@ static bool add_resource(struct error *err, struct doc *d, json_t *res)
 {
     const char *type = json_string_value(json_object_get(res, "resourceType"));
     const char *id = json_string_value(json_object_get(res, "id"));
-    json_t *e = json_pack("{s:s, s:O}", "fullUrl",
-                          arena_printf(d->req->arena, "%s/%s/%s", fhir_base_url(d->req), type, id),
-                          "resource", res);
+    json_t *e =
+        json_pack("{s:s, s:O}", "fullUrl",
+                  arena_printf(d->req->op.arena, "%s/%s/%s", fhir_base_url(d->req), type, id),
+                  "resource", res);
     if (!e || json_array_append_new(json_object_get(d->bundle, "entry"), e) != 0)
         return error_set(err, ERR_NOMEM, NULL);
     return true;
@@ -75,13 +76,13 @@ bool fhir_document_bundle(struct error *err, struct request *req, const char *id
     *out = NULL;
     json_t *comp = NULL;
     if (!fhir_id_valid(id) ||
-        !fhir_read_ref(err, req, arena_printf(req->arena, "Composition/%s", id), &comp))
+        !fhir_read_ref(err, req, arena_printf(req->op.arena, "Composition/%s", id), &comp))
         return err->code ? false : error_set(err, ERR_FHIR_NOT_FOUND, "Composition/%s", id);
     if (!comp) {
         /* fhir_read_ref leaves out what does not exist or may not be seen: tell which */
         struct fhir_row row;
         bool found = false;
-        if (!fhir_store_lookup(err, req->conn, "Composition", id, &row, &found))
+        if (!fhir_store_lookup(err, req->op.conn, "Composition", id, &row, &found))
             return false;
         if (!found || row.deleted) {
             req->access_checked = true;
@@ -90,17 +91,17 @@ bool fhir_document_bundle(struct error *err, struct request *req, const char *id
         return fhir_allow(err, req, row.patient_id, "Composition", id, ACCESS_READ) &&
                error_set(err, ERR_FHIR_NOT_FOUND, "Composition/%s", id);
     }
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, comp);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, comp);
     char uuid[UUID_STR_LEN], now[32];
     ids_uuid_new(uuid);
     clock_format_iso(clock_now_ms(), now);
     json_t *bundle = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s, s:[]}", "resourceType", "Bundle",
                                "identifier", "system", "urn:ietf:rfc:3986", "value",
-                               arena_printf(req->arena, "urn:uuid:%s", uuid), "type", "document",
+                               arena_printf(req->op.arena, "urn:uuid:%s", uuid), "type", "document",
                                "timestamp", now, "entry");
     json_t *seen = json_object();
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, seen);
-    json_object_set_new(seen, arena_printf(req->arena, "Composition/%s", id), json_true());
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, seen);
+    json_object_set_new(seen, arena_printf(req->op.arena, "Composition/%s", id), json_true());
     struct doc d = {req, bundle, seen};
     if (!bundle || !add_resource(err, &d, comp) || !add_references(err, &d, comp, DOCUMENT_DEPTH)) {
         json_decref(bundle);

@@ -23,12 +23,12 @@ const struct route_locator fhir_locator = {"each resource's patient, decided by 
 const char *fhir_base_url(struct request *req)
 {
     /* configured, never the request's Host header (a client must not choose our links) */
-    return arena_printf(req->arena, "%s/fhir", server_public_url());
+    return arena_printf(req->op.arena, "%s/fhir", server_public_url());
 }
 
 struct fhir_env fhir_env_of(struct request *req)
 {
-    return (struct fhir_env){.blobs = req->ctx->blobs, .base_url = fhir_base_url(req)};
+    return (struct fhir_env){.blobs = req->ctx->env.blobs, .base_url = fhir_base_url(req)};
 }
 
 enum data_class fhir_data_class(const char *type)
@@ -44,7 +44,7 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
                 const char *id, enum access_action action)
 {
     req->access_checked = true;
-    const struct principal *p = &req->principal;
+    const struct principal *p = &req->op.principal;
     if (!patient_id || !patient_id[0]) {
         if (!access_may_search(p))
             return error_set(err, ERR_FHIR_FORBIDDEN, "no organisation context");
@@ -57,11 +57,11 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
         (fhir_type_stored(type) || strcmp(type, "Patient") == 0))
         return true;
     struct access_decision d;
-    if (!access_decide(err, req->conn, p, patient_id, action, fhir_data_class(type), &d))
+    if (!access_decide(err, req->op.conn, p, patient_id, action, fhir_data_class(type), &d))
         return false;
     if (!d.allow) {
-        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient_id, type,
-                           id ? id : req->object_id, d.reason);
+        op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient_id, type,
+                      id ? id : req->object_id, d.reason);
         /* A resource one may not see answers exactly like one that does not exist. */
         if (id)
             return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", type, id);
@@ -113,7 +113,7 @@ static bool emergency_possible(struct error *err, struct request *req, bool *pos
 {
     if (req->emergency_grants == 0) {
         bool has;
-        if (!access_has_emergency_grant(err, req->conn, &req->principal, &has))
+        if (!access_has_emergency_grant(err, req->op.conn, &req->op.principal, &has))
             return false;
         req->emergency_grants = has ? 2 : 1;
     }
@@ -125,21 +125,21 @@ bool fhir_audit_patient_read(struct error *err, struct request *req, const char 
                              const char *type, const char *id)
 {
     bool possible;
-    if (!request_audit_queued(req, patient_id)) {
+    if (!op_audit_queued(&req->op, patient_id)) {
         if (!emergency_possible(err, req, &possible))
             return false;
         struct access_decision d;
-        if (possible && !access_decide(err, req->conn, &req->principal, patient_id, ACCESS_READ,
-                                       fhir_data_class(type), &d))
+        if (possible && !access_decide(err, req->op.conn, &req->op.principal, patient_id,
+                                       ACCESS_READ, fhir_data_class(type), &d))
             return false;
         if (possible && d.allow && d.emergency) { /* seen only through a grant: said so */
-            request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient_id, type, id,
-                               request_emergency(req, d.grant_id, req->audit_detail));
+            op_audit_read(&req->op, req->route->handler_name, AUDIT_SUCCESS, patient_id, type, id,
+                          request_emergency(req, d.grant_id, req->audit_detail));
             return true;
         }
     }
-    request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient_id, type, id,
-                       req->audit_detail);
+    op_audit_read(&req->op, req->route->handler_name, AUDIT_SUCCESS, patient_id, type, id,
+                  req->audit_detail);
     return true;
 }
 
@@ -181,7 +181,7 @@ static bool if_match(struct error *err, struct request *req, int *out)
 
 static void version_headers(struct request *req, const struct fhir_row *row)
 {
-    response_header(req, "ETag", arena_printf(req->arena, "W/\"%d\"", row->version));
+    response_header(req, "ETag", arena_printf(req->op.arena, "W/\"%d\"", row->version));
     time_t t = (time_t)(row->last_updated / 1000);
     struct tm tm;
     char date[40];
@@ -223,11 +223,11 @@ static bool answer_version(struct error *err, struct request *req, const struct 
     if (raw) {
         json_t *res = json_loads(json, 0, NULL);
         const char *ct = json_string_value(json_object_get(res, "contentType"));
-        char *ctype = arena_strdup(req->arena, ct ? ct : "application/octet-stream");
+        char *ctype = arena_strdup(req->op.arena, ct ? ct : "application/octet-stream");
         json_decref(res);
         void *data = NULL;
         size_t len = 0;
-        if (!blobs_get(err, req->ctx->blobs, blob, &data, &len))
+        if (!blobs_get(err, req->ctx->env.blobs, blob, &data, &len))
             return false;
         req->status = 200;
         req->content_type = ctype;
@@ -261,14 +261,14 @@ static bool read_row(struct error *err, struct request *req, const char *type, c
                      struct fhir_row *row)
 {
     bool found = false;
-    if (!fhir_store_lookup(err, req->conn, type, id, row, &found))
+    if (!fhir_store_lookup(err, req->op.conn, type, id, row, &found))
         return false;
     if (!found) {
         req->access_checked = true; /* nothing to decide about */
         return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", type, id);
     }
     req->object_type = type;
-    req->patient_id = row->patient_id[0] ? arena_strdup(req->arena, row->patient_id) : NULL;
+    req->patient_id = row->patient_id[0] ? arena_strdup(req->op.arena, row->patient_id) : NULL;
     return fhir_allow(err, req, row->patient_id, type, id, ACCESS_READ);
 }
 
@@ -293,7 +293,7 @@ bool fhir_read(struct error *err, struct request *req)
     }
     char *json = NULL, blob[BLOB_KEY_LEN];
     bool found;
-    if (!fhir_store_version(err, req->conn, row.rid, 0, &json, blob, &found))
+    if (!fhir_store_version(err, req->op.conn, row.rid, 0, &json, blob, &found))
         return false;
     bool ok = json ? answer_version(err, req, &row, json, blob)
                    : error_set(err, ERR_FHIR_GONE, "%s/%s", type, id);
@@ -317,7 +317,7 @@ bool fhir_vread(struct error *err, struct request *req)
         return false;
     char *json = NULL, blob[BLOB_KEY_LEN];
     bool found;
-    if (!fhir_store_version(err, req->conn, row.rid, (int)v, &json, blob, &found))
+    if (!fhir_store_version(err, req->op.conn, row.rid, (int)v, &json, blob, &found))
         return false;
     if (!found)
         return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s has no version %ld", type, id, v);
@@ -335,8 +335,8 @@ static void answer_write(struct request *req, const struct fhir_row *row, bool c
 {
     version_headers(req, row);
     response_header(req, "Location",
-                    arena_printf(req->arena, "%s/%s/%s/_history/%d", fhir_base_url(req), row->type,
-                                 row->id, row->version));
+                    arena_printf(req->op.arena, "%s/%s/%s/_history/%d", fhir_base_url(req),
+                                 row->type, row->id, row->version));
     if (prefer_minimal(req)) {
         response_empty(req, created ? 201 : 200);
         return;
@@ -358,20 +358,21 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
     env.known_compartment = patient;
     struct fhir_row old;
     bool exists = false;
-    if (id && !fhir_store_lookup(err, req->conn, type, id, &old, &exists))
+    if (id && !fhir_store_lookup(err, req->op.conn, type, id, &old, &exists))
         return false;
     if (!fhir_allow_write(err, req, type, exists ? &old : NULL, patient, ACCESS_UPDATE))
         return false;
     req->object_type = type;
-    req->patient_id = patient[0] ? arena_strdup(req->arena, patient) : NULL;
-    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
+    req->patient_id = patient[0] ? arena_strdup(req->op.arena, patient) : NULL;
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id};
     struct fhir_row row;
     bool created;
-    if (!request_write_begin(err, req) ||
-        !fhir_store_put(err, req->conn, &env, &actor, res, id, match, &row, &created))
+    if (!op_write_begin(err, &req->op) ||
+        !fhir_store_put(err, req->op.conn, &env, &actor, res, id, match, &row, &created))
         return false;
-    req->object_id = arena_strdup(req->arena, row.id);
-    req->audit_detail = arena_printf(req->arena, "version %d", row.version);
+    req->object_id = arena_strdup(req->op.arena, row.id);
+    req->audit_detail = arena_printf(req->op.arena, "version %d", row.version);
     answer_write(req, &row, created, res);
     return true;
 }
@@ -413,13 +414,14 @@ bool fhir_delete(struct error *err, struct request *req)
         return false;
     if (!fhir_allow_write(err, req, type, &row, NULL, ACCESS_DELETE))
         return false;
-    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id};
     bool changed;
-    if (!request_write_begin(err, req) ||
-        !fhir_store_delete(err, req->conn, &actor, type, id, match, &row, &changed))
+    if (!op_write_begin(err, &req->op) ||
+        !fhir_store_delete(err, req->op.conn, &actor, type, id, match, &row, &changed))
         return false;
     req->audit_detail =
-        changed ? arena_printf(req->arena, "version %d", row.version) : "already deleted";
+        changed ? arena_printf(req->op.arena, "version %d", row.version) : "already deleted";
     version_headers(req, &row);
     response_empty(req, 204);
     return true;

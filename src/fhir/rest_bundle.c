@@ -77,8 +77,8 @@ static bool parse_entry(struct error *err, struct request *req, struct entry *e,
         (got == 2 && strlen(url) != strlen(type) + strlen(id) + 1))
         return error_set(err, ERR_FHIR_BUNDLE,
                          "Bundle.entry[%zu].request.url: expected Type or Type/id", i);
-    e->type = arena_strdup(req->arena, type);
-    e->id = got == 2 ? arena_strdup(req->arena, id) : NULL;
+    e->type = arena_strdup(req->op.arena, type);
+    e->id = got == 2 ? arena_strdup(req->op.arena, id) : NULL;
     bool post = !strcmp(e->method, "POST"), put = !strcmp(e->method, "PUT");
     if (!post && !put && strcmp(e->method, "DELETE") && strcmp(e->method, "GET"))
         return error_set(err, ERR_FHIR_BUNDLE, "Bundle.entry[%zu].request.method: %s", i,
@@ -103,8 +103,8 @@ static json_t *response_of(struct request *req, const char *status, const struct
     clock_format_iso(row->last_updated, iso);
     return json_pack(
         "{s:s, s:s, s:s, s:s}", "status", status, "location",
-        arena_printf(req->arena, "%s/%s/_history/%d", row->type, row->id, row->version), "etag",
-        arena_printf(req->arena, "W/\"%d\"", row->version), "lastModified", iso);
+        arena_printf(req->op.arena, "%s/%s/_history/%d", row->type, row->id, row->version), "etag",
+        arena_printf(req->op.arena, "W/\"%d\"", row->version), "lastModified", iso);
 }
 
 /* Runs one entry inside the open write transaction, with its access decision and audit
@@ -115,8 +115,8 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
     struct fhir_env env = fhir_env_of(req);
     env.pending = ctx->pending;
     env.pending_n = ctx->pending_n;
-    struct fhir_actor actor = {.org_id = req->principal.org_id,
-                               .user_id = req->principal.user_id,
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id,
                                .org_name = ctx->org_name};
     struct fhir_row row, old;
     bool exists = false, created = false;
@@ -124,14 +124,14 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
     if (!fhir_type_stored(e->type))
         return error_set(err, fhir_type_view(e->type) ? ERR_FHIR_READ_ONLY : ERR_FHIR_UNKNOWN_TYPE,
                          "%s", e->type);
-    if (!fhir_store_lookup(err, req->conn, e->type, id, &old, &exists))
+    if (!fhir_store_lookup(err, req->op.conn, e->type, id, &old, &exists))
         return false;
     if (!strcmp(e->method, "GET")) {
         if (!exists || old.deleted)
             return error_set(err, exists ? ERR_FHIR_GONE : ERR_FHIR_NOT_FOUND, "%s/%s", e->type,
                              id);
         json_t *res;
-        if (!fhir_read_ref(err, req, arena_printf(req->arena, "%s/%s", e->type, id), &res))
+        if (!fhir_read_ref(err, req, arena_printf(req->op.arena, "%s/%s", e->type, id), &res))
             return false;
         if (!res) /* one may not see it: as if it did not exist */
             return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
@@ -146,7 +146,7 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
             return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
         }
         if (!fhir_allow_write(err, req, e->type, &old, NULL, ACCESS_DELETE) ||
-            !fhir_store_delete(err, req->conn, &actor, e->type, id, 0, &row, &changed))
+            !fhir_store_delete(err, req->op.conn, &actor, e->type, id, 0, &row, &changed))
             return false;
     } else {
         char patient[UUID_STR_LEN];
@@ -156,7 +156,7 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
             return false;
         env.known_compartment = patient;
         if (!fhir_allow_write(err, req, e->type, exists ? &old : NULL, patient, ACCESS_UPDATE) ||
-            !fhir_store_put(err, req->conn, &env, &actor, e->res, id, 0, &row, &created))
+            !fhir_store_put(err, req->op.conn, &env, &actor, e->res, id, 0, &row, &created))
             return false;
     }
     e->response = response_of(req,
@@ -164,12 +164,12 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
                               : created                    ? "201 Created"
                                                            : "200 OK",
                               &row);
-    return request_audit_txn(err, req, req->route->handler_name,
-                             !strcmp(e->method, "DELETE") ? 'D'
-                             : created                    ? 'C'
-                                                          : 'U',
-                             row.patient_id[0] ? row.patient_id : NULL, row.type, row.id,
-                             arena_printf(req->arena, "%s version %d", e->method, row.version));
+    return op_audit(err, &req->op, req->route->handler_name,
+                    !strcmp(e->method, "DELETE") ? 'D'
+                    : created                    ? 'C'
+                                                 : 'U',
+                    row.patient_id[0] ? row.patient_id : NULL, row.type, row.id,
+                    arena_printf(req->op.arena, "%s version %d", e->method, row.version));
 }
 
 /* Prefixes the FHIRPath of a failed entry's error with its place in the Bundle. */
@@ -195,7 +195,7 @@ static bool transaction(struct error *err, struct request *req, struct entry *e,
         if (e[i].res)
             rewrite_refs(e[i].res, e, n);
     /* The new resources may refer to each other in any order. */
-    struct fhir_pending *pending = arena_alloc(req->arena, (n ? n : 1) * sizeof *pending);
+    struct fhir_pending *pending = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *pending);
     size_t pn = 0;
     const char *base = fhir_base_url(req);
     for (size_t i = 0; i < n; i++) {
@@ -209,7 +209,7 @@ static bool transaction(struct error *err, struct request *req, struct entry *e,
         pn++;
     }
     struct bundle_ctx ctx = {pending, pn, org_name};
-    if (!request_write_begin(err, req))
+    if (!op_write_begin(err, &req->op))
         return false;
     /* R4 §3.1.0.11.2 order: DELETE, POST, PUT, GET */
     static const char *const order[] = {"DELETE", "POST", "PUT", "GET"};
@@ -225,23 +225,24 @@ static void batch(struct request *req, struct entry *e, size_t n, const char *or
     const struct bundle_ctx ctx_value = {NULL, 0, org_name}, *ctx = &ctx_value;
     for (size_t i = 0; i < n; i++) {
         struct error err = {0};
-        bool ok = request_write_begin(&err, req) && run_entry(&err, req, &e[i], ctx);
-        if (ok && store_commit(&err, req->conn)) {
-            req->writing = false;
+        bool ok = op_write_begin(&err, &req->op) && run_entry(&err, req, &e[i], ctx);
+        if (ok && store_commit(&err, req->op.conn)) {
+            req->op.writing = false;
             continue;
         }
-        if (req->writing)
-            store_rollback(req->conn);
-        req->writing = false;
+        if (req->op.writing)
+            store_rollback(req->op.conn);
+        req->op.writing = false;
         json_decref(e[i].response);
-        e[i].response = json_pack(
-            "{s:s, s:{s:s, s:[{s:s, s:s, s:s}]}}", "status",
-            arena_printf(req->arena, "%d", error_http_status(err.code)), "outcome", "resourceType",
-            "OperationOutcome", "issue", "severity", "error", "code", error_fhir_type(err.code),
-            "diagnostics",
-            arena_printf(req->arena, "%s (%s)", error_message(err.code, req->english), err.detail));
+        e[i].response =
+            json_pack("{s:s, s:{s:s, s:[{s:s, s:s, s:s}]}}", "status",
+                      arena_printf(req->op.arena, "%d", error_http_status(err.code)), "outcome",
+                      "resourceType", "OperationOutcome", "issue", "severity", "error", "code",
+                      error_fhir_type(err.code), "diagnostics",
+                      arena_printf(req->op.arena, "%s (%s)", error_message(err.code, req->english),
+                                   err.detail));
     }
-    req->audited = true;
+    req->op.audited = true;
 }
 
 bool fhir_bundle_post(struct error *err, struct request *req)
@@ -259,7 +260,7 @@ bool fhir_bundle_post(struct error *err, struct request *req)
         return error_set(err, ERR_FHIR_BUNDLE, "Bundle.entry: at most %d", BUNDLE_ENTRIES_MAX);
     if (!fhir_allow(err, req, "", "Bundle", NULL, ACCESS_CREATE))
         return false;
-    struct entry *e = arena_alloc(req->arena, (n ? n : 1) * sizeof *e);
+    struct entry *e = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *e);
     memset(e, 0, (n ? n : 1) * sizeof *e);
     for (size_t i = 0; i < n; i++) {
         e[i].src = json_array_get(entries, i);
@@ -270,12 +271,12 @@ bool fhir_bundle_post(struct error *err, struct request *req)
     }
     bool tx = strcmp(type, "transaction") == 0;
     const char *org_name = NULL;
-    struct store_stmt *on = store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t",
-                                        req->principal.org_id);
+    struct store_stmt *on = store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?",
+                                        "t", req->op.principal.org_id);
     if (!on)
         return false;
     if (store_step(err, on) == STORE_ROW)
-        org_name = arena_strdup(req->arena, store_text(on, 0));
+        org_name = arena_strdup(req->op.arena, store_text(on, 0));
     store_done(on);
     if (tx && !transaction(err, req, e, n, org_name)) {
         for (size_t i = 0; i < n; i++)
@@ -291,7 +292,7 @@ bool fhir_bundle_post(struct error *err, struct request *req)
             json_object_set(entry, "resource", json_object_get(e[i].src, "resource"));
         json_array_append_new(json_object_get(out, "entry"), entry);
     }
-    req->audited = true;
+    req->op.audited = true;
     response_fhir(req, 200, out);
     return true;
 }

@@ -36,8 +36,8 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *k
         c->bad = true;
         return MHD_NO;
     }
-    c->list[c->n++] = (struct fhir_qparam){arena_strdup(c->req->arena, key),
-                                           arena_strdup(c->req->arena, value ? value : "")};
+    c->list[c->n++] = (struct fhir_qparam){arena_strdup(c->req->op.arena, key),
+                                           arena_strdup(c->req->op.arena, value ? value : "")};
     return MHD_YES;
 }
 
@@ -73,7 +73,7 @@ static bool form_decode(char *s)
 static bool collect_form(struct error *err, struct qcollect *c)
 {
     struct request *req = c->req;
-    char *body = arena_strndup(req->arena, req->body.buf ? req->body.buf : "", req->body.len);
+    char *body = arena_strndup(req->op.arena, req->body.buf ? req->body.buf : "", req->body.len);
     char *save = NULL;
     for (char *pair = strtok_r(body, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
         char *eq = strchr(pair, '=');
@@ -90,8 +90,8 @@ static bool collect_form(struct error *err, struct qcollect *c)
 bool fhir_query_params(struct error *err, struct request *req, bool from_body,
                        struct fhir_qparam **out, int *n)
 {
-    struct qcollect c = {req, arena_alloc(req->arena, QPARAMS_MAX * sizeof(struct fhir_qparam)), 0,
-                         false};
+    struct qcollect c = {req, arena_alloc(req->op.arena, QPARAMS_MAX * sizeof(struct fhir_qparam)),
+                         0, false};
     MHD_get_connection_values(req->mhd, MHD_GET_ARGUMENT_KIND, collect, &c);
     if (from_body && !collect_form(err, &c))
         return false;
@@ -124,7 +124,7 @@ static const char *query_string(struct request *req, const struct fhir_qparam *p
             }
         }
     }
-    const char *out = arena_strdup(req->arena, sb.buf ? sb.buf : "");
+    const char *out = arena_strdup(req->op.arena, sb.buf ? sb.buf : "");
     strbuf_release(&sb);
     return out;
 }
@@ -143,16 +143,18 @@ static void paging_links(struct request *req, json_t *bundle, const char *path,
                          const struct fhir_qparam *p, int n, const struct fhir_search_out *out)
 {
     const char *q = query_string(req, p, n), *sep = q[0] ? "&" : "";
-    const char *base = arena_printf(req->arena, "%s/%s?%s", fhir_base_url(req), path, q);
+    const char *base = arena_printf(req->op.arena, "%s/%s?%s", fhir_base_url(req), path, q);
     add_link(bundle, "self",
-             out->offset ? arena_printf(req->arena, "%s%s_offset=%d", base, sep, out->offset)
+             out->offset ? arena_printf(req->op.arena, "%s%s_offset=%d", base, sep, out->offset)
                          : base);
     if (out->more)
-        add_link(bundle, "next",
-                 arena_printf(req->arena, "%s%s_offset=%d", base, sep, out->offset + out->count));
+        add_link(
+            bundle, "next",
+            arena_printf(req->op.arena, "%s%s_offset=%d", base, sep, out->offset + out->count));
     if (out->offset > 0) {
         int prev = out->offset > out->count ? out->offset - out->count : 0;
-        add_link(bundle, "previous", arena_printf(req->arena, "%s%s_offset=%d", base, sep, prev));
+        add_link(bundle, "previous",
+                 arena_printf(req->op.arena, "%s%s_offset=%d", base, sep, prev));
     }
 }
 
@@ -162,7 +164,7 @@ static bool add_entry(struct error *err, struct request *req, json_t *bundle, js
     const char *type = json_string_value(json_object_get(res, "resourceType"));
     const char *id = json_string_value(json_object_get(res, "id"));
     json_t *e = json_pack("{s:s, s:o}", "fullUrl",
-                          arena_printf(req->arena, "%s/%s/%s", fhir_base_url(req), type, id),
+                          arena_printf(req->op.arena, "%s/%s/%s", fhir_base_url(req), type, id),
                           "resource", res);
     if (!e)
         return error_set(err, ERR_NOMEM, NULL);
@@ -188,11 +190,11 @@ bool fhir_read_ref(struct error *err, struct request *req, const char *ref, json
     } else {
         struct fhir_row row;
         bool found = false;
-        ok = fhir_store_lookup(&e, req->conn, type, id, &row, &found);
+        ok = fhir_store_lookup(&e, req->op.conn, type, id, &row, &found);
         if (ok && found && !row.deleted &&
             (ok = fhir_allow(&e, req, row.patient_id, type, id, ACCESS_READ))) {
             char *json = NULL, blob[BLOB_KEY_LEN];
-            ok = fhir_store_version(&e, req->conn, row.rid, 0, &json, blob, &found);
+            ok = fhir_store_version(&e, req->op.conn, row.rid, 0, &json, blob, &found);
             if (ok && json)
                 ok = (*out = fhir_load(&e, req, json, blob)) != NULL;
             free(json);
@@ -238,9 +240,9 @@ static bool includes(struct error *err, struct request *req, const char *type,
         return true;
     json_t *seen = json_object();
     for (size_t i = 0; i < out->n; i++)
-        json_object_set_new(seen,
-                            arena_printf(req->arena, "%s/%s", out->hits[i].type, out->hits[i].id),
-                            json_true());
+        json_object_set_new(
+            seen, arena_printf(req->op.arena, "%s/%s", out->hits[i].type, out->hits[i].id),
+            json_true());
     bool ok = true;
     for (int k = 0; ok && k < out->include_n; k++) {
         char src[40], name[64], target[40] = "";
@@ -255,7 +257,8 @@ static bool includes(struct error *err, struct request *req, const char *type,
         struct include_ctx c = {req, bundle, target[0] ? target : NULL, seen};
         for (size_t i = 0; ok && i < out->n; i++)
             if (!out->hits[i].include)
-                ok = fhir_search_refs(err, req->conn, out->hits[i].rid, p->name, include_one, &c);
+                ok =
+                    fhir_search_refs(err, req->op.conn, out->hits[i].rid, p->name, include_one, &c);
     }
     json_decref(seen);
     return ok;
@@ -272,7 +275,7 @@ static bool audit_and_include(struct error *err, struct request *req, const char
         if (h->patient[0]) {
             if (!fhir_audit_patient_read(err, req, h->patient, h->type, h->id))
                 return false;
-            req->audited = true;
+            req->op.audited = true;
         }
     }
     return includes(err, req, type, out, bundle);
@@ -300,7 +303,7 @@ static bool append_hit(struct error *err, struct request *req, struct strbuf *sb
             return false;
         json_t *e =
             json_pack("{s:s, s:o, s:{s:s}}", "fullUrl",
-                      arena_printf(req->arena, "%s/%s/%s", fhir_base_url(req), h->type, h->id),
+                      arena_printf(req->op.arena, "%s/%s/%s", fhir_base_url(req), h->type, h->id),
                       "resource", res, "search", "mode", mode);
         append_json_entry(sb, e, first);
         json_decref(e);
@@ -354,7 +357,7 @@ static bool answer_bundle(struct error *err, struct request *req, json_t *bundle
 static struct fhir_viewer viewer_of(struct request *req)
 {
     struct fhir_viewer v;
-    access_rule_args_of(&req->principal, &v.rule);
+    access_rule_args_of(&req->op.principal, &v.rule);
     return v;
 }
 
@@ -382,16 +385,16 @@ static bool decide_single_patient(struct error *err, struct request *req, const 
     if (!ids_uuid_valid(patient))
         return true;
     struct access_decision d;
-    if (!access_decide(err, req->conn, &req->principal, patient, ACCESS_READ, fhir_data_class(type),
-                       &d))
+    if (!access_decide(err, req->op.conn, &req->op.principal, patient, ACCESS_READ,
+                       fhir_data_class(type), &d))
         return false;
     *decided = d.allow;
     if (!d.allow) /* the answer is empty, and the refusal is recorded against that patient */
-        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, type, NULL,
-                           d.reason);
+        op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, type, NULL,
+                      d.reason);
     if (d.allow && d.emergency) /* recorded now, even if nothing is found */
-        request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient, type, NULL,
-                           request_emergency(req, d.grant_id, req->audit_detail));
+        op_audit_read(&req->op, req->route->handler_name, AUDIT_SUCCESS, patient, type, NULL,
+                      request_emergency(req, d.grant_id, req->audit_detail));
     return true;
 }
 
@@ -407,9 +410,9 @@ static bool search(struct error *err, struct request *req, bool from_body)
     if (!fhir_query_params(err, req, from_body, &params, &n))
         return false;
     req->object_type = type;
-    req->audit_detail = arena_printf(req->arena, "%.400s", query_string(req, params, n));
+    req->audit_detail = arena_printf(req->op.arena, "%.400s", query_string(req, params, n));
     json_t *bundle = fhir_bundle_new("searchset");
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, bundle);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, bundle);
     if (fhir_type_view(type)) {
         if (!fhir_view_search(err, req, type, params, n, bundle))
             return false;
@@ -420,7 +423,7 @@ static bool search(struct error *err, struct request *req, bool from_body)
     if (!decide_single_patient(err, req, type, params, n, &in.visibility_decided))
         return false;
     struct fhir_search_out out;
-    bool ok = fhir_search(err, req->conn, &in, &out);
+    bool ok = fhir_search(err, req->op.conn, &in, &out);
     if (ok) {
         if (out.total >= 0)
             json_object_set_new(bundle, "total", json_integer(out.total));
@@ -457,7 +460,7 @@ bool fhir_everything(struct error *err, struct request *req)
     if (!has_count && n < QPARAMS_MAX)
         params[n++] = (struct fhir_qparam){"_count", "1000"};
     json_t *bundle = fhir_bundle_new("searchset");
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, bundle);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, bundle);
     json_t *pat;
     if (!fhir_view_read(err, req, "Patient", patient, &pat) ||
         !add_entry(err, req, bundle, pat, "match"))
@@ -465,10 +468,10 @@ bool fhir_everything(struct error *err, struct request *req)
     /* the router decided this patient's whole record (PAT_PATH, DATA_CLINICAL) */
     struct fhir_search_in in = {NULL, params, n, viewer_of(req), fhir_base_url(req), patient, true};
     struct fhir_search_out out;
-    bool ok = fhir_search(err, req->conn, &in, &out);
+    bool ok = fhir_search(err, req->op.conn, &in, &out);
     if (ok) {
         json_object_set_new(bundle, "total", json_integer(out.total + 1));
-        paging_links(req, bundle, arena_printf(req->arena, "Patient/%s/$everything", patient),
+        paging_links(req, bundle, arena_printf(req->op.arena, "Patient/%s/$everything", patient),
                      params, n, &out);
         ok = audit_and_include(err, req, NULL, &out, bundle);
     }
@@ -489,16 +492,16 @@ static bool history_entry(struct error *err, struct request *req, json_t *bundle
     const char *method = store_text(s, 3);
     char iso[32];
     clock_format_iso(store_int(s, 4), iso);
-    const char *url = arena_printf(req->arena, "%s/%s", type, id);
+    const char *url = arena_printf(req->op.arena, "%s/%s", type, id);
     bool deleted = store_is_null(s, 5);
-    json_t *e =
-        json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}}", "fullUrl",
-                  arena_printf(req->arena, "%s/%s", fhir_base_url(req), url), "request", "method",
-                  method, "url", strcmp(method, "POST") == 0 ? type : url, "response", "status",
-                  deleted                       ? "204"
-                  : strcmp(method, "POST") == 0 ? "201"
-                                                : "200",
-                  "etag", arena_printf(req->arena, "W/\"%d\"", version), "lastModified", iso);
+    json_t *e = json_pack(
+        "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}}", "fullUrl",
+        arena_printf(req->op.arena, "%s/%s", fhir_base_url(req), url), "request", "method", method,
+        "url", strcmp(method, "POST") == 0 ? type : url, "response", "status",
+        deleted                       ? "204"
+        : strcmp(method, "POST") == 0 ? "201"
+                                      : "200",
+        "etag", arena_printf(req->op.arena, "W/\"%d\"", version), "lastModified", iso);
     if (!e)
         return error_set(err, ERR_NOMEM, NULL);
     if (!deleted) {
@@ -547,7 +550,7 @@ static bool history_answer(struct error *err, struct request *req, struct store_
         return false;
     }
     json_object_set_new(bundle, "total", json_integer(n));
-    req->audited = req->read_count > 0;
+    req->op.audited = req->op.read_count > 0;
     response_fhir(req, 200, bundle);
     return true;
 }
@@ -566,7 +569,7 @@ bool fhir_history_instance(struct error *err, struct request *req)
         return false;
     struct fhir_row row;
     bool found = false;
-    if (!fhir_id_valid(id) || !fhir_store_lookup(err, req->conn, type, id, &row, &found) ||
+    if (!fhir_id_valid(id) || !fhir_store_lookup(err, req->op.conn, type, id, &row, &found) ||
         !found) {
         req->access_checked = true;
         return err->code ? false : error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", type, id);
@@ -576,7 +579,7 @@ bool fhir_history_instance(struct error *err, struct request *req)
     if (!fhir_allow(err, req, row.patient_id, type, id, ACCESS_READ))
         return false;
     return history_answer(err, req,
-                          store_query(err, req->conn,
+                          store_query(err, req->op.conn,
                                       "SELECT " HISTORY_COLUMNS
                                       " FROM fhir_versions v JOIN fhir_resources r ON "
                                       "r.rid = v.rid WHERE v.rid = ? AND v.last_updated >= ? "
@@ -598,7 +601,7 @@ bool fhir_history_type(struct error *err, struct request *req)
     static const char sql[] =
         "SELECT " HISTORY_COLUMNS " FROM fhir_versions v JOIN fhir_resources r ON r.rid = v.rid "
         "WHERE r.type = ?5 AND v.last_updated >= ?6 AND ";
-    char *full = arena_printf(req->arena, "%s%s ORDER BY v.last_updated DESC LIMIT ?7", sql,
+    char *full = arena_printf(req->op.arena, "%s%s ORDER BY v.last_updated DESC LIMIT ?7", sql,
                               fhir_visible_sql);
     struct fhir_viewer viewer = viewer_of(req);
     struct store_arg args[ACCESS_RULE_PARAMS + 3];
@@ -607,5 +610,5 @@ bool fhir_history_type(struct error *err, struct request *req)
     args[ACCESS_RULE_PARAMS + 1] = (struct store_arg){.type = 'i', .i = since};
     args[ACCESS_RULE_PARAMS + 2] = (struct store_arg){.type = 'i', .i = count};
     return history_answer(err, req,
-                          store_query_args(err, req->conn, full, args, ACCESS_RULE_PARAMS + 3));
+                          store_query_args(err, req->op.conn, full, args, ACCESS_RULE_PARAMS + 3));
 }

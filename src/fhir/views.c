@@ -192,7 +192,7 @@ bool fhir_view_read(struct error *err, struct request *req, const char *type, co
     if (fhir_dir_type(type))
         return fhir_dir_read(err, req, type, id, out);
     *out = NULL;
-    struct store_conn *conn = req->conn;
+    struct store_conn *conn = req->op.conn;
     bool found = false;
     struct store_stmt *s = NULL;
     if (strcmp(type, "Organization") == 0) {
@@ -306,7 +306,7 @@ static bool view_cond(struct error *err, struct request *req, const char *type,
         char n[12];
         snprintf(n, sizeof n, "%d", a);
         strbuf_puts(&q->sql, " AND ");
-        strbuf_puts(&q->sql, arena_printf(req->arena, AUDIT_ID_IS("%s"), n, n, n, n));
+        strbuf_puts(&q->sql, arena_printf(req->op.arena, AUDIT_ID_IS("%s"), n, n, n, n));
     } else if (strcmp(name, "_id") == 0) {
         strbuf_printf(&q->sql, " AND %s = ?%d", id_col, a);
     } else if (patient &&
@@ -347,16 +347,16 @@ static bool view_cond(struct error *err, struct request *req, const char *type,
 static bool view_rows(struct error *err, struct request *req, const char *type,
                       struct fhir_view_query *q, json_t *bundle)
 {
-    struct store_stmt *s = store_query_args(err, req->conn, q->sql.buf, q->args, q->n);
+    struct store_stmt *s = store_query_args(err, req->op.conn, q->sql.buf, q->args, q->n);
     if (!s)
         return false;
     enum store_step_result r;
     int got = 0;
     bool ok = true;
     while (ok && (r = store_step(err, s)) == STORE_ROW && got < q->count) {
-        json_t *res = !strcmp(type, "Patient")        ? patient_json(err, req->conn, s)
+        json_t *res = !strcmp(type, "Patient")        ? patient_json(err, req->op.conn, s)
                       : !strcmp(type, "Organization") ? org_json(s)
-                      : !strcmp(type, "Consent")      ? consent_json(err, req->conn, s)
+                      : !strcmp(type, "Consent")      ? consent_json(err, req->op.conn, s)
                                                       : audit_event_json(s);
         if (!res) {
             ok = false;
@@ -366,7 +366,7 @@ static bool view_rows(struct error *err, struct request *req, const char *type,
         json_array_append_new(
             json_object_get(bundle, "entry"),
             json_pack("{s:s, s:o, s:{s:s}}", "fullUrl",
-                      arena_printf(req->arena, "%s/%s/%s", fhir_base_url(req), type, id),
+                      arena_printf(req->op.arena, "%s/%s/%s", fhir_base_url(req), type, id),
                       "resource", res, "search", "mode", "match"));
         if (strcmp(type, "Organization") != 0) {
             int col = !strcmp(type, "Patient") ? 0 : !strcmp(type, "Consent") ? 1 : 7;
@@ -379,7 +379,7 @@ static bool view_rows(struct error *err, struct request *req, const char *type,
         got++;
     }
     store_done(s);
-    req->audited = req->read_count > 0;
+    req->op.audited = req->op.read_count > 0;
     return ok && r != STORE_FAIL;
 }
 
@@ -389,7 +389,7 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
     if (fhir_dir_type(type))
         return fhir_dir_search(err, req, type, params, n, bundle);
     struct access_rule_args rule;
-    access_rule_args_of(&req->principal, &rule);
+    access_rule_args_of(&req->op.principal, &rule);
     struct fhir_view_query q = {.count = 50};
     access_rule_bind(&rule, q.args);
     q.n = ACCESS_RULE_PARAMS;

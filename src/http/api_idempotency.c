@@ -23,7 +23,7 @@ bool api_idempotency_key(struct error *err, struct request *req, enum error_code
             return error_set(err, invalid, "Idempotency-Key: character at %zu", i);
     char *body = json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     const char *what =
-        arena_printf(req->arena, "%s %s\n%s", req->method, req->path, body ? body : "null");
+        arena_printf(req->op.arena, "%s %s\n%s", req->method, req->path, body ? body : "null");
     free(body);
     ids_sha256_hex(what, strlen(what), sha);
     *key = k;

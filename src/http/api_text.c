@@ -14,7 +14,7 @@ const char *api_trimmed(struct request *req, const char *s)
     const char *start;
     size_t n;
     text_trim(s, &start, &n);
-    return arena_strndup(req->arena, start, n);
+    return arena_strndup(req->op.arena, start, n);
 }
 
 const char *api_like(struct request *req, const char *text)
@@ -22,7 +22,7 @@ const char *api_like(struct request *req, const char *text)
     char *like = store_like("%", text, "%");
     if (!like)
         abort(); /* as the arena does when memory runs out */
-    const char *out = arena_strdup(req->arena, like);
+    const char *out = arena_strdup(req->op.arena, like);
     free(like);
     return out;
 }

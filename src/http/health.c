@@ -10,7 +10,7 @@ bool health_get(struct error *err, struct request *req)
 {
     (void)err;
     struct error e = {0};
-    if (store_health(&e, req->ctx->store, req->conn)) {
+    if (store_health(&e, req->ctx->env.store, req->op.conn)) {
         response_json(req, 200, json_pack("{s:s}", "status", "ok"));
         return true;
     }

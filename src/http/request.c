@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "core/kana.h"
-#include "events/events.h"
 #include "router.h"
 
 const char *request_query(struct request *req, const char *name)
@@ -90,131 +89,19 @@ bool request_query_check(struct error *err, struct request *req, const char *con
     return !err || err->code == ERR_NONE;
 }
 
-bool request_write_begin(struct error *err, struct request *req)
-{
-    if (req->writing)
-        return true;
-    if (store_in_txn(req->conn)) /* a GET's read snapshot cannot become a write */
-        return error_set(err, ERR_INTERNAL, "write in a read-only request");
-    if (!store_begin(err, req->conn, true))
-        return false;
-    req->writing = true;
-    return true;
-}
-
-bool request_audit_txn(struct error *err, struct request *req, const char *event_id, char action,
-                       const char *patient_id, const char *object_type, const char *object_id,
-                       const char *detail)
-{
-    const struct principal *p = &req->principal;
-    struct audit_record rec = {
-        .event_id = event_id,
-        .action = action,
-        .outcome = AUDIT_SUCCESS,
-        .user_id = p->user_id[0] ? p->user_id : NULL,
-        .user_login = p->login[0] ? p->login : NULL,
-        .org_id = p->org_id[0] ? p->org_id : NULL,
-        .client = req->client,
-        .patient_id = patient_id,
-        .object_type = object_type,
-        .object_id = object_id,
-        .request_id = req->request_id,
-        .detail = detail,
-    };
-    if (!audit_append_txn(err, req->conn, &rec))
-        return false;
-    req->audited = true;
-    return true;
-}
-
 const char *request_emergency(struct request *req, const char *grant_id, const char *detail)
 {
     if (!req->emergency_grant) {
-        req->emergency_grant = arena_strdup(req->arena, grant_id);
+        req->emergency_grant = arena_strdup(req->op.arena, grant_id);
         response_header(req, "X-Tsunagu-Emergency-Access", grant_id);
     }
-    return detail ? arena_printf(req->arena, "emergency access %s; %s", grant_id, detail)
-                  : arena_printf(req->arena, "emergency access %s", grant_id);
-}
-
-static bool same_patient(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* The record already queued that a record for patient_id joins: the one of the same patient, or
- * a record without a patient when this one names one. NULL when it is new. */
-static struct audit_record *queued_for(struct request *req, const char *patient_id)
-{
-    for (size_t i = 0; i < req->read_count; i++)
-        if (same_patient(req->reads[i].patient_id, patient_id))
-            return &req->reads[i];
-    for (size_t i = 0; patient_id && i < req->read_count; i++)
-        if (!req->reads[i].patient_id)
-            return &req->reads[i];
-    return NULL;
-}
-
-bool request_audit_queued(const struct request *req, const char *patient_id)
-{
-    for (size_t i = 0; i < req->read_count; i++)
-        if (same_patient(req->reads[i].patient_id, patient_id))
-            return true;
-    return false;
-}
-
-void request_audit_read(struct request *req, const char *event_id, enum audit_outcome outcome,
-                        const char *patient_id, const char *object_type, const char *object_id,
-                        const char *detail)
-{
-    /* One record per patient a request touched, with its worst outcome; a record without a
-     * patient only when none names one. */
-    struct audit_record *same = queued_for(req, patient_id);
-    if (!same && !patient_id && req->read_count > 0)
-        return;
-    if (same) {
-        struct arena *a = req->arena;
-        bool named = !same->patient_id && patient_id;
-        if (named)
-            same->patient_id = arena_strdup(a, patient_id);
-        if (outcome < same->outcome || (outcome == same->outcome && !named))
-            return; /* the record already says as much */
-        same->outcome = outcome;
-        same->event_id = arena_strdup(a, event_id);
-        same->object_type = arena_strdup(a, object_type);
-        same->object_id = arena_strdup(a, object_id);
-        same->detail = arena_strdup(a, detail);
-        return;
-    }
-    if (req->read_count == req->read_cap) {
-        size_t cap = req->read_cap ? req->read_cap * 2 : 4;
-        struct audit_record *recs = arena_alloc(req->arena, cap * sizeof(*recs));
-        if (req->read_count)
-            memcpy(recs, req->reads, req->read_count * sizeof(*recs));
-        req->reads = recs;
-        req->read_cap = cap;
-    }
-    const struct principal *p = &req->principal;
-    struct arena *a = req->arena;
-    req->reads[req->read_count++] = (struct audit_record){
-        .event_id = arena_strdup(a, event_id),
-        .action = req->route ? req->route->action : 'R',
-        .outcome = outcome,
-        .user_id = p->user_id[0] ? arena_strdup(a, p->user_id) : NULL,
-        .user_login = p->login[0] ? arena_strdup(a, p->login) : NULL,
-        .org_id = p->org_id[0] ? arena_strdup(a, p->org_id) : NULL,
-        .client = req->client,
-        .patient_id = arena_strdup(a, patient_id),
-        .object_type = arena_strdup(a, object_type),
-        .object_id = arena_strdup(a, object_id),
-        .request_id = req->request_id,
-        .detail = arena_strdup(a, detail),
-    };
+    return detail ? arena_printf(req->op.arena, "emergency access %s; %s", grant_id, detail)
+                  : arena_printf(req->op.arena, "emergency access %s", grant_id);
 }
 
 bool request_require_org(struct error *err, struct request *req)
 {
-    return req->principal.org_id[0] ? true : error_set(err, ERR_NO_ORG, NULL);
+    return req->op.principal.org_id[0] ? true : error_set(err, ERR_NO_ORG, NULL);
 }
 
 static bool parse_count(const char *s, int64_t max, int64_t *out)
@@ -252,29 +139,7 @@ json_t *request_page_body(struct request *req, json_t *items, int64_t offset, in
     json_object_set_new(body, "items", items);
     json_object_set_new(
         body, "next_cursor",
-        has_more ? json_string(arena_printf(req->arena, "%lld", (long long)(offset + limit)))
+        has_more ? json_string(arena_printf(req->op.arena, "%lld", (long long)(offset + limit)))
                  : json_null());
     return body;
-}
-
-void request_publish_after_commit(struct request *req, const char *topic, const char *org_id,
-                                  const char *json_data)
-{
-    struct request_event *e = arena_alloc(req->arena, sizeof(*e));
-    e->topic = arena_strdup(req->arena, topic);
-    e->org_id = org_id ? arena_strdup(req->arena, org_id) : NULL;
-    e->data = arena_strdup(req->arena, json_data);
-    e->next = NULL;
-    if (!req->events_tail)
-        req->events_tail = &req->events;
-    *req->events_tail = e;
-    req->events_tail = &e->next;
-}
-
-void request_publish_flush(struct request *req)
-{
-    for (struct request_event *e = req->events; e; e = e->next)
-        events_publish(e->topic, e->org_id, e->data);
-    req->events = NULL;
-    req->events_tail = NULL;
 }

@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "op/op.h"
 #include "store/store.h"
 
 struct MHD_Connection;
@@ -21,18 +22,13 @@ struct sse_stream;
 
 /** Server-wide settings and shared objects a request may use (read-only after start). */
 struct server_ctx {
-    struct store *store;
+    struct op_env env; /* what the request's operation may use */
     struct auth_timeouts timeouts;
     size_t body_limit;
-    size_t fhir_body_limit;      /* for /fhir */
-    struct blobs *blobs;         /* content-addressed files (Binary content) */
-    int64_t emergency_access_ms; /* how long an emergency (break-the-glass) grant lasts */
-    int64_t status_stale_ms;     /* directory status older than this is stale */
-    int64_t referral_share_ms;   /* how long a referral opens the record to its receiver */
-    bool tls;                    /* served over TLS (or behind a TLS proxy): cookies get Secure */
+    size_t fhir_body_limit; /* for /fhir */
+    bool tls;               /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
     int64_t sse_heartbeat_ms;        /* heartbeat of an idle event stream */
-    const char *letter_font;         /* font file of the referral letter PDF; NULL: defaults */
 };
 
 struct response_header {
@@ -42,24 +38,16 @@ struct response_header {
 
 enum { REQUEST_MAX_PARAMS = 4, REQUEST_MAX_HEADERS = 12 };
 
-/** An event to publish once the request's transaction has committed (arena-owned). */
-struct request_event {
-    struct request_event *next;
-    const char *topic;
-    const char *org_id; /* audience, or NULL for everyone */
-    const char *data;   /* JSON text */
-};
-
 /**
- * One HTTP request, owned by its arena (freed once when the response completes). Handlers read
- * the parsed input and fill the response through the functions below; only http/ turns an error
- * into a response.
+ * One HTTP request, owned by its arena (op.arena, freed once when the response completes).
+ * Handlers read the parsed input, call the domain functions with the request's operation (op:
+ * its connection, principal, clock, audit and events) and fill the response through the
+ * functions below; only http/ turns an error into a response.
  */
 struct request {
-    struct arena *arena;
+    struct op op;
     const struct server_ctx *ctx;
     struct MHD_Connection *mhd;
-    struct store_conn *conn;
 
     const char *method;
     const char *path; /* raw path, without the query string */
@@ -77,7 +65,6 @@ struct request {
     bool body_too_large;
     json_t *json; /* parsed body, or NULL */
 
-    struct principal principal;
     bool authenticated;
 
     /* audit */
@@ -95,17 +82,11 @@ struct request {
      * and whether the principal holds any grant in force (0 not asked yet, 1 none, 2 some). */
     const char *emergency_grant;
     int emergency_grants;
-    bool audited;               /* the handler appended its own record in the transaction */
-    bool writing;               /* the write transaction is open (request_write_begin) */
-    bool commit_on_error;       /* keep the handler's writes (e.g. failure counters) on error */
-    struct audit_record *reads; /* made durable by http/ before the response leaves */
-    size_t read_count, read_cap;
+    bool commit_on_error; /* keep the handler's writes (e.g. failure counters) on error */
+    /* op.reads are made durable by http/ before the response leaves */
     struct audit_ticket audit_ticket;
     bool waiting_audit; /* suspended until the group commit has the reads */
     bool audit_failed;
-
-    /* real time */
-    struct request_event *events, **events_tail; /* published after a successful commit */
 
     /* response */
     int status;
@@ -152,35 +133,13 @@ const char *request_header(struct request *req, const char *name);
 /** Path parameter i (0-based, in pattern order). */
 const char *request_param(struct request *req, int i);
 
-/** Opens the write transaction of this request (once; later calls do nothing). */
-bool request_write_begin(struct error *err, struct request *req);
-/** Appends an audit record inside the open write transaction (marks the request audited). */
-bool request_audit_txn(struct error *err, struct request *req, const char *event_id, char action,
-                       const char *patient_id, const char *object_type, const char *object_id,
-                       const char *detail);
 /** Shows that the answer comes through emergency grant grant_id (the X-Tsunagu-Emergency-Access
  *  header, once per response) and returns the audit detail "emergency access <id>", followed by
  *  "; detail" when detail is not NULL. */
 const char *request_emergency(struct request *req, const char *grant_id, const char *detail);
-/** Whether a record naming patient_id is queued already. */
-bool request_audit_queued(const struct request *req, const char *patient_id);
 /** Whether every name and value of the query string is UTF-8 without a NUL byte (400
  *  request.bad_query otherwise); the router checks it for every route. */
 bool request_query_valid(struct error *err, struct request *req);
-/** Queues a read's audit record; the router makes it durable before the response leaves. A
- *  request leaves one record per patient it touched, with the worst outcome (a second record for
- *  the same patient updates the first), and a record without a patient only when none names
- *  one. */
-void request_audit_read(struct request *req, const char *event_id, enum audit_outcome outcome,
-                        const char *patient_id, const char *object_type, const char *object_id,
-                        const char *detail);
-
-/** Publishes an event (events/events.h) once the request's writes have committed; dropped if
- *  the request fails. json_data is copied. Never publish uncommitted data directly. */
-void request_publish_after_commit(struct request *req, const char *topic, const char *org_id,
-                                  const char *json_data);
-/** Publishes the queued events (the router, after the commit). */
-void request_publish_flush(struct request *req);
 
 /** Requires an organisation context (ERR_NO_ORG otherwise). */
 bool request_require_org(struct error *err, struct request *req);

@@ -12,14 +12,14 @@ void response_header(struct request *req, const char *name, const char *value)
 {
     for (int i = 0; i < req->header_count; i++) {
         if (strcasecmp(req->headers[i].name, name) == 0) {
-            req->headers[i].value = arena_strdup(req->arena, value);
+            req->headers[i].value = arena_strdup(req->op.arena, value);
             return;
         }
     }
     if (req->header_count == REQUEST_MAX_HEADERS)
         return;
-    req->headers[req->header_count].name = arena_strdup(req->arena, name);
-    req->headers[req->header_count++].value = arena_strdup(req->arena, value);
+    req->headers[req->header_count].name = arena_strdup(req->op.arena, name);
+    req->headers[req->header_count++].value = arena_strdup(req->op.arena, value);
 }
 
 static void set_body(struct request *req, int status, const char *type, char *body, size_t len)
@@ -85,7 +85,7 @@ static const char *detail_path(struct request *req, const char *detail)
     for (const char *c = detail; c < colon; c++)
         if (*c == ' ')
             return NULL;
-    return arena_strndup(req->arena, detail, (size_t)(colon - detail));
+    return arena_strndup(req->op.arena, detail, (size_t)(colon - detail));
 }
 
 /* R4 OperationOutcome: the error of a /fhir request. */
@@ -93,7 +93,7 @@ static json_t *operation_outcome(struct request *req, const struct error *err, i
 {
     const char *message = error_message(err->code, req->english);
     const char *text = status < 500 && err->detail[0]
-                           ? arena_printf(req->arena, "%s (%s)", message, err->detail)
+                           ? arena_printf(req->op.arena, "%s (%s)", message, err->detail)
                            : message;
     json_t *issue =
         json_pack("{s:s, s:s, s:{s:[{s:s, s:s}], s:s}, s:s}", "severity", "error", "code",
@@ -121,14 +121,14 @@ void response_problem(struct request *req, const struct error *err)
     }
     json_t *p = json_object();
     json_object_set_new(p, "type",
-                        json_string(arena_printf(req->arena, "urn:tsunagu:problem:%s",
+                        json_string(arena_printf(req->op.arena, "urn:tsunagu:problem:%s",
                                                  error_code_name(err->code))));
     json_object_set_new(p, "title", json_string(message));
     json_object_set_new(p, "status", json_integer(status));
     /* A 4xx says which field or rule; a 5xx never shows internals (they go to the log). */
     if (status < 500 && err->detail[0])
-        json_object_set_new(p, "detail",
-                            json_string(arena_printf(req->arena, "%s (%s)", message, err->detail)));
+        json_object_set_new(
+            p, "detail", json_string(arena_printf(req->op.arena, "%s (%s)", message, err->detail)));
     else
         json_object_set_new(p, "detail", json_string(message));
     json_object_set_new(p, "code", json_string(error_code_name(err->code)));

@@ -79,7 +79,7 @@ static bool match_pattern(struct request *req, const char *pattern, const char *
         return false;
     if (req) {
         for (int i = 0; i < n; i++)
-            req->params[i] = arena_strndup(req->arena, params[i], lens[i]);
+            req->params[i] = arena_strndup(req->op.arena, params[i], lens[i]);
         req->param_count = n;
     }
     return true;
@@ -194,7 +194,7 @@ static bool authenticate(struct error *err, struct request *req)
     if (authz) {
         if (strncmp(authz, "Bearer ", 7) != 0)
             return error_set(err, ERR_UNAUTHENTICATED, "unsupported authorization scheme");
-        if (!auth_token_resolve(err, req->conn, authz + 7, &req->principal))
+        if (!auth_token_resolve(err, req->op.conn, authz + 7, &req->op.principal))
             return false;
         req->authenticated = true;
         return true;
@@ -202,12 +202,12 @@ static bool authenticate(struct error *err, struct request *req)
     const char *cookie = MHD_lookup_connection_value(req->mhd, MHD_COOKIE_KIND, "tsunagu_session");
     if (!cookie)
         return error_set(err, ERR_UNAUTHENTICATED, "no session cookie");
-    if (!auth_session_resolve(err, req->conn, cookie, &req->ctx->timeouts, &req->principal))
+    if (!auth_session_resolve(err, req->op.conn, cookie, &req->ctx->timeouts, &req->op.principal))
         return false;
     req->authenticated = true;
     if (is_state_changing(req->method)) {
         const char *csrf = request_header(req, "X-CSRF-Token");
-        if (!csrf || !ids_equal_ct(csrf, req->principal.csrf))
+        if (!csrf || !ids_equal_ct(csrf, req->op.principal.csrf))
             return error_set(err, ERR_CSRF, "missing or wrong X-CSRF-Token");
     }
     return true;
@@ -216,7 +216,7 @@ static bool authenticate(struct error *err, struct request *req)
 static bool authorise(struct error *err, struct request *req)
 {
     const struct route *r = req->route;
-    const struct principal *p = &req->principal;
+    const struct principal *p = &req->op.principal;
     /* An API token acts for integrations: it has no login steps, sessions or password. */
     if (p->via_token && (r->permission == PERM_LOGIN || r->permission == PERM_PERSON))
         return error_set(err, ERR_FORBIDDEN, "API tokens cannot use this; log in instead");
@@ -280,7 +280,7 @@ static bool parse_body(struct error *err, struct request *req)
                            JSON_REJECT_DUPLICATES, &jerr);
     if (!req->json)
         return error_set(err, ERR_BAD_JSON, "at byte %d: %s", jerr.position, jerr.text);
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, req->json);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, req->json);
     return true;
 }
 
@@ -290,13 +290,13 @@ static bool locate_patient(struct error *err, struct request *req, const struct 
     if (!ids_uuid_valid(patient))
         return error_set(err, ERR_PATIENT_NOT_FOUND, "malformed id");
     struct access_decision d;
-    if (!access_decide(err, req->conn, &req->principal, patient, req->route->action,
+    if (!access_decide(err, req->op.conn, &req->op.principal, patient, req->route->action,
                        req->route->data_class, &d))
         return false;
     req->patient_id = patient;
     if (!d.allow) {
-        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, "patient",
-                           patient, d.reason);
+        op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, "patient",
+                      patient, d.reason);
         /* Not 403: a hidden patient must look exactly like one that does not exist. */
         return error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
     }
@@ -314,15 +314,15 @@ bool router_locate_case(struct error *err, struct request *req, const struct rou
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, kind->not_found, "malformed id");
-    char *patient = arena_alloc(req->arena, UUID_STR_LEN);
+    char *patient = arena_alloc(req->op.arena, UUID_STR_LEN);
     struct access_decision d;
-    if (!access_decide_case(err, req->conn, &req->principal, kind, id, req->route->action, &d,
+    if (!access_decide_case(err, req->op.conn, &req->op.principal, kind, id, req->route->action, &d,
                             patient))
         return false;
     if (!d.allow) {
         if (patient[0])
-            request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
-                               kind->name, id, d.reason);
+            op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
+                          kind->name, id, d.reason);
         return error_set(err, kind->not_found, NULL);
     }
     req->patient_id = patient;
@@ -351,36 +351,36 @@ static bool before_handler(struct error *err, struct request *req)
 static bool audit_route(struct error *err, struct request *req)
 {
     const struct route *r = req->route;
-    if (req->audited)
+    if (req->op.audited)
         return true;
     const char *type = req->object_type ? req->object_type : req->patient_id ? "patient" : NULL;
     const char *id = req->object_id ? req->object_id : req->patient_id;
-    if (req->writing)
-        return request_audit_txn(err, req, r->handler_name, r->action, req->patient_id, type, id,
-                                 req->audit_detail);
+    if (req->op.writing)
+        return op_audit(err, &req->op, r->handler_name, r->action, req->patient_id, type, id,
+                        req->audit_detail);
     if (req->patient_id || r->data_class != DATA_NONE || r->action != 'R')
-        request_audit_read(req, r->handler_name, AUDIT_SUCCESS, req->patient_id, type, id,
-                           req->audit_detail);
+        op_audit_read(&req->op, r->handler_name, AUDIT_SUCCESS, req->patient_id, type, id,
+                      req->audit_detail);
     return true;
 }
 
 static void after_failure(struct request *req, const struct error *err)
 {
-    req->events = NULL; /* a failed request publishes nothing */
-    req->events_tail = NULL;
-    if (req->conn && req->writing) {
+    req->op.events = NULL; /* a failed request publishes nothing */
+    req->op.events_tail = NULL;
+    if (req->op.conn && req->op.writing) {
         struct error e = {0};
-        req->writing = false;
-        if (req->commit_on_error && store_commit(&e, req->conn))
+        req->op.writing = false;
+        if (req->commit_on_error && store_commit(&e, req->op.conn))
             return;
-        store_rollback(req->conn);
+        store_rollback(req->op.conn);
     }
     /* Failed writes and refused requests by a known user are security-relevant: audit them. */
     bool touched_patient = req->patient_id != NULL;
     if (req->authenticated && (touched_patient || req->route->action != 'R') &&
         err->code != ERR_PATIENT_NOT_FOUND)
-        request_audit_read(req, req->route->handler_name, AUDIT_MINOR_FAILURE, req->patient_id,
-                           req->object_type, req->object_id, error_code_name(err->code));
+        op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, req->patient_id,
+                      req->object_type, req->object_id, error_code_name(err->code));
 }
 
 static bool run_handler(struct error *err, struct request *req)
@@ -392,10 +392,10 @@ static bool run_handler(struct error *err, struct request *req)
                          req->route->handler_name);
     if (!audit_route(err, req))
         return false;
-    if (req->writing && !store_commit(err, req->conn))
+    if (req->op.writing && !store_commit(err, req->op.conn))
         return false;
-    req->writing = false;
-    request_publish_flush(req); /* only committed data goes out */
+    req->op.writing = false;
+    op_publish_flush(&req->op); /* only committed data goes out */
     return true;
 }
 
@@ -403,31 +403,32 @@ static bool run_handler(struct error *err, struct request *req)
  * per statement. Other methods take the write lock when they first write. */
 static bool begin_read(struct error *err, struct request *req)
 {
-    return is_state_changing(req->method) || store_begin(err, req->conn, false);
+    return is_state_changing(req->method) || store_begin(err, req->op.conn, false);
 }
 
 static void end_read(struct request *req)
 {
-    if (!is_state_changing(req->method) && store_in_txn(req->conn)) {
+    if (!is_state_changing(req->method) && store_in_txn(req->op.conn)) {
         struct error e = {0};
-        if (!store_commit(&e, req->conn))
-            store_rollback(req->conn);
+        if (!store_commit(&e, req->op.conn))
+            store_rollback(req->op.conn);
     }
-    auth_deferred_writes(req->conn, &req->principal);
+    auth_deferred_writes(req->op.conn, &req->op.principal);
 }
 
 void router_dispatch(struct request *req)
 {
     struct error err = {0};
-    req->conn = store_conn_get(&err, req->ctx->store);
-    bool ok =
-        req->conn && begin_read(&err, req) && before_handler(&err, req) && run_handler(&err, req);
+    req->op.action = req->route->action; /* of its read records */
+    req->op.conn = store_conn_get(&err, req->ctx->env.store);
+    bool ok = req->op.conn && begin_read(&err, req) && before_handler(&err, req) &&
+              run_handler(&err, req);
     if (!ok) {
         after_failure(req, &err);
         response_problem(req, &err);
     }
-    if (req->conn)
+    if (req->op.conn)
         end_read(req);
-    /* Queued read records (req->reads) are made durable by the server before the response
+    /* Queued read records (req->op.reads) are made durable by the server before the response
      * leaves (see http/server.c). */
 }

@@ -88,7 +88,7 @@ const struct route *router_match(struct request *req, const char *method, const 
 
 /** Runs the generic checks of the matched route (authentication, CSRF, permission, body, access
  *  decision, audit) and its handler; the response is set on req when it returns. Writes' audit
- *  records are committed with them; reads' records are left in req->reads, and the caller must
+ *  records are committed with them; reads' records are left in req->op.reads, and the caller must
  *  make them durable (audit_append_async) before the response leaves. */
 void router_dispatch(struct request *req);
 

@@ -164,7 +164,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
     if (!a)
         return NULL;
     struct request *req = arena_alloc(a, sizeof(*req));
-    req->arena = a;
+    op_init(&req->op, a, &ctx.env, NULL, NULL, OP_HTTP, req->client);
+    req->op.request_id = req->request_id;
     req->ctx = &ctx;
     req->mhd = con;
     req->start_mono_ms = clock_mono_ms();
@@ -195,8 +196,8 @@ static void log_access(struct request *req, int status)
     }
     strbuf_printf(&sb, ",\"status\":%d,\"ms\":%lld,\"bytes\":%zu", status,
                   (long long)(clock_mono_ms() - req->start_mono_ms), req->resp_len);
-    if (req->principal.user_id[0])
-        strbuf_printf(&sb, ",\"user_id\":\"%s\"", req->principal.user_id);
+    if (req->op.principal.user_id[0])
+        strbuf_printf(&sb, ",\"user_id\":\"%s\"", req->op.principal.user_id);
     if (req->error_code)
         strbuf_printf(&sb, ",\"error\":\"%s\"", req->error_code);
     strbuf_puts(&sb, ",\"client\":");
@@ -218,7 +219,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     strbuf_release(&req->body);
     if (!req->resp_body_static)
         free(req->resp_body);
-    arena_free(req->arena);
+    arena_free(req->op.arena);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
 }
@@ -300,7 +301,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return MHD_NO;
     if (!req->method) {
         /* First call: headers are in. Refuse an announced oversize body before reading it. */
-        req->method = arena_strdup(req->arena, method);
+        req->method = arena_strdup(req->op.arena, method);
         req->english = prefers_english(request_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
         client_address(req);
         req->body_limit = body_limit_of(url);
@@ -334,13 +335,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (req->status)
         return MHD_YES; /* already answered */
     dispatch(req);
-    if (req->read_count == 0)
+    if (req->op.read_count == 0)
         return queue(req);
     /* The response leaves only once its audit records are durable: park the connection (the
      * worker thread goes on with others) until the group commit has them. */
     req->waiting_audit = true;
     MHD_suspend_connection(con);
-    audit_append_async(ctx.store, req->reads, req->read_count, &req->audit_ticket, audit_done, req);
+    audit_append_async(ctx.env.store, req->op.reads, req->op.read_count, &req->audit_ticket,
+                       audit_done, req);
     return MHD_YES;
 }
 
@@ -479,43 +481,45 @@ int server_run(const struct server_config *cfg)
         return 1;
     }
     log_async_start();
-    ctx.store = store_open(&err, cfg->data_dir);
-    if (!ctx.store) {
+    ctx.env.store = store_open(&err, cfg->data_dir);
+    if (!ctx.env.store) {
         log_msg(LOG_ERROR, "serve.store", "cannot open the store in %s: %s", cfg->data_dir,
                 err.detail);
         log_async_stop();
         return 1;
     }
-    if (!store_maintenance_start(&err, ctx.store))
+    if (!store_maintenance_start(&err, ctx.env.store))
         goto fail_store;
     ctx.timeouts.idle_ms = (int64_t)cfg->idle_timeout_s * 1000;
     ctx.timeouts.absolute_ms = (int64_t)cfg->absolute_timeout_s * 1000;
     ctx.body_limit = cfg->body_limit;
     ctx.fhir_body_limit = cfg->fhir_body_limit ? cfg->fhir_body_limit : 32 * 1024 * 1024;
-    if (!(ctx.blobs = blobs_open(&err, cfg->data_dir)))
+    if (!(ctx.env.blobs = blobs_open(&err, cfg->data_dir)))
         goto fail_store;
     ctx.tls = (cfg->tls_cert && cfg->tls_key) || cfg->behind_tls_proxy;
     static char dummy_hash[PASSWORD_HASH_MAX];
     if (!password_hash(&err, "tsunagu-timing-equaliser", dummy_hash))
         goto fail_store;
     ctx.dummy_password_hash = dummy_hash;
-    ctx.emergency_access_ms =
+    ctx.env.emergency_access_ms =
         (int64_t)(cfg->emergency_access_s > 0 ? cfg->emergency_access_s : 86400) * 1000;
-    ctx.status_stale_ms = (int64_t)(cfg->status_stale_s > 0 ? cfg->status_stale_s : 86400) * 1000;
-    ctx.referral_share_ms =
+    ctx.env.status_stale_ms =
+        (int64_t)(cfg->status_stale_s > 0 ? cfg->status_stale_s : 86400) * 1000;
+    ctx.env.referral_share_ms =
         (int64_t)(cfg->referral_share_days > 0 ? cfg->referral_share_days : 90) * 86400 * 1000;
-    ctx.letter_font = cfg->letter_font && cfg->letter_font[0] ? cfg->letter_font : NULL;
-    if (!letter_pdf_font_ready(&err, ctx.letter_font)) { /* letters fail; everything else works */
+    ctx.env.letter_font = cfg->letter_font && cfg->letter_font[0] ? cfg->letter_font : NULL;
+    if (!letter_pdf_font_ready(&err,
+                               ctx.env.letter_font)) { /* letters fail; everything else works */
         log_msg(LOG_WARN, "serve.letter_font", "no Japanese font for referral letters (%s)",
                 err.detail);
         error_clear(&err);
     }
-    if (!audit_writer_start(&err, ctx.store))
+    if (!audit_writer_start(&err, ctx.env.store))
         goto fail_store;
     ctx.sse_heartbeat_ms = (int64_t)(cfg->sse_heartbeat_s > 0 ? cfg->sse_heartbeat_s : 15) * 1000;
     events_reopen();
     /* Every second: emergency grants' ends, and heartbeats of idle event streams. */
-    if (!sweeper_start(&err, ctx.store, 1000, ctx.sse_heartbeat_ms))
+    if (!sweeper_start(&err, ctx.env.store, 1000, ctx.sse_heartbeat_ms))
         goto fail_writer;
     static_files_load(&err, cfg->static_dir);
     if (cfg->tls_cert) {
@@ -550,7 +554,7 @@ int server_run(const struct server_config *cfg)
         set_public_url(1, url);
     log_msg(LOG_INFO, "serve.started", "listening on %s (%d workers)", url, cfg->workers);
     if (cfg->on_ready)
-        cfg->on_ready(ctx.store, url);
+        cfg->on_ready(ctx.env.store, url);
     int sig = wait_for_signal();
     log_msg(LOG_INFO, "serve.stopping", "signal %d: finishing in-flight requests", sig);
     drain();
@@ -561,9 +565,9 @@ fail_writer:
     audit_writer_stop();
     static_files_free();
 fail_store:
-    if (ctx.blobs)
-        blobs_close(ctx.blobs);
-    store_close(ctx.store);
+    if (ctx.env.blobs)
+        blobs_close(ctx.env.blobs);
+    store_close(ctx.env.store);
     if (key)
         sodium_memzero(key, strlen(key));
     free(cert);

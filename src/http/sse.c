@@ -46,7 +46,7 @@ static void wake(void *arg)
 static bool still_valid(struct sse_stream *st)
 {
     struct error err = {0};
-    struct store_conn *conn = store_conn_get(&err, st->ctx->store);
+    struct store_conn *conn = store_conn_get(&err, st->ctx->env.store);
     if (!conn || !store_begin(&err, conn, false))
         return false;
     struct principal p = {0};
@@ -101,7 +101,7 @@ bool response_sse(struct error *err, struct request *req, uint32_t topics, bool 
 {
     const char *authz = request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
     const char *cookie = MHD_lookup_connection_value(req->mhd, MHD_COOKIE_KIND, "tsunagu_session");
-    const char *cred = req->principal.via_token ? (authz ? authz + 7 : NULL) : cookie;
+    const char *cred = req->op.principal.via_token ? (authz ? authz + 7 : NULL) : cookie;
     if (!cred || strlen(cred) >= CREDENTIAL_MAX)
         return error_set(err, ERR_UNAUTHENTICATED, "no credential to keep the stream open");
     struct sse_stream *st = calloc(1, sizeof(*st));
@@ -109,10 +109,10 @@ bool response_sse(struct error *err, struct request *req, uint32_t topics, bool 
         return error_set(err, ERR_NOMEM, "event stream");
     st->mhd = req->mhd;
     st->ctx = req->ctx;
-    st->via_token = req->principal.via_token;
+    st->via_token = req->op.principal.via_token;
     snprintf(st->credential, sizeof(st->credential), "%s", cred);
-    snprintf(st->user_id, sizeof(st->user_id), "%s", req->principal.user_id);
-    snprintf(st->org_id, sizeof(st->org_id), "%s", req->principal.org_id);
+    snprintf(st->user_id, sizeof(st->user_id), "%s", req->op.principal.user_id);
+    snprintf(st->org_id, sizeof(st->org_id), "%s", req->op.principal.org_id);
     st->topics = topics;
     st->resume = resume;
     st->last_id = last_id;
@@ -120,7 +120,7 @@ bool response_sse(struct error *err, struct request *req, uint32_t topics, bool 
     strbuf_puts(&st->out, "retry: 3000\n: connected\n\n");
     sse_discard(req);
     req->stream = st;
-    arena_cleanup_add(req->arena, sse_discard, req);
+    arena_cleanup_add(req->op.arena, sse_discard, req);
     req->status = 200;
     req->content_type = "text/event-stream; charset=utf-8";
     response_header(req, "Cache-Control", "no-store");

@@ -50,16 +50,16 @@ static bool visible(struct error *err, struct request *req, const char *kind, co
     char case_patient[UUID_STR_LEN];
     /* about a case (kind names a module's case kind): the case's rule */
     const struct access_case_kind *case_kind = ref_id ? modules_case_kind(kind) : NULL;
-    bool ok = case_kind ? access_decide_case(err, req->conn, &req->principal, case_kind, ref_id,
-                                             ACCESS_READ, &d, case_patient)
-                        : access_decide(err, req->conn, &req->principal, patient, ACCESS_READ,
+    bool ok = case_kind ? access_decide_case(err, req->op.conn, &req->op.principal, case_kind,
+                                             ref_id, ACCESS_READ, &d, case_patient)
+                        : access_decide(err, req->op.conn, &req->op.principal, patient, ACCESS_READ,
                                         DATA_DEMOGRAPHICS, &d);
     if (!ok)
         return false;
     *shown = d.allow;
     if (d.allow)
-        request_audit_read(req, req->route->handler_name, AUDIT_SUCCESS, patient, "notification",
-                           id, d.emergency ? request_emergency(req, d.grant_id, NULL) : NULL);
+        op_audit_read(&req->op, req->route->handler_name, AUDIT_SUCCESS, patient, "notification",
+                      id, d.emergency ? request_emergency(req, d.grant_id, NULL) : NULL);
     return true;
 }
 
@@ -67,7 +67,7 @@ static bool visible(struct error *err, struct request *req, const char *kind, co
  * organisation was reset). */
 static bool admin_reads(const struct request *req)
 {
-    return strcmp(req->principal.org_role, "org_admin") == 0 && !req->principal.pending;
+    return strcmp(req->op.principal.org_role, "org_admin") == 0 && !req->op.principal.pending;
 }
 
 static const char *text_of(const json_t *o, const char *key)
@@ -81,7 +81,8 @@ bool notifications_list(struct error *err, struct request *req)
         !request_require_org(err, req))
         return false;
     json_t *items = api_rows(
-        err, store_query(err, req->conn, sql_list, "tb", req->principal.org_id, admin_reads(req)),
+        err,
+        store_query(err, req->op.conn, sql_list, "tb", req->op.principal.org_id, admin_reads(req)),
         row_json);
     if (!items)
         return false;
@@ -113,11 +114,11 @@ bool notifications_read(struct error *err, struct request *req)
         return error_set(err, ERR_NOTIFICATION_NOT_FOUND, NULL);
     req->object_type = "notification";
     req->object_id = id;
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT kind, patient_id, ref_id FROM notifications "
                                        "WHERE id = ? AND org_id = ? AND (audience = 'members' "
                                        "OR ?)",
-                                       "ttb", id, req->principal.org_id, admin_reads(req));
+                                       "ttb", id, req->op.principal.org_id, admin_reads(req));
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -136,11 +137,12 @@ bool notifications_read(struct error *err, struct request *req)
         return false;
     if (!shown)
         return error_set(err, ERR_NOTIFICATION_NOT_FOUND, NULL);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE notifications SET read_at = COALESCE(read_at, ?), "
                     "read_by = COALESCE(read_by, ?) WHERE id = ? AND org_id = ?",
-                    "ittt", clock_now_ms(), req->principal.user_id, id, req->principal.org_id))
+                    "ittt", clock_now_ms(), req->op.principal.user_id, id,
+                    req->op.principal.org_id))
         return false;
     if (changed != 1)
         return error_set(err, ERR_NOTIFICATION_NOT_FOUND, NULL);

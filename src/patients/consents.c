@@ -48,14 +48,14 @@ static bool add_orgs(struct error *err, struct store_conn *conn, json_t *consent
 /* Consents of the patient (all, or the one with consent_id), newest first. */
 static json_t *consents_json(struct error *err, struct request *req, const char *consent_id)
 {
-    json_t *items =
-        api_rows(err, store_query(err, req->conn, sql_consents, "tt", req->patient_id, consent_id),
-                 consent_row);
+    json_t *items = api_rows(
+        err, store_query(err, req->op.conn, sql_consents, "tt", req->patient_id, consent_id),
+        consent_row);
     size_t i;
     json_t *c;
     json_array_foreach(items, i, c)
     {
-        if (!add_orgs(err, req->conn, c)) {
+        if (!add_orgs(err, req->op.conn, c)) {
             json_decref(items);
             return NULL;
         }
@@ -90,11 +90,11 @@ static bool insert_orgs(struct error *err, struct request *req, const char *cons
     json_array_foreach(org_ids, i, v)
     {
         bool exists = false;
-        if (!accounts_org_exists(err, req->conn, json_string_value(v), &exists))
+        if (!accounts_org_exists(err, req->op.conn, json_string_value(v), &exists))
             return false;
         if (!exists)
             return error_set(err, ERR_FIELD_VALUE, "org_ids[%zu]: no such organisation", i);
-        if (!store_exec(err, req->conn, NULL,
+        if (!store_exec(err, req->op.conn, NULL,
                         "INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, "
                         "?) ON CONFLICT DO NOTHING",
                         "ttt", consent_id, json_string_value(v), req->patient_id))
@@ -121,18 +121,18 @@ bool consents_create(struct error *err, struct request *req)
     char id[UUID_STR_LEN];
     ids_uuid_new(id);
     const char *note = jsonv_str(req->json, "note");
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "INSERT INTO consents (id, patient_id, scope, method, consented_on, note, "
                     "recorded_by, recorded_by_org, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     "tttttttti", id, req->patient_id, jsonv_str(req->json, "scope"),
                     jsonv_str(req->json, "method"), jsonv_str(req->json, "consented_on"),
-                    note ? note : "", req->principal.user_id, req->principal.org_id,
+                    note ? note : "", req->op.principal.user_id, req->op.principal.org_id,
                     clock_now_ms()) ||
         !insert_orgs(err, req, id, org_ids))
         return false;
     req->object_type = "consent";
-    req->object_id = arena_strdup(req->arena, id);
+    req->object_id = arena_strdup(req->op.arena, id);
     return respond_consent(err, req, req->object_id, 201);
 }
 
@@ -148,8 +148,8 @@ bool consents_withdraw(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT withdrawn_at FROM consents WHERE id = ? AND patient_id = ?", "tt",
-        cid, req->patient_id);
+        err, req->op.conn, "SELECT withdrawn_at FROM consents WHERE id = ? AND patient_id = ?",
+        "tt", cid, req->patient_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -159,12 +159,12 @@ bool consents_withdraw(struct error *err, struct request *req)
         return r == STORE_FAIL ? false : error_set(err, ERR_CONSENT_NOT_FOUND, NULL);
     if (withdrawn)
         return error_set(err, ERR_CONSENT_WITHDRAWN, NULL);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "UPDATE consents SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? "
                     "WHERE id = ? AND withdrawn_at IS NULL",
-                    "ittt", clock_now_ms(), req->principal.user_id, jsonv_str(req->json, "reason"),
-                    cid))
+                    "ittt", clock_now_ms(), req->op.principal.user_id,
+                    jsonv_str(req->json, "reason"), cid))
         return false;
     req->object_type = "consent";
     req->object_id = cid;

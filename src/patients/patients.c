@@ -63,7 +63,7 @@ static char *like_pattern(struct request *req, const char *q)
 {
     char *key = kana_normalize(q);
     char *like = key ? store_like("%", key, "%") : NULL;
-    char *out = like ? arena_strdup(req->arena, like) : NULL;
+    char *out = like ? arena_strdup(req->op.arena, like) : NULL;
     free(key);
     free(like);
     return out;
@@ -111,13 +111,13 @@ bool patients_search(struct error *err, struct request *req)
     if (!request_query_check(err, req, search_query) || !request_page(err, req, &limit, &offset) ||
         !search_terms(err, req, &like, &birth, &local_id))
         return false;
-    if (!access_may_search(&req->principal))
-        return error_set(err, access_search_refusal(&req->principal), NULL);
+    if (!access_may_search(&req->op.principal))
+        return error_set(err, access_search_refusal(&req->op.principal), NULL);
     struct access_rule_args a;
-    access_rule_args_of(&req->principal, &a);
+    access_rule_args_of(&req->op.principal, &a);
     struct store_stmt *s =
-        store_query(err, req->conn, sql_search, "tttitttii", a.org_id, a.today, a.user_id, a.now_ms,
-                    like, birth, local_id, limit + 1, offset);
+        store_query(err, req->op.conn, sql_search, "tttitttii", a.org_id, a.today, a.user_id,
+                    a.now_ms, like, birth, local_id, limit + 1, offset);
     if (!s)
         return false;
     json_t *ids = json_array();
@@ -129,21 +129,21 @@ bool patients_search(struct error *err, struct request *req)
     json_t *items = json_array();
     for (size_t i = 0; r != STORE_FAIL && i < json_array_size(ids) && i < (size_t)limit; i++) {
         const char *id = json_string_value(json_array_get(ids, i));
-        json_t *p = patients_patient_json(err, req->conn, id, false);
+        json_t *p = patients_patient_json(err, req->op.conn, id, false);
         if (!p) {
             r = STORE_FAIL;
             break;
         }
         json_array_append_new(items, p);
-        request_audit_read(req, "patients_search", AUDIT_SUCCESS, id, "patient", id,
-                           "listed in search results");
+        op_audit_read(&req->op, "patients_search", AUDIT_SUCCESS, id, "patient", id,
+                      "listed in search results");
     }
     json_decref(ids);
     if (r == STORE_FAIL) {
         json_decref(items);
         return false;
     }
-    req->audit_detail = arena_printf(req->arena, "results=%zu", json_array_size(items));
+    req->audit_detail = arena_printf(req->op.arena, "results=%zu", json_array_size(items));
     response_json(req, 200, request_page_body(req, items, offset, limit, more));
     return true;
 }
@@ -172,12 +172,12 @@ static bool insert_local_id(struct error *err, struct request *req, const char *
 {
     if (!local_id[0])
         return error_set(err, ERR_FIELD_VALUE, "local_id: empty");
-    if (store_exec(err, req->conn, NULL,
+    if (store_exec(err, req->op.conn, NULL,
                    "INSERT INTO patient_local_ids (org_id, local_id, patient_id, created_at) "
                    "VALUES (?, ?, ?, ?)",
-                   "ttti", req->principal.org_id, local_id, patient, clock_now_ms()))
+                   "ttti", req->op.principal.org_id, local_id, patient, clock_now_ms()))
         return true;
-    if (!store_last_was_unique_violation(req->conn))
+    if (!store_last_was_unique_violation(req->op.conn))
         return false;
     error_clear(err);
     return error_set(err, ERR_LOCAL_ID_TAKEN, "%s", local_id);
@@ -188,23 +188,23 @@ static bool register_team_and_consent(struct error *err, struct request *req, co
                                       json_t *consent)
 {
     char team_id[UUID_STR_LEN], consent_id[UUID_STR_LEN];
-    const char *org = req->principal.org_id;
+    const char *org = req->op.principal.org_id;
     const char *note = jsonv_str(consent, "note");
     int64_t now = clock_now_ms();
     ids_uuid_new(team_id);
     ids_uuid_new(consent_id);
-    return store_exec(err, req->conn, NULL,
+    return store_exec(err, req->op.conn, NULL,
                       "INSERT INTO care_team (id, patient_id, org_id, role, added_by, added_at) "
                       "VALUES (?, ?, ?, 'registering organisation', ?, ?)",
-                      "tttti", team_id, patient, org, req->principal.user_id, now) &&
-           store_exec(err, req->conn, NULL,
+                      "tttti", team_id, patient, org, req->op.principal.user_id, now) &&
+           store_exec(err, req->op.conn, NULL,
                       "INSERT INTO consents (id, patient_id, scope, method, consented_on, note, "
                       "recorded_by, recorded_by_org, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                       "?)",
                       "tttttttti", consent_id, patient, jsonv_str(consent, "scope"),
                       jsonv_str(consent, "method"), jsonv_str(consent, "consented_on"),
-                      note ? note : "", req->principal.user_id, org, now) &&
-           store_exec(err, req->conn, NULL,
+                      note ? note : "", req->op.principal.user_id, org, now) &&
+           store_exec(err, req->op.conn, NULL,
                       "INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, ?)",
                       "ttt", consent_id, org, patient);
 }
@@ -234,8 +234,8 @@ bool patients_create(struct error *err, struct request *req)
         {"consent", JV_OBJECT, true, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!access_may_search(&req->principal)) /* who may, before what they sent */
-        return error_set(err, access_search_refusal(&req->principal),
+    if (!access_may_search(&req->op.principal)) /* who may, before what they sent */
+        return error_set(err, access_search_refusal(&req->op.principal),
                          "registering patients needs an organisation");
     if (!jsonv_check(err, req->json, fields))
         return false;
@@ -252,8 +252,8 @@ bool patients_create(struct error *err, struct request *req)
     bool ok = name_key && kana_key && name_key[0] && kana_key[0];
     if (!ok)
         error_set(err, ERR_FIELD_VALUE, "name and name_kana must not be empty");
-    ok = ok && request_write_begin(err, req) &&
-         store_exec(err, req->conn, NULL,
+    ok = ok && op_write_begin(err, &req->op) &&
+         store_exec(err, req->op.conn, NULL,
                     "INSERT INTO patients (id, name, name_kana, name_key, kana_key, sex, "
                     "birth_date, address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
                     "?, ?, ?, ?, ?, ?)",
@@ -266,8 +266,8 @@ bool patients_create(struct error *err, struct request *req)
     free(kana_key);
     if (!ok)
         return false;
-    req->patient_id = arena_strdup(req->arena, id);
-    json_t *p = patients_patient_json(err, req->conn, id, true);
+    req->patient_id = arena_strdup(req->op.arena, id);
+    json_t *p = patients_patient_json(err, req->op.conn, id, true);
     if (!p)
         return false;
     response_json(req, 201, p);
@@ -276,7 +276,7 @@ bool patients_create(struct error *err, struct request *req)
 
 bool patients_read(struct error *err, struct request *req)
 {
-    json_t *p = patients_patient_json(err, req->conn, req->patient_id, true);
+    json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
     if (!p)
         return false;
     response_json(req, 200, p);
@@ -294,8 +294,8 @@ bool patients_update(struct error *err, struct request *req)
     bool ok = (!name || (name_key && name_key[0])) && (!kana || (kana_key && kana_key[0]));
     if (!ok)
         error_set(err, ERR_FIELD_VALUE, "name and name_kana must not be empty");
-    ok = ok && request_write_begin(err, req) &&
-         store_exec(err, req->conn, NULL,
+    ok = ok && op_write_begin(err, &req->op) &&
+         store_exec(err, req->op.conn, NULL,
                     "UPDATE patients SET name = COALESCE(?, name), name_key = COALESCE(?, "
                     "name_key), name_kana = COALESCE(?, name_kana), kana_key = COALESCE(?, "
                     "kana_key), sex = COALESCE(?, sex), birth_date = COALESCE(?, birth_date), "
@@ -315,12 +315,12 @@ bool patients_local_id_add(struct error *err, struct request *req)
         {"local_id", JV_STRING, true, 32, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!jsonv_check(err, req->json, fields) || !request_write_begin(err, req) ||
+    if (!jsonv_check(err, req->json, fields) || !op_write_begin(err, &req->op) ||
         !insert_local_id(err, req, req->patient_id, jsonv_str(req->json, "local_id")))
         return false;
     req->object_type = "local_id";
-    req->object_id = arena_strdup(req->arena, jsonv_str(req->json, "local_id"));
-    json_t *p = patients_patient_json(err, req->conn, req->patient_id, true);
+    req->object_id = arena_strdup(req->op.arena, jsonv_str(req->json, "local_id"));
+    json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
     if (!p)
         return false;
     response_json(req, 201, p);

@@ -29,9 +29,9 @@ static json_t *team_json(struct error *err, struct request *req, const char *mem
 {
     char today[11];
     clock_today_tokyo(today);
-    return api_rows(err,
-                    store_query(err, req->conn, sql_team, "ttt", req->patient_id, today, member_id),
-                    member_row);
+    return api_rows(
+        err, store_query(err, req->op.conn, sql_team, "ttt", req->patient_id, today, member_id),
+        member_row);
 }
 
 bool team_list(struct error *err, struct request *req)
@@ -42,7 +42,7 @@ bool team_list(struct error *err, struct request *req)
 static bool check_member(struct error *err, struct request *req, const char *org, const char *user)
 {
     bool exists = false;
-    if (!accounts_org_exists(err, req->conn, org, &exists))
+    if (!accounts_org_exists(err, req->op.conn, org, &exists))
         return false;
     if (!exists)
         return error_set(err, ERR_FIELD_VALUE, "org_id: no such organisation");
@@ -50,9 +50,9 @@ static bool check_member(struct error *err, struct request *req, const char *org
                              "user_id = ? AND removed_at IS NULL"
                            : "SELECT 1 FROM care_team WHERE patient_id = ? AND org_id = ? AND "
                              "user_id IS NULL AND removed_at IS NULL";
-    struct store_stmt *s = user
-                               ? store_query(err, req->conn, sql, "ttt", req->patient_id, org, user)
-                               : store_query(err, req->conn, sql, "tt", req->patient_id, org);
+    struct store_stmt *s =
+        user ? store_query(err, req->op.conn, sql, "ttt", req->patient_id, org, user)
+             : store_query(err, req->op.conn, sql, "tt", req->patient_id, org);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -61,7 +61,7 @@ static bool check_member(struct error *err, struct request *req, const char *org
         return r == STORE_FAIL ? false : error_set(err, ERR_TEAM_DUPLICATE, NULL);
     if (!user)
         return true;
-    s = store_query(err, req->conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
+    s = store_query(err, req->op.conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
                     "tt", user, org);
     if (!s)
         return false;
@@ -90,15 +90,15 @@ bool team_add(struct error *err, struct request *req)
         return false;
     char id[UUID_STR_LEN];
     ids_uuid_new(id);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, NULL,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, NULL,
                     "INSERT INTO care_team (id, patient_id, org_id, user_id, role, added_by, "
                     "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     "tttttti", id, req->patient_id, org, user, role ? role : "",
-                    req->principal.user_id, clock_now_ms()))
+                    req->op.principal.user_id, clock_now_ms()))
         return false;
     req->object_type = "care_team";
-    req->object_id = arena_strdup(req->arena, id);
+    req->object_id = arena_strdup(req->op.arena, id);
     json_t *items = team_json(err, req, id);
     if (!items)
         return false;
@@ -113,11 +113,11 @@ bool team_remove(struct error *err, struct request *req)
     int64_t changed = 0;
     if (!ids_uuid_valid(mid))
         return error_set(err, ERR_TEAM_MEMBER_NOT_FOUND, NULL);
-    if (!request_write_begin(err, req) ||
-        !store_exec(err, req->conn, &changed,
+    if (!op_write_begin(err, &req->op) ||
+        !store_exec(err, req->op.conn, &changed,
                     "UPDATE care_team SET removed_at = ?, removed_by = ? WHERE id = ? AND "
                     "patient_id = ? AND removed_at IS NULL",
-                    "ittt", clock_now_ms(), req->principal.user_id, mid, req->patient_id))
+                    "ittt", clock_now_ms(), req->op.principal.user_id, mid, req->patient_id))
         return false;
     if (changed != 1)
         return error_set(err, ERR_TEAM_MEMBER_NOT_FOUND, NULL);

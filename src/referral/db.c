@@ -23,12 +23,12 @@ static const char sql_load[] =
 
 static const char *col(struct request *req, struct store_stmt *s, int i)
 {
-    return store_is_null(s, i) ? NULL : arena_strdup(req->arena, store_text(s, i));
+    return store_is_null(s, i) ? NULL : arena_strdup(req->op.arena, store_text(s, i));
 }
 
 bool referral_load(struct error *err, struct request *req, const char *id, struct referral_row *out)
 {
-    struct store_stmt *s = store_query(err, req->conn, sql_load, "t", id);
+    struct store_stmt *s = store_query(err, req->op.conn, sql_load, "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -89,9 +89,9 @@ static bool check_target(struct error *err, struct request *req, const char *to_
 {
     if (dept[0] && !dir_code_known(dir_department_codes, dept))
         return error_set(err, ERR_FIELD_VALUE, "to_department: unknown department code");
-    if (strcmp(to_org, req->principal.org_id) == 0)
+    if (strcmp(to_org, req->op.principal.org_id) == 0)
         return error_set(err, ERR_REFERRAL_TARGET_INVALID, "to_org_id: your own organisation");
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT o.type, pr.departments FROM orgs o LEFT JOIN "
                                        "org_profiles pr ON pr.org_id = o.id WHERE o.id = ?",
                                        "t", to_org);
@@ -119,11 +119,11 @@ bool referral_event(struct error *err, struct request *req, const char *rid, con
 {
     char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(detail);
-    bool ok = store_exec(err, req->conn, NULL,
+    bool ok = store_exec(err, req->op.conn, NULL,
                          "INSERT INTO referral_events (referral_id, kind, at, user_id, org_id, "
                          "detail) VALUES (?, ?, ?, ?, ?, ?)",
-                         "ttittt", rid, kind, clock_now_ms(), req->principal.user_id,
-                         req->principal.org_id, text ? text : "{}");
+                         "ttittt", rid, kind, clock_now_ms(), req->op.principal.user_id,
+                         req->op.principal.org_id, text ? text : "{}");
     free(text);
     return ok;
 }
@@ -132,8 +132,8 @@ bool referral_event(struct error *err, struct request *req, const char *rid, con
 static bool start_share(struct error *err, struct request *req, const struct referral_new *n,
                         const char *id, bool *shared)
 {
-    int64_t expires = clock_now_ms() + req->ctx->referral_share_ms;
-    if (!access_share_start(err, req->conn, n->patient_id, n->to_org_id, &referral_case, id,
+    int64_t expires = clock_now_ms() + req->ctx->env.referral_share_ms;
+    if (!access_share_start(err, req->op.conn, n->patient_id, n->to_org_id, &referral_case, id,
                             expires, shared))
         return false;
     char until[32];
@@ -160,13 +160,13 @@ static bool insert_row(struct error *err, struct request *req, const struct refe
     ids_uuid_new(task);
     ids_uuid_new(comp);
     int64_t now = clock_now_ms();
-    const struct principal *p = &req->principal;
-    if (store_exec(err, req->conn, NULL, sql_insert, "ttttttttttttiiittttti", id, n->kind,
+    const struct principal *p = &req->op.principal;
+    if (store_exec(err, req->op.conn, NULL, sql_insert, "ttttttttttttiiittttti", id, n->kind,
                    n->parent_id, n->patient_id, p->org_id, p->user_id, n->to_org_id,
                    n->to_department, n->urgency, n->purpose, letter, sha, now, now, (int64_t)shared,
                    n->idem_key, n->idem_key ? n->request_sha : NULL, sr, task, comp, now))
         return true;
-    if (!store_last_was_unique_violation(req->conn))
+    if (!store_last_was_unique_violation(req->op.conn))
         return false;
     /* Writers are serialised (BEGIN IMMEDIATE) and the key was looked up first; a duplicate
      * here is a concurrent submission all the same. */
@@ -203,7 +203,7 @@ static void publish(struct request *req, const char *topic, const char *org_id, 
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (text)
-        request_publish_after_commit(req, topic, org_id, text);
+        op_publish(&req->op, topic, org_id, text);
     free(text);
 }
 
@@ -212,7 +212,7 @@ static void publish(struct request *req, const char *topic, const char *org_id, 
 static json_t *summary(struct error *err, struct request *req, const struct referral_row *r,
                        const char *event)
 {
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT (SELECT name FROM orgs WHERE id = ?), "
                                        "(SELECT name FROM orgs WHERE id = ?)",
                                        "tt", r->from_org, r->to_org);
@@ -225,8 +225,8 @@ static json_t *summary(struct error *err, struct request *req, const struct refe
             : json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "event", event,
                         "referral_id", r->id, "kind", r->kind, "status", r->status, "urgency",
                         r->urgency, "purpose", r->purpose, "from_org_name", api_text_or_null(s, 0),
-                        "to_org_name", api_text_or_null(s, 1), "by_user_name", req->principal.name,
-                        "by_org_id", req->principal.org_id);
+                        "to_org_name", api_text_or_null(s, 1), "by_user_name",
+                        req->op.principal.name, "by_org_id", req->op.principal.org_id);
     store_done(s);
     if (!out && st != STORE_FAIL)
         error_set(err, ERR_NOMEM, NULL);
@@ -244,7 +244,7 @@ bool referral_notify(struct error *err, struct request *req, const struct referr
         json_decref(sum);
         char nid[UUID_STR_LEN];
         ids_uuid_new(nid);
-        bool ok = store_exec(err, req->conn, NULL,
+        bool ok = store_exec(err, req->op.conn, NULL,
                              "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, "
                              "summary, created_at) VALUES (?, ?, 'referral', NULL, ?, ?, ?)",
                              "tttti", nid, org_id, r->id, text ? text : "{}", clock_now_ms());

@@ -49,7 +49,7 @@ static void tokyo_date(int64_t ms, char out[11])
 /* Copies the text column col into the request's arena ("" for NULL). */
 static const char *col(struct request *req, struct store_stmt *s, int c)
 {
-    return arena_strdup(req->arena, store_is_null(s, c) ? "" : store_text(s, c));
+    return arena_strdup(req->op.arena, store_is_null(s, c) ? "" : store_text(s, c));
 }
 
 static bool render(struct error *err, struct request *req, struct store_stmt *s,
@@ -60,10 +60,10 @@ static bool render(struct error *err, struct request *req, struct store_stmt *s,
     json_t *letter = json_loads(store_text(s, 1), 0, NULL);
     if (!letter)
         return error_set(err, ERR_INTERNAL, "stored letter unreadable");
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, letter);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, letter);
     const char *department = col(req, s, 2);
     struct letter_pdf_in in = {
-        .font_path = req->ctx->letter_font,
+        .font_path = req->ctx->env.letter_font,
         .reverse = strcmp(store_text(s, 0), "reverse") == 0,
         .date = date,
         .patient_name = col(req, s, 6),
@@ -87,7 +87,7 @@ static bool render(struct error *err, struct request *req, struct store_stmt *s,
 bool referrals_letter_pdf(struct error *err, struct request *req)
 {
     const char *rid = request_param(req, 0); /* a valid UUID: the router found the referral */
-    struct store_stmt *s = store_query(err, req->conn, LETTER_SELECT, "t", rid);
+    struct store_stmt *s = store_query(err, req->op.conn, LETTER_SELECT, "t", rid);
     if (!s)
         return false;
     int rc = store_step(err, s);
@@ -105,8 +105,9 @@ bool referrals_letter_pdf(struct error *err, struct request *req)
     req->resp_len = len;
     /* shown inside the UI like any PDF document (same-origin frame, no scripts) */
     response_allow_same_origin_frame(req);
-    response_header(req, "Content-Disposition",
-                    arena_printf(req->arena, "inline; filename=\"referral-letter-%s.pdf\"", rid));
+    response_header(
+        req, "Content-Disposition",
+        arena_printf(req->op.arena, "inline; filename=\"referral-letter-%s.pdf\"", rid));
     return true;
 }
 
@@ -114,7 +115,7 @@ bool referrals_document(struct error *err, struct request *req)
 {
     const char *rid = request_param(req, 0);
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT fhir_composition_id, patient_id FROM referrals WHERE id = ?", "t", rid);
     if (!s)
         return false;

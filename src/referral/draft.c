@@ -42,9 +42,9 @@ static bool each(struct error *err, struct request *req, const char *type,
                                 .base_url = fhir_base_url(req),
                                 .compartment = req->patient_id,
                                 .visibility_decided = true};
-    access_rule_args_of(&req->principal, &in.viewer.rule);
+    access_rule_args_of(&req->op.principal, &in.viewer.rule);
     struct fhir_search_out out;
-    bool ok = fhir_search(err, req->conn, &in, &out);
+    bool ok = fhir_search(err, req->op.conn, &in, &out);
     for (size_t i = 0; ok && i < out.n; i++) {
         if (out.hits[i].include)
             continue;
@@ -114,7 +114,7 @@ static bool append(struct error *err, json_t *list, json_t *item)
 static const char *clip(struct request *req, const char *s, size_t max)
 {
     size_t n = strlen(s), chars = 0, len = 0;
-    char *out = arena_alloc(req->arena, n + 1);
+    char *out = arena_alloc(req->op.arena, n + 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
@@ -394,7 +394,7 @@ static bool add_docref(struct error *err, struct request *req, json_t *res, void
         strbuf_printf(&text, " %s", description);
     bool ok = append(err, list,
                      json_pack("{s:s, s:s}", "reference",
-                               arena_printf(req->arena, "DocumentReference/%s", str(res, "id")),
+                               arena_printf(req->op.arena, "DocumentReference/%s", str(res, "id")),
                                "title", clip(req, text.buf, TEXT_SHORT)));
     strbuf_release(&text);
     return ok;
@@ -421,7 +421,7 @@ static bool add_study(struct error *err, struct request *req, json_t *res, void 
     return append(err, list,
                   json_pack("{s:s, s:s}", "study_uid", clip(req, uid, 64), "description",
                             clip(req,
-                                 arena_printf(req->arena, "%s%s%s", description,
+                                 arena_printf(req->op.arena, "%s%s%s", description,
                                               date[0] && description[0] ? " " : "", date),
                                  500)));
 }
@@ -450,7 +450,7 @@ bool referrals_draft_get(struct error *err, struct request *req)
                                "imaging", "follow_up", "", "remarks", "");
     if (!letter)
         return error_set(err, ERR_NOMEM, "referral draft");
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, letter);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, letter);
     if (!problems(err, req, letter) || !medications(err, req, letter) ||
         !allergies(err, req, letter) || !lab_results(err, req, letter) ||
         !documents(err, req, letter))

@@ -48,7 +48,7 @@ static const char *priority(const char *urgency)
 
 static json_t *ref(struct request *req, const char *type, const char *id)
 {
-    return json_pack("{s:s}", "reference", arena_printf(req->arena, "%s/%s", type, id));
+    return json_pack("{s:s}", "reference", arena_printf(req->op.arena, "%s/%s", type, id));
 }
 
 /* An Organization reference with the organisation's name as display. */
@@ -56,7 +56,7 @@ static json_t *org_ref(struct error *err, struct request *req, const char *org_i
 {
     json_t *r = ref(req, "Organization", org_id);
     struct store_stmt *s =
-        store_query(err, req->conn, "SELECT name FROM orgs WHERE id = ?", "t", org_id);
+        store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t", org_id);
     if (!s) {
         json_decref(r);
         return NULL;
@@ -87,10 +87,11 @@ static bool put(struct error *err, struct request *req, const struct referral_ro
         return error_set(err, ERR_NOMEM, "FHIR resource of referral %s", r->id);
     struct fhir_env env = fhir_env_of(req);
     env.known_compartment = r->patient_id;
-    struct fhir_actor actor = {.org_id = req->principal.org_id, .user_id = req->principal.user_id};
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id};
     struct fhir_row row;
     bool created;
-    bool ok = fhir_store_put(err, req->conn, &env, &actor, res, id, 0, &row, &created);
+    bool ok = fhir_store_put(err, req->op.conn, &env, &actor, res, id, 0, &row, &created);
     json_decref(res);
     return ok;
 }
@@ -109,7 +110,7 @@ static json_t *composition(struct error *err, struct request *req, const struct 
     json_t *letter = json_loads(r->letter, 0, NULL);
     json_t *from = org_ref(err, req, r->from_org);
     struct store_stmt *s =
-        store_query(err, req->conn, "SELECT name FROM users WHERE id = ?", "t", r->from_user);
+        store_query(err, req->op.conn, "SELECT name FROM users WHERE id = ?", "t", r->from_user);
     json_t *signer = s && store_step(err, s) == STORE_ROW
                          ? json_pack("{s:s}", "display", store_text(s, 0))
                          : json_pack("{s:s}", "display", "");
@@ -177,15 +178,15 @@ static json_t *service_request(struct error *err, struct request *req, const str
 static bool reply_of(struct error *err, struct request *req, const char *rid, const char **id)
 {
     struct store_stmt *s =
-        store_query(err, req->conn,
+        store_query(err, req->op.conn,
                     "SELECT json_extract(detail, '$.communication') FROM referral_events "
                     "WHERE referral_id = ? AND kind = 'replied' ORDER BY id DESC LIMIT 1",
                     "t", rid);
     if (!s)
         return false;
     enum store_step_result st = store_step(err, s);
-    *id =
-        st == STORE_ROW && !store_is_null(s, 0) ? arena_strdup(req->arena, store_text(s, 0)) : NULL;
+    *id = st == STORE_ROW && !store_is_null(s, 0) ? arena_strdup(req->op.arena, store_text(s, 0))
+                                                  : NULL;
     store_done(s);
     return st != STORE_FAIL;
 }

@@ -181,14 +181,14 @@ static bool check_reverse(struct error *err, struct step *st)
 
 static bool apply_decline(struct error *err, struct step *st)
 {
-    return store_exec(err, st->req->conn, NULL,
+    return store_exec(err, st->req->op.conn, NULL,
                       "UPDATE referrals SET decline_reason = ? WHERE id = ?", "tt",
                       jsonv_str(st->detail, "reason"), st->r.id);
 }
 
 static bool apply_schedule(struct error *err, struct step *st)
 {
-    return store_exec(err, st->req->conn, NULL,
+    return store_exec(err, st->req->op.conn, NULL,
                       "UPDATE referrals SET scheduled_for = ? WHERE id = ?", "it", st->appointment,
                       st->r.id);
 }
@@ -197,9 +197,9 @@ static bool apply_reply(struct error *err, struct step *st)
 {
     char comm[UUID_STR_LEN];
     struct request *req = st->req;
-    if (!store_exec(err, req->conn, NULL,
+    if (!store_exec(err, req->op.conn, NULL,
                     "UPDATE referrals SET reply = ?, reply_by = ? WHERE id = ?", "ttt",
-                    referral_canonical(req, st->payload), req->principal.user_id, st->r.id) ||
+                    referral_canonical(req, st->payload), req->op.principal.user_id, st->r.id) ||
         !referral_fhir_reply(err, req, &st->r, st->payload, comm))
         return false;
     json_object_set_new(st->detail, "communication", json_string(comm));
@@ -213,7 +213,7 @@ static bool apply_redirect(struct error *err, struct step *st)
     json_t *letter = json_loads(st->r.letter, 0, NULL);
     if (!letter)
         return error_set(err, ERR_INTERNAL, "stored letter unreadable");
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, letter);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, letter);
     const char *dept = jsonv_str(req->json, "to_department");
     struct referral_new n = {
         .kind = st->r.kind,
@@ -231,7 +231,7 @@ static bool apply_redirect(struct error *err, struct step *st)
         .replaces_sr = st->r.sr_id,
     };
     if (!referral_insert(err, req, &n, st->created) ||
-        !store_exec(err, req->conn, NULL, "UPDATE referrals SET redirected_to = ? WHERE id = ?",
+        !store_exec(err, req->op.conn, NULL, "UPDATE referrals SET redirected_to = ? WHERE id = ?",
                     "tt", st->created, st->r.id))
         return false;
     json_object_set_new(st->detail, "referral_id", json_string(st->created));
@@ -277,7 +277,7 @@ static const char sql_status[] =
 /* The side, the signer and the state, in this order. */
 static bool may_step(struct error *err, struct step *st, const char *action)
 {
-    const struct principal *p = &st->req->principal;
+    const struct principal *p = &st->req->op.principal;
     st->t = rule_for(action, st->r.kind);
     if (!st->t)
         return error_set(err, ERR_REFERRAL_INVALID_TRANSITION, "%s: not for a %s", action,
@@ -300,13 +300,14 @@ static bool finish(struct error *err, struct step *st)
     const struct transition *t = st->t;
     int64_t changed = 0;
     int ended = 0;
-    if (t->to && (!store_exec(err, req->conn, &changed, sql_status, "titt", t->to, clock_now_ms(),
-                              st->r.id, st->r.status) ||
+    if (t->to && (!store_exec(err, req->op.conn, &changed, sql_status, "titt", t->to,
+                              clock_now_ms(), st->r.id, st->r.status) ||
                   (changed != 1 && !error_set(err, ERR_REFERRAL_INVALID_TRANSITION, "raced"))))
         return false;
     if (!referral_event(err, req, st->r.id, t->event, json_incref(st->detail)))
         return false;
-    if (t->ends_share && !access_share_end(err, req->conn, &referral_case, st->r.id, t->to, &ended))
+    if (t->ends_share &&
+        !access_share_end(err, req->op.conn, &referral_case, st->r.id, t->to, &ended))
         return false;
     if (ended && !referral_event(err, req, st->r.id, "share_ended",
                                  json_pack("{s:s, s:s}", "org_id", st->r.to_org, "reason", t->to)))
@@ -315,11 +316,11 @@ static bool finish(struct error *err, struct step *st)
     if (t->to &&
         (!referral_load(err, req, st->r.id, &st->r) || !referral_fhir_step(err, req, &st->r, old)))
         return false;
-    bool sender = strcmp(req->principal.org_id, st->r.from_org) == 0;
+    bool sender = strcmp(req->op.principal.org_id, st->r.from_org) == 0;
     const char *other = !t->notify ? NULL : sender ? st->r.to_org : st->r.from_org;
     if (!referral_notify(err, req, &st->r, t->event, other))
         return false;
-    req->audit_detail = arena_printf(req->arena, "%s: %s→%s", t->action, old, st->r.status);
+    req->audit_detail = arena_printf(req->op.arena, "%s: %s→%s", t->action, old, st->r.status);
     if (st->created[0])
         return referral_respond(err, req, st->created, 201);
     return referral_respond(err, req, st->r.id, 200);
@@ -341,17 +342,17 @@ static bool step(struct error *err, struct request *req, const char *action)
 {
     const struct transition *first = rule_for(action, NULL);
     struct step st = {.req = req, .detail = json_object()};
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, st.detail);
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, st.detail);
     char found[UUID_STR_LEN];
     bool ok = step_begin(err, &st, first) &&
               (!first->idempotent || referral_idem_begin(err, req, &st.key, st.sha)) &&
-              request_write_begin(err, req) && referral_idem_find(err, req, st.key, st.sha, found);
+              op_write_begin(err, &req->op) && referral_idem_find(err, req, st.key, st.sha, found);
     if (st.payload)
-        arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, st.payload);
+        arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, st.payload);
     if (!ok)
         return false;
     if (found[0]) {
-        req->audit_detail = arena_printf(req->arena, "%s: idempotent replay", action);
+        req->audit_detail = arena_printf(req->op.arena, "%s: idempotent replay", action);
         return referral_respond(err, req, found, 200);
     }
     return referral_load(err, req, req->object_id, &st.r) && may_step(err, &st, action) &&

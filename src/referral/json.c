@@ -103,18 +103,18 @@ static const char sql_timeline[] =
 static bool set_rows(struct error *err, struct request *req, json_t *out, const char *key,
                      const char *sql, const char *id, api_row_fn fn)
 {
-    json_t *rows = api_rows(err, store_query(err, req->conn, sql, "t", id), fn);
+    json_t *rows = api_rows(err, store_query(err, req->op.conn, sql, "t", id), fn);
     return rows && json_object_set_new(out, key, rows) == 0;
 }
 
 json_t *referral_json(struct error *err, struct request *req, const char *id)
 {
-    json_t *out =
-        one_row(err, store_query(err, req->conn, REFERRAL_SUMMARY_SELECT "WHERE r.id = ?", "t", id),
-                referral_summary_row);
+    json_t *out = one_row(
+        err, store_query(err, req->op.conn, REFERRAL_SUMMARY_SELECT "WHERE r.id = ?", "t", id),
+        referral_summary_row);
     if (!out)
         return NULL;
-    json_t *detail = one_row(err, store_query(err, req->conn, sql_detail, "t", id), detail_row);
+    json_t *detail = one_row(err, store_query(err, req->op.conn, sql_detail, "t", id), detail_row);
     if (!detail || json_object_update(out, detail) != 0 ||
         !set_rows(err, req, out, "children", sql_children, id, child_row) ||
         !set_rows(err, req, out, "timeline", sql_timeline, id, event_row)) {
@@ -127,6 +127,7 @@ json_t *referral_json(struct error *err, struct request *req, const char *id)
     const char *status = json_string_value(json_object_get(out, "status"));
     const char *from = json_string_value(json_object_get(json_object_get(out, "from_org"), "id"));
     const char *to = json_string_value(json_object_get(json_object_get(out, "to_org"), "id"));
-    json_object_set_new(out, "actions", referral_actions(&req->principal, kind, status, from, to));
+    json_object_set_new(out, "actions",
+                        referral_actions(&req->op.principal, kind, status, from, to));
     return out;
 }

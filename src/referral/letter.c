@@ -121,7 +121,7 @@ static bool check_document(struct error *err, struct request *req, const char *p
     if (strncmp(ref, prefix, n) != 0 || !fhir_id_valid(ref + n))
         return error_set(err, ERR_REFERRAL_LETTER_INVALID, "%s.reference: not a DocumentReference",
                          path);
-    if (!fhir_store_lookup(err, req->conn, "DocumentReference", ref + n, &row, &found))
+    if (!fhir_store_lookup(err, req->op.conn, "DocumentReference", ref + n, &row, &found))
         return false;
     if (!found || row.deleted || strcmp(row.patient_id, patient_id) != 0)
         return error_set(err, ERR_REFERRAL_LETTER_INVALID, "%s.reference: %s", path, ref);
@@ -144,7 +144,7 @@ static bool check_items(struct error *err, struct request *req, const char *pati
 {
     for (size_t i = 0; i < json_array_size(list); i++) {
         const json_t *item = json_array_get(list, i);
-        const char *path = arena_printf(req->arena, "letter.%s[%zu]", p->name, i);
+        const char *path = arena_printf(req->op.arena, "letter.%s[%zu]", p->name, i);
         if (!check_at(err, item, p->items, path))
             return false;
         if (p->items == diagnosis_fields && !check_date(err, item, "onset", path))
@@ -217,7 +217,7 @@ json_t *referral_reply_check(struct error *err, struct request *req, const json_
 const char *referral_canonical(struct request *req, const json_t *j)
 {
     char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-    const char *out = arena_strdup(req->arena, text ? text : "null");
+    const char *out = arena_strdup(req->op.arena, text ? text : "null");
     free(text);
     return out;
 }

@@ -23,15 +23,15 @@ bool referral_idem_find(struct error *err, struct request *req, const char *key,
     found[0] = '\0';
     if (!key)
         return true;
-    struct store_stmt *s = store_query(err, req->conn,
+    struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT id, request_sha256, from_org_id FROM referrals "
                                        "WHERE from_user_id = ? AND idempotency_key = ?",
-                                       "tt", req->principal.user_id, key);
+                                       "tt", req->op.principal.user_id, key);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
     bool same = r == STORE_ROW && !store_is_null(s, 1) && strcmp(store_text(s, 1), sha) == 0 &&
-                strcmp(store_text(s, 2), req->principal.org_id) == 0;
+                strcmp(store_text(s, 2), req->op.principal.org_id) == 0;
     if (r == STORE_ROW && same)
         snprintf(found, UUID_STR_LEN, "%s", store_text(s, 0));
     store_done(s);
@@ -74,14 +74,15 @@ bool referrals_create(struct error *err, struct request *req)
         referral_letter_check(err, req, req->patient_id, json_object_get(req->json, "letter"));
     if (!letter)
         return false;
-    arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, letter);
-    if (!referral_may_sign(req->principal.profession))
-        return error_set(err, ERR_REFERRAL_SIGNER_NOT_PHYSICIAN, "%s", req->principal.profession);
-    if (!request_write_begin(err, req) || !referral_idem_find(err, req, key, sha, found))
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, letter);
+    if (!referral_may_sign(req->op.principal.profession))
+        return error_set(err, ERR_REFERRAL_SIGNER_NOT_PHYSICIAN, "%s",
+                         req->op.principal.profession);
+    if (!op_write_begin(err, &req->op) || !referral_idem_find(err, req, key, sha, found))
         return false;
     if (found[0]) {
         req->object_type = "referral";
-        req->object_id = arena_strdup(req->arena, found);
+        req->object_id = arena_strdup(req->op.arena, found);
         req->audit_detail = "idempotent replay";
         return referral_respond(err, req, found, 200);
     }
@@ -102,7 +103,7 @@ bool referrals_create(struct error *err, struct request *req)
     if (!referral_insert(err, req, &n, id))
         return false;
     req->object_type = "referral";
-    req->object_id = arena_strdup(req->arena, id);
+    req->object_id = arena_strdup(req->op.arena, id);
     return referral_respond(err, req, id, 201);
 }
 
@@ -130,8 +131,8 @@ static json_t *audited_page(struct error *err, struct request *req, struct store
     json_array_foreach(items, i, it)
     {
         const char *pid = json_string_value(json_object_get(json_object_get(it, "patient"), "id"));
-        request_audit_read(req, event_id, AUDIT_SUCCESS, pid, "referral",
-                           json_string_value(json_object_get(it, "id")), "listed in referrals");
+        op_audit_read(&req->op, event_id, AUDIT_SUCCESS, pid, "referral",
+                      json_string_value(json_object_get(it, "id")), "listed in referrals");
     }
     return items;
 }
@@ -149,7 +150,8 @@ static json_t *box_counts(struct error *err, struct request *req, const char *bo
                           const char *patient)
 {
     return api_counts(
-        err, store_query(err, req->conn, sql_counts, "ttt", box, req->principal.org_id, patient),
+        err,
+        store_query(err, req->op.conn, sql_counts, "ttt", box, req->op.principal.org_id, patient),
         referral_status_codes);
 }
 
@@ -188,10 +190,11 @@ bool referrals_list(struct error *err, struct request *req)
     if (!request_query_check(err, req, allowed) || !request_page(err, req, &limit, &offset) ||
         !box_query(err, req, &box, &status, &patient))
         return false;
-    if (!access_may_search(&req->principal))
-        return error_set(err, access_search_refusal(&req->principal), NULL);
-    struct store_stmt *s = store_query(err, req->conn, sql_box, "ttttii", box,
-                                       req->principal.org_id, status, patient, limit + 1, offset);
+    if (!access_may_search(&req->op.principal))
+        return error_set(err, access_search_refusal(&req->op.principal), NULL);
+    struct store_stmt *s =
+        store_query(err, req->op.conn, sql_box, "ttttii", box, req->op.principal.org_id, status,
+                    patient, limit + 1, offset);
     bool more = false;
     json_t *items = audited_page(err, req, s, "referrals_list", limit, &more);
     json_t *counts = items ? box_counts(err, req, box, patient) : NULL;
@@ -199,7 +202,8 @@ bool referrals_list(struct error *err, struct request *req)
         json_decref(items);
         return false;
     }
-    req->audit_detail = arena_printf(req->arena, "box=%s results=%zu", box, json_array_size(items));
+    req->audit_detail =
+        arena_printf(req->op.arena, "box=%s results=%zu", box, json_array_size(items));
     json_t *body = request_page_body(req, items, offset, limit, more);
     json_object_set_new(body, "counts", counts);
     response_json(req, 200, body);
@@ -211,7 +215,7 @@ bool referrals_patient_list(struct error *err, struct request *req)
     if (!request_query_check(err, req, (const char *const[]){NULL}))
         return false;
     json_t *items = api_rows(err,
-                             store_query(err, req->conn,
+                             store_query(err, req->op.conn,
                                          REFERRAL_SUMMARY_SELECT
                                          "WHERE r.patient_id = ? ORDER BY r.sent_at DESC, r.id",
                                          "t", req->patient_id),

@@ -85,9 +85,9 @@ static bool membership_role(struct error *err, struct request *req, const char *
                             char role[16])
 {
     role[0] = '\0';
-    struct store_stmt *s =
-        store_query(err, req->conn, "SELECT role FROM memberships WHERE user_id = ? AND org_id = ?",
-                    "tt", req->principal.user_id, org_id);
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT role FROM memberships WHERE user_id = ? AND org_id = ?", "tt",
+        req->op.principal.user_id, org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -105,7 +105,7 @@ static json_t *org_json(struct error *err, struct request *req, const char *org_
         return NULL;
     }
     struct store_stmt *s = store_query(
-        err, req->conn, "SELECT id, code, name, type FROM orgs WHERE id = ?", "t", org_id);
+        err, req->op.conn, "SELECT id, code, name, type FROM orgs WHERE id = ?", "t", org_id);
     if (!s)
         return NULL;
     json_t *org = NULL;
@@ -126,11 +126,11 @@ static json_t *readable_org(struct error *err, struct request *req)
     if (!org_id || !org_id[0]) {
         if (!request_require_org(err, req))
             return NULL;
-        org_id = req->principal.org_id;
+        org_id = req->op.principal.org_id;
     }
     json_t *org = org_json(err, req, org_id);
     char role[16];
-    if (!org || req->principal.network_admin)
+    if (!org || req->op.principal.network_admin)
         return org;
     if (!membership_role(err, req, org_id, role)) {
         json_decref(org);
@@ -192,7 +192,7 @@ static json_t *load_report(struct error *err, struct request *req, struct rs_rep
     if (!request_query_check(err, req, query) || !month_range(err, req, r))
         return NULL;
     json_t *org = readable_org(err, req);
-    if (org && !rs_compute(err, req->conn, json_string_value(json_object_get(org, "id")), r)) {
+    if (org && !rs_compute(err, req->op.conn, json_string_value(json_object_get(org, "id")), r)) {
         json_decref(org);
         return NULL;
     }
@@ -289,13 +289,13 @@ static char *csv_text(const struct rs_report *r, size_t *len)
 /* referral-stats_<org code>_<from>_<to>.csv with only [A-Za-z0-9._-] in it. */
 static const char *csv_disposition(struct request *req, const char *code, const struct rs_report *r)
 {
-    char *name = arena_printf(req->arena, "referral-stats_%s_%s_%s.csv", code, r->months[0].month,
-                              r->months[r->count - 1].month);
+    char *name = arena_printf(req->op.arena, "referral-stats_%s_%s_%s.csv", code,
+                              r->months[0].month, r->months[r->count - 1].month);
     for (char *c = name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '.' || *c == '-' || *c == '_'))
             *c = '_';
-    return arena_printf(req->arena, "attachment; filename=\"%s\"", name);
+    return arena_printf(req->op.arena, "attachment; filename=\"%s\"", name);
 }
 
 bool referral_stats_csv(struct error *err, struct request *req)
@@ -348,7 +348,7 @@ static bool check_first_visits(struct error *err, const json_t *body, int *year,
 static bool may_enter(struct error *err, struct request *req, const char *org_id)
 {
     char role[16];
-    if (req->principal.network_admin)
+    if (req->op.principal.network_admin)
         return true;
     if (!membership_role(err, req, org_id, role))
         return false;
@@ -368,24 +368,24 @@ bool referral_stats_first_visits_put(struct error *err, struct request *req)
     if (!org)
         return false;
     json_decref(org);
-    if (!may_enter(err, req, org_id) || !request_write_begin(err, req))
+    if (!may_enter(err, req, org_id) || !op_write_begin(err, &req->op))
         return false;
     int64_t now = clock_now_ms();
-    if (!store_exec(err, req->conn, NULL,
+    if (!store_exec(err, req->op.conn, NULL,
                     "INSERT INTO org_first_visits (org_id, month, count, updated_by, updated_at) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, month) DO UPDATE SET count = "
                     "excluded.count, updated_by = excluded.updated_by, updated_at = "
                     "excluded.updated_at",
-                    "ttiti", org_id, m, count, req->principal.user_id, now))
+                    "ttiti", org_id, m, count, req->op.principal.user_id, now))
         return false;
     req->object_type = "org_first_visits";
     req->object_id = org_id;
-    req->audit_detail = arena_printf(req->arena, "month=%s count=%lld", m, (long long)count);
+    req->audit_detail = arena_printf(req->op.arena, "month=%s count=%lld", m, (long long)count);
     char at[32];
     clock_format_iso(now, at);
     response_json(req, 200,
                   json_pack("{s:s, s:s, s:I, s:s, s:{s:s, s:s}}", "org_id", org_id, "month", m,
                             "count", (json_int_t)count, "updated_at", at, "updated_by", "id",
-                            req->principal.user_id, "name", req->principal.name));
+                            req->op.principal.user_id, "name", req->op.principal.name));
     return true;
 }

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     struct arena *a = arena_new();
-    struct request req = {.arena = a};
+    struct request req = {.op = {.arena = a}};
     bool known;
     char allow[128];
     static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};

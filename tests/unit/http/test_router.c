@@ -31,7 +31,7 @@ static const struct route *match(struct request *req, const char *method, const 
                                  bool *known, char *allow)
 {
     memset(req, 0, sizeof(*req));
-    req->arena = arena;
+    req->op.arena = arena;
     return router_match(req, method, path, known, allow, 128);
 }
 
