@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Writes SQL for a large synthetic facility directory (issue 4 benchmark): N fictional
 organisations spread over a prefecture-sized area around みなみ市 (33.59 N 130.40 E), each with
-an org row, a directory profile and a live status (beds, emergency). Deterministic for the same
+an org row, a directory profile (its JSON document and the rows of its departments, services and
+equipment, as directory_profile_save writes them) and a live status (beds, emergency). Deterministic for the same
 arguments; standard library only. Apply it to a stopped server's store, e.g.
 
     bench/directory_gen.py --count 5000 | sqlite3 data/tsunagu.db
@@ -63,7 +64,10 @@ def org_sql(i, rng, now):
         f"{j(deps)}, {j(equip)}, {j(svcs)}, {lat}, {lon}, '要相談', {now});",
         "INSERT INTO org_status (org_id, field, value, updated_at) VALUES "
         f"({q(oid)}, 'beds', {j(beds)}, {at}), ({q(oid)}, 'emergency', {j(emergency)}, {at});",
-    ])
+    ] + [f"INSERT INTO org_departments (org_id, code) VALUES ({q(oid)}, {q(d)});" for d in deps]
+      + [f"INSERT INTO org_services (org_id, code) VALUES ({q(oid)}, {q(v)});" for v in svcs]
+      + [f"INSERT INTO org_equipment (org_id, code, shared_use) VALUES ({q(oid)}, {q(e['code'])}, "
+         f"{int(e['shared_use'])});" for e in equip])
 
 
 def main():

@@ -40,6 +40,13 @@ else
 fi
 cat "$logs/run-deps.txt"
 
+echo "== SQL: portable outside src/store/, each table written by its owner (scripts/check_sql.py)"
+if /usr/bin/python3 scripts/check_sql.py --self-test && /usr/bin/python3 scripts/check_sql.py; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 echo "== unit and fuzz-corpus replay (meson test)"
 meson test -C "$build" --print-errorlogs >"$logs/meson.txt" 2>&1
 rc=$?

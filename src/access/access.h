@@ -6,6 +6,7 @@
 
 #include "auth/auth.h"
 #include "core/errors.h"
+#include "op/op.h"
 #include "store/store.h"
 
 /**
@@ -157,19 +158,19 @@ bool access_decide_case(struct error *err, struct store_conn *conn, const struct
 /**
  * Opens the record of patient_id to org_id for case source_id (a referral sent to org_id, or a
  * booking of its equipment) until expires_at (ms), if and only if a consent in force names
- * org_id; *shared tells whether it did. Call inside the case's write transaction.
+ * org_id; *shared tells whether it did. The share starts at op->now_ms. Call inside the case's
+ * write transaction.
  */
-bool access_share_start(struct error *err, struct store_conn *conn, const char *patient_id,
+bool access_share_start(struct error *err, struct op *op, const char *patient_id,
                         const char *org_id, const struct access_case_kind *kind,
                         const char *source_id, int64_t expires_at, bool *shared);
 
 /**
  * Ends every open share of case source_id with reason (e.g. "closed", "declined"); *ended (if
- * not NULL) gets how many. Call inside the case's write transaction.
+ * not NULL) gets how many, at op->now_ms. Call inside the case's write transaction.
  */
-bool access_share_end(struct error *err, struct store_conn *conn,
-                      const struct access_case_kind *kind, const char *source_id,
-                      const char *reason, int *ended);
+bool access_share_end(struct error *err, struct op *op, const struct access_case_kind *kind,
+                      const char *source_id, const char *reason, int *ended);
 
 /**
  * The user id to bind as ?3 of the rule: the principal's own, or "" (which no grant
@@ -197,6 +198,19 @@ bool access_may_search(const struct principal *p);
  */
 bool access_emergency_eligible(struct error *err, struct store_conn *conn,
                                const struct principal *p);
+
+/**
+ * Grants op's principal emergency access to patient_id for reason, from op->now_ms until
+ * expires_at; gid (UUID_STR_LEN) gets the grant's id. Call inside op's write transaction, after
+ * access_emergency_eligible and the decision that no grant is in force.
+ */
+bool access_emergency_grant(struct error *err, struct op *op, const char *patient_id,
+                            const char *reason, int64_t expires_at, char *gid);
+/** Ends grant gid of op's principal at op->now_ms ("ended"); *ended tells whether it was open. */
+bool access_emergency_end(struct error *err, struct op *op, const char *gid, bool *ended);
+/** Closes the review of grant gid by op's principal with comment, at op->now_ms. */
+bool access_emergency_review_close(struct error *err, struct op *op, const char *gid,
+                                   const char *comment);
 
 /** Whether an organisation type code is a hospital type (may take emergency patients). */
 bool access_org_type_is_hospital(const char *type);

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "audit/audit.h"
+#include "core/ids.h"
 
 bool access_org_type_is_hospital(const char *type)
 {
@@ -42,6 +43,42 @@ bool access_emergency_eligible(struct error *err, struct store_conn *conn,
     if (!hospital)
         return error_set(err, ERR_EMERGENCY_NOT_ELIGIBLE, "organisation is not a hospital");
     return true;
+}
+
+bool access_emergency_grant(struct error *err, struct op *op, const char *patient_id,
+                            const char *reason, int64_t expires_at, char *gid)
+{
+    const struct principal *p = &op->principal;
+    ids_uuid_new(gid);
+    return op_write_begin(err, op) &&
+           store_exec(err, op->conn, NULL,
+                      "INSERT INTO emergency_access (id, user_id, org_id, patient_id, reason, "
+                      "started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      "tttttii", gid, p->user_id, p->org_id, patient_id, reason, op->now_ms,
+                      expires_at);
+}
+
+bool access_emergency_end(struct error *err, struct op *op, const char *gid, bool *ended)
+{
+    int64_t changed = 0;
+    if (!op_write_begin(err, op) ||
+        !store_exec(err, op->conn, &changed,
+                    "UPDATE emergency_access SET ended_at = ?, end_reason = 'ended' WHERE id = ? "
+                    "AND user_id = ? AND ended_at IS NULL",
+                    "itt", op->now_ms, gid, op->principal.user_id))
+        return false;
+    *ended = changed == 1;
+    return true;
+}
+
+bool access_emergency_review_close(struct error *err, struct op *op, const char *gid,
+                                   const char *comment)
+{
+    return op_write_begin(err, op) &&
+           store_exec(err, op->conn, NULL,
+                      "UPDATE emergency_access SET review_closed_at = ?, review_closed_by = ?, "
+                      "review_comment = ? WHERE id = ? AND review_closed_at IS NULL",
+                      "ittt", op->now_ms, op->principal.user_id, comment, gid);
 }
 
 static const char sql_expired[] =

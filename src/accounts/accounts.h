@@ -20,6 +20,9 @@ extern const char *const accounts_role_codes[];
 /** JSON of one organisation row selected with ACCOUNTS_ORG_COLUMNS (a new reference). */
 #define ACCOUNTS_ORG_COLUMNS "id, code, name, name_kana, type, address, phone, totp_required"
 json_t *accounts_org_json(struct store_stmt *s);
+/** The JSON of organisation id (a new reference); NULL with ERR_ORG_NOT_FOUND when there is none,
+ *  or the store's error. */
+json_t *accounts_org_read(struct error *err, struct store_conn *conn, const char *id);
 /** Whether an organisation id exists. */
 bool accounts_org_exists(struct error *err, struct store_conn *conn, const char *org_id,
                          bool *exists);

@@ -49,25 +49,16 @@ const char *const accounts_profession_codes[] = {
 };
 const char *const accounts_role_codes[] = {"member", "org_admin", NULL};
 
-static json_t *labels_json(const struct code_label *list)
-{
-    json_t *items = json_array();
-    for (const struct code_label *c = list; c->code; c++)
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s}", "code", c->code, "ja", c->ja, "en", c->en));
-    return json_pack("{s:o}", "items", items);
-}
-
 bool codes_org_types(struct error *err, struct request *req)
 {
     (void)err;
-    response_json(req, 200, labels_json(accounts_org_types));
+    response_json(req, 200, json_pack("{s:o}", "items", api_code_labels(accounts_org_types)));
     return true;
 }
 
 bool codes_professions(struct error *err, struct request *req)
 {
     (void)err;
-    response_json(req, 200, labels_json(accounts_professions));
+    response_json(req, 200, json_pack("{s:o}", "items", api_code_labels(accounts_professions)));
     return true;
 }

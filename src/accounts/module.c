@@ -9,8 +9,18 @@ static const struct route routes[] = {
 #undef ROUTE
 };
 
+static const struct module_command commands[] = {
+    {"org", "org add", "register an organisation", accounts_cli_org},
+    {"user", "user add|passwd|disable|confirm", "manage user accounts (passwords from stdin)",
+     accounts_cli_user},
+    {"token", "token create|list|revoke", "API tokens for integrations", accounts_cli_token},
+    {NULL, NULL, NULL, NULL},
+};
+
 const struct module accounts_module = {
     .name = "accounts",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = accounts_demo_load,
+    .commands = commands,
 };

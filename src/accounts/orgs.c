@@ -33,19 +33,25 @@ bool orgs_list(struct error *err, struct request *req)
     return api_respond_items(req, api_rows(err, s, accounts_org_json));
 }
 
+json_t *accounts_org_read(struct error *err, struct store_conn *conn, const char *id)
+{
+    struct store_stmt *s =
+        store_query(err, conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
+    if (!s)
+        return NULL;
+    enum store_step_result r = store_step(err, s);
+    json_t *org = r == STORE_ROW ? accounts_org_json(s) : NULL;
+    store_done(s);
+    if (r == STORE_DONE)
+        error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    return org;
+}
+
 static bool respond_org(struct error *err, struct request *req, const char *id, int status)
 {
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
-    if (!s)
+    json_t *org = accounts_org_read(err, req->op.conn, id);
+    if (!org)
         return false;
-    enum store_step_result r = store_step(err, s);
-    if (r != STORE_ROW) {
-        store_done(s);
-        return r == STORE_FAIL ? false : error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    }
-    json_t *org = accounts_org_json(s);
-    store_done(s);
     response_json(req, status, org);
     return true;
 }
@@ -56,16 +62,6 @@ bool orgs_read(struct error *err, struct request *req)
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_ORG_NOT_FOUND, NULL);
     return respond_org(err, req, id, 200);
-}
-
-static bool valid_code(const char *code)
-{
-    if (!code[0])
-        return false;
-    for (const char *p = code; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-            return false;
-    return true;
 }
 
 bool orgs_create(struct error *err, struct request *req)
@@ -82,30 +78,17 @@ bool orgs_create(struct error *err, struct request *req)
     };
     if (!jsonv_check(err, req->json, fields))
         return false;
-    const char *code = jsonv_str(req->json, "code"), *name = jsonv_str(req->json, "name");
-    if (!valid_code(code))
-        return error_set(err, ERR_FIELD_VALUE, "code: lower-case letters, digits, - and _");
-    if (!name[0])
-        return error_set(err, ERR_FIELD_VALUE, "name: empty");
-    char id[UUID_STR_LEN];
-    ids_uuid_new(id);
-    const char *kana = jsonv_str(req->json, "name_kana"), *addr = jsonv_str(req->json, "address");
-    const char *phone = jsonv_str(req->json, "phone");
-    int64_t now = clock_now_ms();
-    if (!op_write_begin(err, &req->op))
+    const json_t *b = req->json;
+    const struct accounts_org_new o = {jsonv_str(b, "code"),
+                                       jsonv_str(b, "name"),
+                                       jsonv_str(b, "name_kana"),
+                                       jsonv_str(b, "type"),
+                                       jsonv_str(b, "address"),
+                                       jsonv_str(b, "phone"),
+                                       jsonv_bool(b, "totp_required", false)};
+    char id[UUID_STR_LEN] = "";
+    if (!accounts_org_create(err, &req->op, &o, id))
         return false;
-    if (!store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO orgs (id, code, name, name_kana, type, address, phone, "
-                    "totp_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "tttttttbii", id, code, name, kana ? kana : "", jsonv_str(req->json, "type"),
-                    addr ? addr : "", phone ? phone : "",
-                    jsonv_bool(req->json, "totp_required", false), now, now)) {
-        if (store_last_was_unique_violation(req->op.conn)) {
-            error_clear(err);
-            return error_set(err, ERR_ORG_CODE_TAKEN, "%s", code);
-        }
-        return false;
-    }
     req->object_type = "org";
     req->object_id = arena_strdup(req->op.arena, id);
     return respond_org(err, req, req->object_id, 201);

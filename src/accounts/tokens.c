@@ -9,7 +9,7 @@
 static const char sql_list[] =
     "SELECT t.id, t.name, t.org_id, t.user_id, u.login, t.prefix, t.created_at, t.last_used_at, "
     "t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
-    "WHERE ?1 IS NULL OR t.org_id = ?1 ORDER BY t.created_at DESC";
+    "WHERE CAST(?1 AS TEXT) IS NULL OR t.org_id = ?1 ORDER BY t.created_at DESC";
 
 static json_t *token_row(struct store_stmt *s)
 {
@@ -77,7 +77,7 @@ bool tokens_revoke(struct error *err, struct request *req)
     if (!op_write_begin(err, &req->op) ||
         !store_exec(err, req->op.conn, &changed,
                     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL "
-                    "AND (? IS NULL OR org_id = ?)",
+                    "AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
                     "ittt", clock_now_ms(), id, org, org))
         return false;
     if (changed != 1)

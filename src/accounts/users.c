@@ -112,11 +112,11 @@ bool users_list(struct error *err, struct request *req)
             return error_set(err, ERR_FORBIDDEN, "other organisations' users");
         org = req->op.principal.org_id;
     }
-    struct store_stmt *s = store_query(
-        err, req->op.conn,
-        "SELECT u.id FROM users u WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM memberships m "
-        "WHERE m.user_id = u.id AND m.org_id = ?1) ORDER BY u.login",
-        "t", org);
+    struct store_stmt *s = store_query(err, req->op.conn,
+                                       "SELECT u.id FROM users u WHERE CAST(?1 AS TEXT) IS NULL OR "
+                                       "EXISTS (SELECT 1 FROM memberships m "
+                                       "WHERE m.user_id = u.id AND m.org_id = ?1) ORDER BY u.login",
+                                       "t", org);
     if (!s)
         return false;
     json_t *ids = json_array(), *items = json_array();
@@ -145,22 +145,52 @@ bool users_list(struct error *err, struct request *req)
     return true;
 }
 
-static bool valid_login(const char *login)
-{
-    if (strlen(login) < 2)
-        return false;
-    for (const char *p = login; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-              *p == '_'))
-            return false;
-    return true;
-}
-
 static const struct jfield membership_fields[] = {
     {"org_id", JV_UUID, true, 0, NULL},
     {"role", JV_STRING, true, 0, accounts_role_codes},
     {NULL, 0, false, 0, NULL},
 };
+
+/* Whether list (of {"org_id", "role"}) names organisation org_id. */
+static bool lists_org(const json_t *list, const char *org_id)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        const char *org = jsonv_str(item, "org_id");
+        if (org && strcmp(org, org_id) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Ends the user's memberships of the organisations list does not name. */
+static bool drop_memberships(struct error *err, struct op *op, const char *user_id,
+                             const json_t *list)
+{
+    struct store_stmt *s = store_query(
+        err, op->conn, "SELECT org_id FROM memberships WHERE user_id = ?", "t", user_id);
+    if (!s)
+        return false;
+    json_t *gone = json_array();
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW)
+        if (!lists_org(list, store_text(s, 0)))
+            json_array_append_new(gone, json_string(store_text(s, 0)));
+    store_done(s);
+    bool ok = r != STORE_FAIL;
+    size_t i;
+    json_t *org;
+    json_array_foreach(gone, i, org)
+    {
+        ok = ok && store_exec(err, op->conn, NULL,
+                              "DELETE FROM memberships WHERE user_id = ? AND org_id = ?", "tt",
+                              user_id, json_string_value(org));
+    }
+    json_decref(gone);
+    return ok;
+}
 
 /* Replaces the user's memberships with list (already checked) inside the write transaction. A
  * membership the network office adds waits for its organisation's administrator to confirm it
@@ -168,21 +198,9 @@ static const struct jfield membership_fields[] = {
 static bool set_memberships(struct error *err, struct request *req, const char *user_id,
                             json_t *list)
 {
-    json_t *orgs = json_array();
-    size_t k;
-    json_t *item;
-    json_array_foreach(list, k, item) json_array_append(orgs, json_object_get(item, "org_id"));
-    char *kept = json_dumps(orgs, JSON_COMPACT);
-    json_decref(orgs);
-    bool ok = kept && store_exec(err, req->op.conn, NULL,
-                                 "DELETE FROM memberships WHERE user_id = ? AND org_id NOT IN "
-                                 "(SELECT value FROM json_each(?))",
-                                 "tt", user_id, kept);
-    free(kept);
-    if (!ok)
-        return err->code ? false : error_set(err, ERR_NOMEM, NULL);
+    if (!drop_memberships(err, &req->op, user_id, list))
+        return false;
     const char *pending = req->op.principal.network_admin ? "created" : NULL;
-    int64_t now = clock_now_ms();
     size_t i;
     json_t *m;
     json_array_foreach(list, i, m)
@@ -194,12 +212,8 @@ static bool set_memberships(struct error *err, struct request *req, const char *
         if (!exists)
             return error_set(err, ERR_FIELD_VALUE, "memberships[%zu].org_id: no such organisation",
                              i);
-        if (!store_exec(err, req->op.conn, NULL,
-                        "INSERT INTO memberships (user_id, org_id, role, created_at, pending, "
-                        "pending_since) VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 IS NULL THEN "
-                        "NULL ELSE ?4 END) ON CONFLICT (user_id, org_id) DO UPDATE SET "
-                        "role = excluded.role, created_at = excluded.created_at",
-                        "tttit", user_id, org, jsonv_str(m, "role"), now + (int64_t)i, pending))
+        if (!accounts_membership_put(err, &req->op, user_id, org, jsonv_str(m, "role"), pending,
+                                     req->op.now_ms + (int64_t)i))
             return false;
     }
     return true;
@@ -238,35 +252,24 @@ bool users_create(struct error *err, struct request *req)
     const char *login = jsonv_str(req->json, "login");
     json_t *memberships = json_object_get(req->json, "memberships");
     bool net_admin = jsonv_bool(req->json, "network_admin", false);
-    if (!valid_login(login))
+    if (!accounts_login_valid(login))
         return error_set(err, ERR_FIELD_VALUE, "login: lower-case letters, digits, . - _");
     if (!jsonv_str(req->json, "name")[0])
         return error_set(err, ERR_FIELD_VALUE, "name: empty");
     if (net_admin && !req->op.principal.network_admin)
         return error_set(err, ERR_FORBIDDEN, "only the network office names network admins");
-    if (!check_memberships(err, req, memberships) ||
-        !password_policy_check(err, jsonv_str(req->json, "initial_password")))
+    if (!check_memberships(err, req, memberships))
         return false;
-    char hash[PASSWORD_HASH_MAX], id[UUID_STR_LEN];
-    if (!password_hash(err, jsonv_str(req->json, "initial_password"), hash))
-        return false;
-    ids_uuid_new(id);
-    const char *kana = jsonv_str(req->json, "name_kana");
-    int64_t now = clock_now_ms();
-    if (!op_write_begin(err, &req->op))
-        return false;
-    if (!store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO users (id, login, name, name_kana, profession, network_admin, "
-                    "password_hash, must_change_password, created_at, updated_at) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                    "tttttbtii", id, login, jsonv_str(req->json, "name"), kana ? kana : "",
-                    jsonv_str(req->json, "profession"), net_admin, hash, now, now)) {
-        if (!store_last_was_unique_violation(req->op.conn))
-            return false;
-        error_clear(err);
-        return error_set(err, ERR_LOGIN_TAKEN, "%s", login);
-    }
-    if (!set_memberships(err, req, id, memberships))
+    const struct accounts_user_new new_user = {.login = login,
+                                               .name = jsonv_str(req->json, "name"),
+                                               .name_kana = jsonv_str(req->json, "name_kana"),
+                                               .profession = jsonv_str(req->json, "profession"),
+                                               .network_admin = net_admin,
+                                               .password = jsonv_str(req->json, "initial_password"),
+                                               .must_change_password = true};
+    char id[UUID_STR_LEN] = "";
+    if (!accounts_user_create(err, &req->op, &new_user, id) ||
+        !set_memberships(err, req, id, memberships))
         return false;
     req->object_type = "user";
     req->object_id = arena_strdup(req->op.arena, id);
@@ -320,10 +323,7 @@ bool users_update(struct error *err, struct request *req)
                     jsonv_str(req->json, "profession"), clock_now_ms(), id))
         return false;
     if (json_is_boolean(disabled) &&
-        (!store_exec(err, req->op.conn, NULL, "UPDATE users SET disabled = ? WHERE id = ?", "bt",
-                     json_is_true(disabled), id) ||
-         (json_is_true(disabled) &&
-          !auth_sessions_end_user(err, req->op.conn, id, NULL, "account disabled", NULL))))
+        !accounts_user_disabled_set(err, &req->op, id, json_is_true(disabled)))
         return false;
     if (memberships &&
         (!check_memberships(err, req, memberships) || !set_memberships(err, req, id, memberships)))

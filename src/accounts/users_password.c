@@ -16,6 +16,7 @@
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "notify/notify.h"
 
 /* The network office resets the password of an administrator only: an organisation's members
  * are its administrator's to reset. */
@@ -61,27 +62,17 @@ static bool notify_admins(struct error *err, struct request *req, const char *us
                                               req->op.principal.network_admin));
     store_done(s);
     bool ok = r != STORE_FAIL;
-    int64_t now = clock_now_ms();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
     {
-        if (!ok)
+        struct notify_message m = {.kind = "account_reset",
+                                   .ref_id = user_id,
+                                   .summary = json_object_get(row, "summary"),
+                                   .admins_only = true};
+        if (!ok ||
+            !(ok = notify_org(err, &req->op, json_string_value(json_object_get(row, "org")), &m)))
             break;
-        char id[UUID_STR_LEN];
-        ids_uuid_new(id);
-        char *text = json_dumps(json_object_get(row, "summary"), JSON_COMPACT);
-        const char *org = json_string_value(json_object_get(row, "org"));
-        ok = text && store_exec(err, req->op.conn, NULL,
-                                "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, "
-                                "summary, created_at, audience) VALUES (?, ?, 'account_reset', "
-                                "NULL, ?, ?, ?, 'admins')",
-                                "tttti", id, org, user_id, text, now);
-        free(text);
-        if (ok)
-            op_publish(
-                &req->op, "notification", org,
-                arena_printf(req->op.arena, "{\"id\":\"%s\",\"kind\":\"account_reset\"}", id));
     }
     json_decref(rows);
     return ok;
@@ -101,24 +92,14 @@ bool users_password_reset(struct error *err, struct request *req)
         !(office ? office_may_reset(err, req, id) : accounts_user_may_change(err, req, id)) ||
         !password_policy_check(err, jsonv_str(req->json, "initial_password")))
         return false;
-    char hash[PASSWORD_HASH_MAX];
-    int64_t changed = 0, revoked = 0, now = clock_now_ms();
-    if (!password_hash(err, jsonv_str(req->json, "initial_password"), hash) ||
-        !op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, &changed,
-                    "UPDATE users SET password_hash = ?, must_change_password = 1, "
-                    "failed_logins = 0, locked_until = 0, totp_enabled = 0, totp_secret = NULL, "
-                    "totp_pending_secret = NULL, totp_last_step = 0, updated_at = ? WHERE id = ?",
-                    "tit", hash, now, id) ||
-        !auth_sessions_end_user(err, req->op.conn, id, NULL, "password reset", NULL) ||
-        !auth_tokens_revoke_user(err, req->op.conn, id, &revoked))
+    int64_t revoked = 0;
+    if (!accounts_user_password_reset(err, &req->op, id, jsonv_str(req->json, "initial_password"),
+                                      &revoked))
         return false;
-    if (changed != 1)
-        return error_set(err, ERR_USER_NOT_FOUND, NULL);
     if (office && !store_exec(err, req->op.conn, NULL,
                               "UPDATE memberships SET pending = 'reset', pending_since = ? "
                               "WHERE user_id = ?",
-                              "it", now, id))
+                              "it", req->op.now_ms, id))
         return false;
     if (!notify_admins(err, req, id))
         return false;
@@ -143,25 +124,7 @@ bool users_confirm(struct error *err, struct request *req)
         return error_set(err, ERR_USER_NOT_FOUND, NULL);
     if (strcmp(id, req->op.principal.user_id) == 0)
         return error_set(err, ERR_FORBIDDEN, "another administrator confirms one's own account");
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT pending FROM memberships WHERE user_id = ? AND org_id = ?", "tt",
-        id, req->op.principal.org_id);
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    bool member = r == STORE_ROW, pending = member && !store_is_null(s, 0);
-    store_done(s);
-    if (r == STORE_FAIL)
-        return false;
-    if (!member)
-        return error_set(err, ERR_USER_NOT_FOUND, NULL);
-    if (!pending)
-        return error_set(err, ERR_ACCOUNT_CONFIRMED, NULL);
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, NULL,
-                    "UPDATE memberships SET pending = NULL, pending_since = NULL WHERE user_id = ? "
-                    "AND org_id = ?",
-                    "tt", id, req->op.principal.org_id))
+    if (!accounts_membership_confirm(err, &req->op, id, req->op.principal.org_id))
         return false;
     req->object_type = "user";
     req->object_id = id;

@@ -12,10 +12,12 @@
 static const char sql_audit[] =
     "SELECT seq, time, event_id, action, outcome, user_id, user_login, org_id, client, "
     "patient_id, object_type, object_id, request_id, detail FROM audit "
-    "WHERE (?1 IS NULL OR org_id = ?1) AND (?2 IS NULL OR user_id = ?2) "
-    "AND (?3 IS NULL OR patient_id = ?3) AND (?4 IS NULL OR action = ?4) "
-    "AND (?5 IS NULL OR time >= ?5) AND (?6 IS NULL OR time < ?6) "
-    "AND (?7 IS NULL OR seq < ?7) ORDER BY seq DESC LIMIT ?8";
+    "WHERE (CAST(?1 AS TEXT) IS NULL OR org_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR user_id = "
+    "?2) "
+    "AND (CAST(?3 AS TEXT) IS NULL OR patient_id = ?3) AND (CAST(?4 AS TEXT) IS NULL OR action = "
+    "?4) "
+    "AND (CAST(?5 AS TEXT) IS NULL OR time >= ?5) AND (CAST(?6 AS TEXT) IS NULL OR time < ?6) "
+    "AND (CAST(?7 AS BIGINT) IS NULL OR seq < ?7) ORDER BY seq DESC LIMIT ?8";
 
 static const char *const audit_query[] = {"user_id", "patient_id", "action", "from",
                                           "to",      "cursor",     "limit",  NULL};

@@ -15,6 +15,10 @@
 #include "core/ids.h"
 #include "fhir/store.h"
 #include "http/router.h"
+#include "notify/notify.h"
+
+/* Identifies the booking in the FHIR resources written for it. */
+#define BOOKING_ID_SYSTEM "https://tsunagu.example.jp/fhir/NamingSystem/equipment-booking"
 
 /** The booking as a case (access_decide_case): its patient, the ordering organisation and the
  *  equipment's owner. */
@@ -81,5 +85,12 @@ bool booking_respond(struct error *err, struct request *req, int status, const c
 
 /** Whether a profession code may sign a report (physician or dentist). */
 bool booking_may_report(const char *profession);
+
+/** The module's part of the demo region (demo.c). */
+bool booking_demo_load(struct error *err, struct op *op);
+
+/** The steps principal p may take on a booking in status now (a new JSON array, flow.c). */
+json_t *booking_actions(const struct principal *p, const char *status, const char *slot_org,
+                        const char *ordering_org);
 
 #endif

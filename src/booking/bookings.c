@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "fhir/rest.h"
+#include "notify/notify.h"
 
 enum {
     EXAM_MAX = 200, /* code points */
@@ -18,8 +19,6 @@ enum {
     ORDER_NOTES_MAX = 2000,
 };
 
-/* Identifies the booking in the FHIR resources written for it. */
-#define BOOKING_ID_SYSTEM "https://tsunagu.example.jp/fhir/NamingSystem/equipment-booking"
 #define EQUIPMENT_SYSTEM "https://tsunagu.example.jp/fhir/CodeSystem/directory-equipment"
 
 bool booking_may_report(const char *profession)
@@ -73,17 +72,8 @@ bool booking_respond(struct error *err, struct request *req, int status, const c
 
 /* ---- the end of every step ------------------------------------------------------------------ */
 
-static void publish(struct request *req, const char *topic, const char *org_id, json_t *data)
-{
-    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
-    json_decref(data);
-    if (text)
-        op_publish(&req->op, topic, org_id, text);
-    free(text);
-}
-
 static bool notify(struct error *err, struct request *req, const struct booking *b,
-                   const char *kind, const char *to_org, int64_t now)
+                   const char *kind, const char *to_org)
 {
     struct store_stmt *s = store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t",
                                        req->op.principal.org_id);
@@ -100,44 +90,33 @@ static bool notify(struct error *err, struct request *req, const struct booking 
     json_t *summary = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event", kind, "booking_id",
                                 b->id, "equipment", b->equipment, "starts_at", starts, "org_name",
                                 org_name, "user_name", req->op.principal.name);
-    char *text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+    /* the event names no patient: the list is access-checked */
+    json_t *extra = json_pack("{s:s, s:s}", "booking_id", b->id, "event", kind);
+    struct notify_message m = {.kind = "booking",
+                               .patient_id = b->patient_id,
+                               .ref_id = b->id,
+                               .summary = summary,
+                               .event = extra};
+    bool ok = summary && extra && notify_org(err, &req->op, to_org, &m);
+    if (!summary || !extra)
+        error_set(err, ERR_NOMEM, NULL);
     json_decref(summary);
-    if (!text)
-        return error_set(err, ERR_NOMEM, NULL);
-    char id[UUID_STR_LEN];
-    ids_uuid_new(id);
-    bool ok = store_exec(err, req->op.conn, NULL,
-                         "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, "
-                         "summary, created_at) VALUES (?, ?, 'booking', ?, ?, ?, ?)",
-                         "ttttti", id, to_org, b->patient_id, b->id, text, now);
-    free(text);
-    if (ok)
-        publish(req, "notification", to_org, /* no patient: the list is access-checked */
-                json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", "booking", "booking_id", b->id,
-                          "event", kind));
+    json_decref(extra);
     return ok;
 }
 
 bool booking_step_done(struct error *err, struct request *req, const struct booking *b,
                        const char *kind, json_t *detail)
 {
-    int64_t now = clock_now_ms();
-    char *text = json_dumps(detail ? detail : json_object(), JSON_COMPACT);
+    bool ok = notify_timeline_append(err, &req->op, &booking_case, b->id, kind, detail);
     json_decref(detail);
-    if (!text)
-        return error_set(err, ERR_NOMEM, NULL);
-    bool ok = store_exec(err, req->op.conn, NULL,
-                         "INSERT INTO booking_events (booking_id, kind, at, user_id, org_id, "
-                         "detail) VALUES (?, ?, ?, ?, ?, ?)",
-                         "ttittt", b->id, kind, now, req->op.principal.user_id,
-                         req->op.principal.org_id, text);
-    free(text);
     bool ordering = strcmp(req->op.principal.org_id, b->org_id) == 0;
-    if (!ok || !notify(err, req, b, kind, ordering ? b->slot_org_id : b->org_id, now))
+    if (!ok || !notify(err, req, b, kind, ordering ? b->slot_org_id : b->org_id))
         return false;
-    publish(req, "booking", b->org_id, json_pack("{s:s, s:s}", "booking_id", b->id, "event", kind));
-    publish(req, "booking", b->slot_org_id,
-            json_pack("{s:s, s:s}", "booking_id", b->id, "event", kind));
+    op_publish_json(&req->op, "booking", b->org_id,
+                    json_pack("{s:s, s:s}", "booking_id", b->id, "event", kind));
+    op_publish_json(&req->op, "booking", b->slot_org_id,
+                    json_pack("{s:s, s:s}", "booking_id", b->id, "event", kind));
     return true;
 }
 
@@ -336,7 +315,7 @@ static bool order_check(struct error *err, struct request *req)
 static bool share_record(struct error *err, struct request *req, const struct booking *b)
 {
     bool shared;
-    if (!access_share_start(err, req->op.conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
+    if (!access_share_start(err, &req->op, b->patient_id, b->slot_org_id, &booking_case, b->id,
                             b->ends_at + BOOKING_SHARE_AFTER_MS, &shared))
         return false;
     return !shared ||

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "fhir/rest.h"
+#include "notify/step.h"
 
 enum {
     NOTE_MAX = 500, /* code points */
@@ -19,36 +20,50 @@ enum {
     IMPRESSION_MAX = 2000,
 };
 
-#define BOOKING_ID_SYSTEM "https://tsunagu.example.jp/fhir/NamingSystem/equipment-booking"
 /* HL7 v2 table 0074, diagnostic service section: RAD = radiology */
 #define SERVICE_SECTION_SYSTEM "http://terminology.hl7.org/CodeSystem/v2-0074"
 
-enum side { SIDE_EQUIPMENT, SIDE_ORDERING };
+static bool reporter(const struct principal *p)
+{
+    return booking_may_report(p->profession);
+}
 
-/* A step: its name (for errors and the timeline), whose it is, and the states it starts from. */
-struct step {
-    const char *name;
-    enum side side;
-    const char *const *from;
+#define FROM(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define ACTIVE FROM("requested", "confirmed", "proposed")
+
+/* Who may take each step from which states: the equipment's organisation (the receiver) confirms,
+ * proposes another time, declines and reports (a physician); the ordering organisation (the
+ * opener) accepts a proposal or cancels. The order is the order of the UI's actions. */
+static const struct notify_step steps[] = {
+    {"confirm", NULL, FROM("requested"), NOTIFY_RECEIVER, NULL},
+    {"propose", NULL, ACTIVE, NOTIFY_RECEIVER, NULL},
+    {"decline", NULL, ACTIVE, NOTIFY_RECEIVER, NULL},
+    {"report", NULL, FROM("confirmed"), NOTIFY_RECEIVER, reporter},
+    {"accept_proposal", NULL, FROM("proposed"), NOTIFY_OPENER, NULL},
+    {"cancel", NULL, ACTIVE, NOTIFY_OPENER, NULL},
 };
 
-static const char *const active[] = {"requested", "confirmed", "proposed", NULL};
+static const struct notify_step_errors step_errors = {
+    ERR_BOOKING_WRONG_PARTY, ERR_BOOKING_REPORTER_NOT_PHYSICIAN, ERR_BOOKING_INVALID_TRANSITION,
+    "the ordering organisation", "the equipment's organisation"};
+
+json_t *booking_actions(const struct principal *p, const char *status, const char *slot_org,
+                        const char *ordering_org)
+{
+    const struct notify_case c = {NULL, status, ordering_org, slot_org};
+    return notify_step_actions(NOTIFY_STEPS(steps), p, &c);
+}
 
 /* Opens the write transaction, reads the booking and checks the caller's side and its state. */
-static bool step_begin(struct error *err, struct request *req, const struct step *st,
+static bool step_begin(struct error *err, struct request *req, const char *action,
                        struct booking *b)
 {
     if (!op_write_begin(err, &req->op) ||
         !booking_load(err, req->op.conn, request_param(req, 0), b))
         return false;
-    const char *org = st->side == SIDE_EQUIPMENT ? b->slot_org_id : b->org_id;
-    if (strcmp(req->op.principal.org_id, org) != 0)
-        return error_set(err, ERR_BOOKING_WRONG_PARTY, "%s: for the %s organisation", st->name,
-                         st->side == SIDE_EQUIPMENT ? "equipment's" : "ordering");
-    for (const char *const *s = st->from; *s; s++)
-        if (strcmp(b->status, *s) == 0)
-            return true;
-    return error_set(err, ERR_BOOKING_INVALID_TRANSITION, "%s -> %s", b->status, st->name);
+    const struct notify_case c = {NULL, b->status, b->org_id, b->slot_org_id};
+    return notify_step_check(err, notify_step_find(NOTIFY_STEPS(steps), action, NULL),
+                             &req->op.principal, &c, &step_errors);
 }
 
 static bool set_status(struct error *err, struct request *req, const struct booking *b,
@@ -64,8 +79,7 @@ static bool set_status(struct error *err, struct request *req, const struct book
 static bool step_finish(struct error *err, struct request *req, struct booking *b,
                         const char *event, json_t *detail, const char *end_reason)
 {
-    if (end_reason &&
-        !access_share_end(err, req->op.conn, &booking_case, b->id, end_reason, NULL)) {
+    if (end_reason && !access_share_end(err, &req->op, &booking_case, b->id, end_reason, NULL)) {
         json_decref(detail);
         return false;
     }
@@ -96,10 +110,8 @@ bool bookings_confirm(struct error *err, struct request *req)
         {"note", JV_STRING, false, NOTE_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    static const char *const from[] = {"requested", NULL};
-    static const struct step st = {"confirm", SIDE_EQUIPMENT, from};
     struct booking b;
-    if (!optional_body(err, req, fields) || !step_begin(err, req, &st, &b) ||
+    if (!optional_body(err, req, fields) || !step_begin(err, req, "confirm", &b) ||
         !set_status(err, req, &b, "confirmed"))
         return false;
     return step_finish(err, req, &b, "confirmed",
@@ -142,8 +154,8 @@ static bool reshare(struct error *err, struct request *req, struct booking *b, i
     if (!b->record_shared)
         return true;
     bool shared;
-    if (!access_share_end(err, req->op.conn, &booking_case, b->id, "rescheduled", NULL) ||
-        !access_share_start(err, req->op.conn, b->patient_id, b->slot_org_id, &booking_case, b->id,
+    if (!access_share_end(err, &req->op, &booking_case, b->id, "rescheduled", NULL) ||
+        !access_share_start(err, &req->op, b->patient_id, b->slot_org_id, &booking_case, b->id,
                             ends_at + BOOKING_SHARE_AFTER_MS, &shared))
         return false;
     b->record_shared = shared;
@@ -159,11 +171,10 @@ bool bookings_propose(struct error *err, struct request *req)
         {"note", JV_STRING, false, NOTE_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    static const struct step st = {"propose", SIDE_EQUIPMENT, active};
     struct booking b;
     int64_t ends_at;
     const char *slot_id = jsonv_str(req->json, "slot_id");
-    if (!jsonv_check(err, req->json, fields) || !step_begin(err, req, &st, &b) ||
+    if (!jsonv_check(err, req->json, fields) || !step_begin(err, req, "propose", &b) ||
         !proposal_slot(err, req, &b, slot_id, &ends_at))
         return false;
     const char *note = trimmed_field(req, "note");
@@ -192,14 +203,13 @@ bool bookings_decline(struct error *err, struct request *req)
         {"reason", JV_STRING, true, NOTE_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    static const struct step st = {"decline", SIDE_EQUIPMENT, active};
     struct booking b;
     if (!jsonv_check(err, req->json, fields))
         return false;
     const char *reason = trimmed_field(req, "reason");
     if (!reason[0])
         return error_set(err, ERR_BOOKING_REASON_REQUIRED, "reason");
-    if (!step_begin(err, req, &st, &b) || !set_status(err, req, &b, "declined") ||
+    if (!step_begin(err, req, "decline", &b) || !set_status(err, req, &b, "declined") ||
         !store_exec(err, req->op.conn, NULL,
                     "UPDATE equipment_bookings SET decline_reason = ? WHERE id = ?", "tt", reason,
                     b.id))
@@ -296,13 +306,9 @@ bool bookings_report(struct error *err, struct request *req)
         {"impression", JV_STRING, true, IMPRESSION_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    static const char *const from[] = {"confirmed", NULL};
-    static const struct step st = {"report", SIDE_EQUIPMENT, from};
     struct booking b;
-    if (!jsonv_check(err, req->json, fields) || !step_begin(err, req, &st, &b))
+    if (!jsonv_check(err, req->json, fields) || !step_begin(err, req, "report", &b))
         return false;
-    if (!booking_may_report(req->op.principal.profession))
-        return error_set(err, ERR_BOOKING_REPORTER_NOT_PHYSICIAN, NULL);
     const char *findings = trimmed_field(req, "findings");
     const char *impression = trimmed_field(req, "impression");
     if (!impression[0])
@@ -331,10 +337,8 @@ bool bookings_report(struct error *err, struct request *req)
 
 bool bookings_accept_proposal(struct error *err, struct request *req)
 {
-    static const char *const from[] = {"proposed", NULL};
-    static const struct step st = {"accept-proposal", SIDE_ORDERING, from};
     struct booking b;
-    if (!api_no_fields(err, req) || !step_begin(err, req, &st, &b) ||
+    if (!api_no_fields(err, req) || !step_begin(err, req, "accept_proposal", &b) ||
         !set_status(err, req, &b, "confirmed"))
         return false;
     return step_finish(err, req, &b, "proposal_accepted", json_pack("{s:s}", "slot_id", b.slot_id),
@@ -347,9 +351,8 @@ bool bookings_cancel(struct error *err, struct request *req)
         {"reason", JV_STRING, false, NOTE_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    static const struct step st = {"cancel", SIDE_ORDERING, active};
     struct booking b;
-    if (!optional_body(err, req, fields) || !step_begin(err, req, &st, &b))
+    if (!optional_body(err, req, fields) || !step_begin(err, req, "cancel", &b))
         return false;
     const char *reason = req->json ? trimmed_field(req, "reason") : "";
     if (!set_status(err, req, &b, "cancelled") ||

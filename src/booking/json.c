@@ -20,14 +20,6 @@
     "LEFT JOIN equipment_slots ps ON ps.id = b.previous_slot_id "                                  \
     "LEFT JOIN users ru ON ru.id = b.reported_by "
 
-static json_t *who(struct store_stmt *s, int id_col, int name_col)
-{
-    if (store_is_null(s, id_col))
-        return json_null();
-    return json_pack("{s:s, s:o}", "id", store_text(s, id_col), "name",
-                     api_text_or_null(s, name_col));
-}
-
 static json_t *json_column(struct store_stmt *s, int col)
 {
     json_t *v = store_is_null(s, col) ? NULL : json_loads(store_text(s, col), 0, NULL);
@@ -42,42 +34,16 @@ static json_t *summary_row(struct store_stmt *s)
                                 store_text(s, 3), "name_kana", store_text(s, 4), "birth_date",
                                 store_text(s, 5), "sex", store_text(s, 6));
     json_t *slot = json_pack("{s:s, s:o, s:s, s:o, s:o, s:s, s:s}", "id", store_text(s, 7), "org",
-                             who(s, 8, 9), "equipment", store_text(s, 10), "starts_at",
+                             api_id_name(s, 8, 9), "equipment", store_text(s, 10), "starts_at",
                              api_time_or_null(s, 11), "ends_at", api_time_or_null(s, 12),
                              "preparation", store_text(s, 13), "note", store_text(s, 14));
     return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
                      store_text(s, 0), "status", store_text(s, 1), "patient", patient, "slot", slot,
-                     "ordering_org", who(s, 15, 16), "ordering_user", who(s, 17, 18), "exam",
-                     store_text(s, 19), "clinical_question", store_text(s, 23), "created_at",
-                     api_time_or_null(s, 20), "updated_at", api_time_or_null(s, 21), "reported_at",
-                     api_time_or_null(s, 22), "report", json_column(s, 31));
-}
-
-/* The steps the caller may take now (the server checks again when one is asked for). */
-static json_t *actions(const struct request *req, const char *status, const char *slot_org,
-                       const char *ordering_org)
-{
-    const char *me = req->op.principal.org_id;
-    bool active = strcmp(status, "requested") == 0 || strcmp(status, "confirmed") == 0 ||
-                  strcmp(status, "proposed") == 0;
-    json_t *a = json_array();
-    if (strcmp(me, slot_org) == 0) {
-        if (strcmp(status, "requested") == 0)
-            json_array_append_new(a, json_string("confirm"));
-        if (active) {
-            json_array_append_new(a, json_string("propose"));
-            json_array_append_new(a, json_string("decline"));
-        }
-        if (strcmp(status, "confirmed") == 0 && booking_may_report(req->op.principal.profession))
-            json_array_append_new(a, json_string("report"));
-    }
-    if (strcmp(me, ordering_org) == 0) {
-        if (strcmp(status, "proposed") == 0)
-            json_array_append_new(a, json_string("accept_proposal"));
-        if (active)
-            json_array_append_new(a, json_string("cancel"));
-    }
-    return a;
+                     "ordering_org", api_id_name(s, 15, 16), "ordering_user",
+                     api_id_name(s, 17, 18), "exam", store_text(s, 19), "clinical_question",
+                     store_text(s, 23), "created_at", api_time_or_null(s, 20), "updated_at",
+                     api_time_or_null(s, 21), "reported_at", api_time_or_null(s, 22), "report",
+                     json_column(s, 31));
 }
 
 /* The full booking's own columns, added to its summary. */
@@ -92,31 +58,11 @@ static void add_details(json_t *b, struct store_stmt *s)
     json_object_set_new(b, "proposal_note", api_text_or_null(s, 28));
     json_object_set_new(b, "decline_reason", api_text_or_null(s, 29));
     json_object_set_new(b, "cancel_reason", api_text_or_null(s, 30));
-    json_object_set_new(b, "reported_by", who(s, 32, 33));
+    json_object_set_new(b, "reported_by", api_id_name(s, 32, 33));
     json_object_set_new(b, "record_shared", json_boolean(store_int(s, 34)));
     json_object_set_new(b, "fhir",
                         json_pack("{s:o, s:o}", "service_request", api_text_or_null(s, 35),
                                   "diagnostic_report", api_text_or_null(s, 36)));
-}
-
-static json_t *event_row(struct store_stmt *s)
-{
-    return json_pack("{s:s, s:o, s:o, s:o, s:o}", "kind", store_text(s, 0), "at",
-                     api_time_or_null(s, 1), "user", who(s, 2, 3), "org", who(s, 4, 5), "detail",
-                     json_column(s, 6));
-}
-
-static json_t *timeline(struct error *err, struct request *req, const char *id)
-{
-    return api_rows(
-        err,
-        store_query(err, req->op.conn,
-                    "SELECT e.kind, e.at, e.user_id, u.name, e.org_id, o.name, e.detail "
-                    "FROM booking_events e LEFT JOIN users u ON u.id = e.user_id "
-                    "LEFT JOIN orgs o ON o.id = e.org_id WHERE e.booking_id = ? "
-                    "ORDER BY e.at, e.id",
-                    "t", id),
-        event_row);
 }
 
 json_t *booking_json(struct error *err, struct request *req, const char *id)
@@ -130,7 +76,8 @@ json_t *booking_json(struct error *err, struct request *req, const char *id)
         b = summary_row(s);
         add_details(b, s);
         json_object_set_new(b, "actions",
-                            actions(req, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
+                            booking_actions(&req->op.principal, store_text(s, 1), store_text(s, 8),
+                                            store_text(s, 15)));
     }
     store_done(s);
     if (!b) {
@@ -138,7 +85,7 @@ json_t *booking_json(struct error *err, struct request *req, const char *id)
             error_set(err, ERR_BOOKING_NOT_FOUND, NULL);
         return NULL;
     }
-    json_t *events = timeline(err, req, id);
+    json_t *events = notify_timeline(err, req->op.conn, &booking_case, id);
     if (!events) {
         json_decref(b);
         return NULL;
@@ -176,7 +123,8 @@ static bool respond_page(struct error *err, struct request *req, const char *eve
     while (s && (r = store_step(err, s)) == STORE_ROW && json_array_size(items) < (size_t)limit) {
         json_t *item = summary_row(s);
         json_object_set_new(item, "actions",
-                            actions(req, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
+                            booking_actions(&req->op.principal, store_text(s, 1), store_text(s, 8),
+                                            store_text(s, 15)));
         json_array_append_new(items, item);
         op_audit_read(&req->op, event, AUDIT_SUCCESS, store_text(s, 2), "booking", store_text(s, 0),
                       "listed");
@@ -227,10 +175,11 @@ bool bookings_list(struct error *err, struct request *req)
         return false;
     struct store_stmt *s = store_query(
         err, req->op.conn,
-        received ? BOOKING_SELECT "WHERE s.org_id = ?1 AND (?2 IS NULL OR b.status = ?2) "
-                                  "ORDER BY b.updated_at DESC, b.id LIMIT ?3 OFFSET ?4"
-                 : BOOKING_SELECT "WHERE b.org_id = ?1 AND (?2 IS NULL OR b.status = ?2) "
-                                  "ORDER BY b.updated_at DESC, b.id LIMIT ?3 OFFSET ?4",
+        received
+            ? BOOKING_SELECT "WHERE s.org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR b.status = ?2) "
+                             "ORDER BY b.updated_at DESC, b.id LIMIT ?3 OFFSET ?4"
+            : BOOKING_SELECT "WHERE b.org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR b.status = ?2) "
+                             "ORDER BY b.updated_at DESC, b.id LIMIT ?3 OFFSET ?4",
         "ttii", req->op.principal.org_id, status, limit + 1, offset);
     req->audit_detail = arena_printf(req->op.arena, "box=%s", received ? "received" : "ordered");
     return respond_page(err, req, "bookings_list", s, limit, offset,

@@ -21,5 +21,6 @@ const struct module booking_module = {
     .name = "booking",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = booking_demo_load,
     .case_kinds = case_kinds,
 };

@@ -36,12 +36,11 @@ bool booking_time_parse(struct error *err, const char *field, const char *s, int
 bool booking_equipment_shared(struct error *err, struct store_conn *conn, const char *org_id,
                               const char *equipment, bool *shared)
 {
-    struct store_stmt *s =
-        store_query(err, conn,
-                    "SELECT EXISTS (SELECT 1 FROM org_profiles p, json_each(p.equipment) e "
-                    "WHERE p.org_id = ? AND json_extract(e.value, '$.code') = ? "
-                    "AND json_extract(e.value, '$.shared_use') = 1)",
-                    "tt", org_id, equipment);
+    struct store_stmt *s = store_query(
+        err, conn,
+        "SELECT EXISTS (SELECT 1 FROM org_equipment e WHERE e.org_id = ? AND e.code = ? "
+        "AND e.shared_use = 1)",
+        "tt", org_id, equipment);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -105,7 +104,7 @@ static bool slot_query_parse(struct error *err, struct request *req, struct slot
         !request_page(err, req, &q->limit, &q->offset))
         return false;
     q->equipment = request_query(req, "equipment");
-    if (q->equipment && !dir_code_known(dir_equipment_codes, q->equipment))
+    if (q->equipment && !codes_known(dir_equipment_codes, q->equipment))
         return error_set(err, ERR_BAD_QUERY, "equipment: unknown code");
     q->org_id = request_query(req, "org_id");
     if (q->org_id && !ids_uuid_valid(q->org_id))
@@ -135,12 +134,12 @@ static const char sql_slots[] =
     "AND b.status IN " BOOKING_HOLDING_SQL " "
     "LEFT JOIN orgs bo ON bo.id = b.org_id LEFT JOIN patients p ON p.id = b.patient_id "
     "WHERE s.withdrawn_at IS NULL AND s.ends_at > ?1 AND s.starts_at < ?2 "
-    "AND (?3 IS NULL OR s.equipment = ?3) AND (?4 IS NULL OR s.org_id = ?4) "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.equipment = ?3) AND (CAST(?4 AS TEXT) IS NULL OR s.org_id "
+    "= ?4) "
     "AND (?5 < 0 OR (?5 = 1 AND b.id IS NULL AND s.starts_at > ?9) "
     "     OR (?5 = 0 AND (b.id IS NOT NULL OR s.starts_at <= ?9))) "
-    "AND (s.org_id = ?6 OR EXISTS (SELECT 1 FROM org_profiles op, json_each(op.equipment) e "
-    "     WHERE op.org_id = s.org_id AND json_extract(e.value, '$.code') = s.equipment "
-    "     AND json_extract(e.value, '$.shared_use') = 1)) "
+    "AND (s.org_id = ?6 OR EXISTS (SELECT 1 FROM org_equipment e "
+    "     WHERE e.org_id = s.org_id AND e.code = s.equipment AND e.shared_use = 1)) "
     "ORDER BY s.starts_at, o.name, s.id LIMIT ?7 OFFSET ?8";
 
 static json_t *slot_base(const char *id, const char *org_id, const char *org_name,

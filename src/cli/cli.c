@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "modules/module.h"
 
 #ifndef TSUNAGU_VERSION
 #define TSUNAGU_VERSION "0.1.0"
@@ -130,11 +131,12 @@ static void usage(FILE *out)
           "\n"
           "commands:\n"
           "  serve                   run the server (see 'tsunagu serve --help')\n"
-          "  init [--demo]           create the data directory (with the demo region)\n"
-          "  org add                 register an organisation\n"
-          "  user add|passwd|disable|confirm  manage user accounts (passwords from stdin)\n"
-          "  token create|list|revoke  API tokens for integrations\n"
-          "  audit verify            check the audit trail's hash chain\n"
+          "  init [--demo]           create the data directory (with the demo region)\n",
+          out);
+    for (const struct module *const *m = modules_all; *m; m++)
+        for (const struct module_command *c = (*m)->commands; c && c->name; c++)
+            fprintf(out, "  %-22s  %s\n", c->synopsis, c->summary);
+    fputs("  audit verify            check the audit trail's hash chain\n"
           "  openapi                 print the OpenAPI document of the app API\n"
           "  --version               print the version\n"
           "  --help                  this text\n",
@@ -166,12 +168,18 @@ int cli_main(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } commands[] = {
-        {"serve", cli_serve}, {"init", cli_init},   {"org", cli_org},         {"user", cli_user},
-        {"token", cli_token}, {"audit", cli_audit}, {"openapi", cli_openapi},
+        {"serve", cli_serve},
+        {"init", cli_init},
+        {"audit", cli_audit},
+        {"openapi", cli_openapi},
     };
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].run(argc - 2, argv + 2);
+    for (const struct module *const *m = modules_all; *m; m++)
+        for (const struct module_command *c = (*m)->commands; c && c->name; c++)
+            if (strcmp(cmd, c->name) == 0)
+                return c->run(argc - 2, argv + 2);
     cli_error("unknown command '%s'", cmd);
     usage(stderr);
     return CLI_USAGE;

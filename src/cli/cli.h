@@ -35,9 +35,6 @@ int cli_main(int argc, char **argv);
 
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
-int cli_org(int argc, char **argv);
-int cli_user(int argc, char **argv);
-int cli_token(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_openapi(int argc, char **argv);
 

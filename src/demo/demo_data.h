@@ -22,6 +22,9 @@
 /** The number of demo patients; demo_patient_get() accepts 0 <= i < DEMO_PATIENT_COUNT. */
 #define DEMO_PATIENT_COUNT 200
 
+/** The most organisations a demo patient's consent lists. */
+#define DEMO_MAX_CONSENT_ORGS 6
+
 /** An organisation of the network. */
 struct demo_org {
     const char *code;      /**< stable short code, e.g. "minami-gh" */
@@ -104,10 +107,10 @@ struct demo_patient {
     int local_id_count;            /**< 1..4 */
     const char *team_org_codes[6]; /**< organisations on the care team, the registering one first */
     int team_count;                /**< 1..6 */
-    const char *consent_org_codes[6]; /**< organisations listed in the first consent */
-    int consent_count;                /**< 1..6 */
-    char consented_on[11];            /**< YYYY-MM-DD */
-    const char *consent_method;       /**< "written" or "verbal" */
+    const char *consent_org_codes[DEMO_MAX_CONSENT_ORGS]; /**< listed in the first consent */
+    int consent_count;                                    /**< 1..6 */
+    char consented_on[11];                                /**< YYYY-MM-DD */
+    const char *consent_method;                           /**< "written" or "verbal" */
     /** True for about 5% of patients: the last consent organisation later withdrew (step 4). */
     bool consent_withdrawn_for_last;
     char withdrawn_on[11];       /**< YYYY-MM-DD, after consented_on; "" unless withdrawn */

@@ -79,50 +79,29 @@
     X("no", "受入不可", "Not accepting")
 /* clang-format on */
 
-#define LABEL(c, ja, en) {c, ja, en},
-#define CODE(c, ja, en) c,
-#define LIST(name, codes, X)                                                                       \
-    const struct code_label name[] = {X(LABEL){NULL, NULL, NULL}};                                 \
-    const char *const codes[] = {X(CODE) NULL};
-
-LIST(dir_functions, dir_function_codes, FUNCTIONS)
-LIST(dir_departments, dir_department_codes, DEPARTMENTS)
-LIST(dir_equipment, dir_equipment_codes, EQUIPMENT)
-LIST(dir_services, dir_service_codes, SERVICES)
-LIST(dir_bed_kinds, dir_bed_kind_codes, BED_KINDS)
-LIST(dir_emergency, dir_emergency_codes, EMERGENCY)
+CODES_LIST(dir_functions, dir_function_codes, FUNCTIONS)
+CODES_LIST(dir_departments, dir_department_codes, DEPARTMENTS)
+CODES_LIST(dir_equipment, dir_equipment_codes, EQUIPMENT)
+CODES_LIST(dir_services, dir_service_codes, SERVICES)
+CODES_LIST(dir_bed_kinds, dir_bed_kind_codes, BED_KINDS)
+CODES_LIST(dir_emergency, dir_emergency_codes, EMERGENCY)
 
 const char *const dir_status_fields[] = {
     "beds",         "emergency", "emergency_note", "homecare_new_this_month", "specialists_today",
     "restrictions", NULL,
 };
 
-bool dir_code_known(const char *const *codes, const char *code)
-{
-    for (; code && *codes; codes++)
-        if (strcmp(*codes, code) == 0)
-            return true;
-    return false;
-}
-
-static json_t *labels(const struct code_label *list)
-{
-    json_t *items = json_array();
-    for (const struct code_label *c = list; c->code; c++)
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s}", "code", c->code, "ja", c->ja, "en", c->en));
-    return items;
-}
-
 bool directory_codes(struct error *err, struct request *req)
 {
     static const char *const no_query[] = {NULL};
     if (!request_query_check(err, req, no_query))
         return false;
-    response_json(req, 200,
-                  json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "functions", labels(dir_functions),
-                            "departments", labels(dir_departments), "equipment",
-                            labels(dir_equipment), "services", labels(dir_services), "bed_kinds",
-                            labels(dir_bed_kinds), "emergency", labels(dir_emergency)));
+    response_json(
+        req, 200,
+        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "functions", api_code_labels(dir_functions),
+                  "departments", api_code_labels(dir_departments), "equipment",
+                  api_code_labels(dir_equipment), "services", api_code_labels(dir_services),
+                  "bed_kinds", api_code_labels(dir_bed_kinds), "emergency",
+                  api_code_labels(dir_emergency)));
     return true;
 }

@@ -61,14 +61,6 @@ static json_t *json_column(struct store_stmt *s, int col)
     return v ? v : json_null();
 }
 
-static json_t *who(struct store_stmt *s, int id_col, int name_col)
-{
-    if (store_is_null(s, id_col))
-        return json_null();
-    return json_pack("{s:s, s:o}", "id", store_text(s, id_col), "name",
-                     api_text_or_null(s, name_col));
-}
-
 static json_t *profile_json(struct error *err, struct request *req, const char *id, bool *ok)
 {
     struct store_stmt *s = store_query(
@@ -92,7 +84,7 @@ static json_t *profile_json(struct error *err, struct request *req, const char *
             store_is_null(s, 5) ? json_null() : json_real(store_double(s, 5)), "liaison_phone",
             store_text(s, 6), "liaison_fax", store_text(s, 7), "liaison_email", store_text(s, 8),
             "liaison_hours", store_text(s, 9), "acceptance_notes", store_text(s, 10), "updated_at",
-            api_time_or_null(s, 11), "updated_by", who(s, 12, 13));
+            api_time_or_null(s, 11), "updated_by", api_id_name(s, 12, 13));
     }
     store_done(s);
     *ok = r != STORE_FAIL;
@@ -116,7 +108,8 @@ static json_t *status_json(struct error *err, struct request *req, const char *i
         json_object_set_new(out, store_text(s, 0),
                             json_pack("{s:o, s:o, s:o, s:b}", "value", json_column(s, 1),
                                       "updated_at", api_time_or_null(s, 2), "updated_by",
-                                      who(s, 3, 4), "stale", dir_stale(req, store_int(s, 2), now)));
+                                      api_id_name(s, 3, 4), "stale",
+                                      dir_stale(req, store_int(s, 2), now)));
     store_done(s);
     *ok = r != STORE_FAIL;
     return out;
@@ -134,7 +127,7 @@ static json_t *editors_json(struct error *err, struct request *req, const char *
     json_t *items = json_array();
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(items, who(s, 0, 1));
+        json_array_append_new(items, api_id_name(s, 0, 1));
     store_done(s);
     if (r == STORE_FAIL) {
         json_decref(items);
@@ -145,17 +138,9 @@ static json_t *editors_json(struct error *err, struct request *req, const char *
 
 static bool respond_entry(struct error *err, struct request *req, const char *id)
 {
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT " ACCOUNTS_ORG_COLUMNS " FROM orgs WHERE id = ?", "t", id);
-    if (!s)
+    json_t *org = accounts_org_read(err, req->op.conn, id);
+    if (!org)
         return false;
-    enum store_step_result r = store_step(err, s);
-    if (r != STORE_ROW) {
-        store_done(s);
-        return r == STORE_FAIL ? false : error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    }
-    json_t *org = accounts_org_json(s);
-    store_done(s);
     bool ok1, ok2;
     json_t *profile = profile_json(err, req, id, &ok1);
     json_t *status = ok1 ? status_json(err, req, id, &ok2) : NULL;
@@ -234,47 +219,6 @@ static bool check_position(struct error *err, const json_t *body)
     return true;
 }
 
-/* A list field as JSON text; absent or null is the empty list. */
-static char *dump_or_empty(const json_t *v)
-{
-    return json_is_array(v) ? json_dumps(v, JSON_COMPACT) : strdup("[]");
-}
-
-static const char *str_or_empty(const json_t *body, const char *name)
-{
-    const char *s = jsonv_str(body, name);
-    return s ? s : "";
-}
-
-static bool store_profile(struct error *err, struct request *req, const char *id, json_t *equip)
-{
-    const json_t *b = req->json;
-    json_t *lat = json_object_get(b, "latitude"), *lon = json_object_get(b, "longitude");
-    char *deps = dump_or_empty(json_object_get(b, "departments"));
-    char *svcs = dump_or_empty(json_object_get(b, "services"));
-    char *eq = json_dumps(equip, JSON_COMPACT);
-    bool ok = store_exec(
-        err, req->op.conn, NULL,
-        "INSERT INTO org_profiles (org_id, medical_function, departments, equipment, services, "
-        "latitude, longitude, liaison_phone, liaison_fax, liaison_email, liaison_hours, "
-        "acceptance_notes, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "CASE WHEN ?6 THEN ?7 END, CASE WHEN ?6 THEN ?8 END, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-        "ON CONFLICT (org_id) DO UPDATE SET medical_function = ?2, departments = ?3, "
-        "equipment = ?4, services = ?5, latitude = CASE WHEN ?6 THEN ?7 END, "
-        "longitude = CASE WHEN ?6 THEN ?8 END, liaison_phone = ?9, liaison_fax = ?10, "
-        "liaison_email = ?11, liaison_hours = ?12, acceptance_notes = ?13, updated_at = ?14, "
-        "updated_by = ?15",
-        "tttttbddtttttit", id, jsonv_str(b, "medical_function"), deps, eq, svcs,
-        json_is_number(lat), json_number_value(lat), json_number_value(lon),
-        str_or_empty(b, "liaison_phone"), str_or_empty(b, "liaison_fax"),
-        str_or_empty(b, "liaison_email"), str_or_empty(b, "liaison_hours"),
-        str_or_empty(b, "acceptance_notes"), clock_now_ms(), req->op.principal.user_id);
-    free(deps);
-    free(svcs);
-    free(eq);
-    return ok;
-}
-
 bool directory_profile_put(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
@@ -303,7 +247,7 @@ bool directory_profile_put(struct error *err, struct request *req)
         return false;
     req->object_type = "org_profile";
     req->object_id = id;
-    bool ok = op_write_begin(err, &req->op) && store_profile(err, req, id, equip);
+    bool ok = directory_profile_save(err, &req->op, id, req->json, equip);
     json_decref(equip);
     return ok && respond_entry(err, req, id);
 }

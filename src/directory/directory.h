@@ -21,9 +21,6 @@ extern const char *const dir_emergency_codes[];
 /** The status fields, in answer order. */
 extern const char *const dir_status_fields[];
 
-/** Whether code is in the NULL-terminated list. */
-bool dir_code_known(const char *const *codes, const char *code);
-
 /** Fails with ERR_ORG_NOT_FOUND unless id is an existing organisation. */
 bool dir_org_check(struct error *err, struct request *req, const char *id);
 /** Fails with ERR_FORBIDDEN unless the principal may edit organisation id's directory entry:

@@ -11,6 +11,7 @@
 #include "directory_int.h"
 #include "fhir/rest.h"
 #include "http/router.h"
+#include "store/dialect.h"
 
 #define TSUNAGU_FHIR "https://tsunagu.example.jp/fhir/"
 #define CS TSUNAGU_FHIR "CodeSystem/"
@@ -22,25 +23,6 @@
     "p.services, p.latitude, p.longitude, p.liaison_phone, p.liaison_fax, p.liaison_email, "       \
     "p.liaison_hours, p.acceptance_notes"
 #define DIR_FROM " FROM orgs o JOIN org_profiles p ON p.org_id = o.id"
-
-bool fhir_dir_type(const char *type)
-{
-    return !strcmp(type, "Location") || !strcmp(type, "HealthcareService");
-}
-
-json_t *fhir_dir_telecom(const char *phone, const char *fax, const char *email)
-{
-    const char *systems[] = {"phone", "fax", "email"}, *values[] = {phone, fax, email};
-    json_t *t = json_array();
-    for (int i = 0; i < 3; i++)
-        if (values[i] && values[i][0])
-            json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "system", systems[i], "value",
-                                               values[i], "use", "work"));
-    if (json_array_size(t))
-        return t;
-    json_decref(t);
-    return NULL;
-}
 
 static void set_list(json_t *o, const char *key, json_t *list)
 {
@@ -149,7 +131,7 @@ static json_t *location_json(struct store_stmt *s, json_t *status)
                                       any_free ? "Unoccupied" : "Occupied"));
     set_list(l, "extension", ext);
     set_list(l, "telecom",
-             fhir_dir_telecom(store_text(s, 10), store_text(s, 11), store_text(s, 12)));
+             fhir_liaison_telecom(store_text(s, 10), store_text(s, 11), store_text(s, 12)));
     if (store_text(s, 3)[0])
         json_object_set_new(l, "address", json_pack("{s:s}", "text", store_text(s, 3)));
     if (!store_is_null(s, 8) && !store_is_null(s, 9))
@@ -225,7 +207,7 @@ static json_t *service_json(struct store_stmt *s, json_t *status)
     set_list(h, "type", concepts(store_text(s, 7), CS "service", dir_services));
     set_list(h, "specialty", concepts(store_text(s, 5), CS "department", dir_departments));
     set_list(h, "telecom",
-             fhir_dir_telecom(store_text(s, 10), store_text(s, 11), store_text(s, 12)));
+             fhir_liaison_telecom(store_text(s, 10), store_text(s, 11), store_text(s, 12)));
     if (store_text(s, 14)[0])
         json_object_set_new(h, "comment", json_string(store_text(s, 14)));
     set_list(h, "characteristic", characteristics(store_text(s, 6)));
@@ -246,8 +228,8 @@ static json_t *dir_json(struct error *err, struct request *req, const char *type
     return res;
 }
 
-bool fhir_dir_read(struct error *err, struct request *req, const char *type, const char *id,
-                   json_t **out)
+static bool dir_read(struct error *err, struct request *req, const char *type, const char *id,
+                     json_t **out)
 {
     *out = NULL;
     struct store_stmt *s =
@@ -299,23 +281,24 @@ static bool dir_cond(struct error *err, struct request *req, bool location,
         strbuf_printf(&q->sql, " AND o.id = ?%d", a);
     } else if (location && !strcmp(name, "address")) {
         q->args[a - 1].text = api_like(req, value);
-        strbuf_printf(&q->sql, " AND o.address LIKE ?%d" STORE_LIKE_ESCAPE, a);
+        strbuf_printf(&q->sql, " AND o.address" DIALECT_LIKE_CI "?%d" STORE_LIKE_ESCAPE, a);
     } else if (!location && !strcmp(name, "service-category")) {
         q->args[a - 1].text = token_code(value);
         strbuf_printf(&q->sql,
                       " AND (p.medical_function = ?%d OR EXISTS (SELECT 1 FROM "
-                      "json_each(p.services) v WHERE v.value = ?%d))",
+                      "org_services v WHERE v.org_id = o.id AND v.code = ?%d))",
                       a, a);
     } else if (!location && !strcmp(name, "specialty")) {
         q->args[a - 1].text = token_code(value);
         strbuf_printf(&q->sql,
-                      " AND EXISTS (SELECT 1 FROM json_each(p.departments) d WHERE d.value = ?%d)",
+                      " AND EXISTS (SELECT 1 FROM org_departments d WHERE d.org_id = o.id AND "
+                      "d.code = ?%d)",
                       a);
     } else if (!location && !strcmp(name, "characteristic")) {
         q->args[a - 1].text = token_code(value);
         strbuf_printf(&q->sql,
-                      " AND EXISTS (SELECT 1 FROM json_each(p.equipment) e WHERE "
-                      "json_extract(e.value, '$.code') = ?%d)",
+                      " AND EXISTS (SELECT 1 FROM org_equipment e WHERE e.org_id = o.id AND "
+                      "e.code = ?%d)",
                       a);
     } else {
         return error_set(err, ERR_BAD_QUERY, "unknown search parameter %s for %s", name,
@@ -348,12 +331,12 @@ static bool dir_rows(struct error *err, struct request *req, const char *type,
     return r != STORE_FAIL;
 }
 
-bool fhir_dir_search(struct error *err, struct request *req, const char *type,
-                     const struct fhir_qparam *params, int n, json_t *bundle)
+static bool dir_search(struct error *err, struct request *req, const char *type,
+                       const struct fhir_qparam *params, int n, json_t *bundle)
 {
     struct fhir_view_query q = {.count = 50};
     q.args[q.n++] = (struct store_arg){.type = 't', .text = req->op.principal.org_id};
-    strbuf_puts(&q.sql, "SELECT " DIR_COLUMNS DIR_FROM " WHERE ?1 IS NOT NULL");
+    strbuf_puts(&q.sql, "SELECT " DIR_COLUMNS DIR_FROM " WHERE CAST(?1 AS TEXT) IS NOT NULL");
     bool location = !strcmp(type, "Location"), ok = true;
     for (int i = 0; ok && i < n; i++)
         ok = dir_cond(err, req, location, &q, params[i].name, params[i].value);
@@ -368,3 +351,30 @@ bool fhir_dir_search(struct error *err, struct request *req, const char *type,
             json_integer((json_int_t)json_array_size(json_object_get(bundle, "entry")) + q.offset));
     return ok;
 }
+
+/* ---- the views ----------------------------------------------------------------------------- */
+
+static const struct fhir_view location_view = {
+    .type = "Location",
+    .read = dir_read,
+    .search = dir_search,
+    .params = (const struct fhir_view_param[]){{"_id", "token"},
+                                               {"organization", "reference"},
+                                               {"name", "string"},
+                                               {"address", "string"},
+                                               {NULL, NULL}},
+};
+
+static const struct fhir_view service_view = {
+    .type = "HealthcareService",
+    .read = dir_read,
+    .search = dir_search,
+    .params = (const struct fhir_view_param[]){{"_id", "token"},
+                                               {"organization", "reference"},
+                                               {"service-category", "token"},
+                                               {"specialty", "token"},
+                                               {"characteristic", "token"},
+                                               {NULL, NULL}},
+};
+
+const struct fhir_view *const directory_fhir_views[] = {&location_view, &service_view, NULL};

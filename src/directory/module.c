@@ -12,4 +12,6 @@ const struct module directory_module = {
     .name = "directory",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = directory_demo_load,
+    .fhir_views = directory_fhir_views,
 };

@@ -38,7 +38,7 @@ static bool code_param(struct error *err, struct request *req, const char *name,
                        const char *const *codes, const char **out)
 {
     *out = request_query(req, name);
-    if (*out && !dir_code_known(codes, *out))
+    if (*out && !codes_known(codes, *out))
         return error_set(err, ERR_BAD_QUERY, "%s: unknown code", name);
     return true;
 }
@@ -146,18 +146,19 @@ static json_t *real_or_null(struct store_stmt *s, int col)
 
 /* Every match, in name order: only what ranking needs (the page is built afterwards). */
 #define SEARCH_SQL                                                                                 \
-    "SELECT o.id, p.latitude, p.longitude, o.name, o.name_kana, p.acceptance_notes "               \
-    "FROM orgs o LEFT JOIN org_profiles p ON p.org_id = o.id "                                     \
+    "SELECT o.id, p.latitude, p.longitude, o.name, o.name_kana, p.acceptance_notes, b.value, "     \
+    "b.updated_at FROM orgs o LEFT JOIN org_profiles p ON p.org_id = o.id "                        \
     "LEFT JOIN org_status b ON b.org_id = o.id AND b.field = 'beds' "                              \
     "LEFT JOIN org_status em ON em.org_id = o.id AND em.field = 'emergency' "                      \
-    "WHERE (?1 IS NULL OR p.medical_function = ?1) "                                               \
-    "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.departments) d WHERE d.value = ?2)) "    \
-    "AND ((?3 IS NULL AND NOT ?4) OR EXISTS (SELECT 1 FROM json_each(p.equipment) e WHERE "        \
-    "(?3 IS NULL OR json_extract(e.value, '$.code') = ?3) AND "                                    \
-    "(NOT ?4 OR json_extract(e.value, '$.shared_use') = 1))) "                                     \
-    "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.services) v WHERE v.value = ?5)) "       \
-    "AND (?6 IS NULL OR json_extract(em.value, '$') = ?6) "                                        \
-    "AND (?7 IS NULL OR (json_extract(b.value, '$.' || ?7) > 0 AND b.updated_at >= ?8)) "          \
+    "WHERE (CAST(?1 AS TEXT) IS NULL OR p.medical_function = ?1) "                                 \
+    "AND (CAST(?2 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM org_departments d "                    \
+    "WHERE d.org_id = o.id AND d.code = ?2)) "                                                     \
+    "AND ((CAST(?3 AS TEXT) IS NULL AND NOT ?4) OR EXISTS (SELECT 1 FROM org_equipment e "         \
+    "WHERE e.org_id = o.id AND (CAST(?3 AS TEXT) IS NULL OR e.code = ?3) AND "                     \
+    "(NOT ?4 OR e.shared_use = 1))) "                                                              \
+    "AND (CAST(?5 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM org_services v "                       \
+    "WHERE v.org_id = o.id AND v.code = ?5)) "                                                     \
+    "AND (CAST(?6 AS TEXT) IS NULL OR em.value = ?6) "                                             \
     "ORDER BY o.name_kana, o.id"
 
 static json_t *hit_item(struct store_stmt *s, double distance, const struct request *req,
@@ -185,14 +186,28 @@ static int hit_cmp(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+/* Whether the row's bed status (columns 6 and 7) is fresh and has free beds of kind. */
+static bool beds_free(struct store_stmt *s, const char *kind, int64_t fresh_since)
+{
+    if (store_is_null(s, 6) || store_int(s, 7) < fresh_since)
+        return false;
+    json_t *beds = json_loads(store_text(s, 6), 0, NULL);
+    bool free_beds = json_number_value(json_object_get(beds, kind)) > 0;
+    json_decref(beds);
+    return free_beds;
+}
+
 /* Appends the matching organisations to *hits (malloc'd, *n of them) with their distance. */
 static bool collect(struct error *err, struct request *req, const struct search *q,
                     struct hit **hits, size_t *n)
 {
     int64_t fresh_since = clock_now_ms() - req->ctx->env.status_stale_ms;
+    /* the emergency status is stored as JSON text: a code is compared as its JSON string */
+    const char *emergency =
+        q->emergency ? arena_printf(req->op.arena, "\"%s\"", q->emergency) : NULL;
     struct store_stmt *s =
-        store_query(err, req->op.conn, SEARCH_SQL, "tttbttti", q->function, q->department,
-                    q->equipment, q->shared, q->service, q->emergency, q->available, fresh_since);
+        store_query(err, req->op.conn, SEARCH_SQL, "tttbtt", q->function, q->department,
+                    q->equipment, q->shared, q->service, emergency);
     if (!s)
         return false;
     size_t cap = 0;
@@ -200,6 +215,8 @@ static bool collect(struct error *err, struct request *req, const struct search 
     while ((r = store_step(err, s)) == STORE_ROW) {
         if (q->q && !text_has(store_text(s, 3), q->q) && !text_has(store_text(s, 4), q->q) &&
             !text_has(store_text(s, 5), q->q))
+            continue;
+        if (q->available && !beds_free(s, q->available, fresh_since))
             continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;

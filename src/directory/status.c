@@ -15,7 +15,7 @@ static bool check_beds(struct error *err, const json_t *beds)
     json_t *v;
     json_object_foreach((json_t *)beds, kind, v)
     {
-        if (!dir_code_known(dir_bed_kind_codes, kind))
+        if (!codes_known(dir_bed_kind_codes, kind))
             return error_set(err, ERR_FIELD_VALUE, "beds: unknown kind %s", kind);
         if (!json_is_integer(v))
             return error_set(err, ERR_FIELD_TYPE, "beds.%s: expected an integer", kind);
@@ -88,31 +88,12 @@ static json_t *merged_beds(struct error *err, struct request *req, const char *i
     return beds;
 }
 
-static bool set_field(struct error *err, struct request *req, const char *id, const char *field,
-                      const json_t *value, int64_t now)
-{
-    char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
-    const char *user = req->op.principal.user_id;
-    bool ok = store_exec(err, req->op.conn, NULL,
-                         "INSERT INTO org_status (org_id, field, value, updated_at, updated_by) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, field) DO UPDATE SET "
-                         "value = ?3, updated_at = ?4, updated_by = ?5",
-                         "tttit", id, field, text, now, user) &&
-              store_exec(err, req->op.conn, NULL,
-                         "INSERT INTO org_status_history (org_id, field, value, updated_at, "
-                         "updated_by) VALUES (?, ?, ?, ?, ?)",
-                         "tttit", id, field, text, now, user);
-    free(text);
-    return ok;
-}
-
 bool directory_status_patch(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
     if (!dir_org_check(err, req, id) || !check_status(err, req->json) ||
-        !dir_may_edit(err, req, id) || !op_write_begin(err, &req->op))
+        !dir_may_edit(err, req, id))
         return false;
-    int64_t now = clock_now_ms();
     struct strbuf names = {0};
     bool ok = true;
     for (const char *const *f = dir_status_fields; ok && *f; f++) {
@@ -120,7 +101,7 @@ bool directory_status_patch(struct error *err, struct request *req)
         if (!v)
             continue;
         json_t *value = strcmp(*f, "beds") == 0 ? merged_beds(err, req, id, v) : json_incref(v);
-        ok = value && set_field(err, req, id, *f, value, now);
+        ok = value && directory_status_set(err, &req->op, id, *f, value);
         json_decref(value);
         strbuf_printf(&names, "%s%s", names.len ? "," : "", *f);
     }
@@ -140,9 +121,7 @@ bool directory_status_patch(struct error *err, struct request *req)
 static json_t *history_row(struct store_stmt *s)
 {
     json_t *v = json_loads(store_text(s, 1), JSON_DECODE_ANY, NULL);
-    json_t *by = store_is_null(s, 3) ? json_null()
-                                     : json_pack("{s:s, s:o}", "id", store_text(s, 3), "name",
-                                                 api_text_or_null(s, 4));
+    json_t *by = api_id_name(s, 3, 4);
     return json_pack("{s:s, s:o, s:o, s:o}", "field", store_text(s, 0), "value",
                      v ? v : json_null(), "updated_at", api_time_or_null(s, 2), "updated_by", by);
 }
@@ -171,12 +150,13 @@ bool directory_history(struct error *err, struct request *req)
         !request_page(err, req, &limit, &offset) || !time_bound(err, req, "from", 0, &from) ||
         !time_bound(err, req, "to", INT64_MAX, &to))
         return false;
-    if (field && !dir_code_known(dir_status_fields, field))
+    if (field && !codes_known(dir_status_fields, field))
         return error_set(err, ERR_BAD_QUERY, "field: unknown status field");
     struct store_stmt *s = store_query(
         err, req->op.conn,
         "SELECT h.field, h.value, h.updated_at, h.updated_by, u.name FROM org_status_history h "
-        "LEFT JOIN users u ON u.id = h.updated_by WHERE h.org_id = ? AND (? IS NULL OR "
+        "LEFT JOIN users u ON u.id = h.updated_by WHERE h.org_id = ? AND (CAST(? AS TEXT) IS NULL "
+        "OR "
         "h.field = ?) AND h.updated_at >= ? AND h.updated_at <= ? ORDER BY h.updated_at, h.id "
         "LIMIT ? OFFSET ?",
         "tttiiii", id, field, field, from, to, limit + 1, offset);

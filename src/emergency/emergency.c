@@ -11,6 +11,7 @@
 #include "core/jsonv.h"
 #include "core/kana.h"
 #include "emergency_int.h"
+#include "notify/notify.h"
 
 enum { REASON_MAX = 1000, SEARCH_MAX = 10 };
 
@@ -56,8 +57,9 @@ static json_t *grant_json(struct error *err, struct request *req, const char *gi
 
 static const char sql_search[] =
     "SELECT p.id, p.name, p.name_kana, p.birth_date, p.sex, (" ACCESS_VISIBLE_SQL ") "
-    "FROM patients p WHERE p.birth_date = ?5 AND ((?6 IS NOT NULL AND p.name_key = ?6) "
-    "OR (?7 IS NOT NULL AND p.kana_key = ?7)) ORDER BY p.kana_key, p.id LIMIT ?8";
+    "FROM patients p WHERE p.birth_date = ?5 AND ((CAST(?6 AS TEXT) IS NOT NULL AND p.name_key = "
+    "?6) "
+    "OR (CAST(?7 AS TEXT) IS NOT NULL AND p.kana_key = ?7)) ORDER BY p.kana_key, p.id LIMIT ?8";
 
 static json_t *candidate_row(struct store_stmt *s)
 {
@@ -122,19 +124,6 @@ bool emergency_search(struct error *err, struct request *req)
 static const char sql_team_orgs[] =
     "SELECT DISTINCT org_id FROM care_team WHERE patient_id = ? AND removed_at IS NULL";
 
-/* The real-time signal of a new notification, to the organisation's members' event streams
- * (after the commit). The stream names no patient; the client fetches the notification, which
- * passes the access rule and is audited. */
-static void publish_notification(struct request *req, const char *id, const char *org_id)
-{
-    json_t *data = json_pack("{s:s, s:s}", "id", id, "kind", "emergency_access");
-    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
-    json_decref(data);
-    if (text)
-        op_publish(&req->op, "notification", org_id, text);
-    free(text);
-}
-
 /* The organisations of the patient's care team that may see the patient (consent in force). */
 static json_t *team_orgs_that_see(struct error *err, struct request *req)
 {
@@ -162,7 +151,7 @@ static json_t *team_orgs_that_see(struct error *err, struct request *req)
 /* One notification for every organisation of the patient's care team that may see the patient,
  * in the transaction. */
 static bool notify_team(struct error *err, struct request *req, const char *gid, const char *reason,
-                        int64_t now, int64_t expires)
+                        int64_t expires)
 {
     json_t *orgs = team_orgs_that_see(err, req);
     if (!orgs)
@@ -179,21 +168,18 @@ static bool notify_team(struct error *err, struct request *req, const char *gid,
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "emergency_access_id", gid, "user_name",
                   req->op.principal.name, "profession", req->op.principal.profession, "org_name",
                   org_name, "reason", reason, "expires_at", until);
-    char *text = json_dumps(summary, JSON_COMPACT);
+    /* the stream names no patient; the client fetches the notification, which passes the
+     * access rule and is audited */
+    struct notify_message m = {.kind = "emergency_access",
+                               .patient_id = req->patient_id,
+                               .ref_id = gid,
+                               .summary = summary};
+    bool ok = summary != NULL;
+    for (size_t i = 0; ok && i < json_array_size(orgs); i++)
+        ok = notify_org(err, &req->op, json_string_value(json_array_get(orgs, i)), &m);
+    if (!summary)
+        error_set(err, ERR_NOMEM, NULL);
     json_decref(summary);
-    bool ok = true;
-    for (size_t i = 0; ok && i < json_array_size(orgs); i++) {
-        char id[UUID_STR_LEN];
-        ids_uuid_new(id);
-        ok = store_exec(err, req->op.conn, NULL,
-                        "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, summary, "
-                        "created_at) VALUES (?, ?, 'emergency_access', ?, ?, ?, ?)",
-                        "ttttti", id, json_string_value(json_array_get(orgs, i)), req->patient_id,
-                        gid, text, now);
-        if (ok)
-            publish_notification(req, id, json_string_value(json_array_get(orgs, i)));
-    }
-    free(text);
     json_decref(orgs);
     return ok;
 }
@@ -204,16 +190,12 @@ static bool start_new(struct error *err, struct request *req)
     if (!reason || !*reason)
         return error_set(err, ERR_EMERGENCY_REASON_REQUIRED, "reason");
     char gid[UUID_STR_LEN];
-    ids_uuid_new(gid);
-    int64_t now = clock_now_ms(), expires = now + req->ctx->env.emergency_access_ms;
-    const struct principal *p = &req->op.principal;
+    int64_t expires = req->op.now_ms + req->op.env->emergency_access_ms;
     req->object_type = "emergency_access";
+    if (!access_emergency_grant(err, &req->op, req->patient_id, reason, expires, gid))
+        return false;
     req->object_id = arena_strdup(req->op.arena, gid);
-    if (!store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO emergency_access (id, user_id, org_id, patient_id, reason, "
-                    "started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    "tttttii", gid, p->user_id, p->org_id, req->patient_id, reason, now, expires) ||
-        !notify_team(err, req, gid, reason, now, expires) ||
+    if (!notify_team(err, req, gid, reason, expires) ||
         !op_audit(err, &req->op, "emergency.start", 'E', req->patient_id, "emergency_access", gid,
                   arena_printf(req->op.arena, "emergency override start: %s", reason)))
         return false;
@@ -312,14 +294,10 @@ bool emergency_end(struct error *err, struct request *req)
     req->patient_id = patient;
     req->object_type = "emergency_access";
     req->object_id = gid;
-    int64_t changed = 0;
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, &changed,
-                    "UPDATE emergency_access SET ended_at = ?, end_reason = 'ended' WHERE id = ? "
-                    "AND ended_at IS NULL",
-                    "it", clock_now_ms(), gid))
+    bool ended;
+    if (!access_emergency_end(err, &req->op, gid, &ended))
         return false;
-    if (changed != 1)
+    if (!ended)
         return error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
     if (!op_audit(err, &req->op, "emergency.end", 'E', patient, "emergency_access", gid,
                   "emergency override end: ended by the user"))

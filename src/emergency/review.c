@@ -70,11 +70,7 @@ bool emergency_review_close(struct error *err, struct request *req)
         return error_set(err, ERR_EMERGENCY_STILL_ACTIVE, NULL);
     if (!comment || !*comment)
         return error_set(err, ERR_EMERGENCY_COMMENT_REQUIRED, "comment");
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, NULL,
-                    "UPDATE emergency_access SET review_closed_at = ?, review_closed_by = ?, "
-                    "review_comment = ? WHERE id = ? AND review_closed_at IS NULL",
-                    "ittt", clock_now_ms(), req->op.principal.user_id, comment, gid) ||
+    if (!access_emergency_review_close(err, &req->op, gid, comment) ||
         !op_audit(err, &req->op, "emergency.review", 'U', patient, "emergency_access", gid,
                   arena_printf(req->op.arena, "emergency review closed: %s", comment)))
         return false;

@@ -26,30 +26,13 @@ static json_t *interactions(bool view)
     return a;
 }
 
-/* The view types answer only these parameters (src/api/fhir_views.c, fhir_views_directory.c). */
-static json_t *view_params(const char *type)
+/* The parameters a view type answers (its struct fhir_view). */
+static json_t *view_params(const struct fhir_view *v)
 {
-    if (!strcmp(type, "Patient"))
-        return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},"
-                         "{s:s,s:s}]",
-                         "name", "_id", "type", "token", "name", "identifier", "type", "token",
-                         "name", "name", "type", "string", "name", "family", "type", "string",
-                         "name", "given", "type", "string", "name", "birthdate", "type", "date",
-                         "name", "gender", "type", "token");
-    if (!strcmp(type, "Organization"))
-        return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name", "_id", "type", "token", "name",
-                         "identifier", "type", "token", "name", "name", "type", "string");
-    if (!strcmp(type, "Location"))
-        return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name", "_id", "type",
-                         "token", "name", "organization", "type", "reference", "name", "name",
-                         "type", "string", "name", "address", "type", "string");
-    if (!strcmp(type, "HealthcareService"))
-        return json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name", "_id",
-                         "type", "token", "name", "organization", "type", "reference", "name",
-                         "service-category", "type", "token", "name", "specialty", "type", "token",
-                         "name", "characteristic", "type", "token");
-    return json_pack("[{s:s,s:s},{s:s,s:s}]", "name", "_id", "type", "token", "name", "patient",
-                     "type", "reference");
+    json_t *a = json_array();
+    for (const struct fhir_view_param *p = v->params; p && p->name; p++)
+        json_array_append_new(a, json_pack("{s:s, s:s}", "name", p->name, "type", p->type));
+    return a;
 }
 
 static json_t *resource_entry(const char *type, bool view)
@@ -58,7 +41,7 @@ static json_t *resource_entry(const char *type, bool view)
                           interactions(view), "versioning", view ? "no-version" : "versioned",
                           "readHistory", !view, "updateCreate", !view);
     if (view) {
-        json_object_set_new(r, "searchParam", view_params(type));
+        json_object_set_new(r, "searchParam", view_params(fhir_view_find(type)));
         return r;
     }
     const struct fhir_search_param *p = fhir_search_params(type);
@@ -94,15 +77,16 @@ bool fhir_metadata(struct error *err, struct request *req)
 {
     (void)err;
     json_t *resources = json_array();
-    for (int i = 0; fhir_view_types[i]; i++) {
-        json_t *r = resource_entry(fhir_view_types[i], true);
-        if (!strcmp(fhir_view_types[i], "Patient"))
-            json_object_set_new(
-                r, "operation",
-                json_pack("[{s:s, s:s}]", "name", "everything", "definition",
-                          "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
-        json_array_append_new(resources, r);
-    }
+    for (const struct module *const *m = modules_all; *m; m++)
+        for (const struct fhir_view *const *v = (*m)->fhir_views; v && *v; v++) {
+            json_t *r = resource_entry((*v)->type, true);
+            if (!strcmp((*v)->type, "Patient"))
+                json_object_set_new(
+                    r, "operation",
+                    json_pack("[{s:s, s:s}]", "name", "everything", "definition",
+                              "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
+            json_array_append_new(resources, r);
+        }
     for (int i = 0; fhir_stored_types[i]; i++)
         json_array_append_new(resources, resource_entry(fhir_stored_types[i], false));
     json_t *cs = json_pack(

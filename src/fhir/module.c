@@ -12,4 +12,6 @@ const struct module fhir_module = {
     .name = "fhir",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = fhir_demo_load,
+    .fhir_views = fhir_core_views,
 };

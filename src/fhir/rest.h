@@ -54,23 +54,41 @@ bool fhir_query_params(struct error *err, struct request *req, bool from_body,
 /** A Bundle of type with an empty entry array. */
 json_t *fhir_bundle_new(const char *type);
 
-/** Reads a view resource (Patient, Organization, Consent, AuditEvent) with access decided;
- *  ERR_FHIR_NOT_FOUND if absent. *patient receives its compartment. */
+/** A search parameter of a view type, as the CapabilityStatement lists it. */
+struct fhir_view_param {
+    const char *name, *type; /* e.g. "organization", "reference" */
+};
+
+/**
+ * A FHIR resource type that a module answers from its own tables, read-only ("view" types:
+ * Patient, Organization, Consent and AuditEvent from fhir/views.c, Location and
+ * HealthcareService from the directory). A module lists its views in its descriptor
+ * (struct module.fhir_views); the REST layer finds them with fhir_view_find.
+ */
+struct fhir_view {
+    const char *type;
+    /** Reads resource id with access decided into *out; ERR_FHIR_NOT_FOUND when absent. */
+    bool (*read)(struct error *err, struct request *req, const char *type, const char *id,
+                 json_t **out);
+    /** Searches: adds entries to bundle and sets its total. */
+    bool (*search)(struct error *err, struct request *req, const char *type,
+                   const struct fhir_qparam *params, int n, json_t *bundle);
+    const struct fhir_view_param *params; /* ended by {NULL, NULL} */
+};
+
+/** The view of type (of any module), or NULL when no module answers it. */
+const struct fhir_view *fhir_view_find(const char *type);
+
+/** Reads a view resource with access decided; ERR_FHIR_NOT_FOUND if absent. */
 bool fhir_view_read(struct error *err, struct request *req, const char *type, const char *id,
                     json_t **out);
 /** Searches a view type; adds entries to bundle and sets its total. */
 bool fhir_view_search(struct error *err, struct request *req, const char *type,
                       const struct fhir_qparam *params, int n, json_t *bundle);
 
-/** The directory views (fhir_views_directory.c): Location and HealthcareService, one each per
- *  organisation with a directory profile, id = the organisation's id. */
-bool fhir_dir_type(const char *type);
-bool fhir_dir_read(struct error *err, struct request *req, const char *type, const char *id,
-                   json_t **out);
-bool fhir_dir_search(struct error *err, struct request *req, const char *type,
-                     const struct fhir_qparam *params, int n, json_t *bundle);
-/** The 地域連携室 phone, fax and email as ContactPoints; NULL when none is given. */
-json_t *fhir_dir_telecom(const char *phone, const char *fax, const char *email);
+/** The 地域連携室 (liaison office) phone, fax and email as ContactPoints; NULL when none is
+ *  given (an organisation's contact, in the Organization and directory views). */
+json_t *fhir_liaison_telecom(const char *phone, const char *fax, const char *email);
 
 /** A search over a view's tables under construction: SQL text and its text arguments, numbered
  *  ?1… in order, and the page asked for. Shared by every view (fhir_views*.c). */

@@ -12,4 +12,11 @@
 #include "fhir/routes.def"
 #undef ROUTE
 
+/** The module's part of the demo region (demo.c). */
+bool fhir_demo_load(struct error *err, struct op *op);
+
+/** The views of operational data this module answers itself (views.c): Patient,
+ *  Organization, Consent, AuditEvent. */
+extern const struct fhir_view *const fhir_core_views[];
+
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "search.h"
+#include "store/dialect.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -143,7 +144,7 @@ static bool string_cond(struct qb *q, const char *modifier, const char *value)
         return error_set(q->err, ERR_NOMEM, NULL);
     if (modifier) { /* contains */
         int v = arg_text(q, key);
-        return v && (strbuf_printf(&q->sql, "(instr(s.key, ?%d) > 0)", v), true);
+        return v && (strbuf_printf(&q->sql, "(" DIALECT_STRPOS "(s.key, ?%d) > 0)", v), true);
     }
     /* starts with: key <= s.key < key followed by the largest code point */
     size_t n = strlen(key);

@@ -33,8 +33,6 @@ const char *const fhir_stored_types[] = {
     "Flag",
     NULL,
 };
-const char *const fhir_view_types[] = {"Patient",  "Organization",      "Consent", "AuditEvent",
-                                       "Location", "HealthcareService", NULL};
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -47,11 +45,6 @@ static bool in_list(const char *const *list, const char *s)
 bool fhir_type_stored(const char *type)
 {
     return type && in_list(fhir_stored_types, type);
-}
-
-bool fhir_type_view(const char *type)
-{
-    return type && in_list(fhir_view_types, type);
 }
 
 bool fhir_type_emergency(const char *type)

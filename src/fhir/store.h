@@ -58,10 +58,8 @@ struct fhir_row {
     bool deleted;
 };
 
-/** The resource types this store keeps, and the read-only views of operational data (Patient,
- *  Organization, Consent, AuditEvent); both NULL-terminated. */
+/** The resource types this store keeps, NULL-terminated. */
 extern const char *const fhir_stored_types[];
-extern const char *const fhir_view_types[];
 
 /** The types of the emergency (break-the-glass) view, as an SQL list for `type IN …`; the same
  *  set fhir_type_emergency answers. */
@@ -76,8 +74,9 @@ bool fhir_type_emergency(const char *type);
 bool fhir_id_valid(const char *id);
 /** True for the types this store keeps (views such as Patient are not among them). */
 bool fhir_type_stored(const char *type);
-/** True for the read-only views of operational data: Patient, Organization, Consent,
- *  AuditEvent. */
+/** True for the read-only views of operational data that the modules answer (Patient,
+ *  Organization, Consent, AuditEvent, Location, HealthcareService: struct fhir_view in
+ *  fhir/rest.h, defined with the registry in views.c). */
 bool fhir_type_view(const char *type);
 
 /**

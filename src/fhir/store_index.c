@@ -21,7 +21,7 @@ struct index_arg {
     int64_t rid;
 };
 
-/* INSERT OR IGNORE: the same value reached through two paths is one index row. */
+/* ON CONFLICT DO NOTHING: the same value reached through two paths is one index row. */
 static bool index_emit(struct error *err, const struct fhir_index_value *v, void *arg)
 {
     struct index_arg *a = arg;
@@ -29,42 +29,44 @@ static bool index_emit(struct error *err, const struct fhir_index_value *v, void
     switch (v->param->type) {
     case FHIR_PARAM_TOKEN:
         return store_exec(err, a->conn, NULL,
-                          "INSERT OR IGNORE INTO fhir_idx_token (rid, name, code, system) "
-                          "VALUES (?, ?, ?, ?)",
+                          "INSERT INTO fhir_idx_token (rid, name, code, system) "
+                          "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                           "ittt", a->rid, name, v->token.code,
                           v->token.system ? v->token.system : "");
     case FHIR_PARAM_STRING:
         return store_exec(err, a->conn, NULL,
-                          "INSERT OR IGNORE INTO fhir_idx_string (rid, name, key, original) "
-                          "VALUES (?, ?, ?, ?)",
+                          "INSERT INTO fhir_idx_string (rid, name, key, original) "
+                          "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                           "ittt", a->rid, name, v->string.key, v->string.original);
     case FHIR_PARAM_DATE:
         return store_exec(err, a->conn, NULL,
-                          "INSERT OR IGNORE INTO fhir_idx_date (rid, name, low, high) "
-                          "VALUES (?, ?, ?, ?)",
+                          "INSERT INTO fhir_idx_date (rid, name, low, high) "
+                          "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                           "itii", a->rid, name, v->date.low_ms, v->date.high_ms);
     case FHIR_PARAM_REFERENCE:
-        return store_exec(err, a->conn, NULL,
-                          "INSERT OR IGNORE INTO fhir_idx_ref (rid, name, ref) VALUES (?, ?, ?)",
-                          "itt", a->rid, name, v->reference);
-    case FHIR_PARAM_QUANTITY:
         return store_exec(
             err, a->conn, NULL,
-            "INSERT OR IGNORE INTO fhir_idx_quantity (rid, name, value, system, code) "
-            "VALUES (?, ?, ?, ?, ?)",
-            "itdtt", a->rid, name, v->quantity.value, v->quantity.system ? v->quantity.system : "",
-            v->quantity.code   ? v->quantity.code
-            : v->quantity.unit ? v->quantity.unit
-                               : "");
+            "INSERT INTO fhir_idx_ref (rid, name, ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            "itt", a->rid, name, v->reference);
+    case FHIR_PARAM_QUANTITY:
+        return store_exec(err, a->conn, NULL,
+                          "INSERT INTO fhir_idx_quantity (rid, name, value, system, code) "
+                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          "itdtt", a->rid, name, v->quantity.value,
+                          v->quantity.system ? v->quantity.system : "",
+                          v->quantity.code   ? v->quantity.code
+                          : v->quantity.unit ? v->quantity.unit
+                                             : "");
     case FHIR_PARAM_NUMBER:
         return store_exec(err, a->conn, NULL,
-                          "INSERT OR IGNORE INTO fhir_idx_quantity (rid, name, value, system, "
-                          "code) VALUES (?, ?, ?, '', '')",
+                          "INSERT INTO fhir_idx_quantity (rid, name, value, system, "
+                          "code) VALUES (?, ?, ?, '', '') ON CONFLICT DO NOTHING",
                           "itd", a->rid, name, v->number);
     case FHIR_PARAM_URI:
-        return store_exec(err, a->conn, NULL,
-                          "INSERT OR IGNORE INTO fhir_idx_uri (rid, name, uri) VALUES (?, ?, ?)",
-                          "itt", a->rid, name, v->uri);
+        return store_exec(
+            err, a->conn, NULL,
+            "INSERT INTO fhir_idx_uri (rid, name, uri) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            "itt", a->rid, name, v->uri);
     }
     return true;
 }

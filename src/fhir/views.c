@@ -11,6 +11,7 @@
 #include "http/router.h"
 #include "rest.h"
 #include "rest_int.h"
+#include "store/dialect.h"
 
 #define LOCAL_ID_SYSTEM "urn:tsunagu:patient-id:"
 #define ORG_CODE_SYSTEM "urn:tsunagu:org-code"
@@ -86,7 +87,7 @@ static json_t *org_json(struct store_stmt *s)
     if (store_text(s, 6)[0])
         json_object_set_new(
             o, "telecom", json_pack("[{s:s, s:s}]", "system", "phone", "value", store_text(s, 6)));
-    json_t *liaison = fhir_dir_telecom(store_text(s, 7), store_text(s, 8), store_text(s, 9));
+    json_t *liaison = fhir_liaison_telecom(store_text(s, 7), store_text(s, 8), store_text(s, 9));
     if (liaison)
         json_object_set_new(
             o, "contact",
@@ -170,8 +171,8 @@ static json_t *audit_event_json(struct store_stmt *s)
     "a.user_login, a.client, a.patient_id, a.object_type"
 /* The record whose AuditEvent id is parameter n. */
 #define AUDIT_ID_IS(n)                                                                             \
-    "a.seq = CAST(substr(?" n ", 1, instr(?" n ", '-') - 1) AS INTEGER) AND "                      \
-    "substr(a.hash, 1, 16) = substr(?" n ", instr(?" n ", '-') + 1)"
+    "a.seq = CAST(substr(?" n ", 1, " DIALECT_STRPOS "(?" n ", '-') - 1) AS INTEGER) AND "         \
+    "substr(a.hash, 1, 16) = substr(?" n ", " DIALECT_STRPOS "(?" n ", '-') + 1)"
 
 /* ---- read ------------------------------------------------------------------------------ */
 
@@ -186,11 +187,9 @@ static bool one_row(struct error *err, struct store_stmt *s, bool *found)
     return r != STORE_FAIL;
 }
 
-bool fhir_view_read(struct error *err, struct request *req, const char *type, const char *id,
-                    json_t **out)
+static bool core_read(struct error *err, struct request *req, const char *type, const char *id,
+                      json_t **out)
 {
-    if (fhir_dir_type(type))
-        return fhir_dir_read(err, req, type, id, out);
     *out = NULL;
     struct store_conn *conn = req->op.conn;
     bool found = false;
@@ -278,8 +277,8 @@ bool fhir_view_org_name(struct error *err, struct request *req, struct fhir_view
     free(key);
     if (ok)
         strbuf_printf(&q->sql,
-                      " AND (o.name LIKE ?%d" STORE_LIKE_ESCAPE
-                      " OR o.name_kana LIKE ?%d" STORE_LIKE_ESCAPE ")",
+                      " AND (o.name" DIALECT_LIKE_CI "?%d" STORE_LIKE_ESCAPE
+                      " OR o.name_kana" DIALECT_LIKE_CI "?%d" STORE_LIKE_ESCAPE ")",
                       q->n - 1, q->n);
     return ok;
 }
@@ -383,18 +382,17 @@ static bool view_rows(struct error *err, struct request *req, const char *type,
     return ok && r != STORE_FAIL;
 }
 
-bool fhir_view_search(struct error *err, struct request *req, const char *type,
-                      const struct fhir_qparam *params, int n, json_t *bundle)
+static bool core_search(struct error *err, struct request *req, const char *type,
+                        const struct fhir_qparam *params, int n, json_t *bundle)
 {
-    if (fhir_dir_type(type))
-        return fhir_dir_search(err, req, type, params, n, bundle);
     struct access_rule_args rule;
     access_rule_args_of(&req->op.principal, &rule);
     struct fhir_view_query q = {.count = 50};
     access_rule_bind(&rule, q.args);
     q.n = ACCESS_RULE_PARAMS;
     /* every statement names all the rule's parameters (an unnamed one cannot be bound) */
-    static const char all_params[] = " AND ?3 IS NOT NULL AND ?4 IS NOT NULL";
+    static const char all_params[] =
+        " AND CAST(?3 AS TEXT) IS NOT NULL AND CAST(?4 AS BIGINT) IS NOT NULL";
     bool patient = !strcmp(type, "Patient"), org = !strcmp(type, "Organization");
     if (patient)
         strbuf_printf(&q.sql,
@@ -402,8 +400,8 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
                       all_params);
     else if (org)
         strbuf_printf(&q.sql,
-                      "SELECT " ORG_COLUMNS " FROM orgs o WHERE ?1 IS NOT NULL AND "
-                      "?2 IS NOT NULL%s",
+                      "SELECT " ORG_COLUMNS " FROM orgs o WHERE CAST(?1 AS TEXT) IS NOT NULL AND "
+                      "CAST(?2 AS TEXT) IS NOT NULL%s",
                       all_params);
     else if (!strcmp(type, "Consent"))
         strbuf_printf(&q.sql,
@@ -440,4 +438,85 @@ bool fhir_view_search(struct error *err, struct request *req, const char *type,
             bundle, "total",
             json_integer((json_int_t)json_array_size(json_object_get(bundle, "entry")) + q.offset));
     return ok;
+}
+
+/* ---- the registry ------------------------------------------------------------------------ */
+
+json_t *fhir_liaison_telecom(const char *phone, const char *fax, const char *email)
+{
+    const char *systems[] = {"phone", "fax", "email"}, *values[] = {phone, fax, email};
+    json_t *t = json_array();
+    for (int i = 0; i < 3; i++)
+        if (values[i] && values[i][0])
+            json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "system", systems[i], "value",
+                                               values[i], "use", "work"));
+    if (json_array_size(t))
+        return t;
+    json_decref(t);
+    return NULL;
+}
+
+static const struct fhir_view_param by_patient[] = {
+    {"_id", "token"}, {"patient", "reference"}, {NULL, NULL}};
+
+static const struct fhir_view patient_view = {
+    .type = "Patient",
+    .read = core_read,
+    .search = core_search,
+    .params = (const struct fhir_view_param[]){{"_id", "token"},
+                                               {"identifier", "token"},
+                                               {"name", "string"},
+                                               {"family", "string"},
+                                               {"given", "string"},
+                                               {"birthdate", "date"},
+                                               {"gender", "token"},
+                                               {NULL, NULL}},
+};
+static const struct fhir_view organization_view = {
+    .type = "Organization",
+    .read = core_read,
+    .search = core_search,
+    .params =
+        (const struct fhir_view_param[]){
+            {"_id", "token"}, {"identifier", "token"}, {"name", "string"}, {NULL, NULL}},
+};
+static const struct fhir_view consent_view = {
+    .type = "Consent", .read = core_read, .search = core_search, .params = by_patient};
+static const struct fhir_view audit_event_view = {
+    .type = "AuditEvent", .read = core_read, .search = core_search, .params = by_patient};
+
+const struct fhir_view *const fhir_core_views[] = {&patient_view, &organization_view, &consent_view,
+                                                   &audit_event_view, NULL};
+
+const struct fhir_view *fhir_view_find(const char *type)
+{
+    for (const struct module *const *m = modules_all; type && *m; m++)
+        for (const struct fhir_view *const *v = (*m)->fhir_views; v && *v; v++)
+            if (strcmp((*v)->type, type) == 0)
+                return *v;
+    return NULL;
+}
+
+bool fhir_type_view(const char *type)
+{
+    return fhir_view_find(type) != NULL;
+}
+
+bool fhir_view_read(struct error *err, struct request *req, const char *type, const char *id,
+                    json_t **out)
+{
+    const struct fhir_view *v = fhir_view_find(type);
+    *out = NULL;
+    if (!v)
+        return error_set(err, ERR_FHIR_UNKNOWN_TYPE, "%s", type);
+    return v->read(err, req, type, id, out);
+}
+
+bool fhir_view_search(struct error *err, struct request *req, const char *type,
+                      const struct fhir_qparam *params, int n, json_t *bundle)
+{
+    const struct fhir_view *v = fhir_view_find(type);
+    if (!v)
+        return error_set(err, ERR_FHIR_UNKNOWN_TYPE, "%s", type);
+    return v->search(err, req, type, params, n, bundle);
 }

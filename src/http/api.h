@@ -7,14 +7,11 @@
 
 #include <jansson.h>
 
+#include "core/codes.h"
 #include "http/request.h"
 
-/** A code with its Japanese and English labels (GLOSSARY.md). Lists end with a NULL code. */
-struct code_label {
-    const char *code;
-    const char *ja;
-    const char *en;
-};
+/** A code list as the JSON the UI reads: [{"code", "ja", "en"}] (a new reference). */
+json_t *api_code_labels(const struct code_label *list);
 
 /** Maps the current row of a statement to JSON (a new reference). */
 typedef json_t *(*api_row_fn)(struct store_stmt *s);
@@ -31,6 +28,9 @@ bool api_respond_items(struct request *req, json_t *items);
 json_t *api_time_or_null(struct store_stmt *s, int col);
 /** A text column, or null. */
 json_t *api_text_or_null(struct store_stmt *s, int col);
+/** {"id", "name"} of an id column and its name column (null when absent), or null when the id
+ *  is NULL: a user, an organisation or a patient a row refers to. */
+json_t *api_id_name(struct store_stmt *s, int id_col, int name_col);
 
 /**
  * The Idempotency-Key header of a creating request: *key NULL when absent; else it must be 1–100

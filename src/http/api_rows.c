@@ -58,3 +58,20 @@ json_t *api_text_or_null(struct store_stmt *s, int col)
 {
     return store_is_null(s, col) ? json_null() : json_string(store_text(s, col));
 }
+
+json_t *api_id_name(struct store_stmt *s, int id_col, int name_col)
+{
+    if (store_is_null(s, id_col))
+        return json_null();
+    return json_pack("{s:s, s:o}", "id", store_text(s, id_col), "name",
+                     api_text_or_null(s, name_col));
+}
+
+json_t *api_code_labels(const struct code_label *list)
+{
+    json_t *items = json_array();
+    for (const struct code_label *c = list; c->code; c++)
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s}", "code", c->code, "ja", c->ja, "en", c->en));
+    return items;
+}

@@ -13,6 +13,18 @@
 
 #include "access/access.h"
 #include "http/router.h"
+#include "op/op.h"
+
+struct fhir_view;
+
+/** A command of the command line a module adds: `tsunagu <name> …`. */
+struct module_command {
+    const char *name;     /* the command's first word, e.g. "user" */
+    const char *synopsis; /* for tsunagu --help, e.g. "user add|passwd|disable|confirm" */
+    const char *summary;  /* one line, for tsunagu --help */
+    /** Runs it with the arguments after its name; returns the exit code (cli/cli.h CLI_*). */
+    int (*run)(int argc, char **argv);
+};
 
 struct module {
     /** The folder's name, e.g. "referral". */
@@ -23,6 +35,16 @@ struct module {
     /** The kinds of case the module defines (access_decide_case, record shares, notifications
      *  about a case), NULL-terminated; NULL when it has none. */
     const struct access_case_kind *const *case_kinds;
+    /** Adds the module's part of the demo region (src/demo/), or NULL: called in the order of
+     *  the modules inside the demo's one write transaction, op acting for nobody at the load
+     *  time (demo_act changes who and when). */
+    bool (*demo_load)(struct error *err, struct op *op);
+    /** The module's commands, ended by one whose name is NULL; NULL when it has none. */
+    const struct module_command *commands;
+    /** FHIR resource types the module answers from its own tables (read and search, through
+     *  the fhir module's REST API; struct fhir_view in fhir/rest.h), NULL-terminated; NULL
+     *  when it has none. */
+    const struct fhir_view *const *fhir_views;
 };
 
 /** Every module, in the order of src/meson.build, NULL-terminated (generated). */

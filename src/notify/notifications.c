@@ -26,12 +26,7 @@ static const char sql_list[] =
 static json_t *row_json(struct store_stmt *s)
 {
     json_t *summary = json_loads(store_text(s, 5), 0, NULL);
-    json_t *patient = store_is_null(s, 2) ? json_null()
-                                          : json_pack("{s:s, s:o}", "id", store_text(s, 2), "name",
-                                                      api_text_or_null(s, 3));
-    json_t *read_by = store_is_null(s, 8) ? json_null()
-                                          : json_pack("{s:s, s:o}", "id", store_text(s, 8), "name",
-                                                      api_text_or_null(s, 9));
+    json_t *patient = api_id_name(s, 2, 3), *read_by = api_id_name(s, 8, 9);
     return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", store_text(s, 0), "kind",
                      store_text(s, 1), "patient", patient, "ref_id", api_text_or_null(s, 4),
                      "summary", summary ? summary : json_object(), "created_at",

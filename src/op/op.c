@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "op.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -151,6 +152,15 @@ void op_publish(struct op *op, const char *topic, const char *org_id, const char
         op->events_tail = &op->events;
     *op->events_tail = e;
     op->events_tail = &e->next;
+}
+
+void op_publish_json(struct op *op, const char *topic, const char *org_id, json_t *data)
+{
+    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    json_decref(data);
+    if (text)
+        op_publish(op, topic, org_id, text);
+    free(text);
 }
 
 void op_publish_flush(struct op *op)

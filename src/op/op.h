@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "blobs/blobs.h"
@@ -93,6 +95,8 @@ bool op_audit_queued(const struct op *op, const char *patient_id);
 /** Publishes an event (events/events.h) once the op's writes have committed; dropped if the op
  *  fails. json_data is copied. Never publish uncommitted data directly. */
 void op_publish(struct op *op, const char *topic, const char *org_id, const char *json_data);
+/** op_publish of a JSON value, which it takes over (NULL: nothing is published). */
+void op_publish_json(struct op *op, const char *topic, const char *org_id, json_t *data);
 /** Publishes the queued events (after the commit). */
 void op_publish_flush(struct op *op);
 

@@ -12,7 +12,7 @@ static const char sql_consents[] =
     "SELECT c.id, c.scope, c.method, c.consented_on, c.note, c.recorded_by, u.name, "
     "c.recorded_at, c.withdrawn_at, c.withdrawn_by, w.name, c.withdraw_reason "
     "FROM consents c JOIN users u ON u.id = c.recorded_by LEFT JOIN users w ON w.id = "
-    "c.withdrawn_by WHERE c.patient_id = ?1 AND (?2 IS NULL OR c.id = ?2) "
+    "c.withdrawn_by WHERE c.patient_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR c.id = ?2) "
     "ORDER BY c.recorded_at DESC, c.id";
 static const char sql_consent_orgs[] =
     "SELECT o.id, o.name FROM consent_orgs co JOIN orgs o ON o.id = co.org_id "
@@ -82,27 +82,6 @@ static bool respond_consent(struct error *err, struct request *req, const char *
     return true;
 }
 
-static bool insert_orgs(struct error *err, struct request *req, const char *consent_id,
-                        json_t *org_ids)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(org_ids, i, v)
-    {
-        bool exists = false;
-        if (!accounts_org_exists(err, req->op.conn, json_string_value(v), &exists))
-            return false;
-        if (!exists)
-            return error_set(err, ERR_FIELD_VALUE, "org_ids[%zu]: no such organisation", i);
-        if (!store_exec(err, req->op.conn, NULL,
-                        "INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, "
-                        "?) ON CONFLICT DO NOTHING",
-                        "ttt", consent_id, json_string_value(v), req->patient_id))
-            return false;
-    }
-    return true;
-}
-
 bool consents_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
@@ -116,20 +95,19 @@ bool consents_create(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     json_t *org_ids = json_object_get(req->json, "org_ids");
-    if (json_array_size(org_ids) == 0)
-        return error_set(err, ERR_FIELD_VALUE, "org_ids: list at least one organisation");
-    char id[UUID_STR_LEN];
-    ids_uuid_new(id);
-    const char *note = jsonv_str(req->json, "note");
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO consents (id, patient_id, scope, method, consented_on, note, "
-                    "recorded_by, recorded_by_org, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "tttttttti", id, req->patient_id, jsonv_str(req->json, "scope"),
-                    jsonv_str(req->json, "method"), jsonv_str(req->json, "consented_on"),
-                    note ? note : "", req->op.principal.user_id, req->op.principal.org_id,
-                    clock_now_ms()) ||
-        !insert_orgs(err, req, id, org_ids))
+    size_t n = json_array_size(org_ids);
+    const char **orgs = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *orgs);
+    for (size_t i = 0; i < n; i++)
+        orgs[i] = json_string_value(json_array_get(org_ids, i));
+    const struct patients_consent c = {req->patient_id,
+                                       jsonv_str(req->json, "scope"),
+                                       jsonv_str(req->json, "method"),
+                                       jsonv_str(req->json, "consented_on"),
+                                       jsonv_str(req->json, "note"),
+                                       orgs,
+                                       n};
+    char id[UUID_STR_LEN] = "";
+    if (!patients_consent_insert(err, &req->op, &c, id))
         return false;
     req->object_type = "consent";
     req->object_id = arena_strdup(req->op.arena, id);
@@ -147,24 +125,8 @@ bool consents_withdraw(struct error *err, struct request *req)
         return error_set(err, ERR_CONSENT_NOT_FOUND, NULL);
     if (!jsonv_check(err, req->json, fields))
         return false;
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT withdrawn_at FROM consents WHERE id = ? AND patient_id = ?",
-        "tt", cid, req->patient_id);
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    bool withdrawn = r == STORE_ROW && !store_is_null(s, 0);
-    store_done(s);
-    if (r != STORE_ROW)
-        return r == STORE_FAIL ? false : error_set(err, ERR_CONSENT_NOT_FOUND, NULL);
-    if (withdrawn)
-        return error_set(err, ERR_CONSENT_WITHDRAWN, NULL);
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, NULL,
-                    "UPDATE consents SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? "
-                    "WHERE id = ? AND withdrawn_at IS NULL",
-                    "ittt", clock_now_ms(), req->op.principal.user_id,
-                    jsonv_str(req->json, "reason"), cid))
+    if (!patients_consent_withdraw(err, &req->op, req->patient_id, cid,
+                                   jsonv_str(req->json, "reason")))
         return false;
     req->object_type = "consent";
     req->object_id = cid;

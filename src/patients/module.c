@@ -12,4 +12,5 @@ const struct module patients_module = {
     .name = "patients",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = patients_demo_load,
 };

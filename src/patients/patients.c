@@ -71,10 +71,11 @@ static char *like_pattern(struct request *req, const char *q)
 
 static const char sql_search[] =
     "SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL
-    " AND (?5 IS NULL OR p.kana_key LIKE ?5" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
+    " AND (CAST(?5 AS TEXT) IS NULL OR p.kana_key LIKE ?5" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
     "?5" STORE_LIKE_ESCAPE ")"
-    " AND (?6 IS NULL OR p.birth_date = ?6)"
-    " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id"
+    " AND (CAST(?6 AS TEXT) IS NULL OR p.birth_date = ?6)"
+    " AND (CAST(?7 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE "
+    "l.patient_id = p.id"
     "      AND l.local_id = ?7))"
     " ORDER BY p.kana_key, p.id LIMIT ?8 OFFSET ?9";
 
@@ -167,46 +168,22 @@ static bool check_birth_date(struct error *err, const char *birth)
     return true;
 }
 
-static bool insert_local_id(struct error *err, struct request *req, const char *patient,
-                            const char *local_id)
-{
-    if (!local_id[0])
-        return error_set(err, ERR_FIELD_VALUE, "local_id: empty");
-    if (store_exec(err, req->op.conn, NULL,
-                   "INSERT INTO patient_local_ids (org_id, local_id, patient_id, created_at) "
-                   "VALUES (?, ?, ?, ?)",
-                   "ttti", req->op.principal.org_id, local_id, patient, clock_now_ms()))
-        return true;
-    if (!store_last_was_unique_violation(req->op.conn))
-        return false;
-    error_clear(err);
-    return error_set(err, ERR_LOCAL_ID_TAKEN, "%s", local_id);
-}
-
 /* The registering organisation joins the care team and its consent is recorded. */
-static bool register_team_and_consent(struct error *err, struct request *req, const char *patient,
+static bool register_team_and_consent(struct error *err, struct op *op, const char *patient,
                                       json_t *consent)
 {
-    char team_id[UUID_STR_LEN], consent_id[UUID_STR_LEN];
-    const char *org = req->op.principal.org_id;
-    const char *note = jsonv_str(consent, "note");
-    int64_t now = clock_now_ms();
-    ids_uuid_new(team_id);
-    ids_uuid_new(consent_id);
-    return store_exec(err, req->op.conn, NULL,
-                      "INSERT INTO care_team (id, patient_id, org_id, role, added_by, added_at) "
-                      "VALUES (?, ?, ?, 'registering organisation', ?, ?)",
-                      "tttti", team_id, patient, org, req->op.principal.user_id, now) &&
-           store_exec(err, req->op.conn, NULL,
-                      "INSERT INTO consents (id, patient_id, scope, method, consented_on, note, "
-                      "recorded_by, recorded_by_org, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?)",
-                      "tttttttti", consent_id, patient, jsonv_str(consent, "scope"),
-                      jsonv_str(consent, "method"), jsonv_str(consent, "consented_on"),
-                      note ? note : "", req->op.principal.user_id, org, now) &&
-           store_exec(err, req->op.conn, NULL,
-                      "INSERT INTO consent_orgs (consent_id, org_id, patient_id) VALUES (?, ?, ?)",
-                      "ttt", consent_id, org, patient);
+    char team_id[UUID_STR_LEN] = "", consent_id[UUID_STR_LEN] = "";
+    const char *org = op->principal.org_id;
+    const struct patients_member m = {patient, org, NULL, "registering organisation"};
+    const struct patients_consent c = {patient,
+                                       jsonv_str(consent, "scope"),
+                                       jsonv_str(consent, "method"),
+                                       jsonv_str(consent, "consented_on"),
+                                       jsonv_str(consent, "note"),
+                                       &org,
+                                       1};
+    return patients_team_insert(err, op, &m, team_id) &&
+           patients_consent_insert(err, op, &c, consent_id);
 }
 
 const char *const patients_sex_codes[] = {"male", "female", "other", "unknown", NULL};
@@ -243,34 +220,21 @@ bool patients_create(struct error *err, struct request *req)
     if (!jsonv_check(err, consent, consent_fields) ||
         !check_birth_date(err, jsonv_str(req->json, "birth_date")))
         return false;
-    const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
-    char *name_key = kana_normalize(name), *kana_key = kana_normalize(kana);
-    char id[UUID_STR_LEN];
-    ids_uuid_new(id);
-    const char *addr = jsonv_str(req->json, "address"), *phone = jsonv_str(req->json, "phone");
-    int64_t now = clock_now_ms();
-    bool ok = name_key && kana_key && name_key[0] && kana_key[0];
-    if (!ok)
-        error_set(err, ERR_FIELD_VALUE, "name and name_kana must not be empty");
-    ok = ok && op_write_begin(err, &req->op) &&
-         store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO patients (id, name, name_kana, name_key, kana_key, sex, "
-                    "birth_date, address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?)",
-                    "tttttttttii", id, name, kana, name_key, kana_key, jsonv_str(req->json, "sex"),
-                    jsonv_str(req->json, "birth_date"), addr ? addr : "", phone ? phone : "", now,
-                    now) &&
-         insert_local_id(err, req, id, jsonv_str(req->json, "local_id")) &&
-         register_team_and_consent(err, req, id, consent);
-    free(name_key);
-    free(kana_key);
-    if (!ok)
+    const json_t *b = req->json;
+    const struct patients_new p = {jsonv_str(b, "name"),    jsonv_str(b, "name_kana"),
+                                   jsonv_str(b, "sex"),     jsonv_str(b, "birth_date"),
+                                   jsonv_str(b, "address"), jsonv_str(b, "phone")};
+    char id[UUID_STR_LEN] = "";
+    if (!patients_patient_create(err, &req->op, &p, id) ||
+        !patients_local_id_insert(err, &req->op, id, req->op.principal.org_id,
+                                  jsonv_str(b, "local_id")) ||
+        !register_team_and_consent(err, &req->op, id, consent))
         return false;
     req->patient_id = arena_strdup(req->op.arena, id);
-    json_t *p = patients_patient_json(err, req->op.conn, id, true);
-    if (!p)
+    json_t *answer = patients_patient_json(err, req->op.conn, id, true);
+    if (!answer)
         return false;
-    response_json(req, 201, p);
+    response_json(req, 201, answer);
     return true;
 }
 
@@ -315,8 +279,9 @@ bool patients_local_id_add(struct error *err, struct request *req)
         {"local_id", JV_STRING, true, 32, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!jsonv_check(err, req->json, fields) || !op_write_begin(err, &req->op) ||
-        !insert_local_id(err, req, req->patient_id, jsonv_str(req->json, "local_id")))
+    if (!jsonv_check(err, req->json, fields) ||
+        !patients_local_id_insert(err, &req->op, req->patient_id, req->op.principal.org_id,
+                                  jsonv_str(req->json, "local_id")))
         return false;
     req->object_type = "local_id";
     req->object_id = arena_strdup(req->op.arena, jsonv_str(req->json, "local_id"));

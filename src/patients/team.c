@@ -13,7 +13,7 @@ static const char sql_team[] =
     "WHERE co.patient_id = t.patient_id AND co.org_id = t.org_id AND c.withdrawn_at IS NULL "
     "AND c.consented_on <= ?2) FROM care_team t JOIN orgs o ON o.id = t.org_id LEFT JOIN users u "
     "ON u.id = t.user_id WHERE t.patient_id = ?1 AND t.removed_at IS NULL "
-    "AND (?3 IS NULL OR t.id = ?3) ORDER BY t.added_at, o.code";
+    "AND (CAST(?3 AS TEXT) IS NULL OR t.id = ?3) ORDER BY t.added_at, o.code";
 
 static json_t *member_row(struct store_stmt *s)
 {
@@ -88,14 +88,9 @@ bool team_add(struct error *err, struct request *req)
     const char *role = jsonv_str(req->json, "role");
     if (!check_member(err, req, org, user))
         return false;
-    char id[UUID_STR_LEN];
-    ids_uuid_new(id);
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO care_team (id, patient_id, org_id, user_id, role, added_by, "
-                    "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    "tttttti", id, req->patient_id, org, user, role ? role : "",
-                    req->op.principal.user_id, clock_now_ms()))
+    char id[UUID_STR_LEN] = "";
+    const struct patients_member m = {req->patient_id, org, user, role};
+    if (!patients_team_insert(err, &req->op, &m, id))
         return false;
     req->object_type = "care_team";
     req->object_id = arena_strdup(req->op.arena, id);
@@ -110,17 +105,10 @@ bool team_add(struct error *err, struct request *req)
 bool team_remove(struct error *err, struct request *req)
 {
     const char *mid = request_param(req, 1);
-    int64_t changed = 0;
     if (!ids_uuid_valid(mid))
         return error_set(err, ERR_TEAM_MEMBER_NOT_FOUND, NULL);
-    if (!op_write_begin(err, &req->op) ||
-        !store_exec(err, req->op.conn, &changed,
-                    "UPDATE care_team SET removed_at = ?, removed_by = ? WHERE id = ? AND "
-                    "patient_id = ? AND removed_at IS NULL",
-                    "ittt", clock_now_ms(), req->op.principal.user_id, mid, req->patient_id))
+    if (!patients_team_remove(err, &req->op, req->patient_id, mid))
         return false;
-    if (changed != 1)
-        return error_set(err, ERR_TEAM_MEMBER_NOT_FOUND, NULL);
     req->object_type = "care_team";
     req->object_id = mid;
     response_empty(req, 204);

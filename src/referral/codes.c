@@ -58,23 +58,9 @@
     X("share_ended", "診療記録の共有終了", "Record sharing ended")
 /* clang-format on */
 
-#define LABEL(c, ja, en) {c, ja, en},
-#define CODE(c, ja, en) c,
-#define LIST(name, codes, X)                                                                       \
-    const struct code_label name[] = {X(LABEL){NULL, NULL, NULL}};                                 \
-    const char *const codes[] = {X(CODE) NULL};
+CODES_LIST(referral_purposes, referral_purpose_codes, PURPOSES)
+CODES_LIST(referral_urgencies, referral_urgency_codes, URGENCIES)
+CODES_LIST(referral_statuses, referral_status_codes, STATUSES)
 
-LIST(referral_purposes, referral_purpose_codes, PURPOSES)
-LIST(referral_urgencies, referral_urgency_codes, URGENCIES)
-LIST(referral_statuses, referral_status_codes, STATUSES)
-
-const struct code_label referral_action_labels[] = {ACTIONS(LABEL){NULL, NULL, NULL}};
-const struct code_label referral_event_labels[] = {EVENTS(LABEL){NULL, NULL, NULL}};
-
-const char *referral_label(const struct code_label *list, const char *code, bool japanese)
-{
-    for (const struct code_label *c = list; code && c->code; c++)
-        if (strcmp(c->code, code) == 0)
-            return japanese ? c->ja : c->en;
-    return code;
-}
+const struct code_label referral_action_labels[] = {ACTIONS(CODES_LABEL){NULL, NULL, NULL}};
+const struct code_label referral_event_labels[] = {EVENTS(CODES_LABEL){NULL, NULL, NULL}};

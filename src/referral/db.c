@@ -7,6 +7,7 @@
 #include "access/access.h"
 #include "core/clock.h"
 #include "directory/directory.h"
+#include "notify/notify.h"
 #include "referral_int.h"
 
 bool referral_may_sign(const char *profession)
@@ -87,7 +88,7 @@ static bool department_listed(const char *departments_json, const char *dept, bo
 static bool check_target(struct error *err, struct request *req, const char *to_org,
                          const char *dept)
 {
-    if (dept[0] && !dir_code_known(dir_department_codes, dept))
+    if (dept[0] && !codes_known(dir_department_codes, dept))
         return error_set(err, ERR_FIELD_VALUE, "to_department: unknown department code");
     if (strcmp(to_org, req->op.principal.org_id) == 0)
         return error_set(err, ERR_REFERRAL_TARGET_INVALID, "to_org_id: your own organisation");
@@ -117,14 +118,8 @@ static bool check_target(struct error *err, struct request *req, const char *to_
 bool referral_event(struct error *err, struct request *req, const char *rid, const char *kind,
                     json_t *detail)
 {
-    char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    bool ok = notify_timeline_append(err, &req->op, &referral_case, rid, kind, detail);
     json_decref(detail);
-    bool ok = store_exec(err, req->op.conn, NULL,
-                         "INSERT INTO referral_events (referral_id, kind, at, user_id, org_id, "
-                         "detail) VALUES (?, ?, ?, ?, ?, ?)",
-                         "ttittt", rid, kind, clock_now_ms(), req->op.principal.user_id,
-                         req->op.principal.org_id, text ? text : "{}");
-    free(text);
     return ok;
 }
 
@@ -133,8 +128,8 @@ static bool start_share(struct error *err, struct request *req, const struct ref
                         const char *id, bool *shared)
 {
     int64_t expires = clock_now_ms() + req->ctx->env.referral_share_ms;
-    if (!access_share_start(err, req->op.conn, n->patient_id, n->to_org_id, &referral_case, id,
-                            expires, shared))
+    if (!access_share_start(err, &req->op, n->patient_id, n->to_org_id, &referral_case, id, expires,
+                            shared))
         return false;
     char until[32];
     clock_format_iso(expires, until);
@@ -198,15 +193,6 @@ bool referral_insert(struct error *err, struct request *req, const struct referr
 
 /* ---- notifications ---------------------------------------------------------------------- */
 
-static void publish(struct request *req, const char *topic, const char *org_id, json_t *data)
-{
-    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
-    json_decref(data);
-    if (text)
-        op_publish(&req->op, topic, org_id, text);
-    free(text);
-}
-
 /* The summary of a referral notification: no patient name (the receiver opens the referral,
  * which is audited); the organisations, what happened and by whom. */
 static json_t *summary(struct error *err, struct request *req, const struct referral_row *r,
@@ -240,23 +226,18 @@ bool referral_notify(struct error *err, struct request *req, const struct referr
         json_t *sum = summary(err, req, r, event);
         if (!sum)
             return false;
-        char *text = json_dumps(sum, JSON_COMPACT);
+        json_t *extra = json_pack("{s:s}", "referral_id", r->id);
+        struct notify_message m = {
+            .kind = "referral", .ref_id = r->id, .summary = sum, .event = extra};
+        bool ok = notify_org(err, &req->op, org_id, &m);
         json_decref(sum);
-        char nid[UUID_STR_LEN];
-        ids_uuid_new(nid);
-        bool ok = store_exec(err, req->op.conn, NULL,
-                             "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, "
-                             "summary, created_at) VALUES (?, ?, 'referral', NULL, ?, ?, ?)",
-                             "tttti", nid, org_id, r->id, text ? text : "{}", clock_now_ms());
-        free(text);
+        json_decref(extra);
         if (!ok)
             return false;
-        publish(req, "notification", org_id,
-                json_pack("{s:s, s:s, s:s}", "id", nid, "kind", "referral", "referral_id", r->id));
     }
-    publish(req, "referral", r->from_org,
-            json_pack("{s:s, s:s}", "referral_id", r->id, "event", event));
-    publish(req, "referral", r->to_org,
-            json_pack("{s:s, s:s}", "referral_id", r->id, "event", event));
+    op_publish_json(&req->op, "referral", r->from_org,
+                    json_pack("{s:s, s:s}", "referral_id", r->id, "event", event));
+    op_publish_json(&req->op, "referral", r->to_org,
+                    json_pack("{s:s, s:s}", "referral_id", r->id, "event", event));
     return true;
 }

@@ -76,9 +76,9 @@ static bool render(struct error *err, struct request *req, struct store_stmt *s,
         .from_org_phone = col(req, s, 12),
         .signer_name = col(req, s, 13),
         .to_org_name = col(req, s, 14),
-        .to_department = department[0] ? referral_label(dir_departments, department, true) : "",
-        .urgency = referral_label(referral_urgencies, col(req, s, 3), true),
-        .purpose = referral_label(referral_purposes, col(req, s, 4), true),
+        .to_department = department[0] ? codes_label(dir_departments, department, true) : "",
+        .urgency = codes_label(referral_urgencies, col(req, s, 3), true),
+        .purpose = codes_label(referral_purposes, col(req, s, 4), true),
         .letter = letter,
     };
     return letter_pdf_render(err, &in, pdf, len);

@@ -154,7 +154,7 @@ static json_t *service_request(struct error *err, struct request *req, const str
                                   concept(SNOMED, "3457005", "Patient referral"), "priority",
                                   priority(r->urgency), "code",
                                   concept(CS "referral-purpose", r->purpose,
-                                          referral_label(referral_purposes, r->purpose, true)),
+                                          codes_label(referral_purposes, r->purpose, true)),
                                   "subject", ref(req, "Patient", r->patient_id), "authoredOn",
                                   iso(r->sent_at), "requester", from, "performer", to, "reasonCode",
                                   "text", purpose_text ? purpose_text : "", "supportingInfo",
@@ -167,7 +167,7 @@ static json_t *service_request(struct error *err, struct request *req, const str
     if (res && r->to_department[0])
         json_object_set_new(res, "performerType",
                             concept(CS "department", r->to_department,
-                                    referral_label(dir_departments, r->to_department, true)));
+                                    codes_label(dir_departments, r->to_department, true)));
     if (res && replaces)
         json_object_set_new(res, "replaces",
                             json_pack("[o]", ref(req, "ServiceRequest", replaces)));
@@ -177,16 +177,14 @@ static json_t *service_request(struct error *err, struct request *req, const str
 /* The reply's Communication, from the timeline. */
 static bool reply_of(struct error *err, struct request *req, const char *rid, const char **id)
 {
-    struct store_stmt *s =
-        store_query(err, req->op.conn,
-                    "SELECT json_extract(detail, '$.communication') FROM referral_events "
-                    "WHERE referral_id = ? AND kind = 'replied' ORDER BY id DESC LIMIT 1",
-                    "t", rid);
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT " NOTIFY_LAST_DETAIL_SQL("referral", "?", "replied"), "t", rid);
     if (!s)
         return false;
     enum store_step_result st = store_step(err, s);
-    *id = st == STORE_ROW && !store_is_null(s, 0) ? arena_strdup(req->op.arena, store_text(s, 0))
-                                                  : NULL;
+    json_t *comm = st == STORE_ROW ? referral_reply_communication(s, 0) : NULL;
+    *id = json_is_string(comm) ? arena_strdup(req->op.arena, json_string_value(comm)) : NULL;
+    json_decref(comm);
     store_done(s);
     return st != STORE_FAIL;
 }
@@ -200,7 +198,7 @@ static json_t *task(struct error *err, struct request *req, const struct referra
         json_decref(to);
         return NULL;
     }
-    const char *label = referral_label(referral_statuses, r->status, true);
+    const char *label = codes_label(referral_statuses, r->status, true);
     json_t *business = concept(CS "referral-status", r->status, label);
     json_object_set_new(business, "text", json_string(r->status)); /* our status, verbatim */
     json_t *res =

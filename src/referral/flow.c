@@ -9,25 +9,20 @@
 #include "access/access.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "notify/step.h"
 #include "referral_int.h"
-
-enum side { SIDE_SENDER, SIDE_RECEIVER, SIDE_EITHER };
 
 struct step;
 typedef bool (*step_fn)(struct error *err, struct step *st);
 
-/* One transition: who may do it from which states, and what it leads to. */
+/* One transition: who may take it from which states (the engine's part), and what it does. */
 struct transition {
-    const char *action;
-    const char *kind;    /* "referral" or "reverse", NULL for both */
-    const char *from[4]; /* the states it may start from, NULL-terminated */
-    enum side side;
-    bool signer;       /* only a physician or dentist */
-    const char *to;    /* the new status, NULL: unchanged */
-    const char *event; /* the timeline event */
-    bool ends_share;   /* the record share ends */
-    bool notify;       /* the other party gets a notification */
-    bool idempotent;   /* creates a referral: Idempotency-Key applies */
+    struct notify_step step; /* action, kind (NULL: both), from-states, side, signer */
+    const char *to;          /* the new status, NULL: unchanged */
+    const char *event;       /* the timeline event */
+    bool ends_share;         /* the record share ends */
+    bool notify;             /* the other party gets a notification */
+    bool idempotent;         /* creates a referral: Idempotency-Key applies */
     const struct jfield *fields;
     step_fn check; /* deeper checks of the body, before the write transaction */
     step_fn apply; /* the step's own writes, after the side and state checks */
@@ -81,62 +76,48 @@ static bool apply_schedule(struct error *err, struct step *st);
 static bool apply_reply(struct error *err, struct step *st);
 static bool apply_reverse(struct error *err, struct step *st);
 
+static bool signer(const struct principal *p)
+{
+    return referral_may_sign(p->profession);
+}
+
+#define FROM(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define SENDER NOTIFY_OPENER
+#define RECEIVER NOTIFY_RECEIVER
+#define EITHER NOTIFY_EITHER
+
 /* clang-format off */
 static const struct transition transitions[] = {
-    /* action      kind        from-states                               side           signer to            event           ends   notify idem   fields      check           apply */
-    {"accept",   NULL,       {"sent"},                                  SIDE_RECEIVER, false, "accepted",   "accepted",     false, true,  false, f_note,     NULL,           NULL},
-    {"decline",  NULL,       {"sent", "accepted", "scheduled"},         SIDE_RECEIVER, false, "declined",   "declined",     true,  true,  false, f_reason,   check_reason,   apply_decline},
-    {"redirect", NULL,       {"declined"},                              SIDE_SENDER,   true,  "redirected", "redirected",   true,  true,  true,  f_redirect, NULL,           apply_redirect},
-    {"schedule", NULL,       {"accepted", "scheduled"},                 SIDE_RECEIVER, false, "scheduled",  "scheduled",    false, true,  false, f_schedule, check_schedule, apply_schedule},
-    {"seen",     NULL,       {"accepted", "scheduled"},                 SIDE_RECEIVER, false, "seen",       "seen",         false, true,  false, f_note,     NULL,           NULL},
-    {"reply",    NULL,       {"seen"},                                  SIDE_RECEIVER, true,  "replied",    "replied",      false, true,  false, f_reply,    check_reply,    apply_reply},
-    {"reverse",  "referral", {"seen", "replied", "closed"},             SIDE_RECEIVER, true,  NULL,         "reverse_sent", false, false, true,  f_reverse,  check_reverse,  apply_reverse},
-    {"close",    "referral", {"replied"},                               SIDE_EITHER,   false, "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
-    {"close",    "reverse",  {"accepted", "seen", "replied"},           SIDE_EITHER,   false, "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
-    {"cancel",   NULL,       {"sent", "accepted", "scheduled"},         SIDE_SENDER,   false, "cancelled",  "cancelled",    true,  true,  false, f_reason,   check_reason,   NULL},
+    /* action       kind        from-states                           side      signer   to            event           ends   notify idem   fields      check           apply */
+    {{"accept",   NULL,       FROM("sent"),                          RECEIVER, NULL},   "accepted",   "accepted",     false, true,  false, f_note,     NULL,           NULL},
+    {{"decline",  NULL,       FROM("sent", "accepted", "scheduled"), RECEIVER, NULL},   "declined",   "declined",     true,  true,  false, f_reason,   check_reason,   apply_decline},
+    {{"redirect", NULL,       FROM("declined"),                      SENDER,   signer}, "redirected", "redirected",   true,  true,  true,  f_redirect, NULL,           apply_redirect},
+    {{"schedule", NULL,       FROM("accepted", "scheduled"),         RECEIVER, NULL},   "scheduled",  "scheduled",    false, true,  false, f_schedule, check_schedule, apply_schedule},
+    {{"seen",     NULL,       FROM("accepted", "scheduled"),         RECEIVER, NULL},   "seen",       "seen",         false, true,  false, f_note,     NULL,           NULL},
+    {{"reply",    NULL,       FROM("seen"),                          RECEIVER, signer}, "replied",    "replied",      false, true,  false, f_reply,    check_reply,    apply_reply},
+    {{"reverse",  "referral", FROM("seen", "replied", "closed"),     RECEIVER, signer}, NULL,         "reverse_sent", false, false, true,  f_reverse,  check_reverse,  apply_reverse},
+    {{"close",    "referral", FROM("replied"),                       EITHER,   NULL},   "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
+    {{"close",    "reverse",  FROM("accepted", "seen", "replied"),   EITHER,   NULL},   "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
+    {{"cancel",   NULL,       FROM("sent", "accepted", "scheduled"), SENDER,   NULL},   "cancelled",  "cancelled",    true,  true,  false, f_reason,   check_reason,   NULL},
 };
 /* clang-format on */
-enum { TRANSITION_COUNT = sizeof transitions / sizeof transitions[0] };
+#define STEPS NOTIFY_STEPS(transitions)
+
+static const struct notify_step_errors step_errors = {
+    ERR_REFERRAL_WRONG_PARTY, ERR_REFERRAL_SIGNER_NOT_PHYSICIAN, ERR_REFERRAL_INVALID_TRANSITION,
+    "the referring organisation", "the receiving organisation"};
 
 /* The rule of action for a referral of kind (NULL: the first rule of the action). */
 static const struct transition *rule_for(const char *action, const char *kind)
 {
-    for (int i = 0; i < TRANSITION_COUNT; i++) {
-        const struct transition *t = &transitions[i];
-        if (strcmp(t->action, action) == 0 && (!kind || !t->kind || strcmp(t->kind, kind) == 0))
-            return t;
-    }
-    return NULL;
-}
-
-static bool listed(const char *const *list, const char *s)
-{
-    for (; *list; list++)
-        if (strcmp(*list, s) == 0)
-            return true;
-    return false;
-}
-
-static bool on_side(const struct principal *p, enum side side, const char *from_org,
-                    const char *to_org)
-{
-    bool sender = strcmp(p->org_id, from_org) == 0, receiver = strcmp(p->org_id, to_org) == 0;
-    return side == SIDE_SENDER ? sender : side == SIDE_RECEIVER ? receiver : sender || receiver;
+    return (const struct transition *)notify_step_find(STEPS, action, kind);
 }
 
 json_t *referral_actions(const struct principal *p, const char *kind, const char *status,
                          const char *from_org, const char *to_org)
 {
-    json_t *out = json_array();
-    for (int i = 0; i < TRANSITION_COUNT; i++) {
-        const struct transition *t = &transitions[i];
-        if ((t->kind && strcmp(t->kind, kind) != 0) || !listed(t->from, status) ||
-            p->network_admin || !on_side(p, t->side, from_org, to_org) ||
-            (t->signer && !referral_may_sign(p->profession)))
-            continue;
-        json_array_append_new(out, json_string(t->action));
-    }
-    return out;
+    const struct notify_case c = {kind, status, from_org, to_org};
+    return notify_step_actions(STEPS, p, &c);
 }
 
 /* ---- checks of the body ------------------------------------------------------------------- */
@@ -277,20 +258,12 @@ static const char sql_status[] =
 /* The side, the signer and the state, in this order. */
 static bool may_step(struct error *err, struct step *st, const char *action)
 {
-    const struct principal *p = &st->req->op.principal;
     st->t = rule_for(action, st->r.kind);
     if (!st->t)
         return error_set(err, ERR_REFERRAL_INVALID_TRANSITION, "%s: not for a %s", action,
                          st->r.kind);
-    if (!on_side(p, st->t->side, st->r.from_org, st->r.to_org))
-        return error_set(err, ERR_REFERRAL_WRONG_PARTY, "%s: %s only", action,
-                         st->t->side == SIDE_SENDER ? "the referring organisation"
-                                                    : "the receiving organisation");
-    if (st->t->signer && !referral_may_sign(p->profession))
-        return error_set(err, ERR_REFERRAL_SIGNER_NOT_PHYSICIAN, "%s", p->profession);
-    if (!listed(st->t->from, st->r.status))
-        return error_set(err, ERR_REFERRAL_INVALID_TRANSITION, "%s→%s", st->r.status, action);
-    return true;
+    const struct notify_case c = {st->r.kind, st->r.status, st->r.from_org, st->r.to_org};
+    return notify_step_check(err, &st->t->step, &st->req->op.principal, &c, &step_errors);
 }
 
 /* Status, share, timeline, FHIR Task and notifications of a step that passed its checks. */
@@ -306,8 +279,7 @@ static bool finish(struct error *err, struct step *st)
         return false;
     if (!referral_event(err, req, st->r.id, t->event, json_incref(st->detail)))
         return false;
-    if (t->ends_share &&
-        !access_share_end(err, req->op.conn, &referral_case, st->r.id, t->to, &ended))
+    if (t->ends_share && !access_share_end(err, &req->op, &referral_case, st->r.id, t->to, &ended))
         return false;
     if (ended && !referral_event(err, req, st->r.id, "share_ended",
                                  json_pack("{s:s, s:s}", "org_id", st->r.to_org, "reason", t->to)))
@@ -320,7 +292,7 @@ static bool finish(struct error *err, struct step *st)
     const char *other = !t->notify ? NULL : sender ? st->r.to_org : st->r.from_org;
     if (!referral_notify(err, req, &st->r, t->event, other))
         return false;
-    req->audit_detail = arena_printf(req->op.arena, "%s: %s→%s", t->action, old, st->r.status);
+    req->audit_detail = arena_printf(req->op.arena, "%s: %s→%s", t->step.action, old, st->r.status);
     if (st->created[0])
         return referral_respond(err, req, st->created, 201);
     return referral_respond(err, req, st->r.id, 200);

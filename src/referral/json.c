@@ -4,14 +4,6 @@
 
 #include "referral_int.h"
 
-static json_t *id_name(struct store_stmt *s, int id_col, int name_col)
-{
-    if (store_is_null(s, id_col))
-        return json_null();
-    return json_pack("{s:s, s:o}", "id", store_text(s, id_col), "name",
-                     api_text_or_null(s, name_col));
-}
-
 json_t *referral_summary_row(struct store_stmt *s)
 {
     json_t *patient = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", store_text(s, 5), "name",
@@ -20,9 +12,9 @@ json_t *referral_summary_row(struct store_stmt *s)
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o}", "id",
                      store_text(s, 0), "kind", store_text(s, 1), "status", store_text(s, 2),
                      "urgency", store_text(s, 3), "purpose", store_text(s, 4), "patient", patient,
-                     "from_org", id_name(s, 10, 11), "from_user", id_name(s, 12, 13), "to_org",
-                     id_name(s, 14, 15), "to_department", store_text(s, 16), "sent_at",
-                     api_time_or_null(s, 17), "updated_at", api_time_or_null(s, 18),
+                     "from_org", api_id_name(s, 10, 11), "from_user", api_id_name(s, 12, 13),
+                     "to_org", api_id_name(s, 14, 15), "to_department", store_text(s, 16),
+                     "sent_at", api_time_or_null(s, 17), "updated_at", api_time_or_null(s, 18),
                      "scheduled_for", api_time_or_null(s, 19));
 }
 
@@ -46,59 +38,57 @@ static json_t *parsed_or_null(struct store_stmt *s, int col)
     return j ? j : json_null();
 }
 
+json_t *referral_reply_communication(struct store_stmt *s, int col)
+{
+    json_t *detail = store_is_null(s, col) ? NULL : json_loads(store_text(s, col), 0, NULL);
+    json_t *id = json_object_get(detail, "communication");
+    json_t *out = json_is_string(id) ? json_incref(id) : json_null();
+    json_decref(detail);
+    return out;
+}
+
 static const char sql_detail[] =
     "SELECT r.parent_id, r.redirected_to, r.letter, r.letter_sha256, r.signed_at, r.accepted_at, "
     "r.seen_at, r.replied_at, r.closed_at, r.decline_reason, r.reply, rb.id, rb.name, "
     "r.record_shared, r.fhir_service_request_id, r.fhir_task_id, r.fhir_composition_id, "
-    "s.expires_at, s.ended_at, s.end_reason, "
-    "(SELECT json_extract(e.detail, '$.communication') FROM referral_events e "
-    " WHERE e.referral_id = r.id AND e.kind = 'replied' ORDER BY e.id DESC LIMIT 1) "
-    "FROM referrals r LEFT JOIN users rb ON rb.id = r.reply_by "
-    "LEFT JOIN record_shares s ON s.id = (SELECT id FROM record_shares WHERE "
-    "source_kind = 'referral' AND source_id = r.id ORDER BY started_at DESC LIMIT 1) "
-    "WHERE r.id = ?";
+    "s.expires_at, s.ended_at, s.end_reason, " NOTIFY_LAST_DETAIL_SQL(
+        "referral", "r.id",
+        "replied") " "
+                   "FROM referrals r LEFT JOIN users rb ON rb.id = r.reply_by "
+                   "LEFT JOIN record_shares s ON s.id = (SELECT id FROM record_shares WHERE "
+                   "source_kind = 'referral' AND source_id = r.id ORDER BY started_at DESC LIMIT "
+                   "1) "
+                   "WHERE r.id = ?";
 
 static json_t *detail_row(struct store_stmt *s)
 {
     json_t *share = json_pack("{s:b, s:o, s:o, s:o}", "record_shared", (int)store_int(s, 13),
                               "expires_at", api_time_or_null(s, 17), "ended_at",
                               api_time_or_null(s, 18), "end_reason", api_text_or_null(s, 19));
-    json_t *fhir = json_pack("{s:o, s:o, s:o, s:o}", "service_request", api_text_or_null(s, 14),
-                             "task", api_text_or_null(s, 15), "composition",
-                             api_text_or_null(s, 16), "communication", api_text_or_null(s, 20));
+    json_t *fhir =
+        json_pack("{s:o, s:o, s:o, s:o}", "service_request", api_text_or_null(s, 14), "task",
+                  api_text_or_null(s, 15), "composition", api_text_or_null(s, 16), "communication",
+                  referral_reply_communication(s, 20));
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "parent_id", api_text_or_null(s, 0), "redirected_to", api_text_or_null(s, 1),
                      "letter", parsed_or_null(s, 2), "letter_sha256", api_text_or_null(s, 3),
                      "signed_at", api_time_or_null(s, 4), "accepted_at", api_time_or_null(s, 5),
                      "seen_at", api_time_or_null(s, 6), "replied_at", api_time_or_null(s, 7),
                      "closed_at", api_time_or_null(s, 8), "decline_reason", api_text_or_null(s, 9),
-                     "reply", parsed_or_null(s, 10), "reply_by", id_name(s, 11, 12), "share", share,
-                     "fhir", fhir);
+                     "reply", parsed_or_null(s, 10), "reply_by", api_id_name(s, 11, 12), "share",
+                     share, "fhir", fhir);
 }
 
 static json_t *child_row(struct store_stmt *s)
 {
     return json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", store_text(s, 0), "kind", store_text(s, 1),
-                     "status", store_text(s, 2), "to_org", id_name(s, 3, 4), "sent_at",
+                     "status", store_text(s, 2), "to_org", api_id_name(s, 3, 4), "sent_at",
                      api_time_or_null(s, 5));
-}
-
-static json_t *event_row(struct store_stmt *s)
-{
-    json_t *detail = json_loads(store_text(s, 6), 0, NULL);
-    return json_pack("{s:s, s:o, s:o, s:o, s:o}", "kind", store_text(s, 0), "at",
-                     api_time_or_null(s, 1), "user", id_name(s, 2, 3), "org", id_name(s, 4, 5),
-                     "detail", detail ? detail : json_object());
 }
 
 static const char sql_children[] =
     "SELECT r.id, r.kind, r.status, r.to_org_id, o.name, r.sent_at FROM referrals r "
     "JOIN orgs o ON o.id = r.to_org_id WHERE r.parent_id = ? ORDER BY r.sent_at, r.id";
-static const char sql_timeline[] =
-    "SELECT e.kind, e.at, e.user_id, u.name, e.org_id, o.name, e.detail FROM referral_events e "
-    "LEFT JOIN users u ON u.id = e.user_id LEFT JOIN orgs o ON o.id = e.org_id "
-    "WHERE e.referral_id = ? ORDER BY e.at, e.id";
-
 /* Sets key of out to the rows of sql for id; false with err set when the store fails. */
 static bool set_rows(struct error *err, struct request *req, json_t *out, const char *key,
                      const char *sql, const char *id, api_row_fn fn)
@@ -117,7 +107,8 @@ json_t *referral_json(struct error *err, struct request *req, const char *id)
     json_t *detail = one_row(err, store_query(err, req->op.conn, sql_detail, "t", id), detail_row);
     if (!detail || json_object_update(out, detail) != 0 ||
         !set_rows(err, req, out, "children", sql_children, id, child_row) ||
-        !set_rows(err, req, out, "timeline", sql_timeline, id, event_row)) {
+        json_object_set_new(out, "timeline",
+                            notify_timeline(err, req->op.conn, &referral_case, id)) != 0) {
         json_decref(detail);
         json_decref(out);
         return NULL;

@@ -20,5 +20,6 @@ const struct module referral_module = {
     .name = "referral",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = referral_demo_load,
     .case_kinds = case_kinds,
 };

@@ -10,6 +10,7 @@
 #undef ROUTE
 #include "fhir/store.h"
 #include "http/router.h"
+#include "notify/notify.h"
 
 /** The referral as a case (access_decide_case): its patient, sender and receiver. */
 extern const struct access_case_kind referral_case;
@@ -27,9 +28,6 @@ extern const struct code_label referral_event_labels[];
 extern const char *const referral_purpose_codes[];
 extern const char *const referral_urgency_codes[];
 extern const char *const referral_status_codes[];
-
-/** The label of code in list (ja when japanese, else en), or code itself when unknown. */
-const char *referral_label(const struct code_label *list, const char *code, bool japanese);
 
 /* ---- the stored referral (referral_store.c) ------------------------------------------------ */
 
@@ -128,6 +126,9 @@ const char *referral_canonical(struct request *req, const json_t *j);
     "JOIN patients p ON p.id = r.patient_id JOIN orgs fo ON fo.id = r.from_org_id "                \
     "JOIN users fu ON fu.id = r.from_user_id JOIN orgs t ON t.id = r.to_org_id "
 json_t *referral_summary_row(struct store_stmt *s);
+/** The FHIR Communication id of the reply event whose detail (JSON) is column col, or JSON
+ *  null (new reference). */
+json_t *referral_reply_communication(struct store_stmt *s, int col);
 /** The full REFERRAL of id as the principal sees it (actions are the principal's). */
 json_t *referral_json(struct error *err, struct request *req, const char *id);
 
@@ -154,5 +155,8 @@ json_t *referral_fhir_reply_payload(const json_t *reply);
 /** Writes the reply of r as a Communication; id receives its id. */
 bool referral_fhir_reply(struct error *err, struct request *req, const struct referral_row *r,
                          const json_t *reply, char id[UUID_STR_LEN]);
+
+/** The module's part of the demo region (demo.c). */
+bool referral_demo_load(struct error *err, struct op *op);
 
 #endif

@@ -137,14 +137,15 @@ static json_t *audited_page(struct error *err, struct request *req, struct store
     return items;
 }
 
-static const char sql_box[] =
-    REFERRAL_SUMMARY_SELECT "WHERE (CASE WHEN ?1 = 'inbox' THEN r.to_org_id ELSE r.from_org_id "
-                            "END) = ?2 AND (?3 IS NULL OR r.status = ?3) AND (?4 IS NULL OR "
-                            "r.patient_id = ?4) ORDER BY r.sent_at DESC, r.id DESC LIMIT ?5 "
-                            "OFFSET ?6";
+static const char sql_box[] = REFERRAL_SUMMARY_SELECT
+    "WHERE (CASE WHEN ?1 = 'inbox' THEN r.to_org_id ELSE r.from_org_id "
+    "END) = ?2 AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3) AND (CAST(?4 AS TEXT) IS NULL OR "
+    "r.patient_id = ?4) ORDER BY r.sent_at DESC, r.id DESC LIMIT ?5 "
+    "OFFSET ?6";
 static const char sql_counts[] =
     "SELECT status, count(*) FROM referrals r WHERE (CASE WHEN ?1 = 'inbox' THEN r.to_org_id "
-    "ELSE r.from_org_id END) = ?2 AND (?3 IS NULL OR r.patient_id = ?3) GROUP BY status";
+    "ELSE r.from_org_id END) = ?2 AND (CAST(?3 AS TEXT) IS NULL OR r.patient_id = ?3) GROUP BY "
+    "status";
 
 static json_t *box_counts(struct error *err, struct request *req, const char *box,
                           const char *patient)

@@ -12,4 +12,5 @@ const struct module stats_module = {
     .name = "stats",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = stats_demo_load,
 };

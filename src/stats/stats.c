@@ -344,6 +344,18 @@ static bool check_first_visits(struct error *err, const json_t *body, int *year,
     return true;
 }
 
+bool stats_first_visits_put(struct error *err, struct op *op, const char *org_id, const char *month,
+                            int64_t count)
+{
+    return op_write_begin(err, op) &&
+           store_exec(err, op->conn, NULL,
+                      "INSERT INTO org_first_visits (org_id, month, count, updated_by, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, month) DO UPDATE "
+                      "SET count = excluded.count, updated_by = excluded.updated_by, updated_at = "
+                      "excluded.updated_at",
+                      "ttiti", org_id, month, count, op->principal.user_id, op->now_ms);
+}
+
 /* The organisation's admins and the network admin enter its first visits. */
 static bool may_enter(struct error *err, struct request *req, const char *org_id)
 {
@@ -368,16 +380,9 @@ bool referral_stats_first_visits_put(struct error *err, struct request *req)
     if (!org)
         return false;
     json_decref(org);
-    if (!may_enter(err, req, org_id) || !op_write_begin(err, &req->op))
+    if (!may_enter(err, req, org_id) || !stats_first_visits_put(err, &req->op, org_id, m, count))
         return false;
-    int64_t now = clock_now_ms();
-    if (!store_exec(err, req->op.conn, NULL,
-                    "INSERT INTO org_first_visits (org_id, month, count, updated_by, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, month) DO UPDATE SET count = "
-                    "excluded.count, updated_by = excluded.updated_by, updated_at = "
-                    "excluded.updated_at",
-                    "ttiti", org_id, m, count, req->op.principal.user_id, now))
-        return false;
+    int64_t now = req->op.now_ms;
     req->object_type = "org_first_visits";
     req->object_id = org_id;
     req->audit_detail = arena_printf(req->op.arena, "month=%s count=%lld", m, (long long)count);

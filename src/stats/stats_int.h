@@ -48,4 +48,12 @@ void rs_report_release(struct rs_report *r);
  *  or 0. */
 int64_t rs_rate_tenths(int64_t patients, int64_t first_visits);
 
+/** Sets the number of first visits (初診患者数) of organisation org_id in month ("YYYY-MM",
+ *  checked by the caller), entered by op's user at op's time. */
+bool stats_first_visits_put(struct error *err, struct op *op, const char *org_id, const char *month,
+                            int64_t count);
+
+/** The module's part of the demo region (demo.c). */
+bool stats_demo_load(struct error *err, struct op *op);
+
 #endif

@@ -374,7 +374,7 @@ def test_concurrent_bookings_of_one_slot_have_one_winner(server):
     winner = next(r.json() for r in answers if r.status_code == 201)
     rows = bookings_for_slot(server, slot["id"])
     assert [row["id"] for row in rows] == [winner["id"]]
-    assert len(server.query("SELECT id FROM booking_events WHERE booking_id = ?",
+    assert len(server.query("SELECT id FROM case_events WHERE case_kind = 'booking' AND case_id = ?",
                             (winner["id"],))) == 1
     assert len(server.query("SELECT id FROM notifications WHERE ref_id = ?",
                             (winner["id"],))) == 1

@@ -16,6 +16,7 @@
 #include "test_store_fixture.h"
 
 static struct store_fixture fx;
+static struct arena *arena;
 static const char clinic[] = "22222222-2222-4222-8222-222222222222";
 static const char hospital[] = "33333333-3333-4333-8333-333333333333";
 static const char pharmacy[] = "66666666-6666-4666-8666-666666666666";
@@ -27,6 +28,16 @@ static const char consent[] = "77777777-7777-4777-8777-777777777777";
 static const struct access_case_kind case_kind = {
     "referral", "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
     ERR_REFERRAL_NOT_FOUND};
+
+/* An op on the fixture's connection at the program's clock, as a feature's step has one. */
+static struct op *op_now(void)
+{
+    static struct op op;
+    if (!arena)
+        arena = arena_new();
+    op_init(&op, arena, NULL, fx.conn, NULL, OP_CLI, "test");
+    return &op;
+}
 
 static bool exec(const char *sql, const char *types, ...)
 {
@@ -80,6 +91,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    arena_free(arena);
+    arena = NULL;
     return store_fixture_close(&fx);
 }
 
@@ -108,12 +121,12 @@ static void share_opens_reading_within_consent_until_it_ends(void **state)
     bool shared = true;
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
     /* The pharmacy is outside the consent: no share is opened. */
-    assert_true(access_share_start(&err, fx.conn, patient, pharmacy, &case_kind, referral,
+    assert_true(access_share_start(&err, op_now(), patient, pharmacy, &case_kind, referral,
                                    clock_now_ms() + 60000, &shared));
     assert_false(shared);
     assert_false(allowed(pharmacy, ACCESS_READ, DATA_CLINICAL));
 
-    assert_true(access_share_start(&err, fx.conn, patient, hospital, &case_kind, referral,
+    assert_true(access_share_start(&err, op_now(), patient, hospital, &case_kind, referral,
                                    clock_now_ms() + 60000, &shared));
     assert_true(shared);
     assert_true(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
@@ -129,7 +142,7 @@ static void share_opens_reading_within_consent_until_it_ends(void **state)
     assert_true(exec("UPDATE consents SET withdrawn_at = NULL WHERE id = ?", "t", consent));
 
     int ended = 0;
-    assert_true(access_share_end(&err, fx.conn, &case_kind, referral, "closed", &ended));
+    assert_true(access_share_end(&err, op_now(), &case_kind, referral, "closed", &ended));
     assert_int_equal(ended, 1);
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
 }
@@ -139,11 +152,11 @@ static void expired_share_opens_nothing(void **state)
     (void)state;
     struct error err = {0};
     bool shared = false;
-    assert_true(access_share_start(&err, fx.conn, patient, hospital, &case_kind, referral,
+    assert_true(access_share_start(&err, op_now(), patient, hospital, &case_kind, referral,
                                    clock_now_ms() - 1, &shared));
     assert_true(shared);
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
-    assert_true(access_share_end(&err, fx.conn, &case_kind, referral, "closed", NULL));
+    assert_true(access_share_end(&err, op_now(), &case_kind, referral, "closed", NULL));
 }
 
 static bool case_allowed(const char *org, const char *id, enum access_action action,

@@ -2,17 +2,18 @@
 /* The demo region's shared-equipment booking (共同利用): bookable CT and MRI slots relative to
  * today, and three bookings of さくらクリニック at みなみ総合病院 in different states. Everything
  * is fictional. */
-#include "demo_booking.h"
+#include "booking_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "access/access.h"
-#include "booking/booking_int.h"
 #include "core/clock.h"
 #include "core/ids.h"
-#include "demo_clinical.h"
-#include "demo_data.h"
+#include "demo/demo.h"
+#include "demo/demo_clinical.h"
+#include "demo/demo_data.h"
+#include "notify/notify.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 #define TOKYO_OFFSET_MS (9LL * 3600 * 1000)
@@ -76,16 +77,7 @@ static bool shared(struct error *err, struct store_conn *conn, const char *org_c
 {
     char org[UUID_STR_LEN];
     demo_clinical_uuid(org, "org", org_code);
-    struct store_stmt *s =
-        store_query(err, conn,
-                    "SELECT EXISTS (SELECT 1 FROM org_profiles p, json_each(p.equipment) e "
-                    "WHERE p.org_id = ? AND json_extract(e.value, '$.code') = ? "
-                    "AND json_extract(e.value, '$.shared_use') = 1)",
-                    "tt", org, eq);
-    enum store_step_result r = s ? store_step(err, s) : STORE_FAIL;
-    *yes = r == STORE_ROW && store_int(s, 0);
-    store_done(s);
-    return r != STORE_FAIL;
+    return booking_equipment_shared(err, conn, org, eq, yes);
 }
 
 static bool load_slots(struct error *err, struct store_conn *conn, int64_t now)
@@ -176,31 +168,41 @@ struct parties {
     char orderer[UUID_STR_LEN], liaison[UUID_STR_LEN], radiologist[UUID_STR_LEN];
 };
 
-static bool event(struct error *err, struct store_conn *conn, const char *booking, const char *kind,
-                  int64_t at, const char *user, const char *org)
+/* A step of the booking's timeline, taken by login of org_code at `at`. */
+static bool event(struct error *err, struct op *op, const char *booking, const char *kind,
+                  int64_t at, const char *login, const char *org_code)
 {
-    return store_exec(err, conn, NULL,
-                      "INSERT INTO booking_events (booking_id, kind, at, user_id, org_id) "
-                      "VALUES (?, ?, ?, ?, ?)",
-                      "ttitt", booking, kind, at, user, org);
+    struct principal was = op->principal;
+    int64_t now = op->now_ms;
+    demo_act(op, login, org_code, at);
+    bool ok = notify_timeline_append(err, op, &booking_case, booking, kind, NULL);
+    op->principal = was;
+    op->now_ms = now;
+    return ok;
 }
 
-static bool notify(struct error *err, struct store_conn *conn, const char *booking,
-                   const char *patient, const char *kind, const char *to_org,
-                   const struct demo_booking *d, int64_t starts, int64_t at)
+/* The notification of the clinic, as the booking's step at `at` sent it. */
+static bool notify(struct error *err, struct op *op, const char *booking, const char *patient,
+                   const char *kind, const char *to_org, const struct demo_booking *d,
+                   int64_t starts, int64_t at)
 {
-    char id[UUID_STR_LEN], summary[512], when[32];
+    char id[UUID_STR_LEN], when[32];
     demo_clinical_uuid(id, "booking-notification", booking);
     clock_format_iso(starts, when);
-    snprintf(summary, sizeof summary,
-             "{\"event\":\"%s\",\"booking_id\":\"%s\",\"equipment\":\"%s\",\"starts_at\":\"%s\","
-             "\"org_name\":\"%s\",\"user_name\":\"%s\"}",
-             kind, booking, d->eq, when, "みなみ総合病院",
-             strcmp(kind, "confirmed") == 0 ? "中村 美咲" : "佐藤 健一");
-    return store_exec(err, conn, NULL,
-                      "INSERT INTO notifications (id, org_id, kind, patient_id, ref_id, summary, "
-                      "created_at) VALUES (?, ?, 'booking', ?, ?, ?, ?)",
-                      "ttttti", id, to_org, patient, booking, summary, at);
+    json_t *summary =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event", kind, "booking_id", booking,
+                  "equipment", d->eq, "starts_at", when, "org_name", "みなみ総合病院", "user_name",
+                  strcmp(kind, "confirmed") == 0 ? "中村 美咲" : "佐藤 健一");
+    if (!summary)
+        return error_set(err, ERR_NOMEM, NULL);
+    struct notify_message m = {
+        .kind = "booking", .patient_id = patient, .ref_id = booking, .summary = summary, .id = id};
+    int64_t now = op->now_ms;
+    op->now_ms = at;
+    bool ok = notify_org(err, op, to_org, &m);
+    op->now_ms = now;
+    json_decref(summary);
+    return ok;
 }
 
 static bool write_report(struct error *err, struct store_conn *conn, const struct fhir_env *env,
@@ -215,9 +217,8 @@ static bool write_report(struct error *err, struct store_conn *conn, const struc
     json_t *dr = json_pack(
         "{s:s, s:[{s:s, s:s}], s:s, s:[{s:[{s:s, s:s, s:s}]}], s:{s:s}, s:{s:s}, s:s, s:s, "
         "s:[{s:s, s:s}], s:[{s:s}], s:s}",
-        "resourceType", "DiagnosticReport", "identifier", "system",
-        "https://tsunagu.example.jp/fhir/NamingSystem/equipment-booking", "value", booking,
-        "status", "final", "category", "coding", "system",
+        "resourceType", "DiagnosticReport", "identifier", "system", BOOKING_ID_SYSTEM, "value",
+        booking, "status", "final", "category", "coding", "system",
         "http://terminology.hl7.org/CodeSystem/v2-0074", "code", "RAD", "display", "Radiology",
         "code", "text", d->exam, "subject", "reference", subject, "effectiveDateTime", effective,
         "issued", issued, "performer", "reference", performer, "display", "みなみ総合病院",
@@ -231,19 +232,33 @@ static bool write_report(struct error *err, struct store_conn *conn, const struc
     return dr ? ok : error_set(err, ERR_NOMEM, NULL);
 }
 
+/* The booking's record share, started or ended by its step at `at`. */
+static bool share(struct error *err, struct op *op, const char *patient, const char *hospital,
+                  const char *booking, int64_t at, int64_t expires, bool *shared)
+{
+    int64_t now = op->now_ms;
+    op->now_ms = at;
+    bool ok = patient ? access_share_start(err, op, patient, hospital, &booking_case, booking,
+                                           expires, shared)
+                      : access_share_end(err, op, &booking_case, booking, "reported", NULL);
+    op->now_ms = now;
+    return ok;
+}
+
 /* The steps after the request, with their times, for the booking's state. */
-static bool later_steps(struct error *err, struct store_conn *conn, const struct fhir_env *env,
+static bool later_steps(struct error *err, struct op *op, const struct fhir_env *env,
                         const struct parties *who, const char *id, const char *patient,
                         const struct demo_booking *d, int64_t starts, int64_t at)
 {
+    struct store_conn *conn = op->conn;
     /* Only the clinic's side has unread demo notifications: the hospital's inbox stays as the
      * emergency-access tour expects it. */
     if (strcmp(d->status, "requested") == 0)
         return true;
-    if (!event(err, conn, id, "confirmed", at + 3600000, who->liaison, who->hospital))
+    if (!event(err, op, id, "confirmed", at + 3600000, "gh.renkei", "minami-gh"))
         return false;
     if (strcmp(d->status, "confirmed") == 0)
-        return notify(err, conn, id, patient, "confirmed", who->clinic, d, starts, at + 3600000);
+        return notify(err, op, id, patient, "confirmed", who->clinic, d, starts, at + 3600000);
     char report_id[UUID_STR_LEN], report[1200];
     int64_t reported = starts + 4 * 3600000;
     snprintf(report, sizeof report, "{\"findings\":\"%s\",\"impression\":\"%s\"}", d->findings,
@@ -254,14 +269,15 @@ static bool later_steps(struct error *err, struct store_conn *conn, const struct
                       "reported_by = ?, fhir_diagnostic_report_id = ?, updated_at = ? "
                       "WHERE id = ?",
                       "tittit", report, reported, who->radiologist, report_id, reported, id) &&
-           event(err, conn, id, "reported", reported, who->radiologist, who->hospital) &&
-           access_share_end(err, conn, &booking_case, id, "reported", NULL) &&
-           notify(err, conn, id, patient, "reported", who->clinic, d, starts, reported);
+           event(err, op, id, "reported", reported, "gh.sato", "minami-gh") &&
+           share(err, op, NULL, NULL, id, reported, 0, NULL) &&
+           notify(err, op, id, patient, "reported", who->clinic, d, starts, reported);
 }
 
-static bool load_booking(struct error *err, struct store_conn *conn, const struct fhir_env *env,
+static bool load_booking(struct error *err, struct op *op, const struct fhir_env *env,
                          const struct parties *who, int k, int64_t now)
 {
+    struct store_conn *conn = op->conn;
     const struct demo_booking *d = &bookings[k];
     char id[UUID_STR_LEN], slot[UUID_STR_LEN], patient[UUID_STR_LEN];
     int64_t starts;
@@ -277,18 +293,19 @@ static bool load_booking(struct error *err, struct store_conn *conn, const struc
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       "tttttttttii", id, slot, patient, who->clinic, who->orderer, d->status,
                       d->exam, d->question, d->notes, at, at) &&
-           access_share_start(err, conn, patient, who->hospital, &booking_case, id,
-                              starts + 30 * DAY_MS, &shared) &&
+           share(err, op, patient, who->hospital, id, at, starts + 30 * DAY_MS, &shared) &&
            store_exec(err, conn, NULL,
                       "UPDATE equipment_bookings SET record_shared = ? WHERE id = ?", "it",
                       (int64_t)shared, id) &&
-           event(err, conn, id, "requested", at, who->orderer, who->clinic) &&
-           later_steps(err, conn, env, who, id, patient, d, starts, at);
+           event(err, op, id, "requested", at, "multi.kobayashi", "sakura-clinic") &&
+           later_steps(err, op, env, who, id, patient, d, starts, at);
 }
 
-bool demo_booking_load(struct error *err, struct store_conn *conn, const struct fhir_env *env,
-                       int64_t now)
+bool booking_demo_load(struct error *err, struct op *op)
 {
+    struct store_conn *conn = op->conn;
+    int64_t now = op->now_ms;
+    const struct fhir_env fenv = {.blobs = op->env->blobs}, *env = &fenv;
     struct parties who;
     demo_clinical_uuid(who.clinic, "org", "sakura-clinic");
     demo_clinical_uuid(who.hospital, "org", "minami-gh");
@@ -298,7 +315,7 @@ bool demo_booking_load(struct error *err, struct store_conn *conn, const struct 
     if (!load_slots(err, conn, now))
         return false;
     for (int k = 0; k < (int)(sizeof bookings / sizeof bookings[0]); k++)
-        if (!load_booking(err, conn, env, &who, k, now))
+        if (!load_booking(err, op, env, &who, k, now))
             return false;
     return true;
 }

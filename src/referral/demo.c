@@ -9,24 +9,23 @@
  * projection (ServiceRequest, Task, Composition): their fhir_* ids are NULL. Only organisations
  * with a physician sign or reply (みなみリハビリテーション病院 has none, so it is left out).
  * Deterministic: a fixed-seed generator, times relative to the load time. Fictional. */
-#include "demo_referrals.h"
+#include "referral_int.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/clock.h"
 #include "core/ids.h"
-#include "demo_clinical.h"
-#include "demo_data.h"
+#include "demo/demo.h"
+#include "demo/demo_clinical.h"
+#include "demo/demo_data.h"
 
 enum {
     BASE_REFERRALS = 135, /* plus redirects and reverse referrals: about 200 rows */
     MAX_STEPS = 8,
     PATIENT_FIRST = 2, /* patients 0 and 1 carry the clinical story; leave them alone */
-    HISTORY_MONTHS = 12,
 };
 
 #define MIN_MS INT64_C(60000)
@@ -122,13 +121,12 @@ struct patients_by_org {
 
 struct rgen {
     struct error *err;
+    struct op *op;
     struct store_conn *conn;
     int64_t now, limit; /* every event happens before limit */
     uint64_t rng;
     int seq;
     struct patients_by_org visible[SIDE_COUNT];
-    int seen[2][HISTORY_MONTHS + 1]; /* referrals seen at minami-gh / minami-uh per month */
-    int first_year, first_month;
 };
 
 /* splitmix64 */
@@ -397,18 +395,17 @@ static char *reply_json(const struct story *s)
 
 static bool insert_steps(struct rgen *g, const struct story *s)
 {
-    for (int i = 0; i < s->n; i++) {
+    bool ok = true;
+    for (int i = 0; ok && i < s->n; i++) {
         const struct step *st = &s->steps[i];
-        char user[UUID_STR_LEN], org[UUID_STR_LEN];
-        demo_clinical_uuid(user, "user", st->login);
-        demo_clinical_uuid(org, "org", st->org);
-        if (!store_exec(g->err, g->conn, NULL,
-                        "INSERT INTO referral_events (referral_id, kind, at, user_id, org_id, "
-                        "detail) VALUES (?, ?, ?, ?, ?, ?)",
-                        "ttittt", s->id, st->kind, st->at, user, org, st->detail))
-            return false;
+        json_t *detail = json_loads(st->detail, 0, NULL);
+        demo_act(g->op, st->login, st->org, st->at);
+        ok = detail ? notify_timeline_append(g->err, g->op, &referral_case, s->id, st->kind, detail)
+                    : error_set(g->err, ERR_INTERNAL, "demo step detail %s", st->detail);
+        json_decref(detail);
     }
-    return true;
+    demo_act(g->op, "cli", NULL, g->now);
+    return ok;
 }
 
 /* Sets a time column when the case reached that step. */
@@ -425,20 +422,20 @@ static const char *purpose_of(const struct story *s)
     return strcmp(s->to, "aoba-homecare") == 0 ? "home_transition" : "follow_up";
 }
 
-/* The share the case opened and closed (its end reason is the final status). */
+/* The share the case opened and closed (its end reason is the final status, or "expired"). */
 static bool insert_share(struct rgen *g, const struct story *s, const char *patient, const char *to)
 {
     if (!story_shared(s))
         return true;
-    char id[UUID_STR_LEN];
-    demo_clinical_uuid(id, "share", s->id);
     int64_t end = last_at(s), expiry = share_expiry(s);
-    return store_exec(g->err, g->conn, NULL,
-                      "INSERT INTO record_shares (id, patient_id, org_id, source_kind, source_id, "
-                      "started_at, expires_at, ended_at, end_reason) "
-                      "VALUES (?, ?, ?, 'referral', ?, ?, ?, ?, ?)",
-                      "ttttiiit", id, patient, to, s->id, s->steps[0].at, expiry,
-                      end < expiry ? end : expiry, end < expiry ? s->status : "expired");
+    bool shared, ok;
+    g->op->now_ms = s->steps[0].at;
+    ok = access_share_start(g->err, g->op, patient, to, &referral_case, s->id, expiry, &shared);
+    g->op->now_ms = end < expiry ? end : expiry;
+    ok = ok && access_share_end(g->err, g->op, &referral_case, s->id,
+                                end < expiry ? s->status : "expired", NULL);
+    g->op->now_ms = g->now;
+    return ok;
 }
 
 static bool insert_row(struct rgen *g, const struct story *s, const char *letter, const char *reply)
@@ -473,16 +470,6 @@ static bool insert_row(struct rgen *g, const struct story *s, const char *letter
            set_time(g, s, "UPDATE referrals SET replied_at = ? WHERE id = ?", "replied");
 }
 
-/* The month index (0 = the first month of the history) of a time, or -1 outside it. */
-static int month_index(const struct rgen *g, int64_t at)
-{
-    time_t t = (time_t)((at + 9 * HOUR_MS) / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    int i = (tm.tm_year + 1900 - g->first_year) * 12 + (tm.tm_mon + 1 - g->first_month);
-    return i >= 0 && i <= HISTORY_MONTHS ? i : -1;
-}
-
 static bool story_store(struct rgen *g, struct story *s)
 {
     fit_before_limit(g, s);
@@ -492,11 +479,6 @@ static bool story_store(struct rgen *g, struct story *s)
     bool ok = letter && insert_row(g, s, letter, reply) && insert_steps(g, s);
     free(letter);
     free(reply);
-    int64_t seen = step_at(s, "seen");
-    int hospital = strcmp(s->to, "minami-gh") == 0 ? 0 : strcmp(s->to, "minami-uh") == 0 ? 1 : -1;
-    if (ok && seen >= 0 && hospital >= 0 && strcmp(s->kind, "referral") == 0 &&
-        month_index(g, seen) >= 0)
-        g->seen[hospital][month_index(g, seen)]++;
     return ok;
 }
 
@@ -599,45 +581,11 @@ static bool one_referral(struct rgen *g, int64_t sent)
     return story_store(g, &s) && maybe_reverse(g, &s);
 }
 
-/* 初診患者数 of the two hospitals for the months before the current one: a little more than the
- * referred patients seen, so that 紹介率 looks like a hospital's (the demo region is small). */
-static bool first_visits(struct rgen *g)
+bool referral_demo_load(struct error *err, struct op *op)
 {
-    static const char *const orgs[2][2] = {{"minami-gh", "gh.admin"}, {"minami-uh", "uh.admin"}};
-    for (int h = 0; h < 2; h++) {
-        char org[UUID_STR_LEN], user[UUID_STR_LEN];
-        demo_clinical_uuid(org, "org", orgs[h][0]);
-        demo_clinical_uuid(user, "user", orgs[h][1]);
-        for (int i = 0; i < HISTORY_MONTHS; i++) {
-            int y = g->first_year + (g->first_month - 1 + i) / 12;
-            int m = (g->first_month - 1 + i) % 12 + 1;
-            char month[8];
-            snprintf(month, sizeof(month), "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
-            int64_t count = g->seen[h][i] * 5 / 4 + 1 + below(g, 3);
-            /* entered in the first days of the following month */
-            int64_t at =
-                clock_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 3) * DAY_MS;
-            at = at < g->limit ? at : g->limit;
-            if (!store_exec(g->err, g->conn, NULL,
-                            "INSERT INTO org_first_visits (org_id, month, count, updated_by, "
-                            "updated_at) VALUES (?, ?, ?, ?, ?)",
-                            "ttiti", org, month, count, user, at))
-                return false;
-        }
-    }
-    return true;
-}
-
-bool demo_referrals_load(struct error *err, struct store_conn *conn, int64_t now)
-{
-    struct rgen g = {.err = err, .conn = conn, .now = now, .limit = now - HOUR_MS};
+    int64_t now = op->now_ms;
+    struct rgen g = {.err = err, .op = op, .conn = op->conn, .now = now, .limit = now - HOUR_MS};
     g.rng = UINT64_C(0x7375676172756d69);
-    /* The history covers the 12 months before the current one (Asia/Tokyo) and this one. */
-    time_t t = (time_t)((now + 9 * HOUR_MS) / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    g.first_year = tm.tm_year + 1900 - 1;
-    g.first_month = tm.tm_mon + 1;
     index_patients(&g);
     int64_t first = now - 360 * DAY_MS, last = now - 7 * DAY_MS;
     for (int i = 0; i < BASE_REFERRALS; i++) {
@@ -646,5 +594,5 @@ bool demo_referrals_load(struct error *err, struct store_conn *conn, int64_t now
         if (!one_referral(&g, sent - sent % MIN_MS))
             return false;
     }
-    return first_visits(&g);
+    return true;
 }

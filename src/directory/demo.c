@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The demo region's facility directory: what each organisation publishes and its live status.
- * Codes are those of src/api/directory_codes.c; everything is fictional. */
-#include "demo_directory.h"
+ * Codes are those of codes.c; everything is fictional. */
+#include "directory_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/ids.h"
-#include "demo_clinical.h"
-#include "demo_data.h"
+#include "demo/demo.h"
+#include "demo/demo_clinical.h"
+#include "demo/demo_data.h"
 
 struct demo_profile {
     const char *org_code;
@@ -79,59 +80,61 @@ static const struct demo_profile profiles[] = {
      NULL, NULL, 0, NULL, NULL, 0},
 };
 
-static void id_of(char out[UUID_STR_LEN], const char *kind, const char *key)
-{
-    demo_clinical_uuid(out, kind, key);
-}
-
-static bool put_status(struct error *err, struct store_conn *conn, const char *org,
-                       const char *field, const char *value, int64_t at, const char *user)
+/* Sets one status field (JSON text, NULL: not set) as the profile's editor at time at. */
+static bool put_status(struct error *err, struct op *op, const char *org, const char *field,
+                       const char *value)
 {
     if (!value)
         return true;
-    return store_exec(err, conn, NULL,
-                      "INSERT INTO org_status (org_id, field, value, updated_at, updated_by) "
-                      "VALUES (?, ?, ?, ?, ?)",
-                      "tttit", org, field, value, at, user) &&
-           store_exec(err, conn, NULL,
-                      "INSERT INTO org_status_history (org_id, field, value, updated_at, "
-                      "updated_by) VALUES (?, ?, ?, ?, ?)",
-                      "tttit", org, field, value, at, user);
+    json_t *v = json_loads(value, JSON_DECODE_ANY, NULL);
+    bool ok = v ? directory_status_set(err, op, org, field, v)
+                : error_set(err, ERR_INTERNAL, "demo status %s is not JSON", field);
+    json_decref(v);
+    return ok;
 }
 
-static bool load_one(struct error *err, struct store_conn *conn, const struct demo_profile *p,
-                     int64_t now)
+/* The profile as the API takes it. */
+static json_t *profile_body(const struct demo_profile *p, const struct demo_org *o)
+{
+    json_t *b = json_pack(
+        "{s:s?, s:o, s:o, s:f, s:f, s:s, s:s, s:s, s:s?, s:s?}", "medical_function", p->function,
+        "departments", json_loads(p->departments, 0, NULL), "services",
+        json_loads(p->services, 0, NULL), "latitude", p->lat, "longitude", p->lon, "liaison_phone",
+        o ? o->phone : "", "liaison_fax", o ? o->phone : "", "liaison_email",
+        "renkei@example.invalid", "liaison_hours", p->hours, "acceptance_notes", p->notes);
+    return b;
+}
+
+static bool load_one(struct error *err, struct op *op, const struct demo_profile *p, int64_t now)
 {
     const struct demo_org *o = demo_org_find(p->org_code);
-    char org[UUID_STR_LEN], user[UUID_STR_LEN], note[256], homecare[16];
-    id_of(org, "org", p->org_code);
-    id_of(user, "user", p->editor ? p->editor : "jimukyoku");
-    if (!store_exec(err, conn, NULL,
-                    "INSERT INTO org_profiles (org_id, medical_function, departments, equipment, "
-                    "services, latitude, longitude, liaison_phone, liaison_fax, liaison_email, "
-                    "liaison_hours, acceptance_notes, updated_at, updated_by) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "tttttddtttttit", org, p->function, p->departments, p->equipment, p->services,
-                    p->lat, p->lon, o ? o->phone : "", o ? o->phone : "", "renkei@example.invalid",
-                    p->hours, p->notes, now - 86400000, user))
+    const char *editor = p->editor ? p->editor : "jimukyoku";
+    char org[UUID_STR_LEN], note[256], homecare[16];
+    demo_clinical_uuid(org, "org", p->org_code);
+    json_t *body = profile_body(p, o), *equip = json_loads(p->equipment, 0, NULL);
+    demo_act(op, editor, p->org_code, now - 86400000);
+    bool ok = body && equip ? directory_profile_save(err, op, org, body, equip)
+                            : error_set(err, ERR_INTERNAL, "demo profile %s", p->org_code);
+    json_decref(body);
+    json_decref(equip);
+    if (!ok)
         return false;
-    int64_t at = now - (int64_t)p->age_minutes * 60000;
+    demo_act(op, editor, p->org_code, now - (int64_t)p->age_minutes * 60000);
     snprintf(note, sizeof note, "\"%s\"", p->emergency_note ? p->emergency_note : "");
     snprintf(homecare, sizeof homecare, "%d", p->homecare_new);
-    return put_status(err, conn, org, "beds", p->beds, at, user) &&
-           put_status(err, conn, org, "emergency", p->emergency, at, user) &&
-           put_status(err, conn, org, "emergency_note", p->emergency_note ? note : NULL, at,
-                      user) &&
-           put_status(err, conn, org, "homecare_new_this_month", p->beds ? homecare : NULL, at,
-                      user) &&
-           put_status(err, conn, org, "specialists_today", p->specialists, at, user) &&
-           put_status(err, conn, org, "restrictions", p->restrictions, at, user);
+    return put_status(err, op, org, "beds", p->beds) &&
+           put_status(err, op, org, "emergency", p->emergency) &&
+           put_status(err, op, org, "emergency_note", p->emergency_note ? note : NULL) &&
+           put_status(err, op, org, "homecare_new_this_month", p->beds ? homecare : NULL) &&
+           put_status(err, op, org, "specialists_today", p->specialists) &&
+           put_status(err, op, org, "restrictions", p->restrictions);
 }
 
-bool demo_directory_load(struct error *err, struct store_conn *conn, int64_t now)
+bool directory_demo_load(struct error *err, struct op *op)
 {
+    int64_t now = op->now_ms;
     for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-        if (!load_one(err, conn, &profiles[i], now))
+        if (!load_one(err, op, &profiles[i], now))
             return false;
     return true;
 }
