@@ -183,15 +183,8 @@ bool booking_sync_service_request(struct error *err, struct request *req, const 
     const char *fhir_id =
         store_is_null(s, 14) ? NULL : arena_strdup(req->op.arena, store_text(s, 14));
     store_done(s);
-    if (!sr)
-        return error_set(err, ERR_NOMEM, NULL);
-    struct fhir_env env = fhir_env_of(req);
-    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
-                               .user_id = req->op.principal.user_id};
     struct fhir_row row;
-    bool created;
-    bool ok = fhir_store_put(err, req->op.conn, &env, &actor, sr, fhir_id, 0, &row, &created);
-    json_decref(sr);
+    bool ok = fhir_put_as_principal(err, req, sr, fhir_id, NULL, &row);
     if (!ok || fhir_id)
         return ok;
     return store_exec(err, req->op.conn, NULL,

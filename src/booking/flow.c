@@ -287,13 +287,8 @@ static bool write_report(struct error *err, struct request *req, const struct bo
     store_done(s);
     if (!dr)
         return r == STORE_FAIL ? false : error_set(err, ERR_INTERNAL, "report of %s", b->id);
-    struct fhir_env env = fhir_env_of(req);
-    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
-                               .user_id = req->op.principal.user_id};
     struct fhir_row row;
-    bool created;
-    bool ok = fhir_store_put(err, req->op.conn, &env, &actor, dr, NULL, 0, &row, &created);
-    json_decref(dr);
+    bool ok = fhir_put_as_principal(err, req, dr, NULL, NULL, &row);
     if (ok)
         snprintf(out, FHIR_ID_MAX + 1, "%s", row.id);
     return ok;

@@ -31,6 +31,23 @@ struct fhir_env fhir_env_of(struct request *req)
     return (struct fhir_env){.blobs = req->ctx->env.blobs, .base_url = fhir_base_url(req)};
 }
 
+bool fhir_put_as_principal(struct error *err, struct request *req, json_t *res, const char *id,
+                           const char *patient, struct fhir_row *row)
+{
+    if (!res)
+        return error_set(err, ERR_NOMEM, NULL);
+    struct fhir_env env = fhir_env_of(req);
+    env.known_compartment = patient;
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id};
+    struct fhir_row stored;
+    bool created;
+    bool ok =
+        fhir_store_put(err, req->op.conn, &env, &actor, res, id, 0, row ? row : &stored, &created);
+    json_decref(res);
+    return ok;
+}
+
 enum data_class fhir_data_class(const char *type)
 {
     if (strcmp(type, "Consent") == 0)

@@ -20,6 +20,11 @@ extern const struct route_locator fhir_locator;
 
 /** The store environment of a request (blobs, this server's FHIR base URL). */
 struct fhir_env fhir_env_of(struct request *req);
+/** Writes res (taken) as the request's principal: a new resource when id is NULL, else the next
+ *  version of id; patient (or NULL) is its known compartment. *row (or NULL) gets the stored
+ *  row. For the FHIR projection of a feature's case, inside the case's write transaction. */
+bool fhir_put_as_principal(struct error *err, struct request *req, json_t *res, const char *id,
+                           const char *patient, struct fhir_row *row);
 /** This server's FHIR base URL: the public URL (--public-url, else the listen address) and
  *  "/fhir". */
 const char *fhir_base_url(struct request *req);

@@ -85,15 +85,7 @@ static bool put(struct error *err, struct request *req, const struct referral_ro
 {
     if (!res)
         return error_set(err, ERR_NOMEM, "FHIR resource of referral %s", r->id);
-    struct fhir_env env = fhir_env_of(req);
-    env.known_compartment = r->patient_id;
-    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
-                               .user_id = req->op.principal.user_id};
-    struct fhir_row row;
-    bool created;
-    bool ok = fhir_store_put(err, req->op.conn, &env, &actor, res, id, 0, &row, &created);
-    json_decref(res);
-    return ok;
+    return fhir_put_as_principal(err, req, res, id, r->patient_id, NULL);
 }
 
 static json_t *iso(int64_t ms)

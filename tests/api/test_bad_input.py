@@ -2,7 +2,6 @@
 """Bad input on every route that takes a body, hostile strings, unknown routes and methods,
 static-file traversal and other organisations' patients. Every refusal is a problem+json 4xx
 that changes nothing in the store; nothing ever answers 5xx (conftest checks the access log)."""
-import datetime
 import http.client
 import json
 import urllib.parse
@@ -11,155 +10,12 @@ import pytest
 
 import helpers
 import referral_helpers as rh
+from bad_input import *  # noqa: F401,F403 (Case and the ids)
+from bad_input import gather
 from fhir_helpers import assert_outcome
-from helpers import YAMADA_HANAKO, assert_problem, store_snapshot, without_request_id
+from helpers import assert_problem, store_snapshot, without_request_id
 
-P = YAMADA_HANAKO
-GH = helpers.org_id("minami-gh")
-HIKARI = helpers.org_id("hikari-pharmacy")
-SATO = helpers.user_id("gh.sato")
-CONSENT = helpers.demo_id("consent", "0/1")
-TEAM_MEMBER = helpers.demo_id("team", "0/1")
-BODY_LIMIT = 64 * 1024
-GRANT = "5a1f2c4b-5a69-4788-9a0b-1c2d3e4f5a6c"  # no such emergency grant or notification
-REF = "{referral}"  # a referral sent by gh.sato to minami-uh, made when first needed (case_path)
-BOOKING = helpers.demo_id("booking", "1")  # さくらクリニック's CT booking at みなみ総合病院
-# a free demo slot: 9:00 on the first weekday after today (src/demo/demo_booking.c)
-SLOT = helpers.demo_id("slot", "minami-gh/ct/{}/0900".format(next(
-    d for d in range(1, 8)
-    if (helpers.tokyo_today() + datetime.timedelta(days=d)).weekday() < 5)))
-
-
-def slot_times():
-    day = helpers.tokyo_today() + datetime.timedelta(days=200)
-    return [{"starts_at": f"{day.isoformat()}T10:00:00+09:00",
-             "ends_at": f"{day.isoformat()}T10:30:00+09:00"}]
-
-
-class Case:
-    """A route taking a body: who calls it, a valid body, a string field with its maximum
-    length, and a field with a value of the wrong type."""
-
-    def __init__(self, method, path, actor, body=None, long_field=None, max_len=None,
-                 wrong_type=None):
-        self.method, self.path, self.actor, self.body = method, path, actor, body
-        self.long_field, self.max_len, self.wrong_type = long_field, max_len, wrong_type
-
-    def __repr__(self):
-        return f"{self.method} {self.path}"
-
-
-# Routes of /api/auth and /api/me act on their caller's own session: a fresh login each time
-# (a "fresh:" actor), so a wrongly accepted request cannot spoil the shared sessions.
-CASES = [
-    Case("POST", "/api/auth/login", None, {"login": "gh.sato", "password": "not-the-pw"},
-         "login", 64, ("password", 1)),
-    Case("POST", "/api/auth/totp", "fresh:gh.yamamoto", {"code": "123456"}, "code", 16,
-         ("code", 123456)),
-    Case("POST", "/api/auth/password", "fresh:gh.yamamoto",
-         {"current_password": helpers.DEMO_PASSWORD, "new_password": "changed-pass-1234"},
-         "new_password", 1024, ("new_password", ["x"])),
-    Case("POST", "/api/auth/logout", "fresh:gh.yamamoto"),
-    Case("PUT", "/api/me/org", "fresh:gh.yamamoto", {"org_id": GH}, None, None, ("org_id", 5)),
-    Case("POST", "/api/me/sessions/end-others", "fresh:gh.yamamoto"),
-    Case("POST", "/api/me/totp/enroll", "fresh:gh.yamamoto"),
-    Case("POST", "/api/me/totp/confirm", "fresh:gh.yamamoto", {"code": "123456"}, "code", 16,
-         ("code", True)),
-    Case("POST", "/api/me/totp/disable", "fresh:gh.yamamoto",
-         {"password": helpers.DEMO_PASSWORD}, "password", 1024, ("password", {})),
-    Case("POST", "/api/orgs", "jimukyoku",
-         {"code": "bad-input-org", "name": "検証", "type": "clinic"}, "name", 100,
-         ("totp_required", "yes")),
-    Case("PATCH", f"/api/orgs/{GH}", "gh.admin", {"phone": "099-555-0000"}, "address", 200,
-         ("phone", 99)),
-    Case("PUT", "/api/policy/totp", "jimukyoku", {"professions": ["nurse"]}, None, None,
-         ("professions", "nurse")),
-    Case("POST", "/api/users", "gh.admin",
-         {"login": "bad.input", "name": "検証", "profession": "nurse",
-          "initial_password": "bad-input-pass-1", "memberships": [{"org_id": GH,
-                                                                    "role": "member"}]},
-         "name", 100, ("network_admin", "false")),
-    Case("PATCH", f"/api/users/{SATO}", "gh.admin", {"name": "佐藤 健一"}, "name_kana", 100,
-         ("disabled", "yes")),
-    Case("POST", f"/api/users/{SATO}/password", "gh.admin",
-         {"initial_password": "reset-pass-12345"}, "initial_password", 1024,
-         ("initial_password", 1234)),
-    Case("POST", f"/api/users/{SATO}/confirm", "gh.admin"),
-    Case("POST", "/api/tokens", "gh.admin", {"name": "検証", "user_id": SATO}, "name", 100,
-         ("user_id", 7)),
-    Case("POST", "/api/patients", "gh.sato", helpers.new_patient_body("BAD-1"), "name", 100,
-         ("birth_date", 19500102)),
-    Case("PATCH", f"/api/patients/{P}", "gh.sato", {"phone": "099-555-0000"}, "phone", 32,
-         ("sex", 1)),
-    Case("POST", f"/api/patients/{P}/local-ids", "gh.sato", {"local_id": "BAD-2"}, "local_id",
-         32, ("local_id", 1)),
-    Case("POST", f"/api/patients/{P}/consents", "gh.sato",
-         {"org_ids": [GH], "scope": "all", "method": "written", "consented_on": "2026-01-05"},
-         "note", 500, ("org_ids", GH)),
-    Case("POST", f"/api/patients/{P}/consents/{CONSENT}/withdraw", "gh.sato",
-         {"reason": "検証"}, "reason", 500, ("reason", False)),
-    Case("POST", f"/api/patients/{P}/team", "gh.sato", {"org_id": HIKARI}, "role", 64,
-         ("org_id", [])),
-    Case("POST", "/api/emergency/search", "uh.fujita",
-         {"name": "山田 花子", "birth_date": "1941-04-12"}, "name", 100,
-         ("birth_date", 19410412)),
-    Case("POST", f"/api/patients/{P}/emergency", "uh.fujita", {"reason": "検証"}, "reason", 1000,
-         ("reason", 1)),
-    Case("POST", f"/api/emergency/{GRANT}/end", "uh.fujita"),
-    Case("POST", f"/api/emergency/{GRANT}/review", "uh.admin", {"comment": "検証"}, "comment",
-         1000, ("comment", 1)),
-    Case("POST", f"/api/notifications/{GRANT}/read", "aoba.tanaka"),
-    Case("PUT", f"/api/directory/orgs/{GH}/profile", "gh.admin",
-         {"medical_function": "acute", "departments": ["internal"]}, "acceptance_notes", 1000,
-         ("latitude", "33.5")),
-    Case("PATCH", f"/api/directory/orgs/{GH}/status", "gh.admin",
-         {"emergency": "yes", "emergency_note": "検証"}, "emergency_note", 200,
-         ("homecare_new_this_month", "3")),
-    Case("PUT", f"/api/directory/orgs/{GH}/editors", "gh.admin",
-         {"user_ids": [helpers.user_id("gh.renkei")]}, None, None, ("user_ids", SATO)),
-    Case("PUT", "/api/referral-stats/first-visits", "gh.admin",
-         {"org_id": GH, "month": "2026-01", "count": 1200}, "month", 7, ("count", "1200")),
-    Case("POST", f"/api/patients/{P}/referrals", "gh.sato", rh.body(), None, None,
-         ("urgency", 1)),
-    Case("POST", f"/api/referrals/{REF}/accept", "uh.fujita", {"note": "検証"}, "note", 1000,
-         ("note", 1)),
-    Case("POST", f"/api/referrals/{REF}/decline", "uh.fujita", {"reason": "検証"}, "reason",
-         1000, ("reason", 1)),
-    Case("POST", f"/api/referrals/{REF}/redirect", "gh.sato",
-         {"to_org_id": rh.REHAB, "to_department": "", "note": "検証"}, "note", 1000,
-         ("to_org_id", 5)),
-    Case("POST", f"/api/referrals/{REF}/schedule", "uh.fujita",
-         {"appointment_at": "2026-12-01T10:30:00+09:00"}, "appointment_at", 40,
-         ("appointment_at", 20261201)),
-    Case("POST", f"/api/referrals/{REF}/seen", "uh.fujita", {"note": "検証"}, "note", 1000,
-         ("note", [])),
-    Case("POST", f"/api/referrals/{REF}/reply", "uh.fujita",
-         {"reply": {"diagnosis": "検証"}, "note": "検証"}, "note", 1000, ("reply", "検証")),
-    Case("POST", f"/api/referrals/{REF}/reverse", "uh.fujita",
-         {"urgency": "routine", "purpose": "follow_up", "to_department": "",
-          "letter": rh.letter()}, "to_department", 40, ("urgency", 2)),
-    Case("POST", f"/api/referrals/{REF}/close", "gh.sato", {"note": "検証"}, "note", 1000,
-         ("note", True)),
-    Case("POST", f"/api/referrals/{REF}/cancel", "gh.sato", {"reason": "検証"}, "reason", 1000,
-         ("reason", {})),
-    Case("POST", "/api/equipment/slots", "gh.admin",
-         {"equipment": "ct", "preparation": "絶食", "slots": slot_times()}, "preparation", 1000,
-         ("slots", "10:00")),
-    Case("POST", f"/api/patients/{P}/bookings", "aoba.tanaka",
-         {"slot_id": SLOT, "exam": "頭部単純CT", "clinical_question": "検証"},
-         "clinical_question", 2000, ("slot_id", 5)),
-    Case("POST", f"/api/bookings/{BOOKING}/confirm", "gh.renkei", {"note": "検証"}, "note", 500,
-         ("note", 1)),
-    Case("POST", f"/api/bookings/{BOOKING}/propose", "gh.renkei", {"slot_id": SLOT, "note": "検証"},
-         "note", 500, ("slot_id", 7)),
-    Case("POST", f"/api/bookings/{BOOKING}/accept-proposal", "multi.kobayashi"),
-    Case("POST", f"/api/bookings/{BOOKING}/decline", "gh.renkei", {"reason": "検証"}, "reason",
-         500, ("reason", 1)),
-    Case("POST", f"/api/bookings/{BOOKING}/cancel", "multi.kobayashi", {"reason": "検証"},
-         "reason", 500, ("reason", True)),
-    Case("POST", f"/api/bookings/{BOOKING}/report", "gh.sato",
-         {"findings": "検証", "impression": "検証"}, "impression", 2000, ("impression", [])),
-]
+CASES, REQUIRED, TEXT = gather()
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]
 
@@ -361,27 +217,6 @@ def test_overlong_string(server, case, char):
     assert case.long_field in r.json()["detail"]
 
 
-REQUIRED = {
-    "POST /api/auth/login": "password", "POST /api/auth/password": "new_password",
-    "PUT /api/me/org": "org_id", "POST /api/me/totp/confirm": "code",
-    "POST /api/me/totp/disable": "password", "POST /api/orgs": "type",
-    "PUT /api/policy/totp": "professions", "POST /api/users": "memberships",
-    f"POST /api/users/{SATO}/password": "initial_password", "POST /api/tokens": "user_id",
-    "POST /api/patients": "consent", f"POST /api/patients/{P}/local-ids": "local_id",
-    f"POST /api/patients/{P}/consents": "org_ids",
-    f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": "reason",
-    f"POST /api/patients/{P}/team": "org_id", "POST /api/emergency/search": "birth_date",
-    "PUT /api/referral-stats/first-visits": "count",
-    f"POST /api/patients/{P}/referrals": "purpose",
-    f"POST /api/referrals/{REF}/decline": "reason", f"POST /api/referrals/{REF}/redirect":
-    "to_org_id", f"POST /api/referrals/{REF}/schedule": "appointment_at",
-    f"POST /api/referrals/{REF}/reply": "reply", f"POST /api/referrals/{REF}/reverse": "letter",
-    f"POST /api/referrals/{REF}/cancel": "reason",
-    "POST /api/equipment/slots": "slots", f"POST /api/patients/{P}/bookings": "clinical_question",
-    f"POST /api/bookings/{BOOKING}/propose": "slot_id",
-    f"POST /api/bookings/{BOOKING}/decline": "reason",
-    f"POST /api/bookings/{BOOKING}/report": "impression",
-}
 
 
 @pytest.mark.parametrize("case", [c for c in WITH_FIELDS if repr(c) in REQUIRED], ids=repr)
@@ -397,19 +232,8 @@ def test_missing_required_field(server, case, how):
     assert_problem(r, 400, "request.field_missing")
     assert name in r.json()["detail"]
 
-
-# Text people write (names, reasons, comments, orders): blank or invisible is not text.
-TEXT = {
-    "POST /api/orgs": ["name"], f"PATCH /api/orgs/{GH}": ["name"],
-    "POST /api/users": ["name"], f"PATCH /api/users/{SATO}": ["name"],
-    "POST /api/tokens": ["name"], "POST /api/patients": ["name", "name_kana"],
-    f"PATCH /api/patients/{P}": ["name", "name_kana"],
-    f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": ["reason"],
-    f"POST /api/patients/{P}/emergency": ["reason"],
-    f"POST /api/referrals/{REF}/decline": ["reason"], f"POST /api/referrals/{REF}/cancel":
-    ["reason"], f"POST /api/patients/{P}/bookings": ["exam", "clinical_question"],
-    f"POST /api/bookings/{BOOKING}/decline": ["reason"],
-}  # a review's comment and a report's impression: test_emergency.py and test_bookings.py
+# Text people write (names, reasons, comments, orders): blank or invisible is not text
+# (TEXT of each bad_input_cases_*.py); a review's comment and a report's impression: test_emergency.py and test_bookings.py
 INVISIBLE = ["", "   ", "\u3000\u3000", "\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060",
              "\u200e\u200f", "\u00a0", "\u0301", " \u200b\n\t"]
 

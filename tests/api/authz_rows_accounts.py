@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The authorisation matrix's rows for the routes of src/accounts/routes.def (see
+test_authz_matrix.py)."""
+from authz import *  # noqa: F401,F403 (the matrix's vocabulary)
+
+ROWS = {
+    ("POST", "/api/auth/login"): (req("POST", "/api/auth/login", {"login": "x"}), granted(),
+                                  EVERYONE),
+    ("POST", "/api/auth/totp"): (req("POST", "/api/auth/totp", {}), granted(), PEOPLE),
+    ("POST", "/api/auth/password"): (req("POST", "/api/auth/password", {}), granted(), PEOPLE),
+    ("POST", "/api/auth/logout"): (req("POST", "/api/auth/logout", BAD), granted(), PEOPLE),
+    ("GET", "/api/me"): (req("GET", "/api/me"), granted(), EVERYONE),
+    ("PUT", "/api/me/org"): (req("PUT", "/api/me/org", BAD), granted(), PEOPLE),
+    ("GET", "/api/me/sessions"): (req("GET", "/api/me/sessions"), granted(), PEOPLE),
+    ("DELETE", "/api/me/sessions/{id}"): (req("DELETE", "/api/me/sessions/{NOBODY}"),
+                                          granted(), PEOPLE),
+    ("POST", "/api/me/sessions/end-others"): (req("POST", "/api/me/sessions/end-others", BAD),
+                                              granted(), PEOPLE),
+    ("POST", "/api/me/totp/enroll"): (req("POST", "/api/me/totp/enroll", BAD), granted(),
+                                      PEOPLE),
+    ("POST", "/api/me/totp/confirm"): (req("POST", "/api/me/totp/confirm", {}), granted(),
+                                       PEOPLE),
+    ("POST", "/api/me/totp/disable"): (req("POST", "/api/me/totp/disable", {}), granted(),
+                                       PEOPLE),
+    ("GET", "/api/org-types"): (req("GET", "/api/org-types"), granted(), EVERYONE),
+    ("GET", "/api/professions"): (req("GET", "/api/professions"), granted(), EVERYONE),
+    ("GET", "/api/orgs"): (req("GET", "/api/orgs"), granted(), EVERYONE),
+    ("POST", "/api/orgs"): (req("POST", "/api/orgs", {}), granted(), {"office"}),
+    ("GET", "/api/orgs/{id}"): (req("GET", f"/api/orgs/{GH}"), granted(), EVERYONE),
+    ("PATCH", "/api/orgs/{id}"): (req("PATCH", f"/api/orgs/{GH}", BAD), granted(), {"office"}),
+    ("GET", "/api/policy/totp"): (req("GET", "/api/policy/totp"), granted(), EVERYONE),
+    ("PUT", "/api/policy/totp"): (req("PUT", "/api/policy/totp", {}), granted(), {"office"}),
+    ("GET", "/api/users"): (req("GET", "/api/users"), granted(), {"office"}),
+    ("POST", "/api/users"): (req("POST", "/api/users", {}), granted(), {"office"}),
+    ("GET", "/api/users/{id}"): (req("GET", f"/api/users/{helpers.user_id('gh.sato')}"),
+                                 granted(), {"office"}),
+    ("PATCH", "/api/users/{id}"): (req("PATCH", f"/api/users/{helpers.user_id('gh.sato')}",
+                                       BAD), granted(), {"office"}),
+    ("POST", "/api/users/{id}/password"): (req("POST", "/api/users/{NOBODY}/password", {}),
+                                           granted(), {"office"}),
+    ("POST", "/api/users/{id}/confirm"): (req("POST", f"/api/users/{helpers.user_id('gh.sato')}"
+                                              "/confirm", BAD), granted(), set()),
+    ("GET", "/api/tokens"): (req("GET", "/api/tokens"), granted(), {"office"}),
+    ("POST", "/api/tokens"): (req("POST", "/api/tokens", {}), granted(), set()),
+    ("DELETE", "/api/tokens/{id}"): (req("DELETE", "/api/tokens/{NOBODY}"), granted(),
+                                     {"office"}),
+}

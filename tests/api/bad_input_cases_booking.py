@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Bad-input cases for the routes of src/booking/routes.def that take a body (see bad_input.py)."""
+from bad_input import *  # noqa: F401,F403 (Case and the ids)
+
+CASES = [
+    Case("POST", "/api/equipment/slots", "gh.admin",
+         {"equipment": "ct", "preparation": "絶食", "slots": slot_times()}, "preparation", 1000,
+         ("slots", "10:00")),
+    Case("POST", f"/api/patients/{P}/bookings", "aoba.tanaka",
+         {"slot_id": SLOT, "exam": "頭部単純CT", "clinical_question": "検証"},
+         "clinical_question", 2000, ("slot_id", 5)),
+    Case("POST", f"/api/bookings/{BOOKING}/confirm", "gh.renkei", {"note": "検証"}, "note", 500,
+         ("note", 1)),
+    Case("POST", f"/api/bookings/{BOOKING}/propose", "gh.renkei", {"slot_id": SLOT, "note": "検証"},
+         "note", 500, ("slot_id", 7)),
+    Case("POST", f"/api/bookings/{BOOKING}/accept-proposal", "multi.kobayashi"),
+    Case("POST", f"/api/bookings/{BOOKING}/decline", "gh.renkei", {"reason": "検証"}, "reason",
+         500, ("reason", 1)),
+    Case("POST", f"/api/bookings/{BOOKING}/cancel", "multi.kobayashi", {"reason": "検証"},
+         "reason", 500, ("reason", True)),
+    Case("POST", f"/api/bookings/{BOOKING}/report", "gh.sato",
+         {"findings": "検証", "impression": "検証"}, "impression", 2000, ("impression", [])),
+]
+
+REQUIRED = {
+    "POST /api/equipment/slots": "slots",
+    f"POST /api/patients/{P}/bookings": "clinical_question",
+    f"POST /api/bookings/{BOOKING}/propose": "slot_id",
+    f"POST /api/bookings/{BOOKING}/decline": "reason",
+    f"POST /api/bookings/{BOOKING}/report": "impression",
+}
+
+TEXT = {
+    f"POST /api/patients/{P}/bookings": ["exam", "clinical_question"],
+    f"POST /api/bookings/{BOOKING}/decline": ["reason"],
+}

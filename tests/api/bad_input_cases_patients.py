@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Bad-input cases for the routes of src/patients/routes.def that take a body (see bad_input.py)."""
+from bad_input import *  # noqa: F401,F403 (Case and the ids)
+
+CASES = [
+    Case("POST", "/api/patients", "gh.sato", helpers.new_patient_body("BAD-1"), "name", 100,
+         ("birth_date", 19500102)),
+    Case("PATCH", f"/api/patients/{P}", "gh.sato", {"phone": "099-555-0000"}, "phone", 32,
+         ("sex", 1)),
+    Case("POST", f"/api/patients/{P}/local-ids", "gh.sato", {"local_id": "BAD-2"}, "local_id",
+         32, ("local_id", 1)),
+    Case("POST", f"/api/patients/{P}/consents", "gh.sato",
+         {"org_ids": [GH], "scope": "all", "method": "written", "consented_on": "2026-01-05"},
+         "note", 500, ("org_ids", GH)),
+    Case("POST", f"/api/patients/{P}/consents/{CONSENT}/withdraw", "gh.sato",
+         {"reason": "検証"}, "reason", 500, ("reason", False)),
+    Case("POST", f"/api/patients/{P}/team", "gh.sato", {"org_id": HIKARI}, "role", 64,
+         ("org_id", [])),
+]
+
+REQUIRED = {
+    "POST /api/patients": "consent",
+    f"POST /api/patients/{P}/local-ids": "local_id",
+    f"POST /api/patients/{P}/consents": "org_ids",
+    f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": "reason",
+    f"POST /api/patients/{P}/team": "org_id",
+}
+
+TEXT = {
+    "POST /api/patients": ["name", "name_kana"],
+    f"PATCH /api/patients/{P}": ["name", "name_kana"],
+    f"POST /api/patients/{P}/consents/{CONSENT}/withdraw": ["reason"],
+}
