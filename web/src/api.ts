@@ -198,3 +198,29 @@ export async function getAll<T>(path: string, query: Query = {}): Promise<T[]> {
   }
   return items;
 }
+
+/**
+ * A value read from the API once per page load and shared by every caller (code lists, the
+ * organisation directory). A failed read is not kept: the next call reads again; so does
+ * `refresh`.
+ */
+export function readOnce<T>(read: () => Promise<T>): (refresh?: boolean) => Promise<T> {
+  let cached: Promise<T> | null = null;
+  return (refresh = false) => {
+    if (!cached || refresh) {
+      const pending = read();
+      cached = pending;
+      pending.catch(() => {
+        if (cached === pending) cached = null;
+      });
+    }
+    return cached;
+  };
+}
+
+/** A fresh Idempotency-Key for one request (crypto.randomUUID where the page is a secure context). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -4,43 +4,17 @@ import './styles/app.css';
 import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';
-import { leavePage, parseHash, redirect, setRenderHook, type Route } from './router';
-import {
-  canSeePatients,
-  canUseEmergency,
-  currentMe,
-  currentMembership,
-  homeRoute,
-  isAnyAdmin,
-  isOrgAdmin,
-  setMe,
-} from './session';
-import type { AuthAnswer, Me } from './types';
-import { renderAccount } from './features/accounts/views/account';
-import { renderAudit } from './features/auditlog/views/audit';
-import { renderEmergencyReviews } from './features/emergency/views/reviews';
-import { renderOrgs } from './features/accounts/views/orgs';
-import { renderTokens } from './features/accounts/views/tokens';
-import { renderUsers } from './features/accounts/views/users';
-import { renderBoard } from './features/directory/views/board';
-import { renderDirectory } from './features/directory/views/directory';
-import { renderDirectoryOrg } from './features/directory/views/directoryOrg';
-import { renderEmergency } from './features/emergency/views/emergency';
-import { renderEquipment } from './features/booking/views/equipment';
-import { renderLogin } from './features/accounts/views/login';
-import { renderNotifications } from './features/notify/views/notifications';
-import { renderPatient } from './features/patients/views/patient';
-import { renderPatients } from './features/patients/views/patients';
-import { renderReferral } from './features/referral/views/referral';
-import { renderReferralForm } from './features/referral/views/referralForm';
-import { renderReferrals } from './features/referral/views/referrals';
+import { findRoute, loginView, type View } from './registry';
+import { leavePage, parseHash, redirect, setRenderHook } from './router';
+import { currentMe, homeRoute, setMe } from './session';
 import { renderHeader } from './shell';
-import { renderStats } from './features/stats/views/stats';
+import type { AuthAnswer, Me } from './types';
+
+// Every feature registers its screens, header links and patient tabs when its routes.ts loads.
+import.meta.glob('./features/*/routes.ts', { eager: true });
 
 const root = document.getElementById('app') as HTMLElement;
 let returnTo = '';
-
-type View = (main: HTMLElement, route: Route) => void | Promise<void>;
 
 function notFound(main: HTMLElement): void {
   replace(
@@ -52,34 +26,6 @@ function notFound(main: HTMLElement): void {
       h('p', null, h('a', { href: homeRoute() }, t('notfound.home'))),
     ),
   );
-}
-
-function pickView(route: Route): View {
-  const [first, second] = route.path;
-  if (first === 'patients' && canSeePatients()) return second ? renderPatient : renderPatients;
-  if (first === 'emergency' && canUseEmergency()) return renderEmergency;
-  if (first === 'notifications' && canSeePatients()) return renderNotifications;
-  if (first === 'referrals' && canSeePatients()) {
-    if (second === 'new') return renderReferralForm;
-    return second ? renderReferral : renderReferrals;
-  }
-  if (first === 'equipment' && canSeePatients()) return renderEquipment;
-  if (first === 'account') return renderAccount;
-  if (first === 'directory') {
-    const orgId = route.path[2];
-    if (second === 'orgs' && orgId) return (main) => renderDirectoryOrg(main, orgId);
-    if (!second) return renderDirectory;
-  }
-  if (first === 'board') return renderBoard;
-  if (first === 'stats' && currentMembership()) return renderStats;
-  if (first === 'admin' && isAnyAdmin()) {
-    if (second === 'orgs') return renderOrgs;
-    if (second === 'users') return renderUsers;
-    if (second === 'tokens') return renderTokens;
-    if (second === 'audit') return renderAudit;
-    if (second === 'emergency' && isOrgAdmin()) return renderEmergencyReviews;
-  }
-  return notFound;
 }
 
 async function logout(): Promise<void> {
@@ -109,7 +55,7 @@ function render(): void {
       returnTo = location.hash;
       history.replaceState(null, '', '#/login');
     }
-    renderLogin(root, authenticated, () => void logout());
+    loginView()(root, authenticated, () => void logout());
     return;
   }
   if (route.path.length === 0 || route.path[0] === 'login') {
@@ -118,7 +64,8 @@ function render(): void {
   }
   const main = h('main', { id: 'main', class: 'main' });
   replace(root, renderHeader(`#/${route.path.join('/')}`, () => void logout()), main);
-  void pickView(route)(main, route);
+  const view: View = findRoute(route)?.view ?? notFound;
+  void view(main, route);
 }
 
 onUnauthorized(() => {

@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The organisation directory (GET /api/orgs), fetched once per page load and shared by forms.
-import { getAll } from './api';
-import type { Org } from './types';
+// The organisation directory (GET /api/orgs) and the organisation types with their labels
+// (GET /api/org-types), each read once per page load and shared by the screens and forms.
+import { api, getAll, readOnce } from './api';
+import type { List, Org, OrgType } from './types';
 
-let cached: Promise<Org[]> | null = null;
+/** Every organisation; refresh reads the list again (after an edit). */
+export const loadOrgs = readOnce(() => getAll<Org>('/api/orgs'));
 
-export function loadOrgs(refresh = false): Promise<Org[]> {
-  if (!cached || refresh) {
-    cached = getAll<Org>('/api/orgs');
-    cached.catch(() => {
-      cached = null;
-    });
-  }
-  return cached;
-}
+/** The organisation types in the server's order. */
+export const loadOrgTypes = readOnce(async () => (await api.get<List<OrgType>>('/api/org-types')).items);
 
-export function forgetOrgs(): void {
-  cached = null;
-}

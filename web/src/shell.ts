@@ -5,56 +5,60 @@ import { api, errorMessage } from './api';
 import { h, option } from './dom';
 import { t, type MessageKey } from './i18n';
 import { go, parseHash, rerender } from './router';
-import {
-  canSeePatients,
-  currentMe,
-  currentMembership,
-  isAnyAdmin,
-  isOrgAdmin,
-  isPending,
-  setMe,
-} from './session';
-import type { Me } from './types';
 import { errorBox, langButton, showError } from './common';
-import { notificationsLink } from './features/notify/views/notifications';
-import { referralsLink } from './features/referral/views/referrals';
+import { findRoute, navEntries } from './registry';
+import { currentMe, currentMembership, isPending, setMe } from './session';
+import type { Me } from './types';
 
-interface NavItem {
-  hash: string;
-  label: MessageKey;
-  testid: string;
-  show: boolean;
-  /** A link that fills in a count of its own. */
-  render?: (active: boolean) => HTMLElement;
+function navLink(hash: string, testid: string, label: MessageKey, active: boolean): HTMLAnchorElement {
+  return h('a', { href: hash, testid, 'aria-current': active ? 'page' : undefined }, t(label));
 }
 
-function navItems(): NavItem[] {
-  const admin = isAnyAdmin();
-  return [
-    { hash: '#/patients', label: 'nav.patients', testid: 'nav-patients', show: canSeePatients() },
-    {
-      hash: '#/referrals',
-      label: 'nav.referrals',
-      testid: 'nav-referrals',
-      show: canSeePatients(),
-      render: referralsLink,
-    },
-    { hash: '#/equipment', label: 'nav.equipment', testid: 'nav-equipment', show: canSeePatients() },
-    { hash: '#/directory', label: 'nav.directory', testid: 'nav-directory', show: true },
-    { hash: '#/board', label: 'nav.board', testid: 'nav-board', show: true },
-    { hash: '#/stats', label: 'nav.stats', testid: 'nav-stats', show: currentMembership() !== null },
-    { hash: '#/account', label: 'nav.account', testid: 'nav-account', show: true },
-    { hash: '#/admin/orgs', label: 'nav.orgs', testid: 'nav-admin-orgs', show: admin },
-    { hash: '#/admin/users', label: 'nav.users', testid: 'nav-admin-users', show: admin },
-    { hash: '#/admin/tokens', label: 'nav.tokens', testid: 'nav-admin-tokens', show: admin },
-    { hash: '#/admin/audit', label: 'nav.audit', testid: 'nav-admin-audit', show: admin },
-    {
-      hash: '#/admin/emergency',
-      label: 'nav.emergency_reviews',
-      testid: 'nav-admin-emergency',
-      show: isOrgAdmin(),
-    },
-  ];
+/** A header link whose text carries a count when there is one (new referrals, unread notices). */
+export interface CountLink {
+  /** The link for the header bar; it reads its count at once. */
+  render: (active: boolean) => HTMLElement;
+  /** Reads the count again (after an event or a step), if the link is shown. */
+  refresh: () => Promise<void>;
+  /** Shows a count already known. */
+  show: (count: number) => void;
+}
+
+export interface CountLinkSpec {
+  hash: string;
+  testid: string;
+  label: MessageKey;
+  /** The label with a `{count}`, when the count is above zero. */
+  counted: MessageKey;
+  /** The data attribute that carries the count, for the tests (`data-<name>`). */
+  data: string;
+  read: () => Promise<number>;
+}
+
+export function countLink(spec: CountLinkSpec): CountLink {
+  let target: HTMLElement | null = null;
+  const show = (count: number): void => {
+    if (!target) return;
+    target.textContent = count > 0 ? t(spec.counted, { count }) : t(spec.label);
+    target.dataset[spec.data] = String(count);
+    target.classList.toggle('has-unread', count > 0);
+  };
+  const refresh = async (): Promise<void> => {
+    const link = target;
+    if (!link) return;
+    try {
+      const count = await spec.read();
+      if (target === link) show(count);
+    } catch {
+      // The count is a hint; the pages show errors.
+    }
+  };
+  const render = (active: boolean): HTMLElement => {
+    target = navLink(spec.hash, spec.testid, spec.label, active);
+    void refresh();
+    return target;
+  };
+  return { render, refresh, show };
 }
 
 function orgSwitch(me: Me, errors: HTMLElement): HTMLElement {
@@ -74,12 +78,14 @@ function orgSwitch(me: Me, errors: HTMLElement): HTMLElement {
   );
   select.addEventListener('change', () => {
     select.disabled = true;
+    // A screen may belong to the organisation it was opened in (a patient page): it names where
+    // to start again.
+    const restart = findRoute(parseHash())?.orgSwitch;
     api
       .put<Me>('/api/me/org', { org_id: select.value })
       .then((next) => {
         setMe(next);
-        // A patient page belongs to the organisation it was opened in: start again from search.
-        if (parseHash().path[0] === 'patients') go('#/patients');
+        if (restart) go(restart);
         else rerender();
       })
       .catch((error: unknown) => {
@@ -98,20 +104,12 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
   const nav = h(
     'nav',
     { class: 'nav', 'aria-label': t('nav.label') },
-    navItems()
-      .filter((item) => item.show)
-      .map((item) =>
-        item.render ? item.render(activePath.startsWith(item.hash)) : h(
-          'a',
-          {
-            href: item.hash,
-            testid: item.testid,
-            'aria-current': activePath.startsWith(item.hash) ? 'page' : undefined,
-          },
-          t(item.label),
-        ),
-      ),
-    canSeePatients() ? notificationsLink(activePath.startsWith('#/notifications')) : null,
+    navEntries()
+      .filter((item) => item.show())
+      .map((item) => {
+        const active = activePath.startsWith(item.hash);
+        return item.render ? item.render(active) : navLink(item.hash, item.testid, item.label, active);
+      }),
   );
   const banner = isPending()
     ? h('div', { class: 'alert warn banner', testid: 'pending-banner' }, t('header.account_pending'))

@@ -56,3 +56,22 @@ export function tCode(prefix: string, code: string | null | undefined): string {
   const key = `${prefix}.${code}`;
   return key in catalogs[current] ? t(key as MessageKey) : code;
 }
+
+/** A code with its labels, as the server's code lists give them (organisation types, directory). */
+export interface CodeLabel {
+  code: string;
+  ja: string;
+  en: string;
+}
+
+/** The label of a server code in the current language. */
+export function labelOf(entry: CodeLabel): string {
+  return current === 'en' ? entry.en : entry.ja;
+}
+
+/** The label of a code from a server code list, in the current language (the code when unknown). */
+export function codeLabel(list: readonly CodeLabel[], code: string | null | undefined): string {
+  if (!code) return '';
+  const found = list.find((c) => c.code === code);
+  return found ? labelOf(found) : code;
+}

@@ -6,7 +6,8 @@ import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { redirect } from '../../../router';
 import { currentMe, setMe } from '../../../session';
-import type { AuthAnswer, List, Me, Session, TotpEnrollment } from '../../../types';
+import type { AuthAnswer, List, Me } from '../../../types';
+import type { Session, TotpEnrollment } from '../types';
 import { attempt, badge, clearError, errorBox, load, notice, pageTitle } from '../../../common';
 import { passwordFields } from './login';
 

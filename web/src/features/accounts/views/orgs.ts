@@ -2,17 +2,19 @@
 // Administration: organisations (list; add for network admins; edit for them and org admins).
 import { api } from '../../../api';
 import { field, h, option, replace, table, td, tdWrap, uniqueId } from '../../../dom';
-import { t, tCode } from '../../../i18n';
+import { codeLabel, labelOf, t } from '../../../i18n';
 import { currentMe, isNetworkAdmin } from '../../../session';
-import { ORG_TYPES, type Org } from '../../../types';
-import { attempt, badge, empty, errorBox, load, openDialog, pageTitle } from '../../../common';
-import { loadOrgs } from '../../../orgsCache';
+import type { Org, OrgType } from '../../../types';
+import { attempt, badge, empty, errorBox, load, loadInto, openDialog, pageTitle } from '../../../common';
+import { loadOrgs, loadOrgTypes } from '../../../orgsCache';
 
-export function renderOrgs(main: HTMLElement): void {
+export async function renderOrgs(main: HTMLElement): Promise<void> {
+  const types = await loadInto(main, () => loadOrgTypes());
+  if (!types) return;
   const list = h('div');
   const refresh = (): void =>
-    void load(list, () => loadOrgs(true), (orgs) => orgsTable(orgs, refresh));
-  replace(main, pageTitle(t('orgs.title')), isNetworkAdmin() ? orgForm(null, refresh) : null, list);
+    void load(list, () => loadOrgs(true), (orgs) => orgsTable(orgs, types, refresh));
+  replace(main, pageTitle(t('orgs.title')), isNetworkAdmin() ? orgForm(null, types, refresh) : null, list);
   refresh();
 }
 
@@ -21,7 +23,7 @@ function canEdit(org: Org): boolean {
   return (currentMe()?.memberships ?? []).some((m) => m.org_id === org.id && m.role === 'org_admin');
 }
 
-function orgsTable(orgs: Org[], refresh: () => void): HTMLElement {
+function orgsTable(orgs: Org[], types: OrgType[], refresh: () => void): HTMLElement {
   if (orgs.length === 0) return empty(t('orgs.none'));
   return table(
     'orgs-table',
@@ -35,7 +37,7 @@ function orgsTable(orgs: Org[], refresh: () => void): HTMLElement {
           h('small', { class: 'muted' }, org.name_kana),
           h('div', null, h('code', { class: 'small' }, org.code)),
         ),
-        td(tCode('orgtype', org.type)),
+        td(codeLabel(types, org.type)),
         tdWrap(h('div', null, org.address), h('small', { class: 'muted' }, org.phone)),
         td(org.totp_required ? badge(t('orgs.totp_yes'), 'info') : ''),
         td(
@@ -49,7 +51,7 @@ function orgsTable(orgs: Org[], refresh: () => void): HTMLElement {
                   onclick: () => {
                     const dialog = openDialog(
                       t('orgs.edit'),
-                      orgForm(org, () => {
+                      orgForm(org, types, () => {
                         dialog.close();
                         refresh();
                       }),
@@ -67,7 +69,7 @@ function orgsTable(orgs: Org[], refresh: () => void): HTMLElement {
 }
 
 /** The add form (org null) or the edit form (PATCH with changed fields only). */
-function orgForm(org: Org | null, done: () => void): HTMLElement {
+function orgForm(org: Org | null, types: OrgType[], done: () => void): HTMLElement {
   const code = h('input', { required: true, value: org?.code ?? '', disabled: org !== null, testid: 'org-code' });
   const name = h('input', { required: true, value: org?.name ?? '', testid: 'org-name' });
   const kana = h('input', { value: org?.name_kana ?? '', testid: 'org-kana' });
@@ -75,7 +77,7 @@ function orgForm(org: Org | null, done: () => void): HTMLElement {
     'select',
     { required: true, testid: 'org-type', disabled: org !== null && !isNetworkAdmin() },
     org ? null : option('', t('orgs.choose_type'), true),
-    ORG_TYPES.map((code) => option(code, tCode('orgtype', code), org?.type === code)),
+    types.map((type) => option(type.code, labelOf(type), org?.type === type.code)),
   );
   const address = h('input', { value: org?.address ?? '', testid: 'org-address' });
   const phone = h('input', { type: 'tel', value: org?.phone ?? '', testid: 'org-phone' });

@@ -5,7 +5,8 @@ import { field, h, option, replace, table, td, tdTime } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t } from '../../../i18n';
 import { currentMe, currentMembership, isOrgAdmin } from '../../../session';
-import type { ApiToken, NewApiToken, User } from '../../../types';
+import type { ApiToken, NewApiToken } from '../types';
+import type { User } from '../../../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
 
 export function renderTokens(main: HTMLElement): void {

@@ -5,7 +5,8 @@ import { field, h, option, replace, table, td, tdWrap } from '../../../dom';
 import { formatDateTime, tokyoLocalToIso } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { currentMe, isNetworkAdmin } from '../../../session';
-import type { AuditRecord, List, Org, User } from '../../../types';
+import type { AuditRecord } from '../types';
+import type { List, Org, User } from '../../../types';
 import { attempt, empty, errorBox, loading, pageTitle } from '../../../common';
 import { loadOrgs } from '../../../orgsCache';
 

@@ -6,11 +6,11 @@
 import { ApiError, api, getAll, sendRaw, seg, type Query } from '../../../api';
 import { field, h, option, replace, type Child } from '../../../dom';
 import { formatDateTime, todayTokyo } from '../../../format';
-import { t, tCode, type MessageKey } from '../../../i18n';
+import { codeLabel, t, tCode, type MessageKey } from '../../../i18n';
 import { hashOf, onLeave, type LeaveHook } from '../../../router';
 import type { Problem } from '../../../types';
 import { attempt, badge, errorBox, openDialog } from '../../../common';
-import { codeLabel, type DirCodes } from '../../directory/views/directoryCommon';
+import type { DirCodes } from '../../directory/views/directoryCommon';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 export interface Named {
@@ -107,13 +107,6 @@ export async function postOnce<T>(path: string, body: unknown, key: string): Pro
   const problem = data as Problem | null;
   const message = problem?.detail || problem?.title || t('error.http', { status: response.status });
   throw new ApiError(response.status, problem, message);
-}
-
-/** A fresh idempotency key (crypto.randomUUID where the page is a secure context). */
-export function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // ---- the steps ------------------------------------------------------------------------------

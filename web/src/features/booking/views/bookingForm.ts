@@ -4,26 +4,16 @@
 // equipment, hospital, a day of the next 14 and a free slot of that day with its preparation,
 // the examination and the clinical question. The request carries an Idempotency-Key, so a
 // double submission books once.
-import { api, seg } from '../../../api';
+import { api, newIdempotencyKey, seg } from '../../../api';
 import { field, h, option, replace } from '../../../dom';
 import { todayTokyo } from '../../../format';
-import { t } from '../../../i18n';
+import { codeLabel, t } from '../../../i18n';
 import { currentMe } from '../../../session';
-import type { Patient } from '../../../types';
+import type { Patient } from '../../patients/types';
 import { attempt, errorBox, loadInto, notice, openDialog } from '../../../common';
-import { codeLabel, directoryCodes, type DirCodes, type DirHit } from '../../directory/views/directoryCommon';
-import type { TabContext } from '../../patients/views/patient';
-import {
-  bookingList,
-  liveBookings,
-  loadSlots,
-  newKey,
-  postOnce,
-  refreshInto,
-  type Booking,
-  type BookingPage,
-  type Slot,
-} from './bookingCommon';
+import { directoryCodes, type DirCodes, type DirHit } from '../../directory/views/directoryCommon';
+import type { TabContext } from '../../patients/extensions';
+import { bookingList, liveBookings, loadSlots, postOnce, refreshInto, type Booking, type BookingPage, type Slot } from './bookingCommon';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 /** The free slots of one day, each option `10:00–10:30 みなみ総合病院`. */
@@ -125,12 +115,12 @@ export function openBookingDialog(patient: Patient, codes: DirCodes, booked: (b:
   // One key per distinct request: a repeated submission of the same order books once; a changed
   // order (e.g. another slot after "slot taken") is a new request.
   let sent = '';
-  let key = newKey();
+  let key = newIdempotencyKey();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const body = { slot_id: f.slot.value, exam: f.exam.value.trim(), clinical_question: f.question.value.trim(), order_notes: f.notes.value.trim() };
     const text = JSON.stringify(body);
-    if (sent && text !== sent) key = newKey();
+    if (sent && text !== sent) key = newIdempotencyKey();
     sent = text;
     void attempt(submit, errors, async () => {
       const b = await postOnce<Booking>(`/api/patients/${seg(patient.id)}/bookings`, body, key);

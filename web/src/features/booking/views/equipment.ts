@@ -6,18 +6,11 @@
 import { api, seg } from '../../../api';
 import { field, h, option, replace } from '../../../dom';
 import { formatDate, todayTokyo } from '../../../format';
-import { t } from '../../../i18n';
+import { codeLabel, t } from '../../../i18n';
 import { currentMe } from '../../../session';
 import { attempt, errorBox, loadInto, notice, openDialog, pageTitle } from '../../../common';
-import { codeLabel, directoryCodes, type DirCodes, type DirEntry, type DirHit } from '../../directory/views/directoryCommon';
-import {
-  bookingList,
-  liveBookings,
-  loadSlots,
-  refreshInto,
-  type BookingPage,
-  type Slot,
-} from './bookingCommon';
+import { directoryCodes, type DirCodes, type DirEntry, type DirHit } from '../../directory/views/directoryCommon';
+import { bookingList, liveBookings, loadSlots, refreshInto, type BookingPage, type Slot } from './bookingCommon';
 import { dayButtons, pickDay, slotDayRange, slotsByDay } from './slotDays';
 
 interface PageState {

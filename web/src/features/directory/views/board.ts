@@ -5,18 +5,10 @@
 // left; EventSource reconnects by itself.
 import { api, getAll, seg } from '../../../api';
 import { h, replace, table, td } from '../../../dom';
-import { t, tCode } from '../../../i18n';
+import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf, onLeave } from '../../../router';
 import { loadInto, pageTitle } from '../../../common';
-import {
-  codeLabel,
-  directoryCodes,
-  emergencyText,
-  freshness,
-  type DirCodes,
-  type DirEntry,
-  type DirHit,
-} from './directoryCommon';
+import { directoryCodes, emergencyText, freshness, type DirCodes, type DirEntry, type DirHit } from './directoryCommon';
 
 interface BoardRow {
   id: string;

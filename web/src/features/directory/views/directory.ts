@@ -3,21 +3,11 @@
 // have now, optionally sorted by distance from the current organisation.
 import { api, errorMessage } from '../../../api';
 import { field, h, option, replace } from '../../../dom';
-import { t, tCode } from '../../../i18n';
+import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf } from '../../../router';
 import { currentMe } from '../../../session';
 import { attempt, empty, errorBox, loadInto, pageTitle, showError } from '../../../common';
-import {
-  bedsText,
-  codeLabel,
-  directoryCodes,
-  distanceText,
-  emergencyText,
-  freshness,
-  type DirCode,
-  type DirCodes,
-  type DirHit,
-} from './directoryCommon';
+import { bedsText, directoryCodes, distanceText, emergencyText, freshness, type DirCode, type DirCodes, type DirHit } from './directoryCommon';
 
 function codeSelect(testid: string, list: DirCode[], anyLabel: string): HTMLSelectElement {
   return h(

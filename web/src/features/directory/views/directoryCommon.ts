@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pieces shared by the facility directory screens: the answer shapes, the code lists with their
 // labels, bed and emergency summaries and the freshness of a report.
-import { api } from '../../../api';
+import { api, readOnce } from '../../../api';
 import { h, type Child } from '../../../dom';
 import { formatDateTime } from '../../../format';
-import { lang, t } from '../../../i18n';
+import { codeLabel, t, type CodeLabel } from '../../../i18n';
 import { badge } from '../../../common';
 
-export interface DirCode {
-  code: string;
-  ja: string;
-  en: string;
-}
+export type DirCode = CodeLabel;
 
 export interface DirCodes {
   functions: DirCode[];
@@ -86,26 +82,8 @@ export interface DirEntry {
   stale_after_seconds: number;
 }
 
-let codesCache: Promise<DirCodes> | null = null;
-
-/** The code lists, fetched once per page load. */
-export function directoryCodes(): Promise<DirCodes> {
-  if (!codesCache) {
-    codesCache = api.get<DirCodes>('/api/directory/codes');
-    codesCache.catch(() => {
-      codesCache = null;
-    });
-  }
-  return codesCache;
-}
-
-/** The label of a code in the current language (the code itself when unknown). */
-export function codeLabel(list: DirCode[], code: string | null | undefined): string {
-  if (!code) return '';
-  const found = list.find((c) => c.code === code);
-  if (!found) return code;
-  return lang() === 'en' ? found.en : found.ja;
-}
+/** The code lists, read once per page load. */
+export const directoryCodes = readOnce(() => api.get<DirCodes>('/api/directory/codes'));
 
 /** Free beds by kind, in the order of the code list: `一般 8 / ICU・HCU 1`. */
 export function bedsText(codes: DirCodes, beds: Beds | null | undefined): string {

@@ -5,22 +5,9 @@
 import { api, seg } from '../../../api';
 import { h, replace, type Child } from '../../../dom';
 import { formatDate, formatDateTime } from '../../../format';
-import { t } from '../../../i18n';
+import { codeLabel, t } from '../../../i18n';
 import { attempt, empty, errorBox, loadInto, notice, pageTitle } from '../../../common';
-import {
-  bedsText,
-  codeLabel,
-  directoryCodes,
-  dlRow,
-  emergencyText,
-  freshness,
-  type Beds,
-  type DirCodes,
-  type DirEntry,
-  type DirProfile,
-  type Restriction,
-  type StatusField,
-} from './directoryCommon';
+import { bedsText, directoryCodes, dlRow, emergencyText, freshness, type Beds, type DirCodes, type DirEntry, type DirProfile, type Restriction, type StatusField } from './directoryCommon';
 import { statusForm } from './statusForm';
 
 function profileCard(codes: DirCodes, p: DirProfile | null): HTMLElement {

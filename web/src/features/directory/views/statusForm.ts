@@ -2,8 +2,8 @@
 // The form that changes an organisation's live status. Only the fields that differ from what was
 // loaded are sent (PATCH), so each keeps its own "who and when"; of the beds only the kinds changed.
 import { field, h, option } from '../../../dom';
-import { t } from '../../../i18n';
-import { codeLabel, type Beds, type DirCodes, type DirEntry, type Restriction } from './directoryCommon';
+import { codeLabel, t } from '../../../i18n';
+import type { Beds, DirCodes, DirEntry, Restriction } from './directoryCommon';
 
 export type StatusPatch = Record<string, unknown>;
 

@@ -6,7 +6,8 @@ import { field, h, replace, table, td } from '../../../dom';
 import { formatDate, todayTokyo } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
-import type { EmergencyCandidate, EmergencyGrant, List } from '../../../types';
+import type { EmergencyCandidate, EmergencyGrant } from '../types';
+import type { List } from '../../../types';
 import { attempt, empty, errorBox, openDialog, pageTitle } from '../../../common';
 
 export function renderEmergency(main: HTMLElement, _route: Route): void {
@@ -122,12 +123,6 @@ function openReason(candidate: EmergencyCandidate): void {
       go(hashOf(['patients', candidate.id]));
     });
   });
-}
-
-/** The caller's grant for this patient in force, if any (the patient page is then limited). */
-export async function activeGrant(patientId: string): Promise<EmergencyGrant | undefined> {
-  const answer = await api.get<List<EmergencyGrant>>('/api/emergency/active');
-  return answer.items.find((g) => g.patient.id === patientId && g.status === 'active');
 }
 
 function remaining(seconds: number): string {

@@ -6,7 +6,8 @@ import { h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
-import type { EmergencyGrant, List } from '../../../types';
+import type { EmergencyGrant } from '../types';
+import type { List } from '../../../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
 
 export function renderEmergencyReviews(main: HTMLElement, route: Route): void {

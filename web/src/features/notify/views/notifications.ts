@@ -6,9 +6,10 @@ import { h, replace } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { hashOf } from '../../../router';
-import type { AppNotification, NotificationList } from '../../../types';
+import type { AppNotification, NotificationList } from '../types';
 import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
 import { codeText } from '../../referral/views/referralCommon';
+import { countLink } from '../../../shell';
 
 export function renderNotifications(main: HTMLElement): void {
   const list = h('div', { testid: 'notifications' });
@@ -84,7 +85,7 @@ function notificationList(items: AppNotification[], errors: HTMLElement, refresh
         void attempt(read, errors, async () => {
           await api.post(`/api/notifications/${seg(n.id)}/read`);
           refresh();
-          void refreshUnreadCount();
+          void notificationsLink.refresh();
         });
       });
       return h(
@@ -109,30 +110,12 @@ function notificationList(items: AppNotification[], errors: HTMLElement, refresh
   );
 }
 
-let countTarget: HTMLElement | null = null;
-
 /** The header link to the notifications, with the unread count filled in when known. */
-export function notificationsLink(active: boolean): HTMLElement {
-  const link = h(
-    'a',
-    { href: '#/notifications', testid: 'nav-notifications', 'aria-current': active ? 'page' : undefined },
-    t('nav.notifications'),
-  );
-  countTarget = link;
-  void refreshUnreadCount();
-  return link;
-}
-
-export async function refreshUnreadCount(): Promise<void> {
-  const target = countTarget;
-  if (!target) return;
-  try {
-    const answer = await api.get<NotificationList>('/api/notifications');
-    target.textContent =
-      answer.unread > 0 ? t('nav.notifications_unread', { count: answer.unread }) : t('nav.notifications');
-    target.dataset.unread = String(answer.unread);
-    target.classList.toggle('has-unread', answer.unread > 0);
-  } catch {
-    // The count is a hint; the page itself shows errors.
-  }
-}
+export const notificationsLink = countLink({
+  hash: '#/notifications',
+  testid: 'nav-notifications',
+  label: 'nav.notifications',
+  counted: 'nav.notifications_unread',
+  data: 'unread',
+  read: async () => (await api.get<NotificationList>('/api/notifications')).unread,
+});

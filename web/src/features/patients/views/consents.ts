@@ -6,7 +6,8 @@ import { field, h, replace, uniqueId } from '../../../dom';
 import { formatDate, formatDateTime, todayTokyo } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { currentMe } from '../../../session';
-import type { Consent, List, Org, Patient, PersonRef } from '../../../types';
+import type { Consent, Patient, PersonRef } from '../types';
+import type { List, Org } from '../../../types';
 import { attempt, badge, empty, errorBox, loadInto, showError } from '../../../common';
 import { loadOrgs } from '../../../orgsCache';
 

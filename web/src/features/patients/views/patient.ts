@@ -1,63 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
-// The patient page `#/patients/<id>/<tab>`: basic facts and tabs for consent, care team, the
-// clinical record (記録) and the features still to come.
+// The patient page `#/patients/<id>/<tab>`: basic facts, the header buttons and the tabs that the
+// features register (tabs.ts), or only the limited view under emergency access.
 import { ApiError, api, errorMessage, seg } from '../../../api';
+import { errorBox, loading, showError } from '../../../common';
 import { h, replace } from '../../../dom';
 import { formatEraYear } from '../../../format';
-import { t, type MessageKey } from '../../../i18n';
-import { hashOf, leaveScope, rerender, type LeaveHook, type LeaveScope, type Route } from '../../../router';
-import { canUseEmergency, currentMembership } from '../../../session';
-import type { EmergencyGrant, Patient } from '../../../types';
-import { errorBox, loading, showError } from '../../../common';
-import { renderPatientBookings } from '../../booking/views/bookingForm';
-import { renderConsents } from './consents';
-import { activeGrant, emergencyBanner } from '../../emergency/views/emergency';
-import { renderRecord } from './record';
+import { t } from '../../../i18n';
+import { hashOf, leaveScope, rerender, type LeaveScope, type Route } from '../../../router';
+import { currentMembership } from '../../../session';
+import { patientActions, patientLimit, patientTabs, type PatientTab, type TabContext } from '../extensions';
+import type { Patient } from '../types';
 import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
-import { newReferralHash, renderPatientReferrals } from '../../referral/views/patientReferrals';
-import { renderTeam } from './team';
 
-/** How the page is seen: under emergency access only the emergency view, read-only. */
-export interface TabContext {
-  emergency: boolean;
-  /** Runs a hook when the tab is left (another tab or another page), e.g. to close an EventSource. */
-  onLeave: LeaveHook;
-}
-
-type TabRender = (panel: HTMLElement, patient: Patient, context: TabContext) => void | Promise<void>;
-
-interface Tab {
-  id: string;
-  label: MessageKey;
-  render: TabRender;
-  /** Shown under emergency (break-the-glass) access, which opens the emergency view only. */
-  emergency?: boolean;
-}
-
-function comingSoon(panel: HTMLElement): void {
+/** The tabs of features still to come. */
+export function comingSoon(panel: HTMLElement): void {
   replace(panel, h('p', { class: 'empty', testid: 'coming-soon' }, t('patient.coming_soon')));
 }
-
-const TABS: Tab[] = [
-  { id: 'consents', label: 'tab.consents', render: renderConsents },
-  { id: 'team', label: 'tab.team', render: renderTeam },
-  { id: 'record', label: 'tab.record', render: renderRecord, emergency: true },
-  { id: 'referrals', label: 'tab.referrals', render: renderPatientReferrals },
-  { id: 'bookings', label: 'tab.bookings', render: renderPatientBookings },
-  { id: 'images', label: 'tab.images', render: comingSoon },
-  { id: 'homecare', label: 'tab.homecare', render: comingSoon },
-];
 
 export async function renderPatient(main: HTMLElement, route: Route): Promise<void> {
   const id = route.path[1] ?? '';
   replace(main, loading());
   let patient: Patient;
-  let grant: EmergencyGrant | undefined;
+  let limited: HTMLElement | undefined;
   try {
     patient = await api.get<Patient>(`/api/patients/${seg(id)}`);
     // Seen through emergency access? Then the page is limited and says so.
-    if (canUseEmergency()) grant = await activeGrant(patient.id).catch(() => undefined);
+    limited = await patientLimit(patient);
   } catch (error) {
     // 404 means "no such patient" or "not yours to see": the answer is the same on purpose.
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
@@ -69,13 +38,13 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     }
     return;
   }
-  const shown = grant ? TABS.filter((tab) => tab.emergency) : TABS;
-  const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as Tab);
+  const shown = limited ? patientTabs().filter((tab) => tab.emergency) : [...patientTabs()];
+  const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as PatientTab);
   replace(
     main,
-    grant ? emergencyBanner(grant, rerender) : null,
-    patientHeader(patient, !grant),
-    tabs(patient, wanted, shown, { emergency: grant !== undefined }),
+    limited ?? null,
+    patientHeader(patient, !limited),
+    tabs(patient, wanted, shown, { emergency: limited !== undefined }),
   );
 }
 
@@ -111,7 +80,7 @@ function headerActions(patient: Patient): HTMLElement {
           t('patient.add_local_id'),
         )
       : null,
-    h('a', { href: newReferralHash(patient), class: 'button secondary small', testid: 'patient-new-referral' }, t('referral.create')),
+    patientActions().map((action) => action.render(patient)),
     h(
       'button',
       {
@@ -159,7 +128,7 @@ function patientHeader(patient: Patient, editable: boolean): HTMLElement {
   );
 }
 
-function tabs(patient: Patient, initial: Tab, shown: Tab[], context: Omit<TabContext, 'onLeave'>): HTMLElement {
+function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], context: Omit<TabContext, 'onLeave'>): HTMLElement {
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
   const buttons = shown.map((tab) =>
     h(
@@ -177,7 +146,7 @@ function tabs(patient: Patient, initial: Tab, shown: Tab[], context: Omit<TabCon
   );
   panel.id = 'patient-tab-panel';
   let scope: LeaveScope | null = null;
-  const select = (tab: Tab): void => {
+  const select = (tab: PatientTab): void => {
     shown.forEach((other, index) => {
       const button = buttons[index] as HTMLButtonElement;
       const selected = other === tab;
@@ -193,13 +162,13 @@ function tabs(patient: Patient, initial: Tab, shown: Tab[], context: Omit<TabCon
     void tab.render(panel, patient, { ...context, onLeave: scope.onLeave });
   };
   buttons.forEach((button, index) => {
-    button.addEventListener('click', () => select(shown[index] as Tab));
+    button.addEventListener('click', () => select(shown[index] as PatientTab));
     button.addEventListener('keydown', (event) => {
       const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
       if (!step) return;
       const next = (index + step + shown.length) % shown.length;
       (buttons[next] as HTMLButtonElement).focus();
-      select(shown[next] as Tab);
+      select(shown[next] as PatientTab);
     });
   });
   select(initial);

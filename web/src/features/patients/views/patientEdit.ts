@@ -4,7 +4,8 @@ import { api, seg } from '../../../api';
 import { field, h, option } from '../../../dom';
 import { todayTokyo } from '../../../format';
 import { t } from '../../../i18n';
-import type { Patient, Sex } from '../../../types';
+import type { Patient } from '../types';
+import type { Sex } from '../../../types';
 import { attempt, errorBox, openDialog } from '../../../common';
 
 const SEXES: Sex[] = ['female', 'male', 'other', 'unknown'];

@@ -3,7 +3,7 @@
 import { h } from '../../../dom';
 import { ageOn, formatDate } from '../../../format';
 import { t, tCode } from '../../../i18n';
-import type { LocalId, PatientSummary } from '../../../types';
+import type { LocalId, PatientSummary } from '../types';
 
 /** Age from the birth date, in Tokyo; the server's figure if the date cannot be read. */
 export function patientAge(patient: PatientSummary): string {

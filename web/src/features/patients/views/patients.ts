@@ -5,8 +5,10 @@ import { field, h, option, replace, table, td } from '../../../dom';
 import { todayTokyo } from '../../../format';
 import { t } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
-import { canUseEmergency, currentMembership } from '../../../session';
-import type { List, Patient, PatientSummary } from '../../../types';
+import { currentMembership } from '../../../session';
+import { searchPageActions } from '../extensions';
+import type { List } from '../../../types';
+import type { Patient, PatientSummary } from '../types';
 import { attempt, empty, errorBox, loading, openDialog, pageTitle, showError } from '../../../common';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 
@@ -23,9 +25,7 @@ export function renderPatients(main: HTMLElement, route: Route): void {
     main,
     pageTitle(
       t('patients.title'),
-      canUseEmergency()
-        ? h('a', { href: '#/emergency', class: 'button danger', testid: 'emergency-open' }, t('emergency.open'))
-        : null,
+      searchPageActions().map((action) => action.render()),
       h(
         'button',
         { type: 'button', class: 'primary', testid: 'patient-new', onclick: openNewPatient },

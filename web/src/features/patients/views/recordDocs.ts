@@ -5,7 +5,7 @@
 import { h, replace } from '../../../dom';
 import { conceptText, sameOriginPath, search, type CodeableConcept, type Reference, type Resource } from '../../../fhir';
 import { t } from '../../../i18n';
-import type { Patient } from '../../../types';
+import type { Patient } from '../types';
 import { empty, loadInto } from '../../../common';
 import { guarded, itemDate, sourceLine } from './recordCommon';
 

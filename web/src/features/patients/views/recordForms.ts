@@ -6,7 +6,7 @@ import { field, h, option } from '../../../dom';
 import { FhirError, RECORD_CATEGORY, create, type Resource } from '../../../fhir';
 import { todayTokyo } from '../../../format';
 import { lang, t, type MessageKey } from '../../../i18n';
-import type { Patient } from '../../../types';
+import type { Patient } from '../types';
 import { attempt, errorBox, openDialog } from '../../../common';
 
 const HL7 = 'http://terminology.hl7.org/CodeSystem';

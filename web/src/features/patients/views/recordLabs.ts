@@ -6,7 +6,7 @@ import { h, replace, table, td, tdWrap } from '../../../dom';
 import { conceptText, search, type CodeableConcept, type Quantity, type Resource } from '../../../fhir';
 import { fhirTime, formatFhirDate } from '../../../format';
 import { t } from '../../../i18n';
-import type { Patient } from '../../../types';
+import type { Patient } from '../types';
 import { empty, loadInto } from '../../../common';
 import { labChart, type LabPoint } from './labChart';
 import { guarded, itemDate, sourceCell } from './recordCommon';

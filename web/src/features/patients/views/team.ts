@@ -5,7 +5,8 @@ import { field, h, option, replace, table, td } from '../../../dom';
 import { formatInstantDate } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { currentMe, isOrgAdmin } from '../../../session';
-import type { List, Org, Patient, TeamMember, User } from '../../../types';
+import type { List, Org, User } from '../../../types';
+import type { Patient, TeamMember } from '../types';
 import { attempt, badge, empty, errorBox, loadInto } from '../../../common';
 import { loadOrgs } from '../../../orgsCache';
 

@@ -7,23 +7,18 @@ import { h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t } from '../../../i18n';
 import { hashOf } from '../../../router';
-import type { Patient } from '../../../types';
+import type { Patient } from '../../patients/types';
 import { empty, loadInto } from '../../../common';
-import type { TabContext } from '../../patients/views/patient';
-import {
-  codeText,
-  kindText,
-  orgName,
-  referralCodes,
-  referralStream,
-  statusBadge,
-  urgencyBadge,
-  type ReferralCodes,
-  type ReferralSummary,
-} from './referralCommon';
+import type { TabContext } from '../../patients/extensions';
+import { codeText, kindText, orgName, referralCodes, referralStream, statusBadge, urgencyBadge, type ReferralCodes, type ReferralSummary } from './referralCommon';
 
-export function newReferralHash(patient: Patient): string {
+function newReferralHash(patient: Patient): string {
   return hashOf(['referrals', 'new'], { patient: patient.id });
+}
+
+/** 「紹介状を作成」 in the header of the patient page. */
+export function newReferralButton(patient: Patient): HTMLElement {
+  return h('a', { href: newReferralHash(patient), class: 'button secondary small', testid: 'patient-new-referral' }, t('referral.create'));
 }
 
 function referralTable(items: ReferralSummary[], codes: ReferralCodes): HTMLElement {

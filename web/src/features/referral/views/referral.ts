@@ -6,26 +6,14 @@
 import { ApiError, api, errorMessage, seg } from '../../../api';
 import { h, replace, type Child } from '../../../dom';
 import { formatDateTime } from '../../../format';
-import { t, tCode } from '../../../i18n';
+import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf, type Route } from '../../../router';
 import { clearError, errorBox, loading as loadingLine, showError } from '../../../common';
-import { codeLabel, directoryCodes, dlRow, type DirCodes } from '../../directory/views/directoryCommon';
+import { directoryCodes, dlRow, type DirCodes } from '../../directory/views/directoryCommon';
 import { actionPanel, type ActionContext } from './referralActions';
-import {
-  codeText,
-  kindText,
-  normalLetter,
-  orgName,
-  referralCodes,
-  referralStream,
-  statusBadge,
-  urgencyBadge,
-  type Referral,
-  type ReferralCodes,
-  type TimelineEntry,
-} from './referralCommon';
+import { codeText, kindText, normalLetter, orgName, referralCodes, referralStream, statusBadge, urgencyBadge, type Referral, type ReferralCodes, type TimelineEntry } from './referralCommon';
 import { letterView } from './referralLetterView';
-import { refreshReferralCount } from './referrals';
+import { referralsLink } from './referrals';
 
 function when(value: string | null | undefined): string {
   return value ? formatDateTime(value) : '';
@@ -296,7 +284,7 @@ export async function renderReferral(main: HTMLElement, route: Route): Promise<v
         try {
           showCurrent(await fetchOne());
           clearError(errors);
-          void refreshReferralCount();
+          void referralsLink.refresh();
         } catch (error) {
           if (error instanceof ApiError && error.status === 404) {
             notFound(main);

@@ -3,7 +3,7 @@
 // current user: accept, decline, redirect, schedule, seen, reply (返書), reverse (逆紹介), close,
 // cancel. Each POSTs /api/referrals/<id>/<action>; a redirect or a reverse referral opens the
 // new referral.
-import { api, seg } from '../../../api';
+import { api, newIdempotencyKey, seg } from '../../../api';
 import { field, h, replace, type Child } from '../../../dom';
 import { t, type MessageKey } from '../../../i18n';
 import { go, hashOf } from '../../../router';
@@ -11,13 +11,7 @@ import { currentMe } from '../../../session';
 import { busy, clearError, errorBox, loading, showError } from '../../../common';
 import type { DirCodes } from '../../directory/views/directoryCommon';
 import { draftNote, loadDraft, patientDocuments, purposeSelect, urgencyChoice } from './referralForm';
-import {
-  errorField,
-  newIdempotencyKey,
-  referralError,
-  type Referral,
-  type ReferralCodes,
-} from './referralCommon';
+import { errorField, referralError, type Referral, type ReferralCodes } from './referralCommon';
 import { letterEditor } from './referralLetterForm';
 import { orgPicker } from './referralPicker';
 

@@ -2,7 +2,7 @@
 // Pieces shared by the referral screens (紹介・逆紹介): the answer shapes of /api/referrals, the
 // code lists and their labels, status and urgency badges, the error messages of the workflow and
 // the referral event stream.
-import { ApiError, api, errorMessage } from '../../../api';
+import { ApiError, api, errorMessage, readOnce } from '../../../api';
 import { h } from '../../../dom';
 import { lang, t, tCode, type MessageKey } from '../../../i18n';
 import { onLeave, type LeaveHook } from '../../../router';
@@ -180,22 +180,19 @@ function codeList(value: unknown, fallback: string[]): CodeLabel[] {
     .filter((item) => item && typeof item.code === 'string');
 }
 
-let codesCache: Promise<ReferralCodes> | null = null;
-
 /** GET /api/referral-codes once per page load (the built-in lists when it cannot be read). */
-export function referralCodes(): Promise<ReferralCodes> {
-  if (!codesCache) {
-    codesCache = api
-      .get<Record<string, unknown>>('/api/referral-codes')
-      .catch(() => ({}) as Record<string, unknown>)
-      .then((raw) => ({
+export const referralCodes = readOnce(() =>
+  api
+    .get<Record<string, unknown>>('/api/referral-codes')
+    .catch(() => ({}) as Record<string, unknown>)
+    .then(
+      (raw): ReferralCodes => ({
         purposes: codeList(raw.purposes, PURPOSES),
         urgencies: codeList(raw.urgencies, URGENCIES),
         statuses: codeList(raw.statuses, STATUSES),
-      }));
-  }
-  return codesCache;
-}
+      }),
+    ),
+);
 
 /** A code's label: our catalog first, then the server's label, then the code. */
 export function codeText(prefix: 'purpose' | 'urgency' | 'status' | 'event' | 'kind', code: string, list?: CodeLabel[]): string {
@@ -339,11 +336,4 @@ export function referralStream(changed: (referralId: string) => void, state?: HT
     }
   });
   source.addEventListener('reset', () => changed(''));
-}
-
-/** An idempotency key for one form: crypto.randomUUID where the browser offers it. */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -3,31 +3,18 @@
 // directory, with its live capacity) and department, urgency, purpose and the letter prefilled
 // from the shared record; a preview, then 署名して送信. The POST carries one Idempotency-Key for
 // the form's lifetime, so a double click or a retry creates one referral.
-import { ApiError, api, seg } from '../../../api';
+import { api, ApiError, newIdempotencyKey, seg } from '../../../api';
 import { field, h, option, replace } from '../../../dom';
 import { fhirTime, formatDate } from '../../../format';
 import { conceptText, search, type CodeableConcept } from '../../../fhir';
-import { t } from '../../../i18n';
+import { codeLabel, t } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
 import { currentMe, currentMembership } from '../../../session';
-import type { Patient } from '../../../types';
+import type { Patient } from '../../patients/types';
 import { busy, clearError, errorBox, loadInto, pageTitle, showError } from '../../../common';
-import { codeLabel, directoryCodes, type DirCodes } from '../../directory/views/directoryCommon';
+import { directoryCodes, type DirCodes } from '../../directory/views/directoryCommon';
 import { sexLabel } from '../../patients/views/patientFormat';
-import {
-  URGENCIES,
-  codeText,
-  emptyLetter,
-  errorField,
-  newIdempotencyKey,
-  normalLetter,
-  referralCodes,
-  referralError,
-  type Letter,
-  type LetterDocument,
-  type Referral,
-  type ReferralCodes,
-} from './referralCommon';
+import { URGENCIES, codeText, emptyLetter, errorField, normalLetter, referralCodes, referralError, type Letter, type LetterDocument, type Referral, type ReferralCodes } from './referralCommon';
 import { letterEditor } from './referralLetterForm';
 import { letterView } from './referralLetterView';
 import { orgPicker } from './referralPicker';

@@ -4,17 +4,9 @@
 // department, limited to those the chosen organisation lists in the directory.
 import { api, errorMessage, seg } from '../../../api';
 import { field, h, option, replace } from '../../../dom';
-import { t, tCode } from '../../../i18n';
+import { codeLabel, t, tCode } from '../../../i18n';
 import { empty, errorBox, showError, clearError } from '../../../common';
-import {
-  bedsText,
-  codeLabel,
-  emergencyText,
-  freshness,
-  type DirCodes,
-  type DirEntry,
-  type DirHit,
-} from '../../directory/views/directoryCommon';
+import { bedsText, emergencyText, freshness, type DirCodes, type DirEntry, type DirHit } from '../../directory/views/directoryCommon';
 
 export interface PickedOrg {
   id: string;

@@ -5,23 +5,12 @@
 import { api } from '../../../api';
 import { h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
-import { t } from '../../../i18n';
+import { codeLabel, t } from '../../../i18n';
 import { hashOf, type Route } from '../../../router';
+import { countLink } from '../../../shell';
 import { attempt, empty, errorBox, loadInto, pageTitle } from '../../../common';
-import { codeLabel, directoryCodes, type DirCodes } from '../../directory/views/directoryCommon';
-import {
-  STATUSES,
-  codeText,
-  kindText,
-  orgName,
-  referralCodes,
-  referralStream,
-  statusBadge,
-  urgencyBadge,
-  type ReferralCodes,
-  type ReferralList,
-  type ReferralSummary,
-} from './referralCommon';
+import { directoryCodes, type DirCodes } from '../../directory/views/directoryCommon';
+import { STATUSES, codeText, kindText, orgName, referralCodes, referralStream, statusBadge, urgencyBadge, type ReferralCodes, type ReferralList, type ReferralSummary } from './referralCommon';
 
 type Box = 'inbox' | 'sent';
 const PAGE = 50;
@@ -136,7 +125,7 @@ export async function renderReferrals(main: HTMLElement, route: Route): Promise<
     cursor = answer.next_cursor ?? null;
     replace(chipSlot, chips(countsOf(answer.counts), status, choose));
     draw();
-    if (box === 'inbox') setReferralCount(countsOf(answer.counts).sent ?? 0);
+    if (box === 'inbox') referralsLink.show(countsOf(answer.counts).sent ?? 0);
   };
   const reload = (): void => {
     void fetchPage(false).catch(() => undefined);
@@ -174,36 +163,12 @@ export async function renderReferrals(main: HTMLElement, route: Route): Promise<
 
 // ---- the header link and its count of new referrals ----
 
-let countTarget: HTMLElement | null = null;
-
-function setReferralCount(count: number): void {
-  const target = countTarget;
-  if (!target) return;
-  target.textContent = count > 0 ? t('nav.referrals_new', { count }) : t('nav.referrals');
-  target.dataset.new = String(count);
-  target.classList.toggle('has-unread', count > 0);
-}
-
 /** The header link to the referrals, with the number of new received referrals when known. */
-export function referralsLink(active: boolean): HTMLElement {
-  const link = h(
-    'a',
-    { href: '#/referrals', testid: 'nav-referrals', 'aria-current': active ? 'page' : undefined },
-    t('nav.referrals'),
-  );
-  countTarget = link;
-  void refreshReferralCount();
-  return link;
-}
-
-/** Reads the number of new received referrals again (after a referral event or step). */
-export async function refreshReferralCount(): Promise<void> {
-  const link = countTarget;
-  if (!link) return;
-  try {
-    const answer = await api.get<ReferralList>('/api/referrals', { box: 'inbox', limit: 1 });
-    if (countTarget === link) setReferralCount(countsOf(answer.counts).sent ?? 0);
-  } catch {
-    // The count is a hint; the pages show errors.
-  }
-}
+export const referralsLink = countLink({
+  hash: '#/referrals',
+  testid: 'nav-referrals',
+  label: 'nav.referrals',
+  counted: 'nav.referrals_new',
+  data: 'new',
+  read: async () => countsOf((await api.get<ReferralList>('/api/referrals', { box: 'inbox', limit: 1 })).counts).sent ?? 0,
+});

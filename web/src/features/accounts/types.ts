@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// JSON shapes of the account screens: sessions, two-factor enrolment, API tokens.
+import type { Profession } from '../../types';
+
+export const PROFESSIONS: Profession[] = [
+  'physician',
+  'nurse',
+  'pharmacist',
+  'care_manager',
+  'msw',
+  'therapist',
+  'clerk',
+];
+
+export interface Session {
+  id: string;
+  created_at: string;
+  last_seen_at: string;
+  client: string;
+  user_agent: string;
+  current: boolean;
+}
+
+export interface TotpEnrollment {
+  secret: string;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  org_id: string;
+  user_id: string;
+  user_login: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface NewApiToken extends ApiToken {
+  token: string;
+}

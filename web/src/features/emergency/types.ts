@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// JSON shapes of emergency (break-the-glass) access.
+import type { Profession, Sex } from '../../types';
+
+/** An emergency (break-the-glass) access: GET /api/emergency/active, reviews. */
+export interface EmergencyGrant {
+  id: string;
+  patient: { id: string; name: string; name_kana: string };
+  user: { id: string; name: string; profession: Profession };
+  org: { id: string; name: string };
+  reason: string;
+  started_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  status: 'active' | 'ended' | 'expired';
+  remaining_seconds: number;
+  review: { closed_at: string | null; closed_by: { id: string; name: string } | null; comment: string | null };
+}
+
+/** A candidate of POST /api/emergency/search. */
+export interface EmergencyCandidate {
+  id: string;
+  name: string;
+  name_kana: string;
+  birth_date: string;
+  sex: Sex;
+  accessible: boolean;
+}
