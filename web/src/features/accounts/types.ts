@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON shapes of the account screens: sessions, two-factor enrolment, API tokens.
 import type { Profession } from '../../types';
+import type { Fragment } from '../../i18n';
+import type en from './i18n/en.json';
+import type ja from './i18n/ja.json';
 
 export const PROFESSIONS: Profession[] = [
   'physician',
@@ -41,4 +44,9 @@ export interface ApiToken {
 
 export interface NewApiToken extends ApiToken {
   token: string;
+}
+
+declare module '../../i18n' {
+  /** This feature's messages (i18n/ja.json, en.json), merged into the catalog. */
+  interface Messages extends Fragment<typeof ja, typeof en> {}
 }

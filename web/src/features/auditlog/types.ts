@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON shapes of the audit trail (GET /api/audit).
+import type { Fragment } from '../../i18n';
+import type en from './i18n/en.json';
+import type ja from './i18n/ja.json';
 
 export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
 
@@ -18,4 +21,9 @@ export interface AuditRecord {
   object_id: string | null;
   request_id: string | null;
   detail: unknown;
+}
+
+declare module '../../i18n' {
+  /** This feature's messages (i18n/ja.json, en.json), merged into the catalog. */
+  interface Messages extends Fragment<typeof ja, typeof en> {}
 }

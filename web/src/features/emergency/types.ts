@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON shapes of emergency (break-the-glass) access.
 import type { Profession, Sex } from '../../types';
+import type { Fragment } from '../../i18n';
+import type en from './i18n/en.json';
+import type ja from './i18n/ja.json';
 
 /** An emergency (break-the-glass) access: GET /api/emergency/active, reviews. */
 export interface EmergencyGrant {
@@ -25,4 +28,9 @@ export interface EmergencyCandidate {
   birth_date: string;
   sex: Sex;
   accessible: boolean;
+}
+
+declare module '../../i18n' {
+  /** This feature's messages (i18n/ja.json, en.json), merged into the catalog. */
+  interface Messages extends Fragment<typeof ja, typeof en> {}
 }

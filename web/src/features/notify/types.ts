@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON shapes of the notifications (GET /api/notifications).
 import type { Profession } from '../../types';
+import type { Fragment } from '../../i18n';
+import type en from './i18n/en.json';
+import type ja from './i18n/ja.json';
 
 export interface AppNotification {
   id: string;
@@ -34,4 +37,9 @@ export interface AppNotification {
 export interface NotificationList {
   items: AppNotification[];
   unread: number;
+}
+
+declare module '../../i18n' {
+  /** This feature's messages (i18n/ja.json, en.json), merged into the catalog. */
+  interface Messages extends Fragment<typeof ja, typeof en> {}
 }

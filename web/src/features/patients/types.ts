@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON shapes of patients, their consents and care teams (docs/api.md).
 import type { Profession, Sex } from '../../types';
+import type { Fragment } from '../../i18n';
+import type en from './i18n/en.json';
+import type ja from './i18n/ja.json';
 
 export interface LocalId {
   org_id: string;
@@ -54,4 +57,9 @@ export interface TeamMember {
   role: string | null;
   added_at: string;
   consent_in_force: boolean;
+}
+
+declare module '../../i18n' {
+  /** This feature's messages (i18n/ja.json, en.json), merged into the catalog. */
+  interface Messages extends Fragment<typeof ja, typeof en> {}
 }
