@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// A hand-written SVG line chart of one laboratory test over time: the reference range as a band,
-// one point per result with its date and value (as <title> and in the chart's description).
-// Presentation comes from classes in app.css (the CSP allows no inline styles).
-import { uniqueId } from '../../../dom';
+// The SVG line chart of one laboratory test over time: the reference range as a band, one point
+// per result with its date and value (as <title> and in the chart's description). Built from
+// the shared pieces of chart.ts.
+import {
+  axisGroup,
+  chartSvg,
+  linePath,
+  plotArea,
+  pointMark,
+  svg,
+  tick,
+  yLabel,
+  yScale,
+} from '../../../chart';
 import { t } from '../../../i18n';
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export interface LabPoint {
   /** Milliseconds since the epoch (for the x axis). */
@@ -24,27 +32,7 @@ export interface LabSeries {
   points: LabPoint[];
 }
 
-type SvgAttrs = Record<string, string | number>;
-
-function s<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: SvgAttrs,
-  ...children: (SVGElement | string)[]
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
-  for (const child of children) el.append(child);
-  return el;
-}
-
-const W = 640;
-const H = 220;
-const PAD = { left: 56, right: 16, top: 16, bottom: 40 };
-
-/** A round-ish number for axis labels (at most 3 significant digits). */
-function tick(value: number): string {
-  return String(Number(value.toPrecision(3)));
-}
+const PLOT = plotArea(640, 220, { left: 56, right: 16, top: 16, bottom: 40 });
 
 function domain(series: LabSeries): [number, number] {
   const values = series.points.map((p) => p.value);
@@ -66,85 +54,82 @@ function pointText(series: LabSeries, point: LabPoint): string {
   return `${point.label}: ${point.value} ${series.unit}${flag}`;
 }
 
+function rangeText(series: LabSeries): string {
+  if (series.low === undefined && series.high === undefined) return '';
+  return t('record.lab_range_text', {
+    low: series.low !== undefined ? tick(series.low) : '',
+    high: series.high !== undefined ? tick(series.high) : '',
+    unit: series.unit,
+  });
+}
+
+/** The reference range band (open-ended ranges reach the edge of the plot), if there is one. */
+function band(series: LabSeries, y: (value: number) => number): SVGElement | null {
+  if (series.low === undefined && series.high === undefined) return null;
+  const top = series.high !== undefined ? Math.max(y(series.high), PLOT.top) : PLOT.top;
+  const bottom = series.low !== undefined ? Math.min(y(series.low), PLOT.top + PLOT.plotH) : PLOT.top + PLOT.plotH;
+  if (bottom <= top) return null;
+  return svg('rect', { class: 'band', x: PLOT.left, y: top, width: PLOT.plotW, height: bottom - top, 'aria-hidden': 'true' });
+}
+
+/** Axes with the value range and the first and last dates. */
+function axes(points: LabPoint[], yMin: number, yMax: number, y: (value: number) => number): SVGGElement {
+  const group = axisGroup();
+  const bottom = PLOT.top + PLOT.plotH;
+  group.append(
+    svg('line', { x1: PLOT.left, y1: PLOT.top, x2: PLOT.left, y2: bottom }),
+    svg('line', { x1: PLOT.left, y1: bottom, x2: PLOT.left + PLOT.plotW, y2: bottom }),
+  );
+  for (const value of [yMin, (yMin + yMax) / 2, yMax]) group.append(yLabel(PLOT, value, y(value)));
+  const firstPoint = points[0];
+  const lastPoint = points[points.length - 1];
+  if (firstPoint) {
+    group.append(svg('text', { x: PLOT.left, y: PLOT.height - 12, 'text-anchor': 'start' }, firstPoint.label));
+  }
+  if (lastPoint && lastPoint !== firstPoint) {
+    group.append(svg('text', { x: PLOT.left + PLOT.plotW, y: PLOT.height - 12, 'text-anchor': 'end' }, lastPoint.label));
+  }
+  return group;
+}
+
 /** The chart of one series (needs at least one point; callers show charts for two or more). */
 export function labChart(series: LabSeries, testid = 'lab-chart'): SVGSVGElement {
   const points = [...series.points].sort((a, b) => a.time - b.time);
   const [yMin, yMax] = domain(series);
   const first = points[0]?.time ?? 0;
   const last = points[points.length - 1]?.time ?? first;
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
   const x = (time: number): number =>
-    last === first ? PAD.left + plotW / 2 : PAD.left + ((time - first) / (last - first)) * plotW;
-  const y = (value: number): number => PAD.top + (1 - (value - yMin) / (yMax - yMin)) * plotH;
+    last === first ? PLOT.left + PLOT.plotW / 2 : PLOT.left + ((time - first) / (last - first)) * PLOT.plotW;
+  const y = yScale(PLOT, yMin, yMax);
 
-  const titleId = uniqueId('chart-title');
-  const descId = uniqueId('chart-desc');
-  const range =
-    series.low !== undefined || series.high !== undefined
-      ? t('record.lab_range_text', {
-          low: series.low !== undefined ? tick(series.low) : '',
-          high: series.high !== undefined ? tick(series.high) : '',
-          unit: series.unit,
-        })
-      : '';
-  const svg = s('svg', {
-    viewBox: `0 0 ${W} ${H}`,
-    class: 'lab-chart',
-    role: 'img',
-    'aria-labelledby': `${titleId} ${descId}`,
-    'data-testid': testid,
-    'data-test-name': series.name,
+  const chart = chartSvg({
+    plot: PLOT,
+    cls: 'lab-chart',
+    testid,
+    title: t('record.lab_chart_title', { name: series.name, unit: series.unit }),
+    desc: [rangeText(series), ...points.map((p) => pointText(series, p))].filter(Boolean).join('; '),
+    attrs: { 'data-test-name': series.name },
   });
-  svg.append(
-    s('title', { id: titleId }, t('record.lab_chart_title', { name: series.name, unit: series.unit })),
-    s('desc', { id: descId }, [range, ...points.map((p) => pointText(series, p))].filter(Boolean).join('; ')),
-  );
-
-  // The reference range band (open-ended ranges reach the edge of the plot).
-  if (series.low !== undefined || series.high !== undefined) {
-    const top = series.high !== undefined ? Math.max(y(series.high), PAD.top) : PAD.top;
-    const bottom = series.low !== undefined ? Math.min(y(series.low), PAD.top + plotH) : PAD.top + plotH;
-    if (bottom > top) {
-      svg.append(
-        s('rect', { class: 'band', x: PAD.left, y: top, width: plotW, height: bottom - top, 'aria-hidden': 'true' }),
-      );
-    }
-  }
-
-  // Axes with the value range and the first and last dates.
-  const axes = s('g', { class: 'axis', 'aria-hidden': 'true' });
-  axes.append(
-    s('line', { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: PAD.top + plotH }),
-    s('line', { x1: PAD.left, y1: PAD.top + plotH, x2: PAD.left + plotW, y2: PAD.top + plotH }),
-  );
-  for (const value of [yMin, (yMin + yMax) / 2, yMax]) {
-    axes.append(s('text', { x: PAD.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, tick(value)));
-  }
-  const firstPoint = points[0];
-  const lastPoint = points[points.length - 1];
-  if (firstPoint) {
-    axes.append(s('text', { x: PAD.left, y: H - 12, 'text-anchor': 'start' }, firstPoint.label));
-  }
-  if (lastPoint && lastPoint !== firstPoint) {
-    axes.append(s('text', { x: PAD.left + plotW, y: H - 12, 'text-anchor': 'end' }, lastPoint.label));
-  }
-  svg.append(axes);
-
+  const range = band(series, y);
+  if (range) chart.append(range);
+  chart.append(axes(points, yMin, yMax, y));
   if (points.length > 1) {
-    const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.time).toFixed(1)},${y(p.value).toFixed(1)}`);
-    svg.append(s('path', { class: 'line', d: path.join(' '), 'aria-hidden': 'true' }));
+    const d = linePath(points.map((p) => [x(p.time), y(p.value)] as const));
+    chart.append(svg('path', { class: 'line', d, 'aria-hidden': 'true' }));
   }
   for (const point of points) {
-    const cx = x(point.time);
-    const cy = y(point.value);
-    const cls = point.flag ? 'point out' : 'point';
     // Out-of-range results get a square as well as the colour, so colour is not the only cue.
-    const mark = point.flag
-      ? s('rect', { class: cls, x: cx - 5, y: cy - 5, width: 10, height: 10 })
-      : s('circle', { class: cls, cx, cy, r: 5 });
-    mark.append(s('title', {}, pointText(series, point)));
-    svg.append(mark);
+    chart.append(
+      pointMark({
+        x: x(point.time),
+        y: y(point.value),
+        cls: point.flag ? 'point out' : 'point',
+        square: point.flag !== '',
+        half: 5,
+        r: 5,
+        title: pointText(series, point),
+      }),
+    );
   }
-  return svg;
+  return chart;
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Hand-written SVG charts of the referral figures (実績), one value per month: grouped bars for
-// counts and lines for rates. Like labChart.ts: every value is in a <title> and in the chart's
-// description; colours come from classes in app.css (the CSP allows no inline styles), and each
-// series also has its own legend entry, so colour is not the only cue.
-import { uniqueId } from '../../../dom';
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
+// SVG charts of the referral figures (実績), one value per month: grouped bars for counts and
+// lines for rates, built from the shared pieces of chart.ts. Every value is in a <title> and in
+// the chart's description; each series also has its own legend entry and class (s1 … s4), so
+// colour is not the only cue.
+import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, yLabel, yScale, type Plot } from '../../../chart';
 
 export interface ChartSeries {
   name: string;
@@ -26,24 +24,7 @@ export interface ChartSpec {
   none: string;
 }
 
-type SvgAttrs = Record<string, string | number>;
-
-function s<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: SvgAttrs,
-  ...children: (SVGElement | string)[]
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
-  for (const child of children) el.append(child);
-  return el;
-}
-
-const W = 720;
-const H = 240;
-const PAD = { left: 48, right: 12, top: 14, bottom: 36 };
-const PLOT_W = W - PAD.left - PAD.right;
-const PLOT_H = H - PAD.top - PAD.bottom;
+const PLOT: Plot = plotArea(720, 240, { left: 48, right: 12, top: 14, bottom: 36 });
 
 /** 1, 2 or 5 times a power of ten, at least value (and at least minimum). */
 function niceMax(value: number, minimum: number): number {
@@ -60,37 +41,36 @@ function monthLabel(month: string, first: boolean): string {
   return first || m === '1' ? `${year}/${m}` : m;
 }
 
-function frame(spec: ChartSpec, yMax: number): SVGSVGElement {
-  const titleId = uniqueId('chart-title');
-  const descId = uniqueId('chart-desc');
-  const desc = spec.months
-    .map((month, i) => `${month}: ${spec.series.map((x) => `${x.name} ${show(spec, x.values[i])}`).join(', ')}`)
-    .join('; ');
-  const svg = s('svg', {
-    viewBox: `0 0 ${W} ${H}`,
-    class: 'stats-chart',
-    role: 'img',
-    'aria-labelledby': `${titleId} ${descId}`,
-    'data-testid': spec.testid,
+/** The middle of month i's column. */
+function monthX(spec: ChartSpec, i: number): number {
+  return PLOT.left + (i + 0.5) * (PLOT.plotW / spec.months.length);
+}
+
+function frame(spec: ChartSpec, y: (value: number) => number, yMax: number): SVGSVGElement {
+  const chart = chartSvg({
+    plot: PLOT,
+    cls: 'stats-chart',
+    testid: spec.testid,
+    title: spec.title,
+    desc: spec.months
+      .map((month, i) => `${month}: ${spec.series.map((x) => `${x.name} ${show(spec, x.values[i])}`).join(', ')}`)
+      .join('; '),
   });
-  svg.append(s('title', { id: titleId }, spec.title), s('desc', { id: descId }, desc));
-  const axes = s('g', { class: 'axis', 'aria-hidden': 'true' });
+  const axes = axisGroup();
   for (const value of [0, yMax / 2, yMax]) {
-    const y = PAD.top + (1 - value / yMax) * PLOT_H;
+    const at = y(value);
     axes.append(
-      s('line', { class: value === 0 ? 'base' : 'grid', x1: PAD.left, y1: y, x2: PAD.left + PLOT_W, y2: y }),
-      s('text', { x: PAD.left - 6, y: y + 4, 'text-anchor': 'end' }, String(Number(value.toPrecision(3)))),
+      svg('line', { class: value === 0 ? 'base' : 'grid', x1: PLOT.left, y1: at, x2: PLOT.left + PLOT.plotW, y2: at }),
+      yLabel(PLOT, value, at),
     );
   }
-  const n = spec.months.length;
-  const every = Math.ceil(n / 12);
+  const every = Math.ceil(spec.months.length / 12);
   spec.months.forEach((month, i) => {
     if (i % every !== 0) return;
-    const x = PAD.left + (i + 0.5) * (PLOT_W / n);
-    axes.append(s('text', { x, y: H - 14, 'text-anchor': 'middle' }, monthLabel(month, i === 0)));
+    axes.append(svg('text', { x: monthX(spec, i), y: PLOT.height - 14, 'text-anchor': 'middle' }, monthLabel(month, i === 0)));
   });
-  svg.append(axes);
-  return svg;
+  chart.append(axes);
+  return chart;
 }
 
 function show(spec: ChartSpec, value: number | null | undefined): string {
@@ -104,60 +84,53 @@ function maxOf(spec: ChartSpec): number {
 /** Grouped bars: one group per month, one bar per series. */
 export function barChart(spec: ChartSpec): SVGSVGElement {
   const yMax = niceMax(maxOf(spec), 5);
-  const svg = frame(spec, yMax);
-  const n = spec.months.length;
-  const group = PLOT_W / n;
+  const chart = frame(spec, yScale(PLOT, 0, yMax), yMax);
+  const group = PLOT.plotW / spec.months.length;
   const bar = (group * 0.8) / spec.series.length;
   spec.months.forEach((month, i) => {
     spec.series.forEach((series, k) => {
       const value = series.values[i] ?? 0;
-      const height = (value / yMax) * PLOT_H;
-      const rect = s('rect', {
+      const height = (value / yMax) * PLOT.plotH;
+      const rect = svg('rect', {
         class: `bar ${series.cls}`,
-        x: PAD.left + i * group + group * 0.1 + k * bar,
-        y: PAD.top + PLOT_H - height,
+        x: PLOT.left + i * group + group * 0.1 + k * bar,
+        y: PLOT.top + PLOT.plotH - height,
         width: Math.max(bar - 1, 1),
         height,
         'data-month': month,
         'data-value': value,
       });
-      rect.append(s('title', {}, `${month} ${series.name}: ${show(spec, series.values[i])}`));
-      svg.append(rect);
+      rect.append(svg('title', {}, `${month} ${series.name}: ${show(spec, series.values[i])}`));
+      chart.append(rect);
     });
   });
-  return svg;
+  return chart;
 }
 
 /** One line per series with a point per month that has a value (gaps where there is none). */
 export function lineChart(spec: ChartSpec): SVGSVGElement {
   const yMax = niceMax(maxOf(spec), 100);
-  const svg = frame(spec, yMax);
-  const n = spec.months.length;
-  const x = (i: number): number => PAD.left + (i + 0.5) * (PLOT_W / n);
-  const y = (v: number): number => PAD.top + (1 - v / yMax) * PLOT_H;
+  const y = yScale(PLOT, 0, yMax);
+  const chart = frame(spec, y, yMax);
   for (const series of spec.series) {
-    let d = '';
-    let open = false;
-    series.values.forEach((v, i) => {
-      if (v === null) {
-        open = false;
-        return;
-      }
-      d += `${open ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
-      open = true;
-    });
-    if (d) svg.append(s('path', { class: `line ${series.cls}`, d: d.trim(), 'aria-hidden': 'true' }));
+    const d = linePath(series.values.map((v, i) => (v === null ? null : ([monthX(spec, i), y(v)] as const))));
+    if (d) chart.append(svg('path', { class: `line ${series.cls}`, d, 'aria-hidden': 'true' }));
     series.values.forEach((v, i) => {
       if (v === null) return;
-      const mark =
-        series.cls === 's2'
-          ? s('rect', { class: `point ${series.cls}`, x: x(i) - 4, y: y(v) - 4, width: 8, height: 8 })
-          : s('circle', { class: `point ${series.cls}`, cx: x(i), cy: y(v), r: 4.5 });
-      mark.setAttribute('data-month', spec.months[i] ?? '');
-      mark.setAttribute('data-value', String(v));
-      mark.append(s('title', {}, `${spec.months[i] ?? ''} ${series.name}: ${spec.format(v)}`));
-      svg.append(mark);
+      const month = spec.months[i] ?? '';
+      chart.append(
+        pointMark({
+          x: monthX(spec, i),
+          y: y(v),
+          cls: `point ${series.cls}`,
+          square: series.cls === 's2',
+          half: 4,
+          r: 4.5,
+          title: `${month} ${series.name}: ${spec.format(v)}`,
+          attrs: { 'data-month': month, 'data-value': String(v) },
+        }),
+      );
     });
   }
-  return svg;
+  return chart;
 }
