@@ -224,3 +224,32 @@ export function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+export type StreamState = 'open' | 'error';
+
+export interface StreamHandlers {
+  /** An event of the topic, with its data parsed (null when it is not JSON). */
+  onEvent: (data: unknown) => void;
+  /** Events were missed (the server said reset): read everything again. */
+  onReset: () => void;
+  /** The stream is up, or lost (EventSource then reconnects by itself). */
+  onState?: (state: StreamState) => void;
+}
+
+/** Listens to one topic of the server's event stream (GET /api/events); returns the close. */
+export function listen(topic: string, handlers: StreamHandlers): () => void {
+  const source = new EventSource(`/api/events?topics=${topic}`);
+  source.addEventListener('open', () => handlers.onState?.('open'));
+  source.addEventListener('error', () => handlers.onState?.('error'));
+  source.addEventListener(topic, (event) => {
+    let data: unknown = null;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data);
+    } catch {
+      // Not JSON: the handler gets null.
+    }
+    handlers.onEvent(data);
+  });
+  source.addEventListener('reset', () => handlers.onReset());
+  return () => source.close();
+}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pieces shared by the screens: error boxes, busy buttons, the language switch, badges.
-import { errorMessage } from './api';
+import { errorMessage, type StreamState } from './api';
 import { h, replace, type Child } from './dom';
-import { lang, setLang, t } from './i18n';
+import { lang, setLang, t, type MessageKey } from './i18n';
 import { rerender } from './router';
 
 export function errorBox(): HTMLDivElement {
@@ -148,4 +148,23 @@ export async function loadInto<T>(panel: HTMLElement, load: () => Promise<T>): P
     replace(panel, box);
     return undefined;
   }
+}
+
+export interface LiveTexts {
+  connecting: MessageKey;
+  live: MessageKey;
+  reconnecting: MessageKey;
+}
+
+/**
+ * A status line that says whether a page's event stream is live (`data-state` open or error, for
+ * the tests), and the handler that keeps it current.
+ */
+export function liveStatus(testid: string, texts: LiveTexts): { line: HTMLElement; onState: (state: StreamState) => void } {
+  const line = h('p', { class: 'small muted', testid, role: 'status' }, t(texts.connecting));
+  const onState = (state: StreamState): void => {
+    line.textContent = t(state === 'open' ? texts.live : texts.reconnecting);
+    line.dataset.state = state;
+  };
+  return { line, onState };
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON shapes of the account screens: sessions, two-factor enrolment, API tokens.
-import type { Profession } from '../../types';
+// JSON shapes of the account screens (sessions, two-factor enrolment, API tokens) and this
+// feature's messages.
 import type { Fragment } from '../../i18n';
+import type { Profession } from '../../types';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
 

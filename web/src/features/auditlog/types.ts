@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON shapes of the audit trail (GET /api/audit).
+// JSON shapes of the audit trail (GET /api/audit), and this feature's messages.
 import type { Fragment } from '../../i18n';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';

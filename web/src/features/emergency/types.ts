@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON shapes of emergency (break-the-glass) access.
-import type { Profession, Sex } from '../../types';
+// JSON shapes of emergency (break-the-glass) access, and this feature's messages.
 import type { Fragment } from '../../i18n';
+import type { Profession, Sex } from '../../types';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
 

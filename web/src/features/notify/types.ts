@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON shapes of the notifications (GET /api/notifications).
-import type { Profession } from '../../types';
+// JSON shapes of the notifications (GET /api/notifications), and this feature's messages.
 import type { Fragment } from '../../i18n';
+import type { Profession } from '../../types';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
 

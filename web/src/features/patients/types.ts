@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON shapes of patients, their consents and care teams (docs/api.md).
-import type { Profession, Sex } from '../../types';
+// JSON shapes of patients, their consents and care teams (docs/api.md), and this feature's
+// messages.
 import type { Fragment } from '../../i18n';
+import type { Profession, Sex } from '../../types';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
 

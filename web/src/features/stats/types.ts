@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The messages of this feature in the catalog.
+// The messages of the referral figures (実績) in the catalog.
 import type { Fragment } from '../../i18n';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';

@@ -1,75 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared-equipment booking (共同利用) pieces used by the 共同利用 page and the patient page: the
-// answer shapes, status badges, a booking card with its report and the steps the current user
-// may take (confirm, propose another time, decline, report, accept a proposal, cancel), and the
-// live refresh on "booking" events.
-import { ApiError, api, getAll, sendRaw, seg, type Query } from '../../../api';
+// Shared-equipment booking (共同利用) pieces used by the 共同利用 page and the patient page: status
+// badges, a booking card with its report and the steps the current user may take (confirm,
+// propose another time, decline, report, accept a proposal, cancel), and the live refresh on
+// "booking" events.
+import { api, listen, seg } from '../../../api';
 import { field, h, option, replace, type Child } from '../../../dom';
 import { formatDateTime, todayTokyo } from '../../../format';
 import { codeLabel, t, tCode, type MessageKey } from '../../../i18n';
 import { hashOf, onLeave, type LeaveHook } from '../../../router';
-import type { Problem } from '../../../types';
-import { attempt, badge, errorBox, openDialog } from '../../../common';
-import type { DirCodes } from '../../directory/views/directoryCommon';
+import { attempt, badge, errorBox, liveStatus, openDialog } from '../../../common';
+import type { DirCodes } from '../../directory/types';
+import { loadSlots } from '../api';
+import type { Booking, BookingReport } from '../types';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
-
-export interface Named {
-  id: string;
-  name: string | null;
-}
-
-export interface Slot {
-  id: string;
-  org: Named;
-  equipment: string;
-  starts_at: string;
-  ends_at: string;
-  preparation: string;
-  note: string;
-  state: 'free' | 'booked';
-  bookable: boolean;
-  booking: { id: string; status: string; ordering_org: Named; patient: Named } | null;
-}
-
-export interface BookingReport {
-  findings: string;
-  impression: string;
-}
-
-export interface Booking {
-  id: string;
-  status: string;
-  patient: { id: string; name: string; name_kana: string; birth_date: string; sex: string };
-  slot: Omit<Slot, 'state' | 'bookable' | 'booking'>;
-  ordering_org: Named;
-  ordering_user: Named;
-  exam: string;
-  clinical_question: string;
-  created_at: string;
-  updated_at: string;
-  reported_at: string | null;
-  report: BookingReport | null;
-  actions: string[];
-  // the full booking only
-  order_notes?: string;
-  previous_slot?: { id: string; starts_at: string; ends_at: string } | null;
-  proposal_note?: string | null;
-  decline_reason?: string | null;
-  cancel_reason?: string | null;
-  reported_by?: Named | null;
-  record_shared?: boolean;
-}
-
-export interface BookingPage {
-  items: Booking[];
-  next_cursor: string | null;
-  counts?: Record<string, number>;
-}
-
-/** Free and booked slots of the query (all pages). */
-export function loadSlots(query: Query): Promise<Slot[]> {
-  return getAll<Slot>('/api/equipment/slots', query);
-}
 
 /** `2026年12月1日 10:00–10:30` (Tokyo time). */
 export function slotTime(slot: { starts_at: string; ends_at: string }): string {
@@ -91,22 +34,6 @@ export function statusBadge(status: string): HTMLElement {
   el.dataset.testid = 'booking-status';
   el.dataset.status = status;
   return el;
-}
-
-/** A POST with an Idempotency-Key, so that a repeated submission books once. */
-export async function postOnce<T>(path: string, body: unknown, key: string): Promise<T> {
-  const response = await sendRaw('POST', path, {
-    accept: 'application/json, application/problem+json',
-    body: JSON.stringify(body),
-    contentType: 'application/json',
-    headers: { 'Idempotency-Key': key },
-  });
-  const text = await response.text();
-  const data = text ? (JSON.parse(text) as unknown) : null;
-  if (response.ok) return data as T;
-  const problem = data as Problem | null;
-  const message = problem?.detail || problem?.title || t('error.http', { status: response.status });
-  throw new ApiError(response.status, problem, message);
 }
 
 // ---- the steps ------------------------------------------------------------------------------
@@ -280,27 +207,21 @@ export function bookingList(items: Booking[], codes: DirCodes, side: CardSide, e
  * stream is live) is no longer shown.
  */
 export function liveBookings(refresh: () => void, leave: LeaveHook = onLeave): HTMLElement {
-  const live = h('p', { class: 'small muted', testid: 'booking-live', role: 'status' }, t('board.connecting'));
-  const source = new EventSource('/api/events?topics=booking');
-  leave(() => source.close());
-  source.addEventListener('open', () => {
-    live.textContent = t('equipment.live');
-    live.dataset.state = 'open';
-  });
-  source.addEventListener('error', () => {
-    live.textContent = t('board.reconnecting');
-    live.dataset.state = 'error';
+  const { line, onState } = liveStatus('booking-live', {
+    connecting: 'board.connecting',
+    live: 'equipment.live',
+    reconnecting: 'board.reconnecting',
   });
   const onEvent = (): void => {
-    if (!live.isConnected) {
-      source.close();
+    if (!line.isConnected) {
+      close();
       return;
     }
     refresh();
   };
-  source.addEventListener('booking', onEvent);
-  source.addEventListener('reset', onEvent);
-  return live;
+  const close = listen('booking', { onEvent, onReset: onEvent, onState });
+  leave(close);
+  return line;
 }
 
 /** Replaces target with the result of a fresh load, keeping the old content on failure. */

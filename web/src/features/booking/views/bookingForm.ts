@@ -11,9 +11,12 @@ import { codeLabel, t } from '../../../i18n';
 import { currentMe } from '../../../session';
 import type { Patient } from '../../patients/types';
 import { attempt, errorBox, loadInto, notice, openDialog } from '../../../common';
-import { directoryCodes, type DirCodes, type DirHit } from '../../directory/views/directoryCommon';
+import { directoryCodes } from '../../directory/api';
+import type { DirCodes, DirHit } from '../../directory/types';
 import type { TabContext } from '../../patients/extensions';
-import { bookingList, liveBookings, loadSlots, postOnce, refreshInto, type Booking, type BookingPage, type Slot } from './bookingCommon';
+import { bookingList, liveBookings, refreshInto } from './bookingCommon';
+import { loadSlots } from '../api';
+import type { Booking, BookingPage, Slot } from '../types';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 /** The free slots of one day, each option `10:00–10:30 みなみ総合病院`. */
@@ -123,7 +126,8 @@ export function openBookingDialog(patient: Patient, codes: DirCodes, booked: (b:
     if (sent && text !== sent) key = newIdempotencyKey();
     sent = text;
     void attempt(submit, errors, async () => {
-      const b = await postOnce<Booking>(`/api/patients/${seg(patient.id)}/bookings`, body, key);
+      // The Idempotency-Key makes a repeated submission book once.
+      const b = await api.post<Booking>(`/api/patients/${seg(patient.id)}/bookings`, body, { headers: { 'Idempotency-Key': key } });
       dialog.close();
       booked(b);
     });

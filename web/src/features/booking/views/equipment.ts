@@ -9,8 +9,11 @@ import { formatDate, todayTokyo } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { currentMe } from '../../../session';
 import { attempt, errorBox, loadInto, notice, openDialog, pageTitle } from '../../../common';
-import { directoryCodes, type DirCodes, type DirEntry, type DirHit } from '../../directory/views/directoryCommon';
-import { bookingList, liveBookings, loadSlots, refreshInto, type BookingPage, type Slot } from './bookingCommon';
+import { directoryCodes } from '../../directory/api';
+import type { DirCodes, DirEntry, DirHit } from '../../directory/types';
+import { bookingList, liveBookings, refreshInto } from './bookingCommon';
+import { loadSlots } from '../api';
+import type { BookingPage, Slot } from '../types';
 import { dayButtons, pickDay, slotDayRange, slotsByDay } from './slotDays';
 
 interface PageState {

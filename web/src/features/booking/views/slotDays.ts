@@ -5,7 +5,7 @@
 import { h } from '../../../dom';
 import { formatDate, formatDayShort, todayTokyo } from '../../../format';
 import { t } from '../../../i18n';
-import type { Slot } from './bookingCommon';
+import type { Slot } from '../types';
 
 /** How many days the slot lists cover, today first (the API's default range). */
 export const SLOT_DAYS = 14;

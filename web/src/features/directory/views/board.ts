@@ -3,12 +3,14 @@
 // freshness, kept current by the `directory.status` event stream (a changed organisation is read
 // again and its row replaced in place, briefly highlighted). The stream closes when the page is
 // left; EventSource reconnects by itself.
-import { api, getAll, seg } from '../../../api';
+import { api, getAll, listen, seg } from '../../../api';
 import { h, replace, table, td } from '../../../dom';
 import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf, onLeave } from '../../../router';
-import { loadInto, pageTitle } from '../../../common';
-import { directoryCodes, emergencyText, freshness, type DirCodes, type DirEntry, type DirHit } from './directoryCommon';
+import { liveStatus, loadInto, pageTitle } from '../../../common';
+import { directoryCodes } from '../api';
+import { emergencyText, freshness } from './directoryCommon';
+import type { DirCodes, DirEntry, DirHit } from '../types';
 
 interface BoardRow {
   id: string;
@@ -68,13 +70,13 @@ function boardRow(codes: DirCodes, row: BoardRow): HTMLTableRowElement {
 
 export async function renderBoard(main: HTMLElement): Promise<void> {
   const body = h('div', { class: 'stack' });
-  const live = h('p', { class: 'small muted', testid: 'board-live', role: 'status' }, t('board.connecting'));
-  replace(main, pageTitle(t('board.title'), live), body);
-  let source: EventSource | null = null;
+  const live = liveStatus('board-live', { connecting: 'board.connecting', live: 'board.live', reconnecting: 'board.reconnecting' });
+  replace(main, pageTitle(t('board.title'), live.line), body);
+  let close: (() => void) | null = null;
   let left = false;
   onLeave(() => {
     left = true;
-    source?.close();
+    close?.();
   });
   const loaded = await loadInto(body, () =>
     Promise.all([directoryCodes(), getAll<DirHit>('/api/directory/search', { limit: 100 })]),
@@ -110,24 +112,14 @@ export async function renderBoard(main: HTMLElement): Promise<void> {
       // The row keeps its last known values; the next event or a reload brings it up to date.
     }
   };
-  source = new EventSource('/api/events?topics=directory.status');
-  source.addEventListener('open', () => {
-    live.textContent = t('board.live');
-    live.dataset.state = 'open';
-  });
-  source.addEventListener('error', () => {
-    live.textContent = t('board.reconnecting');
-    live.dataset.state = 'error';
-  });
-  source.addEventListener('directory.status', (event) => {
-    try {
-      const data = JSON.parse((event as MessageEvent<string>).data) as { org_id?: string };
-      if (data.org_id) void refreshOrg(data.org_id);
-    } catch {
-      // A malformed event is ignored.
-    }
-  });
-  source.addEventListener('reset', () => {
-    for (const id of rows.keys()) void refreshOrg(id);
+  close = listen('directory.status', {
+    onEvent: (data) => {
+      const orgId = (data as { org_id?: unknown } | null)?.org_id;
+      if (typeof orgId === 'string' && orgId) void refreshOrg(orgId);
+    },
+    onReset: () => {
+      for (const id of rows.keys()) void refreshOrg(id);
+    },
+    onState: live.onState,
   });
 }

@@ -7,7 +7,9 @@ import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf } from '../../../router';
 import { currentMe } from '../../../session';
 import { attempt, empty, errorBox, loadInto, pageTitle, showError } from '../../../common';
-import { bedsText, directoryCodes, distanceText, emergencyText, freshness, type DirCode, type DirCodes, type DirHit } from './directoryCommon';
+import { bedsText, distanceText, emergencyText, freshness } from './directoryCommon';
+import { directoryCodes } from '../api';
+import type { DirCode, DirCodes, DirHit } from '../types';
 
 function codeSelect(testid: string, list: DirCode[], anyLabel: string): HTMLSelectElement {
   return h(

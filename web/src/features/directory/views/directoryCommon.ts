@@ -1,89 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Pieces shared by the facility directory screens: the answer shapes, the code lists with their
-// labels, bed and emergency summaries and the freshness of a report.
-import { api, readOnce } from '../../../api';
-import { h, type Child } from '../../../dom';
-import { formatDateTime } from '../../../format';
-import { codeLabel, t, type CodeLabel } from '../../../i18n';
+// Pieces shared by the facility directory screens (and the referral and booking forms that show
+// organisations): bed and emergency summaries, distances and the freshness of a report.
 import { badge } from '../../../common';
-
-export type DirCode = CodeLabel;
-
-export interface DirCodes {
-  functions: DirCode[];
-  departments: DirCode[];
-  equipment: DirCode[];
-  services: DirCode[];
-  bed_kinds: DirCode[];
-  emergency: DirCode[];
-}
-
-export type Beds = Record<string, number>;
-
-export interface DirHit {
-  id: string;
-  code: string;
-  name: string;
-  name_kana: string;
-  type: string;
-  medical_function: string | null;
-  beds: Beds | null;
-  emergency: string | null;
-  distance_km: number | null;
-  freshness: { updated_at: string | null; stale: boolean };
-}
-
-export interface Who {
-  id: string;
-  name: string | null;
-}
-
-export interface StatusField<T = unknown> {
-  value: T;
-  updated_at: string | null;
-  updated_by: Who | null;
-  stale: boolean;
-}
-
-export interface Restriction {
-  text: string;
-  until?: string | null;
-}
-
-export interface DirStatus {
-  beds?: StatusField<Beds>;
-  emergency?: StatusField<string>;
-  emergency_note?: StatusField<string>;
-  homecare_new_this_month?: StatusField<number>;
-  specialists_today?: StatusField<string[]>;
-  restrictions?: StatusField<Restriction[]>;
-}
-
-export interface DirProfile {
-  medical_function: string | null;
-  departments: string[];
-  equipment: { code: string; shared_use?: boolean }[];
-  services: string[];
-  latitude: number | null;
-  longitude: number | null;
-  liaison_phone: string;
-  liaison_fax: string;
-  liaison_email: string;
-  liaison_hours: string;
-  acceptance_notes: string;
-}
-
-export interface DirEntry {
-  org: { id: string; code: string; name: string; type: string };
-  profile: DirProfile | null;
-  status: DirStatus;
-  editors: Who[];
-  can_edit: boolean;
-  stale_after_seconds: number;
-}
-
-/** The code lists, read once per page load. */
-export const directoryCodes = readOnce(() => api.get<DirCodes>('/api/directory/codes'));
+import { h } from '../../../dom';
+import { formatDateTime } from '../../../format';
+import { codeLabel, t } from '../../../i18n';
+import type { Beds, DirCodes } from '../types';
 
 /** Free beds by kind, in the order of the code list: `一般 8 / ICU・HCU 1`. */
 export function bedsText(codes: DirCodes, beds: Beds | null | undefined): string {
@@ -132,7 +54,3 @@ export function distanceText(km: number | null | undefined): string {
   return t('dir.km', { km: km.toFixed(1) });
 }
 
-/** A definition list row. */
-export function dlRow(term: string, ...value: Child[]): Child[] {
-  return [h('dt', null, term), h('dd', null, value)];
-}

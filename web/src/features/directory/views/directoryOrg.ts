@@ -3,11 +3,13 @@
 // who changed each field and when, the history of its ICU/HCU free beds, and (for its editors)
 // the form that changes the status.
 import { api, seg } from '../../../api';
-import { h, replace, type Child } from '../../../dom';
+import { dlRow, h, replace, type Child } from '../../../dom';
 import { formatDate, formatDateTime } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { attempt, empty, errorBox, loadInto, notice, pageTitle } from '../../../common';
-import { bedsText, directoryCodes, dlRow, emergencyText, freshness, type Beds, type DirCodes, type DirEntry, type DirProfile, type Restriction, type StatusField } from './directoryCommon';
+import { bedsText, emergencyText, freshness } from './directoryCommon';
+import { directoryCodes } from '../api';
+import type { Beds, DirCodes, DirEntry, DirProfile, Restriction, StatusField } from '../types';
 import { statusForm } from './statusForm';
 
 function profileCard(codes: DirCodes, p: DirProfile | null): HTMLElement {

@@ -3,7 +3,7 @@
 // loaded are sent (PATCH), so each keeps its own "who and when"; of the beds only the kinds changed.
 import { field, h, option } from '../../../dom';
 import { codeLabel, t } from '../../../i18n';
-import type { Beds, DirCodes, DirEntry, Restriction } from './directoryCommon';
+import type { Beds, DirCodes, DirEntry, Restriction } from '../types';
 
 export type StatusPatch = Record<string, unknown>;
 

@@ -10,7 +10,9 @@ import { hashOf } from '../../../router';
 import type { Patient } from '../../patients/types';
 import { empty, loadInto } from '../../../common';
 import type { TabContext } from '../../patients/extensions';
-import { codeText, kindText, orgName, referralCodes, referralStream, statusBadge, urgencyBadge, type ReferralCodes, type ReferralSummary } from './referralCommon';
+import { codeText, kindText, orgName, statusBadge, urgencyBadge } from './referralCommon';
+import { referralCodes, referralStream } from '../api';
+import type { ReferralCodes, ReferralSummary } from '../types';
 
 function newReferralHash(patient: Patient): string {
   return hashOf(['referrals', 'new'], { patient: patient.id });

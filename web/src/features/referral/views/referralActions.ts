@@ -9,9 +9,10 @@ import { t, type MessageKey } from '../../../i18n';
 import { go, hashOf } from '../../../router';
 import { currentMe } from '../../../session';
 import { busy, clearError, errorBox, loading, showError } from '../../../common';
-import type { DirCodes } from '../../directory/views/directoryCommon';
+import type { DirCodes } from '../../directory/types';
 import { draftNote, loadDraft, patientDocuments, purposeSelect, urgencyChoice } from './referralForm';
-import { errorField, referralError, type Referral, type ReferralCodes } from './referralCommon';
+import { errorField, referralError } from './referralCommon';
+import type { Referral, ReferralCodes } from '../types';
 import { letterEditor } from './referralLetterForm';
 import { orgPicker } from './referralPicker';
 

@@ -1,123 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Pieces shared by the referral screens (紹介・逆紹介): the answer shapes of /api/referrals, the
-// code lists and their labels, status and urgency badges, the error messages of the workflow and
-// the referral event stream.
-import { ApiError, api, errorMessage, readOnce } from '../../../api';
+// Pieces shared by the referral screens (紹介・逆紹介): an empty and a normalised letter, code
+// labels, status and urgency badges, and the error messages of the workflow.
+import { ApiError, errorMessage } from '../../../api';
 import { h } from '../../../dom';
 import { lang, t, tCode, type MessageKey } from '../../../i18n';
-import { onLeave, type LeaveHook } from '../../../router';
-
-export interface Named {
-  id: string;
-  name: string | null;
-}
-
-export interface LetterDiagnosis {
-  text: string;
-  code: string;
-  onset: string;
-}
-
-export interface LetterAllergy {
-  text: string;
-  reaction: string;
-}
-
-export interface LetterLab {
-  text: string;
-  value: string;
-  date: string;
-}
-
-export interface LetterDocument {
-  reference: string;
-  title: string;
-}
-
-export interface LetterImaging {
-  study_uid: string;
-  description: string;
-}
-
-/** The 診療情報提供書 as stored in referrals.letter. */
-export interface Letter {
-  purpose_text: string;
-  chief_complaint: string;
-  diagnoses: LetterDiagnosis[];
-  history: string;
-  course: string;
-  medications: { text: string }[];
-  allergies: LetterAllergy[];
-  labs: LetterLab[];
-  documents: LetterDocument[];
-  imaging: LetterImaging[];
-  follow_up: string;
-  remarks: string;
-  record_shared?: boolean;
-  share_expires_at?: string | null;
-}
-
-export interface Reply {
-  diagnosis: string;
-  findings: string;
-  treatment: string;
-  plan: string;
-  remarks: string;
-}
-
-export interface ReferralSummary {
-  id: string;
-  kind: 'referral' | 'reverse';
-  status: string;
-  urgency: string;
-  purpose: string;
-  patient: { id: string; name: string; name_kana: string; birth_date: string; sex: string };
-  from_org: Named;
-  from_user: Named;
-  to_org: Named;
-  to_department: string;
-  sent_at: string;
-  updated_at: string;
-  scheduled_for: string | null;
-}
-
-export interface TimelineEntry {
-  kind: string;
-  at: string;
-  user: Named | null;
-  org: Named | null;
-  detail: Record<string, unknown>;
-}
-
-export interface Referral extends ReferralSummary {
-  parent_id: string | null;
-  redirected_to: string | null;
-  letter: Letter;
-  letter_sha256: string;
-  signed_at: string;
-  accepted_at: string | null;
-  seen_at: string | null;
-  replied_at: string | null;
-  closed_at: string | null;
-  decline_reason: string | null;
-  reply: Reply | null;
-  reply_by: Named | null;
-  share: { record_shared: boolean; expires_at: string | null; ended_at: string | null; end_reason: string | null };
-  children: { id: string; kind: string; status: string; to_org: Named; sent_at: string }[];
-  timeline: TimelineEntry[];
-  actions: string[];
-  fhir: { service_request: string | null; task: string | null; composition: string | null };
-}
-
-export interface ReferralList {
-  items: ReferralSummary[];
-  next_cursor?: string | null;
-  counts: Record<string, number>;
-}
-
-export const STATUSES = ['sent', 'accepted', 'scheduled', 'seen', 'replied', 'closed', 'declined', 'redirected', 'cancelled'];
-export const URGENCIES = ['emergency', 'urgent', 'routine'];
-const PURPOSES = ['workup', 'admission', 'surgery', 'specialist', 'rehabilitation', 'home_transition', 'follow_up', 'consultation', 'other'];
+import type { Letter, LetterAllergy, LetterDiagnosis, LetterDocument, LetterImaging, LetterLab, Named, ReferralCode } from '../types';
 
 export function emptyLetter(): Letter {
   return {
@@ -159,43 +46,10 @@ export function normalLetter(raw: Partial<Letter> | null | undefined): Letter {
   };
 }
 
-// ---- code lists ----
-
-interface CodeLabel {
-  code: string;
-  ja?: string;
-  en?: string;
-}
-
-export interface ReferralCodes {
-  purposes: CodeLabel[];
-  urgencies: CodeLabel[];
-  statuses: CodeLabel[];
-}
-
-function codeList(value: unknown, fallback: string[]): CodeLabel[] {
-  if (!Array.isArray(value) || value.length === 0) return fallback.map((code) => ({ code }));
-  return value
-    .map((item) => (typeof item === 'string' ? { code: item } : (item as CodeLabel)))
-    .filter((item) => item && typeof item.code === 'string');
-}
-
-/** GET /api/referral-codes once per page load (the built-in lists when it cannot be read). */
-export const referralCodes = readOnce(() =>
-  api
-    .get<Record<string, unknown>>('/api/referral-codes')
-    .catch(() => ({}) as Record<string, unknown>)
-    .then(
-      (raw): ReferralCodes => ({
-        purposes: codeList(raw.purposes, PURPOSES),
-        urgencies: codeList(raw.urgencies, URGENCIES),
-        statuses: codeList(raw.statuses, STATUSES),
-      }),
-    ),
-);
+// ---- code labels ----
 
 /** A code's label: our catalog first, then the server's label, then the code. */
-export function codeText(prefix: 'purpose' | 'urgency' | 'status' | 'event' | 'kind', code: string, list?: CodeLabel[]): string {
+export function codeText(prefix: 'purpose' | 'urgency' | 'status' | 'event' | 'kind', code: string, list?: ReferralCode[]): string {
   const ours = tCode(`referral.${prefix}`, code);
   if (ours !== code) return ours;
   const theirs = list?.find((c) => c.code === code);
@@ -306,34 +160,4 @@ export function errorField(error: unknown): string {
   const detail = error.problem?.detail ?? '';
   const match = /\(([A-Za-z_][A-Za-z0-9_.[\]]*)\s*:/.exec(detail) ?? /\(([A-Za-z_][A-Za-z0-9_.[\]]*)\)/.exec(detail);
   return match?.[1] ?? '';
-}
-
-// ---- real time ----
-
-/**
- * Listens to the `referral` topic of /api/events while the page is shown: calls changed(id) for
- * each event, and changed('') after a reset (events were missed). Closed when the page is left
- * (or, with a tab's leave hook, the tab).
- */
-export function referralStream(changed: (referralId: string) => void, state?: HTMLElement, leave: LeaveHook = onLeave): void {
-  let source: EventSource | null = new EventSource('/api/events?topics=referral');
-  leave(() => {
-    source?.close();
-    source = null;
-  });
-  source.addEventListener('open', () => {
-    if (state) state.dataset.state = 'open';
-  });
-  source.addEventListener('error', () => {
-    if (state) state.dataset.state = 'error';
-  });
-  source.addEventListener('referral', (event) => {
-    try {
-      const data = JSON.parse((event as MessageEvent<string>).data) as { referral_id?: string };
-      if (data.referral_id) changed(data.referral_id);
-    } catch {
-      // A malformed event is ignored.
-    }
-  });
-  source.addEventListener('reset', () => changed(''));
 }

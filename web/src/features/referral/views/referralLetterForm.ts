@@ -4,7 +4,7 @@
 // the reverse referral (逆紹介) form; mark() points at the field a server error names.
 import { field, h, uniqueId } from '../../../dom';
 import { t, type MessageKey } from '../../../i18n';
-import type { Letter, LetterDocument, LetterImaging } from './referralCommon';
+import type { Letter, LetterDocument, LetterImaging } from '../types';
 
 type Row = Record<string, string>;
 

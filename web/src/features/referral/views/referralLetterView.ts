@@ -5,7 +5,7 @@
 import { h, table, td, tdWrap, type Child } from '../../../dom';
 import { formatDate, formatDateTime } from '../../../format';
 import { t, type MessageKey } from '../../../i18n';
-import type { Letter } from './referralCommon';
+import type { Letter } from '../types';
 
 export interface LetterHead {
   kind: string;

@@ -6,7 +6,8 @@ import { api, errorMessage, seg } from '../../../api';
 import { field, h, option, replace } from '../../../dom';
 import { codeLabel, t, tCode } from '../../../i18n';
 import { empty, errorBox, showError, clearError } from '../../../common';
-import { bedsText, emergencyText, freshness, type DirCodes, type DirEntry, type DirHit } from '../../directory/views/directoryCommon';
+import { bedsText, emergencyText, freshness } from '../../directory/views/directoryCommon';
+import type { DirCodes, DirEntry, DirHit } from '../../directory/types';
 
 export interface PickedOrg {
   id: string;

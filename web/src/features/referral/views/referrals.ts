@@ -9,8 +9,11 @@ import { codeLabel, t } from '../../../i18n';
 import { hashOf, type Route } from '../../../router';
 import { countLink } from '../../../shell';
 import { attempt, empty, errorBox, loadInto, pageTitle } from '../../../common';
-import { directoryCodes, type DirCodes } from '../../directory/views/directoryCommon';
-import { STATUSES, codeText, kindText, orgName, referralCodes, referralStream, statusBadge, urgencyBadge, type ReferralCodes, type ReferralList, type ReferralSummary } from './referralCommon';
+import { directoryCodes } from '../../directory/api';
+import type { DirCodes } from '../../directory/types';
+import { STATUSES, referralCodes, referralStream } from '../api';
+import { codeText, kindText, orgName, statusBadge, urgencyBadge } from './referralCommon';
+import type { ReferralCodes, ReferralList, ReferralSummary } from '../types';
 
 type Box = 'inbox' | 'sent';
 const PAGE = 50;
