@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Entry point: restores the session, then renders the screen for the URL hash.
-import './styles/app.css';
 import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';

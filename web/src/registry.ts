@@ -2,6 +2,12 @@
 // What the features add to the app: their screens (routes), the links of the header bar and the
 // login screen. Each feature's routes.ts registers its own when main.ts loads it; the boot code
 // and the header read them from here and know no feature by name.
+//
+// The shared stylesheets are imported here: a feature's routes.ts imports this module before its
+// own stylesheet, so they come first in the page whatever order the features load in (the
+// import.meta.glob in main.ts runs before main.ts's own imports).
+import './styles/base.css';
+import './styles/layout.css';
 import type { MessageKey } from './i18n';
 import type { Route } from './router';
 import type { AuthAnswer } from './types';

@@ -8,6 +8,7 @@ import { renderLogin } from './views/login';
 import { renderOrgs } from './views/orgs';
 import { renderTokens } from './views/tokens';
 import { renderUsers } from './views/users';
+import './accounts.css';
 
 const always = (): boolean => true;
 

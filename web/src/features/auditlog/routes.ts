@@ -3,6 +3,7 @@
 import { registerNav, registerRoute } from '../../registry';
 import { isAnyAdmin } from '../../session';
 import { renderAudit } from './views/audit';
+import './auditlog.css';
 
 registerRoute({ path: 'admin/audit/*', guard: isAnyAdmin, view: renderAudit });
 registerNav({ hash: '#/admin/audit', label: 'nav.audit', testid: 'nav-admin-audit', order: 83, show: isAnyAdmin });

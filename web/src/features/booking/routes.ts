@@ -5,6 +5,7 @@ import { canSeePatients } from '../../session';
 import { registerPatientTab } from '../patients/extensions';
 import { renderPatientBookings } from './views/bookingForm';
 import { renderEquipment } from './views/equipment';
+import './booking.css';
 
 registerRoute({ path: 'equipment/*', guard: canSeePatients, view: renderEquipment });
 registerNav({ hash: '#/equipment', label: 'nav.equipment', testid: 'nav-equipment', order: 30, show: canSeePatients });

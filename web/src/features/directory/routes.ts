@@ -4,6 +4,7 @@ import { registerNav, registerRoute } from '../../registry';
 import { renderBoard } from './views/board';
 import { renderDirectory } from './views/directory';
 import { renderDirectoryOrg } from './views/directoryOrg';
+import './directory.css';
 
 const always = (): boolean => true;
 

@@ -10,6 +10,7 @@ import { registerPatientLimit, registerSearchAction } from '../patients/extensio
 import { activeGrant, canUseEmergency } from './api';
 import { emergencyBanner, renderEmergency } from './views/emergency';
 import { renderEmergencyReviews } from './views/reviews';
+import './emergency.css';
 
 registerRoute({ path: 'emergency/*', guard: canUseEmergency, view: renderEmergency });
 registerRoute({ path: 'admin/emergency/*', guard: isOrgAdmin, view: renderEmergencyReviews });

@@ -3,6 +3,7 @@
 import { registerNav, registerRoute } from '../../registry';
 import { canSeePatients } from '../../session';
 import { notificationsLink, renderNotifications } from './views/notifications';
+import './notify.css';
 
 registerRoute({ path: 'notifications/*', guard: canSeePatients, view: renderNotifications });
 registerNav({

@@ -9,6 +9,7 @@ import { comingSoon, renderPatient } from './views/patient';
 import { renderPatients } from './views/patients';
 import { renderRecord } from './views/record';
 import { renderTeam } from './views/team';
+import './patients.css';
 
 // A patient is seen through the current organisation: after a switch, start again from search.
 const orgSwitch = '#/patients';

@@ -8,6 +8,7 @@ import { newReferralButton, renderPatientReferrals } from './views/patientReferr
 import { renderReferral } from './views/referral';
 import { renderReferralForm } from './views/referralForm';
 import { referralsLink, renderReferrals } from './views/referrals';
+import './referral.css';
 
 registerRoute({ path: 'referrals', guard: canSeePatients, view: renderReferrals });
 registerRoute({ path: 'referrals/new/*', guard: canSeePatients, view: renderReferralForm });

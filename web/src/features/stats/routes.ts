@@ -3,6 +3,7 @@
 import { registerNav, registerRoute } from '../../registry';
 import { currentMembership } from '../../session';
 import { renderStats } from './views/stats';
+import './stats.css';
 
 const member = (): boolean => currentMembership() !== null;
 
