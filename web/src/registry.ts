@@ -6,11 +6,11 @@
 // The shared stylesheets are imported here: a feature's routes.ts imports this module before its
 // own stylesheet, so they come first in the page whatever order the features load in (the
 // import.meta.glob in main.ts runs before main.ts's own imports).
-import './styles/base.css';
-import './styles/layout.css';
 import type { MessageKey } from './i18n';
 import type { Route } from './router';
 import type { AuthAnswer } from './types';
+import './styles/base.css';
+import './styles/layout.css';
 
 /** Renders a screen into the main area. */
 export type View = (main: HTMLElement, route: Route) => void | Promise<void>;

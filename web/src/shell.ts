@@ -2,11 +2,11 @@
 // The header bar: app name, current organisation (with a switch), navigation, language, user,
 // logout.
 import { api, errorMessage } from './api';
+import { errorBox, langButton, showError } from './common';
 import { h, option } from './dom';
 import { t, type MessageKey } from './i18n';
-import { go, parseHash, rerender } from './router';
-import { errorBox, langButton, showError } from './common';
 import { findRoute, navEntries } from './registry';
+import { go, parseHash, rerender } from './router';
 import { currentMe, currentMembership, isPending, setMe } from './session';
 import type { Me } from './types';
 

@@ -78,15 +78,8 @@ export interface Org {
   totp_required: boolean;
 }
 
-export interface User {
-  id: string;
-  login: string;
-  name: string;
-  name_kana: string;
-  profession: Profession;
-  network_admin: boolean;
+export interface User extends MeUser {
   disabled: boolean;
-  totp_enabled: boolean;
   must_change_password: boolean;
   memberships: { org_id: string; org_name: string; role: Role; pending: 'created' | 'reset' | null }[];
 }

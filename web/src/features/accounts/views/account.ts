@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // My account: sessions, password change, two-factor authentication (TOTP).
 import { api, seg } from '../../../api';
+import { attempt, badge, clearError, errorBox, load, notice, pageTitle } from '../../../common';
 import { base64Utf8, field, h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
@@ -8,7 +9,6 @@ import { redirect } from '../../../router';
 import { currentMe, setMe } from '../../../session';
 import type { AuthAnswer, List, Me } from '../../../types';
 import type { Session, TotpEnrollment } from '../types';
-import { attempt, badge, clearError, errorBox, load, notice, pageTitle } from '../../../common';
 import { passwordFields } from './login';
 
 export function renderAccount(main: HTMLElement): void {

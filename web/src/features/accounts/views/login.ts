@@ -2,11 +2,11 @@
 // Login in up to three steps: id + password, then the TOTP or recovery code, then a forced
 // password change.
 import { api, errorMessage } from '../../../api';
+import { busy, errorBox, langButton, showError } from '../../../common';
 import { h, field, replace } from '../../../dom';
 import { t } from '../../../i18n';
 import { currentMe } from '../../../session';
 import type { AuthAnswer, AuthState } from '../../../types';
-import { busy, errorBox, langButton, showError } from '../../../common';
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: organisations (list; add for network admins; edit for them and org admins).
 import { api } from '../../../api';
+import {
+  attempt,
+  badge,
+  empty,
+  errorBox,
+  load,
+  loadInto,
+  openDialog,
+  pageTitle,
+} from '../../../common';
 import { field, h, option, replace, table, td, tdWrap, uniqueId } from '../../../dom';
 import { codeLabel, labelOf, t } from '../../../i18n';
+import { loadOrgs, loadOrgTypes } from '../../../orgsCache';
 import { currentMe, isNetworkAdmin } from '../../../session';
 import type { Org, OrgType } from '../../../types';
-import { attempt, badge, empty, errorBox, load, loadInto, openDialog, pageTitle } from '../../../common';
-import { loadOrgs, loadOrgTypes } from '../../../orgsCache';
 
 export async function renderOrgs(main: HTMLElement): Promise<void> {
   const types = await loadInto(main, () => loadOrgTypes());

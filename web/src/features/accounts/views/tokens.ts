@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: API tokens for integrations (list, create and show once, revoke).
 import { api, getAll, seg } from '../../../api';
+import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
 import { field, h, option, replace, table, td, tdTime } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t } from '../../../i18n';
 import { currentMe, currentMembership, isOrgAdmin } from '../../../session';
-import type { ApiToken, NewApiToken } from '../types';
 import type { User } from '../../../types';
-import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
+import type { ApiToken, NewApiToken } from '../types';
 
 export function renderTokens(main: HTMLElement): void {
   const list = h('div');

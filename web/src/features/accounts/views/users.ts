@@ -2,14 +2,23 @@
 // Administration: user accounts (list, add with initial password and memberships, disable,
 // reset password).
 import { api, getAll, seg } from '../../../api';
+import {
+  attempt,
+  badge,
+  empty,
+  errorBox,
+  load,
+  notice,
+  openDialog,
+  pageTitle,
+} from '../../../common';
 import { field, h, option, replace, table, td, tdWrap, uniqueId } from '../../../dom';
 import { t, tCode } from '../../../i18n';
-import { currentMe, currentMembership, isNetworkAdmin, isOrgAdmin } from '../../../session';
-import { PROFESSIONS } from '../types';
-import type { Org, Role, User } from '../../../types';
-import { attempt, badge, empty, errorBox, load, notice, openDialog, pageTitle } from '../../../common';
-import { PASSWORD_MAX, PASSWORD_MIN } from './login';
 import { loadOrgs } from '../../../orgsCache';
+import { currentMe, currentMembership, isNetworkAdmin, isOrgAdmin } from '../../../session';
+import type { Org, Role, User } from '../../../types';
+import { PROFESSIONS } from '../types';
+import { PASSWORD_MAX, PASSWORD_MIN } from './login';
 
 export async function renderUsers(main: HTMLElement): Promise<void> {
   const list = h('div');

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration: the audit log (GET /api/audit), newest first, with filters and "more".
 import { api, getAll } from '../../../api';
+import { attempt, empty, errorBox, loading, pageTitle } from '../../../common';
 import { field, h, option, replace, table, td, tdWrap } from '../../../dom';
 import { formatDateTime, tokyoLocalToIso } from '../../../format';
 import { t, tCode } from '../../../i18n';
-import { currentMe, isNetworkAdmin } from '../../../session';
-import type { AuditRecord } from '../types';
-import type { List, Org, User } from '../../../types';
-import { attempt, empty, errorBox, loading, pageTitle } from '../../../common';
 import { loadOrgs } from '../../../orgsCache';
+import { currentMe, isNetworkAdmin } from '../../../session';
+import type { List, Org, User } from '../../../types';
+import type { AuditRecord } from '../types';
 
 const PAGE_SIZE = 50;
 const ACTIONS = ['C', 'R', 'U', 'D', 'E'] as const;

@@ -4,11 +4,11 @@
 // propose another time, decline, report, accept a proposal, cancel), and the live refresh on
 // "booking" events.
 import { api, listen, seg } from '../../../api';
+import { attempt, badge, errorBox, liveStatus, openDialog } from '../../../common';
 import { field, h, option, replace, type Child } from '../../../dom';
 import { formatDateTime, todayTokyo } from '../../../format';
 import { codeLabel, t, tCode, type MessageKey } from '../../../i18n';
 import { hashOf, onLeave, type LeaveHook } from '../../../router';
-import { attempt, badge, errorBox, liveStatus, openDialog } from '../../../common';
 import type { DirCodes } from '../../directory/types';
 import { loadSlots } from '../api';
 import type { Booking, BookingReport } from '../types';

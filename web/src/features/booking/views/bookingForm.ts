@@ -5,18 +5,18 @@
 // the examination and the clinical question. The request carries an Idempotency-Key, so a
 // double submission books once.
 import { api, newIdempotencyKey, seg } from '../../../api';
+import { attempt, errorBox, loadInto, notice, openDialog } from '../../../common';
 import { field, h, option, replace } from '../../../dom';
 import { todayTokyo } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { currentMe } from '../../../session';
 import type { Patient } from '../../patients/types';
-import { attempt, errorBox, loadInto, notice, openDialog } from '../../../common';
 import { directoryCodes } from '../../directory/api';
 import type { DirCodes, DirHit } from '../../directory/types';
 import type { TabContext } from '../../patients/extensions';
-import { bookingList, liveBookings, refreshInto } from './bookingCommon';
 import { loadSlots } from '../api';
 import type { Booking, BookingPage, Slot } from '../types';
+import { bookingList, liveBookings, refreshInto } from './bookingCommon';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 /** The free slots of one day, each option `10:00–10:30 みなみ総合病院`. */

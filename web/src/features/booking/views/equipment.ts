@@ -4,16 +4,16 @@
 // 「枠を公開」; the bookings the organisation received (受付) with their steps, and those it
 // ordered with their status and report. Kept current by the "booking" event stream.
 import { api, seg } from '../../../api';
+import { attempt, errorBox, loadInto, notice, openDialog, pageTitle } from '../../../common';
 import { field, h, option, replace } from '../../../dom';
 import { formatDate, todayTokyo } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { currentMe } from '../../../session';
-import { attempt, errorBox, loadInto, notice, openDialog, pageTitle } from '../../../common';
 import { directoryCodes } from '../../directory/api';
 import type { DirCodes, DirEntry, DirHit } from '../../directory/types';
-import { bookingList, liveBookings, refreshInto } from './bookingCommon';
 import { loadSlots } from '../api';
 import type { BookingPage, Slot } from '../types';
+import { bookingList, liveBookings, refreshInto } from './bookingCommon';
 import { dayButtons, pickDay, slotDayRange, slotsByDay } from './slotDays';
 
 interface PageState {

@@ -4,13 +4,13 @@
 // again and its row replaced in place, briefly highlighted). The stream closes when the page is
 // left; EventSource reconnects by itself.
 import { api, getAll, listen, seg } from '../../../api';
+import { liveStatus, loadInto, pageTitle } from '../../../common';
 import { h, replace, table, td } from '../../../dom';
 import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf, onLeave } from '../../../router';
-import { liveStatus, loadInto, pageTitle } from '../../../common';
 import { directoryCodes } from '../api';
-import { emergencyText, freshness } from './directoryCommon';
 import type { DirCodes, DirEntry, DirHit } from '../types';
+import { emergencyText, freshness } from './directoryCommon';
 
 interface BoardRow {
   id: string;

@@ -2,14 +2,14 @@
 // The facility search `#/directory`: filters on what organisations can do and how much room they
 // have now, optionally sorted by distance from the current organisation.
 import { api, errorMessage } from '../../../api';
+import { attempt, empty, errorBox, loadInto, pageTitle, showError } from '../../../common';
 import { field, h, option, replace } from '../../../dom';
 import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf } from '../../../router';
 import { currentMe } from '../../../session';
-import { attempt, empty, errorBox, loadInto, pageTitle, showError } from '../../../common';
-import { bedsText, distanceText, emergencyText, freshness } from './directoryCommon';
 import { directoryCodes } from '../api';
 import type { DirCode, DirCodes, DirHit } from '../types';
+import { bedsText, distanceText, emergencyText, freshness } from './directoryCommon';
 
 function codeSelect(testid: string, list: DirCode[], anyLabel: string): HTMLSelectElement {
   return h(

@@ -3,13 +3,13 @@
 // who changed each field and when, the history of its ICU/HCU free beds, and (for its editors)
 // the form that changes the status.
 import { api, seg } from '../../../api';
+import { attempt, empty, errorBox, loadInto, notice, pageTitle } from '../../../common';
 import { dlRow, h, replace, type Child } from '../../../dom';
 import { formatDate, formatDateTime } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
-import { attempt, empty, errorBox, loadInto, notice, pageTitle } from '../../../common';
-import { bedsText, emergencyText, freshness } from './directoryCommon';
 import { directoryCodes } from '../api';
 import type { Beds, DirCodes, DirEntry, DirProfile, Restriction, StatusField } from '../types';
+import { bedsText, emergencyText, freshness } from './directoryCommon';
 import { statusForm } from './statusForm';
 
 function profileCard(codes: DirCodes, p: DirProfile | null): HTMLElement {

@@ -2,13 +2,13 @@
 // Emergency (break-the-glass) access `#/emergency`: find a patient by exact name and birth date,
 // state a reason, open the patient page; and the banner the patient page shows meanwhile.
 import { api, seg } from '../../../api';
+import { attempt, empty, errorBox, openDialog, pageTitle } from '../../../common';
 import { field, h, replace, table, td } from '../../../dom';
 import { formatDate, todayTokyo } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
-import type { EmergencyCandidate, EmergencyGrant } from '../types';
 import type { List } from '../../../types';
-import { attempt, empty, errorBox, openDialog, pageTitle } from '../../../common';
+import type { EmergencyCandidate, EmergencyGrant } from '../types';
 
 export function renderEmergency(main: HTMLElement, _route: Route): void {
   const results = h('section', { class: 'results', testid: 'emergency-results', 'aria-live': 'polite' });

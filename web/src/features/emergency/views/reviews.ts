@@ -2,13 +2,13 @@
 // Administration `#/admin/emergency`: the organisation's emergency accesses to review, each
 // closed with a comment.
 import { api, seg } from '../../../api';
+import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
 import { h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
-import type { EmergencyGrant } from '../types';
 import type { List } from '../../../types';
-import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
+import type { EmergencyGrant } from '../types';
 
 export function renderEmergencyReviews(main: HTMLElement, route: Route): void {
   const status = route.query.get('status') === 'closed' ? 'closed' : 'open';

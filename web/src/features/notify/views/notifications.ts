@@ -2,14 +2,14 @@
 // Notifications of the current organisation `#/notifications` (emergency access to a patient of
 // its care team), and the unread count the header shows.
 import { api, seg } from '../../../api';
+import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
 import { h, replace } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { hashOf } from '../../../router';
-import type { AppNotification, NotificationList } from '../types';
-import { attempt, badge, empty, errorBox, load, pageTitle } from '../../../common';
-import { codeText } from '../../referral/views/referralCommon';
 import { countLink } from '../../../shell';
+import { codeText } from '../../referral/views/referralCommon';
+import type { AppNotification, NotificationList } from '../types';
 
 export function renderNotifications(main: HTMLElement): void {
   const list = h('div', { testid: 'notifications' });

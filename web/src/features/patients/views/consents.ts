@@ -2,14 +2,14 @@
 // The 同意 (consent) tab: history including withdrawn consents, recording a new consent,
 // withdrawing one with a reason.
 import { api, seg } from '../../../api';
+import { attempt, badge, empty, errorBox, loadInto, showError } from '../../../common';
 import { field, h, replace, uniqueId } from '../../../dom';
 import { formatDate, formatDateTime, todayTokyo } from '../../../format';
 import { t, tCode } from '../../../i18n';
-import { currentMe } from '../../../session';
-import type { Consent, Patient, PersonRef } from '../types';
-import type { List, Org } from '../../../types';
-import { attempt, badge, empty, errorBox, loadInto, showError } from '../../../common';
 import { loadOrgs } from '../../../orgsCache';
+import { currentMe } from '../../../session';
+import type { List, Org } from '../../../types';
+import type { Consent, Patient, PersonRef } from '../types';
 
 function personName(person: PersonRef): string {
   if (!person) return '';

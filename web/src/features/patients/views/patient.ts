@@ -8,7 +8,13 @@ import { formatEraYear } from '../../../format';
 import { t } from '../../../i18n';
 import { hashOf, leaveScope, rerender, type LeaveScope, type Route } from '../../../router';
 import { currentMembership } from '../../../session';
-import { patientActions, patientLimit, patientTabs, type PatientTab, type TabContext } from '../extensions';
+import {
+  patientActions,
+  patientLimit,
+  patientTabs,
+  type PatientTab,
+  type TabContext,
+} from '../extensions';
 import type { Patient } from '../types';
 import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';

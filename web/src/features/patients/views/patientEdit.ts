@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Correcting a patient's basic facts (PATCH) and adding this organisation's local id.
 import { api, seg } from '../../../api';
+import { attempt, errorBox, openDialog } from '../../../common';
 import { field, h, option } from '../../../dom';
 import { todayTokyo } from '../../../format';
 import { t } from '../../../i18n';
-import type { Patient } from '../types';
 import type { Sex } from '../../../types';
-import { attempt, errorBox, openDialog } from '../../../common';
+import type { Patient } from '../types';
 
 const SEXES: Sex[] = ['female', 'male', 'other', 'unknown'];
 

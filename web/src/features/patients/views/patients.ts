@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // Patient search and list (`#/patients?q=&birth_date=&local_id=`) and registering a patient.
 import { api, errorMessage } from '../../../api';
+import {
+  attempt,
+  empty,
+  errorBox,
+  loading,
+  openDialog,
+  pageTitle,
+  showError,
+} from '../../../common';
 import { field, h, option, replace, table, td } from '../../../dom';
 import { todayTokyo } from '../../../format';
 import { t } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
 import { currentMembership } from '../../../session';
-import { searchPageActions } from '../extensions';
 import type { List } from '../../../types';
+import { searchPageActions } from '../extensions';
 import type { Patient, PatientSummary } from '../types';
-import { attempt, empty, errorBox, loading, openDialog, pageTitle, showError } from '../../../common';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 
 const PAGE_SIZE = 50;

@@ -3,7 +3,7 @@
 // 薬剤禁忌, 検査, 処方) and the documents, read from /fhir. Every section loads on its own, so a
 // refused search (e.g. Observation under emergency access) leaves the others working. Every item
 // shows the organisation that recorded it and its clinical date.
-import type { TabContext } from '../extensions';
+import { badge, empty, loadInto } from '../../../common';
 import { h, replace, table, td, tdWrap, type Child } from '../../../dom';
 import {
   conceptText,
@@ -18,8 +18,8 @@ import {
 } from '../../../fhir';
 import { fhirTime, formatFhirDate } from '../../../format';
 import { t, tCode, type MessageKey } from '../../../i18n';
+import type { TabContext } from '../extensions';
 import type { Patient } from '../types';
-import { badge, empty, loadInto } from '../../../common';
 import { guarded, itemDate, sourceCell, sourceLine } from './recordCommon';
 import { renderDocuments } from './recordDocs';
 import { openAllergyForm, openConditionForm, openLabForm, openMedicationForm } from './recordForms';

@@ -2,11 +2,18 @@
 // The 文書 section of the 記録 tab: DocumentReferences, newest first, and an in-browser view of a
 // PDF (or image) in an <iframe> on /fhir/Binary/<id> — same origin only; the server lets its own
 // pages frame the raw Binary and nothing else.
+import { empty, loadInto } from '../../../common';
 import { h, replace } from '../../../dom';
-import { conceptText, sameOriginPath, search, type CodeableConcept, type Reference, type Resource } from '../../../fhir';
+import {
+  conceptText,
+  sameOriginPath,
+  search,
+  type CodeableConcept,
+  type Reference,
+  type Resource,
+} from '../../../fhir';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
-import { empty, loadInto } from '../../../common';
 import { guarded, itemDate, sourceLine } from './recordCommon';
 
 interface Attachment {

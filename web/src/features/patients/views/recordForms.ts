@@ -2,12 +2,12 @@
 // Hand entry for organisations without an EHR feed: an allergy, a problem, a medication or a lab
 // result, each POSTed to /fhir as a FHIR R4 resource. The browser checks the form first; the
 // server's OperationOutcome diagnostics are shown as they come and mark the fields they name.
+import { attempt, errorBox, openDialog } from '../../../common';
 import { field, h, option } from '../../../dom';
 import { FhirError, RECORD_CATEGORY, create, type Resource } from '../../../fhir';
 import { todayTokyo } from '../../../format';
 import { lang, t, type MessageKey } from '../../../i18n';
 import type { Patient } from '../types';
-import { attempt, errorBox, openDialog } from '../../../common';
 
 const HL7 = 'http://terminology.hl7.org/CodeSystem';
 const ICD10 = 'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/ICD10-2013-full';

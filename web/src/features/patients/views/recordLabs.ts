@@ -2,12 +2,18 @@
 // The 検査 section of the 記録 tab: laboratory Observations grouped by test, a table of the latest
 // result of each test with H/L against its reference range, and a trend chart for every test with
 // several numeric results.
+import { empty, loadInto } from '../../../common';
 import { h, replace, table, td, tdWrap } from '../../../dom';
-import { conceptText, search, type CodeableConcept, type Quantity, type Resource } from '../../../fhir';
+import {
+  conceptText,
+  search,
+  type CodeableConcept,
+  type Quantity,
+  type Resource,
+} from '../../../fhir';
 import { fhirTime, formatFhirDate } from '../../../format';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
-import { empty, loadInto } from '../../../common';
 import { labChart, type LabPoint } from './labChart';
 import { guarded, itemDate, sourceCell } from './recordCommon';
 

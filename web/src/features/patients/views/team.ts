@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ケアチーム (care team) tab: who cares for the patient, adding and removing members.
 import { api, getAll, seg } from '../../../api';
+import { attempt, badge, empty, errorBox, loadInto } from '../../../common';
 import { field, h, option, replace, table, td } from '../../../dom';
 import { formatInstantDate } from '../../../format';
 import { t, tCode } from '../../../i18n';
+import { loadOrgs } from '../../../orgsCache';
 import { currentMe, isOrgAdmin } from '../../../session';
 import type { List, Org, User } from '../../../types';
 import type { Patient, TeamMember } from '../types';
-import { attempt, badge, empty, errorBox, loadInto } from '../../../common';
-import { loadOrgs } from '../../../orgsCache';
 
 export async function renderTeam(panel: HTMLElement, patient: Patient): Promise<void> {
   const loaded = await loadInto(panel, () =>

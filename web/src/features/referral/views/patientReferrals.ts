@@ -3,16 +3,16 @@
 // organisation the current one may see) with their status, kept current by the "referral" event
 // stream while the tab is shown, and the way to write a new one.
 import { api, seg } from '../../../api';
+import { empty, loadInto } from '../../../common';
 import { h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t } from '../../../i18n';
 import { hashOf } from '../../../router';
 import type { Patient } from '../../patients/types';
-import { empty, loadInto } from '../../../common';
 import type { TabContext } from '../../patients/extensions';
-import { codeText, kindText, orgName, statusBadge, urgencyBadge } from './referralCommon';
 import { referralCodes, referralStream } from '../api';
 import type { ReferralCodes, ReferralSummary } from '../types';
+import { codeText, kindText, orgName, statusBadge, urgencyBadge } from './referralCommon';
 
 function newReferralHash(patient: Patient): string {
   return hashOf(['referrals', 'new'], { patient: patient.id });

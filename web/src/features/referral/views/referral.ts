@@ -4,17 +4,24 @@
 // the current user may do now. A `referral` event naming it (or a related referral) reads it
 // again in place, so both sides follow each other's steps without a reload.
 import { ApiError, api, errorMessage, seg } from '../../../api';
+import { clearError, errorBox, loading as loadingLine, showError } from '../../../common';
 import { dlRow, h, replace, type Child } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { codeLabel, t, tCode } from '../../../i18n';
 import { hashOf, type Route } from '../../../router';
-import { clearError, errorBox, loading as loadingLine, showError } from '../../../common';
 import { directoryCodes } from '../../directory/api';
 import type { DirCodes } from '../../directory/types';
-import { actionPanel, type ActionContext } from './referralActions';
-import { codeText, kindText, normalLetter, orgName, statusBadge, urgencyBadge } from './referralCommon';
 import { referralCodes, referralStream } from '../api';
 import type { Referral, ReferralCodes, TimelineEntry } from '../types';
+import { actionPanel, type ActionContext } from './referralActions';
+import {
+  codeText,
+  kindText,
+  normalLetter,
+  orgName,
+  statusBadge,
+  urgencyBadge,
+} from './referralCommon';
 import { letterView } from './referralLetterView';
 import { referralsLink } from './referrals';
 

@@ -4,15 +4,21 @@
 // cancel. Each POSTs /api/referrals/<id>/<action>; a redirect or a reverse referral opens the
 // new referral.
 import { api, newIdempotencyKey, seg } from '../../../api';
+import { busy, clearError, errorBox, loading, showError } from '../../../common';
 import { field, h, replace, type Child } from '../../../dom';
 import { t, type MessageKey } from '../../../i18n';
 import { go, hashOf } from '../../../router';
 import { currentMe } from '../../../session';
-import { busy, clearError, errorBox, loading, showError } from '../../../common';
 import type { DirCodes } from '../../directory/types';
-import { draftNote, loadDraft, patientDocuments, purposeSelect, urgencyChoice } from './referralForm';
-import { errorField, referralError } from './referralCommon';
 import type { Referral, ReferralCodes } from '../types';
+import {
+  draftNote,
+  loadDraft,
+  patientDocuments,
+  purposeSelect,
+  urgencyChoice,
+} from './referralForm';
+import { errorField, referralError } from './referralCommon';
 import { letterEditor } from './referralLetterForm';
 import { orgPicker } from './referralPicker';
 

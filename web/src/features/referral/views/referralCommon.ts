@@ -4,7 +4,16 @@
 import { ApiError, errorMessage } from '../../../api';
 import { h } from '../../../dom';
 import { lang, t, tCode, type MessageKey } from '../../../i18n';
-import type { Letter, LetterAllergy, LetterDiagnosis, LetterDocument, LetterImaging, LetterLab, Named, ReferralCode } from '../types';
+import type {
+  Letter,
+  LetterAllergy,
+  LetterDiagnosis,
+  LetterDocument,
+  LetterImaging,
+  LetterLab,
+  Named,
+  ReferralCode,
+} from '../types';
 
 export function emptyLetter(): Letter {
   return {

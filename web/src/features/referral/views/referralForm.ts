@@ -4,20 +4,20 @@
 // from the shared record; a preview, then 署名して送信. The POST carries one Idempotency-Key for
 // the form's lifetime, so a double click or a retry creates one referral.
 import { api, ApiError, newIdempotencyKey, seg } from '../../../api';
+import { busy, clearError, errorBox, loadInto, pageTitle, showError } from '../../../common';
 import { field, h, option, replace } from '../../../dom';
-import { fhirTime, formatDate } from '../../../format';
 import { conceptText, search, type CodeableConcept } from '../../../fhir';
+import { fhirTime, formatDate } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
 import { currentMe, currentMembership } from '../../../session';
 import type { Patient } from '../../patients/types';
-import { busy, clearError, errorBox, loadInto, pageTitle, showError } from '../../../common';
 import { directoryCodes } from '../../directory/api';
 import type { DirCodes } from '../../directory/types';
 import { sexLabel } from '../../patients/views/patientFormat';
 import { URGENCIES, referralCodes } from '../api';
-import { codeText, emptyLetter, errorField, normalLetter, referralError } from './referralCommon';
 import type { Letter, LetterDocument, Referral, ReferralCodes } from '../types';
+import { codeText, emptyLetter, errorField, normalLetter, referralError } from './referralCommon';
 import { letterEditor } from './referralLetterForm';
 import { letterView } from './referralLetterView';
 import { orgPicker } from './referralPicker';

@@ -3,9 +3,9 @@
 // show their live capacity (free beds per kind, emergency acceptance, freshness), then the
 // department, limited to those the chosen organisation lists in the directory.
 import { api, errorMessage, seg } from '../../../api';
+import { empty, errorBox, showError, clearError } from '../../../common';
 import { field, h, option, replace } from '../../../dom';
 import { codeLabel, t, tCode } from '../../../i18n';
-import { empty, errorBox, showError, clearError } from '../../../common';
 import { bedsText, emergencyText, freshness } from '../../directory/views/directoryCommon';
 import type { DirCodes, DirEntry, DirHit } from '../../directory/types';
 

@@ -3,17 +3,17 @@
 // referrals (the 地域連携室 view) and sent ones, with status chips and their counts. A `referral`
 // event reads the list and the counts again; the header link shows how many are new.
 import { api } from '../../../api';
+import { attempt, empty, errorBox, loadInto, pageTitle } from '../../../common';
 import { h, replace, table, td, tdTime, tdWrap } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { hashOf, type Route } from '../../../router';
 import { countLink } from '../../../shell';
-import { attempt, empty, errorBox, loadInto, pageTitle } from '../../../common';
 import { directoryCodes } from '../../directory/api';
 import type { DirCodes } from '../../directory/types';
 import { STATUSES, referralCodes, referralStream } from '../api';
-import { codeText, kindText, orgName, statusBadge, urgencyBadge } from './referralCommon';
 import type { ReferralCodes, ReferralList, ReferralSummary } from '../types';
+import { codeText, kindText, orgName, statusBadge, urgencyBadge } from './referralCommon';
 
 type Box = 'inbox' | 'sent';
 const PAGE = 50;

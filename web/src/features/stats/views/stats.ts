@@ -4,12 +4,12 @@
 // server sends (docs/api/referral-stats.md), a CSV download and, for the organisation's admins,
 // the monthly first-visit count (初診患者数) that is the rates' denominator.
 import { api, buildPath } from '../../../api';
+import { attempt, errorBox, loadInto, notice, pageTitle, showError } from '../../../common';
 import { field, h, option, replace, table, td } from '../../../dom';
 import { t, tCode, type MessageKey } from '../../../i18n';
+import { loadOrgs } from '../../../orgsCache';
 import { go, hashOf, type Route } from '../../../router';
 import { currentMe, isNetworkAdmin } from '../../../session';
-import { attempt, errorBox, loadInto, notice, pageTitle, showError } from '../../../common';
-import { loadOrgs } from '../../../orgsCache';
 import { barChart, lineChart, type ChartSeries } from './statsChart';
 
 interface Medians {

@@ -3,7 +3,17 @@
 // lines for rates, built from the shared pieces of chart.ts. Every value is in a <title> and in
 // the chart's description; each series also has its own legend entry and class (s1 … s4), so
 // colour is not the only cue.
-import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, yLabel, yScale, type Plot } from '../../../chart';
+import {
+  axisGroup,
+  chartSvg,
+  linePath,
+  plotArea,
+  pointMark,
+  svg,
+  yLabel,
+  yScale,
+  type Plot,
+} from '../../../chart';
 
 export interface ChartSeries {
   name: string;
