@@ -3,9 +3,9 @@
 import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';
-import { findRoute, loginView, type View } from './registry';
+import { findRoute, homeRoute, loginView, type View } from './registry';
 import { leavePage, parseHash, redirect, setRenderHook } from './router';
-import { currentMe, homeRoute, setMe } from './session';
+import { currentMe, setMe } from './session';
 import { renderHeader } from './shell';
 import type { AuthAnswer, Me } from './types';
 

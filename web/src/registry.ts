@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the features add to the app: their screens (routes), the links of the header bar and the
-// login screen. Each feature's routes.ts registers its own when main.ts loads it; the boot code
+// login screen and home screens. Each feature's routes.ts registers its own when main.ts loads it; the boot code
 // and the header read them from here and know no feature by name.
 //
 // The shared stylesheets are imported here: a feature's routes.ts imports this module before its
@@ -128,6 +128,23 @@ export const registerNav = nav.add;
 
 /** The header links in their order, shown or not. */
 export const navEntries = nav.items;
+
+export interface HomeEntry {
+  hash: string;
+  /** Tried in this order; the first whose `when` holds is the user's home screen. */
+  order: number;
+  when: () => boolean;
+}
+
+const homes = orderedList<HomeEntry>();
+
+/** Offers a home screen: where `#/` and a completed login lead. */
+export const registerHome = homes.add;
+
+/** The current user's home screen (a hash no route has when none applies: "not found"). */
+export function homeRoute(): string {
+  return homes.items().find((entry) => entry.when())?.hash ?? '#/home';
+}
 
 /** Shows the login screen in root; done receives the answer of a completed login. */
 export type LoginView = (root: HTMLElement, done: (answer: AuthAnswer) => void, logout: () => void) => void;

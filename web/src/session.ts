@@ -41,9 +41,3 @@ export function isAnyAdmin(): boolean {
 export function canSeePatients(): boolean {
   return currentMembership() !== null && !isNetworkAdmin() && !isPending();
 }
-
-export function homeRoute(): string {
-  if (canSeePatients()) return '#/patients';
-  if (isAnyAdmin()) return '#/admin/users';
-  return '#/account';
-}

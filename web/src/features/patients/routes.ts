@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Patients: search and registration, and the patient page with its own tabs (consent, care team,
 // 記録 and the features still to come); other features add tabs through extensions.ts.
-import { registerNav, registerRoute } from '../../registry';
+import { registerHome, registerNav, registerRoute } from '../../registry';
 import { canSeePatients } from '../../session';
 import { registerPatientTab } from './extensions';
 import { renderConsents } from './views/consents';
@@ -16,6 +16,7 @@ const orgSwitch = '#/patients';
 
 registerRoute({ path: 'patients', guard: canSeePatients, view: renderPatients, orgSwitch });
 registerRoute({ path: 'patients/:id/*', guard: canSeePatients, view: renderPatient, orgSwitch });
+registerHome({ hash: '#/patients', order: 10, when: canSeePatients });
 registerNav({ hash: '#/patients', label: 'nav.patients', testid: 'nav-patients', order: 10, show: canSeePatients });
 
 registerPatientTab({ id: 'consents', label: 'tab.consents', order: 10, render: renderConsents });
