@@ -2,17 +2,7 @@
 // The SVG line chart of one laboratory test over time: the reference range as a band, one point
 // per result with its date and value (as <title> and in the chart's description). Built from
 // the shared pieces of chart.ts.
-import {
-  axisGroup,
-  chartSvg,
-  linePath,
-  plotArea,
-  pointMark,
-  svg,
-  tick,
-  yLabel,
-  yScale,
-} from '../../../chart';
+import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, tick, yLabel, yScale } from '../../../chart';
 import { t } from '../../../i18n';
 
 export interface LabPoint {

@@ -3,17 +3,7 @@
 // lines for rates, built from the shared pieces of chart.ts. Every value is in a <title> and in
 // the chart's description; each series also has its own legend entry and class (s1 … s4), so
 // colour is not the only cue.
-import {
-  axisGroup,
-  chartSvg,
-  linePath,
-  plotArea,
-  pointMark,
-  svg,
-  yLabel,
-  yScale,
-  type Plot,
-} from '../../../chart';
+import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, yLabel, yScale } from '../../../chart';
 
 export interface ChartSeries {
   name: string;
@@ -34,7 +24,7 @@ export interface ChartSpec {
   none: string;
 }
 
-const PLOT: Plot = plotArea(720, 240, { left: 48, right: 12, top: 14, bottom: 36 });
+const PLOT = plotArea(720, 240, { left: 48, right: 12, top: 14, bottom: 36 });
 
 /** 1, 2 or 5 times a power of ten, at least value (and at least minimum). */
 function niceMax(value: number, minimum: number): number {
