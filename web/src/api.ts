@@ -198,3 +198,58 @@ export async function getAll<T>(path: string, query: Query = {}): Promise<T[]> {
   }
   return items;
 }
+
+/**
+ * A value read from the API once per page load and shared by every caller (code lists, the
+ * organisation directory). A failed read is not kept: the next call reads again; so does
+ * `refresh`.
+ */
+export function readOnce<T>(read: () => Promise<T>): (refresh?: boolean) => Promise<T> {
+  let cached: Promise<T> | null = null;
+  return (refresh = false) => {
+    if (!cached || refresh) {
+      const pending = read();
+      cached = pending;
+      pending.catch(() => {
+        if (cached === pending) cached = null;
+      });
+    }
+    return cached;
+  };
+}
+
+/** A fresh Idempotency-Key for one request (crypto.randomUUID where the page is a secure context). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export type StreamState = 'open' | 'error';
+
+export interface StreamHandlers {
+  /** An event of the topic, with its data parsed (null when it is not JSON). */
+  onEvent: (data: unknown) => void;
+  /** Events were missed (the server said reset): read everything again. */
+  onReset: () => void;
+  /** The stream is up, or lost (EventSource then reconnects by itself). */
+  onState?: (state: StreamState) => void;
+}
+
+/** Listens to one topic of the server's event stream (GET /api/events); returns the close. */
+export function listen(topic: string, handlers: StreamHandlers): () => void {
+  const source = new EventSource(`/api/events?topics=${topic}`);
+  source.addEventListener('open', () => handlers.onState?.('open'));
+  source.addEventListener('error', () => handlers.onState?.('error'));
+  source.addEventListener(topic, (event) => {
+    let data: unknown = null;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data);
+    } catch {
+      // Not JSON: the handler gets null.
+    }
+    handlers.onEvent(data);
+  });
+  source.addEventListener('reset', () => handlers.onReset());
+  return () => source.close();
+}

@@ -110,3 +110,8 @@ export function base64Utf8(text: string): string {
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
+
+/** A definition list row. */
+export function dlRow(term: string, ...value: Child[]): Child[] {
+  return [h('dt', null, term), h('dd', null, value)];
+}

@@ -1,46 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // Entry point: restores the session, then renders the screen for the URL hash.
-import './styles/app.css';
 import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';
-import { leavePage, parseHash, redirect, setRenderHook, type Route } from './router';
-import {
-  canSeePatients,
-  canUseEmergency,
-  currentMe,
-  currentMembership,
-  homeRoute,
-  isAnyAdmin,
-  isOrgAdmin,
-  setMe,
-} from './session';
+import { findRoute, homeRoute, loginView, type View } from './registry';
+import { leavePage, parseHash, redirect, setRenderHook } from './router';
+import { currentMe, setMe } from './session';
+import { renderHeader } from './shell';
 import type { AuthAnswer, Me } from './types';
-import { renderAccount } from './views/account';
-import { renderAudit } from './views/admin/audit';
-import { renderEmergencyReviews } from './views/admin/emergency';
-import { renderOrgs } from './views/admin/orgs';
-import { renderTokens } from './views/admin/tokens';
-import { renderUsers } from './views/admin/users';
-import { renderBoard } from './views/board';
-import { renderDirectory } from './views/directory';
-import { renderDirectoryOrg } from './views/directoryOrg';
-import { renderEmergency } from './views/emergency';
-import { renderEquipment } from './views/equipment';
-import { renderLogin } from './views/login';
-import { renderNotifications } from './views/notifications';
-import { renderPatient } from './views/patient';
-import { renderPatients } from './views/patients';
-import { renderReferral } from './views/referral';
-import { renderReferralForm } from './views/referralForm';
-import { renderReferrals } from './views/referrals';
-import { renderHeader } from './views/shell';
-import { renderStats } from './views/stats';
+
+// Every feature registers its screens, header links and patient tabs when its routes.ts loads.
+import.meta.glob('./features/*/routes.ts', { eager: true });
 
 const root = document.getElementById('app') as HTMLElement;
 let returnTo = '';
-
-type View = (main: HTMLElement, route: Route) => void | Promise<void>;
 
 function notFound(main: HTMLElement): void {
   replace(
@@ -52,34 +25,6 @@ function notFound(main: HTMLElement): void {
       h('p', null, h('a', { href: homeRoute() }, t('notfound.home'))),
     ),
   );
-}
-
-function pickView(route: Route): View {
-  const [first, second] = route.path;
-  if (first === 'patients' && canSeePatients()) return second ? renderPatient : renderPatients;
-  if (first === 'emergency' && canUseEmergency()) return renderEmergency;
-  if (first === 'notifications' && canSeePatients()) return renderNotifications;
-  if (first === 'referrals' && canSeePatients()) {
-    if (second === 'new') return renderReferralForm;
-    return second ? renderReferral : renderReferrals;
-  }
-  if (first === 'equipment' && canSeePatients()) return renderEquipment;
-  if (first === 'account') return renderAccount;
-  if (first === 'directory') {
-    const orgId = route.path[2];
-    if (second === 'orgs' && orgId) return (main) => renderDirectoryOrg(main, orgId);
-    if (!second) return renderDirectory;
-  }
-  if (first === 'board') return renderBoard;
-  if (first === 'stats' && currentMembership()) return renderStats;
-  if (first === 'admin' && isAnyAdmin()) {
-    if (second === 'orgs') return renderOrgs;
-    if (second === 'users') return renderUsers;
-    if (second === 'tokens') return renderTokens;
-    if (second === 'audit') return renderAudit;
-    if (second === 'emergency' && isOrgAdmin()) return renderEmergencyReviews;
-  }
-  return notFound;
 }
 
 async function logout(): Promise<void> {
@@ -109,7 +54,7 @@ function render(): void {
       returnTo = location.hash;
       history.replaceState(null, '', '#/login');
     }
-    renderLogin(root, authenticated, () => void logout());
+    loginView()(root, authenticated, () => void logout());
     return;
   }
   if (route.path.length === 0 || route.path[0] === 'login') {
@@ -118,7 +63,8 @@ function render(): void {
   }
   const main = h('main', { id: 'main', class: 'main' });
   replace(root, renderHeader(`#/${route.path.join('/')}`, () => void logout()), main);
-  void pickView(route)(main, route);
+  const view: View = findRoute(route)?.view ?? notFound;
+  void view(main, route);
 }
 
 onUnauthorized(() => {

@@ -41,22 +41,3 @@ export function isAnyAdmin(): boolean {
 export function canSeePatients(): boolean {
   return currentMembership() !== null && !isNetworkAdmin() && !isPending();
 }
-
-const HOSPITAL_TYPES = ['advanced_acute_hospital', 'acute_hospital', 'recovery_hospital', 'chronic_hospital'];
-
-/** Emergency (break-the-glass) access: physicians and nurses acting for a hospital (the server
- *  decides; this only decides whether to offer it). */
-export function canUseEmergency(): boolean {
-  const profession = me?.user.profession;
-  return (
-    canSeePatients() &&
-    (profession === 'physician' || profession === 'nurse') &&
-    HOSPITAL_TYPES.includes(currentMembership()?.org_type ?? '')
-  );
-}
-
-export function homeRoute(): string {
-  if (canSeePatients()) return '#/patients';
-  if (isAnyAdmin()) return '#/admin/users';
-  return '#/account';
-}

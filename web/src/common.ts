@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+// Pieces shared by the screens: error boxes, busy buttons, the language switch, badges.
+import { errorMessage, type StreamState } from './api';
+import { h, replace, type Child } from './dom';
+import { lang, setLang, t, type MessageKey } from './i18n';
+import { rerender } from './router';
+
+export function errorBox(): HTMLDivElement {
+  const box = h('div', { class: 'alert error', role: 'alert', testid: 'error' });
+  box.hidden = true;
+  return box;
+}
+
+export function showError(box: HTMLElement, message: string): void {
+  box.textContent = message;
+  box.hidden = false;
+}
+
+export function clearError(box: HTMLElement): void {
+  box.textContent = '';
+  box.hidden = true;
+}
+
+export function notice(message: string, testid = 'notice'): HTMLDivElement {
+  return h('div', { class: 'alert success', role: 'status', testid }, message);
+}
+
+/** Disables a button while `work` runs, so a double tap does not send twice. */
+export async function busy(button: HTMLButtonElement, work: () => Promise<void>): Promise<void> {
+  if (button.disabled) return;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+/** Runs an API call for a button and shows a failure in `errors`. */
+export async function attempt(
+  button: HTMLButtonElement,
+  errors: HTMLElement,
+  work: () => Promise<void>,
+): Promise<void> {
+  clearError(errors);
+  await busy(button, async () => {
+    try {
+      await work();
+    } catch (error) {
+      showError(errors, errorMessage(error));
+    }
+  });
+}
+
+export function langButton(): HTMLButtonElement {
+  const next = lang() === 'ja' ? 'en' : 'ja';
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'lang-switch',
+      testid: 'lang-switch',
+      lang: next,
+      'aria-label': t('header.language'),
+      onclick: () => {
+        setLang(next);
+        rerender();
+      },
+    },
+    next === 'en' ? 'English' : '日本語',
+  );
+}
+
+export function loading(): HTMLParagraphElement {
+  return h('p', { class: 'muted loading', testid: 'loading', role: 'status' }, t('common.loading'));
+}
+
+export function empty(message: string, testid = 'empty'): HTMLParagraphElement {
+  return h('p', { class: 'empty', testid }, message);
+}
+
+export function badge(text: string, kind: 'ok' | 'warn' | 'muted' | 'info' = 'info'): HTMLSpanElement {
+  return h('span', { class: `badge ${kind}` }, text);
+}
+
+export function pageTitle(text: string, ...actions: Child[]): HTMLElement {
+  return h('div', { class: 'page-head' }, h('h1', null, text), h('div', { class: 'actions' }, actions));
+}
+
+/** Loads data into `target`, showing "loading" and then either the result or the error. */
+export async function load<T>(
+  target: HTMLElement,
+  fetcher: () => Promise<T>,
+  show: (data: T) => Child,
+): Promise<void> {
+  replace(target, loading());
+  try {
+    const data = await fetcher();
+    replace(target, show(data));
+  } catch (error) {
+    const box = errorBox();
+    showError(box, errorMessage(error));
+    replace(target, box);
+  }
+}
+
+/** A `<dialog>` with a title and content; closed by its own close button or Escape. */
+export function openDialog(title: string, content: Child, testid: string): HTMLDialogElement {
+  const dialog = h(
+    'dialog',
+    { class: 'dialog', testid, 'aria-label': title },
+    h(
+      'div',
+      { class: 'dialog-head' },
+      h('h2', null, title),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'icon',
+          'aria-label': t('common.close'),
+          onclick: () => dialog.close(),
+        },
+        '×',
+      ),
+    ),
+    h('div', { class: 'dialog-body' }, content),
+  );
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+/**
+ * Shows a spinner in panel while load runs. On failure shows the error in the panel instead and
+ * returns undefined, so the caller simply stops.
+ */
+export async function loadInto<T>(panel: HTMLElement, load: () => Promise<T>): Promise<T | undefined> {
+  replace(panel, loading());
+  try {
+    return await load();
+  } catch (error) {
+    const box = errorBox();
+    showError(box, errorMessage(error));
+    replace(panel, box);
+    return undefined;
+  }
+}
+
+export interface LiveTexts {
+  connecting: MessageKey;
+  live: MessageKey;
+  reconnecting: MessageKey;
+}
+
+/**
+ * A status line that says whether a page's event stream is live (`data-state` open or error, for
+ * the tests), and the handler that keeps it current.
+ */
+export function liveStatus(testid: string, texts: LiveTexts): { line: HTMLElement; onState: (state: StreamState) => void } {
+  const line = h('p', { class: 'small muted', testid, role: 'status' }, t(texts.connecting));
+  const onState = (state: StreamState): void => {
+    line.textContent = t(state === 'open' ? texts.live : texts.reconnecting);
+    line.dataset.state = state;
+  };
+  return { line, onState };
+}
