@@ -40,6 +40,7 @@ web:
 test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory web
+	@$(QUIETLY) "type-checking the web UI (npm run typecheck)" npm --prefix web run typecheck
 	@$(QUIETLY) "configuring $(ASAN_BUILD)" meson setup \
 		$$([ -f $(ASAN_BUILD)/build.ninja ] && echo --reconfigure) $(ASAN_BUILD) $(TEST_SETUP)
 	@ninja -C $(ASAN_BUILD)

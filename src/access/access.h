@@ -99,14 +99,20 @@ enum { ACCESS_RULE_PARAMS = 4 };
 #define ACCESS_EMERGENCY_SQL                                                                       \
     "EXISTS (SELECT 1 FROM emergency_access ea WHERE " ACCESS_GRANT_COND ")"
 
+/** How the parts combine, over three SQL expressions (the parts above, or columns that hold
+ *  them): visible = (on the team, or holding a share) and named by a consent in force; team =
+ *  on the team and named by a consent in force. */
+#define ACCESS_VISIBLE_OF(on_team, share, consent) "((" on_team " OR " share ") AND " consent ")"
+#define ACCESS_TEAM_OF(on_team, consent) "(" on_team " AND " consent ")"
+
 /** Visible: (on the team, or holding a share) and named by a consent in force. Searches must
  *  also check access_may_search first. */
 #define ACCESS_VISIBLE_SQL                                                                         \
-    "((" ACCESS_ON_TEAM_SQL " OR " ACCESS_SHARE_SQL ") AND " ACCESS_CONSENT_SQL ")"
+    ACCESS_VISIBLE_OF(ACCESS_ON_TEAM_SQL, ACCESS_SHARE_SQL, ACCESS_CONSENT_SQL)
 
 /** The same for the classes a record share does not open (access_class_shared: the consents,
  *  the audit trail) and for writes: on the team and named by a consent in force. */
-#define ACCESS_TEAM_SQL "(" ACCESS_ON_TEAM_SQL " AND " ACCESS_CONSENT_SQL ")"
+#define ACCESS_TEAM_SQL ACCESS_TEAM_OF(ACCESS_ON_TEAM_SQL, ACCESS_CONSENT_SQL)
 
 /** The values of the rule's parameters, taken once. */
 struct access_rule_args {

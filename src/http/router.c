@@ -135,23 +135,24 @@ const struct route *router_match(struct request *req, const char *method, const 
     const struct route *best = NULL;
     int n;
     const struct route *const *routes = router_table(&n);
+    /* the request's method first: on every request; the other methods only to answer 405 */
     for (int i = 0; i < n; i++) {
         const struct route *r = routes[i];
-        if (!match_pattern(NULL, r->pattern, path))
-            continue;
-        if (strcmp(r->method, method) == 0) {
-            if (!best || router_pattern_compare(r->pattern, best->pattern) > 0)
-                best = r;
-            continue;
-        }
-        if (method_listed(allow, r->method))
-            continue;
-        size_t used = strlen(allow);
-        snprintf(allow + used, cap - used, "%s%s", used ? ", " : "", r->method);
+        if (strcmp(r->method, method) == 0 && match_pattern(NULL, r->pattern, path) &&
+            (!best || router_pattern_compare(r->pattern, best->pattern) > 0))
+            best = r;
     }
     if (best) {
         match_pattern(req, best->pattern, path);
         return best;
+    }
+    for (int i = 0; i < n; i++) {
+        const struct route *r = routes[i];
+        if (strcmp(r->method, method) == 0 || !match_pattern(NULL, r->pattern, path) ||
+            method_listed(allow, r->method))
+            continue;
+        size_t used = strlen(allow);
+        snprintf(allow + used, cap - used, "%s%s", used ? ", " : "", r->method);
     }
     *path_known = allow[0] != '\0';
     return NULL;

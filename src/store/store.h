@@ -56,7 +56,6 @@ bool store_in_txn(struct store_conn *conn);
  */
 struct store_stmt *store_query(struct error *err, struct store_conn *conn, const char *sql,
                                const char *types, ...);
-/** Steps a statement; STORE_FAIL sets err. */
 /** One argument of store_query_args: type 't' (text, NULL binds NULL), 'i' or 'd'. */
 struct store_arg {
     char type;
@@ -65,9 +64,11 @@ struct store_arg {
     double d;
 };
 /** Like store_query for SQL built at run time: not cached (store_done frees the statement), the
- *  arguments from an array. */
+ *  arguments from an array. Every call parses and plans the SQL again: a fixed statement on a
+ *  hot path goes through store_query, whose cache prepares it once per connection. */
 struct store_stmt *store_query_args(struct error *err, struct store_conn *conn, const char *sql,
                                     const struct store_arg *args, int n);
+/** Steps a statement; STORE_FAIL sets err. */
 enum store_step_result store_step(struct error *err, struct store_stmt *stmt);
 /** Resets a statement for its next use. NULL is ignored. */
 void store_done(struct store_stmt *stmt);
