@@ -68,6 +68,29 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
 bool access_org_sees(struct error *err, struct store_conn *conn, const char *org_id,
                      const char *patient_id, enum data_class cls, bool *sees);
 
+/* ---- Who may write what (write_rules.def) ---------------------------------------------------- */
+
+/** The kinds of clinical record whose writing is limited by profession. */
+enum access_record_kind {
+#define RULE(kind, code, ja, en, professions) kind,
+#include "access/write_rules.def"
+#undef RULE
+    RECORD_KIND_COUNT
+};
+
+/** One line of the write matrix. */
+struct access_write_rule {
+    enum access_record_kind kind;
+    const char *code, *ja, *en;
+    const char *professions; /* space-separated profession codes */
+};
+/** The write matrix, in the order of write_rules.def (RECORD_KIND_COUNT lines). */
+extern const struct access_write_rule access_write_rules[];
+
+/** Whether principal p's profession may write a record of kind (the access rule decides the
+ *  patient separately). */
+bool access_may_write_kind(const struct principal *p, enum access_record_kind kind);
+
 /*
  * ---- The rule, written once -----------------------------------------------------------------
  * SQL conditions on a patient id column named `p.id`, used by access_decide for one patient and

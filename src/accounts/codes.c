@@ -20,11 +20,13 @@ const struct code_label accounts_org_types[] = {
 
 const struct code_label accounts_professions[] = {
     {"physician", "医師", "Physician"},
+    {"dentist", "歯科医師", "Dentist"},
     {"nurse", "看護師", "Nurse"},
     {"pharmacist", "薬剤師", "Pharmacist"},
     {"care_manager", "ケアマネジャー", "Care manager"},
     {"msw", "医療ソーシャルワーカー(地域連携室)", "Medical social worker (patient liaison)"},
     {"therapist", "リハビリ職(PT・OT・ST)", "Therapist (PT/OT/ST)"},
+    {"laboratory_technician", "臨床検査技師", "Medical laboratory technician"},
     {"clerk", "事務職", "Clerk"},
     {NULL, NULL, NULL},
 };
@@ -45,7 +47,9 @@ const char *const accounts_org_type_codes[] = {
     NULL,
 };
 const char *const accounts_profession_codes[] = {
-    "physician", "nurse", "pharmacist", "care_manager", "msw", "therapist", "clerk", NULL,
+    "physician",    "dentist", "nurse",     "pharmacist",
+    "care_manager", "msw",     "therapist", "laboratory_technician",
+    "clerk",        NULL,
 };
 const char *const accounts_role_codes[] = {"member", "org_admin", NULL};
 

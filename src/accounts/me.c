@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "accounts_int.h"
 #include "auth/password.h"
 #include "auth/totp.h"
@@ -43,6 +44,17 @@ static json_t *memberships_json(struct error *err, struct store_conn *conn, cons
     return api_rows(err, store_query(err, conn, sql_memberships, "t", user_id), membership_row);
 }
 
+/* The kinds of clinical record the principal's profession may write (access/write_rules.def),
+ * so that the UI offers only the forms it may submit. */
+static json_t *may_write_json(const struct principal *p)
+{
+    json_t *kinds = json_array();
+    for (int k = 0; k < RECORD_KIND_COUNT; k++)
+        if (access_may_write_kind(p, (enum access_record_kind)k))
+            json_array_append_new(kinds, json_string(access_write_rules[k].code));
+    return kinds;
+}
+
 json_t *accounts_me_json(struct error *err, struct request *req)
 {
     const struct principal *p = &req->op.principal;
@@ -67,9 +79,10 @@ json_t *accounts_me_json(struct error *err, struct request *req)
         json_decref(memberships);
         return NULL;
     }
-    return json_pack("{s:o, s:o, s:s?, s:s, s:s, s:b, s:b}", "user", user, "memberships",
+    return json_pack("{s:o, s:o, s:s?, s:s, s:s, s:b, s:b, s:o}", "user", user, "memberships",
                      memberships, "org_id", p->org_id[0] ? p->org_id : NULL, "state", p->state,
-                     "csrf_token", p->csrf, "totp_required", required, "via_token", p->via_token);
+                     "csrf_token", p->csrf, "totp_required", required, "via_token", p->via_token,
+                     "may_write", may_write_json(p));
 }
 
 bool api_no_fields(struct error *err, struct request *req)

@@ -89,8 +89,39 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
     return true;
 }
 
+/* The write matrix for a record of kind: ERR_RECORD_WRITE_FORBIDDEN, audited, when the
+ * principal's profession may not write it. */
+static bool may_write_kind(struct error *err, struct request *req, const char *type,
+                           const char *patient, enum access_record_kind kind)
+{
+    const struct principal *p = &req->op.principal;
+    if (access_may_write_kind(p, kind))
+        return true;
+    op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, type,
+                  req->object_id, "write matrix: profession may not write this kind");
+    return error_set(err, ERR_RECORD_WRITE_FORBIDDEN, "%s (%s): not for %s", type,
+                     access_write_rules[kind].en,
+                     p->profession[0] ? p->profession : "no profession");
+}
+
+/* The kind of the current version of old (a live resource), for the write matrix. */
+static bool current_kind(struct error *err, struct request *req, const struct fhir_row *old,
+                         enum access_record_kind *kind)
+{
+    char *json = NULL, blob[BLOB_KEY_LEN];
+    bool found = false;
+    if (!fhir_store_version(err, req->op.conn, old->rid, 0, &json, blob, &found))
+        return false;
+    json_t *res = json ? json_loads(json, 0, NULL) : NULL;
+    *kind = fhir_record_kind(old->type, res);
+    json_decref(res);
+    free(json);
+    return true;
+}
+
 bool fhir_allow_write(struct error *err, struct request *req, const char *type,
-                      const struct fhir_row *old, const char *patient, enum access_action action)
+                      const struct fhir_row *old, const char *patient, const json_t *res,
+                      enum access_action action)
 {
     if (old) { // a deletion too: its history stays under its patient's rule
         if (!fhir_allow(err, req, old->patient_id, type, old->id,
@@ -99,9 +130,16 @@ bool fhir_allow_write(struct error *err, struct request *req, const char *type,
         if (patient && strcmp(old->patient_id, patient) != 0)
             return error_set(err, ERR_FHIR_COMPARTMENT,
                              "%s: an update may not move a record to another patient", type);
+        enum access_record_kind kind;
+        if (old->patient_id[0] && !old->deleted &&
+            (!current_kind(err, req, old, &kind) ||
+             !may_write_kind(err, req, type, old->patient_id, kind)))
+            return false;
     }
-    return !patient ||
-           fhir_allow(err, req, patient, type, NULL, old ? ACCESS_UPDATE : ACCESS_CREATE);
+    if (!patient)
+        return true;
+    return fhir_allow(err, req, patient, type, NULL, old ? ACCESS_UPDATE : ACCESS_CREATE) &&
+           (!patient[0] || may_write_kind(err, req, type, patient, fhir_record_kind(type, res)));
 }
 
 json_t *fhir_load(struct error *err, struct request *req, const char *json, const char *blob)
@@ -377,7 +415,7 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
     bool exists = false;
     if (id && !fhir_store_lookup(err, req->op.conn, type, id, &old, &exists))
         return false;
-    if (!fhir_allow_write(err, req, type, exists ? &old : NULL, patient, ACCESS_UPDATE))
+    if (!fhir_allow_write(err, req, type, exists ? &old : NULL, patient, res, ACCESS_UPDATE))
         return false;
     req->object_type = type;
     req->patient_id = patient[0] ? arena_strdup(req->op.arena, patient) : NULL;
@@ -429,7 +467,7 @@ bool fhir_delete(struct error *err, struct request *req)
     struct fhir_row row;
     if (!read_row(err, req, type, id, &row))
         return false;
-    if (!fhir_allow_write(err, req, type, &row, NULL, ACCESS_DELETE))
+    if (!fhir_allow_write(err, req, type, &row, NULL, NULL, ACCESS_DELETE))
         return false;
     struct fhir_actor actor = {.org_id = req->op.principal.org_id,
                                .user_id = req->op.principal.user_id};

@@ -42,10 +42,15 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
  * The access decisions of a write of type: onto old (the current row, deleted or not, or NULL
  * for a new id), with fhir_allow for update or delete on old's patient; into compartment patient
  * (NULL for a delete), which must be old's (a resource never moves to another patient), with
- * fhir_allow for create or update.
+ * fhir_allow for create or update. Inside a patient's record, the write matrix decides too: the
+ * principal's profession must be allowed to write the kind of record res is (NULL for a delete)
+ * and, for an update or delete, the kind the current version is.
  */
 bool fhir_allow_write(struct error *err, struct request *req, const char *type,
-                      const struct fhir_row *old, const char *patient, enum access_action action);
+                      const struct fhir_row *old, const char *patient, const json_t *res,
+                      enum access_action action);
+/** The kind of clinical record a resource of type is (record_kind.c; res may be NULL). */
+enum access_record_kind fhir_record_kind(const char *type, const json_t *res);
 /** The data class of a resource type: the emergency view's types, or the rest of the record. */
 enum data_class fhir_data_class(const char *type);
 

@@ -145,7 +145,7 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
             req->access_checked = true;
             return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
         }
-        if (!fhir_allow_write(err, req, e->type, &old, NULL, ACCESS_DELETE) ||
+        if (!fhir_allow_write(err, req, e->type, &old, NULL, NULL, ACCESS_DELETE) ||
             !fhir_store_delete(err, req->op.conn, &actor, e->type, id, 0, &row, &changed))
             return false;
     } else {
@@ -155,7 +155,8 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
         else if (!fhir_compartment_of(err, e->res, env.base_url, patient))
             return false;
         env.known_compartment = patient;
-        if (!fhir_allow_write(err, req, e->type, exists ? &old : NULL, patient, ACCESS_UPDATE) ||
+        if (!fhir_allow_write(err, req, e->type, exists ? &old : NULL, patient, e->res,
+                              ACCESS_UPDATE) ||
             !fhir_store_put(err, req->op.conn, &env, &actor, e->res, id, 0, &row, &created))
             return false;
     }

@@ -81,8 +81,9 @@ def test_code_lists(server):
     types = s.get("/api/org-types").json()["items"]
     assert len(types) == 12 and {"code": "pharmacy", "ja": "薬局", "en": "Pharmacy"} in types
     professions = s.get("/api/professions").json()["items"]
-    assert [p["code"] for p in professions] == ["physician", "nurse", "pharmacist",
-                                                "care_manager", "msw", "therapist", "clerk"]
+    assert [p["code"] for p in professions] == ["physician", "dentist", "nurse", "pharmacist",
+                                                "care_manager", "msw", "therapist",
+                                                "laboratory_technician", "clerk"]
     assert all(set(p) == {"code", "ja", "en"} for p in professions)
 
 

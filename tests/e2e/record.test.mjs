@@ -15,8 +15,8 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     browser = startedBrowser;
   });
 
-  async function openRecord(page) {
-    await loginAs(page, 'gh.sato');
+  async function openRecord(page, login = 'gh.sato') {
+    await loginAs(page, login);
     const results = await searchPatients(page, 'やまだ はなこ');
     await results.getByTestId('patient-row').filter({ hasText: 'GH-000001' }).getByTestId('patient-link').click();
     await page.getByTestId('patient-header').waitFor();
@@ -127,5 +127,24 @@ describe('clinical record tab', { timeout: 180_000 }, () => {
     assert.match(description, /4\.2/);
     assertNoProblems(page);
     await page.context().close();
+  });
+
+  test('the record offers only the forms the profession may submit (the write matrix)', async () => {
+    const expected = {
+      'gh.sato': ['add-condition', 'add-allergy', 'add-lab', 'add-medication'], // physician
+      'gh.yamamoto': ['add-allergy', 'add-lab'], // nurse
+      'gh.renkei': [], // medical social worker
+    };
+    for (const [login, offered] of Object.entries(expected)) {
+      const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+      await openRecord(page, login); // the sections and their buttons are drawn before they load
+      const shown = [];
+      for (const testid of ['add-condition', 'add-allergy', 'add-lab', 'add-medication']) {
+        if ((await page.getByTestId(testid).count()) > 0) shown.push(testid);
+      }
+      assert.deepEqual(shown, offered, login);
+      assertNoProblems(page);
+      await page.context().close();
+    }
   });
 });

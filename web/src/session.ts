@@ -41,3 +41,9 @@ export function isAnyAdmin(): boolean {
 export function canSeePatients(): boolean {
   return currentMembership() !== null && !isNetworkAdmin() && !isPending();
 }
+
+/** Whether the current user's profession may write a clinical record of kind (the server's
+ *  write matrix, src/access/write_rules.def; the server decides again on every write). */
+export function mayWrite(kind: string): boolean {
+  return currentMe()?.may_write?.includes(kind) ?? false;
+}

@@ -7,11 +7,13 @@ export type Sex = 'male' | 'female' | 'other' | 'unknown';
 export type Role = 'member' | 'org_admin';
 export type Profession =
   | 'physician'
+  | 'dentist'
   | 'nurse'
   | 'pharmacist'
   | 'care_manager'
   | 'msw'
   | 'therapist'
+  | 'laboratory_technician'
   | 'clerk';
 
 export interface Problem {
@@ -51,6 +53,8 @@ export interface Me {
   state: AuthState;
   csrf_token: string;
   totp_required: boolean;
+  /** The kinds of clinical record this profession may write (src/access/write_rules.def). */
+  may_write: string[];
 }
 
 export interface AuthAnswer {

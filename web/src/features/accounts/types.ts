@@ -8,11 +8,13 @@ import type ja from './i18n/ja.json';
 
 export const PROFESSIONS: Profession[] = [
   'physician',
+  'dentist',
   'nurse',
   'pharmacist',
   'care_manager',
   'msw',
   'therapist',
+  'laboratory_technician',
   'clerk',
 ];
 

@@ -17,6 +17,7 @@ import {
   type Resource,
 } from '../../../fhir';
 import { fhirTime, formatFhirDate } from '../../../format';
+import { mayWrite } from '../../../session';
 import { t, tCode, type MessageKey } from '../../../i18n';
 import type { TabContext } from '../extensions';
 import type { Patient } from '../types';
@@ -73,19 +74,25 @@ function byDateDesc<T>(items: T[], date: (item: T) => string | undefined): T[] {
 }
 
 export async function renderRecord(panel: HTMLElement, patient: Patient, context: TabContext): Promise<void> {
-  // Under emergency access the view is read-only and holds the emergency items only.
-  const add = (testid: string, label: MessageKey, open: () => void): HTMLButtonElement | undefined =>
-    context.emergency ? undefined : addButton(testid, label, open);
+  // Under emergency access the view is read-only and holds the emergency items only; otherwise
+  // only the forms the user's profession may submit are offered (the write matrix).
+  const add = (
+    testid: string,
+    label: MessageKey,
+    kind: string,
+    open: () => void,
+  ): HTMLButtonElement | undefined =>
+    context.emergency || !mayWrite(kind) ? undefined : addButton(testid, label, open);
   const reloadConditions = (): void => void loadConditions(conditions.body, infections.body, patient);
   const conditions = section(
     'conditions',
     'record.conditions',
-    add('add-condition', 'record.add_condition', () => openConditionForm(patient, reloadConditions)),
+    add('add-condition', 'record.add_condition', 'diagnosis', () => openConditionForm(patient, reloadConditions)),
   );
   const allergies = section(
     'allergies',
     'record.allergies',
-    add('add-allergy', 'record.add_allergy', () =>
+    add('add-allergy', 'record.add_allergy', 'allergy', () =>
       openAllergyForm(patient, () => void loadAllergies(allergies.body, patient)),
     ),
   );
@@ -94,14 +101,14 @@ export async function renderRecord(panel: HTMLElement, patient: Patient, context
   const labs = section(
     'labs',
     'record.labs',
-    add('add-lab', 'record.add_lab', () =>
+    add('add-lab', 'record.add_lab', 'lab', () =>
       openLabForm(patient, () => void renderLabs(labs.body, patient)),
     ),
   );
   const meds = section(
     'medications',
     'record.medications',
-    add('add-medication', 'record.add_medication', () =>
+    add('add-medication', 'record.add_medication', 'prescription', () =>
       openMedicationForm(patient, () => void loadMedications(meds.body, patient)),
     ),
   );
