@@ -355,7 +355,7 @@ static void attachments(struct lp_doc *d, const json_t *docs, const json_t *imag
 static void remarks(struct lp_doc *d, const json_t *letter)
 {
     heading(d, "備考");
-    text_block(d, field(letter, "remarks"), "特記事項なし");
+    text_block(d, field(letter, "remarks"), "記載なし");
     const json_t *shared = json_object_get(letter, "record_shared");
     if (!json_is_boolean(shared))
         return;
@@ -380,15 +380,15 @@ static void layout(struct lp_doc *d, const struct letter_pdf_in *in)
     diagnoses(d, json_object_get(letter, "diagnoses"));
     purpose(d, letter);
     heading(d, "既往歴及び家族歴");
-    text_block(d, field(letter, "history"), "特記事項なし");
+    text_block(d, field(letter, "history"), "記載なし");
     heading(d, "症状経過・検査結果・治療経過");
-    text_block(d, field(letter, "course"), "特記事項なし");
+    text_block(d, field(letter, "course"), "記載なし");
     medications(d, json_object_get(letter, "medications"));
     allergies(d, json_object_get(letter, "allergies"));
     lab_results(d, json_object_get(letter, "labs"));
     if (in->reverse || field(letter, "follow_up")[0]) {
         heading(d, "今後の方針・依頼事項");
-        text_block(d, field(letter, "follow_up"), "特記事項なし");
+        text_block(d, field(letter, "follow_up"), "記載なし");
     }
     attachments(d, json_object_get(letter, "documents"), json_object_get(letter, "imaging"));
     remarks(d, letter);

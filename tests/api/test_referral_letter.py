@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 import helpers
+import referral_helpers as rh
 from helpers import YAMADA_HANAKO, assert_problem
 
 UH = helpers.org_id("minami-uh")
@@ -176,3 +177,17 @@ def test_document_bundle_for_the_receiver(server, referrals):
     mine = sato.get(f"/api/referrals/{to_uh['id']}/document").json()
     fhir = sato.get(f"/fhir/Composition/{composition}/$document").json()
     assert [e["fullUrl"] for e in mine["entry"]] == [e["fullUrl"] for e in fhir["entry"]]
+
+
+def test_blank_fields_print_as_not_recorded(server):
+    """Blank is 記載なし (not recorded) on the letter, as on the screen; never 特記事項なし (nothing
+    notable), which says something different clinically."""
+    sato = server.session("gh.sato")
+    blank = rh.letter(history="", course="", remarks="", medications=[], allergies=[], labs=[])
+    referral = rh.sent(sato, YAMADA_HANAKO, letter=blank)
+    r = sato.get(f"/api/referrals/{referral['id']}/letter.pdf")
+    assert r.status_code == 200, r.text
+    text, _ = pdf_text(r.content)
+    assert "特記事項なし" not in text
+    # 既往歴及び家族歴, 症状経過, 処方, アレルギー, 検査結果 and 備考: each says it was not recorded
+    assert text.count("記載なし") >= 6, text

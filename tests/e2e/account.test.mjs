@@ -102,4 +102,28 @@ describe('account', { timeout: 180_000 }, () => {
     assertNoProblems(page);
     await page.context().close();
   });
+
+  test('a wrong two-factor code says so and stays on the page, logged in', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'vns.ikeda');
+    await page.getByTestId('nav-account').click();
+    await page.getByTestId('totp-enroll').click();
+    await page.getByTestId('totp-qr').waitFor();
+    const secret = (await page.getByTestId('totp-secret').textContent()).replace(/\s/g, '');
+    // a code the server accepts in no time step around now (it allows one step either side)
+    const near = [-30_000, 0, 30_000].map((shift) => totp(secret, Date.now() + shift));
+    const wrong = ['000000', '111111', '222222', '333333'].find((c) => !near.includes(c));
+    await page.getByTestId('totp-confirm-code').fill(wrong);
+    await page.getByTestId('totp-confirm').click();
+    const error = page.getByTestId('account-totp').getByTestId('error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /確認コードが正しくありません/);
+    assert.equal(await page.getByTestId('login-form').count(), 0, 'not sent to the login screen');
+    assert.equal(await page.getByTestId('user-name').count(), 1, 'still logged in');
+    // the right code still works in the same form
+    await page.getByTestId('totp-confirm-code').fill(totp(secret));
+    await page.getByTestId('totp-confirm').click();
+    await page.getByTestId('recovery-codes').locator('li').first().waitFor();
+    await page.context().close();
+  });
 });

@@ -39,9 +39,16 @@ export function setCsrfToken(token: string | undefined | null): void {
   csrfToken = token ?? '';
 }
 
-/** Called on a 401 from any request that did not set allow401. */
+/** Called on a 401 from any request that did not set allow401, when the session is gone. */
 export function onUnauthorized(handler: () => void): void {
   unauthorizedHandler = handler;
+}
+
+/** Whether a 401 says the session is gone (go to the login screen), rather than that a secret
+ *  typed into a form was wrong (a TOTP code, the current password: the form says so and the
+ *  session stays). */
+function sessionGone(problem: Problem | null): boolean {
+  return problem?.code !== 'auth.invalid_totp' && problem?.code !== 'auth.invalid_credentials';
 }
 
 export function buildPath(path: string, query?: Query): string {
@@ -116,7 +123,7 @@ export async function request<T>(
   const message =
     problem?.detail || problem?.title || t('error.http', { status: response.status });
   const error = new ApiError(response.status, problem, message);
-  if (response.status === 401 && !options.allow401) unauthorizedHandler();
+  if (response.status === 401 && !options.allow401 && sessionGone(problem)) unauthorizedHandler();
   throw error;
 }
 
@@ -154,7 +161,8 @@ export async function sendRaw(method: Method, path: string, options: RawOptions)
     const problem = await readProblem(response.clone());
     if (problem?.code === 'auth.csrf' && (await refreshCsrf())) response = await go();
   }
-  if (response.status === 401) unauthorizedHandler();
+  if (response.status === 401 && sessionGone(await readProblem(response.clone())))
+    unauthorizedHandler();
   return response;
 }
 
