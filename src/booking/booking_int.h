@@ -57,6 +57,16 @@ bool booking_equipment_shared(struct error *err, struct store_conn *conn, const 
  *  migration 006): active ones, and reported (the examination took place). */
 #define BOOKING_HOLDING_SQL "('requested', 'confirmed', 'proposed', 'reported')"
 
+/** What a step needs to know of a slot that is not withdrawn. */
+struct booking_slot {
+    char org_id[UUID_STR_LEN];
+    char equipment[24];
+    int64_t starts_at, ends_at;
+};
+/** Reads slot slot_id (not withdrawn) into *out; ERR_BOOKING_SLOT_NOT_FOUND when there is none. */
+bool booking_slot_load(struct error *err, struct store_conn *conn, const char *slot_id,
+                       struct booking_slot *out);
+
 /** Whether a booking holds slot_id (BOOKING_HOLDING_SQL). */
 bool booking_slot_held(struct error *err, struct store_conn *conn, const char *slot_id, bool *held);
 

@@ -220,33 +220,13 @@ static bool replay(struct error *err, struct request *req, const char *key, cons
     return booking_respond(err, req, 200, id);
 }
 
-struct slot_facts {
-    char org_id[UUID_STR_LEN];
-    char equipment[24];
-    int64_t starts_at, ends_at;
-};
-
 /* The slot must exist, be another organisation's, not have started, be of equipment still shared,
  * and be free (checked inside the write transaction, so two requests cannot both pass). */
 static bool slot_bookable(struct error *err, struct request *req, const char *slot_id,
-                          struct slot_facts *f)
+                          struct booking_slot *f)
 {
-    struct store_stmt *s = store_query(err, req->op.conn,
-                                       "SELECT org_id, equipment, starts_at, ends_at FROM "
-                                       "equipment_slots WHERE id = ? AND withdrawn_at IS NULL",
-                                       "t", slot_id);
-    if (!s)
+    if (!booking_slot_load(err, req->op.conn, slot_id, f))
         return false;
-    enum store_step_result r = store_step(err, s);
-    if (r == STORE_ROW) {
-        copy(f->org_id, sizeof f->org_id, store_text(s, 0));
-        copy(f->equipment, sizeof f->equipment, store_text(s, 1));
-        f->starts_at = store_int(s, 2);
-        f->ends_at = store_int(s, 3);
-    }
-    store_done(s);
-    if (r != STORE_ROW)
-        return r == STORE_FAIL ? false : error_set(err, ERR_BOOKING_SLOT_NOT_FOUND, NULL);
     if (strcmp(f->org_id, req->op.principal.org_id) == 0)
         return error_set(err, ERR_BOOKING_OWN_EQUIPMENT, NULL);
     if (f->starts_at <= clock_now_ms())
@@ -333,7 +313,7 @@ bool bookings_create(struct error *err, struct request *req)
             return true;
     }
     const char *slot_id = jsonv_str(req->json, "slot_id");
-    struct slot_facts f;
+    struct booking_slot f;
     char id[UUID_STR_LEN];
     ids_uuid_new(id);
     req->object_type = "booking";

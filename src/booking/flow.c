@@ -123,20 +123,13 @@ bool bookings_confirm(struct error *err, struct request *req)
 static bool proposal_slot(struct error *err, struct request *req, const struct booking *b,
                           const char *slot_id, int64_t *ends_at)
 {
-    struct store_stmt *s = store_query(err, req->op.conn,
-                                       "SELECT org_id, equipment, starts_at, ends_at FROM "
-                                       "equipment_slots WHERE id = ? AND withdrawn_at IS NULL",
-                                       "t", slot_id);
-    if (!s)
+    struct booking_slot slot;
+    if (!booking_slot_load(err, req->op.conn, slot_id, &slot))
         return false;
-    enum store_step_result r = store_step(err, s);
-    bool same = r == STORE_ROW && strcmp(store_text(s, 0), b->slot_org_id) == 0 &&
-                strcmp(store_text(s, 1), b->equipment) == 0 && strcmp(slot_id, b->slot_id) != 0;
-    int64_t starts = r == STORE_ROW ? store_int(s, 2) : 0;
-    *ends_at = r == STORE_ROW ? store_int(s, 3) : 0;
-    store_done(s);
-    if (r != STORE_ROW)
-        return r == STORE_FAIL ? false : error_set(err, ERR_BOOKING_SLOT_NOT_FOUND, NULL);
+    bool same = strcmp(slot.org_id, b->slot_org_id) == 0 &&
+                strcmp(slot.equipment, b->equipment) == 0 && strcmp(slot_id, b->slot_id) != 0;
+    int64_t starts = slot.starts_at;
+    *ends_at = slot.ends_at;
     if (!same)
         return error_set(err, ERR_BOOKING_SLOT_MISMATCH, NULL);
     if (starts <= clock_now_ms())

@@ -49,6 +49,28 @@ bool booking_equipment_shared(struct error *err, struct store_conn *conn, const 
     return r != STORE_FAIL;
 }
 
+bool booking_slot_load(struct error *err, struct store_conn *conn, const char *slot_id,
+                       struct booking_slot *out)
+{
+    struct store_stmt *s = store_query(err, conn,
+                                       "SELECT org_id, equipment, starts_at, ends_at FROM "
+                                       "equipment_slots WHERE id = ? AND withdrawn_at IS NULL",
+                                       "t", slot_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW) {
+        snprintf(out->org_id, sizeof out->org_id, "%s", store_text(s, 0));
+        snprintf(out->equipment, sizeof out->equipment, "%s", store_text(s, 1));
+        out->starts_at = store_int(s, 2);
+        out->ends_at = store_int(s, 3);
+    }
+    store_done(s);
+    if (r != STORE_ROW)
+        return r == STORE_FAIL ? false : error_set(err, ERR_BOOKING_SLOT_NOT_FOUND, NULL);
+    return true;
+}
+
 bool booking_slot_held(struct error *err, struct store_conn *conn, const char *slot_id, bool *held)
 {
     struct store_stmt *s =
