@@ -294,6 +294,20 @@ bool fhir_store_lookup(struct error *err, struct store_conn *conn, const char *t
     return r != STORE_FAIL;
 }
 
+bool fhir_store_author_org(struct error *err, struct store_conn *conn, int64_t rid,
+                           char org_id[UUID_STR_LEN])
+{
+    struct store_stmt *s = store_query(
+        err, conn, "SELECT org_id FROM fhir_versions WHERE rid = ? ORDER BY version LIMIT 1", "i",
+        (int64_t)rid);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    snprintf(org_id, UUID_STR_LEN, "%s", r == STORE_ROW ? store_text(s, 0) : "");
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
 bool fhir_store_version(struct error *err, struct store_conn *conn, int64_t rid, int version,
                         char **json, char blob_key[BLOB_KEY_LEN], bool *found)
 {
