@@ -6,6 +6,7 @@ import { empty, loadInto } from '../../../common';
 import { h, replace, table, td, tdWrap } from '../../../dom';
 import {
   conceptText,
+  isEnteredInError,
   search,
   type CodeableConcept,
   type Quantity,
@@ -15,7 +16,8 @@ import { fhirTime, formatFhirDate } from '../../../format';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
 import { labChart, type LabPoint } from './labChart';
-import { guarded, itemDate, sourceCell } from './recordCommon';
+import { withdrawnNote } from './recordChange';
+import { guarded, itemDate, sourceCell, sourceLine } from './recordCommon';
 
 interface Range {
   low?: Quantity;
@@ -181,7 +183,9 @@ export async function renderLabs(
     replace(body, empty(t('record.no_labs'), 'record-labs-empty'));
     return;
   }
-  const groups = groupLabs(list).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+  // Withdrawn results are neither the latest value nor a point of a trend; they are listed apart.
+  const withdrawn = list.filter(isEnteredInError);
+  const groups = groupLabs(list.filter((o) => !isEnteredInError(o))).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
   const rows = groups.map(latestRow).filter((row): row is HTMLTableRowElement => row !== null);
   const charts = groups.map(chartFor).filter((chart): chart is HTMLElement => chart !== null);
   replace(
@@ -199,5 +203,29 @@ export async function renderLabs(
       rows,
     ),
     charts.length ? h('div', { class: 'lab-charts', testid: 'lab-charts' }, charts) : null,
+    withdrawn.length ? withdrawnLabs(withdrawn) : null,
+  );
+}
+
+function withdrawnLabs(list: Resource[]): HTMLElement {
+  return h(
+    'details',
+    { class: 'record-fold', testid: 'labs-withdrawn' },
+    h('summary', null, t('record.withdrawn_count', { count: list.length })),
+    h(
+      'ul',
+      { class: 'record-list' },
+      list.map((o) => {
+        const q = o.valueQuantity as Quantity | undefined;
+        const value = q?.value !== undefined ? `${q.value} ${q.unit ?? ''}`.trim() : '';
+        return h(
+          'li',
+          { class: 'record-item withdrawn', testid: 'lab-withdrawn', 'data-id': o.id ?? '' },
+          h('div', { class: 'record-main' }, h('strong', null, `${conceptText(o.code as CodeableConcept | undefined)} ${value}`)),
+          withdrawnNote(o),
+          sourceLine(o, itemDate(o, o.effectiveDateTime as string | undefined)),
+        );
+      }),
+    ),
   );
 }
