@@ -170,12 +170,11 @@ static bool emit_discharge_summary(struct gen *g, const struct admission *a, con
 
 bool clinical_admission(struct gen *g, const struct admission *a)
 {
-    char encounter[UUID_STR_LEN], comp[UUID_STR_LEN], description[160];
-    snprintf(description, sizeof description, "退院時サマリー(%s)", a->reason);
+    char encounter[UUID_STR_LEN], comp[UUID_STR_LEN];
     struct docref d = {.org = a->org,
                        .date = a->end,
                        .title = "退院時サマリー",
-                       .description = description,
+                       .description = a->reason,
                        .composition = comp,
                        .encounter = encounter};
     if (!emit_encounter(g, a, encounter) || !emit_discharge_summary(g, a, encounter, comp))
