@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
 import { tokyoDate, tokyoDateParts } from './dates.mjs';
+import { apiSession, findPatientId } from './server.mjs';
 
 // Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep pictures of the pages for a human to look at.
 const SHOTS = process.env.TSUNAGU_E2E_SCREENSHOTS;
@@ -187,5 +188,43 @@ describe('correcting the record', { timeout: 240_000 }, () => {
       assertNoProblems(page);
       await page.context().close();
     }
+  });
+
+  test('a narrative is shown as text: its markup and scripts never reach the page', async () => {
+    const patient = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+    const api = await apiSession(server.baseUrl, 'gh.sato');
+    const hostile =
+      '<div xmlns="http://www.w3.org/1999/xhtml"><p>第一段落(表示試験)</p>' +
+      '<img src="/nowhere.png" onerror="window.__narrativeRan = 1"/>' +
+      '<script>window.__narrativeRan = 2</script><p>第二段落<b>太字</b></p></div>';
+    const composition = await api.post('/fhir/Composition', {
+      resourceType: 'Composition',
+      status: 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '11506-3' }], text: '経過記録' },
+      subject: { reference: `Patient/${patient}` },
+      date: `${tokyoDate(-1)}T10:00:00+09:00`,
+      author: [{ display: 'みなみ総合病院' }],
+      title: '経過記録(表示試験)',
+      section: [{ title: '経過', text: { status: 'generated', div: hostile } }],
+    });
+    await api.post('/fhir/DocumentReference', {
+      resourceType: 'DocumentReference',
+      status: 'current',
+      type: { coding: [{ system: 'http://loinc.org', code: '11506-3' }], text: '経過記録(表示試験)' },
+      subject: { reference: `Patient/${patient}` },
+      date: `${tokyoDate(-1)}T10:00:00+09:00`,
+      content: [{ attachment: { contentType: 'application/fhir+json', url: `Composition/${composition.id}` } }],
+    });
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await openRecord(page);
+    await loaded(page, 'documents');
+    await page.getByTestId('document').filter({ hasText: '経過記録(表示試験)' }).getByTestId('doc-open').click();
+    const text = page.getByTestId('doc-viewer').getByTestId('doc-section-text');
+    await text.waitFor();
+    assert.equal(await text.evaluate((el) => el.innerText), '第一段落(表示試験)\n第二段落太字');
+    assert.equal(await page.getByTestId('doc-viewer').locator('img, script, b').count(), 0);
+    assert.equal(await page.evaluate(() => window.__narrativeRan), undefined);
+    assertNoProblems(page);
+    await page.context().close();
   });
 });

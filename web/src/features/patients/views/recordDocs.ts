@@ -2,7 +2,8 @@
 // The 文書 section of the 記録 tab: DocumentReferences, newest first, and an in-browser view of a
 // PDF (or image) in an <iframe> on /fhir/Binary/<id> — same origin only; the server lets its own
 // pages frame the raw Binary and nothing else. A document without a PDF is shown from its FHIR
-// Composition: each section's title and narrative, as plain text (the XHTML is never inserted).
+// Composition: each section's title and narrative, as plain text (the XHTML is never parsed into
+// the page or inserted).
 // Withdrawn (entered-in-error) documents stay in the list, struck through with their reason.
 import { empty, loadInto } from '../../../common';
 import { h, replace } from '../../../dom';
@@ -63,32 +64,40 @@ function compositionOf(doc: Resource): string {
   return referenceId(related?.reference);
 }
 
-const BLOCK = new Set(['P', 'DIV', 'LI', 'TR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'UL', 'OL', 'PRE']);
+const BLOCK_TAG = /^(p|div|li|tr|h[1-6]|table|ul|ol|pre|br|blockquote)$/i;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
 
 /**
- * The text of a narrative's XHTML, with line breaks where its blocks and <br> are. The XHTML is
- * parsed in an inert document (no scripts run, nothing loads) and only its text is kept.
+ * The text of a narrative's XHTML, with line breaks where its blocks and <br> are. The markup is
+ * read as a string, never parsed into a DOM (so nothing in it loads, runs or renders); comments,
+ * <script> and <style> are dropped, tags are dropped, entities are decoded, and the caller shows
+ * the result with textContent.
  */
 export function narrativeText(xhtml: string): string {
-  const parsed = new DOMParser().parseFromString(xhtml, 'text/html');
+  const token = /<!--[\s\S]*?-->|<(script|style)\b[\s\S]*?<\/\1\s*>|<\/?([A-Za-z][\w:.-]*)[^>]*>|[^<]+|</gi;
   let text = '';
-  const walk = (node: Node): void => {
-    if (node.nodeType === Node.TEXT_NODE) {
-      text += (node.textContent ?? '').replace(/\s+/g, ' ');
-      return;
+  for (const match of xhtml.matchAll(token)) {
+    const [whole, , tag] = match;
+    if (whole.startsWith('<!--') || match[1]) continue;
+    if (tag) {
+      if (BLOCK_TAG.test(tag)) text += '\n';
+      continue;
     }
-    if (!(node instanceof Element)) return;
-    if (node.tagName === 'SCRIPT' || node.tagName === 'STYLE') return;
-    if (node.tagName === 'BR') text += '\n';
-    node.childNodes.forEach(walk);
-    if (BLOCK.has(node.tagName)) text += '\n';
-  };
-  walk(parsed.body);
+    text += decodeEntities(whole.replace(/\s+/g, ' '));
+  }
   return text
     .split('\n')
     .map((line) => line.trim())
     .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\n{2,}/g, '\n')
     .trim();
 }
 
