@@ -5,6 +5,7 @@
 #include "accounts_int.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 
 json_t *accounts_org_json(struct store_stmt *s)
 {
@@ -76,7 +77,8 @@ bool orgs_create(struct error *err, struct request *req)
         {"totp_required", JV_BOOL, false, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!jsonv_check(err, req->json, fields))
+    if (!jsonv_check(err, req->json, fields) ||
+        !plausible_check_phone(err, "phone", jsonv_str(req->json, "phone")))
         return false;
     const json_t *b = req->json;
     const struct accounts_org_new o = {jsonv_str(b, "code"),
@@ -108,7 +110,8 @@ bool orgs_update(struct error *err, struct request *req)
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    if (!jsonv_check(err, req->json, fields))
+    if (!jsonv_check(err, req->json, fields) ||
+        !plausible_check_phone(err, "phone", jsonv_str(req->json, "phone")))
         return false;
     const struct principal *p = &req->op.principal;
     if (!p->network_admin && strcmp(p->org_id, id) != 0)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Facility directory: the live status, field by field (who changed it, when), and its history. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "directory_int.h"
 
 enum { DIR_MAX_COUNT = 9999 };
@@ -34,8 +36,44 @@ static bool check_restrictions(struct error *err, const json_t *list)
     };
     size_t i;
     json_t *r;
-    json_array_foreach(list, i, r) if (!jsonv_check(err, r, item)) return false;
+    json_array_foreach(list, i, r)
+    {
+        char field[48];
+        snprintf(field, sizeof field, "restrictions[%zu].until", i);
+        /* a restriction ends today or later: its period starts now */
+        if (!jsonv_check(err, r, item) ||
+            !plausible_check_date(err, field, PLAUSIBLE_PERIOD_END, jsonv_str(r, "until"), NULL))
+            return false;
+    }
     return true;
+}
+
+/* Free beds of a kind at most the beds registered of it in the profile (none registered: 0). */
+static bool check_free_beds(struct error *err, struct request *req, const char *id)
+{
+    const json_t *beds = json_object_get(req->json, "beds");
+    if (!beds)
+        return true;
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT registered_beds FROM org_profiles WHERE org_id = ?", "t", id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    json_t *registered = r == STORE_ROW ? json_loads(store_text(s, 0), 0, NULL) : NULL;
+    store_done(s);
+    const char *kind;
+    json_t *v;
+    char why[96];
+    bool ok = r != STORE_FAIL;
+    json_object_foreach((json_t *)beds, kind, v)
+    {
+        struct plausible_ctx ctx = {.limit = json_integer_value(json_object_get(registered, kind))};
+        if (ok &&
+            plausible_number(PLAUSIBLE_BEDS_FREE, (double)json_integer_value(v), NULL, &ctx, why))
+            ok = error_set(err, ERR_FIELD_RANGE, "beds.%s: %s", kind, why);
+    }
+    json_decref(registered);
+    return ok;
 }
 
 static bool check_status(struct error *err, const json_t *body)
@@ -92,7 +130,7 @@ bool directory_status_patch(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
     if (!dir_org_check(err, req, id) || !check_status(err, req->json) ||
-        !dir_may_edit(err, req, id))
+        !check_free_beds(err, req, id) || !dir_may_edit(err, req, id))
         return false;
     struct strbuf names = {0};
     bool ok = true;
