@@ -110,14 +110,15 @@ bool orgs_update(struct error *err, struct request *req)
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    if (!jsonv_check(err, req->json, fields) ||
-        !plausible_check_phone(err, "phone", jsonv_str(req->json, "phone")))
+    if (!jsonv_check(err, req->json, fields))
         return false;
     const struct principal *p = &req->op.principal;
     if (!p->network_admin && strcmp(p->org_id, id) != 0)
         return error_set(err, ERR_FORBIDDEN, "organisation administrators edit their own");
     if (!p->network_admin && json_object_get(req->json, "type"))
         return error_set(err, ERR_FORBIDDEN, "only the network office changes the type");
+    if (!plausible_check_phone(err, "phone", jsonv_str(req->json, "phone")))
+        return false;
     json_t *totp = json_object_get(req->json, "totp_required");
     int64_t changed = 0;
     if (!op_write_begin(err, &req->op) ||

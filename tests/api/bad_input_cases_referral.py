@@ -45,6 +45,12 @@ TEXT = {
 
 # One implausible value per kind of field (core/plausible.h).
 PLAUSIBLE = {
+    f"POST /api/patients/{P}/referrals": [
+        ("letter.diagnoses[0].onset", {"letter": rh.letter(diagnoses=[
+            {"text": "狭心症疑い", "code": "I209", "onset": "1800-01-01"}])}),
+        ("letter.labs[0].date", {"letter": rh.letter(labs=[
+            {"text": "LDL", "value": "162 mg/dL", "date": days_ahead(5)}])}),
+    ],
     f"POST /api/referrals/{REF}/schedule": [
         ("appointment_at", {"appointment_at": "1800-01-01T10:00:00+09:00"}),
         ("appointment_at", {"appointment_at": f"{days_ahead(-1)}T10:00:00+09:00"}),
