@@ -9,8 +9,6 @@
 #include "core/plausible.h"
 #include "directory_int.h"
 
-enum { DIR_MAX_COUNT = 9999 };
-
 static bool check_beds(struct error *err, const json_t *beds)
 {
     const char *kind;
@@ -21,8 +19,6 @@ static bool check_beds(struct error *err, const json_t *beds)
             return error_set(err, ERR_FIELD_VALUE, "beds: unknown kind %s", kind);
         if (!json_is_integer(v))
             return error_set(err, ERR_FIELD_TYPE, "beds.%s: expected an integer", kind);
-        if (json_integer_value(v) < 0 || json_integer_value(v) > DIR_MAX_COUNT)
-            return error_set(err, ERR_FIELD_VALUE, "beds.%s: 0 to %d", kind, DIR_MAX_COUNT);
     }
     return true;
 }
@@ -48,7 +44,7 @@ static bool check_restrictions(struct error *err, const json_t *list)
     return true;
 }
 
-/* Free beds of a kind at most the beds registered of it in the profile (none registered: 0). */
+/* Free beds of a kind: 0 to the beds registered of it in the profile (none registered: 0). */
 static bool check_free_beds(struct error *err, struct request *req, const char *id)
 {
     const json_t *beds = json_object_get(req->json, "beds");
@@ -96,8 +92,9 @@ static bool check_status(struct error *err, const json_t *body)
     if (json_object_size(body) == 0)
         return error_set(err, ERR_FIELD_VALUE, "no status field given");
     json_t *n = json_object_get(body, "homecare_new_this_month");
-    if (n && (json_integer_value(n) < 0 || json_integer_value(n) > DIR_MAX_COUNT))
-        return error_set(err, ERR_FIELD_VALUE, "homecare_new_this_month: 0 to %d", DIR_MAX_COUNT);
+    char why[96];
+    if (n && plausible_number(PLAUSIBLE_COUNT, (double)json_integer_value(n), NULL, NULL, why))
+        return error_set(err, ERR_FIELD_RANGE, "homecare_new_this_month: %s", why);
     json_t *beds = json_object_get(body, "beds"), *r = json_object_get(body, "restrictions");
     return (!beds || check_beds(err, beds)) && (!r || check_restrictions(err, r));
 }
