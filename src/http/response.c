@@ -106,6 +106,19 @@ static json_t *operation_outcome(struct request *req, const struct error *err, i
                      json_pack("[o]", issue));
 }
 
+/* The request field at the start of a detail ("consent.consented_on: …"), or NULL: a name of
+ * lower-case letters, digits, '_', '.' and [n] indexes, before ": ". */
+static const char *detail_field(struct request *req, const char *detail)
+{
+    const char *colon = strstr(detail, ": ");
+    if (!colon || colon == detail || detail[0] < 'a' || detail[0] > 'z')
+        return NULL;
+    for (const char *c = detail; c < colon; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("_.[]", *c)))
+            return NULL;
+    return arena_strndup(req->op.arena, detail, (size_t)(colon - detail));
+}
+
 void response_problem(struct request *req, const struct error *err)
 {
     int status = error_http_status(err->code);
@@ -133,6 +146,9 @@ void response_problem(struct request *req, const struct error *err)
         json_object_set_new(p, "detail", json_string(message));
     json_object_set_new(p, "code", json_string(error_code_name(err->code)));
     json_object_set_new(p, "request_id", json_string(req->request_id));
+    const char *field = status < 500 ? detail_field(req, err->detail) : NULL;
+    if (field)
+        json_object_set_new(p, "field", json_string(field));
     if (status >= 500)
         log_msg(LOG_ERROR, "request.failed", "%s %s: %s %s", req->request_id,
                 req->route ? req->route->pattern : "-", error_code_name(err->code), err->detail);

@@ -9,6 +9,7 @@
 #include "access/access.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "notify/step.h"
 #include "referral_int.h"
 
@@ -139,7 +140,9 @@ static bool check_schedule(struct error *err, struct step *st)
     bool zoned = n > 19 && (at[n - 1] == 'Z' || at[n - 6] == '+' || at[n - 6] == '-');
     if (!zoned || at[10] != 'T' || !clock_parse_iso(at, &st->appointment))
         return error_set(err, ERR_REFERRAL_APPOINTMENT_INVALID, "appointment_at");
-    char iso[32];
+    char iso[32], why[96];
+    if (plausible_instant(PLAUSIBLE_APPOINTMENT, st->appointment, NULL, why))
+        return error_set(err, ERR_FIELD_RANGE, "appointment_at: %s", why);
     clock_format_iso(st->appointment, iso);
     json_object_set_new(st->detail, "appointment_at", json_string(iso));
     return true;

@@ -34,3 +34,11 @@ TEXT = {
     f"POST /api/patients/{P}/bookings": ["exam", "clinical_question"],
     f"POST /api/bookings/{BOOKING}/decline": ["reason"],
 }
+
+# One implausible value per kind of field (core/plausible.h).
+PLAUSIBLE = {
+    "POST /api/equipment/slots": [
+        ("slots[0].starts_at", {"slots": [{"starts_at": "1800-01-01T10:00:00+09:00",
+                                           "ends_at": "1800-01-01T10:30:00+09:00"}]}),
+    ],
+}

@@ -34,8 +34,9 @@ def test_the_whole_loop(server):
     assert clerk.get(f"/api/referrals/{rid}").json()["actions"] == ["accept", "decline"]
 
     assert rh.step(clerk, rid, "accept", {"note": "循環器内科で受けます"})["status"] == "accepted"
-    s = rh.step(clerk, rid, "schedule", {"appointment_at": "2026-12-01T10:30:00+09:00"})
-    assert s["status"] == "scheduled" and s["scheduled_for"] == "2026-12-01T01:30:00.000Z"
+    at, utc = rh.appointment()
+    s = rh.step(clerk, rid, "schedule", {"appointment_at": at})
+    assert s["status"] == "scheduled" and s["scheduled_for"] == utc
     assert rh.step(fujita, rid, "seen")["status"] == "seen"
     assert clerk.get(f"/api/referrals/{rid}").json()["actions"] == []  # reply: physicians
     assert fujita.get(f"/api/referrals/{rid}").json()["actions"] == ["reply", "reverse"]

@@ -7,8 +7,9 @@ import type { Beds, DirCodes, DirEntry, Restriction } from '../types';
 
 export type StatusPatch = Record<string, unknown>;
 
-function numberInput(testid: string, value: number | undefined): HTMLInputElement {
+function numberInput(testid: string, value: number | undefined, name: string): HTMLInputElement {
   return h('input', {
+    name, // the field a refusal names (common.ts showFieldError)
     type: 'number',
     min: 0,
     max: 9999,
@@ -21,7 +22,7 @@ function numberInput(testid: string, value: number | undefined): HTMLInputElemen
 
 function restrictionRow(r: Restriction | null): HTMLElement {
   const text = h('input', { type: 'text', testid: 'dir-restriction-text', value: r?.text ?? '', 'aria-label': t('dir.restriction_text') });
-  const until = h('input', { type: 'date', testid: 'dir-restriction-until', value: r?.until ?? '', 'aria-label': t('dir.restriction_until') });
+  const until = h('input', { type: 'date', name: 'restrictions[].until', testid: 'dir-restriction-until', value: r?.until ?? '', 'aria-label': t('dir.restriction_until') });
   const row = h('div', { class: 'row', testid: 'dir-restriction' }, text, until);
   row.appendChild(
     h('button', { type: 'button', class: 'secondary small', onclick: () => row.remove() }, t('common.remove')),
@@ -53,7 +54,7 @@ export function statusForm(
   const beds: Beds = s.beds?.value ?? {};
   const bedInputs = codes.bed_kinds.map((kind) => ({
     kind: kind.code,
-    input: numberInput(`dir-beds-${kind.code}`, beds[kind.code]),
+    input: numberInput(`dir-beds-${kind.code}`, beds[kind.code], `beds.${kind.code}`),
   }));
   const emergency = h(
     'select',
@@ -62,7 +63,7 @@ export function statusForm(
     codes.emergency.map((c) => option(c.code, codeLabel(codes.emergency, c.code), c.code === s.emergency?.value)),
   );
   const note = h('input', { type: 'text', testid: 'dir-emergency-note', value: s.emergency_note?.value ?? '' });
-  const homecare = numberInput('dir-homecare', s.homecare_new_this_month?.value);
+  const homecare = numberInput('dir-homecare', s.homecare_new_this_month?.value, 'homecare_new_this_month');
   const specialists = h('textarea', { testid: 'dir-specialists', rows: 3 });
   specialists.value = (s.specialists_today?.value ?? []).join('\n');
   const restrictions = h('div', { class: 'stack' }, (s.restrictions?.value ?? []).map((r) => restrictionRow(r)));
