@@ -58,11 +58,11 @@ function accessRow(record: AccessRecord): HTMLTableRowElement {
     { testid: 'access-row', 'data-seq': record.seq, 'data-emergency': String(record.emergency) },
     tdTime(formatDateTime(record.time)),
     tdWrap(record.org?.name ?? (record.user ? t('audit.network_office') : t('audit.system'))),
-    tdWrap(
+    td(
       h('div', null, record.user?.name ?? ''),
       record.user?.profession ? h('small', { class: 'muted' }, tCode('profession', record.user.profession)) : null,
     ),
-    td(
+    tdWrap(
       eventLabel(record.event_id, record.object_type, record.action),
       record.emergency ? [' ', badge(t('audit.emergency'), 'warn')] : null,
     ),

@@ -139,6 +139,7 @@ function rowGrouper(tbody: HTMLTableSectionElement, byPatient: (record: AuditRec
     toggle.addEventListener('click', () => {
       current.open = !current.open;
       toggle.setAttribute('aria-expanded', String(current.open));
+      toggle.textContent = t(current.open ? 'audit.group_hide' : 'audit.group_show');
       for (const row of current.rows) row.hidden = !current.open;
     });
     const head = h(
@@ -152,7 +153,10 @@ function rowGrouper(tbody: HTMLTableSectionElement, byPatient: (record: AuditRec
       td(toggle),
     );
     current.rows[0]?.before(head);
-    for (const row of current.rows) row.hidden = true;
+    for (const row of current.rows) {
+      row.hidden = true;
+      row.classList.add('audit-member');
+    }
     current.head = head;
     current.count = count;
   };
