@@ -15,6 +15,7 @@ import type { AuditRecord } from '../types';
 const PAGE_SIZE = 100;
 const EXPORT_MAX = 10000;
 const ACTIONS = ['C', 'R', 'U', 'D', 'E'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function renderAudit(main: HTMLElement): Promise<void> {
   const office = isNetworkAdmin();
@@ -53,7 +54,7 @@ export async function renderAudit(main: HTMLElement): Promise<void> {
   );
   const filters = (): Record<string, string> => {
     const text = patient.value.trim();
-    const byId = patientId || (office ? text : '');
+    const byId = patientId || (office || UUID.test(text) ? text : '');
     return {
       user_id: user.value,
       patient_id: byId,
@@ -203,6 +204,7 @@ function technical(record: AuditRecord): HTMLElement {
   const lines = [
     [t('audit.object'), [objectLabel(record.object_type), record.object_id ? ` ${record.object_id}` : ''].join('')],
     [t('audit.detail'), detail],
+    [t('audit.login'), record.user_login ?? ''],
     [t('audit.client'), record.client ?? ''],
     [t('audit.request'), record.request_id ?? ''],
     ['event', record.event_id],
