@@ -19,7 +19,8 @@
     "ea.patient_id = p.id AND ea.org_id = ?1)))"
 
 /* ?1–?4 the access rule for the caller's organisation, ?5 names shown, ?6 the organisation
- * filter, then the filters, ?15 the limit. */
+ * filter, then the filters, ?15 the limit. A patient is found by name only where the name would
+ * be shown, so the search tells nothing about patients the organisation may not see. */
 static const char sql_audit[] =
     "SELECT a.seq, a.time, a.event_id, a.action, a.outcome, a.user_id, a.user_login, a.org_id, "
     "a.client, a.patient_id, a.object_type, a.object_id, a.request_id, a.detail, u.name, o.name, "
@@ -33,7 +34,7 @@ static const char sql_audit[] =
     "AND (CAST(?10 AS TEXT) IS NULL OR a.time >= ?10) AND (CAST(?11 AS TEXT) IS NULL OR a.time < "
     "?11) AND (CAST(?12 AS BIGINT) IS NULL OR a.seq < ?12) "
     "AND ((CAST(?13 AS TEXT) IS NULL AND CAST(?14 AS TEXT) IS NULL) OR a.patient_id IN "
-    "(SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL " AND ((CAST(?13 AS TEXT) IS NOT "
+    "(SELECT p.id FROM patients p WHERE " NAME_SHOWN_SQL " AND ((CAST(?13 AS TEXT) IS NOT "
     "NULL AND (p.kana_key LIKE ?13" STORE_LIKE_ESCAPE " OR p.name_key LIKE ?13" STORE_LIKE_ESCAPE
     ")) OR EXISTS (SELECT 1 FROM patient_local_ids l WHERE l.patient_id = p.id AND l.local_id = "
     "?14)))) ORDER BY a.seq DESC LIMIT ?15";

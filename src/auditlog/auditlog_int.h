@@ -31,8 +31,9 @@ struct audit_filters {
 bool auditlog_filters_parse(struct error *err, struct request *req, const char *const *allowed,
                             struct audit_filters *f);
 
-/** The records matching f, newest first, at most limit; columns as auditlog_row_json reads
- *  them. The statement belongs to the connection (store_done). */
+/** The records matching f, newest first, at most limit: the audit record's columns (0–13),
+ *  then the names of its user, organisation and patient (14–17; the patient's NULL where not
+ *  shown), as auditlog_row_json reads them. The caller frees the statement with store_done. */
 struct store_stmt *auditlog_query(struct error *err, struct request *req,
                                   const struct audit_filters *f, int64_t limit);
 

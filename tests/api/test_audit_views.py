@@ -68,6 +68,21 @@ def test_find_a_patient_by_name_kana_or_local_id(server):
                    403, "access.forbidden")
 
 
+def test_the_hospital_reviewing_an_emergency_access_sees_the_patient_by_name(fresh_server):
+    server = fresh_server
+    fujita = server.session("uh.fujita")
+    assert fujita.post(f"/api/patients/{YAMADA_HANAKO}/emergency",
+                       json={"reason": "救急搬送"}).status_code == 201
+    read = fujita.get(f"/api/patients/{YAMADA_HANAKO}")
+    admin = server.session("uh.admin")
+    items = helpers.fetch_all(admin, "/api/audit", {"patient": "やまだ はなこ"})
+    [item] = by_request(items, read)
+    assert item["patient_name"] == "山田 花子" and item["emergency"] is True
+    # another patient of her team, never opened from みなみ大学: neither named nor found
+    other = helpers.fetch_all(admin, "/api/audit", {"patient": "GH-000002"})
+    assert other == []
+
+
 def read_csv(r):
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
