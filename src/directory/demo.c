@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/ids.h"
 #include "demo/demo.h"
 #include "demo/demo_clinical.h"
@@ -43,8 +44,7 @@ static const struct demo_profile profiles[] = {
          "dialysis", "false") "," EQ("mammography", "true") "]",
      "[\"respite\"]", 33.5902, 130.4017, "平日 8:30〜17:00、土 8:30〜12:00", "透析患者は要相談",
      "{\"general\":8,\"icu_hcu\":1,\"community_care\":3}", "\"conditional\"",
-     "整形外科の手術は当面受入不可", 0, "[\"消化器内科 佐藤\"]",
-     "[{\"text\":\"MRI 点検中\",\"until\":\"2026-12-03\"}]", 45},
+     "整形外科の手術は当面受入不可", 0, "[\"消化器内科 佐藤\"]", NULL /* mri_inspection() */, 45},
     {"minami-rehab", "rehab.admin", "recovery",
      "[\"rehabilitation\",\"orthopedics\",\"neurology\"]", "[" EQ("ct", "true") "]",
      "[\"home_rehab\"]", 33.5785, 130.4190, "平日 9:00〜17:00",
@@ -130,11 +130,28 @@ static bool load_one(struct error *err, struct op *op, const struct demo_profile
            put_status(err, op, org, "restrictions", p->restrictions);
 }
 
+/* みなみ総合病院's MRI is being serviced until three days from now (dates relative to the demo's
+ * "now", so the restriction is current whenever the demo is loaded). */
+static bool mri_inspection(struct error *err, struct op *op, int64_t now)
+{
+    char until[32], org[UUID_STR_LEN];
+    // Asia/Tokyo is UTC+9 all year: the date part of the shifted UTC time is the Tokyo date.
+    clock_format_iso(now + (3 * 24 + 9) * 3600000LL, until);
+    until[10] = '\0';
+    json_t *list = json_pack("[{s:s, s:s}]", "text", "MRI 点検中", "until", until);
+    demo_clinical_uuid(org, "org", "minami-gh");
+    demo_act(op, "gh.admin", "minami-gh", now - 45 * 60000);
+    bool ok = list ? directory_status_set(err, op, org, "restrictions", list)
+                   : error_set(err, ERR_NOMEM, NULL);
+    json_decref(list);
+    return ok;
+}
+
 bool directory_demo_load(struct error *err, struct op *op)
 {
     int64_t now = op->now_ms;
     for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
         if (!load_one(err, op, &profiles[i], now))
             return false;
-    return true;
+    return mri_inspection(err, op, now);
 }

@@ -2,6 +2,7 @@
 """Facility directory (issue 4): publishing a profile and the live status field by field,
 who may change them, audit, staleness, search with filters and distance order, history, and
 bad input that changes nothing."""
+import datetime
 import math
 
 import pytest
@@ -57,6 +58,46 @@ def test_code_lists_have_labels(server):
     assert {"code": "icu_hcu", "ja": "ICU/HCU", "en": "ICU/HCU"} in body["bed_kinds"]
     for name in ("departments", "equipment", "services", "emergency"):
         assert body[name] and all(c["ja"] and c["en"] for c in body[name])
+
+
+def test_each_org_type_says_what_it_reports(server):
+    s = server.session("gh.sato")
+    reports = s.get(f"{BASE}/codes").json()["org_types"]
+    types = [t["code"] for t in s.get("/api/org-types").json()["items"]]
+    assert sorted(reports) == sorted(types)
+    bed_kinds = {c["code"] for c in s.get(f"{BASE}/codes").json()["bed_kinds"]}
+    status_fields = {"beds", "emergency", "emergency_note", "homecare_new_this_month",
+                     "specialists_today", "restrictions"}
+    for code, r in reports.items():
+        assert set(r["fields"]) <= status_fields and set(r["bed_kinds"]) <= bed_kinds, code
+        assert ("beds" in r["fields"]) == bool(r["bed_kinds"]), code
+    # no beds and no emergency acceptance for those that have no wards
+    for code in ("pharmacy", "care_management", "community_support_center", "municipality"):
+        assert "beds" not in reports[code]["fields"] and "emergency" not in reports[code]["fields"]
+    assert reports["acute_hospital"]["bed_kinds"][:2] == ["general", "icu_hcu"]
+    assert "icu_hcu" not in reports["recovery_hospital"]["bed_kinds"]
+
+
+def test_an_ended_restriction_is_not_current(fresh_server):
+    today = helpers.tokyo_today()
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    given = [
+        {"text": "昨日まで内視鏡休止", "until": yesterday},
+        {"text": "本日まで透析受入停止", "until": today.isoformat()},
+        {"text": "明日まで MRI 点検", "until": tomorrow},
+        {"text": "小児は要相談"},
+    ]
+    admin = fresh_server.session("gh.admin")
+    r = admin.patch(f"{BASE}/orgs/{GH}/status", json={"restrictions": given})
+    assert r.status_code == 200, r.text
+    current = entry(fresh_server.session("gh.sato"))["status"]["restrictions"]["value"]
+    assert [x["text"] for x in current] == ["本日まで透析受入停止", "明日まで MRI 点検", "小児は要相談"]
+    hs = fresh_server.session("gh.sato").get(f"/fhir/HealthcareService/{GH}").json()
+    assert [n["description"] for n in hs["notAvailable"]] == [x["text"] for x in current]
+    # the history keeps what was reported, ended or not
+    history = admin.get(f"{BASE}/orgs/{GH}/history", params={"field": "restrictions"}).json()
+    assert history["items"][-1]["value"] == given or history["items"][0]["value"] == given
 
 
 def test_demo_entry_shows_profile_and_status_with_freshness(server):
