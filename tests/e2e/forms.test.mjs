@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Smaller form behaviour on a tablet (issue 13, item 16): a field the server flags on the
+// referral form is scrolled into view below the sticky header, not under it.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
+
+const UNIVERSITY = 'みなみ大学附属医療センター';
+
+/** The organisation's directory profile as PUT takes it (without the server's own fields). */
+function profileBody(profile, changes) {
+  const { updated_at: _at, updated_by: _by, ...body } = profile;
+  return { ...body, ...changes };
+}
+
+describe('forms on a tablet', { timeout: 180_000 }, () => {
+  let server;
+  let browser;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+  });
+
+  test('a field the server flags on the referral form is shown below the sticky header', async () => {
+    const patientId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/referrals/new?patient=${patientId}`);
+    await page.getByTestId('ref-target-q').fill('みなみ');
+    await page.getByTestId('ref-target-search').click();
+    await page.locator('[data-testid="ref-target-results"][data-loaded*="みなみ"]').waitFor();
+    await page.getByTestId('ref-target-hit').filter({ hasText: UNIVERSITY }).getByTestId('ref-target-pick').click();
+    await page.getByTestId('ref-department').selectOption('cardiology');
+    await page.getByTestId('ref-purpose').selectOption('consultation');
+    await page.getByTestId('letter-purpose-text').fill('ご高診をお願いします。');
+    await page.getByTestId('ref-preview').click();
+    await page.getByTestId('ref-send').waitFor();
+
+    // Meanwhile the university stops taking cardiology referrals: the server refuses the department.
+    const admin = await apiSession(server.baseUrl, 'uh.admin');
+    const hits = await admin.get('/api/directory/search?limit=100');
+    const entry = await admin.get(`/api/directory/orgs/${hits.items.find((hit) => hit.name === UNIVERSITY).id}`);
+    const departments = entry.profile.departments.filter((code) => code !== 'cardiology');
+    await admin.put(`/api/directory/orgs/${entry.org.id}/profile`, profileBody(entry.profile, { departments }));
+
+    await page.getByTestId('ref-send').click();
+    const flagged = page.locator('[data-testid="ref-department"][aria-invalid="true"]');
+    await flagged.waitFor();
+    const header = await page.getByTestId('header').boundingBox();
+    const field = await flagged.boundingBox();
+    assert.ok(field.y >= header.y + header.height, `field top ${field.y} below header bottom ${header.y + header.height}`);
+    assert.ok(field.y + field.height <= TABLET.height, `field bottom ${field.y + field.height} on screen`);
+    // and the message saying what is wrong is not hidden under the header either
+    const message = await page.locator('[data-testid="ref-new"] > [data-testid="error"]').boundingBox();
+    assert.ok(message.y >= header.y + header.height, `message top ${message.y} below header bottom`);
+    assert.match(await page.locator('[data-testid="ref-new"] > [data-testid="error"]').textContent(), /診療科/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
