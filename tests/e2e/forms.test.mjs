@@ -59,4 +59,39 @@ describe('forms on a tablet', { timeout: 180_000 }, () => {
     assertNoProblems(page);
     await page.context().close();
   });
+
+  test('the lab form offers the tests the record shows, found by a search', async () => {
+    const patientId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/patients/${patientId}/record`);
+    const rows = page.getByTestId('lab-table').getByTestId('lab-row');
+    await rows.first().waitFor();
+    const shownTests = await rows.count();
+    await page.getByTestId('add-lab').click();
+    const dialog = page.getByTestId('lab-dialog');
+    const select = dialog.getByTestId('lab-test');
+    const offered = await select.locator('option:not([value=""])').count();
+    assert.ok(offered >= shownTests, `${offered} tests offered, ${shownTests} shown in the table`);
+
+    const search = dialog.getByTestId('lab-test-q');
+    for (const [typed, id] of [['へもぐ', 'hb'], ['LDL', 'ldl'], ['ＡＳＴ', 'ast'], ['3H015', 'k']]) {
+      await search.fill(typed);
+      assert.equal(await select.getAttribute('data-shown'), '1', `one test for ${typed}`);
+      assert.equal(await select.inputValue(), id, `${typed} chooses ${id}`);
+    }
+    await search.fill('');
+    assert.equal(Number(await select.getAttribute('data-shown')), offered);
+
+    await search.fill('ヘモグロビン');
+    assert.equal(await dialog.getByTestId('lab-unit').textContent(), 'g/dL');
+    await dialog.getByTestId('lab-value-input').fill('10.9');
+    await dialog.getByTestId('lab-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    const hb = page.getByTestId('lab-table').locator('[data-testid="lab-row"][data-test-name="ヘモグロビン"]');
+    await hb.getByTestId('lab-value').filter({ hasText: /^10\.9$/ }).waitFor();
+    assert.match(await hb.getByTestId('lab-flag').textContent(), /L/);
+    assertNoProblems(page);
+    await page.context().close();
+  });
 });
