@@ -94,4 +94,24 @@ describe('forms on a tablet', { timeout: 180_000 }, () => {
     assertNoProblems(page);
     await page.context().close();
   });
+
+  test('the care team names its members with their roles', async () => {
+    const patientId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/patients/${patientId}/team`);
+    const people = page.getByTestId('team-people');
+    await people.waitFor();
+    const person = (role) => people.locator(`[data-testid="team-person"][data-role="${role}"]`);
+    assert.match(await person('attending_physician').textContent(), /田中 誠.*あおば在宅クリニック/);
+    assert.match(await person('care_manager').textContent(), /渡辺 久美子.*みなみ居宅介護支援事業所/);
+    assert.match(await person('visiting_nurse').textContent(), /中島 亜希/);
+    const roles = await people.getByTestId('team-person-role').allTextContents();
+    for (const label of ['主治医', '担当ケアマネ', '訪問看護担当']) assert.ok(roles.includes(label), `${label} in ${roles}`);
+    // the table says the same, row by row
+    const row = page.getByTestId('team-member').filter({ hasText: '渡辺 久美子' });
+    assert.equal(await row.getByTestId('team-member-role').textContent(), '担当ケアマネ');
+    assertNoProblems(page);
+    await page.context().close();
+  });
 });
