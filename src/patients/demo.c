@@ -69,8 +69,8 @@ static bool load_consents(struct error *err, struct op *op, const char *patient,
     return insert_consent(err, op, key, patient, p, p->withdrawn_on, p->consent_count - 1);
 }
 
-/* 山田 花子's named members: her home doctor (主治医), the hospital physician, the clinic's
- * visiting nurse and her care manager, whose office her consent does not name (so the team shows
+/* 山田 花子's named members: her home doctor (主治医), the clinic's visiting nurse and her care
+ * manager, whose office her consent does not name (so the team shows
  * that it may not see her record). */
 static bool load_named_members(struct error *err, struct op *op, const char *patient, int64_t at)
 {
@@ -78,7 +78,6 @@ static bool load_named_members(struct error *err, struct op *op, const char *pat
         const char *org_code, *login, *role_code;
     } named[] = {
         {"aoba-homecare", "aoba.tanaka", "attending_physician"},
-        {"minami-gh", "gh.sato", "hospital_physician"},
         {"aoba-homecare", "aoba.nakajima", "visiting_nurse"},
         {"minami-cmo", "cm.watanabe", "care_manager"},
     };

@@ -25,7 +25,7 @@ def test_roles_are_codes_with_labels(server):
 def test_demo_team_names_her_doctor_nurse_and_care_manager(server):
     items = server.session("gh.sato").get(TEAM).json()["items"]
     assert {("田中 誠", "attending_physician"), ("中島 亜希", "visiting_nurse"),
-            ("渡辺 久美子", "care_manager"), ("佐藤 健一", "hospital_physician")} <= named(items)
+            ("渡辺 久美子", "care_manager")} <= named(items)
     cm = next(m for m in items if m["user_id"] == helpers.user_id("cm.watanabe"))
     assert cm["org_id"] == helpers.org_id("minami-cmo") and cm["profession"] == "care_manager"
     # her consent does not name the care manager's office: the team says so
@@ -61,3 +61,34 @@ def test_the_team_is_read_only_by_those_who_may_see_her(server):
     r = server.session("uh.fujita").get(TEAM)
     assert r.status_code == 404, r.text
     assert "田中 誠" not in r.text
+
+
+def test_the_team_as_fhir_care_team(server):
+    sato = server.session("gh.sato")
+    r = sato.get(f"/fhir/CareTeam/{P}")
+    assert r.status_code == 200, r.text
+    team = r.json()
+    assert team["resourceType"] == "CareTeam" and team["subject"] == {"reference": f"Patient/{P}"}
+    by_name = {p["member"].get("display"): p for p in team["participant"]}
+    doctor = by_name["田中 誠"]
+    assert doctor["role"][0]["coding"][0]["code"] == "attending_physician"
+    assert doctor["role"][0]["coding"][0]["display"] == "主治医"
+    assert doctor["onBehalfOf"]["reference"] == f"Organization/{helpers.org_id('aoba-homecare')}"
+    codes = {p["role"][0]["coding"][0]["code"] for p in team["participant"] if "role" in p}
+    assert {"care_manager", "visiting_nurse"} <= codes
+    # a whole organisation is a member by reference
+    assert any(p["member"].get("reference") == f"Organization/{helpers.org_id('minami-gh')}"
+               for p in team["participant"])
+    found = sato.get("/fhir/CareTeam", params={"patient": P}).json()
+    assert [e["resource"]["id"] for e in found.get("entry", [])] == [P]
+    # the read is audited as a look at her record
+    audited = server.query("SELECT COUNT(*) AS n FROM audit WHERE patient_id = ? AND "
+                           "object_type = 'CareTeam'", (P,))
+    assert audited[0]["n"] >= 2
+
+
+def test_fhir_care_team_only_for_those_who_may_see_her(server):
+    fujita = server.session("uh.fujita")
+    assert fujita.get(f"/fhir/CareTeam/{P}").status_code == 404
+    found = fujita.get("/fhir/CareTeam", params={"patient": P}).json()
+    assert found.get("entry", []) == [] and found["total"] == 0
