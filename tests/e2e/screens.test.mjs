@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
-import { repoRoot } from './server.mjs';
+import { apiSession, repoRoot } from './server.mjs';
 
 // Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep a picture of every screen for a human to look at.
 const SHOTS = process.env.TSUNAGU_E2E_SCREENSHOTS;
@@ -74,7 +74,20 @@ const SCREENS = {
   ],
   'admin/tokens/*': [{ user: 'gh.admin', hashes: ['#/admin/tokens'] }],
   'admin/audit/*': [{ user: 'gh.admin', hashes: ['#/admin/audit'] }],
-  'admin/emergency/*': [{ user: 'uh.admin', hashes: ['#/admin/emergency'] }],
+  'admin/emergency/*': [
+    {
+      user: 'uh.admin',
+      // an emergency access of the admin's organisation to review, so the comment box shows
+      hashes: async (page, server) => {
+        const fujita = await apiSession(server.baseUrl, 'uh.fujita');
+        const found = await fujita.post('/api/emergency/search', { name: '山田 花子', birth_date: '1941-04-12' });
+        const patient = found.items.find((item) => item.name === '山田 花子');
+        const grant = await fujita.post(`/api/patients/${patient.id}/emergency`, { reason: '救急搬送、意識障害のため既往歴の確認' });
+        await fujita.post(`/api/emergency/${grant.id}/end`, {});
+        return ['#/admin/emergency'];
+      },
+    },
+  ],
   'equipment/*': [{ user: 'gh.sato', hashes: ['#/equipment'] }],
   directory: [
     { user: 'gh.sato', hashes: ['#/directory'] },
@@ -267,7 +280,7 @@ describe('every screen at tablet size', { timeout: 600_000 }, () => {
       await loginAs(page, user);
       const failures = [];
       for (const visit of visits) {
-        const hashes = typeof visit.hashes === 'function' ? await visit.hashes(page) : visit.hashes;
+        const hashes = typeof visit.hashes === 'function' ? await visit.hashes(page, server) : visit.hashes;
         for (const hash of hashes) {
           try {
             await openScreen(page, hash);
