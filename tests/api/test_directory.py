@@ -248,6 +248,19 @@ def test_distance_order_from_a_point_and_an_organisation(server):
     assert codes_of(paged) == codes_of(items)
 
 
+def test_near_an_organisation_without_a_position_lists_by_name(fresh_server):
+    # the directory page asks for distances from one's own organisation by default: one that has
+    # not published its position yet gets the list in name order rather than an error
+    admin = fresh_server.session("jimukyoku")
+    r = admin.post("/api/orgs", json={"code": "test-clinic", "name": "テスト診療所",
+                                       "name_kana": "テストシンリョウジョ", "type": "clinic",
+                                       "address": "みなみ市試験町1", "phone": "099-555-1111"})
+    assert r.status_code == 201, r.text
+    items = search(fresh_server.session("gh.sato"), near_org=r.json()["id"], limit=100)
+    assert len(items) == 13 and all(i["distance_km"] is None for i in items)
+    assert codes_of(items) == codes_of(search(fresh_server.session("gh.sato"), limit=100))
+
+
 def test_history_keeps_every_change(fresh_server):
     s = fresh_server.session("gh.admin")
     for n in (3, 2, 0):
