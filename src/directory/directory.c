@@ -107,12 +107,18 @@ static json_t *status_json(struct error *err, struct request *req, const char *i
     json_t *out = json_object();
     int64_t now = clock_now_ms();
     enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
+    while ((r = store_step(err, s)) == STORE_ROW) {
+        json_t *value = json_column(s, 1);
+        if (strcmp(store_text(s, 0), "restrictions") == 0) {
+            json_t *current = dir_restrictions_current(value);
+            json_decref(value);
+            value = current;
+        }
         json_object_set_new(out, store_text(s, 0),
-                            json_pack("{s:o, s:o, s:o, s:b}", "value", json_column(s, 1),
-                                      "updated_at", api_time_or_null(s, 2), "updated_by",
-                                      api_id_name(s, 3, 4), "stale",
-                                      dir_stale(req, store_int(s, 2), now)));
+                            json_pack("{s:o, s:o, s:o, s:b}", "value", value, "updated_at",
+                                      api_time_or_null(s, 2), "updated_by", api_id_name(s, 3, 4),
+                                      "stale", dir_stale(req, store_int(s, 2), now)));
+    }
     store_done(s);
     *ok = r != STORE_FAIL;
     return out;

@@ -23,6 +23,22 @@ static bool check_beds(struct error *err, const json_t *beds)
     return true;
 }
 
+json_t *dir_restrictions_current(const json_t *list)
+{
+    char today[11];
+    clock_today_tokyo(today);
+    json_t *out = json_array(), *r;
+    size_t i;
+    json_array_foreach((json_t *)list, i, r)
+    {
+        const char *until = json_string_value(json_object_get(r, "until"));
+        // "YYYY-MM-DD" dates compare as strings; the end date is the last day in force.
+        if (!until || strcmp(until, today) >= 0)
+            json_array_append(out, r);
+    }
+    return out;
+}
+
 static bool check_restrictions(struct error *err, const json_t *list)
 {
     static const struct jfield item[] = {

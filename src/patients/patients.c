@@ -178,7 +178,7 @@ static bool register_team_and_consent(struct error *err, struct op *op, const ch
 {
     char team_id[UUID_STR_LEN] = "", consent_id[UUID_STR_LEN] = "";
     const char *org = op->principal.org_id;
-    const struct patients_member m = {patient, org, NULL, "registering organisation"};
+    const struct patients_member m = {patient, org, NULL, "registering organisation", NULL};
     const struct patients_consent c = {patient,
                                        jsonv_str(consent, "scope"),
                                        jsonv_str(consent, "method"),

@@ -4,6 +4,7 @@
 import { field, h, option } from '../../../dom';
 import { codeLabel, t } from '../../../i18n';
 import type { Beds, DirCodes, DirEntry, Restriction } from '../types';
+import { reportsOf } from './directoryCommon';
 
 export type StatusPatch = Record<string, unknown>;
 
@@ -51,8 +52,12 @@ export function statusForm(
   save: (patch: StatusPatch, button: HTMLButtonElement) => Promise<void>,
 ): HTMLElement {
   const s = entry.status;
+  // Only what organisations of this type report (the server's type definitions).
+  const reported = reportsOf(codes, entry.org.type);
+  const shows = (name: string): boolean => reported.fields.includes(name);
   const beds: Beds = s.beds?.value ?? {};
-  const bedInputs = codes.bed_kinds.map((kind) => ({
+  const bedKinds = shows('beds') ? codes.bed_kinds.filter((kind) => reported.bed_kinds.includes(kind.code)) : [];
+  const bedInputs = bedKinds.map((kind) => ({
     kind: kind.code,
     input: numberInput(`dir-beds-${kind.code}`, beds[kind.code], `beds.${kind.code}`),
   }));
@@ -101,15 +106,31 @@ export function statusForm(
     { class: 'card stack', testid: 'dir-status-form' },
     h('h2', null, t('dir.edit_status')),
     errors,
-    h(
-      'fieldset',
-      null,
-      h('legend', null, t('dir.free_beds')),
-      h('div', { class: 'grid3' }, bedInputs.map(({ kind, input }) => field(codeLabel(codes.bed_kinds, kind), input))),
-    ),
-    h('div', { class: 'grid2' }, field(t('dir.emergency'), emergency), field(t('dir.emergency_note'), note)),
-    h('div', { class: 'grid2' }, field(t('dir.homecare_new'), homecare), field(t('dir.specialists'), specialists, t('dir.one_per_line'))),
-    h('fieldset', null, h('legend', null, t('dir.restrictions')), restrictions, addRestriction),
+    bedInputs.length
+      ? h(
+          'fieldset',
+          null,
+          h('legend', null, t('dir.free_beds')),
+          h('div', { class: 'grid3' }, bedInputs.map(({ kind, input }) => field(codeLabel(codes.bed_kinds, kind), input))),
+        )
+      : null,
+    shows('emergency') || shows('emergency_note')
+      ? h(
+          'div',
+          { class: 'grid2' },
+          shows('emergency') ? field(t('dir.emergency'), emergency) : null,
+          shows('emergency_note') ? field(t('dir.emergency_note'), note) : null,
+        )
+      : null,
+    shows('homecare_new_this_month') || shows('specialists_today')
+      ? h(
+          'div',
+          { class: 'grid2' },
+          shows('homecare_new_this_month') ? field(t('dir.homecare_new'), homecare) : null,
+          shows('specialists_today') ? field(t('dir.specialists'), specialists, t('dir.one_per_line')) : null,
+        )
+      : null,
+    shows('restrictions') ? h('fieldset', null, h('legend', null, t('dir.restrictions')), restrictions, addRestriction) : null,
     unchanged,
     h('div', { class: 'row end' }, submit),
   );

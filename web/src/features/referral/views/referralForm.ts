@@ -161,15 +161,27 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
     editor.clearMarks();
     for (const control of Object.values(controls)) control.removeAttribute('aria-invalid');
   };
-  const markField = (path: string): void => {
-    if (!path) return;
+  /** Marks the field an error names and scrolls to it; false if no field of the form has that name. */
+  const markField = (path: string): boolean => {
+    if (!path) return false;
     const control = controls[path.split(/[.[]/, 1)[0] ?? ''];
     if (control) {
       control.setAttribute('aria-invalid', 'true');
       control.scrollIntoView({ block: 'center' });
-      return;
+      return true;
     }
-    editor.mark(path);
+    return editor.mark(path);
+  };
+  /**
+   * Brings the message and the field it flags into view, below the sticky header (html's
+   * scroll-padding-top): the message first, then the field if it is not wholly on screen.
+   */
+  const revealError = (): void => {
+    errors.scrollIntoView({ block: 'start' });
+    const flagged = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!flagged) return;
+    const box = flagged.getBoundingClientRect();
+    if (box.bottom > window.innerHeight || box.top < 0) flagged.scrollIntoView({ block: 'nearest' });
   };
   const edit = (): void => {
     preview.hidden = true;
@@ -199,11 +211,9 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
       } catch (error) {
         showError(errors, referralError(error));
         const path = errorField(error);
-        if (path) {
-          edit();
-          markField(path);
-        }
-        errors.scrollIntoView({ block: 'nearest' });
+        if (path) edit();
+        markField(path);
+        revealError();
       }
     });
   });
@@ -216,6 +226,7 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
     if (!target) {
       showError(errors, t('referral.target_needed'));
       markField('to_org_id');
+      revealError();
       return;
     }
     const data = body();
