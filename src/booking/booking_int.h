@@ -102,5 +102,8 @@ bool booking_demo_load(struct error *err, struct op *op);
 /** The steps principal p may take on a booking in status now (a new JSON array, flow.c). */
 json_t *booking_actions(const struct principal *p, const char *status, const char *slot_org,
                         const char *ordering_org);
+/** Of those, the ones that need a reason now: before the JST day of the slot's start. */
+json_t *booking_early_actions(const struct principal *p, const char *status, const char *slot_org,
+                              const char *ordering_org, int64_t starts_at);
 
 #endif

@@ -46,6 +46,17 @@ static json_t *summary_row(struct store_stmt *s)
                      json_column(s, 31));
 }
 
+/* The caller's actions, and those of them that need a reason now (before the slot's day). */
+static void set_actions(json_t *b, struct request *req, struct store_stmt *s)
+{
+    const struct principal *p = &req->op.principal;
+    json_object_set_new(b, "actions",
+                        booking_actions(p, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
+    json_object_set_new(b, "early_actions",
+                        booking_early_actions(p, store_text(s, 1), store_text(s, 8),
+                                              store_text(s, 15), store_int(s, 11)));
+}
+
 /* The full booking's own columns, added to its summary. */
 static void add_details(json_t *b, struct store_stmt *s)
 {
@@ -75,9 +86,7 @@ json_t *booking_json(struct error *err, struct request *req, const char *id)
     if (r == STORE_ROW) {
         b = summary_row(s);
         add_details(b, s);
-        json_object_set_new(b, "actions",
-                            booking_actions(&req->op.principal, store_text(s, 1), store_text(s, 8),
-                                            store_text(s, 15)));
+        set_actions(b, req, s);
     }
     store_done(s);
     if (!b) {
@@ -122,9 +131,7 @@ static bool respond_page(struct error *err, struct request *req, const char *eve
     enum store_step_result r = STORE_FAIL;
     while (s && (r = store_step(err, s)) == STORE_ROW && json_array_size(items) < (size_t)limit) {
         json_t *item = summary_row(s);
-        json_object_set_new(item, "actions",
-                            booking_actions(&req->op.principal, store_text(s, 1), store_text(s, 8),
-                                            store_text(s, 15)));
+        set_actions(item, req, s);
         json_array_append_new(items, item);
         op_audit_read(&req->op, event, AUDIT_SUCCESS, store_text(s, 2), "booking", store_text(s, 0),
                       "listed");

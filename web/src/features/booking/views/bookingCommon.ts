@@ -112,12 +112,20 @@ function openStep(booking: Booking, action: string, codes: DirCodes, done: () =>
   } else if (action === 'report') {
     const findings = textarea('booking-findings', 8000, false, 6);
     const impression = textarea('booking-impression', 2000, true);
+    // before the examination's day the report needs a reason, kept in the timeline
+    const early = (booking.early_actions ?? []).includes('report');
+    const reason = textarea('booking-early-reason', 500, true);
     stepDialog(
       booking,
       'report',
       'booking.action.report',
-      [h('p', null, `${booking.patient.name} — ${booking.exam}`), field(t('booking.findings'), findings), field(t('booking.impression'), impression)],
-      () => ({ findings: findings.value.trim(), impression: impression.value.trim() }),
+      [
+        h('p', null, `${booking.patient.name} — ${booking.exam}`),
+        early ? [h('p', { class: 'hint warn', testid: 'booking-report-early' }, t('booking.early_hint')), field(t('booking.early_reason'), reason)] : null,
+        field(t('booking.findings'), findings),
+        field(t('booking.impression'), impression),
+      ],
+      () => ({ findings: findings.value.trim(), impression: impression.value.trim(), ...(early ? { reason: reason.value.trim() } : {}) }),
       done,
     );
   }

@@ -28,10 +28,12 @@ export interface Draft {
   state: 'prefilled' | 'unavailable' | 'failed';
 }
 
-/** GET /api/patients/{id}/referral-draft; an empty letter when there is none (404) or it fails. */
-export async function loadDraft(patientId: string): Promise<Draft> {
+/** GET /api/patients/{id}/referral-draft (with reverseOf: the reverse referral's draft, from the
+ *  reply to that referral); an empty letter when there is none (404) or it fails. */
+export async function loadDraft(patientId: string, reverseOf?: string): Promise<Draft> {
   try {
-    const answer = await api.get<{ letter: Partial<Letter> }>(`/api/patients/${seg(patientId)}/referral-draft`);
+    const query = reverseOf ? `?reverse_of=${encodeURIComponent(reverseOf)}` : '';
+    const answer = await api.get<{ letter: Partial<Letter> }>(`/api/patients/${seg(patientId)}/referral-draft${query}`);
     return { letter: normalLetter(answer.letter), state: 'prefilled' };
   } catch (error) {
     const missing = error instanceof ApiError && error.status === 404;
