@@ -12,6 +12,7 @@ import { hashOf, onLeave, type LeaveHook } from '../../../router';
 import type { DirCodes } from '../../directory/types';
 import { loadSlots } from '../api';
 import type { Booking, BookingReport } from '../types';
+import { checklistAnswers, showSafety } from './safety';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 /** `2026年12月1日 10:00–10:30` (Tokyo time). */
@@ -167,6 +168,13 @@ export function reportBlock(report: BookingReport): HTMLElement {
   );
 }
 
+/** The patient's safety summary for the examining hospital (what the consent lets it read). */
+function cardSafety(booking: Booking): HTMLElement {
+  const target = h('div', { testid: 'booking-card-safety' });
+  void showSafety(target, booking.patient.id, booking.exam);
+  return target;
+}
+
 /** Which side the list is for: the hospital sees the patient and orderer, the clinic the hospital. */
 export type CardSide = 'received' | 'ordered' | 'patient';
 
@@ -198,6 +206,8 @@ export function bookingCard(booking: Booking, codes: DirCodes, side: CardSide, d
     ),
     booking.status === 'proposed' ? h('p', { class: 'alert warn', testid: 'booking-proposed' }, t('booking.proposed_time', { when: slotTime(booking.slot) })) : null,
     booking.slot.preparation && booking.status !== 'reported' ? h('p', { class: 'small muted pre' }, `${t('equipment.preparation')}: ${booking.slot.preparation}`) : null,
+    checklistAnswers(booking.checklist),
+    side === 'received' && ['requested', 'confirmed', 'proposed'].includes(booking.status) ? cardSafety(booking) : null,
     booking.report ? reportBlock(booking.report) : null,
     errors,
     actionButtons(booking, codes, errors, done),
