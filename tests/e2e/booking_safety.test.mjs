@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
-import { findPatientId } from './server.mjs';
+import { apiSession, findPatientId } from './server.mjs';
 
 describe('safety before an examination', { timeout: 240_000 }, () => {
   let server;
@@ -65,5 +65,22 @@ describe('safety before an examination', { timeout: 240_000 }, () => {
     assert.match(await received.getByTestId('booking-checklist-answers').textContent(), /☑ 絶食/);
     assertNoProblems(clinic);
     assertNoProblems(hospital);
+  });
+
+  test("the hospital's admin sets the MRI checklist", async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.admin');
+    await page.getByTestId('nav-equipment').click();
+    await page.getByTestId('checklist-open').click();
+    const dialog = page.getByTestId('checklist-dialog');
+    await dialog.getByTestId('checklist-kind').selectOption('mri');
+    assert.equal(await dialog.getByTestId('checklist-items').inputValue(), 'ペースメーカー・体内金属');
+    await dialog.getByTestId('checklist-items').fill('ペースメーカー・体内金属\n閉所恐怖症');
+    await dialog.getByTestId('checklist-save').click();
+    await dialog.waitFor({ state: 'detached' });
+    const api = await apiSession(server.baseUrl, 'gh.admin');
+    const lists = await api.get(`/api/equipment/checklists`);
+    assert.deepEqual(lists.items.find((i) => i.kind === 'mri').items, ['ペースメーカー・体内金属', '閉所恐怖症']);
+    assertNoProblems(page);
   });
 });

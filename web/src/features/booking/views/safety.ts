@@ -5,7 +5,8 @@
 // audited by the server); and the checklist the examining hospital sets per kind of examination.
 // Used by the booking form, the hospital's booking card and the referral form.
 import { api, ApiError, seg } from '../../../api';
-import { h, replace } from '../../../dom';
+import { attempt, errorBox, openDialog } from '../../../common';
+import { field, h, option, replace } from '../../../dom';
 import { formatDate } from '../../../format';
 import { t } from '../../../i18n';
 
@@ -98,4 +99,29 @@ export function checklistAnswers(answers: { item: string; checked: boolean }[] |
     { class: 'plain-list small', testid: 'booking-checklist-answers' },
     answers.map((a) => h('li', { 'data-checked': a.checked ? 'true' : 'false' }, `${a.checked ? '☑' : '☐'} ${a.item}${a.checked ? '' : ` — ${t('safety.unchecked')}`}`)),
   );
+}
+
+/** The hospital's admins and directory editors set the checklist of each kind of examination of
+ *  their shared equipment (and of contrast): one item per line. */
+export async function openChecklistEditor(orgId: string, kinds: { code: string; label: string }[]): Promise<void> {
+  const lists = await loadChecklists(orgId);
+  const kind = h('select', { testid: 'checklist-kind' }, kinds.map((k) => option(k.code, k.label)));
+  const items = h('textarea', { rows: 4, testid: 'checklist-items' });
+  const show = (): void => {
+    items.value = (lists.get(kind.value) ?? []).join('\n');
+  };
+  kind.addEventListener('change', show);
+  show();
+  const errors = errorBox();
+  const submit = h('button', { type: 'submit', class: 'primary', testid: 'checklist-save' }, t('common.save'));
+  const form = h('form', { class: 'stack', testid: 'checklist-form' }, errors, field(t('safety.checklist_kind'), kind), field(t('safety.checklist_items'), items, t('safety.checklist_hint')), h('div', { class: 'row end' }, submit));
+  const dialog = openDialog(t('safety.checklist_title'), form, 'checklist-dialog');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const list = items.value.split('\n').map((line) => line.trim()).filter(Boolean);
+    void attempt(submit, errors, async () => {
+      await api.put(`/api/equipment/checklists/${seg(kind.value)}`, { items: list });
+      dialog.close();
+    });
+  });
 }

@@ -11,7 +11,7 @@ import {
   type Quantity,
   type Resource,
 } from '../../../fhir';
-import { fhirTime, formatFhirDate } from '../../../format';
+import { decimalsOf, fhirTime, formatFhirDate, formatLabValue, formatUnit } from '../../../format';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
 import { labChart, type LabPoint } from './labChart';
@@ -71,7 +71,7 @@ function rangeText(range: Range | undefined, unit: string): string {
 function labResult(r: Resource): LabResult {
   const quantity = r.valueQuantity as Quantity | undefined;
   const range = ((r.referenceRange as Range[] | undefined) ?? [])[0];
-  const unit = quantity?.unit ?? quantity?.code ?? '';
+  const unit = formatUnit(quantity?.unit ?? quantity?.code ?? '');
   const value = typeof quantity?.value === 'number' ? quantity.value : undefined;
   const low = range?.low?.value;
   const high = range?.high?.value;
@@ -116,6 +116,9 @@ export function groupLabs(observations: Resource[]): LabGroup[] {
   }
   for (const group of groups.values()) {
     group.results.sort((a, b) => (a.time || 0) - (b.time || 0));
+    // every value with the test's precision, as its results and reference range show it
+    const decimals = decimalsOf(group.results.flatMap((r) => [r.value, r.low, r.high]));
+    for (const r of group.results) if (r.value !== undefined) r.text = formatLabValue(r.value, decimals);
   }
   return [...groups.values()];
 }
@@ -157,6 +160,7 @@ function chartFor(group: LabGroup): HTMLElement | null {
     time: r.time,
     label: formatFhirDate(r.date),
     value: r.value as number,
+    text: r.text,
     flag: r.flag,
   }));
   return h(

@@ -3,7 +3,8 @@
 // lines for rates, built from the shared pieces of chart.ts. Every value is in a <title> and in
 // the chart's description; each series also has its own legend entry and class (s1 … s4), so
 // colour is not the only cue.
-import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, yLabel, yScale } from '../../../chart';
+import { lang } from '../../../i18n';
+import { axisGroup, chartSvg, linePath, niceTicks, plotArea, pointMark, svg, yLabel, yScale } from '../../../chart';
 
 export interface ChartSeries {
   name: string;
@@ -34,11 +35,19 @@ function niceMax(value: number, minimum: number): number {
   return 10 * power;
 }
 
-/** "2026/1" for January and the first month, else "3". */
-function monthLabel(month: string, first: boolean): string {
+/** "2026-01" → "2026年1月" (ja) or "Jan 2026" (en). */
+export function formatMonth(month: string): string {
   const [year, mm] = month.split('-');
-  const m = String(Number(mm));
-  return first || m === '1' ? `${year}/${m}` : m;
+  const m = Number(mm);
+  if (!year || !m) return month;
+  if (lang() === 'ja') return `${year}年${m}月`;
+  return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(year), m - 1, 1)));
+}
+
+/** "2026年1月" for January and the first month, else "3月". */
+function monthLabel(month: string, first: boolean): string {
+  const m = String(Number(month.split('-')[1]));
+  return first || m === '1' ? formatMonth(month) : lang() === 'ja' ? `${m}月` : m;
 }
 
 /** The middle of month i's column. */
@@ -57,7 +66,7 @@ function frame(spec: ChartSpec, y: (value: number) => number, yMax: number): SVG
       .join('; '),
   });
   const axes = axisGroup();
-  for (const value of [0, yMax / 2, yMax]) {
+  for (const value of niceTicks(0, yMax).filter((v) => v <= yMax * (1 + 1e-9))) {
     const at = y(value);
     axes.append(
       svg('line', { class: value === 0 ? 'base' : 'grid', x1: PLOT.left, y1: at, x2: PLOT.left + PLOT.plotW, y2: at }),
