@@ -530,6 +530,7 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/bookings",
          {"slot_id": SLOT, "exam": "頭部CT", "clinical_question": "検証"}),
         ("GET", f"/api/patients/{patient}/bookings", None),
+        ("GET", f"/api/patients/{patient}/safety-summary", None),
     ]
 
 
