@@ -42,6 +42,7 @@ describe('words and numbers', { timeout: 240_000 }, () => {
     const hba1c = record.getByTestId('lab-row').filter({ hasText: 'HbA1c' });
     assert.match(await hba1c.getByTestId('lab-value').textContent(), /^\d+\.\d$/);
     assert.match(await hba1c.textContent(), /\d+\.\d %/);
+    assert.match(await hba1c.textContent(), /4\.9–6\.0 %/); // its reference range alike
     const egfr = record.getByTestId('lab-row').filter({ hasText: 'eGFR' });
     assert.match(await egfr.textContent(), /mL\/min\/1\.73m²/);
     assert.doesNotMatch(text, /m2\b/);

@@ -118,7 +118,14 @@ export function groupLabs(observations: Resource[]): LabGroup[] {
     group.results.sort((a, b) => (a.time || 0) - (b.time || 0));
     // every value with the test's precision, as its results and reference range show it
     const decimals = decimalsOf(group.results.flatMap((r) => [r.value, r.low, r.high]));
-    for (const r of group.results) if (r.value !== undefined) r.text = formatLabValue(r.value, decimals);
+    for (const r of group.results) {
+      if (r.value !== undefined) r.text = formatLabValue(r.value, decimals);
+      const range = ((r.resource.referenceRange as Range[] | undefined) ?? [])[0];
+      if (range && !range.text && (r.low !== undefined || r.high !== undefined)) {
+        const bound = (v: number | undefined): string => (v === undefined ? '' : formatLabValue(v, decimals));
+        r.rangeText = `${bound(r.low)}–${bound(r.high)} ${r.unit}`.trim();
+      }
+    }
   }
   return [...groups.values()];
 }
