@@ -295,8 +295,20 @@ struct labs {
     char from[11]; /* the window's first day: LAB_WINDOW_DAYS before the newest result */
 };
 
+/* A unit as people read it: UCUM's body surface "{1.73_m2}" or "1.73m2" as 1.73m². */
+static const char *unit_text(struct request *req, const char *unit)
+{
+    const char *at = strstr(unit, "{1.73_m2}");
+    size_t skip = at ? strlen("{1.73_m2}") : 0;
+    if (!at && (at = strstr(unit, "1.73m2")) != NULL)
+        skip = strlen("1.73m2");
+    if (!at)
+        return unit;
+    return arena_printf(req->op.arena, "%.*s1.73m²%s", (int)(at - unit), unit, at + skip);
+}
+
 /* A result as text: "7.0 %", with （高値） or （低値） when flagged. */
-static char *lab_value(const json_t *res)
+static char *lab_value(struct request *req, const json_t *res)
 {
     struct strbuf out = {0};
     const json_t *q = json_object_get(res, "valueQuantity");
@@ -304,7 +316,7 @@ static char *lab_value(const json_t *res)
         char *number =
             json_dumps(json_object_get(q, "value"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
         strbuf_printf(&out, "%s%s%s", number ? number : "", str(q, "unit")[0] ? " " : "",
-                      str(q, "unit")[0] ? str(q, "unit") : str(q, "code"));
+                      unit_text(req, str(q, "unit")[0] ? str(q, "unit") : str(q, "code")));
         free(number);
     } else if (str(res, "valueString")[0]) {
         strbuf_puts(&out, str(res, "valueString"));
@@ -351,7 +363,7 @@ static bool add_lab(struct error *err, struct request *req, json_t *res, void *a
         return true;
     bool ok = true;
     if (!json_object_get(l->seen, key) && concept_text(code)[0]) { /* the latest of each test */
-        char *value = lab_value(res);
+        char *value = lab_value(req, res);
         json_object_set_new(l->seen, key, json_true());
         ok = append(err, l->list,
                     json_pack("{s:s, s:s, s:s}", "text", clip(req, concept_text(code), TEXT_SHORT),
