@@ -62,7 +62,7 @@ function frame(spec: ChartSpec, y: (value: number) => number, yMax: number): SVG
     testid: spec.testid,
     title: spec.title,
     desc: spec.months
-      .map((month, i) => `${month}: ${spec.series.map((x) => `${x.name} ${show(spec, x.values[i])}`).join(', ')}`)
+      .map((month, i) => `${formatMonth(month)}: ${spec.series.map((x) => `${x.name} ${show(spec, x.values[i])}`).join(', ')}`)
       .join('; '),
   });
   const axes = axisGroup();
@@ -109,7 +109,7 @@ export function barChart(spec: ChartSpec): SVGSVGElement {
         'data-month': month,
         'data-value': value,
       });
-      rect.append(svg('title', {}, `${month} ${series.name}: ${show(spec, series.values[i])}`));
+      rect.append(svg('title', {}, `${formatMonth(month)} ${series.name}: ${show(spec, series.values[i])}`));
       chart.append(rect);
     });
   });
@@ -135,7 +135,7 @@ export function lineChart(spec: ChartSpec): SVGSVGElement {
           square: series.cls === 's2',
           half: 4,
           r: 4.5,
-          title: `${month} ${series.name}: ${spec.format(v)}`,
+          title: `${formatMonth(month)} ${series.name}: ${spec.format(v)}`,
           attrs: { 'data-month': month, 'data-value': String(v) },
         }),
       );
