@@ -20,6 +20,8 @@ CASES = [
          "reason", 500, ("reason", True)),
     Case("POST", f"/api/bookings/{BOOKING}/report", "gh.sato",
          {"findings": "検証", "impression": "検証"}, "impression", 2000, ("impression", [])),
+    Case("PUT", "/api/equipment/checklists/mri", "gh.admin", {"items": ["体内金属"]}, None,
+         None, ("items", "体内金属")),
 ]
 
 REQUIRED = {
@@ -28,6 +30,7 @@ REQUIRED = {
     f"POST /api/bookings/{BOOKING}/propose": "slot_id",
     f"POST /api/bookings/{BOOKING}/decline": "reason",
     f"POST /api/bookings/{BOOKING}/report": "impression",
+    "PUT /api/equipment/checklists/mri": "items",
 }
 
 TEXT = {

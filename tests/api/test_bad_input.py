@@ -549,6 +549,7 @@ def patient_requests(patient):
          {"slot_id": SLOT, "exam": "頭部CT", "clinical_question": "検証"}),
         ("GET", f"/api/patients/{patient}/bookings", None),
         ("GET", f"/api/patients/{patient}/access-log", None),
+        ("GET", f"/api/patients/{patient}/safety-summary", None),
     ]
 
 

@@ -253,7 +253,9 @@ def test_notifications_and_events_reach_both_parties(start_server):
     assert json.loads(gh.event("referral")["data"]) == {"referral_id": rid, "event": "sent"}
     items = server.session("uh.admin").get("/api/notifications").json()["items"]
     n = next(i for i in items if i["id"] == note["id"])
-    assert n["kind"] == "referral" and n["ref_id"] == rid and n["patient"] is None
+    assert n["kind"] == "referral" and n["ref_id"] == rid
+    # it names the patient, not only the doctor who took the step (issue 13, item 14)
+    assert n["patient"] == {"id": P, "name": "山田 花子"}
     assert n["summary"]["event"] == "sent" and n["summary"]["from_org_name"] == "みなみ総合病院"
     # the next step notifies the other side (the referring organisation)
     gh_notes = Stream(server.session("gh.renkei"), "/api/events?topics=notification")

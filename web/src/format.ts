@@ -153,3 +153,27 @@ export function fhirTime(value: string | null | undefined): number {
   if (DATE_RE.test(text)) text += 'T00:00:00+09:00';
   return new Date(text).getTime();
 }
+
+// ---- numbers of laboratory results (issue 13, item 14) ----
+
+/** Decimals shown in the numbers (as written, e.g. 4.9 → 1), at most 3. */
+export function decimalsOf(values: (number | undefined)[]): number {
+  let most = 0;
+  for (const v of values) {
+    if (v === undefined || !Number.isFinite(v)) continue;
+    const text = String(v);
+    const point = text.indexOf('.');
+    if (point >= 0 && !text.includes('e')) most = Math.max(most, text.length - point - 1);
+  }
+  return Math.min(most, 3);
+}
+
+/** A value with the decimals of its test: HbA1c 7 → "7.0" when the test reports 6.8, 4.9. */
+export function formatLabValue(value: number, decimals: number): string {
+  return value.toFixed(decimals);
+}
+
+/** A unit as people read it: UCUM's m2 → m² (mL/min/{1.73_m2} → mL/min/1.73m²). */
+export function formatUnit(unit: string): string {
+  return unit.replace(/\{1\.73_m2\}/g, '1.73m²').replace(/m2\b/g, 'm²');
+}

@@ -294,8 +294,8 @@ function allergyItem(a: Resource, context: ItemContext): HTMLLIElement {
             h(
               'li',
               null,
+              // one scale of danger: the allergy's criticality (危険度), not the reaction's severity
               [...(r.manifestation ?? []).map(conceptText), r.description ?? ''].filter(Boolean).join('、'),
-              r.severity ? ` (${tCode('record.severity', r.severity)})` : '',
             ),
           ),
         )

@@ -106,7 +106,6 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
   const criticalities = ['low', 'high', 'unable-to-assess'];
   const criticality = choices('allergy-criticality', 'record.criticality', criticalities, false);
   const manifestation = h('input', { maxlength: 200, testid: 'allergy-manifestation' });
-  const severity = choices('allergy-severity', 'record.severity', ['mild', 'moderate', 'severe'], false);
   const note = h('textarea', { rows: 2, maxlength: 1000, testid: 'allergy-note' });
   resourceDialog({
     title: 'record.add_allergy',
@@ -117,7 +116,6 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
       field(t('record.allergy_category_label'), category),
       field(t('record.criticality_label'), criticality),
       field(t('record.manifestation'), manifestation, t('record.manifestation_hint')),
-      field(t('record.severity_label'), severity),
       field(t('record.note'), note),
     ],
     fields: [
@@ -125,10 +123,9 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
       ['AllergyIntolerance.category', category],
       ['AllergyIntolerance.criticality', criticality],
       ['AllergyIntolerance.reaction[0].manifestation', manifestation],
-      ['AllergyIntolerance.reaction', severity],
+      ['AllergyIntolerance.reaction', manifestation],
       ['AllergyIntolerance.note', note],
     ],
-    check: () => (severity.value && !manifestation.value.trim() ? t('record.manifestation_needed') : ''),
     build: () => ({
       resourceType: 'AllergyIntolerance',
       clinicalStatus: { coding: [{ system: `${HL7}/allergyintolerance-clinical`, code: 'active' }] },
@@ -143,7 +140,6 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
             reaction: [
               {
                 manifestation: [{ text: manifestation.value.trim() }],
-                ...(severity.value ? { severity: severity.value } : {}),
               },
             ],
           }

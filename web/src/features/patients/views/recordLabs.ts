@@ -12,7 +12,7 @@ import {
   type Quantity,
   type Resource,
 } from '../../../fhir';
-import { fhirTime, formatFhirDate } from '../../../format';
+import { decimalsOf, fhirTime, formatFhirDate, formatLabValue, formatUnit } from '../../../format';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
 import { labChart, type LabPoint } from './labChart';
@@ -73,7 +73,7 @@ function rangeText(range: Range | undefined, unit: string): string {
 function labResult(r: Resource): LabResult {
   const quantity = r.valueQuantity as Quantity | undefined;
   const range = ((r.referenceRange as Range[] | undefined) ?? [])[0];
-  const unit = quantity?.unit ?? quantity?.code ?? '';
+  const unit = formatUnit(quantity?.unit ?? quantity?.code ?? '');
   const value = typeof quantity?.value === 'number' ? quantity.value : undefined;
   const low = range?.low?.value;
   const high = range?.high?.value;
@@ -118,6 +118,16 @@ export function groupLabs(observations: Resource[]): LabGroup[] {
   }
   for (const group of groups.values()) {
     group.results.sort((a, b) => (a.time || 0) - (b.time || 0));
+    // every value with the test's precision, as its results and reference range show it
+    const decimals = decimalsOf(group.results.flatMap((r) => [r.value, r.low, r.high]));
+    for (const r of group.results) {
+      if (r.value !== undefined) r.text = formatLabValue(r.value, decimals);
+      const range = ((r.resource.referenceRange as Range[] | undefined) ?? [])[0];
+      if (range && !range.text && (r.low !== undefined || r.high !== undefined)) {
+        const bound = (v: number | undefined): string => (v === undefined ? '' : formatLabValue(v, decimals));
+        r.rangeText = `${bound(r.low)}–${bound(r.high)} ${r.unit}`.trim();
+      }
+    }
   }
   return [...groups.values()];
 }
@@ -159,6 +169,7 @@ function chartFor(group: LabGroup): HTMLElement | null {
     time: r.time,
     label: formatFhirDate(r.date),
     value: r.value as number,
+    text: r.text,
     flag: r.flag,
   }));
   return h(
