@@ -37,7 +37,8 @@ def test_the_whole_loop(server):
     at, utc = rh.appointment()
     s = rh.step(clerk, rid, "schedule", {"appointment_at": at})
     assert s["status"] == "scheduled" and s["scheduled_for"] == utc
-    assert rh.step(fujita, rid, "seen")["status"] == "seen"
+    # the appointment is days ahead: 受診済 before its day needs a reason (test_workflow_guards)
+    assert rh.step(fujita, rid, "seen", {"reason": "症状悪化のため予約日前に受診"})["status"] == "seen"
     assert clerk.get(f"/api/referrals/{rid}").json()["actions"] == []  # reply: physicians
     assert fujita.get(f"/api/referrals/{rid}").json()["actions"] == ["reply", "reverse"]
     reply = {"diagnosis": "労作性狭心症", "findings": "冠動脈CTで左前下行枝に75%狭窄",

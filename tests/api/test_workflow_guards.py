@@ -74,15 +74,22 @@ def test_seen_before_the_appointment_day_needs_a_reason(server):
         "reason": "症状悪化のため予約日前に受診"}
 
 
-def test_seen_from_the_appointment_day_needs_no_reason(server):
-    fujita, clerk, rid = accepted(server, "GUARD-SEEN-2")
-    # an appointment earlier today (00:00 JST) or any day before: the day has come
-    rh.step(clerk, rid, "schedule", {"appointment_at": at_jst(0, 0)})
+def test_seen_from_the_appointment_day_needs_no_reason(start_server):
+    # An appointment cannot be made in the past (core/plausible.h): make one for tomorrow, then
+    # serve the same data a day later, when the day has come.
+    first = start_server()
+    fujita, clerk, rid = accepted(first, "GUARD-SEEN-2")
+    rh.step(clerk, rid, "schedule", {"appointment_at": rh.appointment(1)[0]})
+    assert fujita.get(f"/api/referrals/{rid}").json()["early_actions"] == ["seen"]
+    first.stop()
+    later = start_server(data_dir=first.data_dir, clock_shift_days=helpers.CLOCK_SHIFT_DAYS + 1)
+    fujita = later.session("uh.fujita")
     assert fujita.get(f"/api/referrals/{rid}").json()["early_actions"] == []
     assert rh.step(fujita, rid, "seen")["status"] == "seen"
     # accepted without an appointment: no day to wait for
-    fujita, _, rid = accepted(server, "GUARD-SEEN-3")
+    fujita, _, rid = accepted(later, "GUARD-SEEN-3")
     assert rh.step(fujita, rid, "seen")["status"] == "seen"
+    later.stop()
 
 
 # ---- the reverse referral's draft --------------------------------------------------------------
