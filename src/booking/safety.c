@@ -17,52 +17,6 @@ enum { SAFETY_ITEMS_MAX = 30 };
 #define EGFR_JLAC10 "8A065000002391901"
 #define EGFR_WARN_BELOW 45.0
 
-typedef bool (*resource_fn)(struct error *err, const json_t *res, json_t *out);
-
-/* Calls fn for each resource of type in the patient's compartment matching params. */
-static bool each(struct error *err, struct request *req, const char *type,
-                 const struct fhir_qparam *params, int n, resource_fn fn, json_t *out)
-{
-    /* the router decided this patient's whole clinical record (PAT_PATH, DATA_CLINICAL) */
-    struct fhir_search_in in = {.type = type,
-                                .params = params,
-                                .n = n,
-                                .base_url = fhir_base_url(req),
-                                .compartment = req->patient_id,
-                                .visibility_decided = true};
-    access_rule_args_of(&req->op.principal, &in.viewer.rule);
-    struct fhir_search_out found;
-    bool ok = fhir_search(err, req->op.conn, &in, &found);
-    for (size_t i = 0; ok && i < found.n; i++) {
-        if (found.hits[i].include)
-            continue;
-        json_t *res = json_loads(found.hits[i].json, 0, NULL);
-        if (!res) {
-            ok = error_set(err, ERR_INTERNAL, "stored %s unreadable", type);
-            break;
-        }
-        ok = fn(err, res, out);
-        json_decref(res);
-    }
-    fhir_search_free(&found);
-    return ok;
-}
-
-static const char *str(const json_t *j, const char *key)
-{
-    const char *s = json_string_value(json_object_get(j, key));
-    return s ? s : "";
-}
-
-/* The text of a CodeableConcept: its text, else the first coding's display, else its code. */
-static const char *concept_text(const json_t *cc)
-{
-    const json_t *coding = json_array_get(json_object_get(cc, "coding"), 0);
-    if (str(cc, "text")[0])
-        return str(cc, "text");
-    return str(coding, "display")[0] ? str(coding, "display") : str(coding, "code");
-}
-
 static bool append(struct error *err, json_t *list, json_t *item)
 {
     if (json_array_size(list) >= SAFETY_ITEMS_MAX) {
@@ -74,43 +28,50 @@ static bool append(struct error *err, json_t *list, json_t *item)
     return true;
 }
 
-static bool add_allergy(struct error *err, const json_t *res, json_t *out)
+static bool add_allergy(struct error *err, struct request *req, json_t *res, void *arg)
 {
-    const char *verification = str(
+    (void)req;
+    json_t *out = arg;
+    const char *verification = fhir_json_str(
         json_array_get(json_object_get(json_object_get(res, "verificationStatus"), "coding"), 0),
         "code");
-    if (strcmp(str(res, "criticality"), "high") != 0 || !strcmp(verification, "refuted") ||
-        !strcmp(verification, "entered-in-error"))
+    if (strcmp(fhir_json_str(res, "criticality"), "high") != 0 ||
+        !strcmp(verification, "refuted") || !strcmp(verification, "entered-in-error"))
         return true;
     const json_t *reaction = json_array_get(json_object_get(res, "reaction"), 0);
     const json_t *manifestation = json_array_get(json_object_get(reaction, "manifestation"), 0);
     return append(err, out,
-                  json_pack("{s:s, s:s, s:s}", "text", concept_text(json_object_get(res, "code")),
-                            "criticality", "high", "reaction", concept_text(manifestation)));
+                  json_pack("{s:s, s:s, s:s}", "text",
+                            fhir_concept_text(json_object_get(res, "code")), "criticality", "high",
+                            "reaction", fhir_concept_text(manifestation)));
 }
 
-static bool add_flag(struct error *err, const json_t *res, json_t *out)
+static bool add_flag(struct error *err, struct request *req, json_t *res, void *arg)
 {
+    (void)req;
+    json_t *out = arg;
     const json_t *period = json_object_get(res, "period");
     char start[11];
-    snprintf(start, sizeof start, "%s", str(period, "start"));
+    snprintf(start, sizeof start, "%s", fhir_json_str(period, "start"));
     return append(err, out,
-                  json_pack("{s:s, s:s, s:s}", "text", concept_text(json_object_get(res, "code")),
-                            "category",
-                            concept_text(json_array_get(json_object_get(res, "category"), 0)),
+                  json_pack("{s:s, s:s, s:s}", "text",
+                            fhir_concept_text(json_object_get(res, "code")), "category",
+                            fhir_concept_text(json_array_get(json_object_get(res, "category"), 0)),
                             "since", start));
 }
 
 /* The latest eGFR (the search sorts newest first and returns one). */
-static bool add_egfr(struct error *err, const json_t *res, json_t *out)
+static bool add_egfr(struct error *err, struct request *req, json_t *res, void *arg)
 {
+    (void)req;
+    json_t *out = arg;
     (void)err;
     const json_t *q = json_object_get(res, "valueQuantity");
     if (!json_is_number(json_object_get(q, "value")))
         return true;
     double value = json_number_value(json_object_get(q, "value"));
     char date[11];
-    snprintf(date, sizeof date, "%s", str(res, "effectiveDateTime"));
+    snprintf(date, sizeof date, "%s", fhir_json_str(res, "effectiveDateTime"));
     json_object_set_new(out, "value", json_real(value));
     json_object_set_new(out, "unit", json_string("mL/min/1.73m²"));
     json_object_set_new(out, "date", json_string(date));
@@ -140,10 +101,11 @@ bool booking_safety_summary(struct error *err, struct request *req)
     const struct fhir_qparam egfr[] = {{"code", EGFR_JLAC10}, {"_sort", "-date"}, {"_count", "1"}};
     json_t *latest = json_object();
     arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, latest);
-    if (!each(err, req, "AllergyIntolerance", allergy, 2, add_allergy,
-              json_object_get(body, "allergies")) ||
-        !each(err, req, "Flag", flag, 2, add_flag, json_object_get(body, "contraindications")) ||
-        (contrast && !each(err, req, "Observation", egfr, 3, add_egfr, latest)))
+    if (!fhir_record_each(err, req, "AllergyIntolerance", allergy, 2, add_allergy,
+                          json_object_get(body, "allergies")) ||
+        !fhir_record_each(err, req, "Flag", flag, 2, add_flag,
+                          json_object_get(body, "contraindications")) ||
+        (contrast && !fhir_record_each(err, req, "Observation", egfr, 3, add_egfr, latest)))
         return false;
     if (json_object_size(latest) > 0)
         json_object_set(body, "egfr", latest);

@@ -49,6 +49,20 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
 bool fhir_allow_write(struct error *err, struct request *req, const char *type,
                       const struct fhir_row *old, const char *patient, const json_t *res,
                       enum access_action action);
+/** Called with each resource found (borrowed for the call); false stops with err set. */
+typedef bool (*fhir_record_fn)(struct error *err, struct request *req, json_t *res, void *arg);
+/**
+ * Calls fn for each resource of type in the compartment of req->patient_id that matches params,
+ * as the request's principal may see it (the record tab's search). For a route whose router
+ * has decided that the principal may read this patient's clinical record (PAT_PATH,
+ * DATA_CLINICAL) and audits the read (record_read.c).
+ */
+bool fhir_record_each(struct error *err, struct request *req, const char *type,
+                      const struct fhir_qparam *params, int n, fhir_record_fn fn, void *arg);
+/** The string member key of j, or "" (never NULL). */
+const char *fhir_json_str(const json_t *j, const char *key);
+/** The text of a CodeableConcept: its text, else the first coding's display, else its code. */
+const char *fhir_concept_text(const json_t *cc);
 /** The extension on meta that carries the reason of a correction, withdrawal (entered-in-error)
  *  or stop: valueString, required on every update of an entry of a patient's record. */
 #define FHIR_EXT_CHANGE_REASON "https://tsunagu.example.jp/fhir/StructureDefinition/change-reason"

@@ -33,68 +33,23 @@ enum {
 
 /* ---- reading the record ----------------------------------------------------------------- */
 
-typedef bool (*resource_fn)(struct error *err, struct request *req, json_t *res, void *arg);
-
-/* Calls fn for each resource of type in the patient's compartment matching params. */
-static bool each(struct error *err, struct request *req, const char *type,
-                 const struct fhir_qparam *params, int n, resource_fn fn, void *arg)
-{
-    /* the router decided this patient's whole clinical record (PAT_PATH, DATA_CLINICAL) */
-    struct fhir_search_in in = {.type = type,
-                                .params = params,
-                                .n = n,
-                                .base_url = fhir_base_url(req),
-                                .compartment = req->patient_id,
-                                .visibility_decided = true};
-    access_rule_args_of(&req->op.principal, &in.viewer.rule);
-    struct fhir_search_out out;
-    bool ok = fhir_search(err, req->op.conn, &in, &out);
-    for (size_t i = 0; ok && i < out.n; i++) {
-        if (out.hits[i].include)
-            continue;
-        json_t *res = json_loads(out.hits[i].json, 0, NULL);
-        if (!res) {
-            ok = error_set(err, ERR_INTERNAL, "stored %s unreadable", type);
-            break;
-        }
-        ok = fn(err, req, res, arg);
-        json_decref(res);
-    }
-    fhir_search_free(&out);
-    return ok;
-}
-
 /* ---- reading resources ------------------------------------------------------------------ */
-
-static const char *str(const json_t *j, const char *key)
-{
-    const char *s = json_string_value(json_object_get(j, key));
-    return s ? s : "";
-}
-
-/* The text of a CodeableConcept: its text, else the first coding's display, else its code. */
-static const char *concept_text(const json_t *cc)
-{
-    if (str(cc, "text")[0])
-        return str(cc, "text");
-    const json_t *coding = json_array_get(json_object_get(cc, "coding"), 0);
-    return str(coding, "display")[0] ? str(coding, "display") : str(coding, "code");
-}
 
 /* The code of the first coding whose system contains want (e.g. "ICD10"), else the first. */
 static const char *concept_code(const json_t *cc, const char *want)
 {
     const json_t *codings = json_object_get(cc, "coding");
     for (size_t i = 0; i < json_array_size(codings); i++)
-        if (strstr(str(json_array_get(codings, i), "system"), want))
-            return str(json_array_get(codings, i), "code");
-    return str(json_array_get(codings, 0), "code");
+        if (strstr(fhir_json_str(json_array_get(codings, i), "system"), want))
+            return fhir_json_str(json_array_get(codings, i), "code");
+    return fhir_json_str(json_array_get(codings, 0), "code");
 }
 
 /* The first coding's code of a status CodeableConcept ("active", "resolved", …). */
 static const char *status_code(const json_t *res, const char *key)
 {
-    return str(json_array_get(json_object_get(json_object_get(res, key), "coding"), 0), "code");
+    return fhir_json_str(json_array_get(json_object_get(json_object_get(res, key), "coding"), 0),
+                         "code");
 }
 
 /* "YYYY-MM-DD" from a FHIR date or dateTime (its local date), "" if it is not one. */
@@ -148,8 +103,9 @@ static bool add_condition(struct error *err, struct request *req, json_t *res, v
         return true;
     const json_t *code = json_object_get(res, "code");
     char onset[11], abated[11];
-    date_of(str(res, "onsetDateTime")[0] ? str(res, "onsetDateTime")
-                                         : str(json_object_get(res, "onsetPeriod"), "start"),
+    date_of(fhir_json_str(res, "onsetDateTime")[0]
+                ? fhir_json_str(res, "onsetDateTime")
+                : fhir_json_str(json_object_get(res, "onsetPeriod"), "start"),
             onset);
     if (!strcmp(clinical, "active") || !strcmp(clinical, "recurrence") ||
         !strcmp(clinical, "relapse")) {
@@ -157,20 +113,21 @@ static bool add_condition(struct error *err, struct request *req, json_t *res, v
             return true;
         return append(err, c->diagnoses,
                       json_pack("{s:s, s:s, s:s}", "text",
-                                clip(req, concept_text(code), TEXT_SHORT), "code",
+                                clip(req, fhir_concept_text(code), TEXT_SHORT), "code",
                                 clip(req, concept_code(code, "ICD10"), 40), "onset", onset));
     }
-    if (c->past >= HISTORY_MAX || !concept_text(code)[0])
+    if (c->past >= HISTORY_MAX || !fhir_concept_text(code)[0])
         return true;
     /* 既往歴: 急性化膿性虫垂炎（2019年12月〜2020年2月） */
-    date_of(str(res, "abatementDateTime"), abated);
+    date_of(fhir_json_str(res, "abatementDateTime"), abated);
     char period[64] = "";
     if (onset[0] && abated[0] && strncmp(abated, onset, 7) != 0)
         snprintf(period, sizeof period, "（%.4s年%d月〜%.4s年%d月）", onset, atoi(onset + 5),
                  abated, atoi(abated + 5));
     else if (onset[0])
         snprintf(period, sizeof period, "（%.4s年%d月）", onset, atoi(onset + 5));
-    strbuf_printf(&c->history, "%s%s%s", c->past++ ? "、" : "既往歴: ", concept_text(code), period);
+    strbuf_printf(&c->history, "%s%s%s", c->past++ ? "、" : "既往歴: ", fhir_concept_text(code),
+                  period);
     return true;
 }
 
@@ -183,8 +140,8 @@ static bool problems(struct error *err, struct request *req, json_t *letter)
     const struct fhir_qparam past[] = {{"clinical-status", "resolved,remission,inactive"},
                                        {"_sort", "onset-date"},
                                        {"_count", "100"}};
-    bool ok = each(err, req, "Condition", active, 3, add_condition, &c) &&
-              each(err, req, "Condition", past, 3, add_condition, &c);
+    bool ok = fhir_record_each(err, req, "Condition", active, 3, add_condition, &c) &&
+              fhir_record_each(err, req, "Condition", past, 3, add_condition, &c);
     if (ok && c.past > 0) {
         strbuf_puts(&c.history, "。");
         ok = json_object_set_new(letter, "history", json_string(clip(req, c.history.buf, 8000))) ==
@@ -204,9 +161,9 @@ static void dosage_text(const json_t *dosage, struct strbuf *out)
     const json_t *repeat = json_object_get(json_object_get(dosage, "timing"), "repeat");
     if (json_is_number(json_object_get(dose, "value")))
         strbuf_printf(out, " 1回%g%s", json_number_value(json_object_get(dose, "value")),
-                      str(dose, "unit"));
+                      fhir_json_str(dose, "unit"));
     if (json_is_integer(json_object_get(repeat, "frequency")) &&
-        !strcmp(str(repeat, "periodUnit"), "d"))
+        !strcmp(fhir_json_str(repeat, "periodUnit"), "d"))
         strbuf_printf(out, " 1日%lld回",
                       (long long)json_integer_value(json_object_get(repeat, "frequency")));
 }
@@ -217,8 +174,8 @@ static bool add_medication(struct error *err, struct request *req, json_t *res, 
     if (json_array_size(list) >= MEDICATIONS_MAX)
         return true;
     const json_t *cc = json_object_get(res, "medicationCodeableConcept");
-    const char *name =
-        cc ? concept_text(cc) : str(json_object_get(res, "medicationReference"), "display");
+    const char *name = cc ? fhir_concept_text(cc)
+                          : fhir_json_str(json_object_get(res, "medicationReference"), "display");
     if (!name[0])
         return true;
     const json_t *dosage = json_array_get(json_object_get(res, "dosageInstruction"), 0);
@@ -226,14 +183,14 @@ static bool add_medication(struct error *err, struct request *req, json_t *res, 
         dosage = json_array_get(json_object_get(res, "dosage"), 0); /* MedicationStatement */
     struct strbuf text = {0};
     strbuf_puts(&text, name);
-    if (str(dosage, "text")[0])
-        strbuf_printf(&text, " %s", str(dosage, "text"));
+    if (fhir_json_str(dosage, "text")[0])
+        strbuf_printf(&text, " %s", fhir_json_str(dosage, "text"));
     else
         dosage_text(dosage, &text);
     /* the same drug and dosage from two organisations once */
     bool seen = false;
     for (size_t i = 0; i < json_array_size(list); i++)
-        seen |= !strcmp(str(json_array_get(list, i), "text"), text.buf);
+        seen |= !strcmp(fhir_json_str(json_array_get(list, i), "text"), text.buf);
     bool ok = seen || append(err, list, json_pack("{s:s}", "text", clip(req, text.buf, 500)));
     strbuf_release(&text);
     return ok;
@@ -246,8 +203,8 @@ static bool medications(struct error *err, struct request *req, json_t *letter)
         {"status", "active"}, {"_sort", "-authoredon"}, {"_count", "100"}};
     const struct fhir_qparam statements[] = {
         {"status", "active"}, {"_sort", "-effective"}, {"_count", "100"}};
-    return each(err, req, "MedicationRequest", requests, 3, add_medication, list) &&
-           each(err, req, "MedicationStatement", statements, 3, add_medication, list);
+    return fhir_record_each(err, req, "MedicationRequest", requests, 3, add_medication, list) &&
+           fhir_record_each(err, req, "MedicationStatement", statements, 3, add_medication, list);
 }
 
 /* ---- allergies -------------------------------------------------------------------------- */
@@ -261,7 +218,7 @@ static bool add_allergy(struct error *err, struct request *req, json_t *res, voi
         !strcmp(clinical, "resolved") || !strcmp(verification, "refuted") ||
         !strcmp(verification, "entered-in-error"))
         return true;
-    const char *name = concept_text(json_object_get(res, "code"));
+    const char *name = fhir_concept_text(json_object_get(res, "code"));
     if (!name[0])
         return true;
     struct strbuf reaction = {0};
@@ -269,9 +226,9 @@ static bool add_allergy(struct error *err, struct request *req, json_t *res, voi
     for (size_t i = 0; i < json_array_size(reactions); i++) {
         const json_t *m = json_object_get(json_array_get(reactions, i), "manifestation");
         for (size_t k = 0; k < json_array_size(m); k++)
-            if (concept_text(json_array_get(m, k))[0])
+            if (fhir_concept_text(json_array_get(m, k))[0])
                 strbuf_printf(&reaction, "%s%s", reaction.len ? "、" : "",
-                              concept_text(json_array_get(m, k)));
+                              fhir_concept_text(json_array_get(m, k)));
     }
     bool ok = append(err, list,
                      json_pack("{s:s, s:s}", "text", clip(req, name, TEXT_SHORT), "reaction",
@@ -283,8 +240,8 @@ static bool add_allergy(struct error *err, struct request *req, json_t *res, voi
 static bool allergies(struct error *err, struct request *req, json_t *letter)
 {
     const struct fhir_qparam params[] = {{"_sort", "-date"}, {"_count", "100"}};
-    return each(err, req, "AllergyIntolerance", params, 2, add_allergy,
-                json_object_get(letter, "allergies"));
+    return fhir_record_each(err, req, "AllergyIntolerance", params, 2, add_allergy,
+                            json_object_get(letter, "allergies"));
 }
 
 /* ---- laboratory results ----------------------------------------------------------------- */
@@ -315,17 +272,18 @@ static char *lab_value(struct request *req, const json_t *res)
     if (json_is_number(json_object_get(q, "value"))) {
         char *number =
             json_dumps(json_object_get(q, "value"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-        strbuf_printf(&out, "%s%s%s", number ? number : "", str(q, "unit")[0] ? " " : "",
-                      unit_text(req, str(q, "unit")[0] ? str(q, "unit") : str(q, "code")));
+        strbuf_printf(&out, "%s%s%s", number ? number : "", fhir_json_str(q, "unit")[0] ? " " : "",
+                      unit_text(req, fhir_json_str(q, "unit")[0] ? fhir_json_str(q, "unit")
+                                                                 : fhir_json_str(q, "code")));
         free(number);
-    } else if (str(res, "valueString")[0]) {
-        strbuf_puts(&out, str(res, "valueString"));
+    } else if (fhir_json_str(res, "valueString")[0]) {
+        strbuf_puts(&out, fhir_json_str(res, "valueString"));
     } else {
-        strbuf_puts(&out, concept_text(json_object_get(res, "valueCodeableConcept")));
+        strbuf_puts(&out, fhir_concept_text(json_object_get(res, "valueCodeableConcept")));
     }
     const json_t *interp = json_array_get(json_object_get(res, "interpretation"), 0);
     const char *code = concept_code(interp, "ObservationInterpretation");
-    const char *flag = str(interp, "text")[0]                      ? str(interp, "text")
+    const char *flag = fhir_json_str(interp, "text")[0]            ? fhir_json_str(interp, "text")
                        : !strcmp(code, "H") || !strcmp(code, "HH") ? "高値"
                        : !strcmp(code, "L") || !strcmp(code, "LL") ? "低値"
                                                                    : "";
@@ -337,12 +295,12 @@ static char *lab_value(struct request *req, const json_t *res)
 static bool add_lab(struct error *err, struct request *req, json_t *res, void *arg)
 {
     struct labs *l = arg;
-    const char *status = str(res, "status");
+    const char *status = fhir_json_str(res, "status");
     char date[11];
-    date_of(str(res, "effectiveDateTime")[0] ? str(res, "effectiveDateTime")
-            : str(res, "effectiveInstant")[0]
-                ? str(res, "effectiveInstant")
-                : str(json_object_get(res, "effectivePeriod"), "start"),
+    date_of(fhir_json_str(res, "effectiveDateTime")[0] ? fhir_json_str(res, "effectiveDateTime")
+            : fhir_json_str(res, "effectiveInstant")[0]
+                ? fhir_json_str(res, "effectiveInstant")
+                : fhir_json_str(json_object_get(res, "effectivePeriod"), "start"),
             date);
     if (!date[0] || !strcmp(status, "entered-in-error") || !strcmp(status, "cancelled"))
         return true;
@@ -358,16 +316,18 @@ static bool add_lab(struct error *err, struct request *req, json_t *res, void *a
     const json_t *coding = json_array_get(json_object_get(code, "coding"), 0);
     char *key = NULL;
     if (strcmp(date, l->from) < 0 || json_array_size(l->list) >= LABS_MAX ||
-        asprintf(&key, "%s|%s|%s", str(coding, "system"), str(coding, "code"),
-                 coding ? "" : concept_text(code)) < 0)
+        asprintf(&key, "%s|%s|%s", fhir_json_str(coding, "system"), fhir_json_str(coding, "code"),
+                 coding ? "" : fhir_concept_text(code)) < 0)
         return true;
     bool ok = true;
-    if (!json_object_get(l->seen, key) && concept_text(code)[0]) { /* the latest of each test */
+    if (!json_object_get(l->seen, key) &&
+        fhir_concept_text(code)[0]) { /* the latest of each test */
         char *value = lab_value(req, res);
         json_object_set_new(l->seen, key, json_true());
         ok = append(err, l->list,
-                    json_pack("{s:s, s:s, s:s}", "text", clip(req, concept_text(code), TEXT_SHORT),
-                              "value", clip(req, value, 100), "date", date));
+                    json_pack("{s:s, s:s, s:s}", "text",
+                              clip(req, fhir_concept_text(code), TEXT_SHORT), "value",
+                              clip(req, value, 100), "date", date));
         free(value);
     }
     free(key);
@@ -379,7 +339,7 @@ static bool lab_results(struct error *err, struct request *req, json_t *letter)
     struct labs l = {.list = json_object_get(letter, "labs"), .seen = json_object()};
     const struct fhir_qparam params[] = {
         {"category", "laboratory"}, {"_sort", "-date"}, {"_count", "500"}};
-    bool ok = l.seen && each(err, req, "Observation", params, 3, add_lab, &l);
+    bool ok = l.seen && fhir_record_each(err, req, "Observation", params, 3, add_lab, &l);
     json_decref(l.seen);
     return ok || err->code || error_set(err, ERR_NOMEM, "referral draft");
 }
@@ -394,13 +354,14 @@ static bool add_docref(struct error *err, struct request *req, json_t *res, void
         return true;
     const json_t *attachment =
         json_object_get(json_array_get(json_object_get(res, "content"), 0), "attachment");
-    const char *title = str(attachment, "title")[0] ? str(attachment, "title")
-                                                    : concept_text(json_object_get(res, "type"));
-    const char *description = str(res, "description");
+    const char *title = fhir_json_str(attachment, "title")[0]
+                            ? fhir_json_str(attachment, "title")
+                            : fhir_concept_text(json_object_get(res, "type"));
+    const char *description = fhir_json_str(res, "description");
     if (!title[0] || (description[0] && strstr(description, title)))
         title = description[0] ? description : "文書"; /* 診療情報提供書(…宛) says more */
     char date[11], date_ja[64] = "";
-    date_of(str(res, "date"), date);
+    date_of(fhir_json_str(res, "date"), date);
     if (date[0])
         letter_pdf_date_ja(date, date_ja, sizeof date_ja);
     struct strbuf text = {0};
@@ -408,10 +369,11 @@ static bool add_docref(struct error *err, struct request *req, json_t *res, void
                   date_ja[0] ? "）" : "");
     if (description[0] && strcmp(description, title) != 0)
         strbuf_printf(&text, " %s", description);
-    bool ok = append(err, list,
-                     json_pack("{s:s, s:s}", "reference",
-                               arena_printf(req->op.arena, "DocumentReference/%s", str(res, "id")),
-                               "title", clip(req, text.buf, TEXT_SHORT)));
+    bool ok = append(
+        err, list,
+        json_pack("{s:s, s:s}", "reference",
+                  arena_printf(req->op.arena, "DocumentReference/%s", fhir_json_str(res, "id")),
+                  "title", clip(req, text.buf, TEXT_SHORT)));
     strbuf_release(&text);
     return ok;
 }
@@ -424,16 +386,16 @@ static bool add_study(struct error *err, struct request *req, json_t *res, void 
     const char *uid = "";
     const json_t *ids = json_object_get(res, "identifier");
     for (size_t i = 0; i < json_array_size(ids); i++)
-        if (!strcmp(str(json_array_get(ids, i), "system"), "urn:dicom:uid"))
-            uid = str(json_array_get(ids, i), "value");
+        if (!strcmp(fhir_json_str(json_array_get(ids, i), "system"), "urn:dicom:uid"))
+            uid = fhir_json_str(json_array_get(ids, i), "value");
     if (!strncmp(uid, "urn:oid:", 8))
         uid += 8;
     const char *description =
-        str(res, "description")[0]
-            ? str(res, "description")
-            : concept_text(json_array_get(json_object_get(res, "procedureCode"), 0));
+        fhir_json_str(res, "description")[0]
+            ? fhir_json_str(res, "description")
+            : fhir_concept_text(json_array_get(json_object_get(res, "procedureCode"), 0));
     char date[11];
-    date_of(str(res, "started"), date);
+    date_of(fhir_json_str(res, "started"), date);
     return append(err, list,
                   json_pack("{s:s, s:s}", "study_uid", clip(req, uid, 64), "description",
                             clip(req,
@@ -449,11 +411,11 @@ static bool documents(struct error *err, struct request *req, json_t *letter)
     const struct fhir_qparam docrefs[] = {
         {"status", "current"}, {"_sort", "-date"}, {"_count", "100"}};
     const struct fhir_qparam studies[] = {{"_count", "100"}};
-    return each(err, req, "DocumentReference", docrefs, 3, add_docref,
-                json_object_get(letter, "documents")) &&
+    return fhir_record_each(err, req, "DocumentReference", docrefs, 3, add_docref,
+                            json_object_get(letter, "documents")) &&
            (!fhir_type_stored("ImagingStudy") ||
-            each(err, req, "ImagingStudy", studies, 1, add_study,
-                 json_object_get(letter, "imaging")));
+            fhir_record_each(err, req, "ImagingStudy", studies, 1, add_study,
+                             json_object_get(letter, "imaging")));
 }
 
 /* ---- a reverse referral: from the reply --------------------------------------------------- */
@@ -485,8 +447,9 @@ static bool from_reply(struct error *err, struct request *req, json_t *letter, c
     if (!reply)
         return true; /* seen, not answered yet: the record only */
     arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, reply);
-    const char *diagnosis = str(reply, "diagnosis"), *findings = str(reply, "findings");
-    const char *treatment = str(reply, "treatment");
+    const char *diagnosis = fhir_json_str(reply, "diagnosis"),
+               *findings = fhir_json_str(reply, "findings");
+    const char *treatment = fhir_json_str(reply, "treatment");
     if (diagnosis[0] &&
         json_array_insert_new(json_object_get(letter, "diagnoses"), 0,
                               json_pack("{s:s, s:s, s:s}", "text", clip(req, diagnosis, TEXT_SHORT),
@@ -495,8 +458,10 @@ static bool from_reply(struct error *err, struct request *req, json_t *letter, c
     const char *course = arena_printf(req->op.arena, "%s%s%s", findings,
                                       findings[0] && treatment[0] ? "\n" : "", treatment);
     json_object_set_new(letter, "course", json_string(clip(req, course, 8000)));
-    json_object_set_new(letter, "follow_up", json_string(clip(req, str(reply, "plan"), 8000)));
-    json_object_set_new(letter, "remarks", json_string(clip(req, str(reply, "remarks"), 8000)));
+    json_object_set_new(letter, "follow_up",
+                        json_string(clip(req, fhir_json_str(reply, "plan"), 8000)));
+    json_object_set_new(letter, "remarks",
+                        json_string(clip(req, fhir_json_str(reply, "remarks"), 8000)));
     return true;
 }
 
