@@ -257,11 +257,14 @@ static bool slot_times(struct error *err, const json_t *list, struct slot_time *
             return false;
         if (t->ends - t->starts < SLOT_MIN_MS || t->ends - t->starts > SLOT_MAX_MS)
             return error_set(err, ERR_FIELD_VALUE, "slots[%zu]: 5 minutes to 12 hours long", i);
-        char why[96];
+        struct plausible_why why;
+        char field[48];
+        snprintf(field, sizeof field, "slots[%zu].starts_at", i);
+        if (t->starts <= now)
+            plausible_say(&why, PLAUSIBLE_WHY_IN_PAST, NULL, NULL);
         if (t->starts <= now || plausible_instant(PLAUSIBLE_APPOINTMENT, t->starts,
-                                                  &(struct plausible_ctx){.now_ms = now}, why))
-            return error_set(err, ERR_FIELD_RANGE, "slots[%zu].starts_at: %s", i,
-                             t->starts <= now ? "in the past" : why);
+                                                  &(struct plausible_ctx){.now_ms = now}, &why))
+            return plausible_error(err, ERR_FIELD_RANGE, field, &why);
     }
     qsort(out, *n, sizeof *out, by_start);
     for (size_t i = 1; i < *n; i++)

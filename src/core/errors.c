@@ -26,6 +26,7 @@ bool error_set(struct error *err, enum error_code code, const char *fmt, ...)
         return false;
     err->code = code;
     err->detail[0] = '\0';
+    err->detail_ja[0] = '\0';
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
@@ -35,12 +36,23 @@ bool error_set(struct error *err, enum error_code code, const char *fmt, ...)
     return false;
 }
 
+bool error_set_bilingual(struct error *err, enum error_code code, const char *detail,
+                         const char *detail_ja)
+{
+    if (!err || err->code != ERR_NONE)
+        return false;
+    error_set(err, code, "%s", detail ? detail : "");
+    snprintf(err->detail_ja, sizeof err->detail_ja, "%s", detail_ja ? detail_ja : "");
+    return false;
+}
+
 void error_clear(struct error *err)
 {
     if (!err)
         return;
     err->code = ERR_NONE;
     err->detail[0] = '\0';
+    err->detail_ja[0] = '\0';
 }
 
 static const struct error_info *info(enum error_code code)

@@ -22,11 +22,18 @@ enum error_code {
 struct error {
     enum error_code code;
     char detail[256];
+    /* The detail for Japanese readers when the place that set the error wrote one (same form,
+     * "<field>: 日本語の理由"); "" otherwise, and then a Japanese reader sees only the field. */
+    char detail_ja[256];
 };
 
 /** Sets err (if not NULL and not already set) and returns false, for `return error_set(...)`. */
 bool error_set(struct error *err, enum error_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/** Like error_set, with the detail written for English (detail) and Japanese (detail_ja)
+ *  readers, both complete ("<field>: why"). */
+bool error_set_bilingual(struct error *err, enum error_code code, const char *detail,
+                         const char *detail_ja);
 /** Clears err to ERR_NONE. */
 void error_clear(struct error *err);
 

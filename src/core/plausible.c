@@ -42,6 +42,78 @@ const struct plausible_dose_unit plausible_dose_units[] = {
     {"単位", 50000}, {"IU", 50000},    {NULL, 10000}, /* any other unit */
 };
 
+/* THE table of reasons: English for the log and English readers, Japanese for the others. */
+const struct plausible_reason_text plausible_reasons[PLAUSIBLE_WHY__COUNT] = {
+    [PLAUSIBLE_WHY_BEFORE_FLOOR] = {"before {1}", "{2}より前です"},
+    [PLAUSIBLE_WHY_BEFORE_BIRTH] = {"before the patient's birth date",
+                                    "患者の生年月日より前の日付です"},
+    [PLAUSIBLE_WHY_IN_PAST] = {"in the past", "過去の日時です"},
+    [PLAUSIBLE_WHY_IN_FUTURE] = {"in the future", "未来の日付です"},
+    [PLAUSIBLE_WHY_DAYS_AHEAD] = {"more than {1} days ahead", "{1}日より先の日付です"},
+    [PLAUSIBLE_WHY_BEFORE_START] = {"before the start", "開始日より前です"},
+    [PLAUSIBLE_WHY_YEARS_AFTER] = {"more than {1} years after the start",
+                                   "開始日から{1}年を超えています"},
+    [PLAUSIBLE_WHY_NOT_DATE] = {"not a date", "日付ではありません"},
+    [PLAUSIBLE_WHY_NOT_DATE_KIND] = {"not a date kind", "日付の項目ではありません"},
+    [PLAUSIBLE_WHY_PLUS_AT_START] = {"+ only at the start", "+は先頭にだけ書けます"},
+    [PLAUSIBLE_WHY_PHONE_CHARS] =
+        {"only digits, hyphens, spaces, parentheses and a leading +",
+         "電話番号は数字・ハイフン・空白・括弧・先頭の+のみで入力してください"},
+    [PLAUSIBLE_WHY_PHONE_DIGITS] = {"{1} to {2} digits", "電話番号は{1}〜{2}桁で入力してください"},
+    [PLAUSIBLE_WHY_NOT_POSITIVE] = {"must be more than 0", "0より大きい値にしてください"},
+    [PLAUSIBLE_WHY_DOSE_MAX] = {"more than {1} in one dose", "1回量が上限({1})を超えています"},
+    [PLAUSIBLE_WHY_BEDS_FREE] = {"more than the {1} beds registered",
+                                 "登録病床数({1}床)を超えています"},
+    [PLAUSIBLE_WHY_RANGE] = {"{1} to {2}", "{1}〜{2}の範囲で入力してください"},
+    [PLAUSIBLE_WHY_NOT_NUMBER_KIND] = {"not a number kind", "数値の項目ではありません"},
+};
+
+/* Writes template into out, {1} and {2} replaced by a1 and a2 ("" when NULL). */
+static void fill(char *out, size_t size, const char *template, const char *a1, const char *a2)
+{
+    size_t n = 0;
+    for (const char *t = template; *t && n + 1 < size; t++) {
+        const char *arg = NULL;
+        if (t[0] == '{' && (t[1] == '1' || t[1] == '2') && t[2] == '}') {
+            arg = t[1] == '1' ? a1 : a2;
+            t += 2;
+        }
+        if (!arg) {
+            out[n++] = *t;
+            continue;
+        }
+        for (; *arg && n + 1 < size; arg++)
+            out[n++] = *arg;
+    }
+    out[n] = '\0';
+}
+
+const char *plausible_say(struct plausible_why *why, enum plausible_reason reason, const char *a1,
+                          const char *a2)
+{
+    if ((int)reason < 0 || reason >= PLAUSIBLE_WHY__COUNT)
+        reason = PLAUSIBLE_WHY_NOT_DATE_KIND;
+    fill(why->en, sizeof why->en, plausible_reasons[reason].en, a1, a2);
+    fill(why->ja, sizeof why->ja, plausible_reasons[reason].ja, a1, a2);
+    return why->en;
+}
+
+/* A number as the reasons write it ("200", "0.5"). */
+static const char *number_text(char out[32], double value)
+{
+    snprintf(out, 32, "%g", value);
+    return out;
+}
+
+bool plausible_error(struct error *err, enum error_code code, const char *field,
+                     const struct plausible_why *why)
+{
+    char en[sizeof err->detail], ja[sizeof err->detail_ja];
+    snprintf(en, sizeof en, "%s: %s", field, why->en);
+    snprintf(ja, sizeof ja, "%s: %s", field, why->ja);
+    return error_set_bilingual(err, code, en, ja);
+}
+
 const char *plausible_kind_name(enum plausible_kind kind)
 {
     return kind >= 0 && kind < PLAUSIBLE__COUNT ? rules[kind].name : "?";
@@ -93,30 +165,40 @@ static int64_t end_of_day_after(int64_t now, int days)
     return (day + 1 + days) * DAY_MS - TOKYO_OFFSET_MS - 1;
 }
 
-static const char *say(char why[96], const char *text)
+static const char *say(struct plausible_why *why, enum plausible_reason reason)
 {
-    snprintf(why, 96, "%s", text);
-    return why;
+    return plausible_say(why, reason, NULL, NULL);
+}
+
+/* "1900-01-01" as Japanese write it: "1900年1月1日". */
+static const char *date_ja(char out[32], const char *iso)
+{
+    int y, m, d;
+    if (clock_parse_date(iso, &y, &m, &d))
+        snprintf(out, 32, "%d年%d月%d日", y, m, d);
+    else
+        snprintf(out, 32, "%s", iso);
+    return out;
 }
 
 static const char *check_span(enum plausible_kind kind, struct span v,
-                              const struct plausible_ctx *ctx, char why[96])
+                              const struct plausible_ctx *ctx, struct plausible_why *why)
 {
     const struct rule *r = &rules[kind];
     int64_t now = ctx && ctx->now_ms ? ctx->now_ms : clock_now_ms();
     struct span floor;
     if (r->floor && span_of(r->floor, &floor) && v.hi < floor.lo) {
-        snprintf(why, 96, "before %s", r->floor);
-        return why;
+        char ja[32];
+        return plausible_say(why, PLAUSIBLE_WHY_BEFORE_FLOOR, r->floor, date_ja(ja, r->floor));
     }
     if (r->after_birth && ctx && ctx->birth_date && span_of(ctx->birth_date, &floor) &&
         v.hi < floor.lo)
-        return say(why, "before the patient's birth date");
+        return say(why, PLAUSIBLE_WHY_BEFORE_BIRTH);
     if (kind == PLAUSIBLE_APPOINTMENT) {
         if (v.hi < now)
-            return say(why, "in the past");
+            return say(why, PLAUSIBLE_WHY_IN_PAST);
         if (v.lo > now + r->ahead_days * DAY_MS)
-            return say(why, "more than 366 days ahead");
+            return plausible_say(why, PLAUSIBLE_WHY_DAYS_AHEAD, "366", NULL);
         return NULL;
     }
     if (kind == PLAUSIBLE_PERIOD_END) {
@@ -124,38 +206,39 @@ static const char *check_span(enum plausible_kind kind, struct span v,
         if (ctx && ctx->start && !span_of(ctx->start, &start))
             return NULL; /* the start is refused on its own */
         if (v.hi < start.lo)
-            return say(why, ctx && ctx->start ? "before the start" : "in the past");
+            return say(why, ctx && ctx->start ? PLAUSIBLE_WHY_BEFORE_START : PLAUSIBLE_WHY_IN_PAST);
         if (v.lo > start.hi + r->ahead_days * DAY_MS)
-            return say(why, "more than 10 years after the start");
+            return plausible_say(why, PLAUSIBLE_WHY_YEARS_AFTER, "10", NULL);
         return NULL;
     }
     if (v.lo > end_of_day_after(now, r->ahead_days))
-        return say(why, r->ahead_days ? "more than 366 days ahead" : "in the future");
+        return r->ahead_days ? plausible_say(why, PLAUSIBLE_WHY_DAYS_AHEAD, "366", NULL)
+                             : say(why, PLAUSIBLE_WHY_IN_FUTURE);
     return NULL;
 }
 
 const char *plausible_date(enum plausible_kind kind, const char *value,
-                           const struct plausible_ctx *ctx, char why[96])
+                           const struct plausible_ctx *ctx, struct plausible_why *why)
 {
     struct span v;
     if (kind < 0 || kind > PLAUSIBLE_APPOINTMENT)
-        return say(why, "not a date kind");
+        return say(why, PLAUSIBLE_WHY_NOT_DATE_KIND);
     if (!span_of(value, &v))
-        return say(why, "not a date");
+        return say(why, PLAUSIBLE_WHY_NOT_DATE);
     return check_span(kind, v, ctx, why);
 }
 
 const char *plausible_instant(enum plausible_kind kind, int64_t ms, const struct plausible_ctx *ctx,
-                              char why[96])
+                              struct plausible_why *why)
 {
     if (kind < 0 || kind > PLAUSIBLE_APPOINTMENT)
-        return say(why, "not a date kind");
+        return say(why, PLAUSIBLE_WHY_NOT_DATE_KIND);
     return check_span(kind, (struct span){ms, ms}, ctx, why);
 }
 
 /* ---- phone numbers ----------------------------------------------------------------------- */
 
-const char *plausible_phone(const char *value, char why[96])
+const char *plausible_phone(const char *value, struct plausible_why *why)
 {
     int digits = 0;
     const struct rule *r = &rules[PLAUSIBLE_PHONE];
@@ -165,12 +248,15 @@ const char *plausible_phone(const char *value, char why[96])
         if (*c >= '0' && *c <= '9')
             digits++;
         else if (*c == '+' && c != value)
-            return say(why, "+ only at the start");
+            return say(why, PLAUSIBLE_WHY_PLUS_AT_START);
         else if (!strchr("+-() ", *c))
-            return say(why, "only digits, hyphens, spaces, parentheses and a leading +");
+            return say(why, PLAUSIBLE_WHY_PHONE_CHARS);
     }
-    if (digits < r->min || digits > r->max)
-        return say(why, "6 to 15 digits");
+    if (digits < r->min || digits > r->max) {
+        char lo[32], hi[32];
+        return plausible_say(why, PLAUSIBLE_WHY_PHONE_DIGITS, number_text(lo, r->min),
+                             number_text(hi, r->max));
+    }
     return NULL;
 }
 
@@ -186,30 +272,30 @@ static const struct plausible_dose_unit *dose_unit(const char *unit)
 }
 
 const char *plausible_number(enum plausible_kind kind, double value, const char *unit,
-                             const struct plausible_ctx *ctx, char why[96])
+                             const struct plausible_ctx *ctx, struct plausible_why *why)
 {
     double min = rules[kind].min, max = rules[kind].max;
     if (kind == PLAUSIBLE_DOSE) {
         const struct plausible_dose_unit *u = dose_unit(unit);
         if (value <= 0)
-            return say(why, "must be more than 0");
+            return say(why, PLAUSIBLE_WHY_NOT_POSITIVE);
         if (value > u->max) {
-            snprintf(why, 96, "more than %g%s in one dose", u->max, u->unit ? u->unit : "");
-            return why;
+            char most[64];
+            snprintf(most, sizeof most, "%g%s", u->max, u->unit ? u->unit : "");
+            return plausible_say(why, PLAUSIBLE_WHY_DOSE_MAX, most, NULL);
         }
         return NULL;
     }
     if (kind == PLAUSIBLE_BEDS_FREE)
         max = ctx ? (double)ctx->limit : 0;
     else if (kind != PLAUSIBLE_BEDS_REGISTERED && kind != PLAUSIBLE_COUNT)
-        return say(why, "not a number kind");
-    if (value < min || value > max) {
-        if (kind == PLAUSIBLE_BEDS_FREE)
-            snprintf(why, 96, "more than the %g beds registered", max);
-        else
-            snprintf(why, 96, "%g to %g", min, max);
-        return why;
-    }
+        return say(why, PLAUSIBLE_WHY_NOT_NUMBER_KIND);
+    char lo[32], hi[32];
+    if (value < min || value > max)
+        return kind == PLAUSIBLE_BEDS_FREE
+                   ? plausible_say(why, PLAUSIBLE_WHY_BEDS_FREE, number_text(hi, max), NULL)
+                   : plausible_say(why, PLAUSIBLE_WHY_RANGE, number_text(lo, min),
+                                   number_text(hi, max));
     return NULL;
 }
 
@@ -270,7 +356,7 @@ static const char *unit_at(const char *p)
     return best;
 }
 
-const char *plausible_dose_text(const char *text, char why[96])
+const char *plausible_dose_text(const char *text, struct plausible_why *why)
 {
     static const char *const once[] = {"1回", "１回"};
     for (size_t k = 0; text && k < 2; k++) {
@@ -285,7 +371,7 @@ const char *plausible_dose_text(const char *text, char why[96])
             skip_spaces(&p);
             const char *unit = unit_at(p);
             if (unit && plausible_number(PLAUSIBLE_DOSE, value, unit, NULL, why))
-                return why;
+                return why->en;
         }
     }
     return NULL;
@@ -296,16 +382,16 @@ const char *plausible_dose_text(const char *text, char why[96])
 bool plausible_check_date(struct error *err, const char *field, enum plausible_kind kind,
                           const char *value, const struct plausible_ctx *ctx)
 {
-    char why[96];
-    if (!value || !plausible_date(kind, value, ctx, why))
+    struct plausible_why why;
+    if (!value || !plausible_date(kind, value, ctx, &why))
         return true;
-    return error_set(err, ERR_FIELD_RANGE, "%s: %s", field, why);
+    return plausible_error(err, ERR_FIELD_RANGE, field, &why);
 }
 
 bool plausible_check_phone(struct error *err, const char *field, const char *value)
 {
-    char why[96];
-    if (!plausible_phone(value, why))
+    struct plausible_why why;
+    if (!plausible_phone(value, &why))
         return true;
-    return error_set(err, ERR_FIELD_RANGE, "%s: %s", field, why);
+    return plausible_error(err, ERR_FIELD_RANGE, field, &why);
 }

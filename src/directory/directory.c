@@ -220,7 +220,7 @@ static bool check_registered_beds(struct error *err, const json_t *beds)
 {
     const char *kind;
     json_t *v;
-    char why[96];
+    struct plausible_why why;
     if (!beds || json_is_null(beds))
         return true;
     if (!json_is_object(beds))
@@ -232,8 +232,11 @@ static bool check_registered_beds(struct error *err, const json_t *beds)
         if (!json_is_integer(v))
             return error_set(err, ERR_FIELD_TYPE, "registered_beds.%s: expected an integer", kind);
         if (plausible_number(PLAUSIBLE_BEDS_REGISTERED, (double)json_integer_value(v), NULL, NULL,
-                             why))
-            return error_set(err, ERR_FIELD_RANGE, "registered_beds.%s: %s", kind, why);
+                             &why)) {
+            char field[64];
+            snprintf(field, sizeof field, "registered_beds.%s", kind);
+            return plausible_error(err, ERR_FIELD_RANGE, field, &why);
+        }
     }
     return true;
 }

@@ -75,14 +75,17 @@ static bool check_free_beds(struct error *err, struct request *req, const char *
     store_done(s);
     const char *kind;
     json_t *v;
-    char why[96];
+    struct plausible_why why;
     bool ok = r != STORE_FAIL;
     json_object_foreach((json_t *)beds, kind, v)
     {
         struct plausible_ctx ctx = {.limit = json_integer_value(json_object_get(registered, kind))};
-        if (ok &&
-            plausible_number(PLAUSIBLE_BEDS_FREE, (double)json_integer_value(v), NULL, &ctx, why))
-            ok = error_set(err, ERR_FIELD_RANGE, "beds.%s: %s", kind, why);
+        if (ok && plausible_number(PLAUSIBLE_BEDS_FREE, (double)json_integer_value(v), NULL, &ctx,
+                                   &why)) {
+            char field[64];
+            snprintf(field, sizeof field, "beds.%s", kind);
+            ok = plausible_error(err, ERR_FIELD_RANGE, field, &why);
+        }
     }
     json_decref(registered);
     return ok;
@@ -108,9 +111,9 @@ static bool check_status(struct error *err, const json_t *body)
     if (json_object_size(body) == 0)
         return error_set(err, ERR_FIELD_VALUE, "no status field given");
     json_t *n = json_object_get(body, "homecare_new_this_month");
-    char why[96];
-    if (n && plausible_number(PLAUSIBLE_COUNT, (double)json_integer_value(n), NULL, NULL, why))
-        return error_set(err, ERR_FIELD_RANGE, "homecare_new_this_month: %s", why);
+    struct plausible_why why;
+    if (n && plausible_number(PLAUSIBLE_COUNT, (double)json_integer_value(n), NULL, NULL, &why))
+        return plausible_error(err, ERR_FIELD_RANGE, "homecare_new_this_month", &why);
     json_t *beds = json_object_get(body, "beds"), *r = json_object_get(body, "restrictions");
     return (!beds || check_beds(err, beds)) && (!r || check_restrictions(err, r));
 }

@@ -175,19 +175,28 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
                                  reason ? "; reason: " : "", reason ? reason : ""));
 }
 
+/* Prefixes the FHIRPath of a detail (err->detail or err->detail_ja) with its place in the Bundle.
+ */
+static void entry_prefix(char *text, size_t size, size_t i)
+{
+    char detail[sizeof((struct error *)0)->detail + 64];
+    const char *colon = strstr(text, ": ");
+    /* "Observation.code: …" → "Bundle.entry[3].resource.code: …" */
+    const char *dot = strchr(text, '.');
+    if (colon && dot && dot < colon && text[0] >= 'A' && text[0] <= 'Z')
+        snprintf(detail, sizeof detail, "Bundle.entry[%zu].resource%s", i, dot);
+    else
+        snprintf(detail, sizeof detail, "Bundle.entry[%zu]: %s", i, text);
+    memcpy(text, detail, size - 1);
+    text[size - 1] = '\0';
+}
+
 /* Prefixes the FHIRPath of a failed entry's error with its place in the Bundle. */
 static bool entry_error(struct error *err, size_t i)
 {
-    char detail[sizeof err->detail + 64];
-    const char *colon = strstr(err->detail, ": ");
-    /* "Observation.code: …" → "Bundle.entry[3].resource.code: …" */
-    const char *dot = strchr(err->detail, '.');
-    if (colon && dot && dot < colon && err->detail[0] >= 'A' && err->detail[0] <= 'Z')
-        snprintf(detail, sizeof detail, "Bundle.entry[%zu].resource%s", i, dot);
-    else
-        snprintf(detail, sizeof detail, "Bundle.entry[%zu]: %s", i, err->detail);
-    memcpy(err->detail, detail, sizeof err->detail - 1);
-    err->detail[sizeof err->detail - 1] = '\0';
+    entry_prefix(err->detail, sizeof err->detail, i);
+    if (err->detail_ja[0])
+        entry_prefix(err->detail_ja, sizeof err->detail_ja, i);
     return false;
 }
 

@@ -53,7 +53,7 @@ struct value_walk {
 };
 
 static const char *check_value(const struct value_walk *w, const json_t *parent, const json_t *v,
-                               char why[96])
+                               struct plausible_why *why)
 {
     const struct value_rule *r = w->rule;
     if (r->kind == PLAUSIBLE_DOSE && r->text)
@@ -93,14 +93,14 @@ static bool walk(struct value_walk *w, const json_t *obj, const char *rest)
             snprintf(w->path + mark, sizeof w->path - mark, ".%s[%zu]", name, i);
         else
             snprintf(w->path + mark, sizeof w->path - mark, ".%s", name);
-        char why[96];
+        struct plausible_why why;
         const char *bad = NULL;
         if (dot && !walk(w, item, dot + 1))
             return false;
         if (!dot)
-            bad = check_value(w, obj, item, why);
+            bad = check_value(w, obj, item, &why);
         if (bad)
-            return error_set(w->err, ERR_FHIR_RANGE, "%s: %s", w->path, bad);
+            return plausible_error(w->err, ERR_FHIR_RANGE, w->path, &why);
     }
     w->path[mark] = '\0';
     return true;

@@ -90,13 +90,17 @@ static const char *detail_path(struct request *req, const char *detail)
 }
 
 /* What a problem's detail shows after its message. The detail is written in English for the log
- * and English readers ("from: a month YYYY-MM"); beside a Japanese message only the field it
- * starts with is shown ("(from)"), so that no English sentence leaks into the Japanese text. */
-static const char *detail_shown(struct request *req, const char *detail)
+ * and English readers ("from: a month YYYY-MM"); beside a Japanese message the Japanese detail
+ * when the error has one ("beds.general: 登録病床数(200床)を超えています"), else only the field
+ * the detail starts with ("(from)"), so that no English sentence leaks into the Japanese text. */
+static const char *detail_shown(struct request *req, const struct error *err)
 {
+    const char *detail = err->detail;
     const char *colon = strstr(detail, ": ");
     if (req->english || !colon)
         return detail;
+    if (err->detail_ja[0])
+        return err->detail_ja;
     for (const char *c = detail; c < colon; c++)
         if (!(isalnum((unsigned char)*c) || strchr("_.[]-", *c)))
             return detail;
@@ -107,8 +111,9 @@ static const char *detail_shown(struct request *req, const char *detail)
 static json_t *operation_outcome(struct request *req, const struct error *err, int status)
 {
     const char *message = error_message(err->code, req->english);
+    const char *detail = !req->english && err->detail_ja[0] ? err->detail_ja : err->detail;
     const char *text = status < 500 && err->detail[0]
-                           ? arena_printf(req->op.arena, "%s (%s)", message, err->detail)
+                           ? arena_printf(req->op.arena, "%s (%s)", message, detail)
                            : message;
     json_t *issue =
         json_pack("{s:s, s:s, s:{s:[{s:s, s:s}], s:s}, s:s}", "severity", "error", "code",
@@ -155,9 +160,9 @@ void response_problem(struct request *req, const struct error *err)
     json_object_set_new(p, "status", json_integer(status));
     /* A 4xx says which field or rule; a 5xx never shows internals (they go to the log). */
     if (status < 500 && err->detail[0])
-        json_object_set_new(p, "detail",
-                            json_string(arena_printf(req->op.arena, "%s (%s)", message,
-                                                     detail_shown(req, err->detail))));
+        json_object_set_new(
+            p, "detail",
+            json_string(arena_printf(req->op.arena, "%s (%s)", message, detail_shown(req, err))));
     else
         json_object_set_new(p, "detail", json_string(message));
     json_object_set_new(p, "code", json_string(error_code_name(err->code)));

@@ -163,9 +163,10 @@ static bool check_schedule(struct error *err, struct step *st)
     bool zoned = n > 19 && (at[n - 1] == 'Z' || at[n - 6] == '+' || at[n - 6] == '-');
     if (!zoned || at[10] != 'T' || !clock_parse_iso(at, &st->appointment))
         return error_set(err, ERR_REFERRAL_APPOINTMENT_INVALID, "appointment_at");
-    char iso[32], why[96];
-    if (plausible_instant(PLAUSIBLE_APPOINTMENT, st->appointment, NULL, why))
-        return error_set(err, ERR_FIELD_RANGE, "appointment_at: %s", why);
+    char iso[32];
+    struct plausible_why why;
+    if (plausible_instant(PLAUSIBLE_APPOINTMENT, st->appointment, NULL, &why))
+        return plausible_error(err, ERR_FIELD_RANGE, "appointment_at", &why);
     clock_format_iso(st->appointment, iso);
     json_object_set_new(st->detail, "appointment_at", json_string(iso));
     return true;

@@ -105,11 +105,14 @@ static bool check_date(struct error *err, const json_t *item, const char *name, 
 {
     const char *v = jsonv_str(item, name);
     int y, m, d;
-    char why[96];
+    struct plausible_why why;
     if (v && v[0] && !clock_parse_date(v, &y, &m, &d))
         return error_set(err, ERR_FIELD_VALUE, "%s.%s: expected YYYY-MM-DD or \"\"", path, name);
-    if (v && v[0] && plausible_date(PLAUSIBLE_EVENT_DATE, v, NULL, why))
-        return error_set(err, ERR_FIELD_RANGE, "%s.%s: %s", path, name, why);
+    if (v && v[0] && plausible_date(PLAUSIBLE_EVENT_DATE, v, NULL, &why)) {
+        char field[128];
+        snprintf(field, sizeof field, "%s.%s", path, name);
+        return plausible_error(err, ERR_FIELD_RANGE, field, &why);
+    }
     return true;
 }
 

@@ -29,3 +29,37 @@ def test_the_letter_draft_writes_lab_values_as_people_read_them(server):
     egfr = next(v for k, v in by_name.items() if k.startswith("eGFR"))
     assert hba1c.startswith("7.0 %"), hba1c  # the precision of the test, not "7 %"
     assert "mL/min/1.73m²" in egfr and "m2" not in egfr, egfr
+
+
+# A refused value's reason (issue 13, items 2 and 14): a Japanese reader reads it in Japanese
+# beside the field ("beds.general: 登録病床数(200床)を超えています"), an English reader in English.
+def _reason(problem, field):
+    assert problem["field"] == field
+    detail = problem["detail"]
+    assert detail.startswith(problem["title"] + f" ({field}: ") and detail.endswith(")"), detail
+    return detail[len(problem["title"]) + len(field) + 4:-1]
+
+
+def test_a_refused_value_says_why_in_the_readers_language(server):
+    import re
+    from helpers import YAMADA_HANAKO, org_id
+    admin = server.session("gh.admin")
+    gh = org_id("minami-gh")  # みなみ総合病院: 200 general beds registered in the demo
+    before = admin.get(f"/api/directory/orgs/{gh}").json()
+    r = admin.patch(f"/api/directory/orgs/{gh}/status", json={"beds": {"general": 9999}})
+    why = _reason(assert_problem(r, 400, "request.field_range"), "beds.general")
+    assert "200床" in why and not re.search(r"[A-Za-z]{2,}", why), why
+    r = admin.patch(f"/api/directory/orgs/{gh}/status", json={"beds": {"general": 9999}},
+                    headers={"Accept-Language": "en"})
+    assert _reason(assert_problem(r, 400, "request.field_range"),
+                   "beds.general") == "more than the 200 beds registered"
+    assert admin.get(f"/api/directory/orgs/{gh}").json() == before
+
+    sato = server.session("gh.sato")
+    r = sato.patch(f"/api/patients/{YAMADA_HANAKO}", json={"birth_date": "1800-01-01"})
+    why = _reason(assert_problem(r, 400, "request.field_range"), "birth_date")
+    assert "1900年" in why and not re.search(r"[A-Za-z]{2,}", why), why
+    r = sato.patch(f"/api/patients/{YAMADA_HANAKO}", json={"birth_date": "1800-01-01"},
+                   headers={"Accept-Language": "en"})
+    assert _reason(assert_problem(r, 400, "request.field_range"),
+                   "birth_date") == "before 1900-01-01"

@@ -71,9 +71,12 @@ export function showFieldError(form: ParentNode, error: unknown): boolean {
   const detail = problem.detail ?? '';
   const marker = `(${problem.field}: `;
   const at = detail.indexOf(marker);
-  // beside the field, its name goes: "title (why)" of the detail "title (field: why)"
+  // beside the field, its name goes: "title (why)" of the detail "title (field: why)"; the
+  // server writes why in the request's language, and Japanese reads it as a second sentence
+  const title = problem.title ?? '';
+  const why = at >= 0 ? detail.slice(at + marker.length).replace(/\)$/, '') : '';
   const message =
-    at >= 0 ? `${problem.title ?? ''} (${detail.slice(at + marker.length).replace(/\)$/, '')})` : errorMessage(error);
+    at < 0 ? errorMessage(error) : lang() === 'ja' && title.endsWith('。') ? `${title}${why}。` : `${title} (${why})`;
   if (!control.id) control.id = uniqueId('f');
   const note = h('p', { class: 'field-error', role: 'alert', testid: 'field-error', id: `${control.id}-error` }, message);
   control.setAttribute('aria-invalid', 'true');

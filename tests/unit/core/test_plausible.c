@@ -21,7 +21,8 @@ static int64_t now_ms(void)
 static const char *date_why(enum plausible_kind kind, const char *value, const char *birth,
                             const char *start)
 {
-    static char why[96];
+    static struct plausible_why why_buf;
+    struct plausible_why *why = &why_buf;
     struct plausible_ctx ctx = {.now_ms = now_ms(), .birth_date = birth, .start = start};
     return plausible_date(kind, value, &ctx, why);
 }
@@ -78,7 +79,7 @@ static void plans_and_periods(void **state)
 static void appointments_are_to_come(void **state)
 {
     (void)state;
-    char why[96];
+    struct plausible_why why_buf, *why = &why_buf;
     struct plausible_ctx ctx = {.now_ms = now_ms()};
     assert_string_equal(plausible_instant(PLAUSIBLE_APPOINTMENT, now_ms() - 60000, &ctx, why),
                         "in the past");
@@ -93,7 +94,7 @@ static void appointments_are_to_come(void **state)
 static void phone_numbers(void **state)
 {
     (void)state;
-    char why[96];
+    struct plausible_why why_buf, *why = &why_buf;
     assert_null(plausible_phone("099-555-0101", why));
     assert_null(plausible_phone("+81 (99) 555-0101", why));
     assert_null(plausible_phone("", why));
@@ -107,7 +108,7 @@ static void phone_numbers(void **state)
 static void doses_and_counts(void **state)
 {
     (void)state;
-    char why[96];
+    struct plausible_why why_buf, *why = &why_buf;
     struct plausible_ctx beds = {.limit = 400};
     assert_null(plausible_number(PLAUSIBLE_DOSE, 20, "錠", NULL, why));
     assert_string_equal(plausible_number(PLAUSIBLE_DOSE, 100, "錠", NULL, why),
@@ -126,7 +127,7 @@ static void doses_and_counts(void **state)
 static void doses_written_as_text(void **state)
 {
     (void)state;
-    char why[96];
+    struct plausible_why why_buf, *why = &why_buf;
     assert_null(plausible_dose_text("1回1錠 1日3回 毎食後", why));
     assert_null(plausible_dose_text("1日1回 朝食後", why));
     assert_null(plausible_dose_text("1日11回2錠", why)); /* not "1回": 11回 */
@@ -134,6 +135,44 @@ static void doses_written_as_text(void **state)
     assert_non_null(plausible_dose_text("１回　３０錠", why));
     assert_non_null(plausible_dose_text("朝 1回量 6000mg", why));
     assert_null(plausible_dose_text("1回 2.5mL", why));
+}
+
+/* Every reason has an English and a Japanese text; the Japanese has no English word in it. */
+static void every_reason_in_both_languages(void **state)
+{
+    (void)state;
+    for (int i = 0; i < PLAUSIBLE_WHY__COUNT; i++) {
+        const struct plausible_reason_text *r = &plausible_reasons[i];
+        assert_non_null(r->en);
+        assert_non_null(r->ja);
+        assert_true(r->en[0] && r->ja[0]);
+        for (const char *c = r->en; *c; c++)
+            assert_true((unsigned char)*c < 0x80); /* English: ASCII */
+        for (const char *c = r->ja; *c; c++)
+            assert_false((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'));
+    }
+}
+
+static void reasons_are_written_for_each_reader(void **state)
+{
+    (void)state;
+    struct plausible_why why;
+    struct plausible_ctx ctx = {.now_ms = now_ms(), .limit = 200};
+    assert_non_null(plausible_number(PLAUSIBLE_BEDS_FREE, 9999, NULL, &ctx, &why));
+    assert_string_equal(why.en, "more than the 200 beds registered");
+    assert_string_equal(why.ja, "登録病床数(200床)を超えています");
+    assert_non_null(plausible_date(PLAUSIBLE_BIRTH_DATE, "1800-01-01", &ctx, &why));
+    assert_string_equal(why.en, "before 1900-01-01");
+    assert_string_equal(why.ja, "1900年1月1日より前です");
+    assert_non_null(plausible_number(PLAUSIBLE_DOSE, 100, "錠", NULL, &why));
+    assert_string_equal(why.en, "more than 20錠 in one dose");
+    assert_string_equal(why.ja, "1回量が上限(20錠)を超えています");
+    ctx.birth_date = "1941-05-03";
+    assert_non_null(plausible_date(PLAUSIBLE_EVENT_DATE, "1941-05-02", &ctx, &why));
+    assert_string_equal(why.ja, "患者の生年月日より前の日付です");
+    assert_non_null(plausible_phone("12345", &why));
+    assert_string_equal(why.en, "6 to 15 digits");
+    assert_string_equal(why.ja, "電話番号は6〜15桁で入力してください");
 }
 
 int main(void)
@@ -146,6 +185,8 @@ int main(void)
         cmocka_unit_test(phone_numbers),
         cmocka_unit_test(doses_and_counts),
         cmocka_unit_test(doses_written_as_text),
+        cmocka_unit_test(every_reason_in_both_languages),
+        cmocka_unit_test(reasons_are_written_for_each_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
