@@ -252,7 +252,16 @@ describe('FHIR R4 API with fhir-kit-client', { timeout: 120_000 }, () => {
 
   test('updates the Observation to version 2 and keeps version 1', async () => {
     const hba1c = await createHbA1c();
-    const body = { ...hba1c, valueQuantity: { ...hba1c.valueQuantity, value: 7.1 } };
+    // a correction of the record says why (docs/api/fhir.md, "Correcting the record")
+    const reason = {
+      url: 'https://tsunagu.example.jp/fhir/StructureDefinition/change-reason',
+      valueString: '転記誤りの訂正',
+    };
+    const body = {
+      ...hba1c,
+      meta: { ...hba1c.meta, extension: [reason] },
+      valueQuantity: { ...hba1c.valueQuantity, value: 7.1 },
+    };
     const updated = await fhir.update({
       resourceType: 'Observation',
       id: hba1c.id,
