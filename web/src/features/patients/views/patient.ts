@@ -44,7 +44,9 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     }
     return;
   }
-  const shown = limited ? patientTabs().filter((tab) => tab.emergency) : [...patientTabs()];
+  const shown = patientTabs().filter(
+    (tab) => (limited ? tab.emergency : true) && (!tab.careTeam || patient.care_team === true),
+  );
   const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as PatientTab);
   replace(
     main,
