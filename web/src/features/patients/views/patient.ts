@@ -154,7 +154,12 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
   );
   panel.id = 'patient-tab-panel';
   let scope: LeaveScope | null = null;
+  let current: PatientTab | null = null;
   const select = (tab: PatientTab): void => {
+    // The open tab stays as it is: clicking it again (under emergency access it is the only one)
+    // must not load and audit its record a second time.
+    if (tab === current) return;
+    current = tab;
     shown.forEach((other, index) => {
       const button = buttons[index] as HTMLButtonElement;
       const selected = other === tab;
