@@ -137,7 +137,12 @@ function patientHeader(patient: Patient, editable: boolean): HTMLElement {
 }
 
 function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], context: Omit<TabContext, 'onLeave'>): HTMLElement {
-  const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
+  // Each opening of a tab renders into a panel of its own, so that a tab still loading when
+  // another is chosen (e.g. 同意 on arrival, then 記録 at once) fills a detached panel rather than
+  // overwriting the one now shown.
+  const newPanel = (): HTMLElement =>
+    h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel', id: 'patient-tab-panel' });
+  let panel = newPanel();
   const buttons = shown.map((tab) =>
     h(
       'button',
@@ -152,7 +157,6 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
       t(tab.label),
     ),
   );
-  panel.id = 'patient-tab-panel';
   let scope: LeaveScope | null = null;
   let current: PatientTab | null = null;
   const select = (tab: PatientTab): void => {
@@ -166,6 +170,9 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
       button.setAttribute('aria-selected', String(selected));
       button.tabIndex = selected ? 0 : -1;
     });
+    const fresh = newPanel();
+    panel.replaceWith(fresh);
+    panel = fresh;
     panel.setAttribute('aria-labelledby', `tab-${tab.id}`);
     panel.dataset.tab = tab.id;
     // Keep the tab in the URL without a new history entry or a re-render of the page.
