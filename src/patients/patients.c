@@ -202,6 +202,24 @@ static const struct jfield consent_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 
+/* The patient as the caller sees it, answered with status: its facts and "care_team", whether
+ * the caller reads it as the care team with consent in force (its consents, its access history)
+ * rather than through a record share or an emergency grant. The access layer decides it, as it
+ * does for those routes (DATA_AUDIT), so the page offers only what it may open. */
+static bool patients_answer(struct error *err, struct request *req, int status)
+{
+    struct access_decision team;
+    if (!access_decide(err, req->op.conn, &req->op.principal, req->patient_id, ACCESS_READ,
+                       DATA_AUDIT, &team))
+        return false;
+    json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
+    if (!p)
+        return false;
+    json_object_set_new(p, "care_team", json_boolean(team.allow && !team.emergency));
+    response_json(req, status, p);
+    return true;
+}
+
 bool patients_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
@@ -234,20 +252,12 @@ bool patients_create(struct error *err, struct request *req)
         !register_team_and_consent(err, &req->op, id, consent))
         return false;
     req->patient_id = arena_strdup(req->op.arena, id);
-    json_t *answer = patients_patient_json(err, req->op.conn, id, true);
-    if (!answer)
-        return false;
-    response_json(req, 201, answer);
-    return true;
+    return patients_answer(err, req, 201);
 }
 
 bool patients_read(struct error *err, struct request *req)
 {
-    json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
-    if (!p)
-        return false;
-    response_json(req, 200, p);
-    return true;
+    return patients_answer(err, req, 200);
 }
 
 bool patients_update(struct error *err, struct request *req)
@@ -287,9 +297,5 @@ bool patients_local_id_add(struct error *err, struct request *req)
         return false;
     req->object_type = "local_id";
     req->object_id = arena_strdup(req->op.arena, jsonv_str(req->json, "local_id"));
-    json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
-    if (!p)
-        return false;
-    response_json(req, 201, p);
-    return true;
+    return patients_answer(err, req, 201);
 }

@@ -183,3 +183,33 @@ def test_access_history_is_for_the_care_team_only(fresh_server):
     assert second["items"][0]["seq"] < first["items"][0]["seq"]
     for bad in ({"cursor": "x"}, {"limit": "0"}, {"since": "1"}):
         assert_problem(sato.get(path, params=bad), 400, "request.bad_query")
+
+
+def test_the_patient_says_whether_the_caller_is_her_care_team(fresh_server):
+    """The patient page offers the access history by `care_team` (issue 13, item 9): true for the
+    team with consent, false through a record share or an emergency grant, which the history
+    refuses."""
+    import referral_helpers as rh
+    server = fresh_server
+    sato, fujita = server.session("gh.sato"), server.session("uh.fujita")
+    path = f"/api/patients/{YAMADA_HANAKO}"
+    assert sato.get(path).json()["care_team"] is True
+    fujita.post(f"{path}/emergency", json={"reason": "救急搬送"})
+    seen = fujita.get(path)
+    assert seen.status_code == 200 and seen.headers.get("X-Tsunagu-Emergency-Access")
+    assert seen.json()["care_team"] is False
+    assert_problem(fujita.get(f"{path}/access-log"), 404, "patient.not_found")
+    # a record share (a referral sent to みなみ大学) opens the record, not her history
+    shared = rh.new_patient(server, "CARE-TEAM-1", share_with=[rh.UH])
+    rh.sent(sato, shared)
+    assert server.session("uh.admin").get(f"/api/patients/{shared}").json()["care_team"] is False
+    assert_problem(server.session("uh.admin").get(f"/api/patients/{shared}/access-log"), 404,
+                   "patient.not_found")
+    # the answers of a registration and a new local id say it too
+    new = sato.post("/api/patients", json=helpers.new_patient_body("CARE-TEAM-2"))
+    assert new.status_code == 201, new.text
+    assert new.json()["care_team"] is True
+    added = server.session("aoba.tanaka").post(f"{path}/local-ids",
+                                                json={"local_id": "AOBA-77"})
+    assert added.status_code == 201, added.text
+    assert added.json()["care_team"] is True

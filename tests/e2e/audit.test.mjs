@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { tokyoDate } from './dates.mjs';
 import { apiSession, findPatientId } from './server.mjs';
 
 // Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep pictures of the pages for a human to look at.
@@ -96,5 +97,53 @@ describe('audit views', { timeout: 240_000 }, () => {
       assertNoProblems(page);
       await page.context().close();
     }
+  });
+  test('the access history is offered to the care team only, not through a share or emergency access', async () => {
+    // issue 13, item 9: uh.fujita sees her through the grant opened above; the history is not hers
+    const fujita = await openPage(browser, server.baseUrl);
+    await loginAs(fujita, 'uh.fujita');
+    await fujita.goto(`/#/patients/${hanakoId}/access`);
+    await fujita.getByTestId('emergency-banner').waitFor();
+    await fujita.getByTestId('tab-record').waitFor();
+    assert.equal(await fujita.getByTestId('tab-access').count(), 0);
+    assert.equal(await fujita.locator('[data-testid="tab-panel"]').getAttribute('data-tab'), 'record');
+    assertNoProblems(fujita);
+    await fujita.context().close();
+    // a record share (a referral sent to みなみ大学) opens the record, not the history
+    const api = await apiSession(server.baseUrl, 'gh.sato');
+    const uh = (await apiSession(server.baseUrl, 'uh.fujita')).me.org_id;
+    const today = tokyoDate();
+    const shared = await api.post('/api/patients', {
+      name: '共有 試子', name_kana: 'キョウユウ タメコ', sex: 'female', birth_date: '1947-03-04',
+      local_id: 'GH-E2E-AL1', consent: { method: 'written', consented_on: today, scope: 'all' },
+    });
+    await api.post(`/api/patients/${shared.id}/consents`, {
+      org_ids: [api.me.org_id, uh], scope: 'all', method: 'written', consented_on: today,
+    });
+    const referral = await api.post(`/api/patients/${shared.id}/referrals`, {
+      to_org_id: uh, to_department: 'cardiology', urgency: 'urgent', purpose: 'workup',
+      letter: {
+        purpose_text: '精査をお願いします。', chief_complaint: '胸部圧迫感', diagnoses: [{ text: '狭心症疑い' }],
+        history: '', course: '', medications: [], allergies: [], labs: [], documents: [], imaging: [], remarks: '',
+      },
+    });
+    assert.equal(referral.letter.record_shared, true);
+    const receiver = await openPage(browser, server.baseUrl);
+    await loginAs(receiver, 'uh.fujita');
+    await receiver.goto(`/#/patients/${shared.id}/record`);
+    await receiver.getByTestId('patient-name').waitFor();
+    await receiver.getByTestId('tab-record').waitFor();
+    assert.equal(await receiver.getByTestId('tab-access').count(), 0);
+    assertNoProblems(receiver);
+    await receiver.context().close();
+    // her care team's physician has the tab, and it lists who opened her record
+    const sato = await openPage(browser, server.baseUrl);
+    await loginAs(sato, 'gh.sato');
+    await sato.goto(`/#/patients/${hanakoId}`);
+    await sato.getByTestId('tab-access').click();
+    await sato.getByTestId('access-row').first().waitFor();
+    assert.ok((await sato.getByTestId('access-row').count()) > 0);
+    assertNoProblems(sato);
+    await sato.context().close();
   });
 });

@@ -156,4 +156,59 @@ describe('emergency access', { timeout: 180_000 }, () => {
       assert.ok(opened.some((text) => text.includes('アレルギー')), opened.join(' / '));
     });
   });
+  test('opening the 記録 tab runs each FHIR search once, under emergency access and on the team', async () => {
+    // issue 13, item 12: the tab loaded everything twice when clicked while open (under
+    // emergency access it is the only tab), so the audit and the review listed every item twice
+    const fhirTypes = (page) => {
+      const types = [];
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname.startsWith('/fhir/')) types.push(url.pathname.slice('/fhir/'.length));
+      });
+      return types;
+    };
+    const openRecord = async (page) => {
+      await page.getByTestId('tab-record').click();
+      await page.getByTestId('allergy').first().waitFor();
+      for (const body of await page.locator('[data-testid="record"] .record-body').all()) {
+        await body.locator('[data-testid="loading"]').waitFor({ state: 'detached' });
+      }
+    };
+    const once = (types, expected) =>
+      assert.deepEqual([...types].sort(), [...expected].sort(), `FHIR searches: ${types.join(', ')}`);
+    const EMERGENCY_TYPES = ['AllergyIntolerance', 'Condition', 'DocumentReference', 'Flag', 'MedicationRequest', 'MedicationStatement'];
+
+    const api = await apiSession(server.baseUrl, 'uh.fujita');
+    const grant = await api.post(`/api/patients/${hanakoId}/emergency`, { reason: '救急搬送、記録の確認' });
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'uh.fujita');
+    const types = fhirTypes(page);
+    await page.goto(`/#/patients/${hanakoId}`);
+    await page.getByTestId('emergency-banner').waitFor();
+    await openRecord(page);
+    once(types, EMERGENCY_TYPES);
+    assertNoProblems(page);
+    await page.context().close();
+    await api.post(`/api/emergency/${grant.id}/end`);
+    // what the grant opened: each search once
+    const admin = await apiSession(server.baseUrl, 'uh.admin');
+    const opened = (await admin.get(`/api/emergency/${grant.id}/opened`)).items.filter((item) =>
+      EMERGENCY_TYPES.includes(item.object_type),
+    );
+    const keys = opened.map((item) => `${item.event_id} ${item.action} ${item.object_type} ${item.object_id ?? ''}`);
+    assert.ok(keys.length > 0, 'the searches are among what the grant opened');
+    assert.equal(new Set(keys).size, keys.length, keys.join(' / '));
+
+    // a member of the care team: from another tab, then the 記録 tab once more while open
+    const sato = await openPage(browser, server.baseUrl);
+    await loginAs(sato, 'gh.sato');
+    await sato.goto(`/#/patients/${hanakoId}/team`);
+    await sato.getByTestId('tab-record').waitFor();
+    const satoTypes = fhirTypes(sato);
+    await openRecord(sato);
+    await openRecord(sato);
+    once(satoTypes, [...EMERGENCY_TYPES, 'Observation']);
+    assertNoProblems(sato);
+    await sato.context().close();
+  });
 });

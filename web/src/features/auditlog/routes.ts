@@ -9,4 +9,4 @@ import './auditlog.css';
 
 registerRoute({ path: 'admin/audit/*', guard: isAnyAdmin, view: renderAudit });
 registerNav({ hash: '#/admin/audit', label: 'nav.audit', testid: 'nav-admin-audit', order: 83, show: isAnyAdmin });
-registerPatientTab({ id: 'access', label: 'access.tab', order: 80, render: renderAccessLog });
+registerPatientTab({ id: 'access', label: 'access.tab', order: 80, render: renderAccessLog, careTeam: true });

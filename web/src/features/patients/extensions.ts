@@ -25,6 +25,9 @@ export interface PatientTab {
   render: TabRender;
   /** Shown under emergency (break-the-glass) access, which opens the emergency view only. */
   emergency?: boolean;
+  /** Shown only to the patient's care team with consent in force (`care_team` of the patient
+   *  as the server answers it), not through a record share or an emergency grant. */
+  careTeam?: boolean;
 }
 
 /** A button or link in the header of the patient page (not under limited access). */

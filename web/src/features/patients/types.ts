@@ -25,6 +25,9 @@ export interface PatientSummary {
 export interface Patient extends PatientSummary {
   address: string | null;
   phone: string | null;
+  /** The caller reads the patient as its care team with consent in force (consents, access
+   *  history), not only through a record share or an emergency grant: the server's decision. */
+  care_team?: boolean;
 }
 
 export type ConsentMethod = 'written' | 'verbal';

@@ -44,7 +44,9 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     }
     return;
   }
-  const shown = limited ? patientTabs().filter((tab) => tab.emergency) : [...patientTabs()];
+  const shown = patientTabs().filter(
+    (tab) => (limited ? tab.emergency : true) && (!tab.careTeam || patient.care_team === true),
+  );
   const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as PatientTab);
   replace(
     main,
@@ -135,7 +137,12 @@ function patientHeader(patient: Patient, editable: boolean): HTMLElement {
 }
 
 function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], context: Omit<TabContext, 'onLeave'>): HTMLElement {
-  const panel = h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel' });
+  // Each opening of a tab renders into a panel of its own, so that a tab still loading when
+  // another is chosen (e.g. 同意 on arrival, then 記録 at once) fills a detached panel rather than
+  // overwriting the one now shown.
+  const newPanel = (): HTMLElement =>
+    h('div', { class: 'tab-panel', role: 'tabpanel', testid: 'tab-panel', id: 'patient-tab-panel' });
+  let panel = newPanel();
   const buttons = shown.map((tab) =>
     h(
       'button',
@@ -150,15 +157,22 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
       t(tab.label),
     ),
   );
-  panel.id = 'patient-tab-panel';
   let scope: LeaveScope | null = null;
+  let current: PatientTab | null = null;
   const select = (tab: PatientTab): void => {
+    // The open tab stays as it is: clicking it again (under emergency access it is the only one)
+    // must not load and audit its record a second time.
+    if (tab === current) return;
+    current = tab;
     shown.forEach((other, index) => {
       const button = buttons[index] as HTMLButtonElement;
       const selected = other === tab;
       button.setAttribute('aria-selected', String(selected));
       button.tabIndex = selected ? 0 : -1;
     });
+    const fresh = newPanel();
+    panel.replaceWith(fresh);
+    panel = fresh;
     panel.setAttribute('aria-labelledby', `tab-${tab.id}`);
     panel.dataset.tab = tab.id;
     // Keep the tab in the URL without a new history entry or a re-render of the page.
