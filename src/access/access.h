@@ -48,6 +48,10 @@ struct access_decision {
     const char *reason; /* static string for the audit record, e.g. "care team + consent" */
     /** The emergency grant used when emergency is true, else "". */
     char grant_id[UUID_STR_LEN];
+    /** Refused, but the principal may know that the patient exists (its organisation registered
+     *  the patient: ACCESS_REGISTERED_SQL), so a refusal may say 403 rather than look like a
+     *  missing patient. */
+    bool known;
 };
 
 /**
@@ -122,6 +126,13 @@ enum { ACCESS_RULE_PARAMS = 4 };
 #define ACCESS_EMERGENCY_SQL                                                                       \
     "EXISTS (SELECT 1 FROM emergency_access ea WHERE " ACCESS_GRANT_COND ")"
 
+/** The organisation registered the patient under a local id of its own (it registered the
+ *  patient, or linked its local id to it). Alone this opens the demographics and the consents,
+ *  for reading and for recording a new consent: withdrawing the last consent must not orphan
+ *  the patient (issue 13, item 6). */
+#define ACCESS_REGISTERED_SQL                                                                      \
+    "EXISTS (SELECT 1 FROM patient_local_ids rl WHERE rl.patient_id = p.id AND rl.org_id = ?1)"
+
 /** How the parts combine, over three SQL expressions (the parts above, or columns that hold
  *  them): visible = (on the team, or holding a share) and named by a consent in force; team =
  *  on the team and named by a consent in force. */
@@ -136,6 +147,12 @@ enum { ACCESS_RULE_PARAMS = 4 };
 /** The same for the classes a record share does not open (access_class_shared: the consents,
  *  the audit trail) and for writes: on the team and named by a consent in force. */
 #define ACCESS_TEAM_SQL ACCESS_TEAM_OF(ACCESS_ON_TEAM_SQL, ACCESS_CONSENT_SQL)
+
+/** Whose demographics a search lists: the visible ones and those the organisation registered.
+ *  Searches must also check access_may_search first. */
+#define ACCESS_DEMOGRAPHICS_SQL "(" ACCESS_VISIBLE_SQL " OR " ACCESS_REGISTERED_SQL ")"
+/** Whose consents a search lists: the team with consent, and the registering organisation. */
+#define ACCESS_CONSENTS_SQL "(" ACCESS_TEAM_SQL " OR " ACCESS_REGISTERED_SQL ")"
 
 /** The values of the rule's parameters, taken once. */
 struct access_rule_args {

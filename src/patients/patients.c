@@ -70,7 +70,7 @@ static char *like_pattern(struct request *req, const char *q)
 }
 
 static const char sql_search[] =
-    "SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL
+    "SELECT p.id FROM patients p WHERE " ACCESS_DEMOGRAPHICS_SQL
     " AND (CAST(?5 AS TEXT) IS NULL OR p.kana_key LIKE ?5" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
     "?5" STORE_LIKE_ESCAPE ")"
     " AND (CAST(?6 AS TEXT) IS NULL OR p.birth_date = ?6)"
@@ -240,9 +240,16 @@ bool patients_create(struct error *err, struct request *req)
 
 bool patients_read(struct error *err, struct request *req)
 {
+    /* The registering organisation without team and consent sees only this and the consents;
+     * the screen says so and offers to record a consent (issue 13, item 6). */
+    struct access_decision clinical;
+    if (!access_decide(err, req->op.conn, &req->op.principal, req->patient_id, ACCESS_READ,
+                       DATA_CLINICAL, &clinical))
+        return false;
     json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
     if (!p)
         return false;
+    json_object_set_new(p, "demographics_only", json_boolean(!clinical.allow && clinical.known));
     response_json(req, 200, p);
     return true;
 }

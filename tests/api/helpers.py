@@ -417,6 +417,19 @@ def visible_patient_ids(server, org):
     return {r["id"] for r in rows}
 
 
+def registered_patient_ids(server, org):
+    """The patients org registered under a local id of its own: it sees their demographics and
+    consents even without team and consent (issue 13, item 6)."""
+    rows = server.query("SELECT DISTINCT patient_id AS id FROM patient_local_ids WHERE org_id = ?",
+                        (org,))
+    return {r["id"] for r in rows}
+
+
+def listed_patient_ids(server, org):
+    """The patients a search by users of org lists: the visible ones and the registered ones."""
+    return visible_patient_ids(server, org) | registered_patient_ids(server, org)
+
+
 def new_patient_body(local_id, **overrides):
     body = {
         "name": "試験 太郎", "name_kana": "シケン タロウ", "sex": "male",

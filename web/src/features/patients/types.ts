@@ -25,6 +25,9 @@ export interface PatientSummary {
 export interface Patient extends PatientSummary {
   address: string | null;
   phone: string | null;
+  /** Seen only as the registering organisation after consent was withdrawn: demographics and
+   *  consents, nothing clinical (issue 13, item 6). */
+  demographics_only?: boolean;
 }
 
 export type ConsentMethod = 'written' | 'verbal';

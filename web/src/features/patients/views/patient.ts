@@ -44,12 +44,20 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     }
     return;
   }
-  const shown = limited ? patientTabs().filter((tab) => tab.emergency) : [...patientTabs()];
+  const onlyDemographics = patient.demographics_only === true && !limited;
+  const shown = limited
+    ? patientTabs().filter((tab) => tab.emergency)
+    : onlyDemographics
+      ? patientTabs().filter((tab) => tab.id === 'consents')
+      : [...patientTabs()];
   const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as PatientTab);
   replace(
     main,
     limited ?? null,
-    patientHeader(patient, !limited),
+    onlyDemographics
+      ? h('p', { class: 'alert warn', role: 'status', testid: 'patient-demographics-only' }, t('patient.demographics_only'))
+      : null,
+    patientHeader(patient, !limited && !onlyDemographics),
     tabs(patient, wanted, shown, { emergency: limited !== undefined }),
   );
 }
