@@ -236,6 +236,31 @@ enum error_code access_search_refusal(const struct principal *p);
 /** Whether principal may search or list patients at all (access_search_refusal is ERR_NONE). */
 bool access_may_search(const struct principal *p);
 
+/* ---- Finding the same patient (名寄せ, issue 13 item 3) ---------------------------------------
+ */
+
+/** The lowest match score at which a match shows a patient the principal may not see, and then
+ *  only the name, reading, sex and birth date it was asked about (never the id, local ids or
+ *  address); every patient shown is audited. Below it, such a patient stays invisible. */
+#define ACCESS_MATCH_REVEAL_SCORE 0.9
+
+/** Whether a match by principal may show a candidate scored score, which the principal sees
+ *  (visible: ACCESS_DEMOGRAPHICS_SQL) or not. Only those who may search may match at all. */
+bool access_match_may_show(const struct principal *p, bool visible, double score);
+
+/**
+ * Decides whether principal may link its organisation's local id to patient_id (a candidate a
+ * match showed it): a consent in force must name the organisation, or consent_now says that a
+ * consent naming it is recorded in the same step. A refusal's reason is for the audit record.
+ */
+bool access_decide_link(struct error *err, struct store_conn *conn, const struct principal *p,
+                        const char *patient_id, bool consent_now, struct access_decision *out);
+
+/** Whether principal may review possible duplicates (names, readings, birth dates, sexes and
+ *  local ids of candidate pairs, never clinical data) and merge them or mark them distinct: a
+ *  network administrator in person. */
+bool access_may_reconcile(const struct principal *p);
+
 /**
  * Whether principal may use emergency (break-the-glass) access: a person (not an API token)
  * whose profession is physician or nurse, acting for a current organisation of a hospital type,

@@ -26,6 +26,40 @@ static json_t *local_ids_json(struct error *err, struct store_conn *conn, const 
     return api_rows(err, store_query(err, conn, sql_local_ids, "t", id), local_id_row);
 }
 
+static json_t *text_row(struct store_stmt *s)
+{
+    return json_string(store_text(s, 0));
+}
+
+/* Adds "merged_into" (the survivor, or null) and "merged_from" (the patients merged into this
+ * one) to p; takes p, also on failure. */
+static json_t *merges_json(struct error *err, struct store_conn *conn, const char *id, json_t *p)
+{
+    json_t *into = api_rows(err,
+                            store_query(err, conn,
+                                        "SELECT survivor_id FROM patient_merges WHERE "
+                                        "merged_id = ?",
+                                        "t", id),
+                            text_row);
+    json_t *from = into ? api_rows(err,
+                                   store_query(err, conn,
+                                               "SELECT merged_id FROM patient_merges WHERE "
+                                               "survivor_id = ? ORDER BY at",
+                                               "t", id),
+                                   text_row)
+                        : NULL;
+    if (!from) {
+        json_decref(into);
+        json_decref(p);
+        return NULL;
+    }
+    json_object_set(p, "merged_into",
+                    json_array_size(into) ? json_array_get(into, 0) : json_null());
+    json_object_set_new(p, "merged_from", from);
+    json_decref(into);
+    return p;
+}
+
 json_t *patients_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
                               bool full)
 {
@@ -55,7 +89,7 @@ json_t *patients_patient_json(struct error *err, struct store_conn *conn, const 
         return NULL;
     }
     json_object_set_new(p, "local_ids", ids);
-    return p;
+    return merges_json(err, conn, patient_id, p);
 }
 
 /* Search pattern for LIKE: the normalised key, matched literally, inside %…%. */
@@ -190,13 +224,42 @@ const char *const patients_sex_codes[] = {"male", "female", "other", "unknown", 
 const char *const patients_consent_scopes[] = {"all", NULL};
 const char *const patients_consent_methods[] = {"written", "verbal", NULL};
 
-static const struct jfield consent_fields[] = {
+const struct jfield patients_consent_fields[] = {
     {"method", JV_STRING, true, 0, patients_consent_methods},
     {"consented_on", JV_DATE, true, 0, NULL},
     {"scope", JV_STRING, true, 0, patients_consent_scopes},
     {"note", JV_STRING, false, 500, NULL},
     {NULL, 0, false, 0, NULL},
 };
+
+/* How many candidates the caller is shown that are likely the same person (a registration
+ * anew then needs a reason). The match is audited like POST /api/patients/match. */
+static bool likely_matches(struct error *err, struct request *req, int *likely)
+{
+    struct patients_match_keys q;
+    struct patients_match_hit hits[PATIENTS_MATCH_MAX];
+    int n = 0;
+    const json_t *b = req->json;
+    *likely = 0;
+    if (!patients_match_keys_of(req->op.arena, jsonv_str(b, "name"), jsonv_str(b, "name_kana"),
+                                jsonv_str(b, "sex"), jsonv_str(b, "birth_date"), &q))
+        return error_set(err, ERR_NOMEM, NULL); /* the texts are valid UTF-8 by now */
+    if (!patients_match_find(err, &req->op, &q, hits, &n))
+        return false;
+    for (int i = 0; i < n; i++)
+        *likely += hits[i].score >= PATIENTS_MATCH_LIKELY;
+    return true;
+}
+
+static bool new_reason_insert(struct error *err, struct op *op, const char *patient,
+                              const char *reason, int likely)
+{
+    return store_exec(err, op->conn, NULL,
+                      "INSERT INTO patient_new_reasons (patient_id, org_id, user_id, reason, "
+                      "candidates, at) VALUES (?, ?, ?, ?, ?, ?)",
+                      "ttttii", patient, op->principal.org_id, op->principal.user_id, reason,
+                      (int64_t)likely, op->now_ms);
+}
 
 bool patients_create(struct error *err, struct request *req)
 {
@@ -209,6 +272,7 @@ bool patients_create(struct error *err, struct request *req)
         {"phone", JV_STRING, false, 32, NULL},
         {"local_id", JV_STRING, true, 32, NULL},
         {"consent", JV_OBJECT, true, 0, NULL},
+        {"new_patient_reason", JV_TEXT, false, 500, NULL},
         {NULL, 0, false, 0, NULL},
     };
     if (!access_may_search(&req->op.principal)) /* who may, before what they sent */
@@ -217,20 +281,33 @@ bool patients_create(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     json_t *consent = json_object_get(req->json, "consent");
-    if (!jsonv_check(err, consent, consent_fields) ||
+    if (!jsonv_check(err, consent, patients_consent_fields) ||
         !check_birth_date(err, jsonv_str(req->json, "birth_date")))
         return false;
     const json_t *b = req->json;
     const struct patients_new p = {jsonv_str(b, "name"),    jsonv_str(b, "name_kana"),
                                    jsonv_str(b, "sex"),     jsonv_str(b, "birth_date"),
                                    jsonv_str(b, "address"), jsonv_str(b, "phone")};
+    int likely = 0;
+    if (!likely_matches(err, req, &likely))
+        return false;
+    const char *reason = jsonv_str(b, "new_patient_reason");
+    if (likely > 0 && !reason)
+        return error_set(err, ERR_POSSIBLE_DUPLICATE,
+                         "new_patient_reason: %d likely match(es); link one (POST "
+                         "/api/patients/link) or state why this is a new patient",
+                         likely);
     char id[UUID_STR_LEN] = "";
     if (!patients_patient_create(err, &req->op, &p, id) ||
         !patients_local_id_insert(err, &req->op, id, req->op.principal.org_id,
                                   jsonv_str(b, "local_id")) ||
-        !register_team_and_consent(err, &req->op, id, consent))
+        !register_team_and_consent(err, &req->op, id, consent) ||
+        (reason && !new_reason_insert(err, &req->op, id, reason, likely)))
         return false;
     req->patient_id = arena_strdup(req->op.arena, id);
+    if (reason)
+        req->audit_detail = arena_printf(
+            req->op.arena, "registered anew despite %d likely match(es): %s", likely, reason);
     json_t *answer = patients_patient_json(err, req->op.conn, id, true);
     if (!answer)
         return false;

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,8 +26,13 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("TSUNAGU_BIN") or str(REPO / "build" / "tsunagu")
 STATIC_DIR = REPO / "web" / "dist"
-# The route tables: the server's own (src/http/routes.def) and each module's.
-ROUTES_DEFS = sorted((REPO / "src").glob("*/routes.def"))
+# The route tables in the router's order: the server's own (src/http/routes.def), then each
+# module's in the order of the modules list of src/meson.build.
+_MODULES = re.findall(r"'(\w+)'", re.search(r"modules = \[(.*?)\]",
+                                            (REPO / "src" / "meson.build").read_text(),
+                                            re.S).group(1))
+ROUTES_DEFS = [REPO / "src" / "http" / "routes.def"] + [
+    REPO / "src" / m / "routes.def" for m in _MODULES if (REPO / "src" / m / "routes.def").exists()]
 
 DEMO_PASSWORD = "minami-demo-2026"
 HTTP_TIMEOUT = 30  # seconds for one request (sanitizer builds are slow)
@@ -437,8 +443,12 @@ def new_patient_body(local_id, **overrides):
         "local_id": local_id,
         "consent": {"method": "written", "consented_on": tokyo_today().isoformat(),
                     "scope": "all"},
+        # the tests register 試験 太郎 many times: each time as a new person, as a test may
+        # (test_patient_match.py checks that a registration without it is refused)
+        "new_patient_reason": "同姓同名・同じ生年月日の別人(試験)",
     }
     body.update(overrides)
+    body = {k: v for k, v in body.items() if v is not None}
     return body
 
 
