@@ -57,6 +57,15 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     onlyDemographics
       ? h('p', { class: 'alert warn', role: 'status', testid: 'patient-demographics-only' }, t('patient.demographics_only'))
       : null,
+    patient.merged_into
+      ? h(
+          'p',
+          { class: 'alert warn', role: 'status', testid: 'patient-merged-into' },
+          t('patient.merged_into'),
+          ' ',
+          h('a', { href: hashOf(['patients', patient.merged_into]) }, t('patient.merged_into_link')),
+        )
+      : null,
     patientHeader(patient, !limited && !onlyDemographics),
     tabs(patient, wanted, shown, { emergency: limited !== undefined }),
   );
