@@ -233,6 +233,9 @@ def test_fhir_patient_match(server):
     r = server.session("gh.sato").post("/fhir/Patient/$match", json=params,
                                        headers={"Content-Type": "application/fhir+json"})
     assert r.json()["entry"][0]["resource"]["id"] == YAMADA_HANAKO
+    metadata = server.anon().get("/fhir/metadata").json()
+    patient = next(r for r in metadata["rest"][0]["resource"] if r["type"] == "Patient")
+    assert "match" in {o["name"] for o in patient["operation"]}
     r = rehab.post("/fhir/Patient/$match", json={"resourceType": "Parameters"},
                    headers={"Content-Type": "application/fhir+json"})
     assert r.status_code == 400 and r.json()["resourceType"] == "OperationOutcome"
