@@ -158,6 +158,7 @@ bool duplicates_merge(struct error *err, struct request *req)
                     arena_printf(req->op.arena, "merged %s into %s: %s", merged, survivor, reason)))
         return false;
     json_t *p = patients_patient_json(err, req->op.conn, survivor, false);
+    p = p ? patients_merges_add(err, req->op.conn, survivor, p) : NULL;
     if (!p)
         return false;
     response_json(req, 200, p);

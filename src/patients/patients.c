@@ -31,9 +31,7 @@ static json_t *text_row(struct store_stmt *s)
     return json_string(store_text(s, 0));
 }
 
-/* Adds "merged_into" (the survivor, or null) and "merged_from" (the patients merged into this
- * one) to p; takes p, also on failure. */
-static json_t *merges_json(struct error *err, struct store_conn *conn, const char *id, json_t *p)
+json_t *patients_merges_add(struct error *err, struct store_conn *conn, const char *id, json_t *p)
 {
     json_t *into = api_rows(err,
                             store_query(err, conn,
@@ -89,7 +87,7 @@ json_t *patients_patient_json(struct error *err, struct store_conn *conn, const 
         return NULL;
     }
     json_object_set_new(p, "local_ids", ids);
-    return merges_json(err, conn, patient_id, p);
+    return full ? patients_merges_add(err, conn, patient_id, p) : p;
 }
 
 /* Search pattern for LIKE: the normalised key, matched literally, inside %…%. */

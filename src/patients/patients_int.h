@@ -25,9 +25,13 @@ extern const char *const patients_consent_methods[];
 /** The fields of a consent given at registration or with a link. */
 extern const struct jfield patients_consent_fields[];
 
-/** JSON of a patient by id with local ids; full adds address and phone. */
+/** JSON of a patient by id with local ids; full adds address, phone and the merges
+ *  (patients_merges_add). */
 json_t *patients_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
                               bool full);
+/** Adds "merged_into" (the survivor, or null) and "merged_from" (the patients merged into this
+ *  one) to p; takes p, also on failure (NULL). */
+json_t *patients_merges_add(struct error *err, struct store_conn *conn, const char *id, json_t *p);
 
 /** The module's part of the demo region (demo.c). */
 bool patients_demo_load(struct error *err, struct op *op);
