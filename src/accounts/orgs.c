@@ -5,6 +5,7 @@
 #include "accounts_int.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 
 json_t *accounts_org_json(struct store_stmt *s)
 {
@@ -76,7 +77,8 @@ bool orgs_create(struct error *err, struct request *req)
         {"totp_required", JV_BOOL, false, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!jsonv_check(err, req->json, fields))
+    if (!jsonv_check(err, req->json, fields) ||
+        !plausible_check_phone(err, "phone", jsonv_str(req->json, "phone")))
         return false;
     const json_t *b = req->json;
     const struct accounts_org_new o = {jsonv_str(b, "code"),
@@ -115,6 +117,8 @@ bool orgs_update(struct error *err, struct request *req)
         return error_set(err, ERR_FORBIDDEN, "organisation administrators edit their own");
     if (!p->network_admin && json_object_get(req->json, "type"))
         return error_set(err, ERR_FORBIDDEN, "only the network office changes the type");
+    if (!plausible_check_phone(err, "phone", jsonv_str(req->json, "phone")))
+        return false;
     json_t *totp = json_object_get(req->json, "totp_required");
     int64_t changed = 0;
     if (!op_write_begin(err, &req->op) ||

@@ -96,11 +96,26 @@ bool booking_respond(struct error *err, struct request *req, int status, const c
 /** Whether a profession code may sign a report (physician or dentist). */
 bool booking_may_report(const char *profession);
 
+/** Whether an examination's text names contrast medium (造影). */
+bool booking_exam_uses_contrast(const char *exam);
+
+/** The checklist org_id set for an examination of equipment (and for contrast when exam uses
+ *  it): a new array of strings, or NULL with err set. */
+json_t *booking_checklist_for(struct error *err, struct store_conn *conn, const char *org_id,
+                              const char *equipment, const char *exam);
+/** The booking's answer to that checklist from the request's "checklist" (the ticked items):
+ *  [{item, checked}] (new), or NULL (booking.checklist_unknown for an item not on the list). */
+json_t *booking_checklist_answer(struct error *err, struct request *req, const char *org_id,
+                                 const char *equipment, const char *exam);
+
 /** The module's part of the demo region (demo.c). */
 bool booking_demo_load(struct error *err, struct op *op);
 
 /** The steps principal p may take on a booking in status now (a new JSON array, flow.c). */
 json_t *booking_actions(const struct principal *p, const char *status, const char *slot_org,
                         const char *ordering_org);
+/** Of those, the ones that need a reason now: before the JST day of the slot's start. */
+json_t *booking_early_actions(const struct principal *p, const char *status, const char *slot_org,
+                              const char *ordering_org, int64_t starts_at);
 
 #endif

@@ -242,9 +242,16 @@ static bool slot_bookable(struct error *err, struct request *req, const char *sl
 }
 
 static bool insert_booking(struct error *err, struct request *req, const char *id,
-                           const char *slot_id, const char *key, const char *digest)
+                           const struct booking_slot *f, const char *key, const char *digest)
 {
+    const char *slot_id = jsonv_str(req->json, "slot_id");
     const char *exam = api_trimmed(req, jsonv_str(req->json, "exam"));
+    json_t *answer = booking_checklist_answer(err, req, f->org_id, f->equipment, exam);
+    char *checklist = answer ? json_dumps(answer, JSON_COMPACT) : NULL;
+    json_decref(answer);
+    if (!checklist)
+        return err->code ? false : error_set(err, ERR_NOMEM, NULL);
+    arena_cleanup_add(req->op.arena, free, checklist);
     const char *question = api_trimmed(req, jsonv_str(req->json, "clinical_question"));
     const char *notes = api_trimmed(req, jsonv_str(req->json, "order_notes"));
     int64_t now = clock_now_ms();
@@ -252,11 +259,11 @@ static bool insert_booking(struct error *err, struct request *req, const char *i
     if (store_exec(&e, req->op.conn, NULL,
                    "INSERT INTO equipment_bookings (id, slot_id, patient_id, org_id, user_id, "
                    "status, exam, clinical_question, order_notes, idempotency_key, "
-                   "request_sha256, created_at, updated_at) VALUES "
-                   "(?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?)",
-                   "ttttttttttii", id, slot_id, req->patient_id, req->op.principal.org_id,
+                   "request_sha256, created_at, updated_at, checklist) VALUES "
+                   "(?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "ttttttttttiit", id, slot_id, req->patient_id, req->op.principal.org_id,
                    req->op.principal.user_id, exam, question, notes ? notes : "", key,
-                   key ? digest : NULL, now, now))
+                   key ? digest : NULL, now, now, checklist))
         return true;
     /* The unique index on active bookings of a slot is the last line against a double booking. */
     if (store_last_was_unique_violation(req->op.conn))
@@ -273,6 +280,7 @@ static bool order_check(struct error *err, struct request *req)
         {"exam", JV_STRING, true, EXAM_MAX, NULL},
         {"clinical_question", JV_STRING, true, QUESTION_MAX, NULL},
         {"order_notes", JV_STRING, false, ORDER_NOTES_MAX, NULL},
+        {"checklist", JV_STRING_ARRAY, false, 12, NULL}, /* the items ticked */
         {NULL, 0, false, 0, NULL},
     };
     if (!jsonv_check(err, req->json, fields))
@@ -318,8 +326,7 @@ bool bookings_create(struct error *err, struct request *req)
     ids_uuid_new(id);
     req->object_type = "booking";
     req->object_id = arena_strdup(req->op.arena, id);
-    if (!slot_bookable(err, req, slot_id, &f) ||
-        !insert_booking(err, req, id, slot_id, key, digest))
+    if (!slot_bookable(err, req, slot_id, &f) || !insert_booking(err, req, id, &f, key, digest))
         return false;
     struct booking b;
     if (!booking_load(err, req->op.conn, id, &b) || !share_record(err, req, &b) ||

@@ -301,6 +301,24 @@ static bool load_booking(struct error *err, struct op *op, const struct fhir_env
            later_steps(err, op, env, who, id, patient, d, starts, at);
 }
 
+/* The checklists minami-gh sets for its examinations (issue 13, item 4). */
+static bool load_checklists(struct error *err, struct store_conn *conn, int64_t now)
+{
+    static const char *const lists[][2] = {
+        {"mri", "[\"ペースメーカー・体内金属\"]"},
+        {"contrast", "[\"妊娠の可能性\",\"絶食\"]"},
+    };
+    char org[UUID_STR_LEN];
+    demo_clinical_uuid(org, "org", "minami-gh");
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (!store_exec(err, conn, NULL,
+                        "INSERT INTO equipment_checklists (org_id, exam_kind, items, updated_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        "ttti", org, lists[i][0], lists[i][1], now))
+            return false;
+    return true;
+}
+
 bool booking_demo_load(struct error *err, struct op *op)
 {
     struct store_conn *conn = op->conn;
@@ -312,7 +330,7 @@ bool booking_demo_load(struct error *err, struct op *op)
     demo_clinical_uuid(who.orderer, "user", "multi.kobayashi");
     demo_clinical_uuid(who.liaison, "user", "gh.renkei");
     demo_clinical_uuid(who.radiologist, "user", "gh.sato");
-    if (!load_slots(err, conn, now))
+    if (!load_slots(err, conn, now) || !load_checklists(err, conn, now))
         return false;
     for (int k = 0; k < (int)(sizeof bookings / sizeof bookings[0]); k++)
         if (!load_booking(err, op, env, &who, k, now))

@@ -35,23 +35,31 @@ static bool reporter(const struct principal *p)
  * proposes another time, declines and reports (a physician); the ordering organisation (the
  * opener) accepts a proposal or cancels. The order is the order of the UI's actions. */
 static const struct notify_step steps[] = {
-    {"confirm", NULL, FROM("requested"), NOTIFY_RECEIVER, NULL},
-    {"propose", NULL, ACTIVE, NOTIFY_RECEIVER, NULL},
-    {"decline", NULL, ACTIVE, NOTIFY_RECEIVER, NULL},
-    {"report", NULL, FROM("confirmed"), NOTIFY_RECEIVER, reporter},
-    {"accept_proposal", NULL, FROM("proposed"), NOTIFY_OPENER, NULL},
-    {"cancel", NULL, ACTIVE, NOTIFY_OPENER, NULL},
+    {"confirm", NULL, FROM("requested"), NOTIFY_RECEIVER, NULL, false},
+    {"propose", NULL, ACTIVE, NOTIFY_RECEIVER, NULL, false},
+    {"decline", NULL, ACTIVE, NOTIFY_RECEIVER, NULL, false},
+    {"report", NULL, FROM("confirmed"), NOTIFY_RECEIVER, reporter, true},
+    {"accept_proposal", NULL, FROM("proposed"), NOTIFY_OPENER, NULL, false},
+    {"cancel", NULL, ACTIVE, NOTIFY_OPENER, NULL, false},
 };
 
 static const struct notify_step_errors step_errors = {
-    ERR_BOOKING_WRONG_PARTY, ERR_BOOKING_REPORTER_NOT_PHYSICIAN, ERR_BOOKING_INVALID_TRANSITION,
-    "the ordering organisation", "the equipment's organisation"};
+    ERR_BOOKING_WRONG_PARTY,        ERR_BOOKING_REPORTER_NOT_PHYSICIAN,
+    ERR_BOOKING_INVALID_TRANSITION, ERR_BOOKING_BEFORE_APPOINTMENT_DAY,
+    "the ordering organisation",    "the equipment's organisation"};
 
 json_t *booking_actions(const struct principal *p, const char *status, const char *slot_org,
                         const char *ordering_org)
 {
-    const struct notify_case c = {NULL, status, ordering_org, slot_org};
+    const struct notify_case c = {NULL, status, ordering_org, slot_org, 0, NULL};
     return notify_step_actions(NOTIFY_STEPS(steps), p, &c);
+}
+
+json_t *booking_early_actions(const struct principal *p, const char *status, const char *slot_org,
+                              const char *ordering_org, int64_t starts_at)
+{
+    const struct notify_case c = {NULL, status, ordering_org, slot_org, starts_at, NULL};
+    return notify_step_early_actions(NOTIFY_STEPS(steps), p, &c);
 }
 
 /* Opens the write transaction, reads the booking and checks the caller's side and its state. */
@@ -61,7 +69,8 @@ static bool step_begin(struct error *err, struct request *req, const char *actio
     if (!op_write_begin(err, &req->op) ||
         !booking_load(err, req->op.conn, request_param(req, 0), b))
         return false;
-    const struct notify_case c = {NULL, b->status, b->org_id, b->slot_org_id};
+    const char *reason = req->json ? api_trimmed(req, jsonv_str(req->json, "reason")) : NULL;
+    const struct notify_case c = {NULL, b->status, b->org_id, b->slot_org_id, b->starts_at, reason};
     return notify_step_check(err, notify_step_find(NOTIFY_STEPS(steps), action, NULL),
                              &req->op.principal, &c, &step_errors);
 }
@@ -292,15 +301,18 @@ bool bookings_report(struct error *err, struct request *req)
     static const struct jfield fields[] = {
         {"findings", JV_STRING, false, FINDINGS_MAX, NULL},
         {"impression", JV_STRING, true, IMPRESSION_MAX, NULL},
+        {"reason", JV_STRING, false, NOTE_MAX, NULL}, /* of a report before the day */
         {NULL, 0, false, 0, NULL},
     };
     struct booking b;
-    if (!jsonv_check(err, req->json, fields) || !step_begin(err, req, "report", &b))
+    if (!jsonv_check(err, req->json, fields))
         return false;
     const char *findings = trimmed_field(req, "findings");
     const char *impression = trimmed_field(req, "impression");
     if (!impression[0])
         return error_set(err, ERR_BOOKING_REPORT_INCOMPLETE, "impression");
+    if (!step_begin(err, req, "report", &b))
+        return false;
     char report_id[FHIR_ID_MAX + 1];
     json_t *report = json_pack("{s:s, s:s}", "findings", findings, "impression", impression);
     char *text = report ? json_dumps(report, JSON_COMPACT) : NULL;
@@ -317,8 +329,11 @@ bool bookings_report(struct error *err, struct request *req)
     free(text);
     if (!ok)
         return false;
-    return step_finish(err, req, &b, "reported", json_pack("{s:s}", "diagnostic_report", report_id),
-                       "reported");
+    json_t *detail = json_pack("{s:s}", "diagnostic_report", report_id);
+    const char *reason = trimmed_field(req, "reason");
+    if (detail && reason[0])
+        json_object_set_new(detail, "reason", json_string(reason));
+    return step_finish(err, req, &b, "reported", detail, "reported");
 }
 
 /* ---- the ordering organisation --------------------------------------------------------------- */

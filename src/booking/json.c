@@ -13,7 +13,7 @@
     "bo.name, b.user_id, u.name, b.exam, b.created_at, b.updated_at, b.reported_at, "              \
     "b.clinical_question, b.order_notes, b.previous_slot_id, ps.starts_at, ps.ends_at, "           \
     "b.proposal_note, b.decline_reason, b.cancel_reason, b.report, b.reported_by, ru.name, "       \
-    "b.record_shared, b.fhir_service_request_id, b.fhir_diagnostic_report_id "                     \
+    "b.record_shared, b.fhir_service_request_id, b.fhir_diagnostic_report_id, b.checklist "        \
     "FROM equipment_bookings b JOIN patients p ON p.id = b.patient_id "                            \
     "JOIN equipment_slots s ON s.id = b.slot_id JOIN orgs so ON so.id = s.org_id "                 \
     "JOIN orgs bo ON bo.id = b.org_id JOIN users u ON u.id = b.user_id "                           \
@@ -46,6 +46,19 @@ static json_t *summary_row(struct store_stmt *s)
                      json_column(s, 31));
 }
 
+/* The caller's actions, those of them that need a reason now (before the slot's day), and the
+ * checklist as the booking answered it. */
+static void set_actions(json_t *b, struct request *req, struct store_stmt *s)
+{
+    const struct principal *p = &req->op.principal;
+    json_object_set_new(b, "actions",
+                        booking_actions(p, store_text(s, 1), store_text(s, 8), store_text(s, 15)));
+    json_object_set_new(b, "checklist", json_column(s, 37));
+    json_object_set_new(b, "early_actions",
+                        booking_early_actions(p, store_text(s, 1), store_text(s, 8),
+                                              store_text(s, 15), store_int(s, 11)));
+}
+
 /* The full booking's own columns, added to its summary. */
 static void add_details(json_t *b, struct store_stmt *s)
 {
@@ -75,9 +88,7 @@ json_t *booking_json(struct error *err, struct request *req, const char *id)
     if (r == STORE_ROW) {
         b = summary_row(s);
         add_details(b, s);
-        json_object_set_new(b, "actions",
-                            booking_actions(&req->op.principal, store_text(s, 1), store_text(s, 8),
-                                            store_text(s, 15)));
+        set_actions(b, req, s);
     }
     store_done(s);
     if (!b) {
@@ -122,9 +133,7 @@ static bool respond_page(struct error *err, struct request *req, const char *eve
     enum store_step_result r = STORE_FAIL;
     while (s && (r = store_step(err, s)) == STORE_ROW && json_array_size(items) < (size_t)limit) {
         json_t *item = summary_row(s);
-        json_object_set_new(item, "actions",
-                            booking_actions(&req->op.principal, store_text(s, 1), store_text(s, 8),
-                                            store_text(s, 15)));
+        set_actions(item, req, s);
         json_array_append_new(items, item);
         op_audit_read(&req->op, event, AUDIT_SUCCESS, store_text(s, 2), "booking", store_text(s, 0),
                       "listed");

@@ -7,6 +7,7 @@
 #include "booking_int.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "directory/directory.h"
 
 enum {
@@ -18,7 +19,6 @@ enum {
 #define DAY_MS (24LL * 3600 * 1000)
 #define SLOT_MIN_MS (5 * MINUTE_MS)
 #define SLOT_MAX_MS (12LL * 3600 * 1000)
-#define PUBLISH_AHEAD_MS (366 * DAY_MS)
 #define LIST_DEFAULT_MS (14 * DAY_MS)
 #define LIST_RANGE_MAX_MS (92 * DAY_MS)
 #define TOKYO_OFFSET_MS (9LL * 3600 * 1000)
@@ -257,8 +257,11 @@ static bool slot_times(struct error *err, const json_t *list, struct slot_time *
             return false;
         if (t->ends - t->starts < SLOT_MIN_MS || t->ends - t->starts > SLOT_MAX_MS)
             return error_set(err, ERR_FIELD_VALUE, "slots[%zu]: 5 minutes to 12 hours long", i);
-        if (t->starts <= now || t->starts > now + PUBLISH_AHEAD_MS)
-            return error_set(err, ERR_FIELD_VALUE, "slots[%zu]: must start in the coming year", i);
+        char why[96];
+        if (t->starts <= now || plausible_instant(PLAUSIBLE_APPOINTMENT, t->starts,
+                                                  &(struct plausible_ctx){.now_ms = now}, why))
+            return error_set(err, ERR_FIELD_RANGE, "slots[%zu].starts_at: %s", i,
+                             t->starts <= now ? "in the past" : why);
     }
     qsort(out, *n, sizeof *out, by_start);
     for (size_t i = 1; i < *n; i++)

@@ -113,33 +113,28 @@ struct admission {
     const char *course;      /* 入院経過 */
     const char *disposition; /* 退院先 */
     const char *meds_text;   /* 退院時処方 as text */
+    const char *plan;        /* 今後の方針 */
     char reason_condition[UUID_STR_LEN];
     char meds[CLINICAL_DOC_ITEMS][UUID_STR_LEN]; /* 退院時処方: MedicationRequest ids */
     int med_count;
 };
 
-/** Emits Encounter, Composition (LOINC 18842-5), Binary (PDF) and DocumentReference. */
+/** Emits Encounter, Composition (LOINC 18842-5) and a DocumentReference to it. */
 bool clinical_admission(struct gen *g, const struct admission *a);
 
 /** A referral letter (診療情報提供書, LOINC 57133-1). */
 struct referral {
     const char *from_org, *to_org;
     const char *date;
-    const char *purpose, *history, *medication_text;
+    const char *purpose, *problems_text, *history, *medication_text;
     char conditions[CLINICAL_DOC_ITEMS][UUID_STR_LEN];
     int condition_count;
     char meds[CLINICAL_DOC_ITEMS][UUID_STR_LEN];
     int med_count;
 };
 
-/** Emits Composition (LOINC 57133-1), Binary (PDF) and DocumentReference. */
+/** Emits Composition (LOINC 57133-1) and a DocumentReference to it. */
 bool clinical_referral(struct gen *g, const struct referral *r);
-
-/**
- * Writes a one-page PDF 1.4 with the ASCII lines given (a correct xref table) into out; returns
- * its length, or 0 if it does not fit.
- */
-size_t clinical_pdf(char *out, size_t cap, const char *const *lines, int line_count);
 
 /* ---- stories (demo_clinical_story.c) ---- */
 bool clinical_patient0(struct gen *g);

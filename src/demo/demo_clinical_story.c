@@ -91,6 +91,8 @@ static bool p0_first_stay(struct gen *g, struct p0_ids *c)
                   "開始。嚥下評価のうえ、とろみ食で自宅退院。",
         .disposition = "自宅退院(外来通院継続)",
         .meds_text = "ワーファリン錠1mg 1回2錠 1日1回 朝食後を追加。入院前の内服は継続。",
+        .plan = "2週間後に当院内科外来でPT-INRを確認し、ワルファリン量を調整する。"
+                "食事はとろみ食を継続し、むせ込みや発熱があれば早めに受診するよう説明した。",
         .med_count = 1,
     };
     if (!clinical_condition(g, GH, clinical_dx("aspiration_pneumonia"), "2025-01-08", "2025-01-22",
@@ -126,6 +128,9 @@ static bool p0_second_stay(struct gen *g, struct p0_ids *c)
         .disposition = "自宅退院(訪問診療へ移行)",
         .meds_text = "フロセミド錠20mg、ジャディアンス錠10mg、ワーファリン錠1mg、"
                      "ノルバスク錠2.5mg、リピトール錠10mg。メトホルミンは中止。",
+        .plan = "あおば在宅クリニックの訪問診療(月2回)とみなみ訪問看護ステーションの訪問看護"
+                "(週1回)で在宅療養。毎日の体重測定を継続し、2kg以上の増加や息切れの悪化時は"
+                "当院循環器内科へ連絡。1か月後にeGFRとカリウムを再検。",
         .med_count = P0_HOME_MEDS,
     };
     if (!clinical_condition(g, GH, clinical_dx("chf"), "2026-06-02", NULL, false, c->chf))
@@ -142,6 +147,8 @@ static bool p0_second_stay(struct gen *g, struct p0_ids *c)
         .to_org = AB,
         .date = HOME_CARE_FROM,
         .purpose = "退院後の訪問診療と服薬管理をお願いいたします。",
+        .problems_text = "慢性心不全(急性増悪で入院、改善)、心房細動、2型糖尿病、慢性腎臓病、"
+                         "高血圧症、MRSA保菌",
         .history = "2型糖尿病、高血圧症、慢性腎臓病で当院外来通院中。2025年1月に誤嚥性肺炎で入院"
                    "(MRSA保菌、心房細動を指摘)。2026年6月に慢性心不全の急性増悪で入院し、利尿薬で"
                    "改善。ペニシリン系抗菌薬・ヨード造影剤にアレルギーあり。",
@@ -354,6 +361,7 @@ static bool episode(struct gen *g, const struct plan *p)
     a.course = course;
     a.disposition = "自宅退院";
     a.meds_text = p->med_count ? "入院前の内服を継続。" : "退院時処方なし。";
+    a.plan = "かかりつけ医での外来通院を継続。症状の再燃があれば当院を受診するよう説明した。";
     a.med_count = p->med_count;
     memcpy(a.meds, p->meds, sizeof a.meds);
     return clinical_admission(g, &a);

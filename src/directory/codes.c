@@ -91,6 +91,58 @@ const char *const dir_status_fields[] = {
     "restrictions", NULL,
 };
 
+/* What each type of organisation reports on its live status (GLOSSARY.md): hospitals their free
+ * beds by the kinds of ward they run and whether they accept emergencies; home care its new
+ * patients; pharmacies and care-management offices only restrictions; the community support
+ * centre and the city nothing. The directory and the board show only what a type reports. */
+#define FIELDS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NONE ((const char *const[]){NULL})
+static const struct dir_type_report {
+    const char *type;
+    const char *const *fields;
+    const char *const *bed_kinds;
+} type_reports[] = {
+    {"advanced_acute_hospital",
+     FIELDS("beds", "emergency", "emergency_note", "specialists_today", "restrictions"),
+     FIELDS("general", "icu_hcu", "palliative")},
+    {"acute_hospital",
+     FIELDS("beds", "emergency", "emergency_note", "specialists_today", "restrictions"),
+     FIELDS("general", "icu_hcu", "community_care", "palliative")},
+    {"recovery_hospital", FIELDS("beds", "emergency", "emergency_note", "restrictions"),
+     FIELDS("recovery_rehab", "community_care")},
+    {"chronic_hospital", FIELDS("beds", "emergency", "emergency_note", "restrictions"),
+     FIELDS("long_term", "palliative")},
+    {"clinic", FIELDS("emergency", "emergency_note", "specialists_today", "restrictions"), NONE},
+    {"home_care_clinic", FIELDS("emergency", "homecare_new_this_month", "restrictions"), NONE},
+    {"visiting_nursing", FIELDS("emergency", "homecare_new_this_month", "restrictions"), NONE},
+    {"care_facility", FIELDS("beds", "emergency", "restrictions"), FIELDS("long_term")},
+    {"pharmacy", FIELDS("restrictions"), NONE},
+    {"care_management", FIELDS("restrictions"), NONE},
+    {"community_support_center", NONE, NONE},
+    {"municipality", NONE, NONE},
+};
+#undef FIELDS
+#undef NONE
+
+static json_t *string_array(const char *const *codes)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; codes[i]; i++)
+        json_array_append_new(out, json_string(codes[i]));
+    return out;
+}
+
+/* {"<type>": {"fields": [...], "bed_kinds": [...]}} for every type of organisation. */
+static json_t *type_reports_json(void)
+{
+    json_t *out = json_object();
+    for (size_t i = 0; i < sizeof type_reports / sizeof type_reports[0]; i++)
+        json_object_set_new(out, type_reports[i].type,
+                            json_pack("{s:o, s:o}", "fields", string_array(type_reports[i].fields),
+                                      "bed_kinds", string_array(type_reports[i].bed_kinds)));
+    return out;
+}
+
 bool directory_codes(struct error *err, struct request *req)
 {
     static const char *const no_query[] = {NULL};
@@ -98,10 +150,10 @@ bool directory_codes(struct error *err, struct request *req)
         return false;
     response_json(
         req, 200,
-        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "functions", api_code_labels(dir_functions),
-                  "departments", api_code_labels(dir_departments), "equipment",
-                  api_code_labels(dir_equipment), "services", api_code_labels(dir_services),
-                  "bed_kinds", api_code_labels(dir_bed_kinds), "emergency",
-                  api_code_labels(dir_emergency)));
+        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "functions",
+                  api_code_labels(dir_functions), "departments", api_code_labels(dir_departments),
+                  "equipment", api_code_labels(dir_equipment), "services",
+                  api_code_labels(dir_services), "bed_kinds", api_code_labels(dir_bed_kinds),
+                  "emergency", api_code_labels(dir_emergency), "org_types", type_reports_json()));
     return true;
 }

@@ -66,24 +66,27 @@ bool directory_profile_save(struct error *err, struct op *op, const char *id, co
     char *deps = dump_or_empty(json_object_get(b, "departments"));
     char *svcs = dump_or_empty(json_object_get(b, "services"));
     char *eq = json_dumps(equip, JSON_COMPACT);
+    json_t *beds = json_object_get(b, "registered_beds"); /* absent: the stored ones stay */
+    char *registered = beds ? json_dumps(beds, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     bool ok =
         op_write_begin(err, op) &&
         store_exec(
             err, op->conn, NULL,
             "INSERT INTO org_profiles (org_id, medical_function, departments, equipment, services, "
             "latitude, longitude, liaison_phone, liaison_fax, liaison_email, liaison_hours, "
-            "acceptance_notes, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, "
-            "CASE WHEN ?6 THEN ?7 END, CASE WHEN ?6 THEN ?8 END, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+            "acceptance_notes, updated_at, updated_by, registered_beds) VALUES (?1, ?2, ?3, ?4, "
+            "?5, CASE WHEN ?6 THEN ?7 END, CASE WHEN ?6 THEN ?8 END, ?9, ?10, ?11, ?12, ?13, ?14, "
+            "?15, COALESCE(?16, '{}')) "
             "ON CONFLICT (org_id) DO UPDATE SET medical_function = ?2, departments = ?3, "
             "equipment = ?4, services = ?5, latitude = CASE WHEN ?6 THEN ?7 END, "
             "longitude = CASE WHEN ?6 THEN ?8 END, liaison_phone = ?9, liaison_fax = ?10, "
             "liaison_email = ?11, liaison_hours = ?12, acceptance_notes = ?13, updated_at = ?14, "
-            "updated_by = ?15",
-            "tttttbddtttttit", id, jsonv_str(b, "medical_function"), deps, eq, svcs,
+            "updated_by = ?15, registered_beds = COALESCE(?16, registered_beds)",
+            "tttttbddtttttitt", id, jsonv_str(b, "medical_function"), deps, eq, svcs,
             json_is_number(lat), json_number_value(lat), json_number_value(lon),
             str_or_empty(b, "liaison_phone"), str_or_empty(b, "liaison_fax"),
             str_or_empty(b, "liaison_email"), str_or_empty(b, "liaison_hours"),
-            str_or_empty(b, "acceptance_notes"), op->now_ms, op->principal.user_id) &&
+            str_or_empty(b, "acceptance_notes"), op->now_ms, op->principal.user_id, registered) &&
         list_rows(err, op, id, "DELETE FROM org_departments WHERE org_id = ?",
                   "INSERT INTO org_departments (org_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING",
                   json_object_get(b, "departments")) &&
@@ -94,6 +97,7 @@ bool directory_profile_save(struct error *err, struct op *op, const char *id, co
     free(deps);
     free(svcs);
     free(eq);
+    free(registered);
     return ok;
 }
 

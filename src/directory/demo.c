@@ -4,7 +4,9 @@
 #include "directory_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/ids.h"
 #include "demo/demo.h"
@@ -44,7 +46,7 @@ static const struct demo_profile profiles[] = {
      "[\"respite\"]", 33.5902, 130.4017, "平日 8:30〜17:00、土 8:30〜12:00", "透析患者は要相談",
      "{\"general\":8,\"icu_hcu\":1,\"community_care\":3}", "\"conditional\"",
      "整形外科の手術は当面受入不可", 0, "[\"消化器内科 佐藤\"]",
-     "[{\"text\":\"MRI 点検中\",\"until\":\"2026-12-03\"}]", 45},
+     "[{\"text\":\"MRI 点検中\",\"until\":\"\"}]", 45},
     {"minami-rehab", "rehab.admin", "recovery",
      "[\"rehabilitation\",\"orthopedics\",\"neurology\"]", "[" EQ("ct", "true") "]",
      "[\"home_rehab\"]", 33.5785, 130.4190, "平日 9:00〜17:00",
@@ -80,6 +82,46 @@ static const struct demo_profile profiles[] = {
      NULL, NULL, 0, NULL, NULL, 0},
 };
 
+/* The beds each hospital has, by kind (the free beds of the status stay within them). */
+static const struct {
+    const char *org_code, *beds;
+} registered_beds[] = {
+    {"minami-uh", "{\"general\":400,\"icu_hcu\":20,\"palliative\":20}"},
+    {"minami-gh", "{\"general\":200,\"icu_hcu\":8,\"community_care\":40}"},
+    {"minami-rehab", "{\"recovery_rehab\":120,\"community_care\":30}"},
+    {"minami-ltc", "{\"long_term\":100,\"palliative\":10}"},
+    {"minami-care", "{\"long_term\":80}"},
+};
+
+static json_t *registered_beds_of(const char *org_code)
+{
+    for (size_t i = 0; i < sizeof registered_beds / sizeof registered_beds[0]; i++)
+        if (strcmp(registered_beds[i].org_code, org_code) == 0)
+            return json_loads(registered_beds[i].beds, 0, NULL);
+    return json_object();
+}
+
+/* The restrictions with each "until" set to two weeks after now (Tokyo), so that a
+ * restriction's end is always to come (core/plausible.h). Owned by the caller. */
+static char *restrictions_text(const char *list, int64_t now)
+{
+    json_t *items = list ? json_loads(list, 0, NULL) : NULL;
+    if (!items)
+        return NULL;
+    time_t secs = (time_t)(now / 1000) + 9 * 3600 + 14 * 86400;
+    struct tm tm;
+    char until[16];
+    gmtime_r(&secs, &tm);
+    strftime(until, sizeof until, "%Y-%m-%d", &tm);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) if (json_object_get(item, "until"))
+        json_object_set_new(item, "until", json_string(until));
+    char *text = json_dumps(items, JSON_COMPACT);
+    json_decref(items);
+    return text;
+}
+
 /* Sets one status field (JSON text, NULL: not set) as the profile's editor at time at. */
 static bool put_status(struct error *err, struct op *op, const char *org, const char *field,
                        const char *value)
@@ -102,6 +144,7 @@ static json_t *profile_body(const struct demo_profile *p, const struct demo_org 
         json_loads(p->services, 0, NULL), "latitude", p->lat, "longitude", p->lon, "liaison_phone",
         o ? o->phone : "", "liaison_fax", o ? o->phone : "", "liaison_email",
         "renkei@example.invalid", "liaison_hours", p->hours, "acceptance_notes", p->notes);
+    json_object_set_new(b, "registered_beds", registered_beds_of(p->org_code));
     return b;
 }
 
@@ -122,12 +165,15 @@ static bool load_one(struct error *err, struct op *op, const struct demo_profile
     demo_act(op, editor, p->org_code, now - (int64_t)p->age_minutes * 60000);
     snprintf(note, sizeof note, "\"%s\"", p->emergency_note ? p->emergency_note : "");
     snprintf(homecare, sizeof homecare, "%d", p->homecare_new);
-    return put_status(err, op, org, "beds", p->beds) &&
-           put_status(err, op, org, "emergency", p->emergency) &&
-           put_status(err, op, org, "emergency_note", p->emergency_note ? note : NULL) &&
-           put_status(err, op, org, "homecare_new_this_month", p->beds ? homecare : NULL) &&
-           put_status(err, op, org, "specialists_today", p->specialists) &&
-           put_status(err, op, org, "restrictions", p->restrictions);
+    char *restrictions = restrictions_text(p->restrictions, now);
+    ok = put_status(err, op, org, "beds", p->beds) &&
+         put_status(err, op, org, "emergency", p->emergency) &&
+         put_status(err, op, org, "emergency_note", p->emergency_note ? note : NULL) &&
+         put_status(err, op, org, "homecare_new_this_month", p->beds ? homecare : NULL) &&
+         put_status(err, op, org, "specialists_today", p->specialists) &&
+         put_status(err, op, org, "restrictions", restrictions);
+    free(restrictions);
+    return ok;
 }
 
 bool directory_demo_load(struct error *err, struct op *op)

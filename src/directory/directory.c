@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "directory_int.h"
 
 bool dir_org_check(struct error *err, struct request *req, const char *id)
@@ -67,7 +68,8 @@ static json_t *profile_json(struct error *err, struct request *req, const char *
         err, req->op.conn,
         "SELECT p.medical_function, p.departments, p.equipment, p.services, p.latitude, "
         "p.longitude, p.liaison_phone, p.liaison_fax, p.liaison_email, p.liaison_hours, "
-        "p.acceptance_notes, p.updated_at, p.updated_by, u.name FROM org_profiles p "
+        "p.acceptance_notes, p.updated_at, p.updated_by, u.name, p.registered_beds "
+        "FROM org_profiles p "
         "LEFT JOIN users u ON u.id = p.updated_by WHERE p.org_id = ?",
         "t", id);
     *ok = s != NULL;
@@ -85,6 +87,7 @@ static json_t *profile_json(struct error *err, struct request *req, const char *
             store_text(s, 6), "liaison_fax", store_text(s, 7), "liaison_email", store_text(s, 8),
             "liaison_hours", store_text(s, 9), "acceptance_notes", store_text(s, 10), "updated_at",
             api_time_or_null(s, 11), "updated_by", api_id_name(s, 12, 13));
+        json_object_set_new(out, "registered_beds", json_column(s, 14));
     }
     store_done(s);
     *ok = r != STORE_FAIL;
@@ -104,12 +107,18 @@ static json_t *status_json(struct error *err, struct request *req, const char *i
     json_t *out = json_object();
     int64_t now = clock_now_ms();
     enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
+    while ((r = store_step(err, s)) == STORE_ROW) {
+        json_t *value = json_column(s, 1);
+        if (strcmp(store_text(s, 0), "restrictions") == 0) {
+            json_t *current = dir_restrictions_current(value);
+            json_decref(value);
+            value = current;
+        }
         json_object_set_new(out, store_text(s, 0),
-                            json_pack("{s:o, s:o, s:o, s:b}", "value", json_column(s, 1),
-                                      "updated_at", api_time_or_null(s, 2), "updated_by",
-                                      api_id_name(s, 3, 4), "stale",
-                                      dir_stale(req, store_int(s, 2), now)));
+                            json_pack("{s:o, s:o, s:o, s:b}", "value", value, "updated_at",
+                                      api_time_or_null(s, 2), "updated_by", api_id_name(s, 3, 4),
+                                      "stale", dir_stale(req, store_int(s, 2), now)));
+    }
     store_done(s);
     *ok = r != STORE_FAIL;
     return out;
@@ -206,6 +215,29 @@ static json_t *equipment_list(struct error *err, const json_t *given)
     return ok ? out : NULL;
 }
 
+/* Beds by kind, each a plausible number of beds (absent: the registered beds stay). */
+static bool check_registered_beds(struct error *err, const json_t *beds)
+{
+    const char *kind;
+    json_t *v;
+    char why[96];
+    if (!beds || json_is_null(beds))
+        return true;
+    if (!json_is_object(beds))
+        return error_set(err, ERR_FIELD_TYPE, "registered_beds: expected an object");
+    json_object_foreach((json_t *)beds, kind, v)
+    {
+        if (!codes_known(dir_bed_kind_codes, kind))
+            return error_set(err, ERR_FIELD_VALUE, "registered_beds: unknown kind %.40s", kind);
+        if (!json_is_integer(v))
+            return error_set(err, ERR_FIELD_TYPE, "registered_beds.%s: expected an integer", kind);
+        if (plausible_number(PLAUSIBLE_BEDS_REGISTERED, (double)json_integer_value(v), NULL, NULL,
+                             why))
+            return error_set(err, ERR_FIELD_RANGE, "registered_beds.%s: %s", kind, why);
+    }
+    return true;
+}
+
 static bool check_position(struct error *err, const json_t *body)
 {
     json_t *lat = json_object_get(body, "latitude"), *lon = json_object_get(body, "longitude");
@@ -233,13 +265,18 @@ bool directory_profile_put(struct error *err, struct request *req)
         {"liaison_email", JV_STRING, false, 254, NULL},
         {"liaison_hours", JV_STRING, false, 100, NULL},
         {"acceptance_notes", JV_STRING, false, 1000, NULL},
+        {"registered_beds", JV_OBJECT, false, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
     const char *id = request_param(req, 0);
     if (!dir_org_check(err, req, id) || !jsonv_check(err, req->json, fields) ||
         !no_repeats(err, json_object_get(req->json, "departments"), "departments") ||
         !no_repeats(err, json_object_get(req->json, "services"), "services") ||
-        !check_position(err, req->json) || !dir_may_edit(err, req, id))
+        !check_position(err, req->json) ||
+        !plausible_check_phone(err, "liaison_phone", jsonv_str(req->json, "liaison_phone")) ||
+        !plausible_check_phone(err, "liaison_fax", jsonv_str(req->json, "liaison_fax")) ||
+        !check_registered_beds(err, json_object_get(req->json, "registered_beds")) ||
+        !dir_may_edit(err, req, id))
         return false;
     json_t *given = json_object_get(req->json, "equipment");
     json_t *equip = equipment_list(err, json_is_array(given) ? given : NULL);

@@ -21,6 +21,10 @@ extern const char *const dir_emergency_codes[];
 /** The status fields, in answer order. */
 extern const char *const dir_status_fields[];
 
+/** The restrictions of list (a status "restrictions" value) still in force today in Asia/Tokyo:
+ *  those without an end date or ending today or later. Returns a new array; none for a non-array.
+ */
+json_t *dir_restrictions_current(const json_t *list);
 /** Fails with ERR_ORG_NOT_FOUND unless id is an existing organisation. */
 bool dir_org_check(struct error *err, struct request *req, const char *id);
 /** Fails with ERR_FORBIDDEN unless the principal may edit organisation id's directory entry:

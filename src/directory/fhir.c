@@ -163,8 +163,9 @@ static json_t *characteristics(const char *json)
 static json_t *not_available(json_t *status)
 {
     json_t *out = json_array(), *r;
+    json_t *current = dir_restrictions_current(status_value(status, "restrictions", NULL));
     size_t i;
-    json_array_foreach(status_value(status, "restrictions", NULL), i, r)
+    json_array_foreach(current, i, r)
     {
         const char *text = json_string_value(json_object_get(r, "text"));
         const char *until = json_string_value(json_object_get(r, "until"));
@@ -175,6 +176,7 @@ static json_t *not_available(json_t *status)
             json_object_set_new(n, "during", json_pack("{s:s}", "end", until));
         json_array_append_new(out, n);
     }
+    json_decref(current);
     return out;
 }
 

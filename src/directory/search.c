@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts/accounts.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/kana.h"
@@ -73,10 +74,16 @@ static bool org_point(struct error *err, struct request *req, const char *id, st
     store_done(s);
     if (r == STORE_FAIL)
         return false;
-    return r == STORE_ROW ? true
-                          : error_set(err, ERR_BAD_QUERY,
-                                      "near_org: no such organisation with a "
-                                      "position");
+    if (r == STORE_ROW) {
+        q->near = true;
+        return true;
+    }
+    // An organisation that has not published its position yet: no distances, name order (the
+    // UI sorts by distance from one's own organisation by default).
+    bool exists = false;
+    if (!accounts_org_exists(err, req->op.conn, id, &exists))
+        return false;
+    return exists ? true : error_set(err, ERR_BAD_QUERY, "near_org: no such organisation");
 }
 
 static bool parse_search(struct error *err, struct request *req, struct search *q)
@@ -104,7 +111,7 @@ static bool parse_search(struct error *err, struct request *req, struct search *
         return error_set(err, ERR_BAD_QUERY, "near: latitude,longitude");
     if (near_org && !org_point(err, req, near_org, q))
         return false;
-    q->near = near || near_org;
+    q->near = q->near || near;
     if (text && strlen(text) > 400)
         return error_set(err, ERR_BAD_QUERY, "q: too long");
     q->q = text ? kana_normalize(text) : NULL;

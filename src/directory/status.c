@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Facility directory: the live status, field by field (who changed it, when), and its history. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "directory_int.h"
-
-enum { DIR_MAX_COUNT = 9999 };
 
 static bool check_beds(struct error *err, const json_t *beds)
 {
@@ -19,10 +19,24 @@ static bool check_beds(struct error *err, const json_t *beds)
             return error_set(err, ERR_FIELD_VALUE, "beds: unknown kind %s", kind);
         if (!json_is_integer(v))
             return error_set(err, ERR_FIELD_TYPE, "beds.%s: expected an integer", kind);
-        if (json_integer_value(v) < 0 || json_integer_value(v) > DIR_MAX_COUNT)
-            return error_set(err, ERR_FIELD_VALUE, "beds.%s: 0 to %d", kind, DIR_MAX_COUNT);
     }
     return true;
+}
+
+json_t *dir_restrictions_current(const json_t *list)
+{
+    char today[11];
+    clock_today_tokyo(today);
+    json_t *out = json_array(), *r;
+    size_t i;
+    json_array_foreach((json_t *)list, i, r)
+    {
+        const char *until = json_string_value(json_object_get(r, "until"));
+        // "YYYY-MM-DD" dates compare as strings; the end date is the last day in force.
+        if (!until || strcmp(until, today) >= 0)
+            json_array_append(out, r);
+    }
+    return out;
 }
 
 static bool check_restrictions(struct error *err, const json_t *list)
@@ -34,8 +48,44 @@ static bool check_restrictions(struct error *err, const json_t *list)
     };
     size_t i;
     json_t *r;
-    json_array_foreach(list, i, r) if (!jsonv_check(err, r, item)) return false;
+    json_array_foreach(list, i, r)
+    {
+        char field[48];
+        snprintf(field, sizeof field, "restrictions[%zu].until", i);
+        /* a restriction ends today or later: its period starts now */
+        if (!jsonv_check(err, r, item) ||
+            !plausible_check_date(err, field, PLAUSIBLE_PERIOD_END, jsonv_str(r, "until"), NULL))
+            return false;
+    }
     return true;
+}
+
+/* Free beds of a kind: 0 to the beds registered of it in the profile (none registered: 0). */
+static bool check_free_beds(struct error *err, struct request *req, const char *id)
+{
+    const json_t *beds = json_object_get(req->json, "beds");
+    if (!beds)
+        return true;
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT registered_beds FROM org_profiles WHERE org_id = ?", "t", id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    json_t *registered = r == STORE_ROW ? json_loads(store_text(s, 0), 0, NULL) : NULL;
+    store_done(s);
+    const char *kind;
+    json_t *v;
+    char why[96];
+    bool ok = r != STORE_FAIL;
+    json_object_foreach((json_t *)beds, kind, v)
+    {
+        struct plausible_ctx ctx = {.limit = json_integer_value(json_object_get(registered, kind))};
+        if (ok &&
+            plausible_number(PLAUSIBLE_BEDS_FREE, (double)json_integer_value(v), NULL, &ctx, why))
+            ok = error_set(err, ERR_FIELD_RANGE, "beds.%s: %s", kind, why);
+    }
+    json_decref(registered);
+    return ok;
 }
 
 static bool check_status(struct error *err, const json_t *body)
@@ -58,8 +108,9 @@ static bool check_status(struct error *err, const json_t *body)
     if (json_object_size(body) == 0)
         return error_set(err, ERR_FIELD_VALUE, "no status field given");
     json_t *n = json_object_get(body, "homecare_new_this_month");
-    if (n && (json_integer_value(n) < 0 || json_integer_value(n) > DIR_MAX_COUNT))
-        return error_set(err, ERR_FIELD_VALUE, "homecare_new_this_month: 0 to %d", DIR_MAX_COUNT);
+    char why[96];
+    if (n && plausible_number(PLAUSIBLE_COUNT, (double)json_integer_value(n), NULL, NULL, why))
+        return error_set(err, ERR_FIELD_RANGE, "homecare_new_this_month: %s", why);
     json_t *beds = json_object_get(body, "beds"), *r = json_object_get(body, "restrictions");
     return (!beds || check_beds(err, beds)) && (!r || check_restrictions(err, r));
 }
@@ -92,7 +143,7 @@ bool directory_status_patch(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
     if (!dir_org_check(err, req, id) || !check_status(err, req->json) ||
-        !dir_may_edit(err, req, id))
+        !check_free_beds(err, req, id) || !dir_may_edit(err, req, id))
         return false;
     struct strbuf names = {0};
     bool ok = true;

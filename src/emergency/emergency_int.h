@@ -21,4 +21,8 @@
     "JOIN orgs o ON o.id = e.org_id LEFT JOIN users r ON r.id = e.review_closed_by "
 json_t *emergency_grant_row(struct store_stmt *s);
 
+/** The length of the audit detail "emergency access <grant id>" that starts the records of what
+ *  a grant opened (request_emergency): 17 characters and a UUID. */
+#define EMERGENCY_DETAIL_LEN "53"
+
 #endif

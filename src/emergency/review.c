@@ -83,3 +83,56 @@ bool emergency_review_close(struct error *err, struct request *req)
     json_decref(items);
     return true;
 }
+
+/* ---- what a grant opened ----------------------------------------------------------------------
+ * The records its user read or changed through it, from the audit: the router marks each with
+ * the detail "emergency access <grant id>" (request_emergency). Found through the patient's
+ * index, then the user's records of the grant. */
+
+static const char sql_opened[] =
+    "SELECT a.seq, a.time, a.event_id, a.action, a.object_type, a.object_id FROM audit a "
+    "WHERE a.patient_id = ?1 AND a.user_id = ?2 AND a.outcome = 0 AND "
+    "substr(a.detail, 1, " EMERGENCY_DETAIL_LEN ") = 'emergency access ' || ?3 "
+    "ORDER BY a.seq LIMIT 1000";
+
+static json_t *opened_row(struct store_stmt *s)
+{
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s}", "seq", (json_int_t)store_int(s, 0), "time",
+                  store_text(s, 1), "event_id", store_text(s, 2), "action", store_text(s, 3));
+    json_object_set_new(o, "object_type", api_text_or_null(s, 4));
+    json_object_set_new(o, "object_id", api_text_or_null(s, 5));
+    return o;
+}
+
+bool emergency_opened(struct error *err, struct request *req)
+{
+    const char *gid = request_param(req, 0);
+    if (!request_query_check(err, req, (const char *const[]){NULL}) ||
+        !request_require_org(err, req))
+        return false;
+    if (!ids_uuid_valid(gid))
+        return error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
+    struct store_stmt *s =
+        store_query(err, req->op.conn,
+                    "SELECT patient_id, user_id FROM emergency_access WHERE id = ? AND org_id = ?",
+                    "tt", gid, req->op.principal.org_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    const char *patient = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
+    const char *user = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 1)) : NULL;
+    store_done(s);
+    if (r != STORE_ROW)
+        return r == STORE_FAIL ? false : error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
+    json_t *items = api_rows(
+        err, store_query(err, req->op.conn, sql_opened, "ttt", patient, user, gid), opened_row);
+    if (!items)
+        return false;
+    req->patient_id = patient;
+    req->object_type = "emergency_access";
+    req->object_id = gid;
+    req->audit_detail = arena_printf(req->op.arena, "emergency review: what it opened, results=%zu",
+                                     json_array_size(items));
+    return api_respond_items(req, items);
+}

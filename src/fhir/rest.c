@@ -135,7 +135,8 @@ bool fhir_allow_write(struct error *err, struct request *req, const char *type,
         enum access_record_kind kind;
         if (old->patient_id[0] && !old->deleted &&
             (!current_kind(err, req, old, &kind) ||
-             !may_write_kind(err, req, type, old->patient_id, kind)))
+             !may_write_kind(err, req, type, old->patient_id, kind) ||
+             !fhir_change_allowed(err, req, type, old, res)))
             return false;
     }
     if (!patient)
@@ -429,7 +430,10 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
         !fhir_store_put(err, req->op.conn, &env, &actor, res, id, match, &row, &created))
         return false;
     req->object_id = arena_strdup(req->op.arena, row.id);
-    req->audit_detail = arena_printf(req->op.arena, "version %d", row.version);
+    const char *reason = exists && !old.deleted ? fhir_change_reason(res) : NULL;
+    req->audit_detail =
+        reason ? arena_printf(req->op.arena, "version %d; reason: %.400s", row.version, reason)
+               : arena_printf(req->op.arena, "version %d", row.version);
     answer_write(req, &row, created, res);
     return true;
 }

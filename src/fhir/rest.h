@@ -49,6 +49,20 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
 bool fhir_allow_write(struct error *err, struct request *req, const char *type,
                       const struct fhir_row *old, const char *patient, const json_t *res,
                       enum access_action action);
+/** The extension on meta that carries the reason of a correction, withdrawal (entered-in-error)
+ *  or stop: valueString, required on every update of an entry of a patient's record. */
+#define FHIR_EXT_CHANGE_REASON "https://tsunagu.example.jp/fhir/StructureDefinition/change-reason"
+/** The change-reason of res (record_change.c), or NULL. */
+const char *fhir_change_reason(const json_t *res);
+/**
+ * The rules of correcting the record (record_change.c), for an update (res) or deletion (res
+ * NULL) of old, a live resource in a patient compartment: only the organisation that recorded
+ * its first version (ERR_FHIR_NOT_AUTHOR, audited); an update carries a change-reason
+ * (ERR_FHIR_CHANGE_REASON); a MedicationRequest newly stopped has statusReason and an end date
+ * between its start and today (ERR_FHIR_STOP). Anything else passes.
+ */
+bool fhir_change_allowed(struct error *err, struct request *req, const char *type,
+                         const struct fhir_row *old, const json_t *res);
 /** The kind of clinical record a resource of type is (record_kind.c; res may be NULL). */
 enum access_record_kind fhir_record_kind(const char *type, const json_t *res);
 /** The data class of a resource type: the emergency view's types, or the rest of the record. */

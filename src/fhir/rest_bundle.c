@@ -160,6 +160,7 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
             !fhir_store_put(err, req->op.conn, &env, &actor, e->res, id, 0, &row, &created))
             return false;
     }
+    const char *reason = created ? NULL : fhir_change_reason(e->res);
     e->response = response_of(req,
                               !strcmp(e->method, "DELETE") ? "204 No Content"
                               : created                    ? "201 Created"
@@ -170,7 +171,8 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
                     : created                    ? 'C'
                                                  : 'U',
                     row.patient_id[0] ? row.patient_id : NULL, row.type, row.id,
-                    arena_printf(req->op.arena, "%s version %d", e->method, row.version));
+                    arena_printf(req->op.arena, "%s version %d%s%.400s", e->method, row.version,
+                                 reason ? "; reason: " : "", reason ? reason : ""));
 }
 
 /* Prefixes the FHIRPath of a failed entry's error with its place in the Bundle. */

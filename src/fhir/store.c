@@ -294,6 +294,20 @@ bool fhir_store_lookup(struct error *err, struct store_conn *conn, const char *t
     return r != STORE_FAIL;
 }
 
+bool fhir_store_author_org(struct error *err, struct store_conn *conn, int64_t rid,
+                           char org_id[UUID_STR_LEN])
+{
+    struct store_stmt *s = store_query(
+        err, conn, "SELECT org_id FROM fhir_versions WHERE rid = ? ORDER BY version LIMIT 1", "i",
+        (int64_t)rid);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    snprintf(org_id, UUID_STR_LEN, "%s", r == STORE_ROW ? store_text(s, 0) : "");
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
 bool fhir_store_version(struct error *err, struct store_conn *conn, int64_t rid, int version,
                         char **json, char blob_key[BLOB_KEY_LEN], bool *found)
 {
@@ -427,7 +441,27 @@ static bool save_row(struct error *err, struct store_conn *conn, struct fhir_row
     return r == STORE_ROW || (r != STORE_FAIL && error_set(err, ERR_STORE, "no rid"));
 }
 
-/* The checks before a put: type, id, version precondition, compartment, references. */
+/* Plausible values (fhir_validate_values), judged by the patient's birth date. */
+static bool check_values(struct error *err, struct store_conn *conn, const json_t *res,
+                         const char *patient)
+{
+    char birth[11] = "";
+    if (patient[0]) {
+        struct store_stmt *s =
+            store_query(err, conn, "SELECT birth_date FROM patients WHERE id = ?", "t", patient);
+        if (!s)
+            return false;
+        enum store_step_result r = store_step(err, s);
+        if (r == STORE_ROW)
+            snprintf(birth, sizeof birth, "%s", store_text(s, 0));
+        store_done(s);
+        if (r == STORE_FAIL)
+            return false;
+    }
+    return fhir_validate_values(err, res, birth[0] ? birth : NULL);
+}
+
+/* The checks before a put: type, id, version precondition, compartment, references, values. */
 static bool put_check(struct error *err, struct store_conn *conn, const struct fhir_env *env,
                       json_t *res, const struct fhir_row *old, bool exists, int if_match,
                       char patient[UUID_STR_LEN])
@@ -452,7 +486,7 @@ static bool put_check(struct error *err, struct store_conn *conn, const struct f
                          "%s: an update may not move a record to another patient", type);
     struct ref_walk w = {conn, env, env->base_url, patient, ""};
     snprintf(w.path, sizeof w.path, "%s", type);
-    return walk_references(err, &w, res);
+    return walk_references(err, &w, res) && check_values(err, conn, res, patient);
 }
 
 bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhir_env *env,

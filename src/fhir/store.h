@@ -110,6 +110,11 @@ bool fhir_store_delete(struct error *err, struct store_conn *conn, const struct 
                        const char *type, const char *id, int if_match, struct fhir_row *out,
                        bool *changed);
 
+/** The organisation that recorded the first version of resource rid: its author, the only
+ *  organisation that may correct or withdraw it through the REST API ("" if none). */
+bool fhir_store_author_org(struct error *err, struct store_conn *conn, int64_t rid,
+                           char org_id[UUID_STR_LEN]);
+
 /**
  * The JSON of version (0: the current one) of resource rid, as stored (Binary without its
  * data). *json is malloc'd (caller frees) and NULL for a deletion; *found false if there is no

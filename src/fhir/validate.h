@@ -23,6 +23,15 @@
  */
 bool fhir_validate(struct error *err, const json_t *resource);
 
+/**
+ * Checks the values of a clinical resource against the ranges of core/plausible.h: no clinical
+ * date before the patient's birth (birth_date "YYYY-MM-DD", or NULL when the resource has no
+ * patient) or in the future, a period's end after its start, doses a person can take at once
+ * (doseQuantity, and "1回…" written in a dosage's text). On failure sets err (ERR_FHIR_RANGE,
+ * detail "<FHIRPath>: why") and returns false.
+ */
+bool fhir_validate_values(struct error *err, const json_t *resource, const char *birth_date);
+
 /** True if type is one of the resource types tsunagu stores. */
 bool fhir_type_known(const char *type);
 

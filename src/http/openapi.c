@@ -38,6 +38,8 @@ static const char header[] =
     "        detail: {type: string}\n"
     "        code: {type: string}\n"
     "        request_id: {type: string}\n"
+    "        field: {type: string, description: 'the request field a 4xx is about, as in the "
+    "detail (e.g. birth_date, consent.consented_on, beds.general)'}\n"
     "  responses:\n"
     "    Problem:\n"
     "      description: An error (problem details)\n"

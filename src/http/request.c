@@ -95,8 +95,11 @@ const char *request_emergency(struct request *req, const char *grant_id, const c
         req->emergency_grant = arena_strdup(req->op.arena, grant_id);
         response_header(req, "X-Tsunagu-Emergency-Access", grant_id);
     }
-    return detail ? arena_printf(req->op.arena, "emergency access %s; %s", grant_id, detail)
-                  : arena_printf(req->op.arena, "emergency access %s", grant_id);
+    const char *said = arena_printf(req->op.arena, "emergency access %s", grant_id);
+    /* A detail that already says so (a read checked twice) is not prefixed again. */
+    if (!detail || strncmp(detail, said, strlen(said)) == 0)
+        return detail ? detail : said;
+    return arena_printf(req->op.arena, "%s; %s", said, detail);
 }
 
 bool request_require_org(struct error *err, struct request *req)

@@ -135,7 +135,7 @@ const char *request_param(struct request *req, int i);
 
 /** Shows that the answer comes through emergency grant grant_id (the X-Tsunagu-Emergency-Access
  *  header, once per response) and returns the audit detail "emergency access <id>", followed by
- *  "; detail" when detail is not NULL. */
+ *  "; detail" when detail is not NULL and does not already start with it. */
 const char *request_emergency(struct request *req, const char *grant_id, const char *detail);
 /** Whether every name and value of the query string is UTF-8 without a NUL byte (400
  *  request.bad_query otherwise); the router checks it for every route. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,20 @@ static const char *detail_path(struct request *req, const char *detail)
     return arena_strndup(req->op.arena, detail, (size_t)(colon - detail));
 }
 
+/* What a problem's detail shows after its message. The detail is written in English for the log
+ * and English readers ("from: a month YYYY-MM"); beside a Japanese message only the field it
+ * starts with is shown ("(from)"), so that no English sentence leaks into the Japanese text. */
+static const char *detail_shown(struct request *req, const char *detail)
+{
+    const char *colon = strstr(detail, ": ");
+    if (req->english || !colon)
+        return detail;
+    for (const char *c = detail; c < colon; c++)
+        if (!(isalnum((unsigned char)*c) || strchr("_.[]-", *c)))
+            return detail;
+    return arena_strndup(req->op.arena, detail, (size_t)(colon - detail));
+}
+
 /* R4 OperationOutcome: the error of a /fhir request. */
 static json_t *operation_outcome(struct request *req, const struct error *err, int status)
 {
@@ -104,6 +119,19 @@ static json_t *operation_outcome(struct request *req, const struct error *err, i
         json_object_set_new(issue, "expression", json_pack("[s]", path));
     return json_pack("{s:s, s:o}", "resourceType", "OperationOutcome", "issue",
                      json_pack("[o]", issue));
+}
+
+/* The request field at the start of a detail ("consent.consented_on: …"), or NULL: a name of
+ * lower-case letters, digits, '_', '.' and [n] indexes, before ": ". */
+static const char *detail_field(struct request *req, const char *detail)
+{
+    const char *colon = strstr(detail, ": ");
+    if (!colon || colon == detail || detail[0] < 'a' || detail[0] > 'z')
+        return NULL;
+    for (const char *c = detail; c < colon; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("_.[]", *c)))
+            return NULL;
+    return arena_strndup(req->op.arena, detail, (size_t)(colon - detail));
 }
 
 void response_problem(struct request *req, const struct error *err)
@@ -127,12 +155,16 @@ void response_problem(struct request *req, const struct error *err)
     json_object_set_new(p, "status", json_integer(status));
     /* A 4xx says which field or rule; a 5xx never shows internals (they go to the log). */
     if (status < 500 && err->detail[0])
-        json_object_set_new(
-            p, "detail", json_string(arena_printf(req->op.arena, "%s (%s)", message, err->detail)));
+        json_object_set_new(p, "detail",
+                            json_string(arena_printf(req->op.arena, "%s (%s)", message,
+                                                     detail_shown(req, err->detail))));
     else
         json_object_set_new(p, "detail", json_string(message));
     json_object_set_new(p, "code", json_string(error_code_name(err->code)));
     json_object_set_new(p, "request_id", json_string(req->request_id));
+    const char *field = status < 500 ? detail_field(req, err->detail) : NULL;
+    if (field)
+        json_object_set_new(p, "field", json_string(field));
     if (status >= 500)
         log_msg(LOG_ERROR, "request.failed", "%s %s: %s %s", req->request_id,
                 req->route ? req->route->pattern : "-", error_code_name(err->code), err->detail);

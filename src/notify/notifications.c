@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Notifications to an organisation: emergency access to one of its team's patients
- * (kind "emergency_access"), a step of a referral it is party to (kind "referral", no patient;
- * ref_id is the referral), a step of a shared-equipment booking (kind "booking", ref_id the
- * booking), an account of the organisation reset (kind "account_reset", for its
- * administrators only). The rendering is generic: kind, patient, ref_id and the summary. Unread
- * first, newest first; any member may mark one read for the organisation. One naming a patient
- * is shown only while the access rule lets the reader see it (the case's rule when its kind is a
- * module's case kind and ref_id the case, as for a booking),
- * and each patient shown is audited. */
+ * (kind "emergency_access"), a step of a referral it is party to (kind "referral", naming its
+ * patient; ref_id is the referral), a step of a shared-equipment booking (kind "booking", ref_id
+ * the booking), an account of the organisation reset (kind "account_reset", for its administrators
+ * only). The rendering is generic: kind, patient, ref_id and the summary. Unread first, newest
+ * first; any member may mark one read for the organisation. One naming a patient is shown only
+ * while the access rule lets the reader see it (the case's rule when its kind is a module's case
+ * kind and ref_id the case, as for a referral or a booking), and each patient shown is audited. */
 #include <stdio.h>
 #include <string.h>
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/clock.h"
+
 static const struct notify_step *row(struct notify_steps steps, size_t i)
 {
     return (const struct notify_step *)((const char *)steps.rows + i * steps.stride);
@@ -48,7 +50,24 @@ bool notify_step_check(struct error *err, const struct notify_step *s, const str
         return error_set(err, e->not_allowed, "%s", p->profession);
     if (!listed(s->from, c->status))
         return error_set(err, e->wrong_state, "%s→%s", c->status, s->action);
+    if (notify_step_early(s, c) && !(c->reason && c->reason[0]))
+        return error_set(err, e->too_early, "reason");
     return true;
+}
+
+/* The first instant (UTC ms) of the Asia/Tokyo calendar day of at (JST is UTC+9, no DST). */
+static int64_t tokyo_day_start(int64_t at)
+{
+    const int64_t day = 24LL * 3600 * 1000, offset = 9LL * 3600 * 1000;
+    int64_t local = at + offset;
+    int64_t days = local / day - (local % day < 0);
+    return days * day - offset;
+}
+
+bool notify_step_early(const struct notify_step *s, const struct notify_case *c)
+{
+    return s->from_appointment_day && c->appointment_at > 0 &&
+           clock_now_ms() < tokyo_day_start(c->appointment_at);
 }
 
 json_t *notify_step_actions(struct notify_steps steps, const struct principal *p,
@@ -61,5 +80,22 @@ json_t *notify_step_actions(struct notify_steps steps, const struct principal *p
             (!s->may || s->may(p)))
             json_array_append_new(out, json_string(s->action));
     }
+    return out;
+}
+
+json_t *notify_step_early_actions(struct notify_steps steps, const struct principal *p,
+                                  const struct notify_case *c)
+{
+    json_t *actions = notify_step_actions(steps, p, c);
+    json_t *out = json_array();
+    size_t i;
+    json_t *a;
+    json_array_foreach(actions, i, a)
+    {
+        const struct notify_step *s = notify_step_find(steps, json_string_value(a), c->variant);
+        if (s && notify_step_early(s, c))
+            json_array_append(out, a);
+    }
+    json_decref(actions);
     return out;
 }

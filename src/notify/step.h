@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "auth/auth.h"
 #include "core/errors.h"
@@ -28,6 +29,9 @@ struct notify_step {
     enum notify_party party;
     /* who else must hold, e.g. "a physician signs" (NULL: anyone of the party) */
     bool (*may)(const struct principal *p);
+    /* not before the case's appointment day (Asia/Tokyo calendar day, by clock_now_ms) unless
+     * the caller states a reason: a visit reported, an examination reported */
+    bool from_appointment_day;
 };
 
 /** A feature's table of steps, whose rows begin with a struct notify_step (the rest of a row is
@@ -44,11 +48,14 @@ struct notify_case {
     const char *variant;
     const char *status;
     const char *opener_org, *receiver_org;
+    int64_t appointment_at; /* UTC ms of the appointment, 0: none (no day to wait for) */
+    const char *reason;     /* the caller's stated reason for an early step, NULL or "": none */
 };
 
 /** The errors of a refused step, and the parties' names for their detail. */
 struct notify_step_errors {
     enum error_code wrong_party, not_allowed, wrong_state;
+    enum error_code too_early; /* before the appointment's day without a reason (field "reason") */
     const char *opener, *receiver; /* e.g. "the referring organisation" */
 };
 
@@ -58,7 +65,8 @@ const struct notify_step *notify_step_find(struct notify_steps steps, const char
                                            const char *variant);
 
 /** Whether principal p may take step s of case c now: of the step's party, allowed by its may
- *  (a detail naming the profession), from one of its states ("status→action"). */
+ *  (a detail naming the profession), from one of its states ("status→action"), and for a step
+ *  from_appointment_day, on or after the appointment's day or with a reason (detail "reason"). */
 bool notify_step_check(struct error *err, const struct notify_step *s, const struct principal *p,
                        const struct notify_case *c, const struct notify_step_errors *e);
 
@@ -66,5 +74,14 @@ bool notify_step_check(struct error *err, const struct notify_step *s, const str
  *  none for a network administrator, who acts for no party). */
 json_t *notify_step_actions(struct notify_steps steps, const struct principal *p,
                             const struct notify_case *c);
+
+/** Whether step s of case c, taken now, is early: before the JST calendar day of the case's
+ *  appointment, so that it needs a stated reason. */
+bool notify_step_early(const struct notify_step *s, const struct notify_case *c);
+
+/** The actions of notify_step_actions that are early now (a new JSON array of strings): the UI
+ *  asks for a reason with them. */
+json_t *notify_step_early_actions(struct notify_steps steps, const struct principal *p,
+                                  const struct notify_case *c);
 
 #endif

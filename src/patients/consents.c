@@ -6,6 +6,7 @@
 #include "accounts/accounts.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "patients_int.h"
 
 static const char sql_consents[] =
@@ -82,6 +83,22 @@ static bool respond_consent(struct error *err, struct request *req, const char *
     return true;
 }
 
+/* A consent is given by someone born: not before the patient's birth date, nor in the future. */
+static bool check_consent_date(struct error *err, struct request *req)
+{
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT birth_date FROM patients WHERE id = ?", "t", req->patient_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    struct plausible_ctx ctx = {0};
+    if (r == STORE_ROW)
+        ctx.birth_date = arena_strdup(req->op.arena, store_text(s, 0));
+    store_done(s);
+    return r != STORE_FAIL && plausible_check_date(err, "consented_on", PLAUSIBLE_EVENT_DATE,
+                                                   jsonv_str(req->json, "consented_on"), &ctx);
+}
+
 bool consents_create(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
@@ -92,7 +109,7 @@ bool consents_create(struct error *err, struct request *req)
         {"note", JV_STRING, false, 500, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!jsonv_check(err, req->json, fields))
+    if (!jsonv_check(err, req->json, fields) || !check_consent_date(err, req))
         return false;
     json_t *org_ids = json_object_get(req->json, "org_ids");
     size_t n = json_array_size(org_ids);

@@ -60,10 +60,10 @@ bool patients_team_insert(struct error *err, struct op *op, const struct patient
         ids_uuid_new(id);
     return op_write_begin(err, op) &&
            store_exec(err, op->conn, NULL,
-                      "INSERT INTO care_team (id, patient_id, org_id, user_id, role, added_by, "
-                      "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      "tttttti", id, m->patient_id, m->org_id, m->user_id, or_empty(m->role),
-                      op->principal.user_id, op->now_ms);
+                      "INSERT INTO care_team (id, patient_id, org_id, user_id, role, role_code, "
+                      "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "ttttttti", id, m->patient_id, m->org_id, m->user_id, or_empty(m->role),
+                      m->role_code, op->principal.user_id, op->now_ms);
 }
 
 bool patients_team_remove(struct error *err, struct op *op, const char *patient_id,

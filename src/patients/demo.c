@@ -69,6 +69,32 @@ static bool load_consents(struct error *err, struct op *op, const char *patient,
     return insert_consent(err, op, key, patient, p, p->withdrawn_on, p->consent_count - 1);
 }
 
+/* 山田 花子's named members: her home doctor (主治医), the clinic's visiting nurse and her care
+ * manager, whose office her consent does not name (so the team shows
+ * that it may not see her record). */
+static bool load_named_members(struct error *err, struct op *op, const char *patient, int64_t at)
+{
+    static const struct {
+        const char *org_code, *login, *role_code;
+    } named[] = {
+        {"aoba-homecare", "aoba.tanaka", "attending_physician"},
+        {"aoba-homecare", "aoba.nakajima", "visiting_nurse"},
+        {"minami-cmo", "cm.watanabe", "care_manager"},
+    };
+    char key[48], member[UUID_STR_LEN], org[UUID_STR_LEN], user[UUID_STR_LEN];
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+        snprintf(key, sizeof key, "0/%s", named[k].login);
+        demo_clinical_uuid(member, "team", key);
+        demo_clinical_uuid(org, "org", named[k].org_code);
+        demo_clinical_uuid(user, "user", named[k].login);
+        demo_act(op, org_admin_login("minami-gh"), "minami-gh", at + (int64_t)k);
+        const struct patients_member m = {patient, org, user, "", named[k].role_code};
+        if (!patients_team_insert(err, op, &m, member))
+            return false;
+    }
+    return true;
+}
+
 static bool load_patient(struct error *err, struct op *op, int i, int64_t now)
 {
     struct demo_patient p;
@@ -92,9 +118,11 @@ static bool load_patient(struct error *err, struct op *op, int i, int64_t now)
         demo_clinical_uuid(member, "team", mkey);
         demo_clinical_uuid(org, "org", p.team_org_codes[k]);
         demo_act(op, org_admin_login(registrar), registrar, date_ms(p.consented_on) + k);
-        const struct patients_member m = {id, org, NULL, ""};
+        const struct patients_member m = {id, org, NULL, "", NULL};
         ok = patients_team_insert(err, op, &m, member);
     }
+    if (ok && i == 0)
+        ok = load_named_members(err, op, id, date_ms(p.consented_on) + p.team_count);
     return ok && load_consents(err, op, id, &p, i);
 }
 

@@ -13,4 +13,5 @@ const struct module patients_module = {
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
     .demo_load = patients_demo_load,
+    .fhir_views = patients_fhir_views,
 };

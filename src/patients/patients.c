@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "core/kana.h"
+#include "core/plausible.h"
 #include "patients_int.h"
 
 static const char sql_patient[] =
@@ -191,13 +192,16 @@ static const struct jfield demographics[] = {
     {NULL, 0, false, 0, NULL},
 };
 
-static bool check_birth_date(struct error *err, const char *birth)
+/* The ranges of core/plausible.h: the birth date, the phone and, at registration, the date of
+ * the consent (not before the birth date given with it). */
+static bool check_plausible(struct error *err, const json_t *body)
 {
-    char today[11];
-    clock_today_tokyo(today);
-    if (birth && strcmp(birth, today) > 0)
-        return error_set(err, ERR_FIELD_VALUE, "birth_date: in the future");
-    return true;
+    const char *birth = jsonv_str(body, "birth_date");
+    const struct plausible_ctx ctx = {.birth_date = birth};
+    return plausible_check_date(err, "birth_date", PLAUSIBLE_BIRTH_DATE, birth, NULL) &&
+           plausible_check_phone(err, "phone", jsonv_str(body, "phone")) &&
+           plausible_check_date(err, "consent.consented_on", PLAUSIBLE_EVENT_DATE,
+                                jsonv_str(json_object_get(body, "consent"), "consented_on"), &ctx);
 }
 
 /* The registering organisation joins the care team and its consent is recorded. */
@@ -206,7 +210,7 @@ static bool register_team_and_consent(struct error *err, struct op *op, const ch
 {
     char team_id[UUID_STR_LEN] = "", consent_id[UUID_STR_LEN] = "";
     const char *org = op->principal.org_id;
-    const struct patients_member m = {patient, org, NULL, "registering organisation"};
+    const struct patients_member m = {patient, org, NULL, "registering organisation", NULL};
     const struct patients_consent c = {patient,
                                        jsonv_str(consent, "scope"),
                                        jsonv_str(consent, "method"),
@@ -279,8 +283,7 @@ bool patients_create(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     json_t *consent = json_object_get(req->json, "consent");
-    if (!jsonv_check(err, consent, patients_consent_fields) ||
-        !check_birth_date(err, jsonv_str(req->json, "birth_date")))
+    if (!jsonv_check(err, consent, patients_consent_fields) || !check_plausible(err, req->json))
         return false;
     const json_t *b = req->json;
     const struct patients_new p = {jsonv_str(b, "name"),    jsonv_str(b, "name_kana"),
@@ -331,8 +334,7 @@ bool patients_read(struct error *err, struct request *req)
 
 bool patients_update(struct error *err, struct request *req)
 {
-    if (!jsonv_check(err, req->json, demographics) ||
-        !check_birth_date(err, jsonv_str(req->json, "birth_date")))
+    if (!jsonv_check(err, req->json, demographics) || !check_plausible(err, req->json))
         return false;
     const char *name = jsonv_str(req->json, "name"), *kana = jsonv_str(req->json, "name_kana");
     char *name_key = name ? kana_normalize(name) : NULL,

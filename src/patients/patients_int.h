@@ -53,7 +53,13 @@ bool patients_local_id_insert(struct error *err, struct op *op, const char *pati
 /** A care-team member: an organisation, and one of its staff (user_id) or NULL. */
 struct patients_member {
     const char *patient_id, *org_id, *user_id, *role;
+    const char *role_code; /* one of patients_team_role_codes, or NULL */
 };
+/** CareTeam: the care team as FHIR, one per patient (fhir.c). */
+extern const struct fhir_view *const patients_fhir_views[];
+/** The coded roles of care-team members (主治医, 担当ケアマネ, 訪問看護担当 …), team.c. */
+extern const struct code_label patients_team_roles[];
+extern const char *const patients_team_role_codes[];
 /** Adds a member to the care team (id as for patients_patient_create), added by op's user. */
 bool patients_team_insert(struct error *err, struct op *op, const struct patients_member *m,
                           char id[UUID_STR_LEN]);

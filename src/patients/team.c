@@ -7,22 +7,36 @@
 #include "core/jsonv.h"
 #include "patients_int.h"
 
+/* clang-format off */
+#define TEAM_ROLES(X)                                                                              \
+    X("attending_physician", "主治医", "Attending physician")                                      \
+    X("hospital_physician", "病院担当医", "Hospital physician in charge")                          \
+    X("care_manager", "担当ケアマネ", "Care manager in charge")                                    \
+    X("visiting_nurse", "訪問看護担当", "Home-visit nurse in charge")                              \
+    X("pharmacist", "担当薬剤師", "Pharmacist in charge")                                          \
+    X("liaison", "地域連携担当", "Patient liaison")
+/* clang-format on */
+
+CODES_LIST(patients_team_roles, patients_team_role_codes, TEAM_ROLES)
+
 static const char sql_team[] =
     "SELECT t.id, t.org_id, o.name, o.type, t.user_id, u.name, u.profession, t.role, "
     "t.added_at, EXISTS (SELECT 1 FROM consent_orgs co JOIN consents c ON c.id = co.consent_id "
     "WHERE co.patient_id = t.patient_id AND co.org_id = t.org_id AND c.withdrawn_at IS NULL "
-    "AND c.consented_on <= ?2) FROM care_team t JOIN orgs o ON o.id = t.org_id LEFT JOIN users u "
+    "AND c.consented_on <= ?2), t.role_code FROM care_team t JOIN orgs o ON o.id = t.org_id LEFT "
+    "JOIN users u "
     "ON u.id = t.user_id WHERE t.patient_id = ?1 AND t.removed_at IS NULL "
     "AND (CAST(?3 AS TEXT) IS NULL OR t.id = ?3) ORDER BY t.added_at, o.code";
 
 static json_t *member_row(struct store_stmt *s)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:b}", "id", store_text(s, 0),
-                     "org_id", store_text(s, 1), "org_name", store_text(s, 2), "org_type",
-                     store_text(s, 3), "user_id", api_text_or_null(s, 4), "user_name",
-                     api_text_or_null(s, 5), "profession", api_text_or_null(s, 6), "role",
-                     store_text(s, 7), "added_at", api_time_or_null(s, 8), "consent_in_force",
-                     (int)store_int(s, 9));
+    json_t *row = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:b, s:o}", "id", store_text(s, 0), "org_id",
+        store_text(s, 1), "org_name", store_text(s, 2), "org_type", store_text(s, 3), "user_id",
+        api_text_or_null(s, 4), "user_name", api_text_or_null(s, 5), "profession",
+        api_text_or_null(s, 6), "role", store_text(s, 7), "added_at", api_time_or_null(s, 8),
+        "consent_in_force", (int)store_int(s, 9), "role_code", api_text_or_null(s, 10));
+    return row;
 }
 
 static json_t *team_json(struct error *err, struct request *req, const char *member_id)
@@ -34,9 +48,16 @@ static json_t *team_json(struct error *err, struct request *req, const char *mem
         member_row);
 }
 
+/* The members, with the coded roles and their labels (for the form that adds a member). */
 bool team_list(struct error *err, struct request *req)
 {
-    return api_respond_items(req, team_json(err, req, NULL));
+    json_t *items = team_json(err, req, NULL);
+    if (!items)
+        return false;
+    response_json(
+        req, 200,
+        json_pack("{s:o, s:o}", "items", items, "roles", api_code_labels(patients_team_roles)));
+    return true;
 }
 
 static bool check_member(struct error *err, struct request *req, const char *org, const char *user)
@@ -80,6 +101,7 @@ bool team_add(struct error *err, struct request *req)
         {"org_id", JV_UUID, true, 0, NULL},
         {"user_id", JV_UUID, false, 0, NULL},
         {"role", JV_STRING, false, 64, NULL},
+        {"role_code", JV_STRING, false, 0, patients_team_role_codes},
         {NULL, 0, false, 0, NULL},
     };
     if (!jsonv_check(err, req->json, fields))
@@ -89,7 +111,8 @@ bool team_add(struct error *err, struct request *req)
     if (!check_member(err, req, org, user))
         return false;
     char id[UUID_STR_LEN] = "";
-    const struct patients_member m = {req->patient_id, org, user, role};
+    const struct patients_member m = {req->patient_id, org, user, role,
+                                      jsonv_str(req->json, "role_code")};
     if (!patients_team_insert(err, &req->op, &m, id))
         return false;
     req->object_type = "care_team";

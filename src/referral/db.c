@@ -227,8 +227,12 @@ bool referral_notify(struct error *err, struct request *req, const struct referr
         if (!sum)
             return false;
         json_t *extra = json_pack("{s:s}", "referral_id", r->id);
-        struct notify_message m = {
-            .kind = "referral", .ref_id = r->id, .summary = sum, .event = extra};
+        /* names the patient: the list shows it to whom the referral's rule lets read it */
+        struct notify_message m = {.kind = "referral",
+                                   .patient_id = r->patient_id,
+                                   .ref_id = r->id,
+                                   .summary = sum,
+                                   .event = extra};
         bool ok = notify_org(err, &req->op, org_id, &m);
         json_decref(sum);
         json_decref(extra);

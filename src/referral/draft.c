@@ -4,12 +4,16 @@
  * current medications, allergies, the latest laboratory results, documents and imaging studies.
  * The router has decided that the caller may read this patient's clinical record (PAT_PATH,
  * DATA_CLINICAL); the record is read through the same search as /fhir, restricted to the
- * patient. The clinician edits the draft before signing; nothing is written. */
+ * patient. The clinician edits the draft before signing; nothing is written. With
+ * ?reverse_of=<referral id> (a referral of this patient received by the caller's organisation)
+ * it is the draft of the reverse referral (逆紹介): the reply written for that referral leads,
+ * the record as the receiving organisation reads it fills the rest. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/ids.h"
 #include "fhir/rest.h"
 #include "referral/letter_pdf.h"
 #include "referral_int.h"
@@ -291,8 +295,20 @@ struct labs {
     char from[11]; /* the window's first day: LAB_WINDOW_DAYS before the newest result */
 };
 
+/* A unit as people read it: UCUM's body surface "{1.73_m2}" or "1.73m2" as 1.73m². */
+static const char *unit_text(struct request *req, const char *unit)
+{
+    const char *at = strstr(unit, "{1.73_m2}");
+    size_t skip = at ? strlen("{1.73_m2}") : 0;
+    if (!at && (at = strstr(unit, "1.73m2")) != NULL)
+        skip = strlen("1.73m2");
+    if (!at)
+        return unit;
+    return arena_printf(req->op.arena, "%.*s1.73m²%s", (int)(at - unit), unit, at + skip);
+}
+
 /* A result as text: "7.0 %", with （高値） or （低値） when flagged. */
-static char *lab_value(const json_t *res)
+static char *lab_value(struct request *req, const json_t *res)
 {
     struct strbuf out = {0};
     const json_t *q = json_object_get(res, "valueQuantity");
@@ -300,7 +316,7 @@ static char *lab_value(const json_t *res)
         char *number =
             json_dumps(json_object_get(q, "value"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
         strbuf_printf(&out, "%s%s%s", number ? number : "", str(q, "unit")[0] ? " " : "",
-                      str(q, "unit")[0] ? str(q, "unit") : str(q, "code"));
+                      unit_text(req, str(q, "unit")[0] ? str(q, "unit") : str(q, "code")));
         free(number);
     } else if (str(res, "valueString")[0]) {
         strbuf_puts(&out, str(res, "valueString"));
@@ -347,7 +363,7 @@ static bool add_lab(struct error *err, struct request *req, json_t *res, void *a
         return true;
     bool ok = true;
     if (!json_object_get(l->seen, key) && concept_text(code)[0]) { /* the latest of each test */
-        char *value = lab_value(res);
+        char *value = lab_value(req, res);
         json_object_set_new(l->seen, key, json_true());
         ok = append(err, l->list,
                     json_pack("{s:s, s:s, s:s}", "text", clip(req, concept_text(code), TEXT_SHORT),
@@ -440,10 +456,60 @@ static bool documents(struct error *err, struct request *req, json_t *letter)
                  json_object_get(letter, "imaging")));
 }
 
+/* ---- a reverse referral: from the reply --------------------------------------------------- */
+
+/* The referral reverse_of names: of this patient, received by the caller's organisation (whose
+ * reverse referral the draft is for); a field error otherwise, which does not tell whether some
+ * other referral has that id. */
+static bool answered_referral(struct error *err, struct request *req, const char *rid,
+                              struct referral_row *r)
+{
+    struct error e = {0};
+    if (ids_uuid_valid(rid) && referral_load(&e, req, rid, r) &&
+        strcmp(r->patient_id, req->patient_id) == 0 &&
+        strcmp(r->to_org, req->op.principal.org_id) == 0 && strcmp(r->kind, "referral") == 0)
+        return true;
+    if (e.code && e.code != ERR_REFERRAL_NOT_FOUND) {
+        *err = e;
+        return false;
+    }
+    return error_set(err, ERR_FIELD_VALUE, "reverse_of");
+}
+
+/* The reverse referral's letter starts from the reply just written (返書): its diagnosis leads
+ * the diagnoses, its findings and treatment are the course, its plan the follow-up, its remarks
+ * the remarks. The purpose is the physician's to write. */
+static bool from_reply(struct error *err, struct request *req, json_t *letter, const char *text)
+{
+    json_t *reply = text ? json_loads(text, 0, NULL) : NULL;
+    if (!reply)
+        return true; /* seen, not answered yet: the record only */
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, reply);
+    const char *diagnosis = str(reply, "diagnosis"), *findings = str(reply, "findings");
+    const char *treatment = str(reply, "treatment");
+    if (diagnosis[0] &&
+        json_array_insert_new(json_object_get(letter, "diagnoses"), 0,
+                              json_pack("{s:s, s:s, s:s}", "text", clip(req, diagnosis, TEXT_SHORT),
+                                        "code", "", "onset", "")) != 0)
+        return error_set(err, ERR_NOMEM, "referral draft");
+    const char *course = arena_printf(req->op.arena, "%s%s%s", findings,
+                                      findings[0] && treatment[0] ? "\n" : "", treatment);
+    json_object_set_new(letter, "course", json_string(clip(req, course, 8000)));
+    json_object_set_new(letter, "follow_up", json_string(clip(req, str(reply, "plan"), 8000)));
+    json_object_set_new(letter, "remarks", json_string(clip(req, str(reply, "remarks"), 8000)));
+    return true;
+}
+
 /* ---- the route -------------------------------------------------------------------------- */
 
 bool referrals_draft_get(struct error *err, struct request *req)
 {
+    struct referral_row answered;
+    if (!request_query_check(err, req, (const char *const[]){"reverse_of", NULL}))
+        return false;
+    const char *reverse_of = request_query(req, "reverse_of");
+    if (reverse_of && !answered_referral(err, req, reverse_of, &answered))
+        return false;
     json_t *letter = json_pack("{s:s, s:s, s:[], s:s, s:s, s:[], s:[], s:[], s:[], s:[], s:s, s:s}",
                                "purpose_text", "", "chief_complaint", "", "diagnoses", "history",
                                "", "course", "", "medications", "allergies", "labs", "documents",
@@ -453,7 +519,8 @@ bool referrals_draft_get(struct error *err, struct request *req)
     arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, letter);
     if (!problems(err, req, letter) || !medications(err, req, letter) ||
         !allergies(err, req, letter) || !lab_results(err, req, letter) ||
-        !documents(err, req, letter))
+        !documents(err, req, letter) ||
+        (reverse_of && !from_reply(err, req, letter, answered.reply)))
         return false;
     response_json(req, 200, json_pack("{s:O}", "letter", letter));
     return true;

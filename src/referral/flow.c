@@ -9,6 +9,7 @@
 #include "access/access.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "notify/step.h"
 #include "referral_int.h"
 
@@ -17,7 +18,8 @@ typedef bool (*step_fn)(struct error *err, struct step *st);
 
 /* One transition: who may take it from which states (the engine's part), and what it does. */
 struct transition {
-    struct notify_step step; /* action, kind (NULL: both), from-states, side, signer */
+    struct notify_step step; /* action, kind (NULL: both), from-states, side, signer, from the
+                                appointment's day (else with a reason) */
     const char *to;          /* the new status, NULL: unchanged */
     const char *event;       /* the timeline event */
     bool ends_share;         /* the record share ends */
@@ -59,6 +61,8 @@ static const struct jfield f_redirect[] = {{"to_org_id", JV_UUID, true, 0, NULL}
                                            END_FIELDS};
 static const struct jfield f_schedule[] = {
     {"appointment_at", JV_STRING, true, 40, NULL}, NOTE, END_FIELDS};
+static const struct jfield f_seen[] = {
+    NOTE, {"reason", JV_STRING, false, NOTE_MAX, NULL}, END_FIELDS}; /* reason: before the day */
 static const struct jfield f_reply[] = {{"reply", JV_OBJECT, true, 0, NULL}, NOTE, END_FIELDS};
 static const struct jfield f_reverse[] = {{"urgency", JV_STRING, true, 0, referral_urgency_codes},
                                           {"purpose", JV_STRING, true, 0, referral_purpose_codes},
@@ -67,6 +71,7 @@ static const struct jfield f_reverse[] = {{"urgency", JV_STRING, true, 0, referr
                                           END_FIELDS};
 
 static bool check_reason(struct error *err, struct step *st);
+static bool check_early(struct error *err, struct step *st);
 static bool check_schedule(struct error *err, struct step *st);
 static bool check_reply(struct error *err, struct step *st);
 static bool check_reverse(struct error *err, struct step *st);
@@ -88,24 +93,25 @@ static bool signer(const struct principal *p)
 
 /* clang-format off */
 static const struct transition transitions[] = {
-    /* action       kind        from-states                           side      signer   to            event           ends   notify idem   fields      check           apply */
-    {{"accept",   NULL,       FROM("sent"),                          RECEIVER, NULL},   "accepted",   "accepted",     false, true,  false, f_note,     NULL,           NULL},
-    {{"decline",  NULL,       FROM("sent", "accepted", "scheduled"), RECEIVER, NULL},   "declined",   "declined",     true,  true,  false, f_reason,   check_reason,   apply_decline},
-    {{"redirect", NULL,       FROM("declined"),                      SENDER,   signer}, "redirected", "redirected",   true,  true,  true,  f_redirect, NULL,           apply_redirect},
-    {{"schedule", NULL,       FROM("accepted", "scheduled"),         RECEIVER, NULL},   "scheduled",  "scheduled",    false, true,  false, f_schedule, check_schedule, apply_schedule},
-    {{"seen",     NULL,       FROM("accepted", "scheduled"),         RECEIVER, NULL},   "seen",       "seen",         false, true,  false, f_note,     NULL,           NULL},
-    {{"reply",    NULL,       FROM("seen"),                          RECEIVER, signer}, "replied",    "replied",      false, true,  false, f_reply,    check_reply,    apply_reply},
-    {{"reverse",  "referral", FROM("seen", "replied", "closed"),     RECEIVER, signer}, NULL,         "reverse_sent", false, false, true,  f_reverse,  check_reverse,  apply_reverse},
-    {{"close",    "referral", FROM("replied"),                       EITHER,   NULL},   "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
-    {{"close",    "reverse",  FROM("accepted", "seen", "replied"),   EITHER,   NULL},   "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
-    {{"cancel",   NULL,       FROM("sent", "accepted", "scheduled"), SENDER,   NULL},   "cancelled",  "cancelled",    true,  true,  false, f_reason,   check_reason,   NULL},
+    /* action       kind        from-states                           side      signer  day    to            event           ends   notify idem   fields      check           apply */
+    {{"accept",   NULL,       FROM("sent"),                          RECEIVER, NULL,   false}, "accepted",   "accepted",     false, true,  false, f_note,     NULL,           NULL},
+    {{"decline",  NULL,       FROM("sent", "accepted", "scheduled"), RECEIVER, NULL,   false}, "declined",   "declined",     true,  true,  false, f_reason,   check_reason,   apply_decline},
+    {{"redirect", NULL,       FROM("declined"),                      SENDER,   signer, false}, "redirected", "redirected",   true,  true,  true,  f_redirect, NULL,           apply_redirect},
+    {{"schedule", NULL,       FROM("accepted", "scheduled"),         RECEIVER, NULL,   false}, "scheduled",  "scheduled",    false, true,  false, f_schedule, check_schedule, apply_schedule},
+    {{"seen",     NULL,       FROM("accepted", "scheduled"),         RECEIVER, NULL,   true},  "seen",       "seen",         false, true,  false, f_seen,     check_early,    NULL},
+    {{"reply",    NULL,       FROM("seen"),                          RECEIVER, signer, false}, "replied",    "replied",      false, true,  false, f_reply,    check_reply,    apply_reply},
+    {{"reverse",  "referral", FROM("seen", "replied", "closed"),     RECEIVER, signer, false}, NULL,         "reverse_sent", false, false, true,  f_reverse,  check_reverse,  apply_reverse},
+    {{"close",    "referral", FROM("replied"),                       EITHER,   NULL,   false}, "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
+    {{"close",    "reverse",  FROM("accepted", "seen", "replied"),   EITHER,   NULL,   false}, "closed",     "closed",       true,  true,  false, f_note,     NULL,           NULL},
+    {{"cancel",   NULL,       FROM("sent", "accepted", "scheduled"), SENDER,   NULL,   false}, "cancelled",  "cancelled",    true,  true,  false, f_reason,   check_reason,   NULL},
 };
 /* clang-format on */
 #define STEPS NOTIFY_STEPS(transitions)
 
 static const struct notify_step_errors step_errors = {
-    ERR_REFERRAL_WRONG_PARTY, ERR_REFERRAL_SIGNER_NOT_PHYSICIAN, ERR_REFERRAL_INVALID_TRANSITION,
-    "the referring organisation", "the receiving organisation"};
+    ERR_REFERRAL_WRONG_PARTY,        ERR_REFERRAL_SIGNER_NOT_PHYSICIAN,
+    ERR_REFERRAL_INVALID_TRANSITION, ERR_REFERRAL_BEFORE_APPOINTMENT_DAY,
+    "the referring organisation",    "the receiving organisation"};
 
 /* The rule of action for a referral of kind (NULL: the first rule of the action). */
 static const struct transition *rule_for(const char *action, const char *kind)
@@ -116,8 +122,15 @@ static const struct transition *rule_for(const char *action, const char *kind)
 json_t *referral_actions(const struct principal *p, const char *kind, const char *status,
                          const char *from_org, const char *to_org)
 {
-    const struct notify_case c = {kind, status, from_org, to_org};
+    const struct notify_case c = {kind, status, from_org, to_org, 0, NULL};
     return notify_step_actions(STEPS, p, &c);
+}
+
+json_t *referral_early_actions(const struct principal *p, const char *kind, const char *status,
+                               const char *from_org, const char *to_org, int64_t appointment_at)
+{
+    const struct notify_case c = {kind, status, from_org, to_org, appointment_at, NULL};
+    return notify_step_early_actions(STEPS, p, &c);
 }
 
 /* ---- checks of the body ------------------------------------------------------------------- */
@@ -131,6 +144,17 @@ static bool check_reason(struct error *err, struct step *st)
     return true;
 }
 
+/* The reason of a step taken before the appointment's day, kept in the timeline (the engine
+ * decides whether one is needed, in the write transaction). */
+static bool check_early(struct error *err, struct step *st)
+{
+    (void)err;
+    const char *reason = api_trimmed(st->req, jsonv_str(st->req->json, "reason"));
+    if (reason && reason[0])
+        json_object_set_new(st->detail, "reason", json_string(reason));
+    return true;
+}
+
 /* An RFC 3339 date-time with its offset ("2026-12-01T10:30:00+09:00" or "…Z"). */
 static bool check_schedule(struct error *err, struct step *st)
 {
@@ -139,7 +163,9 @@ static bool check_schedule(struct error *err, struct step *st)
     bool zoned = n > 19 && (at[n - 1] == 'Z' || at[n - 6] == '+' || at[n - 6] == '-');
     if (!zoned || at[10] != 'T' || !clock_parse_iso(at, &st->appointment))
         return error_set(err, ERR_REFERRAL_APPOINTMENT_INVALID, "appointment_at");
-    char iso[32];
+    char iso[32], why[96];
+    if (plausible_instant(PLAUSIBLE_APPOINTMENT, st->appointment, NULL, why))
+        return error_set(err, ERR_FIELD_RANGE, "appointment_at: %s", why);
     clock_format_iso(st->appointment, iso);
     json_object_set_new(st->detail, "appointment_at", json_string(iso));
     return true;
@@ -262,7 +288,9 @@ static bool may_step(struct error *err, struct step *st, const char *action)
     if (!st->t)
         return error_set(err, ERR_REFERRAL_INVALID_TRANSITION, "%s: not for a %s", action,
                          st->r.kind);
-    const struct notify_case c = {st->r.kind, st->r.status, st->r.from_org, st->r.to_org};
+    const struct notify_case c = {st->r.kind,          st->r.status,
+                                  st->r.from_org,      st->r.to_org,
+                                  st->r.scheduled_for, jsonv_str(st->detail, "reason")};
     return notify_step_check(err, &st->t->step, &st->req->op.principal, &c, &step_errors);
 }
 

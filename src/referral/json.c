@@ -2,6 +2,7 @@
 /* REFERRAL_SUMMARY and REFERRAL (full) as JSON: the contract in docs/api/referrals.md. */
 #include <string.h>
 
+#include "core/clock.h"
 #include "referral_int.h"
 
 json_t *referral_summary_row(struct store_stmt *s)
@@ -120,5 +121,12 @@ json_t *referral_json(struct error *err, struct request *req, const char *id)
     const char *to = json_string_value(json_object_get(json_object_get(out, "to_org"), "id"));
     json_object_set_new(out, "actions",
                         referral_actions(&req->op.principal, kind, status, from, to));
+    int64_t appointment = 0;
+    const char *at = json_string_value(json_object_get(out, "scheduled_for"));
+    if (at && !clock_parse_iso(at, &appointment))
+        appointment = 0;
+    json_object_set_new(
+        out, "early_actions",
+        referral_early_actions(&req->op.principal, kind, status, from, to, appointment));
     return out;
 }

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/plausible.h"
 #include "referral_int.h"
 
 enum { TEXT_SHORT = 200, TEXT_MEDIUM = 2000, TEXT_LONG = 8000 };
@@ -99,14 +100,17 @@ static bool check_at(struct error *err, const json_t *obj, const struct jfield *
     return false;
 }
 
-/* An optional date part ("" or YYYY-MM-DD). */
+/* An optional date part ("" or YYYY-MM-DD) of a clinical event: from 1900, not ahead. */
 static bool check_date(struct error *err, const json_t *item, const char *name, const char *path)
 {
     const char *v = jsonv_str(item, name);
     int y, m, d;
-    if (!v || !v[0] || clock_parse_date(v, &y, &m, &d))
-        return true;
-    return error_set(err, ERR_FIELD_VALUE, "%s.%s: expected YYYY-MM-DD or \"\"", path, name);
+    char why[96];
+    if (v && v[0] && !clock_parse_date(v, &y, &m, &d))
+        return error_set(err, ERR_FIELD_VALUE, "%s.%s: expected YYYY-MM-DD or \"\"", path, name);
+    if (v && v[0] && plausible_date(PLAUSIBLE_EVENT_DATE, v, NULL, why))
+        return error_set(err, ERR_FIELD_RANGE, "%s.%s: %s", path, name, why);
+    return true;
 }
 
 /* A document attached to the letter: a live DocumentReference of this patient. */

@@ -138,6 +138,9 @@ json_t *referral_json(struct error *err, struct request *req, const char *id);
  *  to_org (a new array). */
 json_t *referral_actions(const struct principal *p, const char *kind, const char *status,
                          const char *from_org, const char *to_org);
+/** Of those, the ones that need a reason now: before the JST day of appointment_at (0: none). */
+json_t *referral_early_actions(const struct principal *p, const char *kind, const char *status,
+                               const char *from_org, const char *to_org, int64_t appointment_at);
 
 /* ---- FHIR projection (referral_fhir.c) ------------------------------------------------------ */
 

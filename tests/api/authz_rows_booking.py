@@ -17,4 +17,14 @@ ROWS = {
                                names_her(lambda w: w.booking), PARTIES),
     ("GET", "/api/bookings/{bid}"): (req("GET", "/api/bookings/{w.booking}"), BOOKING,
                                      PARTIES),
+    # the patient's allergies and eGFR: the care team with consent, or a share the consent allows
+    ("GET", "/api/patients/{id}/safety-summary"): (
+        req("GET", "/api/patients/{P}/safety-summary", params={"exam": "造影CT"}), PATIENT,
+        TEAM_READ),
+    ("GET", "/api/equipment/checklists"): (
+        req("GET", "/api/equipment/checklists", params={"org_id": helpers.org_id("minami-gh")}),
+        granted(), EVERYONE),
+    ("PUT", "/api/equipment/checklists/{kind}"): (
+        req("PUT", "/api/equipment/checklists/mri", {"items": ["ペースメーカー・体内金属"]}),
+        granted(), {"office"}),
 }

@@ -17,6 +17,8 @@ ROWS = {
                                            granted("emergency.not_found"), {"emergency"}),
     ("GET", "/api/emergency/reviews"): (req("GET", "/api/emergency/reviews"), granted(),
                                         set()),
+    ("GET", "/api/emergency/{gid}/opened"): (req("GET", "/api/emergency/{w.grant}/opened"),
+                                             granted(), set()),
     ("POST", "/api/emergency/{gid}/review"): (
         req("POST", "/api/emergency/{w.grant}/review", {}), granted(), set()),
 }

@@ -2,8 +2,10 @@
 """What the bad-input tests (test_bad_input.py) are made of: the ids they use and the Case of a
 route that takes a body. Each module's cases are in bad_input_cases_<module>.py (one file per
 feature, so that a new feature adds its own file): CASES, and where they apply REQUIRED (the
-field whose absence a route refuses) and TEXT (fields of text people write, which may not be
-blank or invisible), keyed by the case's "METHOD path"."""
+field whose absence a route refuses), TEXT (fields of text people write, which may not be
+blank or invisible) and PLAUSIBLE (one implausible value per kind of field the route takes, see
+core/plausible.h: (field named in the problem, change to the valid body)), keyed by the case's
+"METHOD path"."""
 import datetime
 import importlib
 import pathlib
@@ -59,3 +61,20 @@ def gather():
     assert len(set(names)) == len(names), "a route has cases in two files"
     return cases, required, text
 
+
+
+def days_ahead(days):
+    """The Tokyo date days from today, as YYYY-MM-DD (negative: in the past)."""
+    return (helpers.tokyo_today() + datetime.timedelta(days=days)).isoformat()
+
+
+def gather_plausible():
+    """Every module's PLAUSIBLE cases, as (case, field, change) triples."""
+    cases, _, _ = gather()
+    by_name = {repr(c): c for c in cases}
+    out = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("bad_input_cases_*.py")):
+        module = importlib.import_module(path.stem)
+        for name, changes in getattr(module, "PLAUSIBLE", {}).items():
+            out += [(by_name[name], field, change) for field, change in changes]
+    return out

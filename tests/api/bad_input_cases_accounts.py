@@ -63,3 +63,9 @@ TEXT = {
     f"PATCH /api/users/{SATO}": ["name"],
     "POST /api/tokens": ["name"],
 }
+
+# One implausible value per kind of field (core/plausible.h).
+PLAUSIBLE = {
+    "POST /api/orgs": [("phone", {"phone": "abc"})],
+    f"PATCH /api/orgs/{GH}": [("phone", {"phone": "12345"})],
+}

@@ -20,6 +20,8 @@ CASES = [
          "reason", 500, ("reason", True)),
     Case("POST", f"/api/bookings/{BOOKING}/report", "gh.sato",
          {"findings": "検証", "impression": "検証"}, "impression", 2000, ("impression", [])),
+    Case("PUT", "/api/equipment/checklists/mri", "gh.admin", {"items": ["体内金属"]}, None,
+         None, ("items", "体内金属")),
 ]
 
 REQUIRED = {
@@ -28,9 +30,18 @@ REQUIRED = {
     f"POST /api/bookings/{BOOKING}/propose": "slot_id",
     f"POST /api/bookings/{BOOKING}/decline": "reason",
     f"POST /api/bookings/{BOOKING}/report": "impression",
+    "PUT /api/equipment/checklists/mri": "items",
 }
 
 TEXT = {
     f"POST /api/patients/{P}/bookings": ["exam", "clinical_question"],
     f"POST /api/bookings/{BOOKING}/decline": ["reason"],
+}
+
+# One implausible value per kind of field (core/plausible.h).
+PLAUSIBLE = {
+    "POST /api/equipment/slots": [
+        ("slots[0].starts_at", {"slots": [{"starts_at": "1800-01-01T10:00:00+09:00",
+                                           "ends_at": "1800-01-01T10:30:00+09:00"}]}),
+    ],
 }

@@ -12,3 +12,17 @@ CASES = [
     Case("PUT", f"/api/directory/orgs/{GH}/editors", "gh.admin",
          {"user_ids": [helpers.user_id("gh.renkei")]}, None, None, ("user_ids", SATO)),
 ]
+
+# One implausible value per kind of field (core/plausible.h); みなみ総合病院 registers 200
+# general beds in the demo.
+PLAUSIBLE = {
+    f"PUT /api/directory/orgs/{GH}/profile": [
+        ("registered_beds.general", {"registered_beds": {"general": 99999}}),
+        ("liaison_phone", {"liaison_phone": "abc"}),
+    ],
+    f"PATCH /api/directory/orgs/{GH}/status": [
+        ("beds.general", {"beds": {"general": 9999}}),
+        ("restrictions[0].until",
+         {"restrictions": [{"text": "MRI 点検中", "until": "1800-01-01"}]}),
+    ],
+}

@@ -50,3 +50,23 @@ TEXT = {
     "POST /api/patient-duplicates/merge": ["reason"],
     "POST /api/patient-duplicates/distinct": ["reason"],
 }
+
+# One implausible value per kind of field (core/plausible.h); 山田 花子 (P) was born in 1941.
+_NEW = helpers.new_patient_body("BAD-1")
+PLAUSIBLE = {
+    "POST /api/patients": [
+        ("birth_date", {"birth_date": "1899-12-31"}),
+        ("birth_date", {"birth_date": days_ahead(1)}),
+        ("phone", {"phone": "abc"}),
+        ("consent.consented_on",
+         {"consent": {**_NEW["consent"], "consented_on": "1949-12-31"}}),
+    ],
+    f"PATCH /api/patients/{P}": [
+        ("birth_date", {"birth_date": "1800-01-01"}),
+        ("phone", {"phone": "+81-(0)99+555"}),
+    ],
+    f"POST /api/patients/{P}/consents": [
+        ("consented_on", {"consented_on": "1930-01-01"}),
+        ("consented_on", {"consented_on": days_ahead(2)}),
+    ],
+}

@@ -13,7 +13,7 @@ CASES = [
          {"to_org_id": rh.REHAB, "to_department": "", "note": "検証"}, "note", 1000,
          ("to_org_id", 5)),
     Case("POST", f"/api/referrals/{REF}/schedule", "uh.fujita",
-         {"appointment_at": "2026-12-01T10:30:00+09:00"}, "appointment_at", 40,
+         {"appointment_at": rh.appointment()[0]}, "appointment_at", 40,
          ("appointment_at", 20261201)),
     Case("POST", f"/api/referrals/{REF}/seen", "uh.fujita", {"note": "検証"}, "note", 1000,
          ("note", [])),
@@ -41,4 +41,19 @@ REQUIRED = {
 TEXT = {
     f"POST /api/referrals/{REF}/decline": ["reason"],
     f"POST /api/referrals/{REF}/cancel": ["reason"],
+}
+
+# One implausible value per kind of field (core/plausible.h).
+PLAUSIBLE = {
+    f"POST /api/patients/{P}/referrals": [
+        ("letter.diagnoses[0].onset", {"letter": rh.letter(diagnoses=[
+            {"text": "狭心症疑い", "code": "I209", "onset": "1800-01-01"}])}),
+        ("letter.labs[0].date", {"letter": rh.letter(labs=[
+            {"text": "LDL", "value": "162 mg/dL", "date": days_ahead(5)}])}),
+    ],
+    f"POST /api/referrals/{REF}/schedule": [
+        ("appointment_at", {"appointment_at": "1800-01-01T10:00:00+09:00"}),
+        ("appointment_at", {"appointment_at": f"{days_ahead(-1)}T10:00:00+09:00"}),
+        ("appointment_at", {"appointment_at": f"{days_ahead(400)}T10:00:00+09:00"}),
+    ],
 }

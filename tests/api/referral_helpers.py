@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Builders shared by the referral tests (issue 5): letters, sending a referral, patients
 whose consent names an organisation outside their care team, and the steps of the loop."""
+import datetime
+
 import helpers
 
 GH = helpers.org_id("minami-gh")        # みなみ総合病院 (gh.sato, physician)
@@ -18,6 +20,13 @@ FULL_KEYS = SUMMARY_KEYS | {
     "parent_id", "redirected_to", "letter", "letter_sha256", "signed_at", "accepted_at",
     "seen_at", "replied_at", "closed_at", "decline_reason", "reply", "reply_by", "share",
     "children", "timeline", "actions", "fhir"}
+
+
+def appointment(days=7):
+    """An appointment days ahead at 10:30 Tokyo (the server refuses one in the past): the
+    RFC 3339 text to send and the UTC instant the server answers."""
+    day = helpers.tokyo_today() + datetime.timedelta(days=days)
+    return f"{day.isoformat()}T10:30:00+09:00", f"{day.isoformat()}T01:30:00.000Z"
 
 
 def letter(**parts):

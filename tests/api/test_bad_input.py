@@ -11,7 +11,7 @@ import pytest
 import helpers
 import referral_helpers as rh
 from bad_input import *  # noqa: F401,F403 (Case and the ids)
-from bad_input import gather
+from bad_input import gather, gather_plausible
 from fhir_helpers import assert_outcome
 from helpers import assert_problem, store_snapshot, without_request_id
 
@@ -231,6 +231,24 @@ def test_missing_required_field(server, case, how):
     r = send(server, case, json.dumps(body).encode(), JSON)
     assert_problem(r, 400, "request.field_missing")
     assert name in r.json()["detail"]
+
+# Plausible values (core/plausible.h): one implausible value per kind of field of each route
+# (PLAUSIBLE of each bad_input_cases_*.py), refused with a 400 that names the field.
+PLAUSIBLE_CASES = gather_plausible()
+
+
+@pytest.mark.parametrize("case,field,change", PLAUSIBLE_CASES,
+                         ids=[f"{c!r}:{f}:{json.dumps(v, ensure_ascii=False)[:40]}"
+                              for c, f, v in PLAUSIBLE_CASES])
+def test_implausible_value_is_refused(server, case, field, change):
+    r = send(server, case, json.dumps({**case.body, **change}).encode(), JSON)
+    problem = assert_problem(r, 400, "request.field_range")
+    assert problem["field"] == field and problem["detail"].split("(", 1)[1].startswith(field)
+
+
+def test_every_route_named_for_plausible_values_is_a_case():
+    assert PLAUSIBLE_CASES and all(c.body is not None for c, _f, _v in PLAUSIBLE_CASES)
+
 
 # Text people write (names, reasons, comments, orders): blank or invisible is not text
 # (TEXT of each bad_input_cases_*.py); a review's comment and a report's impression: test_emergency.py and test_bookings.py
@@ -530,6 +548,8 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/bookings",
          {"slot_id": SLOT, "exam": "頭部CT", "clinical_question": "検証"}),
         ("GET", f"/api/patients/{patient}/bookings", None),
+        ("GET", f"/api/patients/{patient}/access-log", None),
+        ("GET", f"/api/patients/{patient}/safety-summary", None),
     ]
 
 

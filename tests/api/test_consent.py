@@ -4,7 +4,8 @@ and listed in a consent in force. A hidden patient looks exactly like one that d
 import datetime
 
 import helpers
-from helpers import YAMADA_HANAKO, assert_problem, tokyo_today, without_request_id
+from helpers import (YAMADA_HANAKO, assert_problem, store_snapshot, tokyo_today,
+                     without_request_id)
 
 GH = helpers.org_id("minami-gh")
 AOBA = helpers.org_id("aoba-homecare")
@@ -60,12 +61,16 @@ def test_team_and_consent_decide_visibility(fresh_server):
                    409, "team.duplicate")
     assert not sees(ito, YAMADA_HANAKO)
 
-    # a consent dated in two days is not in force yet (not tomorrow: midnight may pass meanwhile)
+    # a consent dated in two days is refused (core/plausible.h: a consent is given, not planned;
+    # not tomorrow: midnight may pass meanwhile), and the pharmacy stays hidden
     later = tokyo_today() + datetime.timedelta(days=2)
-    future = record_consent(sato, YAMADA_HANAKO, [GH, AOBA, HIKARI], consented_on=later)
+    before = store_snapshot(server)
+    r = sato.post(f"/api/patients/{YAMADA_HANAKO}/consents",
+                  json={"org_ids": [GH, AOBA, HIKARI], "scope": "all", "method": "written",
+                        "consented_on": later.isoformat()})
+    assert assert_problem(r, 400, "request.field_range")["field"] == "consented_on"
+    assert store_snapshot(server) == before
     assert not sees(ito, YAMADA_HANAKO)
-    sato.post(f"/api/patients/{YAMADA_HANAKO}/consents/{future['id']}/withdraw",
-              json={"reason": "日付の誤り"})
 
     # a consent in force listing the pharmacy: visible
     consent = record_consent(sato, YAMADA_HANAKO, [GH, AOBA, HIKARI], note="薬局と共有")
@@ -91,7 +96,7 @@ def test_team_and_consent_decide_visibility(fresh_server):
                   json={"reason": "二度目"})
     assert_problem(r, 409, "consent.already_withdrawn")
     history = sato.get(f"/api/patients/{YAMADA_HANAKO}/consents").json()["items"]
-    assert [c["id"] for c in history][:2] == [consent["id"], future["id"]]  # newest first
+    assert history[0]["id"] == consent["id"]  # newest first
     assert history[0]["status"] == "withdrawn"
     assert history[0]["withdraw_reason"] == "患者の申し出により薬局との共有を撤回"
     assert history[-1]["id"] == helpers.demo_id("consent", "0/1")

@@ -2,6 +2,7 @@
 """Facility directory (issue 4): publishing a profile and the live status field by field,
 who may change them, audit, staleness, search with filters and distance order, history, and
 bad input that changes nothing."""
+import datetime
 import math
 
 import pytest
@@ -57,6 +58,56 @@ def test_code_lists_have_labels(server):
     assert {"code": "icu_hcu", "ja": "ICU/HCU", "en": "ICU/HCU"} in body["bed_kinds"]
     for name in ("departments", "equipment", "services", "emergency"):
         assert body[name] and all(c["ja"] and c["en"] for c in body[name])
+
+
+def test_each_org_type_says_what_it_reports(server):
+    s = server.session("gh.sato")
+    reports = s.get(f"{BASE}/codes").json()["org_types"]
+    types = [t["code"] for t in s.get("/api/org-types").json()["items"]]
+    assert sorted(reports) == sorted(types)
+    bed_kinds = {c["code"] for c in s.get(f"{BASE}/codes").json()["bed_kinds"]}
+    status_fields = {"beds", "emergency", "emergency_note", "homecare_new_this_month",
+                     "specialists_today", "restrictions"}
+    for code, r in reports.items():
+        assert set(r["fields"]) <= status_fields and set(r["bed_kinds"]) <= bed_kinds, code
+        assert ("beds" in r["fields"]) == bool(r["bed_kinds"]), code
+    # no beds and no emergency acceptance for those that have no wards
+    for code in ("pharmacy", "care_management", "community_support_center", "municipality"):
+        assert "beds" not in reports[code]["fields"] and "emergency" not in reports[code]["fields"]
+    assert reports["acute_hospital"]["bed_kinds"][:2] == ["general", "icu_hcu"]
+    assert "icu_hcu" not in reports["recovery_hospital"]["bed_kinds"]
+
+
+def test_an_ended_restriction_is_not_current(start_server):
+    # A restriction cannot be reported as already ended (core/plausible.h); it ends as time
+    # passes. Report three, then serve the same data two days later.
+    today = helpers.tokyo_today()
+    def day(n):
+        return (today + datetime.timedelta(days=n)).isoformat()
+    given = [
+        {"text": "本日まで内視鏡休止", "until": day(0)},
+        {"text": "明日まで透析受入停止", "until": day(1)},
+        {"text": "3日後まで MRI 点検", "until": day(3)},
+        {"text": "小児は要相談"},
+    ]
+    first = start_server()
+    admin = first.session("gh.admin")
+    r = admin.patch(f"{BASE}/orgs/{GH}/status", json={"restrictions": given})
+    assert r.status_code == 200, r.text
+    current = entry(first.session("gh.sato"))["status"]["restrictions"]["value"]
+    assert [x["text"] for x in current] == [x["text"] for x in given]  # all four in force today
+    first.stop()
+    later = start_server(data_dir=first.data_dir,
+                         clock_shift_days=helpers.CLOCK_SHIFT_DAYS + 2)
+    current = entry(later.session("gh.sato"))["status"]["restrictions"]["value"]
+    assert [x["text"] for x in current] == ["3日後まで MRI 点検", "小児は要相談"]
+    hs = later.session("gh.sato").get(f"/fhir/HealthcareService/{GH}").json()
+    assert [n["description"] for n in hs["notAvailable"]] == [x["text"] for x in current]
+    # the history keeps what was reported, ended or not
+    history = later.session("gh.admin").get(f"{BASE}/orgs/{GH}/history",
+                                            params={"field": "restrictions"}).json()
+    assert given in [item["value"] for item in history["items"]]
+    later.stop()
 
 
 def test_demo_entry_shows_profile_and_status_with_freshness(server):
@@ -205,6 +256,19 @@ def test_distance_order_from_a_point_and_an_organisation(server):
     assert codes_of(acute) == ["minami-uh", "minami-gh", "minami-rehab"]
     paged = helpers.fetch_all(s, f"{BASE}/search", {"near": f"{lat},{lon}"}, limit=5)
     assert codes_of(paged) == codes_of(items)
+
+
+def test_near_an_organisation_without_a_position_lists_by_name(fresh_server):
+    # the directory page asks for distances from one's own organisation by default: one that has
+    # not published its position yet gets the list in name order rather than an error
+    admin = fresh_server.session("jimukyoku")
+    r = admin.post("/api/orgs", json={"code": "test-clinic", "name": "テスト診療所",
+                                       "name_kana": "テストシンリョウジョ", "type": "clinic",
+                                       "address": "みなみ市試験町1", "phone": "099-555-1111"})
+    assert r.status_code == 201, r.text
+    items = search(fresh_server.session("gh.sato"), near_org=r.json()["id"], limit=100)
+    assert len(items) == 13 and all(i["distance_km"] is None for i in items)
+    assert codes_of(items) == codes_of(search(fresh_server.session("gh.sato"), limit=100))
 
 
 def test_history_keeps_every_change(fresh_server):

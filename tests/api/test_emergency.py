@@ -280,6 +280,36 @@ def test_fhir_emergency_view_is_limited_and_marked(fresh_server):
     assert fujita.post("/fhir/AllergyIntolerance", json={
         "resourceType": "AllergyIntolerance", "patient": {"reference": f"Patient/{YAMADA_HANAKO}"},
         "code": {"text": "x"}}).status_code == 403
+    assert fujita.get(f"/fhir/Patient/{YAMADA_HANAKO}").status_code == 200
+    # each read says once that it came through the grant
     reads = server.query("SELECT detail FROM audit WHERE event_id = 'fhir_read' AND "
-                         "object_id = ?", (one,))
-    assert reads and reads[-1]["detail"] == f"emergency access {gid}"
+                         "object_id IN (?, ?)", (one, YAMADA_HANAKO))
+    assert reads and all(r["detail"] == f"emergency access {gid}" for r in reads), reads
+
+
+def test_review_shows_what_the_access_opened(fresh_server):
+    """Issue 13, item 12: the review lists what the grant opened, from the audit, and only that."""
+    server = fresh_server
+    fujita, admin = server.session("uh.fujita"), server.session("uh.admin")
+    gid = start(fujita).json()["id"]
+    assert fujita.get(f"/api/patients/{YAMADA_HANAKO}").status_code == 200
+    assert fujita.get("/fhir/AllergyIntolerance",
+                      params={"patient": YAMADA_HANAKO}).status_code == 200
+    # the review may not close while it runs, but what it opened so far is listed
+    running = admin.get(f"/api/emergency/{gid}/opened")
+    assert running.status_code == 200, running.text
+    assert [(o["event_id"], o["object_type"]) for o in running.json()["items"]] == [
+        ("patients_read", "patient"), ("fhir_search_get", "AllergyIntolerance")]
+    assert fujita.post(f"/api/emergency/{gid}/end").status_code == 200
+    # after the end nothing more is opened through it; another patient's records never show
+    server.session("gh.sato").get(f"/api/patients/{YAMADA_HANAKO}")
+    items = admin.get(f"/api/emergency/{gid}/opened").json()["items"]
+    assert [o["event_id"] for o in items] == ["patients_read", "fhir_search_get"]
+    assert set(items[0]) == {"seq", "time", "event_id", "action", "object_type", "object_id"}
+    # reading it is audited with the patient; another organisation gets a 404
+    [rec] = helpers.audit_rows(server, "request_id = ?",
+                               (running.headers["X-Request-Id"],))
+    assert rec["event_id"] == "emergency_opened" and rec["patient_id"] == YAMADA_HANAKO
+    assert_problem(server.session("gh.admin").get(f"/api/emergency/{gid}/opened"), 404,
+                   "emergency.not_found")
+    assert_problem(fujita.get(f"/api/emergency/{gid}/opened"), 403, "access.forbidden")

@@ -13,6 +13,7 @@ from helpers import YAMADA_HANAKO
 P = YAMADA_HANAKO
 GH = helpers.org_id("minami-gh")
 OTHER = helpers.patient_id(1)  # a patient minami-gh does not necessarily see
+CHANGE_REASON = "https://tsunagu.example.jp/fhir/StructureDefinition/change-reason"
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,7 @@ def test_create_read_update_delete_with_versions(server, sato):
     assert read.json()["valueQuantity"]["value"] == 7.2
 
     obs["valueQuantity"]["value"] = 7.4
+    obs["meta"]["extension"].append({"url": CHANGE_REASON, "valueString": "転記ミス"})
     r = sato.put(f"/fhir/Observation/{oid}", json=obs, headers={"If-Match": 'W/"1"'})
     assert r.status_code == 200 and r.json()["meta"]["versionId"] == "2"
     stale = sato.put(f"/fhir/Observation/{oid}", json=obs, headers={"If-Match": 'W/"1"'})

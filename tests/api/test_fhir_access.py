@@ -223,8 +223,10 @@ def test_a_refusal_leaves_one_record_against_the_patient(server, sato, ito):
     template = matches(search(sato, "Observation", patient=P, _count="1"))[0]
     obs = sato.post("/fhir/Observation", json={
         k: v for k, v in template.items() if k not in ("id", "meta")}).json()
-    binary = matches(search(sato, "DocumentReference", patient=P))[0]
-    binary_id = binary["content"][0]["attachment"]["url"].rsplit("/", 1)[1]
+    binary_id = sato.post("/fhir/Binary", json={
+        "resourceType": "Binary", "contentType": "application/pdf",
+        "securityContext": {"reference": f"Patient/{P}"},
+        "data": "JVBERi0xLjQKJSVFT0YK"}).json()["id"]
     tries = [("GET", f"/fhir/Observation/{obs['id']}", None),
              ("GET", f"/fhir/Observation/{obs['id']}/_history/1", None),
              ("GET", f"/fhir/Observation/{obs['id']}/_history", None),

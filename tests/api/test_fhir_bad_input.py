@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """Bad input on every /fhir route that takes a body: each refusal is an OperationOutcome 4xx
 that changes nothing in the store (and nothing ever answers 5xx: conftest checks the log)."""
+import datetime
 import json
 
 import pytest
 
-from fhir_helpers import FHIR_JSON, assert_outcome, observation, session
+import helpers
+from fhir_helpers import FHIR_JSON, allergy, assert_outcome, observation, session
 from helpers import YAMADA_HANAKO, store_snapshot
 
 P = YAMADA_HANAKO
@@ -103,3 +105,83 @@ def test_search_values_must_be_utf8_and_well_formed(sato):
         assert_outcome(sato.get("/fhir/Observation", params=params), 400)
     r = sato.get("/fhir/Observation?code=%FF%FE")
     assert_outcome(r, 400)
+
+
+# ---- plausible values (core/plausible.h): one case per kind of field, per resource ----------
+
+YJ = "http://capstandard.jp/iyaku.info/CodeSystem/YJ-code"
+
+
+def days_ahead(days):
+    return (helpers.tokyo_today() + datetime.timedelta(days=days)).isoformat()
+
+
+def medication(patient, **extra):
+    body = {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+            "medicationCodeableConcept": {"text": "アムロジピン錠5mg"},
+            "subject": {"reference": f"Patient/{patient}"}, "authoredOn": days_ahead(0),
+            "dosageInstruction": [{"text": "1回1錠 1日1回 朝食後"}]}
+    body.update(extra)
+    return body
+
+
+def condition(patient, **extra):
+    return {"resourceType": "Condition", "code": {"text": "高血圧症"},
+            "subject": {"reference": f"Patient/{patient}"}, **extra}
+
+
+def dose(value, unit="錠"):
+    return [{"text": "朝食後", "doseAndRate": [{"doseQuantity": {"value": value, "unit": unit}}]}]
+
+
+# (resource, the FHIRPath named); 山田 花子 (P) was born in 1941.
+IMPLAUSIBLE = [
+    (observation(P, when="1800-01-01"), "Observation.effectiveDateTime"),  # before 1900
+    (observation(P, when="1930-05-01T09:00:00+09:00"), "Observation.effectiveDateTime"),
+    (observation(P, when=days_ahead(2)), "Observation.effectiveDateTime"),  # a result to come
+    (observation(P, issued="1899-12-31T23:00:00Z"), "Observation.issued"),
+    (medication(P, authoredOn="1800-01-01"), "MedicationRequest.authoredOn"),
+    (medication(P, dosageInstruction=[{"text": "1回100錠 1日3回"}]),
+     "MedicationRequest.dosageInstruction[0].text"),
+    (medication(P, dosageInstruction=[{"text": "１回　３０錠"}]),
+     "MedicationRequest.dosageInstruction[0].text"),
+    (medication(P, dosageInstruction=dose(100)),
+     "MedicationRequest.dosageInstruction[0].doseAndRate[0].doseQuantity"),
+    (medication(P, dosageInstruction=dose(0, "mg")),
+     "MedicationRequest.dosageInstruction[0].doseAndRate[0].doseQuantity"),
+    (medication(P, dosageInstruction=[{"timing": {"repeat": {"boundsPeriod": {
+        "start": days_ahead(0), "end": days_ahead(-30)}}}}]),  # ends before it starts
+     "MedicationRequest.dosageInstruction[0].timing.repeat.boundsPeriod.end"),
+    (medication(P, dispenseRequest={"validityPeriod": {"start": "1800-01-01"}}),
+     "MedicationRequest.dispenseRequest.validityPeriod.start"),
+    (condition(P, onsetDateTime="1935"), "Condition.onsetDateTime"),  # a year before birth
+    (condition(P, recordedDate=days_ahead(3)), "Condition.recordedDate"),
+    (allergy(P) | {"onsetDateTime": "1800-01-01T10:00:00+09:00"},
+     "AllergyIntolerance.onsetDateTime"),
+]
+
+
+@pytest.mark.parametrize("resource,path", IMPLAUSIBLE,
+                         ids=[f"{p}:{i}" for i, (_r, p) in enumerate(IMPLAUSIBLE)])
+def test_implausible_values_are_refused(server, sato, resource, path):
+    r = send(server, sato, "POST", f"/fhir/{resource['resourceType']}",
+             json.dumps(resource).encode())
+    assert_outcome(r, 422, "fhir.value_range", path)
+
+
+def test_plausible_values_are_kept(server, sato):
+    # the edges: born 1941 (a year of it is fine), a result today, 20 tablets, a partial date
+    for resource in (observation(P, when=days_ahead(0)), condition(P, onsetDateTime="1941"),
+                     medication(P, dosageInstruction=dose(20)),
+                     medication(P, dosageInstruction=[{"text": "1日1回 1回2錠 朝食後"}])):
+        r = sato.post(f"/fhir/{resource['resourceType']}", json=resource)
+        assert r.status_code == 201, r.text[:300]
+
+
+def test_an_implausible_entry_refuses_the_whole_transaction(server, sato):
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"resource": observation(P), "request": {"method": "POST", "url": "Observation"}},
+        {"resource": observation(P, when="1800-01-01"),
+         "request": {"method": "POST", "url": "Observation"}}]}
+    r = send(server, sato, "POST", "/fhir", json.dumps(bundle).encode())
+    assert_outcome(r, 422, "fhir.value_range")

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """The facility directory as FHIR (issue 4): Location and HealthcareService views with the live
 status, the Organization's 地域連携室 contact, search, and the CapabilityStatement."""
+import datetime
+
 import pytest
 
 import helpers
@@ -60,7 +62,8 @@ def test_healthcare_service_of_an_organisation(sato):
     shared = {c["coding"][0]["code"]: c["extension"][0]["valueBoolean"]
               for c in hs["characteristic"]}
     assert shared["ct"] is True and shared["dialysis"] is False
-    assert hs["notAvailable"] == [{"description": "MRI 点検中", "during": {"end": "2026-12-03"}}]
+    until = (helpers.tokyo_today() + datetime.timedelta(days=14)).isoformat()  # demo: 2 weeks on
+    assert hs["notAvailable"] == [{"description": "MRI 点検中", "during": {"end": until}}]
     assert hs["comment"] == "透析患者は要相談"
     assert hs["availabilityExceptions"] == "平日 8:30〜17:00、土 8:30〜12:00"
     ext = next(e for e in hs["extension"] if e["url"] == EMERGENCY)

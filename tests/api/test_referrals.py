@@ -34,8 +34,9 @@ def test_the_whole_loop(server):
     assert clerk.get(f"/api/referrals/{rid}").json()["actions"] == ["accept", "decline"]
 
     assert rh.step(clerk, rid, "accept", {"note": "循環器内科で受けます"})["status"] == "accepted"
-    s = rh.step(clerk, rid, "schedule", {"appointment_at": "2026-12-01T10:30:00+09:00"})
-    assert s["status"] == "scheduled" and s["scheduled_for"] == "2026-12-01T01:30:00.000Z"
+    at, utc = rh.appointment()
+    s = rh.step(clerk, rid, "schedule", {"appointment_at": at})
+    assert s["status"] == "scheduled" and s["scheduled_for"] == utc
     assert rh.step(fujita, rid, "seen")["status"] == "seen"
     assert clerk.get(f"/api/referrals/{rid}").json()["actions"] == []  # reply: physicians
     assert fujita.get(f"/api/referrals/{rid}").json()["actions"] == ["reply", "reverse"]
@@ -252,7 +253,9 @@ def test_notifications_and_events_reach_both_parties(start_server):
     assert json.loads(gh.event("referral")["data"]) == {"referral_id": rid, "event": "sent"}
     items = server.session("uh.admin").get("/api/notifications").json()["items"]
     n = next(i for i in items if i["id"] == note["id"])
-    assert n["kind"] == "referral" and n["ref_id"] == rid and n["patient"] is None
+    assert n["kind"] == "referral" and n["ref_id"] == rid
+    # it names the patient, not only the doctor who took the step (issue 13, item 14)
+    assert n["patient"] == {"id": P, "name": "山田 花子"}
     assert n["summary"]["event"] == "sent" and n["summary"]["from_org_name"] == "みなみ総合病院"
     # the next step notifies the other side (the referring organisation)
     gh_notes = Stream(server.session("gh.renkei"), "/api/events?topics=notification")

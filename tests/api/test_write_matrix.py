@@ -17,6 +17,7 @@ from helpers import YAMADA_HANAKO as P
 GH = helpers.org_id("minami-gh")
 LOINC = "http://loinc.org"
 PASSWORD = "kakikomi-no-pass-1"
+CHANGE_REASON = "https://tsunagu.example.jp/fhir/StructureDefinition/change-reason"
 RULES_DEF = pathlib.Path(__file__).resolve().parents[2] / "src" / "access" / "write_rules.def"
 
 
@@ -122,7 +123,10 @@ def test_an_update_or_delete_is_decided_by_the_kind_it_changes(server, writers):
     rx = r.json()
     # a nurse may write observations, but may not turn a prescription into one or delete it
     before = helpers.store_snapshot(server)
-    changed = {**rx, "status": "stopped"}
+    changed = {**rx, "status": "stopped", "statusReason": {"text": "副作用のため"},
+               "dosageInstruction": [{"timing": {"repeat": {"boundsPeriod": {
+                   "start": rx["authoredOn"], "end": helpers.tokyo_today().isoformat()}}}}],
+               "meta": {"extension": [{"url": CHANGE_REASON, "valueString": "処方中止"}]}}
     r = nurse.put(f"/fhir/MedicationRequest/{rx['id']}", json=changed,
                   headers={"Content-Type": FHIR_JSON})
     assert r.status_code == 403 and "access.write_forbidden" in r.text, r.text[:300]

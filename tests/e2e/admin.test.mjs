@@ -39,7 +39,7 @@ describe('administration', { timeout: 120_000 }, () => {
     await page.getByTestId('audit-search').click();
     const row = page.getByTestId('audit-row').filter({ hasText: 'gh.sato' }).first();
     await row.waitFor();
-    assert.match(await row.textContent(), /R/);
+    assert.match(await row.textContent(), /佐藤 健一.*患者情報の参照.*山田 花子/);
     assertNoProblems(page);
     await page.context().close();
   });

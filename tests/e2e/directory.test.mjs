@@ -79,12 +79,13 @@ describe('facility directory', { timeout: 180_000 }, () => {
     await editor.context().close();
   });
 
-  test('search sorted by distance from the current organisation', async () => {
+  test('search sorted by distance from the current organisation by default', async () => {
     const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
     await loginAs(page, 'gh.sato');
     await page.getByTestId('nav-directory').click();
-    await page.getByTestId('dir-near').selectOption('org');
-    await page.getByTestId('dir-search').click();
+    // nothing chosen: the first results are already nearest first
+    await page.locator('[data-testid="dir-results"][data-loaded]').waitFor();
+    assert.equal(await page.getByTestId('dir-near').inputValue(), 'org');
     await page.locator('[data-testid="dir-results"][data-loaded*="near_org"]').waitFor();
     const distances = (await page.getByTestId('dir-hit-distance').allTextContents()).map((text) => {
       assert.match(text, /^\d+\.\d km$/);
@@ -98,6 +99,80 @@ describe('facility directory', { timeout: 180_000 }, () => {
     assert.match(await first.getByTestId('freshness').textContent(), /更新: (たった今|\d+分前)/);
     // a stale report carries the words, not only a colour
     await page.getByTestId('dir-hit').filter({ hasText: 'みなみ療養病院' }).getByText('古い情報').waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('the board sorts by a column, by its header or the select', async () => {
+    const page = await openPage(browser, server.baseUrl, { viewport: { width: 1366, height: 900 } });
+    await loginAs(page, 'gh.sato');
+    await page.getByTestId('nav-board').click();
+    const rows = page.getByTestId('board-row');
+    await rows.first().waitFor();
+    const general = async () =>
+      rows.evaluateAll((trs) =>
+        trs.map((tr) => tr.querySelector('[data-testid="board-beds-general"]')?.textContent ?? null),
+      );
+    const names = async () => rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('th a').textContent));
+
+    await page.getByTestId('board-sort-beds-general').click();
+    const most = await general();
+    const reported = most.filter((v) => v !== null && v !== '—').map(Number);
+    assert.ok(reported.length >= 2, `general beds reported by ${reported.length}`);
+    assert.deepEqual(most.slice(0, reported.length).map(Number), [...reported].sort((a, b) => b - a));
+    assert.ok(most.slice(reported.length).every((v) => v === null || v === '—'), 'the others come last');
+    assert.equal(await page.locator('th[aria-sort="ascending"], th[aria-sort="descending"]').count(), 1);
+
+    // again: the other way round, those without a figure still last
+    await page.getByTestId('board-sort-beds-general').click();
+    const least = await general();
+    assert.deepEqual(least.slice(0, reported.length).map(Number), [...reported].sort((a, b) => a - b));
+
+    await page.getByTestId('board-sort-name').click();
+    const byName = await names();
+    assert.equal(byName.length, most.length);
+    assert.equal(byName[0], 'あおば在宅クリニック', 'kana order: アオバ… first');
+    assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), '施設');
+
+    // the select does the same where the headers are hidden (tablet cards)
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.getByTestId('board-sort').selectOption('beds:icu_hcu');
+    const icu = await rows.evaluateAll((trs) =>
+      trs.map((tr) => tr.querySelector('[data-testid="board-beds-icu_hcu"]')?.textContent ?? null),
+    );
+    const icuReported = icu.filter((v) => v !== null && v !== '—').map(Number);
+    assert.deepEqual(icu.slice(0, icuReported.length).map(Number), [...icuReported].sort((a, b) => b - a));
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('organisations that report no beds show no bed figures', async () => {
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    await page.getByTestId('nav-board').click();
+    const hospital = page.getByTestId('board-row').filter({ hasText: 'みなみ総合病院' });
+    await hospital.getByTestId('board-beds-general').waitFor();
+    for (const name of ['ひかり薬局', 'みなみ居宅介護支援事業所', 'みなみ市地域包括支援センター', 'みなみ市役所']) {
+      const row = page.getByTestId('board-row').filter({ hasText: name });
+      assert.equal(await row.count(), 1, name);
+      assert.equal(await row.locator('[data-testid^="board-beds-"]').count(), 0, `${name}: no bed cells`);
+      assert.equal(await row.getByTestId('board-emergency').count(), 0, `${name}: no emergency`);
+      const text = await row.textContent();
+      assert.doesNotMatch(text, /未報告|古い情報|—/, `${name}: nothing marked missing in "${text}"`);
+    }
+    // a recovery hospital shows its own kinds of beds only
+    const rehab = page.getByTestId('board-row').filter({ hasText: 'みなみリハビリテーション病院' });
+    assert.equal(await rehab.getByTestId('board-beds-recovery_rehab').count(), 1);
+    assert.equal(await rehab.getByTestId('board-beds-icu_hcu').count(), 0);
+
+    await page.getByTestId('nav-directory').click();
+    await page.locator('[data-testid="dir-results"][data-loaded]').waitFor();
+    const pharmacy = page.getByTestId('dir-hit').filter({ hasText: 'ひかり薬局' });
+    await pharmacy.waitFor();
+    assert.equal(await pharmacy.getByTestId('dir-hit-beds').count(), 0);
+    assert.doesNotMatch(await pharmacy.textContent(), /未報告|古い情報/);
+    const gh = page.getByTestId('dir-hit').filter({ hasText: 'みなみ総合病院' });
+    assert.equal(await gh.getByTestId('dir-hit-beds').count(), 1);
     assertNoProblems(page);
     await page.context().close();
   });

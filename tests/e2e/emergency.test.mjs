@@ -4,9 +4,33 @@
 // emergency access; the care team's organisation sees the notification, and the hospital's
 // administrator closes the review with a comment.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
-import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
 import { apiSession, findPatientId } from './server.mjs';
+
+// Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep pictures of the pages for a human to look at.
+const SHOTS = process.env.TSUNAGU_E2E_SCREENSHOTS;
+const WIDE = { width: 1366, height: 900 };
+
+/** The review page at both widths: no sideways scroll on the tablet; a picture when asked. */
+async function reviewPages(browser, baseUrl, name, check) {
+  for (const [viewport, label] of [[TABLET, '768'], [WIDE, '1366']]) {
+    const page = await openPage(browser, baseUrl, { viewport });
+    await loginAs(page, 'uh.admin');
+    await page.getByTestId('nav-admin-emergency').click();
+    await check(page);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= viewport.width, `${name} at ${label}: the page is ${width} px wide`);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
+    }
+    assertNoProblems(page);
+    await page.context().close();
+  }
+}
 
 describe('emergency access', { timeout: 180_000 }, () => {
   let server;
@@ -93,5 +117,43 @@ describe('emergency access', { timeout: 180_000 }, () => {
     assert.match(await admin.locator(`[data-testid="review-row"][data-grant-id="${grant.id}"]`).textContent(), /救急外来での利用、妥当/);
     assertNoProblems(admin);
     await admin.context().close();
+  });
+
+  test('ending the access lands on search; the review waits for the end, then shows what was opened', async () => {
+    // issue 13, item 12
+    const api = await apiSession(server.baseUrl, 'uh.fujita');
+    const grant = await api.post(`/api/patients/${hanakoId}/emergency`, { reason: '救急搬送、服薬の確認' });
+    const rowOf = (page) => page.locator(`[data-testid="review-row"][data-grant-id="${grant.id}"]`);
+    await reviewPages(browser, server.baseUrl, 'emergency-review-running', async (page) => {
+      const row = rowOf(page);
+      assert.match(await row.getByTestId('review-running').textContent(), /終了または期限切れ.*後に確認できます/);
+      assert.equal(await row.getByTestId('review-comment').count(), 0);
+    });
+
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'uh.fujita');
+    await page.goto(`/#/patients/${hanakoId}`);
+    await page.getByTestId('emergency-banner').waitFor();
+    await page.getByTestId('tab-record').click();
+    await page.getByTestId('allergy').first().waitFor();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('emergency-end').click();
+    await page.getByTestId('patient-search').waitFor();
+    assert.equal(new URL(page.url()).hash, '#/patients');
+    assert.equal(await page.getByTestId('emergency-banner').count(), 0);
+    assertNoProblems(page);
+    await page.context().close();
+
+    await reviewPages(browser, server.baseUrl, 'emergency-review-ended', async (page) => {
+      const row = rowOf(page);
+      await row.getByTestId('review-comment').waitFor();
+      assert.equal(await row.getByTestId('review-running').count(), 0);
+      const details = page.locator(`[data-testid="review-opened"][data-grant-id="${grant.id}"]`);
+      await details.locator('summary').click();
+      await details.getByTestId('review-opened-item').first().waitFor();
+      const opened = await details.getByTestId('review-opened-item').allTextContents();
+      assert.ok(opened.some((text) => text.includes('患者情報の参照')), opened.join(' / '));
+      assert.ok(opened.some((text) => text.includes('アレルギー')), opened.join(' / '));
+    });
   });
 });

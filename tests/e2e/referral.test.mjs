@@ -140,6 +140,9 @@ describe('referrals', { timeout: 240_000 }, () => {
     assert.ok(booked.includes(`${tokyoDateParts(appointment).japanese} 10:30`), booked);
 
     await renkei.getByTestId('ref-action-seen').locator('summary').click();
+    // the appointment is a week ahead: 受診済 now asks why (issue 13, item 8)
+    await renkei.getByTestId('ref-seen-early').waitFor();
+    await renkei.getByTestId('ref-seen-early-reason').fill('症状悪化のため予約日前に来院');
     await renkei.getByTestId('ref-seen-submit').click();
     await statusIs(renkei, 'seen');
     await statusIs(clinic, 'seen');
@@ -172,6 +175,12 @@ describe('referrals', { timeout: 240_000 }, () => {
     await sato.getByTestId('ref-action-reverse').locator('summary').click();
     const reverse = sato.getByTestId('ref-action-reverse');
     await reverse.getByTestId('letter-form').waitFor();
+    // prefilled from the reply just written, with the reverse referral's own purpose hint
+    assert.equal(await reverse.getByTestId('letter-follow-up').inputValue(), '貴院での鉄剤継続と Hb 再検をお願いします。');
+    assert.match(await reverse.getByTestId('letter-course').inputValue(), /内視鏡的止血術、鉄剤投与/);
+    assert.equal(await reverse.getByTestId('letter-diagnoses-text').first().inputValue(), '鉄欠乏性貧血(胃潰瘍からの出血)');
+    assert.match(await reverse.getByTestId('letter-form').textContent(), /紹介元\(かかりつけ医\)にお願いしたい/);
+    assert.doesNotMatch(await reverse.getByTestId('letter-form').textContent(), /紹介先に依頼したいこと/);
     await reverse.getByTestId('letter-purpose-text').fill('胃潰瘍治療後の継続診療をお願いします。');
     await reverse.getByTestId('letter-follow-up').fill('PPI を8週間継続、1か月後に Hb を再検してください。');
     await reverse.getByTestId('ref-reverse-submit').click();

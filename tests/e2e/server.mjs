@@ -180,6 +180,7 @@ export async function apiSession(baseUrl, login, password = DEMO_PASSWORD) {
     me: body.me,
     get: (apiPath) => call('GET', apiPath),
     post: (apiPath, payload) => call('POST', apiPath, payload),
+    put: (apiPath, payload) => call('PUT', apiPath, payload),
   };
 }
 

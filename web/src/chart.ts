@@ -90,6 +90,26 @@ export function tick(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
+/** A round step (1, 2, 2.5 or 5 times a power of ten) for about `count` intervals over span. */
+function niceStep(span: number, count: number): number {
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+/** Round axis ticks covering min..max (about count intervals): the first ≤ min, the last ≥ max,
+ *  e.g. 5.83..8.1 → 5.5, 6, 6.5, …, 8.5. */
+export function niceTicks(min: number, max: number, count = 4): number[] {
+  if (!(max > min)) return [min];
+  const step = niceStep(max - min, count);
+  const first = Math.floor(min / step + 1e-9) * step;
+  const last = Math.ceil(max / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = first; v <= last + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
 /** A value label left of the plot, level with y. */
 export function yLabel(plot: Plot, value: number, y: number): SVGTextElement {
   return svg('text', { x: plot.left - 6, y: y + 4, 'text-anchor': 'end' }, tick(value));

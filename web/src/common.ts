@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pieces shared by the screens: error boxes, busy buttons, the language switch, badges.
-import { errorMessage, type StreamState } from './api';
-import { h, replace, type Child } from './dom';
+import { ApiError, errorMessage, type StreamState } from './api';
+import { h, replace, uniqueId, type Child } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
 import { rerender } from './router';
 
@@ -38,18 +38,69 @@ export async function busy(button: HTMLButtonElement, work: () => Promise<void>)
   }
 }
 
-/** Runs an API call for a button and shows a failure in `errors`. */
+/**
+ * The control of a form that a problem's `field` names: the one whose name is the field, or for
+ * an item of a list (`restrictions[1].until`) the second of those named `restrictions[].until`.
+ */
+function fieldControl(form: ParentNode, field: string): HTMLElement | null {
+  const named = (name: string): HTMLElement[] =>
+    Array.from(form.querySelectorAll<HTMLElement>('[name]')).filter((el) => el.getAttribute('name') === name);
+  const exact = named(field);
+  if (exact.length) return exact[0];
+  const index = /\[(\d+)\]/.exec(field);
+  return index ? (named(field.replace(/\[\d+\]/, '[]'))[Number(index[1])] ?? null) : null;
+}
+
+/** Removes the messages showFieldError put beside the controls of form. */
+export function clearFieldErrors(form: ParentNode): void {
+  for (const el of Array.from(form.querySelectorAll('[data-testid="field-error"]'))) el.remove();
+  for (const el of Array.from(form.querySelectorAll('[data-field-invalid]'))) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('data-field-invalid');
+  }
+}
+
+/**
+ * Shows an API refusal beside the control of the field it names (ApiError with problem.field),
+ * marks the control invalid and focuses it. False when the field has no control in form.
+ */
+export function showFieldError(form: ParentNode, error: unknown): boolean {
+  const problem = error instanceof ApiError ? error.problem : null;
+  const control = problem?.field ? fieldControl(form, problem.field) : null;
+  if (!control || !problem?.field) return false;
+  const detail = problem.detail ?? '';
+  const marker = `(${problem.field}: `;
+  const at = detail.indexOf(marker);
+  // beside the field, its name goes: "title (why)" of the detail "title (field: why)"
+  const message =
+    at >= 0 ? `${problem.title ?? ''} (${detail.slice(at + marker.length).replace(/\)$/, '')})` : errorMessage(error);
+  if (!control.id) control.id = uniqueId('f');
+  const note = h('p', { class: 'field-error', role: 'alert', testid: 'field-error', id: `${control.id}-error` }, message);
+  control.setAttribute('aria-invalid', 'true');
+  control.setAttribute('data-field-invalid', '');
+  control.setAttribute('aria-errormessage', note.id);
+  control.insertAdjacentElement('afterend', note);
+  control.focus();
+  return true;
+}
+
+/**
+ * Runs an API call for a button and shows a failure: beside the field it names when the
+ * button's form has a control of that name (showFieldError), else in `errors`.
+ */
 export async function attempt(
   button: HTMLButtonElement,
   errors: HTMLElement,
   work: () => Promise<void>,
 ): Promise<void> {
   clearError(errors);
+  const form = button.form ?? errors.closest('form');
+  if (form) clearFieldErrors(form);
   await busy(button, async () => {
     try {
       await work();
     } catch (error) {
-      showError(errors, errorMessage(error));
+      if (!form || !showFieldError(form, error)) showError(errors, errorMessage(error));
     }
   });
 }

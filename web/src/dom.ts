@@ -69,12 +69,31 @@ export function option(value: string, label: string, selected = false): HTMLOpti
   return h('option', { value, selected }, label);
 }
 
-/** A table wrapped so that it scrolls sideways on narrow screens. */
+/** Gives each cell of the rows the text of its column's header, shown as its label on narrow screens. */
+function labelCells(headers: string[], rows: Iterable<HTMLTableRowElement>): void {
+  for (const row of rows) {
+    let column = 0;
+    for (const cell of Array.from(row.cells)) {
+      const label = headers[column] ?? '';
+      if (label && !cell.dataset.label) cell.dataset.label = label;
+      column += cell.colSpan || 1;
+    }
+  }
+}
+
+/**
+ * A table wrapped so that it scrolls sideways if it must; on tablet-sized and narrower screens
+ * (layout.css) each row becomes a card whose cells carry their column's name, so no column is cut
+ * off. Rows added or replaced later are labelled too.
+ */
 export function table(
   testid: string,
   headers: string[],
   rows: HTMLTableRowElement[],
 ): HTMLDivElement {
+  const body = h('tbody', null, rows);
+  labelCells(headers, rows);
+  new MutationObserver(() => labelCells(headers, body.rows)).observe(body, { childList: true });
   return h(
     'div',
     { class: 'table-wrap' },
@@ -82,7 +101,7 @@ export function table(
       'table',
       { testid },
       h('thead', null, h('tr', null, headers.map((text) => h('th', { scope: 'col' }, text)))),
-      h('tbody', null, rows),
+      body,
     ),
   );
 }

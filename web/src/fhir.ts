@@ -14,6 +14,8 @@ const MAX_PAGES = 20;
 /** Our own category system: `infection` puts a Condition under 感染症. */
 export const RECORD_CATEGORY = 'https://tsunagu.example.jp/fhir/CodeSystem/record-category';
 export const SOURCE_ORG_URL = 'https://tsunagu.example.jp/fhir/StructureDefinition/source-organization';
+/** The reason of a correction, withdrawal or stop: required on every update of a record entry. */
+export const CHANGE_REASON_URL = 'https://tsunagu.example.jp/fhir/StructureDefinition/change-reason';
 
 export interface Coding {
   system?: string;
@@ -205,6 +207,23 @@ export async function create<T extends Resource>(type: string, resource: T): Pro
   return resource;
 }
 
+/**
+ * Updates a resource to its next version (PUT with If-Match on the version read, so a change made
+ * meanwhile by someone else is refused with 412) and returns it as stored.
+ */
+export async function update<T extends Resource>(resource: T): Promise<T> {
+  const path = `${FHIR_BASE}${encodeURIComponent(resource.resourceType)}/${encodeURIComponent(resource.id ?? '')}`;
+  const version = resource.meta?.versionId;
+  const response = await sendRaw('PUT', path, {
+    accept: FHIR_JSON,
+    contentType: FHIR_JSON,
+    headers: { Prefer: 'return=representation', ...(version ? { 'If-Match': `W/"${version}"` } : {}) },
+    body: JSON.stringify(resource),
+  });
+  if (!response.ok) throw await failure(response);
+  return (await response.json()) as T;
+}
+
 // ---- Reading common elements ----
 
 /** The text of a CodeableConcept: its text, else the first display, else the first code. */
@@ -234,6 +253,25 @@ export function firstCode(concept: CodeableConcept | undefined | null): string {
 export function sourceOrg(resource: Resource): string {
   const ext = resource.meta?.extension?.find((e) => e.url === SOURCE_ORG_URL);
   return ext?.valueReference?.display ?? ext?.valueReference?.reference ?? '';
+}
+
+/** The id of the organisation that recorded this version ("" if not said). */
+export function sourceOrgId(resource: Resource): string {
+  const ext = resource.meta?.extension?.find((e) => e.url === SOURCE_ORG_URL);
+  const reference = ext?.valueReference?.reference ?? '';
+  return reference.startsWith('Organization/') ? reference.slice('Organization/'.length) : '';
+}
+
+/** The reason this version gives for changing the entry (a correction, withdrawal or stop). */
+export function changeReason(resource: Resource): string {
+  const ext = resource.meta?.extension?.find((e) => e.url === CHANGE_REASON_URL);
+  return ext?.valueString ?? '';
+}
+
+/** Marked entered-in-error (withdrawn): by verificationStatus (allergies, problems) or status. */
+export function isEnteredInError(resource: Resource): boolean {
+  const verification = resource.verificationStatus as CodeableConcept | undefined;
+  return resource.status === 'entered-in-error' || firstCode(verification) === 'entered-in-error';
 }
 
 /** The id part of a "Type/id" reference. */

@@ -2,13 +2,19 @@
 // Dates, times and ages as people in Japan read them: the clock is Asia/Tokyo.
 import { lang } from './i18n';
 
-const TOKYO = 'Asia/Tokyo';
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function parseDate(value: string): { y: number; m: number; d: number } | null {
   const match = DATE_RE.exec(value);
   if (!match) return null;
   return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
+}
+
+/** Midnight UTC of a calendar date, for any year (Date.UTC reads 0–99 as 1900–1999). */
+function utcDate(y: number, m: number, d: number): Date {
+  const date = new Date(Date.UTC(2000, m - 1, d));
+  date.setUTCFullYear(y);
+  return date;
 }
 
 /** `YYYY-MM-DD` → `2026年11月22日` (ja) or `22 Nov 2026` (en). */
@@ -22,7 +28,7 @@ export function formatDate(value: string | null | undefined): string {
     month: 'short',
     year: 'numeric',
     timeZone: 'UTC',
-  }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
+  }).format(utcDate(date.y, date.m, date.d));
 }
 
 /** `YYYY-MM-DD` → `11/24(火)` (ja) or `Tue 24 Nov` (en): a day of the coming weeks, short. */
@@ -35,7 +41,7 @@ export function formatDayShort(value: string): string {
     day: 'numeric',
     month: ja ? 'numeric' : 'short',
     timeZone: 'UTC',
-  }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
+  }).format(utcDate(date.y, date.m, date.d));
 }
 
 /** The Japanese era year of a date (`昭和23年`), shown beside birth dates in Japanese. */
@@ -47,25 +53,33 @@ export function formatEraYear(value: string): string {
       era: 'long',
       year: 'numeric',
       timeZone: 'UTC',
-    }).format(new Date(Date.UTC(date.y, date.m - 1, date.d)));
+    }).format(utcDate(date.y, date.m, date.d));
   } catch {
     return '';
   }
 }
 
-function tokyoParts(instant: Date): Record<string, string> {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: TOKYO,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const out: Record<string, string> = {};
-  for (const part of parts) out[part.type] = part.value;
-  return out;
+/**
+ * Japan Standard Time is UTC+09:00 with no daylight saving, and the server reads every date in
+ * it for any year. The time zone database disagrees before 1888 (local mean time, +09:18:59)
+ * and for the summers of 1948–51, so Intl with timeZone 'Asia/Tokyo' would show a 10:00
+ * appointment of 1800 as 10:18: the offset is applied here instead.
+ */
+const TOKYO_OFFSET_MS = 9 * 3_600_000;
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+function tokyoParts(instant: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
+  const local = new Date(instant.getTime() + TOKYO_OFFSET_MS);
+  return {
+    year: pad(local.getUTCFullYear(), 4),
+    month: pad(local.getUTCMonth() + 1),
+    day: pad(local.getUTCDate()),
+    hour: pad(local.getUTCHours()),
+    minute: pad(local.getUTCMinutes()),
+  };
 }
 
 /** An ISO instant shown in Tokyo time: `2026年11月22日 12:00`. */
@@ -123,7 +137,7 @@ export function formatFhirDate(value: string | null | undefined): string {
     const [, y, m] = month;
     if (lang() === 'ja') return `${y}年${Number(m)}月`;
     return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-      new Date(Date.UTC(Number(y), Number(m) - 1, 1)),
+      utcDate(Number(y), Number(m), 1),
     );
   }
   if (DATE_RE.test(value)) return formatDate(value);
@@ -138,4 +152,28 @@ export function fhirTime(value: string | null | undefined): number {
   else if (/^\d{4}-\d{2}$/.test(text)) text += '-01';
   if (DATE_RE.test(text)) text += 'T00:00:00+09:00';
   return new Date(text).getTime();
+}
+
+// ---- numbers of laboratory results (issue 13, item 14) ----
+
+/** Decimals shown in the numbers (as written, e.g. 4.9 → 1), at most 3. */
+export function decimalsOf(values: (number | undefined)[]): number {
+  let most = 0;
+  for (const v of values) {
+    if (v === undefined || !Number.isFinite(v)) continue;
+    const text = String(v);
+    const point = text.indexOf('.');
+    if (point >= 0 && !text.includes('e')) most = Math.max(most, text.length - point - 1);
+  }
+  return Math.min(most, 3);
+}
+
+/** A value with the decimals of its test: HbA1c 7 → "7.0" when the test reports 6.8, 4.9. */
+export function formatLabValue(value: number, decimals: number): string {
+  return value.toFixed(decimals);
+}
+
+/** A unit as people read it: UCUM's m2 → m² (mL/min/{1.73_m2} → mL/min/1.73m²). */
+export function formatUnit(unit: string): string {
+  return unit.replace(/\{1\.73_m2\}/g, '1.73m²').replace(/m2\b/g, 'm²');
 }

@@ -122,7 +122,7 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
           h('a', { href: '#/account' }, t('header.totp_setup')),
         )
       : null;
-  return h(
+  const header = h(
     'header',
     { class: 'topbar', testid: 'header' },
     h(
@@ -146,4 +146,16 @@ export function renderHeader(activePath: string, logout: () => void): HTMLElemen
     errors,
     banner,
   );
+  followHeight(header);
+  return header;
+}
+
+/**
+ * Keeps --topbar-height (layout.css: scroll-padding-top) at the sticky header's height, which
+ * changes when the menu wraps, so that scrolling a field into view never leaves it under the header.
+ */
+function followHeight(header: HTMLElement): void {
+  new ResizeObserver(() => {
+    if (header.isConnected) document.documentElement.style.setProperty('--topbar-height', `${header.offsetHeight}px`);
+  }).observe(header);
 }

@@ -23,6 +23,8 @@ export interface Problem {
   detail?: string;
   code?: string;
   request_id?: string;
+  /** The request field a 4xx is about (`birth_date`, `consent.consented_on`, `beds.general`). */
+  field?: string;
 }
 
 export interface Membership {

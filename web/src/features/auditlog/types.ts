@@ -21,6 +21,25 @@ export interface AuditRecord {
   object_id: string | null;
   request_id: string | null;
   detail: unknown;
+  user_name: string | null;
+  org_name: string | null;
+  /** null where the reader's organisation may not see the patient, and for the network office */
+  patient_name: string | null;
+  patient_name_kana: string | null;
+  /** made through an emergency (break-the-glass) grant */
+  emergency: boolean;
+}
+
+/** Who opened a patient's record: GET /api/patients/{id}/access-log. */
+export interface AccessRecord {
+  seq: number;
+  time: string;
+  event_id: string;
+  action: AuditAction;
+  object_type: string | null;
+  emergency: boolean;
+  org: { id: string; name: string | null } | null;
+  user: { name: string; profession: string | null } | null;
 }
 
 declare module '../../i18n' {

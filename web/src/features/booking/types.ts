@@ -41,6 +41,10 @@ export interface Booking {
   reported_at: string | null;
   report: BookingReport | null;
   actions: string[];
+  /** Of the actions, those that need a reason now (before the examination's day). */
+  early_actions?: string[];
+  /** The examining hospital's checklist as the booking answered it. */
+  checklist?: { item: string; checked: boolean }[];
   // the full booking only
   order_notes?: string;
   previous_slot?: { id: string; starts_at: string; ends_at: string } | null;

@@ -6,7 +6,15 @@ import type ja from './i18n/ja.json';
 
 export type DirCode = CodeLabel;
 
+/** What an organisation of a type reports on its live status (status field names, bed kinds). */
+export interface TypeReports {
+  fields: string[];
+  bed_kinds: string[];
+}
+
 export interface DirCodes {
+  /** By organisation type: the status fields and bed kinds it reports (the server's definition). */
+  org_types: Record<string, TypeReports>;
   functions: DirCode[];
   departments: DirCode[];
   equipment: DirCode[];

@@ -4,7 +4,7 @@
 import { h } from '../../dom';
 import { t } from '../../i18n';
 import { registerNav, registerRoute } from '../../registry';
-import { rerender } from '../../router';
+import { go } from '../../router';
 import { isOrgAdmin } from '../../session';
 import { registerPatientLimit, registerSearchAction } from '../patients/extensions';
 import { activeGrant, canUseEmergency } from './api';
@@ -30,9 +30,10 @@ registerSearchAction({
       : null,
 });
 
-// A patient seen through the caller's grant: the emergency view only, under a banner.
+// A patient seen through the caller's grant: the emergency view only, under a banner. Once the
+// access ends (the button, or the time limit) the patient is no longer visible: back to search.
 registerPatientLimit(async (patient) => {
   if (!canUseEmergency()) return undefined;
   const grant = await activeGrant(patient.id).catch(() => undefined);
-  return grant ? emergencyBanner(grant, rerender) : undefined;
+  return grant ? emergencyBanner(grant, () => go('#/patients')) : undefined;
 });

@@ -20,6 +20,16 @@ export interface EmergencyGrant {
   review: { closed_at: string | null; closed_by: { id: string; name: string } | null; comment: string | null };
 }
 
+/** A record of what an emergency access opened: GET /api/emergency/{gid}/opened. */
+export interface EmergencyOpened {
+  seq: number;
+  time: string;
+  event_id: string;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+}
+
 /** A candidate of POST /api/emergency/search. */
 export interface EmergencyCandidate {
   id: string;

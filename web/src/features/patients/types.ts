@@ -80,6 +80,8 @@ export interface TeamMember {
   user_name: string | null;
   profession: Profession | null;
   role: string | null;
+  /** One of the coded roles (主治医, 担当ケアマネ, 訪問看護担当 …) the team list gives with labels. */
+  role_code: string | null;
   added_at: string;
   consent_in_force: boolean;
 }

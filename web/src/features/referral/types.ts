@@ -103,6 +103,8 @@ export interface Referral extends ReferralSummary {
   children: { id: string; kind: string; status: string; to_org: Named; sent_at: string }[];
   timeline: TimelineEntry[];
   actions: string[];
+  /** Of the actions, those that need a reason now (before the appointment's day). */
+  early_actions?: string[];
   fhir: { service_request: string | null; task: string | null; composition: string | null };
 }
 

@@ -89,7 +89,7 @@ function orgForm(org: Org | null, types: OrgType[], done: () => void): HTMLEleme
     types.map((type) => option(type.code, labelOf(type), org?.type === type.code)),
   );
   const address = h('input', { value: org?.address ?? '', testid: 'org-address' });
-  const phone = h('input', { type: 'tel', value: org?.phone ?? '', testid: 'org-phone' });
+  const phone = h('input', { type: 'tel', value: org?.phone ?? '', name: 'phone', testid: 'org-phone' });
   const totp = h('input', { type: 'checkbox', checked: org?.totp_required ?? false, id: uniqueId('org-totp'), testid: 'org-totp' });
   const errors = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'org-submit' }, org ? t('common.save') : t('orgs.add'));

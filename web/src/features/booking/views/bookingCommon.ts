@@ -12,6 +12,7 @@ import { hashOf, onLeave, type LeaveHook } from '../../../router';
 import type { DirCodes } from '../../directory/types';
 import { loadSlots } from '../api';
 import type { Booking, BookingReport } from '../types';
+import { checklistAnswers, showSafety } from './safety';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 /** `2026年12月1日 10:00–10:30` (Tokyo time). */
@@ -112,12 +113,20 @@ function openStep(booking: Booking, action: string, codes: DirCodes, done: () =>
   } else if (action === 'report') {
     const findings = textarea('booking-findings', 8000, false, 6);
     const impression = textarea('booking-impression', 2000, true);
+    // before the examination's day the report needs a reason, kept in the timeline
+    const early = (booking.early_actions ?? []).includes('report');
+    const reason = textarea('booking-early-reason', 500, true);
     stepDialog(
       booking,
       'report',
       'booking.action.report',
-      [h('p', null, `${booking.patient.name} — ${booking.exam}`), field(t('booking.findings'), findings), field(t('booking.impression'), impression)],
-      () => ({ findings: findings.value.trim(), impression: impression.value.trim() }),
+      [
+        h('p', null, `${booking.patient.name} — ${booking.exam}`),
+        early ? [h('p', { class: 'hint warn', testid: 'booking-report-early' }, t('booking.early_hint')), field(t('booking.early_reason'), reason)] : null,
+        field(t('booking.findings'), findings),
+        field(t('booking.impression'), impression),
+      ],
+      () => ({ findings: findings.value.trim(), impression: impression.value.trim(), ...(early ? { reason: reason.value.trim() } : {}) }),
       done,
     );
   }
@@ -159,6 +168,13 @@ export function reportBlock(report: BookingReport): HTMLElement {
   );
 }
 
+/** The patient's safety summary for the examining hospital (what the consent lets it read). */
+function cardSafety(booking: Booking): HTMLElement {
+  const target = h('div', { testid: 'booking-card-safety' });
+  void showSafety(target, booking.patient.id, booking.exam);
+  return target;
+}
+
 /** Which side the list is for: the hospital sees the patient and orderer, the clinic the hospital. */
 export type CardSide = 'received' | 'ordered' | 'patient';
 
@@ -190,6 +206,8 @@ export function bookingCard(booking: Booking, codes: DirCodes, side: CardSide, d
     ),
     booking.status === 'proposed' ? h('p', { class: 'alert warn', testid: 'booking-proposed' }, t('booking.proposed_time', { when: slotTime(booking.slot) })) : null,
     booking.slot.preparation && booking.status !== 'reported' ? h('p', { class: 'small muted pre' }, `${t('equipment.preparation')}: ${booking.slot.preparation}`) : null,
+    checklistAnswers(booking.checklist),
+    side === 'received' && ['requested', 'confirmed', 'proposed'].includes(booking.status) ? cardSafety(booking) : null,
     booking.report ? reportBlock(booking.report) : null,
     errors,
     actionButtons(booking, codes, errors, done),

@@ -17,6 +17,7 @@ import type { TabContext } from '../../patients/extensions';
 import { loadSlots } from '../api';
 import type { Booking, BookingPage, Slot } from '../types';
 import { bookingList, liveBookings, refreshInto } from './bookingCommon';
+import { checklistBox, loadChecklists, showSafety, type ChecklistBox } from './safety';
 import { dayButtons, pickDay, slotClock, slotDayRange, slotsByDay } from './slotDays';
 
 /** The free slots of one day, each option `10:00–10:30 みなみ総合病院`. */
@@ -56,13 +57,14 @@ function bookingFields(codes: DirCodes): BookingFields {
  * Keeps hospital, day and slot choices in step with the equipment and hospital chosen; the day
  * stays while it has free slots.
  */
-function wireChoices(f: BookingFields): () => Promise<void> {
+function wireChoices(f: BookingFields, slotChanged: (slot: Slot | undefined) => void): () => Promise<void> {
   let slots: Slot[] = [];
   let day: string | null = null;
   const own = currentMe()?.org_id;
   const showPreparation = (): void => {
     const chosen = slots.find((s) => s.id === f.slot.value);
     f.preparation.textContent = chosen?.preparation ? `${t('equipment.preparation')}: ${chosen.preparation}` : '';
+    slotChanged(chosen);
   };
   const showDay = (chosen: string): void => {
     day = chosen;
@@ -98,6 +100,46 @@ function wireChoices(f: BookingFields): () => Promise<void> {
 export function openBookingDialog(patient: Patient, codes: DirCodes, booked: (b: Booking) => void): void {
   const f = bookingFields(codes);
   const errors = errorBox();
+  // the patient's allergies, contraindications and (with contrast) eGFR, as the exam is typed;
+  // the examining hospital's checklist for the slot chosen
+  const safety = h('div', { testid: 'booking-safety' });
+  const checks = h('div');
+  let checklist: ChecklistBox | null = null;
+  let chosenSlot: Slot | undefined;
+  let lists: Promise<Map<string, string[]>> | null = null;
+  let listsOrg = '';
+  let examShown: string | null = null;
+  const showChecks = async (): Promise<void> => {
+    if (!chosenSlot) {
+      checklist = null;
+      replace(checks);
+      return;
+    }
+    if (listsOrg !== chosenSlot.org.id) {
+      listsOrg = chosenSlot.org.id;
+      lists = loadChecklists(listsOrg).catch(() => new Map());
+    }
+    const slot = chosenSlot;
+    const box = checklistBox(await (lists as Promise<Map<string, string[]>>), slot.equipment, f.exam.value);
+    if (slot !== chosenSlot) return;
+    checklist = box;
+    replace(checks, box.root);
+  };
+  const examChanged = (): void => {
+    const exam = f.exam.value.trim();
+    if (exam === examShown) return;
+    examShown = exam;
+    void showSafety(safety, patient.id, exam);
+    void showChecks();
+  };
+  // one read of the record per pause in typing, not per key (each read is audited)
+  let pause: number | undefined;
+  f.exam.addEventListener('input', () => {
+    window.clearTimeout(pause);
+    pause = window.setTimeout(examChanged, 400);
+  });
+  f.exam.addEventListener('change', examChanged);
+  examChanged();
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'booking-submit' }, t('booking.submit'));
   const form = h(
     'form',
@@ -109,19 +151,30 @@ export function openBookingDialog(patient: Patient, codes: DirCodes, booked: (b:
     field(t('booking.slot'), f.slot),
     f.preparation,
     field(t('booking.exam'), f.exam),
+    safety,
+    checks,
     field(t('booking.question'), f.question),
     field(t('booking.notes'), f.notes),
     h('div', { class: 'row end' }, submit),
   );
   const dialog = openDialog(t('booking.new'), form, 'booking-dialog');
-  void wireChoices(f)().catch(() => undefined);
+  void wireChoices(f, (slot) => {
+    chosenSlot = slot;
+    void showChecks();
+  })().catch(() => undefined);
   // One key per distinct request: a repeated submission of the same order books once; a changed
   // order (e.g. another slot after "slot taken") is a new request.
   let sent = '';
   let key = newIdempotencyKey();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const body = { slot_id: f.slot.value, exam: f.exam.value.trim(), clinical_question: f.question.value.trim(), order_notes: f.notes.value.trim() };
+    const body = {
+      slot_id: f.slot.value,
+      exam: f.exam.value.trim(),
+      clinical_question: f.question.value.trim(),
+      order_notes: f.notes.value.trim(),
+      checklist: checklist?.value() ?? [],
+    };
     const text = JSON.stringify(body);
     if (sent && text !== sent) key = newIdempotencyKey();
     sent = text;

@@ -14,6 +14,7 @@ import type { DirCodes, DirEntry, DirHit } from '../../directory/types';
 import { loadSlots } from '../api';
 import type { BookingPage, Slot } from '../types';
 import { bookingList, liveBookings, refreshInto } from './bookingCommon';
+import { openChecklistEditor } from './safety';
 import { dayButtons, pickDay, slotDayRange, slotsByDay } from './slotDays';
 
 interface PageState {
@@ -218,6 +219,18 @@ export async function renderEquipment(main: HTMLElement): Promise<void> {
           }),
       }, t('equipment.publish'))
     : null;
+  const checklists = state.canPublish
+    ? h('button', {
+        type: 'button',
+        class: 'secondary',
+        testid: 'checklist-open',
+        onclick: () =>
+          void openChecklistEditor(orgId, [
+            ...sharedOwn.map((c) => ({ code: c, label: codeLabel(codes.equipment, c) })),
+            { code: 'contrast', label: t('safety.contrast_kind') },
+          ]),
+      }, t('safety.checklist_title'))
+    : null;
   const received = bookingsSection(t('equipment.received'), 'bookings-received-section', 'received', state);
   const ordered = bookingsSection(t('equipment.ordered'), 'bookings-ordered-section', 'ordered', state);
   const refreshAll = (): void => {
@@ -231,7 +244,7 @@ export async function renderEquipment(main: HTMLElement): Promise<void> {
     h('p', { class: 'small muted' }, t('equipment.hint')),
     sharedOwn.length > 0 ? received.root : null,
     ordered.root,
-    h('section', { class: 'stack', testid: 'slots-section' }, h('div', { class: 'row' }, h('h2', null, t('equipment.free_slots')), publish), flash, filters.form, errors, slotsBox),
+    h('section', { class: 'stack', testid: 'slots-section' }, h('div', { class: 'row' }, h('h2', null, t('equipment.free_slots')), publish, checklists), flash, filters.form, errors, slotsBox),
   );
   refreshAll();
 }

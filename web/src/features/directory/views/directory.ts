@@ -9,7 +9,7 @@ import { hashOf } from '../../../router';
 import { currentMe } from '../../../session';
 import { directoryCodes } from '../api';
 import type { DirCode, DirCodes, DirHit } from '../types';
-import { bedsText, distanceText, emergencyText, freshness } from './directoryCommon';
+import { bedsText, distanceText, emergencyText, freshness, reports } from './directoryCommon';
 
 function codeSelect(testid: string, list: DirCode[], anyLabel: string): HTMLSelectElement {
   return h(
@@ -38,8 +38,9 @@ function filters(codes: DirCodes): Filters {
   const near = h(
     'select',
     { testid: 'dir-near' },
-    option('', t('dir.near_none'), true),
-    orgId ? option('org', t('dir.near_my_org')) : null,
+    // Nearest first by default (from one's own organisation), as the README's tour says.
+    option('', t('dir.near_none'), !orgId),
+    orgId ? option('org', t('dir.near_my_org'), true) : null,
   );
   const q = h('input', { type: 'search', testid: 'dir-q', autocomplete: 'off' });
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'dir-search' }, t('dir.search'));
@@ -81,6 +82,8 @@ function filters(codes: DirCodes): Filters {
 
 function hitCard(codes: DirCodes, hit: DirHit): HTMLElement {
   const distance = distanceText(hit.distance_km);
+  const showBeds = reports(codes, hit.type, 'beds');
+  const showEmergency = reports(codes, hit.type, 'emergency');
   return h(
     'li',
     { class: 'card dir-hit', testid: 'dir-hit', 'data-org-id': hit.id },
@@ -92,13 +95,18 @@ function hitCard(codes: DirCodes, hit: DirHit): HTMLElement {
       hit.medical_function ? h('span', { class: 'muted' }, codeLabel(codes.functions, hit.medical_function)) : null,
       distance ? h('span', { class: 'nowrap', testid: 'dir-hit-distance' }, distance) : null,
     ),
-    h(
-      'div',
-      { class: 'row' },
-      h('span', { testid: 'dir-hit-beds' }, t('dir.free_beds'), ': ', bedsText(codes, hit.beds)),
-      h('span', { testid: 'dir-hit-emergency' }, t('dir.emergency'), ': ', emergencyText(codes, hit.emergency)),
-    ),
-    freshness(hit.freshness.updated_at, hit.freshness.stale),
+    // Only what organisations of this type report: no empty bed figures for a pharmacy.
+    showBeds || showEmergency
+      ? h(
+          'div',
+          { class: 'row' },
+          showBeds ? h('span', { testid: 'dir-hit-beds' }, t('dir.free_beds'), ': ', bedsText(codes, hit.beds)) : null,
+          showEmergency
+            ? h('span', { testid: 'dir-hit-emergency' }, t('dir.emergency'), ': ', emergencyText(codes, hit.emergency))
+            : null,
+        )
+      : null,
+    showBeds || showEmergency ? freshness(hit.freshness.updated_at, hit.freshness.stale) : null,
   );
 }
 

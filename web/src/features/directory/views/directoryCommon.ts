@@ -5,7 +5,17 @@ import { badge } from '../../../common';
 import { h } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
-import type { Beds, DirCodes } from '../types';
+import type { Beds, DirCodes, TypeReports } from '../types';
+
+/** What organisations of this type report (nothing for a type the server does not know). */
+export function reportsOf(codes: DirCodes, type: string): TypeReports {
+  return codes.org_types[type] ?? { fields: [], bed_kinds: [] };
+}
+
+/** Whether organisations of this type report the status field (beds, emergency, …). */
+export function reports(codes: DirCodes, type: string, field: string): boolean {
+  return reportsOf(codes, type).fields.includes(field);
+}
 
 /** Free beds by kind, in the order of the code list: `一般 8 / ICU・HCU 1`. */
 export function bedsText(codes: DirCodes, beds: Beds | null | undefined): string {

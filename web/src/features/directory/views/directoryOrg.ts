@@ -9,7 +9,7 @@ import { formatDate, formatDateTime } from '../../../format';
 import { codeLabel, t } from '../../../i18n';
 import { directoryCodes } from '../api';
 import type { Beds, DirCodes, DirEntry, DirProfile, Restriction, StatusField } from '../types';
-import { bedsText, emergencyText, freshness } from './directoryCommon';
+import { bedsText, emergencyText, freshness, reports, reportsOf } from './directoryCommon';
 import { statusForm } from './statusForm';
 
 function profileCard(codes: DirCodes, p: DirProfile | null): HTMLElement {
@@ -75,43 +75,40 @@ function restrictionsText(items: Restriction[]): string {
     .join('、');
 }
 
-function statusCard(codes: DirCodes, entry: DirEntry): HTMLElement {
+function statusCard(codes: DirCodes, entry: DirEntry): HTMLElement | null {
   const s = entry.status;
-  return h(
-    'section',
-    { class: 'card', testid: 'dir-status' },
-    h('h2', null, t('dir.status')),
-    h(
-      'dl',
-      { class: 'dl' },
-      statusRow(t('dir.free_beds'), 'dir-status-beds', s.beds, bedsText(codes, s.beds?.value)),
-      statusRow(
-        t('dir.emergency'),
-        'dir-status-emergency',
-        s.emergency,
-        emergencyText(codes, s.emergency?.value),
-      ),
-      statusRow(t('dir.emergency_note'), 'dir-status-emergency-note', s.emergency_note, s.emergency_note?.value || '—'),
-      statusRow(
-        t('dir.homecare_new'),
-        'dir-status-homecare',
-        s.homecare_new_this_month,
-        String(s.homecare_new_this_month?.value ?? ''),
-      ),
-      statusRow(
-        t('dir.specialists'),
-        'dir-status-specialists',
-        s.specialists_today,
-        s.specialists_today?.value.length ? s.specialists_today.value.join('、') : t('dir.none'),
-      ),
-      statusRow(
-        t('dir.restrictions'),
-        'dir-status-restrictions',
-        s.restrictions,
-        restrictionsText(s.restrictions?.value ?? []),
-      ),
-    ),
-  );
+  // Only the fields organisations of this type report (the server's type definitions).
+  const shows = (name: string): boolean => reports(codes, entry.org.type, name);
+  if (reportsOf(codes, entry.org.type).fields.length === 0) return null;
+  const rows: Child[] = [
+    shows('beds') ? statusRow(t('dir.free_beds'), 'dir-status-beds', s.beds, bedsText(codes, s.beds?.value)) : null,
+    shows('emergency')
+      ? statusRow(t('dir.emergency'), 'dir-status-emergency', s.emergency, emergencyText(codes, s.emergency?.value))
+      : null,
+    shows('emergency_note')
+      ? statusRow(t('dir.emergency_note'), 'dir-status-emergency-note', s.emergency_note, s.emergency_note?.value || '—')
+      : null,
+    shows('homecare_new_this_month')
+      ? statusRow(
+          t('dir.homecare_new'),
+          'dir-status-homecare',
+          s.homecare_new_this_month,
+          String(s.homecare_new_this_month?.value ?? ''),
+        )
+      : null,
+    shows('specialists_today')
+      ? statusRow(
+          t('dir.specialists'),
+          'dir-status-specialists',
+          s.specialists_today,
+          s.specialists_today?.value.length ? s.specialists_today.value.join('、') : t('dir.none'),
+        )
+      : null,
+    shows('restrictions')
+      ? statusRow(t('dir.restrictions'), 'dir-status-restrictions', s.restrictions, restrictionsText(s.restrictions?.value ?? []))
+      : null,
+  ];
+  return h('section', { class: 'card', testid: 'dir-status' }, h('h2', null, t('dir.status')), h('dl', { class: 'dl' }, rows));
 }
 
 interface HistoryItem {
@@ -194,8 +191,9 @@ export async function renderDirectoryOrg(main: HTMLElement, orgId: string, messa
   const [codes, entry] = loaded;
   const status = statusCard(codes, entry);
   const saved = h('div', null, message ? notice(message, 'dir-saved') : null);
+  const reported = reportsOf(codes, entry.org.type);
   let form: HTMLElement | null = null;
-  if (entry.can_edit) {
+  if (entry.can_edit && reported.fields.length > 0) {
     const errors = errorBox();
     form = statusForm(codes, entry, errors, async (patch, button) => {
       await attempt(button, errors, async () => {
@@ -208,9 +206,9 @@ export async function renderDirectoryOrg(main: HTMLElement, orgId: string, messa
     body,
     pageTitle(entry.org.name),
     saved,
-    h('div', { class: 'grid2' }, profileCard(codes, entry.profile), status),
+    status ? h('div', { class: 'grid2' }, profileCard(codes, entry.profile), status) : profileCard(codes, entry.profile),
     form,
-    await historySection(orgId),
+    reported.bed_kinds.includes('icu_hcu') ? await historySection(orgId) : null,
   );
   body.dataset.loaded = 'true';
 }

@@ -4,11 +4,13 @@
 import { field, h, option } from '../../../dom';
 import { codeLabel, t } from '../../../i18n';
 import type { Beds, DirCodes, DirEntry, Restriction } from '../types';
+import { reportsOf } from './directoryCommon';
 
 export type StatusPatch = Record<string, unknown>;
 
-function numberInput(testid: string, value: number | undefined): HTMLInputElement {
+function numberInput(testid: string, value: number | undefined, name: string): HTMLInputElement {
   return h('input', {
+    name, // the field a refusal names (common.ts showFieldError)
     type: 'number',
     min: 0,
     max: 9999,
@@ -21,7 +23,7 @@ function numberInput(testid: string, value: number | undefined): HTMLInputElemen
 
 function restrictionRow(r: Restriction | null): HTMLElement {
   const text = h('input', { type: 'text', testid: 'dir-restriction-text', value: r?.text ?? '', 'aria-label': t('dir.restriction_text') });
-  const until = h('input', { type: 'date', testid: 'dir-restriction-until', value: r?.until ?? '', 'aria-label': t('dir.restriction_until') });
+  const until = h('input', { type: 'date', name: 'restrictions[].until', testid: 'dir-restriction-until', value: r?.until ?? '', 'aria-label': t('dir.restriction_until') });
   const row = h('div', { class: 'row', testid: 'dir-restriction' }, text, until);
   row.appendChild(
     h('button', { type: 'button', class: 'secondary small', onclick: () => row.remove() }, t('common.remove')),
@@ -50,10 +52,14 @@ export function statusForm(
   save: (patch: StatusPatch, button: HTMLButtonElement) => Promise<void>,
 ): HTMLElement {
   const s = entry.status;
+  // Only what organisations of this type report (the server's type definitions).
+  const reported = reportsOf(codes, entry.org.type);
+  const shows = (name: string): boolean => reported.fields.includes(name);
   const beds: Beds = s.beds?.value ?? {};
-  const bedInputs = codes.bed_kinds.map((kind) => ({
+  const bedKinds = shows('beds') ? codes.bed_kinds.filter((kind) => reported.bed_kinds.includes(kind.code)) : [];
+  const bedInputs = bedKinds.map((kind) => ({
     kind: kind.code,
-    input: numberInput(`dir-beds-${kind.code}`, beds[kind.code]),
+    input: numberInput(`dir-beds-${kind.code}`, beds[kind.code], `beds.${kind.code}`),
   }));
   const emergency = h(
     'select',
@@ -62,7 +68,7 @@ export function statusForm(
     codes.emergency.map((c) => option(c.code, codeLabel(codes.emergency, c.code), c.code === s.emergency?.value)),
   );
   const note = h('input', { type: 'text', testid: 'dir-emergency-note', value: s.emergency_note?.value ?? '' });
-  const homecare = numberInput('dir-homecare', s.homecare_new_this_month?.value);
+  const homecare = numberInput('dir-homecare', s.homecare_new_this_month?.value, 'homecare_new_this_month');
   const specialists = h('textarea', { testid: 'dir-specialists', rows: 3 });
   specialists.value = (s.specialists_today?.value ?? []).join('\n');
   const restrictions = h('div', { class: 'stack' }, (s.restrictions?.value ?? []).map((r) => restrictionRow(r)));
@@ -100,15 +106,31 @@ export function statusForm(
     { class: 'card stack', testid: 'dir-status-form' },
     h('h2', null, t('dir.edit_status')),
     errors,
-    h(
-      'fieldset',
-      null,
-      h('legend', null, t('dir.free_beds')),
-      h('div', { class: 'grid3' }, bedInputs.map(({ kind, input }) => field(codeLabel(codes.bed_kinds, kind), input))),
-    ),
-    h('div', { class: 'grid2' }, field(t('dir.emergency'), emergency), field(t('dir.emergency_note'), note)),
-    h('div', { class: 'grid2' }, field(t('dir.homecare_new'), homecare), field(t('dir.specialists'), specialists, t('dir.one_per_line'))),
-    h('fieldset', null, h('legend', null, t('dir.restrictions')), restrictions, addRestriction),
+    bedInputs.length
+      ? h(
+          'fieldset',
+          null,
+          h('legend', null, t('dir.free_beds')),
+          h('div', { class: 'grid3' }, bedInputs.map(({ kind, input }) => field(codeLabel(codes.bed_kinds, kind), input))),
+        )
+      : null,
+    shows('emergency') || shows('emergency_note')
+      ? h(
+          'div',
+          { class: 'grid2' },
+          shows('emergency') ? field(t('dir.emergency'), emergency) : null,
+          shows('emergency_note') ? field(t('dir.emergency_note'), note) : null,
+        )
+      : null,
+    shows('homecare_new_this_month') || shows('specialists_today')
+      ? h(
+          'div',
+          { class: 'grid2' },
+          shows('homecare_new_this_month') ? field(t('dir.homecare_new'), homecare) : null,
+          shows('specialists_today') ? field(t('dir.specialists'), specialists, t('dir.one_per_line')) : null,
+        )
+      : null,
+    shows('restrictions') ? h('fieldset', null, h('legend', null, t('dir.restrictions')), restrictions, addRestriction) : null,
     unchanged,
     h('div', { class: 'row end' }, submit),
   );

@@ -8,7 +8,8 @@ import { formatDateTime } from '../../../format';
 import { t, tCode } from '../../../i18n';
 import { go, hashOf, type Route } from '../../../router';
 import type { List } from '../../../types';
-import type { EmergencyGrant } from '../types';
+import { eventLabel, objectLabel } from '../../auditlog/labels';
+import type { EmergencyGrant, EmergencyOpened } from '../types';
 
 export function renderEmergencyReviews(main: HTMLElement, route: Route): void {
   const status = route.query.get('status') === 'closed' ? 'closed' : 'open';
@@ -75,8 +76,15 @@ function reviewTable(
   if (items.length === 0) return empty(t(status === 'open' ? 'reviews.none' : 'reviews.none_closed'), 'reviews-empty');
   return table(
     'reviews-table',
-    [t('reviews.started'), t('reviews.user'), t('reviews.patient'), t('reviews.reason'), t('reviews.status'), t('reviews.comment')],
-    items.map((g) =>
+    [
+      t('reviews.started'),
+      t('reviews.user'),
+      t('reviews.patient'),
+      t('reviews.reason'),
+      t('reviews.status'),
+      t('reviews.comment'),
+    ],
+    items.flatMap((g) => [
       h(
         'tr',
         { testid: 'review-row', 'data-grant-id': g.id },
@@ -97,8 +105,61 @@ function reviewTable(
                 }),
               ),
             )
-          : td(g.status === 'active' ? '' : closeForm(g, errors, refresh)),
+          : tdWrap(
+              g.status === 'active'
+                ? h('p', { class: 'hint', testid: 'review-running' }, t('reviews.running', { time: formatDateTime(g.expires_at) }))
+                : closeForm(g, errors, refresh),
+            ),
       ),
-    ),
+      // what it opened, under its row and as wide as the table, once it has ended
+      ...(g.status === 'active' ? [] : [h('tr', { class: 'opened-row' }, h('td', { colspan: 6, class: 'wrap' }, openedList(g)))]),
+    ]),
   );
+}
+
+/** What the access opened, from the audit, loaded when unfolded. */
+function openedList(grant: EmergencyGrant): HTMLElement {
+  const body = h('div', { class: 'opened' });
+  const details = h('details', { testid: 'review-opened', 'data-grant-id': grant.id }, h('summary', null, t('reviews.opened')), body);
+  let loaded = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    void load(
+      body,
+      () => api.get<List<EmergencyOpened>>(`/api/emergency/${seg(grant.id)}/opened`),
+      (answer) =>
+        answer.items.length === 0
+          ? empty(t('reviews.opened_none'), 'review-opened-none')
+          : h(
+              'ul',
+              { class: 'opened-list' },
+              runs(answer.items).map(({ first, label, count }) =>
+                h(
+                  'li',
+                  { testid: 'review-opened-item' },
+                  h('span', { class: 'muted small' }, formatDateTime(first.time)),
+                  ' ',
+                  label,
+                  count > 1 ? h('span', { class: 'muted' }, ` ×${count}`) : null,
+                ),
+              ),
+            ),
+    );
+  });
+  return details;
+}
+
+/** The records that say the same thing, as one line with the first time and their count. */
+function runs(items: EmergencyOpened[]): { first: EmergencyOpened; label: string; count: number }[] {
+  const out = new Map<string, { first: EmergencyOpened; label: string; count: number }>();
+  for (const o of items) {
+    const event = eventLabel(o.event_id, o.object_type, o.action);
+    const object = objectLabel(o.object_type);
+    const label = object && object !== event && !event.includes(object) ? `${event}(${object})` : event;
+    const seen = out.get(label);
+    if (seen) seen.count += 1;
+    else out.set(label, { first: o, label, count: 1 });
+  }
+  return [...out.values()];
 }

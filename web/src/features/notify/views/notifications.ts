@@ -34,8 +34,10 @@ function message(n: AppNotification): string {
     });
   }
   if (n.kind === 'referral') {
-    // The summary names no patient: the referral page (audited) does.
-    return t('notifications.referral', {
+    // The patient first (shown only to whom the referral's rule lets read it, audited), so that
+    // the doctor in brackets is not read as the patient.
+    return t(n.patient ? 'notifications.referral' : 'notifications.referral_no_patient', {
+      patient: n.patient?.name ?? '',
       kind: codeText('kind', n.summary.kind ?? 'referral'),
       event: codeText('event', n.summary.event ?? ''),
       from: n.summary.from_org_name ?? '',

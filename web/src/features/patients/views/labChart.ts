@@ -2,7 +2,7 @@
 // The SVG line chart of one laboratory test over time: the reference range as a band, one point
 // per result with its date and value (as <title> and in the chart's description). Built from
 // the shared pieces of chart.ts.
-import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, tick, yLabel, yScale } from '../../../chart';
+import { axisGroup, chartSvg, linePath, niceTicks, plotArea, pointMark, svg, tick, yLabel, yScale } from '../../../chart';
 import { t } from '../../../i18n';
 
 export interface LabPoint {
@@ -11,6 +11,8 @@ export interface LabPoint {
   /** The date as shown to people. */
   label: string;
   value: number;
+  /** The value as shown (with the test's decimals); default String(value). */
+  text?: string;
   flag: '' | 'H' | 'L';
 }
 
@@ -35,13 +37,15 @@ function domain(series: LabSeries): [number, number] {
     min -= spread;
     max += spread;
   }
-  const margin = (max - min) * 0.1;
-  return [min - margin, max + margin];
+  // round ticks at both ends, a little beyond the values: the axis runs from tick to tick
+  const margin = (max - min) * 0.05;
+  const ticks = niceTicks(min - margin, max + margin);
+  return [ticks[0] ?? min, ticks[ticks.length - 1] ?? max];
 }
 
 function pointText(series: LabSeries, point: LabPoint): string {
   const flag = point.flag ? ` (${t(point.flag === 'H' ? 'record.lab_high' : 'record.lab_low')})` : '';
-  return `${point.label}: ${point.value} ${series.unit}${flag}`;
+  return `${point.label}: ${point.text ?? point.value} ${series.unit}${flag}`;
 }
 
 function rangeText(series: LabSeries): string {
@@ -70,7 +74,7 @@ function axes(points: LabPoint[], yMin: number, yMax: number, y: (value: number)
     svg('line', { x1: PLOT.left, y1: PLOT.top, x2: PLOT.left, y2: bottom }),
     svg('line', { x1: PLOT.left, y1: bottom, x2: PLOT.left + PLOT.plotW, y2: bottom }),
   );
-  for (const value of [yMin, (yMin + yMax) / 2, yMax]) group.append(yLabel(PLOT, value, y(value)));
+  for (const value of niceTicks(yMin, yMax)) group.append(yLabel(PLOT, value, y(value)));
   const firstPoint = points[0];
   const lastPoint = points[points.length - 1];
   if (firstPoint) {

@@ -18,9 +18,9 @@ export function openEditPatient(patient: Patient, saved: () => void): void {
     { required: true, testid: 'edit-sex' },
     SEXES.map((s) => option(s, t(`sex.${s}`), s === patient.sex)),
   );
-  const birth = h('input', { type: 'date', required: true, value: patient.birth_date, max: todayTokyo(), testid: 'edit-birth-date' });
+  const birth = h('input', { type: 'date', required: true, value: patient.birth_date, max: todayTokyo(), name: 'birth_date', testid: 'edit-birth-date' });
   const address = h('input', { value: patient.address ?? '', testid: 'edit-address' });
-  const phone = h('input', { type: 'tel', value: patient.phone ?? '', testid: 'edit-phone' });
+  const phone = h('input', { type: 'tel', value: patient.phone ?? '', name: 'phone', testid: 'edit-phone' });
   const errors = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'edit-submit' }, t('common.save'));
   const form = h(

@@ -193,9 +193,9 @@ function openNewPatient(): void {
     option('', t('common.choose'), true),
     (['female', 'male', 'other', 'unknown'] as const).map((s) => option(s, t(`sex.${s}`))),
   );
-  const birth = h('input', { type: 'date', required: true, max: todayTokyo(), testid: 'new-birth-date' });
+  const birth = h('input', { type: 'date', required: true, max: todayTokyo(), name: 'birth_date', testid: 'new-birth-date' });
   const address = h('input', { autocomplete: 'off', testid: 'new-address' });
-  const phone = h('input', { type: 'tel', autocomplete: 'off', testid: 'new-phone' });
+  const phone = h('input', { type: 'tel', autocomplete: 'off', name: 'phone', testid: 'new-phone' });
   const localId = h('input', { required: true, autocomplete: 'off', testid: 'new-local-id' });
   const method = h(
     'select',
@@ -208,6 +208,7 @@ function openNewPatient(): void {
     required: true,
     value: todayTokyo(),
     max: todayTokyo(),
+    name: 'consent.consented_on',
     testid: 'new-consented-on',
   });
   const errors = errorBox();

@@ -9,6 +9,7 @@ import {
   conceptText,
   firstCode,
   hasCoding,
+  isEnteredInError,
   RECORD_CATEGORY,
   search,
   sourceOrg,
@@ -22,6 +23,7 @@ import { t, tCode, type MessageKey } from '../../../i18n';
 import type { TabContext } from '../extensions';
 import type { Patient } from '../types';
 import { guarded, itemDate, sourceCell, sourceLine } from './recordCommon';
+import { entryActions, entryClass, withdrawnNote, type Editable } from './recordChange';
 import { renderDocuments } from './recordDocs';
 import { openAllergyForm, openConditionForm, openLabForm, openMedicationForm } from './recordForms';
 import { renderLabs } from './recordLabs';
@@ -65,6 +67,17 @@ function folded(label: MessageKey, testid: string, items: HTMLElement[]): HTMLEl
   );
 }
 
+/** Withdrawn (entered-in-error) entries: kept, struck through, outside every count above. */
+function withdrawnFold(testid: string, items: HTMLElement[]): HTMLElement | null {
+  return folded('record.withdrawn_count', `${testid}-withdrawn`, items);
+}
+
+/** What an entry's change buttons need: whether the view is read-only, and how to refresh. */
+interface ItemContext {
+  emergency: boolean;
+  reload: () => void;
+}
+
 function byDateDesc<T>(items: T[], date: (item: T) => string | undefined): T[] {
   const key = (item: T): number => {
     const time = fhirTime(date(item));
@@ -83,7 +96,12 @@ export async function renderRecord(panel: HTMLElement, patient: Patient, context
     open: () => void,
   ): HTMLButtonElement | undefined =>
     context.emergency || !mayWrite(kind) ? undefined : addButton(testid, label, open);
-  const reloadConditions = (): void => void loadConditions(conditions.body, infections.body, patient);
+  const reloadConditions = (): void =>
+    void loadConditions(conditions.body, infections.body, patient, { emergency: context.emergency, reload: reloadConditions });
+  const reloadAllergies = (): void =>
+    void loadAllergies(allergies.body, patient, { emergency: context.emergency, reload: reloadAllergies });
+  const reloadMeds = (): void =>
+    void loadMedications(meds.body, patient, { emergency: context.emergency, reload: reloadMeds });
   const conditions = section(
     'conditions',
     'record.conditions',
@@ -92,9 +110,7 @@ export async function renderRecord(panel: HTMLElement, patient: Patient, context
   const allergies = section(
     'allergies',
     'record.allergies',
-    add('add-allergy', 'record.add_allergy', 'allergy', () =>
-      openAllergyForm(patient, () => void loadAllergies(allergies.body, patient)),
-    ),
+    add('add-allergy', 'record.add_allergy', 'allergy', () => openAllergyForm(patient, reloadAllergies)),
   );
   const infections = section('infections', 'record.infections');
   const contraindications = section('contraindications', 'record.contraindications');
@@ -108,9 +124,7 @@ export async function renderRecord(panel: HTMLElement, patient: Patient, context
   const meds = section(
     'medications',
     'record.medications',
-    add('add-medication', 'record.add_medication', 'prescription', () =>
-      openMedicationForm(patient, () => void loadMedications(meds.body, patient)),
-    ),
+    add('add-medication', 'record.add_medication', 'prescription', () => openMedicationForm(patient, reloadMeds)),
   );
   const docs = section('documents', 'record.documents');
   replace(
@@ -123,11 +137,11 @@ export async function renderRecord(panel: HTMLElement, patient: Patient, context
     ),
   );
   await Promise.all([
-    loadConditions(conditions.body, infections.body, patient),
-    loadAllergies(allergies.body, patient),
+    loadConditions(conditions.body, infections.body, patient, { emergency: context.emergency, reload: reloadConditions }),
+    loadAllergies(allergies.body, patient, { emergency: context.emergency, reload: reloadAllergies }),
     loadFlags(contraindications.body, patient),
     context.emergency ? emergencyNotShown(labs.body) : renderLabs(labs.body, patient),
-    loadMedications(meds.body, patient),
+    loadMedications(meds.body, patient, { emergency: context.emergency, reload: reloadMeds }),
     renderDocuments(docs.body, patient),
   ]);
 }
@@ -148,48 +162,71 @@ function conditionDate(c: Resource): string | undefined {
   return itemDate(c, c.onsetDateTime as string | undefined, onsetPeriod?.start, c.recordedDate as string | undefined);
 }
 
-function conditionItem(c: Resource): HTMLLIElement {
+const CONDITION_FIELDS: Editable[] = [
+  {
+    label: 'record.condition_name',
+    testid: 'correct-condition-name',
+    get: (c) => conceptText(c.code as CodeableConcept | undefined),
+    set: (c, value) => {
+      c.code = { ...(c.code as CodeableConcept | undefined), text: value };
+    },
+  },
+];
+
+function conditionItem(c: Resource, context: ItemContext): HTMLLIElement {
   const code = c.code as CodeableConcept | undefined;
   const status = clinicalStatus(c);
   const icd = code?.coding?.find((coding) => /ICD10|icd-10/i.test(coding.system ?? ''))?.code;
   return h(
     'li',
-    { class: 'record-item', testid: 'condition', 'data-id': c.id ?? '' },
+    { class: entryClass('record-item', c), testid: 'condition', 'data-id': c.id ?? '' },
     h(
       'div',
       { class: 'record-main' },
       h('strong', { testid: 'condition-name' }, conceptText(code) || t('record.unnamed')),
       icd ? h('small', { class: 'muted code' }, icd) : null,
-      status ? badge(tCode('record.status', status), ACTIVE_CONDITION.has(status) ? 'warn' : 'muted') : null,
+      status && !isEnteredInError(c)
+        ? badge(tCode('record.status', status), ACTIVE_CONDITION.has(status) ? 'warn' : 'muted')
+        : null,
+      entryActions(c, { kind: 'diagnosis', editable: CONDITION_FIELDS, emergency: context.emergency, saved: context.reload }),
     ),
+    withdrawnNote(c),
     sourceLine(c, conditionDate(c)),
   );
 }
 
-function conditionList(list: Resource[], kind: 'conditions' | 'infections'): Child {
+function conditionList(list: Resource[], kind: 'conditions' | 'infections', context: ItemContext): Child {
   if (list.length === 0) return empty(t(`record.no_${kind}`), `record-${kind}-empty`);
   const sorted = byDateDesc(list, conditionDate);
-  const active = sorted.filter((c) => ACTIVE_CONDITION.has(clinicalStatus(c)));
-  const others = sorted.filter((c) => !ACTIVE_CONDITION.has(clinicalStatus(c)));
+  const kept = sorted.filter((c) => !isEnteredInError(c));
+  const active = kept.filter((c) => ACTIVE_CONDITION.has(clinicalStatus(c)));
+  const others = kept.filter((c) => !ACTIVE_CONDITION.has(clinicalStatus(c)));
+  const item = (c: Resource): HTMLLIElement => conditionItem(c, context);
   return [
     active.length
-      ? itemList(`${kind}-active`, active.map(conditionItem))
+      ? itemList(`${kind}-active`, active.map(item))
       : empty(t('record.no_active'), `record-${kind}-none-active`),
-    folded('record.inactive_count', `${kind}-inactive`, others.map(conditionItem)),
+    folded('record.inactive_count', `${kind}-inactive`, others.map(item)),
+    withdrawnFold(kind, sorted.filter(isEnteredInError).map(item)),
   ];
 }
 
-async function loadConditions(problems: HTMLElement, infections: HTMLElement, patient: Patient): Promise<void> {
+async function loadConditions(
+  problems: HTMLElement,
+  infections: HTMLElement,
+  patient: Patient,
+  context: ItemContext,
+): Promise<void> {
   const found = search('Condition', { patient: patient.id, _count: 200 });
   // Both panels wait on the same search; each shows the outcome on its own.
   const isInfection = (c: Resource): boolean =>
     hasCoding(c.category as CodeableConcept[] | undefined, RECORD_CATEGORY, 'infection');
   await Promise.all([
     loadInto(problems, () => guarded(() => found)).then((list) => {
-      if (list) replace(problems, conditionList(list.filter((c) => !isInfection(c)), 'conditions'));
+      if (list) replace(problems, conditionList(list.filter((c) => !isInfection(c)), 'conditions', context));
     }),
     loadInto(infections, () => guarded(() => found)).then((list) => {
-      if (list) replace(infections, conditionList(list.filter(isInfection), 'infections'));
+      if (list) replace(infections, conditionList(list.filter(isInfection), 'infections', context));
     }),
   ]);
 }
@@ -203,11 +240,23 @@ interface Reaction {
 }
 
 export function isSevereAllergy(a: Resource): boolean {
+  if (isEnteredInError(a)) return false; // a withdrawn entry warns of nothing
   const reactions = (a.reaction as Reaction[] | undefined) ?? [];
   return a.criticality === 'high' || reactions.some((r) => r.severity === 'severe');
 }
 
-function allergyItem(a: Resource): HTMLLIElement {
+const ALLERGY_FIELDS: Editable[] = [
+  {
+    label: 'record.allergy_substance',
+    testid: 'correct-allergy-substance',
+    get: (a) => conceptText(a.code as CodeableConcept | undefined),
+    set: (a, value) => {
+      a.code = { ...(a.code as CodeableConcept | undefined), text: value };
+    },
+  },
+];
+
+function allergyItem(a: Resource, context: ItemContext): HTMLLIElement {
   const severe = isSevereAllergy(a);
   const reactions = (a.reaction as Reaction[] | undefined) ?? [];
   const categories = (a.category as string[] | undefined) ?? [];
@@ -218,7 +267,7 @@ function allergyItem(a: Resource): HTMLLIElement {
   return h(
     'li',
     {
-      class: severe ? 'record-item severe' : 'record-item',
+      class: entryClass(severe ? 'record-item severe' : 'record-item', a),
       testid: 'allergy',
       'data-severe': String(severe),
       'data-id': a.id ?? '',
@@ -233,8 +282,10 @@ function allergyItem(a: Resource): HTMLLIElement {
       h('strong', { testid: 'allergy-name' }, conceptText(a.code as CodeableConcept | undefined) || t('record.unnamed')),
       categories.map((c) => badge(tCode('record.allergy_category', c), 'muted')),
       criticality ? h('small', null, t('record.criticality', { value: tCode('record.criticality', criticality) })) : null,
-      status && status !== 'active' ? badge(tCode('record.status', status), 'muted') : null,
+      status && status !== 'active' && !isEnteredInError(a) ? badge(tCode('record.status', status), 'muted') : null,
+      entryActions(a, { kind: 'allergy', editable: ALLERGY_FIELDS, emergency: context.emergency, saved: context.reload }),
     ),
+    withdrawnNote(a),
     reactions.length
       ? h(
           'ul',
@@ -243,8 +294,8 @@ function allergyItem(a: Resource): HTMLLIElement {
             h(
               'li',
               null,
+              // one scale of danger: the allergy's criticality (危険度), not the reaction's severity
               [...(r.manifestation ?? []).map(conceptText), r.description ?? ''].filter(Boolean).join('、'),
-              r.severity ? ` (${tCode('record.severity', r.severity)})` : '',
             ),
           ),
         )
@@ -254,7 +305,7 @@ function allergyItem(a: Resource): HTMLLIElement {
   );
 }
 
-async function loadAllergies(body: HTMLElement, patient: Patient): Promise<void> {
+async function loadAllergies(body: HTMLElement, patient: Patient, context: ItemContext): Promise<void> {
   const list = await loadInto(body, () => guarded(() => search('AllergyIntolerance', { patient: patient.id })));
   if (!list) return;
   if (list.length === 0) {
@@ -264,7 +315,13 @@ async function loadAllergies(body: HTMLElement, patient: Patient): Promise<void>
   // The dangerous ones first, then the newest.
   const sorted = byDateDesc(list, (a) => itemDate(a, a.recordedDate as string | undefined));
   sorted.sort((a, b) => Number(isSevereAllergy(b)) - Number(isSevereAllergy(a)));
-  replace(body, itemList('allergies', sorted.map(allergyItem)));
+  const item = (a: Resource): HTMLLIElement => allergyItem(a, context);
+  const kept = sorted.filter((a) => !isEnteredInError(a));
+  replace(
+    body,
+    kept.length ? itemList('allergies', kept.map(item)) : empty(t('record.no_active')),
+    withdrawnFold('allergies', sorted.filter(isEnteredInError).map(item)),
+  );
 }
 
 // ---- 薬剤禁忌 ----
@@ -274,13 +331,14 @@ function flagItem(f: Resource): HTMLLIElement {
   const status = f.status as string | undefined;
   return h(
     'li',
-    { class: 'record-item contraindication', testid: 'contraindication', 'data-id': f.id ?? '' },
+    { class: entryClass('record-item contraindication', f), testid: 'contraindication', 'data-id': f.id ?? '' },
     h(
       'div',
       { class: 'record-main' },
       h('strong', null, conceptText(f.code as CodeableConcept | undefined) || t('record.unnamed')),
       status && status !== 'active' ? badge(tCode('record.status', status), 'muted') : null,
     ),
+    withdrawnNote(f),
     sourceLine(f, itemDate(f, period?.start)),
   );
 }
@@ -290,7 +348,7 @@ async function loadFlags(body: HTMLElement, patient: Patient): Promise<void> {
   if (!list) return;
   const drug = list.filter((f) => hasCoding(f.category as CodeableConcept[] | undefined, FLAG_CATEGORY, 'drug'));
   const current = drug.filter((f) => f.status !== 'inactive' && f.status !== 'entered-in-error');
-  const others = drug.filter((f) => !current.includes(f));
+  const others = drug.filter((f) => !current.includes(f) && !isEnteredInError(f));
   replace(
     body,
     drug.length === 0
@@ -298,6 +356,7 @@ async function loadFlags(body: HTMLElement, patient: Patient): Promise<void> {
       : [
           current.length ? itemList('contraindications', current.map(flagItem)) : empty(t('record.no_active')),
           folded('record.inactive_count', 'contraindications-inactive', others.map(flagItem)),
+          withdrawnFold('contraindications', drug.filter(isEnteredInError).map(flagItem)),
         ],
   );
 }
@@ -306,7 +365,7 @@ async function loadFlags(body: HTMLElement, patient: Patient): Promise<void> {
 
 interface Dosage {
   text?: string;
-  timing?: { repeat?: { boundsPeriod?: { start?: string } } };
+  timing?: { repeat?: { boundsPeriod?: { start?: string; end?: string } } };
 }
 
 interface MedicationRow {
@@ -344,14 +403,33 @@ function medicationRow(r: Resource): MedicationRow {
   };
 }
 
-function medicationTable(testid: string, rows: MedicationRow[]): HTMLElement {
+const DOSAGE_FIELDS: Editable[] = [
+  {
+    label: 'record.med_dosage',
+    testid: 'correct-dosage',
+    get: (r) => ((r.dosageInstruction as Dosage[] | undefined) ?? []).map((d) => d.text ?? '').join(' / '),
+    set: (r, value) => {
+      const dosages = (r.dosageInstruction as Dosage[] | undefined) ?? [];
+      r.dosageInstruction = dosages.length
+        ? dosages.map((d, i) => (i === 0 ? { ...d, text: value } : d))
+        : [{ text: value }];
+    },
+  },
+];
+
+function medicationTable(testid: string, rows: MedicationRow[], context: ItemContext): HTMLElement {
   return table(
     testid,
     (['med_name', 'med_dosage', 'med_start', 'med_prescriber', 'source_col'] as const).map((key) => t(`record.${key}`)),
     rows.map((row) =>
       h(
         'tr',
-        { testid: 'medication', 'data-id': row.resource.id ?? '', 'data-type': row.resource.resourceType },
+        {
+          class: entryClass('', row.resource),
+          testid: 'medication',
+          'data-id': row.resource.id ?? '',
+          'data-type': row.resource.resourceType,
+        },
         tdWrap(
           h('strong', { testid: 'medication-name' }, row.name),
           row.resource.resourceType === 'MedicationStatement'
@@ -359,6 +437,17 @@ function medicationTable(testid: string, rows: MedicationRow[]): HTMLElement {
             : null,
           !row.current && typeof row.resource.status === 'string'
             ? badge(tCode('record.status', row.resource.status), 'muted')
+            : null,
+          stopNote(row.resource),
+          withdrawnNote(row.resource),
+          row.resource.resourceType === 'MedicationRequest'
+            ? entryActions(row.resource, {
+                kind: 'prescription',
+                editable: DOSAGE_FIELDS,
+                stoppable: true,
+                emergency: context.emergency,
+                saved: context.reload,
+              })
             : null,
         ),
         tdWrap(row.dosage),
@@ -370,7 +459,21 @@ function medicationTable(testid: string, rows: MedicationRow[]): HTMLElement {
   );
 }
 
-async function loadMedications(body: HTMLElement, patient: Patient): Promise<void> {
+/** When and why a stopped prescription stopped. */
+function stopNote(r: Resource): HTMLElement | null {
+  if (r.status !== 'stopped') return null;
+  const dosages = (r.dosageInstruction as Dosage[] | undefined) ?? [];
+  const end = dosages.find((d) => d.timing?.repeat?.boundsPeriod?.end)?.timing?.repeat?.boundsPeriod?.end;
+  const why = conceptText(r.statusReason as CodeableConcept | undefined);
+  if (!end && !why) return null;
+  return h(
+    'p',
+    { class: 'note', testid: 'medication-stopped' },
+    t('record.stopped_on', { date: end ? formatFhirDate(end) : '—', reason: why || '—' }),
+  );
+}
+
+async function loadMedications(body: HTMLElement, patient: Patient, context: ItemContext): Promise<void> {
   const loaded = await loadInto(body, () =>
     guarded(() =>
       Promise.all([
@@ -382,19 +485,28 @@ async function loadMedications(body: HTMLElement, patient: Patient): Promise<voi
   if (!loaded) return;
   const rows = byDateDesc([...loaded[0], ...loaded[1]].map(medicationRow), (row) => row.start);
   const current = rows.filter((row) => row.current);
-  const others = rows.filter((row) => !row.current);
+  const others = rows.filter((row) => !row.current && !isEnteredInError(row.resource));
+  const withdrawn = rows.filter((row) => isEnteredInError(row.resource));
   replace(
     body,
     rows.length === 0
       ? empty(t('record.no_medications'), 'record-medications-empty')
       : [
-          current.length ? medicationTable('medications-current', current) : empty(t('record.no_active')),
+          current.length ? medicationTable('medications-current', current, context) : empty(t('record.no_active')),
           others.length
             ? h(
                 'details',
                 { class: 'record-fold', testid: 'medications-past' },
                 h('summary', null, t('record.past_count', { count: others.length })),
-                medicationTable('medications-past-table', others),
+                medicationTable('medications-past-table', others, context),
+              )
+            : null,
+          withdrawn.length
+            ? h(
+                'details',
+                { class: 'record-fold', testid: 'medications-withdrawn' },
+                h('summary', null, t('record.withdrawn_count', { count: withdrawn.length })),
+                medicationTable('medications-withdrawn-table', withdrawn, context),
               )
             : null,
         ],

@@ -106,7 +106,6 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
   const criticalities = ['low', 'high', 'unable-to-assess'];
   const criticality = choices('allergy-criticality', 'record.criticality', criticalities, false);
   const manifestation = h('input', { maxlength: 200, testid: 'allergy-manifestation' });
-  const severity = choices('allergy-severity', 'record.severity', ['mild', 'moderate', 'severe'], false);
   const note = h('textarea', { rows: 2, maxlength: 1000, testid: 'allergy-note' });
   resourceDialog({
     title: 'record.add_allergy',
@@ -117,7 +116,6 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
       field(t('record.allergy_category_label'), category),
       field(t('record.criticality_label'), criticality),
       field(t('record.manifestation'), manifestation, t('record.manifestation_hint')),
-      field(t('record.severity_label'), severity),
       field(t('record.note'), note),
     ],
     fields: [
@@ -125,10 +123,9 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
       ['AllergyIntolerance.category', category],
       ['AllergyIntolerance.criticality', criticality],
       ['AllergyIntolerance.reaction[0].manifestation', manifestation],
-      ['AllergyIntolerance.reaction', severity],
+      ['AllergyIntolerance.reaction', manifestation],
       ['AllergyIntolerance.note', note],
     ],
-    check: () => (severity.value && !manifestation.value.trim() ? t('record.manifestation_needed') : ''),
     build: () => ({
       resourceType: 'AllergyIntolerance',
       clinicalStatus: { coding: [{ system: `${HL7}/allergyintolerance-clinical`, code: 'active' }] },
@@ -143,7 +140,6 @@ export function openAllergyForm(patient: Patient, saved: () => void): void {
             reaction: [
               {
                 manifestation: [{ text: manifestation.value.trim() }],
-                ...(severity.value ? { severity: severity.value } : {}),
               },
             ],
           }
@@ -270,7 +266,7 @@ interface CommonLab {
   range: (patient: Patient) => { low?: number; high?: number };
 }
 
-/** A few common tests with their JLAC10 codes and JCCLS shared reference ranges. */
+/** The common panel (the tests the record shows) with JLAC10 codes and JCCLS shared reference ranges. */
 export const COMMON_LABS: CommonLab[] = [
   {
     id: 'hba1c',
@@ -316,7 +312,96 @@ export const COMMON_LABS: CommonLab[] = [
     max: 30,
     range: (patient) => (patient.sex === 'male' ? { low: 0.65, high: 1.07 } : { low: 0.46, high: 0.79 }),
   },
+  {
+    id: 'ldl',
+    code: '3F077000002327101',
+    display: 'LDLコレステロール',
+    en: 'LDL cholesterol',
+    unit: 'mg/dL',
+    ucum: 'mg/dL',
+    min: 0,
+    max: 1000,
+    range: () => ({ low: 65, high: 163 }),
+  },
+  {
+    id: 'ast',
+    code: '3B035000002327201',
+    display: 'AST',
+    en: 'AST (GOT)',
+    unit: 'U/L',
+    ucum: 'U/L',
+    min: 0,
+    max: 10000,
+    range: () => ({ low: 13, high: 30 }),
+  },
+  {
+    id: 'alt',
+    code: '3B045000002327201',
+    display: 'ALT',
+    en: 'ALT (GPT)',
+    unit: 'U/L',
+    ucum: 'U/L',
+    min: 0,
+    max: 10000,
+    range: (patient) => (patient.sex === 'male' ? { low: 10, high: 42 } : { low: 7, high: 23 }),
+  },
+  {
+    id: 'hb',
+    code: '2A030000001930101',
+    display: 'ヘモグロビン',
+    en: 'Haemoglobin (Hb)',
+    unit: 'g/dL',
+    ucum: 'g/dL',
+    min: 0,
+    max: 30,
+    range: (patient) => (patient.sex === 'male' ? { low: 13.7, high: 16.8 } : { low: 11.6, high: 14.8 }),
+  },
 ];
+
+/** Text as the test search compares it: NFKC, lower case, katakana as hiragana. */
+function searchable(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u30a1-\u30f6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+}
+
+/**
+ * A search box that narrows the test select to the tests whose name (Japanese or English), short
+ * name or JLAC10 code contains what is typed; one match left is chosen.
+ */
+function labSearch(select: HTMLSelectElement): HTMLInputElement {
+  const input = h('input', {
+    type: 'search',
+    testid: 'lab-test-q',
+    autocomplete: 'off',
+    placeholder: t('record.lab_search'),
+    'aria-label': t('record.lab_search'),
+  });
+  input.addEventListener('input', () => {
+    const wanted = searchable(input.value.trim());
+    const shown: HTMLOptionElement[] = [];
+    for (const opt of Array.from(select.options)) {
+      if (!opt.value) continue;
+      const lab = COMMON_LABS.find((l) => l.id === opt.value);
+      const text = lab ? searchable(`${lab.display} ${lab.en} ${lab.id} ${lab.code}`) : '';
+      const match = !wanted || text.includes(wanted);
+      opt.hidden = !match;
+      opt.disabled = !match;
+      if (match) shown.push(opt);
+    }
+    const only = shown.length === 1 ? shown[0] : undefined;
+    if (only && select.value !== only.value) {
+      select.value = only.value;
+      select.dispatchEvent(new Event('change'));
+    } else if (select.selectedOptions[0]?.disabled) {
+      select.value = '';
+      select.dispatchEvent(new Event('change'));
+    }
+    select.dataset.shown = String(shown.length);
+  });
+  return input;
+}
 
 function quantity(value: number, lab: CommonLab): { value: number; unit: string; system: string; code: string } {
   return { value, unit: lab.unit, system: UCUM, code: lab.ucum };
@@ -347,11 +432,17 @@ export function openLabForm(patient: Patient, saved: () => void): void {
   });
   const valueField = field(t('record.lab_value'), value);
   valueField.append(unit);
+  const testField = field(t('record.lab_test'), test);
+  testField.insertBefore(labSearch(test), test);
   resourceDialog({
     title: 'record.add_lab',
     testid: 'lab',
     type: 'Observation',
-    controls: [field(t('record.lab_test'), test), valueField, field(t('record.lab_date'), date)],
+    controls: [
+      testField,
+      valueField,
+      field(t('record.lab_date'), date),
+    ],
     fields: [
       ['Observation.code', test],
       ['Observation.value', value],

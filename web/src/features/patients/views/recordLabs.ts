@@ -6,16 +6,18 @@ import { empty, loadInto } from '../../../common';
 import { h, replace, table, td, tdWrap } from '../../../dom';
 import {
   conceptText,
+  isEnteredInError,
   search,
   type CodeableConcept,
   type Quantity,
   type Resource,
 } from '../../../fhir';
-import { fhirTime, formatFhirDate } from '../../../format';
+import { decimalsOf, fhirTime, formatFhirDate, formatLabValue, formatUnit } from '../../../format';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
 import { labChart, type LabPoint } from './labChart';
-import { guarded, itemDate, sourceCell } from './recordCommon';
+import { withdrawnNote } from './recordChange';
+import { guarded, itemDate, sourceCell, sourceLine } from './recordCommon';
 
 interface Range {
   low?: Quantity;
@@ -71,7 +73,7 @@ function rangeText(range: Range | undefined, unit: string): string {
 function labResult(r: Resource): LabResult {
   const quantity = r.valueQuantity as Quantity | undefined;
   const range = ((r.referenceRange as Range[] | undefined) ?? [])[0];
-  const unit = quantity?.unit ?? quantity?.code ?? '';
+  const unit = formatUnit(quantity?.unit ?? quantity?.code ?? '');
   const value = typeof quantity?.value === 'number' ? quantity.value : undefined;
   const low = range?.low?.value;
   const high = range?.high?.value;
@@ -116,6 +118,16 @@ export function groupLabs(observations: Resource[]): LabGroup[] {
   }
   for (const group of groups.values()) {
     group.results.sort((a, b) => (a.time || 0) - (b.time || 0));
+    // every value with the test's precision, as its results and reference range show it
+    const decimals = decimalsOf(group.results.flatMap((r) => [r.value, r.low, r.high]));
+    for (const r of group.results) {
+      if (r.value !== undefined) r.text = formatLabValue(r.value, decimals);
+      const range = ((r.resource.referenceRange as Range[] | undefined) ?? [])[0];
+      if (range && !range.text && (r.low !== undefined || r.high !== undefined)) {
+        const bound = (v: number | undefined): string => (v === undefined ? '' : formatLabValue(v, decimals));
+        r.rangeText = `${bound(r.low)}–${bound(r.high)} ${r.unit}`.trim();
+      }
+    }
   }
   return [...groups.values()];
 }
@@ -157,6 +169,7 @@ function chartFor(group: LabGroup): HTMLElement | null {
     time: r.time,
     label: formatFhirDate(r.date),
     value: r.value as number,
+    text: r.text,
     flag: r.flag,
   }));
   return h(
@@ -181,7 +194,9 @@ export async function renderLabs(
     replace(body, empty(t('record.no_labs'), 'record-labs-empty'));
     return;
   }
-  const groups = groupLabs(list).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+  // Withdrawn results are neither the latest value nor a point of a trend; they are listed apart.
+  const withdrawn = list.filter(isEnteredInError);
+  const groups = groupLabs(list.filter((o) => !isEnteredInError(o))).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
   const rows = groups.map(latestRow).filter((row): row is HTMLTableRowElement => row !== null);
   const charts = groups.map(chartFor).filter((chart): chart is HTMLElement => chart !== null);
   replace(
@@ -199,5 +214,29 @@ export async function renderLabs(
       rows,
     ),
     charts.length ? h('div', { class: 'lab-charts', testid: 'lab-charts' }, charts) : null,
+    withdrawn.length ? withdrawnLabs(withdrawn) : null,
+  );
+}
+
+function withdrawnLabs(list: Resource[]): HTMLElement {
+  return h(
+    'details',
+    { class: 'record-fold', testid: 'labs-withdrawn' },
+    h('summary', null, t('record.withdrawn_count', { count: list.length })),
+    h(
+      'ul',
+      { class: 'record-list' },
+      list.map((o) => {
+        const q = o.valueQuantity as Quantity | undefined;
+        const value = q?.value !== undefined ? `${q.value} ${q.unit ?? ''}`.trim() : '';
+        return h(
+          'li',
+          { class: 'record-item withdrawn', testid: 'lab-withdrawn', 'data-id': o.id ?? '' },
+          h('div', { class: 'record-main' }, h('strong', null, `${conceptText(o.code as CodeableConcept | undefined)} ${value}`)),
+          withdrawnNote(o),
+          sourceLine(o, itemDate(o, o.effectiveDateTime as string | undefined)),
+        );
+      }),
+    ),
   );
 }

@@ -4,27 +4,64 @@ import { api, getAll, seg } from '../../../api';
 import { attempt, badge, empty, errorBox, loadInto } from '../../../common';
 import { field, h, option, replace, table, td } from '../../../dom';
 import { formatInstantDate } from '../../../format';
-import { t, tCode } from '../../../i18n';
+import { codeLabel, t, tCode, type CodeLabel } from '../../../i18n';
 import { loadOrgs } from '../../../orgsCache';
 import { currentMe, isOrgAdmin } from '../../../session';
 import type { List, Org, User } from '../../../types';
 import type { Patient, TeamMember } from '../types';
 
+interface TeamAnswer extends List<TeamMember> {
+  /** The coded roles with their labels. */
+  roles: CodeLabel[];
+}
+
+/** The role of a member: its label (from the code) and the free-text note, either may be missing. */
+function roleText(roles: CodeLabel[], member: TeamMember): string {
+  const label = member.role_code ? codeLabel(roles, member.role_code) : '';
+  return [label, member.role ?? ''].filter(Boolean).join(' — ');
+}
+
+/** The named members with a role, first the roles in the order of the code list: who to call. */
+function keyPeople(roles: CodeLabel[], team: TeamMember[]): HTMLElement | null {
+  const order = (code: string | null): number => roles.findIndex((r) => r.code === code);
+  const people = team
+    .filter((m) => m.user_name && m.role_code)
+    .sort((a, b) => order(a.role_code) - order(b.role_code));
+  if (people.length === 0) return null;
+  return h(
+    'section',
+    { class: 'card', testid: 'team-people' },
+    h('h3', null, t('team.key_people')),
+    h(
+      'dl',
+      { class: 'dl' },
+      people.map((m) => [
+        h('dt', { testid: 'team-person-role' }, codeLabel(roles, m.role_code ?? '')),
+        h(
+          'dd',
+          { testid: 'team-person', 'data-role': m.role_code ?? '' },
+          h('strong', null, m.user_name),
+          m.profession ? ` (${tCode('profession', m.profession)})` : '',
+          h('div', { class: 'small muted' }, m.org_name),
+        ),
+      ]),
+    ),
+  );
+}
+
 export async function renderTeam(panel: HTMLElement, patient: Patient): Promise<void> {
   const loaded = await loadInto(panel, () =>
-    Promise.all([
-      api.get<List<TeamMember>>(`/api/patients/${seg(patient.id)}/team`).then((l) => l.items),
-      loadOrgs(),
-    ]),
+    Promise.all([api.get<TeamAnswer>(`/api/patients/${seg(patient.id)}/team`), loadOrgs()]),
   );
   if (!loaded) return;
-  const [team, orgs] = loaded;
+  const [{ items: team, roles }, orgs] = loaded;
   const reload = (): void => void renderTeam(panel, patient);
   const errors = errorBox();
   replace(
     panel,
     h('h2', { class: 'visually-hidden' }, t('tab.team')),
-    addMemberForm(patient, orgs, reload),
+    keyPeople(roles, team),
+    addMemberForm(patient, orgs, roles, reload),
     errors,
     team.length === 0
       ? empty(t('team.none'), 'team-empty')
@@ -38,13 +75,14 @@ export async function renderTeam(panel: HTMLElement, patient: Patient): Promise<
             t('team.consent'),
             '',
           ],
-          team.map((member) => memberRow(patient, member, errors, reload)),
+          team.map((member) => memberRow(patient, roles, member, errors, reload)),
         ),
   );
 }
 
 function memberRow(
   patient: Patient,
+  roles: CodeLabel[],
   member: TeamMember,
   errors: HTMLElement,
   reload: () => void,
@@ -66,7 +104,7 @@ function memberRow(
       h('div', null, member.user_name ?? t('team.whole_org')),
       member.profession ? h('small', { class: 'muted' }, tCode('profession', member.profession)) : null,
     ),
-    td(member.role ?? ''),
+    td(h('span', { testid: 'team-member-role' }, roleText(roles, member))),
     td(formatInstantDate(member.added_at)),
     td(
       member.consent_in_force
@@ -77,7 +115,7 @@ function memberRow(
   );
 }
 
-function addMemberForm(patient: Patient, orgs: Org[], reload: () => void): HTMLElement {
+function addMemberForm(patient: Patient, orgs: Org[], roles: CodeLabel[], reload: () => void): HTMLElement {
   const org = h(
     'select',
     { required: true, testid: 'team-org' },
@@ -87,7 +125,13 @@ function addMemberForm(patient: Patient, orgs: Org[], reload: () => void): HTMLE
   const staff = h('select', { testid: 'team-user' }, option('', t('team.whole_org'), true));
   const staffField = field(t('team.staff'), staff, t('team.staff_hint'));
   staffField.hidden = true;
-  const role = h('input', { maxlength: 100, placeholder: t('team.role_placeholder'), testid: 'team-role' });
+  const roleCode = h(
+    'select',
+    { testid: 'team-role-code' },
+    option('', t('team.role_none'), true),
+    roles.map((r) => option(r.code, codeLabel(roles, r.code))),
+  );
+  const role = h('input', { maxlength: 64, placeholder: t('team.role_note_placeholder'), testid: 'team-role' });
   org.addEventListener('change', () => {
     staff.replaceChildren(option('', t('team.whole_org'), true));
     staffField.hidden = true;
@@ -112,7 +156,14 @@ function addMemberForm(patient: Patient, orgs: Org[], reload: () => void): HTMLE
     'form',
     { class: 'stack', testid: 'team-form' },
     errors,
-    h('div', { class: 'grid3' }, field(t('team.org'), org), staffField, field(t('team.role'), role)),
+    h(
+      'div',
+      { class: 'grid3' },
+      field(t('team.org'), org),
+      staffField,
+      field(t('team.role'), roleCode),
+      field(t('team.role_note'), role),
+    ),
     h('div', { class: 'row end' }, submit),
   );
   form.addEventListener('submit', (event) => {
@@ -121,6 +172,7 @@ function addMemberForm(patient: Patient, orgs: Org[], reload: () => void): HTMLE
       await api.post(`/api/patients/${seg(patient.id)}/team`, {
         org_id: org.value,
         ...(staff.value ? { user_id: staff.value } : {}),
+        ...(roleCode.value ? { role_code: roleCode.value } : {}),
         ...(role.value.trim() ? { role: role.value.trim() } : {}),
       });
       reload();

@@ -58,9 +58,22 @@ function optionalNote(area: HTMLTextAreaElement): Record<string, string> {
   return text ? { note: text } : {};
 }
 
-function noteSpec(action: string): Spec {
+function noteSpec(action: string, ref: Referral): Spec {
   const area = note(`ref-${action}-note`);
-  return { controls: field(t('referral.note'), area), body: () => optionalNote(area), fields: { note: area } };
+  if (!(ref.early_actions ?? []).includes(action)) {
+    return { controls: field(t('referral.note'), area), body: () => optionalNote(area), fields: { note: area } };
+  }
+  // before the appointment's day: the step needs a reason, kept in the timeline
+  const reason = note(`ref-${action}-early-reason`, true);
+  return {
+    controls: [
+      h('p', { class: 'hint warn', testid: `ref-${action}-early` }, t('referral.early_hint')),
+      field(t('referral.early_reason'), reason),
+      field(t('referral.note'), area),
+    ],
+    body: () => (reason.value.trim() ? { reason: reason.value.trim(), ...optionalNote(area) } : t('referral.reason_needed')),
+    fields: { note: area, reason },
+  };
 }
 
 function reasonSpec(action: string): Spec {
@@ -123,8 +136,8 @@ function reverseSpec(ref: Referral, context: ActionContext): Spec {
   const purpose = purposeSelect(context.codes, 'follow_up');
   const slot = h('div', { class: 'stack', testid: 'ref-reverse-letter' }, loading());
   let editor: ReturnType<typeof letterEditor> | null = null;
-  void Promise.all([loadDraft(ref.patient.id), patientDocuments(ref.patient.id)]).then(([draft, documents]) => {
-    editor = letterEditor(draft.letter, { followUp: true, documents });
+  void Promise.all([loadDraft(ref.patient.id, ref.id), patientDocuments(ref.patient.id)]).then(([draft, documents]) => {
+    editor = letterEditor(draft.letter, { followUp: true, documents, purposeHint: 'letter.reverse_purpose_hint' });
     replace(slot, draftNote(draft), editor.root);
   });
   return {
@@ -144,7 +157,7 @@ function specFor(action: string, ref: Referral, context: ActionContext): Spec | 
     case 'accept':
     case 'seen':
     case 'close':
-      return noteSpec(action);
+      return noteSpec(action, ref);
     case 'decline':
     case 'cancel':
       return reasonSpec(action);

@@ -21,6 +21,7 @@ import { codeText, emptyLetter, errorField, normalLetter, referralError } from '
 import { letterEditor } from './referralLetterForm';
 import { letterView } from './referralLetterView';
 import { orgPicker } from './referralPicker';
+import { showSafety } from '../../booking/views/safety';
 
 export interface Draft {
   letter: Letter;
@@ -28,10 +29,12 @@ export interface Draft {
   state: 'prefilled' | 'unavailable' | 'failed';
 }
 
-/** GET /api/patients/{id}/referral-draft; an empty letter when there is none (404) or it fails. */
-export async function loadDraft(patientId: string): Promise<Draft> {
+/** GET /api/patients/{id}/referral-draft (with reverseOf: the reverse referral's draft, from the
+ *  reply to that referral); an empty letter when there is none (404) or it fails. */
+export async function loadDraft(patientId: string, reverseOf?: string): Promise<Draft> {
   try {
-    const answer = await api.get<{ letter: Partial<Letter> }>(`/api/patients/${seg(patientId)}/referral-draft`);
+    const query = reverseOf ? `?reverse_of=${encodeURIComponent(reverseOf)}` : '';
+    const answer = await api.get<{ letter: Partial<Letter> }>(`/api/patients/${seg(patientId)}/referral-draft${query}`);
     return { letter: normalLetter(answer.letter), state: 'prefilled' };
   } catch (error) {
     const missing = error instanceof ApiError && error.status === 404;
@@ -139,11 +142,15 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
   const picker = orgPicker(dirCodes, currentMe()?.org_id ?? '');
   const physician = currentMe()?.user.profession === 'physician';
   const previewButton = h('button', { type: 'submit', class: 'primary', testid: 'ref-preview' }, t('referral.preview'));
+  // the patient's high-criticality allergies and contraindications, before the letter is written
+  const safety = h('div', { testid: 'ref-safety' });
+  void showSafety(safety, patient.id);
   const form = h(
     'form',
     { class: 'stack', testid: 'ref-form' },
     h('section', { class: 'card stack' }, h('div', { class: 'grid3' }, kind.root, urgency.root, field(t('referral.purpose'), purpose))),
     h('section', { class: 'card stack' }, picker.root),
+    safety,
     h('section', { class: 'card stack' }, h('h2', null, t('letter.title')), draftNote(draft), editor.root),
     h('div', { class: 'row end' }, previewButton),
   );
@@ -161,15 +168,27 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
     editor.clearMarks();
     for (const control of Object.values(controls)) control.removeAttribute('aria-invalid');
   };
-  const markField = (path: string): void => {
-    if (!path) return;
+  /** Marks the field an error names and scrolls to it; false if no field of the form has that name. */
+  const markField = (path: string): boolean => {
+    if (!path) return false;
     const control = controls[path.split(/[.[]/, 1)[0] ?? ''];
     if (control) {
       control.setAttribute('aria-invalid', 'true');
       control.scrollIntoView({ block: 'center' });
-      return;
+      return true;
     }
-    editor.mark(path);
+    return editor.mark(path);
+  };
+  /**
+   * Brings the message and the field it flags into view, below the sticky header (html's
+   * scroll-padding-top): the message first, then the field if it is not wholly on screen.
+   */
+  const revealError = (): void => {
+    errors.scrollIntoView({ block: 'start' });
+    const flagged = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!flagged) return;
+    const box = flagged.getBoundingClientRect();
+    if (box.bottom > window.innerHeight || box.top < 0) flagged.scrollIntoView({ block: 'nearest' });
   };
   const edit = (): void => {
     preview.hidden = true;
@@ -199,11 +218,9 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
       } catch (error) {
         showError(errors, referralError(error));
         const path = errorField(error);
-        if (path) {
-          edit();
-          markField(path);
-        }
-        errors.scrollIntoView({ block: 'nearest' });
+        if (path) edit();
+        markField(path);
+        revealError();
       }
     });
   });
@@ -216,6 +233,7 @@ function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes
     if (!target) {
       showError(errors, t('referral.target_needed'));
       markField('to_org_id');
+      revealError();
       return;
     }
     const data = body();

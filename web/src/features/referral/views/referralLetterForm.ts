@@ -112,6 +112,8 @@ export interface LetterOptions {
   followUp: boolean;
   /** Documents of the patient that may be attached besides those the draft names. */
   documents: LetterDocument[];
+  /** The hint under the purpose (default: what the referral asks of the receiving organisation). */
+  purposeHint?: MessageKey;
 }
 
 function textarea(testid: string, value: string, rows = 4, required = false): HTMLTextAreaElement {
@@ -203,7 +205,7 @@ export function letterEditor(initial: Letter, options: LetterOptions): LetterEdi
   const root = h(
     'div',
     { class: 'stack', testid: 'letter-form' },
-    field(t('letter.purpose_text'), purpose, t('letter.purpose_hint')),
+    field(t('letter.purpose_text'), purpose, t(options.purposeHint ?? 'letter.purpose_hint')),
     field(t('letter.chief_complaint'), complaint),
     diagnoses.root,
     field(t('letter.history'), history),

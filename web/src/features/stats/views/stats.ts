@@ -10,7 +10,7 @@ import { t, tCode, type MessageKey } from '../../../i18n';
 import { loadOrgs } from '../../../orgsCache';
 import { go, hashOf, type Route } from '../../../router';
 import { currentMe, isNetworkAdmin } from '../../../session';
-import { barChart, lineChart, type ChartSeries } from './statsChart';
+import { barChart, formatMonth, lineChart, type ChartSeries } from './statsChart';
 
 interface Medians {
   sent_to_accepted: number | null;
@@ -53,8 +53,15 @@ const COUNTS: CountKey[] = ['received', 'sent', 'reverse_sent', 'reverse_receive
 const MEDIANS: (keyof Medians)[] = ['sent_to_accepted', 'sent_to_seen', 'seen_to_replied'];
 const NONE = '—';
 
-function one(value: number | null): string {
-  return value === null ? NONE : value.toFixed(1);
+/** A median time in hours as days and hours: 171.8 → "7日4時間", 5.5 → "5.5時間", 0.4 → "24分". */
+export function duration(hours: number | null): string {
+  if (hours === null) return NONE;
+  if (hours < 1) return t('stats.minutes', { n: String(Math.round(hours * 60)) });
+  if (hours < 24) return t('stats.hours', { n: String(Math.round(hours * 10) / 10) });
+  const days = Math.floor(hours / 24);
+  const rest = Math.round(hours - days * 24);
+  if (rest === 24) return t('stats.days', { n: String(days + 1) });
+  return rest === 0 ? t('stats.days', { n: String(days) }) : t('stats.days_hours', { d: String(days), h: String(rest) });
 }
 
 function percent(value: number | null): string {
@@ -112,12 +119,12 @@ function monthsTable(stats: Stats): HTMLElement {
     h(
       'tr',
       { testid: 'stats-row', 'data-month': m.month },
-      h('th', { scope: 'row' }, m.month),
+      h('th', { scope: 'row' }, formatMonth(m.month)),
       COUNTS.map((k) => cell(k, String(m[k]))),
       cell('first_visits', m.first_visits === null ? NONE : String(m.first_visits)),
       cell('referral_rate', percent(m.referral_rate)),
       cell('reverse_rate', percent(m.reverse_rate)),
-      MEDIANS.map((k) => cell(k, one(m.median_hours[k]))),
+      MEDIANS.map((k) => cell(k, duration(m.median_hours[k]))),
     ),
   );
   return h('section', null, h('h2', null, t('stats.table')), h('p', { class: 'small muted' }, t('stats.median_note')), table('stats-table', headers, rows));
@@ -151,7 +158,7 @@ function firstVisitsForm(stats: Stats, reload: (message: string) => Promise<void
   const current = thisMonth();
   const months = stats.months.map((m) => m.month).filter((m) => m <= current).reverse();
   const missing = stats.months.filter((m) => m.month <= current && m.first_visits === null).pop();
-  const month = h('select', { testid: 'stats-fv-month' }, months.map((m) => option(m, m, m === (missing?.month ?? months[0]))));
+  const month = h('select', { testid: 'stats-fv-month' }, months.map((m) => option(m, formatMonth(m), m === (missing?.month ?? months[0]))));
   const count = h('input', { type: 'number', min: '0', max: '1000000', step: '1', required: true, testid: 'stats-fv-count', inputmode: 'numeric' });
   const fill = (): void => {
     const known = stats.months.find((m) => m.month === month.value)?.first_visits;
@@ -175,7 +182,7 @@ function firstVisitsForm(stats: Stats, reload: (message: string) => Promise<void
     event.preventDefault();
     void attempt(save, errors, async () => {
       await api.put('/api/referral-stats/first-visits', { org_id: stats.org.id, month: month.value, count: Number(count.value) });
-      await reload(t('stats.saved', { month: month.value }));
+      await reload(t('stats.saved', { month: formatMonth(month.value) }));
     });
   });
   return form;

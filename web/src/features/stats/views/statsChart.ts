@@ -3,7 +3,8 @@
 // lines for rates, built from the shared pieces of chart.ts. Every value is in a <title> and in
 // the chart's description; each series also has its own legend entry and class (s1 … s4), so
 // colour is not the only cue.
-import { axisGroup, chartSvg, linePath, plotArea, pointMark, svg, yLabel, yScale } from '../../../chart';
+import { lang } from '../../../i18n';
+import { axisGroup, chartSvg, linePath, niceTicks, plotArea, pointMark, svg, yLabel, yScale } from '../../../chart';
 
 export interface ChartSeries {
   name: string;
@@ -34,11 +35,19 @@ function niceMax(value: number, minimum: number): number {
   return 10 * power;
 }
 
-/** "2026/1" for January and the first month, else "3". */
-function monthLabel(month: string, first: boolean): string {
+/** "2026-01" → "2026年1月" (ja) or "Jan 2026" (en). */
+export function formatMonth(month: string): string {
   const [year, mm] = month.split('-');
-  const m = String(Number(mm));
-  return first || m === '1' ? `${year}/${m}` : m;
+  const m = Number(mm);
+  if (!year || !m) return month;
+  if (lang() === 'ja') return `${year}年${m}月`;
+  return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(year), m - 1, 1)));
+}
+
+/** "2026年1月" for January and the first month, else "3月". */
+function monthLabel(month: string, first: boolean): string {
+  const m = String(Number(month.split('-')[1]));
+  return first || m === '1' ? formatMonth(month) : lang() === 'ja' ? `${m}月` : m;
 }
 
 /** The middle of month i's column. */
@@ -53,11 +62,11 @@ function frame(spec: ChartSpec, y: (value: number) => number, yMax: number): SVG
     testid: spec.testid,
     title: spec.title,
     desc: spec.months
-      .map((month, i) => `${month}: ${spec.series.map((x) => `${x.name} ${show(spec, x.values[i])}`).join(', ')}`)
+      .map((month, i) => `${formatMonth(month)}: ${spec.series.map((x) => `${x.name} ${show(spec, x.values[i])}`).join(', ')}`)
       .join('; '),
   });
   const axes = axisGroup();
-  for (const value of [0, yMax / 2, yMax]) {
+  for (const value of niceTicks(0, yMax).filter((v) => v <= yMax * (1 + 1e-9))) {
     const at = y(value);
     axes.append(
       svg('line', { class: value === 0 ? 'base' : 'grid', x1: PLOT.left, y1: at, x2: PLOT.left + PLOT.plotW, y2: at }),
@@ -100,7 +109,7 @@ export function barChart(spec: ChartSpec): SVGSVGElement {
         'data-month': month,
         'data-value': value,
       });
-      rect.append(svg('title', {}, `${month} ${series.name}: ${show(spec, series.values[i])}`));
+      rect.append(svg('title', {}, `${formatMonth(month)} ${series.name}: ${show(spec, series.values[i])}`));
       chart.append(rect);
     });
   });
@@ -126,7 +135,7 @@ export function lineChart(spec: ChartSpec): SVGSVGElement {
           square: series.cls === 's2',
           half: 4,
           r: 4.5,
-          title: `${month} ${series.name}: ${spec.format(v)}`,
+          title: `${formatMonth(month)} ${series.name}: ${spec.format(v)}`,
           attrs: { 'data-month': month, 'data-value': String(v) },
         }),
       );
