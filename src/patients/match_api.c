@@ -145,7 +145,7 @@ static bool link_team_and_consent(struct error *err, struct op *op, const char *
     enum store_step_result r = store_step(err, s);
     store_done(s);
     char team_id[UUID_STR_LEN] = "", consent_id[UUID_STR_LEN] = "";
-    const struct patients_member m = {patient, org, NULL, "registering organisation"};
+    const struct patients_member m = {patient, org, NULL, "registering organisation", NULL};
     if (r == STORE_FAIL || (r == STORE_DONE && !patients_team_insert(err, op, &m, team_id)))
         return false;
     if (!consent)
@@ -178,6 +178,9 @@ bool patients_link(struct error *err, struct request *req)
     if (!offer_patient(err, req, jsonv_str(req->json, "offer_id"), patient))
         return false;
     req->patient_id = patient; /* a refusal from here on is audited against the patient */
+    if (consent && !patients_consent_date_check(err, req, "consent.consented_on",
+                                                jsonv_str(consent, "consented_on")))
+        return false;
     struct access_decision d;
     if (!access_decide_link(err, req->op.conn, &req->op.principal, patient, consent != NULL, &d))
         return false;

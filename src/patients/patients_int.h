@@ -24,6 +24,10 @@ extern const char *const patients_consent_scopes[];
 extern const char *const patients_consent_methods[];
 /** The fields of a consent given at registration or with a link. */
 extern const struct jfield patients_consent_fields[];
+/** A consent is given by someone born: consented_on (NULL passes) must not be before the birth
+ *  date of req->patient_id nor in the future (core/plausible.h); field names it in err. */
+bool patients_consent_date_check(struct error *err, struct request *req, const char *field,
+                                 const char *consented_on);
 
 /** JSON of a patient by id with local ids; full adds address, phone and the merges
  *  (patients_merges_add). */

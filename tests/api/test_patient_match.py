@@ -89,6 +89,12 @@ def test_link_needs_a_consent_naming_the_organisation(fresh_server):
     assert_problem(server.session("rehab.admin").post(
         "/api/patients/link", json={"offer_id": offer, "local_id": "RH-0001",
                                     "consent": consent_now()}), 404, "patient.offer_not_found")
+    # a consent dated before her birth (1941) is not plausible: refused, nothing linked
+    implausible = dict(consent_now(), consented_on="1900-01-01")
+    r = rehab.post("/api/patients/link", json={"offer_id": offer, "local_id": "RH-0001",
+                                               "consent": implausible})
+    assert assert_problem(r, 400, "request.field_range")["field"] == "consent.consented_on"
+    assert helpers.store_snapshot(server) == before
     # with a consent recorded now: linked, on the team, and her allergies are there
     r = rehab.post("/api/patients/link", json={"offer_id": offer, "local_id": "RH-0001",
                                                "consent": consent_now()})
