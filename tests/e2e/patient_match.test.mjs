@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { TABLET, assertNoProblems, loginAs, openPage, searchPatients, withServerAndBrowser } from './browser.mjs';
 import { apiSession, findPatientId } from './server.mjs';
 
 // Set TSUNAGU_E2E_SCREENSHOTS=<dir> to keep pictures of the screens for a human to look at.
@@ -107,5 +107,36 @@ describe('registration finds the same patient', { timeout: 240_000 }, () => {
     const sato = await apiSession(server.baseUrl, 'gh.sato');
     const hanako = await sato.get(`/api/patients/${hanakoId}`);
     assert.ok(hanako.local_ids.some((l) => l.local_id === 'RH-E2E-1'));
+  });
+
+  test('after a merge her record shows what was recorded under the duplicate', async () => {
+    // uh.fujita's hospital registers her anew (with a reason) and records an allergy there
+    const uh = await apiSession(server.baseUrl, 'uh.fujita');
+    const tokyoToday = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    const twin = await uh.post('/api/patients', {
+      name: '山田 花子', name_kana: 'ヤマダ ハナコ', sex: 'female', birth_date: '1941-04-12',
+      local_id: 'UH-E2E-1', new_patient_reason: '救急搬送時、同一人物か確認できず',
+      consent: { method: 'written', consented_on: tokyoToday, scope: 'all' },
+    });
+    await uh.post('/fhir/AllergyIntolerance', {
+      resourceType: 'AllergyIntolerance', patient: { reference: `Patient/${twin.id}` },
+      code: { text: 'ラテックス(統合前の記録)' },
+    });
+    const office = await apiSession(server.baseUrl, 'jimukyoku');
+    await office.post('/api/patient-duplicates/merge', { survivor_id: hanakoId, merged_id: twin.id, reason: '同一人物と確認' });
+
+    // her team opens her record: the merged registration's allergy is there, with her own
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'gh.sato');
+    const results = await searchPatients(page, 'やまだ はなこ');
+    await results.getByTestId('patient-row').filter({ hasText: 'GH-000001' }).getByTestId('patient-link').click();
+    await page.getByTestId('patient-merged-from').waitFor();
+    await page.getByTestId('tab-record').click();
+    const allergies = page.getByTestId('allergy-name');
+    await allergies.filter({ hasText: 'ラテックス(統合前の記録)' }).waitFor();
+    const names = await allergies.allTextContents();
+    assert.ok(names.some((n) => /造影/.test(n)), `her own allergies are listed too: ${names}`);
+    assertNoProblems(page);
+    await page.context().close();
   });
 });

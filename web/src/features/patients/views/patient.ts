@@ -66,6 +66,9 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
           h('a', { href: hashOf(['patients', patient.merged_into]) }, t('patient.merged_into_link')),
         )
       : null,
+    patient.merged_from?.length
+      ? h('p', { class: 'alert', role: 'status', testid: 'patient-merged-from' }, t('patient.merged_from', { n: patient.merged_from.length }))
+      : null,
     patientHeader(patient, !limited && !onlyDemographics),
     tabs(patient, wanted, shown, { emergency: limited !== undefined }),
   );
