@@ -74,20 +74,23 @@ void access_rule_bind(const struct access_rule_args *a, struct store_arg out[ACC
     out[3] = (struct store_arg){.type = 'i', .i = a->now_ms};
 }
 
-/* One patient (?5) under the rule: whether it exists, the two readings of the rule, the emergency
- * grant, and the parts, for the reason recorded in the audit. */
+/* One patient (?5) under the rule (a patient merged into another is decided as the survivor):
+ * whether it exists, the two readings of the rule, the emergency grant, and the parts, for the
+ * reason recorded in the audit. */
 /* Each part of the rule evaluated once (a materialised row), then combined as the rule says. */
 static const char sql_decide[] =
     "WITH parts AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?5) AS "
     "known, " ACCESS_ON_TEAM_SQL " AS on_team, " ACCESS_SHARE_SQL " AS share, " ACCESS_CONSENT_SQL
     " AS consent, (SELECT ea.id FROM emergency_access ea WHERE " ACCESS_GRANT_COND
-    " ORDER BY ea.started_at DESC LIMIT 1) AS grant_id FROM (SELECT ?5 AS id) p) "
+    " ORDER BY ea.started_at DESC LIMIT 1) AS grant_id, " ACCESS_REGISTERED_SQL
+    " AS registered FROM (SELECT COALESCE((SELECT pm.survivor_id FROM patient_merges pm WHERE "
+    "pm.merged_id = ?5), ?5) AS id) p) "
     "SELECT known, " ACCESS_VISIBLE_OF("on_team", "share", "consent") ", " ACCESS_TEAM_OF(
-        "on_team", "consent") ", grant_id, on_team, consent FROM parts";
+        "on_team", "consent") ", grant_id, on_team, consent, registered FROM parts";
 
 /* What the rule says of an organisation (and user) and one patient. */
 struct standing {
-    bool exists, visible, team, on_team, consent;
+    bool exists, visible, team, on_team, consent, registered;
     char grant[UUID_STR_LEN]; /* an emergency grant in force, or "" */
 };
 
@@ -104,8 +107,13 @@ static bool standing_of(struct error *err, struct store_conn *conn,
         return false;
     enum store_step_result r = store_step(err, s);
     if (r == STORE_ROW) {
-        *st = (struct standing){store_int(s, 0), store_int(s, 1), store_int(s, 2),
-                                store_int(s, 4), store_int(s, 5), ""};
+        *st = (struct standing){store_int(s, 0),
+                                store_int(s, 1),
+                                store_int(s, 2),
+                                store_int(s, 4),
+                                store_int(s, 5),
+                                store_int(s, 6),
+                                ""};
         if (!store_is_null(s, 3))
             snprintf(st->grant, sizeof st->grant, "%s", store_text(s, 3));
     }
@@ -119,7 +127,18 @@ static bool decide(struct access_decision *out, bool allow, const char *reason)
     out->emergency = false;
     out->reason = reason;
     out->grant_id[0] = '\0';
+    out->known = false;
     return true;
+}
+
+/* The registering organisation's standing without team and consent: it reads the demographics
+ * and the consents and records a new consent, so that a patient whose last consent was withdrawn
+ * can be found again and asked; nothing clinical, no other write. */
+static bool registered_allows(enum access_action action, enum data_class cls)
+{
+    if (action == ACCESS_READ)
+        return cls == DATA_DEMOGRAPHICS || cls == DATA_CONSENT;
+    return action == ACCESS_CREATE && cls == DATA_CONSENT;
 }
 
 /* The rule's reading for an action on a class: reads of what a share opens need visibility;
@@ -174,9 +193,13 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
         snprintf(out->grant_id, sizeof out->grant_id, "%s", st.grant);
         return true;
     }
-    return decide(out, false,
-                  !st.on_team ? "organisation not on the care team"
-                              : "no consent in force for the organisation");
+    if (st.registered && registered_allows(action, cls))
+        return decide(out, true, "registering organisation: demographics and consents only");
+    decide(out, false,
+           !st.on_team ? "organisation not on the care team"
+                       : "no consent in force for the organisation");
+    out->known = st.registered;
+    return true;
 }
 
 bool access_decide_case(struct error *err, struct store_conn *conn, const struct principal *p,
@@ -203,4 +226,35 @@ bool access_decide_case(struct error *err, struct store_conn *conn, const struct
     if (action != ACCESS_READ)
         return decide(out, false, "organisation not party to the case");
     return access_decide(err, conn, p, patient_id, ACCESS_READ, DATA_CLINICAL, out);
+}
+
+bool access_match_may_show(const struct principal *p, bool visible, double score)
+{
+    if (!access_may_search(p))
+        return false;
+    return visible || score >= ACCESS_MATCH_REVEAL_SCORE;
+}
+
+bool access_decide_link(struct error *err, struct store_conn *conn, const struct principal *p,
+                        const char *patient_id, bool consent_now, struct access_decision *out)
+{
+    if (!access_may_search(p))
+        return decide(out, false, "may not register patients");
+    struct access_rule_args a;
+    struct standing st;
+    access_rule_args_of(p, &a);
+    if (!standing_of(err, conn, &a, patient_id, &st))
+        return false;
+    if (!st.exists)
+        return decide(out, false, "no such patient");
+    if (st.consent)
+        return decide(out, true, "link: a consent in force names the organisation");
+    if (consent_now)
+        return decide(out, true, "link: consent recorded with the link");
+    return decide(out, false, "link: no consent names the organisation");
+}
+
+bool access_may_reconcile(const struct principal *p)
+{
+    return p->network_admin && !p->via_token;
 }

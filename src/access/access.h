@@ -48,6 +48,10 @@ struct access_decision {
     const char *reason; /* static string for the audit record, e.g. "care team + consent" */
     /** The emergency grant used when emergency is true, else "". */
     char grant_id[UUID_STR_LEN];
+    /** Refused, but the principal may know that the patient exists (its organisation registered
+     *  the patient: ACCESS_REGISTERED_SQL), so a refusal may say 403 rather than look like a
+     *  missing patient. */
+    bool known;
 };
 
 /**
@@ -122,6 +126,13 @@ enum { ACCESS_RULE_PARAMS = 4 };
 #define ACCESS_EMERGENCY_SQL                                                                       \
     "EXISTS (SELECT 1 FROM emergency_access ea WHERE " ACCESS_GRANT_COND ")"
 
+/** The organisation registered the patient under a local id of its own (it registered the
+ *  patient, or linked its local id to it). Alone this opens the demographics and the consents,
+ *  for reading and for recording a new consent: withdrawing the last consent must not orphan
+ *  the patient (issue 13, item 6). */
+#define ACCESS_REGISTERED_SQL                                                                      \
+    "EXISTS (SELECT 1 FROM patient_local_ids rl WHERE rl.patient_id = p.id AND rl.org_id = ?1)"
+
 /** How the parts combine, over three SQL expressions (the parts above, or columns that hold
  *  them): visible = (on the team, or holding a share) and named by a consent in force; team =
  *  on the team and named by a consent in force. */
@@ -136,6 +147,12 @@ enum { ACCESS_RULE_PARAMS = 4 };
 /** The same for the classes a record share does not open (access_class_shared: the consents,
  *  the audit trail) and for writes: on the team and named by a consent in force. */
 #define ACCESS_TEAM_SQL ACCESS_TEAM_OF(ACCESS_ON_TEAM_SQL, ACCESS_CONSENT_SQL)
+
+/** Whose demographics a search lists: the visible ones and those the organisation registered.
+ *  Searches must also check access_may_search first. */
+#define ACCESS_DEMOGRAPHICS_SQL "(" ACCESS_VISIBLE_SQL " OR " ACCESS_REGISTERED_SQL ")"
+/** Whose consents a search lists: the team with consent, and the registering organisation. */
+#define ACCESS_CONSENTS_SQL "(" ACCESS_TEAM_SQL " OR " ACCESS_REGISTERED_SQL ")"
 
 /** The values of the rule's parameters, taken once. */
 struct access_rule_args {
@@ -218,6 +235,31 @@ bool access_has_emergency_grant(struct error *err, struct store_conn *conn,
 enum error_code access_search_refusal(const struct principal *p);
 /** Whether principal may search or list patients at all (access_search_refusal is ERR_NONE). */
 bool access_may_search(const struct principal *p);
+
+/* ---- Finding the same patient (名寄せ, issue 13 item 3) ---------------------------------------
+ */
+
+/** The lowest match score at which a match shows a patient the principal may not see, and then
+ *  only the name, reading, sex and birth date it was asked about (never the id, local ids or
+ *  address); every patient shown is audited. Below it, such a patient stays invisible. */
+#define ACCESS_MATCH_REVEAL_SCORE 0.9
+
+/** Whether a match by principal may show a candidate scored score, which the principal sees
+ *  (visible: ACCESS_DEMOGRAPHICS_SQL) or not. Only those who may search may match at all. */
+bool access_match_may_show(const struct principal *p, bool visible, double score);
+
+/**
+ * Decides whether principal may link its organisation's local id to patient_id (a candidate a
+ * match showed it): a consent in force must name the organisation, or consent_now says that a
+ * consent naming it is recorded in the same step. A refusal's reason is for the audit record.
+ */
+bool access_decide_link(struct error *err, struct store_conn *conn, const struct principal *p,
+                        const char *patient_id, bool consent_now, struct access_decision *out);
+
+/** Whether principal may review possible duplicates (names, readings, birth dates, sexes and
+ *  local ids of candidate pairs, never clinical data) and merge them or mark them distinct: a
+ *  network administrator in person. */
+bool access_may_reconcile(const struct principal *p);
 
 /**
  * Whether principal may use emergency (break-the-glass) access: a person (not an API token)

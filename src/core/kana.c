@@ -137,3 +137,105 @@ char *kana_normalize(const char *utf8)
     free(mapped);
     return (char *)key;
 }
+
+/* ---- the matching key ---------------------------------------------------------------------- */
+
+/* Katakana letters are U+30A1..U+30FA; these tables index by cp - 0x30A0. */
+static utf8proc_int32_t fold_letter(utf8proc_int32_t cp)
+{
+    switch (cp) {
+    case 0x30A1:
+    case 0x30A3:
+    case 0x30A5:
+    case 0x30A7:
+    case 0x30A9: // ァィゥェォ
+    case 0x30C3:
+    case 0x30E3:
+    case 0x30E5:
+    case 0x30E7:
+    case 0x30EE: // ッャュョヮ
+        return cp + 1;
+    case 0x30F5:
+        return 0x30AB; // ヵ → カ
+    case 0x30F6:
+        return 0x30B1; // ヶ → ケ
+    case 0x30C2:
+        return 0x30B8; // ヂ → ジ
+    case 0x30C5:
+        return 0x30BA; // ヅ → ズ
+    case 0x30F2:
+        return 0x30AA; // ヲ → オ
+    case 0x30F0:
+        return 0x30A4; // ヰ → イ
+    case 0x30F1:
+        return 0x30A8; // ヱ → エ
+    case 0x30F4:
+        return 0x30D6; // ヴ → ブ
+    default:
+        return cp;
+    }
+}
+
+/* The vowel row of a (folded) katakana letter: 'a' 'i' 'u' 'e' 'o', or 0. */
+static char vowel_of(utf8proc_int32_t cp)
+{
+    static const char *const rows[] = {"アカガサザタダナハバパマヤラワ", "イキギシジチニヒビピミリ",
+                                       "ウクグスズツヌフブプムユル", "エケゲセゼテデネヘベペメレ",
+                                       "オコゴソゾトドノホボポモヨロ"};
+    static const char vowels[] = "aiueo";
+    if (cp < 0x30A0 || cp > 0x30FF)
+        return 0;
+    utf8proc_uint8_t enc[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, enc);
+    for (int r = 0; r < 5; r++)
+        for (const char *p = rows[r]; *p; p += 3)
+            if (n == 3 && memcmp(p, enc, 3) == 0)
+                return vowels[r];
+    return 0;
+}
+
+/* Whether cp only lengthens the vowel of prev (prev's row), so a reading may leave it out. */
+static bool lengthens(utf8proc_int32_t prev, utf8proc_int32_t cp)
+{
+    char v = vowel_of(prev);
+    switch (cp) {
+    case 0x30A2:
+        return v == 'a'; // ア after a-row
+    case 0x30A4:
+        return v == 'i' || v == 'e'; // イ after i- or e-row (ケイ = ケー)
+    case 0x30A6:
+        return v == 'u' || v == 'o'; // ウ after u- or o-row (サトウ = サトー)
+    case 0x30AA:
+        return v == 'o'; // オ after o-row (トオル = トール)
+    default:
+        return false;
+    }
+}
+
+char *kana_match_key(const char *utf8)
+{
+    char *norm = kana_normalize(utf8);
+    if (!norm)
+        return NULL;
+    size_t len = strlen(norm);
+    char *out = malloc(len + 1);
+    if (!out) {
+        free(norm);
+        return NULL;
+    }
+    const utf8proc_uint8_t *src = (const utf8proc_uint8_t *)norm;
+    size_t used = 0;
+    utf8proc_int32_t cp, prev = 0;
+    utf8proc_ssize_t n;
+    while (*src && (n = utf8proc_iterate(src, -1, &cp)) > 0) {
+        src += n;
+        cp = fold_letter(cp);
+        if (cp == 0x30FC || cp == 0x301C || cp == 0xFF5E || lengthens(prev, cp))
+            continue; // ー, 〜, ～ and lengthening vowels; prev stays the lengthened letter
+        used += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + used);
+        prev = cp;
+    }
+    out[used] = '\0';
+    free(norm);
+    return out;
+}

@@ -29,4 +29,18 @@ bool utf8_valid(const char *buf, size_t len);
  */
 char *kana_normalize(const char *utf8);
 
+/**
+ * A looser key for finding the same person written differently (patient matching, not search):
+ * kana_normalize, then the variants of Japanese readings fold together:
+ *  - small kana become their full-size letters (ァィゥェォッャュョヮヵヶ →
+ * アイウエオツヤユヨワカケ);
+ *  - ヂ → ジ, ヅ → ズ, ヲ → オ, ヰ → イ, ヱ → エ, ヴ → ブ;
+ *  - the long-vowel mark ー (and ｰ, 〜) is dropped, and so is a vowel that lengthens the one
+ *    before it: ウ or オ after an o-row kana (サトウ = サトオ = サトー → サト), イ after an e-row
+ *    kana (ケイコ = ケーコ → ケコ), and a doubled ア, イ or ウ after a kana of its row.
+ * Two readings with the same key are likely the same name; the key itself is never shown.
+ * Same contract as kana_normalize: a malloc'd string, or NULL for NULL or invalid UTF-8.
+ */
+char *kana_match_key(const char *utf8);
+
 #endif

@@ -83,8 +83,10 @@ bool fhir_metadata(struct error *err, struct request *req)
             if (!strcmp((*v)->type, "Patient"))
                 json_object_set_new(
                     r, "operation",
-                    json_pack("[{s:s, s:s}]", "name", "everything", "definition",
-                              "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
+                    json_pack("[{s:s, s:s}, {s:s, s:s}]", "name", "everything", "definition",
+                              "http://hl7.org/fhir/OperationDefinition/Patient-everything", "name",
+                              "match", "definition",
+                              "http://hl7.org/fhir/OperationDefinition/Patient-match"));
             json_array_append_new(resources, r);
         }
     for (int i = 0; fhir_stored_types[i]; i++)

@@ -54,6 +54,8 @@ enum data_class fhir_data_class(const char *type)
         return DATA_CONSENT;
     if (strcmp(type, "AuditEvent") == 0)
         return DATA_AUDIT;
+    if (strcmp(type, "Patient") == 0) /* like GET /api/patients/{id} */
+        return DATA_DEMOGRAPHICS;
     return fhir_type_emergency(type) ? DATA_CLINICAL_EMERGENCY : DATA_CLINICAL;
 }
 

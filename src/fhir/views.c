@@ -396,7 +396,8 @@ static bool core_search(struct error *err, struct request *req, const char *type
     bool patient = !strcmp(type, "Patient"), org = !strcmp(type, "Organization");
     if (patient)
         strbuf_printf(&q.sql,
-                      "SELECT " PATIENT_COLUMNS " FROM patients p WHERE " ACCESS_VISIBLE_SQL "%s",
+                      "SELECT " PATIENT_COLUMNS " FROM patients p WHERE " ACCESS_DEMOGRAPHICS_SQL
+                      "%s",
                       all_params);
     else if (org)
         strbuf_printf(&q.sql,
@@ -406,7 +407,7 @@ static bool core_search(struct error *err, struct request *req, const char *type
     else if (!strcmp(type, "Consent"))
         strbuf_printf(&q.sql,
                       "SELECT " CONSENT_COLUMNS " FROM consents c JOIN patients p ON p.id "
-                      "= c.patient_id WHERE " ACCESS_TEAM_SQL "%s",
+                      "= c.patient_id WHERE " ACCESS_CONSENTS_SQL "%s",
                       all_params);
     else
         strbuf_printf(&q.sql,

@@ -298,7 +298,10 @@ static bool locate_patient(struct error *err, struct request *req, const struct 
     if (!d.allow) {
         op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, "patient",
                       patient, d.reason);
-        /* Not 403: a hidden patient must look exactly like one that does not exist. */
+        /* Not 403: a hidden patient must look exactly like one that does not exist; except
+         * to the organisation that registered it, which knows it and sees its demographics. */
+        if (d.known)
+            return error_set(err, ERR_FORBIDDEN, "demographics and consents only");
         return error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
     }
     if (d.emergency) /* break-the-glass: shown as such to the client and in the audit record */

@@ -83,8 +83,8 @@ static bool respond_consent(struct error *err, struct request *req, const char *
     return true;
 }
 
-/* A consent is given by someone born: not before the patient's birth date, nor in the future. */
-static bool check_consent_date(struct error *err, struct request *req)
+bool patients_consent_date_check(struct error *err, struct request *req, const char *field,
+                                 const char *consented_on)
 {
     struct store_stmt *s = store_query(
         err, req->op.conn, "SELECT birth_date FROM patients WHERE id = ?", "t", req->patient_id);
@@ -95,8 +95,8 @@ static bool check_consent_date(struct error *err, struct request *req)
     if (r == STORE_ROW)
         ctx.birth_date = arena_strdup(req->op.arena, store_text(s, 0));
     store_done(s);
-    return r != STORE_FAIL && plausible_check_date(err, "consented_on", PLAUSIBLE_EVENT_DATE,
-                                                   jsonv_str(req->json, "consented_on"), &ctx);
+    return r != STORE_FAIL &&
+           plausible_check_date(err, field, PLAUSIBLE_EVENT_DATE, consented_on, &ctx);
 }
 
 bool consents_create(struct error *err, struct request *req)
@@ -109,7 +109,9 @@ bool consents_create(struct error *err, struct request *req)
         {"note", JV_STRING, false, 500, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!jsonv_check(err, req->json, fields) || !check_consent_date(err, req))
+    if (!jsonv_check(err, req->json, fields) ||
+        !patients_consent_date_check(err, req, "consented_on",
+                                     jsonv_str(req->json, "consented_on")))
         return false;
     json_t *org_ids = json_object_get(req->json, "org_ids");
     size_t n = json_array_size(org_ids);

@@ -27,6 +27,38 @@ static json_t *local_ids_json(struct error *err, struct store_conn *conn, const 
     return api_rows(err, store_query(err, conn, sql_local_ids, "t", id), local_id_row);
 }
 
+static json_t *text_row(struct store_stmt *s)
+{
+    return json_string(store_text(s, 0));
+}
+
+json_t *patients_merges_add(struct error *err, struct store_conn *conn, const char *id, json_t *p)
+{
+    json_t *into = api_rows(err,
+                            store_query(err, conn,
+                                        "SELECT survivor_id FROM patient_merges WHERE "
+                                        "merged_id = ?",
+                                        "t", id),
+                            text_row);
+    json_t *from = into ? api_rows(err,
+                                   store_query(err, conn,
+                                               "SELECT merged_id FROM patient_merges WHERE "
+                                               "survivor_id = ? ORDER BY at",
+                                               "t", id),
+                                   text_row)
+                        : NULL;
+    if (!from) {
+        json_decref(into);
+        json_decref(p);
+        return NULL;
+    }
+    json_object_set(p, "merged_into",
+                    json_array_size(into) ? json_array_get(into, 0) : json_null());
+    json_object_set_new(p, "merged_from", from);
+    json_decref(into);
+    return p;
+}
+
 json_t *patients_patient_json(struct error *err, struct store_conn *conn, const char *patient_id,
                               bool full)
 {
@@ -56,7 +88,7 @@ json_t *patients_patient_json(struct error *err, struct store_conn *conn, const 
         return NULL;
     }
     json_object_set_new(p, "local_ids", ids);
-    return p;
+    return full ? patients_merges_add(err, conn, patient_id, p) : p;
 }
 
 /* Search pattern for LIKE: the normalised key, matched literally, inside %…%. */
@@ -71,7 +103,7 @@ static char *like_pattern(struct request *req, const char *q)
 }
 
 static const char sql_search[] =
-    "SELECT p.id FROM patients p WHERE " ACCESS_VISIBLE_SQL
+    "SELECT p.id FROM patients p WHERE " ACCESS_DEMOGRAPHICS_SQL
     " AND (CAST(?5 AS TEXT) IS NULL OR p.kana_key LIKE ?5" STORE_LIKE_ESCAPE " OR p.name_key LIKE "
     "?5" STORE_LIKE_ESCAPE ")"
     " AND (CAST(?6 AS TEXT) IS NULL OR p.birth_date = ?6)"
@@ -194,7 +226,7 @@ const char *const patients_sex_codes[] = {"male", "female", "other", "unknown", 
 const char *const patients_consent_scopes[] = {"all", NULL};
 const char *const patients_consent_methods[] = {"written", "verbal", NULL};
 
-static const struct jfield consent_fields[] = {
+const struct jfield patients_consent_fields[] = {
     {"method", JV_STRING, true, 0, patients_consent_methods},
     {"consented_on", JV_DATE, true, 0, NULL},
     {"scope", JV_STRING, true, 0, patients_consent_scopes},
@@ -202,22 +234,56 @@ static const struct jfield consent_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 
-/* The patient as the caller sees it, answered with status: its facts and "care_team", whether
- * the caller reads it as the care team with consent in force (its consents, its access history)
- * rather than through a record share or an emergency grant. The access layer decides it, as it
- * does for those routes (DATA_AUDIT), so the page offers only what it may open. */
-static bool patients_answer(struct error *err, struct request *req, int status)
+/* The patient as the caller sees it, answered with status: its facts; "care_team", whether the
+ * caller reads it as the care team with consent in force (its consents, its access history)
+ * rather than through a record share or an emergency grant; and "demographics_only", whether
+ * the caller is the registering organisation without a consent in force, which sees only this
+ * and the consents (issue 13, item 6). The access layer decides both, as it does for those
+ * routes (DATA_AUDIT, DATA_CLINICAL), so the page offers only what it may open. */
+static bool answer_patient(struct error *err, struct request *req, int status)
 {
-    struct access_decision team;
+    struct access_decision team, clinical;
     if (!access_decide(err, req->op.conn, &req->op.principal, req->patient_id, ACCESS_READ,
-                       DATA_AUDIT, &team))
+                       DATA_AUDIT, &team) ||
+        !access_decide(err, req->op.conn, &req->op.principal, req->patient_id, ACCESS_READ,
+                       DATA_CLINICAL, &clinical))
         return false;
     json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
     if (!p)
         return false;
     json_object_set_new(p, "care_team", json_boolean(team.allow && !team.emergency));
+    json_object_set_new(p, "demographics_only", json_boolean(!clinical.allow && clinical.known));
     response_json(req, status, p);
     return true;
+}
+
+/* How many candidates the caller is shown that are likely the same person (a registration
+ * anew then needs a reason). The match is audited like POST /api/patients/match. */
+static bool likely_matches(struct error *err, struct request *req, int *likely)
+{
+    struct patients_match_keys q;
+    struct patients_match_hit hits[PATIENTS_MATCH_MAX];
+    int n = 0;
+    const json_t *b = req->json;
+    *likely = 0;
+    if (!patients_match_keys_of(req->op.arena, jsonv_str(b, "name"), jsonv_str(b, "name_kana"),
+                                jsonv_str(b, "sex"), jsonv_str(b, "birth_date"), &q))
+        return error_set(err, ERR_NOMEM, NULL); /* the texts are valid UTF-8 by now */
+    if (!patients_match_find(err, &req->op, &q, hits, &n))
+        return false;
+    for (int i = 0; i < n; i++)
+        *likely += hits[i].score >= PATIENTS_MATCH_LIKELY;
+    return true;
+}
+
+static bool new_reason_insert(struct error *err, struct op *op, const char *patient,
+                              const char *reason, int likely)
+{
+    return store_exec(err, op->conn, NULL,
+                      "INSERT INTO patient_new_reasons (patient_id, org_id, user_id, reason, "
+                      "candidates, at) VALUES (?, ?, ?, ?, ?, ?)",
+                      "ttttii", patient, op->principal.org_id, op->principal.user_id, reason,
+                      (int64_t)likely, op->now_ms);
 }
 
 bool patients_create(struct error *err, struct request *req)
@@ -231,6 +297,7 @@ bool patients_create(struct error *err, struct request *req)
         {"phone", JV_STRING, false, 32, NULL},
         {"local_id", JV_STRING, true, 32, NULL},
         {"consent", JV_OBJECT, true, 0, NULL},
+        {"new_patient_reason", JV_TEXT, false, 500, NULL},
         {NULL, 0, false, 0, NULL},
     };
     if (!access_may_search(&req->op.principal)) /* who may, before what they sent */
@@ -239,25 +306,38 @@ bool patients_create(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields))
         return false;
     json_t *consent = json_object_get(req->json, "consent");
-    if (!jsonv_check(err, consent, consent_fields) || !check_plausible(err, req->json))
+    if (!jsonv_check(err, consent, patients_consent_fields) || !check_plausible(err, req->json))
         return false;
     const json_t *b = req->json;
     const struct patients_new p = {jsonv_str(b, "name"),    jsonv_str(b, "name_kana"),
                                    jsonv_str(b, "sex"),     jsonv_str(b, "birth_date"),
                                    jsonv_str(b, "address"), jsonv_str(b, "phone")};
+    int likely = 0;
+    if (!likely_matches(err, req, &likely))
+        return false;
+    const char *reason = jsonv_str(b, "new_patient_reason");
+    if (likely > 0 && !reason)
+        return error_set(err, ERR_POSSIBLE_DUPLICATE,
+                         "new_patient_reason: %d likely match(es); link one (POST "
+                         "/api/patients/link) or state why this is a new patient",
+                         likely);
     char id[UUID_STR_LEN] = "";
     if (!patients_patient_create(err, &req->op, &p, id) ||
         !patients_local_id_insert(err, &req->op, id, req->op.principal.org_id,
                                   jsonv_str(b, "local_id")) ||
-        !register_team_and_consent(err, &req->op, id, consent))
+        !register_team_and_consent(err, &req->op, id, consent) ||
+        (reason && !new_reason_insert(err, &req->op, id, reason, likely)))
         return false;
     req->patient_id = arena_strdup(req->op.arena, id);
-    return patients_answer(err, req, 201);
+    if (reason)
+        req->audit_detail = arena_printf(
+            req->op.arena, "registered anew despite %d likely match(es): %s", likely, reason);
+    return answer_patient(err, req, 201);
 }
 
 bool patients_read(struct error *err, struct request *req)
 {
-    return patients_answer(err, req, 200);
+    return answer_patient(err, req, 200);
 }
 
 bool patients_update(struct error *err, struct request *req)
@@ -297,5 +377,5 @@ bool patients_local_id_add(struct error *err, struct request *req)
         return false;
     req->object_type = "local_id";
     req->object_id = arena_strdup(req->op.arena, jsonv_str(req->json, "local_id"));
-    return patients_answer(err, req, 201);
+    return answer_patient(err, req, 201);
 }

@@ -26,4 +26,17 @@ ROWS = {
                                           TEAM_WRITE),
     ("DELETE", "/api/patients/{id}/team/{mid}"): (
         req("DELETE", "/api/patients/{P}/team/{NOBODY}"), PATIENT, TEAM_WRITE),
+    # finding the same patient (issue 13, item 3): anyone who registers patients matches and
+    # links (each candidate decided by the match rule); only the network office sees duplicates
+    ("POST", "/api/patients/match"): (req("POST", "/api/patients/match", {}), granted(),
+                                      IN_ORG),
+    ("POST", "/api/patients/link"): (req("POST", "/api/patients/link", {}), granted(), IN_ORG),
+    ("POST", "/fhir/Patient/$match"): (req("POST", "/fhir/Patient/$match", {}), granted(),
+                                       IN_ORG),
+    ("GET", "/api/patient-duplicates"): (req("GET", "/api/patient-duplicates"), granted(),
+                                         {"office"}),
+    ("POST", "/api/patient-duplicates/merge"): (
+        req("POST", "/api/patient-duplicates/merge", {}), granted(), {"office"}),
+    ("POST", "/api/patient-duplicates/distinct"): (
+        req("POST", "/api/patient-duplicates/distinct", {}), granted(), {"office"}),
 }

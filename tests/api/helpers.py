@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,8 +26,13 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("TSUNAGU_BIN") or str(REPO / "build" / "tsunagu")
 STATIC_DIR = REPO / "web" / "dist"
-# The route tables: the server's own (src/http/routes.def) and each module's.
-ROUTES_DEFS = sorted((REPO / "src").glob("*/routes.def"))
+# The route tables in the router's order: the server's own (src/http/routes.def), then each
+# module's in the order of the modules list of src/meson.build.
+_MODULES = re.findall(r"'(\w+)'", re.search(r"modules = \[(.*?)\]",
+                                            (REPO / "src" / "meson.build").read_text(),
+                                            re.S).group(1))
+ROUTES_DEFS = [REPO / "src" / "http" / "routes.def"] + [
+    REPO / "src" / m / "routes.def" for m in _MODULES if (REPO / "src" / m / "routes.def").exists()]
 
 DEMO_PASSWORD = "minami-demo-2026"
 HTTP_TIMEOUT = 30  # seconds for one request (sanitizer builds are slow)
@@ -417,6 +423,19 @@ def visible_patient_ids(server, org):
     return {r["id"] for r in rows}
 
 
+def registered_patient_ids(server, org):
+    """The patients org registered under a local id of its own: it sees their demographics and
+    consents even without team and consent (issue 13, item 6)."""
+    rows = server.query("SELECT DISTINCT patient_id AS id FROM patient_local_ids WHERE org_id = ?",
+                        (org,))
+    return {r["id"] for r in rows}
+
+
+def listed_patient_ids(server, org):
+    """The patients a search by users of org lists: the visible ones and the registered ones."""
+    return visible_patient_ids(server, org) | registered_patient_ids(server, org)
+
+
 def new_patient_body(local_id, **overrides):
     body = {
         "name": "試験 太郎", "name_kana": "シケン タロウ", "sex": "male",
@@ -424,8 +443,12 @@ def new_patient_body(local_id, **overrides):
         "local_id": local_id,
         "consent": {"method": "written", "consented_on": tokyo_today().isoformat(),
                     "scope": "all"},
+        # the tests register 試験 太郎 many times: each time as a new person, as a test may
+        # (test_patient_match.py checks that a registration without it is refused)
+        "new_patient_reason": "同姓同名・同じ生年月日の別人(試験)",
     }
     body.update(overrides)
+    body = {k: v for k, v in body.items() if v is not None}
     return body
 
 

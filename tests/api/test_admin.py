@@ -379,8 +379,8 @@ def test_session_moves_on_when_its_membership_ends(server):
     assert_problem(s.get("/api/patients"), 403, "access.account_pending")
     assert server.session("aoba.tanaka").post(f"/api/users/{uid}/confirm").status_code == 200
     assert {p["id"] for p in helpers.fetch_all(s, "/api/patients")} == \
-        helpers.visible_patient_ids(server, AOBA)
-    gh_only = helpers.visible_patient_ids(server, GH) - helpers.visible_patient_ids(server, AOBA)
+        helpers.listed_patient_ids(server, AOBA)
+    gh_only = helpers.visible_patient_ids(server, GH) - helpers.listed_patient_ids(server, AOBA)
     assert_problem(s.get(f"/api/patients/{sorted(gh_only)[0]}"), 404, "patient.not_found")
     r = s.post("/api/auth/password", json={"current_password": "ugoku-isha-pass-1",
                                            "new_password": "ugoku-isha-pass-2"})

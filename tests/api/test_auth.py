@@ -190,8 +190,8 @@ def test_organisation_switch(server):
     assert r.json()["org_id"] == helpers.org_id("minami-gh")
     assert s.get("/api/me").json()["org_id"] == helpers.org_id("minami-gh")
     after = {p["id"] for p in helpers.fetch_all(s, "/api/patients")}
-    assert after == helpers.visible_patient_ids(server, helpers.org_id("minami-gh"))
-    assert before == helpers.visible_patient_ids(server, helpers.org_id("sakura-clinic"))
+    assert after == helpers.listed_patient_ids(server, helpers.org_id("minami-gh"))
+    assert before == helpers.listed_patient_ids(server, helpers.org_id("sakura-clinic"))
     r = s.put("/api/me/org", json={"org_id": helpers.org_id("aoba-homecare")})
     assert_problem(r, 403, "access.forbidden")
     assert s.get("/api/me").json()["org_id"] == helpers.org_id("minami-gh")

@@ -123,7 +123,11 @@ def test_withdrawing_ones_own_consent_hides_the_patient(fresh_server):
                   json={"reason": "訪問診療の終了"})
     assert r.status_code == 200
     assert not sees(aoba, YAMADA_HANAKO)
-    assert not sees(server.session("gh.sato"), YAMADA_HANAKO)
+    # minami-gh registered her (GH-000001): it keeps her demographics and consents, nothing
+    # more (test_consent_withdrawal.py)
+    gh = server.session("gh.sato")
+    assert gh.get(f"/api/patients/{YAMADA_HANAKO}").json()["demographics_only"] is True
+    assert_problem(gh.get(f"/api/patients/{YAMADA_HANAKO}/team"), 403, "access.forbidden")
     # the withdrawal itself was audited with the patient
     rows = helpers.audit_rows(server, "event_id = 'consents_withdraw' AND patient_id = ?",
                               (YAMADA_HANAKO,))

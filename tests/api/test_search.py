@@ -72,7 +72,7 @@ def test_local_id_filter_is_exact(server):
 
 def test_pagination_follows_next_cursor(server):
     s = server.session("gh.sato")
-    expected = helpers.visible_patient_ids(server, helpers.org_id("minami-gh"))
+    expected = helpers.listed_patient_ids(server, helpers.org_id("minami-gh"))
     assert len(expected) > 25
     pages, cursor = [], None
     while True:
@@ -104,7 +104,7 @@ def test_pagination_follows_next_cursor(server):
 ])
 def test_results_are_exactly_the_visible_patients(server, login_name, org_code):
     s = server.session(login_name)
-    expected = helpers.visible_patient_ids(server, helpers.org_id(org_code))
+    expected = helpers.listed_patient_ids(server, helpers.org_id(org_code))
     assert set(ids(fetch_all(s, "/api/patients"))) == expected
     # a name search returns the visible subset of the matching names
     for q in ("タナカ", "さとう", "ﾔﾏ", "子"):
@@ -133,7 +133,13 @@ def test_demo_visibility_matches_the_consent_rules(server):
     checked = 0
     for row in withdrawn[:8]:
         s = server.session(logins[codes[row["org_id"]]])
-        assert_problem(s.get(f"/api/patients/{row['patient_id']}"), 404, "patient.not_found")
+        r = s.get(f"/api/patients/{row['patient_id']}")
+        if row["patient_id"] in helpers.registered_patient_ids(server, row["org_id"]):
+            # the registering organisation keeps the demographics (issue 13, item 6)
+            assert r.status_code == 200 and r.json()["demographics_only"] is True
+            assert_problem(s.get(f"/api/patients/{row['patient_id']}/team"), 403)
+        else:
+            assert_problem(r, 404, "patient.not_found")
         checked += 1
     assert checked
 

@@ -110,6 +110,57 @@ static void utf8_valid_edges(void **state)
     assert_false(utf8_valid("\xF8\x88\x80\x80\x80", 5));
 }
 
+static void assert_match(const char *a, const char *b)
+{
+    char *ka = kana_match_key(a), *kb = kana_match_key(b);
+    assert_non_null(ka);
+    assert_non_null(kb);
+    assert_string_equal(ka, kb);
+    free(ka);
+    free(kb);
+}
+
+static void assert_no_match(const char *a, const char *b)
+{
+    char *ka = kana_match_key(a), *kb = kana_match_key(b);
+    assert_non_null(ka);
+    assert_non_null(kb);
+    assert_string_not_equal(ka, kb);
+    free(ka);
+    free(kb);
+}
+
+static void match_key_folds_reading_variants(void **state)
+{
+    (void)state;
+    // width, script and spaces, as kana_normalize
+    assert_match("ﾔﾏﾀﾞ ﾊﾅｺ", "やまだ　はなこ");
+    // small kana
+    assert_match("キヨウコ", "キョウコ");
+    assert_match("ヤマザキ", "ヤマサ\xE3\x82\x99キ");
+    assert_match("ハットリ", "ハツトリ");
+    // long vowels: ー, ウ and オ after o-row, イ after e-row
+    assert_match("サトウ", "サトー");
+    assert_match("サトウ", "サトオ");
+    assert_match("トオル", "トール");
+    assert_match("ケイコ", "ケーコ");
+    assert_match("ユウコ", "ユーコ");
+    // old and voiced variants
+    assert_match("チヂワ", "チジワ");
+    assert_match("ミヅキ", "ミズキ");
+    assert_match("ヴント", "ブント");
+    assert_match("かをる", "カオル");
+    // different names stay different
+    assert_no_match("ヤマダハナコ", "ヤマダハルコ");
+    assert_no_match("サトウ", "サイトウ");
+    assert_no_match("カトウ", "カト\xE3\x82\x99ウ"); // カトウ / カドウ
+    char *key = kana_match_key("ｻﾄｰ ｷｮｳｺ");
+    assert_string_equal(key, "サトキヨコ");
+    free(key);
+    assert_null(kana_match_key(NULL));
+    assert_null(kana_match_key("\xFF"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +172,7 @@ int main(void)
         cmocka_unit_test(empty_and_only_spaces),
         cmocka_unit_test(invalid_utf8_rejected),
         cmocka_unit_test(utf8_valid_edges),
+        cmocka_unit_test(match_key_folds_reading_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

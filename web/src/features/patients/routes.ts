@@ -2,9 +2,10 @@
 // Patients: search and registration, and the patient page with its own tabs (consent, care team,
 // 記録 and the features still to come); other features add tabs through extensions.ts.
 import { registerHome, registerNav, registerRoute } from '../../registry';
-import { canSeePatients } from '../../session';
+import { canSeePatients, isNetworkAdmin } from '../../session';
 import { registerPatientTab } from './extensions';
 import { renderConsents } from './views/consents';
+import { renderDuplicates } from './views/duplicates';
 import { comingSoon, renderPatient } from './views/patient';
 import { renderPatients } from './views/patients';
 import { renderRecord } from './views/record';
@@ -18,6 +19,9 @@ registerRoute({ path: 'patients', guard: canSeePatients, view: renderPatients, o
 registerRoute({ path: 'patients/:id/*', guard: canSeePatients, view: renderPatient, orgSwitch });
 registerHome({ hash: '#/patients', order: 10, when: canSeePatients });
 registerNav({ hash: '#/patients', label: 'nav.patients', testid: 'nav-patients', order: 10, show: canSeePatients });
+// The network office reviews possible duplicates (名寄せ): names and local ids only.
+registerRoute({ path: 'admin/duplicates', guard: isNetworkAdmin, view: renderDuplicates });
+registerNav({ hash: '#/admin/duplicates', label: 'nav.duplicates', testid: 'nav-duplicates', order: 84, show: isNetworkAdmin });
 
 registerPatientTab({ id: 'consents', label: 'tab.consents', order: 10, render: renderConsents });
 registerPatientTab({ id: 'team', label: 'tab.team', order: 20, render: renderTeam });

@@ -28,6 +28,30 @@ export interface Patient extends PatientSummary {
   /** The caller reads the patient as its care team with consent in force (consents, access
    *  history), not only through a record share or an emergency grant: the server's decision. */
   care_team?: boolean;
+  /** Seen only as the registering organisation after consent was withdrawn: demographics and
+   *  consents, nothing clinical (issue 13, item 6). */
+  demographics_only?: boolean;
+  /** Merged by the network office into this patient (its records stay under this id). */
+  merged_into?: string | null;
+  merged_from?: string[];
+}
+
+/** A candidate of POST /api/patients/match: all of a patient one sees; of another, only the
+ *  name, reading, sex and birth date that were matched. */
+export interface PatientMatch {
+  offer_id: string;
+  score: number;
+  grade: 'certain' | 'probable' | 'possible';
+  visible: boolean;
+  consent_covers_org: boolean;
+  patient: Pick<PatientSummary, 'name' | 'name_kana' | 'sex' | 'birth_date'> & Partial<PatientSummary>;
+}
+
+/** A pair of GET /api/patient-duplicates. */
+export interface DuplicatePair {
+  score: number;
+  grade: 'certain' | 'probable' | 'possible';
+  patients: (PatientSummary & { new_patient_reason: { reason: string; org_name: string } | null })[];
 }
 
 export type ConsentMethod = 'written' | 'verbal';

@@ -32,11 +32,11 @@ export async function renderConsents(panel: HTMLElement, patient: Patient): Prom
     newConsentForm(patient, orgs, reload),
     consents.length === 0
       ? empty(t('consent.none'), 'consents-empty')
-      : h('ol', { class: 'cards', testid: 'consent-list' }, consents.map((c) => consentCard(patient, c, reload))),
+      : h('ol', { class: 'cards', testid: 'consent-list' }, consents.map((c) => consentCard(patient, c, consents, reload))),
   );
 }
 
-function consentCard(patient: Patient, consent: Consent, reload: () => void): HTMLElement {
+function consentCard(patient: Patient, consent: Consent, all: Consent[], reload: () => void): HTMLElement {
   const active = consent.status === 'active';
   const card = h(
     'li',
@@ -74,11 +74,32 @@ function consentCard(patient: Patient, consent: Consent, reload: () => void): HT
           consent.withdraw_reason ? ` ${t('consent.reason')}: ${consent.withdraw_reason}` : '',
         ),
   );
-  if (active) card.append(withdrawControl(patient, consent, reload));
+  if (active) card.append(withdrawControl(patient, consent, withdrawEffect(patient, consent, all), reload));
   return card;
 }
 
-function withdrawControl(patient: Patient, consent: Consent, reload: () => void): HTMLElement {
+/** What withdrawing consent will do, said before it is confirmed (issue 13, item 6): which
+ *  organisations lose the record, and that the registering organisations keep only the
+ *  demographics and the consent tab, so that a new consent can be recorded. */
+function withdrawEffect(patient: Patient, consent: Consent, all: Consent[]): HTMLElement {
+  const stillNamed = new Set(
+    all.filter((c) => c.id !== consent.id && c.status === 'active').flatMap((c) => c.orgs.map((o) => o.id)),
+  );
+  const losing = consent.orgs.filter((o) => !stillNamed.has(o.id)).map((o) => o.name);
+  const registrars = [...new Set(patient.local_ids.map((l) => l.org_name))].join('、');
+  const lines: string[] = [];
+  if (stillNamed.size === 0) lines.push(t('consent.withdraw_last'));
+  if (losing.length > 0) lines.push(t('consent.withdraw_losing', { orgs: losing.join('、') }));
+  else lines.push(t('consent.withdraw_nobody_loses'));
+  if (registrars) lines.push(t('consent.withdraw_registrar', { orgs: registrars }));
+  return h(
+    'div',
+    { class: 'alert warn', role: 'note', testid: 'withdraw-effect' },
+    lines.map((line) => h('p', null, line)),
+  );
+}
+
+function withdrawControl(patient: Patient, consent: Consent, effect: HTMLElement, reload: () => void): HTMLElement {
   const reason = h('textarea', { required: true, rows: 2, maxlength: 1000, testid: 'withdraw-reason' });
   const errors = errorBox();
   const confirm = h('button', { type: 'submit', class: 'danger', testid: 'withdraw-confirm' }, t('consent.withdraw'));
@@ -86,6 +107,7 @@ function withdrawControl(patient: Patient, consent: Consent, reload: () => void)
     'form',
     { class: 'stack withdraw-form' },
     h('p', { class: 'hint' }, t('consent.withdraw_warning')),
+    effect,
     errors,
     field(t('consent.reason'), reason),
     h(

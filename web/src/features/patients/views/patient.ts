@@ -44,14 +44,32 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
     }
     return;
   }
-  const shown = patientTabs().filter(
-    (tab) => (limited ? tab.emergency : true) && (!tab.careTeam || patient.care_team === true),
-  );
+  const onlyDemographics = patient.demographics_only === true && !limited;
+  const shown = limited
+    ? patientTabs().filter((tab) => tab.emergency)
+    : onlyDemographics
+      ? patientTabs().filter((tab) => tab.id === 'consents')
+      : patientTabs().filter((tab) => !tab.careTeam || patient.care_team === true);
   const wanted = shown.find((tab) => tab.id === route.path[2]) ?? (shown[0] as PatientTab);
   replace(
     main,
     limited ?? null,
-    patientHeader(patient, !limited),
+    onlyDemographics
+      ? h('p', { class: 'alert warn', role: 'status', testid: 'patient-demographics-only' }, t('patient.demographics_only'))
+      : null,
+    patient.merged_into
+      ? h(
+          'p',
+          { class: 'alert warn', role: 'status', testid: 'patient-merged-into' },
+          t('patient.merged_into'),
+          ' ',
+          h('a', { href: hashOf(['patients', patient.merged_into]) }, t('patient.merged_into_link')),
+        )
+      : null,
+    patient.merged_from?.length
+      ? h('p', { class: 'alert', role: 'status', testid: 'patient-merged-from' }, t('patient.merged_from', { n: patient.merged_from.length }))
+      : null,
+    patientHeader(patient, !limited && !onlyDemographics),
     tabs(patient, wanted, shown, { emergency: limited !== undefined }),
   );
 }

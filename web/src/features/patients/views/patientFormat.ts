@@ -11,11 +11,11 @@ export function patientAge(patient: PatientSummary): string {
   return age === null || age === undefined ? '' : t('patient.age_value', { age });
 }
 
-export function sexLabel(patient: PatientSummary): string {
+export function sexLabel(patient: Pick<PatientSummary, 'sex'>): string {
   return tCode('sex', patient.sex);
 }
 
-export function birthDate(patient: PatientSummary): string {
+export function birthDate(patient: Pick<PatientSummary, 'birth_date'>): string {
   return formatDate(patient.birth_date);
 }
 

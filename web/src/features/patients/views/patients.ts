@@ -19,6 +19,7 @@ import type { List } from '../../../types';
 import { searchPageActions } from '../extensions';
 import type { Patient, PatientSummary } from '../types';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
+import { findMatches, matchPanel, type Registration } from './patientMatch';
 
 const PAGE_SIZE = 50;
 
@@ -237,21 +238,34 @@ function openNewPatient(): void {
     h('div', { class: 'row end' }, submit),
   );
   const dialog = openDialog(t('patients.new'), form, 'new-patient-dialog');
+  const done = (patient: Patient): void => {
+    dialog.close();
+    go(hashOf(['patients', patient.id]));
+  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    const registration: Registration = {
+      name: name.value.trim(),
+      name_kana: kana.value.trim(),
+      sex: sex.value,
+      birth_date: birth.value,
+      ...(address.value.trim() ? { address: address.value.trim() } : {}),
+      ...(phone.value.trim() ? { phone: phone.value.trim() } : {}),
+      local_id: localId.value.trim(),
+      consent: { method: method.value, consented_on: consentedOn.value, scope: 'all' },
+    };
     void attempt(submit, errors, async () => {
-      const patient = await api.post<Patient>('/api/patients', {
-        name: name.value.trim(),
-        name_kana: kana.value.trim(),
-        sex: sex.value,
-        birth_date: birth.value,
-        ...(address.value.trim() ? { address: address.value.trim() } : {}),
-        ...(phone.value.trim() ? { phone: phone.value.trim() } : {}),
-        local_id: localId.value.trim(),
-        consent: { method: method.value, consented_on: consentedOn.value, scope: 'all' },
-      });
-      dialog.close();
-      go(hashOf(['patients', patient.id]));
+      // 名寄せ: the same person may be registered already (at this or another organisation)
+      const matches = await findMatches(registration);
+      if (matches.length > 0) {
+        form.querySelector('[data-testid="match-panel"]')?.remove();
+        const panel = matchPanel(matches, registration, done);
+        form.append(panel);
+        submit.hidden = true;
+        panel.scrollIntoView({ block: 'start' });
+        return;
+      }
+      done(await api.post<Patient>('/api/patients', registration));
     });
   });
 }

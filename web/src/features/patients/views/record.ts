@@ -11,7 +11,6 @@ import {
   hasCoding,
   isEnteredInError,
   RECORD_CATEGORY,
-  search,
   sourceOrg,
   type CodeableConcept,
   type Reference,
@@ -22,6 +21,7 @@ import { mayWrite } from '../../../session';
 import { t, tCode, type MessageKey } from '../../../i18n';
 import type { TabContext } from '../extensions';
 import type { Patient } from '../types';
+import { searchRecord } from './recordSearch';
 import { guarded, itemDate, sourceCell, sourceLine } from './recordCommon';
 import { entryActions, entryClass, withdrawnNote, type Editable } from './recordChange';
 import { renderDocuments } from './recordDocs';
@@ -217,7 +217,7 @@ async function loadConditions(
   patient: Patient,
   context: ItemContext,
 ): Promise<void> {
-  const found = search('Condition', { patient: patient.id, _count: 200 });
+  const found = searchRecord('Condition', patient, { _count: 200 });
   // Both panels wait on the same search; each shows the outcome on its own.
   const isInfection = (c: Resource): boolean =>
     hasCoding(c.category as CodeableConcept[] | undefined, RECORD_CATEGORY, 'infection');
@@ -306,7 +306,7 @@ function allergyItem(a: Resource, context: ItemContext): HTMLLIElement {
 }
 
 async function loadAllergies(body: HTMLElement, patient: Patient, context: ItemContext): Promise<void> {
-  const list = await loadInto(body, () => guarded(() => search('AllergyIntolerance', { patient: patient.id })));
+  const list = await loadInto(body, () => guarded(() => searchRecord('AllergyIntolerance', patient)));
   if (!list) return;
   if (list.length === 0) {
     replace(body, empty(t('record.no_allergies'), 'record-allergies-empty'));
@@ -344,7 +344,7 @@ function flagItem(f: Resource): HTMLLIElement {
 }
 
 async function loadFlags(body: HTMLElement, patient: Patient): Promise<void> {
-  const list = await loadInto(body, () => guarded(() => search('Flag', { patient: patient.id })));
+  const list = await loadInto(body, () => guarded(() => searchRecord('Flag', patient)));
   if (!list) return;
   const drug = list.filter((f) => hasCoding(f.category as CodeableConcept[] | undefined, FLAG_CATEGORY, 'drug'));
   const current = drug.filter((f) => f.status !== 'inactive' && f.status !== 'entered-in-error');
@@ -477,8 +477,8 @@ async function loadMedications(body: HTMLElement, patient: Patient, context: Ite
   const loaded = await loadInto(body, () =>
     guarded(() =>
       Promise.all([
-        search('MedicationRequest', { patient: patient.id, _count: 200 }),
-        search('MedicationStatement', { patient: patient.id, _count: 200 }),
+        searchRecord('MedicationRequest', patient, { _count: 200 }),
+        searchRecord('MedicationStatement', patient, { _count: 200 }),
       ]),
     ),
   );

@@ -13,13 +13,13 @@ import {
   read,
   referenceId,
   sameOriginPath,
-  search,
   type CodeableConcept,
   type Reference,
   type Resource,
 } from '../../../fhir';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
+import { searchRecord } from './recordSearch';
 import { entryClass, withdrawnNote } from './recordChange';
 import { guarded, itemDate, sourceLine } from './recordCommon';
 
@@ -201,7 +201,7 @@ function docItem(doc: Resource, open: (doc: Resource) => void): HTMLLIElement {
 
 export async function renderDocuments(body: HTMLElement, patient: Patient): Promise<void> {
   const list = await loadInto(body, () =>
-    guarded(() => search('DocumentReference', { patient: patient.id, _sort: '-date' })),
+    guarded(() => searchRecord('DocumentReference', patient, { _sort: '-date' })),
   );
   if (!list) return;
   const docs = [...list.filter((d) => !isEnteredInError(d)), ...list.filter(isEnteredInError)];

@@ -7,7 +7,6 @@ import { h, replace, table, td, tdWrap } from '../../../dom';
 import {
   conceptText,
   isEnteredInError,
-  search,
   type CodeableConcept,
   type Quantity,
   type Resource,
@@ -15,6 +14,7 @@ import {
 import { decimalsOf, fhirTime, formatFhirDate, formatLabValue, formatUnit } from '../../../format';
 import { t } from '../../../i18n';
 import type { Patient } from '../types';
+import { searchRecord } from './recordSearch';
 import { labChart, type LabPoint } from './labChart';
 import { withdrawnNote } from './recordChange';
 import { guarded, itemDate, sourceCell, sourceLine } from './recordCommon';
@@ -186,7 +186,7 @@ export async function renderLabs(
 ): Promise<void> {
   const list = await loadInto(body, () =>
     guarded(() =>
-      search('Observation', { patient: patient.id, category: 'laboratory', _sort: 'date', _count: 1000 }),
+      searchRecord('Observation', patient, { category: 'laboratory', _sort: 'date', _count: 1000 }),
     ),
   );
   if (!list) return;
