@@ -58,7 +58,7 @@ async function orgId(page, name) {
   return org.id;
 }
 
-const PATIENT_TABS = ['consents', 'team', 'record', 'referrals', 'bookings', 'images', 'homecare'];
+const PATIENT_TABS = ['consents', 'team', 'record', 'referrals', 'bookings', 'images', 'homecare', 'access'];
 
 // route pattern → the visits that show it: who logs in and the hashes to open (a function may
 // look ids up with the user's session).
@@ -73,6 +73,22 @@ const SCREENS = {
     { user: 'gh.admin', hashes: ['#/admin/users'] },
   ],
   'admin/tokens/*': [{ user: 'gh.admin', hashes: ['#/admin/tokens'] }],
+  'admin/duplicates': [
+    {
+      user: 'jimukyoku',
+      // a registration anew of 山田 花子 elsewhere, so a pair is listed
+      hashes: async (page, server) => {
+        const uh = await apiSession(server.baseUrl, 'uh.fujita');
+        const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+        await uh.post('/api/patients', {
+          name: '山田 花子', name_kana: 'ヤマダ ハナコ', sex: 'female', birth_date: '1941-04-12',
+          local_id: 'UH-SCREENS-1', new_patient_reason: '本人確認ができず別に登録',
+          consent: { method: 'written', consented_on: today, scope: 'all' },
+        });
+        return ['#/admin/duplicates'];
+      },
+    },
+  ],
   'admin/audit/*': [{ user: 'gh.admin', hashes: ['#/admin/audit'] }],
   'admin/emergency/*': [
     {
