@@ -96,21 +96,6 @@ static void csv_row(struct request *req, struct strbuf *b, struct store_stmt *s)
     json_decref(r);
 }
 
-static void respond_csv(struct request *req, char *text, size_t len)
-{
-    char today[11];
-    clock_today_tokyo(today);
-    response_header(req, "Content-Disposition",
-                    arena_printf(req->op.arena, "attachment; filename=\"audit_%s.csv\"", today));
-    if (!req->resp_body_static)
-        free(req->resp_body);
-    req->status = 200;
-    req->content_type = "text/csv; charset=utf-8";
-    req->resp_body = text;
-    req->resp_len = len;
-    req->resp_body_static = false;
-}
-
 bool audit_export_csv(struct error *err, struct request *req)
 {
     struct audit_filters f;
@@ -141,6 +126,8 @@ bool audit_export_csv(struct error *err, struct request *req)
                   arena_printf(req->op.arena, "csv export rows=%lld%s", (long long)n,
                                r == STORE_ROW ? " (truncated)" : ""));
     size_t len = b.len;
-    respond_csv(req, strbuf_steal(&b), len);
+    char today[11];
+    clock_today_tokyo(today);
+    response_csv(req, strbuf_steal(&b), len, arena_printf(req->op.arena, "audit_%s.csv", today));
     return true;
 }

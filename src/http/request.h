@@ -110,6 +110,9 @@ void response_json(struct request *req, int status, json_t *body);
 void response_fhir(struct request *req, int status, json_t *body);
 /** Sets a FHIR JSON response from text already serialised (malloc'd; taken). */
 void response_fhir_text(struct request *req, int status, char *text, size_t len);
+/** Sets a 200 CSV download (text/csv, UTF-8) named filename (only [A-Za-z0-9._-] expected);
+ *  text (malloc'd) is taken. */
+void response_csv(struct request *req, char *text, size_t len, const char *filename);
 /** True for a request under /fhir (its errors are OperationOutcomes). */
 bool request_is_fhir(const struct request *req);
 /** Sets an empty response (e.g. 204). */

@@ -34,6 +34,13 @@ static void set_body(struct request *req, int status, const char *type, char *bo
     req->resp_body_static = false;
 }
 
+void response_csv(struct request *req, char *text, size_t len, const char *filename)
+{
+    response_header(req, "Content-Disposition",
+                    arena_printf(req->op.arena, "attachment; filename=\"%s\"", filename));
+    set_body(req, 200, "text/csv; charset=utf-8", text, len);
+}
+
 void response_json(struct request *req, int status, json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;

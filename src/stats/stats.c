@@ -287,7 +287,7 @@ static char *csv_text(const struct rs_report *r, size_t *len)
 }
 
 /* referral-stats_<org code>_<from>_<to>.csv with only [A-Za-z0-9._-] in it. */
-static const char *csv_disposition(struct request *req, const char *code, const struct rs_report *r)
+static const char *csv_filename(struct request *req, const char *code, const struct rs_report *r)
 {
     char *name = arena_printf(req->op.arena, "referral-stats_%s_%s_%s.csv", code,
                               r->months[0].month, r->months[r->count - 1].month);
@@ -295,7 +295,7 @@ static const char *csv_disposition(struct request *req, const char *code, const 
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '.' || *c == '-' || *c == '_'))
             *c = '_';
-    return arena_printf(req->op.arena, "attachment; filename=\"%s\"", name);
+    return name;
 }
 
 bool referral_stats_csv(struct error *err, struct request *req)
@@ -306,17 +306,10 @@ bool referral_stats_csv(struct error *err, struct request *req)
         return false;
     size_t len = 0;
     char *text = csv_text(&r, &len);
-    response_header(req, "Content-Disposition",
-                    csv_disposition(req, json_string_value(json_object_get(org, "code")), &r));
+    response_csv(req, text, len,
+                 csv_filename(req, json_string_value(json_object_get(org, "code")), &r));
     json_decref(org);
     rs_report_release(&r);
-    if (!req->resp_body_static)
-        free(req->resp_body);
-    req->status = 200;
-    req->content_type = "text/csv; charset=utf-8";
-    req->resp_body = text;
-    req->resp_len = len;
-    req->resp_body_static = false;
     return true;
 }
 
