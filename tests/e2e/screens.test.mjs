@@ -76,13 +76,14 @@ const SCREENS = {
   'admin/duplicates': [
     {
       user: 'jimukyoku',
-      // a registration anew of 山田 花子 elsewhere, so a pair is listed
+      // a registration anew of 山田 花子 elsewhere, so a pair is listed (at the rehabilitation
+      // hospital: uh.admin's visit needs her out of sight of the university hospital)
       hashes: async (page, server) => {
-        const uh = await apiSession(server.baseUrl, 'uh.fujita');
+        const rehab = await apiSession(server.baseUrl, 'rehab.kimura');
         const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
-        await uh.post('/api/patients', {
+        await rehab.post('/api/patients', {
           name: '山田 花子', name_kana: 'ヤマダ ハナコ', sex: 'female', birth_date: '1941-04-12',
-          local_id: 'UH-SCREENS-1', new_patient_reason: '本人確認ができず別に登録',
+          local_id: 'RH-SCREENS-1', new_patient_reason: '本人確認ができず別に登録',
           consent: { method: 'written', consented_on: today, scope: 'all' },
         });
         return ['#/admin/duplicates'];
