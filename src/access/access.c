@@ -127,7 +127,7 @@ static bool decide(struct access_decision *out, bool allow, const char *reason)
     out->emergency = false;
     out->reason = reason;
     out->grant_id[0] = '\0';
-    out->known = false;
+    out->known = out->team = out->visible = out->registered = false;
     return true;
 }
 
@@ -161,6 +161,39 @@ bool access_org_sees(struct error *err, struct store_conn *conn, const char *org
     return true;
 }
 
+/* The decision for a principal of an organisation, from its standing (access_decide). */
+static void decide_standing(struct access_decision *out, const struct standing *st,
+                            enum access_action action, enum data_class cls)
+{
+    if (!st->exists) {
+        decide(out, false, "no such patient");
+        return;
+    }
+    if (allowed_by(st, action, cls)) {
+        decide(out, true,
+               st->team ? "care team with consent in force"
+                        : "record shared by a referral or booking, consent in force");
+        return;
+    }
+    /* The emergency view: an active grant of this user, in this organisation, opens
+     * demographics and the emergency classes for reading only (never to a token). */
+    if (action == ACCESS_READ && (cls == DATA_DEMOGRAPHICS || cls == DATA_CLINICAL_EMERGENCY) &&
+        st->grant[0]) {
+        decide(out, true, "emergency access (break-the-glass)");
+        out->emergency = true;
+        snprintf(out->grant_id, sizeof out->grant_id, "%s", st->grant);
+        return;
+    }
+    if (st->registered && registered_allows(action, cls)) {
+        decide(out, true, "registering organisation: demographics and consents only");
+        return;
+    }
+    decide(out, false,
+           !st->on_team ? "organisation not on the care team"
+                        : "no consent in force for the organisation");
+    out->known = st->registered;
+}
+
 bool access_decide(struct error *err, struct store_conn *conn, const struct principal *p,
                    const char *patient_id, enum access_action action, enum data_class cls,
                    struct access_decision *out)
@@ -178,27 +211,10 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
     access_rule_args_of(p, &a);
     if (!standing_of(err, conn, &a, patient_id, &st))
         return false;
-    if (!st.exists)
-        return decide(out, false, "no such patient");
-    if (allowed_by(&st, action, cls))
-        return decide(out, true,
-                      st.team ? "care team with consent in force"
-                              : "record shared by a referral or booking, consent in force");
-    /* The emergency view: an active grant of this user, in this organisation, opens
-     * demographics and the emergency classes for reading only (never to a token). */
-    if (action == ACCESS_READ && (cls == DATA_DEMOGRAPHICS || cls == DATA_CLINICAL_EMERGENCY) &&
-        st.grant[0]) {
-        decide(out, true, "emergency access (break-the-glass)");
-        out->emergency = true;
-        snprintf(out->grant_id, sizeof out->grant_id, "%s", st.grant);
-        return true;
-    }
-    if (st.registered && registered_allows(action, cls))
-        return decide(out, true, "registering organisation: demographics and consents only");
-    decide(out, false,
-           !st.on_team ? "organisation not on the care team"
-                       : "no consent in force for the organisation");
-    out->known = st.registered;
+    decide_standing(out, &st, action, cls);
+    out->team = st.exists && st.team;
+    out->visible = st.exists && st.visible;
+    out->registered = st.exists && st.registered;
     return true;
 }
 

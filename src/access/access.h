@@ -52,6 +52,11 @@ struct access_decision {
      *  the patient: ACCESS_REGISTERED_SQL), so a refusal may say 403 rather than look like a
      *  missing patient. */
     bool known;
+    /** What the rule found of the principal's organisation and the patient, whatever was asked,
+     *  for an answer that says what else the caller may open: on the care team with a consent
+     *  in force (team), seeing the record through the team or a share (visible), holding a
+     *  local id of the patient (registered). */
+    bool team, visible, registered;
 };
 
 /**

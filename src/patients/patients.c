@@ -238,21 +238,20 @@ const struct jfield patients_consent_fields[] = {
  * caller reads it as the care team with consent in force (its consents, its access history)
  * rather than through a record share or an emergency grant; and "demographics_only", whether
  * the caller is the registering organisation without a consent in force, which sees only this
- * and the consents (issue 13, item 6). The access layer decides both, as it does for those
- * routes (DATA_AUDIT, DATA_CLINICAL), so the page offers only what it may open. */
+ * and the consents (issue 13, item 6). Both are what the access layer found of the caller's
+ * standing (struct access_decision: team, visible, registered), from the one decision that
+ * also opens the demographics, so the page offers only what it may open. */
 static bool answer_patient(struct error *err, struct request *req, int status)
 {
-    struct access_decision team, clinical;
+    struct access_decision d;
     if (!access_decide(err, req->op.conn, &req->op.principal, req->patient_id, ACCESS_READ,
-                       DATA_AUDIT, &team) ||
-        !access_decide(err, req->op.conn, &req->op.principal, req->patient_id, ACCESS_READ,
-                       DATA_CLINICAL, &clinical))
+                       DATA_DEMOGRAPHICS, &d))
         return false;
     json_t *p = patients_patient_json(err, req->op.conn, req->patient_id, true);
     if (!p)
         return false;
-    json_object_set_new(p, "care_team", json_boolean(team.allow && !team.emergency));
-    json_object_set_new(p, "demographics_only", json_boolean(!clinical.allow && clinical.known));
+    json_object_set_new(p, "care_team", json_boolean(d.team));
+    json_object_set_new(p, "demographics_only", json_boolean(!d.visible && d.registered));
     response_json(req, status, p);
     return true;
 }
