@@ -242,6 +242,8 @@ static bool put_dataset(struct error *err, struct strbuf *out, const struct dico
             break;
         const struct dicom_element *el = &ds->elements[i];
         const struct dicom_edit *e = edit_for(edits, n, tag);
+        if (DICOM_TAG_GROUP(tag) <= 0x0002)
+            continue; /* command or File Meta elements have no place in a data set (PS3.10) */
         if (e) {
             done[e - edits] = true;
             ok = put_edit(err, out, ds, e, el);
