@@ -217,6 +217,83 @@ static void frames_through_the_basic_offset_table(void **state)
     strbuf_release(&b);
 }
 
+static void frames_through_the_extended_offset_table_and_markers(void **state)
+{
+    (void)state;
+    /* three frames in four fragments; the Extended Offset Table says where each starts */
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_JPEG_BASELINE);
+    estr(&b, 0x0028, 0x0008, "IS", "3");
+    static const uint8_t eot[24] = {0, 0, 0, 0, 0,  0, 0, 0, 24, 0, 0, 0,
+                                    0, 0, 0, 0, 36, 0, 0, 0, 0,  0, 0, 0};
+    eelem(&b, 0x7FE0, 0x0001, "OV", eot, sizeof(eot));
+    static const uint8_t lengths[24] = {8, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+                                        0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0};
+    eelem(&b, 0x7FE0, 0x0002, "OV", lengths, sizeof(lengths));
+    eheader(&b, 0x7FE0, 0x0010, "OB", 0xFFFFFFFFu);
+    item(&b, 0xE000, 0); /* empty Basic Offset Table */
+    static const char *const frags[] = {"\xFF\xD8\x01\x02", "\x03\x04\xFF\xD9", "\xFF\xD8\xFF\xD9",
+                                        "\xFF\xD8\xFF\xD9"};
+    for (int i = 0; i < 4; i++) {
+        item(&b, 0xE000, 4);
+        strbuf_append(&b, frags[i], 4);
+    }
+    item(&b, 0xE0DD, 0);
+    struct dicom_file *f = parse_ok(b.buf, b.len);
+    struct dicom_frame fr;
+    struct error err = {0};
+    size_t want[3][2] = {{0, 2}, {2, 1}, {3, 1}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(dicom_frame_locate(&err, &f->dataset, i, &fr));
+        assert_int_equal(fr.first_fragment, want[i][0]);
+        assert_int_equal(fr.fragment_count, want[i][1]);
+    }
+    dicom_free(f);
+    /* without any table: the JPEG start-of-image markers tell the frames apart */
+    struct strbuf c = {0};
+    part10_head(&c, DICOM_TS_JPEG_BASELINE);
+    estr(&c, 0x0028, 0x0008, "IS", "3");
+    eheader(&c, 0x7FE0, 0x0010, "OB", 0xFFFFFFFFu);
+    item(&c, 0xE000, 0);
+    for (int i = 0; i < 4; i++) {
+        item(&c, 0xE000, 4);
+        strbuf_append(&c, frags[i], 4);
+    }
+    item(&c, 0xE0DD, 0);
+    f = parse_ok(c.buf, c.len);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(dicom_frame_locate(&err, &f->dataset, i, &fr));
+        assert_int_equal(fr.first_fragment, want[i][0]);
+        assert_int_equal(fr.fragment_count, want[i][1]);
+    }
+    dicom_free(f);
+    strbuf_release(&b);
+    strbuf_release(&c);
+}
+
+static void native_frames(void **state)
+{
+    (void)state;
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_EXPLICIT_VR_LE);
+    estr(&b, 0x0028, 0x0008, "IS", "2");
+    eelem(&b, 0x0028, 0x0010, "US", "\x02\x00", 2); /* rows 2 */
+    eelem(&b, 0x0028, 0x0011, "US", "\x03\x00", 2); /* columns 3 */
+    eelem(&b, 0x0028, 0x0100, "US", "\x10\x00", 2); /* 16 bits */
+    size_t at = b.len;
+    eelem(&b, 0x7FE0, 0x0010, "OW", "abcdefghijklmnopqrstuvwx", 24);
+    struct dicom_file *f = parse_ok(b.buf, b.len);
+    struct dicom_frame fr;
+    struct error err = {0};
+    assert_true(dicom_frame_locate(&err, &f->dataset, 1, &fr));
+    assert_int_equal(fr.offset, at + 12 + 12);
+    assert_int_equal(fr.length, 12);
+    assert_memory_equal(f->data + fr.offset, "mnopqrstuvwx", 12);
+    assert_false(dicom_frame_locate(&err, &f->dataset, 2, &fr));
+    dicom_free(f);
+    strbuf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +302,8 @@ int main(void)
         cmocka_unit_test(deflated_data_set),
         cmocka_unit_test(big_endian_without_meta),
         cmocka_unit_test(frames_through_the_basic_offset_table),
+        cmocka_unit_test(frames_through_the_extended_offset_table_and_markers),
+        cmocka_unit_test(native_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
