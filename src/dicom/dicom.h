@@ -215,6 +215,9 @@ struct dicom_dataset {
     int depth;     /* 0 at the top level, 1 inside a first-level sequence item, … */
     const struct dicom_file *file;
     const struct dicom_element *parent; /* the sequence holding this item; NULL at the top */
+    /* the data set holding that sequence (NULL at the top): with parent, the path to any
+     * element, e.g. for a BulkDataURI (the item's index is this - parent->items) */
+    const struct dicom_dataset *parent_dataset;
 };
 
 /** A parsed Part 10 file (or bare data set). */

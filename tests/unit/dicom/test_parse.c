@@ -88,6 +88,7 @@ static void reads_a_small_file(void **state)
     assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
     assert_string_equal(uid, "1.2.3.4");
     assert_ptr_equal(dicom_item_at(seq, 0)->parent, seq);
+    assert_ptr_equal(dicom_item_at(seq, 0)->parent_dataset, &f->dataset);
     assert_string_equal(dicom_item_at(seq, 0)->charset, "ISO_IR 100"); /* inherited */
     const struct dicom_element *priv = dicom_find(&f->dataset, DICOM_TAG(0x0011, 0x1001));
     assert_int_equal(priv->vr, DICOM_VR_OB);
