@@ -294,6 +294,58 @@ static void native_frames(void **state)
     strbuf_release(&b);
 }
 
+static const char *new_uid(void *ctx, uint32_t tag, const char *uid)
+{
+    int *calls = ctx;
+    (*calls)++;
+    if (strcmp(uid, "1.2.3.4") == 0)
+        return "2.25.4";
+    if (strcmp(uid, "1.2.392.200036.9999.1.1") == 0)
+        return "2.25.11";
+    return NULL;
+}
+
+static void uids_mapped_at_every_depth(void **state)
+{
+    (void)state;
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_EXPLICIT_VR_LE);
+    body(&b, "ISO_IR 100");
+    /* a defined-length sequence that refers to 1.2.3.4, and a private one that must stay */
+    struct strbuf it = {0};
+    estr(&it, 0x0008, 0x1150, "UI", "1.2.840.10008.5.1.4.1.1.7");
+    estr(&it, 0x0008, 0x1155, "UI", "1.2.3.4");
+    eheader(&b, 0x0008, 0x1140, "SQ", (uint32_t)it.len + 8);
+    item(&b, 0xE000, (uint32_t)it.len);
+    strbuf_append(&b, it.buf, it.len);
+    eheader(&b, 0x0009, 0x1001, "SQ", (uint32_t)it.len + 8);
+    item(&b, 0xE000, (uint32_t)it.len);
+    strbuf_append(&b, it.buf, it.len);
+    struct dicom_file *f = parse_ok(b.buf, b.len);
+    int calls = 0;
+    struct strbuf out = {0};
+    struct error err = {0};
+    assert_true(dicom_write_part10_mapped(&err, f, NULL, 0, new_uid, &calls, &out));
+    assert_true(calls > 0);
+    struct dicom_file *g = parse_ok(out.buf, out.len);
+    assert_string_equal(g->sop_instance_uid, "2.25.11");
+    char uid[65];
+    assert_true(dicom_get_uid(&g->meta, DICOM_TAG_MEDIA_STORAGE_SOP_INSTANCE_UID, uid));
+    assert_string_equal(uid, "2.25.11");
+    const struct dicom_element *seq = dicom_find(&g->dataset, DICOM_TAG(0x0008, 0x1140));
+    assert_int_equal(seq->length, DICOM_UNDEFINED_LENGTH); /* rewritten */
+    assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
+    assert_string_equal(uid, "2.25.4");
+    const struct dicom_element *priv = dicom_find(&g->dataset, DICOM_TAG(0x0009, 0x1001));
+    assert_true(dicom_get_uid(dicom_item_at(priv, 0), DICOM_TAG(0x0008, 0x1155), uid));
+    assert_string_equal(uid, "1.2.3.4"); /* private: byte for byte */
+    dicom_free(g);
+    dicom_free(f);
+    strbuf_release(&out);
+    strbuf_release(&it);
+    strbuf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +356,7 @@ int main(void)
         cmocka_unit_test(frames_through_the_basic_offset_table),
         cmocka_unit_test(frames_through_the_extended_offset_table_and_markers),
         cmocka_unit_test(native_frames),
+        cmocka_unit_test(uids_mapped_at_every_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
