@@ -497,3 +497,10 @@ def test_bad_files_fail_cleanly(tmp_path, case):
     assert r.returncode == 1, r.stderr
     assert "dicom.invalid" in r.stderr and re.search(want, r.stderr), r.stderr
     assert r.stdout == ""
+
+
+def test_named_files_exist():
+    """Every file an exception list names is still shipped (a stale name would hide nothing)."""
+    names = {p.name for p in FILES}
+    for listed in (BROKEN, NO_PREAMBLE, DCMDUMP_UNREADABLE):
+        assert set(listed) <= names, set(listed) - names
