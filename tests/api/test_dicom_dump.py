@@ -8,6 +8,7 @@ tags and values must agree with ours too. A file pydicom cannot read, or one tha
 purpose, must make our parser fail cleanly with dicom.invalid. Every other difference is named
 below with the reason; no file is skipped."""
 import base64
+import functools
 import json
 import math
 import re
@@ -58,7 +59,9 @@ def read_pydicom(path):
     return pydicom.dcmread(str(path), force=force)
 
 
+@functools.lru_cache(maxsize=None)
 def dump(path, threshold=BULK_BYTES):
+    """Cached: the file-by-file test and the rule-usage test read the same dumps."""
     return helpers.run_cli("dicom", "dump", path, "--bulk-threshold", threshold)
 
 
@@ -186,6 +189,7 @@ def compare(ours, theirs, path=""):
     return diffs
 
 
+@functools.lru_cache(maxsize=None)
 def pydicom_json(path):
     ds = read_pydicom(path)
     # suppress_invalid_tags: an element pydicom cannot convert (badVR.dcm's IS "1A") is left
@@ -200,6 +204,7 @@ def pydicom_json(path):
 DCMDUMP_LINE = re.compile(r"^( *)\(([0-9a-f]{4}),([0-9a-f]{4})\) (\w\w) (.*)$")
 
 
+@functools.lru_cache(maxsize=None)
 def dcmdump_elements(path):
     """(path, VR, value text) of every element of the data set (not the File Meta) as dcmdump
     prints it: +L the whole value, -Un UIDs as numbers, +U8 text converted to UTF-8 (DCMTK's own
