@@ -465,6 +465,12 @@ def test_usage_errors():
     r = helpers.run_cli("dicom", "dump", DATA / "test_files" / "CT_small.dcm",
                         "--bulk-threshold", "-5")
     assert r.returncode == 2
+    r = helpers.run_cli("dicom", "frames")
+    assert r.returncode == 2
+    r = helpers.run_cli("dicom")
+    assert r.returncode == 2 and "dicom frames FILE" in r.stdout
+    r = helpers.run_cli("dicom", "frames", DATA / "test_files" / "rtplan.dcm")  # no pixel data
+    assert r.returncode == 1 and "no pixel data (7FE0,0010)" in r.stderr
 
 
 # ---- bad input at the command line ------------------------------------------------------------
