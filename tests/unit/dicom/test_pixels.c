@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The pixel layer against real files: pydicom's samples whose lossless encodings must decode to
+ * exactly the native data, and dcmtk's decompressors as the oracle for the rest. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* cmocka needs the headers above first */
+#include <cmocka.h>
+
+#include "pixels_fixture.h"
+
+/* Every frame of `name` decodes to exactly the frames of `reference`. */
+static void assert_same_frames(const char *name, const char *reference)
+{
+    struct sample a, b;
+    sample_open(&a, name);
+    sample_open(&b, reference);
+    assert_int_equal(a.img.frames, b.img.frames);
+    for (uint32_t f = 0; f < a.img.frames; f++) {
+        struct dicom_pixels pa, pb;
+        decode_ok(&a, f, &pa);
+        decode_ok(&b, f, &pb);
+        assert_int_equal(pa.sample, pb.sample);
+        if (max_difference(&pa, &pb) != 0)
+            fail_msg("%s frame %u differs from %s", name, f, reference);
+        dicom_pixels_clear(&pa);
+        dicom_pixels_clear(&pb);
+    }
+    sample_close(&a);
+    sample_close(&b);
+}
+
+static void lossless_mr_small_is_exact(void **state)
+{
+    (void)state;
+    assert_same_frames("MR_small_RLE.dcm", "MR_small.dcm");
+    assert_same_frames("MR_small_jpeg_ls_lossless.dcm", "MR_small.dcm");
+    assert_same_frames("MR_small_jp2klossless.dcm", "MR_small.dcm");
+    assert_same_frames("MR_small_bigendian.dcm", "MR_small.dcm");
+    assert_same_frames("MR_small_expb.dcm", "MR_small.dcm");
+    assert_same_frames("MR_small_implicit.dcm", "MR_small.dcm");
+}
+
+static void native_values_are_the_stored_ones(void **state)
+{
+    (void)state;
+    // MR_small: signed 16-bit little endian; the decoded frame is those words
+    struct sample s;
+    sample_open(&s, "MR_small.dcm");
+    struct dicom_pixels px;
+    decode_ok(&s, 0, &px);
+    assert_int_equal(px.sample, DICOM_SAMPLE_S16);
+    assert_int_equal(px.rows, 64);
+    assert_int_equal(px.columns, 64);
+    for (size_t i = 0; i < 64 * 64; i++) {
+        int16_t v = (int16_t)(s.img.pixel_data[2 * i] | s.img.pixel_data[2 * i + 1] << 8);
+        assert_int_equal(dicom_pixels_value(&px, i), v);
+    }
+    dicom_pixels_clear(&px);
+    sample_close(&s);
+}
+
+static void rle_multiframe_32bit_is_exact(void **state)
+{
+    (void)state;
+    assert_same_frames("rtdose_rle.dcm", "rtdose.dcm");
+    assert_same_frames("rtdose_rle_1frame.dcm", "rtdose_1frame.dcm");
+    assert_same_frames("rtdose_expb.dcm", "rtdose.dcm");
+}
+
+/* Our decoding of an RLE file equals ours of dcmdrle's native output. */
+static void assert_rle_like_dcmdrle(const char *name)
+{
+    struct sample a, b;
+    sample_open(&a, name);
+    sample_open_dcmtk(&b, "dcmdrle", "", name);
+    assert_int_equal(a.img.frames, b.img.frames);
+    for (uint32_t f = 0; f < a.img.frames; f++) {
+        struct dicom_pixels pa, pb;
+        decode_ok(&a, f, &pa);
+        decode_ok(&b, f, &pb);
+        if (max_difference(&pa, &pb) != 0)
+            fail_msg("%s frame %u differs from dcmdrle's", name, f);
+        dicom_pixels_clear(&pa);
+        dicom_pixels_clear(&pb);
+    }
+    sample_close(&a);
+    sample_close(&b);
+}
+
+static void rle_colour_matches_dcmtk(void **state)
+{
+    (void)state;
+    assert_rle_like_dcmdrle("SC_rgb_rle.dcm");
+    assert_rle_like_dcmdrle("SC_rgb_rle_2frame.dcm");
+    assert_rle_like_dcmdrle("SC_rgb_rle_16bit.dcm");
+    assert_rle_like_dcmdrle("SC_rgb_rle_16bit_2frame.dcm");
+    assert_rle_like_dcmdrle("SC_rgb_rle_32bit.dcm");
+    assert_rle_like_dcmdrle("SC_rgb_rle_32bit_2frame.dcm");
+}
+
+/* Lossy JPEG: within `tolerance` of dcmdjpeg's decoding (another IDCT, another colour
+ * conversion). */
+static void assert_jpeg_like_dcmdjpeg(const char *name, int64_t tolerance)
+{
+    struct sample a, b;
+    sample_open(&a, name);
+    sample_open_dcmtk(&b, "dcmdjpeg", "", name);
+    struct dicom_pixels pa, pb;
+    decode_ok(&a, 0, &pa);
+    decode_ok(&b, 0, &pb);
+    int64_t d = max_difference(&pa, &pb);
+    if (d > tolerance)
+        fail_msg("%s: differs from dcmdjpeg's by up to %lld", name, (long long)d);
+    assert_int_equal(pa.photometric, pb.photometric);
+    dicom_pixels_clear(&pa);
+    dicom_pixels_clear(&pb);
+    sample_close(&a);
+    sample_close(&b);
+}
+
+static void jpeg_baseline_matches_dcmtk(void **state)
+{
+    (void)state;
+    assert_jpeg_like_dcmdjpeg("SC_rgb_jpeg_dcmtk.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_dcmtk_+eb+cr.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_dcmtk_+eb+cy+n1.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_dcmtk_+eb+cy+n2.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_dcmtk_+eb+cy+np.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_dcmtk_+eb+cy+s2.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_dcmtk_+eb+cy+s4.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_small_odd_jpeg.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_jpeg_no_color_transform.dcm", 2);
+    assert_jpeg_like_dcmdjpeg("SC_rgb_jpeg_lossy_gdcm.dcm", 2);
+}
+
+static void assert_refused(const char *name, const char *why)
+{
+    struct sample s;
+    sample_open(&s, name);
+    struct dicom_pixels px;
+    struct error err = {0};
+    assert_false(dicom_image_decode(&err, &s.img, 0, &px));
+    assert_int_equal(err.code, ERR_DICOM_UNSUPPORTED);
+    if (!strstr(err.detail, s.img.transfer_syntax) || !strstr(err.detail, why))
+        fail_msg("%s: detail \"%s\" should name %s and say %s", name, err.detail,
+                 s.img.transfer_syntax, why);
+    assert_null(px.data);
+    sample_close(&s);
+}
+
+static void jpeg_12bit_and_lossless_are_refused_by_name(void **state)
+{
+    (void)state;
+    assert_refused("JPGExtended.dcm", "12-bit JPEG");
+    assert_refused("JPEG-lossy.dcm", "12-bit JPEG");
+    assert_refused("SC_rgb_jpeg_gdcm.dcm", "lossless JPEG");
+}
+
+static void ybr_full_422_native_is_rgb(void **state)
+{
+    (void)state;
+    // the same picture as the lossy YBR_FULL_422 JPEG of it: close, and RGB
+    struct sample a, b;
+    sample_open(&a, "SC_ybr_full_422_uncompressed.dcm");
+    sample_open_dcmtk(&b, "dcmdjpeg", "", "SC_rgb_dcmtk_+eb+cy+np.dcm");
+    struct dicom_pixels pa, pb;
+    decode_ok(&a, 0, &pa);
+    decode_ok(&b, 0, &pb);
+    assert_int_equal(pa.photometric, DICOM_PI_RGB);
+    int64_t d = max_difference(&pa, &pb);
+    if (d > 16)
+        fail_msg("YBR_FULL_422 native differs from the JPEG of it by up to %lld", (long long)d);
+    dicom_pixels_clear(&pa);
+    dicom_pixels_clear(&pb);
+    sample_close(&a);
+    sample_close(&b);
+}
+
+static void one_bit_frames_unpack(void **state)
+{
+    (void)state;
+    struct sample s;
+    sample_open(&s, "liver_1frame.dcm");
+    struct dicom_pixels px;
+    decode_ok(&s, 0, &px);
+    size_t ones = 0;
+    for (size_t i = 0; i < (size_t)px.rows * px.columns; i++) {
+        int64_t v = dicom_pixels_value(&px, i);
+        assert_true(v == 0 || v == 1);
+        ones += (size_t)v;
+    }
+    assert_true(ones > 0 && ones < (size_t)px.rows * px.columns);
+    dicom_pixels_clear(&px);
+    sample_close(&s);
+    assert_same_frames("liver_expb_1frame.dcm", "liver_1frame.dcm");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lossless_mr_small_is_exact),
+        cmocka_unit_test(native_values_are_the_stored_ones),
+        cmocka_unit_test(rle_multiframe_32bit_is_exact),
+        cmocka_unit_test(rle_colour_matches_dcmtk),
+        cmocka_unit_test(jpeg_baseline_matches_dcmtk),
+        cmocka_unit_test(jpeg_12bit_and_lossless_are_refused_by_name),
+        cmocka_unit_test(ybr_full_422_native_is_rgb),
+        cmocka_unit_test(one_bit_frames_unpack),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
