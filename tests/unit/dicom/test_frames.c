@@ -67,15 +67,21 @@ static void encapsulated_frames_with_and_without_table(void **state)
 {
     (void)state;
     struct sample native, with_table, without_table, one_per_frame;
-    sample_open_dcmtk(&native, "dcmdrle", "", "SC_rgb_rle_2frame.dcm");
-    // 1 KiB fragments: each frame spans many; with the Basic Offset Table, then without
-    sample_open_script(&with_table, "dcmdrle \"$PYDICOM/SC_rgb_rle_2frame.dcm\" \"$OUT.n\"; "
-                                    "dcmcjpls +fs 1 +ot \"$OUT.n\" \"$OUT\"");
-    sample_open_script(&without_table, "dcmdrle \"$PYDICOM/SC_rgb_rle_2frame.dcm\" \"$OUT.n\"; "
-                                       "dcmcjpls +fs 1 -ot \"$OUT.n\" \"$OUT\"");
-    sample_open_script(&one_per_frame, "dcmdrle \"$PYDICOM/SC_rgb_rle_2frame.dcm\" \"$OUT.n\"; "
-                                       "dcmcjpls -ot \"$OUT.n\" \"$OUT\"");
-    assert_true(with_table.img.fragment_count > 2);
+    // two frames of 64 x 64 x 16 bits (MR_small's, then noise), so that 1 KiB fragments split
+    // each frame into several; with the Basic Offset Table, without it, and one per frame
+#define MAKE_NATIVE                                                                                \
+    "/usr/bin/python3 -c \"import pydicom, random; random.seed(14); "                              \
+    "d = pydicom.dcmread('$PYDICOM/MR_small.dcm'); d.NumberOfFrames = 2; "                         \
+    "d.PixelData = d.PixelData + bytes(random.randrange(256) for _ in range(8192)); "              \
+    "d.save_as('$OUT')\""
+    sample_open_script(&native, MAKE_NATIVE);
+    sample_open_script(&with_table, MAKE_NATIVE "; mv \"$OUT\" \"$OUT.n\"; "
+                                                "dcmcjpls +fs 1 +ot \"$OUT.n\" \"$OUT\"");
+    sample_open_script(&without_table, MAKE_NATIVE "; mv \"$OUT\" \"$OUT.n\"; "
+                                                   "dcmcjpls +fs 1 -ot \"$OUT.n\" \"$OUT\"");
+    sample_open_script(&one_per_frame, MAKE_NATIVE "; mv \"$OUT\" \"$OUT.n\"; "
+                                                   "dcmcjpls -ot \"$OUT.n\" \"$OUT\"");
+    assert_true(with_table.img.fragment_count > 6);
     assert_true(with_table.img.offset_table_length == 8);
     assert_true(without_table.img.offset_table_length == 0);
     assert_int_equal(one_per_frame.img.fragment_count, 2);

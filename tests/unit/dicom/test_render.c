@@ -197,7 +197,11 @@ static void monochrome1_inverts(void **state)
     assert_true(dicom_render_8bit(&err, &s.img, &px, &o, &mono1));
     for (size_t i = 0; i < (size_t)px.rows * px.columns; i++)
         assert_int_equal(mono1.data[i], 255 - mono2.data[i]);
-    // min/max window: the darkest stored value is black, the brightest white
+    // without the data set's window, min/max: the darkest value is black, the brightest white
+    dicom_rendered_clear(&mono2);
+    s.img.photometric = DICOM_PI_MONOCHROME2;
+    s.img.has_window = false;
+    assert_true(dicom_render_8bit(&err, &s.img, &px, &o, &mono2));
     uint8_t lo = 255, hi = 0;
     for (size_t i = 0; i < (size_t)px.rows * px.columns; i++) {
         lo = mono2.data[i] < lo ? mono2.data[i] : lo;
