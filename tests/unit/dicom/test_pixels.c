@@ -62,6 +62,47 @@ static void native_values_are_the_stored_ones(void **state)
     sample_close(&s);
 }
 
+static void jpeg2000_colour_is_exact(void **state)
+{
+    (void)state;
+    // SC_rgb_gdcm_KY is the JPEG 2000 (irreversible syntax, lossless content) of SC_rgb_rle
+    assert_same_frames("SC_rgb_gdcm_KY.dcm", "SC_rgb_rle.dcm");
+    // YBR_RCT: OpenJPEG's inverse transform gives RGB; the words "red", "green", "blue" in
+    // their colours on grey
+    struct sample s;
+    sample_open(&s, "GDCMJ2K_TextGBR.dcm");
+    struct dicom_pixels px;
+    decode_ok(&s, 0, &px);
+    assert_int_equal(px.photometric, DICOM_PI_RGB);
+    assert_int_equal(px.data[0], 128);
+    assert_int_equal(px.data[1], 128);
+    assert_int_equal(px.data[2], 128);
+    size_t pure[3] = {0};
+    for (size_t i = 0; i < (size_t)px.rows * px.columns; i++) {
+        const uint8_t *p = px.data + 3 * i;
+        for (int c = 0; c < 3; c++)
+            pure[c] += p[c] > 200 && p[(c + 1) % 3] < 50 && p[(c + 2) % 3] < 50;
+    }
+    assert_true(pure[0] > 1000 && pure[1] > 1000 && pure[2] > 1000);
+    dicom_pixels_clear(&px);
+    sample_close(&s);
+}
+
+static void not_an_image_is_said_so(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/rtplan.dcm", PYDICOM_FILES);
+    struct sample s = {0};
+    s.bytes = read_whole(path, &s.length);
+    struct error err = {0};
+    assert_true(dicom_parse(&err, s.bytes, s.length, NULL, &s.file));
+    assert_false(dicom_image_read(&err, &s.file->dataset, &s.img));
+    assert_int_equal(err.code, ERR_DICOM_UNSUPPORTED);
+    assert_non_null(strstr(err.detail, "no Pixel Data"));
+    sample_close(&s);
+}
+
 static void rle_multiframe_32bit_is_exact(void **state)
 {
     (void)state;
@@ -204,6 +245,8 @@ int main(void)
         cmocka_unit_test(lossless_mr_small_is_exact),
         cmocka_unit_test(native_values_are_the_stored_ones),
         cmocka_unit_test(rle_multiframe_32bit_is_exact),
+        cmocka_unit_test(jpeg2000_colour_is_exact),
+        cmocka_unit_test(not_an_image_is_said_so),
         cmocka_unit_test(rle_colour_matches_dcmtk),
         cmocka_unit_test(jpeg_baseline_matches_dcmtk),
         cmocka_unit_test(jpeg_12bit_and_lossless_are_refused_by_name),
