@@ -234,8 +234,6 @@ bool dicom_image_decode(struct error *err, const struct dicom_image *img, uint32
                          img->frames);
     if (img->syntax == DICOM_SYNTAX_NATIVE_LE || img->syntax == DICOM_SYNTAX_NATIVE_BE)
         return decode_native(err, img, index, out);
-    if (img->syntax == DICOM_SYNTAX_JPEG_LOSSLESS)
-        return unsupported(err, img, "lossless JPEG (process 14) is not decoded here");
     if (img->syntax == DICOM_SYNTAX_OTHER)
         return unsupported(err, img, "this transfer syntax is not decoded here");
     struct dicom_frame_bytes frame;
@@ -247,6 +245,7 @@ bool dicom_image_decode(struct error *err, const struct dicom_image *img, uint32
         ok = dicom_rle_decode(err, img, frame.data, frame.length, out);
         break;
     case DICOM_SYNTAX_JPEG_8BIT:
+    case DICOM_SYNTAX_JPEG_LOSSLESS:
         ok = dicom_jpeg_decode(err, img, frame.data, frame.length, out);
         break;
     case DICOM_SYNTAX_JPEG_LS:

@@ -192,12 +192,63 @@ static void assert_refused(const char *name, const char *why)
     sample_close(&s);
 }
 
-static void jpeg_12bit_and_lossless_are_refused_by_name(void **state)
+static void jpeg_12bit_is_refused_by_name(void **state)
 {
     (void)state;
     assert_refused("JPGExtended.dcm", "12-bit JPEG");
     assert_refused("JPEG-lossy.dcm", "12-bit JPEG");
-    assert_refused("SC_rgb_jpeg_gdcm.dcm", "lossless JPEG");
+}
+
+/* Lossless JPEG (process 14, our own decoder): exact against the native data, for every
+ * predictor (dcmcjpeg +el +sv N of MR_small, signed 16-bit) and for gdcm's RGB file; with a
+ * point transform (lossy then) exact against dcmdjpeg's decoding of it. */
+static void jpeg_lossless_is_exact(void **state)
+{
+    (void)state;
+    assert_same_frames("SC_rgb_jpeg_gdcm.dcm", "SC_rgb_rle.dcm");
+    struct sample ref;
+    sample_open(&ref, "MR_small.dcm");
+    struct dicom_pixels want;
+    decode_ok(&ref, 0, &want);
+    for (int sv = 1; sv <= 7; sv++) {
+        char options[32];
+        snprintf(options, sizeof options, "+el +sv %d", sv);
+        struct sample s;
+        sample_open_dcmtk(&s, "dcmcjpeg", options, "MR_small.dcm");
+        assert_string_equal(s.img.transfer_syntax, DICOM_TS_JPEG_LOSSLESS);
+        struct dicom_pixels got;
+        decode_ok(&s, 0, &got);
+        if (max_difference(&got, &want) != 0)
+            fail_msg("lossless JPEG with predictor %d differs", sv);
+        dicom_pixels_clear(&got);
+        sample_close(&s);
+    }
+    dicom_pixels_clear(&want);
+    sample_close(&ref);
+
+    struct sample pt, oracle;
+    sample_open_dcmtk(&pt, "dcmcjpeg", "+el +sv 6 +pt 2", "MR_small.dcm");
+    // dcmdjpeg of the same file: decompress what dcmcjpeg made
+    char path[600], cmd[3000];
+    char dir[] = "/tmp/tsunagu-ljpeg-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/pt.dcm", dir);
+    snprintf(cmd, sizeof cmd,
+             "dcmcjpeg +el +sv 6 +pt 2 '%s/MR_small.dcm' '%s' && dcmdjpeg '%s' '%s.n'",
+             PYDICOM_FILES, path, path, path);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path + strlen(path), sizeof path - strlen(path), ".n");
+    sample_open_path(&oracle, path);
+    struct dicom_pixels a, b;
+    decode_ok(&pt, 0, &a);
+    decode_ok(&oracle, 0, &b);
+    assert_int_equal(max_difference(&a, &b), 0);
+    dicom_pixels_clear(&a);
+    dicom_pixels_clear(&b);
+    sample_close(&pt);
+    sample_close(&oracle);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void ybr_full_422_native_is_rgb(void **state)
@@ -249,7 +300,8 @@ int main(void)
         cmocka_unit_test(not_an_image_is_said_so),
         cmocka_unit_test(rle_colour_matches_dcmtk),
         cmocka_unit_test(jpeg_baseline_matches_dcmtk),
-        cmocka_unit_test(jpeg_12bit_and_lossless_are_refused_by_name),
+        cmocka_unit_test(jpeg_12bit_is_refused_by_name),
+        cmocka_unit_test(jpeg_lossless_is_exact),
         cmocka_unit_test(ybr_full_422_native_is_rgb),
         cmocka_unit_test(one_bit_frames_unpack),
     };
