@@ -143,7 +143,8 @@ void dicom_image_clear(struct dicom_image *img);
  *  DICOM_PIXELS_MAX_FRAME_BYTES. */
 size_t dicom_image_decoded_size(const struct dicom_image *img);
 
-/** The bytes of frame `index` in the stored syntax (native: its slice of Pixel Data;
+/** The bytes of frame `index` in the stored syntax (native: its slice of Pixel Data, little
+ *  endian even when the data set is big endian, as PS3.18 sends native frames;
  *  encapsulated: from the extended or basic offset table, else one fragment per frame, else all
  *  fragments for a single frame). Free with dicom_frame_bytes_clear. */
 bool dicom_image_frame_bytes(struct error *err, const struct dicom_image *img, uint32_t index,

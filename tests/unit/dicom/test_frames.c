@@ -48,6 +48,30 @@ static void native_frames_are_slices(void **state)
     sample_close(&s);
 }
 
+/* PS3.18: native frames go out little endian, also from a big endian data set. */
+static void big_endian_frames_go_out_little_endian(void **state)
+{
+    (void)state;
+    const char *pairs[][2] = {{"MR_small_bigendian.dcm", "MR_small.dcm"},
+                              {"rtdose_expb.dcm", "rtdose.dcm"}};
+    for (size_t p = 0; p < 2; p++) {
+        struct sample be, le;
+        sample_open(&be, pairs[p][0]);
+        sample_open(&le, pairs[p][1]);
+        struct dicom_frame_bytes a, b;
+        struct error err = {0};
+        uint32_t last = be.img.frames - 1;
+        assert_true(dicom_image_frame_bytes(&err, &be.img, last, &a));
+        assert_true(dicom_image_frame_bytes(&err, &le.img, last, &b));
+        assert_int_equal(a.length, b.length);
+        assert_memory_equal(a.data, b.data, a.length);
+        dicom_frame_bytes_clear(&a);
+        dicom_frame_bytes_clear(&b);
+        sample_close(&be);
+        sample_close(&le);
+    }
+}
+
 /* Every frame of the encapsulated file decodes to the native file's frame. */
 static void assert_frames_decode_like(const struct sample *enc, const struct sample *native)
 {
@@ -205,6 +229,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(native_frames_are_slices),
+        cmocka_unit_test(big_endian_frames_go_out_little_endian),
         cmocka_unit_test(encapsulated_frames_with_and_without_table),
         cmocka_unit_test(lying_sizes_fail_cleanly),
         cmocka_unit_test(bad_attributes_are_named),

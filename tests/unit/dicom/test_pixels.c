@@ -41,6 +41,18 @@ static void lossless_mr_small_is_exact(void **state)
     assert_same_frames("MR_small_bigendian.dcm", "MR_small.dcm");
     assert_same_frames("MR_small_expb.dcm", "MR_small.dcm");
     assert_same_frames("MR_small_implicit.dcm", "MR_small.dcm");
+    // planar RGB, big endian: as dcmconv +te (little endian) has it
+    struct sample a, b;
+    sample_open(&a, "ExplVR_BigEnd.dcm");
+    sample_open_dcmtk(&b, "dcmconv", "+te", "ExplVR_BigEnd.dcm");
+    struct dicom_pixels pa, pb;
+    decode_ok(&a, 0, &pa);
+    decode_ok(&b, 0, &pb);
+    assert_int_equal(max_difference(&pa, &pb), 0);
+    dicom_pixels_clear(&pa);
+    dicom_pixels_clear(&pb);
+    sample_close(&a);
+    sample_close(&b);
 }
 
 static void native_values_are_the_stored_ones(void **state)
@@ -134,6 +146,7 @@ static void assert_rle_like_dcmdrle(const char *name)
 static void rle_colour_matches_dcmtk(void **state)
 {
     (void)state;
+    assert_rle_like_dcmdrle("MR_small_RLE.dcm");
     assert_rle_like_dcmdrle("SC_rgb_rle.dcm");
     assert_rle_like_dcmdrle("SC_rgb_rle_2frame.dcm");
     assert_rle_like_dcmdrle("SC_rgb_rle_16bit.dcm");
