@@ -6,13 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dicom/codec_jpeg_int.h"
 #include "dicom/pixels_int.h"
-
-struct huffman {
-    bool defined;
-    int32_t mincode[17], maxcode[18], valptr[17];
-    uint8_t values[256];
-};
 
 struct component {
     int id, table;
@@ -21,125 +16,35 @@ struct component {
 };
 
 struct ljpeg {
-    const uint8_t *data;
-    size_t length, at;
-    uint32_t bits; /* the bit buffer */
-    int count;     /* bits in it */
-    bool marker;   /* a marker was met: only zeros follow */
+    struct jpeg_bits b;
     int precision, width, height, ncomp, restart;
     struct component comp[4];
-    struct huffman tables[4];
-    const char *error;
+    struct jpeg_huffman tables[2][4];
     const struct dicom_image *img;
     struct dicom_pixels *out;
 };
 
 static int fail(struct ljpeg *j, const char *why)
 {
-    if (!j->error)
-        j->error = why;
-    return -1;
+    return jpeg_fail(&j->b, why);
 }
 
-/* T.81 C: the canonical code of each length from the counts. */
-static bool build_huffman(struct huffman *h, const uint8_t counts[16], size_t total)
+/* T.81 H.1.2.2: the difference of category ssss (16: 32768, with no extra bits). */
+static int32_t decode_difference(struct ljpeg *j, const struct jpeg_huffman *h)
 {
-    int32_t code = 0;
-    size_t k = 0;
-    for (int len = 1; len <= 16; len++) {
-        h->valptr[len] = (int32_t)k;
-        h->mincode[len] = code;
-        code += counts[len - 1];
-        k += counts[len - 1];
-        h->maxcode[len] = counts[len - 1] ? code - 1 : -1;
-        if (code > (1 << len))
-            return false;
-        code <<= 1;
-    }
-    h->maxcode[17] = INT32_MAX;
-    h->defined = k == total;
-    return h->defined;
-}
-
-static int read_bit(struct ljpeg *j)
-{
-    if (j->count == 0) {
-        uint8_t byte = 0;
-        if (!j->marker && j->at < j->length) {
-            byte = j->data[j->at];
-            if (byte == 0xFF) {
-                uint8_t next = j->at + 1 < j->length ? j->data[j->at + 1] : 0xD9;
-                if (next == 0x00)
-                    j->at += 2; // stuffed zero
-                else {
-                    j->marker = true;
-                    byte = 0;
-                }
-            } else {
-                j->at++;
-            }
-        }
-        j->bits = byte;
-        j->count = 8;
-    }
-    j->count--;
-    return (int)((j->bits >> j->count) & 1);
-}
-
-static int decode_category(struct ljpeg *j, const struct huffman *h)
-{
-    int32_t code = 0;
-    for (int len = 1; len <= 16; len++) {
-        code = (code << 1) | read_bit(j);
-        if (code <= h->maxcode[len])
-            return h->values[h->valptr[len] + code - h->mincode[len]];
-    }
-    return fail(j, "a Huffman code that no table defines");
-}
-
-/* T.81 H.1.2.2: the difference of category ssss. */
-static int32_t decode_difference(struct ljpeg *j, const struct huffman *h)
-{
-    int ssss = decode_category(j, h);
-    if (ssss < 0)
-        return 0;
-    if (ssss == 0)
+    int ssss = jpeg_decode(&j->b, h);
+    if (ssss <= 0)
         return 0;
     if (ssss == 16)
         return 32768;
     if (ssss > 16)
         return fail(j, "a difference category over 16"), 0;
-    int32_t v = 0;
-    for (int i = 0; i < ssss; i++)
-        v = (v << 1) | read_bit(j);
-    return v < (1 << (ssss - 1)) ? v - (1 << ssss) + 1 : v;
+    return jpeg_extend(jpeg_receive(&j->b, ssss), ssss);
 }
 
 static uint16_t be16(const uint8_t *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* T.81 B.2.4.2: one or more Huffman tables. */
-static bool read_dht(struct ljpeg *j, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        if (n < 17)
-            return fail(j, "a short DHT segment"), false;
-        int th = p[0] & 0x0F;
-        size_t total = 0;
-        for (int i = 0; i < 16; i++)
-            total += p[1 + i];
-        if ((p[0] >> 4) != 0 || th > 3 || total > 256 || n < 17 + total)
-            return fail(j, "a bad DHT segment"), false;
-        struct huffman *h = &j->tables[th];
-        memcpy(h->values, p + 17, total);
-        if (!build_huffman(h, p + 1, total))
-            return fail(j, "a Huffman table with too many codes"), false;
-        p += 17 + total;
-        n -= 17 + total;
-    }
-    return true;
 }
 
 /* T.81 B.2.2: the frame header of SOF3. */
@@ -196,17 +101,6 @@ static int32_t predict(const struct ljpeg *j, const struct component *c, int x, 
     }
 }
 
-/* T.81 F.1.2.3 / E.1.4: after a restart interval, the RSTn marker and fresh prediction. */
-static void restart(struct ljpeg *j)
-{
-    j->count = 0;
-    j->marker = false;
-    while (j->at + 1 < j->length &&
-           !(j->data[j->at] == 0xFF && j->data[j->at + 1] >= 0xD0 && j->data[j->at + 1] <= 0xD7))
-        j->at++;
-    j->at += 2;
-}
-
 static void store_row(struct ljpeg *j, const struct component *c, int index, int y, int pt)
 {
     const int32_t *cur = c->rows + j->width;
@@ -227,13 +121,13 @@ static bool decode_scan(struct ljpeg *j, struct component **sc, const int *index
             for (int s = 0; s < ns; s++) {
                 struct component *c = sc[s];
                 int32_t pred = predict(j, c, x, first_line || (y == 0), selection, pt);
-                int32_t diff = decode_difference(j, &j->tables[c->table]);
+                int32_t diff = decode_difference(j, &j->tables[0][c->table]);
                 c->rows[j->width + x] = (pred + diff) & 0xFFFF;
             }
-            if (j->error)
+            if (j->b.error)
                 return false;
             if (j->restart && --left == 0 && !(y == j->height - 1 && x == j->width - 1)) {
-                restart(j);
+                jpeg_restart(&j->b);
                 left = j->restart;
                 reset = true; // at a line end in practice; mid-line: from the next line on
             }
@@ -258,7 +152,7 @@ static bool read_sos(struct ljpeg *j, const uint8_t *p, size_t n)
         for (int c = 0; c < j->ncomp; c++)
             found = j->comp[c].id == p[1 + 2 * s] ? c : found;
         int table = p[2 + 2 * s] >> 4;
-        if (found < 0 || j->comp[found].scanned || table > 3 || !j->tables[table].defined)
+        if (found < 0 || j->comp[found].scanned || table > 3 || !j->tables[0][table].defined)
             return fail(j, "a scan of an unknown component or table"), false;
         sc[s] = &j->comp[found];
         sc[s]->table = table;
@@ -268,36 +162,24 @@ static bool read_sos(struct ljpeg *j, const uint8_t *p, size_t n)
     int selection = p[1 + 2 * ns], pt = p[3 + 2 * ns] & 0x0F;
     if (selection < 1 || selection > 7 || pt >= j->precision)
         return fail(j, "a bad predictor or point transform"), false;
-    j->at += 4 + n; // the marker, its length field and the header
-    j->count = 0;
-    j->marker = false;
+    j->b.at += 4 + n; // the marker, its length field and the header
+    jpeg_bits_start(&j->b);
     return decode_scan(j, sc, index, ns, selection, pt);
 }
 
-/* The byte after the entropy-coded data: the next marker that is not RSTn. */
-static void skip_entropy(struct ljpeg *j)
+static bool segment(void *ctx, struct jpeg_bits *b, int marker, const uint8_t *p, size_t n)
 {
-    while (j->at + 1 < j->length && !(j->data[j->at] == 0xFF && j->data[j->at + 1] != 0 &&
-                                      !(j->data[j->at + 1] >= 0xD0 && j->data[j->at + 1] <= 0xD7) &&
-                                      j->data[j->at + 1] != 0xFF))
-        j->at++;
-}
-
-static bool segment(struct ljpeg *j, int marker, const uint8_t *p, size_t n)
-{
+    struct ljpeg *j = ctx;
     switch (marker) {
     case 0xC3:
         return read_sof(j, p, n);
     case 0xC4:
-        return read_dht(j, p, n);
+        return jpeg_read_dht(b, j->tables, p, n);
     case 0xDD:
         j->restart = n >= 2 ? be16(p) : 0;
         return true;
     case 0xDA:
-        if (!read_sos(j, p, n))
-            return false;
-        skip_entropy(j);
-        return true;
+        return read_sos(j, p, n);
     default:
         if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC8 && marker != 0xCC)
             return fail(j, "a frame header other than lossless Huffman (SOF3)"), false;
@@ -305,40 +187,10 @@ static bool segment(struct ljpeg *j, int marker, const uint8_t *p, size_t n)
     }
 }
 
-static bool parse(struct ljpeg *j)
-{
-    if (j->length < 4 || be16(j->data) != 0xFFD8)
-        return fail(j, "no SOI marker"), false;
-    j->at = 2;
-    while (j->at + 4 <= j->length) {
-        if (j->data[j->at] != 0xFF)
-            return fail(j, "a marker was expected"), false;
-        int marker = j->data[j->at + 1];
-        if (marker == 0xFF || marker == 0x00) {
-            j->at++;
-            continue;
-        }
-        if (marker == 0xD9)
-            break;
-        size_t n = be16(j->data + j->at + 2);
-        if (n < 2 || j->at + 2 + n > j->length)
-            return fail(j, "a segment runs past the data"), false;
-        size_t at = j->at;
-        if (!segment(j, marker, j->data + at + 4, n - 2))
-            return false;
-        if (marker != 0xDA)
-            j->at = at + 2 + n;
-    }
-    for (int c = 0; c < j->ncomp; c++)
-        if (!j->comp[c].scanned)
-            return fail(j, "a component without a scan"), false;
-    return j->ncomp > 0 || (fail(j, "no frame header"), false);
-}
-
 bool dicom_ljpeg_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
                         size_t length, struct dicom_pixels *out)
 {
-    struct ljpeg j = {.data = data, .length = length, .img = img, .out = out};
+    struct ljpeg j = {.b = {.data = data, .length = length}, .img = img, .out = out};
     if (!pixels_alloc(err, img, img->samples_per_pixel, pixels_sample_kind(img), out))
         return false;
     int32_t *rows = calloc((size_t)img->columns * 2 * 4, sizeof(int32_t));
@@ -346,11 +198,14 @@ bool dicom_ljpeg_decode(struct error *err, const struct dicom_image *img, const 
         return error_set(err, ERR_NOMEM, "lossless JPEG: rows");
     for (int c = 0; c < 4; c++)
         j.comp[c].rows = rows + (size_t)c * 2 * img->columns;
-    bool ok = parse(&j);
+    bool ok = jpeg_walk(&j.b, segment, &j);
+    for (int c = 0; ok && c < j.ncomp; c++)
+        ok = j.comp[c].scanned || fail(&j, "a component without a scan") == 0;
+    ok = ok && (j.ncomp > 0 || fail(&j, "no frame header") == 0);
     free(rows);
     if (!ok)
         return error_set(err, ERR_DICOM_INVALID, "tag (7FE0,0010): transfer syntax %s: %s",
-                         img->transfer_syntax, j.error ? j.error : "lossless JPEG");
+                         img->transfer_syntax, j.b.error ? j.b.error : "lossless JPEG");
     pixels_normalize(img, out, false);
     if (img->samples_per_pixel == 3 && img->photometric == DICOM_PI_YBR_FULL &&
         out->sample == DICOM_SAMPLE_U8)
