@@ -112,11 +112,13 @@ static bool read_lines(struct jpeg_decompress_struct *cinfo, JSAMPLE *row, struc
 bool dicom_jpeg_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
                        size_t length, struct dicom_pixels *out)
 {
-    int marker, precision;
+    int marker = 0, precision = 0;
     // the stream's own frame header decides (some files carry a lossless stream under the
     // baseline UID, or the other way round)
     if (frame_header(data, length, &marker, &precision) && marker == 0xC3)
         return dicom_ljpeg_decode(err, img, data, length, out);
+    if (precision == 12 && (marker == 0xC0 || marker == 0xC1))
+        return dicom_jpeg12_decode(err, img, data, length, out);
     if (!check_header(err, img, data, length))
         return false;
     if (!pixels_alloc(err, img, img->samples_per_pixel, pixels_sample_kind(img), out))
