@@ -215,6 +215,9 @@ struct dicom_dataset {
     int depth;     /* 0 at the top level, 1 inside a first-level sequence item, … */
     const struct dicom_file *file;
     const struct dicom_element *parent; /* the sequence holding this item; NULL at the top */
+    /* the data set holding that sequence (NULL at the top): with parent, the path to any
+     * element, e.g. for a BulkDataURI (the item's index is this - parent->items) */
+    const struct dicom_dataset *parent_dataset;
 };
 
 /** A parsed Part 10 file (or bare data set). */
@@ -376,11 +379,13 @@ bool dicom_to_json(struct error *err, const struct dicom_dataset *ds,
 /** One change to the top level of a data set when it is written. */
 struct dicom_edit {
     uint32_t tag;
-    enum dicom_vr vr;  /* for an added element; DICOM_VR_NONE: the dictionary's (or, when
-                          replacing, the element's own) */
-    const char *value; /* the new value as UTF-8 text (for string VRs; encoded to the data
-                          set's charset: ASCII always works, others need a charset that can
-                          hold them), or NULL to delete the element */
+    enum dicom_vr vr; /* for an added element; DICOM_VR_NONE: the dictionary's (or, when
+                         replacing, the element's own) */
+    /* the new value as UTF-8 text, or NULL to delete the element. Only text VRs. It is encoded
+     * in the Specific Character Set the written file declares (an edit of (0008,0005) in the
+     * same call sets it; values not edited are not re-encoded): ASCII always fits; kanji and
+     * kana need e.g. "ISO 2022 IR 6\\ISO 2022 IR 87" or "ISO_IR 192". */
+    const char *value;
 };
 
 /**

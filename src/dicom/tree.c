@@ -85,8 +85,10 @@ void item_list_release(struct item_list *l)
 static void resolve_ambiguous_vr(struct dicom_dataset *ds, struct dicom_element *el,
                                  int pixel_representation)
 {
+    if (DICOM_TAG_IS_PRIVATE(el->tag))
+        return;
     const struct dict_entry *e = dicom_dict_lookup(el->tag);
-    if (!e || DICOM_TAG_IS_PRIVATE(el->tag))
+    if (!e)
         return;
     if (e->flags & DICT_US_OR_SS)
         el->vr = pixel_representation > 0 ? DICOM_VR_SS : DICOM_VR_US;
@@ -118,6 +120,7 @@ void tree_finish(struct parser *p, struct dicom_dataset *ds, const char *charset
             resolve_ambiguous_vr(ds, el, pixel_representation);
         for (size_t k = 0; k < el->item_count; k++) {
             el->items[k].parent = el;
+            el->items[k].parent_dataset = ds;
             el->items[k].file = p->file;
             tree_finish(p, &el->items[k], ds->charset, pixel_representation);
         }
