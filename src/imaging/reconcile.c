@@ -109,7 +109,7 @@ bool imaging_study_assign_route(struct error *err, struct request *req)
 bool imaging_study_reject_route(struct error *err, struct request *req)
 {
     static const struct jfield fields[] = {
-        {"reason", JV_STRING, true, 500, NULL},
+        {"reason", JV_TEXT, true, 500, NULL},
         {NULL, 0, false, 0, NULL},
     };
     if (!jsonv_check(err, req->json, fields))
