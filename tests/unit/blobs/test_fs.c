@@ -110,6 +110,14 @@ static void a_batch_names_its_blobs_only_once_synced(void **state)
     assert_true(blobs_get(&err, b, k2, &data, &len));
     assert_memory_equal(data, "画像2", len);
     free(data);
+    /* a blob taken back is not named by the sync */
+    char k5[BLOB_KEY_LEN];
+    struct blobs_batch *second = blobs_batch_new(&err, b);
+    assert_true(blobs_batch_put(&err, second, "取り消し", strlen("取り消し"), k5));
+    blobs_batch_drop(second, k5);
+    assert_true(blobs_batch_sync(&err, second));
+    assert_int_equal(files_in(k5, k5) + files_in(k5, ".tmp-"), 0);
+    blobs_batch_free(second);
     /* a batch freed before its sync leaves nothing */
     struct blobs_batch *dropped = blobs_batch_new(&err, b);
     char k4[BLOB_KEY_LEN];
