@@ -222,6 +222,11 @@ bool imaging_attrs_read(struct error *err, struct arena *arena, const struct dic
  * fit its study is refused in out (and nothing of it written) and true is returned; false only
  * when the store fails.
  */
+/** The same checks against the study and series as stored, without writing (before the
+ *  instance's bytes are written; imaging_index_instance checks again under the write lock): out
+ *  is refused when it does not fit. False only when the store fails. */
+bool imaging_index_precheck(struct error *err, struct op *op, const struct imaging_attrs *a,
+                            const char *upload_patient, struct imaging_stored *out);
 bool imaging_index_instance(struct error *err, struct op *op, const struct imaging_attrs *a,
                             const char *key, size_t size, const char *upload_patient,
                             struct imaging_stored *out);
