@@ -138,19 +138,21 @@ struct imaging_batch;
 struct imaging_batch *imaging_batch_new(struct error *err, struct op *op,
                                         const struct imaging_store_opts *opts);
 /**
- * Parses and checks one instance and writes its bytes (unsynced). False when this instance is
- * refused: out says why (outcome IMAGING_FAILED, status, code, reason) and nothing of it is
- * kept; the batch goes on. *fatal (never NULL) is set when the failure is the store's or the
- * file system's rather than the instance's: the caller should then give up the whole op.
+ * Parses and checks one instance and writes its bytes (unsynced). bytes is a PS3.10 file: File
+ * Meta required (a DIMSE data set must be wrapped in one first), the preamble optional. False when
+ * this instance is refused: out says why (outcome IMAGING_FAILED, status, code, reason) and nothing
+ * of it is kept; the batch goes on. *fatal (never NULL) is set when the failure is the store's or
+ * the file system's rather than the instance's: the caller should then give up the whole op.
  */
 bool imaging_batch_add(struct error *err, struct imaging_batch *b, const void *bytes, size_t len,
                        struct imaging_stored *out, bool *fatal);
 /**
  * Makes the added instances' bytes durable, then indexes them in op's write transaction (opened
  * here; the caller commits it: the router for a request, op_commit elsewhere). An instance found
- * to conflict only now (a concurrent store of the same UID) has its out turned to
- * IMAGING_FAILED. False only for a failure of the store or the file system (nothing of the batch
- * is then indexed once the caller rolls back).
+ * to conflict only now (a concurrent store of the same UID or study) has its out turned to
+ * IMAGING_FAILED (its bytes may stay behind as an unreferenced blob; nothing points to them). False
+ * only for a failure of the store or the file system (nothing of the batch is then indexed once the
+ * caller rolls back).
  */
 bool imaging_batch_commit(struct error *err, struct imaging_batch *b);
 
