@@ -148,6 +148,24 @@ def test_a_script_in_the_patient_name_is_kept_as_text(server):
     assert study_row(server, ds.StudyInstanceUID)["patient_name"] == name
 
 
+@pytest.mark.parametrize("sample,alphabetic", [("chrH31.dcm", "Yamada^Tarou"),
+                                                ("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ")])
+def test_japanese_names_in_iso_2022_ir_87_are_indexed_as_utf8(server, sample, alphabetic):
+    sato = server.session("gh.sato")
+    ds = dh.dataset(sample, PatientID=new_local_id())
+    ok_stow(sato, [dh.to_bytes(ds)], status=202)
+    entry = next(q for q in queue(sato) if q["study_uid"] == ds.StudyInstanceUID)
+    patient = entry["dicom_patient"]
+    assert patient["name"] == f"{alphabetic}=山田^太郎=やまだ^たろう"
+    assert (patient["name_alphabetic"], patient["name_ideographic"], patient["name_phonetic"]) == (
+        alphabetic, "山田^太郎", "やまだ^たろう")
+    row = study_row(server, ds.StudyInstanceUID)
+    # the matching keys fold width and kana: ﾔﾏﾀﾞ and やまだ meet
+    assert row["patient_name_key_phonetic"].startswith("ヤマダ^")
+    if alphabetic.startswith("ﾔ"):
+        assert row["patient_name_key_alphabetic"] == row["patient_name_key_phonetic"]
+
+
 def test_stow_into_one_study_refuses_instances_of_another(server):
     sato = server.session("gh.sato")
     study = dh.new_uid()
