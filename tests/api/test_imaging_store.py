@@ -6,6 +6,7 @@ sees what (the sending organisation; the patient's team with consent; nobody els
 count). Instances are pydicom's sample files with new UIDs (dicom_helpers)."""
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -101,6 +102,22 @@ def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     assert dh.value(item, dh.FAILURE_REASON) == dh.STATUS_DUPLICATE
     assert "different content" in dh.value(item, dh.REASON_TEXT)
     assert helpers.store_snapshot(server) == before
+
+
+def test_the_same_study_sent_at_once_by_several_clients_is_stored_once(server):
+    ds = dh.dataset(PatientID="SAME-TIME-1")
+    files = [dh.to_bytes(ds)] + [dh.instance("MR_small.dcm", study=ds.StudyInstanceUID,
+                                             PatientID="SAME-TIME-1") for _ in range(3)]
+    sessions = [helpers.login(server, "gh.sato") for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda s: dh.stow(s, files), sessions))
+    for r in answers:  # stored (202: its study waits for a patient), or stored before (200)
+        assert r.status_code in (200, 202), r.text[:500]
+        assert len(dh.referenced(r.json())) == 4 and not dh.failed(r.json())
+    assert 202 in [r.status_code for r in answers]
+    assert count(server, "imaging_instances", "study_uid = ?", (ds.StudyInstanceUID,)) == 4
+    row = study_row(server, ds.StudyInstanceUID)
+    assert row["number_of_instances"] == 4 and row["number_of_series"] == 4
 
 
 def test_a_bad_part_fails_alone(server):
