@@ -83,6 +83,25 @@ def test_stow_stores_links_and_answers_the_ps318_response(server):
     assert helpers.audit_rows(server, "event_id = 'imaging.store' AND object_id = ?", (study,))
 
 
+SAMPLES = ["CT_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
+           "MR_small_jpeg_ls_lossless.dcm", "MR_small_jp2klossless.dcm", "JPEG-lossy.dcm",
+           "image_dfl.dcm", "SC_rgb_rle_2frame.dcm"]
+
+
+def test_every_transfer_syntax_is_stored_as_sent(server):
+    sato = server.session("gh.sato")
+    pid = new_local_id()
+    files = {name: dh.dataset(name, PatientID=pid) for name in SAMPLES}
+    body = ok_stow(sato, [dh.to_bytes(ds) for ds in files.values()], status=202)
+    assert len(dh.referenced(body)) == len(SAMPLES), dh.failed(body)
+    for name, ds in files.items():
+        row = server.query("SELECT * FROM imaging_instances WHERE sop_instance_uid = ?",
+                           (ds.SOPInstanceUID,))[0]
+        assert row["transfer_syntax_uid"] == ds.file_meta.TransferSyntaxUID, name
+        assert (row["pixel_rows"], row["pixel_columns"]) == (ds.Rows, ds.Columns), name
+        assert row["number_of_frames"] == int(getattr(ds, "NumberOfFrames", 1)), name
+
+
 def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     sato = server.session("gh.sato")
     ds = dh.dataset("CT_small.dcm", PatientID=new_local_id())
