@@ -323,6 +323,24 @@ def test_waiting_study_assigned_then_later_studies_link_by_themselves(server):
     assert study_row(server, other.StudyInstanceUID)["reconciliation"] == "waiting"
 
 
+def test_assigning_one_study_links_the_others_of_the_same_patient_id(server):
+    sato = server.session("gh.sato")
+    local = new_local_id()
+    patient = rh.new_patient(server, new_local_id())
+    waiting = [dh.dataset(name, PatientID=local) for name in ("CT_small.dcm", "MR_small.dcm")]
+    other = dh.dataset(PatientID=new_local_id())
+    for ds in (*waiting, other):
+        ok_stow(sato, [dh.to_bytes(ds)], status=202)
+    r = sato.post(f"/api/imaging/studies/{waiting[0].StudyInstanceUID}/assign",
+                  json={"patient_id": patient})
+    assert r.status_code == 200, r.text
+    for ds in waiting:
+        assert study_row(server, ds.StudyInstanceUID)["patient_id"] == patient
+    assert study_row(server, other.StudyInstanceUID)["reconciliation"] == "waiting"
+    assert len(helpers.audit_rows(server, "event_id = 'imaging.assign' AND patient_id = ?",
+                                  (patient,))) == 2
+
+
 def test_assign_needs_a_patient_the_organisation_may_link(server):
     sato = server.session("gh.sato")
     ds = dh.dataset(PatientID=new_local_id())
