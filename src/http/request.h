@@ -19,6 +19,7 @@
 struct MHD_Connection;
 struct route;
 struct sse_stream;
+struct http_stream;
 
 /** Server-wide settings and shared objects a request may use (read-only after start). */
 struct server_ctx {
@@ -96,9 +97,10 @@ struct request {
     const char *content_type;
     struct response_header headers[REQUEST_MAX_HEADERS];
     int header_count;
-    bool frame_same_origin;    /* a raw document the UI shows in an <iframe> */
-    const char *error_code;    /* for the access log */
-    struct sse_stream *stream; /* a Server-Sent Events answer (http/sse.h), or NULL */
+    bool frame_same_origin;          /* a raw document the UI shows in an <iframe> */
+    const char *error_code;          /* for the access log */
+    struct sse_stream *stream;       /* a Server-Sent Events answer (http/sse.h), or NULL */
+    struct http_stream *body_stream; /* a body read as it is sent (http/stream.h), or NULL */
 };
 
 /** Handler of a route: true with a response set, or false with err set. */
