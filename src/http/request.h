@@ -133,6 +133,12 @@ const char *request_query(struct request *req, const char *name);
 /** Fails with ERR_BAD_QUERY if the query has a parameter not in allowed (NULL-terminated), a
  *  repeated parameter or one that is not valid UTF-8. */
 bool request_query_check(struct error *err, struct request *req, const char *const *allowed);
+/** Called for each query parameter in order, repeats included (name and value decoded; value
+ *  NULL for a name without '='); returning false stops the walk. */
+typedef bool (*request_query_fn)(void *ctx, const char *name, const char *value);
+/** Walks every query parameter (for interfaces whose parameter names are open, e.g. QIDO-RS's
+ *  attribute keys). */
+void request_query_each(struct request *req, request_query_fn fn, void *ctx);
 /** A request header, or NULL. */
 const char *request_header(struct request *req, const char *name);
 /** Path parameter i (0-based, in pattern order). */
