@@ -1,11 +1,42 @@
 # SPDX-License-Identifier: Apache-2.0
 """The authorisation matrix's rows for the routes of src/imaging/routes.def (see
-test_authz_matrix.py). The probes' study is hers (PatientID GH-000001, her local id at みなみ総合病院),
-stored once by gh.sato through STOW-RS when a row first needs it."""
-from authz import *  # noqa: F401,F403 (the matrix's vocabulary)
+test_authz_matrix.py). setup() adds a study みなみ総合病院 sent whose patient matches none of its
+local ids (waiting in its reconciliation queue): only its sender may resolve it. The QIDO-RS and WADO-RS
+probes use a study of hers (PatientID GH-000001, her local id at みなみ総合病院), stored once by
+gh.sato when a row first needs it."""
+import io
+
+import pydicom
+
+import dicom_helpers as dh
 import dicomweb_helpers as dw
+from authz import *  # noqa: F401,F403 (the matrix's vocabulary)
 
 STUDY = granted("imaging.study_not_found")
+
+
+def setup(w):
+    ds = dh.dataset("CT_small.dcm", PatientID="AUTHZ-WAITING-1")
+    r = dh.stow(w.server.session("gh.sato"), [dh.to_bytes(ds)])
+    assert r.status_code == 202, r.text
+    w.imaging_waiting = ds.StudyInstanceUID
+
+
+ROWS = {
+    # STOW-RS stores as the caller's organisation: anyone acting for one (the body here is not
+    # multipart, so nothing is stored)
+    ("POST", "/dicom-web/studies"): (req("POST", "/dicom-web/studies", BAD), granted(), IN_ORG),
+    ("POST", "/dicom-web/studies/{study}"): (
+        req("POST", "/dicom-web/studies/{w.imaging_waiting}", BAD), granted(), IN_ORG),
+    ("GET", "/api/imaging/reconciliation"): (req("GET", "/api/imaging/reconciliation"),
+                                             granted(), IN_ORG),
+    ("POST", "/api/imaging/studies/{study}/assign"): (
+        req("POST", "/api/imaging/studies/{w.imaging_waiting}/assign", BAD), STUDY, TEAM_WRITE),
+    ("POST", "/api/imaging/studies/{study}/reject"): (
+        req("POST", "/api/imaging/studies/{w.imaging_waiting}/reject", BAD), STUDY, TEAM_WRITE),
+    ("GET", "/api/patients/{id}/studies"): (req("GET", "/api/patients/{P}/studies"), PATIENT,
+                                            TEAM_READ),
+}
 
 
 def imaging(w):
@@ -13,8 +44,6 @@ def imaging(w):
     if not hasattr(w, "imaging"):
         st, se = dw.uid(), dw.uid()
         f = dw.make_instance("CT_small.dcm", st, se, "GH-000001", "Yamada^Hanako")
-        import io
-        import pydicom
         sop = pydicom.dcmread(io.BytesIO(f)).SOPInstanceUID
         dw.stow(w.server.session("gh.sato"), [f])
         w.imaging = (st, se, sop)
@@ -39,7 +68,7 @@ key_of = {"StudyInstanceUID": "st", "SeriesInstanceUID": "se", "SOPInstanceUID":
 NAMES_STUDY = names_her(lambda w: imaging(w)[0])
 I = "/series/{se}/instances/{sop}"
 
-ROWS = {
+QUERY_ROWS = {
     # QIDO-RS: lists filtered by the rule (her study appears only to those who may see it)
     ("GET", "/dicom-web/studies"): (search("/dicom-web/studies", "StudyInstanceUID"),
                                     NAMES_STUDY, TEAM_READ),
@@ -81,3 +110,4 @@ ROWS = {
     ("GET", "/dicom-web/studies/{study}/series/{series}/instances/{instance}/frames/{frames}"
             "/thumbnail"): (study_path(I + "/frames/1/thumbnail"), STUDY, TEAM_READ),
 }
+ROWS.update(QUERY_ROWS)
