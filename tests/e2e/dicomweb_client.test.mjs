@@ -149,5 +149,6 @@ test('dicomweb-client stores, searches and retrieves a study', async () => {
   const [frame] = await client.retrieveInstanceFrames({ ...ids, frameNumbers: [1] });
   assert.equal(frame.byteLength, 128 * 128 * 2);
   const rendered = await client.retrieveInstanceRendered({ ...ids, mediaTypes: [{ mediaType: 'image/png' }] });
-  assert.deepEqual([...new Uint8Array(rendered).slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const png = new Uint8Array(Array.isArray(rendered) ? rendered[0] : rendered);
+  assert.deepEqual([...png.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 });
