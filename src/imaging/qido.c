@@ -116,7 +116,7 @@ static void json_row(struct strbuf *out, const struct qido_query *q, const char 
 static bool qido_answer(struct error *err, struct request *req, struct qido_query *q)
 {
     const char *sql = qido_query_sql(q);
-    struct store_stmt *s = store_query_args(err, req->op.conn, sql, q->args, q->nargs);
+    struct store_stmt *s = store_query_args_cached(err, req->op.conn, sql, q->args, q->nargs);
     if (!s)
         return false;
     const char *base = dicomweb_base(req);

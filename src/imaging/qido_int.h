@@ -68,9 +68,10 @@ struct qido_query {
 bool qido_query_parse(struct error *err, struct request *req, enum qido_level level,
                       const char *study_uid, const char *series_uid, struct qido_query *q);
 
-/** The statement of q: columns 0 study UID, 1 patient id, 2 series UID, 3 SOP instance UID,
- *  then the value of every included attribute with a column, in qido_attrs order; limit + 1
- *  rows from offset (one more tells that the answer was cut). In the request's arena. */
-const char *qido_query_sql(const struct qido_query *q);
+/** The statement of q (call once: it adds LIMIT and OFFSET to q's arguments): columns 0 study
+ *  UID, 1 patient id, 2 series UID, 3 SOP instance UID, then the value of every included
+ *  attribute with a column, in qido_attrs order; limit + 1 rows from offset (one more tells
+ *  that the answer was cut). In the request's arena. */
+const char *qido_query_sql(struct qido_query *q);
 
 #endif

@@ -127,7 +127,7 @@ static bool level_has(enum qido_level level, enum qido_level of)
 
 static bool arg_text(struct qido_query *q, const char *text)
 {
-    if (q->nargs == QIDO_ARGS_MAX)
+    if (q->nargs == QIDO_ARGS_MAX - 2) /* two left for LIMIT and OFFSET */
         return error_set(q->err, ERR_BAD_QUERY, "too many values in the query");
     q->args[q->nargs++] = (struct store_arg){.type = 't', .text = text};
     return true;
@@ -135,7 +135,7 @@ static bool arg_text(struct qido_query *q, const char *text)
 
 static bool arg_int(struct qido_query *q, int64_t v)
 {
-    if (q->nargs == QIDO_ARGS_MAX)
+    if (q->nargs == QIDO_ARGS_MAX - 2)
         return error_set(q->err, ERR_BAD_QUERY, "too many values in the query");
     q->args[q->nargs++] = (struct store_arg){.type = 'i', .i = v};
     return true;
@@ -525,7 +525,7 @@ static const char *const order_of[] = {
     "st.study_uid, se.series_number, se.series_uid, i.instance_number, i.sop_instance_uid",
 };
 
-const char *qido_query_sql(const struct qido_query *q)
+const char *qido_query_sql(struct qido_query *q)
 {
     struct strbuf sql = {0};
     strbuf_printf(&sql, "SELECT st.study_uid, st.patient_id, %s, %s",
@@ -536,8 +536,10 @@ const char *qido_query_sql(const struct qido_query *q)
             strbuf_printf(&sql, ", %s", qido_attrs[i].column);
     strbuf_printf(&sql, " FROM %s WHERE " IMAGING_STUDY_VISIBLE_SQL, from_of[q->level]);
     strbuf_append(&sql, q->where.buf ? q->where.buf : "", q->where.len);
-    strbuf_printf(&sql, " ORDER BY %s LIMIT %lld OFFSET %lld", order_of[q->level],
-                  (long long)q->limit + 1, (long long)q->offset);
+    /* bound, not spliced: the same search with another page is the same prepared statement */
+    strbuf_printf(&sql, " ORDER BY %s LIMIT ? OFFSET ?", order_of[q->level]);
+    q->args[q->nargs++] = (struct store_arg){.type = 'i', .i = q->limit + 1};
+    q->args[q->nargs++] = (struct store_arg){.type = 'i', .i = q->offset};
     const char *out = arena_strdup(q->req->op.arena, sql.buf);
     strbuf_release(&sql);
     return out;
