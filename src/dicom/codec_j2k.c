@@ -105,7 +105,8 @@ static bool copy_out(struct error *err, const struct dicom_image *img, const opj
 }
 
 static bool decode(struct error *err, const struct dicom_image *img, opj_codec_t *codec,
-                   opj_stream_t *stream, char *message, struct dicom_pixels *out)
+                   opj_stream_t *stream, char *message, unsigned *precision,
+                   struct dicom_pixels *out)
 {
     opj_image_t *im = NULL;
     opj_dparameters_t params;
@@ -117,11 +118,13 @@ static bool decode(struct error *err, const struct dicom_image *img, opj_codec_t
         return false;
     }
     ok = ok && opj_decode(codec, stream, im) && opj_end_decompress(codec, stream);
-    if (ok)
-        ok = copy_out(err, img, im, out);
-    else
+    if (!ok)
         error_set(err, ERR_DICOM_INVALID, "tag (7FE0,0010): transfer syntax %s: JPEG 2000: %s",
                   img->transfer_syntax, message[0] ? message : "cannot be decoded");
+    else
+        ok = copy_out(err, img, im, out);
+    for (OPJ_UINT32 c = 0; ok && c < im->numcomps; c++)
+        *precision = im->comps[c].prec > *precision ? im->comps[c].prec : *precision;
     if (im)
         opj_image_destroy(im);
     return ok;
@@ -146,12 +149,18 @@ bool dicom_j2k_decode(struct error *err, const struct dicom_image *img, const ui
     opj_set_error_handler(codec, on_error, message);
     opj_set_warning_handler(codec, on_quiet, NULL);
     opj_set_info_handler(codec, on_quiet, NULL);
-    bool ok = decode(err, img, codec, stream, message, out);
+    unsigned precision = 0;
+    bool ok = decode(err, img, codec, stream, message, &precision, out);
     opj_destroy_codec(codec);
     opj_stream_destroy(stream);
     if (!ok)
         return false;
-    pixels_normalize(img, out, false);
+    // OpenJPEG's values follow the codestream's precision and signedness. When the codestream
+    // is wider than Bits Stored (a 16-bit signed one under Bits Stored 14) its values stand;
+    // otherwise the data set's Pixel Representation decides (an unsigned codestream under
+    // Pixel Representation 1 holds two's complement samples: sign-extend them, as pydicom does).
+    if (precision <= img->bits_stored)
+        pixels_normalize(img, out, false);
     if (img->samples_per_pixel == 3)
         out->photometric = img->photometric == DICOM_PI_YBR_FULL ? DICOM_PI_YBR_FULL : DICOM_PI_RGB;
     if (out->photometric == DICOM_PI_YBR_FULL && out->sample == DICOM_SAMPLE_U8)

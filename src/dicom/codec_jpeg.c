@@ -69,11 +69,10 @@ static bool check_header(struct error *err, const struct dicom_image *img, const
         return error_set(err, ERR_DICOM_INVALID,
                          "tag (7FE0,0010): transfer syntax %s: no JPEG frame header",
                          img->transfer_syntax);
-    bool lossless = marker == 0xC3 || marker == 0xC7 || marker == 0xCB || marker == 0xCF;
-    if (lossless)
+    bool other = marker == 0xC7 || marker == 0xCB || marker == 0xCF || marker >= 0xC5;
+    if (other) // hierarchical or arithmetic-coded: not used by DICOM's JPEG syntaxes
         return error_set(err, ERR_DICOM_UNSUPPORTED,
-                         "pixel data: transfer syntax %s: lossless JPEG (SOF%d) is not decoded "
-                         "here",
+                         "pixel data: transfer syntax %s: JPEG process SOF%d is not decoded here",
                          img->transfer_syntax, marker - 0xC0);
     if (precision != 8)
         return error_set(err, ERR_DICOM_UNSUPPORTED,
@@ -113,6 +112,13 @@ static bool read_lines(struct jpeg_decompress_struct *cinfo, JSAMPLE *row, struc
 bool dicom_jpeg_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
                        size_t length, struct dicom_pixels *out)
 {
+    int marker = 0, precision = 0;
+    // the stream's own frame header decides (some files carry a lossless stream under the
+    // baseline UID, or the other way round)
+    if (frame_header(data, length, &marker, &precision) && marker == 0xC3)
+        return dicom_ljpeg_decode(err, img, data, length, out);
+    if (precision == 12 && (marker == 0xC0 || marker == 0xC1))
+        return dicom_jpeg12_decode(err, img, data, length, out);
     if (!check_header(err, img, data, length))
         return false;
     if (!pixels_alloc(err, img, img->samples_per_pixel, pixels_sample_kind(img), out))

@@ -75,8 +75,8 @@ static bool read_header(struct error *err, const struct dicom_image *img, const 
 bool dicom_rle_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
                       size_t length, struct dicom_pixels *out)
 {
-    uint32_t offsets[RLE_MAX_SEGMENTS + 1];
-    unsigned count;
+    uint32_t offsets[RLE_MAX_SEGMENTS + 1] = {0};
+    unsigned count = 0;
     if (length > UINT32_MAX)
         return corrupt(err, "the frame is over 4 GiB", 0);
     if (!read_header(err, img, data, length, offsets, &count))

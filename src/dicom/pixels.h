@@ -28,7 +28,7 @@ enum dicom_pixel_syntax {
     DICOM_SYNTAX_NATIVE_BE,     /* 1.2.840.10008.1.2.2 (retired; bytes swapped here) */
     DICOM_SYNTAX_RLE,           /* 1.2.840.10008.1.2.5 */
     DICOM_SYNTAX_JPEG_8BIT,     /* .4.50 baseline, .4.51 extended (8-bit samples only) */
-    DICOM_SYNTAX_JPEG_LOSSLESS, /* .4.57, .4.70 (refused: libjpeg-turbo 2.1 has no process 14) */
+    DICOM_SYNTAX_JPEG_LOSSLESS, /* .4.57, .4.70 (process 14: our own decoder) */
     DICOM_SYNTAX_JPEG_LS,       /* .4.80, .4.81 */
     DICOM_SYNTAX_J2K,           /* .4.90, .4.91 */
     DICOM_SYNTAX_OTHER, /* encapsulated in a syntax we cannot decode (frames still served) */
@@ -143,7 +143,8 @@ void dicom_image_clear(struct dicom_image *img);
  *  DICOM_PIXELS_MAX_FRAME_BYTES. */
 size_t dicom_image_decoded_size(const struct dicom_image *img);
 
-/** The bytes of frame `index` in the stored syntax (native: its slice of Pixel Data;
+/** The bytes of frame `index` in the stored syntax (native: its slice of Pixel Data, little
+ *  endian even when the data set is big endian, as PS3.18 sends native frames;
  *  encapsulated: from the extended or basic offset table, else one fragment per frame, else all
  *  fragments for a single frame). Free with dicom_frame_bytes_clear. */
 bool dicom_image_frame_bytes(struct error *err, const struct dicom_image *img, uint32_t index,

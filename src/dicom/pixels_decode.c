@@ -139,12 +139,12 @@ void pixels_ybr_full_to_rgb(struct dicom_pixels *px)
     px->photometric = DICOM_PI_RGB;
 }
 
-/* Reads one native sample of `bytes` bytes (1, 2 or 4) in the data set's byte order. */
-static uint32_t read_native(const uint8_t *p, unsigned bytes, bool big_endian)
+/* Reads one little endian sample of `bytes` bytes (1, 2 or 4). */
+static uint32_t read_le(const uint8_t *p, unsigned bytes)
 {
     uint32_t v = 0;
     for (unsigned b = 0; b < bytes; b++)
-        v |= (uint32_t)p[big_endian ? bytes - 1 - b : b] << (8 * b);
+        v |= (uint32_t)p[b] << (8 * b);
     return v;
 }
 
@@ -197,18 +197,15 @@ static bool decode_native(struct error *err, const struct dicom_image *img, uint
         dicom_frame_bytes_clear(&frame);
         return ok;
     }
+    // the frame's bytes are little endian whatever the data set's byte order
     unsigned spp = img->samples_per_pixel, bytes = img->bits_allocated / 8;
-    bool big = img->syntax == DICOM_SYNTAX_NATIVE_BE;
     ok = pixels_alloc(err, img, spp, pixels_sample_kind(img), out);
     size_t pixels = (size_t)img->rows * img->columns;
     for (size_t i = 0; ok && i < pixels * spp; i++) {
         // planar: all of sample 0, then sample 1…; interleaved: the samples of each pixel
         size_t s = i % spp, p = i / spp;
         size_t at = img->planar_configuration ? s * pixels + p : i;
-        size_t byte = at * bytes;
-        if (big && bytes == 1 && img->pixel_data_ow)
-            byte ^= 1; // PS3.5 A.3: 8-bit samples in OW words are swapped in big endian
-        pixels_store(out, i, read_native(frame.data + byte, bytes, big && bytes > 1));
+        pixels_store(out, i, read_le(frame.data + at * bytes, bytes));
     }
     dicom_frame_bytes_clear(&frame);
     if (!ok)
@@ -234,8 +231,6 @@ bool dicom_image_decode(struct error *err, const struct dicom_image *img, uint32
                          img->frames);
     if (img->syntax == DICOM_SYNTAX_NATIVE_LE || img->syntax == DICOM_SYNTAX_NATIVE_BE)
         return decode_native(err, img, index, out);
-    if (img->syntax == DICOM_SYNTAX_JPEG_LOSSLESS)
-        return unsupported(err, img, "JPEG Lossless (process 14) is not decoded here");
     if (img->syntax == DICOM_SYNTAX_OTHER)
         return unsupported(err, img, "this transfer syntax is not decoded here");
     struct dicom_frame_bytes frame;
@@ -247,6 +242,7 @@ bool dicom_image_decode(struct error *err, const struct dicom_image *img, uint32
         ok = dicom_rle_decode(err, img, frame.data, frame.length, out);
         break;
     case DICOM_SYNTAX_JPEG_8BIT:
+    case DICOM_SYNTAX_JPEG_LOSSLESS:
         ok = dicom_jpeg_decode(err, img, frame.data, frame.length, out);
         break;
     case DICOM_SYNTAX_JPEG_LS:

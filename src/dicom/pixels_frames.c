@@ -40,6 +40,30 @@ static bool native_frame(struct error *err, const struct dicom_image *img, uint3
     return true;
 }
 
+/* PS3.18 §8.7.3.3.2: native frames go out little endian. A big endian frame of 16- or 32-bit
+ * samples (or of 8-bit samples in OW words, PS3.5 A.3) is copied with its bytes swapped. */
+static bool little_endian_frame(struct error *err, const struct dicom_image *img,
+                                struct dicom_frame_bytes *out)
+{
+    unsigned word = img->bits_allocated == 32 ? 4 : img->bits_allocated == 16 ? 2 : 0;
+    if (img->bits_allocated == 8 && img->pixel_data_ow)
+        word = 2;
+    if (word == 0)
+        return true;
+    uint8_t *copy = malloc(out->length ? out->length : 1);
+    if (!copy)
+        return error_set(err, ERR_NOMEM, "pixel data: %zu bytes", out->length);
+    size_t whole = out->length - out->length % word;
+    for (size_t i = 0; i < whole; i += word)
+        for (unsigned b = 0; b < word; b++)
+            copy[i + b] = out->data[i + word - 1 - b];
+    memcpy(copy + whole, out->data + whole, out->length - whole);
+    free(out->owned);
+    out->owned = copy;
+    out->data = copy;
+    return true;
+}
+
 /* Joins fragments [first, first + count) into one owned buffer (or points at a single one). */
 static bool gather(struct error *err, const struct dicom_image *img, size_t first, size_t count,
                    struct dicom_frame_bytes *out)
@@ -178,8 +202,11 @@ bool dicom_image_frame_bytes(struct error *err, const struct dicom_image *img, u
     if (index >= img->frames)
         return error_set(err, ERR_DICOM_INVALID, "tag (7FE0,0010): no frame %u of %u", index + 1,
                          img->frames);
-    if (!img->encapsulated)
-        return native_frame(err, img, index, out);
+    if (!img->encapsulated) {
+        if (!native_frame(err, img, index, out))
+            return false;
+        return img->syntax != DICOM_SYNTAX_NATIVE_BE || little_endian_frame(err, img, out);
+    }
     if (img->fragment_count == 0)
         return error_set(err, ERR_DICOM_INVALID, "tag (7FE0,0010): no fragments");
     if (img->extended_offsets && img->extended_count == img->frames)

@@ -37,6 +37,12 @@ bool dicom_rle_decode(struct error *err, const struct dicom_image *img, const ui
                       size_t length, struct dicom_pixels *out);
 bool dicom_jpeg_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
                        size_t length, struct dicom_pixels *out);
+/** Lossless JPEG (process 14); dicom_jpeg_decode sends SOF3 streams here. */
+bool dicom_ljpeg_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
+                        size_t length, struct dicom_pixels *out);
+/** 12-bit sequential JPEG (grey); dicom_jpeg_decode sends such streams here. */
+bool dicom_jpeg12_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
+                         size_t length, struct dicom_pixels *out);
 bool dicom_jpegls_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,
                          size_t length, struct dicom_pixels *out);
 bool dicom_j2k_decode(struct error *err, const struct dicom_image *img, const uint8_t *data,

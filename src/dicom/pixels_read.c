@@ -158,7 +158,8 @@ static bool read_pixel_data(struct error *err, const struct dicom_dataset *ds,
 {
     const struct dicom_element *el = dicom_find(ds, DICOM_TAG_PIXEL_DATA);
     if (!el)
-        return error_set(err, ERR_DICOM_INVALID, "tag (7FE0,0010): Pixel Data is missing");
+        return error_set(err, ERR_DICOM_UNSUPPORTED,
+                         "tag (7FE0,0010): the instance has no Pixel Data: not an image");
     bool should_encapsulate =
         img->syntax != DICOM_SYNTAX_NATIVE_LE && img->syntax != DICOM_SYNTAX_NATIVE_BE;
     if (el->encapsulated != should_encapsulate)
@@ -194,7 +195,7 @@ bool dicom_image_read(struct error *err, const struct dicom_dataset *ds, struct 
     snprintf(img->transfer_syntax, sizeof img->transfer_syntax, "%s",
              file ? file->transfer_syntax : DICOM_TS_EXPLICIT_VR_LE);
     img->syntax = dicom_pixel_syntax_of(img->transfer_syntax);
-    if (!read_shape(err, ds, img) || !read_pixel_data(err, ds, img)) {
+    if (!read_pixel_data(err, ds, img) || !read_shape(err, ds, img)) {
         dicom_image_clear(img);
         return false;
     }
