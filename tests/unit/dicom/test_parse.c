@@ -9,6 +9,7 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static void reads_a_small_file(void **state)
     assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
     assert_string_equal(uid, "1.2.3.4");
     assert_ptr_equal(dicom_item_at(seq, 0)->parent, seq);
+    assert_ptr_equal(dicom_item_at(seq, 0)->parent_dataset, &f->dataset);
     assert_string_equal(dicom_item_at(seq, 0)->charset, "ISO_IR 100"); /* inherited */
     const struct dicom_element *priv = dicom_find(&f->dataset, DICOM_TAG(0x0011, 0x1001));
     assert_int_equal(priv->vr, DICOM_VR_OB);
@@ -156,8 +158,10 @@ static void deep_nesting_fails(void **state)
             strbuf_release(&in);
         }
         parse_fails(&b, NULL, "nested deeper than 64");
-        struct dicom_limits lim = {.max_depth = 20000, .max_elements = 1000};
-        parse_fails(&b, &lim, "more than 1000 elements");
+        struct dicom_limits lim = {.max_depth = 20000, .max_elements = 600};
+        parse_fails(&b, &lim, "more than 600 elements"); /* at depth 300 */
+        lim.max_elements = 0;
+        parse_fails(&b, &lim, "nested deeper than 512"); /* the cap */
         strbuf_release(&b);
     }
 }
@@ -192,6 +196,34 @@ static void truncation_at_every_byte(void **state)
     }
     assert_true(ok >= 8);
     dicom_free(whole);
+    strbuf_release(&b);
+}
+
+/* A known sequence sent as UN (explicit VR): its items when they parse, its bytes otherwise. */
+static void un_of_a_sequence_tag(void **state)
+{
+    (void)state;
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_EXPLICIT_VR_LE);
+    struct strbuf items = {0};
+    item(&items, 0xE000, 16);
+    b16(&items, 0x0008);
+    b16(&items, 0x1155);
+    b32(&items, 8);
+    strbuf_append(&items, "1.2.3.4\0", 8);
+    eelem(&b, 0x0008, 0x1140, "UN", items.buf, items.len);
+    eelem(&b, 0x0008, 0x1199, "UN", "not items", 10); /* ReferencedSOPSequence, garbage */
+    struct dicom_file *f = parse_ok(&b);
+    const struct dicom_element *seq = dicom_find(&f->dataset, DICOM_TAG(0x0008, 0x1140));
+    assert_int_equal(seq->vr, DICOM_VR_SQ);
+    char uid[65];
+    assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
+    assert_string_equal(uid, "1.2.3.4");
+    const struct dicom_element *junk = dicom_find(&f->dataset, DICOM_TAG(0x0008, 0x1199));
+    assert_int_equal(junk->vr, DICOM_VR_UN);
+    assert_int_equal(junk->value_length, 10);
+    dicom_free(f);
+    strbuf_release(&items);
     strbuf_release(&b);
 }
 
@@ -260,6 +292,29 @@ static void yamada_hanako_in_iso_2022_ir_87(void **state)
     strbuf_release(&c);
 }
 
+static void *decode_in_thread(void *arg)
+{
+    struct strbuf *out = arg;
+    static const uint8_t name[] = "Yamada^Hanako=" JIS_YAMADA "^" JIS_HANAKO;
+    dicom_charset_decode("\\ISO 2022 IR 87", DICOM_VR_PN, name, sizeof(name) - 1, out);
+    dicom_charset_decode("ISO_IR 100", DICOM_VR_PN, (const uint8_t *)"M\xfcller", 7, out);
+    return NULL;
+}
+
+/* Each thread keeps its own converters and closes them when it ends (LeakSanitizer checks). */
+static void charset_in_threads(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        struct strbuf out = {0};
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, decode_in_thread, &out), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        assert_string_equal(out.buf, "Yamada^Hanako=山田^花子Müller");
+        strbuf_release(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,8 +322,10 @@ int main(void)
         cmocka_unit_test(huge_length_fails_with_offset_and_tag),
         cmocka_unit_test(deep_nesting_fails),
         cmocka_unit_test(truncation_at_every_byte),
+        cmocka_unit_test(un_of_a_sequence_tag),
         cmocka_unit_test(uids_with_illegal_characters),
         cmocka_unit_test(yamada_hanako_in_iso_2022_ir_87),
+        cmocka_unit_test(charset_in_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
