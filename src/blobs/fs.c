@@ -159,6 +159,25 @@ bool blobs_get(struct error *err, struct blobs *b, const char *key, void **data,
     return true;
 }
 
+bool blobs_open_fd(struct error *err, struct blobs *b, const char *key, int *fd, size_t *size)
+{
+    if (!valid_key(key))
+        return error_set(err, ERR_BAD_ID, "blob key");
+    char path[4300];
+    snprintf(path, sizeof(path), "%s/%.2s/%s", b->root, key, key);
+    int f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (f < 0)
+        return error_set(err, errno == ENOENT ? ERR_BAD_ID : ERR_IO, "blob %.12s", key);
+    struct stat st;
+    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(f);
+        return error_set(err, ERR_IO, "stat blob %.12s", key);
+    }
+    *fd = f;
+    *size = (size_t)st.st_size;
+    return true;
+}
+
 /* ---- Batches: write now, sync once ------------------------------------------------------------
  */
 
