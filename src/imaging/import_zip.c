@@ -189,7 +189,8 @@ static uint8_t *read_entry(struct error *err, struct archive *a, const struct zi
     for (;;) {
         size_t room = z->size - got;
         char extra;
-        la_ssize_t n = room ? archive_read_data(a, buf + got, room) : archive_read_data(a, &extra, 1);
+        la_ssize_t n =
+            room ? archive_read_data(a, buf + got, room) : archive_read_data(a, &extra, 1);
         if (n == 0 && got == z->size)
             return buf;
         if (n <= 0 || room == 0) {
@@ -220,11 +221,7 @@ bool zip_read(struct error *err, const void *bytes, size_t len, const struct zip
         if (!want[i] || z->refusal != ERR_NONE || z->directory)
             continue;
         uint8_t *data = read_entry(err, a, z);
-        if (!data)
-            ok = false;
-        else
-            ok = fn(err, ctx, i, data, z->size);
-        free(data);
+        ok = data && fn(err, ctx, i, data, z->size);
     }
     archive_read_free(a);
     return ok;

@@ -8,7 +8,7 @@
  * could name something outside the archive (an absolute path, a `..` component, a link, a
  * device) and decompresses every file to count its bytes, so that a zip bomb is stopped before
  * anything is stored. A second pass (zip_read) hands the wanted files to a callback, one at a
- * time, each in a buffer freed after the callback returns.
+ * time, each in a buffer of its own that the callback takes.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,8 +27,8 @@ struct zip_limits {
 
 /** One entry of the archive, in archive order. */
 struct zip_entry {
-    const char *name;          /* the path in the archive, as valid UTF-8 (arena) */
-    enum error_code refusal;   /* ERR_NONE, or why it is never read */
+    const char *name;           /* the path in the archive, as valid UTF-8 (arena) */
+    enum error_code refusal;    /* ERR_NONE, or why it is never read */
     const char *refusal_detail; /* a short English detail of the refusal (static), or NULL */
     bool directory;
     size_t size; /* uncompressed bytes (counted by zip_scan) */
@@ -49,9 +49,9 @@ struct zip_listing {
 bool zip_scan(struct error *err, struct arena *arena, const void *bytes, size_t len,
               const struct zip_limits *limits, struct zip_listing *out);
 
-/** Receives one entry's bytes (valid during the call only); false with err stops zip_read. */
-typedef bool (*zip_entry_fn)(struct error *err, void *ctx, size_t index, const uint8_t *data,
-                             size_t len);
+/** Receives one entry's bytes, malloc'd, and takes them (frees them, even on failure); false
+ *  with err stops zip_read. */
+typedef bool (*zip_entry_fn)(struct error *err, void *ctx, size_t index, uint8_t *data, size_t len);
 
 /**
  * Reads the entries of a scanned archive whose want[index] is true (refused entries and folders
