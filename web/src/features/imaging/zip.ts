@@ -45,7 +45,7 @@ interface Packed {
 }
 
 /** The local file header (APPNOTE 4.3.7): version 2.0, UTF-8 names (bit 11), stored. */
-function localHeader(p: Packed): Uint8Array {
+function localHeader(p: Packed): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(30 + p.name.length);
   const v = new DataView(b.buffer);
   v.setUint32(0, 0x04034b50, true);
@@ -61,7 +61,7 @@ function localHeader(p: Packed): Uint8Array {
 }
 
 /** The central directory header (APPNOTE 4.3.12) of a regular file. */
-function centralHeader(p: Packed): Uint8Array {
+function centralHeader(p: Packed): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(46 + p.name.length);
   const v = new DataView(b.buffer);
   v.setUint32(0, 0x02014b50, true);
@@ -77,7 +77,7 @@ function centralHeader(p: Packed): Uint8Array {
   return b;
 }
 
-function endRecord(count: number, size: number, offset: number): Uint8Array {
+function endRecord(count: number, size: number, offset: number): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(22);
   const v = new DataView(b.buffer);
   v.setUint32(0, 0x06054b50, true);
@@ -96,7 +96,7 @@ export async function packZip(files: PackFile[], progress?: (done: number, total
   if (files.length > ZIP_MAX_FILES) throw new Error('too_large');
   const encoder = new TextEncoder();
   const parts: BlobPart[] = [];
-  const central: Uint8Array[] = [];
+  const central: Uint8Array<ArrayBuffer>[] = [];
   let offset = 0;
   for (const [index, entry] of files.entries()) {
     const bytes = new Uint8Array(await entry.file.arrayBuffer());
