@@ -15,7 +15,11 @@ static bool media_type_is(const char *header, const char *t)
 static bool import(struct error *err, struct request *req, const char *patient_id)
 {
     static const char *const no_query[] = {NULL};
-    if (!request_require_org(err, req) || !request_query_check(err, req, no_query))
+    /* as registering a patient: a clinical organisation's member, not the network office */
+    if (!access_may_search(&req->op.principal))
+        return error_set(err, access_search_refusal(&req->op.principal),
+                         "importing images needs an organisation");
+    if (!request_query_check(err, req, no_query))
         return false;
     const char *type = request_header(req, "Content-Type");
     if (!type || !(media_type_is(type, "application/zip") ||
