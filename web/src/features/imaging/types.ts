@@ -9,36 +9,46 @@ declare module '../../i18n' {
   interface Messages extends Fragment<typeof ja, typeof en> {}
 }
 
-/** A study of GET /api/patients/{id}/studies. DICOM dates as recorded (YYYYMMDD, '' unknown). */
+/** A study of GET /api/patients/{id}/studies (dates as YYYY-MM-DD, null when unknown). */
 export interface Study {
   study_uid: string;
-  study_date: string;
-  study_time?: string;
+  study_date: string | null;
+  study_time: string;
   modalities: string[];
   description: string;
-  accession_number?: string;
+  accession_number: string;
   org: { id: string; name: string | null };
-  series_count: number;
-  instance_count: number;
+  number_of_series: number;
+  number_of_instances: number;
+  received_at: string | null;
 }
 
-/** A study of the reconciliation queue (GET /api/imaging/reconciliation): the patient as the
- *  DICOM files name it, shown as text. */
+/** The patient as the DICOM files name it (shown as text, never as markup). */
+export interface DicomPatient {
+  patient_id: string;
+  issuer: string;
+  name: string;
+  name_alphabetic: string;
+  name_ideographic: string;
+  name_phonetic: string;
+  birth_date: string | null;
+  sex: string;
+}
+
+/** A study of the reconciliation queue (GET /api/imaging/reconciliation). */
 export interface QueuedStudy {
   study_uid: string;
   state: 'waiting' | 'rejected';
-  patient_name: string;
-  dicom_patient_id: string;
-  dicom_patient_issuer?: string;
-  patient_birth_date: string;
-  patient_sex: string;
-  study_date: string;
-  modalities: string[];
+  dicom_patient: DicomPatient;
+  study_date: string | null;
+  study_time: string;
+  accession_number: string;
   description: string;
-  series_count: number;
-  instance_count: number;
-  received_at: string;
-  reject_reason?: string | null;
+  modalities: string[];
+  number_of_series: number;
+  number_of_instances: number;
+  received_at: string | null;
+  reject_reason: string | null;
 }
 
 export type FileStatus = 'stored' | 'duplicate' | 'failed' | 'skipped';

@@ -13,22 +13,16 @@ import { loadStudies } from '../api';
 import type { Study } from '../types';
 import { uploadPanel } from './upload';
 
-/** A DICOM date (YYYYMMDD) as the app shows dates; '' stays ''. */
-export function dicomDate(value: string | undefined | null): string {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value ?? '');
-  return m ? formatDate(`${m[1]}-${m[2]}-${m[3]}`) : (value ?? '');
-}
-
 function studyRow(study: Study): HTMLTableRowElement {
   return h(
     'tr',
     { testid: 'imaging-study', 'data-study-uid': study.study_uid },
-    td(dicomDate(study.study_date)),
+    td(formatDate(study.study_date)),
     td(study.modalities.join(', ')),
     tdWrap(study.description),
     tdWrap(study.org.name ?? ''),
-    h('td', { class: 'num' }, study.series_count),
-    h('td', { class: 'num' }, study.instance_count),
+    h('td', { class: 'num' }, study.number_of_series),
+    h('td', { class: 'num' }, study.number_of_instances),
   );
 }
 

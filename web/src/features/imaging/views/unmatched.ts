@@ -6,13 +6,12 @@
 import { api } from '../../../api';
 import { attempt, empty, errorBox, loadInto, notice, openDialog, pageTitle } from '../../../common';
 import { field, h, replace, table, td, tdWrap } from '../../../dom';
-import { formatDateTime } from '../../../format';
+import { formatDate, formatDateTime } from '../../../format';
 import { t } from '../../../i18n';
 import type { PatientSummary } from '../../patients/types';
 import { birthDate, localIdList } from '../../patients/views/patientFormat';
 import { assignStudy, loadQueue, rejectStudy } from '../api';
 import type { QueuedStudy } from '../types';
-import { dicomDate } from './studies';
 import { uploadPanel } from './upload';
 
 const SEARCH_LIMIT = 20;
@@ -23,7 +22,7 @@ function sexText(code: string): string {
 
 /** The dialog that assigns a study to a patient found by name, reading or local id. */
 function openAssign(study: QueuedStudy, done: () => void): void {
-  const query = h('input', { type: 'search', required: true, value: study.patient_name, testid: 'assign-query', name: 'q' });
+  const query = h('input', { type: 'search', required: true, value: (study.dicom_patient.name_ideographic || study.dicom_patient.name_alphabetic).replaceAll('^', ' ').trim(), testid: 'assign-query', name: 'q' });
   const errors = errorBox();
   const hits = h('div', { testid: 'assign-hits' });
   const search = h('button', { type: 'submit', testid: 'assign-search' }, t('imaging.search'));
@@ -41,7 +40,7 @@ function openAssign(study: QueuedStudy, done: () => void): void {
     'form',
     { class: 'stack', testid: 'assign-form' },
     h('p', { class: 'hint' }, t('imaging.assign_hint')),
-    h('dl', { class: 'dl' }, h('dt', null, t('imaging.dicom_patient')), h('dd', { testid: 'assign-dicom-patient' }, `${study.patient_name} (${study.dicom_patient_id})`)),
+    h('dl', { class: 'dl' }, h('dt', null, t('imaging.dicom_patient')), h('dd', { testid: 'assign-dicom-patient' }, `${study.dicom_patient.name} (${study.dicom_patient.patient_id})`)),
     errors,
     h('div', { class: 'row' }, field(t('imaging.patient_search'), query), search),
     hits,
@@ -68,7 +67,7 @@ function openReject(study: QueuedStudy, done: () => void): void {
   const form = h(
     'form',
     { class: 'stack', testid: 'reject-form' },
-    h('p', { class: 'hint' }, t('imaging.reject_hint', { name: study.patient_name })),
+    h('p', { class: 'hint' }, t('imaging.reject_hint', { name: study.dicom_patient.name })),
     errors,
     field(t('imaging.reject_reason'), reason),
     h('div', { class: 'row end' }, submit),
@@ -85,16 +84,17 @@ function openReject(study: QueuedStudy, done: () => void): void {
 }
 
 function queueRow(study: QueuedStudy, changed: (message: string) => void): HTMLTableRowElement {
-  const patient = [study.patient_birth_date ? dicomDate(study.patient_birth_date) : '', sexText(study.patient_sex)].filter(Boolean).join(' ');
+  const who = study.dicom_patient;
+  const patient = [formatDate(who.birth_date), sexText(who.sex)].filter(Boolean).join(' ');
   return h(
     'tr',
     { testid: 'queue-study', 'data-study-uid': study.study_uid },
-    tdWrap(h('span', { testid: 'queue-patient-name' }, study.patient_name), patient ? h('div', { class: 'small muted' }, patient) : null),
-    td(h('code', null, study.dicom_patient_id), study.dicom_patient_issuer ? h('div', { class: 'small muted' }, study.dicom_patient_issuer) : null),
-    td(dicomDate(study.study_date)),
+    tdWrap(h('span', { testid: 'queue-patient-name' }, who.name), patient ? h('div', { class: 'small muted' }, patient) : null),
+    td(h('code', null, who.patient_id), who.issuer ? h('div', { class: 'small muted' }, who.issuer) : null),
+    td(formatDate(study.study_date)),
     td(study.modalities.join(', ')),
     tdWrap(study.description),
-    h('td', { class: 'num' }, study.instance_count),
+    h('td', { class: 'num' }, study.number_of_instances),
     td(formatDateTime(study.received_at)),
     td(
       h(

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CD import (issue 14): a hospital physician opens a demo patient's 画像 tab, uploads the zip
+// of a CD (with DICOMDIR, built here from pydicom's samples with new UIDs and the hospital's
+// local id of the patient), watches the progress bar move, reads a result per file and the
+// summary, and sees the study listed on the patient page. A CD of an unknown patient, imported on
+// the 未照合の検査 page, waits there with its DICOM name shown as text (a <script> name runs
+// nothing) until it is assigned to the patient through the patient search.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { findPatientId, repoRoot } from './server.mjs';
+
+const PYTHON = process.env.TSUNAGU_PYTHON ?? '/usr/bin/python3';
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'tsunagu-e2e-cd-'));
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+/**
+ * Writes a CD zip with tests/api/import_helpers.py (pydicom) and returns its path and the
+ * study's UID: count CT images of one study for patient_id named name.
+ */
+function makeCd(file, { count, patientId, name }) {
+  const script = [
+    'import sys',
+    `sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'tests', 'api'))})`,
+    'import import_helpers as ih',
+    `instances = ih.study(${count}, patient_id=${JSON.stringify(patientId)}, name=${JSON.stringify(name)})`,
+    `open(${JSON.stringify(file)}, "wb").write(ih.cd_zip(instances, top="CDROM/"))`,
+    'print(instances[0][1].StudyInstanceUID)',
+  ].join('\n');
+  const uid = execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }).trim();
+  return { file, uid };
+}
+
+/** Records every value the progress bar takes and every phase it shows (from now on). */
+async function watchProgress(page) {
+  await page.evaluate(() => {
+    window.__progress = [];
+    window.__phases = [];
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="imaging-progress"]');
+      const phase = document.querySelector('[data-testid="imaging-phase"]');
+      if (bar && !bar.closest('[hidden]')) window.__progress.push(bar.hasAttribute('value') ? bar.value : null);
+      if (phase?.textContent && window.__phases.at(-1) !== phase.textContent) window.__phases.push(phase.textContent);
+    }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+}
+
+/** Slows the page's uploads so that the progress bar is seen moving (Chrome DevTools Protocol). */
+async function slowUploads(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 64 * 1024,
+  });
+}
+
+describe('CD import', { timeout: 240_000 }, () => {
+  let server;
+  let browser;
+  let hanakoId;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+    hanakoId = await findPatientId(server.baseUrl, 'gh.sato', '山田 花子', 'GH-000001');
+  });
+
+  test('upload a CD zip on the patient page: progress, a result per file, the summary, the study listed', async () => {
+    const cd = makeCd(path.join(workDir, 'hanako-cd.zip'), { count: 3, patientId: 'GH-000001', name: 'Yamada^Hanako' });
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/patients/${hanakoId}/images`);
+    await page.getByTestId('imaging-upload').waitFor();
+    await page.locator('[data-testid="imaging-study-list"]:not(:has([data-testid="loading"]))').waitFor();
+    assert.equal(await page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`).count(), 0);
+
+    await watchProgress(page);
+    await slowUploads(page);
+    await page.getByTestId('imaging-zip-input').setInputFiles(cd.file);
+    await page.getByTestId('imaging-progress').waitFor();
+    const summary = page.getByTestId('imaging-summary');
+    await summary.waitFor();
+    assert.match(await summary.textContent(), /保存 3 件・重複 0 件・失敗 0 件・対象外 0 件（DICOMDIR に従って読み込みました）/);
+    const progress = await page.evaluate(() => window.__progress);
+    const moving = progress.filter((v) => typeof v === 'number' && v > 0 && v < 1);
+    assert.ok(moving.length > 0, `the bar moved between 0 and 1: ${JSON.stringify(progress)}`);
+    assert.equal(await page.getByTestId('imaging-progress').evaluate((bar) => bar.value), 1);
+    assert.deepEqual(await page.evaluate(() => window.__phases), ['送信しています…', 'サーバーで取り込んでいます…', '取り込みが終わりました。']);
+
+    const rows = page.getByTestId('imaging-result-row');
+    assert.equal(await rows.count(), 3);
+    for (const status of await rows.evaluateAll((els) => els.map((el) => el.dataset.status))) assert.equal(status, 'stored');
+    assert.match(await rows.first().textContent(), /^CDROM\/PT000000\/ST000000\/SE000000\/IM00000\d保存/);
+
+    const study = page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`);
+    await study.waitFor();
+    const cells = await study.locator('td').allTextContents();
+    assert.equal(cells[1], 'CT');
+    assert.equal(cells[2], '頭部CT');
+    assert.equal(cells[3], 'みなみ総合病院');
+    assert.deepEqual(cells.slice(4), ['1', '3']);
+    assert.match(cells[0], /^\d{4}年\d{1,2}月\d{1,2}日$/);
+
+    // the same CD again: every file a duplicate, nothing new listed
+    await page.getByTestId('imaging-zip-input').setInputFiles(cd.file);
+    await page.getByTestId('imaging-summary').filter({ hasText: '重複 3 件' }).waitFor();
+    assert.equal(await page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`).count(), 1);
+    assertNoProblems(page);
+  });
+
+  test('a CD of an unknown patient waits unmatched, its name shown as text, until assigned', async () => {
+    const name = '<script>window.__xss=1</script>^Taro';
+    const cd = makeCd(path.join(workDir, 'unknown-cd.zip'), { count: 1, patientId: 'CD-7781', name });
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.sato');
+    await page.goto('/#/patients');
+    await page.getByTestId('imaging-unmatched-open').click();
+    await page.getByTestId('imaging-upload').waitFor();
+    await page.getByTestId('imaging-zip-input').setInputFiles(cd.file);
+    await page.getByTestId('imaging-summary-waiting').waitFor();
+    assert.equal(await page.getByTestId('imaging-result-row').getAttribute('data-code'), 'imaging.queued');
+
+    const row = page.locator(`[data-testid="queue-study"][data-study-uid="${cd.uid}"]`);
+    await row.waitFor();
+    assert.equal(await row.getByTestId('queue-patient-name').textContent(), name);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+
+    await row.getByTestId('queue-assign').click();
+    const dialog = page.getByTestId('assign-dialog');
+    await dialog.getByTestId('assign-query').fill('山田 花子');
+    await dialog.getByTestId('assign-search').click();
+    const hanako = dialog.getByTestId('assign-hit').filter({ hasText: 'GH-000001' });
+    await hanako.getByTestId('assign-pick').click();
+    await page.getByTestId('notice').filter({ hasText: '検査を患者に割り当てました。' }).waitFor();
+    assert.equal(await row.count(), 0);
+
+    await page.goto(`/#/patients/${hanakoId}/images`);
+    await page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`).waitFor();
+    assertNoProblems(page);
+  });
+});
