@@ -31,14 +31,22 @@ static bool import(struct error *err, struct request *req, const char *patient_i
     if (!imaging_import_zip(err, &req->op, req->body.buf, req->body.len, patient_id, req->english,
                             &result))
         return false;
+    /* The store audits each study it stored instances of; this record is the import's own,
+     * with what came of every file, whatever was stored. */
     json_t *summary = json_object_get(result, "summary");
-    req->object_type = "import";
-    req->audit_detail = arena_printf(
-        req->op.arena, "zip of %zu bytes%s: %lld stored, %lld duplicates, %lld failed",
+    const char *detail = arena_printf(
+        req->op.arena,
+        "zip of %zu bytes%s: %lld stored, %lld duplicates, %lld failed, %lld skipped",
         req->body.len, json_is_true(json_object_get(result, "dicomdir")) ? " with DICOMDIR" : "",
         (long long)json_integer_value(json_object_get(summary, "stored")),
         (long long)json_integer_value(json_object_get(summary, "duplicates")),
-        (long long)json_integer_value(json_object_get(summary, "failed")));
+        (long long)json_integer_value(json_object_get(summary, "failed")),
+        (long long)json_integer_value(json_object_get(summary, "skipped")));
+    if (!op_write_begin(err, &req->op) || !op_audit(err, &req->op, req->route->handler_name, 'C',
+                                                    patient_id, "import", NULL, detail)) {
+        json_decref(result);
+        return false;
+    }
     response_json(req, 200, result);
     return true;
 }

@@ -109,8 +109,9 @@ def test_entries_pointing_outside_are_refused_and_the_rest_is_stored(server):
     assert r.status_code == 200, r.text
     result = r.json()
     files = by_name(result)
+    # (libarchive reads a Windows '\\' as '/')
     for name in ("../EVIL.DCM", "/tmp/tsunagu-import-absolute.dcm", "C:/EVIL.DCM",
-                 "DIR\\..\\..\\EVIL.DCM"):
+                 "DIR/../../EVIL.DCM"):
         assert files[name]["status"] == "failed" and files[name]["code"] == "imaging.entry_outside"
     assert files["LINK.DCM"]["code"] == "imaging.entry_link"
     assert files["DEVICE"]["code"] == "imaging.entry_special"
@@ -268,11 +269,15 @@ def test_the_import_is_audited(server):
     cd = ih.zip_of([("IM1", ih.instance()[0])])
     r = post_zip(s, PATIENT_IMPORT, cd)
     assert r.status_code == 200
-    rows = helpers.audit_rows(server, "event_id = ? AND request_id = ?",
-                              ("imaging_import_patient", r.headers["X-Request-Id"]))
-    assert len(rows) == 1
-    assert rows[0]["patient_id"] == YAMADA_HANAKO and rows[0]["action"] == "C"
-    assert "1 stored" in rows[0]["detail"]
+    rows = helpers.audit_rows(server, "request_id = ?", (r.headers["X-Request-Id"],))
+    assert [(a["event_id"], a["action"], a["patient_id"], a["object_type"]) for a in rows] == [
+        ("imaging.store", "C", YAMADA_HANAKO, "study"),
+        ("imaging_import_patient", "C", YAMADA_HANAKO, "import")]
+    assert "1 stored, 0 duplicates, 0 failed, 0 skipped" in rows[1]["detail"]
+    # an import that stores nothing leaves its record too
+    r = post_zip(s, ORG_IMPORT, ih.zip_of([("NOTES.TXT", b"hello")]))
+    rows = helpers.audit_rows(server, "request_id = ?", (r.headers["X-Request-Id"],))
+    assert [(a["event_id"], a["patient_id"]) for a in rows] == [("imaging_import_org", None)]
 
 
 def test_only_the_care_team_imports_on_the_patient_page(server):
