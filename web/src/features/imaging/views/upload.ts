@@ -77,7 +77,7 @@ function summaryLine(result: ImportResult): HTMLElement {
       'p',
       null,
       h('strong', null, t('imaging.summary', { stored: s.stored, duplicates: s.duplicates, failed: s.failed, skipped: s.skipped })),
-      result.dicomdir ? h('span', { class: 'muted small' }, ` ${t('imaging.with_dicomdir')}`) : null,
+      result.dicomdir ? h('span', { class: 'muted small dicomdir-note' }, t('imaging.with_dicomdir')) : null,
     ),
     waiting > 0
       ? h(
