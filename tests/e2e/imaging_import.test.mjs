@@ -35,6 +35,25 @@ function makeCd(file, { count, patientId, name }) {
   return { file, uid };
 }
 
+/** Writes the folder of a CD (DICOMDIR and PT000000/…, as pydicom's FileSet lays it out) of count
+ *  MR images for patient_id, plus a file that is not DICOM; returns its path and the study's UID. */
+function makeCdFolder(dir, { count, patientId }) {
+  const script = [
+    'import sys',
+    `sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'tests', 'api'))})`,
+    'import import_helpers as ih',
+    'from pydicom.fileset import FileSet',
+    `instances = ih.study(${count}, sample="MR_small.dcm", patient_id=${JSON.stringify(patientId)})`,
+    'fs = FileSet()',
+    'for _data, ds in instances: fs.add(ds)',
+    `fs.write(${JSON.stringify(dir)})`,
+    `open(${JSON.stringify(path.join(dir, 'README.TXT'))}, "w").write("viewer: see VIEWER.EXE")`,
+    'print(instances[0][1].StudyInstanceUID)',
+  ].join('\n');
+  const uid = execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }).trim();
+  return { dir, uid };
+}
+
 /** Records every value the progress bar takes and every phase it shows (from now on). */
 async function watchProgress(page) {
   await page.evaluate(() => {
@@ -112,6 +131,24 @@ describe('CD import', { timeout: 240_000 }, () => {
     await page.getByTestId('imaging-zip-input').setInputFiles(cd.file);
     await page.getByTestId('imaging-summary').filter({ hasText: '重複 3 件' }).waitFor();
     assert.equal(await page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`).count(), 1);
+    assertNoProblems(page);
+  });
+
+  test('choose the folder of a CD: packed in the browser, read by its DICOMDIR', async () => {
+    const cd = makeCdFolder(path.join(workDir, 'MRI_CD'), { count: 2, patientId: 'GH-000001' });
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'gh.sato');
+    await page.goto(`/#/patients/${hanakoId}/images`);
+    await page.getByTestId('imaging-upload').waitFor();
+    await page.getByTestId('imaging-folder-input').setInputFiles(cd.dir);
+    const summary = page.getByTestId('imaging-summary');
+    await summary.waitFor();
+    assert.match(await summary.textContent(), /^保存 2 件・重複 0 件・失敗 0 件・対象外 1 件（DICOMDIR に従って読み込みました）$/);
+    const skipped = page.locator('[data-testid="imaging-result-row"][data-status="skipped"]');
+    assert.match(await skipped.textContent(), /^MRI_CD\/README\.TXT対象外DICOMDIR に記載のないファイルのため、読み込みませんでした。$/);
+    const study = page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`);
+    await study.waitFor();
+    assert.equal((await study.locator('td').allTextContents())[1], 'MR');
     assertNoProblems(page);
   });
 
