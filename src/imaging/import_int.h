@@ -49,7 +49,7 @@ bool dicomdir_read(struct error *err, struct arena *arena, const uint8_t *data, 
                    const struct zip_listing *listing, size_t dicomdir_index,
                    struct dicomdir_plan *plan);
 
-/** The per-file result and summary of an import, as JSON (docs/api/imaging.md). */
+/** The per-file result and summary of an import, as JSON (docs/api/imaging-import.md). */
 json_t *import_result_json(const struct import_file *files, size_t count,
                            const struct dicomdir_plan *plan, bool dicomdir, const char *patient_id,
                            bool english);
