@@ -44,6 +44,22 @@ static bool ensure_dir(struct error *err, const char *dir, const char *parent)
     return error_set(err, write_error(errno), "mkdir %s: %s", dir, strerror(errno));
 }
 
+/* The 256 directories 00..ff, made once with one fsync of the root, so that storing never pays
+ * for a directory of its own (a batch of a new store would otherwise create dozens). */
+static bool fan_out(struct error *err, struct blobs *b)
+{
+    bool created = false;
+    for (int i = 0; i < 256; i++) {
+        char dir[4200];
+        snprintf(dir, sizeof(dir), "%s/%02x", b->root, i);
+        if (mkdir(dir, 0700) == 0)
+            created = true;
+        else if (errno != EEXIST)
+            return error_set(err, write_error(errno), "mkdir %s: %s", dir, strerror(errno));
+    }
+    return !created || fsync_path(b->root) || error_set(err, ERR_IO, "fsync %s", b->root);
+}
+
 struct blobs *blobs_open(struct error *err, const char *data_dir)
 {
     struct blobs *b = calloc(1, sizeof(*b));
@@ -52,7 +68,7 @@ struct blobs *blobs_open(struct error *err, const char *data_dir)
         return NULL;
     }
     snprintf(b->root, sizeof(b->root), "%s/blobs", data_dir);
-    if (!ensure_dir(err, b->root, data_dir)) {
+    if (!ensure_dir(err, b->root, data_dir) || !fan_out(err, b)) {
         free(b);
         return NULL;
     }
@@ -229,6 +245,19 @@ bool blobs_batch_put(struct error *err, struct blobs_batch *batch, const void *d
     }
     batch->count++;
     return true;
+}
+
+void blobs_batch_drop(struct blobs_batch *batch, const char *key)
+{
+    for (size_t i = 0; i < batch->count; i++) {
+        if (strcmp(batch->entries[i].key, key) != 0)
+            continue;
+        char tmp[4400];
+        tmp_path(batch->blobs, &batch->entries[i], tmp, sizeof(tmp));
+        unlink(tmp);
+        batch->entries[i] = batch->entries[--batch->count];
+        return;
+    }
 }
 
 /* One flush of the whole file system holding the store (Linux syncfs: one journal commit for

@@ -169,14 +169,24 @@ bool imaging_batch_add(struct error *err, struct imaging_batch *b, const void *b
     memset(p, 0, sizeof(*p));
     bool found, same;
     struct error e = {0};
+    if (!imaging_index_precheck(&e, b->op, &a, b->patient_id, out)) {
+        *fatal = true;
+        refuse(out, &e, IMAGING_STATUS_OUT_OF_RESOURCES, b->op->arena);
+        return error_set(err, e.code, "%s", e.detail);
+    }
+    if (out->outcome == IMAGING_FAILED) /* does not fit its study: nothing written */
+        return error_set(err, out->code, "%s", out->reason);
     if (!blobs_batch_put(&e, b->blobs, bytes, len, p->key) ||
         !stored_before(&e, b->op->conn, a.sop_instance_uid, p->key, &found, &same)) {
         *fatal = true;
         refuse(out, &e, IMAGING_STATUS_OUT_OF_RESOURCES, b->op->arena);
         return error_set(err, e.code, "%s", e.detail);
     }
-    if (found) /* answered now; the commit looks again under the write lock */
+    if (found) { /* answered now; the commit looks again under the write lock */
+        if (!same)
+            blobs_batch_drop(b->blobs, p->key); /* refused: its bytes are not kept */
         return known_instance(err, out, same, b->op->arena);
+    }
     p->a = a;
     p->size = len;
     p->out = out;

@@ -574,6 +574,7 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/bookings", None),
         ("GET", f"/api/patients/{patient}/access-log", None),
         ("GET", f"/api/patients/{patient}/safety-summary", None),
+        ("GET", f"/api/patients/{patient}/studies", None),
         ("POST", f"/api/imaging/imports/patients/{patient}", {}),  # a zip is refused later
     ]
 
