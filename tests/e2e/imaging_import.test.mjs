@@ -178,8 +178,22 @@ describe('CD import', { timeout: 240_000 }, () => {
     await page.getByTestId('notice').filter({ hasText: '検査を患者に割り当てました。' }).waitFor();
     assert.equal(await row.count(), 0);
 
+    // another unknown CD: rejected with a reason, it leaves the queue
+    const other = makeCd(path.join(workDir, 'other-cd.zip'), { count: 1, patientId: 'CD-9902', name: 'Unknown^Person' });
+    await page.getByTestId('imaging-zip-input').setInputFiles(other.file);
+    const otherRow = page.locator(`[data-testid="queue-study"][data-study-uid="${other.uid}"]`);
+    await otherRow.waitFor();
+    await otherRow.getByTestId('queue-reject').click();
+    await page.getByTestId('reject-submit').click();
+    assert.equal(await page.getByTestId('reject-reason').evaluate((el) => el.validity.valueMissing), true);
+    await page.getByTestId('reject-reason').fill('他院の患者の画像が誤って含まれていたため');
+    await page.getByTestId('reject-submit').click();
+    await page.getByTestId('notice').filter({ hasText: '検査を却下しました。' }).waitFor();
+    assert.equal(await otherRow.count(), 0);
+
     await page.goto(`/#/patients/${hanakoId}/images`);
     await page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`).waitFor();
+    assert.equal(await page.locator(`[data-testid="imaging-study"][data-study-uid="${other.uid}"]`).count(), 0);
     assertNoProblems(page);
   });
 });

@@ -41,7 +41,9 @@ export async function renderPatientImages(panel: HTMLElement, patient: Patient, 
     const studies = await loadInto(list, () => loadStudies(patient.id));
     if (studies) replace(list, studyTable(studies));
   };
-  const mayUpload = !context.emergency && currentMembership() !== null;
+  // Importing writes to her record: her care team with consent in force (the server decides
+  // again); not under emergency access, nor through a record share.
+  const mayUpload = !context.emergency && currentMembership() !== null && patient.care_team === true;
   replace(
     panel,
     h('section', { class: 'stack' }, h('h2', null, t('imaging.studies_title')), list),
