@@ -7,7 +7,7 @@
 // nothing) until it is assigned to the patient through the patient search.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -127,8 +127,15 @@ describe('CD import', { timeout: 240_000 }, () => {
     assert.deepEqual(cells.slice(4), ['1', '3']);
     assert.match(cells[0], /^\d{4}年\d{1,2}月\d{1,2}日$/);
 
-    // the same CD again: every file a duplicate, nothing new listed
-    await page.getByTestId('imaging-zip-input').setInputFiles(cd.file);
+    // the same CD again, dropped on the panel: every file a duplicate, nothing new listed
+    const bytes = readFileSync(cd.file).toString('base64');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const data = new DataTransfer();
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      data.items.add(new File([raw], 'hanako-cd.zip', { type: 'application/zip' }));
+      return data;
+    }, bytes);
+    await page.getByTestId('imaging-drop').dispatchEvent('drop', { dataTransfer });
     await page.getByTestId('imaging-summary').filter({ hasText: '重複 3 件' }).waitFor();
     assert.equal(await page.locator(`[data-testid="imaging-study"][data-study-uid="${cd.uid}"]`).count(), 1);
     assertNoProblems(page);

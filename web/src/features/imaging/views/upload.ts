@@ -115,6 +115,58 @@ function resultView(result: ImportResult): HTMLElement {
 
 /* ---- the panel ---- */
 
+/** A way to the panel's work: a zip to send, or files of a folder to pack first. */
+type Run = (work: () => Promise<Blob | null>) => Promise<void>;
+type Pack = (files: PackFile[]) => Promise<Blob | null>;
+
+/** The drop zone with its two pickers (a zip file, a folder: `<input webkitdirectory>`). */
+function dropZone(options: UploadOptions, run: Run, packFolder: Pack): HTMLElement {
+  const zipInput = h('input', { type: 'file', accept: '.zip,application/zip', testid: 'imaging-zip-input', class: 'visually-hidden' });
+  zipInput.addEventListener('change', () => {
+    const file = zipInput.files?.[0];
+    zipInput.value = '';
+    if (file) void run(async () => file);
+  });
+  const folderInput = h('input', { type: 'file', multiple: true, testid: 'imaging-folder-input', class: 'visually-hidden' });
+  folderInput.setAttribute('webkitdirectory', '');
+  folderInput.addEventListener('change', () => {
+    const files = chosenFolder(folderInput);
+    folderInput.value = '';
+    void run(() => packFolder(files));
+  });
+  const drop = h(
+    'div',
+    { class: 'drop-zone', testid: 'imaging-drop', tabindex: 0 },
+    h('p', null, t(options.patientId ? 'imaging.drop_patient' : 'imaging.drop_org')),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', testid: 'imaging-choose-zip', onclick: () => zipInput.click() }, t('imaging.choose_zip')),
+      h('button', { type: 'button', testid: 'imaging-choose-folder', onclick: () => folderInput.click() }, t('imaging.choose_folder')),
+    ),
+    zipInput,
+    folderInput,
+  );
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    if (!event.dataTransfer) return;
+    const what = dropped(event.dataTransfer);
+    void run(async () => {
+      if (what.zip) return what.zip;
+      const files: PackFile[] = [];
+      for (const entry of what.entries) await walk(entry, files);
+      return packFolder(files);
+    });
+  });
+  return drop;
+}
+
 export function uploadPanel(options: UploadOptions): HTMLElement {
   const progress = h('progress', { max: 1, value: 0, testid: 'imaging-progress', 'aria-label': t('imaging.progress') });
   const phase = h('span', { class: 'small muted', testid: 'imaging-phase', 'aria-live': 'polite' });
@@ -169,50 +221,7 @@ export function uploadPanel(options: UploadOptions): HTMLElement {
     return packZip(files, (done, total) => (progress.value = done / total));
   };
 
-  const zipInput = h('input', { type: 'file', accept: '.zip,application/zip', testid: 'imaging-zip-input', class: 'visually-hidden' });
-  zipInput.addEventListener('change', () => {
-    const file = zipInput.files?.[0];
-    zipInput.value = '';
-    if (file) void run(async () => file);
-  });
-  const folderInput = h('input', { type: 'file', multiple: true, testid: 'imaging-folder-input', class: 'visually-hidden' });
-  folderInput.setAttribute('webkitdirectory', '');
-  folderInput.addEventListener('change', () => {
-    const files = chosenFolder(folderInput);
-    folderInput.value = '';
-    void run(() => packFolder(files));
-  });
-
-  const drop = h(
-    'div',
-    { class: 'drop-zone', testid: 'imaging-drop', tabindex: 0 },
-    h('p', null, t(options.patientId ? 'imaging.drop_patient' : 'imaging.drop_org')),
-    h(
-      'div',
-      { class: 'row' },
-      h('button', { type: 'button', testid: 'imaging-choose-zip', onclick: () => zipInput.click() }, t('imaging.choose_zip')),
-      h('button', { type: 'button', testid: 'imaging-choose-folder', onclick: () => folderInput.click() }, t('imaging.choose_folder')),
-    ),
-    zipInput,
-    folderInput,
-  );
-  drop.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (event) => {
-    event.preventDefault();
-    drop.classList.remove('over');
-    if (!event.dataTransfer) return;
-    const what = dropped(event.dataTransfer);
-    void run(async () => {
-      if (what.zip) return what.zip;
-      const files: PackFile[] = [];
-      for (const entry of what.entries) await walk(entry, files);
-      return packFolder(files);
-    });
-  });
+  const drop = dropZone(options, run, packFolder);
 
   const panel = h(
     'section',
