@@ -6,6 +6,7 @@ import io
 import os
 import stat
 import tempfile
+import warnings
 import zipfile
 
 import pydicom
@@ -76,11 +77,14 @@ def dicomdir_pointing(cd, file_id):
         for info in z.infolist():
             data = z.read(info)
             if info.filename.upper().endswith("DICOMDIR"):
-                ds = pydicom.dcmread(io.BytesIO(data))
-                for record in ds.DirectoryRecordSequence:
-                    if "ReferencedFileID" in record:
-                        record.ReferencedFileID = file_id
-                        break
+                with warnings.catch_warnings():
+                    # pydicom's DicomDir class, and the illegal CS values we write on purpose
+                    warnings.simplefilter("ignore")
+                    ds = pydicom.dcmread(io.BytesIO(data))
+                    for record in ds.DirectoryRecordSequence:
+                        if "ReferencedFileID" in record:
+                            record.ReferencedFileID = file_id
+                            break
                 buf = io.BytesIO()
                 ds.save_as(buf, write_like_original=True)
                 data = buf.getvalue()
