@@ -94,6 +94,9 @@ static void check_entry(struct zip_entry *z, struct archive_entry *e)
     } else if (type == AE_IFLNK || archive_entry_symlink(e)) {
         z->refusal = ERR_IMAGING_ENTRY_LINK;
         z->refusal_detail = "symbolic link";
+    } else if (archive_entry_is_encrypted(e)) {
+        z->refusal = ERR_IMAGING_ENTRY_ENCRYPTED;
+        z->refusal_detail = "encrypted";
     } else if (type != AE_IFREG && type != AE_IFDIR) {
         z->refusal = ERR_IMAGING_ENTRY_SPECIAL;
         z->refusal_detail = "device or special file";

@@ -112,3 +112,14 @@ def bomb(first=None, size=64 * 1024 * 1024):
     """A zip whose one entry unpacks to size zero bytes (a ratio near 1000), after first."""
     entries = [first] if first else []
     return zip_of(entries + [("DATA/ZEROS.BIN", b"\0" * size)])
+
+
+def encrypted_first_entry(zip_bytes):
+    """The zip with its first entry marked encrypted (general purpose bit 0, APPNOTE 4.4.4), in
+    its local header and its central directory record."""
+    data = bytearray(zip_bytes)
+    assert data[:4] == b"PK\x03\x04"
+    data[6] |= 1
+    central = data.index(b"PK\x01\x02")
+    data[central + 8] |= 1
+    return bytes(data)

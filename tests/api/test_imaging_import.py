@@ -129,6 +129,18 @@ def test_entries_pointing_outside_are_refused_and_the_rest_is_stored(server):
     assert files_outside_blobs(server) == outside
 
 
+def test_an_encrypted_entry_is_refused_alone(server):
+    s = server.session("gh.sato")
+    data, ds = ih.instance()
+    archive = ih.encrypted_first_entry(
+        ih.zip_of([("SECRET.DCM", data), ("IM1", ih.instance()[0])], zipfile.ZIP_STORED))
+    result = post_zip(s, ORG_IMPORT, archive).json()
+    files = by_name(result)
+    assert files["SECRET.DCM"]["code"] == "imaging.entry_encrypted"
+    assert files["IM1"]["status"] == "stored"
+    assert ds.SOPInstanceUID not in stored_uids(server)
+
+
 def test_english_reasons(server):
     s = server.session("gh.sato")
     r = post_zip(s, ORG_IMPORT, ih.zip_of([("NOTES.TXT", b"hello")]), **{"Accept-Language": "en"})
