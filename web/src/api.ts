@@ -174,7 +174,17 @@ export type UploadProgress = (sent: number, total: number) => void;
  * and reports the upload's progress: XMLHttpRequest, because fetch cannot tell how much of a
  * request body has been sent. Resolves to the JSON answer; rejects with ApiError.
  */
-export function uploadWithProgress<T>(path: string, body: Blob, contentType: string, progress: UploadProgress): Promise<T> {
+export async function uploadWithProgress<T>(path: string, body: Blob, contentType: string, progress: UploadProgress): Promise<T> {
+  try {
+    return await uploadOnce<T>(path, body, contentType, progress);
+  } catch (error) {
+    // A stale CSRF token (e.g. another tab logged in again): fetch a fresh one and send once more.
+    if (!(error instanceof ApiError && error.status === 403 && error.code === 'auth.csrf') || !(await refreshCsrf())) throw error;
+    return uploadOnce<T>(path, body, contentType, progress);
+  }
+}
+
+function uploadOnce<T>(path: string, body: Blob, contentType: string, progress: UploadProgress): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
