@@ -167,8 +167,19 @@ describe('CD import', { timeout: 240_000 }, () => {
     await page.goto('/#/patients');
     await page.getByTestId('imaging-unmatched-open').click();
     await page.getByTestId('imaging-upload').waitFor();
+
+    // a zip bomb first: refused with its reason, nothing listed
+    const bomb = path.join(workDir, 'bomb.zip');
+    execFileSync(PYTHON, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'tests', 'api'))}); import import_helpers as ih; open(${JSON.stringify(bomb)}, "wb").write(ih.bomb(size=32 * 1024 * 1024))`]);
+    await page.getByTestId('imaging-zip-input').setInputFiles(bomb);
+    const error = page.getByTestId('imaging-upload').getByTestId('error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /^展開後のサイズかファイル数が上限を超えるため、取り込みを中止しました（何も保存していません）。/);
+    assert.equal(await page.getByTestId('imaging-summary').count(), 0);
+
     await page.getByTestId('imaging-zip-input').setInputFiles(cd.file);
     await page.getByTestId('imaging-summary-waiting').waitFor();
+    assert.equal(await error.isHidden(), true);
     assert.equal(await page.getByTestId('imaging-result-row').getAttribute('data-code'), 'imaging.queued');
 
     const row = page.locator(`[data-testid="queue-study"][data-study-uid="${cd.uid}"]`);
