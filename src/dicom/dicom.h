@@ -228,7 +228,10 @@ struct dicom_file {
     size_t dataset_offset;        /* where the main data set starts in data */
     struct dicom_dataset meta;    /* group 0002 (count 0 when the file has none) */
     struct dicom_dataset dataset; /* the main data set */
-    /* From the File Meta, else from the data set, else "" (values trimmed, NUL-terminated). */
+    /* NUL-terminated, padding removed. transfer_syntax: the File Meta's (0002,0010), the one
+     * given to dicom_parse_dataset, or the UID of the encoding found in a file without File
+     * Meta. The SOP UIDs: the data set's (0008,0016/0018), else the File Meta's Media Storage
+     * ones, else "". None is validated: see dicom_uid_valid. */
     char transfer_syntax[65];
     char sop_class_uid[65];
     char sop_instance_uid[65];
@@ -240,7 +243,7 @@ struct dicom_file {
 
 /** Limits checked before any length or depth is used. Zero fields take the defaults. */
 struct dicom_limits {
-    int max_depth;       /* sequence nesting; default 64 */
+    int max_depth;       /* sequence nesting; default 64, at most 512 (the parser recurses) */
     size_t max_elements; /* elements, items and fragments in all; default 4,000,000 */
     size_t max_inflated; /* bytes a deflated data set may inflate to; default 1 GiB */
 };

@@ -6,6 +6,7 @@ sees what (the sending organisation; the patient's team with consent; nobody els
 count). Instances are pydicom's sample files with new UIDs (dicom_helpers)."""
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -82,6 +83,25 @@ def test_stow_stores_links_and_answers_the_ps318_response(server):
     assert helpers.audit_rows(server, "event_id = 'imaging.store' AND object_id = ?", (study,))
 
 
+SAMPLES = ["CT_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
+           "MR_small_jpeg_ls_lossless.dcm", "MR_small_jp2klossless.dcm", "JPEG-lossy.dcm",
+           "image_dfl.dcm", "SC_rgb_rle_2frame.dcm"]
+
+
+def test_every_transfer_syntax_is_stored_as_sent(server):
+    sato = server.session("gh.sato")
+    pid = new_local_id()
+    files = {name: dh.dataset(name, PatientID=pid) for name in SAMPLES}
+    body = ok_stow(sato, [dh.to_bytes(ds) for ds in files.values()], status=202)
+    assert len(dh.referenced(body)) == len(SAMPLES), dh.failed(body)
+    for name, ds in files.items():
+        row = server.query("SELECT * FROM imaging_instances WHERE sop_instance_uid = ?",
+                           (ds.SOPInstanceUID,))[0]
+        assert row["transfer_syntax_uid"] == ds.file_meta.TransferSyntaxUID, name
+        assert (row["pixel_rows"], row["pixel_columns"]) == (ds.Rows, ds.Columns), name
+        assert row["number_of_frames"] == int(getattr(ds, "NumberOfFrames", 1)), name
+
+
 def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     sato = server.session("gh.sato")
     ds = dh.dataset("CT_small.dcm", PatientID=new_local_id())
@@ -101,6 +121,22 @@ def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     assert dh.value(item, dh.FAILURE_REASON) == dh.STATUS_DUPLICATE
     assert "different content" in dh.value(item, dh.REASON_TEXT)
     assert helpers.store_snapshot(server) == before
+
+
+def test_the_same_study_sent_at_once_by_several_clients_is_stored_once(server):
+    ds = dh.dataset(PatientID="SAME-TIME-1")
+    files = [dh.to_bytes(ds)] + [dh.instance("MR_small.dcm", study=ds.StudyInstanceUID,
+                                             PatientID="SAME-TIME-1") for _ in range(3)]
+    sessions = [helpers.login(server, "gh.sato") for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda s: dh.stow(s, files), sessions))
+    for r in answers:  # stored (202: its study waits for a patient), or stored before (200)
+        assert r.status_code in (200, 202), r.text[:500]
+        assert len(dh.referenced(r.json())) == 4 and not dh.failed(r.json())
+    assert 202 in [r.status_code for r in answers]
+    assert count(server, "imaging_instances", "study_uid = ?", (ds.StudyInstanceUID,)) == 4
+    row = study_row(server, ds.StudyInstanceUID)
+    assert row["number_of_instances"] == 4 and row["number_of_series"] == 4
 
 
 def test_a_bad_part_fails_alone(server):
@@ -146,6 +182,24 @@ def test_a_script_in_the_patient_name_is_kept_as_text(server):
     waiting = [q for q in queue(sato) if q["study_uid"] == ds.StudyInstanceUID]
     assert waiting[0]["dicom_patient"]["name"] == name
     assert study_row(server, ds.StudyInstanceUID)["patient_name"] == name
+
+
+@pytest.mark.parametrize("sample,alphabetic", [("chrH31.dcm", "Yamada^Tarou"),
+                                                ("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ")])
+def test_japanese_names_in_iso_2022_ir_87_are_indexed_as_utf8(server, sample, alphabetic):
+    sato = server.session("gh.sato")
+    ds = dh.dataset(sample, PatientID=new_local_id())
+    ok_stow(sato, [dh.to_bytes(ds)], status=202)
+    entry = next(q for q in queue(sato) if q["study_uid"] == ds.StudyInstanceUID)
+    patient = entry["dicom_patient"]
+    assert patient["name"] == f"{alphabetic}=山田^太郎=やまだ^たろう"
+    assert (patient["name_alphabetic"], patient["name_ideographic"], patient["name_phonetic"]) == (
+        alphabetic, "山田^太郎", "やまだ^たろう")
+    row = study_row(server, ds.StudyInstanceUID)
+    # the matching keys fold width and kana: ﾔﾏﾀﾞ and やまだ meet
+    assert row["patient_name_key_phonetic"].startswith("ヤマダ^")
+    if alphabetic.startswith("ﾔ"):
+        assert row["patient_name_key_alphabetic"] == row["patient_name_key_phonetic"]
 
 
 def test_stow_into_one_study_refuses_instances_of_another(server):
@@ -267,6 +321,24 @@ def test_waiting_study_assigned_then_later_studies_link_by_themselves(server):
     other = dh.dataset(PatientID=local)
     ok_stow(sato, [dh.to_bytes(other)], status=202)
     assert study_row(server, other.StudyInstanceUID)["reconciliation"] == "waiting"
+
+
+def test_assigning_one_study_links_the_others_of_the_same_patient_id(server):
+    sato = server.session("gh.sato")
+    local = new_local_id()
+    patient = rh.new_patient(server, new_local_id())
+    waiting = [dh.dataset(name, PatientID=local) for name in ("CT_small.dcm", "MR_small.dcm")]
+    other = dh.dataset(PatientID=new_local_id())
+    for ds in (*waiting, other):
+        ok_stow(sato, [dh.to_bytes(ds)], status=202)
+    r = sato.post(f"/api/imaging/studies/{waiting[0].StudyInstanceUID}/assign",
+                  json={"patient_id": patient})
+    assert r.status_code == 200, r.text
+    for ds in waiting:
+        assert study_row(server, ds.StudyInstanceUID)["patient_id"] == patient
+    assert study_row(server, other.StudyInstanceUID)["reconciliation"] == "waiting"
+    assert len(helpers.audit_rows(server, "event_id = 'imaging.assign' AND patient_id = ?",
+                                  (patient,))) == 2
 
 
 def test_assign_needs_a_patient_the_organisation_may_link(server):
