@@ -62,9 +62,18 @@ static const char *success_status(const struct route *r)
         strcmp(r->handler_name, "users_password_reset") == 0 ||
         strcmp(r->handler_name, "me_totp_disable") == 0)
         return "204";
-    if (r->action == 'C' && strcmp(r->method, "POST") == 0)
+    /* a file of images (STOW-RS, a CD's zip) answers what became of each part: 200 */
+    if (r->action == 'C' && strcmp(r->method, "POST") == 0 && !request_is_upload_path(r->pattern))
         return "201";
     return "200";
+}
+
+/* The media type of a route's request body: JSON, or the file an upload path takes. */
+static const char *body_type(const char *pattern)
+{
+    if (!request_is_upload_path(pattern))
+        return "application/json";
+    return request_is_dicomweb_path(pattern) ? "multipart/related" : "application/zip";
 }
 
 static void write_params(FILE *out, const char *pattern)
@@ -121,9 +130,11 @@ static void write_operation(FILE *out, const struct route *r)
     write_params(out, r->pattern);
     if (strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0 ||
         strcmp(r->method, "PATCH") == 0)
-        fputs("      requestBody:\n        content:\n          application/json:\n"
-              "            schema: {type: object}\n",
-              out);
+        fprintf(out,
+                "      requestBody:\n        content:\n          %s:\n"
+                "            schema: {type: %s}\n",
+                body_type(r->pattern),
+                request_is_upload_path(r->pattern) ? "string, format: binary" : "object");
     const char *ok = success_status(r);
     fprintf(out, "      responses:\n        '%s':\n          description: Success\n", ok);
     if (strcmp(ok, "204") != 0) {

@@ -121,6 +121,10 @@ bool request_is_fhir(const struct request *req);
 /** True for a path under /dicom-web (DICOMweb, PS3.18): its own body limit, and bodies that are
  *  not JSON (the handler reads req->body itself). */
 bool request_is_dicomweb_path(const char *path);
+/** True for a path whose body is a file of images: /dicom-web, and the CD import
+ *  (/api/imaging/imports…, a zip). It has the DICOMweb body limit, and its body is not JSON
+ *  (the handler checks its Content-Type and reads req->body itself). */
+bool request_is_upload_path(const char *path);
 /** Sets an empty response (e.g. 204). */
 void response_empty(struct request *req, int status);
 /** Sets a problem+json response for err, in the request's language. */

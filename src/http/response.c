@@ -91,6 +91,14 @@ bool request_is_dicomweb_path(const char *path)
     return path && strncmp(path, "/dicom-web", 10) == 0 && (path[10] == '\0' || path[10] == '/');
 }
 
+bool request_is_upload_path(const char *path)
+{
+    static const char imports[] = "/api/imaging/imports";
+    size_t n = sizeof imports - 1;
+    return request_is_dicomweb_path(path) ||
+           (path && strncmp(path, imports, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
 /* The FHIRPath at the start of a detail ("AllergyIntolerance.code.coding[0]: …"), or NULL. */
 static const char *detail_path(struct request *req, const char *detail)
 {

@@ -36,6 +36,11 @@ ROWS = {
         req("POST", "/api/imaging/studies/{w.imaging_waiting}/reject", BAD), STUDY, TEAM_WRITE),
     ("GET", "/api/patients/{id}/studies"): (req("GET", "/api/patients/{P}/studies"), PATIENT,
                                             TEAM_READ),
+    # the CD import: a JSON body, which the route refuses (415) once access is decided
+    ("POST", "/api/imaging/imports"): (req("POST", "/api/imaging/imports", {}), granted(),
+                                       IN_ORG),
+    ("POST", "/api/imaging/imports/patients/{id}"): (
+        req("POST", "/api/imaging/imports/patients/{P}", {}), PATIENT, TEAM_WRITE),
 }
 
 

@@ -49,6 +49,28 @@ class Case:
         return f"{self.method} {self.path}"
 
 
+class Upload:
+    """A route whose body is a file rather than JSON (a CD's zip): who calls it, the media type
+    it takes, and the codes it refuses another media type and a body that is no such file
+    with."""
+
+    def __init__(self, method, path, actor, media_type, wrong_type_code, bad_body_code):
+        self.method, self.path, self.actor = method, path, actor
+        self.media_type, self.wrong_type_code = media_type, wrong_type_code
+        self.bad_body_code = bad_body_code
+
+    def __repr__(self):
+        return f"{self.method} {self.path}"
+
+
+def gather_uploads():
+    """Every module's UPLOADS (bad_input_cases_*.py)."""
+    uploads = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("bad_input_cases_*.py")):
+        uploads += getattr(importlib.import_module(path.stem), "UPLOADS", [])
+    return uploads
+
+
 def gather_paths():
     """Every module's PATHS: {placeholder in a case's path: make(server) -> what it stands for}
     (an object made once per server, before any snapshot is taken)."""

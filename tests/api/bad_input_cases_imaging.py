@@ -35,3 +35,11 @@ REQUIRED = {
 TEXT = {
     f"POST /api/imaging/studies/{STUDY}/reject": ["reason"],
 }
+
+# the CD import takes a zip, not JSON (its archives, hostile or broken: test_imaging_import.py)
+UPLOADS = [
+    Upload("POST", "/api/imaging/imports", "gh.sato", "application/zip", "imaging.not_zip",
+           "imaging.archive_invalid"),
+    Upload("POST", f"/api/imaging/imports/patients/{P}", "gh.sato", "application/zip",
+           "imaging.not_zip", "imaging.archive_invalid"),
+]

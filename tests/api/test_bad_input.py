@@ -11,11 +11,12 @@ import pytest
 import helpers
 import referral_helpers as rh
 from bad_input import *  # noqa: F401,F403 (Case and the ids)
-from bad_input import gather, gather_paths, gather_plausible
+from bad_input import gather, gather_paths, gather_plausible, gather_uploads
 from fhir_helpers import assert_outcome
 from helpers import assert_problem, store_snapshot, without_request_id
 
 CASES, REQUIRED, TEXT = gather()
+UPLOADS = gather_uploads()
 WITH_FIELDS = [c for c in CASES if c.body is not None]
 WITH_LONG_FIELD = [c for c in CASES if c.long_field]
 
@@ -25,7 +26,7 @@ def test_cases_cover_every_route_with_a_body():
     routes = {(m, p) for m, p, *_ in helpers.parse_routes()
               if m in ("POST", "PUT", "PATCH") and p.startswith("/api/")}
     covered = set()
-    for case in CASES:
+    for case in CASES + UPLOADS:
         for method, pattern, *_ in helpers.parse_routes():
             if method == case.method and matches(pattern, case.path):
                 covered.add((method, pattern))
@@ -73,6 +74,22 @@ def send(server, case, data, headers=None, **kwargs):
 
 
 JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("case", UPLOADS, ids=repr)
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain",
+                                          "multipart/form-data; boundary=x", None])
+def test_upload_of_another_media_type(server, case, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    assert_problem(send(server, case, b'{"a": 1}', headers), 415, case.wrong_type_code)
+
+
+@pytest.mark.parametrize("case", UPLOADS, ids=repr)
+@pytest.mark.parametrize("data", [b"", b"\0" * 100, "テキスト".encode(), b"PK\x03\x04" + b"\xff" * 60],
+                         ids=["empty", "zeros", "text", "truncated-header"])
+def test_upload_that_is_no_such_file(server, case, data):
+    r = send(server, case, data, {"Content-Type": case.media_type})
+    assert_problem(r, 400, case.bad_body_code)
 
 
 @pytest.mark.parametrize("case", CASES, ids=repr)
@@ -558,6 +575,7 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/access-log", None),
         ("GET", f"/api/patients/{patient}/safety-summary", None),
         ("GET", f"/api/patients/{patient}/studies", None),
+        ("POST", f"/api/imaging/imports/patients/{patient}", {}),  # a zip is refused later
     ]
 
 

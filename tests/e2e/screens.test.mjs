@@ -106,6 +106,7 @@ const SCREENS = {
     },
   ],
   'equipment/*': [{ user: 'gh.sato', hashes: ['#/equipment'] }],
+  'imaging/unmatched': [{ user: 'gh.sato', hashes: ['#/imaging/unmatched'] }],
   directory: [
     { user: 'gh.sato', hashes: ['#/directory'] },
     { user: 'cm.watanabe', hashes: ['#/directory'] },

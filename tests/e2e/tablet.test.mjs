@@ -36,8 +36,17 @@ describe('tablet layout', { timeout: 120_000 }, () => {
       await page.screenshot({ path: path.join(SHOTS, 'patient-tablet.png'), fullPage: true });
     }
 
-    // The tabs reserved for later features say so.
+    // The 画像 tab: the studies and the CD upload, its buttons big enough for a finger.
     await page.getByTestId('tab-images').click();
+    await page.getByTestId('imaging-upload').waitFor();
+    for (const testid of ['imaging-choose-zip', 'imaging-choose-folder']) {
+      const box = await page.getByTestId(testid).boundingBox();
+      assert.ok(box && box.height >= 44, `${testid} is ${box?.height} px high`);
+    }
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= TABLET.width);
+
+    // The tabs reserved for later features say so.
+    await page.getByTestId('tab-homecare').click();
     await page.getByTestId('coming-soon').waitFor();
     assert.match(await page.getByTestId('coming-soon').textContent(), /準備中/);
     assertNoProblems(page);

@@ -166,6 +166,54 @@ export async function sendRaw(method: Method, path: string, options: RawOptions)
   return response;
 }
 
+/** What uploadWithProgress reports while the body goes out. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+/**
+ * POSTs a file body with the session conventions (CSRF header, Accept-Language, the 401 handler)
+ * and reports the upload's progress: XMLHttpRequest, because fetch cannot tell how much of a
+ * request body has been sent. Resolves to the JSON answer; rejects with ApiError.
+ */
+export async function uploadWithProgress<T>(path: string, body: Blob, contentType: string, progress: UploadProgress): Promise<T> {
+  try {
+    return await uploadOnce<T>(path, body, contentType, progress);
+  } catch (error) {
+    // A stale CSRF token (e.g. another tab logged in again): fetch a fresh one and send once more.
+    if (!(error instanceof ApiError && error.status === 403 && error.code === 'auth.csrf') || !(await refreshCsrf())) throw error;
+    return uploadOnce<T>(path, body, contentType, progress);
+  }
+}
+
+function uploadOnce<T>(path: string, body: Blob, contentType: string, progress: UploadProgress): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('Accept-Language', lang());
+    xhr.setRequestHeader('Content-Type', contentType);
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.addEventListener('progress', (event) => progress(event.loaded, event.lengthComputable ? event.total : body.size));
+    xhr.addEventListener('error', () => reject(new ApiError(0, null, t('error.network'))));
+    xhr.addEventListener('load', () => {
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: the status says what happened
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as T);
+        return;
+      }
+      const problem = parsed && typeof parsed === 'object' ? (parsed as Problem) : null;
+      const message = problem?.detail || problem?.title || t('error.http', { status: xhr.status });
+      if (xhr.status === 401 && sessionGone(problem)) unauthorizedHandler();
+      reject(new ApiError(xhr.status, problem, message));
+    });
+    xhr.send(body);
+  });
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, options: RequestOptions = {}) =>
     request<T>('GET', path, { ...options, query }),

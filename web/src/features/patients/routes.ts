@@ -26,5 +26,4 @@ registerNav({ hash: '#/admin/duplicates', label: 'nav.duplicates', testid: 'nav-
 registerPatientTab({ id: 'consents', label: 'tab.consents', order: 10, render: renderConsents });
 registerPatientTab({ id: 'team', label: 'tab.team', order: 20, render: renderTeam });
 registerPatientTab({ id: 'record', label: 'tab.record', order: 30, render: renderRecord, emergency: true });
-registerPatientTab({ id: 'images', label: 'tab.images', order: 60, render: comingSoon });
 registerPatientTab({ id: 'homecare', label: 'tab.homecare', order: 70, render: comingSoon });
