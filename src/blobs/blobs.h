@@ -28,6 +28,31 @@ void blobs_close(struct blobs *b);
  *  harmless and gives the same key. */
 bool blobs_put(struct error *err, struct blobs *b, const void *data, size_t len,
                char key[BLOB_KEY_LEN]);
+/**
+ * A batch of blobs written together and made durable together, for many files at once (a STOW-RS
+ * request, a CD import): each put writes its file under a temporary name without waiting for the
+ * disk; blobs_batch_sync then flushes them all in one pass and only then gives them their names.
+ * A key from blobs_batch_put may be referenced by a committed row only after blobs_batch_sync
+ * has returned true: from then on the durability contract above holds for every key of the
+ * batch. A file is never under its key's name before its content is on stable storage, so a
+ * crash leaves at most temporary files, never a short blob.
+ */
+struct blobs_batch;
+
+/** A new, empty batch of store b (ERR_NOMEM). */
+struct blobs_batch *blobs_batch_new(struct error *err, struct blobs *b);
+/** Writes len bytes (not yet durable); key receives their SHA-256 (hex). A blob stored before,
+ *  or already put in this batch, is not written again. */
+bool blobs_batch_put(struct error *err, struct blobs_batch *batch, const void *data, size_t len,
+                     char key[BLOB_KEY_LEN]);
+/** Makes every blob put so far durable under its key (one file-system sync, the renames, one
+ *  more sync for the directory entries); the batch is then empty and may take more. On failure
+ *  a blob that already got its name is complete (harmless: content-addressed), the others stay
+ *  temporary files until blobs_batch_free removes them; no key may be referenced. */
+bool blobs_batch_sync(struct error *err, struct blobs_batch *batch);
+/** Frees the batch, removing the temporary files of blobs put but not synced. NULL is ignored. */
+void blobs_batch_free(struct blobs_batch *batch);
+
 /** Reads a blob into a malloc'd buffer (caller frees *data). ERR_BAD_ID for a key that is not 64
  *  lower-case hex characters or not stored. */
 bool blobs_get(struct error *err, struct blobs *b, const char *key, void **data, size_t *len);

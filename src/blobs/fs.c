@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Local-filesystem blob store: <data_dir>/blobs/<k0k1>/<key>, written as temp file → fsync →
- * rename → fsync(directory). */
+ * rename → fsync(directory); a batch writes every temp file, syncs the file system once, renames
+ * them all and syncs once more. */
 #include "blobs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +141,169 @@ bool blobs_get(struct error *err, struct blobs *b, const char *key, void **data,
     *data = buf;
     *len = got;
     return true;
+}
+
+/* ---- Batches: write now, sync once ------------------------------------------------------------
+ */
+
+struct batch_entry {
+    char key[BLOB_KEY_LEN];
+    unsigned long serial; /* of its temporary name */
+};
+
+struct blobs_batch {
+    struct blobs *blobs;
+    struct batch_entry *entries;
+    size_t count, cap;
+};
+
+/* Temporary names are unique in the process: two batches may put the same content at once. */
+static atomic_ulong tmp_serial;
+
+static void tmp_path(const struct blobs *b, const struct batch_entry *e, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%.2s/.tmp-%s-%d-%lu", b->root, e->key, e->key, (int)getpid(), e->serial);
+}
+
+struct blobs_batch *blobs_batch_new(struct error *err, struct blobs *b)
+{
+    struct blobs_batch *batch = calloc(1, sizeof(*batch));
+    if (!batch) {
+        error_set(err, ERR_NOMEM, "blobs batch");
+        return NULL;
+    }
+    batch->blobs = b;
+    return batch;
+}
+
+static bool batch_has(const struct blobs_batch *batch, const char *key)
+{
+    for (size_t i = 0; i < batch->count; i++)
+        if (strcmp(batch->entries[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+static struct batch_entry *batch_push(struct error *err, struct blobs_batch *batch)
+{
+    if (batch->count == batch->cap) {
+        size_t cap = batch->cap ? batch->cap * 2 : 16;
+        struct batch_entry *e = realloc(batch->entries, cap * sizeof(*e));
+        if (!e) {
+            error_set(err, ERR_NOMEM, "blobs batch");
+            return NULL;
+        }
+        batch->entries = e;
+        batch->cap = cap;
+    }
+    return &batch->entries[batch->count];
+}
+
+bool blobs_batch_put(struct error *err, struct blobs_batch *batch, const void *data, size_t len,
+                     char key[BLOB_KEY_LEN])
+{
+    struct blobs *b = batch->blobs;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(key, BLOB_KEY_LEN, h, sizeof(h));
+    char dir[4200], path[4300], tmp[4400];
+    snprintf(dir, sizeof(dir), "%s/%.2s", b->root, key);
+    snprintf(path, sizeof(path), "%s/%s", dir, key);
+    if (batch_has(batch, key) || access(path, F_OK) == 0)
+        return true; /* in this batch already, or stored (a named blob is durable) */
+    struct batch_entry *e = batch_push(err, batch);
+    if (!e || !ensure_dir(err, dir, b->root))
+        return false;
+    memcpy(e->key, key, BLOB_KEY_LEN);
+    e->serial = atomic_fetch_add(&tmp_serial, 1);
+    tmp_path(b, e, tmp, sizeof(tmp));
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return error_set(err, write_error(errno), "create %s: %s", tmp, strerror(errno));
+    bool ok = write_all(fd, data, len);
+    int e_write = errno;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        unlink(tmp);
+        return error_set(err, write_error(e_write), "write blob: %s", strerror(e_write));
+    }
+    batch->count++;
+    return true;
+}
+
+/* One flush of the whole file system holding the store (Linux syncfs: one journal commit for
+ * every file of the batch instead of one per file); elsewhere, each file or directory. */
+static bool sync_all(struct blobs_batch *batch, bool dirs)
+{
+#ifdef __linux__
+    (void)dirs;
+    int fd = open(batch->blobs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = syncfs(fd) == 0;
+    close(fd);
+    return ok;
+#else
+    char path[4400];
+    for (size_t i = 0; i < batch->count; i++) {
+        const struct batch_entry *e = &batch->entries[i];
+        if (dirs) {
+            snprintf(path, sizeof(path), "%s/%.2s", batch->blobs->root, e->key);
+            if (!fsync_path(path))
+                return false;
+            continue;
+        }
+        tmp_path(batch->blobs, e, path, sizeof(path));
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        bool ok = fd >= 0 && fsync(fd) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (!ok)
+            return false;
+    }
+    return true;
+#endif
+}
+
+bool blobs_batch_sync(struct error *err, struct blobs_batch *batch)
+{
+    if (batch->count == 0)
+        return true;
+    if (!sync_all(batch, false))
+        return error_set(err, write_error(errno), "sync blobs: %s", strerror(errno));
+    char tmp[4400], path[4300];
+    size_t renamed = 0;
+    for (; renamed < batch->count; renamed++) {
+        const struct batch_entry *e = &batch->entries[renamed];
+        tmp_path(batch->blobs, e, tmp, sizeof(tmp));
+        snprintf(path, sizeof(path), "%s/%.2s/%s", batch->blobs->root, e->key, e->key);
+        if (rename(tmp, path) != 0)
+            break;
+    }
+    int e_rename = errno;
+    bool ok = renamed == batch->count && sync_all(batch, true);
+    int e_sync = errno;
+    /* The renamed files are complete and durable in content: they may stay under their names
+     * (content-addressed; a later put finds them). Only the rest are removed. */
+    memmove(batch->entries, batch->entries + renamed,
+            (batch->count - renamed) * sizeof(*batch->entries));
+    batch->count -= renamed;
+    if (!ok) {
+        int e = batch->count ? e_rename : e_sync;
+        return error_set(err, write_error(e), "sync blobs: %s", strerror(e));
+    }
+    return true;
+}
+
+void blobs_batch_free(struct blobs_batch *batch)
+{
+    if (!batch)
+        return;
+    char tmp[4400];
+    for (size_t i = 0; i < batch->count; i++) {
+        tmp_path(batch->blobs, &batch->entries[i], tmp, sizeof(tmp));
+        unlink(tmp);
+    }
+    free(batch->entries);
+    free(batch);
 }

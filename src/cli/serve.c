@@ -26,7 +26,7 @@ int cli_serve(int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *data_dir = cli_default_data_dir();
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
     const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
-               *fhir_body = "33554432";
+               *fhir_body = "33554432", *dicomweb_body = "536870912";
     const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90",
                *letter_font = "", *public_url = "";
     bool proxy = false, help = false;
@@ -46,6 +46,8 @@ int cli_serve(int argc, char **argv)
         {"body-limit", "TSUNAGU_BODY_LIMIT", &body, NULL, "largest request body, bytes (65536)"},
         {"fhir-body-limit", "TSUNAGU_FHIR_BODY_LIMIT", &fhir_body, NULL,
          "largest FHIR request body (documents, Bundles), bytes (33554432)"},
+        {"dicomweb-body-limit", "TSUNAGU_DICOMWEB_BODY_LIMIT", &dicomweb_body, NULL,
+         "largest DICOMweb request body (a STOW-RS of a whole study), bytes (536870912)"},
         {"emergency-access-seconds", "TSUNAGU_EMERGENCY_ACCESS_SECONDS", &emergency, NULL,
          "how long an emergency (break-the-glass) access lasts, s (86400)"},
         {"sse-heartbeat-seconds", "TSUNAGU_SSE_HEARTBEAT_SECONDS", &heartbeat, NULL,
@@ -81,12 +83,13 @@ int cli_serve(int argc, char **argv)
         return CLI_USAGE;
     }
     log_set_level(lvl);
-    long w, i, a, b, fb, e, hb, st, sd;
+    long w, i, a, b, fb, db, e, hb, st, sd;
     if (!parse_int("workers", workers, 1, 256, &w) ||
         !parse_int("idle-timeout", idle, 1, 86400, &i) ||
         !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
         !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b) ||
         !parse_int("fhir-body-limit", fhir_body, 1024, 512 * 1024 * 1024, &fb) ||
+        !parse_int("dicomweb-body-limit", dicomweb_body, 1024, 4L * 1024 * 1024 * 1024, &db) ||
         !parse_int("emergency-access-seconds", emergency, 1, 604800, &e) ||
         !parse_int("sse-heartbeat-seconds", heartbeat, 1, 3600, &hb) ||
         !parse_int("status-stale-seconds", stale, 1, 31 * 86400, &st) ||
@@ -104,6 +107,7 @@ int cli_serve(int argc, char **argv)
         .absolute_timeout_s = (int)a,
         .body_limit = (size_t)b,
         .fhir_body_limit = (size_t)fb,
+        .dicomweb_body_limit = (size_t)db,
         .emergency_access_s = (int)e,
         .sse_heartbeat_s = (int)hb,
         .status_stale_s = (int)st,

@@ -25,8 +25,9 @@ struct server_ctx {
     struct op_env env; /* what the request's operation may use */
     struct auth_timeouts timeouts;
     size_t body_limit;
-    size_t fhir_body_limit; /* for /fhir */
-    bool tls;               /* served over TLS (or behind a TLS proxy): cookies get Secure */
+    size_t fhir_body_limit;     /* for /fhir */
+    size_t dicomweb_body_limit; /* for /dicom-web (STOW-RS of whole studies) */
+    bool tls;                   /* served over TLS (or behind a TLS proxy): cookies get Secure */
     const char *dummy_password_hash; /* for constant-time failures on unknown logins */
     int64_t sse_heartbeat_ms;        /* heartbeat of an idle event stream */
 };
@@ -115,6 +116,9 @@ void response_fhir_text(struct request *req, int status, char *text, size_t len)
 void response_csv(struct request *req, char *text, size_t len, const char *filename);
 /** True for a request under /fhir (its errors are OperationOutcomes). */
 bool request_is_fhir(const struct request *req);
+/** True for a path under /dicom-web (DICOMweb, PS3.18): its own body limit, and bodies that are
+ *  not JSON (the handler reads req->body itself). */
+bool request_is_dicomweb_path(const char *path);
 /** Sets an empty response (e.g. 204). */
 void response_empty(struct request *req, int status);
 /** Sets a problem+json response for err, in the request's language. */

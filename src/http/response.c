@@ -84,6 +84,11 @@ bool request_is_fhir(const struct request *req)
            (req->path[5] == '\0' || req->path[5] == '/');
 }
 
+bool request_is_dicomweb_path(const char *path)
+{
+    return path && strncmp(path, "/dicom-web", 10) == 0 && (path[10] == '\0' || path[10] == '/');
+}
+
 /* The FHIRPath at the start of a detail ("AllergyIntolerance.code.coding[0]: …"), or NULL. */
 static const char *detail_path(struct request *req, const char *detail)
 {

@@ -268,6 +268,8 @@ static bool parse_body(struct error *err, struct request *req)
     const char *type = request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (req->body.len == 0 && !type)
         return true; /* e.g. POST /api/auth/logout */
+    if (request_is_dicomweb_path(req->path))
+        return true; /* STOW-RS: multipart/related, parsed and checked by the handler */
     bool fhir = req->route->patient && req->route->patient->fhir_body;
     if (fhir && type && media_type_is(type, "application/x-www-form-urlencoded"))
         return true; /* POST …/_search: the handler reads the form */

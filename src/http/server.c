@@ -242,7 +242,7 @@ static void dispatch(struct request *req)
     }
     struct error e = {0};
     bool api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0 ||
-               request_is_fhir(req);
+               request_is_fhir(req) || request_is_dicomweb_path(req->path);
     if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
         static_files_serve(req);
         return;
@@ -273,9 +273,12 @@ static enum MHD_Result queue(struct request *req)
     return ret;
 }
 
-/* FHIR interactions carry documents and Bundles: they have their own, larger limit. */
+/* FHIR interactions carry documents and Bundles, STOW-RS whole studies: they have their own,
+ * larger limits. */
 static size_t body_limit_of(const char *url)
 {
+    if (request_is_dicomweb_path(url))
+        return ctx.dicomweb_body_limit;
     return strncmp(url, "/fhir", 5) == 0 && (url[5] == '\0' || url[5] == '/') ? ctx.fhir_body_limit
                                                                               : ctx.body_limit;
 }
@@ -494,6 +497,8 @@ int server_run(const struct server_config *cfg)
     ctx.timeouts.absolute_ms = (int64_t)cfg->absolute_timeout_s * 1000;
     ctx.body_limit = cfg->body_limit;
     ctx.fhir_body_limit = cfg->fhir_body_limit ? cfg->fhir_body_limit : 32 * 1024 * 1024;
+    ctx.dicomweb_body_limit =
+        cfg->dicomweb_body_limit ? cfg->dicomweb_body_limit : (size_t)512 * 1024 * 1024;
     if (!(ctx.env.blobs = blobs_open(&err, cfg->data_dir)))
         goto fail_store;
     ctx.tls = (cfg->tls_cert && cfg->tls_key) || cfg->behind_tls_proxy;

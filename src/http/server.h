@@ -19,13 +19,14 @@ struct server_config {
     int idle_timeout_s;
     int absolute_timeout_s;
     size_t body_limit;
-    size_t fhir_body_limit;  /* for /fhir; 0: 32 MiB */
-    int emergency_access_s;  /* how long an emergency grant lasts (0: 86400) */
-    int sse_heartbeat_s;     /* heartbeat (and session check) of an idle event stream (0: 15) */
-    int status_stale_s;      /* directory status older than this is stale (0: 86400) */
-    int referral_share_days; /* how long a referral shares the record (0: 90) */
-    const char *letter_font; /* Japanese font file for the referral letter PDF; NULL or "":
-                                the Debian defaults (referral/letter_pdf.h) */
+    size_t fhir_body_limit;     /* for /fhir; 0: 32 MiB */
+    size_t dicomweb_body_limit; /* for /dicom-web (STOW-RS); 0: 512 MiB */
+    int emergency_access_s;     /* how long an emergency grant lasts (0: 86400) */
+    int sse_heartbeat_s;        /* heartbeat (and session check) of an idle event stream (0: 15) */
+    int status_stale_s;         /* directory status older than this is stale (0: 86400) */
+    int referral_share_days;    /* how long a referral shares the record (0: 90) */
+    const char *letter_font;    /* Japanese font file for the referral letter PDF; NULL or "":
+                                   the Debian defaults (referral/letter_pdf.h) */
     /** The address clients reach this server at (e.g. "https://renkei.example.jp", maybe with
      *  a path), for the absolute URLs it writes (FHIR Location, fullUrl, links); NULL or "":
      *  the listen address. Never taken from a request's Host header. */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A study as a case of the access rule: the router's decision for routes that name a study,
+ * and the UID syntax it checks first. */
+#include <string.h>
+
+#include "imaging_int.h"
+
+const struct access_case_kind imaging_study_case = {
+    "study",
+    "SELECT COALESCE(patient_id, ''), org_id, org_id FROM imaging_studies "
+    "WHERE study_uid = ? AND reconciliation <> 'rejected'",
+    ERR_IMAGING_STUDY_NOT_FOUND};
+
+/* PS3.5 §9.1: components of digits separated by '.', none empty, no leading zero unless the
+ * component is "0"; at most 64 characters. */
+bool imaging_uid_valid(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    size_t n = 0, component = 0;
+    char first = 0;
+    for (const char *p = s; *p; p++, n++) {
+        if (n >= IMAGING_UID_MAX)
+            return false;
+        if (*p == '.') {
+            if (component == 0)
+                return false;
+            component = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9')
+            return false;
+        if (component == 0)
+            first = *p;
+        else if (first == '0')
+            return false;
+        component++;
+    }
+    return component > 0;
+}
+
+static bool locate_study(struct error *err, struct request *req, const struct route_locator *self)
+{
+    (void)self;
+    const char *uid = request_param(req, 0);
+    if (!imaging_uid_valid(uid))
+        return error_set(err, ERR_IMAGING_STUDY_NOT_FOUND, "malformed UID");
+    char *patient = arena_alloc(req->op.arena, UUID_STR_LEN);
+    struct access_decision d;
+    if (!access_decide_case(err, req->op.conn, &req->op.principal, &imaging_study_case, uid,
+                            req->route->action, &d, patient))
+        return false;
+    if (!d.allow) {
+        if (patient[0])
+            op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, "study",
+                          uid, d.reason);
+        return error_set(err, ERR_IMAGING_STUDY_NOT_FOUND, NULL);
+    }
+    req->patient_id = patient[0] ? patient : NULL; /* a waiting study has no patient yet */
+    req->object_type = "study";
+    req->object_id = uid;
+    return true;
+}
+
+const struct route_locator imaging_study_locator = {
+    "the study's sending organisation, or the care team of its linked patient with consent "
+    "(access_decide_case)",
+    locate_study, &imaging_study_case, false, false};
