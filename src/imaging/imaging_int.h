@@ -190,6 +190,7 @@ bool imaging_study_reject(struct error *err, struct op *op, const char *study_ui
  */
 const char *imaging_local_id(struct arena *arena, const char *patient_id, const char *issuer);
 
-/** The module's part of the demo region, or NULL (the demo studies come with the SCP work). */
+/** The module's part of the demo region (demo.c): the demo studies and AE titles. */
+bool imaging_demo_load(struct error *err, struct op *op);
 
 #endif
