@@ -86,7 +86,9 @@ enum imaging_status {
     IMAGING_STATUS_MISMATCH = 0xA900,          /* data set does not match (its study, the URL) */
     IMAGING_STATUS_CANNOT_UNDERSTAND = 0xC000, /* not DICOM, malformed, illegal or missing UIDs */
     IMAGING_STATUS_TS_NOT_SUPPORTED = 0xC122,
-    IMAGING_STATUS_COERCION = 0xB000, /* warning: stored, with a remark (e.g. not linked yet) */
+    /* warning: stored but its study waits for a patient. No standard WarningReason says so;
+       0xB000 (coercion) is the closest, and the reason's text goes with it. */
+    IMAGING_STATUS_NOT_LINKED = 0xB000,
 };
 
 /** The result for one instance. Strings are NUL-terminated and "" when unknown. */
@@ -103,7 +105,7 @@ struct imaging_stored {
     /** Its study waits in the sending organisation's reconciliation queue. */
     bool waiting;
     /** 0, or the FailureReason (IMAGING_FAILED) / WarningReason (stored but not linked:
-     *  IMAGING_STATUS_COERCION) of enum imaging_status. */
+     *  IMAGING_STATUS_NOT_LINKED) of enum imaging_status. */
     uint16_t status;
     /** Why it failed or was warned about: an error code of errors.def (its Japanese and English
      *  message, for a per-file result) and an English detail naming the tag or offset (for a
@@ -189,6 +191,40 @@ bool imaging_study_reject(struct error *err, struct op *op, const char *study_ui
  * organisation's own. In op's arena; NULL when PatientID is empty.
  */
 const char *imaging_local_id(struct arena *arena, const char *patient_id, const char *issuer);
+
+/* ---- Inside the store (attrs.c, store.c) -----------------------------------------------------
+ */
+
+struct dicom_file;
+
+/** What the index keeps of one instance, read from its data set (attrs.c): UTF-8, trimmed,
+ *  control characters replaced, capped in length; "" when absent; in the op's arena. */
+struct imaging_attrs {
+    const char *sop_class_uid, *sop_instance_uid, *study_uid, *series_uid, *transfer_syntax_uid;
+    const char *patient_id, *issuer, *patient_name, *name_groups[3], *name_keys[3];
+    const char *birth_date, *sex;
+    const char *study_date, *study_time, *accession, *study_id, *study_description, *referring;
+    const char *modality, *series_description, *body_part, *series_date, *series_time;
+    int64_t series_number, instance_number; /* -1: absent */
+    int64_t rows, columns, frames;          /* -1: absent (no pixel data) */
+};
+
+/** Reads and checks the attributes of a parsed instance: its UIDs must be present and legal
+ *  (ERR_IMAGING_UID_INVALID / ERR_IMAGING_ATTRIBUTE_MISSING naming the tag otherwise). */
+bool imaging_attrs_read(struct error *err, struct arena *arena, const struct dicom_file *f,
+                        struct imaging_attrs *a);
+
+/**
+ * Indexes one instance whose bytes are durable (key, size) in op's write transaction: its study
+ * (created, or checked against the instance: same sender, same PatientID and issuer, not
+ * rejected; a waiting study is linked once the sender's local id resolves), its series and the
+ * instance row. upload_patient: struct imaging_store_opts.patient_id. An instance that does not
+ * fit its study is refused in out (and nothing of it written) and true is returned; false only
+ * when the store fails.
+ */
+bool imaging_index_instance(struct error *err, struct op *op, const struct imaging_attrs *a,
+                            const char *key, size_t size, const char *upload_patient,
+                            struct imaging_stored *out);
 
 /** The module's part of the demo region (demo.c): the demo studies and AE titles. */
 bool imaging_demo_load(struct error *err, struct op *op);

@@ -2,6 +2,7 @@
 /* The patients module's writes: the regional patient, the organisations' local ids, the care
  * team and consents. The API's handlers and the demo region both go through these; who acts and
  * when come from the op. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,24 @@ bool patients_local_id_insert(struct error *err, struct op *op, const char *pati
         return false;
     error_clear(err);
     return error_set(err, ERR_LOCAL_ID_TAKEN, "%s", local_id);
+}
+
+bool patients_local_id_find(struct error *err, struct store_conn *conn, const char *org_id,
+                            const char *local_id, char *patient_id, bool *found)
+{
+    *found = false;
+    struct store_stmt *s = store_query(
+        err, conn, "SELECT patient_id FROM patient_local_ids WHERE org_id = ? AND local_id = ?",
+        "tt", org_id, local_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW) {
+        snprintf(patient_id, UUID_STR_LEN, "%s", store_text(s, 0));
+        *found = true;
+    }
+    store_done(s);
+    return r != STORE_FAIL;
 }
 
 bool patients_team_insert(struct error *err, struct op *op, const struct patients_member *m,

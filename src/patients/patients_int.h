@@ -9,6 +9,7 @@
 #include "http/api.h"
 #include "http/router.h"
 #include "modules/module.h"
+#include "patients/patients.h"
 
 /** The locator of POST /fhir/Patient/$match: no patient in the path, a FHIR body. */
 extern const struct route_locator patients_match_locator;
@@ -50,9 +51,7 @@ struct patients_new {
  *  nothing to search by. */
 bool patients_patient_create(struct error *err, struct op *op, const struct patients_new *p,
                              char id[UUID_STR_LEN]);
-/** Links organisation org_id's local id (患者ID) to the patient. ERR_LOCAL_ID_TAKEN. */
-bool patients_local_id_insert(struct error *err, struct op *op, const char *patient_id,
-                              const char *org_id, const char *local_id);
+/* patients_local_id_insert, patients_local_id_find: patients.h */
 
 /** A care-team member: an organisation, and one of its staff (user_id) or NULL. */
 struct patients_member {
