@@ -257,8 +257,8 @@ static uint16_t store(struct assoc *a, const char **comment)
         *comment = why;
         log_msg(LOG_WARN, "dicom.store_failed", "%s: %s %s (0x%04x)", a->client,
                 a->cmd.affected_sop_instance, out.reason ? out.reason : err.detail, status);
-    } else if (out.status == IMAGING_STATUS_COERCION) {
-        status = IMAGING_STATUS_COERCION; /* stored; its study waits for reconciliation */
+    } else if (out.status == IMAGING_STATUS_NOT_LINKED) {
+        status = IMAGING_STATUS_NOT_LINKED; /* stored; its study waits for reconciliation */
     }
     arena_free(arena);
     return status;
