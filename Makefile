@@ -15,7 +15,7 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-directory run build-run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-directory bench-dicom run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
@@ -60,6 +60,12 @@ bench-directory:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build-run
 	@bench/directory.sh $(BUILD)/tsunagu
+
+# the DICOM archive against Orthanc (the shared harness ../shared/bench/, about 4-7 minutes)
+bench-dicom:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build-run
+	@bench/dicom.sh $(BUILD)/tsunagu
 
 fuzz:
 	@scripts/deps.sh fuzz

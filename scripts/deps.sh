@@ -16,7 +16,8 @@ build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-d
        libcairo2-dev libfreetype-dev fonts-ipaexfont-mincho zlib1g-dev)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git
       poppler-utils fonts-noto-cjk python3-pydicom dcmtk)
-bench=(wrk nginx-light hyperfine curl sqlite3)
+bench=(wrk nginx-light hyperfine curl sqlite3 orthanc orthanc-dicomweb dcmtk python3-pydicom
+       python3-requests)
 fuzz=(clang libclang-rt-14-dev)
 
 want=()
