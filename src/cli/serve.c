@@ -28,6 +28,11 @@ static char dicom_host[256];
 
 static bool dicom_start(struct error *err, const struct op_env *env)
 {
+    if (!server_host_is_loopback(dicom.host))
+        log_msg(LOG_WARN, "dicom.plain",
+                "DICOM associations on %s are not encrypted (no DICOM TLS): reach the port only "
+                "through a VPN or a TLS tunnel (e.g. stunnel)",
+                dicom.host);
     return imaging_scp_start(err, env, &dicom);
 }
 
