@@ -138,6 +138,7 @@ static void usage(FILE *out)
             fprintf(out, "  %-22s  %s\n", c->synopsis, c->summary);
     fputs("  audit verify            check the audit trail's hash chain\n"
           "  openapi                 print the OpenAPI document of the app API\n"
+          "  dicom dump FILE         print a DICOM file as DICOM JSON (PS3.18 F.2)\n"
           "  --version               print the version\n"
           "  --help                  this text\n",
           out);
@@ -168,10 +169,8 @@ int cli_main(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } commands[] = {
-        {"serve", cli_serve},
-        {"init", cli_init},
-        {"audit", cli_audit},
-        {"openapi", cli_openapi},
+        {"serve", cli_serve},     {"init", cli_init},   {"audit", cli_audit},
+        {"openapi", cli_openapi}, {"dicom", cli_dicom},
     };
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(cmd, commands[i].name) == 0)

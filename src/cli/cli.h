@@ -37,6 +37,8 @@ int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_openapi(int argc, char **argv);
+/** `tsunagu dicom dump FILE`: a DICOM file as DICOM JSON. */
+int cli_dicom(int argc, char **argv);
 
 /** Opens the store of data_dir for an administrative command; prints the error. */
 struct store *cli_store_open(const char *data_dir);

@@ -196,6 +196,10 @@ struct dicom_element {
     struct dicom_fragment *fragments;
     size_t fragment_count;
     struct dicom_fragment basic_offset_table;
+
+    /* The VR was not on the wire: implicit VR, or UN replaced by the dictionary's VR for a
+     * standard tag (as pydicom and DCMTK do) or LO for a private creator. */
+    bool vr_from_dictionary;
 };
 
 /** A data set: the top level, the File Meta group or one sequence item. */
