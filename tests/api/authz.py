@@ -87,3 +87,14 @@ def all_rows():
             rows[route] = row
     return rows
 
+
+
+def all_setups():
+    """The modules' additions to the matrix's world: an authz_rows_*.py may define setup(world)
+    to make data its rows use (called once, when the world is made)."""
+    setups = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("authz_rows_*.py")):
+        setup = getattr(importlib.import_module(path.stem), "setup", None)
+        if setup:
+            setups.append(setup)
+    return setups

@@ -49,6 +49,15 @@ class Case:
         return f"{self.method} {self.path}"
 
 
+def gather_paths():
+    """Every module's PATHS: {placeholder in a case's path: make(server) -> what it stands for}
+    (an object made once per server, before any snapshot is taken)."""
+    paths = {}
+    for path in sorted(pathlib.Path(__file__).parent.glob("bad_input_cases_*.py")):
+        paths.update(getattr(importlib.import_module(path.stem), "PATHS", {}))
+    return paths
+
+
 def gather():
     """Every module's CASES, REQUIRED and TEXT (bad_input_cases_*.py), joined."""
     cases, required, text = [], {}, {}

@@ -27,7 +27,7 @@ import pytest
 import helpers
 import referral_helpers as rh
 from authz import *  # noqa: F401,F403 (the kinds, the ids and what an answer means)
-from authz import all_rows
+from authz import all_rows, all_setups
 from fhir_helpers import observation
 from helpers import tokyo_today
 
@@ -81,6 +81,8 @@ class World:
                     "longitude", "liaison_phone", "liaison_fax", "liaison_email", "liaison_hours",
                     "acceptance_notes")
         self.profile = {k: profile[k] for k in writable if profile.get(k) is not None}
+        for setup in all_setups():  # the modules' own data (authz_rows_*.py setup)
+            setup(self)
 
     def slot_times(self):
         import datetime

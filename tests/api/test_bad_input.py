@@ -11,7 +11,7 @@ import pytest
 import helpers
 import referral_helpers as rh
 from bad_input import *  # noqa: F401,F403 (Case and the ids)
-from bad_input import gather, gather_plausible
+from bad_input import gather, gather_paths, gather_plausible
 from fhir_helpers import assert_outcome
 from helpers import assert_problem, store_snapshot, without_request_id
 
@@ -45,10 +45,17 @@ def client(server, case):
     return server.session(case.actor)
 
 
+PATHS = gather_paths()
+
+
 def case_path(server, case):
-    """The case's path with the referral it acts on (made once per server, before any
-    snapshot is taken)."""
-    return case.path.replace(REF, rh.fixture_referral(server)) if REF in case.path else case.path
+    """The case's path with the referral (or a module's object, PATHS) it acts on (made once per
+    server, before any snapshot is taken)."""
+    path = case.path.replace(REF, rh.fixture_referral(server)) if REF in case.path else case.path
+    for placeholder, make in PATHS.items():
+        if placeholder in path:
+            path = path.replace(placeholder, make(server))
+    return path
 
 
 def send(server, case, data, headers=None, **kwargs):
