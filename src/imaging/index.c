@@ -200,7 +200,7 @@ static bool instance_insert(struct error *err, struct op *op, const struct imagi
         "instance_number, transfer_syntax_uid, pixel_rows, pixel_columns, number_of_frames, "
         "blob_key, size_bytes, org_id, created_by, created_at) VALUES (?, ?, ?, ?, "
         "NULLIF(?5, -1), ?, NULLIF(?7, -1), NULLIF(?8, -1), NULLIF(?9, -1), ?, ?, ?, ?, ?)",
-        "ttttitiiitittti", a->sop_instance_uid, a->series_uid, a->study_uid, a->sop_class_uid,
+        "ttttitiiititti", a->sop_instance_uid, a->series_uid, a->study_uid, a->sop_class_uid,
         a->instance_number, a->transfer_syntax_uid, a->rows, a->columns, a->frames, key,
         (int64_t)size, op->principal.org_id,
         op->principal.user_id[0] ? op->principal.user_id : NULL, op->now_ms);
