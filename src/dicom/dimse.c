@@ -241,5 +241,6 @@ void dimse_part10_wrap(const struct dimse_part10_meta *meta, const uint8_t *data
     strbuf_append(out, (const char *)gl, sizeof gl);
     strbuf_append(out, group.buf, group.len);
     strbuf_release(&group);
-    strbuf_append(out, (const char *)dataset, len);
+    if (len > 0)
+        strbuf_append(out, (const char *)dataset, len);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -30,9 +31,10 @@ static struct {
     pthread_t listener, workers[MAX_THREADS];
     int worker_count;
     pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int queue[MAX_THREADS], queued, idle; /* accepted sockets waiting for a worker */
-    int active_fd[MAX_THREADS];           /* each worker's socket, -1 when idle */
+    pthread_cond_t cond, freed;
+    int queue[MAX_THREADS], queued; /* accepted sockets waiting for a worker */
+    int busy;                       /* associations queued or running */
+    int active_fd[MAX_THREADS];     /* each worker's socket, -1 when idle */
     atomic_bool stopping;
 } scp = {.listen_fd = -1, .wake = {-1, -1}};
 
@@ -48,10 +50,8 @@ static void *worker(void *arg)
     struct store_conn *conn = store_conn_get(&err, scp.env->store);
     for (;;) {
         pthread_mutex_lock(&scp.lock);
-        scp.idle++;
         while (scp.queued == 0 && !atomic_load(&scp.stopping))
             pthread_cond_wait(&scp.cond, &scp.lock);
-        scp.idle--;
         if (atomic_load(&scp.stopping)) {
             pthread_mutex_unlock(&scp.lock);
             break;
@@ -63,10 +63,12 @@ static void *worker(void *arg)
             scp_association_run(fd, scp.env, &scp.cfg, conn);
         else
             scp_reject_busy(fd); /* no store connection: nothing can be stored */
+        close(fd);
         pthread_mutex_lock(&scp.lock);
         scp.active_fd[self] = -1;
+        scp.busy--;
+        pthread_cond_signal(&scp.freed);
         pthread_mutex_unlock(&scp.lock);
-        close(fd);
     }
     return NULL;
 }
@@ -80,11 +82,24 @@ static void tune_socket(int fd, int timeout_s)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+/* Queues fd for a worker. When all are busy it waits a moment for one (a sender that reconnects
+ * right after its release), then rejects. */
 static void dispatch(int fd)
 {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 200 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&scp.lock);
-    bool free_worker = scp.idle > scp.queued;
+    while (scp.busy >= scp.worker_count && !atomic_load(&scp.stopping) &&
+           pthread_cond_timedwait(&scp.freed, &scp.lock, &until) == 0) {
+    }
+    bool free_worker = scp.busy < scp.worker_count && !atomic_load(&scp.stopping);
     if (free_worker) {
+        scp.busy++;
         scp.queue[scp.queued++] = fd;
         pthread_cond_signal(&scp.cond);
     }
@@ -187,7 +202,8 @@ bool imaging_scp_start(struct error *err, const struct op_env *env,
     }
     pthread_mutex_init(&scp.lock, NULL);
     pthread_cond_init(&scp.cond, NULL);
-    scp.queued = scp.idle = scp.worker_count = 0;
+    pthread_cond_init(&scp.freed, NULL);
+    scp.queued = scp.busy = scp.worker_count = 0;
     for (int i = 0; i < scp.cfg.max_associations; i++) {
         scp.active_fd[i] = -1;
         if (pthread_create(&scp.workers[i], NULL, worker, (void *)(intptr_t)i) != 0)
@@ -230,6 +246,7 @@ void imaging_scp_stop(void)
     scp.listen_fd = scp.wake[0] = scp.wake[1] = -1;
     scp.listener = 0;
     pthread_cond_destroy(&scp.cond);
+    pthread_cond_destroy(&scp.freed);
     pthread_mutex_destroy(&scp.lock);
     scp.running = false;
     log_msg(LOG_INFO, "dicom.stopped", "C-STORE SCP stopped");

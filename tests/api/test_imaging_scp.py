@@ -46,8 +46,9 @@ def run_tool(*args):
                           env=env)
 
 
-def storescu(port, aet, *files):
-    return run_tool("storescu", "-aet", aet, "-aec", "TSUNAGU", "-R", "127.0.0.1", port, *files)
+def storescu(port, aet, *files, options=()):
+    return run_tool("storescu", "-aet", aet, "-aec", "TSUNAGU", "-R", *options, "127.0.0.1", port,
+                    *files)
 
 
 def instances(server, sop_uid):
@@ -192,13 +193,16 @@ def test_store_implicit_vr_and_one_association_for_many(dicom, workdir):
     study = new_uid()
     paths = [sample(name, "GH-000002", workdir, study_uid=study)
              for name in ("MR_small_implicit.dcm", "MR_small.dcm", "CT_small.dcm")]
-    r = storescu(dicom.port, GH_AET, *[p for p, _ in paths])
+    # -xi: storescu proposes (and converts every file to) implicit VR little endian only
+    r = storescu(dicom.port, GH_AET, *[p for p, _ in paths], options=["-xi"])
     assert r.returncode == 0, r.stdout + r.stderr
-    syntaxes = {ds.SOPInstanceUID: instances(dicom.server, ds.SOPInstanceUID)[0]
-                ["transfer_syntax_uid"] for _, ds in paths}
-    assert syntaxes == {paths[0][1].SOPInstanceUID: "1.2.840.10008.1.2",
-                        paths[1][1].SOPInstanceUID: EXPLICIT_LE,
-                        paths[2][1].SOPInstanceUID: EXPLICIT_LE}
+    for _, ds in paths:
+        [row] = instances(dicom.server, ds.SOPInstanceUID)
+        assert row["transfer_syntax_uid"] == "1.2.840.10008.1.2"
+        key = row["blob_key"]
+        stored = pydicom.dcmread(os.path.join(dicom.server.data_dir, "blobs", key[:2], key))
+        assert stored.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2"
+        assert stored.is_implicit_VR and stored.PixelData == ds.PixelData
     [study_row] = dicom.server.query("SELECT * FROM imaging_studies WHERE study_uid = ?", (study,))
     assert study_row["number_of_instances"] == 3
     assert study_row["patient_id"] == helpers.patient_id(1)
