@@ -156,6 +156,8 @@ static bool part_read(struct error *err, struct arena *arena, const uint8_t *bod
 bool multipart_parse(struct error *err, struct arena *arena, const uint8_t *body, size_t len,
                      const char *boundary, struct multipart_part **parts, size_t *count)
 {
+    if (!body || len == 0)
+        return error_set(err, ERR_BAD_MULTIPART, "empty body");
     const uint8_t *end = body + len;
     char *delim = arena_printf(arena, "\r\n--%s", boundary);
     size_t dlen = strlen(delim);

@@ -112,7 +112,7 @@ static bool study_insert(struct error *err, struct op *op, const struct imaging_
         "patient_name_key_alphabetic, patient_name_key_ideographic, patient_name_key_phonetic, "
         "patient_birth_date, patient_sex, study_date, study_time, accession_number, study_id, "
         "study_description, referring_physician, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "NULLIF(?6, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "tttttitttttttttttttttttii", a->study_uid, op->principal.org_id,
         patient[0] ? "linked" : "waiting", patient[0] ? patient : NULL, method,
         patient[0] ? op->now_ms : (int64_t)0, a->patient_id, a->issuer, a->patient_name,

@@ -57,8 +57,10 @@ bool imaging_queue_list(struct error *err, struct request *req)
 {
     static const char *const query[] = {"state", "limit", "cursor", NULL};
     int64_t limit, offset;
-    if (!request_require_org(err, req) || !request_query_check(err, req, query) ||
-        !request_page(err, req, &limit, &offset))
+    enum error_code refusal = access_search_refusal(&req->op.principal);
+    if (refusal != ERR_NONE)
+        return error_set(err, refusal, "the reconciliation queue of one's organisation");
+    if (!request_query_check(err, req, query) || !request_page(err, req, &limit, &offset))
         return false;
     const char *state = request_query(req, "state");
     if (!state)

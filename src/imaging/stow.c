@@ -138,8 +138,10 @@ static bool stow(struct error *err, struct request *req, const char *study_uid)
     static const char *const no_query[] = {NULL};
     struct multipart_part *parts;
     size_t n;
-    if (!request_require_org(err, req) || !request_query_check(err, req, no_query) ||
-        !body_parts(err, req, &parts, &n))
+    enum error_code refusal = access_search_refusal(&req->op.principal);
+    if (refusal != ERR_NONE) /* network office, no organisation, pending membership */
+        return error_set(err, refusal, "storing images needs an organisation to act for");
+    if (!request_query_check(err, req, no_query) || !body_parts(err, req, &parts, &n))
         return false;
     struct imaging_store_opts opts = {.study_uid = study_uid};
     struct imaging_batch *batch = imaging_batch_new(err, &req->op, &opts);
