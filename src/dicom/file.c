@@ -73,6 +73,16 @@ static enum dicom_encoding check_encoding(const uint8_t *b, size_t left, enum di
     return enc;
 }
 
+/* Without preamble and File Meta, the first element must look like one: an even group of a
+ * data set (0008 to 7FE0; group 0000 is DIMSE's, and a run of zeros is not DICOM). */
+static bool plausible_start(const uint8_t *b, size_t len)
+{
+    if (len < 8)
+        return false;
+    uint16_t group = b[0] == 0 && b[1] != 0 ? (uint16_t)(b[0] << 8 | b[1]) : dicom_u16(b, false);
+    return group >= 0x0008 && group <= 0x7FE0 && group % 2 == 0;
+}
+
 static void copy_uid(const struct dicom_dataset *ds, uint32_t tag, char out[65])
 {
     if (!out[0])
@@ -82,6 +92,8 @@ static void copy_uid(const struct dicom_dataset *ds, uint32_t tag, char out[65])
 static bool inflate_rest(struct parser *p, struct dicom_priv *priv, size_t at)
 {
     size_t cap = (p->len - at) * 4 + 1024, max = p->lim.max_inflated + at;
+    if (cap > p->lim.max_inflated)
+        cap = p->lim.max_inflated;
     uint8_t *buf = malloc(at + cap);
     if (!buf)
         return error_set(p->err, ERR_NOMEM, "inflating the data set");
@@ -252,6 +264,9 @@ bool dicom_parse(struct error *err, const uint8_t *data, size_t len,
                         "File Meta Information is not in explicit VR little endian");
     if (ok && len == pos)
         ok = error_set(err, ERR_DICOM_INVALID, "offset %zu: no data set", pos);
+    else if (ok && pos == 0 && !plausible_start(data, len))
+        ok = error_set(err, ERR_DICOM_INVALID,
+                       "offset 0: not DICOM (no preamble, no File Meta, no data element)");
     return finish(&p, ok && parse_main(&p, pos), out);
 }
 
