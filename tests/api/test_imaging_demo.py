@@ -77,3 +77,16 @@ def test_the_generator_reproduces_the_committed_files():
     r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "gen_demo_dicom.py"),
                         "--check"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_hospital_sees_the_ct_on_the_patient_page(server):
+    r = server.session("gh.sato").get(f"/api/patients/{helpers.YAMADA_HANAKO}/studies")
+    assert r.status_code == 200, r.text
+    [study] = r.json()["items"]
+    assert study["modalities"] == ["CT"] and study["description"] == "胸部単純CT"
+    assert study["study_date"] == "2026-10-12" and study["number_of_instances"] == 3
+    assert study["org"]["id"] == helpers.org_id("minami-gh")
+    # an organisation off the patient's care team sees neither the patient nor the images
+    other = server.session("rehab.kimura").get(
+        f"/api/patients/{helpers.YAMADA_HANAKO}/studies")
+    assert other.status_code == 404
