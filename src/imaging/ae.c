@@ -12,12 +12,15 @@
 
 bool imaging_ae_title_valid(const char *aet)
 {
-    size_t n = strlen(aet);
-    if (n == 0 || n > 16 || aet[0] == ' ' || aet[n - 1] == ' ')
+    size_t n = aet ? strlen(aet) : 0;
+    if (n == 0 || n > 16)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (aet[i] < 0x20 || aet[i] > 0x7e || aet[i] == '\\')
+    for (size_t i = 0; i < n; i++) {
+        char c = aet[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
             return false;
+    }
     return true;
 }
 
@@ -70,9 +73,7 @@ static int ae_add(struct store_conn *conn, const char *org_code, const char *aet
     char org[UUID_STR_LEN];
     struct error err = {0};
     if (!imaging_ae_title_valid(aet)) {
-        cli_error("imaging ae add: %s is no AE title (1 to 16 printable ASCII characters, no "
-                  "backslash, no leading or trailing space)",
-                  aet);
+        cli_error("imaging ae add: %s is no AE title (" IMAGING_AE_TITLE_RULE ")", aet);
         return CLI_USAGE;
     }
     if (!org_of_code(&err, conn, org_code, org)) {

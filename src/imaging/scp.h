@@ -46,9 +46,11 @@ bool imaging_ae_lookup(struct error *err, struct store_conn *conn, const char *a
  *  *added is false when the title is registered (and not removed) already. */
 bool imaging_ae_insert(struct error *err, struct store_conn *conn, const char *aet,
                        const char *org_id, const char *description, int64_t now, bool *added);
-/** Whether aet is a valid AE title as registered: 1 to 16 printable ASCII characters without
- *  backslash, no leading or trailing space (PS3.5 §6.2, AE). */
+/** Whether aet is an AE title tsunagu registers: 1 to 16 letters, digits, '-', '_' or '.' (a
+ *  subset of PS3.5 §6.2 AE, which also allows spaces and other symbols: kept out so that a
+ *  title is safe in a URL path and in logs). */
 bool imaging_ae_title_valid(const char *aet);
+#define IMAGING_AE_TITLE_RULE "1 to 16 letters, digits, '-', '_' or '.'"
 
 /** `tsunagu imaging ae add|list|remove` (the module's command). */
 int imaging_cli(int argc, char **argv);

@@ -29,4 +29,10 @@ ROWS = {
         req("POST", "/api/imaging/studies/{w.imaging_waiting}/reject", BAD), STUDY, TEAM_WRITE),
     ("GET", "/api/patients/{id}/studies"): (req("GET", "/api/patients/{P}/studies"), PATIENT,
                                             TEAM_READ),
+    # the DICOM senders of one's organisation: its administrators (no kind of the matrix is one)
+    ("GET", "/api/imaging/ae-titles"): (req("GET", "/api/imaging/ae-titles"), granted(), set()),
+    ("POST", "/api/imaging/ae-titles"): (req("POST", "/api/imaging/ae-titles", BAD), granted(),
+                                         set()),
+    ("DELETE", "/api/imaging/ae-titles/{aet}"): (
+        req("DELETE", "/api/imaging/ae-titles/NO-SUCH-AE"), granted(), set()),
 }

@@ -239,7 +239,7 @@ def test_ae_registry_cli(dicom, workdir):
     assert again.returncode == 1 and "registered already" in again.stderr
     assert helpers.run_cli("imaging", "ae", "add", "--org", "nowhere", "--aet", "X",
                            *data).returncode == 1
-    for bad in ("", "A\\B", " LEADING", "SEVENTEEN-CHARS-X"):
+    for bad in ("", "A\\B", " LEADING", "SEVENTEEN-CHARS-X", "CT ROOM"):
         assert helpers.run_cli("imaging", "ae", "add", "--org", "minami-gh", "--aet", bad,
                                *data).returncode == 2, bad
     path, ds = sample("MR_small.dcm", "SC-0001", workdir)
@@ -352,3 +352,38 @@ def test_too_many_associations_are_rejected_for_now(start_server):
 
 def test_without_the_flag_there_is_no_dicom_port(server):
     assert '"dicom.started"' not in server.stderr()
+
+
+def test_the_organisation_administrator_manages_its_senders(dicom):
+    admin = dicom.server.session("gh.admin")
+    listed = admin.get("/api/imaging/ae-titles")
+    assert listed.status_code == 200
+    assert [a["aet"] for a in listed.json()["items"]] == [GH_AET]
+    r = admin.post("/api/imaging/ae-titles", json={"aet": "GH-MR-3", "description": "MRI 3号機"})
+    assert r.status_code == 201, r.text
+    assert r.json() == {"aet": "GH-MR-3", "description": "MRI 3号機",
+                        "org_id": helpers.org_id("minami-gh")}
+    assert {a["aet"]: a["description"] for a in admin.get("/api/imaging/ae-titles").json()
+            ["items"]} == {GH_AET: "みなみ総合病院 PACS", "GH-MR-3": "MRI 3号機"}
+    echo = ("echoscu", "-aet", "GH-MR-3", "-aec", "TSUNAGU", "127.0.0.1", dicom.port)
+    assert run_tool(*echo).returncode == 0
+    # a title belongs to one organisation; the rule on characters keeps it URL- and log-safe
+    helpers.assert_problem(admin.post("/api/imaging/ae-titles", json={"aet": "GH-MR-3"}), 409,
+                           "imaging.ae_taken")
+    helpers.assert_problem(admin.post("/api/imaging/ae-titles", json={"aet": "MINAMI-UH"}), 409,
+                           "imaging.ae_taken")
+    for bad in ("A B", "A\\B", "", "SEVENTEEN-CHARS-X", "山田"):
+        helpers.assert_problem(admin.post("/api/imaging/ae-titles", json={"aet": bad}), 400)
+    # only the organisation's administrators, and only their own titles
+    helpers.assert_problem(dicom.server.session("gh.sato").get("/api/imaging/ae-titles"), 403)
+    uh = dicom.server.session("uh.admin")
+    assert [a["aet"] for a in uh.get("/api/imaging/ae-titles").json()["items"]] == ["MINAMI-UH"]
+    helpers.assert_problem(uh.delete("/api/imaging/ae-titles/GH-MR-3"), 404,
+                           "imaging.ae_not_found")
+    assert admin.delete("/api/imaging/ae-titles/GH-MR-3").status_code == 204
+    helpers.assert_problem(admin.delete("/api/imaging/ae-titles/GH-MR-3"), 404,
+                           "imaging.ae_not_found")
+    assert run_tool(*echo).returncode != 0
+    events = [a["event_id"] for a in helpers.audit_rows(
+        dicom.server, "object_type = 'dicom_ae' AND object_id = 'GH-MR-3'")]
+    assert events == ["imaging_ae_create", "imaging_ae_delete"]
