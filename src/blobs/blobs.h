@@ -45,6 +45,10 @@ struct blobs_batch *blobs_batch_new(struct error *err, struct blobs *b);
  *  or already put in this batch, is not written again. */
 bool blobs_batch_put(struct error *err, struct blobs_batch *batch, const void *data, size_t len,
                      char key[BLOB_KEY_LEN]);
+/** Takes back a blob put in this batch and not yet synced (its temporary file is removed), e.g.
+ *  for an instance found to be refused after its bytes were written. A key the batch does not
+ *  hold is ignored. */
+void blobs_batch_drop(struct blobs_batch *batch, const char *key);
 /** Makes every blob put so far durable under its key (one file-system sync, the renames, one
  *  more sync for the directory entries); the batch is then empty and may take more. On failure
  *  a blob that already got its name is complete (harmless: content-addressed), the others stay

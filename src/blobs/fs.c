@@ -231,6 +231,19 @@ bool blobs_batch_put(struct error *err, struct blobs_batch *batch, const void *d
     return true;
 }
 
+void blobs_batch_drop(struct blobs_batch *batch, const char *key)
+{
+    for (size_t i = 0; i < batch->count; i++) {
+        if (strcmp(batch->entries[i].key, key) != 0)
+            continue;
+        char tmp[4400];
+        tmp_path(batch->blobs, &batch->entries[i], tmp, sizeof(tmp));
+        unlink(tmp);
+        batch->entries[i] = batch->entries[--batch->count];
+        return;
+    }
+}
+
 /* One flush of the whole file system holding the store (Linux syncfs: one journal commit for
  * every file of the batch instead of one per file); elsewhere, each file or directory. */
 static bool sync_all(struct blobs_batch *batch, bool dirs)

@@ -175,8 +175,11 @@ bool imaging_batch_add(struct error *err, struct imaging_batch *b, const void *b
         refuse(out, &e, IMAGING_STATUS_OUT_OF_RESOURCES, b->op->arena);
         return error_set(err, e.code, "%s", e.detail);
     }
-    if (found) /* answered now; the commit looks again under the write lock */
+    if (found) { /* answered now; the commit looks again under the write lock */
+        if (!same)
+            blobs_batch_drop(b->blobs, p->key); /* refused: its bytes are not kept */
         return known_instance(err, out, same, b->op->arena);
+    }
     p->a = a;
     p->size = len;
     p->out = out;

@@ -557,6 +557,7 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/bookings", None),
         ("GET", f"/api/patients/{patient}/access-log", None),
         ("GET", f"/api/patients/{patient}/safety-summary", None),
+        ("GET", f"/api/patients/{patient}/studies", None),
     ]
 
 

@@ -4,6 +4,7 @@ conflicts, bad parts among good ones, linking to the regional patient through th
 local id, the reconciliation queue (assign, reject) and the patient's list of studies, and who
 sees what (the sending organisation; the patient's team with consent; nobody else, not even a
 count). Instances are pydicom's sample files with new UIDs (dicom_helpers)."""
+import os
 import uuid
 
 import pytest
@@ -34,6 +35,11 @@ def study_row(server, uid):
 
 def count(server, table, where="1", params=()):
     return server.query(f"SELECT count(*) AS n FROM {table} WHERE {where}", params)[0]["n"]
+
+
+def blob_files(server):
+    root = os.path.join(server.data_dir, "blobs")
+    return sorted(os.path.join(d, f) for d, _, files in os.walk(root) for f in files)
 
 
 def queue(session, state="waiting"):
@@ -87,7 +93,9 @@ def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     assert "already stored" in dh.value(dh.referenced(again)[0], dh.REASON_TEXT)
     assert helpers.store_snapshot(server) == before
     ds.StudyDescription = "内容を変えた再送"
+    blobs = blob_files(server)
     refused = ok_stow(sato, [dh.to_bytes(ds)], status=409)
+    assert blob_files(server) == blobs  # the refused bytes are not kept
     item = dh.failed(refused)[0]
     assert dh.sop_uid(item) == ds.SOPInstanceUID
     assert dh.value(item, dh.FAILURE_REASON) == dh.STATUS_DUPLICATE
