@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The registry of DICOM application entities that may send to the C-STORE SCP: calling AE title
  * → organisation (migration 019), and `tsunagu imaging ae add|list|remove`. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,14 +25,25 @@ bool imaging_ae_title_valid(const char *aet)
     return true;
 }
 
+bool imaging_ae_host_valid(const char *host)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+    char canonical[INET6_ADDRSTRLEN];
+    if (!host[0])
+        return true;
+    int family = strchr(host, ':') ? AF_INET6 : AF_INET;
+    return inet_pton(family, host, addr) == 1 &&
+           inet_ntop(family, addr, canonical, sizeof canonical) && strcmp(canonical, host) == 0;
+}
+
 bool imaging_ae_lookup(struct error *err, struct store_conn *conn, const char *aet,
-                       char org_id[UUID_STR_LEN], bool *found)
+                       const char *peer, char org_id[UUID_STR_LEN], bool *found)
 {
     struct store_stmt *s =
         store_query(err, conn,
                     "SELECT a.org_id FROM imaging_ae_titles a JOIN orgs o ON o.id = a.org_id "
-                    "WHERE a.aet = ? AND a.removed_at IS NULL",
-                    "t", aet);
+                    "WHERE a.aet = ? AND a.removed_at IS NULL AND (a.host = '' OR a.host = ?)",
+                    "tt", aet, peer);
     if (!s)
         return false;
     int rc = store_step(err, s);
@@ -42,17 +54,18 @@ bool imaging_ae_lookup(struct error *err, struct store_conn *conn, const char *a
     return rc != STORE_FAIL;
 }
 
-bool imaging_ae_insert(struct error *err, struct store_conn *conn, const char *aet,
-                       const char *org_id, const char *description, int64_t now, bool *added)
+bool imaging_ae_insert(struct error *err, struct store_conn *conn, const struct imaging_ae *ae,
+                       int64_t now, bool *added)
 {
     int64_t changed = 0;
     /* a removed title may be given again (to the same or another organisation) */
-    bool ok = store_exec(err, conn, &changed,
-                         "INSERT INTO imaging_ae_titles (aet, org_id, description, created_at) "
-                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (aet) DO UPDATE SET "
-                         "org_id = ?2, description = ?3, created_at = ?4, removed_at = NULL "
-                         "WHERE imaging_ae_titles.removed_at IS NOT NULL",
-                         "ttti", aet, org_id, description, now);
+    bool ok =
+        store_exec(err, conn, &changed,
+                   "INSERT INTO imaging_ae_titles (aet, org_id, description, host, "
+                   "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (aet) DO UPDATE SET "
+                   "org_id = ?2, description = ?3, host = ?4, created_at = ?5, "
+                   "removed_at = NULL WHERE imaging_ae_titles.removed_at IS NOT NULL",
+                   "tttti", ae->aet, ae->org_id, ae->description, ae->host ? ae->host : "", now);
     *added = ok && changed == 1;
     return ok;
 }
@@ -68,12 +81,17 @@ static bool org_of_code(struct error *err, struct store_conn *conn, const char *
     return found;
 }
 
-static int ae_add(struct store_conn *conn, const char *org_code, const char *aet, const char *desc)
+static int ae_add(struct store_conn *conn, const char *org_code, const char *aet, const char *desc,
+                  const char *host)
 {
     char org[UUID_STR_LEN];
     struct error err = {0};
     if (!imaging_ae_title_valid(aet)) {
         cli_error("imaging ae add: %s is no AE title (" IMAGING_AE_TITLE_RULE ")", aet);
+        return CLI_USAGE;
+    }
+    if (!imaging_ae_host_valid(host)) {
+        cli_error("imaging ae add: --host %s is no IPv4 or IPv6 address (e.g. 192.0.2.10)", host);
         return CLI_USAGE;
     }
     if (!org_of_code(&err, conn, org_code, org)) {
@@ -90,7 +108,8 @@ static int ae_add(struct store_conn *conn, const char *org_code, const char *aet
                                .object_id = aet};
     bool added = false;
     bool ok = store_begin(&err, conn, true) &&
-              imaging_ae_insert(&err, conn, aet, org, desc, clock_now_ms(), &added);
+              imaging_ae_insert(&err, conn, &(struct imaging_ae){aet, org, desc, host},
+                                clock_now_ms(), &added);
     if (ok && !added) {
         store_rollback(conn);
         cli_error("imaging ae add: the AE title %s is registered already", aet);
@@ -136,22 +155,24 @@ static int ae_list(struct store_conn *conn, const char *org_code)
     struct error err = {0};
     struct store_stmt *s =
         store_query(&err, conn,
-                    "SELECT a.aet, o.code, a.description FROM imaging_ae_titles a "
+                    "SELECT a.aet, o.code, a.description, a.host FROM imaging_ae_titles a "
                     "JOIN orgs o ON o.id = a.org_id WHERE a.removed_at IS NULL AND "
                     "(CAST(?1 AS TEXT) IS NULL OR o.code = ?1) ORDER BY o.code, a.aet",
                     "t", org_code);
     if (!s)
         return CLI_FAIL;
-    printf("%-16s  %-16s %s\n", "aet", "org", "description");
+    printf("%-16s  %-16s %-39s %s\n", "aet", "org", "host", "description");
     while (store_step(&err, s) == STORE_ROW)
-        printf("%-16s  %-16s %s\n", store_text(s, 0), store_text(s, 1), store_text(s, 2));
+        printf("%-16s  %-16s %-39s %s\n", store_text(s, 0), store_text(s, 1),
+               store_text(s, 3)[0] ? store_text(s, 3) : "any", store_text(s, 2));
     store_done(s);
     return err.code == ERR_NONE ? CLI_OK : CLI_FAIL;
 }
 
 static int usage(void)
 {
-    cli_error("usage: tsunagu imaging ae add --org CODE --aet TITLE [--description TEXT] | "
+    cli_error("usage: tsunagu imaging ae add --org CODE --aet TITLE [--description TEXT] "
+              "[--host ADDRESS] | "
               "ae list [--org CODE] | ae remove --aet TITLE");
     return CLI_USAGE;
 }
@@ -159,11 +180,13 @@ static int usage(void)
 int imaging_cli(int argc, char **argv)
 {
     const char *sub = argc > 1 && strcmp(argv[0], "ae") == 0 ? argv[1] : "";
-    const char *org = NULL, *aet = NULL, *desc = "", *data_dir = cli_default_data_dir();
+    const char *org = NULL, *aet = NULL, *desc = "", *host = "";
+    const char *data_dir = cli_default_data_dir();
     const struct cli_option options[] = {
         {"org", NULL, &org, NULL, "organisation code"},
         {"aet", NULL, &aet, NULL, "calling AE title of the modality or PACS"},
         {"description", NULL, &desc, NULL, "what it is (e.g. CT room 2)"},
+        {"host", NULL, &host, NULL, "the only address it may call from (default: any)"},
         {"data-dir", "TSUNAGU_DATA_DIR", &data_dir, NULL, "data directory"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -181,7 +204,7 @@ int imaging_cli(int argc, char **argv)
     struct error err = {0};
     struct store_conn *conn = store_conn_get(&err, st);
     int rc = !conn ? CLI_FAIL
-             : add ? ae_add(conn, org, aet, desc)
+             : add ? ae_add(conn, org, aet, desc, host)
              : rm  ? ae_remove(conn, aet)
                    : ae_list(conn, org);
     store_close(st);

@@ -11,8 +11,9 @@
 
 static json_t *ae_row(struct store_stmt *s)
 {
-    return json_pack("{s:s, s:s, s:o}", "aet", store_text(s, 0), "description", store_text(s, 1),
-                     "created_at", api_time_or_null(s, 2));
+    return json_pack("{s:s, s:s, s:s, s:o}", "aet", store_text(s, 0), "description",
+                     store_text(s, 1), "host", store_text(s, 3), "created_at",
+                     api_time_or_null(s, 2));
 }
 
 bool imaging_ae_list(struct error *err, struct request *req)
@@ -22,7 +23,7 @@ bool imaging_ae_list(struct error *err, struct request *req)
         return false;
     json_t *items = api_rows(err,
                              store_query(err, req->op.conn,
-                                         "SELECT aet, description, created_at FROM "
+                                         "SELECT aet, description, created_at, host FROM "
                                          "imaging_ae_titles WHERE org_id = ? AND removed_at IS "
                                          "NULL ORDER BY aet",
                                          "t", req->op.principal.org_id),
@@ -38,16 +39,23 @@ bool imaging_ae_create(struct error *err, struct request *req)
     static const struct jfield fields[] = {
         {"aet", JV_TEXT, true, 16, NULL},
         {"description", JV_TEXT, false, 200, NULL},
+        {"host", JV_TEXT, false, 39, NULL},
         {NULL, 0, false, 0, NULL},
     };
     if (!jsonv_check(err, req->json, fields))
         return false;
     const char *aet = jsonv_str(req->json, "aet"), *desc = jsonv_str(req->json, "description");
+    const char *host = jsonv_str(req->json, "host");
+    desc = desc ? desc : "";
+    host = host ? host : "";
     if (!imaging_ae_title_valid(aet))
         return error_set(err, ERR_FIELD_VALUE, "aet: %s", IMAGING_AE_TITLE_RULE);
+    if (!imaging_ae_host_valid(host))
+        return error_set(err, ERR_FIELD_VALUE, "host: an IPv4 or IPv6 address, e.g. 192.0.2.10");
     bool added = false;
     if (!op_write_begin(err, &req->op) ||
-        !imaging_ae_insert(err, req->op.conn, aet, req->op.principal.org_id, desc ? desc : "",
+        !imaging_ae_insert(err, req->op.conn,
+                           &(struct imaging_ae){aet, req->op.principal.org_id, desc, host},
                            req->op.now_ms, &added))
         return false;
     if (!added)
@@ -55,7 +63,7 @@ bool imaging_ae_create(struct error *err, struct request *req)
     req->object_type = "dicom_ae";
     req->object_id = arena_strdup(req->op.arena, aet);
     response_json(req, 201,
-                  json_pack("{s:s, s:s, s:s}", "aet", aet, "description", desc ? desc : "",
+                  json_pack("{s:s, s:s, s:s, s:s}", "aet", aet, "description", desc, "host", host,
                             "org_id", req->op.principal.org_id));
     return true;
 }

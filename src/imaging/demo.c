@@ -31,8 +31,8 @@ static bool register_aes(struct error *err, struct op *op)
         char org[UUID_STR_LEN];
         bool added;
         demo_clinical_uuid(org, "org", demo_aes[i].org_code);
-        if (!imaging_ae_insert(err, op->conn, demo_aes[i].aet, org, demo_aes[i].description,
-                               op->now_ms, &added))
+        struct imaging_ae ae = {demo_aes[i].aet, org, demo_aes[i].description, ""};
+        if (!imaging_ae_insert(err, op->conn, &ae, op->now_ms, &added))
             return false;
     }
     return true;

@@ -38,14 +38,22 @@ void imaging_scp_stop(void);
 /** The port it listens on (0 when not running). */
 int imaging_scp_port(void);
 
-/** The organisation a registered, not removed calling AE title sends for: *found false when
- *  none. False only when the store fails. */
+/** The organisation a registered, not removed calling AE title sends for, when it calls from
+ *  peer (an address literal; a title pinned to another address does not match): *found false
+ *  when none. False only when the store fails. */
 bool imaging_ae_lookup(struct error *err, struct store_conn *conn, const char *aet,
-                       char org_id[UUID_STR_LEN], bool *found);
-/** Registers aet (valid, see below) for organisation org_id in the open write transaction;
- *  *added is false when the title is registered (and not removed) already. */
-bool imaging_ae_insert(struct error *err, struct store_conn *conn, const char *aet,
-                       const char *org_id, const char *description, int64_t now, bool *added);
+                       const char *peer, char org_id[UUID_STR_LEN], bool *found);
+/** A title to register: aet (valid, see below), its organisation, a description and the only
+ *  address it may call from ("" for any; imaging_ae_host_valid). */
+struct imaging_ae {
+    const char *aet, *org_id, *description, *host;
+};
+/** Registers ae in the open write transaction; *added is false when the title is registered
+ *  (and not removed) already. */
+bool imaging_ae_insert(struct error *err, struct store_conn *conn, const struct imaging_ae *ae,
+                       int64_t now, bool *added);
+/** Whether host is "" or an IPv4 or IPv6 address literal (written as inet_ntop would). */
+bool imaging_ae_host_valid(const char *host);
 /** Whether aet is an AE title tsunagu registers: 1 to 16 letters, digits, '-', '_' or '.' (a
  *  subset of PS3.5 §6.2 AE, which also allows spaces and other symbols: kept out so that a
  *  title is safe in a URL path and in logs). */

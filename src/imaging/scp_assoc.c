@@ -149,17 +149,23 @@ static bool reject(struct assoc *a, uint8_t result, uint8_t source, uint8_t reas
     return false;
 }
 
+/* The peer's address as inet_ntop writes it; an IPv4 client of an IPv6 socket as IPv4. */
 static void peer_name(int fd, char *out, size_t n)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    char host[64] = "?";
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
-        inet_ntop(ss.ss_family,
-                  ss.ss_family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
-                                           : (void *)&((struct sockaddr_in *)&ss)->sin_addr,
-                  host, sizeof host);
-    snprintf(out, n, "%s", host);
+    snprintf(out, n, "?");
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+        return;
+    if (ss.ss_family == AF_INET6) {
+        const struct in6_addr *a6 = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(a6))
+            inet_ntop(AF_INET, a6->s6_addr + 12, out, (socklen_t)n);
+        else
+            inet_ntop(AF_INET6, a6, out, (socklen_t)n);
+    } else if (ss.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)n);
+    }
 }
 
 /* A-ASSOCIATE-RQ → AC or RJ. False when the association does not go on. */
@@ -192,11 +198,12 @@ static bool associate(struct assoc *a)
         return reject(a, UL_RJ_PERMANENT, UL_RJ_SOURCE_USER, UL_RJ_APPLICATION_CONTEXT,
                       "application context");
     bool known = false;
-    if (!imaging_ae_lookup(&err, a->conn, a->rq->calling_ae, a->org_id, &known))
+    if (!imaging_ae_lookup(&err, a->conn, a->rq->calling_ae, host, a->org_id, &known))
         return reject(a, UL_RJ_TRANSIENT, UL_RJ_SOURCE_USER, UL_RJ_NO_REASON, err.detail);
     if (!known)
         return reject(a, UL_RJ_PERMANENT, UL_RJ_SOURCE_USER, UL_RJ_CALLING_AE,
-                      "calling AE title not registered (tsunagu imaging ae add)");
+                      "calling AE title not registered for this address (tsunagu imaging ae "
+                      "add)");
     negotiate(a->rq);
     struct strbuf ac = {0};
     ul_associate_ac_write(a->rq, a->cfg->max_pdu, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION,

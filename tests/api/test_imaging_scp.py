@@ -257,6 +257,26 @@ def test_ae_registry_cli(dicom, workdir):
     assert events == {"cli.imaging_ae_add", "cli.imaging_ae_remove"}
 
 
+def test_a_title_pinned_to_an_address_calls_only_from_it(dicom):
+    admin = dicom.server.session("gh.admin")
+    for aet, host in (("GH-FAR", "127.0.0.2"), ("GH-NEAR", "127.0.0.1")):
+        r = admin.post("/api/imaging/ae-titles", json={"aet": aet, "host": host})
+        assert r.status_code == 201 and r.json()["host"] == host
+    far = run_tool("echoscu", "-aet", "GH-FAR", "-aec", "TSUNAGU", "127.0.0.1", dicom.port)
+    assert far.returncode != 0 and "Calling AE Title Not Recognized" in far.stdout + far.stderr
+    near = run_tool("echoscu", "-aet", "GH-NEAR", "-aec", "TSUNAGU", "127.0.0.1", dicom.port)
+    assert near.returncode == 0
+    listed = {a["aet"]: a["host"] for a in admin.get("/api/imaging/ae-titles").json()["items"]}
+    assert listed["GH-FAR"] == "127.0.0.2" and listed[GH_AET] == ""
+    data = ["--data-dir", dicom.server.data_dir]
+    r = helpers.run_cli("imaging", "ae", "add", "--org", "minami-gh", "--aet", "GH-CLI",
+                        "--host", "::1", *data)
+    assert r.returncode == 0, r.stderr
+    assert "::1" in helpers.run_cli("imaging", "ae", "list", "--org", "minami-gh", *data).stdout
+    assert helpers.run_cli("imaging", "ae", "add", "--org", "minami-gh", "--aet", "GH-CLI2",
+                           "--host", "ct-room-2", *data).returncode == 2
+
+
 def test_not_dicom_at_all_is_aborted(dicom):
     with connect(dicom.port) as s:
         s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -361,7 +381,7 @@ def test_the_organisation_administrator_manages_its_senders(dicom):
     assert [a["aet"] for a in listed.json()["items"]] == [GH_AET]
     r = admin.post("/api/imaging/ae-titles", json={"aet": "GH-MR-3", "description": "MRI 3号機"})
     assert r.status_code == 201, r.text
-    assert r.json() == {"aet": "GH-MR-3", "description": "MRI 3号機",
+    assert r.json() == {"aet": "GH-MR-3", "description": "MRI 3号機", "host": "",
                         "org_id": helpers.org_id("minami-gh")}
     assert {a["aet"]: a["description"] for a in admin.get("/api/imaging/ae-titles").json()
             ["items"]} == {GH_AET: "みなみ総合病院 PACS", "GH-MR-3": "MRI 3号機"}
@@ -374,6 +394,9 @@ def test_the_organisation_administrator_manages_its_senders(dicom):
                            "imaging.ae_taken")
     for bad in ("A B", "A\\B", "", "SEVENTEEN-CHARS-X", "山田"):
         helpers.assert_problem(admin.post("/api/imaging/ae-titles", json={"aet": bad}), 400)
+    for bad in ("localhost", "127.0.0.01", "::FFFF:1.2.3.4", "1.2.3.4/8"):
+        helpers.assert_problem(admin.post("/api/imaging/ae-titles",
+                                          json={"aet": "GH-OK", "host": bad}), 400)
     # only the organisation's administrators, and only their own titles
     helpers.assert_problem(dicom.server.session("gh.sato").get("/api/imaging/ae-titles"), 403)
     uh = dicom.server.session("uh.admin")
