@@ -13,7 +13,8 @@ groups=("$@")
 
 build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev
        libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev python3 nodejs npm
-       libcairo2-dev libfreetype-dev fonts-ipaexfont-mincho zlib1g-dev)
+       libcairo2-dev libfreetype-dev fonts-ipaexfont-mincho zlib1g-dev
+       libjpeg-dev libpng-dev libcharls-dev libopenjp2-7-dev)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git
       poppler-utils fonts-noto-cjk python3-pydicom dcmtk)
 bench=(wrk nginx-light hyperfine curl sqlite3 orthanc orthanc-dicomweb dcmtk python3-pydicom

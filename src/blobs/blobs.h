@@ -60,5 +60,8 @@ void blobs_batch_free(struct blobs_batch *batch);
 /** Reads a blob into a malloc'd buffer (caller frees *data). ERR_BAD_ID for a key that is not 64
  *  lower-case hex characters or not stored. */
 bool blobs_get(struct error *err, struct blobs *b, const char *key, void **data, size_t *len);
+/** Opens a blob for reading without loading it (to stream it): *fd (the caller closes it) and
+ *  *size. ERR_BAD_ID for a key that is not 64 lower-case hex characters or not stored. */
+bool blobs_open_fd(struct error *err, struct blobs *b, const char *key, int *fd, size_t *size);
 
 #endif

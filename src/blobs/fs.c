@@ -44,6 +44,22 @@ static bool ensure_dir(struct error *err, const char *dir, const char *parent)
     return error_set(err, write_error(errno), "mkdir %s: %s", dir, strerror(errno));
 }
 
+/* The 256 directories 00..ff, made once with one fsync of the root, so that storing never pays
+ * for a directory of its own (a batch of a new store would otherwise create dozens). */
+static bool fan_out(struct error *err, struct blobs *b)
+{
+    bool created = false;
+    for (int i = 0; i < 256; i++) {
+        char dir[4200];
+        snprintf(dir, sizeof(dir), "%s/%02x", b->root, i);
+        if (mkdir(dir, 0700) == 0)
+            created = true;
+        else if (errno != EEXIST)
+            return error_set(err, write_error(errno), "mkdir %s: %s", dir, strerror(errno));
+    }
+    return !created || fsync_path(b->root) || error_set(err, ERR_IO, "fsync %s", b->root);
+}
+
 struct blobs *blobs_open(struct error *err, const char *data_dir)
 {
     struct blobs *b = calloc(1, sizeof(*b));
@@ -52,7 +68,7 @@ struct blobs *blobs_open(struct error *err, const char *data_dir)
         return NULL;
     }
     snprintf(b->root, sizeof(b->root), "%s/blobs", data_dir);
-    if (!ensure_dir(err, b->root, data_dir)) {
+    if (!ensure_dir(err, b->root, data_dir) || !fan_out(err, b)) {
         free(b);
         return NULL;
     }
@@ -140,6 +156,25 @@ bool blobs_get(struct error *err, struct blobs *b, const char *key, void **data,
     }
     *data = buf;
     *len = got;
+    return true;
+}
+
+bool blobs_open_fd(struct error *err, struct blobs *b, const char *key, int *fd, size_t *size)
+{
+    if (!valid_key(key))
+        return error_set(err, ERR_BAD_ID, "blob key");
+    char path[4300];
+    snprintf(path, sizeof(path), "%s/%.2s/%s", b->root, key, key);
+    int f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (f < 0)
+        return error_set(err, errno == ENOENT ? ERR_BAD_ID : ERR_IO, "blob %.12s", key);
+    struct stat st;
+    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(f);
+        return error_set(err, ERR_IO, "stat blob %.12s", key);
+    }
+    *fd = f;
+    *size = (size_t)st.st_size;
     return true;
 }
 

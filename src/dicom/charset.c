@@ -291,6 +291,14 @@ static size_t high_byte(const struct term *g1, const uint8_t *b, size_t len, str
 void dicom_charset_decode(const char *charset, enum dicom_vr vr, const uint8_t *bytes, size_t len,
                           struct strbuf *out)
 {
+    /* plain ASCII reads the same in every supported set: most values, copied at once */
+    size_t ascii = 0;
+    while (ascii < len && bytes[ascii] < 0x80 && bytes[ascii] != 0x1B)
+        ascii++;
+    if (ascii == len) {
+        strbuf_append(out, (const char *)bytes, len);
+        return;
+    }
     struct charset cs;
     charset_read(charset, &cs);
     const struct term *first = cs.terms[0];

@@ -376,11 +376,13 @@ bool dicom_to_json(struct error *err, const struct dicom_dataset *ds,
 /** One change to the top level of a data set when it is written. */
 struct dicom_edit {
     uint32_t tag;
-    enum dicom_vr vr;  /* for an added element; DICOM_VR_NONE: the dictionary's (or, when
-                          replacing, the element's own) */
-    const char *value; /* the new value as UTF-8 text (for string VRs; encoded to the data
-                          set's charset: ASCII always works, others need a charset that can
-                          hold them), or NULL to delete the element */
+    enum dicom_vr vr; /* for an added element; DICOM_VR_NONE: the dictionary's (or, when
+                         replacing, the element's own) */
+    /* the new value as UTF-8 text, or NULL to delete the element. Only text VRs. It is encoded
+     * in the Specific Character Set the written file declares (an edit of (0008,0005) in the
+     * same call sets it; values not edited are not re-encoded): ASCII always fits; kanji and
+     * kana need e.g. "ISO 2022 IR 6\\ISO 2022 IR 87" or "ISO_IR 192". */
+    const char *value;
 };
 
 /**

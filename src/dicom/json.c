@@ -67,6 +67,39 @@ static void json_float(struct strbuf *out, float f)
     strbuf_puts(out, buf);
 }
 
+/* True when s is already a JSON number (RFC 8259 §6), as most DS and IS values are. */
+static bool json_number_syntax(const char *s, size_t n, bool integer)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i == n || s[i] < '0' || s[i] > '9' ||
+        (s[i] == '0' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9'))
+        return false;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (integer)
+        return i == n && n < 19; /* fits int64 */
+    if (i < n && s[i] == '.') {
+        size_t digits = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == digits)
+            return false;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t digits = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == digits)
+            return false;
+    }
+    return i == n;
+}
+
 /* DS and IS as JSON numbers; text that is not a number stays a string. */
 static void json_number_text(struct strbuf *out, enum dicom_vr vr, const char *s, size_t n)
 {
@@ -77,6 +110,10 @@ static void json_number_text(struct strbuf *out, enum dicom_vr vr, const char *s
         s++, n--;
     if (n == 0) {
         strbuf_puts(out, "null");
+        return;
+    }
+    if (json_number_syntax(s, n, vr == DICOM_VR_IS)) {
+        strbuf_append(out, s, n);
         return;
     }
     snprintf(text, sizeof(text), "%.*s", (int)(n < 71 ? n : 71), s);
@@ -265,7 +302,13 @@ static bool json_element(struct error *err, const struct dicom_dataset *ds,
                          const struct dicom_element *el, const struct dicom_json_options *o,
                          struct strbuf *out)
 {
-    strbuf_printf(out, "\"%08X\":{\"vr\":\"%s\"", el->tag, dicom_vr_name(el->vr));
+    static const char hex[] = "0123456789ABCDEF";
+    char head[24] = "\"00000000\":{\"vr\":\"";
+    for (int i = 0; i < 8; i++)
+        head[1 + i] = hex[(el->tag >> (28 - 4 * i)) & 15];
+    strbuf_append(out, head, strlen(head));
+    strbuf_append(out, dicom_vr_name(el->vr), 2);
+    strbuf_append(out, "\"", 1);
     if (el->vr == DICOM_VR_SQ) {
         strbuf_puts(out, ",\"Value\":[");
         for (size_t i = 0; i < el->item_count; i++) {

@@ -85,8 +85,10 @@ void item_list_release(struct item_list *l)
 static void resolve_ambiguous_vr(struct dicom_dataset *ds, struct dicom_element *el,
                                  int pixel_representation)
 {
+    if (DICOM_TAG_IS_PRIVATE(el->tag))
+        return;
     const struct dict_entry *e = dicom_dict_lookup(el->tag);
-    if (!e || DICOM_TAG_IS_PRIVATE(el->tag))
+    if (!e)
         return;
     if (e->flags & DICT_US_OR_SS)
         el->vr = pixel_representation > 0 ? DICOM_VR_SS : DICOM_VR_US;

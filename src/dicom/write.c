@@ -155,15 +155,30 @@ static bool encode_text(struct error *err, const char *charset, uint32_t tag, co
     return true;
 }
 
-static bool edit_value(struct error *err, const struct dicom_dataset *ds,
-                       const struct dicom_edit *e, enum dicom_vr vr, struct strbuf *value)
+/* The length of the longest of the '\\'-separated values (the limits are per value). */
+static size_t longest_value(enum dicom_vr vr, const struct strbuf *value)
+{
+    if (vr == DICOM_VR_LT || vr == DICOM_VR_ST || vr == DICOM_VR_UT || vr == DICOM_VR_UR)
+        return value->len;
+    size_t longest = 0, start = 0;
+    for (size_t i = 0; i <= value->len; i++)
+        if (i == value->len || value->buf[i] == '\\') {
+            if (i - start > longest)
+                longest = i - start;
+            start = i + 1;
+        }
+    return longest;
+}
+
+static bool edit_value(struct error *err, const char *charset, const struct dicom_edit *e,
+                       enum dicom_vr vr, struct strbuf *value)
 {
     if (!dicom_vr_is_string(vr))
         return error_set(err, ERR_DICOM_INVALID, "tag (%04X,%04X): only text values can be set",
                          DICOM_TAG_GROUP(e->tag), DICOM_TAG_ELEMENT(e->tag));
     bool text = vr == DICOM_VR_SH || vr == DICOM_VR_LO || vr == DICOM_VR_ST || vr == DICOM_VR_LT ||
                 vr == DICOM_VR_UC || vr == DICOM_VR_UT || vr == DICOM_VR_PN;
-    if (!encode_text(err, text ? ds->charset : "", e->tag, e->value, value))
+    if (!encode_text(err, text ? charset : "", e->tag, e->value, value))
         return false;
     if (vr == DICOM_VR_UI) {
         char uid[65];
@@ -172,10 +187,11 @@ static bool edit_value(struct error *err, const struct dicom_dataset *ds,
             return error_set(err, ERR_DICOM_INVALID, "tag (%04X,%04X): \"%.64s\" is not a UID",
                              DICOM_TAG_GROUP(e->tag), DICOM_TAG_ELEMENT(e->tag), e->value);
     }
-    if (value->len > max_length(vr))
+    size_t longest = longest_value(vr, value);
+    if (longest > max_length(vr))
         return error_set(err, ERR_DICOM_INVALID,
                          "tag (%04X,%04X): %zu bytes is too long for VR %s (at most %zu)",
-                         DICOM_TAG_GROUP(e->tag), DICOM_TAG_ELEMENT(e->tag), value->len,
+                         DICOM_TAG_GROUP(e->tag), DICOM_TAG_ELEMENT(e->tag), longest,
                          dicom_vr_name(vr), max_length(vr));
     if (value->len % 2) /* PS3.5 §7.1: even length; UI pads with NUL, text with a space */
         strbuf_append(value, vr == DICOM_VR_UI ? "\0" : " ", 1);
@@ -184,14 +200,15 @@ static bool edit_value(struct error *err, const struct dicom_dataset *ds,
 
 /* Writes an edited element (or nothing for a deletion). */
 static bool put_edit(struct error *err, struct strbuf *out, const struct dicom_dataset *ds,
-                     const struct dicom_edit *e, const struct dicom_element *old)
+                     const char *charset, const struct dicom_edit *e,
+                     const struct dicom_element *old)
 {
     if (!e->value)
         return true;
     enum dicom_vr vr = e->vr != DICOM_VR_NONE ? e->vr : old ? old->vr : dicom_dict_vr(e->tag);
     struct strbuf value = {0};
     strbuf_append(&value, "", 0);
-    bool ok = edit_value(err, ds, e, vr, &value);
+    bool ok = edit_value(err, charset, e, vr, &value);
     if (ok)
         put_element(out, ds->encoding, e->tag, vr, value.buf, value.len);
     strbuf_release(&value);
@@ -227,6 +244,9 @@ static bool put_dataset(struct error *err, struct strbuf *out, const struct dico
                         const struct dicom_edit *edits, size_t n)
 {
     const struct dicom_dataset *ds = &f->dataset;
+    /* new text is encoded in the Specific Character Set the written file will declare */
+    const struct dicom_edit *cs = edit_for(edits, n, DICOM_TAG_SPECIFIC_CHARACTER_SET);
+    const char *charset = cs ? (cs->value ? cs->value : "") : ds->charset;
     bool *done = calloc(n ? n : 1, sizeof(bool));
     if (!done)
         return error_set(err, ERR_NOMEM, "writing DICOM");
@@ -236,15 +256,17 @@ static bool put_dataset(struct error *err, struct strbuf *out, const struct dico
         for (size_t k = 0; ok && k < n; k++) /* additions before this element */
             if (!done[k] && edits[k].tag < tag && !dicom_find(ds, edits[k].tag)) {
                 done[k] = true;
-                ok = put_edit(err, out, ds, &edits[k], NULL);
+                ok = put_edit(err, out, ds, charset, &edits[k], NULL);
             }
         if (!ok || i == ds->count)
             break;
         const struct dicom_element *el = &ds->elements[i];
         const struct dicom_edit *e = edit_for(edits, n, tag);
+        if (DICOM_TAG_GROUP(tag) <= 0x0002)
+            continue; /* command or File Meta elements have no place in a data set (PS3.10) */
         if (e) {
             done[e - edits] = true;
-            ok = put_edit(err, out, ds, e, el);
+            ok = put_edit(err, out, ds, charset, e, el);
         } else if (!(DICOM_TAG_ELEMENT(tag) == 0 && group_edited(edits, n, DICOM_TAG_GROUP(tag)))) {
             strbuf_append(out, (const char *)f->data + el->offset, element_end(el) - el->offset);
         }

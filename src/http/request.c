@@ -13,6 +13,25 @@ const char *request_query(struct request *req, const char *name)
     return MHD_lookup_connection_value(req->mhd, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_walk {
+    request_query_fn fn;
+    void *ctx;
+};
+
+static enum MHD_Result walk_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    struct query_walk *w = cls;
+    return w->fn(w->ctx, key, value) ? MHD_YES : MHD_NO;
+}
+
+void request_query_each(struct request *req, request_query_fn fn, void *ctx)
+{
+    struct query_walk w = {fn, ctx};
+    MHD_get_connection_values(req->mhd, MHD_GET_ARGUMENT_KIND, walk_arg, &w);
+}
+
 const char *request_header(struct request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->mhd, MHD_HEADER_KIND, name);

@@ -19,6 +19,7 @@
 struct MHD_Connection;
 struct route;
 struct sse_stream;
+struct http_stream;
 
 /** Server-wide settings and shared objects a request may use (read-only after start). */
 struct server_ctx {
@@ -97,9 +98,10 @@ struct request {
     const char *content_type;
     struct response_header headers[REQUEST_MAX_HEADERS];
     int header_count;
-    bool frame_same_origin;    /* a raw document the UI shows in an <iframe> */
-    const char *error_code;    /* for the access log */
-    struct sse_stream *stream; /* a Server-Sent Events answer (http/sse.h), or NULL */
+    bool frame_same_origin;          /* a raw document the UI shows in an <iframe> */
+    const char *error_code;          /* for the access log */
+    struct sse_stream *stream;       /* a Server-Sent Events answer (http/sse.h), or NULL */
+    struct http_stream *body_stream; /* a body read as it is sent (http/stream.h), or NULL */
 };
 
 /** Handler of a route: true with a response set, or false with err set. */
@@ -135,6 +137,12 @@ const char *request_query(struct request *req, const char *name);
 /** Fails with ERR_BAD_QUERY if the query has a parameter not in allowed (NULL-terminated), a
  *  repeated parameter or one that is not valid UTF-8. */
 bool request_query_check(struct error *err, struct request *req, const char *const *allowed);
+/** Called for each query parameter in order, repeats included (name and value decoded; value
+ *  NULL for a name without '='); returning false stops the walk. */
+typedef bool (*request_query_fn)(void *ctx, const char *name, const char *value);
+/** Walks every query parameter (for interfaces whose parameter names are open, e.g. QIDO-RS's
+ *  attribute keys). */
+void request_query_each(struct request *req, request_query_fn fn, void *ctx);
 /** A request header, or NULL. */
 const char *request_header(struct request *req, const char *name);
 /** Path parameter i (0-based, in pattern order). */

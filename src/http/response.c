@@ -8,6 +8,7 @@
 #include "response_int.h"
 #include "router.h"
 #include "sse.h"
+#include "stream.h"
 
 void response_header(struct request *req, const char *name, const char *value)
 {
@@ -25,6 +26,7 @@ void response_header(struct request *req, const char *name, const char *value)
 
 static void set_body(struct request *req, int status, const char *type, char *body, size_t len)
 {
+    stream_discard(req); /* e.g. an error after a streamed body was set */
     if (!req->resp_body_static)
         free(req->resp_body);
     req->status = status;
@@ -223,6 +225,8 @@ struct MHD_Response *response_build(struct request *req)
     struct MHD_Response *r;
     if (req->stream && req->status == 200) {
         r = sse_response_build(req);
+    } else if (req->body_stream) {
+        r = stream_response_build(req);
     } else if (req->resp_body_static) {
         r = MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_PERSISTENT);
     } else {

@@ -138,19 +138,21 @@ struct imaging_batch;
 struct imaging_batch *imaging_batch_new(struct error *err, struct op *op,
                                         const struct imaging_store_opts *opts);
 /**
- * Parses and checks one instance and writes its bytes (unsynced). False when this instance is
- * refused: out says why (outcome IMAGING_FAILED, status, code, reason) and nothing of it is
- * kept; the batch goes on. *fatal (never NULL) is set when the failure is the store's or the
- * file system's rather than the instance's: the caller should then give up the whole op.
+ * Parses and checks one instance and writes its bytes (unsynced). bytes is a PS3.10 file: File
+ * Meta required (a DIMSE data set must be wrapped in one first), the preamble optional. False when
+ * this instance is refused: out says why (outcome IMAGING_FAILED, status, code, reason) and nothing
+ * of it is kept; the batch goes on. *fatal (never NULL) is set when the failure is the store's or
+ * the file system's rather than the instance's: the caller should then give up the whole op.
  */
 bool imaging_batch_add(struct error *err, struct imaging_batch *b, const void *bytes, size_t len,
                        struct imaging_stored *out, bool *fatal);
 /**
  * Makes the added instances' bytes durable, then indexes them in op's write transaction (opened
  * here; the caller commits it: the router for a request, op_commit elsewhere). An instance found
- * to conflict only now (a concurrent store of the same UID) has its out turned to
- * IMAGING_FAILED. False only for a failure of the store or the file system (nothing of the batch
- * is then indexed once the caller rolls back).
+ * to conflict only now (a concurrent store of the same UID or study) has its out turned to
+ * IMAGING_FAILED (its bytes may stay behind as an unreferenced blob; nothing points to them). False
+ * only for a failure of the store or the file system (nothing of the batch is then indexed once the
+ * caller rolls back).
  */
 bool imaging_batch_commit(struct error *err, struct imaging_batch *b);
 
@@ -222,6 +224,11 @@ bool imaging_attrs_read(struct error *err, struct arena *arena, const struct dic
  * fit its study is refused in out (and nothing of it written) and true is returned; false only
  * when the store fails.
  */
+/** The same checks against the study and series as stored, without writing (before the
+ *  instance's bytes are written; imaging_index_instance checks again under the write lock): out
+ *  is refused when it does not fit. False only when the store fails. */
+bool imaging_index_precheck(struct error *err, struct op *op, const struct imaging_attrs *a,
+                            const char *upload_patient, struct imaging_stored *out);
 bool imaging_index_instance(struct error *err, struct op *op, const struct imaging_attrs *a,
                             const char *key, size_t size, const char *upload_patient,
                             struct imaging_stored *out);

@@ -163,9 +163,9 @@ static const char *modalities_add(struct arena *arena, const char *modalities, c
     return out;
 }
 
-/* The series of the instance: *is_new when created now; a series of another study refuses. */
-static bool series_upsert(struct error *err, struct op *op, const struct imaging_attrs *a,
-                          bool *is_new, struct error *refusal)
+/* Whether the series exists (*exists); a series of another study refuses. */
+static bool series_check(struct error *err, struct op *op, const struct imaging_attrs *a,
+                         bool *exists, struct error *refusal)
 {
     struct store_stmt *s =
         store_query(err, op->conn, "SELECT study_uid FROM imaging_series WHERE series_uid = ?", "t",
@@ -173,14 +173,23 @@ static bool series_upsert(struct error *err, struct op *op, const struct imaging
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    *is_new = r == STORE_DONE;
+    *exists = r == STORE_ROW;
     if (r == STORE_ROW && strcmp(store_text(s, 0), a->study_uid) != 0)
         error_set(refusal, ERR_IMAGING_STUDY_MISMATCH,
                   "SeriesInstanceUID %s belongs to another study", a->series_uid);
     store_done(s);
-    if (r == STORE_FAIL)
+    return r != STORE_FAIL;
+}
+
+/* The series of the instance: *is_new when created now. */
+static bool series_upsert(struct error *err, struct op *op, const struct imaging_attrs *a,
+                          bool *is_new, struct error *refusal)
+{
+    bool exists;
+    if (!series_check(err, op, a, &exists, refusal))
         return false;
-    if (!*is_new || refusal->code != ERR_NONE)
+    *is_new = !exists;
+    if (exists || refusal->code != ERR_NONE)
         return true;
     return store_exec(err, op->conn, NULL,
                       "INSERT INTO imaging_series (series_uid, study_uid, modality, series_number, "
@@ -297,5 +306,23 @@ bool imaging_index_instance(struct error *err, struct op *op, const struct imagi
                           : "stored; the file has no PatientID: the study waits for "
                             "reconciliation";
     }
+    return true;
+}
+
+bool imaging_index_precheck(struct error *err, struct op *op, const struct imaging_attrs *a,
+                            const char *upload_patient, struct imaging_stored *out)
+{
+    struct study_row st;
+    bool exists, series_exists;
+    struct error refusal = {0};
+    uint16_t status = IMAGING_STATUS_MISMATCH;
+    if (!study_load(err, op, a->study_uid, &st, &exists))
+        return false;
+    if (exists)
+        study_check(&st, op, a, upload_patient, &refusal, &status);
+    if (refusal.code == ERR_NONE && !series_check(err, op, a, &series_exists, &refusal))
+        return false;
+    if (refusal.code != ERR_NONE)
+        refused(out, &refusal, status, op->arena);
     return true;
 }

@@ -169,6 +169,13 @@ bool imaging_batch_add(struct error *err, struct imaging_batch *b, const void *b
     memset(p, 0, sizeof(*p));
     bool found, same;
     struct error e = {0};
+    if (!imaging_index_precheck(&e, b->op, &a, b->patient_id, out)) {
+        *fatal = true;
+        refuse(out, &e, IMAGING_STATUS_OUT_OF_RESOURCES, b->op->arena);
+        return error_set(err, e.code, "%s", e.detail);
+    }
+    if (out->outcome == IMAGING_FAILED) /* does not fit its study: nothing written */
+        return error_set(err, out->code, "%s", out->reason);
     if (!blobs_batch_put(&e, b->blobs, bytes, len, p->key) ||
         !stored_before(&e, b->op->conn, a.sop_instance_uid, p->key, &found, &same)) {
         *fatal = true;

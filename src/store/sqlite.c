@@ -16,14 +16,17 @@
 
 /* Statements are cached per connection by SQL text and never evicted (a cached statement may be
  * stepping while another is prepared), so the cache must hold every distinct static SQL text
- * the program uses: about 300 today. Dynamic SQL goes through query_args, uncached. */
-enum { STMT_CACHE = 1024 };
+ * the program uses: about 300 today. Dynamic SQL goes through query_args, uncached, or through
+ * query_args_cached (a search whose text repeats, e.g. QIDO-RS), which keeps a copy of its text
+ * while the cache has more than STMT_STATIC_RESERVE entries free for the static texts. */
+enum { STMT_CACHE = 1024, STMT_STATIC_RESERVE = 400 };
 
 struct sqlite_stmt {
     struct store_conn *conn; /* must be first: see store.c */
     const char *sql;         /* the caller's string, compared by address then text */
     sqlite3_stmt *stmt;
-    bool owned; /* a store_query_args statement: finalised and freed by done() */
+    bool owned;     /* a store_query_args statement: finalised and freed by done() */
+    bool sql_owned; /* sql is a copy (query_args_cached), freed with the connection */
 };
 
 struct sqlite_conn {
@@ -152,8 +155,11 @@ static struct store_conn *conn_open(struct error *err, struct store *st)
 static void conn_close(struct store_conn *conn)
 {
     struct sqlite_conn *c = (struct sqlite_conn *)conn;
-    for (int i = 0; i < c->cache_used; i++)
+    for (int i = 0; i < c->cache_used; i++) {
         sqlite3_finalize(c->cache[i].stmt);
+        if (c->cache[i].sql_owned)
+            free((char *)c->cache[i].sql);
+    }
     sqlite3_close(c->db);
     free(c);
 }
@@ -243,6 +249,26 @@ static struct store_stmt *query(struct error *err, struct store_conn *conn, cons
     return (struct store_stmt *)s;
 }
 
+/* Binds args[0..n) to stmt; arguments past the last parameter the text uses are not bound (a
+ * builder may number values it then leaves out of the text). */
+static int bind_array(sqlite3_stmt *stmt, const struct store_arg *args, int n)
+{
+    int used = sqlite3_bind_parameter_count(stmt), rc = SQLITE_OK;
+    if (n > used)
+        n = used;
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        const struct store_arg *a = &args[i];
+        if (a->type == 'i')
+            rc = sqlite3_bind_int64(stmt, i + 1, a->i);
+        else if (a->type == 'd')
+            rc = sqlite3_bind_double(stmt, i + 1, a->d);
+        else
+            rc = a->text ? sqlite3_bind_text(stmt, i + 1, a->text, -1, SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(stmt, i + 1);
+    }
+    return rc;
+}
+
 static struct store_stmt *query_args(struct error *err, struct store_conn *conn, const char *sql,
                                      const struct store_arg *args, int n)
 {
@@ -253,21 +279,8 @@ static struct store_stmt *query_args(struct error *err, struct store_conn *conn,
         return NULL;
     }
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &s->stmt, NULL);
-    /* Arguments past the last parameter the text uses are not bound (a builder may number
-     * values it then leaves out of the text). */
-    int used = rc == SQLITE_OK ? sqlite3_bind_parameter_count(s->stmt) : 0;
-    if (n > used)
-        n = used;
-    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
-        const struct store_arg *a = &args[i];
-        if (a->type == 'i')
-            rc = sqlite3_bind_int64(s->stmt, i + 1, a->i);
-        else if (a->type == 'd')
-            rc = sqlite3_bind_double(s->stmt, i + 1, a->d);
-        else
-            rc = a->text ? sqlite3_bind_text(s->stmt, i + 1, a->text, -1, SQLITE_TRANSIENT)
-                         : sqlite3_bind_null(s->stmt, i + 1);
-    }
+    if (rc == SQLITE_OK)
+        rc = bind_array(s->stmt, args, n);
     if (rc != SQLITE_OK) {
         log_msg(LOG_ERROR, "store.prepare", "%s: %.200s", sqlite3_errmsg(c->db), sql);
         fail(err, c, rc, "prepare");
@@ -278,6 +291,35 @@ static struct store_stmt *query_args(struct error *err, struct store_conn *conn,
     s->conn = conn;
     s->sql = sql;
     s->owned = true;
+    return (struct store_stmt *)s;
+}
+
+static struct store_stmt *query_args_cached(struct error *err, struct store_conn *conn,
+                                            const char *sql, const struct store_arg *args, int n)
+{
+    struct sqlite_conn *c = (struct sqlite_conn *)conn;
+    struct sqlite_stmt *s = NULL;
+    for (int i = 0; i < c->cache_used && !s; i++)
+        if (strcmp(c->cache[i].sql, sql) == 0)
+            s = &c->cache[i];
+    if (!s && c->cache_used < STMT_CACHE - STMT_STATIC_RESERVE) {
+        char *copy = strdup(sql);
+        if (copy && (s = cached(err, c, copy)) != NULL)
+            s->sql_owned = true;
+        else if (copy) {
+            free(copy);
+            return NULL;
+        }
+    }
+    if (!s || sqlite3_stmt_busy(s->stmt)) /* no room, or in use by the caller: prepare anew */
+        return query_args(err, conn, sql, args, n);
+    sqlite3_reset(s->stmt);
+    sqlite3_clear_bindings(s->stmt);
+    int rc = bind_array(s->stmt, args, n);
+    if (rc != SQLITE_OK) {
+        fail(err, c, rc, "bind");
+        return NULL;
+    }
     return (struct store_stmt *)s;
 }
 
@@ -476,6 +518,7 @@ const struct store_ops store_sqlite_ops = {
     .rollback = rollback,
     .query = query,
     .query_args = query_args,
+    .query_args_cached = query_args_cached,
     .step = step,
     .done = done,
     .text = text,

@@ -281,6 +281,12 @@ struct store_stmt *store_query_args(struct error *err, struct store_conn *conn, 
     return ops_of(conn)->query_args(err, conn, sql, args, n);
 }
 
+struct store_stmt *store_query_args_cached(struct error *err, struct store_conn *conn,
+                                           const char *sql, const struct store_arg *args, int n)
+{
+    return ops_of(conn)->query_args_cached(err, conn, sql, args, n);
+}
+
 int64_t store_int(struct store_stmt *stmt, int col)
 {
     return stmt_ops(stmt)->integer(stmt, col);

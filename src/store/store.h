@@ -68,6 +68,11 @@ struct store_arg {
  *  hot path goes through store_query, whose cache prepares it once per connection. */
 struct store_stmt *store_query_args(struct error *err, struct store_conn *conn, const char *sql,
                                     const struct store_arg *args, int n);
+/** Like store_query_args for SQL built at run time whose text repeats (a search form with a few
+ *  shapes): prepared once per connection and text, while the cache has room (then as
+ *  store_query_args). sql is copied. */
+struct store_stmt *store_query_args_cached(struct error *err, struct store_conn *conn,
+                                           const char *sql, const struct store_arg *args, int n);
 /** Steps a statement; STORE_FAIL sets err. */
 enum store_step_result store_step(struct error *err, struct store_stmt *stmt);
 /** Resets a statement for its next use. NULL is ignored. */

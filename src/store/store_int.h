@@ -19,6 +19,8 @@ struct store_ops {
                                 const char *types, va_list ap);
     struct store_stmt *(*query_args)(struct error *err, struct store_conn *conn, const char *sql,
                                      const struct store_arg *args, int n);
+    struct store_stmt *(*query_args_cached)(struct error *err, struct store_conn *conn,
+                                            const char *sql, const struct store_arg *args, int n);
     enum store_step_result (*step)(struct error *err, struct store_stmt *stmt);
     void (*done)(struct store_stmt *stmt);
     const char *(*text)(struct store_stmt *stmt, int col);

@@ -22,6 +22,9 @@ import helpers
 import pydicom  # Debian's python3-pydicom (2.3), in /usr/lib/python3/dist-packages
 from pydicom.errors import InvalidDicomError
 
+# pydicom warns about the odd sample files it reads anyway (that is what they are for)
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
 DATA = Path(pydicom.__file__).parent / "data"
 FILES = sorted(p for d in ("test_files", "charset_files") for p in (DATA / d).rglob("*")
                if p.is_file())

@@ -164,7 +164,9 @@ def test_an_instance_must_match_its_study(server):
     sato = server.session("gh.sato")
     study = dh.new_uid()
     ok_stow(sato, [dh.instance(study=study, PatientID="A-" + new_local_id())], status=202)
+    blobs = blob_files(server)
     body = ok_stow(sato, [dh.instance(study=study, PatientID="B-" + new_local_id())], status=409)
+    assert blob_files(server) == blobs  # nothing of a refused instance is kept
     item = dh.failed(body)[0]
     assert dh.value(item, dh.FAILURE_REASON) == dh.STATUS_MISMATCH
     assert "PatientID" in dh.value(item, dh.REASON_TEXT)

@@ -98,6 +98,21 @@ static void latin1_cannot_hold_kanji(void **state)
     const struct dicom_edit e = {DICOM_TAG_PATIENT_NAME, DICOM_VR_NONE, "山田^花子"};
     assert_false(dicom_write_part10(&err, f, &e, 1, &out));
     assert_int_equal(err.code, ERR_DICOM_INVALID);
+    strbuf_release(&out);
+    /* unless the same call declares a character set that holds them */
+    const struct dicom_edit both[] = {
+        {DICOM_TAG_SPECIFIC_CHARACTER_SET, DICOM_VR_NONE, "ISO 2022 IR 6\\ISO 2022 IR 87"},
+        {DICOM_TAG_PATIENT_NAME, DICOM_VR_NONE, "Yamada^Hanako=山田^花子=やまだ^はなこ"},
+    };
+    assert_true(dicom_write_part10(&err, f, both, 2, &out));
+    struct dicom_file *j = parse_ok(out.buf, out.len);
+    char *jname = dicom_get_string(&j->dataset, DICOM_TAG_PATIENT_NAME, 0);
+    assert_string_equal(jname, "Yamada^Hanako=山田^花子=やまだ^はなこ");
+    free(jname);
+    const struct dicom_element *raw = dicom_find(&j->dataset, DICOM_TAG_PATIENT_NAME);
+    assert_memory_equal(raw->value, "Yamada^Hanako=\x1B$B;3ED\x1B(B^", 25);
+    dicom_free(j);
+    strbuf_release(&out);
     const struct dicom_edit ok = {DICOM_TAG_PATIENT_NAME, DICOM_VR_NONE, "Müller^Hans"};
     assert_true(dicom_write_part10(&err, f, &ok, 1, &out));
     struct dicom_file *g = parse_ok(out.buf, out.len);
