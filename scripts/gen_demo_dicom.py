@@ -18,7 +18,7 @@ Sources (pydicom 2.3's test data, Debian python3-pydicom):
 Each copy gets new deterministic UIDs (2.25.<uuid5 integer>), fictional patient attributes of a
 demo patient (PatientID = the patient's local id at みなみ総合病院 (minami-gh), the organisation
 the demo loader acts for), fixed study dates in the past, and nothing else of the original
-patient or institution. The CT patient, 山田 花子, is written in ISO 2022 IR 87 with the
+patient or institution. The CT patient, 鈴木 正雄, is written in ISO 2022 IR 87 with the
 alphabetic, ideographic and phonetic groups (PS3.5 H.3.1).
 """
 import argparse
@@ -35,29 +35,30 @@ OUT_DIR = os.path.join(HERE, '..', 'src', 'imaging', 'demo')
 DATA = os.path.join(os.path.dirname(pydicom.__file__), 'data', 'test_files')
 NAMESPACE = uuid.UUID('6f1d3c1e-2a57-4c1b-9d0e-5e6d656d6f31')  # fixed: tsunagu demo imaging
 
-# The patients: demo patients 0, 1, 2 (src/demo/demo_data.c), their ids at minami-gh.
+# The patients: demo patients 1, 2, 3 (src/demo/demo_data.c), their ids at minami-gh. (Patient
+# 0, 山田 花子, is left without images: the archive's API tests store theirs for her.)
 PATIENTS = {
-    'GH-000001': {'name': 'Yamada^Hanako=山田^花子=やまだ^はなこ', 'sex': 'F', 'birth': '19410412',
-                  'charset': ['ISO 2022 IR 6', 'ISO 2022 IR 87']},
     'GH-000002': {'name': 'Sato^Ichiro', 'sex': 'M', 'birth': '19380903', 'charset': None},
-    'GH-000003': {'name': 'Suzuki^Masao', 'sex': 'M', 'birth': '19440610', 'charset': None},
+    'GH-000003': {'name': 'Suzuki^Masao=鈴木^正雄=すずき^まさお', 'sex': 'M', 'birth': '19440610',
+                  'charset': ['ISO 2022 IR 6', 'ISO 2022 IR 87']},
+    'GH-000004': {'name': 'Takahashi^Etsuko', 'sex': 'F', 'birth': '19400107', 'charset': None},
 }
 
 # (file name, source, patient, study key, study date/time, description, series, body part, z)
 STUDIES = [
-    ('ct_yamada_1.dcm', 'CT_small.dcm', 'GH-000001', 'ct1', '20261012', '101500', '胸部単純CT',
+    ('ct_suzuki_1.dcm', 'CT_small.dcm', 'GH-000003', 'ct1', '20261012', '101500', '胸部単純CT',
      'Chest CT', 1, 'CHEST', 1),
-    ('ct_yamada_2.dcm', 'CT_small.dcm', 'GH-000001', 'ct1', '20261012', '101500', '胸部単純CT',
+    ('ct_suzuki_2.dcm', 'CT_small.dcm', 'GH-000003', 'ct1', '20261012', '101500', '胸部単純CT',
      'Chest CT', 1, 'CHEST', 2),
-    ('ct_yamada_3.dcm', 'CT_small.dcm', 'GH-000001', 'ct1', '20261012', '101500', '胸部単純CT',
+    ('ct_suzuki_3.dcm', 'CT_small.dcm', 'GH-000003', 'ct1', '20261012', '101500', '胸部単純CT',
      'Chest CT', 1, 'CHEST', 3),
     ('mr_sato_1.dcm', 'MR_small.dcm', 'GH-000002', 'mr1', '20260918', '143000', None,
      'MRI head', 1, 'HEAD', 1),
     ('mr_sato_2.dcm', 'MR_small.dcm', 'GH-000002', 'mr1', '20260918', '143000', None,
      'MRI head', 1, 'HEAD', 2),
-    ('cr_suzuki_pa.dcm', 'dicomdirtests/77654033/CR1/6154', 'GH-000003', 'cr1', '20261105',
+    ('cr_takahashi_pa.dcm', 'dicomdirtests/77654033/CR1/6154', 'GH-000004', 'cr1', '20261105',
      '091000', None, 'Chest X-ray', 1, 'CHEST', 1),
-    ('cr_suzuki_lat.dcm', 'dicomdirtests/77654033/CR2/6247', 'GH-000003', 'cr1', '20261105',
+    ('cr_takahashi_lat.dcm', 'dicomdirtests/77654033/CR2/6247', 'GH-000004', 'cr1', '20261105',
      '091000', None, 'Chest X-ray', 2, 'CHEST', 1),
 ]
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The demo region's images: studies of demo patients at みなみ総合病院 (CT of 山田 花子, whose
- * name the files carry in ISO 2022 IR 87; MR of 佐藤 一郎; chest X-ray (CR) of 鈴木 正雄), made
+/* The demo region's images: studies of demo patients at みなみ総合病院 (CT of 鈴木 正雄, whose
+ * name the files carry in ISO 2022 IR 87; MR of 佐藤 一郎; chest X-ray (CR) of 高橋 悦子), made
  * from pydicom's sample files with new UIDs by scripts/gen_demo_dicom.py and embedded in the
  * program (the .dcm files of src/imaging/demo/). They are stored as the hospital's PACS would send
  * them, through imaging_store_instance, and link through the hospital's local ids. The demo also

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The demo region's images (src/imaging/demo.c): CT, MR and CR studies of demo patients at
 みなみ総合病院, made from pydicom's samples by scripts/gen_demo_dicom.py and embedded in the
-program; the CT patient's name in ISO 2022 IR 87 comes out exactly."""
+program; the CT patient's name (鈴木 正雄) in ISO 2022 IR 87 comes out exactly."""
 import glob
 import hashlib
 import os
@@ -13,10 +13,11 @@ import helpers
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEMO_DIR = os.path.join(ROOT, "src", "imaging", "demo")
-YAMADA_NAME = "Yamada^Hanako=山田^花子=やまだ^はなこ"
+SUZUKI_NAME = "Suzuki^Masao=鈴木^正雄=すずき^まさお"
+SUZUKI = helpers.patient_id(2)  # 鈴木 正雄, GH-000003 at minami-gh
 
 # patient index → (modality, instances, PatientID at minami-gh)
-EXPECTED = {0: ("CT", 3, "GH-000001"), 1: ("MR", 2, "GH-000002"), 2: ("CR", 2, "GH-000003")}
+EXPECTED = {2: ("CT", 3, "GH-000003"), 1: ("MR", 2, "GH-000002"), 3: ("CR", 2, "GH-000004")}
 
 
 def studies(server):
@@ -37,15 +38,17 @@ def test_demo_studies_are_linked_to_their_patients(server):
         assert row["dicom_patient_id"] == local_id
         assert row["study_date"] < helpers.tokyo_today().strftime("%Y%m%d")
     # the CR study has a PA and a lateral series
-    cr = by_patient[helpers.patient_id(2)]
+    cr = by_patient[helpers.patient_id(3)]
     assert cr["number_of_series"] == 2
+    # 山田 花子 has none (the archive's tests store hers)
+    assert helpers.YAMADA_HANAKO not in by_patient
 
 
 def test_the_japanese_name_comes_out_exactly(server):
-    [ct] = [r for r in studies(server) if r["patient_id"] == helpers.YAMADA_HANAKO]
-    assert ct["patient_name"] == YAMADA_NAME
+    [ct] = [r for r in studies(server) if r["patient_id"] == SUZUKI]
+    assert ct["patient_name"] == SUZUKI_NAME
     assert (ct["patient_name_alphabetic"], ct["patient_name_ideographic"],
-            ct["patient_name_phonetic"]) == ("Yamada^Hanako", "山田^花子", "やまだ^はなこ")
+            ct["patient_name_phonetic"]) == ("Suzuki^Masao", "鈴木^正雄", "すずき^まさお")
     assert ct["study_description"] == "胸部単純CT"
 
 
@@ -63,8 +66,9 @@ def test_the_stored_bytes_are_the_committed_files(server):
     ct = next(ds for ds in committed.values() if ds.Modality == "CT")
     assert ct.SpecificCharacterSet == ["ISO 2022 IR 6", "ISO 2022 IR 87"]
     raw = ct["PatientName"].value.original_string
-    assert b"\x1b$B;3ED\x1b(B^\x1b$B2V;R\x1b(B" in raw
-    assert str(ct.PatientName) == YAMADA_NAME
+    jis = "鈴木".encode("iso2022_jp") + b"^" + "正雄".encode("iso2022_jp")
+    assert raw.startswith(b"Suzuki^Masao=" + jis + b"=")  # ESC $ B … ESC ( B
+    assert str(ct.PatientName) == SUZUKI_NAME
 
 
 def test_the_demo_registers_the_hospitals_ae_titles(server):
@@ -80,13 +84,23 @@ def test_the_generator_reproduces_the_committed_files():
 
 
 def test_the_hospital_sees_the_ct_on_the_patient_page(server):
-    r = server.session("gh.sato").get(f"/api/patients/{helpers.YAMADA_HANAKO}/studies")
+    r = server.session("gh.sato").get(f"/api/patients/{SUZUKI}/studies")
     assert r.status_code == 200, r.text
     [study] = r.json()["items"]
     assert study["modalities"] == ["CT"] and study["description"] == "胸部単純CT"
     assert study["study_date"] == "2026-10-12" and study["number_of_instances"] == 3
     assert study["org"]["id"] == helpers.org_id("minami-gh")
     # an organisation off the patient's care team sees neither the patient nor the images
-    other = server.session("rehab.kimura").get(
-        f"/api/patients/{helpers.YAMADA_HANAKO}/studies")
+    other = server.session("rehab.kimura").get(f"/api/patients/{SUZUKI}/studies")
     assert other.status_code == 404
+
+
+def test_qido_gives_the_name_in_its_three_groups(server):
+    r = server.session("gh.sato").get("/dicom-web/studies",
+                                      params={"PatientID": "GH-000003", "includefield": "00081030"},
+                                      headers={"Accept": "application/dicom+json"})
+    assert r.status_code == 200, r.text
+    [study] = r.json()
+    assert study["00100010"] == {"vr": "PN", "Value": [
+        {"Alphabetic": "Suzuki^Masao", "Ideographic": "鈴木^正雄", "Phonetic": "すずき^まさお"}]}
+    assert study["00081030"]["Value"] == ["胸部単純CT"]
