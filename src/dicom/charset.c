@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What a code element decodes as. */
@@ -118,26 +120,54 @@ static void charset_read(const char *spec, struct charset *cs)
     }
 }
 
-/* iconv descriptors are costly to open: one cache per thread. */
+/* iconv descriptors are costly to open: one cache per thread, closed when the thread ends (so
+ * that a server's worker threads leave nothing behind). */
+enum { CACHE_SIZE = 24 };
+struct converter_cache {
+    const char *name[CACHE_SIZE];
+    iconv_t cd[CACHE_SIZE];
+};
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
+{
+    struct converter_cache *c = p;
+    for (int i = 0; i < CACHE_SIZE && c->name[i]; i++)
+        iconv_close(c->cd[i]);
+    free(c);
+}
+
+static void cache_init(void)
+{
+    pthread_key_create(&cache_key, cache_free);
+}
+
+/* A converter to UTF-8 owned by the thread's cache, or (iconv_t)-1. */
 static iconv_t converter(const char *name)
 {
-    static _Thread_local struct {
-        const char *name;
-        iconv_t cd;
-    } cache[16];
-    for (int i = 0; i < 16; i++) {
-        if (cache[i].name == name)
-            return cache[i].cd;
-        if (!cache[i].name) {
+    pthread_once(&cache_once, cache_init);
+    struct converter_cache *c = pthread_getspecific(cache_key);
+    if (!c) {
+        c = calloc(1, sizeof(*c));
+        if (!c || pthread_setspecific(cache_key, c) != 0) {
+            free(c);
+            return (iconv_t)-1;
+        }
+    }
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        if (c->name[i] && strcmp(c->name[i], name) == 0)
+            return c->cd[i];
+        if (!c->name[i]) {
             iconv_t cd = iconv_open("UTF-8", name);
             if (cd == (iconv_t)-1)
                 return cd;
-            cache[i].name = name;
-            cache[i].cd = cd;
+            c->name[i] = name;
+            c->cd[i] = cd;
             return cd;
         }
     }
-    return iconv_open("UTF-8", name); /* not reached with the table above */
+    return (iconv_t)-1; /* not reached: the tables name fewer sets than slots */
 }
 
 static void put_replacement(struct strbuf *out)

@@ -215,6 +215,9 @@ struct dicom_dataset {
     int depth;     /* 0 at the top level, 1 inside a first-level sequence item, … */
     const struct dicom_file *file;
     const struct dicom_element *parent; /* the sequence holding this item; NULL at the top */
+    /* the data set holding that sequence (NULL at the top): with parent, the path to any
+     * element, e.g. for a BulkDataURI (the item's index is this - parent->items) */
+    const struct dicom_dataset *parent_dataset;
 };
 
 /** A parsed Part 10 file (or bare data set). */
@@ -225,7 +228,10 @@ struct dicom_file {
     size_t dataset_offset;        /* where the main data set starts in data */
     struct dicom_dataset meta;    /* group 0002 (count 0 when the file has none) */
     struct dicom_dataset dataset; /* the main data set */
-    /* From the File Meta, else from the data set, else "" (values trimmed, NUL-terminated). */
+    /* NUL-terminated, padding removed. transfer_syntax: the File Meta's (0002,0010), the one
+     * given to dicom_parse_dataset, or the UID of the encoding found in a file without File
+     * Meta. The SOP UIDs: the data set's (0008,0016/0018), else the File Meta's Media Storage
+     * ones, else "". None is validated: see dicom_uid_valid. */
     char transfer_syntax[65];
     char sop_class_uid[65];
     char sop_instance_uid[65];
@@ -396,5 +402,22 @@ struct dicom_edit {
  */
 bool dicom_write_part10(struct error *err, const struct dicom_file *file,
                         const struct dicom_edit *edits, size_t edit_count, struct strbuf *out);
+
+/** Gives a UID its replacement when a file is written: the new UID (valid, NUL-terminated,
+ *  owned by the callee until the write returns) or NULL to keep it. Called for every UID
+ *  (VR UI) at any depth, except inside private elements (kept byte for byte), and for the SOP
+ * Class/Instance UIDs of the File Meta. */
+typedef const char *(*dicom_uid_map_fn)(void *ctx, uint32_t tag, const char *uid);
+
+/**
+ * dicom_write_part10 that also passes every UID through map (e.g. new UIDs for a copy of a
+ * study: Study, Series, SOP Instance and Frame of Reference UIDs, and the references to them in
+ * sequences). A sequence in which a UID changes is rewritten with undefined lengths; everything
+ * else is copied byte for byte. Group length elements of the data set are left out (retired,
+ * PS3.5 §7.2). map NULL is dicom_write_part10.
+ */
+bool dicom_write_part10_mapped(struct error *err, const struct dicom_file *file,
+                               const struct dicom_edit *edits, size_t edit_count,
+                               dicom_uid_map_fn map, void *ctx, struct strbuf *out);
 
 #endif

@@ -120,6 +120,7 @@ void tree_finish(struct parser *p, struct dicom_dataset *ds, const char *charset
             resolve_ambiguous_vr(ds, el, pixel_representation);
         for (size_t k = 0; k < el->item_count; k++) {
             el->items[k].parent = el;
+            el->items[k].parent_dataset = ds;
             el->items[k].file = p->file;
             tree_finish(p, &el->items[k], ds->charset, pixel_representation);
         }

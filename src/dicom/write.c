@@ -238,10 +238,121 @@ static bool group_edited(const struct dicom_edit *edits, size_t n, uint16_t grou
     return false;
 }
 
+struct uid_map {
+    dicom_uid_map_fn fn;
+    void *ctx;
+};
+
+/* The new value of a UI element the map changes (padded), or false when it keeps it. */
+static bool mapped_uid(const struct uid_map *m, const struct dicom_element *el,
+                       struct strbuf *value)
+{
+    if (!m->fn || el->vr != DICOM_VR_UI || el->items || !el->value)
+        return false;
+    char *all = dicom_element_string(NULL, el, DICOM_ALL_VALUES);
+    if (!all)
+        return false;
+    bool changed = false;
+    for (char *v = all, *next; v; v = next) {
+        next = strchr(v, '\\');
+        if (next)
+            *next++ = 0;
+        const char *r = m->fn(m->ctx, el->tag, v);
+        changed |= r && strcmp(r, v) != 0;
+        strbuf_puts(value, r ? r : v);
+        if (next)
+            strbuf_append(value, "\\", 1);
+    }
+    free(all);
+    if (value->len % 2)
+        strbuf_append(value, "\0", 1);
+    return changed;
+}
+
+/* True when the map changes a UID somewhere in ds (private elements are left alone). */
+static bool subtree_changes(const struct uid_map *m, const struct dicom_dataset *ds)
+{
+    for (size_t i = 0; i < ds->count; i++) {
+        const struct dicom_element *el = &ds->elements[i];
+        if (DICOM_TAG_IS_PRIVATE(el->tag))
+            continue;
+        struct strbuf v = {0};
+        bool changed = mapped_uid(m, el, &v);
+        strbuf_release(&v);
+        for (size_t k = 0; !changed && k < el->item_count; k++)
+            changed = subtree_changes(m, &el->items[k]);
+        if (changed)
+            return true;
+    }
+    return false;
+}
+
+static void put_mapped(struct strbuf *out, const struct dicom_file *f,
+                       const struct dicom_dataset *ds, const struct dicom_element *el,
+                       const struct uid_map *m);
+
+static void put_tag_length(struct strbuf *out, uint32_t tag, uint32_t length, bool be)
+{
+    put16(out, DICOM_TAG_GROUP(tag), be);
+    put16(out, DICOM_TAG_ELEMENT(tag), be);
+    put32(out, length, be);
+}
+
+/* A sequence whose items change, rewritten with undefined lengths (PS3.5 §7.5.2). Items that
+ * were sent in implicit VR inside an explicit data set keep that form under a UN header. */
+static void put_sequence_mapped(struct strbuf *out, const struct dicom_file *f,
+                                const struct dicom_dataset *ds, const struct dicom_element *el,
+                                const struct uid_map *m)
+{
+    bool be = ds->encoding == DICOM_EXPLICIT_BE;
+    bool un = ds->encoding != DICOM_IMPLICIT_LE && el->items[0].encoding == DICOM_IMPLICIT_LE;
+    bool item_be = be && !un;
+    put16(out, DICOM_TAG_GROUP(el->tag), be);
+    put16(out, DICOM_TAG_ELEMENT(el->tag), be);
+    if (ds->encoding != DICOM_IMPLICIT_LE) {
+        strbuf_append(out, un ? "UN" : "SQ", 2);
+        put16(out, 0, be);
+    }
+    put32(out, DICOM_UNDEFINED_LENGTH, be);
+    for (size_t k = 0; k < el->item_count; k++) {
+        const struct dicom_dataset *item = &el->items[k];
+        put_tag_length(out, DICOM_TAG_ITEM, DICOM_UNDEFINED_LENGTH, item_be);
+        for (size_t i = 0; i < item->count; i++)
+            put_mapped(out, f, item, &item->elements[i], m);
+        put_tag_length(out, DICOM_TAG_ITEM_DELIMITATION, 0, item_be);
+    }
+    put_tag_length(out, DICOM_TAG_SEQUENCE_DELIMITATION, 0, item_be);
+}
+
+/* An element not edited: copied byte for byte unless the map changes a UID in it. */
+static void put_mapped(struct strbuf *out, const struct dicom_file *f,
+                       const struct dicom_dataset *ds, const struct dicom_element *el,
+                       const struct uid_map *m)
+{
+    if (m->fn && !DICOM_TAG_IS_PRIVATE(el->tag)) {
+        struct strbuf v = {0};
+        strbuf_append(&v, "", 0);
+        bool changed = mapped_uid(m, el, &v);
+        if (changed)
+            put_element(out, ds->encoding, el->tag, DICOM_VR_UI, v.buf, v.len);
+        strbuf_release(&v);
+        if (changed)
+            return;
+        bool items_change = false;
+        for (size_t k = 0; !items_change && k < el->item_count; k++)
+            items_change = subtree_changes(m, &el->items[k]);
+        if (items_change) {
+            put_sequence_mapped(out, f, ds, el, m);
+            return;
+        }
+    }
+    strbuf_append(out, (const char *)f->data + el->offset, element_end(el) - el->offset);
+}
+
 /* The data set: elements in tag order, edits merged in; group lengths of edited groups dropped
  * (they are retired in data sets, PS3.5 §7.2, and would be wrong). */
 static bool put_dataset(struct error *err, struct strbuf *out, const struct dicom_file *f,
-                        const struct dicom_edit *edits, size_t n)
+                        const struct dicom_edit *edits, size_t n, const struct uid_map *m)
 {
     const struct dicom_dataset *ds = &f->dataset;
     /* new text is encoded in the Specific Character Set the written file will declare */
@@ -267,8 +378,9 @@ static bool put_dataset(struct error *err, struct strbuf *out, const struct dico
         if (e) {
             done[e - edits] = true;
             ok = put_edit(err, out, ds, charset, e, el);
-        } else if (!(DICOM_TAG_ELEMENT(tag) == 0 && group_edited(edits, n, DICOM_TAG_GROUP(tag)))) {
-            strbuf_append(out, (const char *)f->data + el->offset, element_end(el) - el->offset);
+        } else if (!(DICOM_TAG_ELEMENT(tag) == 0 &&
+                     (m->fn || group_edited(edits, n, DICOM_TAG_GROUP(tag))))) {
+            put_mapped(out, f, ds, el, m);
         }
     }
     free(done);
@@ -317,16 +429,25 @@ static int by_tag(const void *a, const void *b)
 }
 
 /* The UID an edit sets for tag, else the file's. */
-static void uid_after_edits(const struct dicom_edit *edits, size_t n, uint32_t tag,
-                            const char *current, char out[65])
+static void uid_after_edits(const struct dicom_edit *edits, size_t n, const struct uid_map *m,
+                            uint32_t tag, const char *current, char out[65])
 {
     const struct dicom_edit *e = edit_for(edits, n, tag);
-    snprintf(out, 65, "%s", e && e->value ? e->value : current);
+    const char *mapped = !e && m->fn && *current ? m->fn(m->ctx, tag, current) : NULL;
+    snprintf(out, 65, "%s", e && e->value ? e->value : mapped ? mapped : current);
 }
 
 bool dicom_write_part10(struct error *err, const struct dicom_file *file,
                         const struct dicom_edit *edits, size_t edit_count, struct strbuf *out)
 {
+    return dicom_write_part10_mapped(err, file, edits, edit_count, NULL, NULL, out);
+}
+
+bool dicom_write_part10_mapped(struct error *err, const struct dicom_file *file,
+                               const struct dicom_edit *edits, size_t edit_count,
+                               dicom_uid_map_fn map, void *ctx, struct strbuf *out)
+{
+    const struct uid_map m = {map, ctx};
     struct dicom_edit *sorted = calloc(edit_count ? edit_count : 1, sizeof(*sorted));
     if (!sorted)
         return error_set(err, ERR_NOMEM, "writing DICOM");
@@ -342,8 +463,9 @@ bool dicom_write_part10(struct error *err, const struct dicom_file *file,
                            DICOM_TAG_GROUP(tag), DICOM_TAG_ELEMENT(tag));
     }
     char sop_class[65], sop_instance[65];
-    uid_after_edits(sorted, edit_count, DICOM_TAG_SOP_CLASS_UID, file->sop_class_uid, sop_class);
-    uid_after_edits(sorted, edit_count, DICOM_TAG_SOP_INSTANCE_UID, file->sop_instance_uid,
+    uid_after_edits(sorted, edit_count, &m, DICOM_TAG_SOP_CLASS_UID, file->sop_class_uid,
+                    sop_class);
+    uid_after_edits(sorted, edit_count, &m, DICOM_TAG_SOP_INSTANCE_UID, file->sop_instance_uid,
                     sop_instance);
     const char *syntax = file->deflated ? DICOM_TS_EXPLICIT_VR_LE : file->transfer_syntax;
     if (ok && (!dicom_uid_valid(sop_class) || !dicom_uid_valid(sop_instance)))
@@ -354,7 +476,7 @@ bool dicom_write_part10(struct error *err, const struct dicom_file *file,
         strbuf_append(out, (const char *)preamble, sizeof(preamble));
         strbuf_append(out, "DICM", 4);
         put_meta(out, file, sop_class, sop_instance, syntax);
-        ok = put_dataset(err, out, file, sorted, edit_count);
+        ok = put_dataset(err, out, file, sorted, edit_count, &m);
     }
     if (!ok && out->buf) {
         out->len = start; /* nothing half-written */

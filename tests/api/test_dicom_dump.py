@@ -451,3 +451,40 @@ def test_usage_errors():
     r = helpers.run_cli("dicom", "dump", DATA / "test_files" / "CT_small.dcm",
                         "--bulk-threshold", "-5")
     assert r.returncode == 2
+
+
+# ---- bad input at the command line ------------------------------------------------------------
+
+def _part10(body, syntax=b"1.2.840.10008.1.2.1\0"):
+    meta = struct.pack("<HH2sH", 2, 0x10, b"UI", len(syntax)) + syntax
+    return (b"\0" * 128 + b"DICM" + struct.pack("<HH2sHI", 2, 0, b"UL", 4, len(meta)) + meta
+            + body)
+
+
+@pytest.mark.parametrize("case", ["huge length", "10,000 deep", "lying item", "not DICOM"])
+def test_bad_files_fail_cleanly(tmp_path, case):
+    if case == "huge length":
+        # (0010,0010) UT with a length field of 0xFFFFFFF0
+        body = struct.pack("<HH2sHI", 0x10, 0x10, b"UT", 0, 0xFFFFFFF0) + b"Yamada"
+        want = (rf"offset {len(_part10(b''))}, tag \(0010,0010\): "
+                r"length 4294967280 exceeds the 6 bytes left")
+    elif case == "10,000 deep":
+        sq = struct.pack("<HH2sHI", 0x40, 0xA730, b"SQ", 0, 0xFFFFFFFF)
+        it = struct.pack("<HHI", 0xFFFE, 0xE000, 0xFFFFFFFF)
+        end = struct.pack("<HHI", 0xFFFE, 0xE00D, 0) + struct.pack("<HHI", 0xFFFE, 0xE0DD, 0)
+        body = (sq + it) * 10000 + end * 10000
+        want = r"tag \(0040,A730\): sequences nested deeper than 64"
+    elif case == "lying item":
+        item = struct.pack("<HH2sH", 8, 0x1155, b"UI", 8) + b"1.2.3.4\0"
+        body = (struct.pack("<HH2sHI", 8, 0x1140, b"SQ", 0, 8 + len(item))
+                + struct.pack("<HHI", 0xFFFE, 0xE000, len(item) + 100) + item)
+        want = r"tag \(FFFE,E000\): length 116 exceeds the 16 bytes left"
+    else:
+        body = None
+        want = r"offset 0, tag \(683C,6D74\): length \d+ exceeds"
+    path = tmp_path / "bad.dcm"
+    path.write_bytes(_part10(body) if body is not None else b"<html>not an image</html>")
+    r = dump(path)
+    assert r.returncode == 1, r.stderr
+    assert "dicom.invalid" in r.stderr and re.search(want, r.stderr), r.stderr
+    assert r.stdout == ""

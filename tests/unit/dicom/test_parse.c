@@ -9,6 +9,7 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static void reads_a_small_file(void **state)
     assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
     assert_string_equal(uid, "1.2.3.4");
     assert_ptr_equal(dicom_item_at(seq, 0)->parent, seq);
+    assert_ptr_equal(dicom_item_at(seq, 0)->parent_dataset, &f->dataset);
     assert_string_equal(dicom_item_at(seq, 0)->charset, "ISO_IR 100"); /* inherited */
     const struct dicom_element *priv = dicom_find(&f->dataset, DICOM_TAG(0x0011, 0x1001));
     assert_int_equal(priv->vr, DICOM_VR_OB);
@@ -260,6 +262,29 @@ static void yamada_hanako_in_iso_2022_ir_87(void **state)
     strbuf_release(&c);
 }
 
+static void *decode_in_thread(void *arg)
+{
+    struct strbuf *out = arg;
+    static const uint8_t name[] = "Yamada^Hanako=" JIS_YAMADA "^" JIS_HANAKO;
+    dicom_charset_decode("\\ISO 2022 IR 87", DICOM_VR_PN, name, sizeof(name) - 1, out);
+    dicom_charset_decode("ISO_IR 100", DICOM_VR_PN, (const uint8_t *)"M\xfcller", 7, out);
+    return NULL;
+}
+
+/* Each thread keeps its own converters and closes them when it ends (LeakSanitizer checks). */
+static void charset_in_threads(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        struct strbuf out = {0};
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, decode_in_thread, &out), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        assert_string_equal(out.buf, "Yamada^Hanako=山田^花子Müller");
+        strbuf_release(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +294,7 @@ int main(void)
         cmocka_unit_test(truncation_at_every_byte),
         cmocka_unit_test(uids_with_illegal_characters),
         cmocka_unit_test(yamada_hanako_in_iso_2022_ir_87),
+        cmocka_unit_test(charset_in_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

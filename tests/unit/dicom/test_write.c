@@ -217,6 +217,135 @@ static void frames_through_the_basic_offset_table(void **state)
     strbuf_release(&b);
 }
 
+static void frames_through_the_extended_offset_table_and_markers(void **state)
+{
+    (void)state;
+    /* three frames in four fragments; the Extended Offset Table says where each starts */
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_JPEG_BASELINE);
+    estr(&b, 0x0028, 0x0008, "IS", "3");
+    static const uint8_t eot[24] = {0, 0, 0, 0, 0,  0, 0, 0, 24, 0, 0, 0,
+                                    0, 0, 0, 0, 36, 0, 0, 0, 0,  0, 0, 0};
+    eelem(&b, 0x7FE0, 0x0001, "OV", eot, sizeof(eot));
+    static const uint8_t lengths[24] = {8, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+                                        0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0};
+    eelem(&b, 0x7FE0, 0x0002, "OV", lengths, sizeof(lengths));
+    eheader(&b, 0x7FE0, 0x0010, "OB", 0xFFFFFFFFu);
+    item(&b, 0xE000, 0); /* empty Basic Offset Table */
+    static const char *const frags[] = {"\xFF\xD8\x01\x02", "\x03\x04\xFF\xD9", "\xFF\xD8\xFF\xD9",
+                                        "\xFF\xD8\xFF\xD9"};
+    for (int i = 0; i < 4; i++) {
+        item(&b, 0xE000, 4);
+        strbuf_append(&b, frags[i], 4);
+    }
+    item(&b, 0xE0DD, 0);
+    struct dicom_file *f = parse_ok(b.buf, b.len);
+    struct dicom_frame fr;
+    struct error err = {0};
+    size_t want[3][2] = {{0, 2}, {2, 1}, {3, 1}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(dicom_frame_locate(&err, &f->dataset, i, &fr));
+        assert_int_equal(fr.first_fragment, want[i][0]);
+        assert_int_equal(fr.fragment_count, want[i][1]);
+    }
+    dicom_free(f);
+    /* without any table: the JPEG start-of-image markers tell the frames apart */
+    struct strbuf c = {0};
+    part10_head(&c, DICOM_TS_JPEG_BASELINE);
+    estr(&c, 0x0028, 0x0008, "IS", "3");
+    eheader(&c, 0x7FE0, 0x0010, "OB", 0xFFFFFFFFu);
+    item(&c, 0xE000, 0);
+    for (int i = 0; i < 4; i++) {
+        item(&c, 0xE000, 4);
+        strbuf_append(&c, frags[i], 4);
+    }
+    item(&c, 0xE0DD, 0);
+    f = parse_ok(c.buf, c.len);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(dicom_frame_locate(&err, &f->dataset, i, &fr));
+        assert_int_equal(fr.first_fragment, want[i][0]);
+        assert_int_equal(fr.fragment_count, want[i][1]);
+    }
+    dicom_free(f);
+    strbuf_release(&b);
+    strbuf_release(&c);
+}
+
+static void native_frames(void **state)
+{
+    (void)state;
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_EXPLICIT_VR_LE);
+    estr(&b, 0x0028, 0x0008, "IS", "2");
+    eelem(&b, 0x0028, 0x0010, "US", "\x02\x00", 2); /* rows 2 */
+    eelem(&b, 0x0028, 0x0011, "US", "\x03\x00", 2); /* columns 3 */
+    eelem(&b, 0x0028, 0x0100, "US", "\x10\x00", 2); /* 16 bits */
+    size_t at = b.len;
+    eelem(&b, 0x7FE0, 0x0010, "OW", "abcdefghijklmnopqrstuvwx", 24);
+    struct dicom_file *f = parse_ok(b.buf, b.len);
+    struct dicom_frame fr;
+    struct error err = {0};
+    assert_true(dicom_frame_locate(&err, &f->dataset, 1, &fr));
+    assert_int_equal(fr.offset, at + 12 + 12);
+    assert_int_equal(fr.length, 12);
+    assert_memory_equal(f->data + fr.offset, "mnopqrstuvwx", 12);
+    assert_false(dicom_frame_locate(&err, &f->dataset, 2, &fr));
+    dicom_free(f);
+    strbuf_release(&b);
+}
+
+static const char *new_uid(void *ctx, uint32_t tag, const char *uid)
+{
+    int *calls = ctx;
+    (*calls)++;
+    if (strcmp(uid, "1.2.3.4") == 0)
+        return "2.25.4";
+    if (strcmp(uid, "1.2.392.200036.9999.1.1") == 0)
+        return "2.25.11";
+    return NULL;
+}
+
+static void uids_mapped_at_every_depth(void **state)
+{
+    (void)state;
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_EXPLICIT_VR_LE);
+    body(&b, "ISO_IR 100");
+    /* a defined-length sequence that refers to 1.2.3.4, and a private one that must stay */
+    struct strbuf it = {0};
+    estr(&it, 0x0008, 0x1150, "UI", "1.2.840.10008.5.1.4.1.1.7");
+    estr(&it, 0x0008, 0x1155, "UI", "1.2.3.4");
+    eheader(&b, 0x0008, 0x1140, "SQ", (uint32_t)it.len + 8);
+    item(&b, 0xE000, (uint32_t)it.len);
+    strbuf_append(&b, it.buf, it.len);
+    eheader(&b, 0x0009, 0x1001, "SQ", (uint32_t)it.len + 8);
+    item(&b, 0xE000, (uint32_t)it.len);
+    strbuf_append(&b, it.buf, it.len);
+    struct dicom_file *f = parse_ok(b.buf, b.len);
+    int calls = 0;
+    struct strbuf out = {0};
+    struct error err = {0};
+    assert_true(dicom_write_part10_mapped(&err, f, NULL, 0, new_uid, &calls, &out));
+    assert_true(calls > 0);
+    struct dicom_file *g = parse_ok(out.buf, out.len);
+    assert_string_equal(g->sop_instance_uid, "2.25.11");
+    char uid[65];
+    assert_true(dicom_get_uid(&g->meta, DICOM_TAG_MEDIA_STORAGE_SOP_INSTANCE_UID, uid));
+    assert_string_equal(uid, "2.25.11");
+    const struct dicom_element *seq = dicom_find(&g->dataset, DICOM_TAG(0x0008, 0x1140));
+    assert_int_equal(seq->length, DICOM_UNDEFINED_LENGTH); /* rewritten */
+    assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
+    assert_string_equal(uid, "2.25.4");
+    const struct dicom_element *priv = dicom_find(&g->dataset, DICOM_TAG(0x0009, 0x1001));
+    assert_true(dicom_get_uid(dicom_item_at(priv, 0), DICOM_TAG(0x0008, 0x1155), uid));
+    assert_string_equal(uid, "1.2.3.4"); /* private: byte for byte */
+    dicom_free(g);
+    dicom_free(f);
+    strbuf_release(&out);
+    strbuf_release(&it);
+    strbuf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +354,9 @@ int main(void)
         cmocka_unit_test(deflated_data_set),
         cmocka_unit_test(big_endian_without_meta),
         cmocka_unit_test(frames_through_the_basic_offset_table),
+        cmocka_unit_test(frames_through_the_extended_offset_table_and_markers),
+        cmocka_unit_test(native_frames),
+        cmocka_unit_test(uids_mapped_at_every_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
