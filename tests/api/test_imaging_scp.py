@@ -410,3 +410,20 @@ def test_the_organisation_administrator_manages_its_senders(dicom):
     events = [a["event_id"] for a in helpers.audit_rows(
         dicom.server, "object_type = 'dicom_ae' AND object_id = 'GH-MR-3'")]
     assert events == ["imaging_ae_create", "imaging_ae_delete"]
+
+
+def test_two_associations_at_once_into_one_study(dicom, workdir):
+    study = new_uid()
+    halves = [[sample(name, "GH-000002", workdir, study_uid=study)
+               for name in ("CT_small.dcm", "MR_small.dcm") * 3] for _ in range(2)]
+    env = dict(os.environ, TCP_NODELAY="1")
+    procs = [subprocess.Popen(["storescu", "-aet", GH_AET, "-aec", "TSUNAGU", "-R", "127.0.0.1",
+                               str(dicom.port), *[p for p, _ in half]], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for half in halves]
+    for p in procs:
+        out, _ = p.communicate(timeout=60)
+        assert p.returncode == 0, out.decode(errors="replace")
+    [row] = dicom.server.query("SELECT * FROM imaging_studies WHERE study_uid = ?", (study,))
+    assert row["number_of_instances"] == 12 and row["patient_id"] == helpers.patient_id(1)
+    assert row["modalities_in_study"] == "CT\\MR"
