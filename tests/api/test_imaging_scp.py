@@ -427,3 +427,25 @@ def test_two_associations_at_once_into_one_study(dicom, workdir):
     [row] = dicom.server.query("SELECT * FROM imaging_studies WHERE study_uid = ?", (study,))
     assert row["number_of_instances"] == 12 and row["patient_id"] == helpers.patient_id(1)
     assert row["modalities_in_study"] == "CT\\MR"
+
+
+def test_data_sets_larger_than_a_pdu_are_reassembled(start_server, workdir):
+    d = Dicom(start_server, "--dicom-max-pdu", "16384")
+    files = [sample(name, "GH-000002", workdir) for name in
+             ("CT_small.dcm", "waveform_ecg.dcm", "SC_rgb_jpeg_dcmd.dcm")]  # 39, 291, 198 kB
+    r = storescu(d.port, GH_AET, *[p for p, _ in files])
+    assert r.returncode == 0, r.stdout + r.stderr
+    for path, ds in files:
+        [row] = instances(d.server, ds.SOPInstanceUID)
+        key = row["blob_key"]
+        stored = pydicom.dcmread(os.path.join(d.server.data_dir, "blobs", key[:2], key))
+        original = pydicom.dcmread(path)
+        assert stored.SOPInstanceUID == ds.SOPInstanceUID
+        assert stored.file_meta.TransferSyntaxUID == row["transfer_syntax_uid"]
+        # storescu leaves out group lengths (gggg,0000) and the trailing padding (FFFC,FFFC)
+        # when it sends; all else arrives as is
+        assert without_group_lengths(stored) == without_group_lengths(original), path
+
+
+def without_group_lengths(ds):
+    return [(e.tag, e.VR, e.value) for e in ds if e.tag.element != 0 and e.tag != 0xFFFCFFFC]
