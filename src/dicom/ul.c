@@ -35,8 +35,9 @@ static void put_item(struct strbuf *out, uint8_t type, const char *data, size_t 
     strbuf_append(out, data, len);
 }
 
-/* Minimum body lengths per PDU type (PS3.8 §9.3.2-9.3.8); index = type. */
-static const uint32_t min_body[] = {0, 68, 68, 4, 0, 4, 4, 4};
+/* Minimum body lengths per PDU type (PS3.8 §9.3.2-9.3.8; a P-DATA-TF holds at least one PDV
+ * item); index = type. */
+static const uint32_t min_body[] = {0, 68, 68, 4, 6, 4, 4, 4};
 
 bool ul_pdu_header_parse(struct error *err, const uint8_t header[UL_PDU_HEADER_LENGTH],
                          uint32_t max_length, enum ul_pdu_type *type, uint32_t *length)

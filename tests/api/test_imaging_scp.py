@@ -312,6 +312,7 @@ def test_malformed_pdu_closes_the_association_and_changes_nothing(dicom, workdir
         (b"", pdu(4, pdv(1, 3, cmd[:-3]))),                # a truncated command set
         (started, bytes([4, 0, 0xFF, 0xFF, 0xFF, 0xF0])),  # PDU length 0xFFFFFFF0
         (started, pdu(9, bytes(4))),                       # no such PDU type
+        (b"", pdu(4, b"")),                                # a P-DATA-TF without a PDV
         (started, associate_rq(GH_AET)),                   # a second A-ASSOCIATE-RQ
     ]
     for prefix, bad in cases:
