@@ -2,6 +2,7 @@
 """The DICOM C-STORE SCP (`tsunagu serve --dicom-port`): dcmtk's echoscu and storescu against the
 real server; the AE title registry (`tsunagu imaging ae`); malformed PDUs sent by hand."""
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -62,25 +63,18 @@ def count_instances(server):
 
 
 class Dicom:
-    """A server with the demo region and the SCP on a free port."""
+    """A server with the demo region and the SCP on a port the server picks (--dicom-port 0,
+    read from its log)."""
 
     def __init__(self, start_server, *extra):
-        for _ in range(5):
-            self.port = helpers.free_port()
-            try:
-                self.server = start_server("--dicom-port", self.port, *extra)
-                break
-            except AssertionError as e:
-                if "cannot listen for DICOM" not in str(e):
-                    raise
-        helpers.wait_until(self._accepts, 10, "the DICOM port")
+        self.server = start_server("--dicom-port", 0, *extra)
+        self.port = helpers.wait_until(self._port, 10, "the dicom.started log line")
 
-    def _accepts(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
+    def _port(self):
+        for record in self.server.log_records():
+            if record.get("event") == "dicom.started":
+                return int(re.search(r":(\d+) \(", record["msg"]).group(1))
+        return None
 
 
 @pytest.fixture
