@@ -243,7 +243,7 @@ struct dicom_file {
 
 /** Limits checked before any length or depth is used. Zero fields take the defaults. */
 struct dicom_limits {
-    int max_depth;       /* sequence nesting; default 64 */
+    int max_depth;       /* sequence nesting; default 64, at most 512 (the parser recurses) */
     size_t max_elements; /* elements, items and fragments in all; default 4,000,000 */
     size_t max_inflated; /* bytes a deflated data set may inflate to; default 1 GiB */
 };

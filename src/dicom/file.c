@@ -9,6 +9,7 @@
 
 enum {
     DEFAULT_MAX_DEPTH = 64,
+    MAX_DEPTH_CAP = 512,
     DEFAULT_MAX_ELEMENTS = 1000000,
 };
 #define DEFAULT_MAX_INFLATED ((size_t)1 << 30)
@@ -205,6 +206,8 @@ static bool parser_start(struct parser *p, struct error *err, const uint8_t *dat
         p->lim = *limits;
     if (p->lim.max_depth <= 0)
         p->lim.max_depth = DEFAULT_MAX_DEPTH;
+    if (p->lim.max_depth > MAX_DEPTH_CAP)
+        p->lim.max_depth = MAX_DEPTH_CAP; /* keeps the recursion's stack small in any thread */
     if (!p->lim.max_elements)
         p->lim.max_elements = DEFAULT_MAX_ELEMENTS;
     if (!p->lim.max_inflated)

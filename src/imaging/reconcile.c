@@ -141,8 +141,10 @@ bool imaging_patient_studies(struct error *err, struct request *req)
     int64_t limit, offset;
     if (!request_query_check(err, req, query) || !request_page(err, req, &limit, &offset))
         return false;
-    /* The router decided that the caller sees the patient: every linked study of the patient
-     * is part of the record (IMAGING_STUDY_VISIBLE_SQL gives the same). */
+    /* The router decided that the caller sees the patient, so every linked study of the patient
+     * is part of the record; the rule is applied all the same, as every list of studies does. */
+    struct access_rule_args a;
+    access_rule_args_of(&req->op.principal, &a);
     json_t *items = api_rows(
         err,
         store_query(err, req->op.conn,
@@ -150,10 +152,11 @@ bool imaging_patient_studies(struct error *err, struct request *req)
                     "st.study_description, st.accession_number, st.org_id, o.name, "
                     "st.number_of_series, st.number_of_instances, st.created_at "
                     "FROM imaging_studies st JOIN orgs o ON o.id = st.org_id "
-                    "WHERE st.patient_id = ? AND st.reconciliation = 'linked' "
-                    "ORDER BY st.study_date DESC, st.study_time DESC, st.created_at DESC, "
-                    "st.study_uid LIMIT ? OFFSET ?",
-                    "tii", req->patient_id, limit + 1, offset),
+                    "WHERE st.patient_id = ?5 AND st.reconciliation = 'linked' "
+                    "AND " IMAGING_STUDY_VISIBLE_SQL " ORDER BY st.study_date DESC, "
+                    "st.study_time DESC, st.created_at DESC, st.study_uid LIMIT ?6 OFFSET ?7",
+                    "tttitii", a.org_id, a.today, a.user_id, a.now_ms, req->patient_id, limit + 1,
+                    offset),
         patient_study_row);
     if (!items)
         return false;

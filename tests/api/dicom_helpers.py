@@ -6,7 +6,7 @@ import io
 import uuid
 
 import pydicom
-from pydicom.data import get_testdata_file
+from pydicom.data import get_charset_files, get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 
 # tags of the Store Instances Response (PS3.18 §10.5.3)
@@ -30,9 +30,10 @@ def new_uid():
 
 
 def dataset(sample="CT_small.dcm", study=None, series=None, sop=None, **attrs):
-    """A pydicom Dataset of a sample file with new UIDs (or the given ones) and attrs set
-    (keyword=value; None deletes)."""
-    ds = pydicom.dcmread(get_testdata_file(sample))
+    """A pydicom Dataset of a sample file (test_files, or charset_files when its name starts with
+    "chr") with new UIDs (or the given ones) and attrs set (keyword=value; None deletes)."""
+    path = get_charset_files(sample)[0] if sample.startswith("chr") else get_testdata_file(sample)
+    ds = pydicom.dcmread(path)
     ds.StudyInstanceUID = study or new_uid()
     ds.SeriesInstanceUID = series or new_uid()
     ds.SOPInstanceUID = sop or new_uid()

@@ -6,6 +6,7 @@ sees what (the sending organisation; the patient's team with consent; nobody els
 count). Instances are pydicom's sample files with new UIDs (dicom_helpers)."""
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -103,6 +104,22 @@ def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     assert helpers.store_snapshot(server) == before
 
 
+def test_the_same_study_sent_at_once_by_several_clients_is_stored_once(server):
+    ds = dh.dataset(PatientID="SAME-TIME-1")
+    files = [dh.to_bytes(ds)] + [dh.instance("MR_small.dcm", study=ds.StudyInstanceUID,
+                                             PatientID="SAME-TIME-1") for _ in range(3)]
+    sessions = [helpers.login(server, "gh.sato") for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda s: dh.stow(s, files), sessions))
+    for r in answers:  # stored (202: its study waits for a patient), or stored before (200)
+        assert r.status_code in (200, 202), r.text[:500]
+        assert len(dh.referenced(r.json())) == 4 and not dh.failed(r.json())
+    assert 202 in [r.status_code for r in answers]
+    assert count(server, "imaging_instances", "study_uid = ?", (ds.StudyInstanceUID,)) == 4
+    row = study_row(server, ds.StudyInstanceUID)
+    assert row["number_of_instances"] == 4 and row["number_of_series"] == 4
+
+
 def test_a_bad_part_fails_alone(server):
     sato = server.session("gh.sato")
     pid = new_local_id()
@@ -146,6 +163,24 @@ def test_a_script_in_the_patient_name_is_kept_as_text(server):
     waiting = [q for q in queue(sato) if q["study_uid"] == ds.StudyInstanceUID]
     assert waiting[0]["dicom_patient"]["name"] == name
     assert study_row(server, ds.StudyInstanceUID)["patient_name"] == name
+
+
+@pytest.mark.parametrize("sample,alphabetic", [("chrH31.dcm", "Yamada^Tarou"),
+                                                ("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ")])
+def test_japanese_names_in_iso_2022_ir_87_are_indexed_as_utf8(server, sample, alphabetic):
+    sato = server.session("gh.sato")
+    ds = dh.dataset(sample, PatientID=new_local_id())
+    ok_stow(sato, [dh.to_bytes(ds)], status=202)
+    entry = next(q for q in queue(sato) if q["study_uid"] == ds.StudyInstanceUID)
+    patient = entry["dicom_patient"]
+    assert patient["name"] == f"{alphabetic}=山田^太郎=やまだ^たろう"
+    assert (patient["name_alphabetic"], patient["name_ideographic"], patient["name_phonetic"]) == (
+        alphabetic, "山田^太郎", "やまだ^たろう")
+    row = study_row(server, ds.StudyInstanceUID)
+    # the matching keys fold width and kana: ﾔﾏﾀﾞ and やまだ meet
+    assert row["patient_name_key_phonetic"].startswith("ヤマダ^")
+    if alphabetic.startswith("ﾔ"):
+        assert row["patient_name_key_alphabetic"] == row["patient_name_key_phonetic"]
 
 
 def test_stow_into_one_study_refuses_instances_of_another(server):

@@ -158,8 +158,10 @@ static void deep_nesting_fails(void **state)
             strbuf_release(&in);
         }
         parse_fails(&b, NULL, "nested deeper than 64");
-        struct dicom_limits lim = {.max_depth = 20000, .max_elements = 1000};
-        parse_fails(&b, &lim, "more than 1000 elements");
+        struct dicom_limits lim = {.max_depth = 20000, .max_elements = 600};
+        parse_fails(&b, &lim, "more than 600 elements"); /* at depth 300 */
+        lim.max_elements = 0;
+        parse_fails(&b, &lim, "nested deeper than 512"); /* the cap */
         strbuf_release(&b);
     }
 }
