@@ -139,6 +139,7 @@ static void usage(FILE *out)
     fputs("  audit verify            check the audit trail's hash chain\n"
           "  openapi                 print the OpenAPI document of the app API\n"
           "  dicom dump FILE         print a DICOM file as DICOM JSON (PS3.18 F.2)\n"
+          "  dicom frames FILE       print where each frame of its pixel data lies\n"
           "  --version               print the version\n"
           "  --help                  this text\n",
           out);

@@ -97,10 +97,59 @@ static int dump(int argc, char **argv)
     return rc;
 }
 
+/* One JSON line per frame: its byte ranges in the file (the fragments' values when
+ * encapsulated). Offsets of a deflated file refer to its inflated data set. */
+static int frames(int argc, char **argv)
+{
+    if (argc != 1 || strncmp(argv[0], "--", 2) == 0) {
+        fputs("usage: tsunagu dicom frames FILE\n", stderr);
+        return CLI_USAGE;
+    }
+    uint8_t *data;
+    size_t len;
+    if (!read_file(argv[0], &data, &len))
+        return CLI_FAIL;
+    struct error err = {0};
+    struct dicom_file *file;
+    int rc = CLI_OK;
+    if (!dicom_parse(&err, data, len, NULL, &file)) {
+        cli_error("dicom frames: %s: %s: %s", argv[0], error_code_name(err.code), err.detail);
+        free(data);
+        return CLI_FAIL;
+    }
+    const struct dicom_element *px = dicom_find(&file->dataset, DICOM_TAG_PIXEL_DATA);
+    for (size_t i = 0;; i++) {
+        struct dicom_frame fr;
+        if (!dicom_frame_locate(&err, &file->dataset, i, &fr)) {
+            if (i == 0 || !strstr(err.detail, "does not exist")) {
+                cli_error("dicom frames: %s: %s: %s", argv[0], error_code_name(err.code),
+                          err.detail);
+                rc = CLI_FAIL;
+            }
+            break;
+        }
+        printf("{\"frame\":%zu,\"ranges\":[", i + 1);
+        if (!px->encapsulated)
+            printf("[%zu,%zu]", fr.offset, fr.length);
+        for (size_t k = 0; px->encapsulated && k < fr.fragment_count; k++) {
+            const struct dicom_fragment *f = dicom_fragment_at(px, fr.first_fragment + k);
+            printf("%s[%zu,%zu]", k ? "," : "", f->offset, f->length);
+        }
+        printf("]}\n");
+    }
+    dicom_free(file);
+    free(data);
+    return rc;
+}
+
 int cli_dicom(int argc, char **argv)
 {
     if (argc > 0 && strcmp(argv[0], "dump") == 0)
         return dump(argc - 1, argv + 1);
-    fputs("usage: tsunagu dicom dump FILE [--bulk-threshold N]\n", argc > 0 ? stderr : stdout);
+    if (argc > 0 && strcmp(argv[0], "frames") == 0)
+        return frames(argc - 1, argv + 1);
+    fputs("usage: tsunagu dicom dump FILE [--bulk-threshold N]\n"
+          "       tsunagu dicom frames FILE\n",
+          argc > 0 ? stderr : stdout);
     return CLI_USAGE;
 }

@@ -4,6 +4,8 @@
 #include "dicom_int.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The fragment whose item starts `offset` bytes after the first fragment's item. */
 static bool fragment_at_offset(const struct dicom_element *px, uint64_t offset, size_t *index)
@@ -122,8 +124,12 @@ static bool native_frame(struct error *err, const struct dicom_dataset *ds,
     if (rows <= 0 || columns <= 0 || samples <= 0 || bits <= 0 || bits > 64 || rows > 65535 ||
         columns > 65535 || samples > 4)
         return error_set(err, ERR_DICOM_INVALID, "pixel data: implausible image size");
-    uint64_t bits_per_frame =
-        (uint64_t)rows * (uint64_t)columns * (uint64_t)samples * (uint64_t)bits;
+    uint64_t per_pixel = (uint64_t)samples;
+    char *photometric = dicom_get_string(ds, DICOM_TAG_PHOTOMETRIC_INTERPRETATION, 0);
+    if (photometric && samples == 3 && strcmp(photometric, "YBR_FULL_422") == 0)
+        per_pixel = 2; /* PS3.3 C.7.6.3.1.2: two Y per Cb/Cr pair, uncompressed */
+    free(photometric);
+    uint64_t bits_per_frame = (uint64_t)rows * (uint64_t)columns * per_pixel * (uint64_t)bits;
     if (bits_per_frame % 8 != 0)
         return error_set(err, ERR_DICOM_INVALID, "pixel data: frames are not byte-aligned");
     uint64_t size = bits_per_frame / 8;

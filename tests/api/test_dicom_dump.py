@@ -465,6 +465,12 @@ def test_usage_errors():
     r = helpers.run_cli("dicom", "dump", DATA / "test_files" / "CT_small.dcm",
                         "--bulk-threshold", "-5")
     assert r.returncode == 2
+    r = helpers.run_cli("dicom", "frames")
+    assert r.returncode == 2
+    r = helpers.run_cli("dicom")
+    assert r.returncode == 2 and "dicom frames FILE" in r.stdout
+    r = helpers.run_cli("dicom", "frames", DATA / "test_files" / "rtplan.dcm")  # no pixel data
+    assert r.returncode == 1 and "no pixel data (7FE0,0010)" in r.stderr
 
 
 # ---- bad input at the command line ------------------------------------------------------------
@@ -509,3 +515,50 @@ def test_named_files_exist():
     names = {p.name for p in FILES}
     for listed in (BROKEN, NO_PREAMBLE, DCMDUMP_UNREADABLE):
         assert set(listed) <= names, set(listed) - names
+
+
+# ---- frames ---------------------------------------------------------------------------------
+
+# Pixel data whose frames cannot be told: no Rows, Columns or Bits Allocated to size them.
+FRAMES_UNKNOWN = {"meta_missing_tsyntax.dcm": "no Rows/Columns/Bits Allocated",
+                  "nested_priv_SQ.dcm": "no Rows/Columns/Bits Allocated"}
+
+
+def _pydicom_frames(ds, name):
+    # badVR.dcm's Number of Frames is "1A": we read it as one frame, as for an empty value
+    n = 1 if name == "badVR.dcm" else int(ds.get("NumberOfFrames", 1) or 1)
+    if ds.file_meta.get("TransferSyntaxUID") and ds.file_meta.TransferSyntaxUID.is_compressed:
+        return list(pydicom.encaps.generate_pixel_data_frame(ds.PixelData, n))
+    # native: the frame size from the image (the value may carry padding past the last frame)
+    per_pixel = 2 if ds.get("PhotometricInterpretation") == "YBR_FULL_422" else ds.get(
+        "SamplesPerPixel", 1)
+    size = ds.Rows * ds.Columns * per_pixel * ds.BitsAllocated // 8
+    return [ds.PixelData[i * size:(i + 1) * size] for i in range(n)]
+
+
+FRAME_FILES = [p for p in FILES if expected_status(p) == "ok" and p.suffix in (".dcm", "")
+               and "PixelData" in read_pydicom(p)]
+
+
+@pytest.mark.parametrize("path", FRAME_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_frames_match_pydicom(path):
+    """`tsunagu dicom frames` (dicom_frame_locate): each frame's bytes, native or encapsulated
+    (Basic/Extended Offset Table, one fragment per frame, or codestream markers), are the
+    frames pydicom yields."""
+    r = helpers.run_cli("dicom", "frames", path)
+    if path.name in FRAMES_UNKNOWN:
+        assert r.returncode == 1 and "dicom.invalid" in r.stderr, r.stderr
+        return
+    assert r.returncode == 0, r.stderr
+    ds = read_pydicom(path)
+    theirs = _pydicom_frames(ds, path.name)
+    ours = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [f["frame"] for f in ours] == list(range(1, len(theirs) + 1))
+    raw = path.read_bytes()
+    deflated = ds.file_meta.get("TransferSyntaxUID") == "1.2.840.10008.1.2.1.99"
+    for f, want in zip(ours, theirs):
+        if deflated:  # offsets refer to the inflated data set
+            assert sum(n for _, n in f["ranges"]) == len(want)
+            continue
+        got = b"".join(raw[o:o + n] for o, n in f["ranges"])
+        assert got == want, f"{path.name} frame {f['frame']}"
