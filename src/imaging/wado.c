@@ -125,6 +125,22 @@ static bool accepts_dicom(struct request *req, const struct wado_ref *refs, int 
     return false;
 }
 
+/* Whether an instance may go as a single application/dicom body (PS3.18 §8.7.3.5: a single
+ * instance in a single part), asked for before any multipart range. */
+static bool single_part(struct request *req, const struct wado_ref *ref)
+{
+    struct dicomweb_accept ranges[DICOMWEB_ACCEPT_MAX];
+    int count = dicomweb_accept_parse(req, ranges);
+    for (int i = 0; i < count; i++) {
+        const char *ts = ranges[i].transfer_syntax;
+        if (strcmp(ranges[i].type, "application/dicom") == 0)
+            return !ts[0] || strcmp(ts, "*") == 0 || strcmp(ts, ref->transfer_syntax) == 0;
+        if (strcmp(ranges[i].type, "multipart/related") == 0 || strcmp(ranges[i].type, "*/*") == 0)
+            return false;
+    }
+    return false;
+}
+
 /* The instances the path names (depth 1 study, 2 series, 3 instance), as stored. */
 static bool retrieve(struct error *err, struct request *req, int depth)
 {
@@ -132,6 +148,15 @@ static bool retrieve(struct error *err, struct request *req, int depth)
     int n;
     if (!wado_refs(err, req, depth, &refs, &n))
         return false;
+    if (depth == 3 && single_part(req, refs)) {
+        struct http_stream *s = http_stream_new(req->ctx->env.blobs);
+        http_stream_blob(s, refs->blob_key, (uint64_t)refs->size, 0, (uint64_t)refs->size);
+        response_stream(req, 200,
+                        arena_printf(req->op.arena, "application/dicom; transfer-syntax=%s",
+                                     refs->transfer_syntax),
+                        s);
+        return true;
+    }
     if (!accepts_dicom(req, refs, n))
         return error_set(err, ERR_IMAGING_NOT_ACCEPTABLE,
                          "instances are sent as multipart/related; type=\"application/dicom\" in "

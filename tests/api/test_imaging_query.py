@@ -230,6 +230,10 @@ def test_study_series_instance_retrieval_is_byte_for_byte(world):
         gh, f"/dicom-web/studies/{ds.StudyInstanceUID}/series/{ds.SeriesInstanceUID}"
             f"/instances/{sop}", accept="*/*"))
     assert content == f
+    # one instance may also come as a single application/dicom body
+    r = retrieve(gh, f"/dicom-web/studies/{ds.StudyInstanceUID}/series/{ds.SeriesInstanceUID}"
+                     f"/instances/{sop}", accept="application/dicom")
+    assert r.content == f and r.headers["Content-Type"].startswith("application/dicom;")
 
 
 def test_retrieval_in_another_transfer_syntax_is_406(world):
