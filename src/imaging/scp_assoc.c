@@ -256,11 +256,13 @@ static uint16_t store(struct assoc *a, const char **comment)
     if (!ok) {
         op_rollback(&op);
         status = out.status ? out.status : IMAGING_STATUS_PROCESSING_FAILURE;
-        static _Thread_local char why[65]; /* Error Comment (0000,0902) is an LO */
+        /* Error Comment (0000,0902) is an LO: at most 64 characters of the default repertoire */
+        static _Thread_local char why[65];
         const char *reason = out.reason ? out.reason : err.detail;
-        size_t n = strlen(reason);
-        memcpy(why, reason, n < 64 ? n : 64);
-        why[n < 64 ? n : 64] = 0;
+        size_t n = 0;
+        for (; reason[n] && n < 64; n++)
+            why[n] = reason[n] >= 0x20 && reason[n] < 0x7f && reason[n] != '\\' ? reason[n] : '?';
+        why[n] = 0;
         *comment = why;
         log_msg(LOG_WARN, "dicom.store_failed", "%s: %s %s (0x%04x)", a->client,
                 a->cmd.affected_sop_instance, out.reason ? out.reason : err.detail, status);
