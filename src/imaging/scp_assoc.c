@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "dicom/dicom.h"
@@ -168,6 +169,25 @@ static void peer_name(int fd, char *out, size_t n)
     }
 }
 
+/* An unknown sender is a failed sign-in: audited like one (the group-commit writer). */
+static void audit_refusal(struct assoc *a)
+{
+    char login[72];
+    snprintf(login, sizeof login, "dicom:%s", a->rq->calling_ae);
+    struct audit_record rec = {.event_id = "dicom.associate",
+                               .action = 'E',
+                               .outcome = AUDIT_SERIOUS_FAILURE,
+                               .user_login = login,
+                               .client = a->client,
+                               .object_type = "dicom_ae",
+                               .object_id = a->rq->calling_ae,
+                               .detail = "association rejected: calling AE title not registered "
+                                         "for this address"};
+    struct error err = {0};
+    if (!audit_append_durable(&err, a->env->store, &rec, 1))
+        log_msg(LOG_ERROR, "dicom.audit", "%s: %s", a->client, err.detail);
+}
+
 /* A-ASSOCIATE-RQ → AC or RJ. False when the association does not go on. */
 static bool associate(struct assoc *a)
 {
@@ -200,10 +220,12 @@ static bool associate(struct assoc *a)
     bool known = false;
     if (!imaging_ae_lookup(&err, a->conn, a->rq->calling_ae, host, a->org_id, &known))
         return reject(a, UL_RJ_TRANSIENT, UL_RJ_SOURCE_USER, UL_RJ_NO_REASON, err.detail);
-    if (!known)
+    if (!known) {
+        audit_refusal(a);
         return reject(a, UL_RJ_PERMANENT, UL_RJ_SOURCE_USER, UL_RJ_CALLING_AE,
                       "calling AE title not registered for this address (tsunagu imaging ae "
                       "add)");
+    }
     negotiate(a->rq);
     struct strbuf ac = {0};
     ul_associate_ac_write(a->rq, a->cfg->max_pdu, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION,

@@ -219,6 +219,12 @@ def test_unknown_calling_ae_is_rejected_and_stores_nothing(dicom, workdir):
     r = storescu(dicom.port, "NOBODY", path)
     assert r.returncode != 0
     assert count_instances(dicom.server) == before
+    # audited like a failed sign-in
+    refused = helpers.audit_rows(dicom.server, "event_id = 'dicom.associate'")
+    assert len(refused) == 2
+    assert all(a["outcome"] == 8 and a["user_login"] == "dicom:NOBODY" and
+               a["client"].startswith("dicom:NOBODY@127.0.0.1") and a["patient_id"] is None
+               for a in refused)
 
 
 def test_ae_registry_cli(dicom, workdir):
@@ -248,7 +254,7 @@ def test_ae_registry_cli(dicom, workdir):
                            *data).returncode == 1
     events = {a["event_id"] for a in helpers.audit_rows(
         dicom.server, "object_type = 'dicom_ae' AND object_id = 'SAKURA-US'")}
-    assert events == {"cli.imaging_ae_add", "cli.imaging_ae_remove"}
+    assert events == {"cli.imaging_ae_add", "cli.imaging_ae_remove", "dicom.associate"}
 
 
 def test_a_title_pinned_to_an_address_calls_only_from_it(dicom):
@@ -404,7 +410,7 @@ def test_the_organisation_administrator_manages_its_senders(dicom):
     assert run_tool(*echo).returncode != 0
     events = [a["event_id"] for a in helpers.audit_rows(
         dicom.server, "object_type = 'dicom_ae' AND object_id = 'GH-MR-3'")]
-    assert events == ["imaging_ae_create", "imaging_ae_delete"]
+    assert events == ["imaging_ae_create", "imaging_ae_delete", "dicom.associate"]
 
 
 def test_two_associations_at_once_into_one_study(dicom, workdir):
