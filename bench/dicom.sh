@@ -39,13 +39,18 @@ export TARGET_START_CMD="exec '$here/dicom_target.sh' serve"
 export TARGET_AUTH_CMD="'$here/dicom_target.sh' token"
 
 started=$(date -u +%Y-%m-%dT%H:%MZ)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 report=$("$harness")
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 cores=$(nproc)
 mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 knobs=$(env | grep -E '^(REPEATS|CEILINGS|PATIENTS|STUDIES|SERIES|INSTANCES|INGEST_CLIENTS|WRK_DURATION|WRK_CONNS|STOW_BATCH)=' | sort | tr '\n' ' ' || true)
-header="Run of \`${knobs}bench/dicom.sh\` on $started, tsunagu $("$bin" --version 2>/dev/null | head -n 1) (commit $commit, release build), against Orthanc from Debian in the same run (the shared harness \`run_orthanc_bench.sh\`).
+smoke=""
+if [ "${REPEATS:-3}" -lt 3 ] || [ "${CEILINGS:-1}" = 0 ]; then
+  smoke=" **A smoke run** (fewer repeats or no ceilings, on a machine possibly busy with other work): it shows that the script works, not how fast anything is."
+fi
+header="Run of \`${knobs}bench/dicom.sh\` on $started, tsunagu $("$bin" --version 2>/dev/null | head -n 1) (commit $commit, release build), against Orthanc from Debian in the same run (the shared harness \`run_orthanc_bench.sh\`); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg).$smoke
 
 | machine | |
 | --- | --- |
