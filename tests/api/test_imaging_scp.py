@@ -450,3 +450,39 @@ def test_data_sets_larger_than_a_pdu_are_reassembled(start_server, workdir):
 
 def without_group_lengths(ds):
     return [(e.tag, e.VR, e.value) for e in ds if e.tag.element != 0 and e.tag != 0xFFFCFFFC]
+
+
+def test_mutated_sessions_never_bring_it_down(dicom, workdir):
+    """A valid session (associate, C-STORE, release) with bytes flipped, cut or repeated: the
+    server answers or aborts, and goes on serving (the sanitizers watch it at the end)."""
+    import random
+    path, ds = sample("MR_small.dcm", "GH-000002", workdir)
+    session = (associate_rq(GH_AET, contexts=((1, "1.2.840.10008.5.1.4.1.1.4", EXPLICIT_LE),)) +
+               pdu(4, pdv(1, 3, command_set([
+                   (0x0002, b"1.2.840.10008.5.1.4.1.1.4\0"), (0x0100, struct.pack("<H", 1)),
+                   (0x0110, struct.pack("<H", 1)), (0x0700, struct.pack("<H", 0)),
+                   (0x0800, struct.pack("<H", 0)),
+                   (0x1000, (ds.SOPInstanceUID + "\0" * (len(ds.SOPInstanceUID) % 2)).encode())]))) +
+               pdu(4, pdv(1, 2, data_set_bytes(path))) + pdu(5, bytes(4)))
+    rng = random.Random(20261207)
+    for _ in range(60):
+        data = bytearray(session)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            kind = rng.random()
+            if kind < 0.6:
+                data[at] = rng.randrange(256)
+            elif kind < 0.8:
+                del data[at:at + rng.randint(1, 64)]
+            else:
+                data[at:at] = data[at:at + rng.randint(1, 64)]
+        with connect(dicom.port) as s:
+            s.settimeout(5)
+            try:
+                s.sendall(bytes(data))
+                s.shutdown(socket.SHUT_WR)
+                closed(s)
+            except OSError:  # reset, not connected any more, time-out
+                pass
+    r = run_tool("echoscu", "-aet", GH_AET, "-aec", "TSUNAGU", "127.0.0.1", dicom.port)
+    assert r.returncode == 0, r.stdout + r.stderr
