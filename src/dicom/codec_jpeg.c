@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JPEG Baseline (1.2.840.10008.1.2.4.50) and Extended (…4.51) with 8-bit samples, through
  * libjpeg-turbo's libjpeg API. Debian's libjpeg62-turbo is built for 8-bit samples only, and
- * before 3.0 libjpeg-turbo has no lossless process: 12-bit and lossless streams are refused
- * with ERR_DICOM_UNSUPPORTED naming the transfer syntax, after a look at the frame header. */
+ * before 3.0 libjpeg-turbo has no lossless process: after a look at the frame header, lossless
+ * streams (SOF3) go to codec_ljpeg.c, 12-bit sequential ones to codec_jpeg12.c, and the rest
+ * (other precisions, hierarchical, arithmetic) is refused with ERR_DICOM_UNSUPPORTED naming
+ * the transfer syntax. */
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,6 +15,23 @@
  * read goes past the buffer. Errors are ERR_DICOM_INVALID with a detail that names the byte
  * offset and the tag, e.g. "offset 1234, tag (0010,0010): length 4294967280 exceeds the 512
  * bytes left".
+ *
+ * In short:
+ *
+ *     struct error err = {0};
+ *     struct dicom_file *f;
+ *     if (!dicom_parse(&err, bytes, len, NULL, &f))
+ *         return false;                          // err: ERR_DICOM_INVALID, offset and tag
+ *     char *name = dicom_get_string(&f->dataset, DICOM_TAG_PATIENT_NAME, 0);  // UTF-8
+ *     char study[65];
+ *     bool ok = dicom_get_uid(&f->dataset, DICOM_TAG_STUDY_INSTANCE_UID, study) &&
+ *               dicom_uid_valid(study);
+ *     struct strbuf json = {0};
+ *     dicom_to_json(&err, &f->dataset, NULL, &json);  // PS3.18 F.2
+ *     free(name);
+ *     dicom_free(f);                             // then the caller's bytes may go
+ *
+ * A parsed file is read-only and may be read from several threads at once.
  */
 
 #include <stdbool.h>

@@ -225,6 +225,30 @@ static bool known_vr_of_un(struct dicom_element *el)
     return true;
 }
 
+/* A defined-length UN whose tag is a sequence: its items if they parse, else its bytes as UN
+ * (a writer may have sent something else under that tag; the bytes are kept, not guessed). */
+static bool un_sequence(struct parser *p, struct dicom_element *el, size_t end, int depth,
+                        size_t *next)
+{
+    size_t count = p->count;
+    struct error saved = p->err ? *p->err : (struct error){0};
+    if (parse_items(p, el, end, DICOM_IMPLICIT_LE, depth, next))
+        return true;
+    if (p->err && p->err->code == ERR_NOMEM)
+        return false;
+    if (p->err)
+        *p->err = saved;
+    p->count = count;
+    el->vr = DICOM_VR_UN;
+    el->vr_from_dictionary = false;
+    el->items = NULL;
+    el->item_count = 0;
+    el->value_length = el->length;
+    el->value = el->length ? p->data + el->value_offset : NULL;
+    *next = el->value_offset + el->length;
+    return true;
+}
+
 /* The value of el, whose header is read: plain bytes, a sequence or encapsulated pixel data. */
 static bool parse_value(struct parser *p, struct dicom_element *el, size_t end,
                         enum dicom_encoding enc, int depth, size_t *next)
@@ -254,7 +278,7 @@ static bool parse_value(struct parser *p, struct dicom_element *el, size_t end,
         el->vr_from_dictionary = true;
         /* a known sequence sent as UN: its items are implicit VR LE (PS3.5 §6.2.2) */
         if (el->vr == DICOM_VR_SQ)
-            return parse_items(p, el, end, DICOM_IMPLICIT_LE, depth, next);
+            return un_sequence(p, el, end, depth, next);
     }
     return true;
 }

@@ -20,17 +20,16 @@
 /* Limits checked before any allocation, so that a lying Rows × Columns fails cleanly. */
 #define DICOM_PIXELS_MAX_FRAME_BYTES ((size_t)256 * 1024 * 1024) /* one decoded frame */
 #define DICOM_PIXELS_MAX_FRAMES 100000u
-#define DICOM_PIXELS_MAX_FRAGMENTS 1000000u
 
 /** The transfer syntaxes the pixel layer knows, by how their pixel data is stored. */
 enum dicom_pixel_syntax {
     DICOM_SYNTAX_NATIVE_LE,     /* 1.2.840.10008.1.2, .1.2.1, .1.2.1.99 (inflated by the parser) */
     DICOM_SYNTAX_NATIVE_BE,     /* 1.2.840.10008.1.2.2 (retired; bytes swapped here) */
     DICOM_SYNTAX_RLE,           /* 1.2.840.10008.1.2.5 */
-    DICOM_SYNTAX_JPEG_8BIT,     /* .4.50 baseline, .4.51 extended (8-bit samples only) */
+    DICOM_SYNTAX_JPEG_8BIT,     /* .4.50, .4.51 (8-bit: libjpeg; 12-bit grey: codec_jpeg12.c) */
     DICOM_SYNTAX_JPEG_LOSSLESS, /* .4.57, .4.70 (process 14: our own decoder) */
     DICOM_SYNTAX_JPEG_LS,       /* .4.80, .4.81 */
-    DICOM_SYNTAX_J2K,           /* .4.90, .4.91 */
+    DICOM_SYNTAX_J2K,           /* .4.90, .4.91, HTJ2K .4.201-203 (OpenJPEG) */
     DICOM_SYNTAX_OTHER, /* encapsulated in a syntax we cannot decode (frames still served) */
 };
 

@@ -182,20 +182,22 @@ bool dicom_render_8bit(struct error *err, const struct dicom_image *img,
     if (!alloc_rendered(err, px->columns, px->rows, 1, out))
         return false;
     size_t n = (size_t)px->rows * px->columns;
-    if (px->sample == DICOM_SAMPLE_U8 || px->sample == DICOM_SAMPLE_U16 ||
-        px->sample == DICOM_SAMPLE_S16) {
-        // a table over every stored value is cheaper than the window per pixel
-        uint8_t *table = malloc(65536);
-        if (table) {
-            int64_t base = px->sample == DICOM_SAMPLE_S16 ? -32768 : 0;
-            size_t count = px->sample == DICOM_SAMPLE_U8 ? 256 : 65536;
-            for (size_t s = 0; s < count; s++)
-                table[s] = grey(img, &v, base + (int64_t)s);
-            for (size_t i = 0; i < n; i++)
-                out->data[i] = table[dicom_pixels_value(px, i) - base];
-            free(table);
-            return true;
-        }
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        int64_t value = dicom_pixels_value(px, i);
+        lo = value < lo ? value : lo;
+        hi = value > hi ? value : hi;
+    }
+    // a table over the stored values present is cheaper than the VOI per pixel
+    uint8_t *table =
+        hi - lo < 65536 && (uint64_t)(hi - lo) < n ? malloc((size_t)(hi - lo) + 1) : NULL;
+    if (table) {
+        for (int64_t value = lo; value <= hi; value++)
+            table[value - lo] = grey(img, &v, value);
+        for (size_t i = 0; i < n; i++)
+            out->data[i] = table[dicom_pixels_value(px, i) - lo];
+        free(table);
+        return true;
     }
     for (size_t i = 0; i < n; i++)
         out->data[i] = grey(img, &v, dicom_pixels_value(px, i));

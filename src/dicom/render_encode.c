@@ -60,6 +60,10 @@ bool dicom_render_scale(struct error *err, const struct dicom_rendered *src, uin
     out->width = width;
     out->height = height;
     out->channels = ch;
+    if (width == src->width && height == src->height) {
+        memcpy(out->data, src->data, (size_t)width * height * ch);
+        return true;
+    }
     for (uint32_t y = 0; y < height; y++) {
         uint32_t y0, y1;
         span(y, height, src->height, &y0, &y1);
@@ -171,7 +175,7 @@ static bool encode_png(struct error *err, const struct dicom_rendered *img, uint
     png_set_IHDR(png, info, img->width, img->height, 8,
                  img->channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(png, 6);
+    png_set_compression_level(png, 3); // rendered on request: speed over the last bytes
     png_write_info(png, info);
     for (uint32_t y = 0; y < img->height; y++)
         png_write_row(png, img->data + (size_t)y * img->width * img->channels);

@@ -165,16 +165,15 @@ static ssize_t read_part(struct http_stream *s, char *buf, size_t max)
     return -1;
 }
 
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+ssize_t http_stream_read(struct http_stream *s, uint64_t pos, char *buf, size_t max)
 {
-    struct http_stream *s = cls;
     if (pos != s->sent)
-        return MHD_CONTENT_READER_END_WITH_ERROR; /* MHD reads in order; never seek back */
+        return -1; /* read in order; never seek back */
     size_t got = 0;
     while (got < max && s->at < s->count) {
         ssize_t n = read_part(s, buf + got, max - got);
         if (n < 0)
-            return MHD_CONTENT_READER_END_WITH_ERROR;
+            return -1;
         got += (size_t)n;
         s->at_off += (uint64_t)n;
         if (s->at_off == s->parts[s->at].length) {
@@ -190,9 +189,15 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         }
     }
     s->sent += got;
-    if (got == 0)
-        return MHD_CONTENT_READER_END_OF_STREAM;
     return (ssize_t)got;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    ssize_t n = http_stream_read(cls, pos, buf, max);
+    return n < 0    ? MHD_CONTENT_READER_END_WITH_ERROR
+           : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
+                    : n;
 }
 
 static void stream_done(void *cls)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "blobs/blobs.h"
 #include "request.h"
@@ -40,6 +41,10 @@ void http_stream_blob(struct http_stream *s, const char *key, uint64_t size, uin
                       uint64_t length);
 /** The body's length so far. */
 uint64_t http_stream_length(const struct http_stream *s);
+/** Reads the next bytes of the body from position pos (the reader's own, in order: what the
+ *  server calls while it sends): how many it put in buf (up to max), 0 at the end, -1 when a
+ *  blob cannot be read or has changed size (the response then ends with an error). */
+ssize_t http_stream_read(struct http_stream *s, uint64_t pos, char *buf, size_t max);
 
 /** Answers req with the body of s (taken, even on error) and content_type (copied). */
 void response_stream(struct request *req, int status, const char *content_type,

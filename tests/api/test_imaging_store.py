@@ -83,6 +83,25 @@ def test_stow_stores_links_and_answers_the_ps318_response(server):
     assert helpers.audit_rows(server, "event_id = 'imaging.store' AND object_id = ?", (study,))
 
 
+SAMPLES = ["CT_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
+           "MR_small_jpeg_ls_lossless.dcm", "MR_small_jp2klossless.dcm", "JPEG-lossy.dcm",
+           "image_dfl.dcm", "SC_rgb_rle_2frame.dcm"]
+
+
+def test_every_transfer_syntax_is_stored_as_sent(server):
+    sato = server.session("gh.sato")
+    pid = new_local_id()
+    files = {name: dh.dataset(name, PatientID=pid) for name in SAMPLES}
+    body = ok_stow(sato, [dh.to_bytes(ds) for ds in files.values()], status=202)
+    assert len(dh.referenced(body)) == len(SAMPLES), dh.failed(body)
+    for name, ds in files.items():
+        row = server.query("SELECT * FROM imaging_instances WHERE sop_instance_uid = ?",
+                           (ds.SOPInstanceUID,))[0]
+        assert row["transfer_syntax_uid"] == ds.file_meta.TransferSyntaxUID, name
+        assert (row["pixel_rows"], row["pixel_columns"]) == (ds.Rows, ds.Columns), name
+        assert row["number_of_frames"] == int(getattr(ds, "NumberOfFrames", 1)), name
+
+
 def test_same_instance_again_is_idempotent_and_other_content_is_refused(server):
     sato = server.session("gh.sato")
     ds = dh.dataset("CT_small.dcm", PatientID=new_local_id())
@@ -303,6 +322,24 @@ def test_waiting_study_assigned_then_later_studies_link_by_themselves(server):
     other = dh.dataset(PatientID=local)
     ok_stow(sato, [dh.to_bytes(other)], status=202)
     assert study_row(server, other.StudyInstanceUID)["reconciliation"] == "waiting"
+
+
+def test_assigning_one_study_links_the_others_of_the_same_patient_id(server):
+    sato = server.session("gh.sato")
+    local = new_local_id()
+    patient = rh.new_patient(server, new_local_id())
+    waiting = [dh.dataset(name, PatientID=local) for name in ("CT_small.dcm", "MR_small.dcm")]
+    other = dh.dataset(PatientID=new_local_id())
+    for ds in (*waiting, other):
+        ok_stow(sato, [dh.to_bytes(ds)], status=202)
+    r = sato.post(f"/api/imaging/studies/{waiting[0].StudyInstanceUID}/assign",
+                  json={"patient_id": patient})
+    assert r.status_code == 200, r.text
+    for ds in waiting:
+        assert study_row(server, ds.StudyInstanceUID)["patient_id"] == patient
+    assert study_row(server, other.StudyInstanceUID)["reconciliation"] == "waiting"
+    assert len(helpers.audit_rows(server, "event_id = 'imaging.assign' AND patient_id = ?",
+                                  (patient,))) == 2
 
 
 def test_assign_needs_a_patient_the_organisation_may_link(server):

@@ -94,6 +94,33 @@ static __attribute__((unused)) void sample_open_dcmtk(struct sample *s, const ch
     rmdir(dir);
 }
 
+/* Runs a pydicom script with $PYDICOM and $OUT set and opens $OUT. */
+static __attribute__((unused)) void sample_make(struct sample *s, const char *python)
+{
+    char dir[] = "/tmp/tsunagu-luts-XXXXXX";
+    if (!mkdtemp(dir))
+        fail_msg("mkdtemp");
+    char script[600], out[600], cmd[2000];
+    snprintf(script, sizeof script, "%s/make.py", dir);
+    snprintf(out, sizeof out, "%s/out.dcm", dir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "import os, pydicom\nfrom pydicom.dataset import Dataset\n"
+            "from pydicom.sequence import Sequence\n"
+            "T = os.environ['PYDICOM']\nOUT = os.environ['OUT']\n%s\n",
+            python);
+    fclose(f);
+    setenv("PYDICOM", PYDICOM_FILES, 1);
+    setenv("OUT", out, 1);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s'", script);
+    if (system(cmd) != 0)
+        fail_msg("the pydicom script failed:\n%s", python);
+    sample_open_path(s, out);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static __attribute__((unused)) void decode_ok(const struct sample *s, uint32_t frame,
                                               struct dicom_pixels *px)
 {

@@ -130,6 +130,41 @@ static void encapsulated_frames_with_and_without_table(void **state)
     sample_close(&one_per_frame);
 }
 
+/* PS3.5 A.4: the Extended Offset Table (7FE0,0001/0002) finds each frame. An empty Basic
+ * Offset Table and a 2-byte fragment no frame uses between the two frames: without the table
+ * the frames could not be told apart (RLE frames have no start marker). */
+static void extended_offset_table_finds_frames(void **state)
+{
+    (void)state;
+    struct sample eot, rle;
+    sample_make(&eot, "import struct\n"
+                      "from pydicom.encaps import generate_pixel_data_frame\n"
+                      "d = pydicom.dcmread(T + '/SC_rgb_rle_2frame.dcm')\n"
+                      "f = list(generate_pixel_data_frame(d.PixelData, 2))\n"
+                      "item = lambda b: b'\\xfe\\xff\\x00\\xe0' + struct.pack('<I', "
+                      "len(b)) + b\n"
+                      "d.PixelData = item(b'') + item(f[0]) + item(b'\\0\\0') + item(f[1])\n"
+                      "d.ExtendedOffsetTable = struct.pack('<2Q', 0, 8 + len(f[0]) + 10)\n"
+                      "d.ExtendedOffsetTableLengths = struct.pack('<2Q', len(f[0]), "
+                      "len(f[1]))\n"
+                      "d.save_as(OUT)\n");
+    sample_open(&rle, "SC_rgb_rle_2frame.dcm");
+    assert_int_equal(eot.img.extended_count, 2);
+    assert_int_equal(eot.img.fragment_count, 3);
+    assert_non_null(eot.img.extended_lengths);
+    assert_frames_decode_like(&eot, &rle);
+    struct dicom_frame_bytes a, b;
+    struct error err = {0};
+    assert_true(dicom_image_frame_bytes(&err, &eot.img, 1, &a));
+    assert_true(dicom_image_frame_bytes(&err, &rle.img, 1, &b));
+    assert_int_equal(a.length, b.length);
+    assert_memory_equal(a.data, b.data, a.length);
+    dicom_frame_bytes_clear(&a);
+    dicom_frame_bytes_clear(&b);
+    sample_close(&eot);
+    sample_close(&rle);
+}
+
 /* Sets the US value of (0028,eeee) in an explicit VR little endian buffer. */
 static void patch_us(struct sample *s, uint16_t element, uint16_t value)
 {
@@ -231,6 +266,7 @@ int main(void)
         cmocka_unit_test(native_frames_are_slices),
         cmocka_unit_test(big_endian_frames_go_out_little_endian),
         cmocka_unit_test(encapsulated_frames_with_and_without_table),
+        cmocka_unit_test(extended_offset_table_finds_frames),
         cmocka_unit_test(lying_sizes_fail_cleanly),
         cmocka_unit_test(bad_attributes_are_named),
     };

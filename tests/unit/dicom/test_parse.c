@@ -199,6 +199,34 @@ static void truncation_at_every_byte(void **state)
     strbuf_release(&b);
 }
 
+/* A known sequence sent as UN (explicit VR): its items when they parse, its bytes otherwise. */
+static void un_of_a_sequence_tag(void **state)
+{
+    (void)state;
+    struct strbuf b = {0};
+    part10_head(&b, DICOM_TS_EXPLICIT_VR_LE);
+    struct strbuf items = {0};
+    item(&items, 0xE000, 16);
+    b16(&items, 0x0008);
+    b16(&items, 0x1155);
+    b32(&items, 8);
+    strbuf_append(&items, "1.2.3.4\0", 8);
+    eelem(&b, 0x0008, 0x1140, "UN", items.buf, items.len);
+    eelem(&b, 0x0008, 0x1199, "UN", "not items", 10); /* ReferencedSOPSequence, garbage */
+    struct dicom_file *f = parse_ok(&b);
+    const struct dicom_element *seq = dicom_find(&f->dataset, DICOM_TAG(0x0008, 0x1140));
+    assert_int_equal(seq->vr, DICOM_VR_SQ);
+    char uid[65];
+    assert_true(dicom_get_uid(dicom_item_at(seq, 0), DICOM_TAG(0x0008, 0x1155), uid));
+    assert_string_equal(uid, "1.2.3.4");
+    const struct dicom_element *junk = dicom_find(&f->dataset, DICOM_TAG(0x0008, 0x1199));
+    assert_int_equal(junk->vr, DICOM_VR_UN);
+    assert_int_equal(junk->value_length, 10);
+    dicom_free(f);
+    strbuf_release(&items);
+    strbuf_release(&b);
+}
+
 static void uids_with_illegal_characters(void **state)
 {
     (void)state;
@@ -294,6 +322,7 @@ int main(void)
         cmocka_unit_test(huge_length_fails_with_offset_and_tag),
         cmocka_unit_test(deep_nesting_fails),
         cmocka_unit_test(truncation_at_every_byte),
+        cmocka_unit_test(un_of_a_sequence_tag),
         cmocka_unit_test(uids_with_illegal_characters),
         cmocka_unit_test(yamada_hanako_in_iso_2022_ir_87),
         cmocka_unit_test(charset_in_threads),

@@ -74,6 +74,59 @@ static void native_values_are_the_stored_ones(void **state)
     sample_close(&s);
 }
 
+/* JPEG-LS colour in each interleave mode (dcmcjpls of dcmdrle's native SC_rgb_rle) is exact;
+ * near-lossless (NEAR 2) of it equals dcmdjpls's decoding of the same stream. */
+static void jpegls_interleave_modes_and_near_lossless(void **state)
+{
+    (void)state;
+    static const char *const modes[] = {"+il", "+is", "+in"};
+    struct sample ref;
+    sample_open(&ref, "SC_rgb_rle.dcm");
+    struct dicom_pixels want;
+    decode_ok(&ref, 0, &want);
+    char dir[] = "/tmp/tsunagu-jls-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    for (size_t m = 0; m < 3; m++) {
+        char cmd[3000], path[600];
+        snprintf(path, sizeof path, "%s/%zu.dcm", dir, m);
+        snprintf(cmd, sizeof cmd,
+                 "dcmdrle '%s/SC_rgb_rle.dcm' '%s.n' && dcmcjpls %s '%s.n' '%s' 2>/dev/null",
+                 PYDICOM_FILES, path, modes[m], path, path);
+        assert_int_equal(system(cmd), 0);
+        struct sample s;
+        sample_open_path(&s, path);
+        struct dicom_pixels got;
+        decode_ok(&s, 0, &got);
+        if (max_difference(&got, &want) != 0)
+            fail_msg("JPEG-LS %s differs", modes[m]);
+        dicom_pixels_clear(&got);
+        sample_close(&s);
+    }
+    char cmd[3000], path[600];
+    snprintf(path, sizeof path, "%s/near.dcm", dir);
+    // near-lossless needs unsigned samples: SC_rgb's native form from the loop above
+    snprintf(cmd, sizeof cmd, "dcmcjpls +en '%s/0.dcm.n' '%s' && dcmdjpls '%s' '%s.n' 2>/dev/null",
+             dir, path, path, path);
+    assert_int_equal(system(cmd), 0);
+    struct sample near, oracle;
+    sample_open_path(&near, path);
+    assert_string_equal(near.img.transfer_syntax, DICOM_TS_JPEG_LS_NEAR_LOSSLESS);
+    snprintf(path + strlen(path), sizeof path - strlen(path), ".n");
+    sample_open_path(&oracle, path);
+    struct dicom_pixels a, b;
+    decode_ok(&near, 0, &a);
+    decode_ok(&oracle, 0, &b);
+    assert_int_equal(max_difference(&a, &b), 0);
+    dicom_pixels_clear(&a);
+    dicom_pixels_clear(&b);
+    sample_close(&near);
+    sample_close(&oracle);
+    dicom_pixels_clear(&want);
+    sample_close(&ref);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void jpeg2000_colour_is_exact(void **state)
 {
     (void)state;
@@ -319,6 +372,7 @@ int main(void)
         cmocka_unit_test(lossless_mr_small_is_exact),
         cmocka_unit_test(native_values_are_the_stored_ones),
         cmocka_unit_test(rle_multiframe_32bit_is_exact),
+        cmocka_unit_test(jpegls_interleave_modes_and_near_lossless),
         cmocka_unit_test(jpeg2000_colour_is_exact),
         cmocka_unit_test(not_an_image_is_said_so),
         cmocka_unit_test(rle_colour_matches_dcmtk),
