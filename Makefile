@@ -5,6 +5,8 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 DATA       ?= data
 LISTEN     ?= 127.0.0.1:8080
+# make run DICOM_PORT=11112 also starts the C-STORE SCP (the demo's AE titles: MINAMI-GH, MINAMI-UH)
+DICOM_PORT ?=
 # How each build is configured. The run build needs only `scripts/deps.sh build`
 # (scripts/check_run_deps.sh proves it in `make test`); the test build adds the test-only parts.
 RUN_SETUP  := --buildtype=release -Dtests=disabled
@@ -15,13 +17,13 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-directory run build-run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-directory bench-dicom run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
 		./$(BUILD)/tsunagu init --demo --data-dir $(DATA)
 	@exec ./$(BUILD)/tsunagu serve --listen $(LISTEN) --data-dir $(DATA) --static-dir web/dist \
-		--log-level warn
+		--log-level warn $(if $(DICOM_PORT),--dicom-port $(DICOM_PORT))
 
 build-run:
 	@[ -f $(BUILD)/build.ninja ] || $(QUIETLY) "configuring $(BUILD)" meson setup $(BUILD) $(RUN_SETUP)
@@ -60,6 +62,12 @@ bench-directory:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build-run
 	@bench/directory.sh $(BUILD)/tsunagu
+
+# the DICOM archive against Orthanc (the shared harness ../shared/bench/, about 4-7 minutes)
+bench-dicom:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build-run
+	@bench/dicom.sh $(BUILD)/tsunagu
 
 fuzz:
 	@scripts/deps.sh fuzz

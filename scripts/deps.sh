@@ -17,7 +17,8 @@ build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-d
        libjpeg-dev libpng-dev libcharls-dev libopenjp2-7-dev libarchive-dev)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git
       poppler-utils fonts-noto-cjk python3-pydicom dcmtk)
-bench=(wrk nginx-light hyperfine curl sqlite3)
+bench=(wrk nginx-light hyperfine curl sqlite3 orthanc orthanc-dicomweb dcmtk python3-pydicom
+       python3-requests)
 fuzz=(clang libclang-rt-14-dev)
 
 want=()

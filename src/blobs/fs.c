@@ -279,19 +279,13 @@ void blobs_batch_drop(struct blobs_batch *batch, const char *key)
     }
 }
 
-/* One flush of the whole file system holding the store (Linux syncfs: one journal commit for
- * every file of the batch instead of one per file); elsewhere, each file or directory. */
-static bool sync_all(struct blobs_batch *batch, bool dirs)
+/* A batch of a few files (one C-STORE, a small STOW request): fsync each file (or its
+ * directory) rather than the whole file system, whose other dirty data (other programs' files)
+ * a syncfs would wait for as well. */
+#define SYNC_EACH_MAX 4
+
+static bool sync_each(struct blobs_batch *batch, bool dirs)
 {
-#ifdef __linux__
-    (void)dirs;
-    int fd = open(batch->blobs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = syncfs(fd) == 0;
-    close(fd);
-    return ok;
-#else
     char path[4400];
     for (size_t i = 0; i < batch->count; i++) {
         const struct batch_entry *e = &batch->entries[i];
@@ -310,6 +304,23 @@ static bool sync_all(struct blobs_batch *batch, bool dirs)
             return false;
     }
     return true;
+}
+
+/* One flush of the whole file system holding the store (Linux syncfs: one journal commit for
+ * every file of the batch instead of one per file); elsewhere, each file or directory. */
+static bool sync_all(struct blobs_batch *batch, bool dirs)
+{
+#ifdef __linux__
+    if (batch->count <= SYNC_EACH_MAX)
+        return sync_each(batch, dirs);
+    int fd = open(batch->blobs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = syncfs(fd) == 0;
+    close(fd);
+    return ok;
+#else
+    return sync_each(batch, dirs);
 #endif
 }
 

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "demo/demo.h"
 #include "http/server.h"
+#include "imaging/scp.h"
 
 static bool parse_int(const char *name, const char *s, long min, long max, long *out)
 {
@@ -21,6 +22,39 @@ static bool parse_int(const char *name, const char *s, long min, long max, long 
     return true;
 }
 
+/* The DICOM C-STORE SCP, when --dicom-port is given: on the --listen host. */
+static struct imaging_scp_config dicom;
+static char dicom_host[256];
+
+static bool dicom_start(struct error *err, const struct op_env *env)
+{
+    if (!server_host_is_loopback(dicom.host))
+        log_msg(LOG_WARN, "dicom.plain",
+                "DICOM associations on %s are not encrypted (no DICOM TLS): reach the port only "
+                "through a VPN or a TLS tunnel (e.g. stunnel)",
+                dicom.host);
+    return imaging_scp_start(err, env, &dicom);
+}
+
+static bool dicom_config(const char *listen, const char *port, const char *assocs, const char *pdu)
+{
+    long p, a, m;
+    if (!parse_int("dicom-port", port, 0, 65535, &p) ||
+        !parse_int("dicom-max-associations", assocs, 1, 64, &a) ||
+        !parse_int("dicom-max-pdu", pdu, 4096, 16 * 1024 * 1024, &m))
+        return false;
+    /* the host of "HOST:PORT" or "[V6]:PORT" */
+    const char *colon = strrchr(listen, ':');
+    size_t n = colon ? (size_t)(colon - listen) : strlen(listen);
+    if (listen[0] == '[' && n >= 2 && listen[n - 1] == ']')
+        snprintf(dicom_host, sizeof dicom_host, "%.*s", (int)(n - 2), listen + 1);
+    else
+        snprintf(dicom_host, sizeof dicom_host, "%.*s", (int)n, listen);
+    dicom = (struct imaging_scp_config){
+        .host = dicom_host, .port = (int)p, .max_associations = (int)a, .max_pdu = (uint32_t)m};
+    return true;
+}
+
 int cli_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *data_dir = cli_default_data_dir();
@@ -29,6 +63,7 @@ int cli_serve(int argc, char **argv)
                *fhir_body = "33554432", *dicomweb_body = "536870912";
     const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90",
                *letter_font = "", *public_url = "";
+    const char *dicom_port = "", *dicom_assocs = "8", *dicom_pdu = "262144";
     bool proxy = false, help = false;
     const struct cli_option options[] = {
         {"listen", "TSUNAGU_LISTEN", &listen, NULL, "address and port (default 127.0.0.1:8080)"},
@@ -62,6 +97,13 @@ int cli_serve(int argc, char **argv)
         {"letter-font", "TSUNAGU_LETTER_FONT", &letter_font, NULL,
          "Japanese font file (.ttf/.otf/.ttc) of the referral letter PDF (default: IPAex Mincho, "
          "else Noto CJK)"},
+        {"dicom-port", "TSUNAGU_DICOM_PORT", &dicom_port, NULL,
+         "DICOM C-STORE SCP port on the --listen host (default: off); senders are registered "
+         "with 'tsunagu imaging ae add'"},
+        {"dicom-max-associations", "TSUNAGU_DICOM_MAX_ASSOCIATIONS", &dicom_assocs, NULL,
+         "DICOM associations at once (8)"},
+        {"dicom-max-pdu", "TSUNAGU_DICOM_MAX_PDU", &dicom_pdu, NULL,
+         "largest DICOM PDU received, bytes (262144)"},
         {"help", NULL, NULL, &help, "this text"},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -95,6 +137,8 @@ int cli_serve(int argc, char **argv)
         !parse_int("status-stale-seconds", stale, 1, 31 * 86400, &st) ||
         !parse_int("referral-share-days", share, 1, 3650, &sd))
         return CLI_USAGE;
+    if (dicom_port[0] && !dicom_config(listen, dicom_port, dicom_assocs, dicom_pdu))
+        return CLI_USAGE;
     struct server_config cfg = {
         .listen = listen,
         .data_dir = data_dir,
@@ -115,6 +159,8 @@ int cli_serve(int argc, char **argv)
         .letter_font = letter_font,
         .public_url = public_url,
         .on_ready = demo_announce,
+        .services_start = dicom_port[0] ? dicom_start : NULL,
+        .services_stop = dicom_port[0] ? imaging_scp_stop : NULL,
     };
     return server_run(&cfg);
 }

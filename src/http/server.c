@@ -557,11 +557,18 @@ int server_run(const struct server_config *cfg)
              info ? info->port : 0);
     if (!(cfg->public_url && cfg->public_url[0]))
         set_public_url(1, url);
+    if (cfg->services_start && !cfg->services_start(&err, &ctx.env)) {
+        log_msg(LOG_ERROR, "serve.services", "%s", err.detail);
+        MHD_stop_daemon(d);
+        goto fail_writer;
+    }
     log_msg(LOG_INFO, "serve.started", "listening on %s (%d workers)", url, cfg->workers);
     if (cfg->on_ready)
         cfg->on_ready(ctx.env.store, url);
     int sig = wait_for_signal();
     log_msg(LOG_INFO, "serve.stopping", "signal %d: finishing in-flight requests", sig);
+    if (cfg->services_stop)
+        cfg->services_stop();
     drain();
     MHD_stop_daemon(d);
     code = 0;

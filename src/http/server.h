@@ -5,7 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/errors.h"
 #include "store/store.h"
+
+struct op_env;
 
 /** Settings of `tsunagu serve` (flags and TSUNAGU_* environment variables). */
 struct server_config {
@@ -33,6 +36,11 @@ struct server_config {
     const char *public_url;
     /** Called once the server listens, with its URL (e.g. to print the demo logins). */
     void (*on_ready)(struct store *st, const char *url);
+    /** Other listeners started once the HTTP server listens (the DICOM C-STORE SCP), with the
+     *  server's store and blobs; failing stops the server. services_stop runs first at
+     *  shutdown, before the store closes. NULL: none. */
+    bool (*services_start)(struct error *err, const struct op_env *env);
+    void (*services_stop)(void);
 };
 
 /**

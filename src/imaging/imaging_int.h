@@ -233,4 +233,7 @@ bool imaging_index_instance(struct error *err, struct op *op, const struct imagi
                             const char *key, size_t size, const char *upload_patient,
                             struct imaging_stored *out);
 
+/** The module's part of the demo region (demo.c): the demo studies and AE titles. */
+bool imaging_demo_load(struct error *err, struct op *op);
+
 #endif

@@ -41,6 +41,12 @@ ROWS = {
                                        IN_ORG),
     ("POST", "/api/imaging/imports/patients/{id}"): (
         req("POST", "/api/imaging/imports/patients/{P}", {}), PATIENT, TEAM_WRITE),
+    # the DICOM senders of one's organisation: its administrators (no kind of the matrix is one)
+    ("GET", "/api/imaging/ae-titles"): (req("GET", "/api/imaging/ae-titles"), granted(), set()),
+    ("POST", "/api/imaging/ae-titles"): (req("POST", "/api/imaging/ae-titles", BAD), granted(),
+                                         set()),
+    ("DELETE", "/api/imaging/ae-titles/{aet}"): (
+        req("DELETE", "/api/imaging/ae-titles/NO-SUCH-AE"), granted(), set()),
 }
 
 

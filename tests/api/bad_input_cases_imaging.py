@@ -25,15 +25,19 @@ CASES = [
          None, ("patient_id", 5)),
     Case("POST", f"/api/imaging/studies/{STUDY}/reject", "gh.sato", {"reason": "検証"}, "reason",
          500, ("reason", 1)),
+    Case("POST", "/api/imaging/ae-titles", "gh.admin", {"aet": "BAD-INPUT-1", "description": "検証"},
+         "description", 200, ("aet", 7)),
 ]
 
 REQUIRED = {
     f"POST /api/imaging/studies/{STUDY}/assign": "patient_id",
     f"POST /api/imaging/studies/{STUDY}/reject": "reason",
+    "POST /api/imaging/ae-titles": "aet",
 }
 
 TEXT = {
     f"POST /api/imaging/studies/{STUDY}/reject": ["reason"],
+    "POST /api/imaging/ae-titles": ["description"],
 }
 
 # the CD import takes a zip, not JSON (its archives, hostile or broken: test_imaging_import.py)
