@@ -50,7 +50,7 @@ smoke=""
 if [ "${REPEATS:-3}" -lt 3 ] || [ "${CEILINGS:-1}" = 0 ]; then
   smoke=" **A smoke run** (fewer repeats or no ceilings, on a machine possibly busy with other work): it shows that the script works, not how fast anything is."
 fi
-header="Run of \`${knobs}bench/dicom.sh\` on $started, tsunagu $("$bin" --version 2>/dev/null | head -n 1) (commit $commit, release build), against Orthanc from Debian in the same run (the shared harness \`run_orthanc_bench.sh\`); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg).$smoke
+header="Run of \`${knobs}bench/dicom.sh\` on $started, $("$bin" --version 2>/dev/null | head -n 1) (commit $commit, release build), against Orthanc from Debian in the same run (the shared harness \`run_orthanc_bench.sh\`); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg).$smoke
 
 | machine | |
 | --- | --- |
