@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* QIDO-RS query parameters (PS3.18 §8.3.4) to SQL. Every value is bound, never spliced: a
- * wildcard becomes a GLOB (case-sensitive, PS3.4 §C.2.2.2.4) or, for person names, a LIKE
- * pattern with its own special characters escaped first. */
+ * wildcard becomes a case-sensitive match (store_wildcard, PS3.4 §C.2.2.2.4) or, for person
+ * names, a LIKE pattern with its own special characters escaped first. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,15 +146,13 @@ static bool has_wildcard(const char *v)
     return strpbrk(v, "*?") != NULL;
 }
 
-/* A DICOM wildcard value as a GLOB pattern: * and ? stay, '[' is the only other special. */
-static const char *glob_of(struct request *req, const char *v)
+/* A DICOM wildcard value as the store's case-sensitive pattern (STORE_WILDCARD_OP). */
+static const char *wildcard_of(struct request *req, const char *v)
 {
-    struct strbuf sb = {0};
-    for (const char *p = v; *p; p++)
-        strbuf_puts(&sb, *p == '[' ? "[[]" : (char[]){*p, 0});
-    char *out = arena_strdup(req->op.arena, sb.buf ? sb.buf : "");
-    strbuf_release(&sb);
-    return out;
+    char *w = store_wildcard(v);
+    char *out = w ? arena_strdup(req->op.arena, w) : NULL;
+    free(w);
+    return out ? out : "";
 }
 
 /* A DICOM wildcard value as a LIKE pattern (STORE_LIKE_ESCAPE): * → %, ? → _. */
@@ -319,16 +317,16 @@ static bool cond_value(struct qido_query *q, const struct qido_attr *a, const ch
     case QM_MODALITIES:
         strbuf_puts(w, "EXISTS (SELECT 1 FROM imaging_series ms WHERE ms.study_uid = st.study_uid "
                        "AND ms.modality ");
-        strbuf_puts(w, has_wildcard(v) ? "GLOB ?)" : "= ?)");
-        return arg_text(q, has_wildcard(v) ? glob_of(q->req, v) : v);
+        strbuf_puts(w, has_wildcard(v) ? STORE_WILDCARD_OP " ?)" : "= ?)");
+        return arg_text(q, has_wildcard(v) ? wildcard_of(q->req, v) : v);
     case QM_UID:
         if (!imaging_uid_valid(v))
             return error_set(q->err, ERR_BAD_QUERY, "%s: %s is not a UID", a->keyword, v);
         strbuf_printf(w, "%s = ?", a->column);
         return arg_text(q, v);
     default:
-        strbuf_printf(w, "%s %s ?", a->column, has_wildcard(v) ? "GLOB" : "=");
-        return arg_text(q, has_wildcard(v) ? glob_of(q->req, v) : v);
+        strbuf_printf(w, has_wildcard(v) ? "%s " STORE_WILDCARD_OP " ?" : "%s = ?", a->column);
+        return arg_text(q, has_wildcard(v) ? wildcard_of(q->req, v) : v);
     }
 }
 

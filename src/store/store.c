@@ -26,6 +26,17 @@ char *store_like(const char *before, const char *text, const char *after)
     return out;
 }
 
+char *store_wildcard(const char *pattern)
+{
+    char *out = malloc(3 * strlen(pattern) + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = pattern; *p; p++)
+        o = *p == '[' ? stpcpy(o, "[[]") : (*o = *p, o + 1); /* GLOB's only other special */
+    *o = 0;
+    return out;
+}
+
 static _Thread_local struct store_conn *thread_conn;
 static _Thread_local struct store *thread_conn_store;
 

@@ -113,4 +113,16 @@ bool store_last_was_unique_violation(struct store_conn *conn);
  */
 char *store_like(const char *before, const char *text, const char *after);
 
+/** The operator of a case-sensitive wildcard match, `col STORE_WILDCARD_OP ?`, whose pattern
+ *  comes from store_wildcard (the embedded store's GLOB; a PostgreSQL backend would use LIKE
+ *  with a pattern of its own). */
+#define STORE_WILDCARD_OP "GLOB"
+
+/**
+ * The pattern for STORE_WILDCARD_OP of a wildcard value in which '*' matches any run of
+ * characters, '?' one character, and every other character only itself (case-sensitive).
+ * Returns a malloc'd string, NULL when out of memory.
+ */
+char *store_wildcard(const char *pattern);
+
 #endif
