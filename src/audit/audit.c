@@ -167,7 +167,8 @@ static struct {
     pthread_t thread;
     struct store_conn *conn;
     struct waiter *head, **tail;
-    size_t queued; /* records in the queue */
+    size_t queued;       /* records in the queue */
+    size_t last_waiters; /* requests the last commit served: more than one means concurrency */
     bool running, stopping;
 } writer = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -214,9 +215,13 @@ enum { BATCH_RECORDS = 64, BATCH_WAIT_US = 1000 };
 
 /* Lets a batch fill for up to BATCH_WAIT_US after its first record: every commit costs an fsync
  * and resets the page cache of every reading connection, so fewer, larger commits are cheaper
- * for everyone. Called with the lock held. */
+ * for everyone. Only while requests come concurrently (the last commit served more than one):
+ * a lone client would wait for company that never comes, on every request. Records that arrive
+ * during a commit still join the next one. Called with the lock held. */
 static void gather_batch(void)
 {
+    if (writer.last_waiters < 2)
+        return;
     struct timespec until;
     clock_deadline_in(&until, BATCH_WAIT_US);
     while (writer.queued < BATCH_RECORDS && !writer.stopping)
@@ -238,6 +243,9 @@ static void *writer_main(void *arg)
         struct waiter *group = writer.head;
         writer.head = NULL;
         writer.tail = &writer.head;
+        writer.last_waiters = 0;
+        for (struct waiter *w = group; w; w = w->next)
+            writer.last_waiters++;
         pthread_mutex_unlock(&writer.lock);
         write_group(group);
         pthread_mutex_lock(&writer.lock);
