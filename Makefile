@@ -17,7 +17,7 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-directory bench-dicom run build-run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-directory bench-dicom bench-dicom-scale run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
@@ -68,6 +68,12 @@ bench-dicom:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build-run
 	@bench/dicom.sh $(BUILD)/tsunagu
+
+# QIDO-RS latency at 100,000 instances (tsunagu alone; prints a markdown table)
+bench-dicom-scale:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build-run
+	@/usr/bin/python3 bench/dicom_scale.py $(BUILD)/tsunagu
 
 fuzz:
 	@scripts/deps.sh fuzz
