@@ -58,4 +58,8 @@ struct dicom_priv {
  *  keeps them: LT ST UT UR keep leading spaces). Adjusts *len, returns the new start. */
 const uint8_t *dicom_trim(enum dicom_vr vr, const uint8_t *p, size_t *len);
 
+/** Whether an explicit-VR element of vr has 2 reserved bytes and a 32-bit length (PS3.5
+ *  §7.1.2: OB OD OF OL OV OW SQ SV UC UN UR UT UV) rather than a 16-bit one. */
+bool dicom_vr_long_length(enum dicom_vr vr);
+
 #endif

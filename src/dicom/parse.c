@@ -28,29 +28,6 @@ static bool count_one(struct parser *p, size_t offset, uint32_t tag)
     return true;
 }
 
-/* VRs whose explicit encoding has 2 reserved bytes and a 32-bit length (PS3.5 §7.1.2). */
-static bool long_length_vr(enum dicom_vr vr)
-{
-    switch (vr) {
-    case DICOM_VR_OB:
-    case DICOM_VR_OD:
-    case DICOM_VR_OF:
-    case DICOM_VR_OL:
-    case DICOM_VR_OV:
-    case DICOM_VR_OW:
-    case DICOM_VR_SQ:
-    case DICOM_VR_SV:
-    case DICOM_VR_UC:
-    case DICOM_VR_UN:
-    case DICOM_VR_UR:
-    case DICOM_VR_UT:
-    case DICOM_VR_UV:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Reads the header at pos (bounded by end) into el: tag, VR, length, header length. */
 static bool read_header(struct parser *p, size_t pos, size_t end, enum dicom_encoding enc,
                         struct dicom_element *el)
@@ -76,7 +53,7 @@ static bool read_header(struct parser *p, size_t pos, size_t end, enum dicom_enc
     el->vr = dicom_vr_from_chars((char)b[4], (char)b[5]);
     if (el->vr == DICOM_VR_NONE)
         return parse_fail(p, pos, el->tag, "unknown VR bytes 0x%02X 0x%02X", b[4], b[5]);
-    if (!long_length_vr(el->vr)) {
+    if (!dicom_vr_long_length(el->vr)) {
         el->length = dicom_u16(b + 6, be);
         el->header_length = 8;
         return true;

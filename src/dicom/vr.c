@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Value representations (PS3.5 §6.2). */
-#include "dicom.h"
+#include "dicom_int.h"
 
 #include <string.h>
 
@@ -100,6 +100,29 @@ bool dicom_vr_is_binary(enum dicom_vr vr)
     case DICOM_VR_OV:
     case DICOM_VR_OW:
     case DICOM_VR_UN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* VRs whose explicit encoding has 2 reserved bytes and a 32-bit length (PS3.5 §7.1.2). */
+bool dicom_vr_long_length(enum dicom_vr vr)
+{
+    switch (vr) {
+    case DICOM_VR_OB:
+    case DICOM_VR_OD:
+    case DICOM_VR_OF:
+    case DICOM_VR_OL:
+    case DICOM_VR_OV:
+    case DICOM_VR_OW:
+    case DICOM_VR_SQ:
+    case DICOM_VR_SV:
+    case DICOM_VR_UC:
+    case DICOM_VR_UN:
+    case DICOM_VR_UR:
+    case DICOM_VR_UT:
+    case DICOM_VR_UV:
         return true;
     default:
         return false;

@@ -25,28 +25,6 @@ static void put32(struct strbuf *out, uint32_t v, bool be)
     put16(out, be ? (uint16_t)v : (uint16_t)(v >> 16), be);
 }
 
-static bool long_form(enum dicom_vr vr)
-{
-    switch (vr) {
-    case DICOM_VR_OB:
-    case DICOM_VR_OD:
-    case DICOM_VR_OF:
-    case DICOM_VR_OL:
-    case DICOM_VR_OV:
-    case DICOM_VR_OW:
-    case DICOM_VR_SQ:
-    case DICOM_VR_SV:
-    case DICOM_VR_UC:
-    case DICOM_VR_UN:
-    case DICOM_VR_UR:
-    case DICOM_VR_UT:
-    case DICOM_VR_UV:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* One element with a defined-length value (already padded to even length). */
 static void put_element(struct strbuf *out, enum dicom_encoding enc, uint32_t tag, enum dicom_vr vr,
                         const void *value, size_t len)
@@ -59,7 +37,7 @@ static void put_element(struct strbuf *out, enum dicom_encoding enc, uint32_t ta
     } else {
         const char *name = dicom_vr_name(vr);
         strbuf_append(out, name, 2);
-        if (long_form(vr)) {
+        if (dicom_vr_long_length(vr)) {
             put16(out, 0, be);
             put32(out, (uint32_t)len, be);
         } else {
