@@ -105,6 +105,22 @@ static void shift_sqlite_clock(void)
     sqlite3_vfs_register(&shifted_vfs, 1);
 }
 
+/* Every connection's busy handler. The locks are held for microseconds to a few milliseconds (a
+ * commit, a restarting checkpoint), but SQLite's own handler (sqlite3_busy_timeout) sleeps 1, 2,
+ * 5, 10, 15, 20… ms between tries, so a writer that met a 1 ms wait slept 3 to 18 ms. Sleep
+ * 50 µs, then 100, … up to 1 ms between tries, and give up (SQLITE_BUSY) after about 10 s. */
+static int wait_for_lock(void *arg, int attempts)
+{
+    (void)arg;
+    enum { RAMP = 20, STEP_US = 50, MAX_US = 1000, GIVE_UP = RAMP + 10000 };
+    if (attempts >= GIVE_UP)
+        return 0;
+    long us = attempts < RAMP ? STEP_US * (attempts + 1L) : MAX_US;
+    struct timespec ts = {0, us * 1000};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 /* Process-wide settings, before SQLite initialises: no memory statistics (they take a global
  * mutex on every allocation, which every worker thread then contends for). */
 static void configure_once(void)
@@ -133,7 +149,7 @@ static struct store_conn *conn_open(struct error *err, struct store *st)
         return NULL;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, 10000);
+    sqlite3_busy_handler(c->db, wait_for_lock, NULL);
     /* With the checkpointer running, commits never checkpoint themselves (which would stall the
      * committing request for a whole checkpoint). */
     if (!exec_simple(err, c,
@@ -415,9 +431,19 @@ static bool migrate(struct error *err, struct store_conn *conn)
 }
 
 /* Background WAL checkpoints (https://sqlite.org/wal.html#ckpt): PASSIVE, so they normally never
- * wait for readers or block writers (the log is reset by the next writer once a checkpoint
- * completes); TRUNCATE when the log has grown past its limit. */
-enum { WAL_LIMIT_FRAMES = 16384 }; /* 64 MiB of 4 KiB pages */
+ * wait for readers or block writers. A writer starts the log again from its beginning only when it
+ * finds the log wholly copied back, and under a steady stream of commits (every read appends an
+ * audit record) the next commit always lands while a checkpoint is still copying: the log would
+ * grow for ever ("checkpoint starvation"). So once it passes WAL_RESTART_FRAMES and a passive
+ * checkpoint has copied all of it, a RESTART checkpoint holds writers back for the moment it takes
+ * to copy the few frames committed since and for the readers of the moment to finish (about a
+ * millisecond), and the next commit writes from the log's beginning again, over bytes the file
+ * already has. TRUNCATE stays for a log that passes WAL_LIMIT_FRAMES all the same (one huge
+ * transaction): it also gives the disk space back, but stalls writers for tens of milliseconds. */
+enum {
+    WAL_RESTART_FRAMES = 4096, /* 16 MiB of 4 KiB pages */
+    WAL_LIMIT_FRAMES = 16384,  /* 64 MiB */
+};
 
 struct checkpointer {
     pthread_t thread;
@@ -441,21 +467,21 @@ static void *checkpoint_main(void *arg)
         pthread_mutex_unlock(&cp->lock);
         int log_frames = 0, copied = 0;
         sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
-        /* Under sustained load overlapping readers keep the log from ever being reset, and it
-         * grows without bound. Past WAL_LIMIT_FRAMES, once the passive checkpoint has copied
-         * everything (so nothing is left to copy while writers wait), truncate it: that only
-         * waits for the readers of the moment to finish. */
+        /* Only once the passive checkpoint has copied everything, so that little is left to
+         * copy while writers wait. */
         if (log_frames > WAL_LIMIT_FRAMES && copied == log_frames)
             sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        else if (log_frames > WAL_RESTART_FRAMES && copied == log_frames)
+            sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
         pthread_mutex_lock(&cp->lock);
     }
     pthread_mutex_unlock(&cp->lock);
     return NULL;
 }
 
-/* The checkpointer's busy handler: while a truncating checkpoint waits for readers, writers
- * wait too, and readers finish within microseconds; SQLite's default handler would sleep
- * 1, 2, 5, 10… ms. Poll every 100 µs instead, for at most 2 s. */
+/* The checkpointer's busy handler: while a restarting or truncating checkpoint waits for readers,
+ * writers wait too, and readers finish within microseconds. Poll every 100 µs, for at most 2 s
+ * (then the checkpoint gives up and is tried again 250 ms later). */
 static int poll_briefly(void *arg, int attempts)
 {
     (void)arg;
