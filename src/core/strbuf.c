@@ -37,47 +37,72 @@ void strbuf_puts(struct strbuf *sb, const char *s)
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
+    /* Formats once into the room the buffer has; only a text that does not fit is formatted
+     * again, after growing (most texts are short and most buffers have room). */
+    grow(sb, 64);
+    size_t room = sb->cap - sb->len;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(sb->buf + sb->len, room, fmt, ap);
     va_end(ap);
-    if (n <= 0)
+    if (n < 0) {
+        sb->buf[sb->len] = '\0';
         return;
-    grow(sb, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
+    if ((size_t)n >= room) {
+        grow(sb, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     sb->len += (size_t)n;
+}
+
+/* The escape of a byte that JSON does not allow bare in a string, or NULL when it is allowed. */
+static const char *json_escape(unsigned char c, char hex[7])
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        if (c >= 0x20)
+            return NULL;
+        snprintf(hex, 7, "\\u%04x", c);
+        return hex;
+    }
+}
+
+void strbuf_json_string_n(struct strbuf *sb, const char *s, size_t n)
+{
+    grow(sb, n + 2);
+    sb->buf[sb->len++] = '"';
+    const unsigned char *p = (const unsigned char *)(s ? s : ""), *end = s ? p + n : p;
+    while (p < end) {
+        const unsigned char *run = p; /* the bytes that go as they are, appended at once */
+        char hex[7];
+        const char *esc = NULL;
+        while (p < end && *p && !(esc = json_escape(*p, hex)))
+            p++;
+        strbuf_append(sb, (const char *)run, (size_t)(p - run));
+        if (p == end || !*p)
+            break;
+        strbuf_puts(sb, esc);
+        p++;
+    }
+    strbuf_append(sb, "\"", 1);
 }
 
 void strbuf_json_string(struct strbuf *sb, const char *s)
 {
-    strbuf_append(sb, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"':
-            strbuf_append(sb, "\\\"", 2);
-            break;
-        case '\\':
-            strbuf_append(sb, "\\\\", 2);
-            break;
-        case '\n':
-            strbuf_append(sb, "\\n", 2);
-            break;
-        case '\r':
-            strbuf_append(sb, "\\r", 2);
-            break;
-        case '\t':
-            strbuf_append(sb, "\\t", 2);
-            break;
-        default:
-            if (*p < 0x20)
-                strbuf_printf(sb, "\\u%04x", *p);
-            else
-                strbuf_append(sb, (const char *)p, 1);
-        }
-    }
-    strbuf_append(sb, "\"", 1);
+    strbuf_json_string_n(sb, s, s ? strlen(s) : 0);
 }
 
 void strbuf_release(struct strbuf *sb)

@@ -18,6 +18,8 @@ void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** Appends s as a JSON string literal (quotes and escapes included). */
 void strbuf_json_string(struct strbuf *sb, const char *s);
+/** The same for the first n bytes of s (fewer if a NUL comes first). */
+void strbuf_json_string_n(struct strbuf *sb, const char *s, size_t n);
 /** Frees the buffer and zeroes sb. */
 void strbuf_release(struct strbuf *sb);
 /** Hands the buffer to the caller (who frees it) and zeroes sb. Never NULL. */
