@@ -27,6 +27,7 @@ const struct code_label accounts_professions[] = {
     {"msw", "医療ソーシャルワーカー(地域連携室)", "Medical social worker (patient liaison)"},
     {"therapist", "リハビリ職(PT・OT・ST)", "Therapist (PT/OT/ST)"},
     {"laboratory_technician", "臨床検査技師", "Medical laboratory technician"},
+    {"care_worker", "介護職(介護福祉士・ヘルパー)", "Care worker"},
     {"clerk", "事務職", "Clerk"},
     {NULL, NULL, NULL},
 };
@@ -49,7 +50,7 @@ const char *const accounts_org_type_codes[] = {
 const char *const accounts_profession_codes[] = {
     "physician",    "dentist", "nurse",     "pharmacist",
     "care_manager", "msw",     "therapist", "laboratory_technician",
-    "clerk",        NULL,
+    "care_worker",  "clerk",   NULL,
 };
 const char *const accounts_role_codes[] = {"member", "org_admin", NULL};
 

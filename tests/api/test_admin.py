@@ -83,7 +83,8 @@ def test_code_lists(server):
     professions = s.get("/api/professions").json()["items"]
     assert [p["code"] for p in professions] == ["physician", "dentist", "nurse", "pharmacist",
                                                 "care_manager", "msw", "therapist",
-                                                "laboratory_technician", "clerk"]
+                                                "laboratory_technician", "care_worker",
+                                                "clerk"]
     assert all(set(p) == {"code", "ja", "en"} for p in professions)
 
 

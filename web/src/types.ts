@@ -14,6 +14,7 @@ export type Profession =
   | 'msw'
   | 'therapist'
   | 'laboratory_technician'
+  | 'care_worker'
   | 'clerk';
 
 export interface Problem {

@@ -15,6 +15,7 @@ export const PROFESSIONS: Profession[] = [
   'msw',
   'therapist',
   'laboratory_technician',
+  'care_worker',
   'clerk',
 ];
 

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The homecare module (在宅医療の多職種連携: the team room of a patient at home): its descriptor.
+ */
+#include "homecare_int.h"
+
+static const struct route routes[] = {
+#define ROUTE ROUTE_ENTRY
+#include "routes.def"
+#undef ROUTE
+};
+
+const struct module homecare_module = {
+    .name = "homecare",
+    .routes = routes,
+    .route_count = MODULE_COUNT(routes),
+};
