@@ -13,4 +13,75 @@
 #include "homecare/routes.def"
 #undef ROUTE
 
+/* ---- schedule: the shared visit schedule (schedule*.c) ------------------------------------ */
+#include <stdint.h>
+
+#include "core/ids.h"
+
+enum {
+    SCHEDULE_GAP_DAYS_DEFAULT = 7,    /* the gap flag's N when a nursing plan gives none */
+    SCHEDULE_WINDOW_DAYS = 56,        /* a plan's occurrences are expanded 8 weeks ahead */
+    SCHEDULE_EXPAND_MAX_DAYS = 366,   /* at most this many days expanded by one request */
+    SCHEDULE_EXPAND_MAX_VISITS = 200, /* and at most this many occurrences */
+};
+
+/** Days since 1970-01-01 of a real date "YYYY-MM-DD"; false if it is not one. */
+bool schedule_date_days(const char *date, int64_t *days);
+/** The date "YYYY-MM-DD" of a day number. */
+void schedule_days_date(int64_t days, char out[11]);
+/** The weekday of a day number: 0 Monday .. 6 Sunday. */
+int schedule_weekday(int64_t days);
+/** The UTC instant (ms) of minute (after local midnight) of day in Asia/Tokyo (UTC+9, no DST). */
+int64_t schedule_local_ms(int64_t days, int minute);
+/** The Asia/Tokyo day number of an instant. */
+int64_t schedule_ms_days(int64_t ms);
+/** Today in Asia/Tokyo as a day number (the program's clock). */
+int64_t schedule_today(void);
+/** "HH:MM" (00:00..23:59) into minutes after midnight; false if it is not one. */
+bool schedule_hhmm_parse(const char *s, int *minute);
+/** The local "HH:MM" of an instant. */
+void schedule_hhmm_format(int64_t ms, char out[6]);
+
+/** What the schedule needs of a visit. */
+struct schedule_visit {
+    char id[UUID_STR_LEN];
+    char patient_id[UUID_STR_LEN];
+    char org_id[UUID_STR_LEN];
+    char kind[24];
+    char staff[UUID_STR_LEN];   /* "" when none */
+    char plan_id[UUID_STR_LEN]; /* "" for a one-off visit */
+    char status[12];
+    char local_date[11];
+    int64_t starts_at, ends_at;
+};
+
+/** Reads visit id of patient_id; ERR_HOMECARE_SCHEDULE_NOT_FOUND if there is none. */
+bool schedule_visit_load(struct error *err, struct store_conn *conn, const char *patient_id,
+                         const char *id, struct schedule_visit *v);
+/** The visit as the API shows it (a new object), with its organisation, kind and staff. */
+json_t *schedule_visit_json(struct error *err, struct store_conn *conn, const char *id);
+
+/** The plan as the API shows it (a new object). */
+json_t *schedule_plan_json(struct error *err, struct store_conn *conn, const char *id);
+
+/** Checks that kind is provided by the caller's organisation's type and made by staff_user_id's
+ *  profession (when given), and that staff_user_id is a user of that organisation. */
+bool schedule_kind_check(struct error *err, struct request *req, const char *kind,
+                         const char *staff_user_id);
+
+/** Inserts the occurrences of plan plan_id from day from to day until (both included) that its
+ *  pattern has and its exceptions do not skip. */
+bool schedule_plan_expand(struct error *err, struct request *req, const char *plan_id, int64_t from,
+                          int64_t until);
+
+/**
+ * Records a change (what: created, changed, cancelled, plan_created, plan_changed) by the
+ * caller of a visit or plan of the request's patient, with reason and detail (borrowed, NULL:
+ * {}); publishes topic "homecare" to every organisation of the team that sees the patient and,
+ * when notify is set, writes a notification to each of them but the caller's.
+ */
+bool schedule_change_done(struct error *err, struct request *req, const char *visit_id,
+                          const char *plan_id, const char *what, const char *reason,
+                          const json_t *detail, bool notify);
+
 #endif

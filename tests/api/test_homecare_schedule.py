@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Home care (issue 16): the shared visit schedule (src/homecare/schedule*.c): one-off visits and
+weekly plans expanded in Asia/Tokyo, the week view with its flags, changes told to the team, and
+what an organisation without consent sees (nothing)."""
+import datetime
+
+from helpers import (YAMADA_HANAKO, assert_problem, org_id, patient_id, store_snapshot,
+                     tokyo_today, user_id)
+
+SATO_ICHIRO = patient_id(1)  # team: minami-gh, sakura-clinic, aoba-homecare, minami-vns, ...
+DAY = datetime.timedelta(days=1)
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def monday(weeks_ahead):
+    """The Monday weeks_ahead weeks after this week's (Asia/Tokyo)."""
+    today = tokyo_today()
+    return today - today.weekday() * DAY + weeks_ahead * 7 * DAY
+
+
+def utc(iso):
+    return datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def week(session, patient, day):
+    r = session.get(f"/api/patients/{patient}/homecare/schedule", params={"week": day.isoformat()})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def visit(session, patient, day, start, end, kind, **extra):
+    r = session.post(f"/api/patients/{patient}/homecare/visits",
+                     json={"kind": kind, "date": day.isoformat(), "start": start, "end": end,
+                           **extra})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def next_month_end(after, month=None):
+    """The first last day of a month (of month, if given) after the date after."""
+    d = after + DAY
+    while True:
+        if (d + DAY).month != d.month and (month is None or d.month == month):
+            return d
+        d += DAY
+
+
+# ---- expansion ---------------------------------------------------------------------------------
+
+def test_weekly_plan_expands_across_a_month_end_in_tokyo_time(server):
+    vns = server.session("vns.suzuki")
+    end31 = next_month_end(tokyo_today() + 8 * DAY)
+    first = end31 - 7 * DAY
+    body = {"kind": "home_nursing", "weekdays": [WEEKDAYS[end31.weekday()]], "start": "08:00",
+            "end": "08:45", "first_date": first.isoformat(),
+            "end_date": (end31 + 21 * DAY).isoformat(),
+            "exceptions": [(end31 + 7 * DAY).isoformat()],
+            "staff_user_id": user_id("vns.suzuki"), "note": "月末をまたぐ"}
+    r = vns.post(f"/api/patients/{SATO_ICHIRO}/homecare/plans", json=body)
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    dates = [v["date"] for v in plan["visits"]]
+    # the month boundary is crossed, the exception skipped, nothing after the end date
+    assert dates == [first.isoformat(), end31.isoformat(), (end31 + 14 * DAY).isoformat(),
+                     (end31 + 21 * DAY).isoformat()]
+    assert plan["weekdays"] == [WEEKDAYS[end31.weekday()]] and plan["gap_days"] == 7
+    for v in plan["visits"]:
+        # 08:00 in Tokyo is 23:00 UTC of the day before
+        day = datetime.date.fromisoformat(v["date"])
+        assert utc(v["starts_at"]) == datetime.datetime.combine(
+            day - DAY, datetime.time(23, 0), datetime.timezone.utc)
+        assert (v["start"], v["end"]) == ("08:00", "08:45")
+        assert v["staff"]["id"] == user_id("vns.suzuki") and v["plan_id"] == plan["id"]
+        assert v["kind"]["code"] == "home_nursing" and v["org"]["id"] == org_id("minami-vns")
+
+
+def test_plan_on_the_end_of_february(server):
+    aoba = server.session("aoba.tanaka")
+    feb_end = next_month_end(tokyo_today() + 8 * DAY, month=2)
+    body = {"kind": "home_medical", "weekdays": [WEEKDAYS[feb_end.weekday()]], "start": "23:00",
+            "end": "23:30", "first_date": (feb_end - 7 * DAY).isoformat(),
+            "end_date": (feb_end + 7 * DAY).isoformat()}
+    r = aoba.post(f"/api/patients/{SATO_ICHIRO}/homecare/plans", json=body)
+    assert r.status_code == 201, r.text
+    dates = [v["date"] for v in r.json()["visits"]]
+    assert dates == [(feb_end - 7 * DAY).isoformat(), feb_end.isoformat(),
+                     (feb_end + 7 * DAY).isoformat()]
+    assert dates[-1][5:7] == "03"  # into March
+    assert all(utc(v["ends_at"]) - utc(v["starts_at"]) == datetime.timedelta(minutes=30)
+               for v in r.json()["visits"])
+
+
+def test_plan_without_end_is_expanded_for_the_window(server):
+    vns = server.session("vns.suzuki")
+    first = monday(40)
+    r = vns.post(f"/api/patients/{SATO_ICHIRO}/homecare/plans",
+                 json={"kind": "home_rehab", "weekdays": ["tue", "fri"], "start": "10:00",
+                       "end": "10:30", "first_date": first.isoformat(),
+                       "staff_user_id": user_id("vns.ikeda")})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert plan["end_date"] is None
+    # 8 weeks from the first day, twice a week
+    assert len(plan["visits"]) == 16
+    assert plan["expanded_until"] == (first + 55 * DAY).isoformat()
+    assert {datetime.date.fromisoformat(v["date"]).weekday() for v in plan["visits"]} == {1, 4}
+
+
+# ---- the week view and its flags ------------------------------------------------------------
+
+def test_overlap_is_flagged_for_the_whole_team(server):
+    day = monday(3) + 2 * DAY
+    aoba, vns = server.session("aoba.tanaka"), server.session("vns.suzuki")
+    a = visit(aoba, SATO_ICHIRO, day, "10:00", "11:00", "home_medical",
+              staff_user_id=user_id("aoba.tanaka"))
+    b = visit(vns, SATO_ICHIRO, day, "10:30", "11:00", "home_nursing")
+    c = visit(vns, SATO_ICHIRO, day, "11:00", "11:30", "home_nursing")
+    # the pharmacy, on the team too, sees the three organisations' visits and the flag
+    w = week(server.session("ph.ito"), SATO_ICHIRO, day)
+    assert w["week_start"] == monday(3).isoformat()
+    assert w["week_end"] == (monday(3) + 6 * DAY).isoformat()
+    by_id = {v["id"]: v for v in w["visits"]}
+    assert {a["id"], b["id"], c["id"]} <= set(by_id)
+    assert by_id[a["id"]]["flags"] == [{"type": "overlap", "with": b["id"]}]
+    assert by_id[b["id"]]["flags"] == [{"type": "overlap", "with": a["id"]}]
+    assert by_id[c["id"]]["flags"] == []  # touching is not overlapping
+    assert by_id[a["id"]]["staff"]["name"] == "田中 誠"
+    assert by_id[a["id"]]["org"]["name"] == "あおば在宅クリニック"
+    overlaps = [f for f in w["flags"] if f["type"] == "overlap"]
+    assert {f["visit_id"] for f in overlaps} == {a["id"], b["id"]}
+
+    # cancelled, the overlap is gone
+    r = vns.post(f"/api/patients/{SATO_ICHIRO}/homecare/visits/{b['id']}/cancel",
+                 json={"reason": "利用者の都合"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "cancelled" and r.json()["cancel_reason"] == "利用者の都合"
+    w = week(aoba, SATO_ICHIRO, day)
+    assert [f for f in w["flags"] if f["type"] == "overlap"] == []
+
+
+def test_gap_without_nursing_visit_is_flagged_and_the_change_notifies_the_team(server):
+    patient = patient_id(1)
+    vns, aoba = server.session("vns.kato"), server.session("aoba.tanaka")
+    first = monday(12)
+    r = vns.post(f"/api/patients/{patient}/homecare/plans",
+                 json={"kind": "home_nursing", "weekdays": ["mon"], "start": "14:00",
+                       "end": "15:00", "first_date": first.isoformat(),
+                       "end_date": (first + 27 * DAY).isoformat()})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert len(plan["visits"]) == 4
+    assert [f for f in week(aoba, patient, first + 7 * DAY)["flags"] if f["type"] == "gap"] == []
+
+    # the second Monday is cancelled: 13 days without a nursing visit (N = 7)
+    second = plan["visits"][1]
+    r = vns.post(f"/api/patients/{patient}/homecare/visits/{second['id']}/cancel",
+                 json={"reason": "ステーションの研修日"})
+    assert r.status_code == 200, r.text
+    gaps = [f for f in week(aoba, patient, first + 7 * DAY)["flags"] if f["type"] == "gap"]
+    assert gaps == [{"type": "gap", "plan_id": plan["id"],
+                     "from": (first + DAY).isoformat(), "to": (first + 13 * DAY).isoformat(),
+                     "days": 13, "gap_days": 7}]
+
+    # with N = 14 for this plan, 13 days are no gap
+    r = vns.patch(f"/api/patients/{patient}/homecare/plans/{plan['id']}",
+                  json={"gap_days": 14, "reason": "主治医と相談し隔週でも可"})
+    assert r.status_code == 200, r.text
+    assert [f for f in week(aoba, patient, first + 7 * DAY)["flags"] if f["type"] == "gap"] == []
+
+    # the other organisations' inboxes say who changed what
+    notes = [n for n in aoba.get("/api/notifications").json()["items"]
+             if n["kind"] == "homecare_schedule" and n["summary"].get("visit_id") == second["id"]]
+    assert len(notes) == 1, notes
+    s = notes[0]["summary"]
+    assert s["event"] == "cancelled" and s["reason"] == "ステーションの研修日"
+    assert s["user_name"] == "加藤 洋子" and s["org_name"] == "みなみ訪問看護ステーション"
+    assert s["detail"]["before"]["date"] == second["date"]
+    assert notes[0]["patient"]["id"] == patient
+    # and not the changing organisation's own
+    own = [n for n in vns.get("/api/notifications").json()["items"]
+           if n["kind"] == "homecare_schedule" and n["summary"].get("visit_id") == second["id"]]
+    assert own == []
+
+
+def test_visit_while_in_hospital_is_flagged(server):
+    gh, aoba = server.session("gh.sato"), server.session("aoba.tanaka")
+    day = monday(6) + 3 * DAY
+    admitted = datetime.datetime.combine(day - 2 * DAY, datetime.time(9, 0),
+                                         datetime.timezone(datetime.timedelta(hours=9)))
+    r = gh.post("/fhir/Encounter", json={
+        "resourceType": "Encounter", "status": "planned",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "IMP"},
+        "subject": {"reference": f"Patient/{SATO_ICHIRO}"},
+        "period": {"start": admitted.isoformat(), "end": (day + DAY).isoformat()}})
+    assert r.status_code == 201, r.text
+    enc = r.json()["id"]
+    inside = visit(aoba, SATO_ICHIRO, day, "13:00", "13:30", "home_medical")
+    after = visit(aoba, SATO_ICHIRO, day + 2 * DAY, "13:00", "13:30", "home_medical")
+    by_id = {v["id"]: v for v in week(aoba, SATO_ICHIRO, day)["visits"]}
+    assert by_id[inside["id"]]["flags"] == [{"type": "in_hospital",
+                                             "encounter": f"Encounter/{enc}"}]
+    assert by_id[after["id"]]["flags"] == []
+
+
+# ---- changes ------------------------------------------------------------------------------------
+
+def test_change_a_visit_with_a_reason(server):
+    aoba, vns = server.session("aoba.tanaka"), server.session("vns.suzuki")
+    day = monday(8) + DAY
+    v = visit(aoba, SATO_ICHIRO, day, "09:00", "09:30", "home_medical")
+    path = f"/api/patients/{SATO_ICHIRO}/homecare/visits/{v['id']}"
+    # only the visiting organisation changes its visits
+    assert_problem(vns.patch(path, json={"start": "10:00", "end": "10:30", "reason": "x"}), 403,
+                   "homecare.schedule_not_own")
+    r = aoba.patch(path, json={"date": (day + DAY).isoformat(), "start": "10:00", "end": "10:20",
+                               "staff_user_id": user_id("aoba.tanaka"), "reason": "往診が入ったため"})
+    assert r.status_code == 200, r.text
+    moved = r.json()
+    assert (moved["date"], moved["start"], moved["end"]) == ((day + DAY).isoformat(), "10:00",
+                                                            "10:20")
+    assert moved["staff"]["id"] == user_id("aoba.tanaka")
+    rows = server.query("SELECT what, reason, user_id FROM homecare_schedule_changes "
+                        "WHERE visit_id = ? ORDER BY id", (v["id"],))
+    assert [(r["what"], r["reason"]) for r in rows] == [("created", None),
+                                                        ("changed", "往診が入ったため")]
+    assert rows[1]["user_id"] == user_id("aoba.tanaka")
+    assert_problem(aoba.patch(path, json={"reason": "何もしない"}), 422,
+                   "homecare.schedule_nothing")
+    assert_problem(aoba.post(path + "/cancel", json={}), 400)
+    assert aoba.post(path + "/cancel", json={"reason": "中止"}).status_code == 200
+    assert_problem(aoba.post(path + "/cancel", json={"reason": "再度"}), 409,
+                   "homecare.schedule_cancelled")
+
+
+def test_end_a_plan_cancels_what_follows(server):
+    vns = server.session("vns.suzuki")
+    first = monday(20)
+    r = vns.post(f"/api/patients/{SATO_ICHIRO}/homecare/plans",
+                 json={"kind": "home_nursing", "weekdays": ["wed"], "start": "09:00",
+                       "end": "09:30", "first_date": first.isoformat()})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert len(plan["visits"]) == 8
+    end = first + 20 * DAY
+    r = vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/plans/{plan['id']}",
+                  json={"end_date": end.isoformat(), "exceptions": [(first + 9 * DAY).isoformat()],
+                        "reason": "入院予定のため終了"})
+    assert r.status_code == 200, r.text
+    assert r.json()["end_date"] == end.isoformat()
+    rows = server.query("SELECT local_date, status FROM homecare_visits WHERE plan_id = ? "
+                        "ORDER BY local_date", (plan["id"],))
+    planned = [r["local_date"] for r in rows if r["status"] == "planned"]
+    assert planned == [(first + 2 * DAY).isoformat(), (first + 16 * DAY).isoformat()]
+    assert_problem(vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/plans/{plan['id']}",
+                             json={"end_date": (first - 7 * DAY).isoformat(), "reason": "x"}),
+                   422, "homecare.schedule_ends_before_start")
+
+
+# ---- access ------------------------------------------------------------------------------------
+
+def test_an_organisation_without_consent_sees_nothing(server):
+    aoba, ito = server.session("aoba.tanaka"), server.session("ph.ito")
+    day = monday(5)
+    v = visit(aoba, YAMADA_HANAKO, day, "15:00", "15:30", "home_medical")
+    base = f"/api/patients/{YAMADA_HANAKO}/homecare"
+    assert_problem(ito.get(base + "/schedule", params={"week": day.isoformat()}), 404)
+    before = store_snapshot(server)
+    assert_problem(ito.post(base + "/visits", json={"kind": "home_pharmacy",
+                                                    "date": day.isoformat(), "start": "10:00",
+                                                    "end": "10:30"}), 404)
+    assert_problem(ito.post(f"{base}/visits/{v['id']}/cancel", json={"reason": "x"}), 404)
+    assert store_snapshot(server) == before
+    assert ito.get("/api/notifications").json()["items"] == [] or all(
+        n.get("patient", {}).get("id") != YAMADA_HANAKO
+        for n in ito.get("/api/notifications").json()["items"])
+    # a visit of another patient's id is not found under this patient
+    assert_problem(aoba.post(f"/api/patients/{SATO_ICHIRO}/homecare/visits/{v['id']}/cancel",
+                             json={"reason": "x"}), 404, "homecare.schedule_not_found")
+
+
+# ---- bad input --------------------------------------------------------------------------------
+
+def test_bad_input_is_refused_and_changes_nothing(server):
+    aoba = server.session("aoba.tanaka")
+    base = f"/api/patients/{SATO_ICHIRO}/homecare"
+    day = monday(9).isoformat()
+    one = {"kind": "home_medical", "date": day, "start": "10:00", "end": "10:30"}
+    plan = {"kind": "home_medical", "weekdays": ["tue"], "start": "10:00", "end": "10:30",
+            "first_date": day}
+    cases = [
+        ("/visits", dict(one, end="09:30"), 422, "homecare.schedule_ends_before_start"),
+        ("/visits", dict(one, end="10:00"), 422, "homecare.schedule_ends_before_start"),
+        ("/visits", dict(one, start="25:00"), 422, "homecare.schedule_time"),
+        ("/visits", dict(one, start="10:0"), 422, "homecare.schedule_time"),
+        ("/visits", dict(one, date=(tokyo_today() + 400 * DAY).isoformat()), 422,
+         "homecare.schedule_time"),
+        ("/visits", dict(one, date=(tokyo_today() - 60 * DAY).isoformat()), 422,
+         "homecare.schedule_time"),
+        ("/visits", dict(one, kind="home_help"), 422, "homecare.schedule_kind_org"),
+        ("/visits", dict(one, kind="bathing"), 422, "homecare.kind_unknown"),
+        ("/visits", dict(one, staff_user_id=user_id("aoba.nakajima")), 422,
+         "homecare.schedule_kind_staff"),
+        ("/visits", dict(one, staff_user_id=user_id("vns.suzuki")), 422,
+         "homecare.schedule_staff_unknown"),
+        ("/visits", dict(one, colour="red"), 400, None),
+        ("/visits", dict(one, start=1000), 400, None),
+        ("/plans", dict(plan, window_days=400), 422, "homecare.schedule_expansion_limit"),
+        ("/plans", dict(plan, weekdays=WEEKDAYS, window_days=366), 422,
+         "homecare.schedule_expansion_limit"),
+        ("/plans", dict(plan, weekdays=["tue", "someday"]), 400, None),
+        ("/plans", dict(plan, weekdays=[]), 400, None),
+        ("/plans", dict(plan, end_date=monday(8).isoformat()), 422,
+         "homecare.schedule_ends_before_start"),
+        ("/plans", dict(plan, exceptions=["2026-02-30"]), 400, None),
+        ("/plans", dict(plan, gap_days=0), 400, None),
+        ("/plans", dict(plan, end="09:00"), 422, "homecare.schedule_ends_before_start"),
+    ]
+    before = store_snapshot(server)
+    for path, body, status, code in cases:
+        assert_problem(aoba.post(base + path, json=body), status, code)
+    assert_problem(aoba.get(base + "/schedule", params={"week": "2026-13-01"}), 400)
+    assert_problem(aoba.get(base + "/schedule", params={"when": day}), 400)
+    assert store_snapshot(server) == before
