@@ -84,4 +84,20 @@ bool schedule_change_done(struct error *err, struct request *req, const char *vi
                           const char *plan_id, const char *what, const char *reason,
                           const json_t *detail, bool notify);
 
+/** One visit of a staff member's list (the day list, the staff calendar feed). */
+struct schedule_staff_row {
+    const char *visit_id, *patient_id, *patient_name, *address, *kind, *status, *org_name;
+    int64_t starts_at, ends_at, updated_at;
+};
+typedef bool (*schedule_staff_fn)(struct error *err, struct request *req,
+                                  const struct schedule_staff_row *row, void *arg);
+/**
+ * Calls fn, in visit order, for each visit of user_id for organisation org_id from day from to
+ * day until (dates "YYYY-MM-DD"), planned ones only unless with_cancelled, of patients that
+ * organisation's members may see in person (ACCESS_VISIBLE_SQL): no one else's.
+ */
+bool schedule_staff_each(struct error *err, struct request *req, const char *user_id,
+                         const char *org_id, const char *from, const char *until,
+                         bool with_cancelled, schedule_staff_fn fn, void *arg);
+
 #endif

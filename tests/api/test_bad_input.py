@@ -576,6 +576,17 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/safety-summary", None),
         ("GET", f"/api/patients/{patient}/studies", None),
         ("POST", f"/api/imaging/imports/patients/{patient}", {}),  # a zip is refused later
+        # homecare: schedule
+        ("POST", f"/api/patients/{patient}/homecare/visits",
+         {"kind": "home_pharmacy", "date": days_ahead(7), "start": "10:00", "end": "10:30"}),
+        ("PATCH", f"/api/patients/{patient}/homecare/visits/{GRANT}", {"reason": "x"}),
+        ("POST", f"/api/patients/{patient}/homecare/visits/{GRANT}/cancel", {"reason": "x"}),
+        ("POST", f"/api/patients/{patient}/homecare/plans",
+         {"kind": "home_pharmacy", "weekdays": ["tue"], "start": "10:00", "end": "10:30",
+          "first_date": days_ahead(7)}),
+        ("PATCH", f"/api/patients/{patient}/homecare/plans/{GRANT}", {"reason": "x"}),
+        ("GET", f"/api/patients/{patient}/homecare/schedule", None),
+        ("POST", f"/api/patients/{patient}/homecare/ical-links", {}),
     ]
 
 

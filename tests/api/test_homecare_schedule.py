@@ -321,3 +321,118 @@ def test_bad_input_is_refused_and_changes_nothing(server):
     assert_problem(aoba.get(base + "/schedule", params={"week": "2026-13-01"}), 400)
     assert_problem(aoba.get(base + "/schedule", params={"when": day}), 400)
     assert store_snapshot(server) == before
+
+
+# ---- iCalendar by a private link --------------------------------------------------------------
+
+def unfold(text):
+    """RFC 5545 §3.1: content lines, unfolded (every physical line ends in CRLF, at most 75
+    octets)."""
+    assert text.endswith("\r\n")
+    physical = text[:-2].split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in physical), physical
+    lines = []
+    for line in physical:
+        if line.startswith(" "):
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    return lines
+
+
+def test_staff_calendar_link_works_until_revoked(server):
+    vns, anon = server.session("vns.suzuki"), server.anon()
+    day = tokyo_today() + 2 * DAY
+    v = visit(vns, SATO_ICHIRO, day, "16:00", "16:40", "home_nursing",
+              staff_user_id=user_id("vns.suzuki"))
+    r = vns.post("/api/homecare/ical-links", json={"label": "鈴木の訪問予定"})
+    assert r.status_code == 201, r.text
+    link = r.json()
+    assert link["scope"] == "staff" and link["url"] == f"/api/homecare/ical/{link['token']}.ics"
+    stored = server.query("SELECT token_sha256 FROM homecare_ical_links WHERE id = ?",
+                          (link["id"],))[0]["token_sha256"]
+    assert link["token"] not in stored  # only its digest is kept
+
+    r = anon.get(link["url"])
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].startswith("text/calendar")
+    lines = unfold(r.content.decode())
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert "TZID:Asia/Tokyo" in lines and "X-WR-CALNAME:鈴木の訪問予定" in lines
+    at = lines.index(f"UID:{v['id']}@tsunagu")
+    event = lines[at:lines.index("END:VEVENT", at)]
+    compact = day.strftime("%Y%m%d")
+    assert f"DTSTART;TZID=Asia/Tokyo:{compact}T160000" in event
+    assert f"DTEND;TZID=Asia/Tokyo:{compact}T164000" in event
+    assert "SUMMARY:訪問看護 佐藤 一郎" in event
+    assert "LOCATION:みなみ市中央町3-8-15" in event
+    # the access is audited for the patient, as the link's maker
+    rows = server.query("SELECT user_id, org_id FROM audit WHERE event_id = 'homecare_ical_feed' "
+                        "AND patient_id = ?", (SATO_ICHIRO,))
+    assert rows and all(r["user_id"] == user_id("vns.suzuki") for r in rows)
+
+    listed = vns.get("/api/homecare/ical-links").json()["items"]
+    assert [(x["id"], x["revoked_at"]) for x in listed] == [(link["id"], None)]
+    assert "token" not in listed[0]
+    # someone else cannot revoke it
+    assert_problem(server.session("vns.kato").delete(f"/api/homecare/ical-links/{link['id']}"),
+                   404, "homecare.ical_not_found")
+    assert vns.delete(f"/api/homecare/ical-links/{link['id']}").status_code == 204
+    assert_problem(anon.get(link["url"]), 404, "homecare.ical_not_found")
+    assert_problem(vns.delete(f"/api/homecare/ical-links/{link['id']}"), 404,
+                   "homecare.ical_not_found")
+    assert vns.get("/api/homecare/ical-links").json()["items"][0]["revoked_at"] is not None
+    assert_problem(anon.get("/api/homecare/ical/" + "A" * 43 + ".ics"), 404,
+                   "homecare.ical_not_found")
+    assert_problem(anon.get("/api/homecare/ical/short"), 404, "homecare.ical_not_found")
+
+
+def test_patient_calendar_shows_kind_and_organisation_only(server):
+    aoba, vns, anon = (server.session("aoba.tanaka"), server.session("vns.suzuki"),
+                       server.anon())
+    day = tokyo_today() + 4 * DAY
+    v = visit(vns, SATO_ICHIRO, day, "09:00", "09:30", "home_nursing")
+    r = aoba.post(f"/api/patients/{SATO_ICHIRO}/homecare/ical-links", json={})
+    assert r.status_code == 201, r.text
+    link = r.json()
+    assert link["scope"] == "patient" and link["patient_id"] == SATO_ICHIRO
+    lines = unfold(anon.get(link["url"]).content.decode())
+    at = lines.index(f"UID:{v['id']}@tsunagu")
+    event = lines[at:lines.index("END:VEVENT", at)]
+    assert "SUMMARY:訪問看護(みなみ訪問看護ステーション)" in event
+    assert not any("佐藤" in x or "中央町3-8-15" in x for x in lines)
+    # an organisation without consent makes no link
+    assert_problem(server.session("ph.ito").post(
+        f"/api/patients/{YAMADA_HANAKO}/homecare/ical-links", json={}), 404)
+
+
+# ---- the day list -----------------------------------------------------------------------------
+
+def test_my_day_lists_visits_in_order_with_addresses_of_visible_patients_only(server):
+    vns = server.session("vns.ikeda")
+    day = tokyo_today() + 5 * DAY
+    late = visit(vns, SATO_ICHIRO, day, "15:00", "15:40", "home_rehab",
+                 staff_user_id=user_id("vns.ikeda"))
+    early = visit(vns, SATO_ICHIRO, day, "09:00", "09:40", "home_rehab",
+                  staff_user_id=user_id("vns.ikeda"))
+    # a visit of a patient minami-vns may not see (planted in the store): never listed
+    ghost = "0f0e0d0c-0b0a-4908-8706-050403020100"
+    server.execute(
+        "INSERT INTO homecare_visits (id, patient_id, org_id, kind, staff_user_id, local_date, "
+        "starts_at, ends_at, status, created_by, created_at, updated_by, updated_at) VALUES "
+        "(?, ?, ?, 'home_rehab', ?, ?, 1, 2, 'planned', ?, 0, ?, 0)",
+        (ghost, YAMADA_HANAKO, org_id("minami-vns"), user_id("vns.ikeda"), day.isoformat(),
+         user_id("vns.ikeda"), user_id("vns.ikeda")))
+    r = vns.get("/api/homecare/my-day", params={"date": day.isoformat()})
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    assert [i["id"] for i in items] == [early["id"], late["id"]]
+    assert items[0]["patient"] == {"id": SATO_ICHIRO, "name": "佐藤 一郎",
+                                   "address": "みなみ市中央町3-8-15"}
+    assert (items[0]["start"], items[0]["end"]) == ("09:00", "09:40")
+    rows = server.query("SELECT patient_id FROM audit WHERE event_id = 'homecare_my_day' AND "
+                        "user_id = ?", (user_id("vns.ikeda"),))
+    assert [r["patient_id"] for r in rows] == [SATO_ICHIRO]
+    assert vns.get("/api/homecare/my-day", params={
+        "date": (day + DAY).isoformat()}).json()["items"] == []
+    assert_problem(vns.get("/api/homecare/my-day", params={"date": "tomorrow"}), 400)

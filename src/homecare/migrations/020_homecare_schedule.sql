@@ -77,6 +77,7 @@ CREATE TABLE homecare_ical_links (
     user_id TEXT NOT NULL REFERENCES users(id),       -- who made it; the feed is read as them
     org_id TEXT NOT NULL REFERENCES orgs(id),         -- in this organisation
     patient_id TEXT REFERENCES patients(id),          -- a patient's feed, or NULL: the staff feed
+    label TEXT NOT NULL DEFAULT '',                   -- the calendar's name, chosen by its maker
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
 );
