@@ -74,6 +74,11 @@ bool schedule_kind_check(struct error *err, struct request *req, const char *kin
 bool schedule_plan_expand(struct error *err, struct request *req, const char *plan_id, int64_t from,
                           int64_t until);
 
+/** Moves the rolling window of the request's patient's plans forward: each plan expanded to
+ *  less than SCHEDULE_WINDOW_DAYS ahead (and not past its end date) is expanded further. Called
+ *  by every write to the patient's schedule. */
+bool schedule_roll_forward(struct error *err, struct request *req);
+
 /**
  * Records a change (what: created, changed, cancelled, plan_created, plan_changed) by the
  * caller of a visit or plan of the request's patient, with reason and detail (borrowed, NULL:

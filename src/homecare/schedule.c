@@ -226,3 +226,46 @@ bool schedule_plan_expand(struct error *err, struct request *req, const char *pl
                             "expanded_until < ?",
                             "ttt", last, plan_id, last);
 }
+
+/* ---- the rolling window ---------------------------------------------------------------------- */
+
+enum { ROLL_PLANS_MAX = 32 };
+
+bool schedule_roll_forward(struct error *err, struct request *req)
+{
+    char horizon[11];
+    int64_t today = schedule_today(), last = today + SCHEDULE_WINDOW_DAYS - 1;
+    schedule_days_date(last, horizon);
+    struct store_stmt *s =
+        store_query(err, req->op.conn,
+                    "SELECT id, COALESCE(end_date, ''), expanded_until FROM homecare_plans WHERE "
+                    "patient_id = ? AND expanded_until < ? AND (end_date IS NULL OR end_date > "
+                    "expanded_until) ORDER BY id LIMIT 32",
+                    "tt", req->patient_id, horizon);
+    if (!s)
+        return false;
+    struct {
+        char id[UUID_STR_LEN];
+        int64_t from, until;
+    } plans[ROLL_PLANS_MAX];
+    int n = 0;
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW && n < ROLL_PLANS_MAX) {
+        int64_t end = last, expanded;
+        if (store_text(s, 1)[0] && schedule_date_days(store_text(s, 1), &end) && end > last)
+            end = last;
+        if (!schedule_date_days(store_text(s, 2), &expanded))
+            continue;
+        snprintf(plans[n].id, sizeof plans[n].id, "%s", store_text(s, 0));
+        /* a window that lapsed restarts today: days gone by are not filled in */
+        plans[n].from = expanded + 1 > today ? expanded + 1 : today;
+        plans[n].until = end;
+        n++;
+    }
+    store_done(s);
+    bool ok = r != STORE_FAIL;
+    for (int i = 0; ok && i < n; i++)
+        ok = plans[i].from > plans[i].until ||
+             schedule_plan_expand(err, req, plans[i].id, plans[i].from, plans[i].until);
+    return ok;
+}

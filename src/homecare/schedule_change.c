@@ -66,6 +66,8 @@ bool schedule_change_done(struct error *err, struct request *req, const char *vi
                           const char *plan_id, const char *what, const char *reason,
                           const json_t *detail, bool notify)
 {
+    if (!schedule_roll_forward(err, req))
+        return false;
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : strdup("{}");
     if (!text)
         return error_set(err, ERR_NOMEM, "change");

@@ -4,6 +4,7 @@ weekly plans expanded in Asia/Tokyo, the week view with its flags, changes told 
 what an organisation without consent sees (nothing)."""
 import datetime
 
+import helpers
 from helpers import (YAMADA_HANAKO, assert_problem, org_id, patient_id, store_snapshot,
                      tokyo_today, user_id)
 
@@ -104,6 +105,32 @@ def test_plan_without_end_is_expanded_for_the_window(server):
     assert len(plan["visits"]) == 16
     assert plan["expanded_until"] == (first + 55 * DAY).isoformat()
     assert {datetime.date.fromisoformat(v["date"]).weekday() for v in plan["visits"]} == {1, 4}
+
+
+def test_rolling_window_moves_forward_with_the_next_change(start_server):
+    first = start_server()
+    today = tokyo_today()
+    r = first.session("vns.suzuki").post(
+        f"/api/patients/{SATO_ICHIRO}/homecare/plans",
+        json={"kind": "home_nursing", "weekdays": ["mon", "thu"], "start": "13:00",
+              "end": "13:30", "first_date": today.isoformat()})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert plan["expanded_until"] == (today + 55 * DAY).isoformat()
+    first.stop()
+    # two weeks later, the next change to the patient's schedule moves the window
+    later = start_server(data_dir=first.data_dir,
+                         clock_shift_days=helpers.CLOCK_SHIFT_DAYS + 14)
+    visit(later.session("aoba.tanaka"), SATO_ICHIRO, today + 20 * DAY, "10:00", "10:30",
+          "home_medical")
+    row = later.query("SELECT expanded_until FROM homecare_plans WHERE id = ?", (plan["id"],))
+    assert row[0]["expanded_until"] == (today + 69 * DAY).isoformat()
+    dates = [datetime.date.fromisoformat(r["local_date"]) for r in later.query(
+        "SELECT local_date FROM homecare_visits WHERE plan_id = ? ORDER BY local_date",
+        (plan["id"],))]
+    expected = [today + i * DAY for i in range(70) if (today + i * DAY).weekday() in (0, 3)]
+    assert dates == expected
+    later.stop()
 
 
 # ---- the week view and its flags ------------------------------------------------------------
