@@ -74,6 +74,13 @@ bool schedule_kind_check(struct error *err, struct request *req, const char *kin
 bool schedule_plan_expand(struct error *err, struct request *req, const char *plan_id, int64_t from,
                           int64_t until);
 
+/** Identifies a visit in its FHIR Appointment. */
+#define SCHEDULE_VISIT_SYSTEM "https://tsunagu.example.jp/fhir/NamingSystem/homecare-visit"
+/** Writes (creates or updates) the FHIR Appointment of visit id from its row. */
+bool schedule_sync_appointment(struct error *err, struct request *req, const char *id);
+/** The same for every visit of plan plan_id changed by this request (updated_at now). */
+bool schedule_sync_plan_visits(struct error *err, struct request *req, const char *plan_id);
+
 /** Moves the rolling window of the request's patient's plans forward: each plan expanded to
  *  less than SCHEDULE_WINDOW_DAYS ahead (and not past its end date) is expanded further. Called
  *  by every write to the patient's schedule. */

@@ -221,10 +221,12 @@ bool schedule_plan_expand(struct error *err, struct request *req, const char *pl
     json_decref(p.exceptions);
     char last[11];
     schedule_days_date(until, last);
-    return ok && store_exec(err, req->op.conn, NULL,
-                            "UPDATE homecare_plans SET expanded_until = ? WHERE id = ? AND "
-                            "expanded_until < ?",
-                            "ttt", last, plan_id, last);
+    return ok &&
+           store_exec(err, req->op.conn, NULL,
+                      "UPDATE homecare_plans SET expanded_until = ? WHERE id = ? AND "
+                      "expanded_until < ?",
+                      "ttt", last, plan_id, last) &&
+           schedule_sync_plan_visits(err, req, plan_id);
 }
 
 /* ---- the rolling window ---------------------------------------------------------------------- */

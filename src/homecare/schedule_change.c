@@ -198,6 +198,7 @@ bool homecare_visits_change(struct error *err, struct request *req)
                       "updated_by = ?, updated_at = ? WHERE id = ?",
                       "tiitttit", date, starts, ends, staff, note, req->op.principal.user_id,
                       req->op.now_ms, v.id) &&
+           schedule_sync_appointment(err, req, v.id) &&
            schedule_change_done(err, req, v.id, v.plan_id[0] ? v.plan_id : NULL, "changed", reason,
                                 detail, true) &&
            visit_respond(err, req, v.id);
@@ -223,6 +224,7 @@ bool homecare_visits_cancel(struct error *err, struct request *req)
                       "UPDATE homecare_visits SET status = 'cancelled', cancel_reason = ?, "
                       "updated_by = ?, updated_at = ? WHERE id = ?",
                       "ttit", reason, req->op.principal.user_id, req->op.now_ms, v.id) &&
+           schedule_sync_appointment(err, req, v.id) &&
            schedule_change_done(err, req, v.id, v.plan_id[0] ? v.plan_id : NULL, "cancelled",
                                 reason, detail, true) &&
            visit_respond(err, req, v.id);

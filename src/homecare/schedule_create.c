@@ -84,6 +84,7 @@ bool homecare_visits_create(struct error *err, struct request *req)
                     "ttttttiittiti", id, req->patient_id, req->op.principal.org_id, kind, staff,
                     date, schedule_local_ms(day, start), schedule_local_ms(day, end), note_of(req),
                     user, req->op.now_ms, user, req->op.now_ms) ||
+        !schedule_sync_appointment(err, req, id) ||
         !schedule_change_done(err, req, id, NULL, "created", NULL, NULL, false))
         return false;
     json_t *v = schedule_visit_json(err, req->op.conn, id);

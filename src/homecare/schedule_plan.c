@@ -109,9 +109,11 @@ static bool set_fields(struct error *err, struct request *req, const char *id,
          !store_exec(err, req->op.conn, NULL,
                      "UPDATE homecare_plans SET staff_user_id = ? WHERE id = ?", "tt", staff, id) ||
          !store_exec(err, req->op.conn, NULL,
-                     "UPDATE homecare_visits SET staff_user_id = ? WHERE plan_id = ? "
-                     "AND status = 'planned' AND starts_at >= ?",
-                     "tti", staff, id, req->op.now_ms)))
+                     "UPDATE homecare_visits SET staff_user_id = ?, updated_by = ?, "
+                     "updated_at = ? WHERE plan_id = ? AND status = 'planned' AND "
+                     "starts_at >= ?",
+                     "ttiti", staff, req->op.principal.user_id, req->op.now_ms, id,
+                     req->op.now_ms)))
         return false;
     if (gap &&
         !store_exec(err, req->op.conn, NULL, "UPDATE homecare_plans SET gap_days = ? WHERE id = ?",
@@ -157,7 +159,8 @@ bool homecare_plans_change(struct error *err, struct request *req)
     json_t *detail = json_deep_copy(req->json);
     json_object_del(detail, "reason");
     arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, detail);
-    if (!schedule_change_done(err, req, NULL, id, "plan_changed", reason, detail, true))
+    if (!schedule_sync_plan_visits(err, req, id) ||
+        !schedule_change_done(err, req, NULL, id, "plan_changed", reason, detail, true))
         return false;
     json_t *plan = schedule_plan_json(err, req->op.conn, id);
     if (!plan)

@@ -394,9 +394,9 @@ def test_staff_calendar_link_works_until_revoked(server):
     assert "SUMMARY:訪問看護 佐藤 一郎" in event
     assert "LOCATION:みなみ市中央町3-8-15" in event
     # the access is audited for the patient, as the link's maker
-    rows = server.query("SELECT user_id, org_id FROM audit WHERE event_id = 'homecare_ical_feed' "
-                        "AND patient_id = ?", (SATO_ICHIRO,))
-    assert rows and all(r["user_id"] == user_id("vns.suzuki") for r in rows)
+    rows = server.query("SELECT org_id, detail FROM audit WHERE event_id = 'homecare_ical_feed' "
+                        "AND patient_id = ? AND user_id = ?", (SATO_ICHIRO, user_id("vns.suzuki")))
+    assert len(rows) == 1 and rows[0]["org_id"] == org_id("minami-vns")
 
     listed = vns.get("/api/homecare/ical-links").json()["items"]
     assert [(x["id"], x["revoked_at"]) for x in listed] == [(link["id"], None)]
@@ -463,3 +463,47 @@ def test_my_day_lists_visits_in_order_with_addresses_of_visible_patients_only(se
     assert vns.get("/api/homecare/my-day", params={
         "date": (day + DAY).isoformat()}).json()["items"] == []
     assert_problem(vns.get("/api/homecare/my-day", params={"date": "tomorrow"}), 400)
+
+
+# ---- FHIR -----------------------------------------------------------------------------------
+
+def test_visits_are_fhir_appointments_in_the_record(server):
+    aoba, gh = server.session("aoba.tanaka"), server.session("gh.sato")
+    day = monday(30) + 4 * DAY
+    v = visit(aoba, SATO_ICHIRO, day, "11:00", "11:45", "home_medical",
+              staff_user_id=user_id("aoba.tanaka"))
+    r = gh.get("/fhir/Appointment", params={"patient": SATO_ICHIRO, "_count": 200})
+    assert r.status_code == 200, r.text
+    found = [e["resource"] for e in r.json().get("entry", [])
+             if any(i["value"] == v["id"] for i in e["resource"].get("identifier", []))]
+    assert len(found) == 1, r.text[:500]
+    a = found[0]
+    assert a["status"] == "booked" and a["minutesDuration"] == 45
+    assert a["serviceType"][0]["coding"][0]["code"] == "home_medical"
+    assert utc(a["start"]) == utc(v["starts_at"]) and utc(a["end"]) == utc(v["ends_at"])
+    actors = [p["actor"] for p in a["participant"]]
+    assert actors[0]["reference"] == f"Patient/{SATO_ICHIRO}"
+    assert actors[1]["reference"] == f"Organization/{org_id('aoba-homecare')}"
+    assert actors[2]["display"] == "田中 誠"
+    # a cancellation follows
+    assert aoba.post(f"/api/patients/{SATO_ICHIRO}/homecare/visits/{v['id']}/cancel",
+                     json={"reason": "家族の希望"}).status_code == 200
+    a = gh.get(f"/fhir/Appointment/{a['id']}").json()
+    assert a["status"] == "cancelled" and a["cancelationReason"]["text"] == "家族の希望"
+    # a plan's occurrences too, naming their plan
+    r = aoba.post(f"/api/patients/{SATO_ICHIRO}/homecare/plans",
+                  json={"kind": "home_medical", "weekdays": ["sat"], "start": "14:00",
+                        "end": "14:30", "first_date": monday(31).isoformat(),
+                        "end_date": (monday(31) + 13 * DAY).isoformat()})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    ids = server.query("SELECT fhir_appointment_id AS f FROM homecare_visits WHERE plan_id = ?",
+                       (plan["id"],))
+    assert len(ids) == 2 and all(row["f"] for row in ids)
+    a = gh.get(f"/fhir/Appointment/{ids[0]['f']}").json()
+    assert a["extension"][0]["valueString"] == plan["id"]
+    # and nothing of it to an organisation without consent
+    visit(aoba, YAMADA_HANAKO, day, "16:00", "16:30", "home_medical")
+    assert gh.get("/fhir/Appointment", params={"patient": YAMADA_HANAKO}).json()["total"] >= 1
+    assert server.session("ph.ito").get(
+        "/fhir/Appointment", params={"patient": YAMADA_HANAKO}).json().get("total", 0) == 0

@@ -42,6 +42,7 @@ CREATE TABLE homecare_visits (
     status TEXT NOT NULL CHECK (status IN ('planned', 'cancelled')),
     note TEXT NOT NULL DEFAULT '',
     cancel_reason TEXT,
+    fhir_appointment_id TEXT,                         -- its FHIR Appointment (the projection)
     created_by TEXT NOT NULL REFERENCES users(id),
     created_at INTEGER NOT NULL,
     updated_by TEXT NOT NULL REFERENCES users(id),
