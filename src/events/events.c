@@ -16,6 +16,8 @@ const char *const events_topics[] = {
     "directory.status", "notification", "vitals.alert",
     "referral", /* {"referral_id", "event"} to both organisations of a referral */
     "booking",  /* {"booking_id", "event"} to both organisations of a booking */
+    /* homecare: schedule */
+    "homecare.schedule", /* {"event", "patient_id", "visit_id", "plan_id"} to the patient's team */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

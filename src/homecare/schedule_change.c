@@ -38,7 +38,7 @@ static bool tell_org(struct error *err, struct request *req, const char *org_id,
         return false;
     if (!sees)
         return true;
-    op_publish_json(&req->op, "homecare", org_id, json_deep_copy(event));
+    op_publish_json(&req->op, "homecare.schedule", org_id, json_deep_copy(event));
     if (!notify || strcmp(org_id, req->op.principal.org_id) == 0)
         return true;
     struct notify_message m = {.kind = "homecare_schedule",

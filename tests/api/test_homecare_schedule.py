@@ -3,10 +3,12 @@
 weekly plans expanded in Asia/Tokyo, the week view with its flags, changes told to the team, and
 what an organisation without consent sees (nothing)."""
 import datetime
+import json
 
 import helpers
 from helpers import (YAMADA_HANAKO, assert_problem, org_id, patient_id, store_snapshot,
                      tokyo_today, user_id)
+from test_events import Stream
 
 SATO_ICHIRO = patient_id(1)  # team: minami-gh, sakura-clinic, aoba-homecare, minami-vns, ...
 DAY = datetime.timedelta(days=1)
@@ -507,3 +509,20 @@ def test_visits_are_fhir_appointments_in_the_record(server):
     assert gh.get("/fhir/Appointment", params={"patient": YAMADA_HANAKO}).json()["total"] >= 1
     assert server.session("ph.ito").get(
         "/fhir/Appointment", params={"patient": YAMADA_HANAKO}).json().get("total", 0) == 0
+
+
+def test_a_change_reaches_the_team_live(server):
+    vns = server.session("vns.suzuki")
+    v = visit(vns, SATO_ICHIRO, monday(10) + 2 * DAY, "13:00", "13:30", "home_nursing")
+    stream = Stream(server.session("aoba.tanaka"), "/api/events?topics=homecare.schedule")
+    try:
+        assert stream.response.status_code == 200
+        r = vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/visits/{v['id']}",
+                      json={"start": "14:00", "end": "14:30", "reason": "前の訪問が延びるため"})
+        assert r.status_code == 200, r.text
+        got = stream.next("the change", lambda i: v["id"] in i.get("data", ""))
+        assert got is not None and got["event"] == "homecare.schedule"
+        assert json.loads(got["data"]) == {"event": "changed", "patient_id": SATO_ICHIRO,
+                                           "visit_id": v["id"], "plan_id": None}
+    finally:
+        stream.response.close()
