@@ -576,6 +576,13 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/safety-summary", None),
         ("GET", f"/api/patients/{patient}/studies", None),
         ("POST", f"/api/imaging/imports/patients/{patient}", {}),  # a zip is refused later
+        # homecare: visit records (訪問記録)
+        ("POST", f"/api/patients/{patient}/homecare/records", {"kind": "home_medical"}),
+        ("GET", f"/api/patients/{patient}/homecare/records", None),
+        ("GET", f"/api/patients/{patient}/homecare/records/{GRANT}", None),
+        ("POST", f"/api/patients/{patient}/homecare/records/{GRANT}/corrections",
+         {"reason": "検証"}),
+        ("POST", f"/api/patients/{patient}/homecare/records/{GRANT}/sign", None),
     ]
 
 
