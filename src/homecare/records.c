@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "core/plausible.h"
@@ -64,30 +65,24 @@ static void row_to_record(struct request *req, struct store_stmt *s, struct home
     r->observations = text_or_null(req, s, 20);
 }
 
-static json_t *person(struct store_stmt *s, int id_col, int name_col)
-{
-    return api_id_name(s, id_col, name_col);
-}
-
 /* One version as the API shows it. */
 static json_t *version_json(struct store_stmt *s)
 {
     json_t *content = json_loads(store_text(s, 11), 0, NULL);
     json_t *observations = json_loads(store_text(s, 20), 0, NULL);
     json_t *v = json_pack(
-        "{s:s, s:s, s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, "
+        "{s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, "
         "s:o, s:o, s:{s:o, s:o, s:o}}",
         "id", store_text(s, 0), "record_id", store_text(s, 1), "version", store_int(s, 2),
         "previous_id", api_text_or_null(s, 3), "patient_id", store_text(s, 4), "kind",
-        store_text(s, 7), "org", person(s, 5, 23), "author", person(s, 6, 22), "visit_start",
-        api_time_or_null(s, 9), "form", store_text(s, 8), "status", store_text(s, 13), "visit_end",
-        api_time_or_null(s, 10), "handover", store_text(s, 12), "created_at", "", "content",
-        content ? content : json_object(), "correction_reason", api_text_or_null(s, 14),
-        "content_sha256", api_text_or_null(s, 15), "signed_at", api_time_or_null(s, 16),
-        "signed_by", person(s, 17, 24), "fhir", "encounter", api_text_or_null(s, 18), "composition",
+        store_text(s, 7), "form", store_text(s, 8), "org", api_id_name(s, 5, 23), "author",
+        api_id_name(s, 6, 22), "visit_start", api_time_or_null(s, 9), "visit_end",
+        api_time_or_null(s, 10), "content", content ? content : json_object(), "handover",
+        store_text(s, 12), "status", store_text(s, 13), "correction_reason",
+        api_text_or_null(s, 14), "content_sha256", api_text_or_null(s, 15), "signed_at",
+        api_time_or_null(s, 16), "signed_by", api_id_name(s, 17, 24), "created_at",
+        api_time_or_null(s, 21), "fhir", "encounter", api_text_or_null(s, 18), "composition",
         api_text_or_null(s, 19), "observations", observations ? observations : json_object());
-    if (v)
-        json_object_set_new(v, "created_at", api_time_or_null(s, 21));
     return v;
 }
 
@@ -257,11 +252,15 @@ static bool insert_version(struct error *err, struct request *req, const struct 
                      "concurrent submission");
 }
 
-/* The organisations on the patient's team hear of the record's change (no patient named: the
- * page reloads its list, which passes the access rule and is audited). */
+/* The organisations on the patient's team that may read the record (access_org_sees) hear of
+ * its change; no patient is named: the page reloads its list, which passes the access rule and
+ * is audited. */
 static bool publish(struct error *err, struct request *req, const char *record_id,
                     const char *event)
 {
+    enum { TEAM_MAX = 64 };
+    char orgs[TEAM_MAX][UUID_STR_LEN];
+    int n = 0;
     struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT DISTINCT org_id FROM care_team "
                                        "WHERE patient_id = ? AND removed_at IS NULL",
@@ -269,11 +268,20 @@ static bool publish(struct error *err, struct request *req, const char *record_i
     if (!s)
         return false;
     enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        op_publish_json(&req->op, "homecare.record", store_text(s, 0),
-                        json_pack("{s:s, s:s}", "record_id", record_id, "event", event));
+    while ((r = store_step(err, s)) == STORE_ROW && n < TEAM_MAX)
+        copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
     store_done(s);
-    return r != STORE_FAIL;
+    if (r == STORE_FAIL)
+        return false;
+    for (int i = 0; i < n; i++) {
+        bool sees;
+        if (!access_org_sees(err, req->op.conn, orgs[i], req->patient_id, DATA_CLINICAL, &sees))
+            return false;
+        if (sees)
+            op_publish_json(&req->op, "homecare.record", orgs[i],
+                            json_pack("{s:s, s:s}", "record_id", record_id, "event", event));
+    }
+    return true;
 }
 
 /* ---- create ------------------------------------------------------------------------------------
