@@ -105,6 +105,14 @@ bool homecare_record_load(struct error *err, struct request *req, const char *id
     return true;
 }
 
+/* A version shown as its record: "id" the record's, "version_id" the version's row. */
+static void as_record(json_t *v)
+{
+    json_object_set(v, "version_id", json_object_get(v, "id"));
+    json_object_set(v, "id", json_object_get(v, "record_id"));
+    json_object_del(v, "record_id");
+}
+
 /* The record id with every version, the current one's fields at the top. */
 static json_t *record_json(struct error *err, struct request *req, const char *record_id)
 {
@@ -123,9 +131,7 @@ static json_t *record_json(struct error *err, struct request *req, const char *r
         return NULL;
     }
     json_t *out = json_deep_copy(json_array_get(versions, n - 1));
-    json_object_set(out, "version_id", json_object_get(out, "id"));
-    json_object_set_new(out, "id", json_string(record_id));
-    json_object_del(out, "record_id");
+    as_record(out);
     json_object_set_new(out, "versions", versions);
     return out;
 }
@@ -386,6 +392,8 @@ bool homecare_records_list(struct error *err, struct request *req)
     bool more = (int64_t)json_array_size(items) > limit;
     if (more)
         json_array_remove(items, json_array_size(items) - 1);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        as_record(json_array_get(items, i));
     response_json(req, 200, request_page_body(req, items, offset, limit, more));
     return true;
 }

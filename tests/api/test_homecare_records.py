@@ -75,11 +75,6 @@ def created(server, login, kind, content, patient=SATO_ICHIRO, **kwargs):
     return r.json()
 
 
-def record_rows(server, record_id):
-    return server.query("SELECT * FROM homecare_records WHERE record_id = ? ORDER BY version",
-                        (record_id,))
-
-
 def fhir_observations(session, patient, code):
     r = session.get("/fhir/Observation", params={"patient": patient, "code": code})
     assert r.status_code == 200, r.text
@@ -106,7 +101,7 @@ def test_each_form_stores_and_reads_back(server, form):
     assert again.status_code == 200, again.text
     assert again.json()["content"] == expected and len(again.json()["versions"]) == 1
     listed = s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records", params={"kind": kind})
-    assert rec["id"] in [i["record_id"] for i in listed.json()["items"]]
+    assert rec["id"] in [i["id"] for i in listed.json()["items"]]
     # the FHIR record: an Encounter of class HH, one Observation per vital, a Composition
     enc = s.get(f"/fhir/Encounter/{rec['fhir']['encounter']}").json()
     assert enc["class"]["code"] == "HH" and enc["serviceProvider"]["reference"].startswith(
@@ -126,9 +121,10 @@ def test_the_list_is_newest_first_and_filters_by_kind(server):
     s = server.session("vns.suzuki")
     items = s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records",
                   params={"kind": "home_nursing"}).json()["items"]
-    ids = [i["record_id"] for i in items]
+    ids = [i["id"] for i in items]
     assert ids.index(newer["id"]) < ids.index(older["id"])
     assert {i["kind"] for i in items} == {"home_nursing"}
+    assert all("versions" not in i and i["version_id"] for i in items)
     starts = [i["visit_start"] for i in items]
     assert starts == sorted(starts, reverse=True)
     r = s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records", params={"kind": "flying"})
@@ -306,6 +302,8 @@ def test_a_correction_needs_a_reason_and_keeps_version_1_readable(server):
     v1 = v2["versions"][0]
     assert v1["content"] == content and v1["status"] == "signed" and v1["content_sha256"]
     assert v2["versions"][1]["previous_id"] == v1["id"]
+    listed = s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records").json()["items"]
+    assert next(i for i in listed if i["id"] == rec["id"])["version"] == 2
     # a stale base version is refused
     r = s.post(base + "/corrections", json=dict(b, reason="再訂正", base_version=1))
     assert_problem(r, 409, "homecare.records_version_conflict")
