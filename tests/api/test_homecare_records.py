@@ -374,3 +374,22 @@ def test_the_team_hears_of_a_new_record(server):
         assert SATO_ICHIRO not in event["data"]
     finally:
         stream.close()
+
+
+def test_the_signed_record_is_a_fhir_document(server):
+    content = {"observation": "褥瘡 d2、滲出液少量", "care_given": "洗浄と被覆材交換",
+               "vitals": {"temperature": 36.9, "pain_nrs": 3}}
+    rec = created(server, "vns.suzuki", "home_nursing", content, handover="家族へ除圧を再指導")
+    s = server.session("vns.suzuki")
+    assert s.post(f"/api/patients/{SATO_ICHIRO}/homecare/records/{rec['id']}/sign").status_code \
+        == 200
+    r = s.get(f"/fhir/Composition/{rec['fhir']['composition']}/$document")
+    assert r.status_code == 200, r.text
+    bundle = r.json()
+    types = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert types[0] == "Composition" and "Encounter" in types
+    assert types.count("Observation") == 2
+    comp = bundle["entry"][0]["resource"]
+    titles = [sec["title"] for sec in comp["section"]]
+    assert titles == ["観察項目・状態", "実施したケア", "バイタルサイン", "申し送り"]
+    assert "家族へ除圧を再指導" in comp["section"][-1]["text"]["div"]
