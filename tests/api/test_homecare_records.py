@@ -120,7 +120,7 @@ def test_the_list_is_newest_first_and_filters_by_kind(server):
     newer = created(server, "vns.suzuki", "home_nursing", nursing, hours_ago=1)
     s = server.session("vns.suzuki")
     items = s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records",
-                  params={"kind": "home_nursing"}).json()["items"]
+                  params={"kind": "home_nursing", "limit": 100}).json()["items"]
     ids = [i["id"] for i in items]
     assert ids.index(newer["id"]) < ids.index(older["id"])
     assert {i["kind"] for i in items} == {"home_nursing"}
