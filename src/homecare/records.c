@@ -20,8 +20,7 @@ enum {
 
 #define TOKYO_OFFSET_MS (9LL * 3600 * 1000)
 
-/* ---- reading rows -----------------------------------------------------------------------------
- */
+/* ---- reading rows --------------------------------------------------------------------------- */
 
 #define RECORD_COLUMNS                                                                             \
     "r.id, r.record_id, r.version, r.previous_id, r.patient_id, r.org_id, r.author_id, r.kind, "   \
@@ -145,8 +144,7 @@ static bool respond(struct error *err, struct request *req, int status, const ch
     return true;
 }
 
-/* ---- what a version is made of ----------------------------------------------------------------
- */
+/* ---- what a version is made of -------------------------------------------------------------- */
 
 struct visit {
     int64_t start, end;
@@ -290,8 +288,7 @@ static bool publish(struct error *err, struct request *req, const char *record_i
     return true;
 }
 
-/* ---- create ------------------------------------------------------------------------------------
- */
+/* ---- create --------------------------------------------------------------------------------- */
 
 static const struct jfield record_fields[] = {
     {"kind", JV_STRING, true, 40, NULL},
@@ -366,8 +363,7 @@ bool homecare_records_create(struct error *err, struct request *req)
     return respond(err, req, 201, id);
 }
 
-/* ---- list and read ----------------------------------------------------------------------------
- */
+/* ---- list and read -------------------------------------------------------------------------- */
 
 bool homecare_records_list(struct error *err, struct request *req)
 {
@@ -408,8 +404,7 @@ bool homecare_records_read(struct error *err, struct request *req)
     return respond(err, req, 200, rid);
 }
 
-/* ---- correct ------------------------------------------------------------------------------------
- */
+/* ---- correct -------------------------------------------------------------------------------- */
 
 static bool correction_allowed(struct error *err, struct request *req,
                                const struct homecare_record *cur)
@@ -444,9 +439,16 @@ bool homecare_records_correct(struct error *err, struct request *req)
     const char *reason = api_trimmed(req, jsonv_str(req->json, "reason"));
     if (!reason || !reason[0])
         return error_set(err, ERR_HOMECARE_RECORDS_REASON_REQUIRED, "reason: required");
+    const char *key;
+    char digest[SHA256_HEX_LEN];
+    bool done = false;
+    if (!api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest) ||
+        !op_write_begin(err, &req->op) || (key && !replay(err, req, key, digest, &done)))
+        return false;
+    if (done)
+        return true;
     struct homecare_record cur;
-    if (!op_write_begin(err, &req->op) || !homecare_record_load(err, req, rid, &cur) ||
-        !correction_allowed(err, req, &cur))
+    if (!homecare_record_load(err, req, rid, &cur) || !correction_allowed(err, req, &cur))
         return false;
     struct visit v;
     struct version_new n = {.record_id = cur.record_id,
@@ -454,6 +456,8 @@ bool homecare_records_correct(struct error *err, struct request *req)
                             .kind = cur.kind,
                             .form = cur.form,
                             .reason = reason,
+                            .key = key,
+                            .digest = digest,
                             .version = cur.version + 1};
     char id[UUID_STR_LEN];
     if (!parse_visit(err, req, cur.form, &v) || !insert_version(err, req, &n, &v, id))
@@ -464,8 +468,7 @@ bool homecare_records_correct(struct error *err, struct request *req)
     return respond(err, req, 201, rid);
 }
 
-/* ---- sign ---------------------------------------------------------------------------------------
- */
+/* ---- sign ----------------------------------------------------------------------------------- */
 
 /* The SHA-256 of what is signed: the version's identity and everything it says, as JSON with
  * sorted keys and no white space (docs/api/homecare.md). */

@@ -67,8 +67,7 @@ static bool put(struct error *err, struct request *req, const struct homecare_re
     return true;
 }
 
-/* ---- the Encounter ------------------------------------------------------------------------------
- */
+/* ---- the Encounter -------------------------------------------------------------------------- */
 
 static json_t *encounter(struct request *req, const struct homecare_record *r, const char *org)
 {
@@ -86,7 +85,7 @@ static json_t *encounter(struct request *req, const struct homecare_record *r, c
         iso(r->visit_start), "end", iso(r->visit_end), "serviceProvider", provider);
 }
 
-/* ---- the Observations ------------------------------------------------------------------------ */
+/* ---- the Observations ----------------------------------------------------------------------- */
 
 static json_t *vital_code(const struct homecare_vital *v)
 {
@@ -145,7 +144,7 @@ static bool write_vital(struct error *err, struct request *req, const struct hom
     return true;
 }
 
-/* ---- the Composition ------------------------------------------------------------------------- */
+/* ---- the Composition ------------------------------------------------------------------------ */
 
 /* Appends s with XML's special characters escaped and line breaks as <br/>. */
 static void put_text(struct strbuf *sb, const char *s)

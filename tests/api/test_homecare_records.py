@@ -393,3 +393,21 @@ def test_the_signed_record_is_a_fhir_document(server):
     titles = [sec["title"] for sec in comp["section"]]
     assert titles == ["観察項目・状態", "実施したケア", "バイタルサイン", "申し送り"]
     assert "家族へ除圧を再指導" in comp["section"][-1]["text"]["div"]
+
+
+def test_a_correction_sent_again_with_its_key_stores_once(server):
+    rec = created(server, "vns.suzuki", "home_nursing", {"vitals": {"pulse": 110}})
+    s = server.session("vns.suzuki")
+    path = f"/api/patients/{SATO_ICHIRO}/homecare/records/{rec['id']}/corrections"
+    b = body("home_nursing", {"vitals": {"pulse": 70}})
+    del b["kind"]
+    b.update(reason="脈拍の誤記", base_version=1)
+    key = f"offline-correction-{next(_keys)}"
+    first = s.post(path, json=b, headers={"Idempotency-Key": key})
+    assert first.status_code == 201 and first.json()["version"] == 2, first.text
+    before = store_snapshot(server)
+    again = s.post(path, json=b, headers={"Idempotency-Key": key})
+    assert again.status_code == 200 and again.json()["version"] == 2, again.text
+    assert store_snapshot(server) == before
+    assert_problem(s.post(path, json=dict(b, reason="別の理由"), headers={"Idempotency-Key": key}),
+                   409, "homecare.records_idempotency_conflict")
