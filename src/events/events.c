@@ -14,8 +14,9 @@
 
 const char *const events_topics[] = {
     "directory.status", "notification", "vitals.alert",
-    "referral",        /* {"referral_id", "event"} to both organisations of a referral */
-    "booking",         /* {"booking_id", "event"} to both organisations of a booking */
+    "referral", /* {"referral_id", "event"} to both organisations of a referral */
+    "booking",  /* {"booking_id", "event"} to both organisations of a booking */
+
     "homecare.record", /* {"record_id", "event"} to the patient's team: a visit record changed */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
