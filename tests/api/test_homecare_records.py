@@ -411,3 +411,17 @@ def test_a_correction_sent_again_with_its_key_stores_once(server):
     assert store_snapshot(server) == before
     assert_problem(s.post(path, json=dict(b, reason="別の理由"), headers={"Idempotency-Key": key}),
                    409, "homecare.records_idempotency_conflict")
+
+
+def test_reads_and_writes_of_records_are_audited(server):
+    rec = created(server, "vns.suzuki", "home_nursing", {"observation": "監査の確認"})
+    s = server.session("aoba.tanaka")
+    assert s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records/{rec['id']}").status_code == 200
+    assert s.get(f"/api/patients/{SATO_ICHIRO}/homecare/records").status_code == 200
+    rows = server.query("SELECT event_id, action, user_login, patient_id, object_id FROM audit "
+                        "WHERE patient_id = ? AND event_id LIKE 'homecare_records_%' AND "
+                        "outcome = 0", (SATO_ICHIRO,))
+    seen = {(r["event_id"], r["user_login"], r["object_id"]) for r in rows}
+    assert ("homecare_records_create", "vns.suzuki", rec["id"]) in seen
+    assert ("homecare_records_read", "aoba.tanaka", rec["id"]) in seen
+    assert any(e == "homecare_records_list" and u == "aoba.tanaka" for e, u, _ in seen)
