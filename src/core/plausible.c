@@ -32,6 +32,17 @@ static const struct rule rules[PLAUSIBLE__COUNT] = {
     [PLAUSIBLE_BEDS_REGISTERED] = {"beds_registered", NULL, false, 0, 0, 3000},
     [PLAUSIBLE_BEDS_FREE] = {"beds_free", NULL, false, 0, 0, 0}, /* at most ctx->limit */
     [PLAUSIBLE_COUNT] = {"count", NULL, false, 0, 0, 9999},
+    [PLAUSIBLE_VITAL] = {"vital", NULL, false, 0, 0, 0}, /* by name: plausible_vitals */
+};
+
+/* The plausible range of each vital sign measured at a home visit: wide enough for the very
+ * ill (a pulse of 30, a glucose of 900), narrow enough to catch a slip of the finger. */
+const struct plausible_vital plausible_vitals[] = {
+    {"bp_systolic", "mm[Hg]", 40, 280}, {"bp_diastolic", "mm[Hg]", 25, 180},
+    {"pulse", "/min", 20, 250},         {"spo2", "%", 50, 100},
+    {"temperature", "Cel", 30, 43},     {"respiratory_rate", "/min", 3, 80},
+    {"weight", "kg", 1, 300},           {"blood_glucose", "mg/dL", 10, 1500},
+    {"pain_nrs", "{score}", 0, 10},     {NULL, NULL, 0, 0},
 };
 
 /* The largest plausible single dose by unit (package inserts' maxima with room to spare). */
@@ -286,7 +297,15 @@ const char *plausible_number(enum plausible_kind kind, double value, const char 
         }
         return NULL;
     }
-    if (kind == PLAUSIBLE_BEDS_FREE)
+    if (kind == PLAUSIBLE_VITAL) {
+        const struct plausible_vital *v = plausible_vitals;
+        while (v->name && (!unit || strcmp(v->name, unit) != 0))
+            v++;
+        if (!v->name)
+            return say(why, PLAUSIBLE_WHY_NOT_NUMBER_KIND);
+        min = v->min;
+        max = v->max;
+    } else if (kind == PLAUSIBLE_BEDS_FREE)
         max = ctx ? (double)ctx->limit : 0;
     else if (kind != PLAUSIBLE_BEDS_REGISTERED && kind != PLAUSIBLE_COUNT)
         return say(why, PLAUSIBLE_WHY_NOT_NUMBER_KIND);

@@ -26,6 +26,7 @@ enum plausible_kind {
     PLAUSIBLE_BEDS_REGISTERED, /* beds of one kind an organisation has */
     PLAUSIBLE_BEDS_FREE,       /* free beds of one kind, at most those registered */
     PLAUSIBLE_COUNT,           /* a count people report (new home-care patients this month) */
+    PLAUSIBLE_VITAL,           /* a vital sign, by its name (plausible_vitals) */
     PLAUSIBLE__COUNT
 };
 
@@ -101,7 +102,8 @@ const char *plausible_instant(enum plausible_kind kind, int64_t ms, const struct
  *  6 to 15 digits. "" (no number) passes. */
 const char *plausible_phone(const char *value, struct plausible_why *why);
 /** A number of kind DOSE (unit: the dose's unit, e.g. "錠", "mg"; NULL or unknown: the default
- *  row), BEDS_REGISTERED, BEDS_FREE (ctx->limit) or COUNT. */
+ *  row), BEDS_REGISTERED, BEDS_FREE (ctx->limit), COUNT or VITAL (unit: the vital's name in
+ *  plausible_vitals; an unknown name is refused). */
 const char *plausible_number(enum plausible_kind kind, double value, const char *unit,
                              const struct plausible_ctx *ctx, struct plausible_why *why);
 /**
@@ -125,5 +127,15 @@ struct plausible_dose_unit {
 };
 /** The units of the DOSE table, ending with the default row (unit NULL). */
 extern const struct plausible_dose_unit plausible_dose_units[];
+
+/** One row of the table of vital signs (home-care visit records): the range a measurement at
+ *  the bedside may take. Values outside are typing errors (SpO2 140 %, BP 300/20, 45 °C). */
+struct plausible_vital {
+    const char *name; /* the record's field: "spo2", "bp_systolic", ... */
+    const char *unit; /* UCUM */
+    double min, max;
+};
+/** The vital signs, ending with a row whose name is NULL. */
+extern const struct plausible_vital plausible_vitals[];
 
 #endif

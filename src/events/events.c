@@ -17,7 +17,9 @@ const char *const events_topics[] = {
     "referral", /* {"referral_id", "event"} to both organisations of a referral */
     "booking",  /* {"booking_id", "event"} to both organisations of a booking */
     /* homecare: schedule */
-    "homecare.schedule", /* {"event", "patient_id", "visit_id", "plan_id"} to the patient's team */
+    "homecare.schedule", /* {"event", "visit_id", "plan_id"} to the patient's team */
+
+    "homecare.record", /* {"record_id", "event"} to the patient's team: a visit record changed */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

@@ -82,8 +82,10 @@ bool schedule_change_done(struct error *err, struct request *req, const char *vi
                     req->op.now_ms, req->op.principal.user_id, req->op.principal.org_id))
         return orgs ? false : error_set(err, ERR_NOMEM, "team");
     int n = team_orgs(err, req, orgs);
-    json_t *event = json_pack("{s:s, s:s, s:s?, s:s?}", "event", what, "patient_id",
-                              req->patient_id, "visit_id", visit_id, "plan_id", plan_id);
+    /* no event names a patient (docs/architecture.md, "Real time"): an open schedule reloads
+     * through its audited route */
+    json_t *event = json_pack("{s:s, s:s?, s:s?}", "event", what, "visit_id", visit_id,
+                              "plan_id", plan_id);
     json_t *summary =
         json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s, s:O?}", "event", what, "visit_id", visit_id,
                   "plan_id", plan_id, "reason", reason, "org_name", by_org, "user_name",

@@ -587,6 +587,13 @@ def patient_requests(patient):
         ("PATCH", f"/api/patients/{patient}/homecare/plans/{GRANT}", {"reason": "x"}),
         ("GET", f"/api/patients/{patient}/homecare/schedule", None),
         ("POST", f"/api/patients/{patient}/homecare/ical-links", {}),
+        # homecare: visit records (訪問記録)
+        ("POST", f"/api/patients/{patient}/homecare/records", {"kind": "home_medical"}),
+        ("GET", f"/api/patients/{patient}/homecare/records", None),
+        ("GET", f"/api/patients/{patient}/homecare/records/{GRANT}", None),
+        ("POST", f"/api/patients/{patient}/homecare/records/{GRANT}/corrections",
+         {"reason": "検証"}),
+        ("POST", f"/api/patients/{patient}/homecare/records/{GRANT}/sign", None),
     ]
 
 

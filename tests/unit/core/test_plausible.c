@@ -124,6 +124,22 @@ static void doses_and_counts(void **state)
     assert_non_null(plausible_number(PLAUSIBLE_COUNT, 10000, NULL, NULL, why));
 }
 
+/* The vitals of a home-care visit record: the impossible values are refused. */
+static void vital_signs(void **state)
+{
+    (void)state;
+    struct plausible_why why_buf, *why = &why_buf;
+    assert_null(plausible_number(PLAUSIBLE_VITAL, 96, "spo2", NULL, why));
+    assert_string_equal(plausible_number(PLAUSIBLE_VITAL, 140, "spo2", NULL, why), "50 to 100");
+    assert_non_null(plausible_number(PLAUSIBLE_VITAL, 300, "bp_systolic", NULL, why));
+    assert_non_null(plausible_number(PLAUSIBLE_VITAL, 20, "bp_diastolic", NULL, why));
+    assert_non_null(plausible_number(PLAUSIBLE_VITAL, 45, "temperature", NULL, why));
+    assert_null(plausible_number(PLAUSIBLE_VITAL, 36.5, "temperature", NULL, why));
+    assert_null(plausible_number(PLAUSIBLE_VITAL, 0, "pain_nrs", NULL, why));
+    assert_non_null(plausible_number(PLAUSIBLE_VITAL, 5, "unknown-vital", NULL, why));
+    assert_non_null(plausible_number(PLAUSIBLE_VITAL, 5, NULL, NULL, why));
+}
+
 static void doses_written_as_text(void **state)
 {
     (void)state;
@@ -184,6 +200,7 @@ int main(void)
         cmocka_unit_test(appointments_are_to_come),
         cmocka_unit_test(phone_numbers),
         cmocka_unit_test(doses_and_counts),
+        cmocka_unit_test(vital_signs),
         cmocka_unit_test(doses_written_as_text),
         cmocka_unit_test(every_reason_in_both_languages),
         cmocka_unit_test(reasons_are_written_for_each_reader),

@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Standard visit records (訪問記録, issue 16): create (Idempotency-Key: an offline draft sent
+ * again stores once), list, read with every version, correct (a new version with a reason) and
+ * sign (the author; the act audited with the SHA-256 of the signed content). Each version is a
+ * row of homecare_records; records_fhir.c writes it into the patient's FHIR record. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/access.h"
+#include "core/clock.h"
+#include "core/jsonv.h"
+#include "core/plausible.h"
+#include "homecare_int.h"
+
+enum {
+    HANDOVER_MAX = 4000, /* code points */
+    REASON_MAX = 500,
+};
+
+#define TOKYO_OFFSET_MS (9LL * 3600 * 1000)
+
+/* ---- reading rows --------------------------------------------------------------------------- */
+
+#define RECORD_COLUMNS                                                                             \
+    "r.id, r.record_id, r.version, r.previous_id, r.patient_id, r.org_id, r.author_id, r.kind, "   \
+    "r.form, r.visit_start, r.visit_end, r.content, r.handover, r.status, r.correction_reason, "   \
+    "r.content_sha256, r.signed_at, r.signed_by, r.fhir_encounter_id, r.fhir_composition_id, "     \
+    "r.fhir_observations, r.created_at, u.name, o.name, su.name "                                  \
+    "FROM homecare_records r JOIN users u ON u.id = r.author_id JOIN orgs o ON o.id = r.org_id "   \
+    "LEFT JOIN users su ON su.id = r.signed_by "
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static const char *text_or_null(struct request *req, struct store_stmt *s, int col)
+{
+    return store_is_null(s, col) ? NULL : arena_strdup(req->op.arena, store_text(s, col));
+}
+
+static void row_to_record(struct request *req, struct store_stmt *s, struct homecare_record *r)
+{
+    copy(r->id, sizeof r->id, store_text(s, 0));
+    copy(r->record_id, sizeof r->record_id, store_text(s, 1));
+    r->version = (int)store_int(s, 2);
+    copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
+    copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
+    copy(r->org_id, sizeof r->org_id, store_text(s, 5));
+    copy(r->author_id, sizeof r->author_id, store_text(s, 6));
+    r->kind = text_or_null(req, s, 7);
+    r->form = text_or_null(req, s, 8);
+    r->visit_start = store_int(s, 9);
+    r->visit_end = store_int(s, 10);
+    r->content = text_or_null(req, s, 11);
+    r->handover = text_or_null(req, s, 12);
+    r->status = text_or_null(req, s, 13);
+    r->reason = text_or_null(req, s, 14);
+    r->sha256 = text_or_null(req, s, 15);
+    r->signed_at = store_is_null(s, 16) ? 0 : store_int(s, 16);
+    copy(r->encounter_id, sizeof r->encounter_id, store_text(s, 18));
+    copy(r->composition_id, sizeof r->composition_id, store_text(s, 19));
+    r->observations = text_or_null(req, s, 20);
+}
+
+/* One version as the API shows it. */
+static json_t *version_json(struct store_stmt *s)
+{
+    json_t *content = json_loads(store_text(s, 11), 0, NULL);
+    json_t *observations = json_loads(store_text(s, 20), 0, NULL);
+    json_t *v = json_pack(
+        "{s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, "
+        "s:o, s:o, s:{s:o, s:o, s:o}}",
+        "id", store_text(s, 0), "record_id", store_text(s, 1), "version", store_int(s, 2),
+        "previous_id", api_text_or_null(s, 3), "patient_id", store_text(s, 4), "kind",
+        store_text(s, 7), "form", store_text(s, 8), "org", api_id_name(s, 5, 23), "author",
+        api_id_name(s, 6, 22), "visit_start", api_time_or_null(s, 9), "visit_end",
+        api_time_or_null(s, 10), "content", content ? content : json_object(), "handover",
+        store_text(s, 12), "status", store_text(s, 13), "correction_reason",
+        api_text_or_null(s, 14), "content_sha256", api_text_or_null(s, 15), "signed_at",
+        api_time_or_null(s, 16), "signed_by", api_id_name(s, 17, 24), "created_at",
+        api_time_or_null(s, 21), "fhir", "encounter", api_text_or_null(s, 18), "composition",
+        api_text_or_null(s, 19), "observations", observations ? observations : json_object());
+    return v;
+}
+
+bool homecare_record_load(struct error *err, struct request *req, const char *id,
+                          struct homecare_record *r)
+{
+    struct store_stmt *s =
+        store_query(err, req->op.conn,
+                    "SELECT " RECORD_COLUMNS "WHERE r.record_id = ? AND r.patient_id = ? "
+                    "ORDER BY r.version DESC LIMIT 1",
+                    "tt", id, req->patient_id);
+    if (!s)
+        return false;
+    enum store_step_result step = store_step(err, s);
+    if (step == STORE_ROW)
+        row_to_record(req, s, r);
+    store_done(s);
+    if (step != STORE_ROW)
+        return step == STORE_FAIL ? false : error_set(err, ERR_HOMECARE_RECORDS_NOT_FOUND, NULL);
+    return true;
+}
+
+/* A version shown as its record: "id" the record's, "version_id" the version's row. */
+static void as_record(json_t *v)
+{
+    json_object_set(v, "version_id", json_object_get(v, "id"));
+    json_object_set(v, "id", json_object_get(v, "record_id"));
+    json_object_del(v, "record_id");
+}
+
+/* The record id with every version, the current one's fields at the top. */
+static json_t *record_json(struct error *err, struct request *req, const char *record_id)
+{
+    struct store_stmt *s =
+        store_query(err, req->op.conn,
+                    "SELECT " RECORD_COLUMNS "WHERE r.record_id = ? AND r.patient_id = ? "
+                    "ORDER BY r.version",
+                    "tt", record_id, req->patient_id);
+    json_t *versions = api_rows(err, s, version_json);
+    if (!versions)
+        return NULL;
+    size_t n = json_array_size(versions);
+    if (n == 0) {
+        json_decref(versions);
+        error_set(err, ERR_HOMECARE_RECORDS_NOT_FOUND, NULL);
+        return NULL;
+    }
+    json_t *out = json_deep_copy(json_array_get(versions, n - 1));
+    as_record(out);
+    json_object_set_new(out, "versions", versions);
+    return out;
+}
+
+static bool respond(struct error *err, struct request *req, int status, const char *record_id)
+{
+    json_t *j = record_json(err, req, record_id);
+    if (!j)
+        return false;
+    response_json(req, status, j);
+    return true;
+}
+
+/* ---- what a version is made of -------------------------------------------------------------- */
+
+struct visit {
+    int64_t start, end;
+    char day[11]; /* the visit's Tokyo date */
+    json_t *content;
+    const char *handover;
+};
+
+static bool patient_birth_date(struct error *err, struct request *req, char out[16])
+{
+    struct store_stmt *s = store_query(
+        err, req->op.conn, "SELECT birth_date FROM patients WHERE id = ?", "t", req->patient_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    copy(out, 16, r == STORE_ROW ? store_text(s, 0) : "");
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
+/* An RFC 3339 date-time with its offset, plausible as a past event of this patient. */
+static bool visit_time(struct error *err, const char *field, const char *value,
+                       const struct plausible_ctx *ctx, int64_t *ms)
+{
+    if (strlen(value) < 20 || value[10] != 'T' || !clock_parse_iso(value, ms))
+        return error_set(err, ERR_FIELD_VALUE, "%s: expected a date-time with its offset", field);
+    return plausible_check_date(err, field, PLAUSIBLE_EVENT_DATE, value, ctx);
+}
+
+/* The visit's times, content (checked against the form) and hand-over from the body. */
+static bool parse_visit(struct error *err, struct request *req, const char *form, struct visit *v)
+{
+    const char *start = jsonv_str(req->json, "visit_start"),
+               *end = jsonv_str(req->json, "visit_end");
+    char birth[16];
+    if (!patient_birth_date(err, req, birth))
+        return false;
+    struct plausible_ctx ctx = {.birth_date = birth[0] ? birth : NULL};
+    if (!visit_time(err, "visit_start", start, &ctx, &v->start) ||
+        !visit_time(err, "visit_end", end, &ctx, &v->end))
+        return false;
+    ctx.start = start;
+    if (!plausible_check_date(err, "visit_end", PLAUSIBLE_PERIOD_END, end, &ctx))
+        return false;
+    int64_t local = v->start + TOKYO_OFFSET_MS;
+    char iso[32];
+    clock_format_iso(local, iso);
+    copy(v->day, sizeof v->day, iso);
+    v->content = homecare_form_check(err, form, json_object_get(req->json, "content"), v->day);
+    if (!v->content)
+        return false;
+    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, v->content);
+    const char *handover = jsonv_str(req->json, "handover");
+    v->handover = handover ? api_trimmed(req, handover) : "";
+    return true;
+}
+
+/* The author's profession must make this kind of visit (kinds.c). */
+static bool may_write(struct error *err, struct request *req, const struct homecare_kind *k)
+{
+    if (!homecare_kind_profession(k, req->op.principal.profession))
+        return error_set(err, ERR_HOMECARE_RECORDS_PROFESSION, "%s: %s", k->code,
+                         req->op.principal.profession);
+    return true;
+}
+
+static const char *canonical(struct request *req, const json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+    if (!text)
+        return NULL;
+    const char *out = arena_strdup(req->op.arena, text);
+    free(text);
+    return out;
+}
+
+struct version_new {
+    const char *record_id, *previous_id, *kind, *form, *reason, *key, *digest;
+    int version;
+};
+
+static bool insert_version(struct error *err, struct request *req, const struct version_new *n,
+                           const struct visit *v, char id[UUID_STR_LEN])
+{
+    const char *content = canonical(req, v->content);
+    if (!content)
+        return error_set(err, ERR_NOMEM, NULL);
+    ids_uuid_new(id);
+    const struct principal *p = &req->op.principal;
+    struct error e = {0};
+    if (store_exec(&e, req->op.conn, NULL,
+                   "INSERT INTO homecare_records (id, record_id, version, previous_id, patient_id, "
+                   "org_id, author_id, kind, form, visit_start, visit_end, content, handover, "
+                   "status, correction_reason, idempotency_key, request_sha256, created_at) VALUES "
+                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)",
+                   "ttittttttiittttti", id, n->record_id ? n->record_id : id, (int64_t)n->version,
+                   n->previous_id, req->patient_id, p->org_id, p->user_id, n->kind, n->form,
+                   v->start, v->end, content, v->handover, n->reason, n->key,
+                   n->key ? n->digest : NULL, clock_now_ms()))
+        return true;
+    if (!store_last_was_unique_violation(req->op.conn)) {
+        *err = e;
+        return false;
+    }
+    /* writers are serialised and the key and version were read first: a concurrent repeat */
+    return error_set(err,
+                     n->key ? ERR_HOMECARE_RECORDS_IDEMPOTENCY_CONFLICT
+                            : ERR_HOMECARE_RECORDS_VERSION_CONFLICT,
+                     "concurrent submission");
+}
+
+/* The organisations on the patient's team that may read the record (access_org_sees) hear of
+ * its change; no patient is named: the page reloads its list, which passes the access rule and
+ * is audited. */
+static bool publish(struct error *err, struct request *req, const char *record_id,
+                    const char *event)
+{
+    enum { TEAM_MAX = 64 };
+    char orgs[TEAM_MAX][UUID_STR_LEN];
+    int n = 0;
+    struct store_stmt *s = store_query(err, req->op.conn,
+                                       "SELECT DISTINCT org_id FROM care_team "
+                                       "WHERE patient_id = ? AND removed_at IS NULL",
+                                       "t", req->patient_id);
+    if (!s)
+        return false;
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW && n < TEAM_MAX)
+        copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
+    store_done(s);
+    if (r == STORE_FAIL)
+        return false;
+    for (int i = 0; i < n; i++) {
+        bool sees;
+        if (!access_org_sees(err, req->op.conn, orgs[i], req->patient_id, DATA_CLINICAL, &sees))
+            return false;
+        if (sees)
+            op_publish_json(&req->op, "homecare.record", orgs[i],
+                            json_pack("{s:s, s:s}", "record_id", record_id, "event", event));
+    }
+    return true;
+}
+
+/* ---- create --------------------------------------------------------------------------------- */
+
+static const struct jfield record_fields[] = {
+    {"kind", JV_STRING, true, 40, NULL},
+    {"visit_start", JV_STRING, true, 40, NULL},
+    {"visit_end", JV_STRING, true, 40, NULL},
+    {"content", JV_OBJECT, true, 0, NULL},
+    {"handover", JV_STRING, false, HANDOVER_MAX, NULL},
+    {NULL, 0, false, 0, NULL},
+};
+
+/* A repeat of an earlier creation by the same user with the same key: *done when answered. */
+static bool replay(struct error *err, struct request *req, const char *key, const char *digest,
+                   bool *done)
+{
+    *done = false;
+    struct store_stmt *s = store_query(err, req->op.conn,
+                                       "SELECT record_id, request_sha256 FROM homecare_records "
+                                       "WHERE author_id = ? AND idempotency_key = ?",
+                                       "tt", req->op.principal.user_id, key);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    const char *id = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
+    bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
+    store_done(s);
+    if (r != STORE_ROW)
+        return r != STORE_FAIL;
+    if (!same)
+        return error_set(err, ERR_HOMECARE_RECORDS_IDEMPOTENCY_CONFLICT, NULL);
+    *done = true;
+    req->object_type = "homecare_record";
+    req->object_id = id;
+    req->audit_detail = "idempotent repeat";
+    return respond(err, req, 200, id);
+}
+
+/* Reads the version just written and writes it into the FHIR record. */
+static bool project(struct error *err, struct request *req, const char *record_id,
+                    const struct homecare_record *prev)
+{
+    struct homecare_record r;
+    return homecare_record_load(err, req, record_id, &r) &&
+           homecare_record_fhir_write(err, req, &r, prev);
+}
+
+bool homecare_records_create(struct error *err, struct request *req)
+{
+    const char *key;
+    char digest[SHA256_HEX_LEN], id[UUID_STR_LEN];
+    if (!jsonv_check(err, req->json, record_fields) ||
+        !api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest))
+        return false;
+    const struct homecare_kind *k = homecare_kind_find(jsonv_str(req->json, "kind"));
+    if (!k)
+        return error_set(err, ERR_HOMECARE_KIND_UNKNOWN, "kind: %s", jsonv_str(req->json, "kind"));
+    if (!may_write(err, req, k) || !op_write_begin(err, &req->op))
+        return false;
+    if (key) {
+        bool done;
+        if (!replay(err, req, key, digest, &done) || done)
+            return done;
+    }
+    struct visit v;
+    struct version_new n = {
+        .kind = k->code, .form = k->form_code, .key = key, .digest = digest, .version = 1};
+    if (!parse_visit(err, req, k->form_code, &v) || !insert_version(err, req, &n, &v, id))
+        return false;
+    req->object_type = "homecare_record";
+    req->object_id = arena_strdup(req->op.arena, id);
+    if (!project(err, req, id, NULL) || !publish(err, req, id, "created"))
+        return false;
+    return respond(err, req, 201, id);
+}
+
+/* ---- list and read -------------------------------------------------------------------------- */
+
+bool homecare_records_list(struct error *err, struct request *req)
+{
+    static const char *const allowed[] = {"kind", "limit", "cursor", NULL};
+    int64_t limit, offset;
+    if (!request_query_check(err, req, allowed) || !request_page(err, req, &limit, &offset))
+        return false;
+    const char *kind = request_query(req, "kind");
+    if (kind && !homecare_kind_find(kind))
+        return error_set(err, ERR_BAD_QUERY, "kind: %s", kind);
+    struct store_stmt *s = store_query(
+        err, req->op.conn,
+        "SELECT " RECORD_COLUMNS
+        "WHERE r.patient_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR r.kind = ?2) "
+        "AND r.version = (SELECT MAX(x.version) FROM homecare_records x "
+        "WHERE x.record_id = r.record_id) ORDER BY r.visit_start DESC, r.record_id LIMIT ?3 "
+        "OFFSET ?4",
+        "ttii", req->patient_id, kind, limit + 1, offset);
+    json_t *items = api_rows(err, s, version_json);
+    if (!items)
+        return false;
+    bool more = (int64_t)json_array_size(items) > limit;
+    if (more)
+        json_array_remove(items, json_array_size(items) - 1);
+    for (size_t i = 0; i < json_array_size(items); i++)
+        as_record(json_array_get(items, i));
+    response_json(req, 200, request_page_body(req, items, offset, limit, more));
+    return true;
+}
+
+bool homecare_records_read(struct error *err, struct request *req)
+{
+    if (!request_query_check(err, req, (const char *const[]){NULL}))
+        return false;
+    const char *rid = request_param(req, 1);
+    req->object_type = "homecare_record";
+    req->object_id = rid;
+    return respond(err, req, 200, rid);
+}
+
+/* ---- correct -------------------------------------------------------------------------------- */
+
+static bool correction_allowed(struct error *err, struct request *req,
+                               const struct homecare_record *cur)
+{
+    if (strcmp(cur->org_id, req->op.principal.org_id) != 0)
+        return error_set(err, ERR_HOMECARE_RECORDS_WRONG_ORG, NULL);
+    if (!may_write(err, req, homecare_kind_find(cur->kind)))
+        return false;
+    json_t *base = json_object_get(req->json, "base_version");
+    if (base && json_is_integer(base) && json_integer_value(base) != cur->version)
+        return error_set(err, ERR_HOMECARE_RECORDS_VERSION_CONFLICT, "base_version: current is %d",
+                         cur->version);
+    return true;
+}
+
+bool homecare_records_correct(struct error *err, struct request *req)
+{
+    static const struct jfield fields[] = {
+        {"reason", JV_STRING, false, REASON_MAX, NULL},
+        {"base_version", JV_INT, false, 0, NULL},
+        {"visit_start", JV_STRING, true, 40, NULL},
+        {"visit_end", JV_STRING, true, 40, NULL},
+        {"content", JV_OBJECT, true, 0, NULL},
+        {"handover", JV_STRING, false, HANDOVER_MAX, NULL},
+        {NULL, 0, false, 0, NULL},
+    };
+    const char *rid = request_param(req, 1);
+    req->object_type = "homecare_record";
+    req->object_id = rid;
+    if (!jsonv_check(err, req->json, fields))
+        return false;
+    const char *reason = api_trimmed(req, jsonv_str(req->json, "reason"));
+    if (!reason || !reason[0])
+        return error_set(err, ERR_HOMECARE_RECORDS_REASON_REQUIRED, "reason: required");
+    const char *key;
+    char digest[SHA256_HEX_LEN];
+    bool done = false;
+    if (!api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest) ||
+        !op_write_begin(err, &req->op) || (key && !replay(err, req, key, digest, &done)))
+        return false;
+    if (done)
+        return true;
+    struct homecare_record cur;
+    if (!homecare_record_load(err, req, rid, &cur) || !correction_allowed(err, req, &cur))
+        return false;
+    struct visit v;
+    struct version_new n = {.record_id = cur.record_id,
+                            .previous_id = cur.id,
+                            .kind = cur.kind,
+                            .form = cur.form,
+                            .reason = reason,
+                            .key = key,
+                            .digest = digest,
+                            .version = cur.version + 1};
+    char id[UUID_STR_LEN];
+    if (!parse_visit(err, req, cur.form, &v) || !insert_version(err, req, &n, &v, id))
+        return false;
+    req->audit_detail = arena_printf(req->op.arena, "version %d: %s", n.version, reason);
+    if (!project(err, req, rid, &cur) || !publish(err, req, rid, "corrected"))
+        return false;
+    return respond(err, req, 201, rid);
+}
+
+/* ---- sign ----------------------------------------------------------------------------------- */
+
+/* The SHA-256 of what is signed: the version's identity and everything it says, as JSON with
+ * sorted keys and no white space (docs/api/homecare.md). */
+static bool signed_digest(struct error *err, struct request *req, const struct homecare_record *r,
+                          char sha[SHA256_HEX_LEN])
+{
+    char start[32], end[32];
+    clock_format_iso(r->visit_start, start);
+    clock_format_iso(r->visit_end, end);
+    json_t *doc =
+        json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "record_id", r->record_id,
+                  "version", r->version, "patient_id", r->patient_id, "org_id", r->org_id,
+                  "author_id", r->author_id, "kind", r->kind, "visit_start", start, "visit_end",
+                  end, "content", json_loads(r->content, 0, NULL), "handover", r->handover);
+    const char *text = doc ? canonical(req, doc) : NULL;
+    json_decref(doc);
+    if (!text)
+        return error_set(err, ERR_NOMEM, NULL);
+    ids_sha256_hex(text, strlen(text), sha);
+    return true;
+}
+
+bool homecare_records_sign(struct error *err, struct request *req)
+{
+    const char *rid = request_param(req, 1);
+    req->object_type = "homecare_record";
+    req->object_id = rid;
+    struct homecare_record r;
+    if (!api_no_fields(err, req) || !op_write_begin(err, &req->op) ||
+        !homecare_record_load(err, req, rid, &r))
+        return false;
+    if (strcmp(r.author_id, req->op.principal.user_id) != 0)
+        return error_set(err, ERR_HOMECARE_RECORDS_NOT_AUTHOR, NULL);
+    if (strcmp(r.status, "signed") == 0)
+        return error_set(err, ERR_HOMECARE_RECORDS_SIGNED, "version %d", r.version);
+    char sha[SHA256_HEX_LEN];
+    int64_t now = clock_now_ms();
+    if (!signed_digest(err, req, &r, sha) ||
+        !store_exec(err, req->op.conn, NULL,
+                    "UPDATE homecare_records SET status = 'signed', content_sha256 = ?, "
+                    "signed_at = ?, signed_by = ? WHERE id = ? AND status = 'draft'",
+                    "titt", sha, now, req->op.principal.user_id, r.id))
+        return false;
+    r.status = "signed";
+    r.sha256 = arena_strdup(req->op.arena, sha);
+    r.signed_at = now;
+    req->audit_detail =
+        arena_printf(req->op.arena, "version %d signed, content_sha256 %s", r.version, sha);
+    if (!homecare_record_fhir_sign(err, req, &r) || !publish(err, req, rid, "signed"))
+        return false;
+    return respond(err, req, 200, rid);
+}
