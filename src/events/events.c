@@ -13,9 +13,11 @@
 #include "core/ids.h"
 
 const char *const events_topics[] = {
-    "directory.status", "notification", "vitals.alert",
+    "directory.status",  "notification", "vitals.alert",
     "referral", /* {"referral_id", "event"} to both organisations of a referral */
     "booking",  /* {"booking_id", "event"} to both organisations of a booking */
+
+    "homecare.timeline", /* {"event", "post_id", "thread_id"} to a patient's team organisations */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 
