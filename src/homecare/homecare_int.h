@@ -42,6 +42,9 @@ json_t *timeline_mentions(struct error *err, struct store_conn *conn, const char
  *  the "homecare.timeline" event to each organisation of the team. */
 bool timeline_notify(struct error *err, struct op *op, const char *patient_id, const char *post_id,
                      const char *thread_id, bool urgent, const json_t *team);
+/** Writes post_id as FHIR Communication (timeline_fhir.c): a new resource the first time, else
+ *  its next version (after a photo is attached), in the request's write transaction. */
+bool timeline_sync_communication(struct error *err, struct request *req, const char *post_id);
 /** The attachments of a post: [{n, media_type, width, height, size}] (a new reference). */
 json_t *timeline_attachments(struct error *err, struct store_conn *conn, const char *post_id);
 

@@ -226,6 +226,7 @@ bool homecare_posts_create(struct error *err, struct request *req)
     bool ok =
         team && insert_post(err, req, id, parent ? thread : NULL) &&
         timeline_mentions_save(err, &req->op, json_object_get(req->json, "mentions"), team, id) &&
+        timeline_sync_communication(err, req, id) &&
         timeline_notify(err, &req->op, req->patient_id, id, thread,
                         urgency && strcmp(urgency, "urgent") == 0, team);
     json_t *post = ok ? post_json(err, req->op.conn, req->patient_id, id, team) : NULL;

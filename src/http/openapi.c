@@ -87,10 +87,12 @@ static void write_params(FILE *out, const char *pattern)
         if (!any)
             fputs("      parameters:\n", out);
         any = true;
+        bool number = end - p - 1 == 1 && p[1] == 'n'; /* {n}: the n-th of something */
         fprintf(out,
                 "        - name: %.*s\n          in: path\n          required: true\n"
-                "          schema: {type: string, format: uuid}\n",
-                (int)(end - p - 1), p + 1);
+                "          schema: {%s}\n",
+                (int)(end - p - 1), p + 1,
+                number ? "type: integer, minimum: 1" : "type: string, format: uuid");
     }
 }
 

@@ -576,6 +576,12 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/safety-summary", None),
         ("GET", f"/api/patients/{patient}/studies", None),
         ("POST", f"/api/imaging/imports/patients/{patient}", {}),  # a zip is refused later
+        # homecare, timeline (a post that does not exist: the patient is refused first)
+        ("POST", f"/api/patients/{patient}/homecare/posts", {"category": "report", "text": "x"}),
+        ("GET", f"/api/patients/{patient}/homecare/posts", None),
+        ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/read", None),
+        ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
+        ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
     ]
 
 

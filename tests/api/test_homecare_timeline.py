@@ -5,10 +5,10 @@ that notify, photos stripped of their metadata and reduced, and nothing for anyo
 team."""
 import json
 import struct
-import zlib
 
 import helpers
 from helpers import YAMADA_HANAKO, assert_problem, org_id, patient_id, user_id
+from homecare_timeline_helpers import exif_with_gps, grey_jpeg, png
 from test_events import Stream
 
 # 佐藤 一郎: team and consent minami-gh, sakura-clinic, aoba-homecare, minami-vns,
@@ -256,60 +256,6 @@ def test_another_organisation_without_consent_sees_nothing(server):
 
 # ---- photos ----------------------------------------------------------------------------------
 
-def exif_with_gps(orientation):
-    """An APP1 Exif segment (big-endian TIFF): IFD0 with Make, Orientation and a GPS IFD with a
-    fictional position."""
-    def entry(tag, typ, count, value):
-        return struct.pack(">HHI", tag, typ, count) + value
-
-    make = b"FictionalCam\0"
-    # offsets are from the start of the TIFF header
-    ifd0_at, n0 = 8, 3
-    make_at = ifd0_at + 2 + n0 * 12 + 4
-    gps_at = make_at + len(make) + (len(make) & 1)
-    n_gps = 2
-    lat_at = gps_at + 2 + n_gps * 12 + 4
-    ifd0 = struct.pack(">H", n0) + entry(0x010F, 2, len(make), struct.pack(">I", make_at)) + \
-        entry(0x0112, 3, 1, struct.pack(">HH", orientation, 0)) + \
-        entry(0x8825, 4, 1, struct.pack(">I", gps_at)) + struct.pack(">I", 0)
-    gps = struct.pack(">H", n_gps) + entry(0x0001, 2, 2, b"N\0\0\0") + \
-        entry(0x0002, 5, 3, struct.pack(">I", lat_at)) + struct.pack(">I", 0)
-    lat = struct.pack(">6I", 35, 1, 41, 1, 2759, 100)  # 35°41'27.59"
-    tiff = b"MM\0*" + struct.pack(">I", ifd0_at) + ifd0 + make + b"\0" * (len(make) & 1) + \
-        gps + lat
-    data = b"Exif\0\0" + tiff
-    return b"\xff\xe1" + struct.pack(">H", len(data) + 2) + data, lat
-
-
-def grey_jpeg(width, height, app1=b""):
-    """A baseline greyscale JPEG of mid grey (every block's DC difference and AC are 0), with
-    one-symbol Huffman tables: a few lines, and libjpeg reads it."""
-    def segment(marker, payload):
-        return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
-
-    dqt = segment(0xDB, b"\x00" + b"\x01" * 64)
-    sof = segment(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")
-    one = b"\x01" + b"\x00" * 15 + b"\x00"  # one code of length 1: symbol 0
-    dht = segment(0xC4, b"\x00" + one + b"\x10" + one)
-    sos = segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
-    blocks = -(-width // 8) * -(-height // 8)
-    bits = blocks * 2  # DC category 0 ("0"), then EOB ("0")
-    data = b"\x00" * (bits // 8) + (bytes([0xFF >> (bits % 8)]) if bits % 8 else b"")
-    return b"\xff\xd8" + app1 + dqt + sof + dht + sos + data + b"\xff\xd9"
-
-
-def png(width, height):
-    raw = b"".join(b"\x00" + b"\xc0\x40\x40" * width for _ in range(height))
-
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + \
-            struct.pack(">I", zlib.crc32(kind + payload))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
-                                                              0, 0, 0)) + \
-        chunk(b"tEXt", b"Comment\0FictionalCam") + chunk(b"IDAT", zlib.compress(raw)) + \
-        chunk(b"IEND", b"")
-
-
 def jpeg_size(data):
     """(width, height) from the SOF segment of a JPEG."""
     i = 2
@@ -433,3 +379,44 @@ def test_bad_posts_are_refused_and_store_nothing(server):
         assert r.status_code == status, (body, r.text)
     assert helpers.store_snapshot(server) == before
     assert_problem(s.get(posts_path(), params={"since": "yesterday"}), 400, "request.bad_query")
+
+
+# ---- FHIR Communication ------------------------------------------------------------------------
+
+def communication_of(session, post_id, patient=ICHIRO):
+    r = session.get("/fhir/Communication", params={"patient": patient, "_count": 200})
+    assert r.status_code == 200, r.text
+    for entry in r.json().get("entry", []):
+        res = entry["resource"]
+        if any(i["value"] == post_id for i in res.get("identifier", [])):
+            return res
+    return None
+
+
+def test_a_post_is_stored_as_fhir_communication(server):
+    sato, suzuki = server.session("gh.sato"), server.session("vns.suzuki")
+    first = post(sato, "至急:発熱 38.5 度", category="report", urgency="urgent",
+                 mentions=[{"user_id": user_id("vns.suzuki")}])
+    reply = post(suzuki, "15時に訪問します。", category="notice", parent_id=first["id"])
+    c = communication_of(suzuki, first["id"])
+    assert c["status"] == "completed" and c["priority"] == "urgent"
+    assert c["category"][0]["coding"][0]["code"] == "report"
+    assert c["subject"]["reference"] == f"Patient/{ICHIRO}"
+    assert c["sender"]["reference"] == f"Organization/{org_id('minami-gh')}"
+    assert c["payload"] == [{"contentString": "至急:発熱 38.5 度"}]
+    assert c["recipient"][0]["reference"] == f"Organization/{org_id('minami-vns')}"
+    r = communication_of(sato, reply["id"])
+    assert r["priority"] == "routine"
+    assert r["inResponseTo"] == [{"reference": f"Communication/{c['id']}"}]
+    # a photo makes a new version with the photo's link (served through the access rule)
+    assert attach(suzuki, reply["id"], grey_jpeg(16, 16)).status_code == 201
+    r2 = communication_of(sato, reply["id"])
+    assert r2["id"] == r["id"] and r2["meta"]["versionId"] != r["meta"]["versionId"]
+    url = r2["payload"][1]["contentAttachment"]["url"]
+    assert url == f"{posts_path()}/{reply['id']}/attachments/1"
+    assert sato.get(url).status_code == 200
+    # outside the team the resource is as hidden as the timeline
+    other = post(sato, "花子さんの記録", patient=HANAKO)
+    assert communication_of(sato, other["id"], HANAKO) is not None
+    hidden = server.session("ph.ito").get("/fhir/Communication", params={"patient": HANAKO})
+    assert other["id"] not in hidden.text
