@@ -148,8 +148,12 @@ bool timeline_mentions_save(struct error *err, struct op *op, const json_t *ment
     const json_t *m;
     json_array_foreach(mentions, i, m)
     {
-        if (!jsonv_check(err, m, fields))
-            return error_set(err, err->code, "mentions[%zu]: %s", i, err->detail);
+        if (!jsonv_check(err, m, fields)) {
+            /* say which mention: the checker named only the field inside it */
+            struct error inner = *err;
+            *err = (struct error){ERR_NONE, "", ""};
+            return error_set(err, inner.code, "mentions[%zu].%s", i, inner.detail);
+        }
         const char *user = jsonv_str(m, "user_id"), *org = jsonv_str(m, "org_id");
         if (!user && !org)
             return error_set(err, ERR_FIELD_MISSING, "mentions[%zu].user_id", i);

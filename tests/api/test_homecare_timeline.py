@@ -377,6 +377,11 @@ def test_bad_posts_are_refused_and_store_nothing(server):
     for body, status in cases:
         r = s.post(posts_path(), json=body)
         assert r.status_code == status, (body, r.text)
+    r = s.post(posts_path(), json={"category": "report", "text": "x",
+                                   "mentions": [{"org_id": org_id("minami-vns")},
+                                                {"login": "vns.suzuki"}]})
+    assert_problem(r, 400, "request.unknown_field")
+    assert "mentions[1].login" in r.json()["detail"]  # which mention, which field
     assert helpers.store_snapshot(server) == before
     assert_problem(s.get(posts_path(), params={"since": "yesterday"}), 400, "request.bad_query")
 
