@@ -16,6 +16,9 @@
 /* ---- timeline: the team timeline of a patient (timeline*.c) ---------------------------------- */
 
 #include <jansson.h>
+#include <stdint.h>
+
+#include "dicom/render.h"
 
 enum {
     TIMELINE_TEXT_MAX = 4000,      /* code points of a post */
@@ -46,6 +49,24 @@ bool timeline_notify(struct error *err, struct op *op, const char *patient_id, c
  *  its next version (after a photo is attached), in the request's write transaction. */
 bool timeline_sync_communication(struct error *err, struct request *req, const char *post_id);
 /** The attachments of a post: [{n, media_type, width, height, size}] (a new reference). */
+
+/* The photo pipeline (timeline_photo.c; public for its unit tests). */
+enum {
+    TIMELINE_PHOTO_MAX_BYTES = 10 * 1024 * 1024, /* an upload */
+    TIMELINE_PHOTO_SIDE = 1600,                  /* the long side stored */
+};
+/** The photo as stored from the len bytes of a JPEG or PNG: upright (EXIF orientation), at most
+ *  TIMELINE_PHOTO_SIDE on its long side, encoded again as JPEG, so without any metadata. *out is
+ *  malloc'd (the caller frees it). ERR_HOMECARE_TIMELINE_NOT_IMAGE for bytes that are neither,
+ *  ERR_HOMECARE_TIMELINE_IMAGE_TOO_LARGE for too many pixels. */
+bool timeline_photo_reduce(struct error *err, const uint8_t *data, size_t len, uint8_t **out,
+                           size_t *out_len, uint32_t *width, uint32_t *height);
+/** The orientation (1–8) in the data of an APP1 "Exif\0\0" segment (CIPA DC-008, TIFF IFD0 tag
+ *  0x0112), or 1 when absent or unreadable; every offset is checked against n. */
+int timeline_exif_orientation(const uint8_t *data, size_t n);
+/** Turns RGB pixels (3 channels) upright for EXIF orientation 2–8 (mirror and/or rotate; others
+ *  change nothing); px->data is replaced (ERR_NOMEM leaves it). */
+bool timeline_photo_upright(struct error *err, struct dicom_rendered *px, int orientation);
 json_t *timeline_attachments(struct error *err, struct store_conn *conn, const char *post_id);
 
 #endif

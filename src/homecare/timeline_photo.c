@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Photos attached to posts of the team timeline (e.g. a pressure ulcer taken with a tablet):
  * the bytes must decode as JPEG (libjpeg) or PNG (libpng); the pixels are turned upright by the
- * EXIF orientation, reduced to at most PHOTO_SIDE pixels on the long side and encoded again as
- * JPEG, so that nothing of the original file (EXIF with GPS, XMP, comments, ICC) is kept. */
+ * EXIF orientation, reduced to at most TIMELINE_PHOTO_SIDE pixels on the long side and encoded
+ * again as JPEG, so that nothing of the original file (EXIF with GPS, XMP, comments, ICC) is kept.
+ */
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,6 @@
 #include "homecare_int.h"
 
 enum {
-    PHOTO_MAX_BYTES = 10 * 1024 * 1024, /* what a tablet camera sends, with room */
-    PHOTO_SIDE = 1600,                  /* the long side stored */
     PHOTO_QUALITY = 85,
     PHOTO_MAX_DIM = 16384,               /* a side of the upload */
     PHOTO_MAX_PIXELS = 64 * 1024 * 1024, /* decoded pixels of the upload (64 MP) */
@@ -42,8 +41,7 @@ static uint32_t rd32(const uint8_t *p, bool le)
               : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* The orientation in an APP1 "Exif\0\0" segment's data, or 1. Every offset is bounds-checked. */
-static int exif_orientation(const uint8_t *d, size_t n)
+int timeline_exif_orientation(const uint8_t *d, size_t n)
 {
     if (n < 14 || memcmp(d, "Exif\0\0", 6) != 0)
         return 1;
@@ -85,11 +83,11 @@ static void on_jpeg_message(j_common_ptr cinfo)
     (void)cinfo; /* warnings about a damaged file: the decode goes on or fails */
 }
 
-/* The libjpeg scaling (1/1 … 1/8) that still leaves the long side at least PHOTO_SIDE. */
+/* The libjpeg scaling (1/1 … 1/8) that still leaves the long side at least TIMELINE_PHOTO_SIDE. */
 static unsigned jpeg_denominator(unsigned w, unsigned h)
 {
     unsigned side = w > h ? w : h, d = 1;
-    while (d < 8 && side / (d * 2) >= PHOTO_SIDE)
+    while (d < 8 && side / (d * 2) >= TIMELINE_PHOTO_SIDE)
         d *= 2;
     return d;
 }
@@ -114,7 +112,7 @@ static bool decode_jpeg(struct error *err, const uint8_t *data, size_t len, stru
     out->orientation = 1;
     for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next)
         if (m->marker == JPEG_APP0 + 1 && out->orientation == 1)
-            out->orientation = exif_orientation(m->data, m->data_length);
+            out->orientation = timeline_exif_orientation(m->data, m->data_length);
     if (cinfo.image_width > PHOTO_MAX_DIM || cinfo.image_height > PHOTO_MAX_DIM ||
         (uint64_t)cinfo.image_width * cinfo.image_height > PHOTO_MAX_PIXELS) {
         jpeg_destroy_decompress(&cinfo);
@@ -214,13 +212,11 @@ static bool decode_png(struct error *err, const uint8_t *data, size_t len, struc
 
 /* ---- orientation and size -------------------------------------------------------------------- */
 
-/* The pixels turned upright for EXIF orientation o (2–8: mirror and/or rotate). */
-static bool upright(struct error *err, struct photo *p)
+bool timeline_photo_upright(struct error *err, struct dicom_rendered *px, int o)
 {
-    int o = p->orientation;
     if (o <= 1 || o > 8)
         return true;
-    uint32_t w = p->px.width, h = p->px.height;
+    uint32_t w = px->width, h = px->height;
     bool swap = o >= 5;
     uint32_t ow = swap ? h : w, oh = swap ? w : h;
     uint8_t *dst = malloc((size_t)w * h * 3);
@@ -252,17 +248,16 @@ static bool upright(struct error *err, struct photo *p)
                 sx = w - 1 - y, sy = x;
                 break; /* 8 */
             }
-            memcpy(dst + ((size_t)y * ow + x) * 3, p->px.data + ((size_t)sy * w + sx) * 3, 3);
+            memcpy(dst + ((size_t)y * ow + x) * 3, px->data + ((size_t)sy * w + sx) * 3, 3);
         }
     }
-    free(p->px.data);
-    p->px = (struct dicom_rendered){ow, oh, 3, dst};
+    free(px->data);
+    *px = (struct dicom_rendered){ow, oh, 3, dst};
     return true;
 }
 
-/* The photo as stored: upright, at most PHOTO_SIDE on its long side, JPEG without metadata. */
-static bool photo_reduce(struct error *err, const uint8_t *data, size_t len, uint8_t **out,
-                         size_t *out_len, uint32_t *width, uint32_t *height)
+bool timeline_photo_reduce(struct error *err, const uint8_t *data, size_t len, uint8_t **out,
+                           size_t *out_len, uint32_t *width, uint32_t *height)
 {
     static const uint8_t jpeg_magic[] = {0xFF, 0xD8, 0xFF};
     static const uint8_t png_magic[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -274,14 +269,14 @@ static bool photo_reduce(struct error *err, const uint8_t *data, size_t len, uin
         ok = decode_png(err, data, len, &p);
     else
         return error_set(err, ERR_HOMECARE_TIMELINE_NOT_IMAGE, "neither JPEG nor PNG");
-    if (!ok || !upright(err, &p)) {
+    if (!ok || !timeline_photo_upright(err, &p.px, p.orientation)) {
         free(p.px.data);
         return false;
     }
     uint32_t w = p.px.width, h = p.px.height, side = w > h ? w : h;
-    if (side > PHOTO_SIDE) {
-        w = (uint32_t)((uint64_t)w * PHOTO_SIDE / side);
-        h = (uint32_t)((uint64_t)h * PHOTO_SIDE / side);
+    if (side > TIMELINE_PHOTO_SIDE) {
+        w = (uint32_t)((uint64_t)w * TIMELINE_PHOTO_SIDE / side);
+        h = (uint32_t)((uint64_t)h * TIMELINE_PHOTO_SIDE / side);
     }
     struct dicom_rendered small = {0};
     ok = dicom_render_scale(err, &p.px, w ? w : 1, h ? h : 1, &small) &&
@@ -333,7 +328,7 @@ static bool upload_check(struct error *err, struct request *req, const char *pos
         return error_set(err, ERR_HOMECARE_TIMELINE_POST_NOT_FOUND, "malformed id");
     if (!media_type_is(type, "image/jpeg") && !media_type_is(type, "image/png"))
         return error_set(err, ERR_HOMECARE_TIMELINE_NOT_IMAGE_TYPE, NULL);
-    if (req->body.len > PHOTO_MAX_BYTES)
+    if (req->body.len > TIMELINE_PHOTO_MAX_BYTES)
         return error_set(err, ERR_HOMECARE_TIMELINE_IMAGE_TOO_LARGE, "%zu bytes", req->body.len);
     return req->body.len > 0 ? true : error_set(err, ERR_HOMECARE_TIMELINE_NOT_IMAGE, "empty");
 }
@@ -349,9 +344,9 @@ bool homecare_posts_attach(struct error *err, struct request *req)
     uint32_t w = 0, h = 0;
     char key[BLOB_KEY_LEN];
     /* the work on the pixels happens before the write transaction opens */
-    bool ok =
-        photo_reduce(err, (const uint8_t *)req->body.buf, req->body.len, &jpeg, &len, &w, &h) &&
-        blobs_put(err, req->ctx->env.blobs, jpeg, len, key);
+    bool ok = timeline_photo_reduce(err, (const uint8_t *)req->body.buf, req->body.len, &jpeg, &len,
+                                    &w, &h) &&
+              blobs_put(err, req->ctx->env.blobs, jpeg, len, key);
     free(jpeg);
     req->object_type = "homecare_post";
     req->object_id = post_id;
