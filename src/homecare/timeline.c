@@ -190,17 +190,52 @@ static bool author_on_team(struct error *err, struct request *req)
     return on ? true : error_set(err, ERR_HOMECARE_TIMELINE_NOT_TEAM, NULL);
 }
 
-static bool insert_post(struct error *err, struct request *req, const char *id, const char *parent)
+/* A repeat of an earlier post by the same user with the same key (a tablet sending again after
+ * losing the connection): answered with that post, *done set. */
+static bool replay(struct error *err, struct request *req, const char *key, const char *digest,
+                   bool *done)
+{
+    *done = false;
+    struct store_stmt *s = store_query(err, req->op.conn,
+                                       "SELECT id, request_sha256 FROM homecare_posts "
+                                       "WHERE user_id = ? AND idempotency_key = ?",
+                                       "tt", req->op.principal.user_id, key);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    const char *id = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
+    bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
+    store_done(s);
+    if (r != STORE_ROW)
+        return r != STORE_FAIL;
+    if (!same)
+        return error_set(err, ERR_HOMECARE_TIMELINE_IDEMPOTENCY_CONFLICT, NULL);
+    json_t *team = timeline_team(err, req->op.conn, req->patient_id);
+    json_t *post = team ? post_json(err, req->op.conn, req->patient_id, id, team) : NULL;
+    json_decref(team);
+    if (!post)
+        return false;
+    *done = true;
+    req->object_type = "homecare_post";
+    req->object_id = id;
+    req->audit_detail = "idempotent repeat";
+    response_json(req, 200, post);
+    return true;
+}
+
+static bool insert_post(struct error *err, struct request *req, const char *id, const char *parent,
+                        const char *key, const char *digest)
 {
     const char *urgency = jsonv_str(req->json, "urgency");
     struct op *op = &req->op;
     return store_exec(err, op->conn, NULL,
                       "INSERT INTO homecare_posts (id, patient_id, user_id, org_id, category, "
-                      "body, urgency, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      "tttttttti", id, req->patient_id, op->principal.user_id, op->principal.org_id,
-                      jsonv_str(req->json, "category"),
+                      "body, urgency, parent_id, created_at, idempotency_key, request_sha256) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      "ttttttttitt", id, req->patient_id, op->principal.user_id,
+                      op->principal.org_id, jsonv_str(req->json, "category"),
                       api_trimmed(req, jsonv_str(req->json, "text")), urgency ? urgency : "normal",
-                      parent, op->now_ms) &&
+                      parent, op->now_ms, key, key ? digest : NULL) &&
            /* the author has seen what they wrote */
            store_exec(err, op->conn, NULL,
                       "INSERT INTO homecare_post_reads (post_id, user_id, org_id, read_at) "
@@ -208,10 +243,27 @@ static bool insert_post(struct error *err, struct request *req, const char *id, 
                       "ttti", id, op->principal.user_id, op->principal.org_id, op->now_ms);
 }
 
+/* The post's fields, its key (Idempotency-Key) checked, and the write transaction open for a
+ * member of the team; *done when a repeat was answered. */
+static bool post_begin(struct error *err, struct request *req, const char **key,
+                       char digest[SHA256_HEX_LEN], bool *done)
+{
+    *done = false;
+    if (!post_check(err, req) || !api_idempotency_key(err, req, ERR_FIELD_VALUE, key, digest) ||
+        !op_write_begin(err, &req->op) || !author_on_team(err, req))
+        return false;
+    return !*key || replay(err, req, *key, digest, done);
+}
+
 bool homecare_posts_create(struct error *err, struct request *req)
 {
-    if (!post_check(err, req) || !op_write_begin(err, &req->op) || !author_on_team(err, req))
+    const char *key;
+    char digest[SHA256_HEX_LEN];
+    bool done;
+    if (!post_begin(err, req, &key, digest, &done))
         return false;
+    if (done)
+        return true; /* the earlier post, answered again */
     const char *parent = jsonv_str(req->json, "parent_id");
     char thread[UUID_STR_LEN], id[UUID_STR_LEN];
     ids_uuid_new(id);
@@ -224,7 +276,7 @@ bool homecare_posts_create(struct error *err, struct request *req)
     json_t *team = timeline_team(err, req->op.conn, req->patient_id);
     const char *urgency = jsonv_str(req->json, "urgency");
     bool ok =
-        team && insert_post(err, req, id, parent ? thread : NULL) &&
+        team && insert_post(err, req, id, parent ? thread : NULL, key, digest) &&
         timeline_mentions_save(err, &req->op, json_object_get(req->json, "mentions"), team, id) &&
         timeline_sync_communication(err, req, id) &&
         timeline_notify(err, &req->op, req->patient_id, id, thread,

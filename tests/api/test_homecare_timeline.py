@@ -425,3 +425,29 @@ def test_a_post_is_stored_as_fhir_communication(server):
     assert communication_of(sato, other["id"], HANAKO) is not None
     hidden = server.session("ph.ito").get("/fhir/Communication", params={"patient": HANAKO})
     assert other["id"] not in hidden.text
+
+
+# ---- sending again ---------------------------------------------------------------------------
+
+def test_a_post_sent_again_with_the_same_key_is_stored_once(server):
+    s = server.session("vns.suzuki")
+    body = {"category": "report", "text": "電波が戻ったので再送します。", "urgency": "urgent",
+            "mentions": [{"org_id": org_id("minami-gh")}]}
+    key = {"Idempotency-Key": "tablet-7f3a-0001"}
+    first = s.post(posts_path(), json=body, headers=key)
+    assert first.status_code == 201, first.text
+    again = s.post(posts_path(), json=body, headers=key)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    rows = server.query("SELECT id FROM homecare_posts WHERE idempotency_key = ?",
+                        ("tablet-7f3a-0001",))
+    assert len(rows) == 1
+    # told once, not twice
+    assert len(notices(server.session("gh.sato"), first.json()["id"])) == 1
+    before = helpers.store_snapshot(server)
+    other = s.post(posts_path(), json={**body, "text": "別の内容"}, headers=key)
+    assert_problem(other, 409, "homecare.timeline_idempotency_conflict")
+    assert_problem(s.post(posts_path(), json=body, headers={"Idempotency-Key": "é" * 3}), 400)
+    assert helpers.store_snapshot(server) == before
+    # another user may use the same key for their own post
+    r = server.session("ph.ito").post(posts_path(), json=body, headers=key)
+    assert r.status_code == 201 and r.json()["id"] != first.json()["id"]

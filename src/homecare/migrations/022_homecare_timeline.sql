@@ -12,8 +12,12 @@ CREATE TABLE homecare_posts (
     urgency TEXT NOT NULL CHECK (urgency IN ('normal', 'urgent')),
     parent_id TEXT REFERENCES homecare_posts(id),     -- the thread's first post, or NULL
     created_at INTEGER NOT NULL,
+    idempotency_key TEXT,                             -- a tablet sending again after a dropout
+    request_sha256 TEXT,                              -- of what was asked with that key
     fhir_communication_id TEXT                        -- its FHIR Communication, once written
 );
+CREATE UNIQUE INDEX homecare_posts_idempotency ON homecare_posts(user_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 CREATE INDEX homecare_posts_patient ON homecare_posts(patient_id, created_at);
 CREATE INDEX homecare_posts_parent ON homecare_posts(parent_id);
 
