@@ -16,10 +16,11 @@ const char *const events_topics[] = {
     "directory.status", "notification", "vitals.alert",
     "referral", /* {"referral_id", "event"} to both organisations of a referral */
     "booking",  /* {"booking_id", "event"} to both organisations of a booking */
-    /* homecare: schedule */
-    "homecare.schedule", /* {"event", "visit_id", "plan_id"} to the patient's team */
-
-    "homecare.record", /* {"record_id", "event"} to the patient's team: a visit record changed */
+    /* home care: to the organisations of a patient's team that may read it; none names the
+     * patient (an open page reloads through its audited route) */
+    "homecare.schedule", /* {"event", "visit_id", "plan_id"}: a visit or plan changed */
+    "homecare.record",   /* {"record_id", "event"}: a visit record changed */
+    "homecare.timeline", /* {"event", "post_id", "thread_id"}: a post, a reply, a photo */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

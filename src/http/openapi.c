@@ -63,7 +63,8 @@ static const char *success_status(const struct route *r)
         strcmp(r->handler_name, "me_totp_disable") == 0)
         return "204";
     /* a file of images (STOW-RS, a CD's zip) answers what became of each part: 200 */
-    if (r->action == 'C' && strcmp(r->method, "POST") == 0 && !request_is_upload_path(r->pattern))
+    if (r->action == 'C' && strcmp(r->method, "POST") == 0 &&
+        (!request_is_upload_path(r->pattern) || request_is_photo_path(r->pattern)))
         return "201";
     return "200";
 }
@@ -73,6 +74,8 @@ static const char *body_type(const char *pattern)
 {
     if (!request_is_upload_path(pattern))
         return "application/json";
+    if (request_is_photo_path(pattern))
+        return "image/*";
     return request_is_dicomweb_path(pattern) ? "multipart/related" : "application/zip";
 }
 
@@ -84,10 +87,12 @@ static void write_params(FILE *out, const char *pattern)
         if (!any)
             fputs("      parameters:\n", out);
         any = true;
+        bool number = end - p - 1 == 1 && p[1] == 'n'; /* {n}: the n-th of something */
         fprintf(out,
                 "        - name: %.*s\n          in: path\n          required: true\n"
-                "          schema: {type: string, format: uuid}\n",
-                (int)(end - p - 1), p + 1);
+                "          schema: {%s}\n",
+                (int)(end - p - 1), p + 1,
+                number ? "type: integer, minimum: 1" : "type: string, format: uuid");
     }
 }
 
@@ -103,6 +108,8 @@ static const char *media_type(const char *pattern)
         {"/document", "application/fhir+json"},
     };
     size_t n = strlen(pattern);
+    if (strstr(pattern, "/attachments/{")) /* a photo attached to something */
+        return "image/*";
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         size_t k = strlen(kinds[i].suffix);
         if (n >= k && strcmp(pattern + n - k, kinds[i].suffix) == 0)

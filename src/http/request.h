@@ -125,6 +125,13 @@ bool request_is_dicomweb_path(const char *path);
  *  (/api/imaging/imports…, a zip). It has the DICOMweb body limit, and its body is not JSON
  *  (the handler checks its Content-Type and reads req->body itself). */
 bool request_is_upload_path(const char *path);
+/** The body limit of a photo upload path (request_is_photo_path): the handler refuses what is
+ *  over its own, smaller limit with its own error. */
+#define REQUEST_PHOTO_BODY_LIMIT ((size_t)16 * 1024 * 1024)
+/** True for a path whose body is one photo (image/jpeg or image/png): a path under /api/ that
+ *  ends in /attachments (e.g. a photo attached to a post of a patient's team timeline). It is an
+ *  upload path with the limit REQUEST_PHOTO_BODY_LIMIT. */
+bool request_is_photo_path(const char *path);
 /** Sets an empty response (e.g. 204). */
 void response_empty(struct request *req, int status);
 /** Sets a problem+json response for err, in the request's language. */

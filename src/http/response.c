@@ -91,11 +91,18 @@ bool request_is_dicomweb_path(const char *path)
     return path && strncmp(path, "/dicom-web", 10) == 0 && (path[10] == '\0' || path[10] == '/');
 }
 
+bool request_is_photo_path(const char *path)
+{
+    static const char suffix[] = "/attachments";
+    size_t n = path ? strlen(path) : 0, k = sizeof suffix - 1;
+    return n > k && strncmp(path, "/api/", 5) == 0 && strcmp(path + n - k, suffix) == 0;
+}
+
 bool request_is_upload_path(const char *path)
 {
     static const char imports[] = "/api/imaging/imports";
     size_t n = sizeof imports - 1;
-    return request_is_dicomweb_path(path) ||
+    return request_is_dicomweb_path(path) || request_is_photo_path(path) ||
            (path && strncmp(path, imports, n) == 0 && (path[n] == '\0' || path[n] == '/'));
 }
 

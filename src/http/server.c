@@ -277,6 +277,8 @@ static enum MHD_Result queue(struct request *req)
  * larger limits. */
 static size_t body_limit_of(const char *url)
 {
+    if (request_is_photo_path(url))
+        return REQUEST_PHOTO_BODY_LIMIT;
     if (request_is_upload_path(url))
         return ctx.dicomweb_body_limit;
     return strncmp(url, "/fhir", 5) == 0 && (url[5] == '\0' || url[5] == '/') ? ctx.fhir_body_limit

@@ -594,6 +594,12 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/records/{GRANT}/corrections",
          {"reason": "検証"}),
         ("POST", f"/api/patients/{patient}/homecare/records/{GRANT}/sign", None),
+        # homecare, timeline (a post that does not exist: the patient is refused first)
+        ("POST", f"/api/patients/{patient}/homecare/posts", {"category": "report", "text": "x"}),
+        ("GET", f"/api/patients/{patient}/homecare/posts", None),
+        ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/read", None),
+        ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
+        ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
     ]
 
 
