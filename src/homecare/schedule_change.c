@@ -84,8 +84,8 @@ bool schedule_change_done(struct error *err, struct request *req, const char *vi
     int n = team_orgs(err, req, orgs);
     /* no event names a patient (docs/architecture.md, "Real time"): an open schedule reloads
      * through its audited route */
-    json_t *event = json_pack("{s:s, s:s?, s:s?}", "event", what, "visit_id", visit_id,
-                              "plan_id", plan_id);
+    json_t *event =
+        json_pack("{s:s, s:s?, s:s?}", "event", what, "visit_id", visit_id, "plan_id", plan_id);
     json_t *summary =
         json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s, s:O?}", "event", what, "visit_id", visit_id,
                   "plan_id", plan_id, "reason", reason, "org_name", by_org, "user_name",
