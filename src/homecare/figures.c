@@ -224,25 +224,26 @@ static bool read_sources(struct error *err, struct store_stmt *s, struct fig_sou
     return res == STORE_DONE;
 }
 
-/* The patients made visits in the month for whom "which" holds, by referral source: the sender
- * of the latest referral to the organisation sent before the month's end that was not
- * declined, redirected or cancelled. which binds one instant (the month's start or end). */
+/* The patients made visits in the month without another visit of the organisation (planned,
+ * not cancelled) that matches WHICH, by referral source: the sender of the latest referral to
+ * the organisation sent before the month's end that was not declined, redirected or cancelled.
+ * WHICH binds one instant. The texts are static: the store caches statements by their text's
+ * address. */
+#define SOURCES_SQL(WHICH)                                                                         \
+    "SELECT t.src, o.name, COUNT(*) FROM (SELECT p.patient_id, (SELECT rf.from_org_id FROM "       \
+    "referrals rf WHERE rf.patient_id = p.patient_id AND rf.to_org_id = ? AND rf.kind = "          \
+    "'referral' AND rf.sent_at < ? AND rf.status NOT IN ('declined', 'redirected', 'cancelled') "  \
+    "ORDER BY rf.sent_at DESC, rf.id LIMIT 1) AS src FROM (SELECT DISTINCT v.patient_id FROM "     \
+    "homecare_visits v WHERE " MADE_IN_MONTH " AND NOT EXISTS (SELECT 1 FROM homecare_visits w "   \
+    "WHERE w.patient_id = v.patient_id AND w.org_id = v.org_id AND w.status = 'planned' "          \
+    "AND " WHICH                                                                                   \
+    ")) p) t LEFT JOIN orgs o ON o.id = t.src GROUP BY t.src, o.name ORDER BY COUNT(*) "           \
+    "DESC, CASE WHEN t.src IS NULL THEN 1 ELSE 0 END, o.name"
+
 static bool count_sources(struct error *err, struct store_conn *c, const char *org,
-                          const struct fig_report *r, const char *which, int64_t at,
+                          const struct fig_report *r, const char *sql, int64_t at,
                           struct fig_sources *out)
 {
-    char sql[1500];
-    snprintf(sql, sizeof(sql),
-             "SELECT t.src, o.name, COUNT(*) FROM (SELECT p.patient_id, (SELECT rf.from_org_id "
-             "FROM referrals rf WHERE rf.patient_id = p.patient_id AND rf.to_org_id = ? AND "
-             "rf.kind = 'referral' AND rf.sent_at < ? AND rf.status NOT IN ('declined', "
-             "'redirected', 'cancelled') ORDER BY rf.sent_at DESC, rf.id LIMIT 1) AS src FROM "
-             "(SELECT DISTINCT v.patient_id FROM homecare_visits v WHERE " MADE_IN_MONTH
-             " AND NOT EXISTS (SELECT 1 FROM homecare_visits w WHERE w.patient_id = "
-             "v.patient_id AND w.org_id = v.org_id AND w.status = 'planned' AND %s)) p) t "
-             "LEFT JOIN orgs o ON o.id = t.src GROUP BY t.src, o.name "
-             "ORDER BY COUNT(*) DESC, o.name",
-             which);
     return read_sources(
         err, store_query(err, c, sql, "titiiii", org, r->end, org, r->start, r->end, r->now, at),
         out);
@@ -261,8 +262,10 @@ static bool count_patients(struct error *err, struct store_conn *c, const char *
         r->under_care = store_int(s, 0);
     store_done(s);
     return res == STORE_ROW &&
-           count_sources(err, c, org, r, "w.starts_at < ?", r->start, &r->new_patients) &&
-           count_sources(err, c, org, r, "w.starts_at >= ?", r->end, &r->ended_patients);
+           count_sources(err, c, org, r, SOURCES_SQL("w.starts_at < ?"), r->start,
+                         &r->new_patients) &&
+           count_sources(err, c, org, r, SOURCES_SQL("w.starts_at >= ?"), r->end,
+                         &r->ended_patients);
 }
 
 static bool fig_compute(struct error *err, struct store_conn *c, const char *org,
