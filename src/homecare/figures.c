@@ -401,10 +401,10 @@ bool homecare_figures_get(struct error *err, struct request *req)
 static void csv_text_cell(struct strbuf *b, const char *text)
 {
     strbuf_puts(b, "\"");
-    if (strchr("=+-@\t\r", text[0]) && text[0])
+    if (text[0] && strchr("=+-@\t\r", text[0]))
         strbuf_puts(b, "'");
     for (const char *c = text; *c; c++)
-        strbuf_printf(b, *c == '"' ? "\"\"" : "%c", *c);
+        strbuf_puts(b, *c == '"' ? "\"\"" : (char[2]){*c, '\0'});
     strbuf_puts(b, "\"");
 }
 
