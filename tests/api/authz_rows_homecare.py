@@ -92,3 +92,15 @@ def setup(w):
     for name, make in sorted(globals().items()):
         if name.startswith("setup_") and callable(make):
             make(w)
+
+# ---- figures: visit figures of an organisation (test_homecare_figures.py) ----------------------
+# counts only, like the referral figures: the organisation's members (and their tokens) and the
+# network office; anyone else 403
+ROWS.update({
+    ("GET", "/api/homecare/figures"): (
+        req("GET", "/api/homecare/figures", params={"org_id": GH}), granted(),
+        {"member", "token", "office"}),
+    ("GET", "/api/homecare/figures.csv"): (
+        req("GET", "/api/homecare/figures.csv", params={"org_id": GH}), granted(),
+        {"member", "token", "office"}),
+})
