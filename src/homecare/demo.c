@@ -136,7 +136,9 @@ static bool conditions(struct error *err, struct op *op, char ids[][UUID_STR_LEN
     return n < 2 || condition(err, op, ids[1], 1, "L89.1", "仙骨部褥瘡(DESIGN-R d2)", 20);
 }
 
-/* ---- schedule: plans from four weeks ago, expanded a month ahead ---------------------------- */
+/* ---- schedule: a month of plans around the load time -------------------------------------------
+ * From 16 days before to 13 days after the load day: never into the weeks from the third Monday
+ * on, where the schedule's tests plan their own visits for 佐藤 一郎. */
 
 struct plan {
     const char *login, *org, *kind, *days[3], *start, *end;
@@ -153,8 +155,9 @@ static const struct plan plans[] = {
 
 static bool schedule(struct error *err, struct op *op, const char *patient, int nth)
 {
-    char first[11], staff[UUID_STR_LEN];
-    schedule_days_date(schedule_today() - 28, first);
+    char first[11], last[11], staff[UUID_STR_LEN];
+    schedule_days_date(schedule_today() - 16, first);
+    schedule_days_date(schedule_today() + 13, last);
     for (size_t k = 0; k < sizeof plans / sizeof plans[0]; k++) {
         const struct plan *p = &plans[k];
         if (nth % p->every)
@@ -167,10 +170,10 @@ static bool schedule(struct error *err, struct op *op, const char *patient, int 
         char start[6], end[6];
         snprintf(start, sizeof start, "%02d%s", atoi(p->start) - 1 + nth % 4, p->start + 2);
         snprintf(end, sizeof end, "%02d%s", atoi(p->end) - 1 + nth % 4, p->end + 2);
-        json_t *body = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:i}", "kind", p->kind, "weekdays",
-                                 days, "start", start, "end", end, "first_date", first,
-                                 "staff_user_id", staff, "window_days", 56);
-        struct call c = {p->login, p->org, op->now_ms - 28LL * 86400000, patient, NULL};
+        json_t *body = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "kind", p->kind, "weekdays",
+                                 days, "start", start, "end", end, "first_date", first, "end_date",
+                                 last, "staff_user_id", staff);
+        struct call c = {p->login, p->org, op->now_ms - 16LL * 86400000, patient, NULL};
         if (!call_new(err, op, &c, homecare_plans_create, body, NULL))
             return false;
     }
