@@ -339,6 +339,29 @@ static bool notice(struct error *err, struct op *op, const char *patient, int nt
                    op->now_ms - (6 + nth) * DAY_MS);
 }
 
+/* Home help (訪問介護) by みなみ苑's care worker, Mon/Wed/Fri, where the facility is on the team.
+ */
+static bool home_help(struct error *err, struct op *op, const char *patient, int nth)
+{
+    char first[11], last[11], staff[UUID_STR_LEN];
+    schedule_days_date(schedule_today() - 16, first);
+    schedule_days_date(schedule_today() + 13, last);
+    demo_clinical_uuid(staff, "user", "care.kondo");
+    json_t *body = json_pack("{s:s, s:[s, s, s], s:s, s:s, s:s, s:s, s:s}", "kind", "home_help",
+                             "weekdays", "mon", "wed", "fri", "start", nth % 2 ? "16:00" : "17:00",
+                             "end", nth % 2 ? "16:45" : "17:45", "first_date", first, "end_date",
+                             last, "staff_user_id", staff);
+    struct call c = {"care.kondo", "minami-care", op->now_ms - 16 * DAY_MS, patient, NULL};
+    json_t *care = json_pack("{s:s, s:s, s:s, s:s, s:{s:i, s:i, s:f}}", "meals",
+                             "夕食は全粥を8割摂取。むせなし。", "excretion",
+                             "おむつ交換2回、排便あり(普通便)。", "bathing", "全身清拭と陰部洗浄。",
+                             "changes", "仙骨部に新たな発赤なし。表情穏やか。", "vitals",
+                             "bp_systolic", 128, "bp_diastolic", 74, "temperature", 36.5);
+    return call_new(err, op, &c, homecare_plans_create, body, NULL) &&
+           record(err, op, patient, "care.kondo", "minami-care", "home_help", 4, 16, care,
+                  "体位変換の時間を家族と共有しました。");
+}
+
 bool homecare_demo_load(struct error *err, struct op *op)
 {
     int index[HOME_PATIENTS];
@@ -355,6 +378,12 @@ bool homecare_demo_load(struct error *err, struct op *op)
         if (!schedule(err, op, ids[k], k) || !nursing_records(err, op, ids[k], k) ||
             !other_records(err, op, ids[k], k) || (k >= 2 && !notice(err, op, ids[k], k)))
             return false;
+    for (int k = 0; k < n; k++) {
+        struct demo_patient p;
+        demo_patient_get(index[k], &p);
+        if (demo_patient_visible_to(&p, "minami-care") && !home_help(err, op, ids[k], k))
+            return false;
+    }
     return (n < 1 || heart_failure_thread(err, op, ids[0])) &&
            (n < 2 || ulcer_thread(err, op, ids[1]));
 }
