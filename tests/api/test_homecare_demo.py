@@ -36,6 +36,14 @@ def test_care_managers_week_shows_visits_of_three_organisations(server):
     assert r.status_code == 200, r.text
     orgs = {v["org"]["name"] for v in r.json()["visits"]}
     assert {"あおば在宅クリニック", "みなみ訪問看護ステーション", "ひかり薬局"} <= orgs
+    # 池田 茂 (bed-bound) also has home help by みなみ苑's care worker
+    r = s.get(f"/api/patients/{patient_id(20)}/homecare/schedule",
+              params={"week": helpers.tokyo_today().isoformat()})
+    assert r.status_code == 200, r.text
+    helps = [v for v in r.json()["visits"] if v["kind"]["code"] == "home_help"]
+    assert helps and {v["staff"]["id"] for v in helps} == {helpers.user_id("care.kondo")}
+    assert {v["org"]["name"] for v in r.json()["visits"]} >= {"特別養護老人ホームみなみ苑",
+                                                              "みなみ訪問看護ステーション"}
 
 
 def test_heart_failure_patient_has_weight_vitals_in_the_fhir_record(server):
@@ -64,12 +72,13 @@ def test_pressure_ulcer_and_bed_bound_patients_are_in_the_fhir_record(server):
 def test_timeline_has_an_urgent_post_with_replies_and_read_receipts(server):
     s = server.session("vns.suzuki")
     items = helpers.fetch_all(s, f"/api/patients/{ICHIRO}/homecare/posts")
-    urgent = [t for t in items if t.get("urgency") == "urgent"]
-    assert urgent, items
-    thread = urgent[0]
-    assert thread["mentions"] and thread["mentions"][0]["kind"] == "user"
-    assert len(thread["replies"]) >= 1
-    assert thread["read"]["people"], thread
+    # the demo's thread: the nurse's urgent consultation of the physician, answered
+    [thread] = [t for t in items if t["urgency"] == "urgent" and "60.4kg" in t["text"]]
+    assert thread["author"]["id"] == helpers.user_id("vns.suzuki")
+    assert [m["user"]["id"] for m in thread["mentions"]] == [helpers.user_id("aoba.tanaka")]
+    assert {r["author"]["id"] for r in thread["replies"]} >= {helpers.user_id("aoba.tanaka")}
+    readers = {p["user"]["id"] for p in thread["read"]["people"]}
+    assert helpers.user_id("aoba.tanaka") in readers
 
 
 def test_an_organisation_without_consent_sees_none_of_it(server):
