@@ -122,6 +122,10 @@ const struct demo_user demo_users[] = {
      "Director (organisation admin) of Minami-en care facility"},
     {"care.ogawa", "小川 京子", "オガワ キョウコ", "nurse", false, M1("minami-care", "member"),
      "特別養護老人ホームみなみ苑の看護職員", "Nurse at Minami-en care facility"},
+    /* home care (issue 16): the facility's home-help service (訪問介護) */
+    {"care.kondo", "近藤 真由美", "コンドウ マユミ", "care_worker", false,
+     M1("minami-care", "member"), "特別養護老人ホームみなみ苑の介護福祉士(訪問介護)",
+     "Care worker (home help) at Minami-en care facility"},
 };
 const int demo_user_count = (int)(sizeof demo_users / sizeof demo_users[0]);
 
@@ -560,6 +564,17 @@ static void generated_patient(int i, struct demo_patient *p)
     }
 }
 
+/* Two bed-bound home-care patients (池田 茂, 石川 悦子) also get home help (訪問介護) from
+ * みなみ苑: the facility joins their team and consent. */
+static void home_help(int i, struct demo_patient *p)
+{
+    if ((i != 20 && i != 23) || p->team_count >= 6 || p->consent_count >= DEMO_MAX_CONSENT_ORGS ||
+        p->consent_withdrawn_for_last || team_has(p, "minami-care"))
+        return;
+    p->team_org_codes[p->team_count++] = "minami-care";
+    p->consent_org_codes[p->consent_count++] = "minami-care";
+}
+
 void demo_patient_get(int i, struct demo_patient *out)
 {
     memset(out, 0, sizeof *out);
@@ -569,6 +584,7 @@ void demo_patient_get(int i, struct demo_patient *out)
         fixed_patient(i, out);
     else
         generated_patient(i, out);
+    home_help(i, out);
 }
 
 bool demo_patient_visible_to(const struct demo_patient *p, const char *org_code)

@@ -220,4 +220,8 @@ int timeline_exif_orientation(const uint8_t *data, size_t n);
 bool timeline_photo_upright(struct error *err, struct dicom_rendered *px, int orientation);
 json_t *timeline_attachments(struct error *err, struct store_conn *conn, const char *post_id);
 
+/* ---- demo: the demo region's home care (demo.c) ------------------------------------------- */
+/** Loads the home-care patients' conditions, schedules, records and timeline (module demo_load). */
+bool homecare_demo_load(struct error *err, struct op *op);
+
 #endif

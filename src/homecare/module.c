@@ -13,4 +13,5 @@ const struct module homecare_module = {
     .name = "homecare",
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
+    .demo_load = homecare_demo_load,
 };

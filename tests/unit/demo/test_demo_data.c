@@ -23,7 +23,7 @@ static const char *const org_types[] = {
 #define ORG_TYPE_COUNT ((int)(sizeof org_types / sizeof org_types[0]))
 
 static const char *const professions[] = {
-    "physician", "nurse", "pharmacist", "care_manager", "msw", "therapist", "clerk",
+    "physician", "nurse", "pharmacist", "care_manager", "msw", "therapist", "clerk", "care_worker",
 };
 
 static bool in_list(const char *s, const char *const *list, int n)
@@ -200,7 +200,7 @@ static void users_valid(void **state)
     int admins = 0;
     for (int i = 0; i < demo_user_count; i++) {
         const struct demo_user *u = &demo_users[i];
-        assert_true(in_list(u->profession, professions, 7));
+        assert_true(in_list(u->profession, professions, 8));
         assert_true(spaced_name(u->name));
         assert_true(katakana_name(u->name_kana));
         assert_true(spaced_name(u->name_kana));

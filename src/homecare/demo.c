@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The demo region's home care (issue 16): the home-care patients of みなみ市 (those whose team has
+ * あおば在宅クリニック, みなみ訪問看護ステーション, ひかり薬局 and みなみ居宅介護支援事業所 with
+ * consent), their conditions (bed-bound, a pressure ulcer, heart failure), a month of visit plans
+ * around the load time, visit records with vitals of the past weeks and a few timeline threads.
+ * Everything is written through the module's own handlers, acting as the demo users, so the demo
+ * passes the same validation as the API. Everything is fictional. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "demo/demo.h"
+#include "demo/demo_clinical.h"
+#include "demo/demo_data.h"
+#include "fhir/store.h"
+#include "homecare_int.h"
+
+enum { HOME_PATIENTS = 11 };
+
+/* The organisations every home-care patient has on the team with consent. */
+static const char *const home_team[] = {"aoba-homecare", "minami-vns", "hikari-pharmacy",
+                                        "minami-cmo"};
+
+/* Demo patient indexes of the home-care patients, 佐藤 一郎 (1, heart failure) first. */
+static int home_patients(int out[HOME_PATIENTS])
+{
+    int n = 0;
+    for (int i = 1; i < DEMO_PATIENT_COUNT && n < HOME_PATIENTS; i++) {
+        struct demo_patient p;
+        demo_patient_get(i, &p);
+        bool all = true;
+        for (size_t k = 0; k < sizeof home_team / sizeof home_team[0]; k++)
+            all = all && demo_patient_visible_to(&p, home_team[k]);
+        if (all)
+            out[n++] = i;
+    }
+    return n;
+}
+
+/* ---- calling the module's handlers as a demo user -------------------------------------------- */
+
+struct call {
+    const char *login, *org;
+    int64_t at;
+    const char *patient_id, *param; /* {id} and the second path parameter (or NULL) */
+};
+
+/* Runs handler fn for c->login of c->org at c->at on body (borrowed); *out (when given) gets the
+ * response's "id". */
+static bool call(struct error *err, struct op *op, const struct call *c, route_handler_fn fn,
+                 json_t *body, char out[UUID_STR_LEN])
+{
+    struct request *req = calloc(1, sizeof *req);
+    if (!req)
+        return error_set(err, ERR_NOMEM, NULL);
+    struct server_ctx ctx = {.env = *op->env}; /* the blob store, for FHIR and photos */
+    req->ctx = &ctx;
+    req->op = *op;
+    demo_act(&req->op, c->login, c->org, c->at);
+    req->method = "POST";
+    req->patient_id = c->patient_id;
+    req->params[0] = c->patient_id;
+    req->params[1] = c->param;
+    req->param_count = c->param ? 2 : 1;
+    req->json = body;
+    bool ok = fn(err, req);
+    if (ok && out) {
+        json_t *j = json_loadb(req->resp_body, req->resp_len, 0, NULL);
+        const char *id = json_string_value(json_object_get(j, "id"));
+        snprintf(out, UUID_STR_LEN, "%s", id ? id : "");
+        json_decref(j);
+    }
+    if (!req->resp_body_static)
+        free(req->resp_body);
+    int64_t now = op->now_ms;
+    *op = req->op;
+    op->now_ms = now;
+    free(req);
+    return ok;
+}
+
+static bool call_new(struct error *err, struct op *op, const struct call *c, route_handler_fn fn,
+                     json_t *body, char out[UUID_STR_LEN])
+{
+    if (!body)
+        return error_set(err, ERR_NOMEM, NULL);
+    bool ok = call(err, op, c, fn, body, out);
+    json_decref(body);
+    return ok;
+}
+
+/* ---- conditions ------------------------------------------------------------------------------ */
+
+static bool condition(struct error *err, struct op *op, const char *patient, int nth,
+                      const char *icd10, const char *name, int ago)
+{
+    char id[UUID_STR_LEN], key[64], onset[32], subject[64], org[UUID_STR_LEN], user[UUID_STR_LEN];
+    snprintf(key, sizeof key, "%d/%s", nth, icd10);
+    demo_clinical_uuid(id, "homecare-condition", key);
+    demo_clinical_uuid(org, "org", "aoba-homecare");
+    demo_clinical_uuid(user, "user", "aoba.tanaka");
+    snprintf(subject, sizeof subject, "Patient/%s", patient);
+    clock_format_iso(op->now_ms - (int64_t)ago * 86400000, onset);
+    onset[10] = '\0';
+    json_t *res = json_pack(
+        "{s:s, s:{s:[{s:s, s:s}]}, s:{s:[{s:s, s:s}]}, s:[{s:[{s:s, s:s, s:s}], s:s}], "
+        "s:{s:[{s:s, s:s, s:s}], s:s}, s:{s:s}, s:s, s:s}",
+        "resourceType", "Condition", "clinicalStatus", "coding", "system",
+        "http://terminology.hl7.org/CodeSystem/condition-clinical", "code", "active",
+        "verificationStatus", "coding", "system",
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code", "confirmed",
+        "category", "coding", "system", "http://terminology.hl7.org/CodeSystem/condition-category",
+        "code", "problem-list-item", "display", "Problem List Item", "text", "傷病名", "code",
+        "coding", "system", "http://hl7.org/fhir/sid/icd-10", "code", icd10, "display", name,
+        "text", name, "subject", "reference", subject, "onsetDateTime", onset, "recordedDate",
+        onset);
+    if (!res)
+        return error_set(err, ERR_NOMEM, NULL);
+    const struct fhir_env env = {.blobs = op->env->blobs};
+    struct fhir_actor actor = {.org_id = org, .user_id = user};
+    struct fhir_row row;
+    bool created;
+    bool ok = fhir_store_put(err, op->conn, &env, &actor, res, id, 0, &row, &created);
+    json_decref(res);
+    return ok;
+}
+
+/* Bed-bound patients (寝たきり, R26.3 immobility): the 2nd to 5th; the 2nd has a pressure ulcer
+ * (仙骨部褥瘡, L89.1). 佐藤 一郎's heart failure is in his clinical history already. */
+static bool conditions(struct error *err, struct op *op, char ids[][UUID_STR_LEN], int n)
+{
+    for (int k = 1; k < n && k <= 4; k++)
+        if (!condition(err, op, ids[k], k, "R26.3", "寝たきり状態(廃用症候群)", 400 + 30 * k))
+            return false;
+    return n < 2 || condition(err, op, ids[1], 1, "L89.1", "仙骨部褥瘡(DESIGN-R d2)", 20);
+}
+
+/* ---- schedule: a month of plans around the load time -------------------------------------------
+ * From 16 days before to 13 days after the load day: never into the weeks from the third Monday
+ * on, where the schedule's tests plan their own visits for 佐藤 一郎. */
+
+struct plan {
+    const char *login, *org, *kind, *days[3], *start, *end;
+    int every; /* for every n-th patient */
+};
+
+static const struct plan plans[] = {
+    {"aoba.tanaka", "aoba-homecare", "home_medical", {"tue"}, "14:00", "14:30", 1},
+    {"vns.suzuki", "minami-vns", "home_nursing", {"mon", "thu"}, "10:00", "10:45", 1},
+    {"vns.kato", "minami-vns", "home_nursing", {"wed", "sat"}, "11:00", "11:45", 2},
+    {"ph.yoshida", "hikari-pharmacy", "home_pharmacy", {"fri"}, "15:00", "15:30", 1},
+    {"vns.ikeda", "minami-vns", "home_rehab", {"wed"}, "13:30", "14:10", 3},
+};
+
+static bool schedule(struct error *err, struct op *op, const char *patient, int nth)
+{
+    char first[11], last[11], staff[UUID_STR_LEN];
+    schedule_days_date(schedule_today() - 16, first);
+    schedule_days_date(schedule_today() + 13, last);
+    for (size_t k = 0; k < sizeof plans / sizeof plans[0]; k++) {
+        const struct plan *p = &plans[k];
+        if (nth % p->every)
+            continue;
+        json_t *days = json_array();
+        for (int d = 0; d < 3 && p->days[d]; d++)
+            json_array_append_new(days, json_string(p->days[d]));
+        demo_clinical_uuid(staff, "user", p->login);
+        /* a different hour per patient, so a staff member's day is a round */
+        char start[6], end[6];
+        snprintf(start, sizeof start, "%02d%s", atoi(p->start) - 1 + nth % 4, p->start + 2);
+        snprintf(end, sizeof end, "%02d%s", atoi(p->end) - 1 + nth % 4, p->end + 2);
+        json_t *body = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "kind", p->kind, "weekdays",
+                                 days, "start", start, "end", end, "first_date", first, "end_date",
+                                 last, "staff_user_id", staff);
+        struct call c = {p->login, p->org, op->now_ms - 16LL * 86400000, patient, NULL};
+        if (!call_new(err, op, &c, homecare_plans_create, body, NULL))
+            return false;
+    }
+    return true;
+}
+
+/* ---- visit records of the past weeks --------------------------------------------------------- */
+
+#define DAY_MS 86400000LL
+
+/* The instant hh:00 Tokyo time, ago days before the load time. */
+static void visit_at(const struct op *op, int ago, int hour, int minutes, char out[32])
+{
+    int64_t day = schedule_ms_days(op->now_ms) - ago;
+    clock_format_iso(schedule_local_ms(day, hour * 60 + minutes), out);
+}
+
+static bool record(struct error *err, struct op *op, const char *patient, const char *login,
+                   const char *org, const char *kind, int ago, int hour, json_t *content,
+                   const char *handover)
+{
+    char start[32], end[32];
+    visit_at(op, ago, hour, 0, start);
+    visit_at(op, ago, hour, 40, end);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:o, s:s}", "kind", kind, "visit_start", start,
+                             "visit_end", end, "content", content, "handover", handover);
+    struct call c = {login, org, op->now_ms - (int64_t)ago * DAY_MS + 3600000, patient, NULL};
+    return call_new(err, op, &c, homecare_records_create, body, NULL);
+}
+
+/* Nursing visits 12, 9, 5 and 2 days ago; 佐藤 一郎 (nth 0) gains weight: heart failure. */
+static bool nursing_records(struct error *err, struct op *op, const char *patient, int nth)
+{
+    static const int ago[] = {12, 9, 5, 2};
+    static const double hf_weight[] = {58.2, 58.4, 59.3, 60.4};
+    for (int k = 0; k < 4; k++) {
+        json_t *vitals =
+            json_pack("{s:i, s:i, s:i, s:i, s:f}", "bp_systolic", 118 + (nth * 7 + k * 3) % 24,
+                      "bp_diastolic", 66 + (nth * 5 + k) % 14, "pulse", 68 + (nth * 3 + k * 5) % 20,
+                      "spo2", 95 + (nth + k) % 4, "temperature", 36.2 + 0.1 * ((nth + k) % 6));
+        const char *observation = "全身状態は安定。食事・水分摂取良好。";
+        const char *care = "バイタル測定、全身清拭、服薬確認。";
+        const char *handover = "特記事項なし。";
+        if (nth == 0) {
+            json_object_set_new(vitals, "weight", json_real(hf_weight[k]));
+            if (k >= 2) {
+                observation = "下腿浮腫(+)、労作時の息切れあり。体重が前回から増加。";
+                handover = "体重増加と浮腫あり。心不全の増悪に注意。主治医に報告済み。";
+            }
+        } else if (nth == 1) {
+            observation = "仙骨部褥瘡 2.5×2.0cm、浅い潰瘍、滲出液少量、周囲の発赤軽度。";
+            care = "褥瘡の洗浄と被覆材交換、体位変換の指導、エアマット圧の確認。";
+            handover = "褥瘡は縮小傾向。2時間ごとの体位変換を家族と継続。";
+        } else if (nth <= 4) {
+            observation = "寝たきり。関節拘縮の進行なし。皮膚トラブルなし。";
+            care = "全身清拭、関節可動域訓練、おむつ交換、体位変換。";
+        }
+        json_t *content = json_pack("{s:s, s:s, s:o}", "observation", observation, "care_given",
+                                    care, "vitals", vitals);
+        if (!record(err, op, patient, "vns.suzuki", "minami-vns", "home_nursing", ago[k],
+                    10 + nth % 4 - 1, content, handover))
+            return false;
+    }
+    return true;
+}
+
+static bool other_records(struct error *err, struct op *op, const char *patient, int nth)
+{
+    json_t *soap = json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}}", "subjective",
+        nth == 0 ? "少し息が切れる。足がむくむ。" : "変わりない。よく眠れている。", "objective",
+        nth == 0 ? "下腿浮腫軽度。肺野にラ音なし。" : "胸部聴診異常なし。腹部平坦軟。",
+        "assessment", nth == 0 ? "慢性心不全、体液貯留傾向。" : "状態安定。", "plan",
+        nth == 0 ? "利尿薬を増量し、体重を毎回測定。" : "現行治療を継続。", "vitals", "bp_systolic",
+        124 + nth % 10, "bp_diastolic", 72, "pulse", 72 + nth % 8, "spo2", 96);
+    json_t *pharmacy = json_pack(
+        "{s:s, s:s, s:[{s:s, s:i}], s:s, s:s}", "adherence", nth % 3 ? "good" : "partial",
+        "adherence_note", nth % 3 ? "一包化で飲み忘れなし。" : "夕食後の飲み忘れが週に2回ほど。",
+        "remaining_drugs", "drug", "アムロジピン錠5mg", "count", 3 + nth % 5, "side_effects",
+        "なし", "proposals",
+        nth % 3 ? "特になし。" : "夕食後薬を朝食後へまとめることを主治医に提案。");
+    return record(err, op, patient, "aoba.tanaka", "aoba-homecare", "home_medical", 6, 13 + nth % 4,
+                  soap, nth == 0 ? "次回も体重と浮腫を確認。" : "特記事項なし。") &&
+           record(err, op, patient, "ph.yoshida", "hikari-pharmacy", "home_pharmacy", 3,
+                  14 + nth % 4, pharmacy, "残薬を調整済み。");
+}
+
+/* ---- timeline: an urgent thread with a mention and replies, reports, read receipts ----------- */
+
+static bool post(struct error *err, struct op *op, const char *patient, const char *login,
+                 const char *org, int64_t at, json_t *body, char id[UUID_STR_LEN])
+{
+    struct call c = {login, org, at, patient, NULL};
+    return call_new(err, op, &c, homecare_posts_create, body, id);
+}
+
+static bool read_by(struct error *err, struct op *op, const char *patient, const char *post_id,
+                    const char *login, const char *org, int64_t at)
+{
+    struct call c = {login, org, at, patient, post_id};
+    return call(err, op, &c, homecare_posts_mark_read, NULL, NULL);
+}
+
+/* 佐藤 一郎: the nurse's urgent report of his weight gain to the physician, and the answers. */
+static bool heart_failure_thread(struct error *err, struct op *op, const char *patient)
+{
+    int64_t at = op->now_ms - 2 * DAY_MS;
+    char root[UUID_STR_LEN], reply[UUID_STR_LEN], user[UUID_STR_LEN];
+    demo_clinical_uuid(user, "user", "aoba.tanaka");
+    json_t *body = json_pack(
+        "{s:s, s:s, s:s, s:[{s:s}]}", "category", "consult", "urgency", "urgent", "text",
+        "本日の訪問で体重60.4kg(3日前より+1.1kg、12日前より+2.2kg)、下腿浮腫(+)、労作時の息切れ"
+        "あり。SpO2は保たれています。利尿薬の調整をご検討いただけますか。",
+        "mentions", "user_id", user);
+    if (!post(err, op, patient, "vns.suzuki", "minami-vns", at, body, root))
+        return false;
+    body = json_pack("{s:s, s:s, s:s}", "category", "notice", "parent_id", root, "text",
+                     "ご報告ありがとうございます。本日夕方に往診します。フロセミドを増量し、"
+                     "毎日の体重測定をご家族にお願いしてください。");
+    if (!post(err, op, patient, "aoba.tanaka", "aoba-homecare", at + 2 * 3600000, body, reply))
+        return false;
+    body = json_pack("{s:s, s:s, s:s}", "category", "notice", "parent_id", root, "text",
+                     "処方変更を確認しました。明日お届けの際に飲み方をご説明します。");
+    char third[UUID_STR_LEN];
+    return post(err, op, patient, "ph.yoshida", "hikari-pharmacy", at + 5 * 3600000, body, third) &&
+           read_by(err, op, patient, root, "aoba.tanaka", "aoba-homecare", at + 3600000) &&
+           read_by(err, op, patient, root, "ph.yoshida", "hikari-pharmacy", at + 4 * 3600000) &&
+           read_by(err, op, patient, reply, "vns.suzuki", "minami-vns", at + 3 * 3600000) &&
+           read_by(err, op, patient, reply, "cm.yamazaki", "minami-cmo", at + 6 * 3600000);
+}
+
+/* The pressure ulcer: the nurse's report, the care manager's request about an air mattress. */
+static bool ulcer_thread(struct error *err, struct op *op, const char *patient)
+{
+    int64_t at = op->now_ms - 5 * DAY_MS;
+    char root[UUID_STR_LEN], reply[UUID_STR_LEN], org[UUID_STR_LEN];
+    demo_clinical_uuid(org, "org", "minami-cmo");
+    json_t *body =
+        json_pack("{s:s, s:s, s:[{s:s}]}", "category", "report", "text",
+                  "仙骨部の褥瘡は2.5×2.0cmで縮小傾向です。体位変換が夜間に空きがちなため、"
+                  "体圧分散マットレスの変更をご相談したいです。",
+                  "mentions", "org_id", org);
+    if (!post(err, op, patient, "vns.suzuki", "minami-vns", at, body, root))
+        return false;
+    body = json_pack("{s:s, s:s, s:s}", "category", "request", "parent_id", root, "text",
+                     "福祉用具事業所に連絡し、明後日に高機能エアマットへ交換します。");
+    return post(err, op, patient, "cm.yamazaki", "minami-cmo", at + 5 * 3600000, body, reply) &&
+           read_by(err, op, patient, root, "aoba.tanaka", "aoba-homecare", at + 3600000) &&
+           read_by(err, op, patient, reply, "vns.suzuki", "minami-vns", at + 7 * 3600000);
+}
+
+/* A notice on every other patient: the month's plan from the care manager. */
+static bool notice(struct error *err, struct op *op, const char *patient, int nth)
+{
+    char id[UUID_STR_LEN];
+    json_t *body =
+        json_pack("{s:s, s:s}", "category", "notice", "text",
+                  nth % 2 ? "今月のサービス提供票を更新しました。訪問日程に変更はありません。"
+                          : "ご家族の希望で、来週から訪問薬剤管理指導を金曜午後に固定します。");
+    return post(err, op, patient, "cm.yamazaki", "minami-cmo", op->now_ms - (7 + nth) * DAY_MS,
+                body, id) &&
+           read_by(err, op, patient, id, "vns.suzuki", "minami-vns",
+                   op->now_ms - (6 + nth) * DAY_MS);
+}
+
+/* Home help (訪問介護) by みなみ苑's care worker, Mon/Wed/Fri, where the facility is on the team.
+ */
+static bool home_help(struct error *err, struct op *op, const char *patient, int nth)
+{
+    char first[11], last[11], staff[UUID_STR_LEN];
+    schedule_days_date(schedule_today() - 16, first);
+    schedule_days_date(schedule_today() + 13, last);
+    demo_clinical_uuid(staff, "user", "care.kondo");
+    json_t *body = json_pack("{s:s, s:[s, s, s], s:s, s:s, s:s, s:s, s:s}", "kind", "home_help",
+                             "weekdays", "mon", "wed", "fri", "start", nth % 2 ? "16:00" : "17:00",
+                             "end", nth % 2 ? "16:45" : "17:45", "first_date", first, "end_date",
+                             last, "staff_user_id", staff);
+    struct call c = {"care.kondo", "minami-care", op->now_ms - 16 * DAY_MS, patient, NULL};
+    json_t *care = json_pack("{s:s, s:s, s:s, s:s, s:{s:i, s:i, s:f}}", "meals",
+                             "夕食は全粥を8割摂取。むせなし。", "excretion",
+                             "おむつ交換2回、排便あり(普通便)。", "bathing", "全身清拭と陰部洗浄。",
+                             "changes", "仙骨部に新たな発赤なし。表情穏やか。", "vitals",
+                             "bp_systolic", 128, "bp_diastolic", 74, "temperature", 36.5);
+    return call_new(err, op, &c, homecare_plans_create, body, NULL) &&
+           record(err, op, patient, "care.kondo", "minami-care", "home_help", 4, 16, care,
+                  "体位変換の時間を家族と共有しました。");
+}
+
+bool homecare_demo_load(struct error *err, struct op *op)
+{
+    int index[HOME_PATIENTS];
+    char ids[HOME_PATIENTS][UUID_STR_LEN];
+    int n = home_patients(index);
+    for (int k = 0; k < n; k++) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", index[k]);
+        demo_clinical_uuid(ids[k], "patient", key);
+    }
+    if (!conditions(err, op, ids, n))
+        return false;
+    for (int k = 0; k < n; k++)
+        if (!schedule(err, op, ids[k], k) || !nursing_records(err, op, ids[k], k) ||
+            !other_records(err, op, ids[k], k) || (k >= 2 && !notice(err, op, ids[k], k)))
+            return false;
+    for (int k = 0; k < n; k++) {
+        struct demo_patient p;
+        demo_patient_get(index[k], &p);
+        if (demo_patient_visible_to(&p, "minami-care") && !home_help(err, op, ids[k], k))
+            return false;
+    }
+    return (n < 1 || heart_failure_thread(err, op, ids[0])) &&
+           (n < 2 || ulcer_thread(err, op, ids[1]));
+}
