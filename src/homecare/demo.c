@@ -80,6 +80,24 @@ static bool call(struct error *err, struct op *op, const struct call *c, route_h
     return ok;
 }
 
+/* Makes a visit plan of patient as login of org at at (body taken), then goes back to the load's
+ * time and actor. */
+static bool plan_new(struct error *err, struct op *op, const char *login, const char *org,
+                     int64_t at, const char *patient, json_t *body)
+{
+    if (!body)
+        return error_set(err, ERR_NOMEM, NULL);
+    struct principal was = op->principal;
+    int64_t now = op->now_ms;
+    demo_act(op, login, org, at);
+    char id[UUID_STR_LEN];
+    bool ok = homecare_plan_create(err, op, patient, body, id);
+    json_decref(body);
+    op->principal = was;
+    op->now_ms = now;
+    return ok;
+}
+
 static bool call_new(struct error *err, struct op *op, const struct call *c, route_handler_fn fn,
                      json_t *body, char out[UUID_STR_LEN])
 {
@@ -173,8 +191,7 @@ static bool schedule(struct error *err, struct op *op, const char *patient, int 
         json_t *body = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "kind", p->kind, "weekdays",
                                  days, "start", start, "end", end, "first_date", first, "end_date",
                                  last, "staff_user_id", staff);
-        struct call c = {p->login, p->org, op->now_ms - 16LL * 86400000, patient, NULL};
-        if (!call_new(err, op, &c, homecare_plans_create, body, NULL))
+        if (!plan_new(err, op, p->login, p->org, op->now_ms - 16LL * 86400000, patient, body))
             return false;
     }
     return true;
@@ -351,13 +368,13 @@ static bool home_help(struct error *err, struct op *op, const char *patient, int
                              "weekdays", "mon", "wed", "fri", "start", nth % 2 ? "16:00" : "17:00",
                              "end", nth % 2 ? "16:45" : "17:45", "first_date", first, "end_date",
                              last, "staff_user_id", staff);
-    struct call c = {"care.kondo", "minami-care", op->now_ms - 16 * DAY_MS, patient, NULL};
     json_t *care = json_pack("{s:s, s:s, s:s, s:s, s:{s:i, s:i, s:f}}", "meals",
                              "夕食は全粥を8割摂取。むせなし。", "excretion",
                              "おむつ交換2回、排便あり(普通便)。", "bathing", "全身清拭と陰部洗浄。",
                              "changes", "仙骨部に新たな発赤なし。表情穏やか。", "vitals",
                              "bp_systolic", 128, "bp_diastolic", 74, "temperature", 36.5);
-    return call_new(err, op, &c, homecare_plans_create, body, NULL) &&
+    return plan_new(err, op, "care.kondo", "minami-care", op->now_ms - 16 * DAY_MS, patient,
+                    body) &&
            record(err, op, patient, "care.kondo", "minami-care", "home_help", 4, 16, care,
                   "体位変換の時間を家族と共有しました。");
 }

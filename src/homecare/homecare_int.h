@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/ids.h"
+#include "fhir/store.h"
 
 enum {
     SCHEDULE_GAP_DAYS_DEFAULT = 7,    /* the gap flag's N when a nursing plan gives none */
@@ -66,25 +67,38 @@ json_t *schedule_plan_json(struct error *err, struct store_conn *conn, const cha
 
 /** Checks that kind is provided by the caller's organisation's type and made by staff_user_id's
  *  profession (when given), and that staff_user_id is a user of that organisation. */
-bool schedule_kind_check(struct error *err, struct request *req, const char *kind,
+bool schedule_kind_check(struct error *err, struct op *op, const char *kind,
                          const char *staff_user_id);
 
 /** Inserts the occurrences of plan plan_id from day from to day until (both included) that its
  *  pattern has and its exceptions do not skip. */
-bool schedule_plan_expand(struct error *err, struct request *req, const char *plan_id, int64_t from,
+bool schedule_plan_expand(struct error *err, struct op *op, const char *plan_id, int64_t from,
                           int64_t until);
+
+/** Stores res (taken) as the caller of op, in op's write transaction: a new resource when id is
+ *  NULL, else its next version; patient is its compartment. *row (or NULL) gets the row. */
+bool homecare_fhir_put(struct error *err, struct op *op, json_t *res, const char *id,
+                       const char *patient, struct fhir_row *row);
+
+/**
+ * Makes a recurring visit plan of patient_id by op's caller from body (the fields of POST
+ * .../homecare/plans, checked here) and expands it into visits for its first window; id gets
+ * the plan's id. Starts op's write transaction; the caller commits.
+ */
+bool homecare_plan_create(struct error *err, struct op *op, const char *patient_id,
+                          const json_t *body, char id[UUID_STR_LEN]);
 
 /** Identifies a visit in its FHIR Appointment. */
 #define SCHEDULE_VISIT_SYSTEM "https://tsunagu.example.jp/fhir/NamingSystem/homecare-visit"
 /** Writes (creates or updates) the FHIR Appointment of visit id from its row. */
-bool schedule_sync_appointment(struct error *err, struct request *req, const char *id);
+bool schedule_sync_appointment(struct error *err, struct op *op, const char *id);
 /** The same for every visit of plan plan_id changed by this request (updated_at now). */
-bool schedule_sync_plan_visits(struct error *err, struct request *req, const char *plan_id);
+bool schedule_sync_plan_visits(struct error *err, struct op *op, const char *plan_id);
 
-/** Moves the rolling window of the request's patient's plans forward: each plan expanded to
+/** Moves the rolling window of patient_id's plans forward: each plan expanded to
  *  less than SCHEDULE_WINDOW_DAYS ahead (and not past its end date) is expanded further. Called
  *  by every write to the patient's schedule. */
-bool schedule_roll_forward(struct error *err, struct request *req);
+bool schedule_roll_forward(struct error *err, struct op *op, const char *patient_id);
 
 /**
  * Records a change (what: created, changed, cancelled, plan_created, plan_changed) by the
@@ -92,9 +106,9 @@ bool schedule_roll_forward(struct error *err, struct request *req);
  * {}); publishes topic "homecare" to every organisation of the team that sees the patient and,
  * when notify is set, writes a notification to each of them but the caller's.
  */
-bool schedule_change_done(struct error *err, struct request *req, const char *visit_id,
-                          const char *plan_id, const char *what, const char *reason,
-                          const json_t *detail, bool notify);
+bool schedule_change_done(struct error *err, struct op *op, const char *patient_id,
+                          const char *visit_id, const char *plan_id, const char *what,
+                          const char *reason, const json_t *detail, bool notify);
 
 /** One visit of a staff member's list (the day list, the staff calendar feed). */
 struct schedule_staff_row {

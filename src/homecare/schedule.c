@@ -43,7 +43,7 @@ static bool first_text(struct error *err, struct store_conn *conn, const char *s
     return r != STORE_FAIL;
 }
 
-bool schedule_kind_check(struct error *err, struct request *req, const char *kind,
+bool schedule_kind_check(struct error *err, struct op *op, const char *kind,
                          const char *staff_user_id)
 {
     const struct homecare_kind *k = homecare_kind_find(kind);
@@ -51,17 +51,17 @@ bool schedule_kind_check(struct error *err, struct request *req, const char *kin
         return error_set(err, ERR_HOMECARE_KIND_UNKNOWN, "kind");
     char type[64], profession[32];
     bool found;
-    if (!first_text(err, req->op.conn, "SELECT type FROM orgs WHERE id = ?",
-                    req->op.principal.org_id, NULL, type, sizeof type, &found))
+    if (!first_text(err, op->conn, "SELECT type FROM orgs WHERE id = ?", op->principal.org_id, NULL,
+                    type, sizeof type, &found))
         return false;
     if (!listed(k->org_types, type))
         return error_set(err, ERR_HOMECARE_SCHEDULE_KIND_ORG, "%s (%s)", kind, type);
     if (!staff_user_id)
         return true;
-    if (!first_text(err, req->op.conn,
+    if (!first_text(err, op->conn,
                     "SELECT u.profession FROM users u JOIN memberships m ON m.user_id = u.id "
                     "WHERE u.id = ? AND m.org_id = ? AND u.disabled = 0",
-                    staff_user_id, req->op.principal.org_id, profession, sizeof profession, &found))
+                    staff_user_id, op->principal.org_id, profession, sizeof profession, &found))
         return false;
     if (!found)
         return error_set(err, ERR_HOMECARE_SCHEDULE_STAFF_UNKNOWN, "staff_user_id");
@@ -186,7 +186,7 @@ static bool skipped(const json_t *exceptions, const char *date)
     return false;
 }
 
-static bool insert_occurrence(struct error *err, struct request *req, const char *plan_id,
+static bool insert_occurrence(struct error *err, struct op *op, const char *plan_id,
                               const struct plan_pattern *p, int64_t day)
 {
     char id[UUID_STR_LEN], date[11];
@@ -194,56 +194,56 @@ static bool insert_occurrence(struct error *err, struct request *req, const char
     schedule_days_date(day, date);
     int64_t starts = schedule_local_ms(day, p->start_minute);
     int64_t ends = starts + (int64_t)p->duration * 60000;
-    const char *user = req->op.principal.user_id;
-    return store_exec(err, req->op.conn, NULL,
+    const char *user = op->principal.user_id;
+    return store_exec(err, op->conn, NULL,
                       "INSERT INTO homecare_visits (id, patient_id, org_id, kind, staff_user_id, "
                       "plan_id, plan_date, local_date, starts_at, ends_at, status, created_by, "
                       "created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                       "'planned', ?, ?, ?, ?)",
                       "ttttttttiititi", id, p->patient_id, p->org_id, p->kind,
                       p->staff[0] ? p->staff : NULL, plan_id, date, date, starts, ends, user,
-                      req->op.now_ms, user, req->op.now_ms);
+                      op->now_ms, user, op->now_ms);
 }
 
-bool schedule_plan_expand(struct error *err, struct request *req, const char *plan_id, int64_t from,
+bool schedule_plan_expand(struct error *err, struct op *op, const char *plan_id, int64_t from,
                           int64_t until)
 {
     struct plan_pattern p = {0};
-    if (!plan_pattern_load(err, req->op.conn, plan_id, &p))
+    if (!plan_pattern_load(err, op->conn, plan_id, &p))
         return false;
     bool ok = true;
     for (int64_t day = from; ok && day <= until; day++) {
         char date[11];
         schedule_days_date(day, date);
         if ((p.weekdays >> schedule_weekday(day)) & 1 && !skipped(p.exceptions, date))
-            ok = insert_occurrence(err, req, plan_id, &p, day);
+            ok = insert_occurrence(err, op, plan_id, &p, day);
     }
     json_decref(p.exceptions);
     char last[11];
     schedule_days_date(until, last);
     return ok &&
-           store_exec(err, req->op.conn, NULL,
+           store_exec(err, op->conn, NULL,
                       "UPDATE homecare_plans SET expanded_until = ? WHERE id = ? AND "
                       "expanded_until < ?",
                       "ttt", last, plan_id, last) &&
-           schedule_sync_plan_visits(err, req, plan_id);
+           schedule_sync_plan_visits(err, op, plan_id);
 }
 
 /* ---- the rolling window ---------------------------------------------------------------------- */
 
 enum { ROLL_PLANS_MAX = 32 };
 
-bool schedule_roll_forward(struct error *err, struct request *req)
+bool schedule_roll_forward(struct error *err, struct op *op, const char *patient_id)
 {
     char horizon[11];
     int64_t today = schedule_today(), last = today + SCHEDULE_WINDOW_DAYS - 1;
     schedule_days_date(last, horizon);
     struct store_stmt *s =
-        store_query(err, req->op.conn,
+        store_query(err, op->conn,
                     "SELECT id, COALESCE(end_date, ''), expanded_until FROM homecare_plans WHERE "
                     "patient_id = ? AND expanded_until < ? AND (end_date IS NULL OR end_date > "
                     "expanded_until) ORDER BY id LIMIT 32",
-                    "tt", req->patient_id, horizon);
+                    "tt", patient_id, horizon);
     if (!s)
         return false;
     struct {
@@ -268,6 +268,6 @@ bool schedule_roll_forward(struct error *err, struct request *req)
     bool ok = r != STORE_FAIL;
     for (int i = 0; ok && i < n; i++)
         ok = plans[i].from > plans[i].until ||
-             schedule_plan_expand(err, req, plans[i].id, plans[i].from, plans[i].until);
+             schedule_plan_expand(err, op, plans[i].id, plans[i].from, plans[i].until);
     return ok;
 }

@@ -14,12 +14,13 @@
 enum { REASON_MAX = 500, NOTE_MAX = 1000, TEAM_MAX = 64 };
 
 /* The organisations of the patient's team (not removed), at most TEAM_MAX. */
-static int team_orgs(struct error *err, struct request *req, char orgs[][UUID_STR_LEN])
+static int team_orgs(struct error *err, struct op *op, const char *patient_id,
+                     char orgs[][UUID_STR_LEN])
 {
-    struct store_stmt *s = store_query(err, req->op.conn,
+    struct store_stmt *s = store_query(err, op->conn,
                                        "SELECT org_id FROM care_team WHERE patient_id = ? AND "
                                        "removed_at IS NULL ORDER BY org_id",
-                                       "t", req->patient_id);
+                                       "t", patient_id);
     if (!s)
         return -1;
     int n = 0;
@@ -30,58 +31,57 @@ static int team_orgs(struct error *err, struct request *req, char orgs[][UUID_ST
     return r == STORE_FAIL ? -1 : n;
 }
 
-static bool tell_org(struct error *err, struct request *req, const char *org_id,
+static bool tell_org(struct error *err, struct op *op, const char *patient_id, const char *org_id,
                      const json_t *summary, const json_t *event, bool notify)
 {
     bool sees;
-    if (!access_org_sees(err, req->op.conn, org_id, req->patient_id, DATA_CLINICAL, &sees))
+    if (!access_org_sees(err, op->conn, org_id, patient_id, DATA_CLINICAL, &sees))
         return false;
     if (!sees)
         return true;
-    op_publish_json(&req->op, "homecare.schedule", org_id, json_deep_copy(event));
-    if (!notify || strcmp(org_id, req->op.principal.org_id) == 0)
+    op_publish_json(op, "homecare.schedule", org_id, json_deep_copy(event));
+    if (!notify || strcmp(org_id, op->principal.org_id) == 0)
         return true;
     struct notify_message m = {.kind = "homecare_schedule",
-                               .patient_id = req->patient_id,
+                               .patient_id = patient_id,
                                .ref_id = json_string_value(json_object_get(event, "visit_id")),
                                .summary = summary,
                                .event = event};
-    return notify_org(err, &req->op, org_id, &m);
+    return notify_org(err, op, org_id, &m);
 }
 
-static const char *org_name(struct error *err, struct request *req)
+static const char *org_name(struct error *err, struct op *op)
 {
-    struct store_stmt *s = store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t",
-                                       req->op.principal.org_id);
+    struct store_stmt *s =
+        store_query(err, op->conn, "SELECT name FROM orgs WHERE id = ?", "t", op->principal.org_id);
     if (!s)
         return NULL;
-    const char *name = store_step(err, s) == STORE_ROW
-                           ? arena_strdup(req->op.arena, store_text(s, 0))
-                           : arena_strdup(req->op.arena, "");
+    const char *name = store_step(err, s) == STORE_ROW ? arena_strdup(op->arena, store_text(s, 0))
+                                                       : arena_strdup(op->arena, "");
     store_done(s);
     return name;
 }
 
-bool schedule_change_done(struct error *err, struct request *req, const char *visit_id,
-                          const char *plan_id, const char *what, const char *reason,
-                          const json_t *detail, bool notify)
+bool schedule_change_done(struct error *err, struct op *op, const char *patient_id,
+                          const char *visit_id, const char *plan_id, const char *what,
+                          const char *reason, const json_t *detail, bool notify)
 {
-    if (!schedule_roll_forward(err, req))
+    if (!schedule_roll_forward(err, op, patient_id))
         return false;
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : strdup("{}");
     if (!text)
         return error_set(err, ERR_NOMEM, "change");
-    arena_cleanup_add(req->op.arena, free, text);
-    char(*orgs)[UUID_STR_LEN] = arena_alloc(req->op.arena, TEAM_MAX * UUID_STR_LEN);
-    const char *by_org = org_name(err, req);
+    arena_cleanup_add(op->arena, free, text);
+    char(*orgs)[UUID_STR_LEN] = arena_alloc(op->arena, TEAM_MAX * UUID_STR_LEN);
+    const char *by_org = org_name(err, op);
     if (!by_org || !orgs ||
-        !store_exec(err, req->op.conn, NULL,
+        !store_exec(err, op->conn, NULL,
                     "INSERT INTO homecare_schedule_changes (patient_id, visit_id, plan_id, what, "
                     "reason, detail, at, user_id, org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "ttttttitt", req->patient_id, visit_id, plan_id, what, reason, text,
-                    req->op.now_ms, req->op.principal.user_id, req->op.principal.org_id))
+                    "ttttttitt", patient_id, visit_id, plan_id, what, reason, text, op->now_ms,
+                    op->principal.user_id, op->principal.org_id))
         return orgs ? false : error_set(err, ERR_NOMEM, "team");
-    int n = team_orgs(err, req, orgs);
+    int n = team_orgs(err, op, patient_id, orgs);
     /* no event names a patient (docs/architecture.md, "Real time"): an open schedule reloads
      * through its audited route */
     json_t *event =
@@ -89,12 +89,12 @@ bool schedule_change_done(struct error *err, struct request *req, const char *vi
     json_t *summary =
         json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s, s:O?}", "event", what, "visit_id", visit_id,
                   "plan_id", plan_id, "reason", reason, "org_name", by_org, "user_name",
-                  req->op.principal.name, "detail", detail);
+                  op->principal.name, "detail", detail);
     bool ok = n >= 0 && event && summary;
     if (n >= 0 && (!event || !summary))
         error_set(err, ERR_NOMEM, "change");
     for (int i = 0; ok && i < n; i++)
-        ok = tell_org(err, req, orgs[i], summary, event, notify);
+        ok = tell_org(err, op, patient_id, orgs[i], summary, event, notify);
     json_decref(event);
     json_decref(summary);
     return ok;
@@ -184,7 +184,7 @@ bool homecare_visits_change(struct error *err, struct request *req)
     const char *staff = jsonv_str(req->json, "staff_user_id");
     if (!op_write_begin(err, &req->op) || !own_visit(err, req, &v) ||
         !new_times(err, req, &v, &day, &starts, &ends) ||
-        !schedule_kind_check(err, req, v.kind, staff ? staff : (v.staff[0] ? v.staff : NULL)))
+        !schedule_kind_check(err, &req->op, v.kind, staff ? staff : (v.staff[0] ? v.staff : NULL)))
         return false;
     char date[11];
     schedule_days_date(day, date);
@@ -200,9 +200,9 @@ bool homecare_visits_change(struct error *err, struct request *req)
                       "updated_by = ?, updated_at = ? WHERE id = ?",
                       "tiitttit", date, starts, ends, staff, note, req->op.principal.user_id,
                       req->op.now_ms, v.id) &&
-           schedule_sync_appointment(err, req, v.id) &&
-           schedule_change_done(err, req, v.id, v.plan_id[0] ? v.plan_id : NULL, "changed", reason,
-                                detail, true) &&
+           schedule_sync_appointment(err, &req->op, v.id) &&
+           schedule_change_done(err, &req->op, req->patient_id, v.id,
+                                v.plan_id[0] ? v.plan_id : NULL, "changed", reason, detail, true) &&
            visit_respond(err, req, v.id);
 }
 
@@ -226,8 +226,9 @@ bool homecare_visits_cancel(struct error *err, struct request *req)
                       "UPDATE homecare_visits SET status = 'cancelled', cancel_reason = ?, "
                       "updated_by = ?, updated_at = ? WHERE id = ?",
                       "ttit", reason, req->op.principal.user_id, req->op.now_ms, v.id) &&
-           schedule_sync_appointment(err, req, v.id) &&
-           schedule_change_done(err, req, v.id, v.plan_id[0] ? v.plan_id : NULL, "cancelled",
-                                reason, detail, true) &&
+           schedule_sync_appointment(err, &req->op, v.id) &&
+           schedule_change_done(err, &req->op, req->patient_id, v.id,
+                                v.plan_id[0] ? v.plan_id : NULL, "cancelled", reason, detail,
+                                true) &&
            visit_respond(err, req, v.id);
 }

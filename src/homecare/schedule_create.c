@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/jsonv.h"
+#include "core/text.h"
 #include "homecare_int.h"
 
 enum {
@@ -41,10 +42,15 @@ static bool times(struct error *err, const json_t *body, int *start, int *end)
     return true;
 }
 
-static const char *note_of(struct request *req)
+/* The body's note without invisible characters at either end (like api_trimmed), or "". */
+static const char *note_of(struct op *op, const json_t *body)
 {
-    const char *note = api_trimmed(req, jsonv_str(req->json, "note"));
-    return note ? note : "";
+    const char *note = jsonv_str(body, "note"), *start;
+    size_t n;
+    if (!note || !text_visible(note))
+        return "";
+    text_trim(note, &start, &n);
+    return arena_strndup(op->arena, start, n);
 }
 
 bool homecare_visits_create(struct error *err, struct request *req)
@@ -68,7 +74,7 @@ bool homecare_visits_create(struct error *err, struct request *req)
     if (!jsonv_check(err, req->json, fields) ||
         !plausible_day(err, "date", jsonv_str(req->json, "date"), &day) ||
         !times(err, req->json, &start, &end) || !op_write_begin(err, &req->op) ||
-        !schedule_kind_check(err, req, kind, staff))
+        !schedule_kind_check(err, &req->op, kind, staff))
         return false;
     char id[UUID_STR_LEN], date[11];
     ids_uuid_new(id);
@@ -82,10 +88,11 @@ bool homecare_visits_create(struct error *err, struct request *req)
                     "updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, "
                     "?, ?)",
                     "ttttttiittiti", id, req->patient_id, req->op.principal.org_id, kind, staff,
-                    date, schedule_local_ms(day, start), schedule_local_ms(day, end), note_of(req),
-                    user, req->op.now_ms, user, req->op.now_ms) ||
-        !schedule_sync_appointment(err, req, id) ||
-        !schedule_change_done(err, req, id, NULL, "created", NULL, NULL, false))
+                    date, schedule_local_ms(day, start), schedule_local_ms(day, end),
+                    note_of(&req->op, req->json), user, req->op.now_ms, user, req->op.now_ms) ||
+        !schedule_sync_appointment(err, &req->op, id) ||
+        !schedule_change_done(err, &req->op, req->patient_id, id, NULL, "created", NULL, NULL,
+                              false))
         return false;
     json_t *v = schedule_visit_json(err, req->op.conn, id);
     if (!v)
@@ -158,7 +165,7 @@ static int64_t occurrences(int bits, int64_t first, int64_t until)
     return n;
 }
 
-static bool plan_check(struct error *err, struct request *req, int *bits, int *start, int *end,
+static bool plan_check(struct error *err, const json_t *body, int *bits, int *start, int *end,
                        int64_t *first, int64_t *until)
 {
     static const struct jfield fields[] = {
@@ -175,47 +182,47 @@ static bool plan_check(struct error *err, struct request *req, int *bits, int *s
         {"note", JV_STRING, false, NOTE_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!req->json)
+    if (!body)
         return error_set(err, ERR_FIELD_MISSING, "kind");
-    if (!jsonv_check(err, req->json, fields) || !times(err, req->json, start, end))
+    if (!jsonv_check(err, body, fields) || !times(err, body, start, end))
         return false;
-    *bits = weekday_bits(json_object_get(req->json, "weekdays"));
+    *bits = weekday_bits(json_object_get(body, "weekdays"));
     if (!*bits)
         return error_set(err, ERR_FIELD_VALUE, "weekdays");
-    json_t *gap = json_object_get(req->json, "gap_days");
+    json_t *gap = json_object_get(body, "gap_days");
     if (gap && (json_integer_value(gap) < 1 || json_integer_value(gap) > GAP_DAYS_MAX))
         return error_set(err, ERR_FIELD_VALUE, "gap_days");
-    if (!plan_range(err, req->json, first, until))
+    if (!plan_range(err, body, first, until))
         return false;
     if (occurrences(*bits, *first, *until) > SCHEDULE_EXPAND_MAX_VISITS)
         return error_set(err, ERR_HOMECARE_SCHEDULE_EXPANSION_LIMIT, "weekdays");
     return true;
 }
 
-static bool insert_plan(struct error *err, struct request *req, const char *id, int bits, int start,
-                        int end, int64_t first, const char *exceptions)
+static bool insert_plan(struct error *err, struct op *op, const char *patient_id,
+                        const json_t *body, const char *id, int bits, int start, int end,
+                        int64_t first, const char *exceptions)
 {
     char first_date[11];
     schedule_days_date(first, first_date);
-    json_t *gap = json_object_get(req->json, "gap_days");
-    const char *user = req->op.principal.user_id;
+    json_t *gap = json_object_get(body, "gap_days");
+    const char *user = op->principal.user_id;
     /* expanded_until starts the day before first_date: schedule_plan_expand moves it */
     char before[11];
     schedule_days_date(first - 1, before);
-    if (!store_exec(err, req->op.conn, NULL,
+    if (!store_exec(err, op->conn, NULL,
                     "INSERT INTO homecare_plans (id, patient_id, org_id, kind, staff_user_id, "
                     "weekdays, start_minute, duration_minutes, first_date, end_date, exceptions, "
                     "note, expanded_until, created_by, created_at, updated_by, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "tttttiiittttttiti", id, req->patient_id, req->op.principal.org_id,
-                    jsonv_str(req->json, "kind"), jsonv_str(req->json, "staff_user_id"),
-                    (int64_t)bits, (int64_t)start, (int64_t)(end - start), first_date,
-                    jsonv_str(req->json, "end_date"), exceptions, note_of(req), before, user,
-                    req->op.now_ms, user, req->op.now_ms))
+                    "tttttiiittttttiti", id, patient_id, op->principal.org_id,
+                    jsonv_str(body, "kind"), jsonv_str(body, "staff_user_id"), (int64_t)bits,
+                    (int64_t)start, (int64_t)(end - start), first_date, jsonv_str(body, "end_date"),
+                    exceptions, note_of(op, body), before, user, op->now_ms, user, op->now_ms))
         return false;
-    return !gap || store_exec(err, req->op.conn, NULL,
-                              "UPDATE homecare_plans SET gap_days = ? WHERE id = ?", "it",
-                              (int64_t)json_integer_value(gap), id);
+    return !gap ||
+           store_exec(err, op->conn, NULL, "UPDATE homecare_plans SET gap_days = ? WHERE id = ?",
+                      "it", (int64_t)json_integer_value(gap), id);
 }
 
 /* The plan as the API shows it (a new object). */
@@ -258,29 +265,35 @@ json_t *schedule_plan_json(struct error *err, struct store_conn *conn, const cha
     return j;
 }
 
-bool homecare_plans_create(struct error *err, struct request *req)
+bool homecare_plan_create(struct error *err, struct op *op, const char *patient_id,
+                          const json_t *body, char id[UUID_STR_LEN])
 {
     int bits, start, end;
     int64_t first, until;
-    if (!request_require_org(err, req) ||
-        !plan_check(err, req, &bits, &start, &end, &first, &until))
+    if (!op->principal.org_id[0])
+        return error_set(err, ERR_NO_ORG, NULL);
+    if (!plan_check(err, body, &bits, &start, &end, &first, &until))
         return false;
-    char *exceptions = exceptions_text(err, json_object_get(req->json, "exceptions"));
+    char *exceptions = exceptions_text(err, json_object_get(body, "exceptions"));
     if (!exceptions)
         return false;
-    arena_cleanup_add(req->op.arena, free, exceptions);
-    if (!op_write_begin(err, &req->op) ||
-        !schedule_kind_check(err, req, jsonv_str(req->json, "kind"),
-                             jsonv_str(req->json, "staff_user_id")))
+    arena_cleanup_add(op->arena, free, exceptions);
+    if (!op_write_begin(err, op) ||
+        !schedule_kind_check(err, op, jsonv_str(body, "kind"), jsonv_str(body, "staff_user_id")))
         return false;
-    char id[UUID_STR_LEN];
     ids_uuid_new(id);
+    return insert_plan(err, op, patient_id, body, id, bits, start, end, first, exceptions) &&
+           schedule_plan_expand(err, op, id, first, until) &&
+           schedule_change_done(err, op, patient_id, NULL, id, "plan_created", NULL, NULL, false);
+}
+
+bool homecare_plans_create(struct error *err, struct request *req)
+{
+    char id[UUID_STR_LEN];
+    if (!homecare_plan_create(err, &req->op, req->patient_id, req->json, id))
+        return false;
     req->object_type = "homecare_plan";
     req->object_id = arena_strdup(req->op.arena, id);
-    if (!insert_plan(err, req, id, bits, start, end, first, exceptions) ||
-        !schedule_plan_expand(err, req, id, first, until) ||
-        !schedule_change_done(err, req, NULL, id, "plan_created", NULL, NULL, false))
-        return false;
     json_t *plan = schedule_plan_json(err, req->op.conn, id);
     if (!plan)
         return false;

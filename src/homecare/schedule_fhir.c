@@ -58,9 +58,25 @@ static json_t *appointment(struct store_stmt *s, const char *id)
     return a;
 }
 
-bool schedule_sync_appointment(struct error *err, struct request *req, const char *id)
+bool homecare_fhir_put(struct error *err, struct op *op, json_t *res, const char *id,
+                       const char *patient, struct fhir_row *row)
 {
-    struct store_stmt *s = store_query(err, req->op.conn, sql_row, "t", id);
+    if (!res)
+        return error_set(err, ERR_NOMEM, NULL);
+    /* the module's resources refer relatively: no base URL is needed to store them */
+    const struct fhir_env env = {.blobs = op->env->blobs, .known_compartment = patient};
+    struct fhir_actor actor = {.org_id = op->principal.org_id, .user_id = op->principal.user_id};
+    struct fhir_row stored;
+    bool created;
+    bool ok =
+        fhir_store_put(err, op->conn, &env, &actor, res, id, 0, row ? row : &stored, &created);
+    json_decref(res);
+    return ok;
+}
+
+bool schedule_sync_appointment(struct error *err, struct op *op, const char *id)
+{
+    struct store_stmt *s = store_query(err, op->conn, sql_row, "t", id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -69,28 +85,27 @@ bool schedule_sync_appointment(struct error *err, struct request *req, const cha
         return r == STORE_FAIL ? false : error_set(err, ERR_HOMECARE_SCHEDULE_NOT_FOUND, NULL);
     }
     json_t *a = appointment(s, id);
-    const char *patient = arena_strdup(req->op.arena, store_text(s, 0));
-    const char *fhir_id =
-        store_is_null(s, 10) ? NULL : arena_strdup(req->op.arena, store_text(s, 10));
+    const char *patient = arena_strdup(op->arena, store_text(s, 0));
+    const char *fhir_id = store_is_null(s, 10) ? NULL : arena_strdup(op->arena, store_text(s, 10));
     store_done(s);
     struct fhir_row row;
-    if (!fhir_put_as_principal(err, req, a, fhir_id, patient, &row))
+    if (!homecare_fhir_put(err, op, a, fhir_id, patient, &row))
         return false;
-    return fhir_id || store_exec(err, req->op.conn, NULL,
+    return fhir_id || store_exec(err, op->conn, NULL,
                                  "UPDATE homecare_visits SET fhir_appointment_id = ? WHERE id = ?",
                                  "tt", row.id, id);
 }
 
-bool schedule_sync_plan_visits(struct error *err, struct request *req, const char *plan_id)
+bool schedule_sync_plan_visits(struct error *err, struct op *op, const char *plan_id)
 {
-    struct store_stmt *s = store_query(err, req->op.conn,
+    struct store_stmt *s = store_query(err, op->conn,
                                        "SELECT id FROM homecare_visits WHERE plan_id = ? AND "
                                        "(updated_at = ? OR fhir_appointment_id IS NULL) "
                                        "ORDER BY starts_at LIMIT 400",
-                                       "ti", plan_id, req->op.now_ms);
+                                       "ti", plan_id, op->now_ms);
     if (!s)
         return false;
-    char(*ids)[UUID_STR_LEN] = arena_alloc(req->op.arena, 400 * UUID_STR_LEN);
+    char(*ids)[UUID_STR_LEN] = arena_alloc(op->arena, 400 * UUID_STR_LEN);
     int n = 0;
     enum store_step_result r;
     while ((r = store_step(err, s)) == STORE_ROW && n < 400)
@@ -98,6 +113,6 @@ bool schedule_sync_plan_visits(struct error *err, struct request *req, const cha
     store_done(s);
     bool ok = r != STORE_FAIL;
     for (int i = 0; ok && i < n; i++)
-        ok = schedule_sync_appointment(err, req, ids[i]);
+        ok = schedule_sync_appointment(err, op, ids[i]);
     return ok;
 }

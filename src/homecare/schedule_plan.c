@@ -71,7 +71,7 @@ static bool set_end(struct error *err, struct request *req, const char *id,
     int64_t from = expanded + 1,
             window_end = (first > today ? first : today) + SCHEDULE_WINDOW_DAYS - 1;
     int64_t until = end < window_end ? end : window_end;
-    return from > until || schedule_plan_expand(err, req, id, from, until);
+    return from > until || schedule_plan_expand(err, &req->op, id, from, until);
 }
 
 static bool set_exceptions(struct error *err, struct request *req, const char *id,
@@ -105,7 +105,7 @@ static bool set_fields(struct error *err, struct request *req, const char *id,
     if (gap && (json_integer_value(gap) < 1 || json_integer_value(gap) > GAP_DAYS_MAX))
         return error_set(err, ERR_FIELD_VALUE, "gap_days");
     if (staff &&
-        (!schedule_kind_check(err, req, p->kind, staff) ||
+        (!schedule_kind_check(err, &req->op, p->kind, staff) ||
          !store_exec(err, req->op.conn, NULL,
                      "UPDATE homecare_plans SET staff_user_id = ? WHERE id = ?", "tt", staff, id) ||
          !store_exec(err, req->op.conn, NULL,
@@ -159,8 +159,9 @@ bool homecare_plans_change(struct error *err, struct request *req)
     json_t *detail = json_deep_copy(req->json);
     json_object_del(detail, "reason");
     arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, detail);
-    if (!schedule_sync_plan_visits(err, req, id) ||
-        !schedule_change_done(err, req, NULL, id, "plan_changed", reason, detail, true))
+    if (!schedule_sync_plan_visits(err, &req->op, id) ||
+        !schedule_change_done(err, &req->op, req->patient_id, NULL, id, "plan_changed", reason,
+                              detail, true))
         return false;
     json_t *plan = schedule_plan_json(err, req->op.conn, id);
     if (!plan)
