@@ -217,8 +217,18 @@ static bool record(struct error *err, struct op *op, const char *patient, const 
     visit_at(op, ago, hour, 40, end);
     json_t *body = json_pack("{s:s, s:s, s:s, s:o, s:s}", "kind", kind, "visit_start", start,
                              "visit_end", end, "content", content, "handover", handover);
-    struct call c = {login, org, op->now_ms - (int64_t)ago * DAY_MS + 3600000, patient, NULL};
-    return call_new(err, op, &c, homecare_records_create, body, NULL);
+    if (!body)
+        return error_set(err, ERR_NOMEM, NULL);
+    struct principal was = op->principal;
+    int64_t now = op->now_ms;
+    demo_act(op, login, org, now - (int64_t)ago * DAY_MS + 3600000);
+    char id[UUID_STR_LEN];
+    bool repeat;
+    bool ok = homecare_record_create(err, op, patient, body, NULL, NULL, id, &repeat);
+    json_decref(body);
+    op->principal = was;
+    op->now_ms = now;
+    return ok;
 }
 
 /* Nursing visits 12, 9, 5 and 2 days ago; 佐藤 一郎 (nth 0) gains weight: heart failure. */

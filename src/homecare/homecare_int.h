@@ -79,6 +79,9 @@ bool schedule_plan_expand(struct error *err, struct op *op, const char *plan_id,
  *  NULL, else its next version; patient is its compartment. *row (or NULL) gets the row. */
 bool homecare_fhir_put(struct error *err, struct op *op, json_t *res, const char *id,
                        const char *patient, struct fhir_row *row);
+/** s without invisible characters at either end (like api_trimmed), in op's arena; "" when
+ *  nothing in s is visible, NULL for NULL. */
+const char *homecare_trimmed(struct op *op, const char *s);
 
 /**
  * Makes a recurring visit plan of patient_id by op's caller from body (the fields of POST
@@ -163,8 +166,19 @@ extern const struct homecare_vital homecare_vitals[];
 
 /** Reads version id (or, when id is a record id and by_record, its current version) into *r;
  *  the record must belong to patient_id (ERR_HOMECARE_RECORDS_NOT_FOUND otherwise). */
-bool homecare_record_load(struct error *err, struct request *req, const char *id,
+bool homecare_record_load(struct error *err, struct op *op, const char *patient_id, const char *id,
                           struct homecare_record *r);
+
+/**
+ * Records a visit of patient_id by op's caller from body (the fields of POST
+ * .../homecare/records, checked here), as a draft version 1 written into the FHIR record; id
+ * gets the record's id. key (or NULL) is the Idempotency-Key and digest what it was sent with:
+ * a repeat with the same key and digest sets *repeat and id to the earlier record, changing
+ * nothing. Starts op's write transaction; the caller commits.
+ */
+bool homecare_record_create(struct error *err, struct op *op, const char *patient_id,
+                            const json_t *body, const char *key, const char *digest,
+                            char id[UUID_STR_LEN], bool *repeat);
 
 /**
  * Writes version r into the patient's FHIR record (records_fhir.c): the Encounter (class HH),
@@ -172,12 +186,10 @@ bool homecare_record_load(struct error *err, struct request *req, const char *id
  * is the version r corrects, whose resources get new versions (a vital no longer given: its
  * Observation entered-in-error). Stores the ids on r's row.
  */
-bool homecare_record_fhir_write(struct error *err, struct request *req,
-                                const struct homecare_record *r,
+bool homecare_record_fhir_write(struct error *err, struct op *op, const struct homecare_record *r,
                                 const struct homecare_record *prev);
 /** After signing r: the Composition's next version, final and attested by the author. */
-bool homecare_record_fhir_sign(struct error *err, struct request *req,
-                               const struct homecare_record *r);
+bool homecare_record_fhir_sign(struct error *err, struct op *op, const struct homecare_record *r);
 /* ---- timeline: the team timeline of a patient (timeline*.c) ---------------------------------- */
 
 #include <jansson.h>

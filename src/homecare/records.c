@@ -35,12 +35,12 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static const char *text_or_null(struct request *req, struct store_stmt *s, int col)
+static const char *text_or_null(struct op *op, struct store_stmt *s, int col)
 {
-    return store_is_null(s, col) ? NULL : arena_strdup(req->op.arena, store_text(s, col));
+    return store_is_null(s, col) ? NULL : arena_strdup(op->arena, store_text(s, col));
 }
 
-static void row_to_record(struct request *req, struct store_stmt *s, struct homecare_record *r)
+static void row_to_record(struct op *op, struct store_stmt *s, struct homecare_record *r)
 {
     copy(r->id, sizeof r->id, store_text(s, 0));
     copy(r->record_id, sizeof r->record_id, store_text(s, 1));
@@ -49,19 +49,19 @@ static void row_to_record(struct request *req, struct store_stmt *s, struct home
     copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
     copy(r->org_id, sizeof r->org_id, store_text(s, 5));
     copy(r->author_id, sizeof r->author_id, store_text(s, 6));
-    r->kind = text_or_null(req, s, 7);
-    r->form = text_or_null(req, s, 8);
+    r->kind = text_or_null(op, s, 7);
+    r->form = text_or_null(op, s, 8);
     r->visit_start = store_int(s, 9);
     r->visit_end = store_int(s, 10);
-    r->content = text_or_null(req, s, 11);
-    r->handover = text_or_null(req, s, 12);
-    r->status = text_or_null(req, s, 13);
-    r->reason = text_or_null(req, s, 14);
-    r->sha256 = text_or_null(req, s, 15);
+    r->content = text_or_null(op, s, 11);
+    r->handover = text_or_null(op, s, 12);
+    r->status = text_or_null(op, s, 13);
+    r->reason = text_or_null(op, s, 14);
+    r->sha256 = text_or_null(op, s, 15);
     r->signed_at = store_is_null(s, 16) ? 0 : store_int(s, 16);
     copy(r->encounter_id, sizeof r->encounter_id, store_text(s, 18));
     copy(r->composition_id, sizeof r->composition_id, store_text(s, 19));
-    r->observations = text_or_null(req, s, 20);
+    r->observations = text_or_null(op, s, 20);
 }
 
 /* One version as the API shows it. */
@@ -85,19 +85,19 @@ static json_t *version_json(struct store_stmt *s)
     return v;
 }
 
-bool homecare_record_load(struct error *err, struct request *req, const char *id,
+bool homecare_record_load(struct error *err, struct op *op, const char *patient_id, const char *id,
                           struct homecare_record *r)
 {
     struct store_stmt *s =
-        store_query(err, req->op.conn,
+        store_query(err, op->conn,
                     "SELECT " RECORD_COLUMNS "WHERE r.record_id = ? AND r.patient_id = ? "
                     "ORDER BY r.version DESC LIMIT 1",
-                    "tt", id, req->patient_id);
+                    "tt", id, patient_id);
     if (!s)
         return false;
     enum store_step_result step = store_step(err, s);
     if (step == STORE_ROW)
-        row_to_record(req, s, r);
+        row_to_record(op, s, r);
     store_done(s);
     if (step != STORE_ROW)
         return step == STORE_FAIL ? false : error_set(err, ERR_HOMECARE_RECORDS_NOT_FOUND, NULL);
@@ -153,10 +153,11 @@ struct visit {
     const char *handover;
 };
 
-static bool patient_birth_date(struct error *err, struct request *req, char out[16])
+static bool patient_birth_date(struct error *err, struct op *op, const char *patient_id,
+                               char out[16])
 {
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT birth_date FROM patients WHERE id = ?", "t", req->patient_id);
+    struct store_stmt *s =
+        store_query(err, op->conn, "SELECT birth_date FROM patients WHERE id = ?", "t", patient_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -175,12 +176,12 @@ static bool visit_time(struct error *err, const char *field, const char *value,
 }
 
 /* The visit's times, content (checked against the form) and hand-over from the body. */
-static bool parse_visit(struct error *err, struct request *req, const char *form, struct visit *v)
+static bool parse_visit(struct error *err, struct op *op, const char *patient_id,
+                        const json_t *body, const char *form, struct visit *v)
 {
-    const char *start = jsonv_str(req->json, "visit_start"),
-               *end = jsonv_str(req->json, "visit_end");
+    const char *start = jsonv_str(body, "visit_start"), *end = jsonv_str(body, "visit_end");
     char birth[16];
-    if (!patient_birth_date(err, req, birth))
+    if (!patient_birth_date(err, op, patient_id, birth))
         return false;
     struct plausible_ctx ctx = {.birth_date = birth[0] ? birth : NULL};
     if (!visit_time(err, "visit_start", start, &ctx, &v->start) ||
@@ -193,30 +194,30 @@ static bool parse_visit(struct error *err, struct request *req, const char *form
     char iso[32];
     clock_format_iso(local, iso);
     copy(v->day, sizeof v->day, iso);
-    v->content = homecare_form_check(err, form, json_object_get(req->json, "content"), v->day);
+    v->content = homecare_form_check(err, form, json_object_get(body, "content"), v->day);
     if (!v->content)
         return false;
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, v->content);
-    const char *handover = jsonv_str(req->json, "handover");
-    v->handover = handover ? api_trimmed(req, handover) : "";
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, v->content);
+    const char *handover = jsonv_str(body, "handover");
+    v->handover = handover ? homecare_trimmed(op, handover) : "";
     return true;
 }
 
 /* The author's profession must make this kind of visit (kinds.c). */
-static bool may_write(struct error *err, struct request *req, const struct homecare_kind *k)
+static bool may_write(struct error *err, struct op *op, const struct homecare_kind *k)
 {
-    if (!homecare_kind_profession(k, req->op.principal.profession))
+    if (!homecare_kind_profession(k, op->principal.profession))
         return error_set(err, ERR_HOMECARE_RECORDS_PROFESSION, "%s: %s", k->code,
-                         req->op.principal.profession);
+                         op->principal.profession);
     return true;
 }
 
-static const char *canonical(struct request *req, const json_t *j)
+static const char *canonical(struct op *op, const json_t *j)
 {
     char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
     if (!text)
         return NULL;
-    const char *out = arena_strdup(req->op.arena, text);
+    const char *out = arena_strdup(op->arena, text);
     free(text);
     return out;
 }
@@ -226,26 +227,27 @@ struct version_new {
     int version;
 };
 
-static bool insert_version(struct error *err, struct request *req, const struct version_new *n,
-                           const struct visit *v, char id[UUID_STR_LEN])
+static bool insert_version(struct error *err, struct op *op, const char *patient_id,
+                           const struct version_new *n, const struct visit *v,
+                           char id[UUID_STR_LEN])
 {
-    const char *content = canonical(req, v->content);
+    const char *content = canonical(op, v->content);
     if (!content)
         return error_set(err, ERR_NOMEM, NULL);
     ids_uuid_new(id);
-    const struct principal *p = &req->op.principal;
+    const struct principal *p = &op->principal;
     struct error e = {0};
-    if (store_exec(&e, req->op.conn, NULL,
+    if (store_exec(&e, op->conn, NULL,
                    "INSERT INTO homecare_records (id, record_id, version, previous_id, patient_id, "
                    "org_id, author_id, kind, form, visit_start, visit_end, content, handover, "
                    "status, correction_reason, idempotency_key, request_sha256, created_at) VALUES "
                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)",
                    "ttittttttiittttti", id, n->record_id ? n->record_id : id, (int64_t)n->version,
-                   n->previous_id, req->patient_id, p->org_id, p->user_id, n->kind, n->form,
-                   v->start, v->end, content, v->handover, n->reason, n->key,
-                   n->key ? n->digest : NULL, clock_now_ms()))
+                   n->previous_id, patient_id, p->org_id, p->user_id, n->kind, n->form, v->start,
+                   v->end, content, v->handover, n->reason, n->key, n->key ? n->digest : NULL,
+                   clock_now_ms()))
         return true;
-    if (!store_last_was_unique_violation(req->op.conn)) {
+    if (!store_last_was_unique_violation(op->conn)) {
         *err = e;
         return false;
     }
@@ -259,16 +261,16 @@ static bool insert_version(struct error *err, struct request *req, const struct 
 /* The organisations on the patient's team that may read the record (access_org_sees) hear of
  * its change; no patient is named: the page reloads its list, which passes the access rule and
  * is audited. */
-static bool publish(struct error *err, struct request *req, const char *record_id,
+static bool publish(struct error *err, struct op *op, const char *patient_id, const char *record_id,
                     const char *event)
 {
     enum { TEAM_MAX = 64 };
     char orgs[TEAM_MAX][UUID_STR_LEN];
     int n = 0;
-    struct store_stmt *s = store_query(err, req->op.conn,
+    struct store_stmt *s = store_query(err, op->conn,
                                        "SELECT DISTINCT org_id FROM care_team "
                                        "WHERE patient_id = ? AND removed_at IS NULL",
-                                       "t", req->patient_id);
+                                       "t", patient_id);
     if (!s)
         return false;
     enum store_step_result r;
@@ -279,10 +281,10 @@ static bool publish(struct error *err, struct request *req, const char *record_i
         return false;
     for (int i = 0; i < n; i++) {
         bool sees;
-        if (!access_org_sees(err, req->op.conn, orgs[i], req->patient_id, DATA_CLINICAL, &sees))
+        if (!access_org_sees(err, op->conn, orgs[i], patient_id, DATA_CLINICAL, &sees))
             return false;
         if (sees)
-            op_publish_json(&req->op, "homecare.record", orgs[i],
+            op_publish_json(op, "homecare.record", orgs[i],
                             json_pack("{s:s, s:s}", "record_id", record_id, "event", event));
     }
     return true;
@@ -299,26 +301,33 @@ static const struct jfield record_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 
-/* A repeat of an earlier creation by the same user with the same key: *done when answered. */
-static bool replay(struct error *err, struct request *req, const char *key, const char *digest,
-                   bool *done)
+/* A repeat of an earlier creation by the same user with the same key: *id gets the record's id
+ * (NULL when the key is new). */
+static bool replay(struct error *err, struct op *op, const char *key, const char *digest,
+                   const char **id)
 {
-    *done = false;
-    struct store_stmt *s = store_query(err, req->op.conn,
+    *id = NULL;
+    struct store_stmt *s = store_query(err, op->conn,
                                        "SELECT record_id, request_sha256 FROM homecare_records "
                                        "WHERE author_id = ? AND idempotency_key = ?",
-                                       "tt", req->op.principal.user_id, key);
+                                       "tt", op->principal.user_id, key);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    const char *id = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
+    const char *found = r == STORE_ROW ? arena_strdup(op->arena, store_text(s, 0)) : NULL;
     bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
     store_done(s);
     if (r != STORE_ROW)
         return r != STORE_FAIL;
     if (!same)
         return error_set(err, ERR_HOMECARE_RECORDS_IDEMPOTENCY_CONFLICT, NULL);
-    *done = true;
+    *id = found;
+    return true;
+}
+
+/* Answers a repeat (replay found record id) with the record as it is now. */
+static bool replayed(struct error *err, struct request *req, const char *id)
+{
     req->object_type = "homecare_record";
     req->object_id = id;
     req->audit_detail = "idempotent repeat";
@@ -326,41 +335,65 @@ static bool replay(struct error *err, struct request *req, const char *key, cons
 }
 
 /* Reads the version just written and writes it into the FHIR record. */
-static bool project(struct error *err, struct request *req, const char *record_id,
+static bool project(struct error *err, struct op *op, const char *patient_id, const char *record_id,
                     const struct homecare_record *prev)
 {
     struct homecare_record r;
-    return homecare_record_load(err, req, record_id, &r) &&
-           homecare_record_fhir_write(err, req, &r, prev);
+    return homecare_record_load(err, op, patient_id, record_id, &r) &&
+           homecare_record_fhir_write(err, op, &r, prev);
+}
+
+bool homecare_record_create(struct error *err, struct op *op, const char *patient_id,
+                            const json_t *body, const char *key, const char *digest,
+                            char id[UUID_STR_LEN], bool *repeat)
+{
+    *repeat = false;
+    if (!jsonv_check(err, body, record_fields))
+        return false;
+    const struct homecare_kind *k = homecare_kind_find(jsonv_str(body, "kind"));
+    if (!k)
+        return error_set(err, ERR_HOMECARE_KIND_UNKNOWN, "kind: %s", jsonv_str(body, "kind"));
+    if (!may_write(err, op, k) || !op_write_begin(err, op))
+        return false;
+    if (key) {
+        const char *old;
+        if (!replay(err, op, key, digest, &old))
+            return false;
+        if (old) {
+            copy(id, UUID_STR_LEN, old);
+            *repeat = true;
+            return true;
+        }
+    }
+    struct visit v;
+    struct version_new n = {
+        .kind = k->code, .form = k->form_code, .key = key, .digest = digest, .version = 1};
+    return parse_visit(err, op, patient_id, body, k->form_code, &v) &&
+           insert_version(err, op, patient_id, &n, &v, id) &&
+           project(err, op, patient_id, id, NULL) && publish(err, op, patient_id, id, "created");
 }
 
 bool homecare_records_create(struct error *err, struct request *req)
 {
     const char *key;
-    char digest[SHA256_HEX_LEN], id[UUID_STR_LEN];
+    char digest[SHA256_HEX_LEN], id[UUID_STR_LEN] = "";
+    bool repeat;
+    /* homecare_record_create checks the body again: here first so that a bad body is told
+     * before a bad Idempotency-Key */
     if (!jsonv_check(err, req->json, record_fields) ||
         !api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest))
         return false;
-    const struct homecare_kind *k = homecare_kind_find(jsonv_str(req->json, "kind"));
-    if (!k)
-        return error_set(err, ERR_HOMECARE_KIND_UNKNOWN, "kind: %s", jsonv_str(req->json, "kind"));
-    if (!may_write(err, req, k) || !op_write_begin(err, &req->op))
-        return false;
-    if (key) {
-        bool done;
-        if (!replay(err, req, key, digest, &done) || done)
-            return done;
+    bool ok =
+        homecare_record_create(err, &req->op, req->patient_id, req->json, key, digest, id, &repeat);
+    if (id[0]) {
+        req->object_type = "homecare_record";
+        req->object_id = arena_strdup(req->op.arena, id);
     }
-    struct visit v;
-    struct version_new n = {
-        .kind = k->code, .form = k->form_code, .key = key, .digest = digest, .version = 1};
-    if (!parse_visit(err, req, k->form_code, &v) || !insert_version(err, req, &n, &v, id))
+    if (!ok)
         return false;
-    req->object_type = "homecare_record";
-    req->object_id = arena_strdup(req->op.arena, id);
-    if (!project(err, req, id, NULL) || !publish(err, req, id, "created"))
-        return false;
-    return respond(err, req, 201, id);
+    if (repeat)
+        req->audit_detail = "idempotent repeat";
+    return respond(err, req, repeat ? 200 : 201, id);
 }
 
 /* ---- list and read -------------------------------------------------------------------------- */
@@ -411,7 +444,7 @@ static bool correction_allowed(struct error *err, struct request *req,
 {
     if (strcmp(cur->org_id, req->op.principal.org_id) != 0)
         return error_set(err, ERR_HOMECARE_RECORDS_WRONG_ORG, NULL);
-    if (!may_write(err, req, homecare_kind_find(cur->kind)))
+    if (!may_write(err, &req->op, homecare_kind_find(cur->kind)))
         return false;
     json_t *base = json_object_get(req->json, "base_version");
     if (base && json_is_integer(base) && json_integer_value(base) != cur->version)
@@ -441,14 +474,15 @@ bool homecare_records_correct(struct error *err, struct request *req)
         return error_set(err, ERR_HOMECARE_RECORDS_REASON_REQUIRED, "reason: required");
     const char *key;
     char digest[SHA256_HEX_LEN];
-    bool done = false;
+    const char *old = NULL;
     if (!api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest) ||
-        !op_write_begin(err, &req->op) || (key && !replay(err, req, key, digest, &done)))
+        !op_write_begin(err, &req->op) || (key && !replay(err, &req->op, key, digest, &old)))
         return false;
-    if (done)
-        return true;
+    if (old)
+        return replayed(err, req, old);
     struct homecare_record cur;
-    if (!homecare_record_load(err, req, rid, &cur) || !correction_allowed(err, req, &cur))
+    if (!homecare_record_load(err, &req->op, req->patient_id, rid, &cur) ||
+        !correction_allowed(err, req, &cur))
         return false;
     struct visit v;
     struct version_new n = {.record_id = cur.record_id,
@@ -460,10 +494,12 @@ bool homecare_records_correct(struct error *err, struct request *req)
                             .digest = digest,
                             .version = cur.version + 1};
     char id[UUID_STR_LEN];
-    if (!parse_visit(err, req, cur.form, &v) || !insert_version(err, req, &n, &v, id))
+    if (!parse_visit(err, &req->op, req->patient_id, req->json, cur.form, &v) ||
+        !insert_version(err, &req->op, req->patient_id, &n, &v, id))
         return false;
     req->audit_detail = arena_printf(req->op.arena, "version %d: %s", n.version, reason);
-    if (!project(err, req, rid, &cur) || !publish(err, req, rid, "corrected"))
+    if (!project(err, &req->op, req->patient_id, rid, &cur) ||
+        !publish(err, &req->op, req->patient_id, rid, "corrected"))
         return false;
     return respond(err, req, 201, rid);
 }
@@ -472,7 +508,7 @@ bool homecare_records_correct(struct error *err, struct request *req)
 
 /* The SHA-256 of what is signed: the version's identity and everything it says, as JSON with
  * sorted keys and no white space (docs/api/homecare.md). */
-static bool signed_digest(struct error *err, struct request *req, const struct homecare_record *r,
+static bool signed_digest(struct error *err, struct op *op, const struct homecare_record *r,
                           char sha[SHA256_HEX_LEN])
 {
     char start[32], end[32];
@@ -483,7 +519,7 @@ static bool signed_digest(struct error *err, struct request *req, const struct h
                   "version", r->version, "patient_id", r->patient_id, "org_id", r->org_id,
                   "author_id", r->author_id, "kind", r->kind, "visit_start", start, "visit_end",
                   end, "content", json_loads(r->content, 0, NULL), "handover", r->handover);
-    const char *text = doc ? canonical(req, doc) : NULL;
+    const char *text = doc ? canonical(op, doc) : NULL;
     json_decref(doc);
     if (!text)
         return error_set(err, ERR_NOMEM, NULL);
@@ -498,7 +534,7 @@ bool homecare_records_sign(struct error *err, struct request *req)
     req->object_id = rid;
     struct homecare_record r;
     if (!api_no_fields(err, req) || !op_write_begin(err, &req->op) ||
-        !homecare_record_load(err, req, rid, &r))
+        !homecare_record_load(err, &req->op, req->patient_id, rid, &r))
         return false;
     if (strcmp(r.author_id, req->op.principal.user_id) != 0)
         return error_set(err, ERR_HOMECARE_RECORDS_NOT_AUTHOR, NULL);
@@ -506,7 +542,7 @@ bool homecare_records_sign(struct error *err, struct request *req)
         return error_set(err, ERR_HOMECARE_RECORDS_SIGNED, "version %d", r.version);
     char sha[SHA256_HEX_LEN];
     int64_t now = clock_now_ms();
-    if (!signed_digest(err, req, &r, sha) ||
+    if (!signed_digest(err, &req->op, &r, sha) ||
         !store_exec(err, req->op.conn, NULL,
                     "UPDATE homecare_records SET status = 'signed', content_sha256 = ?, "
                     "signed_at = ?, signed_by = ? WHERE id = ? AND status = 'draft'",
@@ -517,7 +553,8 @@ bool homecare_records_sign(struct error *err, struct request *req)
     r.signed_at = now;
     req->audit_detail =
         arena_printf(req->op.arena, "version %d signed, content_sha256 %s", r.version, sha);
-    if (!homecare_record_fhir_sign(err, req, &r) || !publish(err, req, rid, "signed"))
+    if (!homecare_record_fhir_sign(err, &req->op, &r) ||
+        !publish(err, &req->op, req->patient_id, rid, "signed"))
         return false;
     return respond(err, req, 200, rid);
 }

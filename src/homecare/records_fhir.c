@@ -23,9 +23,9 @@
 #define CS "https://tsunagu.example.jp/fhir/CodeSystem/"
 #define XHTML_OPEN "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
 
-static json_t *ref(struct request *req, const char *type, const char *id)
+static json_t *ref(struct op *op, const char *type, const char *id)
 {
-    return json_pack("{s:s}", "reference", arena_printf(req->op.arena, "%s/%s", type, id));
+    return json_pack("{s:s}", "reference", arena_printf(op->arena, "%s/%s", type, id));
 }
 
 static json_t *iso(int64_t ms)
@@ -36,13 +36,13 @@ static json_t *iso(int64_t ms)
 }
 
 /* The name column of a row of table (orgs, users), or "". */
-static const char *name_of(struct error *err, struct request *req, const char *sql, const char *id)
+static const char *name_of(struct error *err, struct op *op, const char *sql, const char *id)
 {
-    struct store_stmt *s = store_query(err, req->op.conn, sql, "t", id);
+    struct store_stmt *s = store_query(err, op->conn, sql, "t", id);
     if (!s)
         return NULL;
     enum store_step_result r = store_step(err, s);
-    const char *name = arena_strdup(req->op.arena, r == STORE_ROW ? store_text(s, 0) : "");
+    const char *name = arena_strdup(op->arena, r == STORE_ROW ? store_text(s, 0) : "");
     store_done(s);
     return r == STORE_FAIL ? NULL : name;
 }
@@ -56,11 +56,11 @@ static void change_reason(json_t *res, const char *reason)
                                       FHIR_EXT_CHANGE_REASON, "valueString", reason));
 }
 
-static bool put(struct error *err, struct request *req, const struct homecare_record *r,
-                json_t *res, const char *id, char out[FHIR_ID_MAX + 1])
+static bool put(struct error *err, struct op *op, const struct homecare_record *r, json_t *res,
+                const char *id, char out[FHIR_ID_MAX + 1])
 {
     struct fhir_row row;
-    if (!fhir_put_as_principal(err, req, res, id && id[0] ? id : NULL, r->patient_id, &row))
+    if (!homecare_fhir_put(err, op, res, id && id[0] ? id : NULL, r->patient_id, &row))
         return false;
     if (out)
         snprintf(out, FHIR_ID_MAX + 1, "%s", row.id);
@@ -69,10 +69,10 @@ static bool put(struct error *err, struct request *req, const struct homecare_re
 
 /* ---- the Encounter -------------------------------------------------------------------------- */
 
-static json_t *encounter(struct request *req, const struct homecare_record *r, const char *org)
+static json_t *encounter(struct op *op, const struct homecare_record *r, const char *org)
 {
     const struct homecare_kind *k = homecare_kind_find(r->kind);
-    json_t *provider = ref(req, "Organization", r->org_id);
+    json_t *provider = ref(op, "Organization", r->org_id);
     json_object_set_new(provider, "display", json_string(org));
     return json_pack(
         "{s:s, s:[{s:s, s:s}], s:s, s:{s:s, s:s, s:s}, s:[{s:[{s:s, s:s, s:s}], s:s}], s:o, "
@@ -81,7 +81,7 @@ static json_t *encounter(struct request *req, const struct homecare_record *r, c
         r->record_id, "status", "finished", "class", "system",
         "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code", "HH", "display", "home health",
         "type", "coding", "system", CS "homecare-visit-kind", "code", k->code, "display", k->ja,
-        "text", k->ja, "subject", ref(req, "Patient", r->patient_id), "period", "start",
+        "text", k->ja, "subject", ref(op, "Patient", r->patient_id), "period", "start",
         iso(r->visit_start), "end", iso(r->visit_end), "serviceProvider", provider);
 }
 
@@ -96,17 +96,17 @@ static json_t *vital_code(const struct homecare_vital *v)
                      "display", v->display, "text", v->ja);
 }
 
-static json_t *observation(struct request *req, const struct homecare_record *r,
+static json_t *observation(struct op *op, const struct homecare_record *r,
                            const struct homecare_vital *v, const json_t *value, const char *status)
 {
     json_t *o = json_pack(
         "{s:s, s:[{s:s, s:s}], s:s, s:[{s:[{s:s, s:s, s:s}]}], s:o, s:o, s:o, s:o, s:[o]}",
         "resourceType", "Observation", "identifier", "system", HOMECARE_RECORD_SYSTEM, "value",
-        arena_printf(req->op.arena, "%s/%s", r->record_id, v->name), "status", status, "category",
+        arena_printf(op->arena, "%s/%s", r->record_id, v->name), "status", status, "category",
         "coding", "system", "http://terminology.hl7.org/CodeSystem/observation-category", "code",
         "vital-signs", "display", "Vital Signs", "code", vital_code(v), "subject",
-        ref(req, "Patient", r->patient_id), "encounter", ref(req, "Encounter", r->encounter_id),
-        "effectiveDateTime", iso(r->visit_start), "performer", ref(req, "Organization", r->org_id));
+        ref(op, "Patient", r->patient_id), "encounter", ref(op, "Encounter", r->encounter_id),
+        "effectiveDateTime", iso(r->visit_start), "performer", ref(op, "Organization", r->org_id));
     if (!o)
         return NULL;
     if (!v->loinc) {
@@ -115,7 +115,7 @@ static json_t *observation(struct request *req, const struct homecare_record *r,
         json_object_set_new(o, "valueCodeableConcept",
                             json_pack("{s:[{s:s, s:s}], s:s}", "coding", "system",
                                       HOMECARE_JCS_SYSTEM, "code", code, "text",
-                                      arena_printf(req->op.arena, "JCS %s", code)));
+                                      arena_printf(op->arena, "JCS %s", code)));
     } else {
         json_object_set_new(o, "valueQuantity",
                             json_pack("{s:f, s:s, s:s, s:s}", "value", json_number_value(value),
@@ -126,18 +126,18 @@ static json_t *observation(struct request *req, const struct homecare_record *r,
 
 /* Writes one vital: its Observation's next version when the record had it, a new one otherwise;
  * a vital the correction dropped: entered-in-error. Sets map[name] to the live Observation. */
-static bool write_vital(struct error *err, struct request *req, const struct homecare_record *r,
+static bool write_vital(struct error *err, struct op *op, const struct homecare_record *r,
                         const struct homecare_vital *v, const json_t *value,
                         const json_t *old_value, const char *old_id, json_t *map)
 {
     char id[FHIR_ID_MAX + 1];
     if (!value && !old_id)
         return true;
-    json_t *o = value ? observation(req, r, v, value, "final")
-                      : observation(req, r, v, old_value, "entered-in-error");
+    json_t *o = value ? observation(op, r, v, value, "final")
+                      : observation(op, r, v, old_value, "entered-in-error");
     if (old_id)
         change_reason(o, r->reason ? r->reason : "");
-    if (!put(err, req, r, o, old_id, id))
+    if (!put(err, op, r, o, old_id, id))
         return false;
     if (value)
         json_object_set_new(map, v->name, json_string(id));
@@ -237,7 +237,7 @@ static json_t *section(const char *title, struct strbuf *div)
     return s;
 }
 
-static json_t *vitals_section(struct request *req, const json_t *content, const json_t *map)
+static json_t *vitals_section(struct op *op, const json_t *content, const json_t *map)
 {
     const json_t *vitals = json_object_get(content, "vitals");
     if (json_object_size(map) == 0)
@@ -252,7 +252,7 @@ static json_t *vitals_section(struct request *req, const json_t *content, const 
         strbuf_printf(&sb, "<li>%s: %g", v->ja,
                       json_number_value(json_object_get(vitals, v->name)));
         strbuf_printf(&sb, "%s%s</li>", v->unit ? " " : "", v->unit ? v->unit : "");
-        json_array_append_new(entries, ref(req, "Observation", id));
+        json_array_append_new(entries, ref(op, "Observation", id));
     }
     strbuf_puts(&sb, "</ul></div>");
     json_t *s = section("バイタルサイン", &sb);
@@ -263,7 +263,7 @@ static json_t *vitals_section(struct request *req, const json_t *content, const 
     return s;
 }
 
-static json_t *sections(struct request *req, const struct homecare_record *r, const json_t *content,
+static json_t *sections(struct op *op, const struct homecare_record *r, const json_t *content,
                         const json_t *map)
 {
     json_t *out = json_array();
@@ -277,7 +277,7 @@ static json_t *sections(struct request *req, const struct homecare_record *r, co
         strbuf_puts(&sb, "</div>");
         json_array_append_new(out, section(parts[i].ja, &sb));
     }
-    json_t *vs = vitals_section(req, content, map);
+    json_t *vs = vitals_section(op, content, map);
     if (vs)
         json_array_append_new(out, vs);
     if (r->handover && r->handover[0]) {
@@ -290,15 +290,15 @@ static json_t *sections(struct request *req, const struct homecare_record *r, co
     return out;
 }
 
-static json_t *composition(struct error *err, struct request *req, const struct homecare_record *r,
+static json_t *composition(struct error *err, struct op *op, const struct homecare_record *r,
                            const json_t *content, const json_t *map)
 {
     const struct homecare_kind *k = homecare_kind_find(r->kind);
-    const char *org = name_of(err, req, "SELECT name FROM orgs WHERE id = ?", r->org_id);
-    const char *author = name_of(err, req, "SELECT name FROM users WHERE id = ?", r->author_id);
+    const char *org = name_of(err, op, "SELECT name FROM orgs WHERE id = ?", r->org_id);
+    const char *author = name_of(err, op, "SELECT name FROM users WHERE id = ?", r->author_id);
     if (!org || !author)
         return NULL;
-    json_t *org_ref = ref(req, "Organization", r->org_id);
+    json_t *org_ref = ref(op, "Organization", r->org_id);
     json_object_set_new(org_ref, "display", json_string(org));
     bool signed_ = strcmp(r->status, "signed") == 0;
     json_t *c = json_pack(
@@ -308,10 +308,10 @@ static json_t *composition(struct error *err, struct request *req, const struct 
         r->record_id, "status", signed_ ? "final" : "preliminary", "type", "coding", "system",
         LOINC, "code", "11506-3", "display", "Progress note", "text", "訪問記録", "category",
         "coding", "system", CS "homecare-record-form", "code", r->form, "display", k->ja, "subject",
-        ref(req, "Patient", r->patient_id), "encounter", ref(req, "Encounter", r->encounter_id),
+        ref(op, "Patient", r->patient_id), "encounter", ref(op, "Encounter", r->encounter_id),
         "date", iso(signed_ ? r->signed_at : r->visit_end), "author", org_ref, "display", author,
-        "title", arena_printf(req->op.arena, "訪問記録(%s)", k->ja), "custodian", org_ref,
-        "section", sections(req, r, content, map));
+        "title", arena_printf(op->arena, "訪問記録(%s)", k->ja), "custodian", org_ref, "section",
+        sections(op, r, content, map));
     json_decref(org_ref);
     if (c && signed_)
         json_object_set_new(c, "attester",
@@ -322,44 +322,44 @@ static json_t *composition(struct error *err, struct request *req, const struct 
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-bool homecare_record_fhir_write(struct error *err, struct request *req,
-                                const struct homecare_record *r, const struct homecare_record *prev)
+bool homecare_record_fhir_write(struct error *err, struct op *op, const struct homecare_record *r,
+                                const struct homecare_record *prev)
 {
     struct homecare_record w = *r;
-    const char *org = name_of(err, req, "SELECT name FROM orgs WHERE id = ?", r->org_id);
+    const char *org = name_of(err, op, "SELECT name FROM orgs WHERE id = ?", r->org_id);
     if (!org)
         return false;
-    json_t *enc = encounter(req, r, org);
+    json_t *enc = encounter(op, r, org);
     if (prev)
         change_reason(enc, r->reason);
-    if (!put(err, req, r, enc, prev ? prev->encounter_id : NULL, w.encounter_id))
+    if (!put(err, op, r, enc, prev ? prev->encounter_id : NULL, w.encounter_id))
         return false;
     json_t *content = json_loads(r->content, 0, NULL);
     json_t *old = prev ? json_loads(prev->content, 0, NULL) : NULL;
     json_t *old_map = prev ? json_loads(prev->observations, 0, NULL) : NULL;
     json_t *map = json_object();
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, content);
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, old);
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, old_map);
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, map);
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, content);
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, old);
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, old_map);
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, map);
     const json_t *vitals = json_object_get(content, "vitals");
     const json_t *old_vitals = json_object_get(old, "vitals");
     for (const struct homecare_vital *v = homecare_vitals; v->name; v++)
-        if (!write_vital(err, req, &w, v, json_object_get(vitals, v->name),
+        if (!write_vital(err, op, &w, v, json_object_get(vitals, v->name),
                          json_object_get(old_vitals, v->name),
                          json_string_value(json_object_get(old_map, v->name)), map))
             return false;
-    json_t *c = composition(err, req, &w, content, map);
+    json_t *c = composition(err, op, &w, content, map);
     if (!c)
         return err->code ? false : error_set(err, ERR_NOMEM, NULL);
     if (prev)
         change_reason(c, r->reason);
-    if (!put(err, req, r, c, prev ? prev->composition_id : NULL, w.composition_id))
+    if (!put(err, op, r, c, prev ? prev->composition_id : NULL, w.composition_id))
         return false;
     char *observations = json_dumps(map, JSON_COMPACT | JSON_SORT_KEYS);
     if (!observations)
         return error_set(err, ERR_NOMEM, NULL);
-    bool ok = store_exec(err, req->op.conn, NULL,
+    bool ok = store_exec(err, op->conn, NULL,
                          "UPDATE homecare_records SET fhir_encounter_id = ?, "
                          "fhir_composition_id = ?, fhir_observations = ? WHERE id = ?",
                          "tttt", w.encounter_id, w.composition_id, observations, r->id);
@@ -367,15 +367,14 @@ bool homecare_record_fhir_write(struct error *err, struct request *req,
     return ok;
 }
 
-bool homecare_record_fhir_sign(struct error *err, struct request *req,
-                               const struct homecare_record *r)
+bool homecare_record_fhir_sign(struct error *err, struct op *op, const struct homecare_record *r)
 {
     json_t *content = json_loads(r->content, 0, NULL);
     json_t *map = json_loads(r->observations, 0, NULL);
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, content);
-    arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, map);
-    json_t *c = composition(err, req, r, content, map);
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, content);
+    arena_cleanup_add(op->arena, (arena_cleanup_fn)json_decref, map);
+    json_t *c = composition(err, op, r, content, map);
     if (!c)
         return err->code ? false : error_set(err, ERR_NOMEM, NULL);
-    return put(err, req, r, c, r->composition_id, NULL);
+    return put(err, op, r, c, r->composition_id, NULL);
 }

@@ -42,15 +42,23 @@ static bool times(struct error *err, const json_t *body, int *start, int *end)
     return true;
 }
 
-/* The body's note without invisible characters at either end (like api_trimmed), or "". */
+const char *homecare_trimmed(struct op *op, const char *s)
+{
+    const char *start;
+    size_t n;
+    if (!s)
+        return NULL;
+    if (!text_visible(s))
+        return "";
+    text_trim(s, &start, &n);
+    return arena_strndup(op->arena, start, n);
+}
+
+/* The body's note, trimmed, or "". */
 static const char *note_of(struct op *op, const json_t *body)
 {
-    const char *note = jsonv_str(body, "note"), *start;
-    size_t n;
-    if (!note || !text_visible(note))
-        return "";
-    text_trim(note, &start, &n);
-    return arena_strndup(op->arena, start, n);
+    const char *note = homecare_trimmed(op, jsonv_str(body, "note"));
+    return note ? note : "";
 }
 
 bool homecare_visits_create(struct error *err, struct request *req)
