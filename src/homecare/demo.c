@@ -3,8 +3,9 @@
  * あおば在宅クリニック, みなみ訪問看護ステーション, ひかり薬局 and みなみ居宅介護支援事業所 with
  * consent), their conditions (bed-bound, a pressure ulcer, heart failure), a month of visit plans
  * around the load time, visit records with vitals of the past weeks and a few timeline threads.
- * Everything is written through the module's own handlers, acting as the demo users, so the demo
- * passes the same validation as the API. Everything is fictional. */
+ * Everything is written through the module's own operations (homecare_plan_create and the
+ * others the route handlers call), acting as the demo users, so the demo passes the same
+ * validation as the API. Everything is fictional. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,46 +39,25 @@ static int home_patients(int out[HOME_PATIENTS])
     return n;
 }
 
-/* ---- calling the module's handlers as a demo user -------------------------------------------- */
+/* ---- acting as a demo user: the module's own operations, at a time of the past --------------- */
 
-struct call {
-    const char *login, *org;
-    int64_t at;
-    const char *patient_id, *param; /* {id} and the second path parameter (or NULL) */
+/* Who the load acted as, and when, before acting as a demo user for one step. */
+struct acting {
+    struct principal principal;
+    int64_t now_ms;
 };
 
-/* Runs handler fn for c->login of c->org at c->at on body (borrowed); *out (when given) gets the
- * response's "id". */
-static bool call(struct error *err, struct op *op, const struct call *c, route_handler_fn fn,
-                 json_t *body, char out[UUID_STR_LEN])
+static struct acting act(struct op *op, const char *login, const char *org, int64_t at)
 {
-    struct request *req = calloc(1, sizeof *req);
-    if (!req)
-        return error_set(err, ERR_NOMEM, NULL);
-    struct server_ctx ctx = {.env = *op->env}; /* the blob store, for FHIR and photos */
-    req->ctx = &ctx;
-    req->op = *op;
-    demo_act(&req->op, c->login, c->org, c->at);
-    req->method = "POST";
-    req->patient_id = c->patient_id;
-    req->params[0] = c->patient_id;
-    req->params[1] = c->param;
-    req->param_count = c->param ? 2 : 1;
-    req->json = body;
-    bool ok = fn(err, req);
-    if (ok && out) {
-        json_t *j = json_loadb(req->resp_body, req->resp_len, 0, NULL);
-        const char *id = json_string_value(json_object_get(j, "id"));
-        snprintf(out, UUID_STR_LEN, "%s", id ? id : "");
-        json_decref(j);
-    }
-    if (!req->resp_body_static)
-        free(req->resp_body);
-    int64_t now = op->now_ms;
-    *op = req->op;
-    op->now_ms = now;
-    free(req);
-    return ok;
+    struct acting was = {op->principal, op->now_ms};
+    demo_act(op, login, org, at);
+    return was;
+}
+
+static void act_done(struct op *op, const struct acting *was)
+{
+    op->principal = was->principal;
+    op->now_ms = was->now_ms;
 }
 
 /* Makes a visit plan of patient as login of org at at (body taken), then goes back to the load's
@@ -87,24 +67,11 @@ static bool plan_new(struct error *err, struct op *op, const char *login, const 
 {
     if (!body)
         return error_set(err, ERR_NOMEM, NULL);
-    struct principal was = op->principal;
-    int64_t now = op->now_ms;
-    demo_act(op, login, org, at);
+    struct acting was = act(op, login, org, at);
     char id[UUID_STR_LEN];
     bool ok = homecare_plan_create(err, op, patient, body, id);
     json_decref(body);
-    op->principal = was;
-    op->now_ms = now;
-    return ok;
-}
-
-static bool call_new(struct error *err, struct op *op, const struct call *c, route_handler_fn fn,
-                     json_t *body, char out[UUID_STR_LEN])
-{
-    if (!body)
-        return error_set(err, ERR_NOMEM, NULL);
-    bool ok = call(err, op, c, fn, body, out);
-    json_decref(body);
+    act_done(op, &was);
     return ok;
 }
 
@@ -219,15 +186,12 @@ static bool record(struct error *err, struct op *op, const char *patient, const 
                              "visit_end", end, "content", content, "handover", handover);
     if (!body)
         return error_set(err, ERR_NOMEM, NULL);
-    struct principal was = op->principal;
-    int64_t now = op->now_ms;
-    demo_act(op, login, org, now - (int64_t)ago * DAY_MS + 3600000);
+    struct acting was = act(op, login, org, op->now_ms - (int64_t)ago * DAY_MS + 3600000);
     char id[UUID_STR_LEN];
     bool repeat;
     bool ok = homecare_record_create(err, op, patient, body, NULL, NULL, id, &repeat);
     json_decref(body);
-    op->principal = was;
-    op->now_ms = now;
+    act_done(op, &was);
     return ok;
 }
 
@@ -293,15 +257,23 @@ static bool other_records(struct error *err, struct op *op, const char *patient,
 static bool post(struct error *err, struct op *op, const char *patient, const char *login,
                  const char *org, int64_t at, json_t *body, char id[UUID_STR_LEN])
 {
-    struct call c = {login, org, at, patient, NULL};
-    return call_new(err, op, &c, homecare_posts_create, body, id);
+    if (!body)
+        return error_set(err, ERR_NOMEM, NULL);
+    struct acting was = act(op, login, org, at);
+    bool repeat;
+    bool ok = homecare_post_create(err, op, patient, body, NULL, NULL, id, &repeat);
+    json_decref(body);
+    act_done(op, &was);
+    return ok;
 }
 
 static bool read_by(struct error *err, struct op *op, const char *patient, const char *post_id,
                     const char *login, const char *org, int64_t at)
 {
-    struct call c = {login, org, at, patient, post_id};
-    return call(err, op, &c, homecare_posts_mark_read, NULL, NULL);
+    struct acting was = act(op, login, org, at);
+    bool ok = homecare_post_mark_read(err, op, patient, post_id, NULL);
+    act_done(op, &was);
+    return ok;
 }
 
 /* 佐藤 一郎: the nurse's urgent report of his weight gain to the physician, and the answers. */

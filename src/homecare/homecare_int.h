@@ -223,8 +223,23 @@ json_t *timeline_mentions(struct error *err, struct store_conn *conn, const char
 bool timeline_notify(struct error *err, struct op *op, const char *patient_id, const char *post_id,
                      const char *thread_id, bool urgent, const json_t *team);
 /** Writes post_id as FHIR Communication (timeline_fhir.c): a new resource the first time, else
- *  its next version (after a photo is attached), in the request's write transaction. */
-bool timeline_sync_communication(struct error *err, struct request *req, const char *post_id);
+ *  its next version (after a photo is attached), in op's write transaction. */
+bool timeline_sync_communication(struct error *err, struct op *op, const char *post_id);
+/**
+ * Posts to patient_id's team timeline as op's caller from body (the fields of POST
+ * .../homecare/posts, checked here: the caller's organisation on the team), a reply when it has
+ * a parent_id; saves mentions, writes the FHIR Communication and notifies; id gets the post's
+ * id. key (or NULL) is the Idempotency-Key and digest what it was sent with: a repeat with the
+ * same key and digest sets *repeat and id to the earlier post, changing nothing. Starts op's
+ * write transaction; the caller commits.
+ */
+bool homecare_post_create(struct error *err, struct op *op, const char *patient_id,
+                          const json_t *body, const char *key, const char *digest,
+                          char id[UUID_STR_LEN], bool *repeat);
+/** Marks post post_id of patient_id read by op's caller (a repeat changes nothing); *read (when
+ *  given) gets the post's read state (a new reference). Starts op's write transaction. */
+bool homecare_post_mark_read(struct error *err, struct op *op, const char *patient_id,
+                             const char *post_id, json_t **read);
 /** The attachments of a post: [{n, media_type, width, height, size}] (a new reference). */
 
 /* The photo pipeline (timeline_photo.c; public for its unit tests). */

@@ -165,7 +165,7 @@ static bool thread_of(struct error *err, struct store_conn *conn, const char *pa
     return r == STORE_ROW;
 }
 
-static bool post_check(struct error *err, struct request *req)
+static bool post_check(struct error *err, const json_t *body)
 {
     static const struct jfield fields[] = {
         {"category", JV_STRING, true, 0, categories},
@@ -175,67 +175,58 @@ static bool post_check(struct error *err, struct request *req)
         {"mentions", JV_OBJECT_ARRAY, false, TIMELINE_MENTIONS_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!req->json)
+    if (!body)
         return error_set(err, ERR_FIELD_MISSING, "category");
-    return jsonv_check(err, req->json, fields);
+    return jsonv_check(err, body, fields);
 }
 
 /* Refuses, clearly, anyone the access rule's reading for writes does not count on the team (the
- * router has decided already; this keeps the rule of this route visible where it is used). */
-static bool author_on_team(struct error *err, struct request *req)
+ * router has decided already for a request; this keeps the rule of this route visible where it
+ * is used). */
+static bool author_on_team(struct error *err, struct op *op, const char *patient_id)
 {
     bool on = false;
-    if (!timeline_org_on_team(err, req->op.conn, req->op.principal.org_id, req->patient_id, &on))
+    if (!timeline_org_on_team(err, op->conn, op->principal.org_id, patient_id, &on))
         return false;
     return on ? true : error_set(err, ERR_HOMECARE_TIMELINE_NOT_TEAM, NULL);
 }
 
 /* A repeat of an earlier post by the same user with the same key (a tablet sending again after
- * losing the connection): answered with that post, *done set. */
-static bool replay(struct error *err, struct request *req, const char *key, const char *digest,
-                   bool *done)
+ * losing the connection): *id gets that post's id (NULL when the key is new). */
+static bool replay(struct error *err, struct op *op, const char *key, const char *digest,
+                   const char **id)
 {
-    *done = false;
-    struct store_stmt *s = store_query(err, req->op.conn,
+    *id = NULL;
+    struct store_stmt *s = store_query(err, op->conn,
                                        "SELECT id, request_sha256 FROM homecare_posts "
                                        "WHERE user_id = ? AND idempotency_key = ?",
-                                       "tt", req->op.principal.user_id, key);
+                                       "tt", op->principal.user_id, key);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    const char *id = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
+    const char *found = r == STORE_ROW ? arena_strdup(op->arena, store_text(s, 0)) : NULL;
     bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
     store_done(s);
     if (r != STORE_ROW)
         return r != STORE_FAIL;
     if (!same)
         return error_set(err, ERR_HOMECARE_TIMELINE_IDEMPOTENCY_CONFLICT, NULL);
-    json_t *team = timeline_team(err, req->op.conn, req->patient_id);
-    json_t *post = team ? post_json(err, req->op.conn, req->patient_id, id, team) : NULL;
-    json_decref(team);
-    if (!post)
-        return false;
-    *done = true;
-    req->object_type = "homecare_post";
-    req->object_id = id;
-    req->audit_detail = "idempotent repeat";
-    response_json(req, 200, post);
+    *id = found;
     return true;
 }
 
-static bool insert_post(struct error *err, struct request *req, const char *id, const char *parent,
-                        const char *key, const char *digest)
+static bool insert_post(struct error *err, struct op *op, const char *patient_id,
+                        const json_t *body, const char *id, const char *parent, const char *key,
+                        const char *digest)
 {
-    const char *urgency = jsonv_str(req->json, "urgency");
-    struct op *op = &req->op;
+    const char *urgency = jsonv_str(body, "urgency");
     return store_exec(err, op->conn, NULL,
                       "INSERT INTO homecare_posts (id, patient_id, user_id, org_id, category, "
                       "body, urgency, parent_id, created_at, idempotency_key, request_sha256) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      "ttttttttitt", id, req->patient_id, op->principal.user_id,
-                      op->principal.org_id, jsonv_str(req->json, "category"),
-                      api_trimmed(req, jsonv_str(req->json, "text")), urgency ? urgency : "normal",
-                      parent, op->now_ms, key, key ? digest : NULL) &&
+                      "ttttttttitt", id, patient_id, op->principal.user_id, op->principal.org_id,
+                      jsonv_str(body, "category"), homecare_trimmed(op, jsonv_str(body, "text")),
+                      urgency ? urgency : "normal", parent, op->now_ms, key, key ? digest : NULL) &&
            /* the author has seen what they wrote */
            store_exec(err, op->conn, NULL,
                       "INSERT INTO homecare_post_reads (post_id, user_id, org_id, read_at) "
@@ -243,49 +234,70 @@ static bool insert_post(struct error *err, struct request *req, const char *id, 
                       "ttti", id, op->principal.user_id, op->principal.org_id, op->now_ms);
 }
 
-/* The post's fields, its key (Idempotency-Key) checked, and the write transaction open for a
- * member of the team; *done when a repeat was answered. */
-static bool post_begin(struct error *err, struct request *req, const char **key,
-                       char digest[SHA256_HEX_LEN], bool *done)
+bool homecare_post_create(struct error *err, struct op *op, const char *patient_id,
+                          const json_t *body, const char *key, const char *digest,
+                          char id[UUID_STR_LEN], bool *repeat)
 {
-    *done = false;
-    if (!post_check(err, req) || !api_idempotency_key(err, req, ERR_FIELD_VALUE, key, digest) ||
-        !op_write_begin(err, &req->op) || !author_on_team(err, req))
+    *repeat = false;
+    id[0] = '\0';
+    if (!post_check(err, body) || !op_write_begin(err, op) || !author_on_team(err, op, patient_id))
         return false;
-    return !*key || replay(err, req, *key, digest, done);
+    if (key) {
+        const char *old;
+        if (!replay(err, op, key, digest, &old))
+            return false;
+        if (old) {
+            snprintf(id, UUID_STR_LEN, "%s", old);
+            *repeat = true;
+            return true;
+        }
+    }
+    const char *parent = jsonv_str(body, "parent_id");
+    char thread[UUID_STR_LEN], fresh[UUID_STR_LEN];
+    ids_uuid_new(fresh);
+    if (parent && !thread_of(err, op->conn, patient_id, parent, thread))
+        return false;
+    if (!parent)
+        snprintf(thread, sizeof thread, "%s", fresh);
+    snprintf(id, UUID_STR_LEN, "%s", fresh);
+    json_t *team = timeline_team(err, op->conn, patient_id);
+    const char *urgency = jsonv_str(body, "urgency");
+    bool ok = team &&
+              insert_post(err, op, patient_id, body, id, parent ? thread : NULL, key, digest) &&
+              timeline_mentions_save(err, op, json_object_get(body, "mentions"), team, id) &&
+              timeline_sync_communication(err, op, id) &&
+              timeline_notify(err, op, patient_id, id, thread,
+                              urgency && strcmp(urgency, "urgent") == 0, team);
+    json_decref(team);
+    return ok;
 }
 
 bool homecare_posts_create(struct error *err, struct request *req)
 {
     const char *key;
-    char digest[SHA256_HEX_LEN];
-    bool done;
-    if (!post_begin(err, req, &key, digest, &done))
+    char digest[SHA256_HEX_LEN], id[UUID_STR_LEN] = "";
+    bool repeat;
+    /* homecare_post_create checks the body again: here first so that a bad body is told before
+     * a bad Idempotency-Key */
+    if (!post_check(err, req->json) ||
+        !api_idempotency_key(err, req, ERR_FIELD_VALUE, &key, digest))
         return false;
-    if (done)
-        return true; /* the earlier post, answered again */
-    const char *parent = jsonv_str(req->json, "parent_id");
-    char thread[UUID_STR_LEN], id[UUID_STR_LEN];
-    ids_uuid_new(id);
-    if (parent && !thread_of(err, req->op.conn, req->patient_id, parent, thread))
-        return false;
-    if (!parent)
-        snprintf(thread, sizeof thread, "%s", id);
-    req->object_type = "homecare_post";
-    req->object_id = arena_strdup(req->op.arena, id);
-    json_t *team = timeline_team(err, req->op.conn, req->patient_id);
-    const char *urgency = jsonv_str(req->json, "urgency");
     bool ok =
-        team && insert_post(err, req, id, parent ? thread : NULL, key, digest) &&
-        timeline_mentions_save(err, &req->op, json_object_get(req->json, "mentions"), team, id) &&
-        timeline_sync_communication(err, req, id) &&
-        timeline_notify(err, &req->op, req->patient_id, id, thread,
-                        urgency && strcmp(urgency, "urgent") == 0, team);
-    json_t *post = ok ? post_json(err, req->op.conn, req->patient_id, id, team) : NULL;
+        homecare_post_create(err, &req->op, req->patient_id, req->json, key, digest, id, &repeat);
+    if (id[0]) {
+        req->object_type = "homecare_post";
+        req->object_id = arena_strdup(req->op.arena, id);
+    }
+    if (!ok)
+        return false;
+    if (repeat) /* the earlier post, answered again */
+        req->audit_detail = "idempotent repeat";
+    json_t *team = timeline_team(err, req->op.conn, req->patient_id);
+    json_t *post = team ? post_json(err, req->op.conn, req->patient_id, id, team) : NULL;
     json_decref(team);
     if (!post)
         return false;
-    response_json(req, 201, post);
+    response_json(req, repeat ? 200 : 201, post);
     return true;
 }
 
@@ -345,28 +357,37 @@ bool homecare_posts_list(struct error *err, struct request *req)
 
 /* ---- read receipts --------------------------------------------------------------------------- */
 
+bool homecare_post_mark_read(struct error *err, struct op *op, const char *patient_id,
+                             const char *post_id, json_t **read)
+{
+    if (!ids_uuid_valid(post_id))
+        return error_set(err, ERR_HOMECARE_TIMELINE_POST_NOT_FOUND, "malformed id");
+    json_t *team = NULL, *post = NULL;
+    bool ok = op_write_begin(err, op) &&
+              (team = timeline_team(err, op->conn, patient_id)) != NULL &&
+              (post = post_json(err, op->conn, patient_id, post_id, team)) != NULL &&
+              store_exec(err, op->conn, NULL,
+                         "INSERT INTO homecare_post_reads (post_id, user_id, org_id, read_at) "
+                         "VALUES (?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING",
+                         "ttti", post_id, op->principal.user_id, op->principal.org_id, op->now_ms);
+    if (ok && read)
+        ok = (*read = read_state(err, op->conn, post_id, team)) != NULL;
+    json_decref(team);
+    json_decref(post);
+    return ok;
+}
+
 bool homecare_posts_mark_read(struct error *err, struct request *req)
 {
     const char *post_id = request_param(req, 1);
     if (!api_no_fields(err, req))
         return false;
-    if (!ids_uuid_valid(post_id))
-        return error_set(err, ERR_HOMECARE_TIMELINE_POST_NOT_FOUND, "malformed id");
-    req->object_type = "homecare_post";
-    req->object_id = post_id;
-    struct op *op = &req->op;
-    json_t *team = NULL, *post = NULL;
-    bool ok = op_write_begin(err, op) &&
-              (team = timeline_team(err, op->conn, req->patient_id)) != NULL &&
-              (post = post_json(err, op->conn, req->patient_id, post_id, team)) != NULL &&
-              store_exec(err, op->conn, NULL,
-                         "INSERT INTO homecare_post_reads (post_id, user_id, org_id, read_at) "
-                         "VALUES (?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING",
-                         "ttti", post_id, op->principal.user_id, op->principal.org_id, op->now_ms);
-    json_t *read = ok ? read_state(err, op->conn, post_id, team) : NULL;
-    json_decref(team);
-    json_decref(post);
-    if (!read)
+    if (ids_uuid_valid(post_id)) { /* the audit names the post only when it is an id */
+        req->object_type = "homecare_post";
+        req->object_id = post_id;
+    }
+    json_t *read;
+    if (!homecare_post_mark_read(err, &req->op, req->patient_id, post_id, &read))
         return false;
     response_json(req, 200, json_pack("{s:s, s:o}", "post_id", post_id, "read", read));
     return true;

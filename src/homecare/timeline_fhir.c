@@ -111,9 +111,9 @@ static bool add_photos(struct error *err, struct store_conn *conn, json_t *c,
     return true;
 }
 
-bool timeline_sync_communication(struct error *err, struct request *req, const char *post_id)
+bool timeline_sync_communication(struct error *err, struct op *op, const char *post_id)
 {
-    struct store_conn *conn = req->op.conn;
+    struct store_conn *conn = op->conn;
     struct store_stmt *s = store_query(err, conn, sql_post, "t", post_id);
     if (!s)
         return false;
@@ -123,9 +123,8 @@ bool timeline_sync_communication(struct error *err, struct request *req, const c
         return r == STORE_FAIL ? false : error_set(err, ERR_HOMECARE_TIMELINE_POST_NOT_FOUND, NULL);
     }
     json_t *c = communication(s, post_id);
-    const char *patient_id = arena_strdup(req->op.arena, store_text(s, 0));
-    const char *fhir_id =
-        store_is_null(s, 8) ? NULL : arena_strdup(req->op.arena, store_text(s, 8));
+    const char *patient_id = arena_strdup(op->arena, store_text(s, 0));
+    const char *fhir_id = store_is_null(s, 8) ? NULL : arena_strdup(op->arena, store_text(s, 8));
     store_done(s);
     if (!c)
         return error_set(err, ERR_NOMEM, NULL);
@@ -134,7 +133,7 @@ bool timeline_sync_communication(struct error *err, struct request *req, const c
         return false;
     }
     struct fhir_row row;
-    if (!fhir_put_as_principal(err, req, c, fhir_id, patient_id, &row))
+    if (!homecare_fhir_put(err, op, c, fhir_id, patient_id, &row))
         return false;
     return fhir_id || store_exec(err, conn, NULL,
                                  "UPDATE homecare_posts SET fhir_communication_id = ? WHERE id = ?",

@@ -357,7 +357,7 @@ bool homecare_posts_attach(struct error *err, struct request *req)
                     "VALUES (?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)",
                     "titiiiii", post_id, n, key, (int64_t)w, (int64_t)h, (int64_t)len,
                     (int64_t)req->body.len, req->op.now_ms) ||
-        !timeline_sync_communication(err, req, post_id))
+        !timeline_sync_communication(err, &req->op, post_id))
         return false;
     req->audit_detail = arena_printf(req->op.arena, "attachment %lld", (long long)n);
     response_json(req, 201,
