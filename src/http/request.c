@@ -34,8 +34,6 @@ void request_query_each(struct request *req, request_query_fn fn, void *ctx)
 
 const char *request_header(struct request *req, const char *name)
 {
-    if (!req->mhd) /* a handler called by the demo loader (src/homecare/demo.c): no headers */
-        return NULL;
     return MHD_lookup_connection_value(req->mhd, MHD_HEADER_KIND, name);
 }
 
