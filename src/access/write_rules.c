@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "core/text.h"
 
 const struct access_write_rule access_write_rules[] = {
 #define RULE(kind, code, ja, en, professions) {kind, code, ja, en, professions},
@@ -10,18 +11,8 @@ const struct access_write_rule access_write_rules[] = {
 #undef RULE
 };
 
-/* Whether the space-separated list names word. */
-static bool listed(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = list; n && (p = strstr(p, word)) != NULL; p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return true;
-    return false;
-}
-
 bool access_may_write_kind(const struct principal *p, enum access_record_kind kind)
 {
     return kind >= 0 && kind < RECORD_KIND_COUNT && !p->network_admin &&
-           listed(access_write_rules[kind].professions, p->profession);
+           text_word_listed(access_write_rules[kind].professions, p->profession);
 }

@@ -23,6 +23,15 @@ json_t *accounts_org_json(struct store_stmt *s);
 /** The JSON of organisation id (a new reference); NULL with ERR_ORG_NOT_FOUND when there is none,
  *  or the store's error. */
 json_t *accounts_org_read(struct error *err, struct store_conn *conn, const char *id);
+/** The role ("member", "org_admin") of user_id in org_id, or "" when not a member. */
+bool accounts_membership_role(struct error *err, struct store_conn *conn, const char *user_id,
+                              const char *org_id, char role[16]);
+/** Organisation org_id as {id, code, name, type} (a new reference) when principal p may see what
+ *  an organisation shows its own members only (its referral figures, its visit figures): one of
+ *  its members, or the network administrator. NULL with ERR_ORG_NOT_FOUND (none, or not a UUID),
+ *  ERR_FORBIDDEN (not a member) or the store's error. */
+json_t *accounts_org_for_member(struct error *err, struct store_conn *conn,
+                                const struct principal *p, const char *org_id);
 /** Whether an organisation id exists. */
 bool accounts_org_exists(struct error *err, struct store_conn *conn, const char *org_id,
                          bool *exists);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Organisations of the region, and the TOTP policy by profession. */
+#include <stdio.h>
 #include <string.h>
 
 #include "accounts_int.h"
 #include "core/clock.h"
+#include "core/ids.h"
 #include "core/jsonv.h"
 #include "core/plausible.h"
 
@@ -45,6 +47,53 @@ json_t *accounts_org_read(struct error *err, struct store_conn *conn, const char
     store_done(s);
     if (r == STORE_DONE)
         error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    return org;
+}
+
+bool accounts_membership_role(struct error *err, struct store_conn *conn, const char *user_id,
+                              const char *org_id, char role[16])
+{
+    role[0] = '\0';
+    struct store_stmt *s =
+        store_query(err, conn, "SELECT role FROM memberships WHERE user_id = ? AND org_id = ?",
+                    "tt", user_id, org_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW)
+        snprintf(role, 16, "%s", store_text(s, 0));
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
+json_t *accounts_org_for_member(struct error *err, struct store_conn *conn,
+                                const struct principal *p, const char *org_id)
+{
+    if (!ids_uuid_valid(org_id)) {
+        error_set(err, ERR_ORG_NOT_FOUND, NULL);
+        return NULL;
+    }
+    struct store_stmt *s =
+        store_query(err, conn, "SELECT id, code, name, type FROM orgs WHERE id = ?", "t", org_id);
+    if (!s)
+        return NULL;
+    json_t *org = NULL;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW)
+        org = json_pack("{s:s, s:s, s:s, s:s}", "id", store_text(s, 0), "code", store_text(s, 1),
+                        "name", store_text(s, 2), "type", store_text(s, 3));
+    store_done(s);
+    if (r == STORE_DONE)
+        error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    char role[16];
+    if (!org || p->network_admin)
+        return org;
+    if (!accounts_membership_role(err, conn, p->user_id, org_id, role) || !role[0]) {
+        if (!role[0] && err->code == ERR_NONE)
+            error_set(err, ERR_FORBIDDEN, "only the organisation's members see this");
+        json_decref(org);
+        return NULL;
+    }
     return org;
 }
 

@@ -105,6 +105,31 @@ void strbuf_json_string(struct strbuf *sb, const char *s)
     strbuf_json_string_n(sb, s, s ? strlen(s) : 0);
 }
 
+void strbuf_xhtml_text(struct strbuf *sb, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            strbuf_puts(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_puts(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_puts(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_puts(sb, "&quot;");
+            break;
+        case '\n':
+            strbuf_puts(sb, "<br/>");
+            break;
+        default:
+            strbuf_append(sb, s, 1);
+        }
+    }
+}
+
 void strbuf_release(struct strbuf *sb)
 {
     free(sb->buf);

@@ -20,6 +20,8 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 void strbuf_json_string(struct strbuf *sb, const char *s);
 /** The same for the first n bytes of s (fewer if a NUL comes first). */
 void strbuf_json_string_n(struct strbuf *sb, const char *s, size_t n);
+/** Appends s as XHTML text (a FHIR narrative): &, <, > and " escaped, line breaks as <br/>. */
+void strbuf_xhtml_text(struct strbuf *sb, const char *s);
 /** Frees the buffer and zeroes sb. */
 void strbuf_release(struct strbuf *sb);
 /** Hands the buffer to the caller (who frees it) and zeroes sb. Never NULL. */

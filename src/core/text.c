@@ -36,6 +36,19 @@ static utf8proc_int32_t next(const char *s, size_t n, size_t *len)
     return k > 0 ? cp : 0;
 }
 
+bool text_word_listed(const char *list, const char *word)
+{
+    size_t n = word ? strlen(word) : 0;
+    for (const char *p = list; n && p && *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && strncmp(p, word, n) == 0)
+            return true;
+        p += len;
+        p += strspn(p, " ");
+    }
+    return false;
+}
+
 bool text_visible(const char *s)
 {
     if (!s)

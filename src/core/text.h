@@ -19,4 +19,7 @@ bool text_visible(const char *s);
 /** The span of s without invisible code points at either end: *start and *len. */
 void text_trim(const char *s, const char **start, size_t *len);
 
+/** Whether word is one of the space-separated words of list (false for an empty word). */
+bool text_word_listed(const char *list, const char *word);
+
 #endif

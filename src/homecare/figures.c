@@ -77,41 +77,6 @@ static bool month_param(struct error *err, struct request *req, struct fig_repor
 
 /* ---- who may read ----------------------------------------------------------------------- */
 
-/* The organisation's row as JSON, or 404 org.not_found. */
-static json_t *org_json(struct error *err, struct request *req, const char *org_id)
-{
-    if (!ids_uuid_valid(org_id)) {
-        error_set(err, ERR_ORG_NOT_FOUND, NULL);
-        return NULL;
-    }
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT id, code, name, type FROM orgs WHERE id = ?", "t", org_id);
-    if (!s)
-        return NULL;
-    json_t *org = NULL;
-    enum store_step_result res = store_step(err, s);
-    if (res == STORE_ROW)
-        org = json_pack("{s:s, s:s, s:s, s:s}", "id", store_text(s, 0), "code", store_text(s, 1),
-                        "name", store_text(s, 2), "type", store_text(s, 3));
-    store_done(s);
-    if (res == STORE_DONE)
-        error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    return org;
-}
-
-static bool is_member(struct error *err, struct request *req, const char *org_id, bool *member)
-{
-    struct store_stmt *s =
-        store_query(err, req->op.conn, "SELECT 1 FROM memberships WHERE user_id = ? AND org_id = ?",
-                    "tt", req->op.principal.user_id, org_id);
-    if (!s)
-        return false;
-    enum store_step_result res = store_step(err, s);
-    *member = res == STORE_ROW;
-    store_done(s);
-    return res != STORE_FAIL;
-}
-
 /* org_id= (default the current organisation) if the caller is its member or the network admin,
  * as for the referral figures (src/stats/stats.c). */
 static json_t *readable_org(struct error *err, struct request *req)
@@ -122,20 +87,7 @@ static json_t *readable_org(struct error *err, struct request *req)
             return NULL;
         org_id = req->op.principal.org_id;
     }
-    json_t *org = org_json(err, req, org_id);
-    bool member = false;
-    if (!org || req->op.principal.network_admin)
-        return org;
-    if (!is_member(err, req, org_id, &member)) {
-        json_decref(org);
-        return NULL;
-    }
-    if (!member) {
-        json_decref(org);
-        error_set(err, ERR_FORBIDDEN, "only the organisation's members see its figures");
-        return NULL;
-    }
-    return org;
+    return accounts_org_for_member(err, req->op.conn, &req->op.principal, org_id);
 }
 
 /* ---- counting --------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * figures. */
 #include <string.h>
 
+#include "core/text.h"
 #include "homecare_int.h"
 
 const struct homecare_kind homecare_kinds[] = {
@@ -37,23 +38,9 @@ const struct homecare_kind *homecare_kind_find(const char *code)
     return NULL;
 }
 
-/* Whether word is one of the space-separated words of list. */
-static bool listed(const char *list, const char *word)
-{
-    size_t n = word ? strlen(word) : 0;
-    for (const char *p = list; n && p && *p;) {
-        size_t len = strcspn(p, " ");
-        if (len == n && strncmp(p, word, n) == 0)
-            return true;
-        p += len;
-        p += strspn(p, " ");
-    }
-    return false;
-}
-
 bool homecare_kind_profession(const struct homecare_kind *k, const char *profession)
 {
-    return k && listed(k->professions, profession);
+    return k && text_word_listed(k->professions, profession);
 }
 
 bool homecare_visit_kinds(struct error *err, struct request *req)

@@ -146,32 +146,6 @@ static bool write_vital(struct error *err, struct op *op, const struct homecare_
 
 /* ---- the Composition ------------------------------------------------------------------------ */
 
-/* Appends s with XML's special characters escaped and line breaks as <br/>. */
-static void put_text(struct strbuf *sb, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            strbuf_puts(sb, "&amp;");
-            break;
-        case '<':
-            strbuf_puts(sb, "&lt;");
-            break;
-        case '>':
-            strbuf_puts(sb, "&gt;");
-            break;
-        case '"':
-            strbuf_puts(sb, "&quot;");
-            break;
-        case '\n':
-            strbuf_puts(sb, "<br/>");
-            break;
-        default:
-            strbuf_append(sb, s, 1);
-        }
-    }
-}
-
 /* The Japanese title of each part of the forms. */
 static const struct {
     const char *key, *ja;
@@ -204,7 +178,7 @@ static void part_text(struct strbuf *sb, const json_t *v)
 {
     if (json_is_string(v)) {
         strbuf_puts(sb, "<p>");
-        put_text(sb, json_string_value(v));
+        strbuf_xhtml_text(sb, json_string_value(v));
         strbuf_puts(sb, "</p>");
         return;
     }
@@ -213,7 +187,7 @@ static void part_text(struct strbuf *sb, const json_t *v)
         for (size_t i = 0; i < json_array_size(v); i++) {
             const json_t *d = json_array_get(v, i);
             strbuf_puts(sb, "<li>");
-            put_text(sb, json_string_value(json_object_get(d, "drug")));
+            strbuf_xhtml_text(sb, json_string_value(json_object_get(d, "drug")));
             strbuf_printf(sb, ": %g</li>", json_number_value(json_object_get(d, "count")));
         }
     } else {
@@ -222,7 +196,7 @@ static void part_text(struct strbuf *sb, const json_t *v)
         json_object_foreach((json_t *)v, key, item)
         {
             strbuf_puts(sb, "<li>");
-            put_text(sb, key);
+            strbuf_xhtml_text(sb, key);
             strbuf_printf(sb, ": %lld</li>", (long long)json_integer_value(item));
         }
     }
@@ -283,7 +257,7 @@ static json_t *sections(struct op *op, const struct homecare_record *r, const js
     if (r->handover && r->handover[0]) {
         struct strbuf sb = {0};
         strbuf_puts(&sb, XHTML_OPEN "<p>");
-        put_text(&sb, r->handover);
+        strbuf_xhtml_text(&sb, r->handover);
         strbuf_puts(&sb, "</p></div>");
         json_array_append_new(out, section("申し送り", &sb));
     }

@@ -7,25 +7,12 @@
 
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/text.h"
 #include "homecare_int.h"
 
 static void copy(char *dst, size_t cap, const char *src)
 {
     snprintf(dst, cap, "%s", src ? src : "");
-}
-
-/* Whether word is one of the space-separated words of list. */
-static bool listed(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = list; n && *p;) {
-        size_t len = strcspn(p, " ");
-        if (len == n && strncmp(p, word, n) == 0)
-            return true;
-        p += len;
-        p += strspn(p, " ");
-    }
-    return false;
 }
 
 /* The text of column 0 of the first row of sql with one text argument, into out ("" if none). */
@@ -54,7 +41,7 @@ bool schedule_kind_check(struct error *err, struct op *op, const char *kind,
     if (!first_text(err, op->conn, "SELECT type FROM orgs WHERE id = ?", op->principal.org_id, NULL,
                     type, sizeof type, &found))
         return false;
-    if (!listed(k->org_types, type))
+    if (!text_word_listed(k->org_types, type))
         return error_set(err, ERR_HOMECARE_SCHEDULE_KIND_ORG, "%s (%s)", kind, type);
     if (!staff_user_id)
         return true;

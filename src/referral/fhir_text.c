@@ -11,32 +11,6 @@
 #define LOINC "http://loinc.org"
 #define XHTML_OPEN "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
 
-/* Appends s with XML's special characters escaped and line breaks as <br/>. */
-static void put_text(struct strbuf *sb, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            strbuf_puts(sb, "&amp;");
-            break;
-        case '<':
-            strbuf_puts(sb, "&lt;");
-            break;
-        case '>':
-            strbuf_puts(sb, "&gt;");
-            break;
-        case '"':
-            strbuf_puts(sb, "&quot;");
-            break;
-        case '\n':
-            strbuf_puts(sb, "<br/>");
-            break;
-        default:
-            strbuf_append(sb, s, 1);
-        }
-    }
-}
-
 /* One list item "<li>a b (c)</li>" from the item's fields keys: the first non-empty one bare,
  * each later one between its before and after strings; empty fields are left out. */
 static void put_item(struct strbuf *sb, const json_t *item, const char *const *keys,
@@ -49,7 +23,7 @@ static void put_item(struct strbuf *sb, const json_t *item, const char *const *k
         if (!v || !v[0])
             continue;
         strbuf_puts(sb, any ? before[i] : "");
-        put_text(sb, v);
+        strbuf_xhtml_text(sb, v);
         strbuf_puts(sb, any ? after[i] : "");
         any = true;
     }
@@ -94,7 +68,7 @@ static char *narrative(const struct section_def *d, const json_t *v)
         if (!json_string_value(v)[0])
             return NULL;
         strbuf_puts(&sb, XHTML_OPEN "<p>");
-        put_text(&sb, json_string_value(v));
+        strbuf_xhtml_text(&sb, json_string_value(v));
         strbuf_puts(&sb, "</p></div>");
         return strbuf_steal(&sb);
     }

@@ -81,45 +81,8 @@ static json_t *definitions_json(const struct request *req)
 
 /* ---- who may see which organisation ----------------------------------------------------- */
 
-static bool membership_role(struct error *err, struct request *req, const char *org_id,
-                            char role[16])
-{
-    role[0] = '\0';
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT role FROM memberships WHERE user_id = ? AND org_id = ?", "tt",
-        req->op.principal.user_id, org_id);
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    if (r == STORE_ROW)
-        snprintf(role, 16, "%s", store_text(s, 0));
-    store_done(s);
-    return r != STORE_FAIL;
-}
-
-/* The organisation's row (ACCOUNTS_ORG_COLUMNS) as JSON, or 404 org.not_found. */
-static json_t *org_json(struct error *err, struct request *req, const char *org_id)
-{
-    if (!ids_uuid_valid(org_id)) {
-        error_set(err, ERR_ORG_NOT_FOUND, NULL);
-        return NULL;
-    }
-    struct store_stmt *s = store_query(
-        err, req->op.conn, "SELECT id, code, name, type FROM orgs WHERE id = ?", "t", org_id);
-    if (!s)
-        return NULL;
-    json_t *org = NULL;
-    enum store_step_result r = store_step(err, s);
-    if (r == STORE_ROW)
-        org = json_pack("{s:s, s:s, s:s, s:s}", "id", store_text(s, 0), "code", store_text(s, 1),
-                        "name", store_text(s, 2), "type", store_text(s, 3));
-    store_done(s);
-    if (r == STORE_DONE)
-        error_set(err, ERR_ORG_NOT_FOUND, NULL);
-    return org;
-}
-
-/* The organisation asked for (default: the current one) if the user may read its figures. */
+/* The organisation asked for (default: the current one) if the user may read its figures: its
+ * members and the network administrator. */
 static json_t *readable_org(struct error *err, struct request *req)
 {
     const char *org_id = request_query(req, "org_id");
@@ -128,20 +91,7 @@ static json_t *readable_org(struct error *err, struct request *req)
             return NULL;
         org_id = req->op.principal.org_id;
     }
-    json_t *org = org_json(err, req, org_id);
-    char role[16];
-    if (!org || req->op.principal.network_admin)
-        return org;
-    if (!membership_role(err, req, org_id, role)) {
-        json_decref(org);
-        return NULL;
-    }
-    if (!role[0]) {
-        json_decref(org);
-        error_set(err, ERR_FORBIDDEN, "only the organisation's members see its figures");
-        return NULL;
-    }
-    return org;
+    return accounts_org_for_member(err, req->op.conn, &req->op.principal, org_id);
 }
 
 /* ---- the range of months ---------------------------------------------------------------- */
@@ -355,7 +305,7 @@ static bool may_enter(struct error *err, struct request *req, const char *org_id
     char role[16];
     if (req->op.principal.network_admin)
         return true;
-    if (!membership_role(err, req, org_id, role))
+    if (!accounts_membership_role(err, req->op.conn, req->op.principal.user_id, org_id, role))
         return false;
     return strcmp(role, "org_admin") == 0
                ? true
@@ -369,10 +319,13 @@ bool referral_stats_first_visits_put(struct error *err, struct request *req)
         return false;
     const char *org_id = jsonv_str(req->json, "org_id"), *m = jsonv_str(req->json, "month");
     int64_t count = json_integer_value(json_object_get(req->json, "count"));
-    json_t *org = org_json(err, req, org_id);
-    if (!org)
+    bool exists = false;
+    if (!ids_uuid_valid(org_id))
+        return error_set(err, ERR_ORG_NOT_FOUND, NULL);
+    if (!accounts_org_exists(err, req->op.conn, org_id, &exists))
         return false;
-    json_decref(org);
+    if (!exists)
+        return error_set(err, ERR_ORG_NOT_FOUND, NULL);
     if (!may_enter(err, req, org_id) || !stats_first_visits_put(err, &req->op, org_id, m, count))
         return false;
     int64_t now = req->op.now_ms;

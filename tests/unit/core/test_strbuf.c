@@ -67,12 +67,24 @@ static void json_string_n_stops_at_n_or_nul(void **state)
     strbuf_release(&sb);
 }
 
+static void xhtml_text_escapes(void **state)
+{
+    (void)state;
+    struct strbuf sb = {0};
+    strbuf_xhtml_text(&sb, "血圧 <140> & \"安定\"\n申し送り");
+    assert_string_equal(sb.buf, "血圧 &lt;140&gt; &amp; &quot;安定&quot;<br/>申し送り");
+    strbuf_release(&sb);
+    strbuf_xhtml_text(&sb, NULL);
+    assert_null(sb.buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(printf_fits_and_grows),
         cmocka_unit_test(json_string_escapes),
         cmocka_unit_test(json_string_n_stops_at_n_or_nul),
+        cmocka_unit_test(xhtml_text_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
