@@ -32,6 +32,9 @@ bool accounts_membership_role(struct error *err, struct store_conn *conn, const 
  *  ERR_FORBIDDEN (not a member) or the store's error. */
 json_t *accounts_org_for_member(struct error *err, struct store_conn *conn,
                                 const struct principal *p, const char *org_id);
+/** accounts_org_for_member for the organisation the query names (org_id=, default the caller's
+ *  current one): what the referral and the visit figures answer about. */
+json_t *accounts_org_asked_for_member(struct error *err, struct request *req);
 /** Whether an organisation id exists. */
 bool accounts_org_exists(struct error *err, struct store_conn *conn, const char *org_id,
                          bool *exists);

@@ -97,6 +97,17 @@ json_t *accounts_org_for_member(struct error *err, struct store_conn *conn,
     return org;
 }
 
+json_t *accounts_org_asked_for_member(struct error *err, struct request *req)
+{
+    const char *org_id = request_query(req, "org_id");
+    if (!org_id || !org_id[0]) {
+        if (!request_require_org(err, req))
+            return NULL;
+        org_id = req->op.principal.org_id;
+    }
+    return accounts_org_for_member(err, req->op.conn, &req->op.principal, org_id);
+}
+
 static bool respond_org(struct error *err, struct request *req, const char *id, int status)
 {
     json_t *org = accounts_org_read(err, req->op.conn, id);

@@ -199,20 +199,16 @@ static bool replay(struct error *err, struct request *req, const char *key, cons
                    bool *done)
 {
     *done = false;
-    struct store_stmt *s = store_query(err, req->op.conn,
-                                       "SELECT id, request_sha256 FROM equipment_bookings "
-                                       "WHERE user_id = ? AND idempotency_key = ?",
-                                       "tt", req->op.principal.user_id, key);
-    if (!s)
+    const char *id;
+    if (!api_idempotency_match(err, req->op.arena,
+                               store_query(err, req->op.conn,
+                                           "SELECT id, request_sha256 FROM equipment_bookings "
+                                           "WHERE user_id = ? AND idempotency_key = ?",
+                                           "tt", req->op.principal.user_id, key),
+                               digest, ERR_BOOKING_IDEMPOTENCY_CONFLICT, &id))
         return false;
-    enum store_step_result r = store_step(err, s);
-    const char *id = r == STORE_ROW ? arena_strdup(req->op.arena, store_text(s, 0)) : NULL;
-    bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
-    store_done(s);
-    if (r != STORE_ROW)
-        return r != STORE_FAIL;
-    if (!same)
-        return error_set(err, ERR_BOOKING_IDEMPOTENCY_CONFLICT, NULL);
+    if (!id)
+        return true;
     *done = true;
     req->object_type = "booking";
     req->object_id = id;

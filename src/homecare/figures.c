@@ -77,19 +77,6 @@ static bool month_param(struct error *err, struct request *req, struct fig_repor
 
 /* ---- who may read ----------------------------------------------------------------------- */
 
-/* org_id= (default the current organisation) if the caller is its member or the network admin,
- * as for the referral figures (src/stats/stats.c). */
-static json_t *readable_org(struct error *err, struct request *req)
-{
-    const char *org_id = request_query(req, "org_id");
-    if (!org_id || !org_id[0]) {
-        if (!request_require_org(err, req))
-            return NULL;
-        org_id = req->op.principal.org_id;
-    }
-    return accounts_org_for_member(err, req->op.conn, &req->op.principal, org_id);
-}
-
 /* ---- counting --------------------------------------------------------------------------- */
 
 static int kind_index(const char *code)
@@ -234,7 +221,7 @@ static json_t *load_figures(struct error *err, struct request *req, struct fig_r
     memset(r, 0, sizeof(*r));
     if (!request_query_check(err, req, query) || !month_param(err, req, r))
         return NULL;
-    json_t *org = readable_org(err, req);
+    json_t *org = accounts_org_asked_for_member(err, req);
     if (!org)
         return NULL;
     const char *org_id = json_string_value(json_object_get(org, "id"));

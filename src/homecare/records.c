@@ -306,23 +306,13 @@ static const struct jfield record_fields[] = {
 static bool replay(struct error *err, struct op *op, const char *key, const char *digest,
                    const char **id)
 {
-    *id = NULL;
-    struct store_stmt *s = store_query(err, op->conn,
-                                       "SELECT record_id, request_sha256 FROM homecare_records "
-                                       "WHERE author_id = ? AND idempotency_key = ?",
-                                       "tt", op->principal.user_id, key);
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    const char *found = r == STORE_ROW ? arena_strdup(op->arena, store_text(s, 0)) : NULL;
-    bool same = r == STORE_ROW && strcmp(store_text(s, 1), digest) == 0;
-    store_done(s);
-    if (r != STORE_ROW)
-        return r != STORE_FAIL;
-    if (!same)
-        return error_set(err, ERR_HOMECARE_RECORDS_IDEMPOTENCY_CONFLICT, NULL);
-    *id = found;
-    return true;
+    return api_idempotency_match(
+        err, op->arena,
+        store_query(err, op->conn,
+                    "SELECT record_id, request_sha256 FROM homecare_records "
+                    "WHERE author_id = ? AND idempotency_key = ?",
+                    "tt", op->principal.user_id, key),
+        digest, ERR_HOMECARE_RECORDS_IDEMPOTENCY_CONFLICT, id);
 }
 
 /* Answers a repeat (replay found record id) with the record as it is now. */

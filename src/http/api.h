@@ -41,6 +41,15 @@ json_t *api_id_name(struct store_stmt *s, int id_col, int name_col);
 bool api_idempotency_key(struct error *err, struct request *req, enum error_code invalid,
                          const char **key, char sha[SHA256_HEX_LEN]);
 
+/**
+ * The look-up of a repeat, on a feature's own table: s is its query of (id, request digest) for
+ * the user's key, bound and not yet stepped (NULL when store_query failed). *id gets the earlier
+ * request's id (in arena) when its digest is sha, NULL when the key is new; a row with another
+ * digest is err `conflict` (the key reused for another request). s is done afterwards.
+ */
+bool api_idempotency_match(struct error *err, struct arena *a, struct store_stmt *s,
+                           const char *sha, enum error_code conflict, const char **id);
+
 /** For routes that take no fields: a body, if sent, must be an empty JSON object (400
  *  request.unknown_field or request.field_type otherwise). */
 bool api_no_fields(struct error *err, struct request *req);

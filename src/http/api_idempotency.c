@@ -1,10 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The Idempotency-Key header of creating requests (referrals, bookings): one check and one
- * digest of what was asked; each feature looks the key up in its own table. */
+/* The Idempotency-Key header of creating requests (referrals, bookings, visit records, timeline
+ * posts): one check and one digest of what was asked; each feature looks the key up in its own
+ * table, and api_idempotency_match tells a repeat from a reuse the same way for all. */
 #include <string.h>
 
 #include "api.h"
 #include "core/ids.h"
+
+bool api_idempotency_match(struct error *err, struct arena *a, struct store_stmt *s,
+                           const char *sha, enum error_code conflict, const char **id)
+{
+    *id = NULL;
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    const char *found = r == STORE_ROW ? arena_strdup(a, store_text(s, 0)) : NULL;
+    bool same = r == STORE_ROW && !store_is_null(s, 1) && strcmp(store_text(s, 1), sha) == 0;
+    store_done(s);
+    if (r != STORE_ROW)
+        return r != STORE_FAIL;
+    if (!same)
+        return error_set(err, conflict, NULL);
+    *id = found;
+    return true;
+}
 
 bool api_idempotency_key(struct error *err, struct request *req, enum error_code invalid,
                          const char **key, char sha[SHA256_HEX_LEN])

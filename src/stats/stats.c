@@ -81,19 +81,6 @@ static json_t *definitions_json(const struct request *req)
 
 /* ---- who may see which organisation ----------------------------------------------------- */
 
-/* The organisation asked for (default: the current one) if the user may read its figures: its
- * members and the network administrator. */
-static json_t *readable_org(struct error *err, struct request *req)
-{
-    const char *org_id = request_query(req, "org_id");
-    if (!org_id || !org_id[0]) {
-        if (!request_require_org(err, req))
-            return NULL;
-        org_id = req->op.principal.org_id;
-    }
-    return accounts_org_for_member(err, req->op.conn, &req->op.principal, org_id);
-}
-
 /* ---- the range of months ---------------------------------------------------------------- */
 
 static void current_month(int *year, int *month)
@@ -141,7 +128,7 @@ static json_t *load_report(struct error *err, struct request *req, struct rs_rep
     static const char *const query[] = {"org_id", "from", "to", NULL};
     if (!request_query_check(err, req, query) || !month_range(err, req, r))
         return NULL;
-    json_t *org = readable_org(err, req);
+    json_t *org = accounts_org_asked_for_member(err, req);
     if (org && !rs_compute(err, req->op.conn, json_string_value(json_object_get(org, "id")), r)) {
         json_decref(org);
         return NULL;
