@@ -13,7 +13,13 @@ const featuresDir = path.join(i18nDir, '..', 'features');
 // Paths as the app's import.meta.glob names them: relative to src/i18n.
 const folders = ['.'];
 for (const feature of readdirSync(featuresDir).sort()) {
-  if (existsSync(path.join(featuresDir, feature, 'i18n'))) folders.push(`../features/${feature}/i18n`);
+  const dir = path.join(featuresDir, feature, 'i18n');
+  if (!existsSync(dir)) continue;
+  folders.push(`../features/${feature}/i18n`);
+  // A large feature may split its messages into fragments by part: i18n/<part>/{ja,en}.json.
+  for (const entry of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    folders.push(`../features/${feature}/i18n/${entry.name}`);
+  }
 }
 const files = {};
 for (const folder of folders) {

@@ -284,28 +284,32 @@ export function newIdempotencyKey(): string {
 export type StreamState = 'open' | 'error';
 
 export interface StreamHandlers {
-  /** An event of the topic, with its data parsed (null when it is not JSON). */
-  onEvent: (data: unknown) => void;
+  /** An event of one of the topics, with its data parsed (null when it is not JSON). */
+  onEvent: (data: unknown, topic: string) => void;
   /** Events were missed (the server said reset): read everything again. */
   onReset: () => void;
   /** The stream is up, or lost (EventSource then reconnects by itself). */
   onState?: (state: StreamState) => void;
 }
 
-/** Listens to one topic of the server's event stream (GET /api/events); returns the close. */
-export function listen(topic: string, handlers: StreamHandlers): () => void {
-  const source = new EventSource(`/api/events?topics=${topic}`);
+/** Listens to one or more topics of the server's event stream (GET /api/events), on one
+ *  connection; returns the close. */
+export function listen(topics: string | string[], handlers: StreamHandlers): () => void {
+  const list = typeof topics === 'string' ? [topics] : topics;
+  const source = new EventSource(`/api/events?topics=${list.map(encodeURIComponent).join(',')}`);
   source.addEventListener('open', () => handlers.onState?.('open'));
   source.addEventListener('error', () => handlers.onState?.('error'));
-  source.addEventListener(topic, (event) => {
-    let data: unknown = null;
-    try {
-      data = JSON.parse((event as MessageEvent<string>).data);
-    } catch {
-      // Not JSON: the handler gets null.
-    }
-    handlers.onEvent(data);
-  });
+  for (const topic of list) {
+    source.addEventListener(topic, (event) => {
+      let data: unknown = null;
+      try {
+        data = JSON.parse((event as MessageEvent<string>).data);
+      } catch {
+        // Not JSON: the handler gets null.
+      }
+      handlers.onEvent(data, topic);
+    });
+  }
   source.addEventListener('reset', () => handlers.onReset());
   return () => source.close();
 }

@@ -24,7 +24,7 @@ export interface Messages extends Fragment<typeof ja, typeof en> {}
 export type MessageKey = keyof Messages & string;
 
 const catalogs: Record<Lang, Record<string, string>> = mergeCatalogs(
-  import.meta.glob<Record<string, string>>(['./*.json', '../features/*/i18n/*.json'], {
+  import.meta.glob<Record<string, string>>(['./*.json', '../features/*/i18n/*.json', '../features/*/i18n/*/*.json'], {
     eager: true,
     import: 'default',
   }),

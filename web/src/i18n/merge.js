@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Merges the message fragments (the shared src/i18n/{ja,en}.json and each feature's
-// features/<f>/i18n/{ja,en}.json) into one catalog per language. Plain JavaScript, so that
+// features/<f>/i18n/{ja,en}.json, or features/<f>/i18n/<part>/{ja,en}.json) into one catalog per language. Plain JavaScript, so that
 // scripts/check-i18n.mjs runs the very same check under Node at build time; types in merge.d.ts.
 
 const LANGS = ['ja', 'en'];

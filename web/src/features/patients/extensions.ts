@@ -12,6 +12,9 @@ export interface TabContext {
   emergency: boolean;
   /** Runs a hook when the tab is left (another tab or another page), e.g. to close an EventSource. */
   onLeave: LeaveHook;
+  /** The URL's segments after the tab's id when the page opened on this tab
+   *  (`#/patients/<id>/<tab>/<section>`: a tab's own sections), else []. */
+  path: string[];
 }
 
 export type TabRender = (panel: HTMLElement, patient: Patient, context: TabContext) => void | Promise<void>;

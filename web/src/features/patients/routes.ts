@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Patients: search and registration, and the patient page with its own tabs (consent, care team,
-// 記録 and the features still to come); other features add tabs through extensions.ts.
+// 記録); other features add tabs through extensions.ts.
 import { registerHome, registerNav, registerRoute } from '../../registry';
 import { canSeePatients, isNetworkAdmin } from '../../session';
 import { registerPatientTab } from './extensions';
 import { renderConsents } from './views/consents';
 import { renderDuplicates } from './views/duplicates';
-import { comingSoon, renderPatient } from './views/patient';
+import { renderPatient } from './views/patient';
 import { renderPatients } from './views/patients';
 import { renderRecord } from './views/record';
 import { renderTeam } from './views/team';
@@ -26,4 +26,3 @@ registerNav({ hash: '#/admin/duplicates', label: 'nav.duplicates', testid: 'nav-
 registerPatientTab({ id: 'consents', label: 'tab.consents', order: 10, render: renderConsents });
 registerPatientTab({ id: 'team', label: 'tab.team', order: 20, render: renderTeam });
 registerPatientTab({ id: 'record', label: 'tab.record', order: 30, render: renderRecord, emergency: true });
-registerPatientTab({ id: 'homecare', label: 'tab.homecare', order: 70, render: comingSoon });

@@ -19,11 +19,6 @@ import type { Patient } from '../types';
 import { openAddLocalId, openEditPatient } from './patientEdit';
 import { birthDate, localIdList, patientAge, sexLabel } from './patientFormat';
 
-/** The tabs of features still to come. */
-export function comingSoon(panel: HTMLElement): void {
-  replace(panel, h('p', { class: 'empty', testid: 'coming-soon' }, t('patient.coming_soon')));
-}
-
 export async function renderPatient(main: HTMLElement, route: Route): Promise<void> {
   const id = route.path[1] ?? '';
   replace(main, loading());
@@ -70,7 +65,7 @@ export async function renderPatient(main: HTMLElement, route: Route): Promise<vo
       ? h('p', { class: 'alert', role: 'status', testid: 'patient-merged-from' }, t('patient.merged_from', { n: patient.merged_from.length }))
       : null,
     patientHeader(patient, !limited && !onlyDemographics),
-    tabs(patient, wanted, shown, { emergency: limited !== undefined }),
+    tabs(patient, wanted, shown, { emergency: limited !== undefined }, wanted.id === route.path[2] ? route.path.slice(3) : []),
   );
 }
 
@@ -154,7 +149,13 @@ function patientHeader(patient: Patient, editable: boolean): HTMLElement {
   );
 }
 
-function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], context: Omit<TabContext, 'onLeave'>): HTMLElement {
+function tabs(
+  patient: Patient,
+  initial: PatientTab,
+  shown: PatientTab[],
+  context: Omit<TabContext, 'onLeave' | 'path'>,
+  initialPath: string[],
+): HTMLElement {
   // Each opening of a tab renders into a panel of its own, so that a tab still loading when
   // another is chosen (e.g. 同意 on arrival, then 記録 at once) fills a detached panel rather than
   // overwriting the one now shown.
@@ -177,7 +178,7 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
   );
   let scope: LeaveScope | null = null;
   let current: PatientTab | null = null;
-  const select = (tab: PatientTab): void => {
+  const select = (tab: PatientTab, path: string[] = []): void => {
     // The open tab stays as it is: clicking it again (under emergency access it is the only one)
     // must not load and audit its record a second time.
     if (tab === current) return;
@@ -194,10 +195,10 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
     panel.setAttribute('aria-labelledby', `tab-${tab.id}`);
     panel.dataset.tab = tab.id;
     // Keep the tab in the URL without a new history entry or a re-render of the page.
-    history.replaceState(null, '', hashOf(['patients', patient.id, tab.id]));
+    history.replaceState(null, '', hashOf(['patients', patient.id, tab.id, ...path]));
     scope?.end();
     scope = leaveScope();
-    void tab.render(panel, patient, { ...context, onLeave: scope.onLeave });
+    void tab.render(panel, patient, { ...context, onLeave: scope.onLeave, path });
   };
   buttons.forEach((button, index) => {
     button.addEventListener('click', () => select(shown[index] as PatientTab));
@@ -209,7 +210,7 @@ function tabs(patient: Patient, initial: PatientTab, shown: PatientTab[], contex
       select(shown[next] as PatientTab);
     });
   });
-  select(initial);
+  select(initial, initialPath);
   return h(
     'section',
     { class: 'tabs' },
