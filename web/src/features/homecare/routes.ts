@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Home care (在宅医療の多職種連携): the 在宅 tab of the patient page (the team's room: schedule,
-// visit records, timeline, monthly nursing report).
+// visit records, timeline, monthly nursing report), and its notifications in the inbox.
 import { registerPatientTab } from '../patients/extensions';
 import { renderHomecare } from './views/room';
+import './notifications';
 import './homecare.css';
 
 registerPatientTab({ id: 'homecare', label: 'tab.homecare', order: 70, render: renderHomecare });

@@ -9,6 +9,7 @@ import { t, tCode } from '../../../i18n';
 import { hashOf } from '../../../router';
 import { countLink } from '../../../shell';
 import { codeText } from '../../referral/views/referralCommon';
+import { notificationKind } from '../extensions';
 import type { AppNotification, NotificationList } from '../types';
 
 export function renderNotifications(main: HTMLElement): void {
@@ -53,13 +54,15 @@ function message(n: AppNotification): string {
       user: n.summary.by_user_name ?? '',
     });
   }
-  return n.kind;
+  return notificationKind(n.kind)?.message(n) ?? n.kind;
 }
 
 /** Where a notification leads: the referral it is about, else the patient. */
 function target(n: AppNotification): string | null {
   const referral = n.summary.referral_id ?? (n.kind === 'referral' ? n.ref_id : null);
   if (n.kind === 'referral' && referral) return hashOf(['referrals', referral]);
+  const registered = notificationKind(n.kind)?.target?.(n);
+  if (registered) return registered;
   return n.patient ? hashOf(['patients', n.patient.id]) : null;
 }
 

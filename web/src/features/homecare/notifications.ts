@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// The home-care notifications in the inbox: a visit scheduled, changed or cancelled by another
+// organisation of the team (kind homecare_schedule), and a timeline post that is urgent or
+// mentions the reader or their organisation (kind homecare_post). Each leads to its section of
+// the 在宅 tab.
+import { t, type MessageKey } from '../../i18n';
+import { hashOf } from '../../router';
+import { currentMe } from '../../session';
+import { registerNotificationKind } from '../notify/extensions';
+import type { AppNotification } from '../notify/types';
+
+interface HomecareSummary {
+  event?: string;
+  reason?: string;
+  org_name?: string;
+  user_name?: string;
+  category?: string;
+  urgent?: boolean;
+  mentions_org?: boolean;
+  mentioned_users?: string[];
+}
+
+const SCHEDULE_EVENTS: Record<string, MessageKey> = {
+  created: 'homecare.notify_schedule_created',
+  changed: 'homecare.notify_schedule_changed',
+  cancelled: 'homecare.notify_schedule_cancelled',
+  plan_created: 'homecare.notify_plan_created',
+  plan_changed: 'homecare.notify_plan_changed',
+};
+
+const CATEGORIES: Record<string, MessageKey> = {
+  report: 'homecare.category_report',
+  consult: 'homecare.category_consult',
+  request: 'homecare.category_request',
+  notice: 'homecare.category_notice',
+};
+
+function summaryOf(n: AppNotification): HomecareSummary {
+  return n.summary as HomecareSummary;
+}
+
+/** 「山田 花子さんの」, or nothing when the patient is not shown. */
+function whose(n: AppNotification): string {
+  return n.patient?.name ? t('homecare.notify_whose', { patient: n.patient.name }) : '';
+}
+
+function section(n: AppNotification, name: string): string | null {
+  return n.patient ? hashOf(['patients', n.patient.id, 'homecare', name]) : null;
+}
+
+registerNotificationKind({
+  kind: 'homecare_schedule',
+  message: (n) => {
+    const s = summaryOf(n);
+    const text = t(SCHEDULE_EVENTS[s.event ?? ''] ?? 'homecare.notify_schedule_changed', {
+      org: s.org_name ?? '',
+      user: s.user_name ?? '',
+      whose: whose(n),
+    });
+    return s.reason ? `${text} ${t('homecare.notify_reason', { reason: s.reason })}` : text;
+  },
+  target: (n) => section(n, 'schedule'),
+});
+
+registerNotificationKind({
+  kind: 'homecare_post',
+  message: (n) => {
+    const s = summaryOf(n);
+    const me = currentMe()?.user.id ?? '';
+    const mentioned = s.mentions_org === true || (s.mentioned_users ?? []).includes(me);
+    const key: MessageKey = s.urgent ? 'homecare.notify_post_urgent' : mentioned ? 'homecare.notify_post_mention' : 'homecare.notify_post';
+    return t(key, {
+      org: s.org_name ?? '',
+      user: s.user_name ?? '',
+      whose: whose(n),
+      category: t(CATEGORIES[s.category ?? ''] ?? 'homecare.category_notice'),
+    });
+  },
+  target: (n) => section(n, 'timeline'),
+});
