@@ -236,6 +236,11 @@ bool timeline_sync_communication(struct error *err, struct op *op, const char *p
 bool homecare_post_create(struct error *err, struct op *op, const char *patient_id,
                           const json_t *body, const char *key, const char *digest,
                           char id[UUID_STR_LEN], bool *repeat);
+/** One thread of the timeline: post post_id of patient_id (a first post) with its replies, as
+ *  GET .../homecare/posts lists it (a new reference; NULL with err set, 404 when not the
+ *  patient's). */
+json_t *timeline_thread(struct error *err, struct store_conn *conn, const char *patient_id,
+                        const char *post_id, const json_t *team);
 /** Marks post post_id of patient_id read by op's caller (a repeat changes nothing); *read (when
  *  given) gets the post's read state (a new reference). Starts op's write transaction. */
 bool homecare_post_mark_read(struct error *err, struct op *op, const char *patient_id,
