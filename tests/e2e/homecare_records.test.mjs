@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+// Home care at the bedside (issue 16): a nurse on a tablet fills a 訪問看護 record, loses the
+// connection and submits (the draft stays in the browser, marked 未送信), comes back online and it
+// is sent once; the physician's timeline, open the whole time, shows it without a reload. Also an
+// impossible vital refused beside its field with nothing stored, and the timeline's posts: a
+// mention, a reply in the thread, read receipts per person.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
+
+// 佐藤 一郎: his home-care team has あおば在宅クリニック and みなみ訪問看護ステーション, with consent
+const PATIENT = ['佐藤 一郎', 'GH-000002'];
+
+/** The current user's drafts of visit records kept in the page's localStorage. */
+function localDrafts(page) {
+  return page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tsunagu.homecare.record-draft.')).map((k) => JSON.parse(localStorage.getItem(k))));
+}
+
+/** The patient's visit records (every page) holding this hand-over text, as the server has them. */
+async function recordsWithHandover(session, patientId, handover) {
+  const found = [];
+  let cursor = '';
+  for (let page = 0; page < 20; page++) {
+    const answer = await session.get(`/api/patients/${patientId}/homecare/records?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    found.push(...answer.items.filter((r) => r.handover === handover));
+    if (!answer.next_cursor) break;
+    cursor = answer.next_cursor;
+  }
+  return found;
+}
+
+/** Opens a section of the patient's 在宅 tab and waits for it. */
+async function openSection(page, patientId, section, ready) {
+  await page.goto(`/#/patients/${patientId}/homecare/${section}`);
+  await page.getByTestId(ready).first().waitFor();
+}
+
+async function newNursingRecord(page, patientId) {
+  await openSection(page, patientId, 'records', 'rec-new');
+  await page.getByTestId('rec-new').click();
+  await page.getByTestId('rec-form').waitFor();
+  await page.getByTestId('rec-kind').selectOption('home_nursing');
+  await page.getByTestId('rec-form-nursing').waitFor();
+}
+
+describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
+  let server;
+  let browser;
+  let patientId;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+    patientId = await findPatientId(server.baseUrl, 'vns.suzuki', ...PATIENT);
+  });
+
+  test('a record filled offline is sent once when the connection returns; the physician sees it live', async () => {
+    const handover = `夕方から下肢の浮腫が増強。利尿薬の調整をご検討ください（e2e ${Date.now()}）`;
+    const nurseApi = await apiSession(server.baseUrl, 'vns.suzuki');
+
+    // the physician's timeline is open before the nurse submits, with a post half typed
+    const doctor = await openPage(browser, server.baseUrl);
+    await loginAs(doctor, 'aoba.tanaka');
+    await openSection(doctor, patientId, 'timeline', 'tl-list');
+    await doctor.locator('[data-testid="tl-live"][data-state="open"]').waitFor({ state: 'attached' });
+    await doctor.evaluate(() => {
+      window.__notReloaded = true;
+    });
+    await doctor.getByTestId('tl-text').fill('書きかけのコメント');
+
+    // the nurse fills a 訪問看護 record on a tablet
+    const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(nurse, 'vns.suzuki');
+    await newNursingRecord(nurse, patientId);
+    await nurse.getByTestId('rec-observation').fill('下肢浮腫 2+、呼吸苦なし。');
+    await nurse.getByTestId('rec-care_given').fill('体重測定、下肢挙上、服薬確認。');
+    await nurse.getByTestId('rec-vital-bp_systolic').fill('132');
+    await nurse.getByTestId('rec-vital-bp_diastolic').fill('78');
+    await nurse.getByTestId('rec-vital-pulse').fill('84');
+    await nurse.getByTestId('rec-vital-spo2').fill('95');
+    await nurse.getByTestId('rec-vital-temperature').fill('36.6');
+    await nurse.getByTestId('rec-vital-weight').fill('60.8');
+    await nurse.getByTestId('rec-vital-jcs').selectOption('0');
+    await nurse.getByTestId('rec-handover').fill(handover);
+    // every change is kept in the browser
+    const kept = await localDrafts(nurse);
+    assert.equal(kept.length, 1);
+    assert.equal(kept[0].state, 'editing');
+    assert.deepEqual(kept[0].values.handover, [handover]);
+    const width = await nurse.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= TABLET.width, `the form is ${width} px wide`);
+
+    // the connection drops; the nurse submits: the draft stays, marked 未送信
+    await nurse.context().setOffline(true);
+    await nurse.getByTestId('rec-save-sign').click();
+    await nurse.locator('[data-testid="rec-form"][data-state="unsent"]').waitFor();
+    await nurse.getByTestId('rec-unsent-banner').filter({ hasText: '未送信' }).waitFor();
+    const unsent = await localDrafts(nurse);
+    assert.equal(unsent.length, 1);
+    assert.equal(unsent[0].state, 'unsent');
+    assert.ok(unsent[0].key, 'an Idempotency-Key is kept with the draft');
+    assert.equal(unsent[0].body.content.vitals.spo2, 95);
+    assert.equal((await recordsWithHandover(nurseApi, patientId, handover)).length, 0, 'nothing reached the server');
+    // 再送信 while still offline changes nothing: still unsent, same key
+    await nurse.getByTestId('rec-resend').click();
+    await nurse.getByTestId('rec-unsent-error').waitFor();
+    assert.equal((await localDrafts(nurse))[0].key, unsent[0].key);
+
+    // back online: sent by itself, once, and signed; the record opens
+    await nurse.context().setOffline(false);
+    const view = nurse.locator('[data-testid="rec-view"][data-status="signed"]');
+    await view.waitFor();
+    assert.match(await view.getByTestId('rec-view-handover').textContent(), /下肢の浮腫/);
+    assert.equal(await view.getByTestId('rec-view-vital-spo2').textContent(), '95 %');
+    assert.deepEqual(await localDrafts(nurse), [], 'the draft is deleted once the server stored it');
+
+    // the physician's timeline shows it without a reload, and what was typed is still there
+    const item = doctor.getByTestId('tl-event-record').filter({ hasText: handover });
+    await item.waitFor();
+    assert.match(await item.getByTestId('tl-event-vitals').textContent(), /SpO2 95%/);
+    assert.equal(await doctor.evaluate(() => window.__notReloaded), true, 'the page was not reloaded');
+    assert.equal(await doctor.getByTestId('tl-text').inputValue(), '書きかけのコメント');
+
+    // exactly one record on the server for that draft
+    const stored = await recordsWithHandover(nurseApi, patientId, handover);
+    assert.equal(stored.length, 1, JSON.stringify(stored));
+    assert.equal(stored[0].kind, 'home_nursing');
+    assert.equal(stored[0].status, 'signed');
+
+    // the item leads to the record in the 訪問記録 section
+    await item.getByTestId('tl-event-record-open').click();
+    await doctor.locator(`[data-testid="rec-view"][data-record-id="${stored[0].id}"]`).waitFor();
+
+    assertNoProblems(nurse);
+    assertNoProblems(doctor);
+    await nurse.context().close();
+    await doctor.context().close();
+  });
+
+  test('an impossible SpO2 is refused beside its field and nothing is stored', async () => {
+    const handover = `SpO2 の入力誤り（e2e ${Date.now()}）`;
+    const nurseApi = await apiSession(server.baseUrl, 'vns.suzuki');
+    const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(nurse, 'vns.suzuki');
+    await newNursingRecord(nurse, patientId);
+    await nurse.getByTestId('rec-vital-spo2').fill('140');
+    await nurse.getByTestId('rec-handover').fill(handover);
+    await nurse.getByTestId('rec-save').click();
+
+    const spo2 = nurse.locator('[data-testid="rec-vital-spo2"][aria-invalid="true"]');
+    await spo2.waitFor();
+    const message = nurse.locator('[data-testid="rec-vital-spo2"] + [data-testid="field-error"]');
+    assert.match(await message.textContent(), /SpO2|酸素|範囲|値/);
+    // the draft stays in the form (and in the browser) to be put right
+    await nurse.locator('[data-testid="rec-form"][data-state="editing"]').waitFor();
+    const drafts = await localDrafts(nurse);
+    assert.equal(drafts.length, 1);
+    assert.equal(drafts[0].problem.field, 'content.vitals.spo2');
+    assert.equal((await recordsWithHandover(nurseApi, patientId, handover)).length, 0);
+
+    // corrected, it goes
+    await nurse.getByTestId('rec-vital-spo2').fill('97');
+    await nurse.getByTestId('rec-save').click();
+    await nurse.locator('[data-testid="rec-view"][data-status="draft"]').waitFor();
+    assert.equal((await recordsWithHandover(nurseApi, patientId, handover)).length, 1);
+    assertNoProblems(nurse);
+    await nurse.context().close();
+  });
+
+  test('a post with a mention, a reply in its thread, read receipts per person', async () => {
+    const text = `浮腫の増悪について相談です（e2e ${Date.now()}）`;
+    const doctorApi = await apiSession(server.baseUrl, 'aoba.tanaka');
+    const katoApi = await apiSession(server.baseUrl, 'vns.kato');
+    const doctorId = doctorApi.me.user.id;
+    const nurseId = (await apiSession(server.baseUrl, 'vns.suzuki')).me.user.id;
+
+    const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(nurse, 'vns.suzuki');
+    await openSection(nurse, patientId, 'timeline', 'tl-compose');
+    await nurse.locator('[data-testid="tl-live"][data-state="open"]').waitFor({ state: 'attached' });
+    await nurse.getByTestId('tl-category-select').first().selectOption('consult');
+    await nurse.getByTestId('tl-compose').getByTestId('tl-urgent').check();
+    await nurse.getByTestId('tl-text').fill(text);
+    await nurse.getByTestId('tl-compose').getByTestId('tl-mentions-toggle').click();
+    await nurse.getByTestId('tl-compose').locator(`[data-testid="tl-mention-user"][data-user-id="${doctorId}"]`).check();
+    assert.equal(await nurse.getByTestId('tl-photos').getAttribute('accept'), 'image/*');
+    assert.equal(await nurse.getByTestId('tl-photos').getAttribute('capture'), 'environment');
+    await nurse.getByTestId('tl-submit').click();
+
+    const thread = nurse.getByTestId('tl-post').filter({ hasText: text });
+    await thread.waitFor();
+    assert.equal(await nurse.getByTestId('tl-text').inputValue(), '', 'the box is empty again');
+    assert.match(await thread.getByTestId('tl-mentions').first().textContent(), /@田中 誠/);
+    await thread.getByTestId('tl-urgent-badge').first().waitFor();
+    assert.match(await thread.getByTestId('tl-category').first().textContent(), /相談/);
+
+    // the physician opens the timeline: the post is marked read as it is shown; he replies
+    const doctor = await openPage(browser, server.baseUrl);
+    await loginAs(doctor, 'aoba.tanaka');
+    await openSection(doctor, patientId, 'timeline', 'tl-list');
+    const seen = doctor.getByTestId('tl-post').filter({ hasText: text });
+    await seen.scrollIntoViewIfNeeded();
+    await seen.locator('[data-testid="tl-post-main"][data-unread="false"]').waitFor();
+    await seen.getByTestId('tl-reply-open').click();
+    await seen.getByTestId('tl-reply-text').fill('明日の訪問診療で確認します。');
+    await seen.getByTestId('tl-reply-submit').click();
+    await seen.getByTestId('tl-reply').filter({ hasText: '明日の訪問診療で確認します。' }).waitFor();
+
+    // the nurse's page, open the whole time, shows the reply in the thread and who has read
+    await thread.getByTestId('tl-reply').filter({ hasText: '明日の訪問診療で確認します。' }).waitFor();
+    const main = thread.getByTestId('tl-post-main');
+    await main.getByTestId('tl-receipts-summary').click();
+    await main.locator(`[data-testid="tl-read-person"][data-user-id="${doctorId}"][data-read="true"]`).waitFor();
+    await main.locator(`[data-testid="tl-read-person"][data-user-id="${nurseId}"][data-read="true"]`).waitFor();
+    await main.locator(`[data-testid="tl-read-person"][data-user-id="${katoApi.me.user.id}"][data-read="false"]`).waitFor();
+    const orgs = await main.getByTestId('tl-read-org').allTextContents();
+    assert.ok(orgs.some((line) => line.includes('あおば在宅クリニック')), orgs.join(' | '));
+
+    // the server agrees
+    const posts = await doctorApi.get(`/api/patients/${patientId}/homecare/posts`);
+    const stored = posts.items.filter((p) => p.text === text);
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].replies.length, 1);
+    assert.equal(stored[0].mentions[0].user.id, doctorId);
+    assert.ok(stored[0].read.people.some((p) => p.user.id === doctorId));
+
+    assertNoProblems(nurse);
+    assertNoProblems(doctor);
+    await nurse.context().close();
+    await doctor.context().close();
+  });
+});
