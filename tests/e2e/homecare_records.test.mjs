@@ -6,7 +6,9 @@
 // mention, a reply in the thread, read receipts per person.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { tokyoDate, tokyoDateParts } from './dates.mjs';
 import { apiSession, findPatientId } from './server.mjs';
 
 // 佐藤 一郎: his home-care team has あおば在宅クリニック and みなみ訪問看護ステーション, with consent
@@ -28,6 +30,34 @@ async function recordsWithHandover(session, patientId, handover) {
     cursor = answer.next_cursor;
   }
   return found;
+}
+
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A small PNG of one colour (what a tablet camera would send, smaller). */
+function png(width, height) {
+  const chunk = (kind, payload) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(payload.length);
+    const body = Buffer.concat([Buffer.from(kind, 'latin1'), payload]);
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, tail]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0xc0)]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Opens a section of the patient's 在宅 tab and waits for it. */
@@ -186,6 +216,8 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     await nurse.getByTestId('tl-compose').locator(`[data-testid="tl-mention-user"][data-user-id="${doctorId}"]`).check();
     assert.equal(await nurse.getByTestId('tl-photos').getAttribute('accept'), 'image/*');
     assert.equal(await nurse.getByTestId('tl-photos').getAttribute('capture'), 'environment');
+    await nurse.getByTestId('tl-photos').setInputFiles({ name: 'sacrum.png', mimeType: 'image/png', buffer: png(40, 30) });
+    await nurse.getByTestId('tl-photo-preview').waitFor();
     await nurse.getByTestId('tl-submit').click();
 
     const thread = nurse.getByTestId('tl-post').filter({ hasText: text });
@@ -193,6 +225,10 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     assert.equal(await nurse.getByTestId('tl-text').inputValue(), '', 'the box is empty again');
     assert.match(await thread.getByTestId('tl-mentions').first().textContent(), /@田中 誠/);
     await thread.getByTestId('tl-urgent-badge').first().waitFor();
+    // the photo as the server keeps it (re-encoded as JPEG), shown from the server
+    const photo = thread.getByTestId('tl-photo').first();
+    await photo.waitFor();
+    await nurse.waitForFunction((el) => el.complete && el.naturalWidth === 40, await photo.elementHandle());
     assert.match(await thread.getByTestId('tl-category').first().textContent(), /相談/);
 
     // the physician opens the timeline: the post is marked read as it is shown; he replies
@@ -224,10 +260,73 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     assert.equal(stored[0].replies.length, 1);
     assert.equal(stored[0].mentions[0].user.id, doctorId);
     assert.ok(stored[0].read.people.some((p) => p.user.id === doctorId));
+    assert.equal(stored[0].attachments.length, 1);
+    assert.equal(stored[0].attachments[0].media_type, 'image/jpeg');
+
+    // a visit scheduled by the clinic appears in the nurse's stream as it happens
+    const date = tokyoDate(2);
+    await doctorApi.post(`/api/patients/${patientId}/homecare/visits`, { kind: 'house_call', date, start: '15:10', end: '15:40' });
+    const change = nurse.locator('[data-testid="tl-event-schedule"][data-what="created"]').filter({ hasText: `${tokyoDateParts(date).japanese} 15:10–15:40` });
+    await change.waitFor();
+    assert.match(await change.textContent(), /往診/);
 
     assertNoProblems(nurse);
     assertNoProblems(doctor);
     await nurse.context().close();
     await doctor.context().close();
+  });
+
+  test('a therapist scores the Barthel Index, signs, and corrects with a reason; the first version stays readable', async () => {
+    const handover = `歩行器での屋内歩行が安定（e2e ${Date.now()}）`;
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'vns.ikeda');
+    await openSection(page, patientId, 'records', 'rec-new');
+    await page.getByTestId('rec-new').click();
+    await page.getByTestId('rec-kind').selectOption('home_rehab');
+    await page.getByTestId('rec-form-rehab').waitFor();
+    // each item offers only its own scores
+    const scores = (item) => page.getByTestId(`rec-adl-${item}`).locator('option').evaluateAll((list) => list.map((o) => o.value).filter(Boolean));
+    assert.deepEqual(await scores('transfers'), ['0', '5', '10', '15']);
+    assert.deepEqual(await scores('grooming'), ['0', '5']);
+    assert.deepEqual(await scores('feeding'), ['0', '5', '10']);
+    const adl = { feeding: '10', transfers: '15', grooming: '5', toilet_use: '10', bathing: '0', mobility: '10', stairs: '5', dressing: '10', bowels: '10', bladder: '5' };
+    for (const [item, score] of Object.entries(adl)) await page.getByTestId(`rec-adl-${item}`).selectOption(score);
+    assert.equal(await page.getByTestId('rec-adl-total').textContent(), '80 / 100');
+    await page.getByTestId('rec-function').fill('下肢筋力 MMT 4。');
+    await page.getByTestId('rec-goals').fill('屋外歩行の自立。');
+    await page.getByTestId('rec-handover').fill(handover);
+    await page.getByTestId('rec-save').click();
+
+    const draft = page.locator('[data-testid="rec-view"][data-status="draft"]');
+    await draft.waitFor();
+    assert.equal(await draft.getByTestId('rec-view-adl-total').textContent(), '80 / 100');
+    await page.getByTestId('rec-sign').click();
+    await page.locator('[data-testid="rec-view"][data-status="signed"][data-version="1"]').waitFor();
+
+    // a correction starts from the record; without a reason it is refused beside the reason
+    await page.getByTestId('rec-correct').click();
+    await page.getByTestId('rec-reason').waitFor();
+    assert.equal(await page.getByTestId('rec-adl-stairs').inputValue(), '5');
+    assert.equal(await page.getByTestId('rec-handover').inputValue(), handover);
+    await page.getByTestId('rec-adl-stairs').selectOption('10');
+    assert.equal(await page.getByTestId('rec-adl-total').textContent(), '85 / 100');
+    await page.getByTestId('rec-save').click();
+    await page.locator('[data-testid="rec-reason"][aria-invalid="true"] + [data-testid="field-error"]').waitFor();
+    await page.getByTestId('rec-reason').fill('階段昇降の評価を誤記（見守りで可能）');
+    await page.getByTestId('rec-save').click();
+
+    const corrected = page.locator('[data-testid="rec-view"][data-version="2"][data-status="draft"]');
+    await corrected.waitFor();
+    assert.equal(await corrected.getByTestId('rec-view-adl-total').first().textContent(), '85 / 100');
+    assert.match(await corrected.getByTestId('rec-view-reason').textContent(), /階段昇降/);
+    const first = corrected.locator('[data-testid="rec-version"][data-version="1"]');
+    await first.getByTestId('rec-version-show').click();
+    assert.equal(await first.getByTestId('rec-view-adl-total').textContent(), '80 / 100');
+    const second = corrected.locator('[data-testid="rec-version"][data-version="2"]');
+    assert.match(await second.getByTestId('rec-version-reason').textContent(), /階段昇降/);
+    assert.deepEqual(await localDrafts(page), []);
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= TABLET.width);
+    assertNoProblems(page);
+    await page.context().close();
   });
 });
