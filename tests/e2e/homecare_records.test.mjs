@@ -32,6 +32,14 @@ async function recordsWithHandover(session, patientId, handover) {
   return found;
 }
 
+/** Each control is big enough for a finger (44 px). */
+async function assertTouchSized(page, testids) {
+  for (const testid of testids) {
+    const box = await page.getByTestId(testid).first().boundingBox();
+    assert.ok(box && box.height >= 44, `${testid} is ${box?.height} px high`);
+  }
+}
+
 function crc32(bytes) {
   let crc = 0xffffffff;
   for (const byte of bytes) {
@@ -120,6 +128,7 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     assert.deepEqual(kept[0].values.handover, [handover]);
     const width = await nurse.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= TABLET.width, `the form is ${width} px wide`);
+    await assertTouchSized(nurse, ['rec-kind', 'rec-visit-start', 'rec-vital-spo2', 'rec-vital-jcs', 'rec-save', 'rec-save-sign', 'rec-back']);
 
     // the connection drops; the nurse submits: the draft stays, marked 未送信
     await nurse.context().setOffline(true);
@@ -216,6 +225,8 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     await nurse.getByTestId('tl-compose').locator(`[data-testid="tl-mention-user"][data-user-id="${doctorId}"]`).check();
     assert.equal(await nurse.getByTestId('tl-photos').getAttribute('accept'), 'image/*');
     assert.equal(await nurse.getByTestId('tl-photos').getAttribute('capture'), 'environment');
+    await assertTouchSized(nurse, ['tl-category-select', 'tl-mentions-toggle', 'tl-submit', 'tl-reply-open']);
+    assert.ok((await nurse.evaluate(() => document.documentElement.scrollWidth)) <= TABLET.width);
     await nurse.getByTestId('tl-photos').setInputFiles({ name: 'sacrum.png', mimeType: 'image/png', buffer: png(40, 30) });
     await nurse.getByTestId('tl-photo-preview').waitFor();
     await nurse.getByTestId('tl-submit').click();

@@ -11,17 +11,17 @@ import { t } from '../../../i18n';
 import type { Patient } from '../../patients/types';
 import { homecareStream } from '../api';
 import { kindName, kindsOfMyProfession, recordsPath, visitKinds, type VisitKind, type VisitRecord } from './recordsApi';
-import { deleteDraft, draftsOf, onDraftsChanged, resendWhenOnline, sendAllUnsent, sendDraft, type RecordDraft } from './recordsDrafts';
+import { deleteDraft, draftsOf, onDraftsChanged, sendAllUnsent, sendDraft, startOutbox, type RecordDraft } from './recordsDrafts';
 import { renderRecordForm } from './recordsForm';
 import { loadForCorrection, renderRecordView, statusBadge, visitTime } from './recordsView';
 import { tokyoInstant } from './recordsValues';
 import type { SectionContext } from './room';
 
 export function renderRecords(panel: HTMLElement, patient: Patient, context: SectionContext): void {
-  context.onLeave(resendWhenOnline(patient.id));
+  startOutbox();
   void sendAllUnsent(patient.id);
   const [first, second] = context.path;
-  if (first === 'new') void renderRecordForm(panel, patient, context, {});
+  if (first === 'new') void renderRecordForm(panel, patient, context, { kind: second });
   else if (first === 'draft' && second) void renderRecordForm(panel, patient, context, { draftId: second });
   else if (first && second === 'correct') void renderCorrection(panel, patient, context, first);
   else if (first) void renderRecordView(panel, patient, context, first);

@@ -186,9 +186,31 @@ export function sendAllUnsent(patient: string): Promise<SendResult[]> {
   return Promise.all(draftsOf(patient).filter((d) => d.state === 'unsent').map((d) => sendDraft(patient, d.id)));
 }
 
-/** While the section is shown: sends the unsent drafts whenever the connection returns. */
-export function resendWhenOnline(patient: string): () => void {
-  const handler = (): void => void sendAllUnsent(patient);
-  window.addEventListener('online', handler);
-  return () => window.removeEventListener('online', handler);
+/** The current user's unsent drafts of every patient, as (patient, draft id). */
+function unsentOfUser(): { patient: string; id: string }[] {
+  const prefix = `${PREFIX}.${currentUserId()}.`;
+  const found: { patient: string; id: string }[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (!key?.startsWith(prefix)) continue;
+    const [patient, id] = key.slice(prefix.length).split('.');
+    if (!patient || !id) continue;
+    if (loadDraft(patient, id)?.state === 'unsent') found.push({ patient, id });
+  }
+  return found;
+}
+
+let outboxStarted = false;
+
+/**
+ * From the first time the visit records are opened until the page is closed: whenever the
+ * connection returns, sends the current user's unsent drafts of every patient (the nurse may
+ * have gone on to another patient or section meanwhile).
+ */
+export function startOutbox(): void {
+  if (outboxStarted) return;
+  outboxStarted = true;
+  window.addEventListener('online', () => {
+    for (const { patient, id } of unsentOfUser()) void sendDraft(patient, id);
+  });
 }

@@ -33,6 +33,8 @@ export interface RecordFormOptions {
   draftId?: string;
   /** Correct this record (its current version). */
   correct?: VisitRecord;
+  /** A new record of this kind (when the user's profession makes it), e.g. from the schedule. */
+  kind?: string;
 }
 
 /** The draft the form opens on: a kept one, a correction, or a new record of the first kind. */
@@ -44,7 +46,7 @@ function startingDraft(patient: Patient, mine: VisitKind[], options: RecordFormO
     draft.values = valuesOfRecord(record);
     return draft;
   }
-  const kind = mine[0];
+  const kind = mine.find((k) => k.code === options.kind) ?? mine[0];
   if (!kind) return null;
   const draft = newDraft(patient.id, kind.code);
   const now = new Date();

@@ -14,6 +14,11 @@ function controls(form: HTMLFormElement): Control[] {
 /** What every named control of the form holds. */
 export function readValues(form: HTMLFormElement): Record<string, string[]> {
   const values: Record<string, string[]> = {};
+  // a list of 残薬 emptied is kept as empty, not forgotten
+  if (form.querySelector('[data-testid="rec-drug-rows"]')) {
+    values['content.remaining_drugs[].drug'] = [];
+    values['content.remaining_drugs[].count'] = [];
+  }
   for (const control of controls(form)) (values[control.name] ??= []).push(control.value);
   return values;
 }

@@ -9,7 +9,7 @@ import { formatDate, formatDateTime } from '../../../format';
 import { t, type MessageKey } from '../../../i18n';
 import { currentMe } from '../../../session';
 import type { Patient } from '../../patients/types';
-import { kindName, readRecord, signRecord, visitKinds, type RecordContent, type VisitKind, type VisitRecord } from './recordsApi';
+import { kindName, kindsOfMyProfession, readRecord, signRecord, visitKinds, type RecordContent, type VisitKind, type VisitRecord } from './recordsApi';
 import { BARTHEL, FORM_FIELDS, VITALS, adlLabel, fieldLabel, vitalLabel, vitalUnit } from './recordsFields';
 import type { SectionContext } from './room';
 
@@ -123,8 +123,10 @@ export async function renderRecordView(panel: HTMLElement, patient: Patient, con
     );
     actions.push(sign);
   }
-  const correct = h('button', { type: 'button', class: 'secondary', testid: 'rec-correct', onclick: () => context.open('records', [record.id, 'correct']) }, t('homecare.records_correct'));
-  actions.push(correct);
+  // the organisation that made the visit corrects it (the server decides again)
+  if (record.org.id === currentMe()?.org_id && kindsOfMyProfession(kinds).some((k) => k.code === record.kind)) {
+    actions.push(h('button', { type: 'button', class: 'secondary', testid: 'rec-correct', onclick: () => context.open('records', [record.id, 'correct']) }, t('homecare.records_correct')));
+  }
   replace(
     panel,
     h('div', { class: 'card-title' },
