@@ -133,8 +133,8 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     // the connection drops; the nurse submits: the draft stays, marked 未送信
     await nurse.context().setOffline(true);
     await nurse.getByTestId('rec-save-sign').click();
-    await nurse.locator('[data-testid="rec-form"][data-state="unsent"]').waitFor();
     await nurse.getByTestId('rec-unsent-banner').filter({ hasText: '未送信' }).waitFor();
+    await nurse.locator('[data-testid="rec-form"][data-state="unsent"][data-sending="false"]').waitFor();
     const unsent = await localDrafts(nurse);
     assert.equal(unsent.length, 1);
     assert.equal(unsent[0].state, 'unsent');
@@ -339,5 +339,52 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= TABLET.width);
     assertNoProblems(page);
     await page.context().close();
+  });
+
+  test('an answer lost on the way back: the draft waits in the list, is sent again with its key, and is stored once', async () => {
+    const handover = `答えが届かなかった記録（e2e ${Date.now()}）`;
+    const nurseApi = await apiSession(server.baseUrl, 'vns.suzuki');
+    const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(nurse, 'vns.suzuki');
+    await newNursingRecord(nurse, patientId);
+    await nurse.getByTestId('rec-vital-pulse').fill('88');
+    await nurse.getByTestId('rec-handover').fill(handover);
+
+    // the server stores the record, but its answer never reaches the tablet; later tries do
+    // not get through at all (poor reception)
+    const keys = [];
+    await nurse.route('**/homecare/records', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (keys.length === 1) await route.fetch();
+      return route.abort('internetdisconnected');
+    });
+    await nurse.getByTestId('rec-save').click();
+    await nurse.getByTestId('rec-unsent-banner').filter({ hasText: '未送信' }).waitFor();
+    assert.equal((await recordsWithHandover(nurseApi, patientId, handover)).length, 1);
+
+    // the section lists it at the top, marked 未送信 (opening it tried once more)
+    const tried = nurse.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/homecare/records'));
+    await nurse.getByTestId('homecare-section-records').click();
+    await tried;
+    const waiting = nurse.locator('[data-testid="rec-draft"][data-state="unsent"]');
+    await waiting.waitFor();
+    await nurse.getByTestId('rec-unsent-banner').filter({ hasText: '未送信' }).waitFor();
+    const [kept] = await localDrafts(nurse);
+    assert.equal(kept.key, keys[0]);
+    assert.deepEqual(new Set(keys), new Set([kept.key]));
+    await nurse.unroute('**/homecare/records');
+
+    // 再送信: the same key; the server answers with the record it stored, nothing more
+    const resent = nurse.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/homecare/records'));
+    await waiting.getByTestId('rec-draft-resend').click();
+    assert.equal((await resent).headers()['idempotency-key'], keys[0]);
+    await nurse.getByTestId('rec-drafts').waitFor({ state: 'detached' });
+    assert.deepEqual(await localDrafts(nurse), []);
+    const stored = await recordsWithHandover(nurseApi, patientId, handover);
+    assert.equal(stored.length, 1, JSON.stringify(stored));
+    await nurse.locator(`[data-testid="rec-row"][data-record-id="${stored[0].id}"]`).waitFor();
+    assertNoProblems(nurse);
+    await nurse.context().close();
   });
 });

@@ -79,6 +79,8 @@ class RecordFormView {
   private readonly errors = errorBox();
   private readonly kindSelect: HTMLSelectElement;
   private readonly submitButtons: HTMLButtonElement[];
+  /** A request for this draft is on its way (the banner waits for its outcome). */
+  private sending = false;
 
   constructor(
     private readonly panel: HTMLElement,
@@ -163,9 +165,12 @@ class RecordFormView {
     const unsent = this.draft.state === 'unsent';
     this.controls.disabled = unsent;
     this.form.dataset.state = this.draft.state;
+    this.form.dataset.sending = String(this.sending);
     for (const button of this.submitButtons) button.hidden = unsent;
     this.banner.hidden = !unsent;
-    if (unsent) {
+    if (unsent && this.sending) {
+      replace(this.banner, h('span', { testid: 'rec-sending' }, t('homecare.records_sending')));
+    } else if (unsent) {
       replace(
         this.banner,
         h('strong', null, t('homecare.records_unsent')),
@@ -195,8 +200,14 @@ class RecordFormView {
   }
 
   private async send(): Promise<void> {
-    for (const button of Array.from(this.banner.querySelectorAll('button'))) button.disabled = true;
-    const result: SendResult = await sendDraft(this.patient.id, this.draft.id);
+    this.sending = true;
+    this.showState();
+    let result: SendResult;
+    try {
+      result = await sendDraft(this.patient.id, this.draft.id);
+    } finally {
+      this.sending = false;
+    }
     // 'sent' opens the record (onDraftSent)
     if (result.kind === 'gone') this.context.open('records');
     if (result.kind !== 'unsent' && result.kind !== 'refused') return;
