@@ -233,7 +233,8 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
 
     const thread = nurse.getByTestId('tl-post').filter({ hasText: text });
     await thread.waitFor();
-    assert.equal(await nurse.getByTestId('tl-text').inputValue(), '', 'the box is empty again');
+    // once the post and its photo are stored, the box is empty again
+    await nurse.waitForFunction(() => document.querySelector('[data-testid="tl-text"]')?.value === '');
     assert.match(await thread.getByTestId('tl-mentions').first().textContent(), /@田中 誠/);
     await thread.getByTestId('tl-urgent-badge').first().waitFor();
     // the photo as the server keeps it (re-encoded as JPEG), shown from the server
