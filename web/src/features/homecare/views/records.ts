@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The 在宅 tab's section: the visit records (訪問記録): the list, one record with its versions, and the form by profession with its draft kept in the browser while offline.
+// The 在宅 tab's section: the visit records (訪問記録): the list, one record with its versions,
+// and the form by profession with its draft kept in the browser while offline.
 // Paths: [] the list, ['new'] a new record, ['draft', id] a draft kept in this browser,
 // [record id] the record, [record id, 'correct'] its correction. Opening the section sends the
 // drafts left unsent, and so does the connection's return while it is shown.
@@ -39,36 +40,65 @@ function draftTime(draft: RecordDraft): string {
   return start && end ? visitTime({ visit_start: tokyoInstant(start), visit_end: tokyoInstant(end) }) : '';
 }
 
+function button(label: string, testid: string, classes: string, action: (button: HTMLButtonElement) => void): HTMLButtonElement {
+  const el = h('button', { type: 'button', class: classes, testid }, label);
+  el.addEventListener('click', () => action(el));
+  return el;
+}
+
+/** One draft kept in this browser: 未送信 or 書きかけ, what it is, and what can be done with it. */
+function draftRow(patient: Patient, context: SectionContext, kinds: VisitKind[], draft: RecordDraft): HTMLElement {
+  const unsent = draft.state === 'unsent';
+  const state = unsent
+    ? h('span', { class: 'badge danger', testid: 'rec-draft-unsent' }, t('homecare.records_unsent'))
+    : h('span', { class: 'badge muted' }, t('homecare.records_local_draft'));
+  const resend = (el: HTMLButtonElement): void => {
+    el.disabled = true;
+    void sendDraft(patient.id, draft.id);
+  };
+  const discard = (): void => {
+    if (window.confirm(t('homecare.records_discard_confirm'))) deleteDraft(draft);
+  };
+  return h(
+    'li',
+    { class: 'homecare-draft', testid: 'rec-draft', 'data-state': draft.state, 'data-draft-id': draft.id },
+    h(
+      'div',
+      { class: 'homecare-draft-head' },
+      state,
+      ' ',
+      h('strong', null, kindName(kinds, draft.kind)),
+      draft.record_id ? ` ${t('homecare.records_correction')}` : '',
+      ' ',
+      h('span', null, draftTime(draft)),
+      h('span', { class: 'small muted' }, ` ${t('homecare.records_kept_locally', { time: formatDateTime(draft.saved_at) })}`),
+    ),
+    draft.error ? h('p', { class: 'small', testid: 'rec-draft-error' }, draft.error) : null,
+    h(
+      'div',
+      { class: 'actions' },
+      unsent ? button(t('homecare.records_resend'), 'rec-draft-resend', 'primary small', resend) : null,
+      button(t('homecare.records_open'), 'rec-draft-open', 'secondary small', () => context.open('records', ['draft', draft.id])),
+      button(t('homecare.records_discard'), 'rec-draft-discard', 'danger secondary small', discard),
+    ),
+  );
+}
+
 /** The drafts kept in this browser for the patient: unsent ones first, with 再送信. */
 function draftsBlock(patient: Patient, context: SectionContext, kinds: VisitKind[]): HTMLElement | null {
   const drafts = draftsOf(patient.id).sort((a, b) => (a.state === b.state ? 0 : a.state === 'unsent' ? -1 : 1));
   if (!drafts.length) return null;
   const unsent = drafts.filter((d) => d.state === 'unsent').length;
-  const rows = drafts.map((draft) =>
-    h(
-      'li',
-      { class: 'homecare-draft', testid: 'rec-draft', 'data-state': draft.state, 'data-draft-id': draft.id },
-      h('div', { class: 'homecare-draft-head' },
-        draft.state === 'unsent' ? h('span', { class: 'badge danger', testid: 'rec-draft-unsent' }, t('homecare.records_unsent')) : h('span', { class: 'badge muted' }, t('homecare.records_local_draft')),
-        ' ', h('strong', null, kindName(kinds, draft.kind)), draft.record_id ? ` ${t('homecare.records_correction')}` : '', ' ', h('span', null, draftTime(draft)),
-        h('span', { class: 'small muted' }, ` ${t('homecare.records_kept_locally', { time: formatDateTime(draft.saved_at) })}`),
-      ),
-      draft.error ? h('p', { class: 'small', testid: 'rec-draft-error' }, draft.error) : null,
-      h('div', { class: 'actions' },
-        draft.state === 'unsent'
-          ? h('button', { type: 'button', class: 'primary small', testid: 'rec-draft-resend', onclick: (e: Event) => { (e.currentTarget as HTMLButtonElement).disabled = true; void sendDraft(patient.id, draft.id); } }, t('homecare.records_resend'))
-          : null,
-        h('button', { type: 'button', class: 'secondary small', testid: 'rec-draft-open', onclick: () => context.open('records', ['draft', draft.id]) }, t('homecare.records_open')),
-        h('button', { type: 'button', class: 'danger secondary small', testid: 'rec-draft-discard', onclick: () => { if (window.confirm(t('homecare.records_discard_confirm'))) deleteDraft(draft); } }, t('homecare.records_discard')),
-      ),
-    ),
-  );
+  const banner = unsent
+    ? h('div', { class: 'alert warn', role: 'status', testid: 'rec-unsent-banner' },
+        h('strong', null, t('homecare.records_unsent')), ' ', t('homecare.records_unsent_count', { n: unsent }))
+    : null;
   return h(
     'section',
     { class: 'homecare-drafts', testid: 'rec-drafts' },
-    unsent ? h('div', { class: 'alert warn', role: 'status', testid: 'rec-unsent-banner' }, h('strong', null, t('homecare.records_unsent')), ' ', t('homecare.records_unsent_count', { n: unsent })) : null,
+    banner,
     h('h3', null, t('homecare.records_drafts_here')),
-    h('ul', { class: 'homecare-draft-list' }, rows),
+    h('ul', { class: 'homecare-draft-list' }, drafts.map((draft) => draftRow(patient, context, kinds, draft))),
   );
 }
 
@@ -76,13 +106,13 @@ function recordTable(items: VisitRecord[], kinds: VisitKind[], context: SectionC
   if (!items.length) return empty(t('homecare.records_none'), 'rec-list-empty');
   return table(
     'rec-list',
-    [t('homecare.records_visit'), t('homecare.records_kind'), t('homecare.records_org'), t('homecare.records_author'), t('homecare.records_status'), t('homecare.records_version')],
+    (['visit', 'kind', 'org', 'author', 'status', 'version'] as const).map((k) => t(`homecare.records_${k}`)),
     items.map((record) =>
       h(
         'tr',
         { testid: 'rec-row', 'data-record-id': record.id, 'data-status': record.status },
         tdTime(visitTime(record)),
-        td(h('button', { type: 'button', class: 'link', testid: 'rec-row-open', onclick: () => context.open('records', [record.id]) }, kindName(kinds, record.kind))),
+        td(button(kindName(kinds, record.kind), 'rec-row-open', 'link', () => context.open('records', [record.id]))),
         tdWrap(record.org.name),
         td(record.author.name),
         td(statusBadge(record.status)),
@@ -93,7 +123,8 @@ function recordTable(items: VisitRecord[], kinds: VisitKind[], context: SectionC
 }
 
 async function renderList(panel: HTMLElement, patient: Patient, context: SectionContext): Promise<void> {
-  const read = (query: Query = {}): Promise<{ items: VisitRecord[]; next_cursor?: string | null }> => api.get(recordsPath(patient.id), { limit: 50, ...query });
+  type Page = { items: VisitRecord[]; next_cursor?: string | null };
+  const read = (query: Query = {}): Promise<Page> => api.get(recordsPath(patient.id), { limit: 50, ...query });
   let refresh = (): void => {};
   homecareStream(['homecare.record'], () => refresh(), context.onLeave);
   const loaded = await loadInto(panel, () => Promise.all([read(), visitKinds()]));
@@ -140,7 +171,7 @@ async function renderList(panel: HTMLElement, patient: Patient, context: Section
     panel,
     h('div', { class: 'card-title' },
       h('h2', null, t('homecare.section_records')),
-      mine.length ? h('button', { type: 'button', class: 'primary small', testid: 'rec-new', onclick: () => context.open('records', ['new']) }, t('homecare.records_new')) : null,
+      mine.length ? button(t('homecare.records_new'), 'rec-new', 'primary small', () => context.open('records', ['new'])) : null,
     ),
     drafts, errors, list, more,
   );

@@ -148,8 +148,24 @@ export function drugRow(): HTMLElement {
   const row = h(
     'div',
     { class: 'homecare-drug-row', testid: 'rec-drug-row' },
-    h('input', { type: 'text', name: 'content.remaining_drugs[].drug', testid: 'rec-drug-name', 'aria-label': t('homecare.records_drug_name'), placeholder: t('homecare.records_drug_name'), maxlength: 200 }),
-    h('input', { type: 'number', name: 'content.remaining_drugs[].count', testid: 'rec-drug-count', 'aria-label': t('homecare.records_drug_count'), placeholder: t('homecare.records_drug_count'), inputmode: 'numeric', step: '1', class: 'homecare-number' }),
+    h('input', {
+      type: 'text',
+      name: 'content.remaining_drugs[].drug',
+      testid: 'rec-drug-name',
+      'aria-label': t('homecare.records_drug_name'),
+      placeholder: t('homecare.records_drug_name'),
+      maxlength: 200,
+    }),
+    h('input', {
+      type: 'number',
+      name: 'content.remaining_drugs[].count',
+      testid: 'rec-drug-count',
+      'aria-label': t('homecare.records_drug_count'),
+      placeholder: t('homecare.records_drug_count'),
+      inputmode: 'numeric',
+      step: '1',
+      class: 'homecare-number',
+    }),
     h('button', {
       type: 'button',
       class: 'secondary small',

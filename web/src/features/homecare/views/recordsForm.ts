@@ -91,7 +91,11 @@ class RecordFormView {
     private draft: RecordDraft,
   ) {
     const choices = mine.some((k) => k.code === draft.kind) ? mine : [...mine, ...kinds.filter((k) => k.code === draft.kind)];
-    this.kindSelect = h('select', { name: 'kind', testid: 'rec-kind', disabled: draft.record_id !== null }, choices.map((k) => option(k.code, kindName(kinds, k.code), k.code === draft.kind)));
+    this.kindSelect = h(
+      'select',
+      { name: 'kind', testid: 'rec-kind', disabled: draft.record_id !== null },
+      choices.map((k) => option(k.code, kindName(kinds, k.code), k.code === draft.kind)),
+    );
     this.submitButtons = [
       h('button', { type: 'button', class: 'secondary', testid: 'rec-save', onclick: () => void this.submit(false) }, t('homecare.records_save_draft')),
       h('button', { type: 'button', class: 'primary', testid: 'rec-save-sign', onclick: () => void this.submit(true) }, t('homecare.records_save_sign')),
@@ -106,7 +110,11 @@ class RecordFormView {
     const draft = this.draft;
     const heading = draft.record_id ? t('homecare.records_correct_title') : t('homecare.records_new_title');
     const reason = draft.record_id
-      ? field(t('homecare.records_reason'), h('textarea', { name: 'reason', testid: 'rec-reason', rows: 2, maxlength: 500, required: true }), t('homecare.records_reason_hint'))
+      ? field(
+          t('homecare.records_reason'),
+          h('textarea', { name: 'reason', testid: 'rec-reason', rows: 2, maxlength: 500, required: true }),
+          t('homecare.records_reason_hint'),
+        )
       : null;
     replace(
       this.controls,
@@ -121,7 +129,8 @@ class RecordFormView {
       reason,
     );
     replace(this.formBox, formFields(this.formOf(draft.kind)));
-    replace(this.form, this.banner, h('p', { class: 'small muted', testid: 'rec-draft-saved', 'aria-live': 'polite' }), this.controls, this.errors, h('div', { class: 'actions homecare-actions' }, this.submitButtons,
+    const saved = h('p', { class: 'small muted', testid: 'rec-draft-saved', 'aria-live': 'polite' });
+    replace(this.form, this.banner, saved, this.controls, this.errors, h('div', { class: 'actions homecare-actions' }, this.submitButtons,
       h('button', { type: 'button', class: 'secondary', testid: 'rec-back', onclick: () => this.context.open('records') }, t('homecare.records_back')),
       h('button', { type: 'button', class: 'danger secondary', testid: 'rec-discard', onclick: () => this.discard() }, t('homecare.records_discard')),
     ));
@@ -154,8 +163,9 @@ class RecordFormView {
 
   /** Another part of the page (the online handler, the list) sent or refused this draft. */
   private refreshFromStore(): void {
+    if (this.sending) return; // send() shows the outcome of its own request
     const stored = loadDraft(this.patient.id, this.draft.id);
-    if (!stored || stored.state === this.draft.state && stored.error === this.draft.error) return;
+    if (!stored || (stored.state === this.draft.state && stored.error === this.draft.error)) return;
     this.draft = stored;
     this.showState();
     if (stored.state === 'editing' && stored.problem) this.showRefusal(new ApiError(stored.problem.status ?? 400, stored.problem, stored.error ?? ''));
@@ -184,6 +194,7 @@ class RecordFormView {
   }
 
   private showRefusal(error: ApiError): void {
+    clearFieldErrors(this.form);
     if (!showFieldError(this.form, error)) showError(this.errors, error.message || t('error.unexpected'));
   }
 

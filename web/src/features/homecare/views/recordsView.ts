@@ -62,7 +62,11 @@ export function versionContent(record: VisitRecord): HTMLElement {
     { class: 'homecare-record-content', testid: 'rec-view-content' },
     h('dl', { class: 'homecare-record-fields' }, fields.map((spec) => dlRow(fieldLabel(spec.name), fieldValue(spec.name, content[spec.name])))),
     vitalsList(content.vitals),
-    record.handover ? h('div', { class: 'homecare-handover', testid: 'rec-view-handover' }, h('h3', null, t('homecare.records_handover')), h('p', { class: 'homecare-pre' }, record.handover)) : null,
+    record.handover
+      ? h('div', { class: 'homecare-handover', testid: 'rec-view-handover' },
+          h('h3', null, t('homecare.records_handover')),
+          h('p', { class: 'homecare-pre' }, record.handover))
+      : null,
   );
 }
 
@@ -91,7 +95,12 @@ function versionsList(record: VisitRecord): Child {
       body,
     );
   });
-  return h('section', { class: 'homecare-versions' }, h('h3', null, t('homecare.records_versions')), h('ol', { class: 'homecare-version-list', testid: 'rec-versions' }, items));
+  return h(
+    'section',
+    { class: 'homecare-versions' },
+    h('h3', null, t('homecare.records_versions')),
+    h('ol', { class: 'homecare-version-list', testid: 'rec-versions' }, items),
+  );
 }
 
 function header(record: VisitRecord, kinds: VisitKind[]): HTMLElement {
@@ -100,7 +109,12 @@ function header(record: VisitRecord, kinds: VisitKind[]): HTMLElement {
     { class: 'homecare-record-head' },
     dlRow(t('homecare.records_visit'), h('span', { testid: 'rec-view-time' }, visitTime(record))),
     dlRow(t('homecare.records_org_author'), `${record.org.name}（${record.author.name}）`),
-    dlRow(t('homecare.records_status'), h('span', { testid: 'rec-view-status', 'data-status': record.status }, statusBadge(record.status)), ' ', t('homecare.records_version_n', { n: record.version })),
+    dlRow(
+      t('homecare.records_status'),
+      h('span', { testid: 'rec-view-status', 'data-status': record.status }, statusBadge(record.status)),
+      ' ',
+      t('homecare.records_version_n', { n: record.version }),
+    ),
     record.signed_at ? dlRow(t('homecare.records_signed_at'), formatDateTime(record.signed_at)) : null,
     record.correction_reason ? dlRow(t('homecare.records_reason'), h('span', { testid: 'rec-view-reason' }, record.correction_reason)) : null,
     dlRow(t('homecare.records_kind'), kindName(kinds, record.kind)),
@@ -125,7 +139,8 @@ export async function renderRecordView(panel: HTMLElement, patient: Patient, con
   }
   // the organisation that made the visit corrects it (the server decides again)
   if (record.org.id === currentMe()?.org_id && kindsOfMyProfession(kinds).some((k) => k.code === record.kind)) {
-    actions.push(h('button', { type: 'button', class: 'secondary', testid: 'rec-correct', onclick: () => context.open('records', [record.id, 'correct']) }, t('homecare.records_correct')));
+    const open = (): void => context.open('records', [record.id, 'correct']);
+    actions.push(h('button', { type: 'button', class: 'secondary', testid: 'rec-correct', onclick: open }, t('homecare.records_correct')));
   }
   replace(
     panel,

@@ -94,7 +94,8 @@ class TimelineView {
       details.addEventListener('toggle', () => (details.open ? this.openReceipts.add(id) : this.openReceipts.delete(id)));
     }
     for (const el of Array.from(this.list.querySelectorAll<HTMLElement>('[data-unread="true"]'))) this.observer.observe(el);
-    replace(this.more, this.cursor ? h('button', { type: 'button', class: 'secondary', testid: 'tl-more', onclick: () => void this.next() }, t('homecare.timeline_more')) : null);
+    const more = h('button', { type: 'button', class: 'secondary', testid: 'tl-more', onclick: () => void this.next() }, t('homecare.timeline_more'));
+    replace(this.more, this.cursor ? more : null);
     this.list.dataset.count = String(this.items.length);
   }
 

@@ -28,7 +28,9 @@ function mentionPicker(team: TeamOrg[]): { element: HTMLElement; read: () => New
   const orgs = team.map((org) =>
     h('li', { class: 'homecare-mention-org' },
       check(t('homecare.timeline_mention_whole', { org: org.name }), 'tl-mention-org', { 'data-org-id': org.id }, { org_id: org.id }),
-      h('ul', null, org.members.map((m) => h('li', null, check(m.name, 'tl-mention-user', { 'data-user-id': m.id, 'data-org-id': org.id }, { user_id: m.id, org_id: org.id })))),
+      h('ul', null, org.members.map((m) =>
+        h('li', null, check(m.name, 'tl-mention-user', { 'data-user-id': m.id, 'data-org-id': org.id }, { user_id: m.id, org_id: org.id })),
+      )),
     ),
   );
   const summary = h('summary', { testid: 'tl-mentions-toggle' }, t('homecare.timeline_mentions'));
@@ -94,7 +96,11 @@ export function composer(options: ComposerOptions): HTMLElement {
   const photos = reply ? null : photoPicker();
   const progress = h('p', { class: 'small muted', testid: 'tl-upload-progress', role: 'status' });
   const errors = errorBox();
-  const submit = h('button', { type: 'submit', class: 'primary', testid: reply ? 'tl-reply-submit' : 'tl-submit' }, reply ? t('homecare.timeline_reply') : t('homecare.timeline_post'));
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'primary', testid: reply ? 'tl-reply-submit' : 'tl-submit' },
+    reply ? t('homecare.timeline_reply') : t('homecare.timeline_post'),
+  );
   let key: string | null = null;
   let uploaded = 0;
   const form = h(
