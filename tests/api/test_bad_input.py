@@ -600,6 +600,7 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/read", None),
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
         ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
+        ("GET", f"/api/patients/{patient}/homecare/timeline", None),
     ]
 
 
