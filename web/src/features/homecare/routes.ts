@@ -5,5 +5,11 @@ import { registerPatientTab } from '../patients/extensions';
 import { renderHomecare } from './views/room';
 import './notifications';
 import './homecare.css';
+import { registerNav, registerRoute } from '../../registry';
+import { canSeePatients } from '../../session';
+import { renderMyDay } from './views/scheduleMyDay';
 
 registerPatientTab({ id: 'homecare', label: 'tab.homecare', order: 70, render: renderHomecare });
+// ---- schedule (part: schedule): the staff member's day list ----
+registerRoute({ path: 'homecare/my-day', guard: canSeePatients, view: renderMyDay });
+registerNav({ hash: '#/homecare/my-day', label: 'homecare.nav_my_day', testid: 'nav-my-day', order: 15, show: canSeePatients });
