@@ -279,3 +279,73 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
     await page.context().close();
   });
 });
+
+describe('visit figures beside the referral figures', { timeout: 180_000 }, () => {
+  let server;
+  let browser;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+  });
+
+  test('the nursing station sees its 訪問実績 as charts with the CSV, and the referral figures still show', async () => {
+    const nurse = await session(server.baseUrl, 'vns.suzuki');
+    const id = await patientId(nurse);
+    // a visit on the 20th of next month (at most 51 days ahead): next month's planned visits count it
+    const before = await nurse.get('/api/homecare/figures');
+    await visit(nurse, id, 'home_nursing', `${before.next_month}-20`, '10:00', '10:30');
+    const figures = await nurse.get('/api/homecare/figures');
+    const plannedNursing = figures.next_month_planned.by_kind.find((k) => k.kind === 'home_nursing').count;
+    assert.equal(plannedNursing, before.next_month_planned.by_kind.find((k) => k.kind === 'home_nursing').count + 1);
+
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'vns.suzuki');
+    await page.getByTestId('nav-stats').click();
+    await page.getByTestId('stats-section-homecare').click();
+    await page.locator('[data-testid="figures-results"][data-loaded="true"]').waitFor();
+    assert.equal(await page.getByTestId('stats-section-homecare').getAttribute('aria-current'), 'page');
+    assert.match(await page.getByTestId('figures-org-name').textContent(), /^みなみ訪問看護ステーション /);
+
+    // visits made by kind per month: this month's bars add up to the API's total
+    const made = page.locator(`[data-testid="figures-made-chart"] rect.bar[data-month="${figures.month}"]`);
+    const values = await made.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))));
+    assert.equal(values.reduce((a, b) => a + b, 0), figures.made.total);
+    for (const chart of ['figures-patients-chart', 'figures-cancelled-chart', 'figures-planned-chart']) {
+      assert.equal(await page.getByTestId(chart).count(), 1, chart);
+    }
+    const underCare = page.locator(`[data-testid="figures-patients-chart"] rect.bar.p1[data-month="${figures.month}"]`);
+    assert.equal(await underCare.getAttribute('data-value'), String(figures.patients.under_care));
+    const nursingRow = page.locator('[data-testid="figures-row"][data-kind="home_nursing"]');
+    const nursing = figures.made.by_kind.find((k) => k.kind === 'home_nursing');
+    assert.equal(await nursingRow.locator('[data-field="made"]').textContent(), String(nursing.count));
+    const planned = page.locator('[data-testid="figures-planned-chart"] rect.bar[data-key="home_nursing"]');
+    assert.equal(await planned.getAttribute('data-value'), String(plannedNursing));
+
+    // the CSV of the month, downloaded with the session
+    const csv = await page.getByTestId('figures-csv').getAttribute('href');
+    assert.equal(csv, `/api/homecare/figures.csv?org_id=${figures.org.id}&month=${figures.month}`);
+    const answer = await page.request.get(csv);
+    assert.equal(answer.status(), 200);
+    assert.match(answer.headers()['content-type'], /^text\/csv/);
+    assert.ok((await answer.text()).includes('区分,項目,件数'));
+    await assertNoSidewaysScroll(page);
+
+    // another month through the form, and back to the referral figures
+    const earlier = previousMonth(figures.month);
+    await page.getByTestId('figures-month').fill(earlier);
+    await page.getByTestId('figures-show').click();
+    await page.locator(`[data-testid="figures-csv"][href$="month=${earlier}"]`).waitFor();
+    await page.getByTestId('stats-section-referrals').click();
+    await page.getByTestId('stats-table').waitFor();
+    assert.equal(await page.getByTestId('stats-counts-chart').count(), 1);
+    assert.equal(await page.getByTestId('stats-section-referrals').getAttribute('aria-current'), 'page');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
+
+function previousMonth(month) {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
+}
