@@ -140,6 +140,19 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
     assert.equal(await page.getByTestId('schedule-visit-change').count(), 0);
     await assertNoSidewaysScroll(page);
 
+    // a private link to the patient's schedule: shown once, listed, revoked
+    await page.getByTestId('ical-open').click();
+    await page.getByTestId('ical-create').click();
+    const url = await page.getByTestId('ical-url').inputValue();
+    const feed = await fetch(url);
+    assert.equal(feed.status, 200);
+    const calendar = await feed.text();
+    assert.ok(calendar.includes(`UID:${pharmacy.id}@tsunagu`));
+    assert.ok(!calendar.includes(PATIENT), 'the patient feed names no patient');
+    await page.getByTestId('ical-link').getByTestId('ical-revoke').click();
+    await page.getByTestId('ical-links-empty').waitFor();
+    assert.equal((await fetch(url)).status, 404);
+
     // next and previous week
     await page.getByTestId('schedule-next').click();
     await page.locator(`[data-testid="schedule-week"][data-week-start="${day(7)}"]`).waitFor();
@@ -230,6 +243,59 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
     await page.getByTestId('cancel-dialog').waitFor({ state: 'detached' });
     await page.locator(`[data-testid="schedule-visit"][data-status="cancelled"]`).filter({ hasText: '重複のため' }).waitFor();
     await page.locator(`[data-visit-id="${medical.id}"]:not([data-flags~="overlap"])`).waitFor();
+    await assertNoSidewaysScroll(page);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('a weekly plan through the form; the gap and the stay in hospital said in words', async () => {
+    const clinic = await session(server.baseUrl, 'aoba.tanaka');
+    const hospital = await session(server.baseUrl, 'gh.sato');
+    const id = await patientId(clinic);
+    const { monday, day } = weekAhead(63);
+    // an admission from Tuesday to Thursday of the second week, and the clinic's visit in it
+    const encounter = await hospital.post('/fhir/Encounter', {
+      resourceType: 'Encounter',
+      status: 'planned',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+      subject: { reference: `Patient/${id}` },
+      period: { start: `${day(8)}T09:00:00+09:00`, end: `${day(10)}T12:00:00+09:00` },
+    });
+    const inHospital = await visit(clinic, id, 'home_medical', day(9), '13:00', '13:30');
+
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(page, 'vns.suzuki');
+    await openWeek(page, id, monday);
+    await page.getByTestId('schedule-add-plan').click();
+    const form = page.getByTestId('plan-form');
+    assert.equal(await form.getByTestId('plan-kind').inputValue(), 'home_nursing');
+    await form.getByTestId('plan-weekday-mon').check();
+    await form.getByTestId('plan-start').fill('10:00');
+    await form.getByTestId('plan-end').fill('10:30');
+    await form.getByTestId('plan-first-date').fill(monday);
+    await form.getByTestId('plan-end-date').fill(day(27));
+    await form.getByTestId('plan-exceptions').fill(day(21));
+    await form.getByTestId('plan-gap-days').fill('7');
+    await form.getByTestId('plan-submit').click();
+    await page.getByTestId('plan-dialog').waitFor({ state: 'detached' });
+    await visitAt(page, monday, '10:00–10:30').waitFor();
+    assert.equal(await page.getByTestId('schedule-gap').count(), 0, 'weekly: no gap');
+
+    // the second Monday cancelled: 13 days without home nursing, more than the plan's 7
+    await page.getByTestId('schedule-next').click();
+    await page.locator(`[data-testid="schedule-week"][data-week-start="${day(7)}"]`).waitFor();
+    await visitAt(page, day(7), '10:00–10:30').getByTestId('schedule-visit-cancel').click();
+    await page.getByTestId('cancel-reason').fill('ステーションの研修日');
+    await page.getByTestId('cancel-submit').click();
+    const gap = page.getByTestId('schedule-gap');
+    await gap.waitFor();
+    assert.match(await gap.textContent(), /^訪問看護の間隔が 7 日を超えています/);
+    assert.match(await gap.textContent(), /13日間/);
+
+    // the clinic's visit during the admission, said in words
+    const flagged = page.locator(`[data-visit-id="${inHospital.id}"] [data-testid="schedule-flag-hospital"]`);
+    assert.match(await flagged.textContent(), /^入院中の予定/);
+    assert.ok(encounter.id);
     await assertNoSidewaysScroll(page);
     assertNoProblems(page);
     await page.context().close();
