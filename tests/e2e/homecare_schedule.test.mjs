@@ -319,6 +319,12 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
     const first = page.getByTestId('my-day-visit').first();
     assert.match(await first.textContent(), /09:00–09:45.*佐藤 一郎.*訪問看護/s);
     assert.ok(((await first.getByTestId('my-day-address').textContent()) ?? '').length > 0);
+    // a visit added meanwhile appears in its place (event stream, no reload)
+    await page.locator('[data-testid="my-day"][data-state="open"]').waitFor();
+    const noon = await visit(nurse, id, 'home_nursing', date, '12:00', '12:30');
+    await page.locator(`[data-testid="my-day-visit"][data-visit-id="${noon.id}"]`).waitFor();
+    const order = await page.getByTestId('my-day-visit').evaluateAll((items) => items.map((li) => li.dataset.visitId));
+    assert.deepEqual(order, [early.id, noon.id, late.id]);
     await assertNoSidewaysScroll(page);
 
     // a private link to her own visits: shown once with the warning, then listed and revoked

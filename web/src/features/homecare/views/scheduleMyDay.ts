@@ -8,7 +8,8 @@ import { empty, loadInto, pageTitle } from '../../../common';
 import { field, h, replace } from '../../../dom';
 import { formatDate, todayTokyo } from '../../../format';
 import { t } from '../../../i18n';
-import { go, hashOf, type Route } from '../../../router';
+import { go, hashOf, onLeave, type Route } from '../../../router';
+import { homecareStream } from '../api';
 import { addDays, isDate, kindName, visitKinds } from './scheduleData';
 import { icalPanel } from './scheduleIcal';
 
@@ -64,9 +65,27 @@ export async function renderMyDay(main: HTMLElement, route: Route): Promise<void
   const list = h('div', { testid: 'my-day', 'data-date': date });
   const heading = date === today ? t('homecare.my_day_title_today') : t('homecare.my_day_title', { date: formatDate(date) });
   replace(main, pageTitle(heading), h('div', { class: 'stack' }, nav, list, icalPanel(null)));
-  const loaded = await loadInto(list, () => Promise.all([api.get<{ date: string; items: DayVisit[] }>('/api/homecare/my-day', { date }), visitKinds()]));
+  const read = (): Promise<[{ items: DayVisit[] }, Awaited<ReturnType<typeof visitKinds>>]> =>
+    Promise.all([api.get<{ date: string; items: DayVisit[] }>('/api/homecare/my-day', { date }), visitKinds()]);
+  let missed = false;
+  let refresh: () => Promise<void> = async () => {
+    missed = true;
+  };
+  // a visit added, moved or cancelled by anyone: the day is read again (events name no patient)
+  homecareStream(['homecare.schedule'], () => void refresh(), onLeave, list);
+  const loaded = await loadInto(list, read);
   if (!loaded) return;
-  const [day, kinds] = loaded;
-  replace(list, dayList(day.items, kinds));
+  replace(list, dayList(loaded[0].items, loaded[1]));
   list.dataset.loaded = 'true';
+  let generation = 0;
+  refresh = async () => {
+    const mine = ++generation;
+    try {
+      const [day, kinds] = await read();
+      if (mine === generation) replace(list, dayList(day.items, kinds));
+    } catch {
+      // the list keeps what it showed; the next event or a reload brings it up to date
+    }
+  };
+  if (missed) await refresh();
 }
