@@ -33,7 +33,7 @@ export async function renderSchedule(panel: HTMLElement, patient: Patient, conte
   const today = todayTokyo();
   const state: WeekState = { monday: mondayOf(isDate(context.path[0]) ? context.path[0] : today), generation: 0 };
   const title = h('h2', { testid: 'schedule-title' });
-  const body = h('div', { 'aria-live': 'polite', testid: 'schedule-body' });
+  const body = h('div', { class: 'stack', testid: 'schedule-body' });
   // data-state (open or error) set by the stream shows one of the two texts (homecare.css)
   const live = h(
     'p',
@@ -64,7 +64,7 @@ export async function renderSchedule(panel: HTMLElement, patient: Patient, conte
     change: (visit) => openChangeForm(forms(), visit),
     cancel: (visit) => openCancelForm(forms(), visit),
   };
-  const grid = h('div', { testid: 'schedule-grid-holder' });
+  const grid = h('div', { testid: 'schedule-grid-holder', 'aria-live': 'polite' });
 
   const show = (week: Week, all: VisitKind[]): void => {
     title.textContent = t('homecare.schedule_week_title', { from: formatDate(week.week_start), to: formatDate(week.week_end) });
