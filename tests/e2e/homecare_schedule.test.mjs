@@ -297,6 +297,20 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
     assert.match(await flagged.textContent(), /^入院中の予定/);
     assert.ok(encounter.id);
     await assertNoSidewaysScroll(page);
+
+    // the plan ended through the form on a visit of the third week: that visit is cancelled
+    await page.getByTestId('schedule-next').click();
+    await page.locator(`[data-testid="schedule-week"][data-week-start="${day(14)}"]`).waitFor();
+    await visitAt(page, day(14), '10:00–10:30').getByTestId('schedule-plan-change').click();
+    const planChange = page.getByTestId('plan-change-form');
+    await planChange.getByTestId('plan-change-end-date').fill(day(13));
+    await planChange.getByTestId('plan-change-submit').click();
+    // no reason: refused by the reason field
+    await planChange.locator('[data-testid="plan-change-reason"] + [data-testid="field-error"]').waitFor();
+    await planChange.getByTestId('plan-change-reason').fill('入院のため訪問看護を終了');
+    await planChange.getByTestId('plan-change-submit').click();
+    await page.getByTestId('plan-change-dialog').waitFor({ state: 'detached' });
+    await page.locator(`[data-testid="schedule-day"][data-date="${day(14)}"] [data-testid="schedule-visit"][data-status="cancelled"]`).waitFor();
     assertNoProblems(page);
     await page.context().close();
   });

@@ -16,7 +16,7 @@ import type { Patient } from '../../patients/types';
 import { homecareStream } from '../api';
 import type { SectionContext } from './room';
 import { addDays, isDate, mondayOf, ownKinds, ownStaff, visitKinds, weekOf, type VisitKind, type Week } from './scheduleData';
-import { openCancelForm, openChangeForm, openPlanForm, openVisitForm, type FormContext } from './scheduleForms';
+import { openCancelForm, openChangeForm, openPlanChangeForm, openPlanForm, openVisitForm, type FormContext } from './scheduleForms';
 import { icalPanel } from './scheduleIcal';
 import { weekGrid, type VisitActions } from './scheduleWeek';
 
@@ -63,6 +63,7 @@ export async function renderSchedule(panel: HTMLElement, patient: Patient, conte
     mine: (visit) => visit.org.id === orgId,
     change: (visit) => openChangeForm(forms(), visit),
     cancel: (visit) => openCancelForm(forms(), visit),
+    plan: (visit) => openPlanChangeForm(forms(), visit),
   };
   const grid = h('div', { testid: 'schedule-grid-holder', 'aria-live': 'polite' });
 

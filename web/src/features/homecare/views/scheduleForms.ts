@@ -185,3 +185,33 @@ export function openCancelForm(ctx: FormContext, visit: Visit): void {
     await api.post(`/api/patients/${seg(ctx.patientId)}/homecare/visits/${seg(visit.id)}/cancel`, { reason: reason.value.trim() });
   }, ctx.saved);
 }
+
+/** 定期計画の変更: ends the visit's plan or gives it another staff member or gap, with a reason
+ *  (the occurrences to come follow; visits already past never change). */
+export function openPlanChangeForm(ctx: FormContext, visit: Visit): void {
+  const planId = visit.plan_id;
+  if (!planId) return;
+  const last = input('end_date', 'date', 'plan-change-end-date');
+  const staff = h('select', { name: 'staff_user_id', testid: 'plan-change-staff' }, option('', t('homecare.schedule_plan_unchanged'), true), ctx.staff.map((p) => option(p.id, p.name)));
+  const gap = input('gap_days', 'number', 'plan-change-gap-days', '', { min: 1, max: 60, step: 1, inputmode: 'numeric' });
+  const reason = reasonInput('plan-change-reason');
+  const controls = [
+    visitSummary(visit, ctx.kinds),
+    h('p', { class: 'small muted' }, t('homecare.schedule_plan_change_about')),
+    h(
+      'div',
+      { class: 'grid2' },
+      field(t('homecare.schedule_end_date'), last, t('homecare.schedule_plan_end_hint')),
+      field(t('homecare.schedule_staff'), staff),
+      field(t('homecare.schedule_gap_days'), gap, t('homecare.schedule_gap_days_hint')),
+    ),
+    field(t('homecare.schedule_reason'), reason),
+  ];
+  formDialog('homecare.schedule_plan_change_title', 'plan-change', controls, async () => {
+    const body: Record<string, unknown> = { reason: reason.value.trim() };
+    if (last.value) body.end_date = last.value;
+    if (staff.value) body.staff_user_id = staff.value;
+    if (gap.value !== '') body.gap_days = Number(gap.value);
+    await api.patch(`/api/patients/${seg(ctx.patientId)}/homecare/plans/${seg(planId)}`, body);
+  }, ctx.saved);
+}

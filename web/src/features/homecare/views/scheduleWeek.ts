@@ -16,6 +16,8 @@ export interface VisitActions {
   mine: (visit: Visit) => boolean;
   change: (visit: Visit) => void;
   cancel: (visit: Visit) => void;
+  /** The visit's weekly plan (visits of a plan only). */
+  plan: (visit: Visit) => void;
 }
 
 const PALETTE = 8;
@@ -75,6 +77,7 @@ function visitBlock(visit: Visit, cls: string, byId: Map<string, Visit>, kinds: 
           { class: 'row schedule-visit-actions' },
           h('button', { type: 'button', class: 'secondary small', testid: 'schedule-visit-change', onclick: () => actions.change(visit) }, t('homecare.schedule_change')),
           h('button', { type: 'button', class: 'secondary small danger', testid: 'schedule-visit-cancel', onclick: () => actions.cancel(visit) }, t('homecare.schedule_cancel')),
+          visit.plan_id ? h('button', { type: 'button', class: 'secondary small', testid: 'schedule-plan-change', onclick: () => actions.plan(visit) }, t('homecare.schedule_plan_change')) : null,
         )
       : null,
   );
