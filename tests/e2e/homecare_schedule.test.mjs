@@ -215,7 +215,7 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
     await form.getByTestId('visit-submit').click();
     const fieldError = form.locator('[data-testid="visit-end"] + [data-testid="field-error"]');
     await fieldError.waitFor();
-    assert.match(await fieldError.textContent(), /終了時刻が開始時刻より前/);
+    assert.equal(await fieldError.textContent(), '訪問の終了時刻が開始時刻より前です。');
     await form.getByTestId('visit-end').fill('15:45');
     await form.getByTestId('visit-submit').click();
     await page.getByTestId('visit-dialog').waitFor({ state: 'detached' });

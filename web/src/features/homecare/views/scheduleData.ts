@@ -106,7 +106,9 @@ export function withField(error: unknown): unknown {
   if (!(error instanceof ApiError) || !error.problem || error.problem.field) return error;
   const match = /\(([a-z_]+)\)$/.exec(error.problem.detail ?? '');
   if (!match) return error;
-  return new ApiError(error.status, { ...error.problem, field: match[1], detail: error.problem.title }, error.message);
+  // beside the field its name goes: the message is the title alone
+  const title = error.problem.title ?? error.message;
+  return new ApiError(error.status, { ...error.problem, field: match[1], detail: title }, title);
 }
 
 // ---- dates of the Tokyo calendar (UTC+9 all year) ----
