@@ -3,8 +3,8 @@
 // address is shown once, with a copy button and the warning that anyone holding it can read the
 // calendar), list one's links and revoke them. The patient's schedule in the 訪問予定 section,
 // one's own visits on the day list.
-import { api, seg } from '../../../api';
-import { attempt, errorBox } from '../../../common';
+import { api, errorMessage, seg } from '../../../api';
+import { attempt, errorBox, showError } from '../../../common';
 import { field, h, replace, table, td, tdTime } from '../../../dom';
 import { formatDateTime } from '../../../format';
 import { t } from '../../../i18n';
@@ -32,14 +32,9 @@ export function icalPanel(patientId: string | null): HTMLElement {
   const create = h('button', { type: 'submit', class: 'primary', testid: 'ical-create' }, t('homecare.ical_create'));
   const form = h('form', { class: 'row ical-form' }, field(t('homecare.ical_label'), label), create);
   const reload = async (): Promise<void> => {
-    try {
-      const answer = await api.get<{ items: IcalLink[] }>('/api/homecare/ical-links');
-      const mine = answer.items.filter((l) => !l.revoked_at && (patientId ? l.patient_id === patientId : l.scope === 'staff'));
-      replace(list, linkTable(mine, reload, errors));
-    } catch (error) {
-      replace(list, errors);
-      throw error;
-    }
+    const answer = await api.get<{ items: IcalLink[] }>('/api/homecare/ical-links');
+    const mine = answer.items.filter((l) => !l.revoked_at && (patientId ? l.patient_id === patientId : l.scope === 'staff'));
+    replace(list, linkTable(mine, reload, errors));
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -51,7 +46,7 @@ export function icalPanel(patientId: string | null): HTMLElement {
       await reload();
     });
   });
-  void reload().catch(() => undefined);
+  void reload().catch((error: unknown) => showError(errors, errorMessage(error)));
   return h(
     'details',
     { class: 'card ical-panel', testid: 'ical-panel' },
