@@ -317,9 +317,11 @@ def test_end_a_plan_cancels_what_follows(server):
                         "ORDER BY local_date", (plan["id"],))
     planned = [r["local_date"] for r in rows if r["status"] == "planned"]
     assert planned == [(first + 2 * DAY).isoformat(), (first + 16 * DAY).isoformat()]
-    assert_problem(vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/plans/{plan['id']}",
-                             json={"end_date": (first - 7 * DAY).isoformat(), "reason": "x"}),
-                   422, "homecare.schedule_ends_before_start")
+    problem = assert_problem(
+        vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/plans/{plan['id']}",
+                  json={"end_date": (first - 7 * DAY).isoformat(), "reason": "x"}),
+        422, "homecare.schedule_ends_before_start")
+    assert problem["field"] == "end_date"  # the form shows it beside the end date
 
 
 # ---- access ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // The shapes of the shared visit schedule (docs/api/homecare.md "Shared visit schedule") and the
 // few reads the schedule screens share: the kinds of visit (once per page load), the week, the
 // staff of the user's organisation on the patient's team, and the dates of a week in Asia/Tokyo.
-import { ApiError, api, readOnce, seg } from '../../../api';
+import { api, readOnce, seg } from '../../../api';
 import { lang } from '../../../i18n';
 import { currentMe, currentMembership } from '../../../session';
 import type { TeamMember } from '../../patients/types';
@@ -96,19 +96,6 @@ export async function ownStaff(patientId: string): Promise<IdName[]> {
     // The team list is only a convenience for the picker: oneself is always offered.
   }
   return list;
-}
-
-/**
- * The field an API refusal is about: problem.field, or the schedule's own refusals, whose detail
- * names the field alone ("… (end)"). Returns the error with that field set, for showFieldError.
- */
-export function withField(error: unknown): unknown {
-  if (!(error instanceof ApiError) || !error.problem || error.problem.field) return error;
-  const match = /\(([a-z_]+)\)$/.exec(error.problem.detail ?? '');
-  if (!match) return error;
-  // beside the field its name goes: the message is the title alone
-  const title = error.problem.title ?? error.message;
-  return new ApiError(error.status, { ...error.problem, field: match[1], detail: title }, title);
 }
 
 // ---- dates of the Tokyo calendar (UTC+9 all year) ----

@@ -8,7 +8,7 @@ import { attempt, errorBox, openDialog } from '../../../common';
 import { field, h, option, type Child } from '../../../dom';
 import { t, type MessageKey } from '../../../i18n';
 import type { IdName } from '../types';
-import { WEEKDAYS, kindName, withField, type Visit, type VisitKind } from './scheduleData';
+import { WEEKDAYS, kindName, type Visit, type VisitKind } from './scheduleData';
 
 export interface FormContext {
   patientId: string;
@@ -31,11 +31,7 @@ function formDialog(title: MessageKey, testid: string, controls: Child[], send: 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void attempt(submit, errors, async () => {
-      try {
-        await send();
-      } catch (error) {
-        throw withField(error);
-      }
+      await send();
       dialog.close();
       saved();
     });
