@@ -100,8 +100,11 @@ bool schedule_sync_plan_visits(struct error *err, struct op *op, const char *pla
 
 /** Moves the rolling window of patient_id's plans forward: each plan expanded to
  *  less than SCHEDULE_WINDOW_DAYS ahead (and not past its end date) is expanded further. Called
- *  by every write to the patient's schedule. */
+ *  by every write to the patient's schedule, and by homecare_sweep. */
 bool schedule_roll_forward(struct error *err, struct op *op, const char *patient_id);
+/** The module's sweep (struct module): once the Tokyo day has changed, moves every patient's
+ *  rolling window forward, a few patients per call, each with an audit record. */
+bool homecare_sweep(struct error *err, struct op *op);
 
 /**
  * Records a change (what: created, changed, cancelled, plan_created, plan_changed) by the
