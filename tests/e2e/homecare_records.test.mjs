@@ -282,6 +282,14 @@ describe('home-care visit records and timeline', { timeout: 240_000 }, () => {
     await change.waitFor();
     assert.match(await change.textContent(), /往診/);
 
+    // the stream narrowed to one type of item
+    await nurse.getByTestId('tl-filter').selectOption('schedule_change');
+    await nurse.locator('[data-testid="tl-list"] [data-testid="tl-post"]').first().waitFor({ state: 'detached' });
+    await change.waitFor();
+    await nurse.getByTestId('tl-filter').selectOption('post');
+    await thread.waitFor();
+    assert.equal(await nurse.getByTestId('tl-event-schedule').count(), 0);
+
     assertNoProblems(nurse);
     assertNoProblems(doctor);
     await nurse.context().close();

@@ -5,8 +5,8 @@
 // reply boxes, and which read lists are open. A post is marked read when it is shown.
 import { errorMessage, type Query } from '../../../api';
 import { empty, errorBox, loadInto, showError } from '../../../common';
-import { h, replace } from '../../../dom';
-import { t } from '../../../i18n';
+import { h, option, replace } from '../../../dom';
+import { t, type MessageKey } from '../../../i18n';
 import { currentMe } from '../../../session';
 import type { Patient } from '../../patients/types';
 import { homecareStream } from '../api';
@@ -20,6 +20,8 @@ type Item = TimelineItem | OtherItem;
 
 const itemKey = (item: Item): string => `${item.type}:${item.id}`;
 
+const FILTERS = ['', 'post', 'visit_record', 'schedule_change', 'referral'];
+
 class TimelineView {
   private items: Item[] = [];
   private cursor: string | null = null;
@@ -31,6 +33,7 @@ class TimelineView {
   private readonly marked = new Set<string>();
   private readonly observer: IntersectionObserver;
   private generation = 0;
+  private types = '';
   /** How many of the items came with the first page (the rest were read with 「さらに表示」). */
   private firstPage = 0;
   private readonly itemContext: ItemContext;
@@ -100,7 +103,23 @@ class TimelineView {
   }
 
   private read(query: Query = {}): ReturnType<typeof readTimeline> {
-    return readTimeline(this.patient.id, query);
+    return readTimeline(this.patient.id, { types: this.types, ...query });
+  }
+
+  /** Which types of item are shown ('' every type): the stream is read again from its start. */
+  private filter(): HTMLElement {
+    const select = h(
+      'select',
+      { testid: 'tl-filter', 'aria-label': t('homecare.timeline_filter') },
+      FILTERS.map((value) => option(value, t(`homecare.timeline_filter_${value || 'all'}` as MessageKey))),
+    );
+    select.addEventListener('change', () => {
+      this.types = select.value;
+      this.items = [];
+      this.firstPage = 0;
+      this.refresh();
+    });
+    return select;
   }
 
   /** Reads the first page again; older pages already shown stay below it. */
@@ -142,7 +161,7 @@ class TimelineView {
     this.render();
     replace(
       panel,
-      h('div', { class: 'card-title' }, h('h2', null, t('homecare.section_timeline'))),
+      h('div', { class: 'card-title' }, h('h2', null, t('homecare.section_timeline')), this.filter()),
       live,
       composer({ patientId: this.patient.id, team: this.team, posted: () => this.refresh() }),
       this.errors,
