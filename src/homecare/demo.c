@@ -191,6 +191,11 @@ static bool record(struct error *err, struct op *op, const char *patient, const 
     bool repeat;
     bool ok = homecare_record_create(err, op, patient, body, NULL, NULL, id, &repeat);
     json_decref(body);
+    /* signed by its author, as a record is once the visit is written up; the last two days'
+     * records are still drafts */
+    struct homecare_record r;
+    if (ok && ago > 2)
+        ok = homecare_record_sign(err, op, patient, id, &r);
     act_done(op, &was);
     return ok;
 }

@@ -182,6 +182,11 @@ bool homecare_record_load(struct error *err, struct op *op, const char *patient_
 bool homecare_record_create(struct error *err, struct op *op, const char *patient_id,
                             const json_t *body, const char *key, const char *digest,
                             char id[UUID_STR_LEN], bool *repeat);
+/** Signs the current version of record rid of patient_id as op's caller, its author: records the
+ *  SHA-256 of the signed content, attests the FHIR Composition and tells the team; r gets the
+ *  signed version. Starts op's write transaction; the caller commits. */
+bool homecare_record_sign(struct error *err, struct op *op, const char *patient_id, const char *rid,
+                          struct homecare_record *r);
 
 /**
  * Writes version r into the patient's FHIR record (records_fhir.c): the Encounter (class HH),

@@ -245,7 +245,7 @@ static bool insert_version(struct error *err, struct op *op, const char *patient
                    "ttittttttiittttti", id, n->record_id ? n->record_id : id, (int64_t)n->version,
                    n->previous_id, patient_id, p->org_id, p->user_id, n->kind, n->form, v->start,
                    v->end, content, v->handover, n->reason, n->key, n->key ? n->digest : NULL,
-                   clock_now_ms()))
+                   op->now_ms))
         return true;
     if (!store_last_was_unique_violation(op->conn)) {
         *err = e;
@@ -517,34 +517,37 @@ static bool signed_digest(struct error *err, struct op *op, const struct homecar
     return true;
 }
 
+bool homecare_record_sign(struct error *err, struct op *op, const char *patient_id, const char *rid,
+                          struct homecare_record *r)
+{
+    if (!op_write_begin(err, op) || !homecare_record_load(err, op, patient_id, rid, r))
+        return false;
+    if (strcmp(r->author_id, op->principal.user_id) != 0)
+        return error_set(err, ERR_HOMECARE_RECORDS_NOT_AUTHOR, NULL);
+    if (strcmp(r->status, "signed") == 0)
+        return error_set(err, ERR_HOMECARE_RECORDS_SIGNED, "version %d", r->version);
+    char sha[SHA256_HEX_LEN];
+    if (!signed_digest(err, op, r, sha) ||
+        !store_exec(err, op->conn, NULL,
+                    "UPDATE homecare_records SET status = 'signed', content_sha256 = ?, "
+                    "signed_at = ?, signed_by = ? WHERE id = ? AND status = 'draft'",
+                    "titt", sha, op->now_ms, op->principal.user_id, r->id))
+        return false;
+    r->status = "signed";
+    r->sha256 = arena_strdup(op->arena, sha);
+    r->signed_at = op->now_ms;
+    return homecare_record_fhir_sign(err, op, r) && publish(err, op, patient_id, rid, "signed");
+}
+
 bool homecare_records_sign(struct error *err, struct request *req)
 {
     const char *rid = request_param(req, 1);
     req->object_type = "homecare_record";
     req->object_id = rid;
     struct homecare_record r;
-    if (!api_no_fields(err, req) || !op_write_begin(err, &req->op) ||
-        !homecare_record_load(err, &req->op, req->patient_id, rid, &r))
+    if (!api_no_fields(err, req) || !homecare_record_sign(err, &req->op, req->patient_id, rid, &r))
         return false;
-    if (strcmp(r.author_id, req->op.principal.user_id) != 0)
-        return error_set(err, ERR_HOMECARE_RECORDS_NOT_AUTHOR, NULL);
-    if (strcmp(r.status, "signed") == 0)
-        return error_set(err, ERR_HOMECARE_RECORDS_SIGNED, "version %d", r.version);
-    char sha[SHA256_HEX_LEN];
-    int64_t now = clock_now_ms();
-    if (!signed_digest(err, &req->op, &r, sha) ||
-        !store_exec(err, req->op.conn, NULL,
-                    "UPDATE homecare_records SET status = 'signed', content_sha256 = ?, "
-                    "signed_at = ?, signed_by = ? WHERE id = ? AND status = 'draft'",
-                    "titt", sha, now, req->op.principal.user_id, r.id))
-        return false;
-    r.status = "signed";
-    r.sha256 = arena_strdup(req->op.arena, sha);
-    r.signed_at = now;
     req->audit_detail =
-        arena_printf(req->op.arena, "version %d signed, content_sha256 %s", r.version, sha);
-    if (!homecare_record_fhir_sign(err, &req->op, &r) ||
-        !publish(err, &req->op, req->patient_id, rid, "signed"))
-        return false;
+        arena_printf(req->op.arena, "version %d signed, content_sha256 %s", r.version, r.sha256);
     return respond(err, req, 200, rid);
 }

@@ -29,6 +29,18 @@ def test_demo_has_at_least_ten_home_care_patients(server):
         assert records.json()["items"], p
 
 
+def test_demo_records_are_signed_by_their_authors_but_the_latest(server):
+    items = server.session("vns.suzuki").get(
+        f"/api/patients/{ICHIRO}/homecare/records").json()["items"]
+    signed = [r for r in items if r["status"] == "signed"]
+    drafts = [r for r in items if r["status"] == "draft"]
+    assert signed and drafts
+    for r in signed:
+        assert r["signed_by"]["id"] == r["author"]["id"] and len(r["content_sha256"]) == 64
+    newest_signed = max(r["visit_end"] for r in signed)
+    assert all(r["visit_end"] > newest_signed for r in drafts)
+
+
 def test_care_managers_week_shows_visits_of_three_organisations(server):
     s = server.session("cm.yamazaki")
     r = s.get(f"/api/patients/{ICHIRO}/homecare/schedule",
