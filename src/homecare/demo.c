@@ -126,16 +126,20 @@ static bool conditions(struct error *err, struct op *op, char ids[][UUID_STR_LEN
  * on, where the schedule's tests plan their own visits for 佐藤 一郎. */
 
 struct plan {
-    const char *login, *org, *kind, *days[3], *start, *end;
-    int every; /* for every n-th patient */
+    const char *login, *org, *kind, *days[3];
+    int hour, minutes; /* the first visit of the round, and how long each lasts */
+    int every, phase;  /* for the patients whose nth % every == phase */
 };
 
+/* Each staff member's round: the patients of a plan follow one another an hour apart. */
 static const struct plan plans[] = {
-    {"aoba.tanaka", "aoba-homecare", "home_medical", {"tue"}, "14:00", "14:30", 1},
-    {"vns.suzuki", "minami-vns", "home_nursing", {"mon", "thu"}, "10:00", "10:45", 1},
-    {"vns.kato", "minami-vns", "home_nursing", {"wed", "sat"}, "11:00", "11:45", 2},
-    {"ph.yoshida", "hikari-pharmacy", "home_pharmacy", {"fri"}, "15:00", "15:30", 1},
-    {"vns.ikeda", "minami-vns", "home_rehab", {"wed"}, "13:30", "14:10", 3},
+    {"aoba.tanaka", "aoba-homecare", "home_medical", {"tue"}, 13, 30, 2, 0},
+    {"aoba.tanaka", "aoba-homecare", "home_medical", {"fri"}, 13, 30, 2, 1},
+    {"vns.suzuki", "minami-vns", "home_nursing", {"mon", "thu"}, 9, 45, 2, 0},
+    {"vns.kato", "minami-vns", "home_nursing", {"tue", "fri"}, 9, 45, 2, 1},
+    {"ph.yoshida", "hikari-pharmacy", "home_pharmacy", {"wed"}, 14, 30, 2, 0},
+    {"ph.yoshida", "hikari-pharmacy", "home_pharmacy", {"thu"}, 14, 30, 2, 1},
+    {"vns.ikeda", "minami-vns", "home_rehab", {"wed"}, 10, 40, 3, 0},
 };
 
 static bool schedule(struct error *err, struct op *op, const char *patient, int nth)
@@ -145,16 +149,16 @@ static bool schedule(struct error *err, struct op *op, const char *patient, int 
     schedule_days_date(schedule_today() + 13, last);
     for (size_t k = 0; k < sizeof plans / sizeof plans[0]; k++) {
         const struct plan *p = &plans[k];
-        if (nth % p->every)
+        if (nth % p->every != p->phase)
             continue;
         json_t *days = json_array();
         for (int d = 0; d < 3 && p->days[d]; d++)
             json_array_append_new(days, json_string(p->days[d]));
         demo_clinical_uuid(staff, "user", p->login);
-        /* a different hour per patient, so a staff member's day is a round */
         char start[6], end[6];
-        snprintf(start, sizeof start, "%02d%s", atoi(p->start) - 1 + nth % 4, p->start + 2);
-        snprintf(end, sizeof end, "%02d%s", atoi(p->end) - 1 + nth % 4, p->end + 2);
+        int hour = p->hour + nth / p->every;
+        snprintf(start, sizeof start, "%02d:00", hour);
+        snprintf(end, sizeof end, "%02d:%02d", hour, p->minutes);
         json_t *body = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "kind", p->kind, "weekdays",
                                  days, "start", start, "end", end, "first_date", first, "end_date",
                                  last, "staff_user_id", staff);
@@ -229,8 +233,9 @@ static bool nursing_records(struct error *err, struct op *op, const char *patien
         }
         json_t *content = json_pack("{s:s, s:s, s:o}", "observation", observation, "care_given",
                                     care, "vitals", vitals);
-        if (!record(err, op, patient, "vns.suzuki", "minami-vns", "home_nursing", ago[k],
-                    10 + nth % 4 - 1, content, handover))
+        /* the nurse of the patient's round (plans above), at its hour */
+        if (!record(err, op, patient, nth % 2 ? "vns.kato" : "vns.suzuki", "minami-vns",
+                    "home_nursing", ago[k], 9 + nth / 2, content, handover))
             return false;
     }
     return true;
@@ -251,10 +256,10 @@ static bool other_records(struct error *err, struct op *op, const char *patient,
         "remaining_drugs", "drug", "アムロジピン錠5mg", "count", 3 + nth % 5, "side_effects",
         "なし", "proposals",
         nth % 3 ? "特になし。" : "夕食後薬を朝食後へまとめることを主治医に提案。");
-    return record(err, op, patient, "aoba.tanaka", "aoba-homecare", "home_medical", 6, 13 + nth % 4,
+    return record(err, op, patient, "aoba.tanaka", "aoba-homecare", "home_medical", 6, 13 + nth / 2,
                   soap, nth == 0 ? "次回も体重と浮腫を確認。" : "特記事項なし。") &&
            record(err, op, patient, "ph.yoshida", "hikari-pharmacy", "home_pharmacy", 3,
-                  14 + nth % 4, pharmacy, "残薬を調整済み。");
+                  14 + nth / 2, pharmacy, "残薬を調整済み。");
 }
 
 /* ---- timeline: an urgent thread with a mention and replies, reports, read receipts ----------- */
@@ -320,13 +325,13 @@ static bool ulcer_thread(struct error *err, struct op *op, const char *patient)
                   "仙骨部の褥瘡は2.5×2.0cmで縮小傾向です。体位変換が夜間に空きがちなため、"
                   "体圧分散マットレスの変更をご相談したいです。",
                   "mentions", "org_id", org);
-    if (!post(err, op, patient, "vns.suzuki", "minami-vns", at, body, root))
+    if (!post(err, op, patient, "vns.kato", "minami-vns", at, body, root))
         return false;
     body = json_pack("{s:s, s:s, s:s}", "category", "request", "parent_id", root, "text",
                      "福祉用具事業所に連絡し、明後日に高機能エアマットへ交換します。");
     return post(err, op, patient, "cm.yamazaki", "minami-cmo", at + 5 * 3600000, body, reply) &&
            read_by(err, op, patient, root, "aoba.tanaka", "aoba-homecare", at + 3600000) &&
-           read_by(err, op, patient, reply, "vns.suzuki", "minami-vns", at + 7 * 3600000);
+           read_by(err, op, patient, reply, "vns.kato", "minami-vns", at + 7 * 3600000);
 }
 
 /* A notice on every other patient: the month's plan from the care manager. */
