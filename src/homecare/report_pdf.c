@@ -63,7 +63,7 @@ static void sender(struct typeset_doc *d, const struct report_form *f)
 {
     static const char *const labels[] = {"訪問看護ステーション", "所在地", "電話番号", "報告者"};
     const char *values[] = {f->r->org_name, f->org_address, f->org_phone, f->r->author_name};
-    double x = TYPESET_PAGE_W / 2 - 20, lw = 96;
+    double x = TYPESET_PAGE_W / 2 - 30, lw = 106;
     for (int i = 0; i < 4; i++) {
         if (typeset_room(d, TYPESET_LEADING))
             typeset_text(d, x, d->y + 9.5, 9.5, labels[i]);
@@ -141,8 +141,21 @@ static void calendar(struct typeset_doc *d, const struct report_form *f)
     free(legend);
 }
 
+/* A UCUM unit as people read it (mm[Hg] → mmHg, Cel → ℃). */
+static const char *unit_label(const char *unit)
+{
+    return !strcmp(unit, "mm[Hg]")    ? "mmHg"
+           : !strcmp(unit, "Cel")     ? "℃"
+           : !strcmp(unit, "/min")    ? "/分"
+           : !strcmp(unit, "{score}") ? ""
+                                      : unit;
+}
+
 static void vitals(struct typeset_doc *d, const json_t *list)
 {
+    /* the heading, the table's head and two rows together */
+    if (!typeset_room(d, 24 + TYPESET_LEADING + 3 * 19))
+        return;
     typeset_heading(d, "バイタルサイン(月間)");
     size_t n = json_array_size(list);
     if (n == 0) {
@@ -156,7 +169,7 @@ static void vitals(struct typeset_doc *d, const json_t *list)
     for (size_t i = 0; i < n; i++) {
         const json_t *v = json_array_get(list, i);
         char name[128], count[16], lo[32], hi[32], last[32];
-        const char *unit = field(v, "unit");
+        const char *unit = unit_label(field(v, "unit"));
         snprintf(name, sizeof name, "%s%s%s%s", field(v, "ja"), unit[0] ? "(" : "", unit,
                  unit[0] ? ")" : "");
         snprintf(count, sizeof count, "%lld",

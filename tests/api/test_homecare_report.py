@@ -254,6 +254,10 @@ def test_only_a_nurse_of_the_station_on_the_team_writes(server):
     assert_problem(kato.patch(f"{BASE}/{rep['id']}", json={"content": content}), 403,
                    "homecare.report_not_author")
     assert_problem(kato.post(f"{BASE}/{rep['id']}/sign"), 403, "homecare.report_not_author")
+    # the list says who may write, as the handlers decide it
+    assert server.session("vns.suzuki").get(BASE).json()["may_write"] is True
+    for login in ("aoba.tanaka", "ph.yoshida", "cm.yamazaki", "vns.ikeda"):
+        assert server.session(login).get(BASE).json()["may_write"] is False, login
     # the team reads (the physician, the pharmacy), the stranger does not
     for login in ("aoba.tanaka", "ph.yoshida", "cm.yamazaki"):
         r = server.session(login).get(f"{BASE}/{rep['id']}")

@@ -33,6 +33,12 @@ export function kindLabel(kinds: VisitKind[], code: string): string {
   return kind ? (lang() === 'ja' ? kind.ja : kind.en) : code;
 }
 
+/** A UCUM unit as people read it (mm[Hg] → mmHg, Cel → ℃). */
+export function unitLabel(unit: string | undefined): string {
+  const labels: Record<string, string> = { 'mm[Hg]': 'mmHg', Cel: '℃', '/min': '/分', '{score}': '' };
+  return unit === undefined ? '' : (labels[unit] ?? unit);
+}
+
 export function vitalsTable(vitals: VitalSummary[]): HTMLElement {
   if (!vitals.length) return h('p', { class: 'muted', testid: 'report-vitals-none' }, t('homecare.report_vitals_none'));
   const headers = [
@@ -46,7 +52,7 @@ export function vitalsTable(vitals: VitalSummary[]): HTMLElement {
     h(
       'tr',
       { testid: 'report-vital', 'data-vital': v.vital },
-      td(v.unit ? `${v.ja} (${v.unit})` : v.ja),
+      td(unitLabel(v.unit) ? `${v.ja} (${unitLabel(v.unit)})` : v.ja),
       td(v.count),
       td(v.min),
       td(v.max),

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// The monthly 訪問看護報告書 in the 在宅 tab: a nurse of the station creates the month's report from
+// the prefill (drawn from a visit record the test writes), edits it, signs and sends it; the
+// physician (aoba.tanaka) opens it read-only and finds its PDF, and the 記録 tab lists it.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertNoProblems, loginAs, openPage, TABLET, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
+import { tokyoDate } from './dates.mjs';
+
+/** The month `back` months before today's (Asia/Tokyo), as YYYY-MM. */
+function monthBack(back) {
+  const [year, month] = tokyoDate().split('-').map(Number);
+  const index = year * 12 + (month - 1) - back;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+describe('the monthly nursing report', () => {
+  let server;
+  let browser;
+  let patientId;
+  withServerAndBrowser(async (s, b) => {
+    server = s;
+    browser = b;
+    patientId = await findPatientId(server.baseUrl, 'vns.suzuki', '佐藤 一郎', 'GH-000002');
+  });
+
+  test('a nurse creates it from the prefill, signs and sends; the physician opens it and its PDF', async () => {
+    const month = monthBack(3);
+    const observation = `下肢の浮腫が増えている(e2e ${month})`;
+    const nurseApi = await apiSession(server.baseUrl, 'vns.suzuki');
+    await nurseApi.post(`/api/patients/${patientId}/homecare/records`, {
+      kind: 'home_nursing',
+      visit_start: `${month}-06T10:00:00+09:00`,
+      visit_end: `${month}-06T10:40:00+09:00`,
+      content: { observation, care_given: '足浴と皮膚の観察', vitals: { weight: 60.1, spo2: 94 } },
+    });
+
+    // the nurse, on a tablet
+    const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(nurse, 'vns.suzuki');
+    await nurse.goto(`/#/patients/${patientId}/homecare/report`);
+    await nurse.getByTestId('report-create-form').waitFor();
+    await nurse.getByTestId('report-month').fill(month);
+    await nurse.getByTestId('report-create').click();
+    await nurse.getByTestId('report-prefilled').waitFor();
+    assert.match(await nurse.getByTestId('report-condition').inputValue(), new RegExp(`6 ${observation.replace(/[()]/g, '\\$&')}`));
+    assert.equal(await nurse.getByTestId('report-to').locator('option:checked').textContent(), 'あおば在宅クリニック');
+    assert.equal(await nurse.getByTestId('report-visit-date').first().inputValue(), `${month}-06`);
+    await nurse.getByTestId('report-remarks').fill('ご家族の介護負担が増えています。');
+    // no sideways scrolling on the tablet
+    const wide = await nurse.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(wide, false, 'the form fits the tablet without sideways scrolling');
+    await nurse.getByTestId('report-form-sign').click();
+    const view = nurse.getByTestId('report-view');
+    await view.getByTestId('report-sha').waitFor();
+    assert.match(await view.getByTestId('report-heading').textContent(), /訪問看護報告書/);
+    assert.match(await view.getByTestId('report-remarks').textContent(), /介護負担/);
+    assert.equal(await view.getByTestId('report-correct').count(), 1);
+    assertNoProblems(nurse);
+
+    // the physician: the list, read-only, the report and its PDF
+    const doctor = await openPage(browser, server.baseUrl);
+    await loginAs(doctor, 'aoba.tanaka');
+    await doctor.goto(`/#/patients/${patientId}/homecare/report`);
+    const item = doctor.locator(`[data-testid="report-item"][data-month="${month}"]`);
+    await item.waitFor();
+    assert.equal(await doctor.getByTestId('report-create-form').count(), 0, 'the physician does not write reports');
+    assert.match(await item.textContent(), /署名・送付済み/);
+    await item.getByTestId('report-open').click();
+    const pdf = doctor.getByTestId('report-pdf');
+    await pdf.waitFor();
+    assert.equal(await doctor.getByTestId('report-edit').count(), 0);
+    assert.equal(await doctor.getByTestId('report-correct').count(), 0);
+    assert.equal(await doctor.getByTestId('report-sign').count(), 0);
+    const href = await pdf.getAttribute('href');
+    assert.match(href, /\/homecare\/reports\/[0-9a-f-]+\/report\.pdf$/);
+    const answer = await doctor.request.get(href);
+    assert.equal(answer.status(), 200);
+    assert.equal(answer.headers()['content-type'], 'application/pdf');
+    assert.equal((await answer.body()).subarray(0, 5).toString(), '%PDF-');
+
+    // the same report is a document of the record (記録 tab)
+    await doctor.getByTestId('tab-record').click();
+    const doc = doctor.getByTestId('document').filter({ hasText: '訪問看護報告書' }).first();
+    await doc.waitFor();
+    await doc.getByTestId('doc-open').click();
+    const sections = doctor.getByTestId('doc-composition').getByTestId('doc-section-title');
+    await sections.first().waitFor();
+    assert.ok((await sections.allTextContents()).includes('病状の経過'));
+    assertNoProblems(doctor);
+    await nurse.context().close();
+    await doctor.context().close();
+  });
+});
