@@ -305,6 +305,20 @@ json_t *report_prefill(struct error *err, struct op *op, const char *patient_id,
  *  when version > 0, that version. */
 bool report_load(struct error *err, struct op *op, const char *patient_id, const char *report_id,
                  int version, struct homecare_report *r);
+/** What the printed report shows (report_pdf.c); every pointer borrowed, any may be NULL but r,
+ *  and nothing is trusted: odd UTF-8, a content or vitals of any JSON shape, a malformed month. */
+struct report_pdf_in {
+    const struct homecare_report *r;
+    const char *patient_name, *patient_kana, *birth_date, *address;
+    const char *org_address, *org_phone, *signed_by;
+    const json_t *content, *vitals;
+    const char *font_path; /* NULL or "": the typesetter's defaults */
+};
+enum { REPORT_PDF_MAX_PAGES = 20 };
+/** The report as PDF in the customary layout (別紙様式2): *pdf malloc'd (the caller frees it).
+ *  ERR_HOMECARE_REPORT_FONT when no Japanese font loads, ERR_NOMEM, ERR_INTERNAL. */
+bool report_pdf_render(struct error *err, const struct report_pdf_in *in, unsigned char **pdf,
+                       size_t *len);
 /** After signing r: writes the report into the patient's FHIR record (report_fhir.c): the
  *  Composition (LOINC 34746-8) final and attested, and the DocumentReference the record's
  *  document list shows; a correction gives both their next version. Stores the ids on r's row. */

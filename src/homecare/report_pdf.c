@@ -13,20 +13,27 @@
 #include "homecare_int.h"
 #include "typeset/typeset.h"
 
-enum { MAX_PAGES = 20 };
+enum { MAX_PAGES = REPORT_PDF_MAX_PAGES };
 
-/* What the form shows, resolved by the handler (every string in the request's arena). */
-struct report_form {
-    const struct homecare_report *r;
-    const char *patient_name, *patient_kana, *birth_date, *address;
-    const char *org_address, *org_phone, *signed_by;
-    const json_t *content, *vitals;
-};
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
 
 static const char *field(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     return s ? s : "";
+}
+
+/* "2026年11月" of a valid month "YYYY-MM"; the text as given otherwise. */
+static void month_ja(const char *month, char *out, size_t cap)
+{
+    int64_t from, until;
+    if (report_month_range(month, &from, &until))
+        snprintf(out, cap, "%.4s年%d月", month, atoi(month + 5));
+    else
+        snprintf(out, cap, "%.16s", or_empty(month));
 }
 
 static int month_days(int y, int m)
@@ -37,7 +44,7 @@ static int month_days(int y, int m)
 
 /* ---- the parts of the form -------------------------------------------------------------- */
 
-static void head(struct typeset_doc *d, const struct report_form *f)
+static void head(struct typeset_doc *d, const struct report_pdf_in *f)
 {
     const char *title = "訪問看護報告書";
     typeset_text(d, (TYPESET_PAGE_W - typeset_width(d, 20, title)) / 2, d->y + 20, 20, title);
@@ -59,7 +66,7 @@ static void head(struct typeset_doc *d, const struct report_form *f)
     d->y += 8;
 }
 
-static void sender(struct typeset_doc *d, const struct report_form *f)
+static void sender(struct typeset_doc *d, const struct report_pdf_in *f)
 {
     static const char *const labels[] = {"訪問看護ステーション", "所在地", "電話番号", "報告者"};
     const char *values[] = {f->r->org_name, f->org_address, f->org_phone, f->r->author_name};
@@ -73,12 +80,13 @@ static void sender(struct typeset_doc *d, const struct report_form *f)
     d->y += 10;
 }
 
-static void patient(struct typeset_doc *d, const struct report_form *f)
+static void patient(struct typeset_doc *d, const struct report_pdf_in *f)
 {
-    char birth[64], month[32];
+    char birth[64], label[40], month[48];
     typeset_date_ja(f->birth_date, birth, sizeof birth);
-    snprintf(month, sizeof month, "%.4s年%d月分", f->r->month, atoi(f->r->month + 5));
-    char *name = typeset_format(d, "%s 様", f->patient_name);
+    month_ja(f->r->month, label, sizeof label);
+    snprintf(month, sizeof month, "%s分", label);
+    char *name = typeset_format(d, "%s 様", or_empty(f->patient_name));
     const double w[] = {64, 190, 64, TYPESET_CONTENT_W - TYPESET_INDENT - 318};
     const char *rows[3][4] = {
         {"ふりがな", f->patient_kana, "報告月", month},
@@ -108,10 +116,15 @@ static const char *day_mark(const json_t *visits, const char *date)
 }
 
 /* The month as a calendar, Sunday first, a mark on each day visited. */
-static void calendar(struct typeset_doc *d, const struct report_form *f)
+static void calendar(struct typeset_doc *d, const struct report_pdf_in *f)
 {
     typeset_heading(d, "訪問日");
     const json_t *visits = json_object_get(f->content, "visits");
+    int64_t from, until;
+    if (!report_month_range(f->r->month, &from, &until)) {
+        typeset_text_block(d, NULL, "—");
+        return;
+    }
     int y = atoi(f->r->month), m = atoi(f->r->month + 5);
     int first = (int)((clock_days_from_civil(y, m, 1) + 4) % 7); /* 1970-01-01 was a Thursday */
     int days = month_days(y, m);
@@ -183,7 +196,7 @@ static void vitals(struct typeset_doc *d, const json_t *list)
     d->y += 4;
 }
 
-static void closing(struct typeset_doc *d, const struct report_form *f)
+static void closing(struct typeset_doc *d, const struct report_pdf_in *f)
 {
     d->y += 8;
     typeset_paragraph(d, TYPESET_MARGIN_X, TYPESET_CONTENT_W, TYPESET_BODY, TYPESET_LEADING,
@@ -198,7 +211,7 @@ static void closing(struct typeset_doc *d, const struct report_form *f)
         typeset_paragraph(d, TYPESET_MARGIN_X, TYPESET_CONTENT_W, 9, 14, line);
     free(line);
     if (f->r->version > 1 && f->r->reason) {
-        char *reason = typeset_format(d, "訂正理由: %s", f->r->reason);
+        char *reason = typeset_format(d, "訂正理由: %s", or_empty(f->r->reason));
         if (reason)
             typeset_paragraph(d, TYPESET_MARGIN_X, TYPESET_CONTENT_W, 9, 14, reason);
         free(reason);
@@ -207,7 +220,7 @@ static void closing(struct typeset_doc *d, const struct report_form *f)
 
 static void layout(struct typeset_doc *d, const void *arg)
 {
-    const struct report_form *f = arg;
+    const struct report_pdf_in *f = arg;
     head(d, f);
     sender(d, f);
     patient(d, f);
@@ -232,7 +245,7 @@ static const char *col(struct request *req, struct store_stmt *s, int c)
     return arena_strdup(req->op.arena, store_is_null(s, c) ? "" : store_text(s, c));
 }
 
-static bool form_details(struct error *err, struct request *req, struct report_form *f)
+static bool form_details(struct error *err, struct request *req, struct report_pdf_in *f)
 {
     struct store_stmt *s = store_query(
         err, req->op.conn,
@@ -276,7 +289,37 @@ static bool version_asked(struct error *err, struct request *req, int *version)
     return true;
 }
 
-static bool render(struct error *err, struct request *req, struct report_form *f,
+bool report_pdf_render(struct error *err, const struct report_pdf_in *in, unsigned char **pdf,
+                       size_t *len)
+{
+    *pdf = NULL;
+    *len = 0;
+    cairo_font_face_t *face = typeset_font_face(in->font_path);
+    if (!face)
+        return error_set(err, ERR_HOMECARE_REPORT_FONT, "%s",
+                         in->font_path && in->font_path[0] ? in->font_path : "no default font");
+    char month[40], *name = typeset_clean(in->patient_name, TYPESET_NAME_MAX), *footer = NULL;
+    month_ja(in->r->month, month, sizeof month);
+    if (!name || asprintf(&footer, "%s 様　訪問看護報告書(%s)", name, month) < 0) {
+        free(name);
+        return error_set(err, ERR_NOMEM, "report layout");
+    }
+    struct typeset_pdf doc = {
+        .face = face,
+        .title = "訪問看護報告書",
+        .footer = footer,
+        .max_pages = MAX_PAGES,
+        .layout = layout,
+        .arg = in,
+    };
+    bool ok = typeset_pdf_render(err, &doc, pdf, len);
+    free(name);
+    free(footer);
+    return ok;
+}
+
+/* The stored version's content and vitals, in the request's arena. */
+static bool render(struct error *err, struct request *req, struct report_pdf_in *f,
                    unsigned char **pdf, size_t *len)
 {
     json_t *content = json_loads(f->r->content, 0, NULL);
@@ -285,19 +328,8 @@ static bool render(struct error *err, struct request *req, struct report_form *f
     arena_cleanup_add(req->op.arena, (arena_cleanup_fn)json_decref, vitals);
     f->content = content;
     f->vitals = vitals;
-    cairo_font_face_t *face = typeset_font_face(req->ctx->env.letter_font);
-    if (!face)
-        return error_set(err, ERR_HOMECARE_REPORT_FONT, "no Japanese font");
-    struct typeset_pdf doc = {
-        .face = face,
-        .title = "訪問看護報告書",
-        .footer = arena_printf(req->op.arena, "%s 様　訪問看護報告書(%.4s年%d月)", f->patient_name,
-                               f->r->month, atoi(f->r->month + 5)),
-        .max_pages = MAX_PAGES,
-        .layout = layout,
-        .arg = f,
-    };
-    return typeset_pdf_render(err, &doc, pdf, len);
+    f->font_path = req->ctx->env.letter_font;
+    return report_pdf_render(err, f, pdf, len);
 }
 
 bool homecare_reports_pdf(struct error *err, struct request *req)
@@ -307,7 +339,7 @@ bool homecare_reports_pdf(struct error *err, struct request *req)
     req->object_id = rid;
     int version;
     struct homecare_report r;
-    struct report_form f = {.r = &r};
+    struct report_pdf_in f = {.r = &r};
     unsigned char *pdf = NULL;
     size_t len = 0;
     if (!version_asked(err, req, &version) ||
