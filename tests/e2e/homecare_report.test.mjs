@@ -59,10 +59,18 @@ describe('the monthly nursing report', () => {
     assert.equal(await view.getByTestId('report-correct').count(), 1);
     assertNoProblems(nurse);
 
-    // the physician: the list, read-only, the report and its PDF
+    // the physician: told in the inbox, which leads to the report
     const doctor = await openPage(browser, server.baseUrl);
     await loginAs(doctor, 'aoba.tanaka');
-    await doctor.goto(`/#/patients/${patientId}/homecare/report`);
+    await doctor.getByTestId('nav-notifications').click();
+    const [year, monthNumber] = month.split('-').map(Number);
+    const note = doctor
+      .locator('[data-testid="notification"][data-kind="homecare_report"]')
+      .filter({ hasText: `${year}年${monthNumber}月分の訪問看護報告書が届きました` });
+    await note.getByTestId('notification-link').click();
+    await doctor.getByTestId('report-view').getByTestId('report-sha').waitFor();
+    // the list, read-only, the report and its PDF
+    await doctor.getByTestId('report-back').click();
     const item = doctor.locator(`[data-testid="report-item"][data-month="${month}"]`);
     await item.waitFor();
     assert.equal(await doctor.getByTestId('report-create-form').count(), 0, 'the physician does not write reports');

@@ -69,13 +69,19 @@ async function start(patient: Patient, options: ReportFormOptions): Promise<Star
   };
 }
 
+/** The last day of month "YYYY-MM" as a date. */
+function lastDay(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
 function visitRow(kinds: VisitKind[], visit: ReportVisit, month: string): HTMLElement {
   const date = h('input', {
     type: 'date',
     name: 'content.visits[].date',
     value: visit.date,
     min: `${month}-01`,
-    max: `${month}-31`,
+    max: lastDay(month),
     required: true,
     testid: 'report-visit-date',
     'aria-label': t('homecare.report_visit_date'),
