@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The monthly 訪問看護報告書 in the 在宅 tab: a nurse of the station creates the month's report from
 // the prefill (drawn from a visit record the test writes), edits it, signs and sends it; the
-// physician (aoba.tanaka) opens it read-only and finds its PDF, and the 記録 tab lists it.
+// physician (aoba.tanaka), whose open list follows, is told in the inbox, opens it read-only and
+// its PDF, and finds it in the 記録 tab.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, TABLET, withServerAndBrowser } from './browser.mjs';
@@ -36,6 +37,15 @@ describe('the monthly nursing report', () => {
       content: { observation, care_given: '足浴と皮膚の観察', vitals: { weight: 60.1, spo2: 94 } },
     });
 
+    // the physician's list is open while the nurse writes: it follows without a reload
+    const doctor = await openPage(browser, server.baseUrl);
+    await loginAs(doctor, 'aoba.tanaka');
+    await doctor.goto(`/#/patients/${patientId}/homecare/report`);
+    await doctor.locator('[data-testid="report-live"][data-state="open"]').waitFor();
+    assert.equal(await doctor.getByTestId('report-create-form').count(), 0, 'the physician does not write reports');
+    const live = doctor.locator(`[data-testid="report-item"][data-month="${month}"]`);
+    assert.equal(await live.count(), 0);
+
     // the nurse, on a tablet
     const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
     await loginAs(nurse, 'vns.suzuki');
@@ -59,9 +69,9 @@ describe('the monthly nursing report', () => {
     assert.equal(await view.getByTestId('report-correct').count(), 1);
     assertNoProblems(nurse);
 
+    await live.filter({ hasText: '署名・送付済み' }).waitFor();
+
     // the physician: told in the inbox, which leads to the report
-    const doctor = await openPage(browser, server.baseUrl);
-    await loginAs(doctor, 'aoba.tanaka');
     await doctor.getByTestId('nav-notifications').click();
     const [year, monthNumber] = month.split('-').map(Number);
     const note = doctor
@@ -73,7 +83,6 @@ describe('the monthly nursing report', () => {
     await doctor.getByTestId('report-back').click();
     const item = doctor.locator(`[data-testid="report-item"][data-month="${month}"]`);
     await item.waitFor();
-    assert.equal(await doctor.getByTestId('report-create-form').count(), 0, 'the physician does not write reports');
     assert.match(await item.textContent(), /署名・送付済み/);
     await item.getByTestId('report-open').click();
     const pdf = doctor.getByTestId('report-pdf');

@@ -119,6 +119,11 @@ function renderList(panel: HTMLElement, patient: Patient, context: SectionContex
       body,
     ),
   );
-  homecareStream(['homecare.report'], () => void load(), context.onLeave, live.line);
+  // the stream's state (data-state on a hidden element) told by the status line in words
+  const state = h('span', { hidden: true });
+  new MutationObserver(() => {
+    if (state.dataset.state === 'open' || state.dataset.state === 'error') live.onState(state.dataset.state);
+  }).observe(state, { attributes: true, attributeFilter: ['data-state'] });
+  homecareStream(['homecare.report'], () => void load(), context.onLeave, state);
   void load();
 }
