@@ -109,4 +109,44 @@ describe('the monthly nursing report', () => {
     await nurse.context().close();
     await doctor.context().close();
   });
+
+  test('the station corrects a signed report with a reason; the first version stays readable', async () => {
+    const month = monthBack(4);
+    const nurseApi = await apiSession(server.baseUrl, 'vns.suzuki');
+    const base = `/api/patients/${patientId}/homecare/reports`;
+    const prefill = await nurseApi.get(`${base}/prefill?month=${month}`);
+    const content = { ...prefill.content, condition: '褥瘡 3cm(e2e)' };
+    const report = await nurseApi.post(base, { month, to_org_id: prefill.to_org.id, content });
+    await nurseApi.post(`${base}/${report.id}/sign`);
+
+    const nurse = await openPage(browser, server.baseUrl, { viewport: TABLET });
+    await loginAs(nurse, 'vns.suzuki');
+    await nurse.goto(`/#/patients/${patientId}/homecare/report/${report.id}`);
+    await nurse.getByTestId('report-correct').click();
+    const form = nurse.getByTestId('report-form');
+    await form.getByTestId('report-condition').fill('褥瘡 2cm(e2e、訂正)');
+    // without a reason: refused beside the field, nothing stored
+    await form.getByTestId('report-save').click();
+    await form.getByTestId('field-error').waitFor();
+    assert.equal(await form.getByTestId('report-reason').getAttribute('aria-invalid'), 'true');
+    assert.equal((await nurseApi.get(`${base}/${report.id}`)).versions.length, 1);
+    await form.getByTestId('report-reason').fill('褥瘡の大きさの記載誤り');
+    await form.getByTestId('report-save').click();
+    const view = nurse.getByTestId('report-view');
+    await view.locator('[data-testid="report-version"][data-version="2"]').waitFor();
+    assert.match(await view.getByTestId('report-condition').textContent(), /2cm/);
+    assert.match(await view.getByTestId('report-meta').textContent(), /褥瘡の大きさの記載誤り/);
+    // the first version, signed, still readable
+    await view.locator('[data-testid="report-version"][data-version="1"]').getByTestId('report-version-show').click();
+    await view.locator('[data-testid="report-content"][data-version="1"]').waitFor();
+    assert.match(await view.getByTestId('report-condition').textContent(), /3cm/);
+    assert.ok(await view.getByTestId('report-sha').count());
+    // the correction signed and sent
+    await view.getByTestId('report-sign').click();
+    await view.getByTestId('report-sent').waitFor();
+    const after = await nurseApi.get(`${base}/${report.id}`);
+    assert.deepEqual(after.versions.map((v) => v.status), ['signed', 'signed']);
+    assertNoProblems(nurse);
+    await nurse.context().close();
+  });
 });
