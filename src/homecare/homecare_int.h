@@ -100,8 +100,11 @@ bool schedule_sync_plan_visits(struct error *err, struct op *op, const char *pla
 
 /** Moves the rolling window of patient_id's plans forward: each plan expanded to
  *  less than SCHEDULE_WINDOW_DAYS ahead (and not past its end date) is expanded further. Called
- *  by every write to the patient's schedule. */
+ *  by every write to the patient's schedule, and by homecare_sweep. */
 bool schedule_roll_forward(struct error *err, struct op *op, const char *patient_id);
+/** The module's sweep (struct module): once the Tokyo day has changed, moves every patient's
+ *  rolling window forward, a few patients per call, each with an audit record. */
+bool homecare_sweep(struct error *err, struct op *op);
 
 /**
  * Records a change (what: created, changed, cancelled, plan_created, plan_changed) by the
@@ -236,6 +239,11 @@ bool timeline_sync_communication(struct error *err, struct op *op, const char *p
 bool homecare_post_create(struct error *err, struct op *op, const char *patient_id,
                           const json_t *body, const char *key, const char *digest,
                           char id[UUID_STR_LEN], bool *repeat);
+/** One thread of the timeline: post post_id of patient_id (a first post) with its replies, as
+ *  GET .../homecare/posts lists it (a new reference; NULL with err set, 404 when not the
+ *  patient's). */
+json_t *timeline_thread(struct error *err, struct store_conn *conn, const char *patient_id,
+                        const char *post_id, const json_t *team);
 /** Marks post post_id of patient_id read by op's caller (a repeat changes nothing); *read (when
  *  given) gets the post's read state (a new reference). Starts op's write transaction. */
 bool homecare_post_mark_read(struct error *err, struct op *op, const char *patient_id,

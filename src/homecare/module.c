@@ -14,4 +14,5 @@ const struct module homecare_module = {
     .routes = routes,
     .route_count = MODULE_COUNT(routes),
     .demo_load = homecare_demo_load,
+    .sweep = homecare_sweep,
 };

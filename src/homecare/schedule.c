@@ -133,6 +133,7 @@ json_t *schedule_visit_json(struct error *err, struct store_conn *conn, const ch
 
 struct plan_pattern {
     char patient_id[UUID_STR_LEN], org_id[UUID_STR_LEN], kind[24], staff[UUID_STR_LEN];
+    char updated_by[UUID_STR_LEN];
     int weekdays, start_minute, duration;
     json_t *exceptions; /* owned */
 };
@@ -143,7 +144,8 @@ static bool plan_pattern_load(struct error *err, struct store_conn *conn, const 
     struct store_stmt *s =
         store_query(err, conn,
                     "SELECT patient_id, org_id, kind, COALESCE(staff_user_id, ''), weekdays, "
-                    "start_minute, duration_minutes, exceptions FROM homecare_plans WHERE id = ?",
+                    "start_minute, duration_minutes, exceptions, updated_by FROM homecare_plans "
+                    "WHERE id = ?",
                     "t", plan_id);
     if (!s)
         return false;
@@ -157,6 +159,7 @@ static bool plan_pattern_load(struct error *err, struct store_conn *conn, const 
         p->start_minute = (int)store_int(s, 5);
         p->duration = (int)store_int(s, 6);
         p->exceptions = json_loads(store_text(s, 7), 0, NULL);
+        copy(p->updated_by, sizeof p->updated_by, store_text(s, 8));
     }
     store_done(s);
     if (r != STORE_ROW)
@@ -181,7 +184,9 @@ static bool insert_occurrence(struct error *err, struct op *op, const char *plan
     schedule_days_date(day, date);
     int64_t starts = schedule_local_ms(day, p->start_minute);
     int64_t ends = starts + (int64_t)p->duration * 60000;
-    const char *user = op->principal.user_id;
+    /* made by whoever wrote to the schedule; by the sweep (nobody), in the name of the plan's
+     * last author */
+    const char *user = op->principal.user_id[0] ? op->principal.user_id : p->updated_by;
     return store_exec(err, op->conn, NULL,
                       "INSERT INTO homecare_visits (id, patient_id, org_id, kind, staff_user_id, "
                       "plan_id, plan_date, local_date, starts_at, ends_at, status, created_by, "
@@ -256,5 +261,60 @@ bool schedule_roll_forward(struct error *err, struct op *op, const char *patient
     for (int i = 0; ok && i < n; i++)
         ok = plans[i].from > plans[i].until ||
              schedule_plan_expand(err, op, plans[i].id, plans[i].from, plans[i].until);
+    return ok;
+}
+
+/* ---- the window moves by itself -------------------------------------------------------------- */
+
+enum { SWEEP_PATIENTS_MAX = 16 };
+
+/* The Tokyo day on which every window was found moved (-1: not yet); the sweeper thread alone
+ * reads and writes it. */
+static int64_t swept_day = -1;
+
+/* Up to SWEEP_PATIENTS_MAX patients with a plan whose window lags behind the horizon and that
+ * still has days to come; *n gets how many. */
+static bool lagging_patients(struct error *err, struct op *op, int64_t today,
+                             char ids[][UUID_STR_LEN], int *n)
+{
+    char horizon[11], first[11];
+    schedule_days_date(today + SCHEDULE_WINDOW_DAYS - 1, horizon);
+    schedule_days_date(today, first);
+    struct store_stmt *s =
+        store_query(err, op->conn,
+                    "SELECT DISTINCT patient_id FROM homecare_plans WHERE expanded_until < ? AND "
+                    "(end_date IS NULL OR (end_date > expanded_until AND end_date >= ?)) "
+                    "ORDER BY patient_id LIMIT 16",
+                    "tt", horizon, first);
+    if (!s)
+        return false;
+    enum store_step_result r = STORE_DONE;
+    *n = 0;
+    while (*n < SWEEP_PATIENTS_MAX && (r = store_step(err, s)) == STORE_ROW)
+        snprintf(ids[(*n)++], UUID_STR_LEN, "%s", store_text(s, 0));
+    store_done(s);
+    return *n == SWEEP_PATIENTS_MAX || r == STORE_DONE;
+}
+
+bool homecare_sweep(struct error *err, struct op *op)
+{
+    int64_t today = schedule_today();
+    if (today == swept_day)
+        return true;
+    char ids[SWEEP_PATIENTS_MAX][UUID_STR_LEN], horizon[11];
+    int n = 0;
+    if (!lagging_patients(err, op, today, ids, &n))
+        return false;
+    if (n == 0) {
+        swept_day = today;
+        return true;
+    }
+    schedule_days_date(today + SCHEDULE_WINDOW_DAYS - 1, horizon);
+    const char *detail = arena_printf(op->arena, "rolling window to %s", horizon);
+    bool ok = detail && op_write_begin(err, op);
+    for (int i = 0; ok && i < n; i++)
+        ok = schedule_roll_forward(err, op, ids[i]) &&
+             op_audit(err, op, "homecare_schedule_rolled", 'C', ids[i], "homecare_plan", NULL,
+                      detail);
     return ok;
 }

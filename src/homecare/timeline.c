@@ -344,6 +344,20 @@ bool homecare_posts_list(struct error *err, struct request *req)
     return true;
 }
 
+json_t *timeline_thread(struct error *err, struct store_conn *conn, const char *patient_id,
+                        const char *post_id, const json_t *team)
+{
+    json_t *post = post_json(err, conn, patient_id, post_id, team);
+    json_t *one = post ? json_pack("[O]", post) : NULL;
+    bool ok = one && add_replies(err, conn, one, team);
+    json_decref(one);
+    if (!ok) {
+        json_decref(post);
+        return NULL;
+    }
+    return post;
+}
+
 /* ---- read receipts --------------------------------------------------------------------------- */
 
 bool homecare_post_mark_read(struct error *err, struct op *op, const char *patient_id,

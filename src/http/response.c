@@ -156,11 +156,13 @@ static json_t *operation_outcome(struct request *req, const struct error *err, i
 }
 
 /* The request field at the start of a detail ("consent.consented_on: …"), or NULL: a name of
- * lower-case letters, digits, '_', '.' and [n] indexes, before ": ". */
+ * lower-case letters, digits, '_', '.' and [n] indexes, before ": " or as the whole detail. */
 static const char *detail_field(struct request *req, const char *detail)
 {
     const char *colon = strstr(detail, ": ");
-    if (!colon || colon == detail || detail[0] < 'a' || detail[0] > 'z')
+    if (!colon)
+        colon = detail + strlen(detail);
+    if (colon == detail || detail[0] < 'a' || detail[0] > 'z')
         return NULL;
     for (const char *c = detail; c < colon; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("_.[]", *c)))

@@ -526,7 +526,7 @@ int server_run(const struct server_config *cfg)
     ctx.sse_heartbeat_ms = (int64_t)(cfg->sse_heartbeat_s > 0 ? cfg->sse_heartbeat_s : 15) * 1000;
     events_reopen();
     /* Every second: emergency grants' ends, and heartbeats of idle event streams. */
-    if (!sweeper_start(&err, ctx.env.store, 1000, ctx.sse_heartbeat_ms))
+    if (!sweeper_start(&err, &ctx.env, 1000, ctx.sse_heartbeat_ms))
         goto fail_writer;
     static_files_load(&err, cfg->static_dir);
     if (cfg->tls_cert) {

@@ -5,9 +5,11 @@
 #include <time.h>
 
 #include "access/access.h"
+#include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "events/events.h"
+#include "modules/module.h"
 
 static struct {
     pthread_t thread;
@@ -17,19 +19,44 @@ static struct {
     bool stop;
     int interval_ms;
     int64_t heartbeat_ms;
-    struct store *store;
+    const struct op_env *env;
 } sw = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 static void sweep_once(void)
 {
     struct error err = {0};
-    struct store_conn *conn = store_conn_get(&err, sw.store);
+    struct store_conn *conn = store_conn_get(&err, sw.env->store);
     int ended = 0;
     if (!conn || !access_emergency_sweep(&err, conn, clock_now_ms(), &ended))
         log_msg(LOG_WARN, "sweep.failed", "emergency access sweep: %s",
                 err.detail[0] ? err.detail : error_code_name(err.code));
     else if (ended > 0)
         log_msg(LOG_INFO, "emergency.expired", "%d emergency grant(s) expired", ended);
+}
+
+/* Each module's own work (struct module.sweep), one op each. */
+static void sweep_modules(void)
+{
+    for (const struct module *const *m = modules_all; *m; m++) {
+        if (!(*m)->sweep)
+            continue;
+        struct error err = {0};
+        struct arena *arena = arena_new();
+        struct store_conn *conn = arena ? store_conn_get(&err, sw.env->store) : NULL;
+        if (!conn) {
+            arena_free(arena);
+            log_msg(LOG_WARN, "sweep.failed", "%s: no store connection", (*m)->name);
+            continue;
+        }
+        struct op op;
+        op_init(&op, arena, sw.env, conn, NULL, OP_JOB, "sweeper");
+        if (!(*m)->sweep(&err, &op) || !op_commit(&err, &op)) {
+            op_rollback(&op);
+            log_msg(LOG_WARN, "sweep.failed", "%s: %s", (*m)->name,
+                    err.detail[0] ? err.detail : error_code_name(err.code));
+        }
+        arena_free(arena);
+    }
 }
 
 static void *run(void *arg)
@@ -45,15 +72,17 @@ static void *run(void *arg)
         pthread_mutex_unlock(&sw.lock);
         events_tick(clock_mono_ms(), sw.heartbeat_ms);
         sweep_once();
+        sweep_modules();
         pthread_mutex_lock(&sw.lock);
     }
     pthread_mutex_unlock(&sw.lock);
     return NULL;
 }
 
-bool sweeper_start(struct error *err, struct store *st, int interval_ms, int64_t heartbeat_ms)
+bool sweeper_start(struct error *err, const struct op_env *env, int interval_ms,
+                   int64_t heartbeat_ms)
 {
-    sw.store = st;
+    sw.env = env;
     sw.heartbeat_ms = heartbeat_ms > 0 ? heartbeat_ms : 15000;
     sw.interval_ms = interval_ms > 0 ? interval_ms : 1000;
     sw.stop = false;

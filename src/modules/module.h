@@ -45,6 +45,13 @@ struct module {
      *  the fhir module's REST API; struct fhir_view in fhir/rest.h), NULL-terminated; NULL
      *  when it has none. */
     const struct fhir_view *const *fhir_views;
+    /** Work the module does by itself, without a request, e.g. moving a rolling window forward
+     *  when the day changes; NULL when it has none. Called by the server's sweeper thread about
+     *  every second with op acting for nobody (source OP_JOB): it must return at once when there
+     *  is nothing to do, open op's write transaction only when there is, audit what it writes
+     *  (op_audit) and do a bounded amount per call (the next call goes on). The sweeper commits
+     *  op, or rolls it back and logs err when it fails. */
+    bool (*sweep)(struct error *err, struct op *op);
 };
 
 /** Every module, in the order of src/meson.build, NULL-terminated (generated). */

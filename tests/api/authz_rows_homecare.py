@@ -83,6 +83,9 @@ ROWS.update({
         req("POST", TIMELINE + "/{w.timeline_post}/attachments", BAD), PATIENT, TEAM_WRITE),
     ("GET", "/api/patients/{id}/homecare/posts/{post}/attachments/{n}"): (
         req("GET", TIMELINE + "/{w.timeline_post}/attachments/1"), PATIENT, TEAM_READ),
+    # the one stream (timeline_stream.c): read like the timeline
+    ("GET", "/api/patients/{id}/homecare/timeline"): (
+        req("GET", "/api/patients/{P}/homecare/timeline"), PATIENT, TEAM_READ),
 })
 
 

@@ -255,6 +255,7 @@ def test_missing_required_field(server, case, how):
     r = send(server, case, json.dumps(body).encode(), JSON)
     assert_problem(r, 400, "request.field_missing")
     assert name in r.json()["detail"]
+    assert r.json()["field"] == name  # so that a form shows the message beside the field
 
 # Plausible values (core/plausible.h): one implausible value per kind of field of each route
 # (PLAUSIBLE of each bad_input_cases_*.py), refused with a 400 that names the field.
@@ -600,6 +601,7 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/read", None),
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
         ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
+        ("GET", f"/api/patients/{patient}/homecare/timeline", None),
         # homecare, report (訪問看護報告書): a report that does not exist
         ("GET", f"/api/patients/{patient}/homecare/reports", None),
         ("GET", f"/api/patients/{patient}/homecare/reports/prefill", None),

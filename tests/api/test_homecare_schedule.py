@@ -135,6 +135,43 @@ def test_rolling_window_moves_forward_with_the_next_change(start_server):
     later.stop()
 
 
+def test_rolling_window_moves_forward_by_itself_when_the_day_changes(start_server):
+    first = start_server()
+    today = tokyo_today()
+    r = first.session("vns.kato").post(
+        f"/api/patients/{SATO_ICHIRO}/homecare/plans",
+        json={"kind": "home_nursing", "weekdays": ["tue"], "start": "15:00", "end": "15:30",
+              "first_date": today.isoformat()})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    first.stop()
+    # three weeks later nobody touches the schedule: the server's sweep moves the window
+    later = start_server(data_dir=first.data_dir,
+                         clock_shift_days=helpers.CLOCK_SHIFT_DAYS + 21)
+    horizon = (today + 21 * DAY + 55 * DAY).isoformat()
+
+    def moved():
+        row = later.query("SELECT expanded_until FROM homecare_plans WHERE id = ?",
+                          (plan["id"],))
+        return row[0]["expanded_until"] == horizon
+    helpers.wait_until(moved, 30, "the sweep to move the plan's window")
+    dates = [datetime.date.fromisoformat(r["local_date"]) for r in later.query(
+        "SELECT local_date FROM homecare_visits WHERE plan_id = ? ORDER BY local_date",
+        (plan["id"],))]
+    assert dates == [today + i * DAY for i in range(77) if (today + i * DAY).weekday() == 1]
+    audit = later.query("SELECT * FROM audit WHERE event_id = 'homecare_schedule_rolled' AND "
+                        "patient_id = ?", (SATO_ICHIRO,))
+    assert audit and audit[-1]["detail"] == f"rolling window to {horizon}"
+    assert audit[-1]["user_id"] in (None, "")
+    # the new occurrences are in the name of the plan's author, each with its FHIR Appointment
+    [last] = later.query("SELECT * FROM homecare_visits WHERE plan_id = ? ORDER BY local_date "
+                         "DESC LIMIT 1", (plan["id"],))
+    assert last["created_by"] == user_id("vns.kato") and last["fhir_appointment_id"]
+    r = later.session("vns.kato").get(f"/fhir/Appointment/{last['fhir_appointment_id']}")
+    assert r.status_code == 200 and r.json()["start"].startswith(last["local_date"])
+    later.stop()
+
+
 # ---- the week view and its flags ------------------------------------------------------------
 
 def test_overlap_is_flagged_for_the_whole_team(server):
@@ -280,9 +317,11 @@ def test_end_a_plan_cancels_what_follows(server):
                         "ORDER BY local_date", (plan["id"],))
     planned = [r["local_date"] for r in rows if r["status"] == "planned"]
     assert planned == [(first + 2 * DAY).isoformat(), (first + 16 * DAY).isoformat()]
-    assert_problem(vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/plans/{plan['id']}",
-                             json={"end_date": (first - 7 * DAY).isoformat(), "reason": "x"}),
-                   422, "homecare.schedule_ends_before_start")
+    problem = assert_problem(
+        vns.patch(f"/api/patients/{SATO_ICHIRO}/homecare/plans/{plan['id']}",
+                  json={"end_date": (first - 7 * DAY).isoformat(), "reason": "x"}),
+        422, "homecare.schedule_ends_before_start")
+    assert problem["field"] == "end_date"  # the form shows it beside the end date
 
 
 # ---- access ------------------------------------------------------------------------------------

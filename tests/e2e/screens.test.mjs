@@ -143,7 +143,9 @@ const SCREENS = {
     { user: 'gh.sato', hashes: async (page) => [`#/referrals/new?patient=${await patientId(page, 'やまだ はなこ')}`] },
   ],
   'referrals/:id/*': [{ user: 'gh.renkei', hashes: async (page) => [`#/referrals/${await inboxReferralId(page)}`] }],
-  'stats/*': [{ user: 'gh.admin', hashes: ['#/stats'] }],
+  'stats/*': [{ user: 'gh.admin', hashes: ['#/stats'] }, { user: 'vns.suzuki', hashes: ['#/stats/homecare'] }],
+  // home care (issue 16): the staff member's day list, the visit figures beside the referral figures
+  'homecare/my-day': [{ user: 'vns.suzuki', hashes: ['#/homecare/my-day'] }],
 };
 
 /**

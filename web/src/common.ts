@@ -75,8 +75,10 @@ export function showFieldError(form: ParentNode, error: unknown): boolean {
   // server writes why in the request's language, and Japanese reads it as a second sentence
   const title = problem.title ?? '';
   const why = at >= 0 ? detail.slice(at + marker.length).replace(/\)$/, '') : '';
+  // a detail naming the field alone ("title (end)"): beside it, the title says it all
+  const bare = at < 0 && title !== '' && detail.endsWith(`(${problem.field})`);
   const message =
-    at < 0 ? errorMessage(error) : lang() === 'ja' && title.endsWith('。') ? `${title}${why}。` : `${title} (${why})`;
+    at < 0 ? (bare ? title : errorMessage(error)) : lang() === 'ja' && title.endsWith('。') ? `${title}${why}。` : `${title} (${why})`;
   if (!control.id) control.id = uniqueId('f');
   const note = h('p', { class: 'field-error', role: 'alert', testid: 'field-error', id: `${control.id}-error` }, message);
   control.setAttribute('aria-invalid', 'true');

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The 検査 section of the 記録 tab: laboratory Observations grouped by test, a table of the latest
 // result of each test with H/L against its reference range, and a trend chart for every test with
-// several numeric results.
+// several numeric results; then the vital signs (category vital-signs, e.g. from home-care visit
+// records) the same way, in a table and charts of their own.
 import { empty, loadInto } from '../../../common';
 import { h, replace, table, td, tdWrap } from '../../../dom';
 import {
@@ -180,13 +181,43 @@ function chartFor(group: LabGroup): HTMLElement | null {
   );
 }
 
+function isVital(r: Resource): boolean {
+  const categories = (r.category as CodeableConcept[] | undefined) ?? [];
+  return categories.some((c) => (c.coding ?? []).some((coding) => coding.code === 'vital-signs'));
+}
+
+/** The latest values' table and the trend charts of one kind of Observation (labs or vitals). */
+function resultsBlock(groups: LabGroup[], kind: 'lab' | 'vital'): HTMLElement[] {
+  const sorted = [...groups].sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+  const rows = sorted.map(latestRow).filter((row): row is HTMLTableRowElement => row !== null);
+  const charts = sorted.map(chartFor).filter((chart): chart is HTMLElement => chart !== null);
+  const block: HTMLElement[] = [];
+  if (kind === 'vital') block.push(h('h4', { class: 'record-subheading', testid: 'vital-heading' }, t('record.vitals')));
+  block.push(
+    table(
+      `${kind}-table`,
+      [
+        t(kind === 'lab' ? 'record.lab_test' : 'record.vital_item'),
+        t('record.lab_value'),
+        t('record.lab_flag'),
+        t('record.lab_range'),
+        t('record.lab_date'),
+        t('record.source_col'),
+      ],
+      rows,
+    ),
+  );
+  if (charts.length) block.push(h('div', { class: 'lab-charts', testid: `${kind}-charts` }, charts));
+  return block;
+}
+
 export async function renderLabs(
   body: HTMLElement,
   patient: Patient,
 ): Promise<void> {
   const list = await loadInto(body, () =>
     guarded(() =>
-      searchRecord('Observation', patient, { category: 'laboratory', _sort: 'date', _count: 1000 }),
+      searchRecord('Observation', patient, { category: 'laboratory,vital-signs', _sort: 'date', _count: 1000 }),
     ),
   );
   if (!list) return;
@@ -196,24 +227,13 @@ export async function renderLabs(
   }
   // Withdrawn results are neither the latest value nor a point of a trend; they are listed apart.
   const withdrawn = list.filter(isEnteredInError);
-  const groups = groupLabs(list.filter((o) => !isEnteredInError(o))).sort((a, b) => a.name.localeCompare(b.name, 'ja'));
-  const rows = groups.map(latestRow).filter((row): row is HTMLTableRowElement => row !== null);
-  const charts = groups.map(chartFor).filter((chart): chart is HTMLElement => chart !== null);
+  const current = list.filter((o) => !isEnteredInError(o));
+  const labs = groupLabs(current.filter((o) => !isVital(o)));
+  const vitals = groupLabs(current.filter(isVital));
   replace(
     body,
-    table(
-      'lab-table',
-      [
-        t('record.lab_test'),
-        t('record.lab_value'),
-        t('record.lab_flag'),
-        t('record.lab_range'),
-        t('record.lab_date'),
-        t('record.source_col'),
-      ],
-      rows,
-    ),
-    charts.length ? h('div', { class: 'lab-charts', testid: 'lab-charts' }, charts) : null,
+    labs.length ? resultsBlock(labs, 'lab') : empty(t('record.no_labs'), 'record-labs-empty'),
+    vitals.length ? resultsBlock(vitals, 'vital') : null,
     withdrawn.length ? withdrawnLabs(withdrawn) : null,
   );
 }

@@ -2,7 +2,8 @@
 // Referral figures (実績) `#/stats?org=&from=&to=`: counts per month as bar charts, 紹介率 and
 // 逆紹介率 as lines, the table of every number, median times, top partners, the definitions the
 // server sends (docs/api/referral-stats.md), a CSV download and, for the organisation's admins,
-// the monthly first-visit count (初診患者数) that is the rates' denominator.
+// the monthly first-visit count (初診患者数) that is the rates' denominator. Other features' figures
+// (registerStatsSection) are tabs beside them: `#/stats/<section>`.
 import { api, buildPath } from '../../../api';
 import { attempt, errorBox, loadInto, notice, pageTitle, showError } from '../../../common';
 import { field, h, option, replace, table, td } from '../../../dom';
@@ -10,6 +11,7 @@ import { t, tCode, type MessageKey } from '../../../i18n';
 import { loadOrgs } from '../../../orgsCache';
 import { go, hashOf, type Route } from '../../../router';
 import { currentMe, isNetworkAdmin } from '../../../session';
+import { statsSections } from '../extensions';
 import { barChart, formatMonth, lineChart, type ChartSeries } from './statsChart';
 
 interface Medians {
@@ -230,7 +232,7 @@ function mayEnter(stats: Stats): boolean {
   return isNetworkAdmin() || (me?.memberships ?? []).some((m) => m.org_id === stats.org.id && m.role === 'org_admin');
 }
 
-export async function renderStats(main: HTMLElement, route: Route): Promise<void> {
+async function renderReferralFigures(main: HTMLElement, route: Route): Promise<void> {
   const body = h('div', { class: 'stack', testid: 'stats-page' });
   const actions = h('div', { class: 'row' });
   replace(main, pageTitle(t('stats.title'), actions), body);
@@ -257,4 +259,30 @@ export async function renderStats(main: HTMLElement, route: Route): Promise<void
   };
   replace(body, rangeForm(route, null, orgs).form, results);
   await show();
+}
+
+/** The figures page: the referral figures, and the sections other features add as tabs beside
+ *  them (`#/stats/<id>`); without any, the referral figures alone as before. */
+export async function renderStats(main: HTMLElement, route: Route): Promise<void> {
+  const sections = statsSections();
+  if (sections.length === 0) {
+    await renderReferralFigures(main, route);
+    return;
+  }
+  const current = sections.find((s) => s.id === route.path[1]) ?? null;
+  const tab = (id: string, hash: string, label: string, selected: boolean): HTMLElement =>
+    h('a', { href: hash, class: 'tab', testid: `stats-section-${id}`, 'aria-current': selected ? 'page' : null }, label);
+  const panel = h('div', { class: 'stats-section', testid: 'stats-section', 'data-section': current?.id ?? 'referrals' });
+  replace(
+    main,
+    h(
+      'nav',
+      { class: 'tab-list stats-sections', 'aria-label': t('stats.sections') },
+      tab('referrals', hashOf(['stats']), t('stats.section_referrals'), current === null),
+      sections.map((s) => tab(s.id, hashOf(['stats', s.id]), t(s.label), s === current)),
+    ),
+    panel,
+  );
+  if (current) await current.render(panel, route);
+  else await renderReferralFigures(panel, route);
 }
