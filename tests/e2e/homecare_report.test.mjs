@@ -61,6 +61,10 @@ describe('the monthly nursing report', () => {
     // no sideways scrolling on the tablet
     const wide = await nurse.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(wide, false, 'the form fits the tablet without sideways scrolling');
+    for (const testid of ['report-save', 'report-form-sign', 'report-visit-add', 'report-visit-date', 'report-to']) {
+      const box = await nurse.getByTestId(testid).first().boundingBox();
+      assert.ok(box && box.height >= 44, `${testid} is ${box?.height} px high`);
+    }
     await nurse.getByTestId('report-form-sign').click();
     const view = nurse.getByTestId('report-view');
     await view.getByTestId('report-sha').waitFor();
