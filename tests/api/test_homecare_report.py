@@ -161,6 +161,14 @@ def test_prefill_edit_sign_and_send(server):
     assert comp["attester"][0]["mode"] == "legal"
     titles = [s["title"] for s in comp["section"]]
     assert titles[:5] == ["訪問日", "病状の経過", "看護の内容", "家庭での介護の状況", "特記すべき事項"]
+    # the FHIR document Bundle of the report, as the physician reads it
+    r = tanaka.get(f"/fhir/Composition/{fhir['composition']}/$document")
+    assert r.status_code == 200, r.text
+    bundle = r.json()
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "document"
+    types = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert types[0] == "Composition" and "Patient" in types
+    assert "家族の介護負担" in json.dumps(bundle["entry"][0]["resource"], ensure_ascii=False)
     r = tanaka.get("/fhir/DocumentReference", params={"patient": SATO_ICHIRO, "_sort": "-date"})
     assert r.status_code == 200, r.text
     docs = [e["resource"] for e in r.json().get("entry", [])]
