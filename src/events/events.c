@@ -21,6 +21,7 @@ const char *const events_topics[] = {
     "homecare.schedule", /* {"event", "visit_id", "plan_id"}: a visit or plan changed */
     "homecare.record",   /* {"record_id", "event"}: a visit record changed */
     "homecare.timeline", /* {"event", "post_id", "thread_id"}: a post, a reply, a photo */
+    "homecare.report",   /* {"report_id", "event"}: a monthly nursing report changed */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

@@ -274,6 +274,68 @@ int timeline_exif_orientation(const uint8_t *data, size_t n);
 bool timeline_photo_upright(struct error *err, struct dicom_rendered *px, int orientation);
 json_t *timeline_attachments(struct error *err, struct store_conn *conn, const char *post_id);
 
+/* ---- report: the monthly 訪問看護報告書 (report*.c) -------------------------------------------
+ */
+/** Identifies a report in the FHIR resources written for it. */
+#define HOMECARE_REPORT_SYSTEM "https://tsunagu.example.jp/fhir/NamingSystem/homecare-report"
+
+/** One version of a report, as read from homecare_reports (strings in the arena). */
+struct homecare_report {
+    char id[UUID_STR_LEN], report_id[UUID_STR_LEN], previous_id[UUID_STR_LEN];
+    char patient_id[UUID_STR_LEN], org_id[UUID_STR_LEN], to_org_id[UUID_STR_LEN];
+    char author_id[UUID_STR_LEN], month[8];
+    const char *content, *vitals, *status, *reason, *sha256;
+    const char *org_name, *to_org_name, *author_name;
+    int version;
+    int64_t signed_at;
+    char composition_id[FHIR_ID_MAX + 1], docref_id[FHIR_ID_MAX + 1];
+};
+
+/** The first instant (ms) of month "YYYY-MM" (years 2000–2999) in Asia/Tokyo and of the month
+ *  after; false when month is not one. */
+bool report_month_range(const char *month, int64_t *from, int64_t *until);
+/** Checks a month given in field (400 field or query error), and that it is not in the future
+ *  (422 homecare.report_month). */
+bool report_month_check(struct error *err, const char *field, const char *month, bool query);
+/** The caller may write reports of patient_id: a nurse of a visiting nursing station on the care
+ *  team with consent (403 homecare.report_not_station / homecare.report_profession). */
+bool report_may_write(struct error *err, struct op *op, const char *patient_id);
+/** Checks to_org_id as the addressee: an organisation of physicians on the patient's team with
+ *  consent (422 homecare.report_addressee). */
+bool report_addressee_check(struct error *err, struct op *op, const char *patient_id,
+                            const char *to_org_id);
+/** Checks a report's content for month (400 naming content.<field>) and returns it normalised
+ *  (every field present, visits by date): a new reference, NULL with err set. */
+json_t *report_content_check(struct error *err, const json_t *content, const char *month);
+/** The vitals summary of the month from the station org_id's visit records of patient_id: one
+ *  item per vital given, {vital, ja, unit, count, min, max, last} (a new reference). */
+json_t *report_vitals(struct error *err, struct op *op, const char *patient_id, const char *org_id,
+                      const char *month);
+/** The draft prefilled from the month's visit records of the caller's station (a new reference):
+ *  {month, to_org, to_orgs, content, vitals, records}. */
+json_t *report_prefill(struct error *err, struct op *op, const char *patient_id, const char *month);
+/** Reads the current version of report_id of patient_id (404 homecare.report_not_found), or,
+ *  when version > 0, that version. */
+bool report_load(struct error *err, struct op *op, const char *patient_id, const char *report_id,
+                 int version, struct homecare_report *r);
+/** What the printed report shows (report_pdf.c); every pointer borrowed, any may be NULL but r,
+ *  and nothing is trusted: odd UTF-8, a content or vitals of any JSON shape, a malformed month. */
+struct report_pdf_in {
+    const struct homecare_report *r;
+    const char *patient_name, *patient_kana, *birth_date, *address;
+    const char *org_address, *org_phone, *signed_by;
+    const json_t *content, *vitals;
+    const char *font_path; /* NULL or "": the typesetter's defaults */
+};
+enum { REPORT_PDF_MAX_PAGES = 20 };
+/** The report as PDF in the customary layout (別紙様式2): *pdf malloc'd (the caller frees it).
+ *  ERR_HOMECARE_REPORT_FONT when no Japanese font loads, ERR_NOMEM, ERR_INTERNAL. */
+bool report_pdf_render(struct error *err, const struct report_pdf_in *in, unsigned char **pdf,
+                       size_t *len);
+/** After signing r: writes the report into the patient's FHIR record (report_fhir.c): the
+ *  Composition (LOINC 34746-8) final and attested, and the DocumentReference the record's
+ *  document list shows; a correction gives both their next version. Stores the ids on r's row. */
+bool report_fhir_write(struct error *err, struct op *op, struct homecare_report *r);
 /* ---- demo: the demo region's home care (demo.c) ------------------------------------------- */
 /** Loads the home-care patients' conditions, schedules, records and timeline (module demo_load). */
 bool homecare_demo_load(struct error *err, struct op *op);

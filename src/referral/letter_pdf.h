@@ -7,19 +7,14 @@
  * lays out text. It trusts nothing it is given: any string may be NULL, empty, very long or
  * odd UTF-8 (invalid bytes become U+FFFD, control characters are dropped), the letter may be any
  * JSON value, and the output is capped in pages and bytes. Thread-safe: fonts are loaded once
- * per path and shared. */
+ * per path and shared. The typesetting is the shared layer typeset/typeset.h (font files tried
+ * when none is configured: TYPESET_FONT_DEFAULTS). */
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "core/errors.h"
-
-/** Font files tried, in order, when no font path is configured. */
-#define LETTER_PDF_FONT_DEFAULTS                                                                   \
-    "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",                                       \
-        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",                                 \
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 /** The most pages a letter gets; text beyond them is cut with a note. */
 enum { LETTER_PDF_MAX_PAGES = 40 };

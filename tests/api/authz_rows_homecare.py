@@ -107,3 +107,28 @@ ROWS.update({
         req("GET", "/api/homecare/figures.csv", params={"org_id": GH}), granted(),
         {"member", "token", "office"}),
 })
+
+# ---- report: the monthly 訪問看護報告書 (test_homecare_report.py) ------------------------------
+# The rule decides the patient before the handler (the team with consent writes, the team and a
+# share read); the handler then lets only a nurse of the team's nursing station write (403
+# homecare.report_not_station, tested in test_homecare_report.py). The bodies are malformed
+# (BAD) and {NOBODY} is no report of hers (404 homecare.report_not_found once access is granted),
+# so a granted request changes nothing.
+REPORTS = "/api/patients/{P}/homecare/reports"
+ROWS.update({
+    ("GET", "/api/patients/{id}/homecare/reports"): (req("GET", REPORTS), PATIENT, TEAM_READ),
+    ("GET", "/api/patients/{id}/homecare/reports/prefill"): (
+        req("GET", REPORTS + "/prefill?month=1999-13"), PATIENT, TEAM_READ),
+    ("POST", "/api/patients/{id}/homecare/reports"): (req("POST", REPORTS, BAD), PATIENT,
+                                                      TEAM_WRITE),
+    ("GET", "/api/patients/{id}/homecare/reports/{rid}"): (
+        req("GET", REPORTS + "/{NOBODY}"), PATIENT, TEAM_READ),
+    ("PATCH", "/api/patients/{id}/homecare/reports/{rid}"): (
+        req("PATCH", REPORTS + "/{NOBODY}", BAD), PATIENT, TEAM_WRITE),
+    ("POST", "/api/patients/{id}/homecare/reports/{rid}/sign"): (
+        req("POST", REPORTS + "/{NOBODY}/sign"), PATIENT, TEAM_WRITE),
+    ("POST", "/api/patients/{id}/homecare/reports/{rid}/corrections"): (
+        req("POST", REPORTS + "/{NOBODY}/corrections", BAD), PATIENT, TEAM_WRITE),
+    ("GET", "/api/patients/{id}/homecare/reports/{rid}/report.pdf"): (
+        req("GET", REPORTS + "/{NOBODY}/report.pdf"), PATIENT, TEAM_READ),
+})

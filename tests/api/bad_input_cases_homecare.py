@@ -126,3 +126,24 @@ UPLOADS = globals().get("UPLOADS", []) + [
     Upload("POST", f"/api/patients/{P}/homecare/posts/{TIMELINE_POST}/attachments", "gh.sato",
            "image/jpeg", "homecare.timeline_not_image_type", "homecare.timeline_not_image"),
 ]
+
+# ---- report: the monthly 訪問看護報告書 (test_homecare_report.py): every body is checked before
+# who may write it, so gh.sato (on her team) meets the field errors; {NOBODY} is no report --------
+REPORTS = f"/api/patients/{P}/homecare/reports"
+_REPORT_CONTENT = {"visits": [], "condition": "検証", "care_given": "", "home_care": "",
+                   "remarks": ""}
+CASES += [
+    Case("POST", REPORTS, "gh.sato",
+         {"month": "2026-01", "to_org_id": NOBODY, "content": _REPORT_CONTENT}, "month", 7,
+         ("content", "検証")),
+    Case("PATCH", f"{REPORTS}/{NOBODY}", "gh.sato",
+         {"to_org_id": NOBODY, "content": _REPORT_CONTENT}, None, None, ("base_version", "1")),
+    Case("POST", f"{REPORTS}/{NOBODY}/sign", "gh.sato"),
+    Case("POST", f"{REPORTS}/{NOBODY}/corrections", "gh.sato",
+         {"reason": "検証", "content": _REPORT_CONTENT}, "reason", 500, ("content", [])),
+]
+REQUIRED.update({
+    f"POST {REPORTS}": "month",
+    f"POST {REPORTS}/{NOBODY}/corrections": "content",
+})
+TEXT = {**globals().get("TEXT", {}), f"POST {REPORTS}/{NOBODY}/corrections": ["reason"]}

@@ -602,6 +602,17 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
         ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
         ("GET", f"/api/patients/{patient}/homecare/timeline", None),
+        # homecare, report (訪問看護報告書): a report that does not exist
+        ("GET", f"/api/patients/{patient}/homecare/reports", None),
+        ("GET", f"/api/patients/{patient}/homecare/reports/prefill", None),
+        ("POST", f"/api/patients/{patient}/homecare/reports",
+         {"month": "2026-01", "to_org_id": GRANT, "content": {}}),
+        ("GET", f"/api/patients/{patient}/homecare/reports/{GRANT}", None),
+        ("PATCH", f"/api/patients/{patient}/homecare/reports/{GRANT}", {"content": {}}),
+        ("POST", f"/api/patients/{patient}/homecare/reports/{GRANT}/sign", None),
+        ("POST", f"/api/patients/{patient}/homecare/reports/{GRANT}/corrections",
+         {"reason": "検証", "content": {}}),
+        ("GET", f"/api/patients/{patient}/homecare/reports/{GRANT}/report.pdf", None),
     ]
 
 

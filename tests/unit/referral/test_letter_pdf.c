@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "referral/letter_pdf.h"
-#include "referral/letter_pdf_int.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -343,85 +342,6 @@ static void renders_with_a_font_collection(void **state)
     json_decref(letter);
 }
 
-static void cleans_text(void **state)
-{
-    (void)state;
-    char *s = lp_clean("a\r\nb\rc\td\x01\x7f\xc2\x85"
-                       "e\xff"
-                       "f",
-                       100);
-    assert_string_equal(s, "a\nb\nc d"
-                           "e\xef\xbf\xbd"
-                           "f");
-    free(s);
-    s = lp_clean("あいうえお", 3);
-    assert_string_equal(s, "あいう…");
-    free(s);
-    s = lp_clean(NULL, 3);
-    assert_string_equal(s, "");
-    free(s);
-    s = lp_clean("\xed\xa0\x80\xf0\x9f\x98\x80", 10); /* a surrogate, then an emoji */
-    assert_string_equal(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80");
-    free(s);
-}
-
-/* Lines wrapped at a width where punctuation and brackets fall at the edges. */
-static void wraps_with_kinsoku(void **state)
-{
-    (void)state;
-    struct error err = {0};
-    cairo_font_face_t *face = lp_font_face(&err, NULL);
-    assert_non_null(face);
-    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(NULL, NULL, 100, 100);
-    cairo_t *cr = cairo_create(surface);
-    cairo_set_font_face(cr, face);
-    struct lp_doc d = {.cr = cr, .max_pages = 1};
-    double em = lp_width(&d, 10, "あ");
-    assert_true(em > 9 && em < 11);
-    static const char *const texts[] = {
-        "あいうえお。かきくけこ、さしすせそ」たちつてと",
-        "あいうえ「かきくけこ」さしすせ）。",
-        "あいうえおかきくけこ。。。。。さしすせそ",
-        "abc defghij klmnopqrstuvwxyz0123456789 あ",
-        "ああああ\n\nいいい\n",
-        "。。。。。。。。。。。。",
-    };
-    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
-        char **lines;
-        size_t n = lp_wrap(&d, texts[t], 10, em * 5.5, &lines);
-        assert_true(n >= 1);
-        size_t total = 0;
-        for (size_t i = 0; i < n; i++) {
-            total += strlen(lines[i]);
-            if (i > 0 && t != 5)
-                for (const char *bad = "、。」）"; *bad; bad += 3)
-                    if (strncmp(lines[i], bad, 3) == 0)
-                        fail_msg("text %zu line %zu starts with %.3s: %s", t, i, bad, lines[i]);
-            if (i + 1 < n && strlen(lines[i]) >= 3 &&
-                strcmp(lines[i] + strlen(lines[i]) - 3, "「") == 0)
-                fail_msg("text %zu line %zu ends with 「", t, i);
-        }
-        assert_true(total > 0);
-        if (getenv("TSUNAGU_SHOW_LINES"))
-            for (size_t i = 0; i < n; i++)
-                fprintf(stderr, "%zu.%zu [%s]\n", t, i, lines[i]);
-        if (t == 3) { /* a word that fits a line moves down whole */
-            bool whole = false;
-            for (size_t i = 0; i < n; i++)
-                whole |= strstr(lines[i], "defghij") != NULL;
-            assert_true(whole);
-        }
-        if (t == 4) { /* a blank line stays, the trailing newline adds none */
-            assert_int_equal(n, 3);
-            assert_string_equal(lines[1], "");
-        }
-        lp_lines_free(lines, n);
-    }
-    assert_false(d.nomem);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,8 +351,6 @@ int main(void)
         cmocka_unit_test(caps_the_pages),
         cmocka_unit_test(refuses_a_font_that_is_not_japanese),
         cmocka_unit_test(renders_with_a_font_collection),
-        cmocka_unit_test(cleans_text),
-        cmocka_unit_test(wraps_with_kinsoku),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

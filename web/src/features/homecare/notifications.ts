@@ -3,7 +3,7 @@
 // organisation of the team (kind homecare_schedule), and a timeline post that is urgent or
 // mentions the reader or their organisation (kind homecare_post). Each leads to its section of
 // the 在宅 tab.
-import { t, type MessageKey } from '../../i18n';
+import { lang, t, type MessageKey } from '../../i18n';
 import { hashOf } from '../../router';
 import { currentMe } from '../../session';
 import { registerNotificationKind } from '../notify/extensions';
@@ -77,4 +77,23 @@ registerNotificationKind({
     });
   },
   target: (n) => section(n, 'timeline'),
+});
+
+// ---- report: a monthly nursing report signed and sent to the physician's organisation (kind
+// homecare_report), leading to the report in the 訪問看護報告書 section
+registerNotificationKind({
+  kind: 'homecare_report',
+  message: (n) => {
+    const s = n.summary as { event?: string; month?: string; version?: number; org_name?: string; user_name?: string };
+    const [year, month] = (s.month ?? '').split('-').map(Number);
+    const label = year && month ? (lang() === 'ja' ? `${year}年${month}月` : `${year}-${String(month).padStart(2, '0')}`) : '';
+    return t(s.event === 'corrected' ? 'homecare.notify_report_corrected' : 'homecare.notify_report_signed', {
+      org: s.org_name ?? '',
+      user: s.user_name ?? '',
+      whose: whose(n),
+      month: label,
+      version: s.version ?? 1,
+    });
+  },
+  target: (n) => (n.patient && n.ref_id ? hashOf(['patients', n.patient.id, 'homecare', 'report', n.ref_id]) : section(n, 'report')),
 });

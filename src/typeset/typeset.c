@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The typesetter of the referral letter (letter_pdf_int.h): fonts through FreeType, cleaning of
- * untrusted UTF-8, line breaking with basic kinsoku (JIS X 4051 §3.1.7 and §3.1.10: line-start
- * and line-end prohibited characters, here by hanging punctuation or pulling a character down),
- * and the recorded pages drawn with cairo. */
+/* The typesetter (typeset.h): fonts through FreeType, cleaning of untrusted UTF-8, line breaking
+ * with basic kinsoku (JIS X 4051 §3.1.7 and §3.1.10: line-start and line-end prohibited characters,
+ * here by hanging punctuation or pulling a character down), and the recorded pages drawn with
+ * cairo. */
 #include <cairo-ft.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "letter_pdf.h"
-#include "letter_pdf_int.h"
+#include "typeset.h"
 
 /* ---- fonts ------------------------------------------------------------------------------ */
 
@@ -83,9 +82,9 @@ static cairo_font_face_t *cached_face(const char *path)
     return face;
 }
 
-cairo_font_face_t *lp_font_face(struct error *err, const char *path)
+cairo_font_face_t *typeset_font_face(const char *path)
 {
-    static const char *const defaults[] = {LETTER_PDF_FONT_DEFAULTS};
+    static const char *const defaults[] = {TYPESET_FONT_DEFAULTS};
     cairo_font_face_t *face = NULL;
     pthread_mutex_lock(&font_lock);
     if (path && path[0]) {
@@ -95,8 +94,6 @@ cairo_font_face_t *lp_font_face(struct error *err, const char *path)
             face = cached_face(defaults[i]);
     }
     pthread_mutex_unlock(&font_lock);
-    if (!face)
-        error_set(err, ERR_LETTER_FONT, "%s", path && path[0] ? path : "no default font");
     return face;
 }
 
@@ -164,7 +161,7 @@ static size_t utf8_put(uint32_t cp, char *out)
     return 4;
 }
 
-char *lp_clean(const char *s, size_t max_chars)
+char *typeset_clean(const char *s, size_t max_chars)
 {
     const unsigned char *in = (const unsigned char *)(s ? s : "");
     size_t n = strlen((const char *)in);
@@ -199,7 +196,7 @@ char *lp_clean(const char *s, size_t max_chars)
 }
 
 /* Advance of one character (text already clean); ASCII widths are cached per size. */
-static double char_width(struct lp_doc *d, double size, uint32_t cp, double ascii[128],
+static double char_width(struct typeset_doc *d, double size, uint32_t cp, double ascii[128],
                          bool cached[128])
 {
     if (cp < 128 && cached[cp])
@@ -217,9 +214,9 @@ static double char_width(struct lp_doc *d, double size, uint32_t cp, double asci
     return w;
 }
 
-double lp_width(struct lp_doc *d, double size, const char *text)
+double typeset_width(struct typeset_doc *d, double size, const char *text)
 {
-    char *clean = lp_clean(text, LP_FIELD_MAX);
+    char *clean = typeset_clean(text, TYPESET_FIELD_MAX);
     if (!clean) {
         d->nomem = true;
         return 0;
@@ -233,13 +230,13 @@ double lp_width(struct lp_doc *d, double size, const char *text)
 
 /* ---- recording -------------------------------------------------------------------------- */
 
-static struct lp_op *new_op(struct lp_doc *d, enum lp_op_kind kind)
+static struct typeset_op *new_op(struct typeset_doc *d, enum typeset_op_kind kind)
 {
     if (d->nomem || d->full)
         return NULL;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 256;
-        struct lp_op *ops = realloc(d->ops, cap * sizeof *ops);
+        struct typeset_op *ops = realloc(d->ops, cap * sizeof *ops);
         if (!ops) {
             d->nomem = true;
             return NULL;
@@ -247,15 +244,15 @@ static struct lp_op *new_op(struct lp_doc *d, enum lp_op_kind kind)
         d->ops = ops;
         d->cap = cap;
     }
-    struct lp_op *op = &d->ops[d->n++];
-    *op = (struct lp_op){.page = d->page, .kind = kind};
+    struct typeset_op *op = &d->ops[d->n++];
+    *op = (struct typeset_op){.page = d->page, .kind = kind};
     return op;
 }
 
-void lp_text(struct lp_doc *d, double x, double baseline, double size, const char *text)
+void typeset_text(struct typeset_doc *d, double x, double baseline, double size, const char *text)
 {
-    char *clean = lp_clean(text, LP_FIELD_MAX);
-    struct lp_op *op = clean && clean[0] ? new_op(d, LP_TEXT) : NULL;
+    char *clean = typeset_clean(text, TYPESET_FIELD_MAX);
+    struct typeset_op *op = clean && clean[0] ? new_op(d, TYPESET_TEXT) : NULL;
     if (!op) {
         d->nomem |= !clean;
         free(clean);
@@ -267,36 +264,43 @@ void lp_text(struct lp_doc *d, double x, double baseline, double size, const cha
     op->text = clean;
 }
 
-void lp_fill(struct lp_doc *d, double x, double y, double w, double h, double gray)
+void typeset_fill(struct typeset_doc *d, double x, double y, double w, double h, double gray)
 {
-    struct lp_op *op = new_op(d, LP_FILL);
+    struct typeset_op *op = new_op(d, TYPESET_FILL);
     if (op)
-        *op = (struct lp_op){
-            .page = d->page, .kind = LP_FILL, .x = x, .y = y, .w = w, .h = h, .gray = gray};
+        *op = (struct typeset_op){
+            .page = d->page, .kind = TYPESET_FILL, .x = x, .y = y, .w = w, .h = h, .gray = gray};
 }
 
-void lp_stroke(struct lp_doc *d, double x, double y, double w, double h, double line_width)
+void typeset_stroke(struct typeset_doc *d, double x, double y, double w, double h,
+                    double line_width)
 {
-    struct lp_op *op = new_op(d, LP_STROKE);
+    struct typeset_op *op = new_op(d, TYPESET_STROKE);
     if (op)
-        *op = (struct lp_op){
-            .page = d->page, .kind = LP_STROKE, .x = x, .y = y, .w = w, .h = h, .size = line_width};
+        *op = (struct typeset_op){.page = d->page,
+                                  .kind = TYPESET_STROKE,
+                                  .x = x,
+                                  .y = y,
+                                  .w = w,
+                                  .h = h,
+                                  .size = line_width};
 }
 
-bool lp_room(struct lp_doc *d, double h)
+bool typeset_room(struct typeset_doc *d, double h)
 {
     if (d->full)
         return false;
-    if (d->y + h <= LP_BOTTOM)
+    if (d->y + h <= TYPESET_BOTTOM)
         return true;
     if (d->page + 1 >= d->max_pages) {
-        lp_text(d, LP_MARGIN_X, LP_BOTTOM + 14, 9,
-                "(以下省略: 印刷できるページ数の上限に達しました。全文は電子版をご覧ください)");
+        typeset_text(
+            d, TYPESET_MARGIN_X, TYPESET_BOTTOM + 14, 9,
+            "(以下省略: 印刷できるページ数の上限に達しました。全文は電子版をご覧ください)");
         d->full = true;
         return false;
     }
     d->page++;
-    d->y = LP_MARGIN_TOP;
+    d->y = TYPESET_MARGIN_TOP;
     return true;
 }
 
@@ -344,7 +348,7 @@ struct chars {
     size_t n;
 };
 
-static bool decode(struct lp_doc *d, const char *text, double size, struct chars *c)
+static bool decode(struct typeset_doc *d, const char *text, double size, struct chars *c)
 {
     size_t len = strlen(text);
     c->cp = malloc((len + 1) * sizeof *c->cp);
@@ -451,10 +455,11 @@ static void break_lines(const struct chars *c, const char *text, double width, s
         add_line(l, text, c->off[start], c->off[c->n]);
 }
 
-size_t lp_wrap(struct lp_doc *d, const char *text, double size, double width, char ***lines)
+size_t typeset_wrap(struct typeset_doc *d, const char *text, double size, double width,
+                    char ***lines)
 {
     *lines = NULL;
-    char *clean = lp_clean(text, LP_FIELD_MAX);
+    char *clean = typeset_clean(text, TYPESET_FIELD_MAX);
     struct chars c = {0};
     struct line_list l = {0};
     if (clean && decode(d, clean, size, &c))
@@ -466,7 +471,7 @@ size_t lp_wrap(struct lp_doc *d, const char *text, double size, double width, ch
     free(c.w);
     free(clean);
     if (l.nomem) {
-        lp_lines_free(l.lines, l.n);
+        typeset_lines_free(l.lines, l.n);
         d->nomem = true;
         return 0;
     }
@@ -474,44 +479,44 @@ size_t lp_wrap(struct lp_doc *d, const char *text, double size, double width, ch
     return l.n;
 }
 
-void lp_lines_free(char **lines, size_t n)
+void typeset_lines_free(char **lines, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     free(lines);
 }
 
-void lp_paragraph(struct lp_doc *d, double x, double width, double size, double leading,
-                  const char *text)
+void typeset_paragraph(struct typeset_doc *d, double x, double width, double size, double leading,
+                       const char *text)
 {
     if (d->full)
         return;
     char **lines;
-    size_t n = lp_wrap(d, text, size, width, &lines);
-    for (size_t i = 0; i < n && lp_room(d, leading); i++) {
-        lp_text(d, x, d->y + size, size, lines[i]);
+    size_t n = typeset_wrap(d, text, size, width, &lines);
+    for (size_t i = 0; i < n && typeset_room(d, leading); i++) {
+        typeset_text(d, x, d->y + size, size, lines[i]);
         d->y += leading;
     }
-    lp_lines_free(lines, n);
+    typeset_lines_free(lines, n);
 }
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
-static void draw_op(cairo_t *cr, const struct lp_op *op)
+static void draw_op(cairo_t *cr, const struct typeset_op *op)
 {
     switch (op->kind) {
-    case LP_TEXT:
+    case TYPESET_TEXT:
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_font_size(cr, op->size);
         cairo_move_to(cr, op->x, op->y);
         cairo_show_text(cr, op->text);
         break;
-    case LP_FILL:
+    case TYPESET_FILL:
         cairo_set_source_rgb(cr, op->gray, op->gray, op->gray);
         cairo_rectangle(cr, op->x, op->y, op->w, op->h);
         cairo_fill(cr);
         break;
-    case LP_STROKE:
+    case TYPESET_STROKE:
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, op->size);
         cairo_rectangle(cr, op->x, op->y, op->w, op->h);
@@ -528,21 +533,21 @@ static void draw_footer(cairo_t *cr, const char *left, int page, int pages)
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_font_size(cr, 9);
     cairo_text_extents(cr, number, &ext);
-    cairo_move_to(cr, (LP_PAGE_W - ext.x_advance) / 2, LP_PAGE_H - 30);
+    cairo_move_to(cr, (TYPESET_PAGE_W - ext.x_advance) / 2, TYPESET_PAGE_H - 30);
     cairo_show_text(cr, number);
     if (left && left[0]) {
         cairo_set_font_size(cr, 8);
-        cairo_move_to(cr, LP_MARGIN_X, LP_PAGE_H - 30);
+        cairo_move_to(cr, TYPESET_MARGIN_X, TYPESET_PAGE_H - 30);
         cairo_show_text(cr, left);
     }
 }
 
-bool lp_draw(struct error *err, struct lp_doc *d, cairo_surface_t *surface, cairo_font_face_t *face,
-             const char *footer_left)
+bool typeset_draw(struct error *err, struct typeset_doc *d, cairo_surface_t *surface,
+                  cairo_font_face_t *face, const char *footer_left)
 {
-    char *footer = lp_clean(footer_left, 200);
+    char *footer = typeset_clean(footer_left, 200);
     if (!footer)
-        return error_set(err, ERR_NOMEM, "letter footer");
+        return error_set(err, ERR_NOMEM, "page footer");
     cairo_t *cr = cairo_create(surface);
     cairo_set_font_face(cr, face);
     size_t k = 0;
@@ -561,7 +566,7 @@ bool lp_draw(struct error *err, struct lp_doc *d, cairo_surface_t *surface, cair
     return true;
 }
 
-void lp_doc_free(struct lp_doc *d)
+void typeset_doc_free(struct typeset_doc *d)
 {
     for (size_t i = 0; i < d->n; i++)
         free(d->ops[i].text);
