@@ -19,6 +19,10 @@ enum { REASON_MAX = 500, TEAM_MAX = 64 };
 
 /* ---- reading rows --------------------------------------------------------------------------- */
 
+/* Who sees a version: a draft only the station that writes it, a signed version the team (the
+ * access rule has decided for the patient). ?V is the caller's organisation. */
+#define REPORT_VISIBLE(alias, param) "(" alias ".status = 'signed' OR " alias ".org_id = " param ")"
+
 #define REPORT_COLUMNS                                                                             \
     "r.id, r.report_id, r.version, r.previous_id, r.patient_id, r.org_id, r.to_org_id, r.month, "  \
     "r.author_id, r.content, r.vitals, r.status, r.correction_reason, r.content_sha256, "          \
@@ -86,8 +90,9 @@ bool report_load(struct error *err, struct op *op, const char *patient_id, const
     struct store_stmt *s =
         store_query(err, op->conn,
                     "SELECT " REPORT_COLUMNS "WHERE r.report_id = ?1 AND r.patient_id = ?2 AND "
-                    "(?3 = 0 OR r.version = ?3) ORDER BY r.version DESC LIMIT 1",
-                    "tti", report_id, patient_id, (int64_t)version);
+                    "(?3 = 0 OR r.version = ?3) AND " REPORT_VISIBLE(
+                        "r", "?4") " ORDER BY r.version DESC LIMIT 1",
+                    "ttit", report_id, patient_id, (int64_t)version, op->principal.org_id);
     if (!s)
         return false;
     enum store_step_result step = store_step(err, s);
@@ -111,9 +116,9 @@ static bool respond(struct error *err, struct request *req, int status, const ch
 {
     struct store_stmt *s =
         store_query(err, req->op.conn,
-                    "SELECT " REPORT_COLUMNS "WHERE r.report_id = ? AND r.patient_id = ? "
-                    "ORDER BY r.version",
-                    "tt", report_id, req->patient_id);
+                    "SELECT " REPORT_COLUMNS "WHERE r.report_id = ?1 AND r.patient_id = ?2 "
+                    "AND " REPORT_VISIBLE("r", "?3") " ORDER BY r.version",
+                    "ttt", report_id, req->patient_id, req->op.principal.org_id);
     json_t *versions = api_rows(err, s, version_json);
     if (!versions)
         return false;
@@ -238,10 +243,10 @@ bool homecare_reports_list(struct error *err, struct request *req)
         return false;
     struct store_stmt *s = store_query(
         err, req->op.conn,
-        "SELECT " REPORT_COLUMNS "WHERE r.patient_id = ? AND r.version = (SELECT MAX(x.version) "
-        "FROM homecare_reports x WHERE x.report_id = r.report_id) "
-        "ORDER BY r.month DESC, o.name, r.report_id LIMIT 500",
-        "t", req->patient_id);
+        "SELECT " REPORT_COLUMNS "WHERE r.patient_id = ?1 AND r.version = (SELECT MAX(x.version) "
+        "FROM homecare_reports x WHERE x.report_id = r.report_id AND " REPORT_VISIBLE(
+            "x", "?2") ") ORDER BY r.month DESC, o.name, r.report_id LIMIT 500",
+        "tt", req->patient_id, req->op.principal.org_id);
     json_t *items = api_rows(err, s, version_json);
     if (!items)
         return false;

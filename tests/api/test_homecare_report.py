@@ -183,6 +183,12 @@ def test_correction_is_a_new_version_with_a_reason(server):
     nursing_record(server, month, 5, "褥瘡 2cm", "除圧、洗浄", 47.0)
     suzuki = server.session("vns.suzuki")
     rep = draft(server, month)
+    # a draft is the station's own: the physician neither lists, reads nor prints it
+    tanaka = server.session("aoba.tanaka")
+    assert rep["id"] not in {i["id"] for i in tanaka.get(BASE).json()["items"]}
+    assert_problem(tanaka.get(f"{BASE}/{rep['id']}"), 404, "homecare.report_not_found")
+    assert tanaka.get(f"{BASE}/{rep['id']}/report.pdf").status_code == 404
+    assert rep["id"] in {i["id"] for i in server.session("vns.kato").get(BASE).json()["items"]}
     r = suzuki.post(f"{BASE}/{rep['id']}/sign")
     assert r.status_code == 200, r.text
     v1 = r.json()
@@ -210,6 +216,12 @@ def test_correction_is_a_new_version_with_a_reason(server):
     assert old["status"] == "signed" and old["content"] == v1["content"]
     assert old["content_sha256"] == v1["content_sha256"]
     assert v2["versions"][1]["previous_id"] == old["id"]
+    # until the correction is signed, the physician sees version 1
+    seen = tanaka.get(f"{BASE}/{rep['id']}").json()
+    assert seen["version"] == 1 and [v["version"] for v in seen["versions"]] == [1]
+    [listed] = [i for i in tanaka.get(BASE).json()["items"] if i["id"] == rep["id"]]
+    assert listed["version"] == 1 and listed["status"] == "signed"
+    assert "書き換え" not in pdf_text(tanaka.get(f"{BASE}/{rep['id']}/report.pdf").content)
     # a second correction while the draft is open is refused; the draft is edited instead
     assert_problem(suzuki.post(f"{BASE}/{rep['id']}/corrections",
                                json={"content": edited, "reason": "x"}), 409,
@@ -219,7 +231,6 @@ def test_correction_is_a_new_version_with_a_reason(server):
     v2 = r.json()
     assert v2["content_sha256"] == canonical_sha(v2) != v1["content_sha256"]
     # the same Composition, its next version, carrying the reason
-    tanaka = server.session("aoba.tanaka")
     assert v2["fhir"]["composition"] == v1["fhir"]["composition"]
     comp = tanaka.get(f"/fhir/Composition/{v2['fhir']['composition']}").json()
     assert comp["meta"]["versionId"] == "2"
@@ -266,7 +277,9 @@ def test_only_a_nurse_of_the_station_on_the_team_writes(server):
     assert server.session("vns.suzuki").get(BASE).json()["may_write"] is True
     for login in ("aoba.tanaka", "ph.yoshida", "cm.yamazaki", "vns.ikeda"):
         assert server.session(login).get(BASE).json()["may_write"] is False, login
-    # the team reads (the physician, the pharmacy), the stranger does not
+    # once signed the team reads it (the physician, the pharmacy), the stranger does not
+    r = server.session("vns.suzuki").post(f"{BASE}/{rep['id']}/sign")
+    assert r.status_code == 200, r.text
     for login in ("aoba.tanaka", "ph.yoshida", "cm.yamazaki"):
         r = server.session(login).get(f"{BASE}/{rep['id']}")
         assert r.status_code == 200, (login, r.text)
