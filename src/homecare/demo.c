@@ -125,6 +125,8 @@ static bool conditions(struct error *err, struct op *op, char ids[][UUID_STR_LEN
  * From 16 days before to 13 days after the load day: never into the weeks from the third Monday
  * on, where the schedule's tests plan their own visits for 佐藤 一郎. */
 
+#define DAY_MS 86400000LL
+
 struct plan {
     const char *login, *org, *kind, *days[3];
     int hour, minutes; /* the first visit of the round, and how long each lasts */
@@ -168,9 +170,24 @@ static bool schedule(struct error *err, struct op *op, const char *patient, int 
     return true;
 }
 
-/* ---- visit records of the past weeks --------------------------------------------------------- */
+/* The pharmacist's extra visit to 佐藤 一郎 next Thursday at 09:15, while the nurse is there:
+ * the collision the week view flags (重複). */
+static bool collision(struct error *err, struct op *op, const char *patient)
+{
+    int64_t day = schedule_today() + 1;
+    while (schedule_weekday(day) != 3) /* Thursday (bit 3, Monday 0) */
+        day++;
+    char date[11], staff[UUID_STR_LEN];
+    schedule_days_date(day, date);
+    demo_clinical_uuid(staff, "user", "ph.yoshida");
+    json_t *body =
+        json_pack("{s:s, s:[s], s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "home_pharmacy", "weekdays",
+                  "thu", "start", "09:15", "end", "09:45", "first_date", date, "end_date", date,
+                  "staff_user_id", staff, "note", "利尿薬の増量に伴う臨時の服薬指導");
+    return plan_new(err, op, "ph.yoshida", "hikari-pharmacy", op->now_ms - DAY_MS, patient, body);
+}
 
-#define DAY_MS 86400000LL
+/* ---- visit records of the past weeks --------------------------------------------------------- */
 
 /* The instant hh:00 Tokyo time, ago days before the load time. */
 static void visit_at(const struct op *op, int ago, int hour, int minutes, char out[32])
@@ -384,8 +401,9 @@ bool homecare_demo_load(struct error *err, struct op *op)
     if (!conditions(err, op, ids, n))
         return false;
     for (int k = 0; k < n; k++)
-        if (!schedule(err, op, ids[k], k) || !nursing_records(err, op, ids[k], k) ||
-            !other_records(err, op, ids[k], k) || (k >= 2 && !notice(err, op, ids[k], k)))
+        if (!schedule(err, op, ids[k], k) || (k == 0 && !collision(err, op, ids[k])) ||
+            !nursing_records(err, op, ids[k], k) || !other_records(err, op, ids[k], k) ||
+            (k >= 2 && !notice(err, op, ids[k], k)))
             return false;
     for (int k = 0; k < n; k++) {
         struct demo_patient p;

@@ -2,6 +2,8 @@
 """Home care (issue 16): the demo region's home-care patients (src/homecare/demo.c): their
 schedules across the team's organisations, visit records with vitals in the FHIR record, the
 team timeline with an urgent thread, and nothing of it for an organisation without consent."""
+import datetime
+
 import helpers
 from helpers import patient_id
 
@@ -56,6 +58,17 @@ def test_care_managers_week_shows_visits_of_three_organisations(server):
     assert helps and {v["staff"]["id"] for v in helps} == {helpers.user_id("care.kondo")}
     assert {v["org"]["name"] for v in r.json()["visits"]} >= {"特別養護老人ホームみなみ苑",
                                                               "みなみ訪問看護ステーション"}
+
+
+def test_the_pharmacists_extra_visit_collides_with_the_nurses_next_thursday(server):
+    s = server.session("cm.yamazaki")
+    today = helpers.tokyo_today()
+    thursday = today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7)
+    r = s.get(f"/api/patients/{ICHIRO}/homecare/schedule", params={"week": thursday.isoformat()})
+    assert r.status_code == 200, r.text
+    visits = [v for v in r.json()["visits"] if v["date"] == thursday.isoformat()]
+    flagged = {v["kind"]["code"] for v in visits if any(f["type"] == "overlap" for f in v["flags"])}
+    assert flagged == {"home_nursing", "home_pharmacy"}
 
 
 def test_heart_failure_patient_has_weight_vitals_in_the_fhir_record(server):
