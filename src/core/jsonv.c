@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "jsonv.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
@@ -172,4 +173,15 @@ bool jsonv_bool(const json_t *obj, const char *name, bool dflt)
 {
     json_t *v = json_object_get(obj, name);
     return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+bool jsonv_check_at(struct error *err, const json_t *obj, const struct jfield *fields,
+                    const char *path)
+{
+    if (jsonv_check(err, obj, fields))
+        return true;
+    char detail[2 * sizeof err->detail];
+    snprintf(detail, sizeof detail, "%s.%s", path, err->detail);
+    snprintf(err->detail, sizeof err->detail, "%.*s", (int)sizeof err->detail - 1, detail);
+    return false;
 }

@@ -39,6 +39,10 @@ struct jfield {
  * allowed values. On failure sets err (detail names the field) and returns false.
  */
 bool jsonv_check(struct error *err, const json_t *obj, const struct jfield *fields);
+/** jsonv_check of an object found at path in the body: a failure's detail starts with the path
+ *  ("letter.labs[2].text: …"), so that it names the field as the client sent it. */
+bool jsonv_check_at(struct error *err, const json_t *obj, const struct jfield *fields,
+                    const char *path);
 
 /** The string value of obj[name], or NULL when absent, null or not a string. Borrowed. */
 const char *jsonv_str(const json_t *obj, const char *name);

@@ -13,6 +13,31 @@
 #include "homecare/routes.def"
 #undef ROUTE
 
+/* ---- what the parts share (common.c) ------------------------------------------------------- */
+
+#include <jansson.h>
+
+#include "core/ids.h"
+
+enum { HOMECARE_TEAM_MAX = 64 /* organisations of a care team looked at */ };
+
+/** Copies src (NULL: "") into dst of cap bytes, cut if longer. */
+void homecare_copy(char *dst, size_t cap, const char *src);
+/** Column col of s as a string in op's arena, or NULL when the column is NULL. */
+const char *homecare_text_or_null(struct op *op, struct store_stmt *s, int col);
+/** j as canonical JSON text (compact, sorted keys, reals to 15 digits) in op's arena: what a
+ *  signature's SHA-256 is taken of; NULL when out of memory. */
+const char *homecare_canonical(struct op *op, const json_t *j);
+/** The organisations on patient_id's care team (not removed), each once, at most
+ *  HOMECARE_TEAM_MAX, into orgs; their number, or -1 with err set. */
+int homecare_team_orgs(struct error *err, struct store_conn *conn, const char *patient_id,
+                       char orgs[][UUID_STR_LEN]);
+/** Publishes event (taken; NULL: out of memory) on topic, after the commit, to each team
+ *  organisation that may read the patient's clinical data in person (access_org_sees). Events
+ *  name no patient: an open page reads again through the access rule. */
+bool homecare_publish_team(struct error *err, struct op *op, const char *patient_id,
+                           const char *topic, json_t *event);
+
 /* ---- schedule: the shared visit schedule (schedule*.c) ------------------------------------ */
 #include <stdint.h>
 

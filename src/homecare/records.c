@@ -4,10 +4,8 @@
  * sign (the author; the act audited with the SHA-256 of the signed content). Each version is a
  * row of homecare_records; records_fhir.c writes it into the patient's FHIR record. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "access/access.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "core/plausible.h"
@@ -30,38 +28,28 @@ enum {
     "FROM homecare_records r JOIN users u ON u.id = r.author_id JOIN orgs o ON o.id = r.org_id "   \
     "LEFT JOIN users su ON su.id = r.signed_by "
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
-static const char *text_or_null(struct op *op, struct store_stmt *s, int col)
-{
-    return store_is_null(s, col) ? NULL : arena_strdup(op->arena, store_text(s, col));
-}
-
 static void row_to_record(struct op *op, struct store_stmt *s, struct homecare_record *r)
 {
-    copy(r->id, sizeof r->id, store_text(s, 0));
-    copy(r->record_id, sizeof r->record_id, store_text(s, 1));
+    homecare_copy(r->id, sizeof r->id, store_text(s, 0));
+    homecare_copy(r->record_id, sizeof r->record_id, store_text(s, 1));
     r->version = (int)store_int(s, 2);
-    copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
-    copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
-    copy(r->org_id, sizeof r->org_id, store_text(s, 5));
-    copy(r->author_id, sizeof r->author_id, store_text(s, 6));
-    r->kind = text_or_null(op, s, 7);
-    r->form = text_or_null(op, s, 8);
+    homecare_copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
+    homecare_copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
+    homecare_copy(r->org_id, sizeof r->org_id, store_text(s, 5));
+    homecare_copy(r->author_id, sizeof r->author_id, store_text(s, 6));
+    r->kind = homecare_text_or_null(op, s, 7);
+    r->form = homecare_text_or_null(op, s, 8);
     r->visit_start = store_int(s, 9);
     r->visit_end = store_int(s, 10);
-    r->content = text_or_null(op, s, 11);
-    r->handover = text_or_null(op, s, 12);
-    r->status = text_or_null(op, s, 13);
-    r->reason = text_or_null(op, s, 14);
-    r->sha256 = text_or_null(op, s, 15);
+    r->content = homecare_text_or_null(op, s, 11);
+    r->handover = homecare_text_or_null(op, s, 12);
+    r->status = homecare_text_or_null(op, s, 13);
+    r->reason = homecare_text_or_null(op, s, 14);
+    r->sha256 = homecare_text_or_null(op, s, 15);
     r->signed_at = store_is_null(s, 16) ? 0 : store_int(s, 16);
-    copy(r->encounter_id, sizeof r->encounter_id, store_text(s, 18));
-    copy(r->composition_id, sizeof r->composition_id, store_text(s, 19));
-    r->observations = text_or_null(op, s, 20);
+    homecare_copy(r->encounter_id, sizeof r->encounter_id, store_text(s, 18));
+    homecare_copy(r->composition_id, sizeof r->composition_id, store_text(s, 19));
+    r->observations = homecare_text_or_null(op, s, 20);
 }
 
 /* One version as the API shows it. */
@@ -161,7 +149,7 @@ static bool patient_birth_date(struct error *err, struct op *op, const char *pat
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    copy(out, 16, r == STORE_ROW ? store_text(s, 0) : "");
+    homecare_copy(out, 16, r == STORE_ROW ? store_text(s, 0) : "");
     store_done(s);
     return r != STORE_FAIL;
 }
@@ -193,7 +181,7 @@ static bool parse_visit(struct error *err, struct op *op, const char *patient_id
     int64_t local = v->start + TOKYO_OFFSET_MS;
     char iso[32];
     clock_format_iso(local, iso);
-    copy(v->day, sizeof v->day, iso);
+    homecare_copy(v->day, sizeof v->day, iso);
     v->content = homecare_form_check(err, form, json_object_get(body, "content"), v->day);
     if (!v->content)
         return false;
@@ -212,16 +200,6 @@ static bool may_write(struct error *err, struct op *op, const struct homecare_ki
     return true;
 }
 
-static const char *canonical(struct op *op, const json_t *j)
-{
-    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-    if (!text)
-        return NULL;
-    const char *out = arena_strdup(op->arena, text);
-    free(text);
-    return out;
-}
-
 struct version_new {
     const char *record_id, *previous_id, *kind, *form, *reason, *key, *digest;
     int version;
@@ -231,7 +209,7 @@ static bool insert_version(struct error *err, struct op *op, const char *patient
                            const struct version_new *n, const struct visit *v,
                            char id[UUID_STR_LEN])
 {
-    const char *content = canonical(op, v->content);
+    const char *content = homecare_canonical(op, v->content);
     if (!content)
         return error_set(err, ERR_NOMEM, NULL);
     ids_uuid_new(id);
@@ -264,30 +242,8 @@ static bool insert_version(struct error *err, struct op *op, const char *patient
 static bool publish(struct error *err, struct op *op, const char *patient_id, const char *record_id,
                     const char *event)
 {
-    enum { TEAM_MAX = 64 };
-    char orgs[TEAM_MAX][UUID_STR_LEN];
-    int n = 0;
-    struct store_stmt *s = store_query(err, op->conn,
-                                       "SELECT DISTINCT org_id FROM care_team "
-                                       "WHERE patient_id = ? AND removed_at IS NULL",
-                                       "t", patient_id);
-    if (!s)
-        return false;
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW && n < TEAM_MAX)
-        copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
-    store_done(s);
-    if (r == STORE_FAIL)
-        return false;
-    for (int i = 0; i < n; i++) {
-        bool sees;
-        if (!access_org_sees(err, op->conn, orgs[i], patient_id, DATA_CLINICAL, &sees))
-            return false;
-        if (sees)
-            op_publish_json(op, "homecare.record", orgs[i],
-                            json_pack("{s:s, s:s}", "record_id", record_id, "event", event));
-    }
-    return true;
+    return homecare_publish_team(err, op, patient_id, "homecare.record",
+                                 json_pack("{s:s, s:s}", "record_id", record_id, "event", event));
 }
 
 /* ---- create --------------------------------------------------------------------------------- */
@@ -350,7 +306,7 @@ bool homecare_record_create(struct error *err, struct op *op, const char *patien
         if (!replay(err, op, key, digest, &old))
             return false;
         if (old) {
-            copy(id, UUID_STR_LEN, old);
+            homecare_copy(id, UUID_STR_LEN, old);
             *repeat = true;
             return true;
         }
@@ -509,7 +465,7 @@ static bool signed_digest(struct error *err, struct op *op, const struct homecar
                   "version", r->version, "patient_id", r->patient_id, "org_id", r->org_id,
                   "author_id", r->author_id, "kind", r->kind, "visit_start", start, "visit_end",
                   end, "content", json_loads(r->content, 0, NULL), "handover", r->handover);
-    const char *text = doc ? canonical(op, doc) : NULL;
+    const char *text = doc ? homecare_canonical(op, doc) : NULL;
     json_decref(doc);
     if (!text)
         return error_set(err, ERR_NOMEM, NULL);

@@ -6,7 +6,6 @@
  * report_fhir.c), corrected after signing as new versions with a reason. Each version is a row
  * of homecare_reports. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "access/access.h"
@@ -15,7 +14,7 @@
 #include "homecare_int.h"
 #include "notify/notify.h"
 
-enum { REASON_MAX = 500, TEAM_MAX = 64 };
+enum { REASON_MAX = 500 };
 
 /* ---- reading rows --------------------------------------------------------------------------- */
 
@@ -31,38 +30,28 @@ enum { REASON_MAX = 500, TEAM_MAX = 64 };
     "FROM homecare_reports r JOIN orgs o ON o.id = r.org_id JOIN orgs t ON t.id = r.to_org_id "    \
     "JOIN users u ON u.id = r.author_id LEFT JOIN users su ON su.id = r.signed_by "
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
-static const char *text_or_null(struct op *op, struct store_stmt *s, int col)
-{
-    return store_is_null(s, col) ? NULL : arena_strdup(op->arena, store_text(s, col));
-}
-
 static void row_to_report(struct op *op, struct store_stmt *s, struct homecare_report *r)
 {
-    copy(r->id, sizeof r->id, store_text(s, 0));
-    copy(r->report_id, sizeof r->report_id, store_text(s, 1));
+    homecare_copy(r->id, sizeof r->id, store_text(s, 0));
+    homecare_copy(r->report_id, sizeof r->report_id, store_text(s, 1));
     r->version = (int)store_int(s, 2);
-    copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
-    copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
-    copy(r->org_id, sizeof r->org_id, store_text(s, 5));
-    copy(r->to_org_id, sizeof r->to_org_id, store_text(s, 6));
-    copy(r->month, sizeof r->month, store_text(s, 7));
-    copy(r->author_id, sizeof r->author_id, store_text(s, 8));
-    r->content = text_or_null(op, s, 9);
-    r->vitals = text_or_null(op, s, 10);
-    r->status = text_or_null(op, s, 11);
-    r->reason = text_or_null(op, s, 12);
-    r->sha256 = text_or_null(op, s, 13);
+    homecare_copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
+    homecare_copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
+    homecare_copy(r->org_id, sizeof r->org_id, store_text(s, 5));
+    homecare_copy(r->to_org_id, sizeof r->to_org_id, store_text(s, 6));
+    homecare_copy(r->month, sizeof r->month, store_text(s, 7));
+    homecare_copy(r->author_id, sizeof r->author_id, store_text(s, 8));
+    r->content = homecare_text_or_null(op, s, 9);
+    r->vitals = homecare_text_or_null(op, s, 10);
+    r->status = homecare_text_or_null(op, s, 11);
+    r->reason = homecare_text_or_null(op, s, 12);
+    r->sha256 = homecare_text_or_null(op, s, 13);
     r->signed_at = store_is_null(s, 14) ? 0 : store_int(s, 14);
-    copy(r->composition_id, sizeof r->composition_id, store_text(s, 16));
-    copy(r->docref_id, sizeof r->docref_id, store_text(s, 17));
-    r->org_name = text_or_null(op, s, 20);
-    r->to_org_name = text_or_null(op, s, 21);
-    r->author_name = text_or_null(op, s, 22);
+    homecare_copy(r->composition_id, sizeof r->composition_id, store_text(s, 16));
+    homecare_copy(r->docref_id, sizeof r->docref_id, store_text(s, 17));
+    r->org_name = homecare_text_or_null(op, s, 20);
+    r->to_org_name = homecare_text_or_null(op, s, 21);
+    r->author_name = homecare_text_or_null(op, s, 22);
 }
 
 /* One version as the API shows it. */
@@ -140,44 +129,13 @@ static void audit_object(struct request *req, const char *report_id)
     req->object_id = report_id;
 }
 
-static const char *canonical(struct op *op, const json_t *j)
-{
-    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-    if (!text)
-        return NULL;
-    const char *out = arena_strdup(op->arena, text);
-    free(text);
-    return out;
-}
-
 /* The organisations on the patient's team that may read the report hear of its change (no
  * patient named: an open list reloads through the access rule). */
 static bool publish(struct error *err, struct op *op, const char *patient_id, const char *report_id,
                     const char *event)
 {
-    char orgs[TEAM_MAX][UUID_STR_LEN];
-    int n = 0;
-    struct store_stmt *s = store_query(err, op->conn,
-                                       "SELECT DISTINCT org_id FROM care_team "
-                                       "WHERE patient_id = ? AND removed_at IS NULL",
-                                       "t", patient_id);
-    if (!s)
-        return false;
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW && n < TEAM_MAX)
-        copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
-    store_done(s);
-    if (r == STORE_FAIL)
-        return false;
-    for (int i = 0; i < n; i++) {
-        bool sees;
-        if (!access_org_sees(err, op->conn, orgs[i], patient_id, DATA_CLINICAL, &sees))
-            return false;
-        if (sees)
-            op_publish_json(op, "homecare.report", orgs[i],
-                            json_pack("{s:s, s:s}", "report_id", report_id, "event", event));
-    }
-    return true;
+    return homecare_publish_team(err, op, patient_id, "homecare.report",
+                                 json_pack("{s:s, s:s}", "report_id", report_id, "event", event));
 }
 
 /* ---- what a version is made of -------------------------------------------------------------- */
@@ -194,8 +152,8 @@ static bool version_body(struct error *err, struct op *op, const char *patient_i
     if (!checked)
         return false;
     json_t *vitals = report_vitals(err, op, patient_id, op->principal.org_id, month);
-    b->content = canonical(op, checked);
-    b->vitals = vitals ? canonical(op, vitals) : NULL;
+    b->content = homecare_canonical(op, checked);
+    b->vitals = vitals ? homecare_canonical(op, vitals) : NULL;
     json_decref(checked);
     json_decref(vitals);
     if (!vitals)
@@ -395,7 +353,7 @@ static bool signed_digest(struct error *err, struct op *op, const struct homecar
         r->version, "patient_id", r->patient_id, "org_id", r->org_id, "to_org_id", r->to_org_id,
         "author_id", r->author_id, "month", r->month, "content", json_loads(r->content, 0, NULL),
         "vitals", json_loads(r->vitals, 0, NULL));
-    const char *text = doc ? canonical(op, doc) : NULL;
+    const char *text = doc ? homecare_canonical(op, doc) : NULL;
     json_decref(doc);
     if (!text)
         return error_set(err, ERR_NOMEM, NULL);

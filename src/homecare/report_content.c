@@ -19,7 +19,6 @@
 enum {
     TEXT_MAX = 4000,  /* code points of a text field */
     VISITS_MAX = 62,  /* visits listed in one month (two a day) */
-    TEAM_MAX = 64,    /* organisations of a team looked at */
     RECORDS_MAX = 200 /* records of a month read for the prefill */
 };
 
@@ -89,7 +88,7 @@ static json_t *addressees(struct error *err, struct op *op, const char *patient_
         return NULL;
     json_t *out = json_array();
     enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW && json_array_size(out) < TEAM_MAX)
+    while ((r = store_step(err, s)) == STORE_ROW && json_array_size(out) < HOMECARE_TEAM_MAX)
         json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "id", store_text(s, 0), "name",
                                              store_text(s, 1), "type", store_text(s, 2)));
     store_done(s);
@@ -145,18 +144,6 @@ static const struct jfield visit_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 
-/* jsonv_check with the path of the failure prefixed to its detail ("content.visits[2]."). */
-static bool check_at(struct error *err, const json_t *obj, const struct jfield *fields,
-                     const char *path)
-{
-    if (jsonv_check(err, obj, fields))
-        return true;
-    char detail[2 * sizeof err->detail];
-    snprintf(detail, sizeof detail, "%s.%s", path, err->detail);
-    snprintf(err->detail, sizeof err->detail, "%.*s", (int)sizeof err->detail - 1, detail);
-    return false;
-}
-
 static int by_date(const void *a, const void *b)
 {
     const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -179,7 +166,7 @@ static json_t *visits_check(struct error *err, const json_t *visits, const char 
         const json_t *v = json_array_get(visits, i);
         char path[48];
         snprintf(path, sizeof path, "content.visits[%zu]", i);
-        if (!check_at(err, v, visit_fields, path))
+        if (!jsonv_check_at(err, v, visit_fields, path))
             ok = false;
         else if (strncmp(jsonv_str(v, "date"), month, 7) != 0)
             ok = error_set(err, ERR_FIELD_VALUE, "%s.date: not in %s", path, month);
@@ -209,7 +196,7 @@ json_t *report_content_check(struct error *err, const json_t *content, const cha
         error_set(err, ERR_FIELD_TYPE, "content: expected an object");
         return NULL;
     }
-    if (!check_at(err, content, content_fields, "content"))
+    if (!jsonv_check_at(err, content, content_fields, "content"))
         return NULL;
     json_t *visits = visits_check(err, json_object_get(content, "visits"), month);
     if (!visits)

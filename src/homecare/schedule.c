@@ -10,11 +10,6 @@
 #include "core/text.h"
 #include "homecare_int.h"
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 /* The text of column 0 of the first row of sql with one text argument, into out ("" if none). */
 static bool first_text(struct error *err, struct store_conn *conn, const char *sql, const char *a,
                        const char *b, char *out, size_t cap, bool *found)
@@ -25,7 +20,7 @@ static bool first_text(struct error *err, struct store_conn *conn, const char *s
         return false;
     enum store_step_result r = store_step(err, s);
     *found = r == STORE_ROW;
-    copy(out, cap, r == STORE_ROW ? store_text(s, 0) : "");
+    homecare_copy(out, cap, r == STORE_ROW ? store_text(s, 0) : "");
     store_done(s);
     return r != STORE_FAIL;
 }
@@ -70,14 +65,14 @@ bool schedule_visit_load(struct error *err, struct store_conn *conn, const char 
         return false;
     enum store_step_result r = store_step(err, s);
     if (r == STORE_ROW) {
-        copy(v->id, sizeof v->id, store_text(s, 0));
-        copy(v->patient_id, sizeof v->patient_id, store_text(s, 1));
-        copy(v->org_id, sizeof v->org_id, store_text(s, 2));
-        copy(v->kind, sizeof v->kind, store_text(s, 3));
-        copy(v->staff, sizeof v->staff, store_text(s, 4));
-        copy(v->plan_id, sizeof v->plan_id, store_text(s, 5));
-        copy(v->status, sizeof v->status, store_text(s, 6));
-        copy(v->local_date, sizeof v->local_date, store_text(s, 7));
+        homecare_copy(v->id, sizeof v->id, store_text(s, 0));
+        homecare_copy(v->patient_id, sizeof v->patient_id, store_text(s, 1));
+        homecare_copy(v->org_id, sizeof v->org_id, store_text(s, 2));
+        homecare_copy(v->kind, sizeof v->kind, store_text(s, 3));
+        homecare_copy(v->staff, sizeof v->staff, store_text(s, 4));
+        homecare_copy(v->plan_id, sizeof v->plan_id, store_text(s, 5));
+        homecare_copy(v->status, sizeof v->status, store_text(s, 6));
+        homecare_copy(v->local_date, sizeof v->local_date, store_text(s, 7));
         v->starts_at = store_int(s, 8);
         v->ends_at = store_int(s, 9);
     }
@@ -151,15 +146,15 @@ static bool plan_pattern_load(struct error *err, struct store_conn *conn, const 
         return false;
     enum store_step_result r = store_step(err, s);
     if (r == STORE_ROW) {
-        copy(p->patient_id, sizeof p->patient_id, store_text(s, 0));
-        copy(p->org_id, sizeof p->org_id, store_text(s, 1));
-        copy(p->kind, sizeof p->kind, store_text(s, 2));
-        copy(p->staff, sizeof p->staff, store_text(s, 3));
+        homecare_copy(p->patient_id, sizeof p->patient_id, store_text(s, 0));
+        homecare_copy(p->org_id, sizeof p->org_id, store_text(s, 1));
+        homecare_copy(p->kind, sizeof p->kind, store_text(s, 2));
+        homecare_copy(p->staff, sizeof p->staff, store_text(s, 3));
         p->weekdays = (int)store_int(s, 4);
         p->start_minute = (int)store_int(s, 5);
         p->duration = (int)store_int(s, 6);
         p->exceptions = json_loads(store_text(s, 7), 0, NULL);
-        copy(p->updated_by, sizeof p->updated_by, store_text(s, 8));
+        homecare_copy(p->updated_by, sizeof p->updated_by, store_text(s, 8));
     }
     store_done(s);
     if (r != STORE_ROW)

@@ -11,25 +11,7 @@
 #include "homecare_int.h"
 #include "notify/notify.h"
 
-enum { REASON_MAX = 500, NOTE_MAX = 1000, TEAM_MAX = 64 };
-
-/* The organisations of the patient's team (not removed), at most TEAM_MAX. */
-static int team_orgs(struct error *err, struct op *op, const char *patient_id,
-                     char orgs[][UUID_STR_LEN])
-{
-    struct store_stmt *s = store_query(err, op->conn,
-                                       "SELECT org_id FROM care_team WHERE patient_id = ? AND "
-                                       "removed_at IS NULL ORDER BY org_id",
-                                       "t", patient_id);
-    if (!s)
-        return -1;
-    int n = 0;
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW && n < TEAM_MAX)
-        snprintf(orgs[n++], UUID_STR_LEN, "%s", store_text(s, 0));
-    store_done(s);
-    return r == STORE_FAIL ? -1 : n;
-}
+enum { REASON_MAX = 500, NOTE_MAX = 1000 };
 
 static bool tell_org(struct error *err, struct op *op, const char *patient_id, const char *org_id,
                      const json_t *summary, const json_t *event, bool notify)
@@ -72,7 +54,7 @@ bool schedule_change_done(struct error *err, struct op *op, const char *patient_
     if (!text)
         return error_set(err, ERR_NOMEM, "change");
     arena_cleanup_add(op->arena, free, text);
-    char(*orgs)[UUID_STR_LEN] = arena_alloc(op->arena, TEAM_MAX * UUID_STR_LEN);
+    char(*orgs)[UUID_STR_LEN] = arena_alloc(op->arena, HOMECARE_TEAM_MAX * UUID_STR_LEN);
     const char *by_org = org_name(err, op);
     if (!by_org || !orgs ||
         !store_exec(err, op->conn, NULL,
@@ -81,7 +63,7 @@ bool schedule_change_done(struct error *err, struct op *op, const char *patient_
                     "ttttttitt", patient_id, visit_id, plan_id, what, reason, text, op->now_ms,
                     op->principal.user_id, op->principal.org_id))
         return orgs ? false : error_set(err, ERR_NOMEM, "team");
-    int n = team_orgs(err, op, patient_id, orgs);
+    int n = homecare_team_orgs(err, op->conn, patient_id, orgs);
     /* no event names a patient (docs/architecture.md, "Real time"): an open schedule reloads
      * through its audited route */
     json_t *event =

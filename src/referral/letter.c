@@ -88,18 +88,6 @@ static const struct jfield letter_fields[] = {
     {NULL, 0, false, 0, NULL},
 };
 
-/* jsonv_check with the field path of the failure prefixed to its detail ("letter.labs[2]."). */
-static bool check_at(struct error *err, const json_t *obj, const struct jfield *fields,
-                     const char *path)
-{
-    if (jsonv_check(err, obj, fields))
-        return true;
-    char detail[2 * sizeof err->detail];
-    snprintf(detail, sizeof detail, "%s.%s", path, err->detail);
-    snprintf(err->detail, sizeof err->detail, "%.*s", (int)sizeof err->detail - 1, detail);
-    return false;
-}
-
 /* An optional date part ("" or YYYY-MM-DD) of a clinical event: from 1900, not ahead. */
 static bool check_date(struct error *err, const json_t *item, const char *name, const char *path)
 {
@@ -152,7 +140,7 @@ static bool check_items(struct error *err, struct request *req, const char *pati
     for (size_t i = 0; i < json_array_size(list); i++) {
         const json_t *item = json_array_get(list, i);
         const char *path = arena_printf(req->op.arena, "letter.%s[%zu]", p->name, i);
-        if (!check_at(err, item, p->items, path))
+        if (!jsonv_check_at(err, item, p->items, path))
             return false;
         if (p->items == diagnosis_fields && !check_date(err, item, "onset", path))
             return false;
@@ -168,7 +156,7 @@ static bool check_items(struct error *err, struct request *req, const char *pati
 json_t *referral_letter_check(struct error *err, struct request *req, const char *patient_id,
                               const json_t *letter)
 {
-    if (!check_at(err, letter, letter_fields, "letter"))
+    if (!jsonv_check_at(err, letter, letter_fields, "letter"))
         return NULL;
     json_t *out = json_object();
     for (const struct part *p = parts; p->name; p++) {
@@ -207,7 +195,7 @@ static const struct jfield reply_fields[] = {
 
 json_t *referral_reply_check(struct error *err, struct request *req, const json_t *reply)
 {
-    if (!check_at(err, reply, reply_fields, "reply"))
+    if (!jsonv_check_at(err, reply, reply_fields, "reply"))
         return NULL;
     json_t *out = normalise_item(reply, reply_fields);
     bool any = false;

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the parts of the homecare module share: reading rows into structs, the canonical JSON a
+ * signature's SHA-256 is taken of, and the care team's organisations that hear of a change. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "access/access.h"
+#include "homecare_int.h"
+
+void homecare_copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+const char *homecare_text_or_null(struct op *op, struct store_stmt *s, int col)
+{
+    return store_is_null(s, col) ? NULL : arena_strdup(op->arena, store_text(s, col));
+}
+
+const char *homecare_canonical(struct op *op, const json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+    if (!text)
+        return NULL;
+    const char *out = arena_strdup(op->arena, text);
+    free(text);
+    return out;
+}
+
+int homecare_team_orgs(struct error *err, struct store_conn *conn, const char *patient_id,
+                       char orgs[][UUID_STR_LEN])
+{
+    struct store_stmt *s = store_query(err, conn,
+                                       "SELECT DISTINCT org_id FROM care_team WHERE "
+                                       "patient_id = ? AND removed_at IS NULL ORDER BY org_id",
+                                       "t", patient_id);
+    if (!s)
+        return -1;
+    int n = 0;
+    enum store_step_result r = STORE_DONE;
+    while (n < HOMECARE_TEAM_MAX && (r = store_step(err, s)) == STORE_ROW)
+        homecare_copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
+    store_done(s);
+    return r == STORE_FAIL ? -1 : n;
+}
+
+bool homecare_publish_team(struct error *err, struct op *op, const char *patient_id,
+                           const char *topic, json_t *event)
+{
+    char(*orgs)[UUID_STR_LEN] = arena_alloc(op->arena, HOMECARE_TEAM_MAX * UUID_STR_LEN);
+    int n = orgs ? homecare_team_orgs(err, op->conn, patient_id, orgs) : -1;
+    bool ok = n >= 0 && event;
+    if (!orgs || (n >= 0 && !event))
+        error_set(err, ERR_NOMEM, "event");
+    for (int i = 0; ok && i < n; i++) {
+        bool sees;
+        ok = access_org_sees(err, op->conn, orgs[i], patient_id, DATA_CLINICAL, &sees);
+        if (ok && sees)
+            op_publish_json(op, topic, orgs[i], json_incref(event));
+    }
+    json_decref(event);
+    return ok;
+}
