@@ -61,3 +61,25 @@ bool homecare_publish_team(struct error *err, struct op *op, const char *patient
     json_decref(event);
     return ok;
 }
+
+void homecare_as_document(json_t *v, const char *key)
+{
+    json_object_set(v, "version_id", json_object_get(v, "id"));
+    json_object_set(v, "id", json_object_get(v, key));
+    json_object_del(v, key);
+}
+
+json_t *homecare_versions_document(struct error *err, json_t *versions, const char *key,
+                                   enum error_code not_found)
+{
+    size_t n = json_array_size(versions);
+    if (n == 0) {
+        json_decref(versions);
+        error_set(err, not_found, NULL);
+        return NULL;
+    }
+    json_t *out = json_deep_copy(json_array_get(versions, n - 1));
+    homecare_as_document(out, key);
+    json_object_set_new(out, "versions", versions);
+    return out;
+}

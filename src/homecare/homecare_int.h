@@ -32,6 +32,13 @@ const char *homecare_canonical(struct op *op, const json_t *j);
  *  HOMECARE_TEAM_MAX, into orgs; their number, or -1 with err set. */
 int homecare_team_orgs(struct error *err, struct store_conn *conn, const char *patient_id,
                        char orgs[][UUID_STR_LEN]);
+/** A version's row (a visit record's, a report's) shown as its document: "version_id" the row's
+ *  id, "id" the document's (the member key, which is removed). */
+void homecare_as_document(json_t *v, const char *key);
+/** The document of its versions (oldest first; taken): the current version's fields as
+ *  homecare_as_document shows them, and "versions"; NULL with not_found set when there are none. */
+json_t *homecare_versions_document(struct error *err, json_t *versions, const char *key,
+                                   enum error_code not_found);
 /** Publishes event (taken; NULL: out of memory) on topic, after the commit, to each team
  *  organisation that may read the patient's clinical data in person (access_org_sees). Events
  *  name no patient: an open page reads again through the access rule. */

@@ -92,14 +92,6 @@ bool homecare_record_load(struct error *err, struct op *op, const char *patient_
     return true;
 }
 
-/* A version shown as its record: "id" the record's, "version_id" the version's row. */
-static void as_record(json_t *v)
-{
-    json_object_set(v, "version_id", json_object_get(v, "id"));
-    json_object_set(v, "id", json_object_get(v, "record_id"));
-    json_object_del(v, "record_id");
-}
-
 /* The record id with every version, the current one's fields at the top. */
 static json_t *record_json(struct error *err, struct request *req, const char *record_id)
 {
@@ -109,18 +101,9 @@ static json_t *record_json(struct error *err, struct request *req, const char *r
                     "ORDER BY r.version",
                     "tt", record_id, req->patient_id);
     json_t *versions = api_rows(err, s, version_json);
-    if (!versions)
-        return NULL;
-    size_t n = json_array_size(versions);
-    if (n == 0) {
-        json_decref(versions);
-        error_set(err, ERR_HOMECARE_RECORDS_NOT_FOUND, NULL);
-        return NULL;
-    }
-    json_t *out = json_deep_copy(json_array_get(versions, n - 1));
-    as_record(out);
-    json_object_set_new(out, "versions", versions);
-    return out;
+    return versions ? homecare_versions_document(err, versions, "record_id",
+                                                 ERR_HOMECARE_RECORDS_NOT_FOUND)
+                    : NULL;
 }
 
 static bool respond(struct error *err, struct request *req, int status, const char *record_id)
@@ -368,7 +351,7 @@ bool homecare_records_list(struct error *err, struct request *req)
     if (more)
         json_array_remove(items, json_array_size(items) - 1);
     for (size_t i = 0; i < json_array_size(items); i++)
-        as_record(json_array_get(items, i));
+        homecare_as_document(json_array_get(items, i), "record_id");
     response_json(req, 200, request_page_body(req, items, offset, limit, more));
     return true;
 }

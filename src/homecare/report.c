@@ -93,14 +93,6 @@ bool report_load(struct error *err, struct op *op, const char *patient_id, const
     return true;
 }
 
-/* A version shown as its report: "id" the report's, "version_id" the version's row. */
-static void as_report(json_t *v)
-{
-    json_object_set(v, "version_id", json_object_get(v, "id"));
-    json_object_set(v, "id", json_object_get(v, "report_id"));
-    json_object_del(v, "report_id");
-}
-
 static bool respond(struct error *err, struct request *req, int status, const char *report_id)
 {
     struct store_stmt *s =
@@ -109,16 +101,11 @@ static bool respond(struct error *err, struct request *req, int status, const ch
                     "AND " REPORT_VISIBLE("r", "?3") " ORDER BY r.version",
                     "ttt", report_id, req->patient_id, req->op.principal.org_id);
     json_t *versions = api_rows(err, s, version_json);
-    if (!versions)
+    json_t *out = versions ? homecare_versions_document(err, versions, "report_id",
+                                                        ERR_HOMECARE_REPORT_NOT_FOUND)
+                           : NULL;
+    if (!out)
         return false;
-    size_t n = json_array_size(versions);
-    if (n == 0) {
-        json_decref(versions);
-        return error_set(err, ERR_HOMECARE_REPORT_NOT_FOUND, NULL);
-    }
-    json_t *out = json_deep_copy(json_array_get(versions, n - 1));
-    as_report(out);
-    json_object_set_new(out, "versions", versions);
     response_json(req, status, out);
     return true;
 }
@@ -209,7 +196,7 @@ bool homecare_reports_list(struct error *err, struct request *req)
     if (!items)
         return false;
     for (size_t i = 0; i < json_array_size(items); i++)
-        as_report(json_array_get(items, i));
+        homecare_as_document(json_array_get(items, i), "report_id");
     /* whether the caller may write reports of the patient, so that a page offers only what
      * the server would accept (the decision stays report_may_write's) */
     struct error refused = {0};
