@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DEMO_PASSWORD, repoRoot, startServer } from './server.mjs';
+import { apiSession, repoRoot, startServer } from './server.mjs';
 import { tokyoDate } from './dates.mjs';
 
 const require = createRequire(path.join(repoRoot, 'web', 'package.json'));
@@ -23,41 +23,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** A logged-in API session with get, post and del (throws on an error answer). */
-async function session(login) {
-  const response = await fetch(`${server.baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  const body = await response.json();
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => line.split(';', 1)[0])
-    .join('; ');
-  const call = async (method, apiPath, payload) => {
-    const headers = { Cookie: cookie, Accept: 'application/json', 'X-CSRF-Token': body.csrf_token };
-    if (payload !== undefined) headers['Content-Type'] = 'application/json';
-    const answer = await fetch(`${server.baseUrl}${apiPath}`, {
-      method,
-      headers,
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    const text = await answer.text();
-    if (!answer.ok) throw new Error(`${method} ${apiPath}: HTTP ${answer.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-  return {
-    me: body.me,
-    get: (p) => call('GET', p),
-    post: (p, payload) => call('POST', p, payload),
-    del: (p) => call('DELETE', p),
-  };
-}
-
 test('a staff feed parses with ical.js, in Asia/Tokyo, and a revoked link is gone', async () => {
-  const nurse = await session('vns.suzuki');
+  const nurse = await apiSession(server.baseUrl, 'vns.suzuki');
   const found = await nurse.get(`/api/patients?q=${encodeURIComponent('佐藤 一郎')}`);
   const patient = found.items.find((p) => p.name === '佐藤 一郎');
   assert.ok(patient, JSON.stringify(found));

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, TABLET, withServerAndBrowser } from './browser.mjs';
-import { DEMO_PASSWORD } from './server.mjs';
+import { apiSession } from './server.mjs';
 import { tokyoDate } from './dates.mjs';
 
 const PATIENT = '佐藤 一郎';
@@ -21,36 +21,6 @@ function weekAhead(days) {
   const monday = tokyoDate(days - weekday);
   const day = (n) => new Date(Date.parse(`${monday}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
   return { monday, day };
-}
-
-/** A logged-in API session (get, post, patch, del), throwing on an error answer. */
-async function session(baseUrl, login) {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  const body = await response.json();
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => line.split(';', 1)[0])
-    .join('; ');
-  const call = async (method, apiPath, payload) => {
-    const headers = { Cookie: cookie, Accept: 'application/json', 'X-CSRF-Token': body.csrf_token };
-    if (payload !== undefined) headers['Content-Type'] = 'application/json';
-    const answer = await fetch(`${baseUrl}${apiPath}`, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
-    const text = await answer.text();
-    if (!answer.ok) throw new Error(`${method} ${apiPath}: HTTP ${answer.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-  return {
-    me: body.me,
-    get: (p) => call('GET', p),
-    post: (p, payload) => call('POST', p, payload),
-    patch: (p, payload) => call('PATCH', p, payload),
-    del: (p) => call('DELETE', p),
-  };
 }
 
 async function patientId(api) {
@@ -92,9 +62,9 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
   });
 
   test("the care manager's week shows three organisations' visits, the overlap flagged on both", async () => {
-    const clinic = await session(server.baseUrl, 'aoba.tanaka');
-    const nurse = await session(server.baseUrl, 'vns.suzuki');
-    const pharmacist = await session(server.baseUrl, 'ph.yoshida');
+    const clinic = await apiSession(server.baseUrl, 'aoba.tanaka');
+    const nurse = await apiSession(server.baseUrl, 'vns.suzuki');
+    const pharmacist = await apiSession(server.baseUrl, 'ph.yoshida');
     const id = await patientId(clinic);
     const { monday, day } = weekAhead(35);
     const medical = await visit(clinic, id, 'home_medical', day(1), '10:00', '10:30');
@@ -166,7 +136,7 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
   });
 
   test("another organisation's change appears in the open week without reload", async () => {
-    const clinic = await session(server.baseUrl, 'aoba.tanaka');
+    const clinic = await apiSession(server.baseUrl, 'aoba.tanaka');
     const id = await patientId(clinic);
     const { monday, day } = weekAhead(42);
     const medical = await visit(clinic, id, 'home_medical', day(3), '09:00', '09:30');
@@ -193,8 +163,8 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
   });
 
   test('the nurse adds, changes and cancels her own visits through the forms', async () => {
-    const nurse = await session(server.baseUrl, 'vns.suzuki');
-    const clinic = await session(server.baseUrl, 'aoba.tanaka');
+    const nurse = await apiSession(server.baseUrl, 'vns.suzuki');
+    const clinic = await apiSession(server.baseUrl, 'aoba.tanaka');
     const id = await patientId(nurse);
     const { monday, day } = weekAhead(49);
     const medical = await visit(clinic, id, 'home_medical', day(0), '10:00', '10:30');
@@ -249,8 +219,8 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
   });
 
   test('a weekly plan through the form; the gap and the stay in hospital said in words', async () => {
-    const clinic = await session(server.baseUrl, 'aoba.tanaka');
-    const hospital = await session(server.baseUrl, 'gh.sato');
+    const clinic = await apiSession(server.baseUrl, 'aoba.tanaka');
+    const hospital = await apiSession(server.baseUrl, 'gh.sato');
     const id = await patientId(clinic);
     const { monday, day } = weekAhead(63);
     // an admission from Tuesday to Thursday of the second week, and the clinic's visit in it
@@ -316,7 +286,7 @@ describe('home-care schedule in the browser', { timeout: 240_000 }, () => {
   });
 
   test("the nurse's day list in visit order with addresses, and a private calendar link", async () => {
-    const nurse = await session(server.baseUrl, 'vns.suzuki');
+    const nurse = await apiSession(server.baseUrl, 'vns.suzuki');
     const id = await patientId(nurse);
     const date = tokyoDate(50); // within the feed's 56 days ahead
     const late = await visit(nurse, id, 'home_nursing', date, '15:00', '15:30');
@@ -376,7 +346,7 @@ describe('visit figures beside the referral figures', { timeout: 180_000 }, () =
   });
 
   test('the nursing station sees its 訪問実績 as charts with the CSV, and the referral figures still show', async () => {
-    const nurse = await session(server.baseUrl, 'vns.suzuki');
+    const nurse = await apiSession(server.baseUrl, 'vns.suzuki');
     const id = await patientId(nurse);
     // a visit on the 20th of next month (at most 51 days ahead): next month's planned visits count it
     const before = await nurse.get('/api/homecare/figures');

@@ -181,6 +181,8 @@ export async function apiSession(baseUrl, login, password = DEMO_PASSWORD) {
     get: (apiPath) => call('GET', apiPath),
     post: (apiPath, payload) => call('POST', apiPath, payload),
     put: (apiPath, payload) => call('PUT', apiPath, payload),
+    patch: (apiPath, payload) => call('PATCH', apiPath, payload),
+    del: (apiPath) => call('DELETE', apiPath),
   };
 }
 
