@@ -50,6 +50,8 @@ OWNERS = {
     "audit": {"audit"},
     # the grants the access rule reads: only access/ starts and ends them
     "record_shares": {"access"}, "emergency_access": {"access"},
+    # on-call and backup (issue 17): the standby grants of a declaration, created by 024_oncall
+    "standby_grants": {"access"},
     # created by the emergency module's migration before notify/ existed
     "notifications": {"notify"},
     "schema_migrations": {"store"},

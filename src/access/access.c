@@ -83,15 +83,18 @@ static const char sql_decide[] =
     "known, " ACCESS_ON_TEAM_SQL " AS on_team, " ACCESS_SHARE_SQL " AS share, " ACCESS_CONSENT_SQL
     " AS consent, (SELECT ea.id FROM emergency_access ea WHERE " ACCESS_GRANT_COND
     " ORDER BY ea.started_at DESC LIMIT 1) AS grant_id, " ACCESS_REGISTERED_SQL
-    " AS registered FROM (SELECT COALESCE((SELECT pm.survivor_id FROM patient_merges pm WHERE "
+    " AS registered, (SELECT sg.id FROM standby_grants sg WHERE " ACCESS_STANDBY_COND
+    " ORDER BY sg.started_at DESC LIMIT 1) AS standby FROM (SELECT COALESCE((SELECT pm.survivor_id "
+    "FROM patient_merges pm WHERE "
     "pm.merged_id = ?5), ?5) AS id) p) "
     "SELECT known, " ACCESS_VISIBLE_OF("on_team", "share", "consent") ", " ACCESS_TEAM_OF(
-        "on_team", "consent") ", grant_id, on_team, consent, registered FROM parts";
+        "on_team", "consent") ", grant_id, on_team, consent, registered, standby FROM parts";
 
 /* What the rule says of an organisation (and user) and one patient. */
 struct standing {
     bool exists, visible, team, on_team, consent, registered;
-    char grant[UUID_STR_LEN]; /* an emergency grant in force, or "" */
+    char grant[UUID_STR_LEN];   /* an emergency grant in force, or "" */
+    char standby[UUID_STR_LEN]; /* a standby grant in force for the patient, or "" */
 };
 
 static bool standing_of(struct error *err, struct store_conn *conn,
@@ -113,9 +116,12 @@ static bool standing_of(struct error *err, struct store_conn *conn,
                                 store_int(s, 4),
                                 store_int(s, 5),
                                 store_int(s, 6),
+                                "",
                                 ""};
         if (!store_is_null(s, 3))
             snprintf(st->grant, sizeof st->grant, "%s", store_text(s, 3));
+        if (!store_is_null(s, 7))
+            snprintf(st->standby, sizeof st->standby, "%s", store_text(s, 7));
     }
     store_done(s);
     return r != STORE_FAIL;
@@ -127,6 +133,7 @@ static bool decide(struct access_decision *out, bool allow, const char *reason)
     out->emergency = false;
     out->reason = reason;
     out->grant_id[0] = '\0';
+    out->standby = false;
     out->known = out->team = out->visible = out->registered = false;
     return true;
 }
@@ -182,6 +189,14 @@ static void decide_standing(struct access_decision *out, const struct standing *
         decide(out, true, "emergency access (break-the-glass)");
         out->emergency = true;
         snprintf(out->grant_id, sizeof out->grant_id, "%s", st->grant);
+        return;
+    }
+    /* A backup partner while the organisation it backs declared itself unavailable: reading
+     * of the demographics and the record, if a consent in force names the partner. */
+    if (action == ACCESS_READ && access_class_standby(cls) && st->standby[0] && st->consent) {
+        decide(out, true, "standby grant: backup partner during a declaration, consent in force");
+        out->standby = true;
+        snprintf(out->grant_id, sizeof out->grant_id, "%s", st->standby);
         return;
     }
     if (st->registered && registered_allows(action, cls)) {

@@ -46,8 +46,12 @@ struct access_decision {
     /** Allowed only through an emergency (break-the-glass) grant; callers show it as such. */
     bool emergency;
     const char *reason; /* static string for the audit record, e.g. "care team + consent" */
-    /** The emergency grant used when emergency is true, else "". */
+    /** The emergency grant used when emergency is true, the standby grant when standby is
+     *  true, else "". */
     char grant_id[UUID_STR_LEN];
+    /** Allowed only through a standby grant (a backup partner during a declaration); the audit
+     *  record names the grant. */
+    bool standby;
     /** Refused, but the principal may know that the patient exists (its organisation registered
      *  the patient: ACCESS_REGISTERED_SQL), so a refusal may say 403 rather than look like a
      *  missing patient. */
@@ -130,6 +134,14 @@ enum { ACCESS_RULE_PARAMS = 4 };
 /** Such a grant exists: OR-ed with ACCESS_VISIBLE_SQL where the emergency view counts. */
 #define ACCESS_EMERGENCY_SQL                                                                       \
     "EXISTS (SELECT 1 FROM emergency_access ea WHERE " ACCESS_GRANT_COND ")"
+
+/** A standby grant of a declaration in force (access/standby.c, on `sg`): organisation ?1 is a
+ *  backup partner of an organisation on the patient's care team that declared itself
+ *  unavailable, until the declaration ends or its planned end passes. */
+#define ACCESS_STANDBY_COND                                                                        \
+    "sg.partner_org_id = ?1 AND sg.ended_at IS NULL AND sg.expires_at > ?4 AND EXISTS (SELECT 1 "  \
+    "FROM care_team sgt WHERE sgt.patient_id = p.id AND sgt.org_id = sg.org_id AND "               \
+    "sgt.removed_at IS NULL)"
 
 /** The organisation registered the patient under a local id of its own (it registered the
  *  patient, or linked its local id to it). Alone this opens the demographics and the consents,
@@ -287,6 +299,28 @@ bool access_emergency_end(struct error *err, struct op *op, const char *gid, boo
 /** Closes the review of grant gid by op's principal with comment, at op->now_ms. */
 bool access_emergency_review_close(struct error *err, struct op *op, const char *gid,
                                    const char *comment);
+
+/* ---- Standby grants: backup partners during a declaration (standby.c) ---------------------- */
+
+/**
+ * Opens to partner_org_id, for declaration declaration_id of op's organisation org_id, reading
+ * of the demographics and the record (not the consents, the team or the audit trail; never a
+ * write) of the patients on org_id's care team whose consent in force names the partner, from
+ * op->now_ms until expires_at; gid (UUID_STR_LEN) gets the grant's id. Appends the
+ * "standby.start" audit record. Call inside the declaration's write transaction.
+ */
+bool access_standby_start(struct error *err, struct op *op, const char *declaration_id,
+                          const char *org_id, const char *partner_org_id, int64_t expires_at,
+                          char *gid);
+/**
+ * Ends every open grant of declaration_id with reason ("ended", "expired") at op->now_ms and
+ * appends one "standby.end" audit record per grant; *ended (if not NULL) gets how many. Call
+ * inside the declaration's write transaction.
+ */
+bool access_standby_end(struct error *err, struct op *op, const char *declaration_id,
+                        const char *reason, int *ended);
+/** Whether a standby grant opens class cls to reading: demographics and the clinical record. */
+bool access_class_standby(enum data_class cls);
 
 /** Whether an organisation type code is a hospital type (may take emergency patients). */
 bool access_org_type_is_hospital(const char *type);

@@ -308,6 +308,8 @@ static bool locate_patient(struct error *err, struct request *req, const struct 
     }
     if (d.emergency) /* break-the-glass: shown as such to the client and in the audit record */
         req->audit_detail = request_emergency(req, d.grant_id, NULL);
+    else if (d.standby) /* a backup partner during a declaration: the grant named (issue 17) */
+        req->audit_detail = arena_printf(req->op.arena, "standby grant %s", d.grant_id);
     return true;
 }
 
