@@ -169,7 +169,7 @@ bool oncall_sweep(struct error *err, struct op *op)
 }
 
 bool oncall_dependence_set(struct error *err, struct op *op, const char *patient_id,
-                           bool ventilator, bool oxygen, bool dialysis)
+                           bool ventilator, bool oxygen, bool dialysis, const char *note)
 {
     char detail[64];
     snprintf(detail, sizeof detail, "ventilator=%d oxygen=%d dialysis=%d", ventilator, oxygen,
@@ -179,9 +179,9 @@ bool oncall_dependence_set(struct error *err, struct op *op, const char *patient
                       "t", patient_id) &&
            store_exec(err, op->conn, NULL,
                       "INSERT INTO oncall_dependence (patient_id, ventilator, oxygen, dialysis, "
-                      "set_by_org, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      "tbbbtti", patient_id, ventilator, oxygen, dialysis, op->principal.org_id,
-                      op->principal.user_id, op->now_ms) &&
+                      "note, set_by_org, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tbbbttti", patient_id, ventilator, oxygen, dialysis, note,
+                      op->principal.org_id, op->principal.user_id, op->now_ms) &&
            op_audit(err, op, "oncall.dependence_set", 'U', patient_id, "oncall_dependence",
                     patient_id, detail);
 }

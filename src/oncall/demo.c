@@ -112,7 +112,8 @@ static bool dependence(struct error *err, struct op *op)
         char key[16], id[UUID_STR_LEN];
         snprintf(key, sizeof key, "%d", i);
         demo_clinical_uuid(id, "patient", key);
-        ok = oncall_dependence_set(err, op, id, n == 1, n == 0, n == 2);
+        static const char *const notes[] = {"在宅酸素 2L/分", "在宅人工呼吸(夜間)", "透析 月水金"};
+        ok = oncall_dependence_set(err, op, id, n == 1, n == 0, n == 2, notes[n]);
         n++;
     }
     act_done(op, &was);

@@ -50,9 +50,10 @@ bool oncall_declare(struct error *err, struct op *op, const char *reason, const 
 /** Ends declaration did of org_id (end_reason "ended" or "expired") and its standby grants. */
 bool oncall_declaration_end(struct error *err, struct op *op, const char *org_id, const char *did,
                             const char *end_reason);
-/** Sets patient_id's dependence (what the disaster view counts). Audited. */
+/** Sets patient_id's dependence (what the disaster view counts) with an optional note (e.g. the
+ *  oxygen flow; NULL: none). Audited. */
 bool oncall_dependence_set(struct error *err, struct op *op, const char *patient_id,
-                           bool ventilator, bool oxygen, bool dialysis);
+                           bool ventilator, bool oxygen, bool dialysis, const char *note);
 
 /** Whether user_id is a member of org_id. */
 bool oncall_is_member(struct error *err, struct store_conn *conn, const char *org_id,

@@ -105,6 +105,7 @@ static const struct jfield dependence_fields[] = {
     {"ventilator", JV_BOOL, true, 0, NULL},
     {"oxygen", JV_BOOL, true, 0, NULL},
     {"dialysis", JV_BOOL, true, 0, NULL},
+    {"note", JV_TEXT, false, 200, NULL},
     {NULL, 0, false, 0, NULL},
 };
 
@@ -114,9 +115,11 @@ bool oncall_dependence_put(struct error *err, struct request *req)
         return false;
     bool v = jsonv_bool(req->json, "ventilator", false), o = jsonv_bool(req->json, "oxygen", false),
          d = jsonv_bool(req->json, "dialysis", false);
-    if (!oncall_dependence_set(err, &req->op, req->patient_id, v, o, d))
+    if (!oncall_dependence_set(err, &req->op, req->patient_id, v, o, d,
+                               jsonv_str(req->json, "note")))
         return false;
     response_json(req, 200,
-                  json_pack("{s:b, s:b, s:b}", "ventilator", v, "oxygen", o, "dialysis", d));
+                  json_pack("{s:b, s:b, s:b, s:s?}", "ventilator", v, "oxygen", o, "dialysis", d,
+                            "note", jsonv_str(req->json, "note")));
     return true;
 }

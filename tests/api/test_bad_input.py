@@ -613,6 +613,10 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/reports/{GRANT}/corrections",
          {"reason": "検証", "content": {}}),
         ("GET", f"/api/patients/{patient}/homecare/reports/{GRANT}/report.pdf", None),
+        # oncall (issue 17): who to call now, the dependence the disaster view counts
+        ("GET", f"/api/patients/{patient}/oncall", None),
+        ("PUT", f"/api/patients/{patient}/oncall/dependence",
+         {"ventilator": False, "oxygen": True, "dialysis": False}),
     ]
 
 

@@ -89,6 +89,7 @@ CREATE TABLE oncall_dependence (
     ventilator INTEGER NOT NULL DEFAULT 0 CHECK (ventilator IN (0, 1)),
     oxygen INTEGER NOT NULL DEFAULT 0 CHECK (oxygen IN (0, 1)),
     dialysis INTEGER NOT NULL DEFAULT 0 CHECK (dialysis IN (0, 1)),
+    note TEXT,                                          -- e.g. the oxygen flow
     set_by_org TEXT REFERENCES orgs(id),
     set_by TEXT REFERENCES users(id),
     set_at INTEGER NOT NULL
