@@ -88,6 +88,8 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
     }
     if (d.emergency)
         req->audit_detail = request_emergency(req, d.grant_id, NULL);
+    else if (d.standby) /* a backup partner during a declaration: the grant named (issue 17) */
+        req->audit_detail = arena_printf(req->op.arena, "standby grant %s", d.grant_id);
     return true;
 }
 

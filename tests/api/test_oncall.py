@@ -252,6 +252,12 @@ def test_backup_access_starts_and_ends_with_the_declaration(fresh_server):
     seen = helpers.audit_rows(server, "event_id = 'patients_read' AND patient_id = ? AND "
                               "user_login = 'sc.admin' AND outcome = 0", (named,))
     assert seen and f"standby grant {grant[0]['id']}" in seen[-1]["detail"]
+    # every read through the grant names it: the record (FHIR) and the schedule too
+    rows = helpers.audit_rows(server, "patient_id = ? AND user_login = 'sc.admin' AND outcome = 0",
+                              (named,))
+    assert {r["event_id"] for r in rows} == {"patients_read", "fhir_read",
+                                             "homecare_schedule_week"}, rows
+    assert all(f"standby grant {grant[0]['id']}" in r["detail"] for r in rows), rows
     # the partners of the declaring organisation are shown to the team as whom to call
     items = {o["id"]: o for o in
              tanaka.get(f"/api/patients/{named}/oncall").json()["items"]}
