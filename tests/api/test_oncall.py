@@ -149,6 +149,38 @@ def test_demo_roster_answers_who_to_call_now_for_a_patient(server):
     assert audit and audit[-1]["user_login"] == "gh.sato"
 
 
+def test_who_to_call_now_follows_the_clock(start_server):
+    """A shift a month ahead answers "who do I call now" once the server's clock is there."""
+    first = start_server()
+    ahead = now_utc() + datetime.timedelta(days=30)
+    sid = shift(first.session("aoba.tanaka"), ahead - HOUR, 3, "aoba.nakajima", "aoba.tanaka",
+                phone="099-555-7301")
+    before = first.session("gh.sato").get(f"/api/patients/{SATO_ICHIRO}/oncall").json()["items"]
+    assert next(o for o in before if o["id"] == AOBA)["on_call"]["shift_id"] != sid
+    first.stop()
+    later = start_server(data_dir=first.data_dir,
+                         clock_shift_days=helpers.CLOCK_SHIFT_DAYS + 30)
+    r = later.session("gh.sato").get(f"/api/patients/{SATO_ICHIRO}/oncall")
+    assert r.status_code == 200, r.text
+    items = {o["id"]: o for o in r.json()["items"]}
+    aoba = items[AOBA]["on_call"]
+    assert aoba["shift_id"] == sid and aoba["primary"]["phone"] == "099-555-7301"
+    assert aoba["primary"]["name"] == "中島 亜希" and aoba["backup"]["name"] == "田中 誠"
+    assert items[VNS]["on_call"]["found"] is False  # the demo's roster ends two weeks ahead
+    later.stop()
+
+
+def test_demo_has_rosters_a_partnership_and_dependence(server):
+    rows = server.query("SELECT o.code, COUNT(*) AS n FROM oncall_shifts s JOIN orgs o ON o.id = "
+                        "s.org_id WHERE s.created_by IS NOT NULL GROUP BY o.code")
+    counts = {r["code"]: r["n"] for r in rows}
+    assert counts.get("aoba-homecare", 0) >= 21 and counts.get("minami-vns", 0) >= 21
+    assert server.query("SELECT COUNT(*) AS n FROM oncall_swaps")[0]["n"] >= 2
+    deps = server.query("SELECT ventilator, oxygen, dialysis FROM oncall_dependence WHERE "
+                        "set_by_org = ?", (AOBA,))
+    assert {(1, 0, 0), (0, 1, 0), (0, 0, 1)} <= {tuple(d.values()) for d in deps}
+
+
 def test_who_to_call_lists_no_organisation_without_consent(server):
     tanaka = server.session("aoba.tanaka")
     patient = register(tanaka, [AOBA])
