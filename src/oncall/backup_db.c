@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
+#include "notify/notify.h"
 #include "oncall_int.h"
 
 static bool org_exists(struct error *err, struct store_conn *conn, const char *org_id, bool *found)
@@ -87,6 +89,28 @@ static int partners_of(struct error *err, struct op *op, const char *org_id,
     return r == STORE_FAIL ? -1 : n;
 }
 
+/* Tells each partner that org declared itself unavailable or ended it (kind "oncall_declaration"
+ * or "oncall_declaration_end"): a notification naming no patient, so that the partner knows it
+ * stands by (its patients are opened by id through the access rule). */
+static bool tell_partners(struct error *err, struct op *op, const char *org,
+                          char partners[][UUID_STR_LEN], int n, const char *kind, const char *did,
+                          const char *reason)
+{
+    char at[32];
+    clock_format_iso(op->now_ms, at);
+    json_t *summary = json_pack("{s:s, s:s, s:s, s:s}", "org_id", org, "declaration_id", did,
+                                "reason", reason, "at", at);
+    if (!summary)
+        return error_set(err, ERR_NOMEM, NULL);
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) {
+        struct notify_message m = {.kind = kind, .ref_id = did, .summary = summary};
+        ok = notify_org(err, op, partners[i], &m);
+    }
+    json_decref(summary);
+    return ok;
+}
+
 bool oncall_declare(struct error *err, struct op *op, const char *reason, const char *note,
                     int64_t planned_end_at, char *id)
 {
@@ -121,14 +145,34 @@ bool oncall_declare(struct error *err, struct op *op, const char *reason, const 
     for (int i = 0; i < n; i++)
         if (!access_standby_start(err, op, id, org, partners[i], planned_end_at, gid))
             return false;
-    return true;
+    return tell_partners(err, op, org, partners, n, "oncall_declaration", id, reason);
+}
+
+/* The partners holding an open grant of declaration did. */
+static int grant_partners(struct error *err, struct op *op, const char *did,
+                          char ids[][UUID_STR_LEN])
+{
+    struct store_stmt *s = store_query(err, op->conn,
+                                       "SELECT partner_org_id FROM standby_grants WHERE "
+                                       "declaration_id = ? AND ended_at IS NULL ORDER BY 1",
+                                       "t", did);
+    if (!s)
+        return -1;
+    int n = 0;
+    enum store_step_result r = STORE_DONE;
+    while (n < PARTNERS_MAX && (r = store_step(err, s)) == STORE_ROW)
+        snprintf(ids[n++], UUID_STR_LEN, "%s", store_text(s, 0));
+    store_done(s);
+    return r == STORE_FAIL ? -1 : n;
 }
 
 bool oncall_declaration_end(struct error *err, struct op *op, const char *org_id, const char *did,
                             const char *end_reason)
 {
+    char partners[PARTNERS_MAX][UUID_STR_LEN];
+    int n = grant_partners(err, op, did, partners);
     int64_t changed = 0;
-    if (!op_write_begin(err, op) ||
+    if (n < 0 || !op_write_begin(err, op) ||
         !store_exec(err, op->conn, &changed,
                     "UPDATE oncall_declarations SET ended_at = ?, end_reason = ?, ended_by = ? "
                     "WHERE id = ? AND org_id = ? AND ended_at IS NULL",
@@ -139,7 +183,8 @@ bool oncall_declaration_end(struct error *err, struct op *op, const char *org_id
         return error_set(err, ERR_ONCALL_DECLARATION_NOT_FOUND, NULL);
     return access_standby_end(err, op, did, end_reason, NULL) &&
            op_audit(err, op, "oncall.declaration_end", 'U', NULL, "oncall_declaration", did,
-                    end_reason);
+                    end_reason) &&
+           tell_partners(err, op, org_id, partners, n, "oncall_declaration_end", did, end_reason);
 }
 
 bool oncall_sweep(struct error *err, struct op *op)

@@ -279,6 +279,11 @@ def test_backup_access_starts_and_ends_with_the_declaration(fresh_server):
     assert writes(sakura, named) == [404, 404, 404]
     assert reads(sakura, unnamed) == [404, 404, 404]
     assert reads(ito, named) == [404, 404, 404]  # named by the consent, but no partner
+    # the partner is told, without a patient
+    told = [n for n in sakura.get("/api/notifications").json()["items"]
+            if n["kind"] == "oncall_declaration"]
+    assert [n["ref_id"] for n in told] == [did] and told[0]["patient"] is None
+    assert told[0]["summary"]["org_id"] == AOBA and told[0]["summary"]["reason"] == "disaster"
     grant = server.query("SELECT id FROM standby_grants WHERE declaration_id = ?", (did,))
     assert len(grant) == 1
     seen = helpers.audit_rows(server, "event_id = 'patients_read' AND patient_id = ? AND "
@@ -317,6 +322,8 @@ def test_backup_access_starts_and_ends_with_the_declaration(fresh_server):
     assert helpers.audit_rows(server, "event_id = 'standby.end' AND object_id = ?",
                               (grant[0]["id"],))
     assert office.get("/api/oncall/disaster").json()["items"] == []
+    assert any(n["kind"] == "oncall_declaration_end" and n["ref_id"] == did
+               for n in sakura.get("/api/notifications").json()["items"])
     assert_problem(tanaka.post(f"/api/oncall/declarations/{did}/end"), 404,
                    "oncall.declaration_not_found")
 
