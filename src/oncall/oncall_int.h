@@ -36,6 +36,8 @@ bool oncall_shift_create(struct error *err, struct op *op, const struct oncall_s
  *  op's principal must hold the role or administer the organisation. Records the swap; audited. */
 bool oncall_shift_swap(struct error *err, struct op *op, const char *sid, const char *role,
                        const char *to_user_id, const char *reason);
+/** Cancels shift sid of op's organisation (not ended, not cancelled yet). Audited. */
+bool oncall_shift_cancel(struct error *err, struct op *op, const char *sid);
 /** oncall_now as JSON: {found, shift_id, starts_at, ends_at, primary, backup} (new). */
 json_t *oncall_answer_json(const struct oncall_answer *a);
 

@@ -149,6 +149,19 @@ bool oncall_shifts_swap(struct error *err, struct request *req)
     return true;
 }
 
+bool oncall_shifts_cancel(struct error *err, struct request *req)
+{
+    const char *sid = request_param(req, 0);
+    if (!request_require_org(err, req))
+        return false;
+    if (!ids_uuid_valid(sid))
+        return error_set(err, ERR_ONCALL_SHIFT_NOT_FOUND, "malformed id");
+    if (!oncall_shift_cancel(err, &req->op, sid))
+        return false;
+    response_json(req, 200, json_pack("{s:s}", "id", sid));
+    return true;
+}
+
 bool oncall_now_get(struct error *err, struct request *req)
 {
     static const char *const allowed[] = {"at", NULL};

@@ -129,6 +129,21 @@ bool oncall_shift_swap(struct error *err, struct op *op, const char *sid, const 
            op_audit(err, op, "oncall.shift_swap", 'U', NULL, "oncall_shift", sid, detail);
 }
 
+bool oncall_shift_cancel(struct error *err, struct op *op, const char *sid)
+{
+    int64_t changed = 0;
+    if (!op_write_begin(err, op) ||
+        !store_exec(err, op->conn, &changed,
+                    "UPDATE oncall_shifts SET cancelled_at = ?, cancelled_by = ? WHERE id = ? AND "
+                    "org_id = ? AND cancelled_at IS NULL AND ends_at > ?",
+                    "ittti", op->now_ms, op->principal.user_id, sid, op->principal.org_id,
+                    op->now_ms))
+        return false;
+    if (changed != 1)
+        return error_set(err, ERR_ONCALL_SHIFT_NOT_FOUND, NULL);
+    return op_audit(err, op, "oncall.shift_cancel", 'D', NULL, "oncall_shift", sid, NULL);
+}
+
 static void person_of(struct store_stmt *s, int col, const char *phone, struct oncall_person *p)
 {
     snprintf(p->user_id, sizeof p->user_id, "%s", store_text(s, col));

@@ -11,6 +11,8 @@ ROWS = {
     ("GET", "/api/oncall/shifts"): (req("GET", "/api/oncall/shifts"), granted(), EVERYONE),
     ("POST", "/api/oncall/shifts/{sid}/swap"): (
         req("POST", "/api/oncall/shifts/{NOBODY}/swap", BAD), granted(), EVERYONE),
+    ("DELETE", "/api/oncall/shifts/{sid}"): (req("DELETE", "/api/oncall/shifts/{NOBODY}"),
+                                             granted(), set()),
     ("GET", "/api/oncall/now"): (req("GET", "/api/oncall/now"), granted(), EVERYONE),
     # a patient's: the rule decides (the team is read like the care team)
     ("GET", "/api/patients/{id}/oncall"): (req("GET", "/api/patients/{P}/oncall"), PATIENT,

@@ -65,6 +65,22 @@ def test_roster_answers_who_is_on_call_at_an_instant(server):
     assert not on_call(server.session("vns.suzuki"), start + HOUR)["found"]
 
 
+def test_administrator_cancels_a_shift(server):
+    admin, nurse = server.session("aoba.tanaka"), server.session("aoba.nakajima")
+    start = evening(205)
+    sid = shift(admin, start, 15, "aoba.nakajima")
+    assert on_call(nurse, start + HOUR)["backup"] is None
+    assert_problem(nurse.delete(f"/api/oncall/shifts/{sid}"), 403)
+    assert_problem(server.session("vns.kato").delete(f"/api/oncall/shifts/{sid}"), 404,
+                   "oncall.shift_not_found")
+    r = admin.delete(f"/api/oncall/shifts/{sid}")
+    assert r.status_code == 200, r.text
+    assert not on_call(nurse, start + HOUR)["found"]
+    assert admin.get("/api/oncall/shifts", params={"from": iso(start)}).json()["items"] == []
+    assert_problem(admin.delete(f"/api/oncall/shifts/{sid}"), 404, "oncall.shift_not_found")
+    assert helpers.audit_rows(server, "event_id = 'oncall.shift_cancel' AND object_id = ?", (sid,))
+
+
 def test_swap_hands_a_role_to_another_member_and_records_both(server):
     admin, suzuki, ikeda = (server.session(n) for n in ("vns.kato", "vns.suzuki", "vns.ikeda"))
     start = evening(210)
