@@ -13,9 +13,11 @@
 #include "core/ids.h"
 
 const char *const events_topics[] = {
-    "directory.status", "notification", "vitals.alert",
-    "referral", /* {"referral_id", "event"} to both organisations of a referral */
-    "booking",  /* {"booking_id", "event"} to both organisations of a booking */
+    "directory.status", "notification",
+    "vitals.alert", /* {"alert_id", "event"}: a vital out of range raised or acknowledged (home
+                     * care: to the organisations of the patient's team that may read it) */
+    "referral",     /* {"referral_id", "event"} to both organisations of a referral */
+    "booking",      /* {"booking_id", "event"} to both organisations of a booking */
     /* home care: to the organisations of a patient's team that may read it; none names the
      * patient (an open page reloads through its audited route) */
     "homecare.schedule", /* {"event", "visit_id", "plan_id"}: a visit or plan changed */

@@ -602,6 +602,11 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
         ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
         ("GET", f"/api/patients/{patient}/homecare/timeline", None),
+        ("GET", f"/api/patients/{patient}/homecare/alert-settings", None),
+        ("PUT", f"/api/patients/{patient}/homecare/alert-settings", {"profile": "elderly"}),
+        ("GET", f"/api/patients/{patient}/homecare/alerts", None),
+        ("POST", f"/api/patients/{patient}/homecare/alerts/{GRANT}/acknowledge",
+         {"action": "observation"}),
         # homecare, report (訪問看護報告書): a report that does not exist
         ("GET", f"/api/patients/{patient}/homecare/reports", None),
         ("GET", f"/api/patients/{patient}/homecare/reports/prefill", None),
