@@ -258,8 +258,9 @@ bool conference_create_patient(struct error *err, struct request *req)
 bool conference_change(struct error *err, struct request *req)
 {
     const char *id = request_param(req, 0);
-    return request_require_org(err, req) && conference_update(err, &req->op, id, req->json) &&
-           respond(err, req, id, 200);
+    struct conference c; /* who takes no part finds no conference, whatever the body */
+    return request_require_org(err, req) && conference_load_for(err, &req->op, id, &c) &&
+           conference_update(err, &req->op, id, req->json) && respond(err, req, id, 200);
 }
 
 bool conference_cancel(struct error *err, struct request *req)
@@ -269,9 +270,12 @@ bool conference_cancel(struct error *err, struct request *req)
         {NULL, 0, false, 0, NULL},
     };
     const char *id = request_param(req, 0);
+    struct conference c; /* who takes no part finds no conference, whatever the body */
+    if (!request_require_org(err, req) || !conference_load_for(err, &req->op, id, &c))
+        return false;
     if (!req->json)
         return error_set(err, ERR_FIELD_MISSING, "reason");
-    return jsonv_check(err, req->json, fields) && request_require_org(err, req) &&
+    return jsonv_check(err, req->json, fields) &&
            conference_cancel_op(err, &req->op, id, jsonv_str(req->json, "reason")) &&
            respond(err, req, id, 200);
 }

@@ -22,8 +22,8 @@
 
 enum {
     CONFERENCE_TITLE_MAX = 200,
-    CONFERENCE_TEXT_MAX = 20000, /* agenda, minutes */
-    CONFERENCE_PLACE_MAX = 500,  /* a room or an online link */
+    CONFERENCE_TEXT_MAX = 5000, /* agenda, minutes (code points; escaped, any fit a 64 KiB body) */
+    CONFERENCE_PLACE_MAX = 500, /* a room or an online link */
     CONFERENCE_PARTICIPANTS_MAX = 40,
     CONFERENCE_ORGS_MAX = 64, /* participants and care team told of the minutes */
     CONFERENCE_ACTION_MAX = 1000,
