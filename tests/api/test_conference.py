@@ -4,11 +4,13 @@ organisations, the access rule for the patient (refused participants, materials 
 access), minutes with versions that reach exactly the participants and the care team, action items
 in their owner's inbox, the anonymised case-study export, and the demo's conferences."""
 import datetime
+import json
 
 import pytest
 
 import helpers
 from helpers import assert_problem, org_id, patient_id, user_id
+from test_events import Stream
 
 # 佐藤 一郎: team and consent minami-gh, sakura-clinic, aoba-homecare, minami-vns,
 # hikari-pharmacy, minami-cmo
@@ -214,6 +216,24 @@ def test_teaching_minutes_reach_only_the_participants(server):
     assert {r["org_id"] for r in rows} == {org_id("aoba-homecare"), org_id("minami-vns")}
     assert_problem(tanaka.post(f"/api/conferences/{c['id']}/materials",
                                json={"resource": "Condition/x"}), 422, "conference.no_patient")
+
+
+def test_sharing_publishes_an_event_that_names_no_patient(server):
+    cm = server.session("cm.yamazaki")
+    c = create(cm)
+    assert cm.put(f"/api/conferences/{c['id']}/minutes", json={"text": "共有します"}).ok
+    stream = Stream(server.session("vns.suzuki"), "/api/events?topics=conference")
+    try:
+        assert stream.response.status_code == 200
+        assert cm.post(f"/api/conferences/{c['id']}/minutes/share").ok
+        event = stream.next("the conference event",
+                            lambda e: "data" in e and c["id"] in e["data"]
+                            and "minutes_shared" in e["data"])
+        assert event["event"] == "conference"
+        assert json.loads(event["data"]) == {"conference_id": c["id"], "event": "minutes_shared"}
+        assert ICHIRO not in event["data"]
+    finally:
+        stream.close()
 
 
 # ---- materials -------------------------------------------------------------------------------
