@@ -86,8 +86,12 @@ bool conference_action_add(struct error *err, struct op *op, const char *id, con
 bool conference_action_done(struct error *err, struct op *op, const char *id, const char *aid)
 {
     struct conference c;
-    if (!op_write_begin(err, op) || !conference_load_for(err, op, id, &c))
+    bool sees;
+    if (!op_write_begin(err, op) || !conference_load_for(err, op, id, &c) ||
+        !conference_sees(err, op, &c, ACCESS_UPDATE, &sees))
         return false;
+    if (!sees) /* an item about a patient the owner's organisation no longer sees */
+        return error_set(err, ERR_CONFERENCE_PATIENT_HIDDEN, NULL);
     if (!ids_uuid_valid(aid))
         return error_set(err, ERR_CONFERENCE_ACTION_NOT_FOUND, "malformed id");
     struct store_stmt *s = store_query(

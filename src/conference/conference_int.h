@@ -55,7 +55,7 @@ bool conference_load(struct error *err, struct store_conn *conn, const char *id,
  *  ERR_CONFERENCE_NOT_FOUND, like a missing one). */
 bool conference_load_for(struct error *err, struct op *op, const char *id, struct conference *c);
 /** Whether op's principal may see c's patient under the access rule for action (true for a
- *  conference without a patient); *emergency_grant gets the grant used, if any. */
+ *  conference without a patient); an emergency grant never counts. */
 bool conference_sees(struct error *err, struct op *op, const struct conference *c, char action,
                      bool *sees);
 /** For a write by op's principal: its organisation organises c, c is not cancelled, and it may

@@ -263,6 +263,12 @@ def test_materials_never_widen_access(fresh_server):
     assert_problem(cm.post(f"/api/conferences/{c['id']}/materials",
                            json={"resource": f"Condition/{other}"}), 422, "conference.material")
     assert ito.get(f"/api/conferences/{c['id']}").json()["materials"]
+    due = (helpers.tokyo_today() + datetime.timedelta(days=5)).isoformat()
+    item = cm.post(f"/api/conferences/{c['id']}/action-items",
+                   json={"text": "残薬確認", "owner_user_id": user_id("ph.ito"), "due_date": due})
+    assert item.status_code == 201, item.text
+    item = item.json()
+    assert item["id"] in {a["id"] for a in ito.get("/api/conference-action-items").json()["items"]}
     # the pharmacy leaves the care team: it still takes part, but sees no patient any more
     member = [m for m in tanaka.get(f"/api/patients/{ICHIRO}/team").json()["items"]
               if m["org_id"] == org_id("hikari-pharmacy")][0]
@@ -279,6 +285,11 @@ def test_materials_never_widen_access(fresh_server):
     listed = [x for x in ito.get("/api/conferences").json()["items"] if x["id"] == c["id"]]
     assert listed[0]["patient"] is None and listed[0]["patient_visible"] is False
     assert ito.get(f"/fhir/Condition/{cond}").status_code in (403, 404)
+    # its action item about the patient leaves its inbox and can no longer be acted on
+    assert item["id"] not in {a["id"] for a in ito.get("/api/conference-action-items").json()[
+        "items"]}
+    assert_problem(ito.post(f"/api/conferences/{c['id']}/action-items/{item['id']}/done"), 403,
+                   "conference.patient_hidden")
     assert_problem(ito.get(f"/api/conferences/{c['id']}/export"), 403,
                    "conference.patient_hidden")
     # and the minutes no longer reach it
