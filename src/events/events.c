@@ -24,6 +24,8 @@ const char *const events_topics[] = {
     "homecare.record",   /* {"record_id", "event"}: a visit record changed */
     "homecare.timeline", /* {"event", "post_id", "thread_id"}: a post, a reply, a photo */
     "homecare.report",   /* {"report_id", "event"}: a monthly nursing report changed */
+    /* conference (issue 17): to the organisations told of a conference, naming no patient */
+    "conference", /* {"conference_id", "event"}: scheduled, changed, minutes shared, … */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

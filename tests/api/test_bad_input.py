@@ -618,6 +618,8 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/reports/{GRANT}/corrections",
          {"reason": "検証", "content": {}}),
         ("GET", f"/api/patients/{patient}/homecare/reports/{GRANT}/report.pdf", None),
+        # conference (issue 17): a conference about the patient
+        ("POST", f"/api/patients/{patient}/conferences", {"kind": "service"}),
     ]
 
 
