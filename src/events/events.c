@@ -13,15 +13,19 @@
 #include "core/ids.h"
 
 const char *const events_topics[] = {
-    "directory.status", "notification", "vitals.alert",
-    "referral", /* {"referral_id", "event"} to both organisations of a referral */
-    "booking",  /* {"booking_id", "event"} to both organisations of a booking */
+    "directory.status", "notification",
+    "vitals.alert", /* {"alert_id", "event"}: a vital out of range raised or acknowledged (home
+                     * care: to the organisations of the patient's team that may read it) */
+    "referral",     /* {"referral_id", "event"} to both organisations of a referral */
+    "booking",      /* {"booking_id", "event"} to both organisations of a booking */
     /* home care: to the organisations of a patient's team that may read it; none names the
      * patient (an open page reloads through its audited route) */
     "homecare.schedule", /* {"event", "visit_id", "plan_id"}: a visit or plan changed */
     "homecare.record",   /* {"record_id", "event"}: a visit record changed */
     "homecare.timeline", /* {"event", "post_id", "thread_id"}: a post, a reply, a photo */
     "homecare.report",   /* {"report_id", "event"}: a monthly nursing report changed */
+    /* conference (issue 17): to the organisations told of a conference, naming no patient */
+    "conference", /* {"conference_id", "event"}: scheduled, changed, minutes shared, … */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

@@ -368,6 +368,69 @@ bool report_pdf_render(struct error *err, const struct report_pdf_in *in, unsign
  *  Composition (LOINC 34746-8) final and attested, and the DocumentReference the record's
  *  document list shows; a correction gives both their next version. Stores the ids on r's row. */
 bool report_fhir_write(struct error *err, struct op *op, struct homecare_report *r);
+/* ---- alerts: vitals that alert (issue 17; alert_rules.c, alerts.c) --------------------------- */
+
+enum { HOMECARE_VITALS = 10 /* the entries of homecare_vitals */ };
+
+/** A built-in profile: a level per vital ({low, high}, NAN: none) in the order of
+ *  homecare_vitals, and the trend rules (weight rising by weight_rise_kg within
+ *  weight_rise_days, NAN: none; SpO2 spo2_drop points below the patient's baseline). */
+struct alert_profile {
+    const char *code, *ja, *en;
+    double levels[HOMECARE_VITALS][2];
+    double weight_rise_kg;
+    int weight_rise_days;
+    double spo2_drop;
+};
+/** 高齢者標準, 心不全, COPD; ends with a NULL code. */
+extern const struct alert_profile homecare_alert_profiles[];
+const struct alert_profile *homecare_alert_profile_find(const char *code);
+/** The index of vital name in homecare_vitals, or -1. */
+int homecare_vital_index(const char *name);
+
+/** A patient's settings: the profile with the physician's adjustments laid over it. */
+struct alert_settings {
+    const struct alert_profile *profile;
+    double low[HOMECARE_VITALS], high[HOMECARE_VITALS];
+    bool adjusted[HOMECARE_VITALS], trends_adjusted;
+    double weight_rise_kg, spo2_drop;
+    int weight_rise_days;
+    char set_by[UUID_STR_LEN], set_by_name[128];
+    int64_t set_at; /* 0: never set (the default profile) */
+};
+/** The settings of patient_id (the first profile when none were set). */
+bool homecare_alert_settings_load(struct error *err, struct store_conn *conn,
+                                  const char *patient_id, struct alert_settings *s);
+/** Checks a body of PUT .../homecare/alert-settings. */
+bool homecare_alert_settings_check(struct error *err, const json_t *body);
+json_t *homecare_alert_settings_json(const struct alert_settings *s);
+
+/** What one value broke: rule "low"/"high" (limit the level) or "rise"/"drop" (limit the
+ *  change allowed, baseline the value it is measured from). */
+struct alert_finding {
+    int vital;
+    double value;
+    const char *rule;
+    double limit, baseline;
+};
+/** Judges value of vital against the levels of s: 1 and *out when it is out of range, else 0. */
+int homecare_alert_levels(const struct alert_settings *s, int vital, double value,
+                          struct alert_finding *out);
+/** Judges the vitals of visit record r (its current version, just written) and raises an alert
+ *  for each value out of range: stored with its steps, told to the team's physicians (inbox) and
+ *  published on "homecare.alert". In op's write transaction. */
+bool homecare_alerts_raise(struct error *err, struct op *op, const struct homecare_record *r);
+/** One alert of patient_id with its steps (a new reference), or NULL with err set (404). */
+json_t *homecare_alert_json(struct error *err, struct store_conn *conn, const char *patient_id,
+                            const char *alert_id);
+/** Adds "steps" (the alert's life, oldest first) to alert (which has its "id"). */
+bool homecare_alert_steps_add(struct error *err, struct store_conn *conn, json_t *alert);
+/** Acknowledges open alert alert_id of patient_id as op's caller (a physician or nurse of an
+ *  organisation on the team) with body {action, note}; tells the team live. Starts op's write
+ *  transaction. */
+bool homecare_alert_acknowledge(struct error *err, struct op *op, const char *patient_id,
+                                const char *alert_id, const json_t *body);
+
 /* ---- demo: the demo region's home care (demo.c) ------------------------------------------- */
 /** Loads the home-care patients' conditions, schedules, records and timeline (module demo_load). */
 bool homecare_demo_load(struct error *err, struct op *op);

@@ -269,7 +269,9 @@ static bool project(struct error *err, struct op *op, const char *patient_id, co
 {
     struct homecare_record r;
     return homecare_record_load(err, op, patient_id, record_id, &r) &&
-           homecare_record_fhir_write(err, op, &r, prev);
+           homecare_record_fhir_write(err, op, &r, prev) &&
+           /* a new record's values are judged once; a correction does not alert again */
+           (prev || homecare_alerts_raise(err, op, &r));
 }
 
 bool homecare_record_create(struct error *err, struct op *op, const char *patient_id,

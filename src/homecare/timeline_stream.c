@@ -16,11 +16,12 @@ enum stream_type {
     STREAM_RECORD = 1 << 1,
     STREAM_SCHEDULE = 1 << 2,
     STREAM_REFERRAL = 1 << 3,
-    STREAM_ALL = (1 << 4) - 1,
+    STREAM_ALERT = 1 << 4,
+    STREAM_ALL = (1 << 5) - 1,
 };
 
-static const char *const type_names[] = {"post", "visit_record", "schedule_change", "referral",
-                                         NULL};
+static const char *const type_names[] = {"post",     "visit_record", "schedule_change",
+                                         "referral", "alert",        NULL};
 
 /* types= as a set: a comma-separated list of type names; none given: every type. */
 static bool parse_types(struct error *err, const char *list, unsigned *types)
@@ -139,6 +140,18 @@ static json_t *referral_item(struct error *err, struct store_conn *conn, const c
     return one_row(err, store_query(err, conn, sql, "t", id), referral_row);
 }
 
+/* An alert of a vital out of range, with the steps of its life (raised, notified, acknowledged). */
+static json_t *alert_item(struct error *err, struct store_conn *conn, const char *patient_id,
+                          const char *id)
+{
+    json_t *alert = homecare_alert_json(err, conn, patient_id, id);
+    if (alert) {
+        json_object_set_new(alert, "type", json_string("alert"));
+        json_object_set(alert, "at", json_object_get(alert, "raised_at"));
+    }
+    return alert;
+}
+
 /* ---- the stream ----------------------------------------------------------------------------- */
 
 static json_t *item_of(struct error *err, struct request *req, const char *type, const char *id,
@@ -151,6 +164,8 @@ static json_t *item_of(struct error *err, struct request *req, const char *type,
         return record_item(err, conn, id);
     if (strcmp(type, "schedule_change") == 0)
         return change_item(err, conn, id);
+    if (strcmp(type, "alert") == 0)
+        return alert_item(err, conn, req->patient_id, id);
     return referral_item(err, conn, id);
 }
 
@@ -172,13 +187,16 @@ static json_t *page_keys(struct error *err, struct request *req, unsigned types,
         "UNION ALL SELECT 'schedule_change', CAST(id AS TEXT), at FROM homecare_schedule_changes "
         "WHERE patient_id = ?1 AND ?4 = 1 "
         "UNION ALL SELECT 'referral', id, sent_at FROM referrals "
-        "WHERE patient_id = ?1 AND ?5 = 1) s ORDER BY at DESC, t, id DESC LIMIT ?6 OFFSET ?7";
+        "WHERE patient_id = ?1 AND ?5 = 1 "
+        "UNION ALL SELECT 'alert', id, raised_at FROM homecare_alerts "
+        "WHERE patient_id = ?1 AND ?6 = 1) s ORDER BY at DESC, t, id DESC LIMIT ?7 OFFSET ?8";
     return api_rows(err,
-                    store_query(err, req->op.conn, sql, "tiiiiii", req->patient_id,
+                    store_query(err, req->op.conn, sql, "tiiiiiii", req->patient_id,
                                 (int64_t)((types & STREAM_POST) != 0),
                                 (int64_t)((types & STREAM_RECORD) != 0),
                                 (int64_t)((types & STREAM_SCHEDULE) != 0),
-                                (int64_t)((types & STREAM_REFERRAL) != 0), limit + 1, offset),
+                                (int64_t)((types & STREAM_REFERRAL) != 0),
+                                (int64_t)((types & STREAM_ALERT) != 0), limit + 1, offset),
                     key_row);
 }
 

@@ -132,3 +132,22 @@ ROWS.update({
     ("GET", "/api/patients/{id}/homecare/reports/{rid}/report.pdf"): (
         req("GET", REPORTS + "/{NOBODY}/report.pdf"), PATIENT, TEAM_READ),
 })
+
+# ---- alerts: vitals that alert (test_homecare_alerts.py, issue 17) ------------------------------
+# The rule decides the patient before the handler (the team with consent writes, the team and a
+# share read); the handler then lets only a physician set the settings and a physician or nurse
+# acknowledge (tested in test_homecare_alerts.py). The bodies are malformed (BAD) and {NOBODY} is
+# no alert of hers, so a granted request changes nothing.
+ALERTS = "/api/patients/{P}/homecare"
+ROWS.update({
+    ("GET", "/api/homecare/alert-profiles"): (req("GET", "/api/homecare/alert-profiles"),
+                                              granted(), EVERYONE),
+    ("GET", "/api/patients/{id}/homecare/alert-settings"): (
+        req("GET", ALERTS + "/alert-settings"), PATIENT, TEAM_READ),
+    ("PUT", "/api/patients/{id}/homecare/alert-settings"): (
+        req("PUT", ALERTS + "/alert-settings", BAD), PATIENT, TEAM_WRITE),
+    ("GET", "/api/patients/{id}/homecare/alerts"): (req("GET", ALERTS + "/alerts"), PATIENT,
+                                                    TEAM_READ),
+    ("POST", "/api/patients/{id}/homecare/alerts/{aid}/acknowledge"): (
+        req("POST", ALERTS + "/alerts/{NOBODY}/acknowledge", BAD), PATIENT, TEAM_WRITE),
+})

@@ -147,3 +147,17 @@ REQUIRED.update({
     f"POST {REPORTS}/{NOBODY}/corrections": "content",
 })
 TEXT = {**globals().get("TEXT", {}), f"POST {REPORTS}/{NOBODY}/corrections": ["reason"]}
+
+# ---- alerts: vitals that alert (test_homecare_alerts.py, issue 17): every body is checked before
+# who may write it; {NOBODY} is no alert --------------------------------------------------------
+ALERTS = f"/api/patients/{P}/homecare"
+CASES += [
+    Case("PUT", f"{ALERTS}/alert-settings", "gh.sato",
+         {"profile": "elderly", "levels": {}}, "profile", 40, ("weight_rise_days", "3")),
+    Case("POST", f"{ALERTS}/alerts/{NOBODY}/acknowledge", "gh.sato",
+         {"action": "observation", "note": "経過観察"}, "note", 1000, ("action", 3)),
+]
+REQUIRED.update({
+    f"PUT {ALERTS}/alert-settings": "profile",
+    f"POST {ALERTS}/alerts/{NOBODY}/acknowledge": "action",
+})

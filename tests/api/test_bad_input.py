@@ -602,6 +602,11 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments", {}),
         ("GET", f"/api/patients/{patient}/homecare/posts/{GRANT}/attachments/1", None),
         ("GET", f"/api/patients/{patient}/homecare/timeline", None),
+        ("GET", f"/api/patients/{patient}/homecare/alert-settings", None),
+        ("PUT", f"/api/patients/{patient}/homecare/alert-settings", {"profile": "elderly"}),
+        ("GET", f"/api/patients/{patient}/homecare/alerts", None),
+        ("POST", f"/api/patients/{patient}/homecare/alerts/{GRANT}/acknowledge",
+         {"action": "observation"}),
         # homecare, report (訪問看護報告書): a report that does not exist
         ("GET", f"/api/patients/{patient}/homecare/reports", None),
         ("GET", f"/api/patients/{patient}/homecare/reports/prefill", None),
@@ -613,6 +618,8 @@ def patient_requests(patient):
         ("POST", f"/api/patients/{patient}/homecare/reports/{GRANT}/corrections",
          {"reason": "検証", "content": {}}),
         ("GET", f"/api/patients/{patient}/homecare/reports/{GRANT}/report.pdf", None),
+        # conference (issue 17): a conference about the patient
+        ("POST", f"/api/patients/{patient}/conferences", {"kind": "service"}),
         # oncall (issue 17): who to call now, the dependence the disaster view counts
         ("GET", f"/api/patients/{patient}/oncall", None),
         ("PUT", f"/api/patients/{patient}/oncall/dependence",

@@ -6,7 +6,7 @@
 import { listen } from '../../api';
 import type { LeaveHook } from '../../router';
 
-export type HomecareTopic = 'homecare.schedule' | 'homecare.record' | 'homecare.timeline' | 'homecare.report';
+export type HomecareTopic = 'homecare.schedule' | 'homecare.record' | 'homecare.timeline' | 'vitals.alert' | 'homecare.report';
 
 /**
  * Calls changed(topic, data) for each event of the topics, and changed(null, null) after a reset

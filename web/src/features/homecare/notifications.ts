@@ -18,6 +18,12 @@ interface HomecareSummary {
   urgent?: boolean;
   mentions_org?: boolean;
   mentioned_users?: string[];
+  vital?: string;
+  value?: number;
+  unit?: string;
+  rule?: string;
+  limit?: number;
+  baseline?: number | null;
 }
 
 const SCHEDULE_EVENTS: Record<string, MessageKey> = {
@@ -96,4 +102,41 @@ registerNotificationKind({
     });
   },
   target: (n) => (n.patient && n.ref_id ? hashOf(['patients', n.patient.id, 'homecare', 'report', n.ref_id]) : section(n, 'report')),
+});
+
+const ALERT_RULES: Record<string, MessageKey> = {
+  low: 'homecare.notify_alert_low',
+  high: 'homecare.notify_alert_high',
+  rise: 'homecare.notify_alert_rise',
+  drop: 'homecare.notify_alert_drop',
+};
+
+const VITAL_NAMES: Record<string, MessageKey> = {
+  bp_systolic: 'homecare.vital_bp_systolic',
+  bp_diastolic: 'homecare.vital_bp_diastolic',
+  pulse: 'homecare.vital_pulse',
+  spo2: 'homecare.vital_spo2',
+  temperature: 'homecare.vital_temperature',
+  respiratory_rate: 'homecare.vital_respiratory_rate',
+  weight: 'homecare.vital_weight',
+  blood_glucose: 'homecare.vital_blood_glucose',
+  pain_nrs: 'homecare.vital_pain_nrs',
+  jcs: 'homecare.vital_jcs',
+};
+
+registerNotificationKind({
+  kind: 'homecare_alert',
+  message: (n) => {
+    const s = summaryOf(n);
+    const vital = VITAL_NAMES[s.vital ?? ''];
+    return t(ALERT_RULES[s.rule ?? ''] ?? 'homecare.notify_alert_high', {
+      whose: whose(n),
+      vital: vital ? t(vital) : (s.vital ?? ''),
+      value: String(s.value ?? ''),
+      limit: String(s.limit ?? ''),
+      baseline: String(s.baseline ?? ''),
+      user: s.user_name ?? '',
+    });
+  },
+  target: (n) => section(n, 'timeline'),
 });

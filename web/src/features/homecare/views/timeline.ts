@@ -20,7 +20,7 @@ type Item = TimelineItem | OtherItem;
 
 const itemKey = (item: Item): string => `${item.type}:${item.id}`;
 
-const FILTERS = ['', 'post', 'visit_record', 'schedule_change', 'referral'];
+const FILTERS = ['', 'post', 'visit_record', 'schedule_change', 'referral', 'alert'];
 
 class TimelineView {
   private items: Item[] = [];
@@ -177,7 +177,7 @@ export async function renderTimeline(panel: HTMLElement, patient: Patient, conte
   let missed = false;
   // Listen before the first read, so that nothing posted meanwhile is missed.
   homecareStream(
-    ['homecare.timeline', 'homecare.record', 'homecare.schedule'],
+    ['homecare.timeline', 'homecare.record', 'homecare.schedule', 'vitals.alert'],
     () => {
       if (view) view.refresh();
       else missed = true;

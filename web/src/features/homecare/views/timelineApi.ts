@@ -78,6 +78,22 @@ export interface ReferralEvent {
   purpose: string;
 }
 
+export interface AlertEvent {
+  type: 'alert';
+  id: string;
+  at: string;
+  vital: string;
+  ja: string;
+  unit: string | null;
+  value: number;
+  rule: 'low' | 'high' | 'rise' | 'drop';
+  limit: number;
+  baseline: number | null;
+  state: 'open' | 'acknowledged';
+  raised_by: IdName;
+  acknowledged: { by: IdName; org: IdName; at: string; action: string; note: string | null } | null;
+}
+
 /** An item of a type this client does not know: shown as a plain line. */
 export interface OtherItem {
   type: string;
@@ -85,7 +101,7 @@ export interface OtherItem {
   at: string;
 }
 
-export type TimelineItem = Post | RecordEvent | ScheduleEvent | ReferralEvent;
+export type TimelineItem = Post | RecordEvent | ScheduleEvent | ReferralEvent | AlertEvent;
 
 export interface TeamOrg {
   id: string;

@@ -4,13 +4,14 @@
 // visit records, schedule changes and referrals. Only text nodes carry what the server sent.
 import { badge } from '../../../common';
 import { h, type Child } from '../../../dom';
-import { formatDateTime } from '../../../format';
+import { formatDateTime, formatUnit } from '../../../format';
 import { t, tCode, type MessageKey } from '../../../i18n';
 import { kindName, type VisitKind } from './recordsApi';
 import { VITALS, vitalLabel, vitalUnit } from './recordsFields';
 import { visitTime } from './recordsView';
 import {
   attachmentUrl,
+  type AlertEvent,
   type OtherItem,
   type Post,
   type ReadState,
@@ -165,6 +166,35 @@ function referralEvent(item: ReferralEvent): HTMLElement {
   );
 }
 
+/** 「SpO2 86 %（下限 90）」, and what was done once someone acknowledged it. */
+function alertEvent(item: AlertEvent): HTMLElement {
+  const unit = item.unit && item.unit !== '{score}' ? ` ${formatUnit(item.unit)}` : '';
+  const rule = t(`homecare.timeline_alert_${item.rule}` as MessageKey, { limit: String(item.limit), baseline: String(item.baseline ?? '') });
+  const ack = item.acknowledged;
+  return h(
+    'div',
+    { class: `homecare-item homecare-event homecare-alert${ack ? '' : ' open'}`, testid: 'tl-event-alert', 'data-alert-id': item.id, 'data-state': item.state },
+    h('div', { class: 'homecare-post-head' },
+      badge(t('homecare.timeline_event_alert'), ack ? 'muted' : 'warn'),
+      h('strong', null, ` ${item.ja} ${item.value}${unit}`),
+      ` ${rule}`,
+      h('span', { class: 'small muted' }, ` ${item.raised_by.name} ${formatDateTime(item.at)}`),
+    ),
+    h(
+      'p',
+      { class: 'small', testid: 'tl-event-alert-state' },
+      ack
+        ? t('homecare.timeline_alert_done', {
+            action: t(`homecare.timeline_alert_action_${ack.action}` as MessageKey),
+            user: ack.by.name,
+            org: ack.org.name,
+            at: formatDateTime(ack.at),
+          }) + (ack.note ? t('homecare.timeline_alert_note', { note: ack.note }) : '')
+        : t('homecare.timeline_alert_open'),
+    ),
+  );
+}
+
 export function renderItem(context: ItemContext, item: TimelineItem | OtherItem): HTMLElement {
   switch (item.type) {
     case 'post':
@@ -175,6 +205,8 @@ export function renderItem(context: ItemContext, item: TimelineItem | OtherItem)
       return scheduleEvent(context, item as ScheduleEvent);
     case 'referral':
       return referralEvent(item as ReferralEvent);
+    case 'alert':
+      return alertEvent(item as AlertEvent);
     default:
       return h('div', { class: 'homecare-item homecare-event small muted', testid: 'tl-event-other' }, `${item.type} ${formatDateTime(item.at)}`);
   }
