@@ -39,8 +39,8 @@ static bool tell_owner(struct error *err, struct op *op, const struct conference
                        const char *aid, const char *owner, const char *org, const char *due)
 {
     json_t *summary =
-        json_pack("{s:s, s:s, s:s, s:s, s:s}", "event", "action_item", "conference_id", c->id,
-                  "action_item_id", aid, "owner_user_id", owner, "due_date", due);
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "event", "action_item", "conference_id", c->id,
+                  "kind", c->kind, "action_item_id", aid, "owner_user_id", owner, "due_date", due);
     json_t *ev = json_pack("{s:s, s:s, s:s}", "conference_id", c->id, "event", "action_item",
                            "owner_user_id", owner);
     struct notify_message m = {.kind = "conference",
