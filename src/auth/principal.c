@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "core/text.h"
 
 static const char sql_user[] =
     "SELECT login, name, profession, network_admin, disabled FROM users WHERE id = ?";
@@ -11,18 +12,13 @@ static const char sql_membership[] =
     "JOIN orgs o ON o.id = m.org_id "
     "WHERE m.user_id = ? ORDER BY (m.org_id = ?) DESC, m.created_at, o.code LIMIT 1";
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 bool auth_principal_load(struct error *err, struct store_conn *conn, const char *user_id_in,
                          const char *org_id_in, struct principal *out)
 {
     /* Callers pass out->user_id (session fallback): copy before out is overwritten. */
     char user_id[UUID_STR_LEN], org_id[UUID_STR_LEN];
-    copy(user_id, sizeof(user_id), user_id_in);
-    copy(org_id, sizeof(org_id), org_id_in);
+    text_copy(user_id, sizeof(user_id), user_id_in);
+    text_copy(org_id, sizeof(org_id), org_id_in);
     struct store_stmt *s = store_query(err, conn, sql_user, "t", user_id);
     if (!s)
         return false;
@@ -31,10 +27,10 @@ bool auth_principal_load(struct error *err, struct store_conn *conn, const char 
         store_done(s);
         return r == STORE_FAIL ? false : error_set(err, ERR_UNAUTHENTICATED, "user unavailable");
     }
-    copy(out->user_id, sizeof(out->user_id), user_id);
-    copy(out->login, sizeof(out->login), store_text(s, 0));
-    copy(out->name, sizeof(out->name), store_text(s, 1));
-    copy(out->profession, sizeof(out->profession), store_text(s, 2));
+    text_copy(out->user_id, sizeof(out->user_id), user_id);
+    text_copy(out->login, sizeof(out->login), store_text(s, 0));
+    text_copy(out->name, sizeof(out->name), store_text(s, 1));
+    text_copy(out->profession, sizeof(out->profession), store_text(s, 2));
     out->network_admin = store_int(s, 3) != 0;
     store_done(s);
 
@@ -45,8 +41,8 @@ bool auth_principal_load(struct error *err, struct store_conn *conn, const char 
         return false;
     r = store_step(err, s);
     if (r == STORE_ROW) {
-        copy(out->org_id, sizeof(out->org_id), store_text(s, 0));
-        copy(out->org_role, sizeof(out->org_role), store_text(s, 1));
+        text_copy(out->org_id, sizeof(out->org_id), store_text(s, 0));
+        text_copy(out->org_role, sizeof(out->org_role), store_text(s, 1));
         out->pending = store_int(s, 2) != 0;
     }
     store_done(s);

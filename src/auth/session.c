@@ -5,6 +5,7 @@
 
 #include "auth.h"
 #include "core/clock.h"
+#include "core/text.h"
 
 enum { TOUCH_INTERVAL_MS = 60 * 1000 };
 
@@ -35,26 +36,21 @@ static bool expire(struct error *err, struct store_conn *conn, struct principal 
     return error_set(err, ERR_SESSION_EXPIRED, "%s", why);
 }
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 /* Fills out from the current row of sql_lookup; false if the user is disabled. */
 static bool principal_from_row(struct store_stmt *s, struct principal *out)
 {
-    copy(out->session_id, sizeof(out->session_id), store_text(s, 0));
-    copy(out->user_id, sizeof(out->user_id), store_text(s, 1));
-    copy(out->state, sizeof(out->state), store_text(s, 3));
-    copy(out->csrf, sizeof(out->csrf), store_text(s, 4));
-    copy(out->login, sizeof(out->login), store_text(s, 7));
-    copy(out->name, sizeof(out->name), store_text(s, 8));
-    copy(out->profession, sizeof(out->profession), store_text(s, 9));
+    text_copy(out->session_id, sizeof(out->session_id), store_text(s, 0));
+    text_copy(out->user_id, sizeof(out->user_id), store_text(s, 1));
+    text_copy(out->state, sizeof(out->state), store_text(s, 3));
+    text_copy(out->csrf, sizeof(out->csrf), store_text(s, 4));
+    text_copy(out->login, sizeof(out->login), store_text(s, 7));
+    text_copy(out->name, sizeof(out->name), store_text(s, 8));
+    text_copy(out->profession, sizeof(out->profession), store_text(s, 9));
     out->network_admin = store_int(s, 10) != 0;
     /* The current organisation counts only while the membership lasts. */
     bool member = !store_is_null(s, 12);
-    copy(out->org_id, sizeof(out->org_id), member ? store_text(s, 2) : "");
-    copy(out->org_role, sizeof(out->org_role), member ? store_text(s, 12) : "");
+    text_copy(out->org_id, sizeof(out->org_id), member ? store_text(s, 2) : "");
+    text_copy(out->org_role, sizeof(out->org_role), member ? store_text(s, 12) : "");
     out->pending = member && store_int(s, 13) != 0;
     out->via_token = false;
     return store_int(s, 11) == 0;

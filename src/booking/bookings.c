@@ -10,6 +10,7 @@
 #include "booking_int.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
+#include "core/text.h"
 #include "fhir/rest.h"
 #include "notify/notify.h"
 
@@ -26,11 +27,6 @@ bool booking_may_report(const char *profession)
     return strcmp(profession, "physician") == 0 || strcmp(profession, "dentist") == 0;
 }
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 bool booking_load(struct error *err, struct store_conn *conn, const char *id, struct booking *b)
 {
     struct store_stmt *s = store_query(
@@ -43,17 +39,17 @@ bool booking_load(struct error *err, struct store_conn *conn, const char *id, st
         return false;
     enum store_step_result r = store_step(err, s);
     if (r == STORE_ROW) {
-        copy(b->id, sizeof b->id, store_text(s, 0));
-        copy(b->slot_id, sizeof b->slot_id, store_text(s, 1));
-        copy(b->patient_id, sizeof b->patient_id, store_text(s, 2));
-        copy(b->org_id, sizeof b->org_id, store_text(s, 3));
-        copy(b->slot_org_id, sizeof b->slot_org_id, store_text(s, 4));
-        copy(b->status, sizeof b->status, store_text(s, 5));
-        copy(b->equipment, sizeof b->equipment, store_text(s, 6));
+        text_copy(b->id, sizeof b->id, store_text(s, 0));
+        text_copy(b->slot_id, sizeof b->slot_id, store_text(s, 1));
+        text_copy(b->patient_id, sizeof b->patient_id, store_text(s, 2));
+        text_copy(b->org_id, sizeof b->org_id, store_text(s, 3));
+        text_copy(b->slot_org_id, sizeof b->slot_org_id, store_text(s, 4));
+        text_copy(b->status, sizeof b->status, store_text(s, 5));
+        text_copy(b->equipment, sizeof b->equipment, store_text(s, 6));
         b->starts_at = store_int(s, 7);
         b->ends_at = store_int(s, 8);
         b->record_shared = store_int(s, 9) != 0;
-        copy(b->service_request, sizeof b->service_request, store_text(s, 10));
+        text_copy(b->service_request, sizeof b->service_request, store_text(s, 10));
     }
     store_done(s);
     if (r != STORE_ROW)
@@ -82,7 +78,7 @@ static bool notify(struct error *err, struct request *req, const struct booking 
     enum store_step_result r = store_step(err, s);
     char org_name[256] = "", starts[32];
     if (r == STORE_ROW)
-        copy(org_name, sizeof org_name, store_text(s, 0));
+        text_copy(org_name, sizeof org_name, store_text(s, 0));
     store_done(s);
     if (r == STORE_FAIL)
         return false;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -77,4 +78,9 @@ void text_trim(const char *s, const char **start, size_t *len)
     }
     *start = s + i;
     *len = end - i;
+}
+
+void text_copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
 }

@@ -20,6 +20,8 @@ bool text_visible(const char *s);
 void text_trim(const char *s, const char **start, size_t *len);
 
 /** Whether word is one of the space-separated words of list (false for an empty word). */
+/** Copies src (NULL: "") into dst of cap bytes, cut if longer: a row's text into a struct. */
+void text_copy(char *dst, size_t cap, const char *src);
 bool text_word_listed(const char *list, const char *word);
 
 #endif

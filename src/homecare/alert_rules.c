@@ -145,8 +145,8 @@ bool homecare_alert_settings_load(struct error *err, struct store_conn *conn,
         json_t *o = json_loads(store_text(st, 1), 0, NULL);
         apply_overrides(s, o);
         json_decref(o);
-        homecare_copy(s->set_by, sizeof s->set_by, store_text(st, 2));
-        homecare_copy(s->set_by_name, sizeof s->set_by_name, store_text(st, 3));
+        text_copy(s->set_by, sizeof s->set_by, store_text(st, 2));
+        text_copy(s->set_by_name, sizeof s->set_by_name, store_text(st, 3));
         s->set_at = store_int(st, 4);
     }
     store_done(st);

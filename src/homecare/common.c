@@ -7,11 +7,6 @@
 #include "access/access.h"
 #include "homecare_int.h"
 
-void homecare_copy(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 const char *homecare_text_or_null(struct op *op, struct store_stmt *s, int col)
 {
     return store_is_null(s, col) ? NULL : arena_strdup(op->arena, store_text(s, col));
@@ -39,7 +34,7 @@ int homecare_team_orgs(struct error *err, struct store_conn *conn, const char *p
     int n = 0;
     enum store_step_result r = STORE_DONE;
     while (n < HOMECARE_TEAM_MAX && (r = store_step(err, s)) == STORE_ROW)
-        homecare_copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
+        text_copy(orgs[n++], UUID_STR_LEN, store_text(s, 0));
     store_done(s);
     return r == STORE_FAIL ? -1 : n;
 }

@@ -237,11 +237,7 @@ static json_t *load_figures(struct error *err, struct request *req, struct fig_r
 
 /* ---- JSON ------------------------------------------------------------------------------- */
 
-struct fig_definition {
-    const char *key, *ja, *en;
-};
-
-static const struct fig_definition definitions[] = {
+static const struct api_text definitions[] = {
     {"month", "暦月(日本時間)。", "Calendar month in Japan time (Asia/Tokyo)."},
     {"made",
      "実施訪問数: "
@@ -280,15 +276,6 @@ static const struct fig_definition definitions[] = {
      "recurring plans count as far as they are expanded (56 days ahead)."},
 };
 
-static json_t *definitions_json(const struct request *req)
-{
-    json_t *out = json_object();
-    for (size_t i = 0; i < sizeof(definitions) / sizeof(definitions[0]); i++)
-        json_object_set_new(out, definitions[i].key,
-                            json_string(req->english ? definitions[i].en : definitions[i].ja));
-    return out;
-}
-
 static json_t *by_kind_json(const int64_t counts[FIG_KINDS_MAX])
 {
     json_t *items = json_array();
@@ -322,14 +309,16 @@ bool homecare_figures_get(struct error *err, struct request *req)
     json_t *org = load_figures(err, req, &r);
     if (!org)
         return false;
-    response_json(req, 200,
-                  json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:o, s:o}, s:o}", "org",
-                            org, "month", r.month, "next_month", r.next_month, "made",
-                            by_kind_json(r.made), "cancelled", by_kind_json(r.cancelled),
-                            "signed_records", by_kind_json(r.signed_records), "next_month_planned",
-                            by_kind_json(r.planned_next), "patients", "under_care",
-                            (json_int_t)r.under_care, "new", sources_json(&r.new_patients), "ended",
-                            sources_json(&r.ended_patients), "definitions", definitions_json(req)));
+    response_json(
+        req, 200,
+        json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:o, s:o}, s:o}", "org", org,
+                  "month", r.month, "next_month", r.next_month, "made", by_kind_json(r.made),
+                  "cancelled", by_kind_json(r.cancelled), "signed_records",
+                  by_kind_json(r.signed_records), "next_month_planned",
+                  by_kind_json(r.planned_next), "patients", "under_care", (json_int_t)r.under_care,
+                  "new", sources_json(&r.new_patients), "ended", sources_json(&r.ended_patients),
+                  "definitions",
+                  api_texts(req, definitions, sizeof definitions / sizeof definitions[0])));
     return true;
 }
 

@@ -18,11 +18,10 @@
 #include <jansson.h>
 
 #include "core/ids.h"
+#include "core/text.h"
 
 enum { HOMECARE_TEAM_MAX = 64 /* organisations of a care team looked at */ };
 
-/** Copies src (NULL: "") into dst of cap bytes, cut if longer. */
-void homecare_copy(char *dst, size_t cap, const char *src);
 /** Column col of s as a string in op's arena, or NULL when the column is NULL. */
 const char *homecare_text_or_null(struct op *op, struct store_stmt *s, int col);
 /** j as canonical JSON text (compact, sorted keys, reals to 15 digits) in op's arena: what a

@@ -30,13 +30,13 @@ enum {
 
 static void row_to_record(struct op *op, struct store_stmt *s, struct homecare_record *r)
 {
-    homecare_copy(r->id, sizeof r->id, store_text(s, 0));
-    homecare_copy(r->record_id, sizeof r->record_id, store_text(s, 1));
+    text_copy(r->id, sizeof r->id, store_text(s, 0));
+    text_copy(r->record_id, sizeof r->record_id, store_text(s, 1));
     r->version = (int)store_int(s, 2);
-    homecare_copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
-    homecare_copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
-    homecare_copy(r->org_id, sizeof r->org_id, store_text(s, 5));
-    homecare_copy(r->author_id, sizeof r->author_id, store_text(s, 6));
+    text_copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
+    text_copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
+    text_copy(r->org_id, sizeof r->org_id, store_text(s, 5));
+    text_copy(r->author_id, sizeof r->author_id, store_text(s, 6));
     r->kind = homecare_text_or_null(op, s, 7);
     r->form = homecare_text_or_null(op, s, 8);
     r->visit_start = store_int(s, 9);
@@ -47,8 +47,8 @@ static void row_to_record(struct op *op, struct store_stmt *s, struct homecare_r
     r->reason = homecare_text_or_null(op, s, 14);
     r->sha256 = homecare_text_or_null(op, s, 15);
     r->signed_at = store_is_null(s, 16) ? 0 : store_int(s, 16);
-    homecare_copy(r->encounter_id, sizeof r->encounter_id, store_text(s, 18));
-    homecare_copy(r->composition_id, sizeof r->composition_id, store_text(s, 19));
+    text_copy(r->encounter_id, sizeof r->encounter_id, store_text(s, 18));
+    text_copy(r->composition_id, sizeof r->composition_id, store_text(s, 19));
     r->observations = homecare_text_or_null(op, s, 20);
 }
 
@@ -132,7 +132,7 @@ static bool patient_birth_date(struct error *err, struct op *op, const char *pat
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
-    homecare_copy(out, 16, r == STORE_ROW ? store_text(s, 0) : "");
+    text_copy(out, 16, r == STORE_ROW ? store_text(s, 0) : "");
     store_done(s);
     return r != STORE_FAIL;
 }
@@ -164,7 +164,7 @@ static bool parse_visit(struct error *err, struct op *op, const char *patient_id
     int64_t local = v->start + TOKYO_OFFSET_MS;
     char iso[32];
     clock_format_iso(local, iso);
-    homecare_copy(v->day, sizeof v->day, iso);
+    text_copy(v->day, sizeof v->day, iso);
     v->content = homecare_form_check(err, form, json_object_get(body, "content"), v->day);
     if (!v->content)
         return false;
@@ -291,7 +291,7 @@ bool homecare_record_create(struct error *err, struct op *op, const char *patien
         if (!replay(err, op, key, digest, &old))
             return false;
         if (old) {
-            homecare_copy(id, UUID_STR_LEN, old);
+            text_copy(id, UUID_STR_LEN, old);
             *repeat = true;
             return true;
         }

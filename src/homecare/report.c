@@ -32,23 +32,23 @@ enum { REASON_MAX = 500 };
 
 static void row_to_report(struct op *op, struct store_stmt *s, struct homecare_report *r)
 {
-    homecare_copy(r->id, sizeof r->id, store_text(s, 0));
-    homecare_copy(r->report_id, sizeof r->report_id, store_text(s, 1));
+    text_copy(r->id, sizeof r->id, store_text(s, 0));
+    text_copy(r->report_id, sizeof r->report_id, store_text(s, 1));
     r->version = (int)store_int(s, 2);
-    homecare_copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
-    homecare_copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
-    homecare_copy(r->org_id, sizeof r->org_id, store_text(s, 5));
-    homecare_copy(r->to_org_id, sizeof r->to_org_id, store_text(s, 6));
-    homecare_copy(r->month, sizeof r->month, store_text(s, 7));
-    homecare_copy(r->author_id, sizeof r->author_id, store_text(s, 8));
+    text_copy(r->previous_id, sizeof r->previous_id, store_text(s, 3));
+    text_copy(r->patient_id, sizeof r->patient_id, store_text(s, 4));
+    text_copy(r->org_id, sizeof r->org_id, store_text(s, 5));
+    text_copy(r->to_org_id, sizeof r->to_org_id, store_text(s, 6));
+    text_copy(r->month, sizeof r->month, store_text(s, 7));
+    text_copy(r->author_id, sizeof r->author_id, store_text(s, 8));
     r->content = homecare_text_or_null(op, s, 9);
     r->vitals = homecare_text_or_null(op, s, 10);
     r->status = homecare_text_or_null(op, s, 11);
     r->reason = homecare_text_or_null(op, s, 12);
     r->sha256 = homecare_text_or_null(op, s, 13);
     r->signed_at = store_is_null(s, 14) ? 0 : store_int(s, 14);
-    homecare_copy(r->composition_id, sizeof r->composition_id, store_text(s, 16));
-    homecare_copy(r->docref_id, sizeof r->docref_id, store_text(s, 17));
+    text_copy(r->composition_id, sizeof r->composition_id, store_text(s, 16));
+    text_copy(r->docref_id, sizeof r->docref_id, store_text(s, 17));
     r->org_name = homecare_text_or_null(op, s, 20);
     r->to_org_name = homecare_text_or_null(op, s, 21);
     r->author_name = homecare_text_or_null(op, s, 22);

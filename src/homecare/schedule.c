@@ -20,7 +20,7 @@ static bool first_text(struct error *err, struct store_conn *conn, const char *s
         return false;
     enum store_step_result r = store_step(err, s);
     *found = r == STORE_ROW;
-    homecare_copy(out, cap, r == STORE_ROW ? store_text(s, 0) : "");
+    text_copy(out, cap, r == STORE_ROW ? store_text(s, 0) : "");
     store_done(s);
     return r != STORE_FAIL;
 }
@@ -65,14 +65,14 @@ bool schedule_visit_load(struct error *err, struct store_conn *conn, const char 
         return false;
     enum store_step_result r = store_step(err, s);
     if (r == STORE_ROW) {
-        homecare_copy(v->id, sizeof v->id, store_text(s, 0));
-        homecare_copy(v->patient_id, sizeof v->patient_id, store_text(s, 1));
-        homecare_copy(v->org_id, sizeof v->org_id, store_text(s, 2));
-        homecare_copy(v->kind, sizeof v->kind, store_text(s, 3));
-        homecare_copy(v->staff, sizeof v->staff, store_text(s, 4));
-        homecare_copy(v->plan_id, sizeof v->plan_id, store_text(s, 5));
-        homecare_copy(v->status, sizeof v->status, store_text(s, 6));
-        homecare_copy(v->local_date, sizeof v->local_date, store_text(s, 7));
+        text_copy(v->id, sizeof v->id, store_text(s, 0));
+        text_copy(v->patient_id, sizeof v->patient_id, store_text(s, 1));
+        text_copy(v->org_id, sizeof v->org_id, store_text(s, 2));
+        text_copy(v->kind, sizeof v->kind, store_text(s, 3));
+        text_copy(v->staff, sizeof v->staff, store_text(s, 4));
+        text_copy(v->plan_id, sizeof v->plan_id, store_text(s, 5));
+        text_copy(v->status, sizeof v->status, store_text(s, 6));
+        text_copy(v->local_date, sizeof v->local_date, store_text(s, 7));
         v->starts_at = store_int(s, 8);
         v->ends_at = store_int(s, 9);
     }
@@ -146,15 +146,15 @@ static bool plan_pattern_load(struct error *err, struct store_conn *conn, const 
         return false;
     enum store_step_result r = store_step(err, s);
     if (r == STORE_ROW) {
-        homecare_copy(p->patient_id, sizeof p->patient_id, store_text(s, 0));
-        homecare_copy(p->org_id, sizeof p->org_id, store_text(s, 1));
-        homecare_copy(p->kind, sizeof p->kind, store_text(s, 2));
-        homecare_copy(p->staff, sizeof p->staff, store_text(s, 3));
+        text_copy(p->patient_id, sizeof p->patient_id, store_text(s, 0));
+        text_copy(p->org_id, sizeof p->org_id, store_text(s, 1));
+        text_copy(p->kind, sizeof p->kind, store_text(s, 2));
+        text_copy(p->staff, sizeof p->staff, store_text(s, 3));
         p->weekdays = (int)store_int(s, 4);
         p->start_minute = (int)store_int(s, 5);
         p->duration = (int)store_int(s, 6);
         p->exceptions = json_loads(store_text(s, 7), 0, NULL);
-        homecare_copy(p->updated_by, sizeof p->updated_by, store_text(s, 8));
+        text_copy(p->updated_by, sizeof p->updated_by, store_text(s, 8));
     }
     store_done(s);
     if (r != STORE_ROW)

@@ -32,6 +32,13 @@ json_t *api_text_or_null(struct store_stmt *s, int col);
  *  is NULL: a user, an organisation or a patient a row refers to. */
 json_t *api_id_name(struct store_stmt *s, int id_col, int name_col);
 
+/** A text the API gives in the request's language: Japanese, or English (`?lang=en`). */
+struct api_text {
+    const char *key, *ja, *en;
+};
+/** {key: text} of the n texts in the request's language (e.g. the definitions of figures). */
+json_t *api_texts(const struct request *req, const struct api_text *texts, size_t n);
+
 /**
  * The Idempotency-Key header of a creating request: *key NULL when absent; else it must be 1–100
  * visible ASCII characters (err set to code `invalid` otherwise), and sha gets the digest of what

@@ -75,3 +75,12 @@ json_t *api_code_labels(const struct code_label *list)
             items, json_pack("{s:s, s:s, s:s}", "code", c->code, "ja", c->ja, "en", c->en));
     return items;
 }
+
+json_t *api_texts(const struct request *req, const struct api_text *texts, size_t n)
+{
+    json_t *out = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(out, texts[i].key,
+                            json_string(req->english ? texts[i].en : texts[i].ja));
+    return out;
+}

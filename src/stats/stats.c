@@ -17,11 +17,7 @@ enum { RS_DEFAULT_MONTHS = 12, RS_MAX_FIRST_VISITS = 1000000 };
 
 /* ---- definitions (the same words in the docs and the UI's note) ------------------------- */
 
-struct rs_definition {
-    const char *key, *ja, *en;
-};
-
-static const struct rs_definition definitions[] = {
+static const struct api_text definitions[] = {
     {"month", "暦月(日本時間)。各件数はその月に起きた出来事を数えます。",
      "Calendar month in Japan time (Asia/Tokyo); each figure counts what happened in it."},
     {"received",
@@ -69,15 +65,6 @@ static const struct rs_definition definitions[] = {
      "Top partners: over the whole period, the five organisations that sent most referrals "
      "and reverse referrals to the organisation, and the five it sent most to."},
 };
-
-static json_t *definitions_json(const struct request *req)
-{
-    json_t *out = json_object();
-    for (size_t i = 0; i < sizeof(definitions) / sizeof(definitions[0]); i++)
-        json_object_set_new(out, definitions[i].key,
-                            json_string(req->english ? definitions[i].en : definitions[i].ja));
-    return out;
-}
 
 /* ---- who may see which organisation ----------------------------------------------------- */
 
@@ -168,11 +155,12 @@ bool referral_stats_get(struct error *err, struct request *req)
     json_t *months = json_array();
     for (int i = 0; i < r.count; i++)
         json_array_append_new(months, month_json(&r.months[i]));
-    response_json(req, 200,
-                  json_pack("{s:o, s:s, s:s, s:o, s:{s:O, s:O}, s:o}", "org", org, "from",
-                            r.months[0].month, "to", r.months[r.count - 1].month, "months", months,
-                            "partners", "referring", r.referring, "receiving", r.receiving,
-                            "definitions", definitions_json(req)));
+    response_json(
+        req, 200,
+        json_pack("{s:o, s:s, s:s, s:o, s:{s:O, s:O}, s:o}", "org", org, "from", r.months[0].month,
+                  "to", r.months[r.count - 1].month, "months", months, "partners", "referring",
+                  r.referring, "receiving", r.receiving, "definitions",
+                  api_texts(req, definitions, sizeof definitions / sizeof definitions[0])));
     rs_report_release(&r);
     return true;
 }

@@ -25,10 +25,23 @@ static void word_listed_matches_whole_words(void **state)
     assert_false(text_word_listed(NULL, "nurse"));
 }
 
+static void copy_cuts_and_takes_null_as_empty(void **state)
+{
+    (void)state;
+    char small[4] = "xyz";
+    text_copy(small, sizeof small, "abcdef");
+    assert_string_equal(small, "abc");
+    text_copy(small, sizeof small, NULL);
+    assert_string_equal(small, "");
+    text_copy(small, sizeof small, "日");
+    assert_string_equal(small, "日");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(word_listed_matches_whole_words),
+        cmocka_unit_test(copy_cuts_and_takes_null_as_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
