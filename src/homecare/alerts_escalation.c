@@ -39,15 +39,17 @@ struct due {
     char vital[24];
     double value, limit;
     char rule[8];
+    char raised_by[128]; /* the name of who recorded the value */
 };
 
 static int due_alerts(struct error *err, struct op *op, struct due *out)
 {
     struct store_stmt *s = store_query(
         err, op->conn,
-        "SELECT id, patient_id, responsible_org, escalation_level, vital, value, limit_value, rule "
-        "FROM homecare_alerts WHERE state = 'open' AND next_escalation_at IS NOT NULL AND "
-        "next_escalation_at <= ? ORDER BY next_escalation_at, id LIMIT ?",
+        "SELECT a.id, a.patient_id, a.responsible_org, a.escalation_level, a.vital, a.value, "
+        "a.limit_value, a.rule, u.name FROM homecare_alerts a JOIN users u ON u.id = a.raised_by "
+        "WHERE a.state = 'open' AND a.next_escalation_at IS NOT NULL AND a.next_escalation_at <= "
+        "? ORDER BY a.next_escalation_at, a.id LIMIT ?",
         "ii", op->now_ms, (int64_t)SWEEP_ALERTS);
     if (!s)
         return -1;
@@ -63,6 +65,7 @@ static int due_alerts(struct error *err, struct op *op, struct due *out)
         d->value = store_double(s, 5);
         d->limit = store_double(s, 6);
         text_copy(d->rule, sizeof d->rule, store_text(s, 7));
+        text_copy(d->raised_by, sizeof d->raised_by, store_text(s, 8));
     }
     store_done(s);
     return r == STORE_FAIL ? -1 : n;
