@@ -62,7 +62,7 @@ function dependenceForm(patient: Patient, current: Dependence): HTMLElement {
   const form = h(
     'form',
     { class: 'stack', testid: 'dependence-form', novalidate: true },
-    h('fieldset', null, h('legend', null, t('oncall.dependence_legend')), box('ventilator'), box('oxygen'), box('dialysis')),
+    h('fieldset', { class: 'oncall-dependence' }, h('legend', null, t('oncall.dependence_legend')), box('ventilator'), box('oxygen'), box('dialysis')),
     h('div', { class: 'field' }, h('label', { for: 'dependence-note' }, t('oncall.dependence_note')), note),
     errors,
     done,
