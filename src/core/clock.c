@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "clock.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* Zero but in a test build told otherwise (clock_shift_set), once, before any thread starts. */
-static int64_t shift_ms;
+/* Zero but in a test build told otherwise (clock_shift_set at start-up, clock_advance later). */
+static _Atomic int64_t shift_ms;
 
 int64_t clock_now_ms(void)
 {
@@ -27,6 +28,19 @@ bool clock_shift_set(int64_t ms)
     return true;
 #else
     return ms == 0;
+#endif
+}
+
+bool clock_advance(int64_t ms)
+{
+#ifdef TSUNAGU_TEST_CLOCK
+    if (ms < 0)
+        return false;
+    shift_ms += ms;
+    return true;
+#else
+    (void)ms;
+    return false;
 #endif
 }
 

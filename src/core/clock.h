@@ -14,7 +14,11 @@ int64_t clock_now_ms(void);
  * any shift but 0. Call once at start-up, before any thread runs.
  */
 bool clock_shift_set(int64_t ms);
-/** The shift clock_shift_set gave (0 in a production build). */
+/** Moves the running program's wall clock ms (≥ 0) ahead, in a test build only (false
+ *  elsewhere): the tests of what happens at a time of day or after N minutes (digests,
+ *  escalations) use it through POST /api/test/clock. Time never goes back. */
+bool clock_advance(int64_t ms);
+/** The shift clock_shift_set and clock_advance gave (0 in a production build). */
 int64_t clock_shift_ms(void);
 /** Monotonic milliseconds, for durations. */
 int64_t clock_mono_ms(void);

@@ -33,13 +33,15 @@ struct event {
     uint64_t id; /* 0: empty slot */
     uint32_t bit;
     const char *topic;
-    char org[UUID_STR_LEN]; /* audience, "" for everyone */
+    char org[UUID_STR_LEN];  /* audience, "" for everyone */
+    char user[UUID_STR_LEN]; /* narrower audience: one member of org, "" for all of them */
     char *data;
 };
 
 struct events_sub {
     struct events_sub *prev, *next;
     char org[UUID_STR_LEN];
+    char user[UUID_STR_LEN];
     uint32_t topics;
     uint64_t cursor; /* id of the next event to look at */
     bool reset_due;  /* events were lost: send "reset" first */
@@ -80,10 +82,17 @@ static uint64_t oldest_id(void)
 
 static bool is_for(const struct events_sub *s, const struct event *e)
 {
-    return (s->topics & e->bit) && (!e->org[0] || strcmp(e->org, s->org) == 0);
+    return (s->topics & e->bit) && (!e->org[0] || strcmp(e->org, s->org) == 0) &&
+           (!e->user[0] || strcmp(e->user, s->user) == 0);
 }
 
 uint64_t events_publish(const char *topic, const char *org_id, const char *json_data)
+{
+    return events_publish_user(topic, org_id, NULL, json_data);
+}
+
+uint64_t events_publish_user(const char *topic, const char *org_id, const char *user_id,
+                             const char *json_data)
 {
     uint32_t bit = events_topic_bit(topic, strlen(topic));
     char *data = strdup(json_data ? json_data : "{}");
@@ -99,6 +108,7 @@ uint64_t events_publish(const char *topic, const char *org_id, const char *json_
     e->bit = bit;
     e->topic = events_topics[__builtin_ctz(bit)];
     snprintf(e->org, sizeof(e->org), "%s", org_id ? org_id : "");
+    snprintf(e->user, sizeof(e->user), "%s", org_id && user_id ? user_id : "");
     e->data = data;
     for (struct events_sub *s = ev.subs; s; s = s->next) {
         if (s->parked && is_for(s, e)) {
@@ -110,13 +120,14 @@ uint64_t events_publish(const char *topic, const char *org_id, const char *json_
     return id;
 }
 
-struct events_sub *events_subscribe(const char *org_id, uint32_t topics, bool resume,
-                                    uint64_t last_id, events_wake_fn wake, void *arg)
+struct events_sub *events_subscribe(const char *org_id, const char *user_id, uint32_t topics,
+                                    bool resume, uint64_t last_id, events_wake_fn wake, void *arg)
 {
     struct events_sub *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
     snprintf(s->org, sizeof(s->org), "%s", org_id ? org_id : "");
+    snprintf(s->user, sizeof(s->user), "%s", user_id ? user_id : "");
     s->topics = topics;
     s->wake = wake;
     s->arg = arg;

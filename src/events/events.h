@@ -12,8 +12,9 @@
  * In-process publish/subscribe for the real-time channel (GET /api/events, Server-Sent Events).
  * Every event gets a monotonic id (per process, from 1) and goes into a ring of the last
  * EVENTS_RING events, from which a reconnecting subscriber resumes (Last-Event-ID). Events may
- * have an audience: an organisation id (only subscribers acting in that organisation get them)
- * or none (every logged-in subscriber). Thread-safe; subscribers are woken through a callback
+ * have an audience: an organisation id (only subscribers acting in that organisation get them),
+ * an organisation and one of its members (only that user's subscribers acting there), or none
+ * (every logged-in subscriber). Thread-safe; subscribers are woken through a callback
  * called with the events lock held, so it must be short and must not call back into events.
  */
 
@@ -31,17 +32,21 @@ uint32_t events_all_topics(void);
 /** Publishes an event: topic (a known one), audience org id or NULL for everyone, data a JSON
  *  text (copied). Returns its id, or 0 for an unknown topic or out of memory. */
 uint64_t events_publish(const char *topic, const char *org_id, const char *json_data);
+/** events_publish to one member (user_id) of organisation org_id only; user_id NULL: to all of
+ *  org_id (a user without an organisation is no audience: org_id NULL ignores user_id). */
+uint64_t events_publish_user(const char *topic, const char *org_id, const char *user_id,
+                             const char *json_data);
 
 /** The wake-up of a parked subscriber (called with the events lock held). */
 typedef void (*events_wake_fn)(void *arg);
 
 struct events_sub;
 
-/** Subscribes an organisation member (org_id) to topics (a mask). With resume, events after
+/** Subscribes user user_id, a member of organisation org_id, to topics (a mask). With resume, events after
  *  last_id are replayed from the ring (or a "reset" event says some were lost); without, only
  *  new events come. NULL on out of memory. */
-struct events_sub *events_subscribe(const char *org_id, uint32_t topics, bool resume,
-                                    uint64_t last_id, events_wake_fn wake, void *arg);
+struct events_sub *events_subscribe(const char *org_id, const char *user_id, uint32_t topics,
+                                    bool resume, uint64_t last_id, events_wake_fn wake, void *arg);
 void events_unsubscribe(struct events_sub *s);
 
 enum events_take_result {

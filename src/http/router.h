@@ -76,6 +76,8 @@ const struct route *const *router_table(int *count);
 
 /** The server's own routes (GET /api/health). */
 bool health_get(struct error *err, struct request *req);
+/** POST /api/test/clock (test builds only): see http/test_clock.c. */
+bool test_clock_advance(struct error *err, struct request *req);
 
 /**
  * Matches method and path against the table: of the routes that match, the most specific

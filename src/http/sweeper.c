@@ -14,13 +14,16 @@
 static struct {
     pthread_t thread;
     pthread_mutex_t lock;
+    pthread_mutex_t sweeping; /* one sweep at a time: the thread's or sweeper_run_now's */
     pthread_cond_t wake;
     bool running;
     bool stop;
     int interval_ms;
     int64_t heartbeat_ms;
     const struct op_env *env;
-} sw = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+} sw = {.lock = PTHREAD_MUTEX_INITIALIZER,
+        .sweeping = PTHREAD_MUTEX_INITIALIZER,
+        .wake = PTHREAD_COND_INITIALIZER};
 
 static void sweep_once(void)
 {
@@ -59,6 +62,16 @@ static void sweep_modules(void)
     }
 }
 
+void sweeper_run_now(void)
+{
+    if (!sw.env)
+        return;
+    pthread_mutex_lock(&sw.sweeping);
+    sweep_once();
+    sweep_modules();
+    pthread_mutex_unlock(&sw.sweeping);
+}
+
 static void *run(void *arg)
 {
     (void)arg;
@@ -71,8 +84,7 @@ static void *run(void *arg)
             break;
         pthread_mutex_unlock(&sw.lock);
         events_tick(clock_mono_ms(), sw.heartbeat_ms);
-        sweep_once();
-        sweep_modules();
+        sweeper_run_now();
         pthread_mutex_lock(&sw.lock);
     }
     pthread_mutex_unlock(&sw.lock);

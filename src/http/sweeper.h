@@ -16,6 +16,9 @@
  */
 bool sweeper_start(struct error *err, const struct op_env *env, int interval_ms,
                    int64_t heartbeat_ms);
+/** One sweep (emergency grants, then each module's) in the calling thread, after any sweep in
+ *  progress; nothing before sweeper_start. POST /api/test/clock runs it after moving the clock. */
+void sweeper_run_now(void);
 /** Stops the thread (waits for a sweep in progress); safe when it was not started. */
 void sweeper_stop(void);
 

@@ -3,10 +3,11 @@
  * (kind "emergency_access"), a step of a referral it is party to (kind "referral", naming its
  * patient; ref_id is the referral), a step of a shared-equipment booking (kind "booking", ref_id
  * the booking), an account of the organisation reset (kind "account_reset", for its administrators
- * only). The rendering is generic: kind, patient, ref_id and the summary. Unread first, newest
- * first; any member may mark one read for the organisation. One naming a patient is shown only
- * while the access rule lets the reader see it (the case's rule when its kind is a module's case
- * kind and ref_id the case, as for a referral or a booking), and each patient shown is audited. */
+ * only). One may be addressed to one member (user_id): only that member lists or marks it. The
+ * rendering is generic: kind, patient, ref_id and the summary. Unread first, newest first; any
+ * member may mark one read for the organisation. One naming a patient is shown only while the
+ * access rule lets the reader see it (the case's rule when its kind is a module's case kind and
+ * ref_id the case, as for a referral or a booking), and each patient shown is audited. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,7 +20,7 @@ static const char sql_list[] =
     "SELECT n.id, n.kind, n.patient_id, p.name, n.ref_id, n.summary, n.created_at, n.read_at, "
     "n.read_by, u.name FROM notifications n LEFT JOIN patients p ON p.id = n.patient_id "
     "LEFT JOIN users u ON u.id = n.read_by WHERE n.org_id = ?1 AND (n.audience = 'members' OR "
-    "?2) "
+    "?2) AND (n.user_id IS NULL OR n.user_id = ?3) "
     "ORDER BY n.read_at IS NOT NULL, n.created_at DESC, n.id LIMIT 200";
 
 static json_t *row_json(struct store_stmt *s)
@@ -74,10 +75,11 @@ bool notifications_list(struct error *err, struct request *req)
     if (!request_query_check(err, req, (const char *const[]){NULL}) ||
         !request_require_org(err, req))
         return false;
-    json_t *items = api_rows(
-        err,
-        store_query(err, req->op.conn, sql_list, "tb", req->op.principal.org_id, admin_reads(req)),
-        row_json);
+    json_t *items =
+        api_rows(err,
+                 store_query(err, req->op.conn, sql_list, "tbt", req->op.principal.org_id,
+                             admin_reads(req), req->op.principal.user_id),
+                 row_json);
     if (!items)
         return false;
     size_t unread = 0, i;
@@ -111,8 +113,9 @@ bool notifications_read(struct error *err, struct request *req)
     struct store_stmt *s = store_query(err, req->op.conn,
                                        "SELECT kind, patient_id, ref_id FROM notifications "
                                        "WHERE id = ? AND org_id = ? AND (audience = 'members' "
-                                       "OR ?)",
-                                       "ttb", id, req->op.principal.org_id, admin_reads(req));
+                                       "OR ?) AND (user_id IS NULL OR user_id = ?)",
+                                       "ttbt", id, req->op.principal.org_id, admin_reads(req),
+                                       req->op.principal.user_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);

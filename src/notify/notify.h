@@ -34,6 +34,10 @@ struct notify_message {
 /** Writes message m for organisation org_id and queues its event (see above). */
 bool notify_org(struct error *err, struct op *op, const char *org_id,
                 const struct notify_message *m);
+/** notify_org for one member (user_id) of organisation org_id only: no other member lists it
+ *  and its event reaches that member's streams only. */
+bool notify_user(struct error *err, struct op *op, const char *org_id, const char *user_id,
+                 const struct notify_message *m);
 
 /**
  * Appends event (e.g. "accepted") to the timeline of case case_id of kind, by op's principal (its

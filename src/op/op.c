@@ -141,11 +141,13 @@ void op_audit_read(struct op *op, const char *event_id, enum audit_outcome outco
     record_who(op, rec, true);
 }
 
-void op_publish(struct op *op, const char *topic, const char *org_id, const char *json_data)
+static void publish_to(struct op *op, const char *topic, const char *org_id, const char *user_id,
+                       const char *json_data)
 {
     struct op_event *e = arena_alloc(op->arena, sizeof(*e));
     e->topic = arena_strdup(op->arena, topic);
     e->org_id = org_id ? arena_strdup(op->arena, org_id) : NULL;
+    e->user_id = user_id ? arena_strdup(op->arena, user_id) : NULL;
     e->data = arena_strdup(op->arena, json_data);
     e->next = NULL;
     if (!op->events_tail)
@@ -154,19 +156,30 @@ void op_publish(struct op *op, const char *topic, const char *org_id, const char
     op->events_tail = &e->next;
 }
 
-void op_publish_json(struct op *op, const char *topic, const char *org_id, json_t *data)
+void op_publish(struct op *op, const char *topic, const char *org_id, const char *json_data)
+{
+    publish_to(op, topic, org_id, NULL, json_data);
+}
+
+void op_publish_user_json(struct op *op, const char *topic, const char *org_id, const char *user_id,
+                          json_t *data)
 {
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (text)
-        op_publish(op, topic, org_id, text);
+        publish_to(op, topic, org_id, user_id, text);
     free(text);
+}
+
+void op_publish_json(struct op *op, const char *topic, const char *org_id, json_t *data)
+{
+    op_publish_user_json(op, topic, org_id, NULL, data);
 }
 
 void op_publish_flush(struct op *op)
 {
     for (struct op_event *e = op->events; e; e = e->next)
-        events_publish(e->topic, e->org_id, e->data);
+        events_publish_user(e->topic, e->org_id, e->user_id, e->data);
     op->events = NULL;
     op->events_tail = NULL;
 }

@@ -46,8 +46,9 @@ enum op_source {
 struct op_event {
     struct op_event *next;
     const char *topic;
-    const char *org_id; /* audience, or NULL for everyone */
-    const char *data;   /* JSON text */
+    const char *org_id;  /* audience, or NULL for everyone */
+    const char *user_id; /* narrower audience: one member of org_id, or NULL */
+    const char *data;    /* JSON text */
 };
 
 struct op {
@@ -97,6 +98,9 @@ bool op_audit_queued(const struct op *op, const char *patient_id);
 void op_publish(struct op *op, const char *topic, const char *org_id, const char *json_data);
 /** op_publish of a JSON value, which it takes over (NULL: nothing is published). */
 void op_publish_json(struct op *op, const char *topic, const char *org_id, json_t *data);
+/** op_publish_json to one member user_id of organisation org_id only (events_publish_user). */
+void op_publish_user_json(struct op *op, const char *topic, const char *org_id,
+                          const char *user_id, json_t *data);
 /** Publishes the queued events (after the commit). */
 void op_publish_flush(struct op *op);
 

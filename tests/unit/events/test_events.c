@@ -14,6 +14,8 @@
 
 #define ORG_A "00000000-0000-4000-8000-00000000000a"
 #define ORG_B "00000000-0000-4000-8000-00000000000b"
+#define USER_1 "00000000-0000-4000-8000-000000000001"
+#define USER_2 "00000000-0000-4000-8000-000000000002"
 
 static int wakes, parks;
 
@@ -42,9 +44,10 @@ static void audience_and_topics_filter(void **state)
 {
     (void)state;
     enum events_take_result r;
-    struct events_sub *a = events_subscribe(ORG_A, events_all_topics(), false, 0, on_wake, NULL);
-    struct events_sub *b =
-        events_subscribe(ORG_B, events_topic_bit("notification", 12), false, 0, on_wake, NULL);
+    struct events_sub *a =
+        events_subscribe(ORG_A, NULL, events_all_topics(), false, 0, on_wake, NULL);
+    struct events_sub *b = events_subscribe(ORG_B, NULL, events_topic_bit("notification", 12),
+                                            false, 0, on_wake, NULL);
     char *text = take(a, &r);
     assert_int_equal(r, EVENTS_PARKED);
     free(text);
@@ -66,13 +69,44 @@ static void audience_and_topics_filter(void **state)
     events_unsubscribe(b);
 }
 
+/* An event for one member reaches that member's streams in that organisation only. */
+static void user_audience(void **state)
+{
+    (void)state;
+    enum events_take_result r;
+    struct events_sub *one =
+        events_subscribe(ORG_A, USER_1, events_all_topics(), false, 0, on_wake, NULL);
+    struct events_sub *two =
+        events_subscribe(ORG_A, USER_2, events_all_topics(), false, 0, on_wake, NULL);
+    struct events_sub *elsewhere =
+        events_subscribe(ORG_B, USER_1, events_all_topics(), false, 0, on_wake, NULL);
+    events_publish_user("notification", ORG_A, USER_1, "{\"to\":1}");
+    events_publish_user("notification", ORG_A, NULL, "{\"all\":1}");
+    char *text = take(one, &r);
+    assert_int_equal(r, EVENTS_DATA);
+    assert_non_null(strstr(text, "{\"to\":1}"));
+    assert_non_null(strstr(text, "{\"all\":1}"));
+    free(text);
+    text = take(two, &r);
+    assert_int_equal(r, EVENTS_DATA);
+    assert_null(strstr(text, "{\"to\":1}"));
+    assert_non_null(strstr(text, "{\"all\":1}"));
+    free(text);
+    text = take(elsewhere, &r); /* the same user acting for another organisation */
+    assert_int_equal(r, EVENTS_PARKED);
+    free(text);
+    events_unsubscribe(one);
+    events_unsubscribe(two);
+    events_unsubscribe(elsewhere);
+}
+
 static void resume_replays_or_resets(void **state)
 {
     (void)state;
     enum events_take_result r;
     uint64_t first = events_publish("notification", NULL, "{\"r\":1}");
     struct events_sub *s =
-        events_subscribe(ORG_A, events_all_topics(), true, first - 1, on_wake, NULL);
+        events_subscribe(ORG_A, NULL, events_all_topics(), true, first - 1, on_wake, NULL);
     char *text = take(s, &r);
     assert_int_equal(r, EVENTS_DATA);
     assert_non_null(strstr(text, "{\"r\":1}"));
@@ -81,7 +115,7 @@ static void resume_replays_or_resets(void **state)
     /* more than the ring holds: the old id is lost */
     for (int i = 0; i < EVENTS_RING + 5; i++)
         events_publish("vitals.alert", ORG_B, "{}");
-    s = events_subscribe(ORG_A, events_all_topics(), true, first, on_wake, NULL);
+    s = events_subscribe(ORG_A, NULL, events_all_topics(), true, first, on_wake, NULL);
     text = take(s, &r);
     assert_int_equal(r, EVENTS_DATA);
     assert_non_null(strstr(text, "event: reset\n"));
@@ -93,7 +127,8 @@ static void ticks_and_shutdown_wake_parked(void **state)
 {
     (void)state;
     enum events_take_result r;
-    struct events_sub *s = events_subscribe(ORG_A, events_all_topics(), false, 0, on_wake, NULL);
+    struct events_sub *s =
+        events_subscribe(ORG_A, NULL, events_all_topics(), false, 0, on_wake, NULL);
     free(take(s, &r));
     assert_int_equal(r, EVENTS_PARKED);
     wakes = 0;
@@ -117,6 +152,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(audience_and_topics_filter),
+        cmocka_unit_test(user_audience),
         cmocka_unit_test(resume_replays_or_resets),
         cmocka_unit_test(ticks_and_shutdown_wake_parked),
     };
