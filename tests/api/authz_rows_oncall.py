@@ -17,6 +17,8 @@ ROWS = {
     # a patient's: the rule decides (the team is read like the care team)
     ("GET", "/api/patients/{id}/oncall"): (req("GET", "/api/patients/{P}/oncall"), PATIENT,
                                            TEAM_READ),
+    ("GET", "/api/patients/{id}/oncall/dependence"): (
+        req("GET", "/api/patients/{P}/oncall/dependence"), PATIENT, TEAM_READ),
     ("PUT", "/api/patients/{id}/oncall/dependence"): (
         req("PUT", "/api/patients/{P}/oncall/dependence", BAD), PATIENT, TEAM_WRITE),
     # ---- backup ----

@@ -630,6 +630,7 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/oncall", None),
         ("PUT", f"/api/patients/{patient}/oncall/dependence",
          {"ventilator": False, "oxygen": True, "dialysis": False}),
+        ("GET", f"/api/patients/{patient}/oncall/dependence", None),
     ]
 
 

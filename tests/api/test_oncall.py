@@ -380,3 +380,22 @@ def test_declarations_and_the_disaster_view_refuse_bad_input(server):
     assert_problem(tanaka.put(f"/api/patients/{SATO_ICHIRO}/oncall/dependence",
                               json={"ventilator": "yes", "oxygen": False, "dialysis": False}),
                    400)
+
+
+def test_dependence_reads_back_what_was_last_set(server):
+    tanaka = server.session("aoba.tanaka")
+    patient = register(tanaka, [AOBA])
+    path = f"/api/patients/{patient}/oncall/dependence"
+    r = tanaka.get(path)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"ventilator": False, "oxygen": False, "dialysis": False, "note": None,
+                        "set_by": None, "set_at": None}
+    r = tanaka.put(path, json={"ventilator": False, "oxygen": True, "dialysis": True,
+                               "note": "酸素 2L/分"})
+    assert r.status_code == 200, r.text
+    got = tanaka.get(path).json()
+    assert (got["ventilator"], got["oxygen"], got["dialysis"]) == (False, True, True)
+    assert got["note"] == "酸素 2L/分" and got["set_by"]["id"] == user_id("aoba.tanaka")
+    assert got["set_at"]
+    # an organisation without consent reads nothing of it
+    assert_problem(server.session("ph.ito").get(path), 404, "patient.not_found")
