@@ -179,7 +179,8 @@ def idle(binary, data, tmp, patient):
             raise SystemExit(f"sse_idle.py failed:\n{out.stdout}\n{out.stderr}")
     finally:
         server.stop()
-    return out.stdout.strip(), out.returncode, server.warnings(), server.started()
+    table = out.stdout.strip().replace(patient, "{id}")
+    return table, out.returncode, server.warnings(), server.started()
 
 
 def row_value(table, column):
@@ -196,8 +197,14 @@ def machine():
     mem = int(next(ln.split()[1] for ln in open("/proc/meminfo") if ln.startswith("MemTotal")))
     mhd = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libmicrohttpd12"],
                          capture_output=True, text=True).stdout or "?"
+    rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True).stdout.strip() or "unknown"
+    if subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src",
+                       "meson.build"], capture_output=True, text=True).stdout.strip():
+        rev += " (src/ modified)"
     return (f"Machine: {os.cpu_count()} cores ({cpu}), {mem / 1048576:.1f} GiB, "
-            f"{platform.system()} {platform.release()}, libmicrohttpd {mhd}; release build; "
+            f"{platform.system()} {platform.release()}, libmicrohttpd {mhd}; release build of "
+            f"commit {rev}; "
             f"`make bench-alerts` on {time.strftime('%Y-%m-%d %H:%M')}. The load generators "
             f"(Python, one thread) run on the same cores as the server.")
 
@@ -226,7 +233,7 @@ def main():
     idle_ok = rss < IDLE_RSS_MB and ended == 0 and idle_rc == 0
     lines = [machine() + f" Load average (1, 5, 15 min) before and after: {load_before}; "
              f"{load_average()}.", "",
-             f"Alert fan-out (`bench/sse_load.py`): {SUBSCRIBERS} event streams of "
+             f"Alert fan-out (`bench/sse_load.py`): {SUBSCRIBERS:,} event streams of "
              f"あおば在宅クリニック (`?topics=vitals.alert`). In each of {ROUNDS} rounds "
              f"vns.suzuki posts a new visit record with SpO2 86 %. The latency runs from the "
              f"start of the POST, which is included, to the `vitals.alert` event's arrival at "
@@ -238,7 +245,7 @@ def main():
              f"patient on a new connection. Then every stream gets its heartbeat (15 s) and "
              f"the RSS is read again. Server: `{idle_started}`.", "", idle_table, "",
              "| target | measured | ratio to the target | met |", "| --- | --- | --- | --- |",
-             f"| alert → {SUBSCRIBERS} streams, p99 < {FANOUT_P99_MS:.0f} ms | {p99:.1f} ms "
+             f"| alert → {SUBSCRIBERS:,} streams, p99 < {FANOUT_P99_MS:.0f} ms | {p99:.1f} ms "
              f"({missed} missed) | {p99 / FANOUT_P99_MS:.2f} | "
              f"{'yes' if fan_ok else '**no**'} |",
              f"| {IDLE_STREAMS:,} idle streams < {IDLE_RSS_MB:.0f} MB RSS | {rss:.1f} MB "
