@@ -3,7 +3,7 @@
 // administrator) and cancelling a shift (the administrator). Each is a dialog whose controls are
 // named as the API's fields, so a refusal shows beside the field it names.
 import { api, seg } from '../../../api';
-import { attempt, errorBox, openDialog } from '../../../common';
+import { formDialog as sharedFormDialog } from '../../../common';
 import { field, h, option, type Child } from '../../../dom';
 import { tokyoLocalToIso } from '../../../format';
 import { t, type MessageKey } from '../../../i18n';
@@ -11,22 +11,9 @@ import { currentMe, isOrgAdmin } from '../../../session';
 import type { IdName, Role, Shift } from '../types';
 import { formatSpan, localValue } from './dates';
 
-/** A dialog with a form; submit runs send and closes on success, else shows the refusal. */
+/** A dialog with a form of on-call (common.ts formDialog). */
 export function formDialog(title: MessageKey, testid: string, controls: Child[], send: () => Promise<void>, saved: () => void, submitLabel: MessageKey = 'common.save'): void {
-  const errors = errorBox();
-  const submit = h('button', { type: 'submit', class: 'primary', testid: `${testid}-submit` }, t(submitLabel));
-  const cancel = h('button', { type: 'button', class: 'secondary', testid: `${testid}-close` }, t('common.cancel'));
-  const form = h('form', { class: 'stack oncall-form', testid: `${testid}-form`, novalidate: true }, errors, controls, h('div', { class: 'row end' }, cancel, submit));
-  const dialog = openDialog(t(title), form, `${testid}-dialog`);
-  cancel.addEventListener('click', () => dialog.close());
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void attempt(submit, errors, async () => {
-      await send();
-      dialog.close();
-      saved();
-    });
-  });
+  sharedFormDialog(title, testid, controls, send, { saved, submitLabel, className: 'oncall-form' });
 }
 
 function personSelect(name: string, testid: string, people: IdName[], selected: string | null, none?: MessageKey): HTMLSelectElement {
