@@ -399,3 +399,42 @@ def test_dependence_reads_back_what_was_last_set(server):
     assert got["set_at"]
     # an organisation without consent reads nothing of it
     assert_problem(server.session("ph.ito").get(path), 404, "patient.not_found")
+
+
+def test_an_organisation_lists_its_own_declarations(fresh_server):
+    tanaka = fresh_server.session("aoba.tanaka")
+    assert tanaka.get("/api/oncall/declarations").json()["items"] == []
+    did = declare(tanaka)
+    [mine] = tanaka.get("/api/oncall/declarations").json()["items"]
+    assert mine["id"] == did and mine["ended_at"] is None and mine["reason"] == "disaster"
+    assert mine["declared_by"]["id"] == helpers.user_id("aoba.tanaka")
+    # another organisation does not see it in its own list
+    assert fresh_server.session("sc.admin").get("/api/oncall/declarations").json()["items"] == []
+    assert tanaka.post(f"/api/oncall/declarations/{did}/end").status_code == 200
+    [ended] = tanaka.get("/api/oncall/declarations").json()["items"]
+    assert ended["end_reason"] == "ended"
+
+
+def test_ending_a_partnership_ends_the_partners_reading_at_once(fresh_server):
+    server = fresh_server
+    tanaka, sakura = server.session("aoba.tanaka"), server.session("sc.admin")
+    named = register(tanaka, [AOBA, SAKURA])
+    did = declare(tanaka)
+    assert reads(sakura, named) == [200, 200, 200]
+    [pid] = [p["id"] for p in sakura.get("/api/oncall/partners").json()["items"]
+             if {p["org"]["id"], p["partner"]["id"]} == {AOBA, SAKURA}]
+    before = helpers.store_snapshot(server)
+    assert_problem(server.session("aoba.nakajima").post(f"/api/oncall/partners/{pid}/end"), 403)
+    assert_problem(server.session("vns.kato").post(f"/api/oncall/partners/{pid}/end"), 404,
+                   "oncall.partner_not_found")  # an administrator of neither side
+    assert_problem(sakura.post(f"/api/oncall/partners/{pid}/end", json={"why": "x"}), 400,
+                   "request.unknown_field")
+    assert helpers.store_snapshot(server) == before
+    # the partner's administrator ends it: the grant of the declaration in force ends with it
+    assert sakura.post(f"/api/oncall/partners/{pid}/end").status_code == 200
+    assert reads(sakura, named) == [404, 404, 404]
+    grant = server.query("SELECT end_reason FROM standby_grants WHERE declaration_id = ?", (did,))
+    assert [g["end_reason"] for g in grant] == ["partnership_ended"]
+    assert helpers.audit_rows(server, "event_id = 'oncall.partner_end' AND object_id = ?", (pid,))
+    assert pid not in [p["id"] for p in tanaka.get("/api/oncall/partners").json()["items"]]
+    assert_problem(sakura.post(f"/api/oncall/partners/{pid}/end"), 404, "oncall.partner_not_found")

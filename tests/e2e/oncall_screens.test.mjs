@@ -171,6 +171,14 @@ describe('on-call screens', { timeout: 240_000 }, () => {
     await other.locator(`[data-testid="partner"][data-partner-id="${proposed.id}"][data-accepted="true"]`).waitFor();
     const accepted = (await kato.get('/api/oncall/partners')).items.find((p) => p.id === proposed.id);
     assert.ok(accepted.accepted_at);
+
+    // the proposing side ends it on screen: gone from both sides' lists
+    await page.goto('/#/oncall/backup');
+    await page.locator(`[data-testid="partner"][data-partner-id="${proposed.id}"]`).getByTestId('partner-end').click();
+    assert.match(await page.getByTestId('partner-end-form').textContent(), /連携を終了します/);
+    await page.getByTestId('partner-end-submit').click();
+    await page.locator(`[data-testid="partner"][data-partner-id="${proposed.id}"]`).waitFor({ state: 'detached' });
+    assert.equal((await kato.get('/api/oncall/partners')).items.find((p) => p.id === proposed.id), undefined);
     assertNoProblems(page);
     assertNoProblems(other);
     await page.context().close();
@@ -193,6 +201,7 @@ describe('on-call screens', { timeout: 240_000 }, () => {
     await page.getByTestId('declare-note').fill('停電のため訪問できません(試験)');
     await page.getByTestId('declare-submit').click();
     await page.locator('[data-testid="declaration"][data-in-force="true"]').waitFor();
+    assert.match(await page.getByTestId('declaration-until').textContent(), /災害.*から.*（予定）まで/);
 
     // the partner: told it backs us up, and opens the patient by the id handed over
     const partner = await openPage(browser, server.baseUrl, { viewport: TABLET });

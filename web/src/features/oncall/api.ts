@@ -3,7 +3,7 @@
 import { api, getAll } from '../../api';
 import { isOrgAdmin, currentMe } from '../../session';
 import type { List, User } from '../../types';
-import type { IdName, Partnership, Shift } from './types';
+import type { Declaration, IdName, Partnership, Shift } from './types';
 
 /** The shifts overlapping [from, to) (ISO instants). */
 export async function loadShifts(from: string, to: string): Promise<Shift[]> {
@@ -12,6 +12,11 @@ export async function loadShifts(from: string, to: string): Promise<Shift[]> {
 
 export async function loadPartners(): Promise<Partnership[]> {
   return (await api.get<List<Partnership>>('/api/oncall/partners')).items;
+}
+
+/** The organisation's own declarations, the one in force first. */
+export async function loadDeclarations(): Promise<Declaration[]> {
+  return (await api.get<List<Declaration>>('/api/oncall/declarations')).items;
 }
 
 /**

@@ -117,3 +117,15 @@ export interface DisasterItem {
   home_care: Counts;
   partners: (IdName & { phone: string | null; covers: Counts })[];
 }
+
+/** One of the organisation's declarations of unavailability (GET /api/oncall/declarations). */
+export interface Declaration {
+  id: string;
+  reason: 'disaster' | 'illness' | 'other';
+  note: string | null;
+  started_at: string;
+  planned_end_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  declared_by: IdName | null;
+}

@@ -12,8 +12,8 @@ import { t } from '../../../i18n';
 import { loadOrgs } from '../../../orgsCache';
 import { go, hashOf } from '../../../router';
 import { currentMembership, isOrgAdmin } from '../../../session';
-import { loadPartners } from '../api';
-import type { Partnership } from '../types';
+import { loadDeclarations, loadPartners } from '../api';
+import type { Declaration, Partnership } from '../types';
 import { localValue } from './dates';
 import { formDialog } from './rosterForms';
 
@@ -44,13 +44,13 @@ function openProposeForm(orgId: string, saved: () => void): void {
 /** The other organisation of a partnership, seen from orgId. */
 const other = (p: Partnership, orgId: string) => (p.org.id === orgId ? p.partner : p.org);
 
-function declarationSection(own: string | null, orgId: string, reload: () => void): HTMLElement {
+function declarationSection(own: Declaration | null, orgId: string, reload: () => void): HTMLElement {
   const errors = errorBox();
   const admin = isOrgAdmin();
   const end = h('button', { type: 'button', class: 'primary', testid: 'declaration-end' }, t('oncall.declaration_end'));
   end.addEventListener('click', () =>
     formDialog('oncall.declaration_end', 'declaration-end', [h('p', null, t('oncall.declaration_end_confirm'))], async () => {
-      await api.post(`/api/oncall/declarations/${seg(own ?? '')}/end`);
+      await api.post(`/api/oncall/declarations/${seg(own?.id ?? '')}/end`);
     }, reload, 'oncall.declaration_end'),
   );
   const declare = h('button', { type: 'button', class: 'danger', testid: 'declare', onclick: () => openDeclareForm(reload) }, t('oncall.declare_title'));
@@ -59,13 +59,23 @@ function declarationSection(own: string | null, orgId: string, reload: () => voi
     { class: 'card stack', testid: 'declaration', 'data-in-force': own ? 'true' : 'false', 'data-org-id': orgId },
     h('h2', { class: 'card-title' }, t('oncall.declaration_title')),
     errors,
-    own ? h('p', { class: 'alert warn', testid: 'declaration-status' }, t('oncall.declaration_in_force')) : h('p', { testid: 'declaration-status' }, t('oncall.declaration_none')),
+    own
+      ? h(
+          'div',
+          { class: 'alert warn', testid: 'declaration-status' },
+          h('p', null, t('oncall.declaration_in_force')),
+          h('p', { testid: 'declaration-until' }, t('oncall.declaration_until', { reason: t(`oncall.reason_${own.reason}`), start: formatDateTime(own.started_at), end: formatDateTime(own.planned_end_at) })),
+        )
+      : h('p', { testid: 'declaration-status' }, t('oncall.declaration_none')),
     admin ? h('div', { class: 'row' }, own ? end : declare) : h('p', { class: 'small muted' }, t('oncall.admin_only')),
   );
 }
 
 function partnerRow(p: Partnership, orgId: string, reload: () => void): HTMLTableRowElement {
   const named = p.partner.id === orgId;
+  const end = isOrgAdmin()
+    ? h('button', { type: 'button', class: 'secondary small', testid: 'partner-end', onclick: () => formDialog('oncall.partner_end', 'partner-end', [h('p', null, t('oncall.partner_end_confirm', { org: other(p, orgId).name }))], async () => { await api.post(`/api/oncall/partners/${seg(p.id)}/end`); }, reload, 'oncall.partner_end') }, t('oncall.partner_end'))
+    : null;
   const accept = named && !p.accepted_at && isOrgAdmin()
     ? h('button', { type: 'button', class: 'primary small', testid: 'partner-accept', onclick: () => formDialog('oncall.partner_accept', 'partner-accept', [h('p', null, t('oncall.partner_accept_confirm', { org: p.org.name }))], async () => { await api.post(`/api/oncall/partners/${seg(p.id)}/accept`); }, reload, 'oncall.partner_accept') }, t('oncall.partner_accept'))
     : null;
@@ -77,7 +87,7 @@ function partnerRow(p: Partnership, orgId: string, reload: () => void): HTMLTabl
     td(named ? t('oncall.partner_named_us') : t('oncall.partner_we_named')),
     td(p.accepted_at ? badge(t('oncall.partner_accepted'), 'ok') : badge(t('oncall.partner_pending'), 'muted'), ' ', h('span', { class: 'small muted' }, formatDateTime(p.accepted_at ?? p.proposed_at))),
     td(declared ? badge(declared, 'warn') : ''),
-    td(accept),
+    td(accept, ' ', end),
   );
 }
 
@@ -109,9 +119,10 @@ export async function renderBackup(main: HTMLElement): Promise<void> {
   replace(main, pageTitle(t('oncall.backup_title'), propose, h('a', { class: 'button secondary', href: '#/oncall' }, t('oncall.nav_roster'))), body);
   const reload = (): void => go('#/oncall/backup');
   propose?.addEventListener('click', () => openProposeForm(org.org_id, reload));
-  const partners = await loadInto(body, loadPartners);
-  if (!partners) return;
-  const own = partners.find((p) => p.declared_org === org.org_id)?.declaration_in_force ?? null;
+  const loaded = await loadInto(body, () => Promise.all([loadPartners(), loadDeclarations()]));
+  if (!loaded) return;
+  const [partners, declarations] = loaded;
+  const own = declarations.find((d) => d.ended_at === null) ?? null;
   const theirs = partners.filter((p) => p.accepted_at && p.declaration_in_force && p.declared_org !== org.org_id);
   const headers = [t('oncall.partner_org'), t('oncall.partner_direction'), t('oncall.partner_state'), t('oncall.partner_declaration'), ''];
   replace(
