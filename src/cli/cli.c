@@ -97,28 +97,47 @@ bool cli_parse(const char *command, int argc, char **argv, const struct cli_opti
     return true;
 }
 
-/* TSUNAGU_TEST_CLOCK_SHIFT_DAYS=N runs every command N days ahead (or back): the tests use it to
- * run the suite on another date. A production build refuses it rather than run on a clock it
- * was not told about. */
-static bool test_clock_from_env(void)
+/* Reads environment variable name as a whole number of unit from lo to hi into *out (0 when
+ * unset). */
+static bool env_whole(const char *name, const char *unit, long lo, long hi, long *out)
 {
-    const char *env = getenv("TSUNAGU_TEST_CLOCK_SHIFT_DAYS");
+    const char *env = getenv(name);
+    *out = 0;
     if (!env || !*env)
         return true;
     char *end;
-    long days = strtol(env, &end, 10);
-    if (*end || days < -36500 || days > 36500) {
-        cli_error("TSUNAGU_TEST_CLOCK_SHIFT_DAYS must be a whole number of days (-36500 to 36500)");
+    *out = strtol(env, &end, 10);
+    if (*end || *out < lo || *out > hi) {
+        cli_error("%s must be a whole number of %s (%ld to %ld)", name, unit, lo, hi);
         return false;
     }
-    if (!clock_shift_set((int64_t)days * 86400000)) {
-        cli_error("TSUNAGU_TEST_CLOCK_SHIFT_DAYS is honoured only by a test build "
-                  "(meson -Dtest_clock=true); unset it");
+    return true;
+}
+
+/* TSUNAGU_TEST_CLOCK_SHIFT_DAYS=N runs every command N days ahead (or back), and
+ * TSUNAGU_TEST_CLOCK_SHIFT_MINUTES=M M minutes more: the tests use them to run the suite on
+ * another date, or a command at another hour. A production build refuses them rather than run
+ * on a clock it was not told about. */
+static bool test_clock_from_env(void)
+{
+    long days, minutes;
+    if (!env_whole("TSUNAGU_TEST_CLOCK_SHIFT_DAYS", "days", -36500, 36500, &days) ||
+        !env_whole("TSUNAGU_TEST_CLOCK_SHIFT_MINUTES", "minutes", -1440, 1440, &minutes))
+        return false;
+    if (days == 0 && minutes == 0)
+        return true;
+    if (!clock_shift_set((int64_t)days * 86400000 + (int64_t)minutes * 60000)) {
+        cli_error("TSUNAGU_TEST_CLOCK_SHIFT_DAYS and _MINUTES are honoured only by a test build "
+                  "(meson -Dtest_clock=true); unset them");
         return false;
     }
-    if (days != 0)
+    const char *way = days * 1440 + minutes >= 0 ? "ahead" : "behind";
+    if (minutes == 0)
         log_msg(LOG_WARN, "clock.shifted", "test build: the clock runs %ld days %s", labs(days),
-                days > 0 ? "ahead" : "behind");
+                way);
+    else
+        log_msg(LOG_WARN, "clock.shifted", "test build: the clock runs %ld days and %ld minutes %s",
+                labs(days), labs(minutes), way);
     return true;
 }
 

@@ -74,7 +74,7 @@ bool homecare_vitals_create(struct error *err, struct request *req)
     json_t *alerts = api_rows(err,
                               store_query(err, op->conn,
                                           "SELECT id FROM homecare_alerts WHERE entry_id = ? "
-                                          "ORDER BY rowid",
+                                          "ORDER BY vital",
                                           "t", id),
                               first_text);
     if (!alerts)

@@ -53,6 +53,7 @@ static bool roster(struct error *err, struct op *op, const struct roster *r)
 {
     int64_t load = op->now_ms, tokyo_day = (load + 9 * HOUR_MS) / DAY_MS;
     char people[2][UUID_STR_LEN], first[UUID_STR_LEN] = "";
+    int64_t first_start = 0;
     for (int i = 0; i < 2; i++)
         demo_clinical_uuid(people[i], "user", r->people[i]);
     struct acting was = act(op, r->admin, r->org, load - 8 * DAY_MS);
@@ -64,8 +65,10 @@ static bool roster(struct error *err, struct op *op, const struct roster *r)
                                      people[who], people[1 - who], NULL};
         char id[UUID_STR_LEN];
         ok = oncall_shift_create(err, op, &s, id);
-        if (ok && d == 2)
+        if (ok && d == 2) {
             snprintf(first, sizeof first, "%s", id);
+            first_start = start;
+        }
     }
     act_done(op, &was);
     if (!ok || !first[0])
@@ -73,7 +76,9 @@ static bool roster(struct error *err, struct op *op, const struct roster *r)
     /* the primary of the shift two days ahead trades roles with the backup, giving a reason */
     was = act(op, r->admin, r->org, load - DAY_MS);
     struct oncall_answer a;
-    ok = oncall_now(err, op->conn, op->principal.org_id, load + 2 * DAY_MS + HOUR_MS, &a) &&
+    /* asked at the shift's own start, whatever the hour of the load (a Tokyo day starts at
+     * 15:00 UTC, so "two days after the load" may fall in the shift before) */
+    ok = oncall_now(err, op->conn, op->principal.org_id, first_start + HOUR_MS, &a) &&
          (!a.found || !a.has_backup ||
           oncall_shift_swap(err, op, first, "primary", a.backup.user_id,
                             "家族の行事のため当番を交代(デモ)"));

@@ -3,7 +3,11 @@
 call at an instant, who to call now for a patient, backup partnerships, and the backup access a
 declaration opens through the access rule (access/standby.c), from its start to its end."""
 import datetime
+import sqlite3
+import subprocess
 import uuid
+
+import pytest
 
 import helpers
 from helpers import assert_problem, now_utc, org_id, patient_id, tokyo_today, user_id
@@ -438,3 +442,21 @@ def test_ending_a_partnership_ends_the_partners_reading_at_once(fresh_server):
     assert helpers.audit_rows(server, "event_id = 'oncall.partner_end' AND object_id = ?", (pid,))
     assert pid not in [p["id"] for p in tanaka.get("/api/oncall/partners").json()["items"]]
     assert_problem(sakura.post(f"/api/oncall/partners/{pid}/end"), 404, "oncall.partner_not_found")
+
+
+@pytest.mark.parametrize("utc_hour", [3, 15, 23])
+def test_the_demo_rosters_load_at_any_hour(utc_hour, tmp_path):
+    """A Tokyo day starts at 15:00 UTC: loaded between then and midnight UTC, the demo's swap
+    once looked at the shift before the one it swaps and failed ("holds the role already")."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    minutes = (utc_hour * 60 + 30) - (now.hour * 60 + now.minute)
+    env = helpers.tool_env()
+    env["TSUNAGU_TEST_CLOCK_SHIFT_MINUTES"] = str(minutes)
+    data = tmp_path / "demo"
+    r = subprocess.run([helpers.BIN, "init", "--demo", "--data-dir", str(data)],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(data / "tsunagu.db")
+    swaps = db.execute("SELECT s.role, s.reason FROM oncall_swaps s").fetchall()
+    db.close()
+    assert [role for role, _ in swaps].count("primary") >= 2  # one per demo roster
