@@ -49,31 +49,46 @@ static bool send_now(struct error *err, struct op *op, const struct team_event *
     return ok;
 }
 
-bool sharing_plan_write(struct error *err, struct op *op, const struct team_event *ev,
-                        const struct sharing_author *a, const struct sharing_plan *plan)
+/* The event, once; *event_id gets its key. */
+static bool insert_event(struct error *err, struct op *op, const struct team_event *ev,
+                         const struct sharing_author *a, int64_t *event_id)
 {
     char *what = ev->summary ? json_dumps(ev->summary, JSON_COMPACT) : strdup("{}");
     if (!what)
         return error_set(err, ERR_NOMEM, NULL);
-    bool ok = op_write_begin(err, op);
+    struct store_stmt *s = store_query(
+        err, op->conn,
+        "INSERT INTO sharing_events (patient_id, kind, ref_id, summary, severity, author_id, "
+        "created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), ?) RETURNING id",
+        "tttttti", ev->patient_id, ev->kind, ev->ref_id, what, ev->severity,
+        a->user_id ? a->user_id : "", op->now_ms);
+    free(what);
+    if (!s)
+        return false;
+    enum store_step_result step = store_step(err, s);
+    if (step == STORE_ROW)
+        *event_id = store_int(s, 0);
+    store_done(s);
+    return step == STORE_ROW || (step != STORE_FAIL && error_set(err, ERR_STORE, "no id"));
+}
+
+bool sharing_plan_write(struct error *err, struct op *op, const struct team_event *ev,
+                        const struct sharing_author *a, const struct sharing_plan *plan)
+{
+    int64_t event_id = 0;
+    bool ok = op_write_begin(err, op) && insert_event(err, op, ev, a, &event_id);
     for (int i = 0; ok && i < plan->n; i++) {
         const struct sharing_target *t = &plan->t[i];
-        char id[UUID_STR_LEN], nid[UUID_STR_LEN] = "";
+        char nid[UUID_STR_LEN] = "";
         bool now = strcmp(t->outcome, "sent") == 0;
-        ok = (!now || send_now(err, op, ev, a, t, nid));
-        ids_uuid_new(id);
-        ok = ok &&
+        ok = (!now || send_now(err, op, ev, a, t, nid)) &&
              store_exec(err, op->conn, NULL,
-                        "INSERT INTO sharing_deliveries (id, rule_id, patient_id, "
-                        "event_kind, ref_id, summary, severity, author_id, org_id, user_id, "
-                        "timing, outcome, due_at, sent_at, notification_id, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, NULLIF(?, ''), ?, "
-                        "?, NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, ''), ?)",
-                        "ttttttttttttiiti", id, t->rule_id, ev->patient_id, ev->kind, ev->ref_id,
-                        what, ev->severity, a->user_id ? a->user_id : "", t->org_id, t->user_id,
-                        t->timing, t->outcome, t->due_at, now ? op->now_ms : 0, nid, op->now_ms);
+                        "INSERT INTO sharing_deliveries (event_id, rule_id, patient_id, org_id, "
+                        "user_id, timing, outcome, due_at, sent_at, notification_id) VALUES (?, "
+                        "?, ?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, ''))",
+                        "ittttttiit", event_id, t->rule_id, ev->patient_id, t->org_id, t->user_id,
+                        t->timing, t->outcome, t->due_at, now ? op->now_ms : 0, nid);
     }
-    free(what);
     return ok;
 }
 
@@ -122,14 +137,15 @@ struct group {
 };
 
 /* The items of one recipient's digest about one patient, due now; ids gets their row ids. */
-static json_t *digest_items(struct error *err, struct op *op, const struct group *g,
-                            char (*ids)[UUID_STR_LEN], int *n, const char **timing)
+static json_t *digest_items(struct error *err, struct op *op, const struct group *g, int64_t *ids,
+                            int *n, const char **timing)
 {
     struct store_stmt *s = store_query(
         err, op->conn,
-        "SELECT id, event_kind, ref_id, summary, created_at, timing, severity, rule_id FROM "
-        "sharing_deliveries WHERE outcome = 'queued' AND due_at <= ? AND org_id = ? AND "
-        "COALESCE(user_id, '') = ? AND patient_id = ? ORDER BY created_at, id LIMIT 200",
+        "SELECT d.id, e.kind, e.ref_id, e.summary, e.created_at, d.timing, e.severity, d.rule_id "
+        "FROM sharing_deliveries d JOIN sharing_events e ON e.id = d.event_id WHERE d.outcome = "
+        "'queued' AND d.due_at <= ? AND d.org_id = ? AND COALESCE(d.user_id, '') = ? AND "
+        "d.patient_id = ? ORDER BY d.id LIMIT 200",
         "ittt", op->now_ms, g->org_id, g->user_id, g->patient_id);
     if (!s)
         return NULL;
@@ -137,7 +153,7 @@ static json_t *digest_items(struct error *err, struct op *op, const struct group
     enum store_step_result step;
     *n = 0;
     while (items && (step = store_step(err, s)) == STORE_ROW && *n < DIGEST_ITEMS_MAX) {
-        text_copy(ids[*n], UUID_STR_LEN, store_text(s, 0));
+        ids[*n] = store_int(s, 0);
         if ((*n)++ == 0)
             *timing = strcmp(store_text(s, 5), "weekly") == 0 ? "weekly" : "daily";
         json_t *what = json_loads(store_text(s, 3), 0, NULL);
@@ -158,7 +174,7 @@ static json_t *digest_items(struct error *err, struct op *op, const struct group
 /* Sends (or, when the organisation no longer sees the patient, skips) one digest. */
 static bool send_digest(struct error *err, struct op *op, const struct group *g)
 {
-    char(*ids)[UUID_STR_LEN] = arena_alloc(op->arena, DIGEST_ITEMS_MAX * UUID_STR_LEN);
+    int64_t *ids = arena_alloc(op->arena, DIGEST_ITEMS_MAX * sizeof *ids);
     int n = 0;
     const char *timing = "daily";
     bool sees = false;
@@ -194,9 +210,11 @@ static bool send_digest(struct error *err, struct op *op, const struct group *g)
         ok = store_exec(err, op->conn, NULL,
                         "UPDATE sharing_deliveries SET outcome = ?, sent_at = ?, notification_id "
                         "= NULLIF(?, '') WHERE id = ? AND outcome = 'queued'",
-                        "titt", sees ? "sent" : "skipped_no_consent", op->now_ms, nid, ids[i]);
+                        "titi", sees ? "sent" : "skipped_no_consent", op->now_ms, nid, ids[i]);
+    char first[24];
+    snprintf(first, sizeof first, "%lld", (long long)ids[0]);
     return ok && op_audit(err, op, "sharing.digest", 'C', g->patient_id,
-                          sees ? "notification" : "sharing_delivery", sees ? nid : ids[0],
+                          sees ? "notification" : "sharing_delivery", sees ? nid : first,
                           sees ? "digest sent" : "digest skipped: no consent");
 }
 

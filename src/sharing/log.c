@@ -44,9 +44,11 @@ bool sharing_patient_preview(struct error *err, struct request *req)
 static json_t *delivery_row(struct store_stmt *s)
 {
     json_t *what = json_loads(store_text(s, 5), 0, NULL);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)store_int(s, 0));
     return json_pack("{s:s, s:{s:s, s:s, s:o}, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, "
                      "s:o, s:o, s:o}",
-                     "id", store_text(s, 0), "rule", "id", store_text(s, 1), "scope",
+                     "id", id, "rule", "id", store_text(s, 1), "scope",
                      store_is_null(s, 2) ? "region" : "patient", "note", api_text_or_null(s, 3),
                      "event", store_text(s, 4), "what", what ? what : json_object(), "ref_id",
                      api_text_or_null(s, 6), "severity", api_text_or_null(s, 7), "by",
@@ -65,13 +67,14 @@ bool sharing_patient_deliveries(struct error *err, struct request *req)
     json_t *items = api_rows(
         err,
         store_query(err, req->op.conn,
-                    "SELECT d.id, d.rule_id, r.patient_id, r.note, d.event_kind, d.summary, "
-                    "d.ref_id, d.severity, d.author_id, a.name, d.org_id, o.name, d.user_id, "
-                    "u.name, d.timing, d.outcome, d.due_at, d.sent_at, d.created_at FROM "
-                    "sharing_deliveries d JOIN sharing_rules r ON r.id = d.rule_id LEFT JOIN "
-                    "users a ON a.id = d.author_id LEFT JOIN orgs o ON o.id = d.org_id LEFT JOIN "
-                    "users u ON u.id = d.user_id WHERE d.patient_id = ? ORDER BY d.created_at "
-                    "DESC, d.id LIMIT ? OFFSET ?",
+                    "SELECT d.id, d.rule_id, r.patient_id, r.note, e.kind, e.summary, e.ref_id, "
+                    "e.severity, e.author_id, a.name, d.org_id, o.name, d.user_id, u.name, "
+                    "d.timing, d.outcome, d.due_at, d.sent_at, e.created_at FROM "
+                    "sharing_deliveries d JOIN sharing_events e ON e.id = d.event_id JOIN "
+                    "sharing_rules r ON r.id = d.rule_id LEFT JOIN users a ON a.id = "
+                    "e.author_id LEFT JOIN orgs o ON o.id = d.org_id LEFT JOIN users u ON u.id = "
+                    "d.user_id WHERE e.patient_id = ? ORDER BY e.id DESC, d.id LIMIT ? "
+                    "OFFSET ?",
                     "tii", req->patient_id, limit + 1, offset),
         delivery_row);
     if (!items)

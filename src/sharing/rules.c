@@ -243,28 +243,30 @@ bool sharing_rule_parse(struct error *err, struct op *op, const json_t *body,
 
 /* ---- store ---------------------------------------------------------------------------------- */
 
-static json_t *recipients_json(const struct sharing_rule *r)
+/* The recipients as stored: space-separated tokens "r:<role>", "o:<org id>" or
+ * "u:<org id>/<user id>", read without a JSON parser on every event (engine.c). */
+static void recipients_text(const struct sharing_rule *r, char *out, size_t size)
 {
-    json_t *a = json_array();
-    for (int i = 0; a && i < r->recipient_count; i++) {
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < r->recipient_count; i++) {
         const struct sharing_recipient *rc = &r->recipients[i];
-        json_t *o = rc->role[0] ? json_pack("{s:s}", "role", rc->role)
-                                : json_pack("{s:s}", "org_id", rc->org_id);
-        if (o && rc->user_id[0])
-            json_object_set_new(o, "user_id", json_string(rc->user_id));
-        json_array_append_new(a, o);
+        int w = rc->role[0] ? snprintf(out + used, size - used, "%sr:%s", i ? " " : "", rc->role)
+                : rc->user_id[0]
+                    ? snprintf(out + used, size - used, "%su:%s/%s", i ? " " : "", rc->org_id,
+                               rc->user_id)
+                    : snprintf(out + used, size - used, "%so:%s", i ? " " : "", rc->org_id);
+        if (w < 0 || (size_t)w >= size - used)
+            return;
+        used += (size_t)w;
     }
-    return a;
 }
 
 bool sharing_rule_save(struct error *err, struct op *op, struct sharing_rule *r, const char *note,
                        bool is_new)
 {
-    json_t *rec = recipients_json(r);
-    char *text = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
-    json_decref(rec);
-    if (!text)
-        return error_set(err, ERR_NOMEM, NULL);
+    char text[SHARING_RECIPIENTS_MAX * 80];
+    recipients_text(r, text, sizeof text);
     const char *patient = r->patient_id[0] ? r->patient_id : NULL;
     int64_t changed = 0;
     if (is_new)
@@ -289,7 +291,6 @@ bool sharing_rule_save(struct error *err, struct op *op, struct sharing_rule *r,
                         "ttttttiittitt", r->kind, r->professions, r->severities, r->org_types, text,
                         r->timing, (int64_t)r->weekday, (int64_t)r->at_minute, note ? note : "",
                         op->principal.user_id, op->now_ms, r->id, r->patient_id);
-    free(text);
     if (ok && changed != 1)
         return error_set(err, ERR_SHARING_RULE_NOT_FOUND, NULL);
     return ok && op_audit(err, op, is_new ? "sharing.rule_create" : "sharing.rule_update",
@@ -324,21 +325,27 @@ bool sharing_rule_from_row(struct store_stmt *s, struct sharing_rule *r)
     text_copy(r->timing, sizeof r->timing, store_text(s, 7));
     r->weekday = (int)store_int(s, 8);
     r->at_minute = (int)store_int(s, 9);
-    json_t *list = json_loads(store_text(s, 6), 0, NULL);
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        if (i >= SHARING_RECIPIENTS_MAX)
-            break;
-        struct sharing_recipient *rc = &r->recipients[i];
-        const char *role = jsonv_str(v, "role"), *org = jsonv_str(v, "org_id"),
-                   *user = jsonv_str(v, "user_id");
-        text_copy(rc->role, sizeof rc->role, role ? role : "");
-        text_copy(rc->org_id, sizeof rc->org_id, org ? org : "");
-        text_copy(rc->user_id, sizeof rc->user_id, user ? user : "");
-        r->recipient_count = (int)i + 1;
+    const char *p = store_text(s, 6);
+    while (*p && r->recipient_count < SHARING_RECIPIENTS_MAX) {
+        size_t n = strcspn(p, " ");
+        struct sharing_recipient *rc = &r->recipients[r->recipient_count];
+        if (n > 2 && p[1] == ':') {
+            const char *v = p + 2, *slash = memchr(v, '/', n - 2);
+            size_t vn = n - 2;
+            if (p[0] == 'r' && vn < sizeof rc->role)
+                memcpy(rc->role, v, vn), rc->role[vn] = '\0';
+            else if (p[0] == 'o' && vn < UUID_STR_LEN)
+                memcpy(rc->org_id, v, vn), rc->org_id[vn] = '\0';
+            else if (p[0] == 'u' && slash && (size_t)(slash - v) < UUID_STR_LEN &&
+                     (size_t)(v + vn - slash - 1) < UUID_STR_LEN) {
+                memcpy(rc->org_id, v, (size_t)(slash - v)), rc->org_id[slash - v] = '\0';
+                memcpy(rc->user_id, slash + 1, (size_t)(v + vn - slash - 1));
+                rc->user_id[v + vn - slash - 1] = '\0';
+            }
+            if (rc->role[0] || rc->org_id[0])
+                r->recipient_count++;
+        }
+        p += n + (p[n] == ' ');
     }
-    json_decref(list);
     return r->recipient_count > 0;
 }

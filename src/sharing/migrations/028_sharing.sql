@@ -11,7 +11,7 @@ CREATE TABLE sharing_rules (
     severities TEXT NOT NULL DEFAULT '',              -- condition: the event's severity in
     org_types TEXT NOT NULL DEFAULT '',               -- condition: the author's organisation type in
                                                       -- (each space-separated codes; '' any)
-    recipients TEXT NOT NULL,                         -- JSON array of {role} | {org_id[, user_id]}
+    recipients TEXT NOT NULL,                         -- "r:<role>", "o:<org>", "u:<org>/<user>", space-separated
     timing TEXT NOT NULL CHECK (timing IN ('immediate', 'daily', 'weekly')),
     weekday INTEGER CHECK (weekday BETWEEN 1 AND 7),  -- weekly: 1 Monday .. 7 Sunday
     at_minute INTEGER CHECK (at_minute BETWEEN 0 AND 1439), -- daily, weekly: Tokyo time of day
@@ -28,18 +28,27 @@ CREATE TABLE sharing_rules (
 CREATE INDEX sharing_rules_kind ON sharing_rules(kind, patient_id) WHERE deleted_at IS NULL;
 CREATE INDEX sharing_rules_patient ON sharing_rules(patient_id, created_at);
 
--- What each rule did with each event, one row per recipient: sent at once, queued for a digest
--- (then sent by the sweep, or skipped there), or skipped (no consent, told already, a
--- duplicate of another rule's).
-CREATE TABLE sharing_deliveries (
-    id TEXT PRIMARY KEY,
-    rule_id TEXT NOT NULL REFERENCES sharing_rules(id),
+-- A team event that at least one rule matched: what happened, once.
+CREATE TABLE sharing_events (
+    id INTEGER PRIMARY KEY,
     patient_id TEXT NOT NULL REFERENCES patients(id),
-    event_kind TEXT NOT NULL,
+    kind TEXT NOT NULL,
     ref_id TEXT,
     summary TEXT NOT NULL,                            -- what happened (JSON object)
     severity TEXT,
-    author_id TEXT,                                   -- who caused the event
+    author_id TEXT REFERENCES users(id),              -- who caused it
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX sharing_events_patient ON sharing_events(patient_id, created_at);
+
+-- What each rule did with an event, one row per recipient: sent at once, queued for a digest
+-- (then sent by the sweep, or skipped there), or skipped (no consent, told already, a duplicate
+-- of another rule's delivery at the same time).
+CREATE TABLE sharing_deliveries (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES sharing_events(id),
+    rule_id TEXT NOT NULL REFERENCES sharing_rules(id),
+    patient_id TEXT NOT NULL REFERENCES patients(id),
     org_id TEXT NOT NULL REFERENCES orgs(id),         -- the recipient organisation
     user_id TEXT REFERENCES users(id),                -- one member of it, or NULL for all
     timing TEXT NOT NULL,
@@ -47,8 +56,7 @@ CREATE TABLE sharing_deliveries (
                                              'skipped_told', 'duplicate')),
     due_at INTEGER,                                   -- a digest's time
     sent_at INTEGER,
-    notification_id TEXT,
-    created_at INTEGER NOT NULL
+    notification_id TEXT
 );
-CREATE INDEX sharing_deliveries_patient ON sharing_deliveries(patient_id, created_at);
+CREATE INDEX sharing_deliveries_event ON sharing_deliveries(event_id);
 CREATE INDEX sharing_deliveries_due ON sharing_deliveries(due_at) WHERE outcome = 'queued';
