@@ -119,11 +119,15 @@ json_t *sharing_plan_json(struct error *err, struct op *op, const struct sharing
             json_decref(items);
             return NULL;
         }
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o, s:o, s:s}",
-                                               "rule_id", t->rule_id, "scope",
-                                               t->region ? "region" : "patient", "role", t->role,
-                                               "timing", t->timing, "due_at", due[0] ? due : NULL,
-                                               "org", org, "user", user, "outcome", outcome));
+        json_t *item =
+            json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o, s:o, s:s}", "rule_id", t->rule_id, "scope",
+                      t->region ? "region" : "patient", "role", t->role, "timing", t->timing,
+                      "due_at", due[0] ? due : NULL, "org", org, "user", user, "outcome", outcome);
+        if (!item || json_array_append_new(items, item) != 0) {
+            json_decref(items);
+            error_set(err, ERR_NOMEM, "preview");
+            return NULL;
+        }
     }
     return items;
 }

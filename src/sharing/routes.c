@@ -79,11 +79,16 @@ static json_t *rules_of(struct error *err, struct op *op, struct store_stmt *s)
     if (!s)
         return NULL;
     json_t *items = json_array();
-    enum store_step_result step;
-    while (items && (step = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(items, rule_json(err, op, s));
+    enum store_step_result step = STORE_DONE;
+    bool ok = items != NULL;
+    while (ok && (step = store_step(err, s)) == STORE_ROW) {
+        json_t *one = rule_json(err, op, s);
+        ok = one && json_array_append_new(items, one) == 0;
+    }
     store_done(s);
-    if (step == STORE_FAIL || !items) {
+    if (!ok && err->code == ERR_NONE)
+        error_set(err, ERR_NOMEM, "rules");
+    if (!ok || step == STORE_FAIL) {
         json_decref(items);
         return NULL;
     }
