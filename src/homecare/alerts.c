@@ -189,10 +189,10 @@ bool homecare_alerts_raise(struct error *err, struct op *op, const struct homeca
         ok = store_alert(err, op, r, &f, id) && tell(err, op, r, &f, id) &&
              modules_team_event(err, op,
                                 &(struct team_event){.kind = "vitals_abnormal",
-                                                    .patient_id = r->patient_id,
-                                                    .ref_id = id,
-                                                    .summary = NULL,
-                                                    .severity = "high"}) &&
+                                                     .patient_id = r->patient_id,
+                                                     .ref_id = id,
+                                                     .summary = NULL,
+                                                     .severity = "high"}) &&
              homecare_publish_team(err, op, r->patient_id, "vitals.alert",
                                    json_pack("{s:s, s:s}", "alert_id", id, "event", "raised"));
     }
