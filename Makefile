@@ -17,7 +17,7 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-sharing bench-directory bench-dicom bench-dicom-scale run build-run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-sharing bench-directory bench-alerts bench-dicom bench-dicom-scale run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
@@ -67,6 +67,12 @@ bench-directory:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build-run
 	@bench/directory.sh $(BUILD)/tsunagu
+
+# issue 17: an alert to 1,000 event streams, and 10,000 idle event streams (about 2 minutes)
+bench-alerts:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build-run
+	@bench/alerts.sh $(BUILD)/tsunagu
 
 # the DICOM archive against Orthanc (the shared harness ../shared/bench/, about 4-7 minutes)
 bench-dicom:

@@ -8,11 +8,14 @@ token), then ROUNDS times runs the --trigger shell command, which must cause one
 subscriber receives (e.g. a curl that changes an organisation's status), and records, for every
 connection, the time from the trigger's start to the arrival of the event. The latency therefore
 includes the trigger request itself (reported separately). Prints percentiles as markdown.
+"{round}" in the trigger becomes the round's number (0, 1, …), for a trigger that must differ
+each time. The script raises its own soft file-descriptor limit as far as it needs.
 
   bench/sse_load.py --url http://127.0.0.1:8080 --token "$TOKEN" --connections 500 \\
       --event directory.status --trigger 'curl -s -X PUT ... /api/directory/...'
 """
 import argparse
+import resource
 import selectors
 import socket
 import statistics
@@ -103,6 +106,9 @@ def main():
         headers["Authorization"] = f"Bearer {args.token}"
     if args.cookie:
         headers["Cookie"] = f"tsunagu_session={args.cookie}"
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < args.connections + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     path = "/api/events" + (f"?topics={args.topics}" if args.topics else "")
     sel = selectors.DefaultSelector()
     subs = []
@@ -114,10 +120,11 @@ def main():
     started = time.monotonic()  # wait for every subscription's response head
     pump(sel, args.event, lambda: 0 if all(s.head_done for s in subs) else started + 30)
     latencies, trigger_ms = [], []
-    for _ in range(args.rounds):
+    for rnd in range(args.rounds):
         before = [len(s.arrivals) for s in subs]
         t0 = time.monotonic()
-        subprocess.run(args.trigger, shell=True, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(args.trigger.replace("{round}", str(rnd)), shell=True, check=True,
+                       stdout=subprocess.DEVNULL)
         trigger_ms.append((time.monotonic() - t0) * 1000)
         deadline = t0 + args.timeout
         pump(sel, args.event, lambda: deadline if any(

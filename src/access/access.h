@@ -313,12 +313,13 @@ bool access_standby_start(struct error *err, struct op *op, const char *declarat
                           const char *org_id, const char *partner_org_id, int64_t expires_at,
                           char *gid);
 /**
- * Ends every open grant of declaration_id with reason ("ended", "expired") at op->now_ms and
- * appends one "standby.end" audit record per grant; *ended (if not NULL) gets how many. Call
- * inside the declaration's write transaction.
+ * Ends every open grant of declaration_id (to partner_org_id only, when not NULL: a partnership
+ * ended during the declaration) with reason ("ended", "expired", "partnership_ended") at
+ * op->now_ms and appends one "standby.end" audit record per grant; *ended (if not NULL) gets how
+ * many. Call inside the write transaction that ends them.
  */
 bool access_standby_end(struct error *err, struct op *op, const char *declaration_id,
-                        const char *reason, int *ended);
+                        const char *partner_org_id, const char *reason, int *ended);
 /** Whether a standby grant opens class cls to reading: demographics and the clinical record. */
 bool access_class_standby(enum data_class cls);
 

@@ -33,14 +33,15 @@ bool access_standby_start(struct error *err, struct op *op, const char *declarat
 enum { STANDBY_END_MAX = 64 /* partners of one organisation ended at once */ };
 
 bool access_standby_end(struct error *err, struct op *op, const char *declaration_id,
-                        const char *reason, int *ended)
+                        const char *partner_org_id, const char *reason, int *ended)
 {
     char ids[STANDBY_END_MAX][UUID_STR_LEN];
     int n = 0;
     struct store_stmt *s = store_query(
         err, op->conn,
-        "SELECT id FROM standby_grants WHERE declaration_id = ? AND ended_at IS NULL ORDER BY id",
-        "t", declaration_id);
+        "SELECT id FROM standby_grants WHERE declaration_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR "
+        "partner_org_id = ?2) AND ended_at IS NULL ORDER BY id",
+        "tt", declaration_id, partner_org_id);
     if (!s)
         return false;
     enum store_step_result r = STORE_DONE;

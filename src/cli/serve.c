@@ -59,8 +59,8 @@ int cli_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *data_dir = cli_default_data_dir();
     const char *static_dir = "web/dist", *level = "info", *cert = NULL, *key = NULL;
-    const char *workers = "4", *idle = "900", *absolute = "43200", *body = "65536",
-               *fhir_body = "33554432", *dicomweb_body = "536870912";
+    const char *workers = "4", *max_connections = "16384", *idle = "900", *absolute = "43200",
+               *body = "65536", *fhir_body = "33554432", *dicomweb_body = "536870912";
     const char *emergency = "86400", *heartbeat = "15", *stale = "86400", *share = "90",
                *letter_font = "", *public_url = "";
     const char *dicom_port = "", *dicom_assocs = "8", *dicom_pdu = "262144";
@@ -75,6 +75,8 @@ int cli_serve(int argc, char **argv)
         {"behind-tls-proxy", "TSUNAGU_BEHIND_TLS_PROXY", NULL, &proxy,
          "a TLS proxy in front terminates connections"},
         {"workers", "TSUNAGU_WORKERS", &workers, NULL, "worker threads (default 4)"},
+        {"max-connections", "TSUNAGU_MAX_CONNECTIONS", &max_connections, NULL,
+         "connections at once, open event streams included (16384)"},
         {"idle-timeout", "TSUNAGU_IDLE_TIMEOUT", &idle, NULL, "session idle time-out, s (900)"},
         {"absolute-timeout", "TSUNAGU_ABSOLUTE_TIMEOUT", &absolute, NULL,
          "session absolute time-out, s (43200)"},
@@ -125,8 +127,9 @@ int cli_serve(int argc, char **argv)
         return CLI_USAGE;
     }
     log_set_level(lvl);
-    long w, i, a, b, fb, db, e, hb, st, sd;
+    long w, mc, i, a, b, fb, db, e, hb, st, sd;
     if (!parse_int("workers", workers, 1, 256, &w) ||
+        !parse_int("max-connections", max_connections, 16, 1048576, &mc) ||
         !parse_int("idle-timeout", idle, 1, 86400, &i) ||
         !parse_int("absolute-timeout", absolute, 1, 604800, &a) ||
         !parse_int("body-limit", body, 1024, 64 * 1024 * 1024, &b) ||
@@ -147,6 +150,7 @@ int cli_serve(int argc, char **argv)
         .tls_key = key,
         .behind_tls_proxy = proxy,
         .workers = (int)w,
+        .max_connections = (int)mc,
         .idle_timeout_s = (int)i,
         .absolute_timeout_s = (int)a,
         .body_limit = (size_t)b,

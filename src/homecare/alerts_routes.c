@@ -98,9 +98,11 @@ bool homecare_alert_settings_put(struct error *err, struct request *req)
     "a.id, a.vital, a.value, a.rule, a.limit_value, a.baseline, a.measured_at, a.raised_at, "      \
     "a.raised_by, ru.name, a.raised_org, ro.name, a.state, a.ack_by, au.name, a.ack_org, "         \
     "ao.name, "                                                                                    \
-    "a.ack_at, a.ack_action, a.ack_note, a.record_id FROM homecare_alerts a "                      \
+    "a.ack_at, a.ack_action, a.ack_note, a.record_id, a.entry_id, a.responsible_org, rso.name, "   \
+    "a.escalation_level, a.next_escalation_at FROM homecare_alerts a "                             \
     "JOIN users ru ON ru.id = a.raised_by JOIN orgs ro ON ro.id = a.raised_org "                   \
-    "LEFT JOIN users au ON au.id = a.ack_by LEFT JOIN orgs ao ON ao.id = a.ack_org "
+    "LEFT JOIN users au ON au.id = a.ack_by LEFT JOIN orgs ao ON ao.id = a.ack_org "               \
+    "LEFT JOIN orgs rso ON rso.id = a.responsible_org "
 
 static json_t *alert_row(struct store_stmt *s)
 {
@@ -110,15 +112,21 @@ static json_t *alert_row(struct store_stmt *s)
                       : json_pack("{s:o, s:o, s:o, s:s, s:o}", "by", api_id_name(s, 13, 14), "org",
                                   api_id_name(s, 15, 16), "at", api_time_or_null(s, 17), "action",
                                   store_text(s, 18), "note", api_text_or_null(s, 19));
-    return json_pack(
-        "{s:s, s:s, s:s, s:s?, s:f, s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:s, s:o, "
-        "s:o}",
-        "id", store_text(s, 0), "vital", v->name, "ja", v->ja, "unit", v->unit, "value",
-        store_double(s, 2), "rule", store_text(s, 3), "limit", store_double(s, 4), "baseline",
-        store_is_null(s, 5) ? json_null() : json_real(store_double(s, 5)), "measured_at",
-        api_time_or_null(s, 6), "raised_at", api_time_or_null(s, 7), "raised_by",
-        api_id_name(s, 8, 9), "raised_org", api_id_name(s, 10, 11), "state", store_text(s, 12),
-        "acknowledged", ack, "record_id", api_text_or_null(s, 20));
+    json_t *row =
+        json_pack("{s:s, s:s, s:s, s:s?, s:f, s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:s, s:o, "
+                  "s:o}",
+                  "id", store_text(s, 0), "vital", v->name, "ja", v->ja, "unit", v->unit, "value",
+                  store_double(s, 2), "rule", store_text(s, 3), "limit", store_double(s, 4),
+                  "baseline", store_is_null(s, 5) ? json_null() : json_real(store_double(s, 5)),
+                  "measured_at", api_time_or_null(s, 6), "raised_at", api_time_or_null(s, 7),
+                  "raised_by", api_id_name(s, 8, 9), "raised_org", api_id_name(s, 10, 11), "state",
+                  store_text(s, 12), "acknowledged", ack, "record_id", api_text_or_null(s, 20));
+    json_object_set_new(row, "entry_id", api_text_or_null(s, 21));
+    json_object_set_new(row, "responsible_org",
+                        store_is_null(s, 22) ? json_null() : api_id_name(s, 22, 23));
+    json_object_set_new(row, "escalation_level", json_integer(store_int(s, 24)));
+    json_object_set_new(row, "next_escalation_at", api_time_or_null(s, 25));
+    return row;
 }
 
 static json_t *step_row(struct store_stmt *s)

@@ -388,6 +388,17 @@ static bool home_help(struct error *err, struct op *op, const char *patient, int
                   "体位変換の時間を家族と共有しました。");
 }
 
+/* 佐藤 一郎's alerts follow the heart-failure profile (weight +2 kg in 3 days, SpO2 below 92), set
+ * by the clinic's director before the nursing records below. */
+static bool heart_failure_profile(struct error *err, struct op *op, const char *patient)
+{
+    return store_exec(err, op->conn, NULL,
+                      "INSERT INTO homecare_alert_settings (patient_id, profile, overrides, set_by, "
+                      "set_org, set_at) SELECT ?, 'heart_failure', '{}', u.id, o.id, ? FROM users "
+                      "u, orgs o WHERE u.login = 'aoba.tanaka' AND o.code = 'aoba-homecare'",
+                      "ti", patient, op->now_ms - 20 * DAY_MS);
+}
+
 bool homecare_demo_load(struct error *err, struct op *op)
 {
     int index[HOME_PATIENTS];
@@ -398,7 +409,7 @@ bool homecare_demo_load(struct error *err, struct op *op)
         snprintf(key, sizeof key, "%d", index[k]);
         demo_clinical_uuid(ids[k], "patient", key);
     }
-    if (!conditions(err, op, ids, n))
+    if (!conditions(err, op, ids, n) || (n > 0 && !heart_failure_profile(err, op, ids[0])))
         return false;
     for (int k = 0; k < n; k++)
         if (!schedule(err, op, ids[k], k) || (k == 0 && !collision(err, op, ids[k])) ||

@@ -131,11 +131,11 @@ bool schedule_sync_plan_visits(struct error *err, struct op *op, const char *pla
 
 /** Moves the rolling window of patient_id's plans forward: each plan expanded to
  *  less than SCHEDULE_WINDOW_DAYS ahead (and not past its end date) is expanded further. Called
- *  by every write to the patient's schedule, and by homecare_sweep. */
+ *  by every write to the patient's schedule, and by schedule_sweep. */
 bool schedule_roll_forward(struct error *err, struct op *op, const char *patient_id);
-/** The module's sweep (struct module): once the Tokyo day has changed, moves every patient's
- *  rolling window forward, a few patients per call, each with an audit record. */
-bool homecare_sweep(struct error *err, struct op *op);
+/** The schedule's part of the module's sweep: once the Tokyo day has changed, moves every
+ *  patient's rolling window forward, a few patients per call, each with an audit record. */
+bool schedule_sweep(struct error *err, struct op *op);
 
 /**
  * Records a change (what: created, changed, cancelled, plan_created, plan_changed) by the
@@ -189,6 +189,9 @@ struct homecare_record {
  */
 json_t *homecare_form_check(struct error *err, const char *form, const json_t *content,
                             const char *visit_day);
+/** Checks a vitals object (known names, types, plausible ranges); errors name the field
+ *  "<prefix>.<name>" (prefix "content.vitals" in a record, "vitals" in a vitals entry). */
+bool homecare_vitals_check(struct error *err, const json_t *vitals, const char *prefix);
 
 /** The vitals a form may carry (field name, LOINC code and display, Japanese name, UCUM unit);
  *  ends with a NULL name. jcs has no LOINC code: its system is HOMECARE_JCS_SYSTEM. */
@@ -415,6 +418,24 @@ struct alert_finding {
 /** Judges value of vital against the levels of s: 1 and *out when it is out of range, else 0. */
 int homecare_alert_levels(const struct alert_settings *s, int vital, double value,
                           struct alert_finding *out);
+/** Where values to judge come from: a visit record (id its record_id) or a vitals entry (entry;
+ *  id the entry's), measured at measured_at, content JSON with "vitals". */
+struct alert_source {
+    const char *patient_id, *id;
+    bool entry;
+    int64_t measured_at;
+    const char *content;
+};
+/** Judges the vitals of src (just written) and raises an alert for each value out of range (as
+ *  homecare_alerts_raise). In op's write transaction. */
+bool homecare_alerts_raise_from(struct error *err, struct op *op, const struct alert_source *src);
+/** The minutes before an unacknowledged alert of organisation org_id escalates (default 15). */
+bool homecare_alert_escalate_minutes(struct error *err, struct store_conn *conn, const char *org_id,
+                                     int *minutes);
+/** The sweep of alerts (module sweep): each open alert past its next escalation goes one step
+ *  on — to the on-call shift's backup clinician, then to the responsible organisation's
+ *  administrators — with its step, notification, audit record and live event. */
+bool homecare_alerts_escalate(struct error *err, struct op *op);
 /** Judges the vitals of visit record r (its current version, just written) and raises an alert
  *  for each value out of range: stored with its steps, told to the team's physicians (inbox) and
  *  published on "homecare.alert". In op's write transaction. */

@@ -9,6 +9,13 @@ static const struct route routes[] = {
 #undef ROUTE
 };
 
+/* The module's sweep (struct module): the schedule's rolling windows, then the alerts due to
+ * escalate. */
+static bool homecare_sweep(struct error *err, struct op *op)
+{
+    return schedule_sweep(err, op) && homecare_alerts_escalate(err, op);
+}
+
 const struct module homecare_module = {
     .name = "homecare",
     .routes = routes,

@@ -67,24 +67,26 @@ static bool check_fields(struct error *err, const json_t *obj, const struct jfie
 
 /* ---- vitals --------------------------------------------------------------------------------- */
 
-static bool check_jcs(struct error *err, const json_t *v)
+static bool check_jcs(struct error *err, const json_t *v, const char *field)
 {
     if (!json_is_integer(v))
-        return error_set(err, ERR_FIELD_TYPE, "content.vitals.jcs: expected an integer");
+        return error_set(err, ERR_FIELD_TYPE, "%s: expected an integer", field);
     for (size_t i = 0; i < sizeof jcs_values / sizeof jcs_values[0]; i++)
         if (json_integer_value(v) == jcs_values[i])
             return true;
-    return error_set_bilingual(
-        err, ERR_FIELD_RANGE, "content.vitals.jcs: one of 0, 1, 2, 3, 10, 20, 30, 100, 200, 300",
-        "content.vitals.jcs: 0, 1, 2, 3, 10, 20, 30, 100, 200, 300 のいずれかを入力してください");
+    char en[128], ja[192];
+    snprintf(en, sizeof en, "%s: one of 0, 1, 2, 3, 10, 20, 30, 100, 200, 300", field);
+    snprintf(ja, sizeof ja,
+             "%s: 0, 1, 2, 3, 10, 20, 30, 100, 200, 300 のいずれかを入力してください", field);
+    return error_set_bilingual(err, ERR_FIELD_RANGE, en, ja);
 }
 
-static bool check_vital(struct error *err, const char *name, const json_t *v)
+static bool check_vital(struct error *err, const char *prefix, const char *name, const json_t *v)
 {
     char field[64];
-    snprintf(field, sizeof field, "content.vitals.%s", name);
+    snprintf(field, sizeof field, "%s.%s", prefix, name);
     if (strcmp(name, "jcs") == 0)
-        return check_jcs(err, v);
+        return check_jcs(err, v, field);
     if (strcmp(name, "pain_nrs") == 0 && !json_is_integer(v))
         return error_set(err, ERR_FIELD_TYPE, "%s: expected an integer", field);
     struct plausible_why why;
@@ -93,7 +95,7 @@ static bool check_vital(struct error *err, const char *name, const json_t *v)
     return true;
 }
 
-static bool check_vitals(struct error *err, const json_t *vitals)
+bool homecare_vitals_check(struct error *err, const json_t *vitals, const char *prefix)
 {
     static const struct jfield fields[] = {
         {"bp_systolic", JV_NUMBER, false, 0, NULL},
@@ -108,22 +110,24 @@ static bool check_vitals(struct error *err, const json_t *vitals)
         {"jcs", JV_NUMBER, false, 0, NULL},
         {NULL, 0, false, 0, NULL},
     };
-    if (!check_fields(err, vitals, fields, "content.vitals"))
+    if (!check_fields(err, vitals, fields, prefix))
         return false;
     const char *name;
     json_t *v;
     json_object_foreach((json_t *)vitals, name, v)
     {
-        if (!json_is_null(v) && !check_vital(err, name, v))
+        if (!json_is_null(v) && !check_vital(err, prefix, name, v))
             return false;
     }
     json_t *sys = json_object_get(vitals, "bp_systolic"),
            *dia = json_object_get(vitals, "bp_diastolic");
     if (json_is_number(sys) && json_is_number(dia) &&
-        json_number_value(sys) <= json_number_value(dia))
-        return error_set_bilingual(
-            err, ERR_FIELD_RANGE, "content.vitals.bp_diastolic: below the systolic pressure",
-            "content.vitals.bp_diastolic: 収縮期血圧より低い値にしてください");
+        json_number_value(sys) <= json_number_value(dia)) {
+        char en[128], ja[160];
+        snprintf(en, sizeof en, "%s.bp_diastolic: below the systolic pressure", prefix);
+        snprintf(ja, sizeof ja, "%s.bp_diastolic: 収縮期血圧より低い値にしてください", prefix);
+        return error_set_bilingual(err, ERR_FIELD_RANGE, en, ja);
+    }
     return true;
 }
 
@@ -275,7 +279,7 @@ json_t *homecare_form_check(struct error *err, const char *form, const json_t *c
     drop_nulls(out);
     json_t *vitals = json_object_get(out, "vitals"), *adl = json_object_get(out, "adl");
     const char *next = jsonv_str(out, "next_visit");
-    bool ok = (!vitals || check_vitals(err, vitals)) &&
+    bool ok = (!vitals || homecare_vitals_check(err, vitals, "content.vitals")) &&
               check_drugs(err, json_object_get(out, "remaining_drugs")) &&
               (!adl || check_adl(err, adl));
     if (ok && next && strcmp(next, visit_day) < 0)

@@ -291,7 +291,7 @@ static bool lagging_patients(struct error *err, struct op *op, int64_t today,
     return *n == SWEEP_PATIENTS_MAX || r == STORE_DONE;
 }
 
-bool homecare_sweep(struct error *err, struct op *op)
+bool schedule_sweep(struct error *err, struct op *op)
 {
     int64_t today = schedule_today();
     if (today == swept_day)

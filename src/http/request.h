@@ -101,6 +101,7 @@ struct request {
     bool frame_same_origin;          /* a raw document the UI shows in an <iframe> */
     const char *error_code;          /* for the access log */
     struct sse_stream *stream;       /* a Server-Sent Events answer (http/sse.h), or NULL */
+    bool event_stream;               /* that answer is built: the request leaves its arena */
     struct http_stream *body_stream; /* a body read as it is sent (http/stream.h), or NULL */
 };
 

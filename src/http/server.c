@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -219,7 +220,10 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     strbuf_release(&req->body);
     if (!req->resp_body_static)
         free(req->resp_body);
-    arena_free(req->op.arena);
+    if (req->op.arena)
+        arena_free(req->op.arena);
+    else
+        free(req); /* an event stream's, detached from its arena */
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
 }
@@ -263,13 +267,45 @@ static void audit_done(void *arg, bool ok)
     MHD_resume_connection(req->mhd);
 }
 
-static enum MHD_Result queue(struct request *req)
+/* An event stream lasts for hours once its answer is queued, and needs nothing of its request
+ * but what the access log says at its end: that moves to a block of its own, and the arena (8
+ * KiB or more, for each open stream) is freed. NULL when out of memory. */
+static struct request *detach(struct request *req)
+{
+    size_t method_len = strlen(req->method) + 1, path_len = strlen(req->path) + 1;
+    struct request *kept = calloc(1, sizeof(*kept) + method_len + path_len);
+    if (!kept)
+        return NULL;
+    char *text = (char *)(kept + 1);
+    kept->method = memcpy(text, req->method, method_len);
+    kept->path = memcpy(text + method_len, req->path, path_len);
+    memcpy(kept->request_id, req->request_id, sizeof(kept->request_id));
+    memcpy(kept->client, req->client, sizeof(kept->client));
+    memcpy(kept->op.principal.user_id, req->op.principal.user_id,
+           sizeof(kept->op.principal.user_id));
+    kept->ctx = req->ctx;
+    kept->mhd = req->mhd;
+    kept->route = req->route;
+    kept->start_mono_ms = req->start_mono_ms;
+    kept->status = req->status;
+    kept->error_code = req->error_code; /* a static name */
+    strbuf_release(&req->body);
+    arena_free(req->op.arena); /* req itself lives in it */
+    return kept;               /* on_completed frees it (its op.arena is NULL) */
+}
+
+/* Queues req's answer; con_cls is MHD's pointer to req (an event stream's request is replaced
+ * by its detached copy). */
+static enum MHD_Result queue(struct request *req, void **con_cls)
 {
     struct MHD_Response *r = response_build(req);
     if (!r)
         return MHD_NO;
     enum MHD_Result ret = MHD_queue_response(req->mhd, (unsigned)req->status, r);
     MHD_destroy_response(r);
+    struct request *kept = ret == MHD_YES && req->event_stream ? detach(req) : NULL;
+    if (kept)
+        *con_cls = kept;
     return ret;
 }
 
@@ -315,7 +351,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             error_set(&e, ERR_BODY_TOO_LARGE, "limit %zu bytes", req->body_limit);
             response_problem(req, &e);
             response_header(req, "Connection", "close");
-            return queue(req);
+            return queue(req, con_cls);
         }
         return MHD_YES;
     }
@@ -335,13 +371,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             error_set(&e, audit_failure_code(), "group commit failed");
             response_problem(req, &e);
         }
-        return queue(req);
+        return queue(req, con_cls);
     }
     if (req->status)
         return MHD_YES; /* already answered */
     dispatch(req);
     if (req->op.read_count == 0)
-        return queue(req);
+        return queue(req, con_cls);
     /* The response leaves only once its audit records are durable: park the connection (the
      * worker thread goes on with others) until the group commit has them. */
     req->waiting_audit = true;
@@ -376,7 +412,44 @@ static char *slurp(const char *path)
     return strbuf_steal(&sb);
 }
 
-static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *cert, char *key)
+unsigned server_connection_limit(int wanted, unsigned long long fd_limit)
+{
+    unsigned long long n = wanted > 0 ? (unsigned long long)wanted : SERVER_MAX_CONNECTIONS;
+    unsigned long long room = fd_limit > SERVER_FD_RESERVE + 16 ? fd_limit - SERVER_FD_RESERVE : 16;
+    return (unsigned)(n < room ? n : room);
+}
+
+/* Every connection (an idle event stream too) holds a file descriptor. The soft limit is often
+ * far below the hard one (1024 against 524288 under systemd): it goes up to the hard limit, and
+ * the connection limit comes down to what it leaves. */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    unsigned long long fds = 1024, before = 0;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        before = rl.rlim_cur;
+        /* an unlimited hard limit is refused by setrlimit: the kernel's default fs.nr_open */
+        rlim_t hard = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
+        struct rlimit raised = {hard, rl.rlim_max};
+        if (rl.rlim_cur < hard && setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            rl.rlim_cur = hard;
+        fds = rl.rlim_cur;
+    }
+    int wanted = config->max_connections > 0 ? config->max_connections : SERVER_MAX_CONNECTIONS;
+    unsigned limit = server_connection_limit(wanted, fds);
+    if (limit < (unsigned)wanted)
+        log_msg(LOG_WARN, "serve.max_connections",
+                "%u connections at most, not %d: the file descriptor limit is %llu (raise it, "
+                "e.g. LimitNOFILE= in the systemd unit, or lower --max-connections)",
+                limit, wanted, fds);
+    else if (before < fds)
+        log_msg(LOG_INFO, "serve.fd_limit", "file descriptor limit raised from %llu to %llu",
+                before, fds);
+    return limit;
+}
+
+static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *cert, char *key,
+                                       unsigned max_connections)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
@@ -396,7 +469,7 @@ static struct MHD_Daemon *start_daemon(const struct sockaddr_storage *ss, char *
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)config->workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(32 * 1024), MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_ARRAY, cert ? tls_opts : no_opts, MHD_OPTION_END);
 }
@@ -547,7 +620,8 @@ int server_run(const struct server_config *cfg)
             log_msg(LOG_WARN, "serve.public_url",
                     "behind a TLS proxy without --public-url: FHIR links name %s", given);
     }
-    struct MHD_Daemon *d = start_daemon(&ss, cert, key);
+    unsigned max_connections = connection_limit();
+    struct MHD_Daemon *d = start_daemon(&ss, cert, key, max_connections);
     if (!d) {
         log_msg(LOG_ERROR, "serve.listen", "cannot listen on %s", cfg->listen);
         goto fail_writer;
@@ -564,7 +638,8 @@ int server_run(const struct server_config *cfg)
         MHD_stop_daemon(d);
         goto fail_writer;
     }
-    log_msg(LOG_INFO, "serve.started", "listening on %s (%d workers)", url, cfg->workers);
+    log_msg(LOG_INFO, "serve.started", "listening on %s (%d workers, up to %u connections)", url,
+            cfg->workers, max_connections);
     if (cfg->on_ready)
         cfg->on_ready(ctx.env.store, url);
     int sig = wait_for_signal();

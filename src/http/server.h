@@ -10,6 +10,10 @@
 
 struct op_env;
 
+/** Default of server_config.max_connections: room for 10,000 idle event streams (issue 17) and
+ *  the ordinary requests beside them. */
+enum { SERVER_MAX_CONNECTIONS = 16384, SERVER_FD_RESERVE = 512 };
+
 /** Settings of `tsunagu serve` (flags and TSUNAGU_* environment variables). */
 struct server_config {
     const char *listen; /* "127.0.0.1:8080", "[::1]:8080" */
@@ -19,6 +23,9 @@ struct server_config {
     const char *tls_key;
     bool behind_tls_proxy;
     int workers; /* thread-pool size */
+    /** Connections at once, idle event streams included (0: SERVER_MAX_CONNECTIONS); lowered at
+     *  start to what the process's file-descriptor limit leaves (see server_connection_limit). */
+    int max_connections;
     int idle_timeout_s;
     int absolute_timeout_s;
     size_t body_limit;
@@ -57,6 +64,11 @@ const char *server_public_url(void);
 /** Whether s is a public URL --public-url accepts: http:// or https://, a host (name, IPv4 or
  *  [IPv6]) with an optional port, an optional path, no query, fragment or white space. */
 bool server_public_url_valid(const char *s);
+
+/** The connection limit for wanted connections (0: the default) under a file-descriptor limit
+ *  of fd_limit: wanted, or fewer when fd_limit cannot hold them beside SERVER_FD_RESERVE
+ *  descriptors for everything else (database files, DICOM associations, logs); at least 16. */
+unsigned server_connection_limit(int wanted, unsigned long long fd_limit);
 
 /** True if host (an IPv4/IPv6 literal or "localhost") is a loopback address. */
 bool server_host_is_loopback(const char *host);

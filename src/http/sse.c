@@ -13,7 +13,11 @@
 #include "events/events.h"
 #include "response_int.h"
 
-enum { SSE_BATCH = 16 * 1024, CREDENTIAL_MAX = 256 };
+/* SSE_BLOCK: MHD's own buffer of the response, used only without chunked encoding (an HTTP/1.0
+ * client, e.g. a proxy): a chunked stream is written straight into the connection's buffer. It
+ * is allocated (and zeroed) for every stream, so it is kept small. SSE_KEEP: the most text
+ * buffer a parked stream keeps (a burst of events may have grown it to SSE_BATCH). */
+enum { SSE_BATCH = 16 * 1024, SSE_BLOCK = 1024, SSE_KEEP = 1024, CREDENTIAL_MAX = 256 };
 
 struct sse_stream {
     struct MHD_Connection *mhd;
@@ -70,6 +74,8 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
         case EVENTS_CLOSED:
             return MHD_CONTENT_READER_END_OF_STREAM;
         case EVENTS_PARKED:
+            if (st->out.cap > SSE_KEEP)
+                strbuf_release(&st->out);
             return 0;
         case EVENTS_TICK:
             if (!still_valid(st))
@@ -145,8 +151,10 @@ struct MHD_Response *sse_response_build(struct request *req)
     if (!st->sub)
         return NULL;
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, st, stream_free);
-    if (r)
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, sse_read, st, stream_free);
+    if (r) {
         req->stream = NULL; /* MHD frees it with the response */
+        req->event_stream = true;
+    }
     return r;
 }

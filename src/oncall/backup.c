@@ -36,6 +36,19 @@ bool oncall_partners_accept(struct error *err, struct request *req)
     return true;
 }
 
+bool oncall_partners_end(struct error *err, struct request *req)
+{
+    const char *pid = request_param(req, 0);
+    if (!request_require_org(err, req))
+        return false;
+    if (!ids_uuid_valid(pid))
+        return error_set(err, ERR_ONCALL_PARTNER_NOT_FOUND, "malformed id");
+    if (!api_no_fields(err, req) || !oncall_partner_end(err, &req->op, pid))
+        return false;
+    response_json(req, 200, json_pack("{s:s}", "id", pid));
+    return true;
+}
+
 static json_t *partner_row(struct store_stmt *s)
 {
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", store_text(s, 0), "org",
@@ -86,6 +99,32 @@ bool oncall_declarations_create(struct error *err, struct request *req)
         return false;
     response_json(req, 201, json_pack("{s:s}", "id", id));
     return true;
+}
+
+static json_t *declaration_row(struct store_stmt *s)
+{
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", store_text(s, 0), "reason",
+                     store_text(s, 1), "note", api_text_or_null(s, 2), "started_at",
+                     api_time_or_null(s, 3), "planned_end_at", api_time_or_null(s, 4), "ended_at",
+                     api_time_or_null(s, 5), "end_reason", api_text_or_null(s, 6), "declared_by",
+                     store_is_null(s, 7) ? json_null() : api_id_name(s, 7, 8));
+}
+
+bool oncall_declarations_list(struct error *err, struct request *req)
+{
+    if (!request_query_check(err, req, (const char *const[]){NULL}) ||
+        !request_require_org(err, req))
+        return false;
+    return api_respond_items(
+        req, api_rows(err,
+                      store_query(err, req->op.conn,
+                                  "SELECT d.id, d.reason, d.note, d.started_at, d.planned_end_at, "
+                                  "d.ended_at, d.end_reason, d.declared_by, u.name FROM "
+                                  "oncall_declarations d LEFT JOIN users u ON u.id = "
+                                  "d.declared_by WHERE d.org_id = ? ORDER BY d.ended_at IS NOT "
+                                  "NULL, d.started_at DESC, d.id LIMIT 20",
+                                  "t", req->op.principal.org_id),
+                      declaration_row));
 }
 
 bool oncall_declarations_end(struct error *err, struct request *req)

@@ -67,6 +67,53 @@ bool oncall_partner_accept(struct error *err, struct op *op, const char *pid)
     return op_audit(err, op, "oncall.partner_accept", 'U', NULL, "oncall_partner", pid, NULL);
 }
 
+bool oncall_partner_end(struct error *err, struct op *op, const char *pid)
+{
+    const char *org = op->principal.org_id;
+    char a[UUID_STR_LEN] = "", b[UUID_STR_LEN] = "";
+    struct store_stmt *s = store_query(err, op->conn,
+                                       "SELECT org_id, partner_org_id FROM oncall_partners WHERE "
+                                       "id = ?1 AND (org_id = ?2 OR partner_org_id = ?2) AND "
+                                       "ended_at IS NULL",
+                                       "tt", pid, org);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    if (r == STORE_ROW) {
+        snprintf(a, sizeof a, "%s", store_text(s, 0));
+        snprintf(b, sizeof b, "%s", store_text(s, 1));
+    }
+    store_done(s);
+    if (r == STORE_FAIL)
+        return false;
+    if (r != STORE_ROW)
+        return error_set(err, ERR_ONCALL_PARTNER_NOT_FOUND, NULL);
+    /* a declaration in force of either side stops opening the other's reading at once */
+    s = store_query(err, op->conn,
+                    "SELECT id, org_id FROM oncall_declarations WHERE (org_id = ? OR org_id = ?) "
+                    "AND ended_at IS NULL",
+                    "tt", a, b);
+    if (!s)
+        return false;
+    char dids[2][UUID_STR_LEN], partners[2][UUID_STR_LEN];
+    int n = 0;
+    while (n < 2 && (r = store_step(err, s)) == STORE_ROW) {
+        snprintf(dids[n], UUID_STR_LEN, "%s", store_text(s, 0));
+        snprintf(partners[n], UUID_STR_LEN, "%s", strcmp(store_text(s, 1), a) == 0 ? b : a);
+        n++;
+    }
+    store_done(s);
+    if (r == STORE_FAIL || !op_write_begin(err, op) ||
+        !store_exec(err, op->conn, NULL,
+                    "UPDATE oncall_partners SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                    "it", op->now_ms, pid))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (!access_standby_end(err, op, dids[i], partners[i], "partnership_ended", NULL))
+            return false;
+    return op_audit(err, op, "oncall.partner_end", 'U', NULL, "oncall_partner", pid, NULL);
+}
+
 enum { PARTNERS_MAX = 32 };
 
 /* The accepted partners of org_id, both ways. */
@@ -181,7 +228,7 @@ bool oncall_declaration_end(struct error *err, struct op *op, const char *org_id
         return false;
     if (changed != 1)
         return error_set(err, ERR_ONCALL_DECLARATION_NOT_FOUND, NULL);
-    return access_standby_end(err, op, did, end_reason, NULL) &&
+    return access_standby_end(err, op, did, NULL, end_reason, NULL) &&
            op_audit(err, op, "oncall.declaration_end", 'U', NULL, "oncall_declaration", did,
                     end_reason) &&
            tell_partners(err, op, org_id, partners, n, "oncall_declaration_end", did, end_reason);

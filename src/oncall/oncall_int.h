@@ -45,6 +45,9 @@ json_t *oncall_answer_json(const struct oncall_answer *a);
 bool oncall_partner_create(struct error *err, struct op *op, const char *partner_org_id, char *id);
 /** Accepts partnership pid offered to op's organisation. */
 bool oncall_partner_accept(struct error *err, struct op *op, const char *pid);
+/** Ends partnership pid of op's organisation (either side): a declaration in force of either
+ *  side stops opening the other's reading at once (its grant to that partner ends, audited). */
+bool oncall_partner_end(struct error *err, struct op *op, const char *pid);
 /** Declares op's organisation unavailable for reason until planned_end_at and opens a standby
  *  grant to each accepted partner; id gets the declaration's. */
 bool oncall_declare(struct error *err, struct op *op, const char *reason, const char *note,

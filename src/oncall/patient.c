@@ -123,3 +123,35 @@ bool oncall_dependence_put(struct error *err, struct request *req)
                             "note", jsonv_str(req->json, "note")));
     return true;
 }
+
+static json_t *dependence_row(struct store_stmt *s)
+{
+    return json_pack("{s:b, s:b, s:b, s:o, s:o, s:o}", "ventilator", store_int(s, 0) != 0, "oxygen",
+                     store_int(s, 1) != 0, "dialysis", store_int(s, 2) != 0, "note",
+                     api_text_or_null(s, 3), "set_by", api_id_name(s, 4, 5), "set_at",
+                     api_time_or_null(s, 6));
+}
+
+/* What the PUT last set, so that a form changing one flag does not clear the others. */
+bool oncall_dependence_get(struct error *err, struct request *req)
+{
+    if (!request_query_check(err, req, (const char *const[]){NULL}))
+        return false;
+    json_t *rows = api_rows(
+        err,
+        store_query(err, req->op.conn,
+                    "SELECT d.ventilator, d.oxygen, d.dialysis, d.note, d.set_by, u.name, "
+                    "d.set_at FROM oncall_dependence d LEFT JOIN users u ON u.id = d.set_by "
+                    "WHERE d.patient_id = ?",
+                    "t", req->patient_id),
+        dependence_row);
+    if (!rows)
+        return false;
+    json_t *out = json_array_size(rows)
+                      ? json_incref(json_array_get(rows, 0))
+                      : json_pack("{s:b, s:b, s:b, s:n, s:n, s:n}", "ventilator", 0, "oxygen", 0,
+                                  "dialysis", 0, "note", "set_by", "set_at");
+    json_decref(rows);
+    response_json(req, 200, out);
+    return true;
+}

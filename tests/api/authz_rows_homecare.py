@@ -151,3 +151,17 @@ ROWS.update({
     ("POST", "/api/patients/{id}/homecare/alerts/{aid}/acknowledge"): (
         req("POST", ALERTS + "/alerts/{NOBODY}/acknowledge", BAD), PATIENT, TEAM_WRITE),
 })
+
+# ---- alerts that escalate, vitals entered alone (test_homecare_escalation.py, issue 17) ----------
+# The escalation minutes are each organisation's (its administrator sets them: none of the matrix's
+# logins administers one); vitals entered alone follow the patient's rule like a record's.
+ROWS.update({
+    ("GET", "/api/homecare/alert-escalation"): (req("GET", "/api/homecare/alert-escalation"),
+                                                granted(), EVERYONE),
+    ("PUT", "/api/homecare/alert-escalation"): (
+        req("PUT", "/api/homecare/alert-escalation", BAD), granted(), set()),
+    ("POST", "/api/patients/{id}/homecare/vitals"): (req("POST", ALERTS + "/vitals", BAD),
+                                                     PATIENT, TEAM_WRITE),
+    ("GET", "/api/patients/{id}/homecare/vitals"): (req("GET", ALERTS + "/vitals"), PATIENT,
+                                                    TEAM_READ),
+})

@@ -17,6 +17,8 @@ ROWS = {
     # a patient's: the rule decides (the team is read like the care team)
     ("GET", "/api/patients/{id}/oncall"): (req("GET", "/api/patients/{P}/oncall"), PATIENT,
                                            TEAM_READ),
+    ("GET", "/api/patients/{id}/oncall/dependence"): (
+        req("GET", "/api/patients/{P}/oncall/dependence"), PATIENT, TEAM_READ),
     ("PUT", "/api/patients/{id}/oncall/dependence"): (
         req("PUT", "/api/patients/{P}/oncall/dependence", BAD), PATIENT, TEAM_WRITE),
     # ---- backup ----
@@ -25,8 +27,12 @@ ROWS = {
     ("GET", "/api/oncall/partners"): (req("GET", "/api/oncall/partners"), granted(), EVERYONE),
     ("POST", "/api/oncall/partners/{pid}/accept"): (
         req("POST", "/api/oncall/partners/{NOBODY}/accept", BAD), granted(), set()),
+    ("POST", "/api/oncall/partners/{pid}/end"): (
+        req("POST", "/api/oncall/partners/{NOBODY}/end", BAD), granted(), set()),
     ("POST", "/api/oncall/declarations"): (req("POST", "/api/oncall/declarations", BAD),
                                            granted(), set()),
+    ("GET", "/api/oncall/declarations"): (req("GET", "/api/oncall/declarations"), granted(),
+                                          EVERYONE),
     ("POST", "/api/oncall/declarations/{did}/end"): (
         req("POST", "/api/oncall/declarations/{NOBODY}/end", BAD), granted(), set()),
     ("GET", "/api/oncall/disaster"): (req("GET", "/api/oncall/disaster"), granted(), {"office"}),

@@ -161,3 +161,17 @@ REQUIRED.update({
     f"PUT {ALERTS}/alert-settings": "profile",
     f"POST {ALERTS}/alerts/{NOBODY}/acknowledge": "action",
 })
+
+# ---- alerts that escalate, vitals entered alone (test_homecare_escalation.py, issue 17) ----------
+CASES += [
+    Case("PUT", "/api/homecare/alert-escalation", "aoba.tanaka", {"escalate_after_minutes": 15},
+         wrong_type=("escalate_after_minutes", "15")),
+    Case("POST", f"{ALERTS}/vitals", "gh.sato",
+         {"measured_at": "2026-01-05T09:00:00+09:00", "vitals": {"spo2": 97}, "note": "自宅で測定"},
+         "note", 1000, ("vitals", 3)),
+]
+REQUIRED.update({
+    "PUT /api/homecare/alert-escalation": "escalate_after_minutes",
+    f"POST {ALERTS}/vitals": "measured_at",
+})
+TEXT = {**TEXT, f"POST {ALERTS}/vitals": ["note"]}

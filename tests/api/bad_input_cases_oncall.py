@@ -28,6 +28,7 @@ CASES = [
     Case("POST", "/api/oncall/partners", "aoba.tanaka", {"partner_org_id": SAKURA}, None, None,
          ("partner_org_id", 1)),
     Case("POST", f"/api/oncall/partners/{NOBODY}/accept", "aoba.tanaka"),
+    Case("POST", f"/api/oncall/partners/{NOBODY}/end", "aoba.tanaka"),
     Case("POST", "/api/oncall/declarations", "aoba.tanaka",
          {"reason": "illness", "note": "検証", "planned_end_at": f"{LATER}T18:00:00+09:00"},
          "note", 500, ("reason", 1)),

@@ -239,6 +239,15 @@ class Server:
             self._sessions[login_name] = s
         return s
 
+    def advance_clock(self, ms):
+        """Moves the server's clock ms ahead (POST /api/test/clock, test builds only), after
+        which whatever fell due has happened. Sessions idle past the server's time-out end then:
+        the reused ones are dropped, so take sessions again (session()) after calling this."""
+        r = self.session("jimukyoku").post("/api/test/clock", json={"advance_ms": ms})
+        assert r.status_code == 200, r.text
+        self._sessions.clear()
+        return r.json()["now"]
+
     # -- store --
 
     @property

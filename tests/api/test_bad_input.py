@@ -610,6 +610,9 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/homecare/alerts", None),
         ("POST", f"/api/patients/{patient}/homecare/alerts/{GRANT}/acknowledge",
          {"action": "observation"}),
+        ("POST", f"/api/patients/{patient}/homecare/vitals",
+         {"measured_at": "2026-01-05T09:00:00+09:00", "vitals": {"spo2": 97}}),
+        ("GET", f"/api/patients/{patient}/homecare/vitals", None),
         # homecare, report (訪問看護報告書): a report that does not exist
         ("GET", f"/api/patients/{patient}/homecare/reports", None),
         ("GET", f"/api/patients/{patient}/homecare/reports/prefill", None),
@@ -627,6 +630,7 @@ def patient_requests(patient):
         ("GET", f"/api/patients/{patient}/oncall", None),
         ("PUT", f"/api/patients/{patient}/oncall/dependence",
          {"ventilator": False, "oxygen": True, "dialysis": False}),
+        ("GET", f"/api/patients/{patient}/oncall/dependence", None),
         # sharing (issue 17): the patient's rules (one that does not exist), preview, log
         ("GET", f"/api/patients/{patient}/sharing/rules", None),
         ("POST", f"/api/patients/{patient}/sharing/rules",

@@ -22,6 +22,7 @@ from helpers import assert_problem, login, run_cli
     (["init", "--demo=yes"], "--demo takes no value"),
     (["serve", "--listen"], "--listen needs a value"),
     (["serve", "--workers", "0"], "--workers must be a number"),
+    (["serve", "--max-connections", "8"], "--max-connections must be a number from 16"),
     (["user"], "usage: tsunagu user add|passwd|disable"),
     (["user", "add"], "--login is required"),
     (["user", "add", "--login", "x.y"], "--name and a valid --profession are required"),

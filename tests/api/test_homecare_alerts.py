@@ -104,33 +104,64 @@ def test_a_physician_of_the_team_adjusts_the_settings_and_nobody_else(server):
     assert s["set_by"]["id"] == user_id("aoba.tanaka")
 
 
-def test_spo2_below_the_level_alerts_the_team_physicians(server):
+def on_call(server, primary, backup=None, org_admin="aoba.tanaka"):
+    """A shift of the admin's organisation from a minute ago for two hours, started after any
+    other: primary (and backup) are on call now."""
+    now = helpers.now_utc()
+    body = {"starts_at": (now - datetime.timedelta(minutes=1)).isoformat(timespec="milliseconds"),
+            "ends_at": (now + datetime.timedelta(hours=2)).isoformat(timespec="milliseconds"),
+            "phone": "099-555-0199", "primary_user_id": user_id(primary)}
+    if backup:
+        body["backup_user_id"] = user_id(backup)
+    r = server.session(org_admin).post("/api/oncall/shifts", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def told_to(session, alert_id):
+    return [n for n in session.get("/api/notifications").json()["items"]
+            if n["kind"] == "homecare_alert" and n["ref_id"] == alert_id]
+
+
+def test_spo2_below_the_level_alerts_the_on_call_clinician_and_the_team_physicians(server):
     patient = home_patient(server, 3)
-    tanaka = server.session("aoba.tanaka")
+    on_call(server, "aoba.mori", "aoba.tanaka")
+    tanaka, mori = server.session("aoba.tanaka"), server.session("aoba.mori")
     stream = Stream(tanaka, "/api/events?topics=vitals.alert")
-    assert stream.response.status_code == 200
+    personal = Stream(mori, "/api/events?topics=notification")
+    assert stream.response.status_code == 200 and personal.response.status_code == 200
     try:
         rec = record(server, patient, {"spo2": 86, "pulse": 96}, days_ago=25)
         [alert] = of_record(alerts(tanaka, patient), rec)
         event = stream.next("the alert's event", lambda item: item.get("event") == "vitals.alert"
                             and json.loads(item["data"])["alert_id"] == alert["id"])
         assert json.loads(event["data"])["event"] == "raised" and patient not in event["data"]
+        note = personal.next("the on-call clinician's notice",
+                             lambda item: item.get("event") == "notification"
+                             and json.loads(item["data"]).get("alert_id") == alert["id"])
+        assert patient not in note["data"]
     finally:
         stream.response.close()
+        personal.response.close()
     assert alert["vital"] == "spo2" and alert["value"] == 86 and alert["rule"] == "low"
     assert alert["limit"] == 90 and alert["state"] == "open" and alert["acknowledged"] is None
     assert alert["raised_by"]["id"] == user_id("vns.suzuki")
+    assert alert["responsible_org"]["id"] == AOBA and alert["escalation_level"] == 0
+    assert alert["next_escalation_at"] is not None
     steps = [s["step"] for s in alert["steps"]]
     assert steps == ["raised", "notified"]
-    told = set(alert["steps"][1]["detail"]["orgs"])
-    assert AOBA in told and HIKARI not in told and VNS not in told
-    # the clinic's inbox has it, naming the patient; the pharmacy's has not
-    notes = [n for n in tanaka.get("/api/notifications").json()["items"]
-             if n["kind"] == "homecare_alert" and n["ref_id"] == alert["id"]]
-    assert len(notes) == 1 and notes[0]["patient"]["id"] == patient
-    assert notes[0]["summary"]["vital"] == "spo2" and notes[0]["summary"]["value"] == 86
-    pharmacy = server.session("ph.yoshida").get("/api/notifications").json()["items"]
-    assert not [n for n in pharmacy if n["ref_id"] == alert["id"]]
+    detail = alert["steps"][1]["detail"]
+    assert detail["users"] == [{"user_id": user_id("aoba.mori"), "org_id": AOBA,
+                                "role": "on_call"}]
+    told = set(detail["orgs"])
+    assert AOBA not in told and HIKARI not in told and VNS not in told
+    # the on-call clinician's inbox has it, naming the patient; his colleague's and the
+    # pharmacy's have not
+    [mine] = told_to(mori, alert["id"])
+    assert mine["patient"]["id"] == patient
+    assert mine["summary"]["vital"] == "spo2" and mine["summary"]["value"] == 86
+    assert told_to(tanaka, alert["id"]) == []
+    assert told_to(server.session("ph.yoshida"), alert["id"]) == []
 
 
 def test_a_value_in_range_raises_nothing(server):

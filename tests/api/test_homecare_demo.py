@@ -122,3 +122,11 @@ def test_an_organisation_without_consent_sees_none_of_it(server):
         mine = s.get("/api/homecare/my-day").json()
         assert not [v for v in mine.get("items", mine.get("visits", []))
                     if v.get("patient_id") in patients]
+
+
+def test_the_heart_failure_patient_is_judged_by_the_heart_failure_profile(server):
+    s = server.session("vns.suzuki").get(f"/api/patients/{ICHIRO}/homecare/alert-settings")
+    assert s.status_code == 200, s.text
+    assert s.json()["profile"]["code"] == "heart_failure"
+    assert s.json()["set_by"]["id"] == helpers.user_id("aoba.tanaka")
+    assert s.json()["trends"]["weight_rise_kg"] == 2.0

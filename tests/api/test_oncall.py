@@ -380,3 +380,61 @@ def test_declarations_and_the_disaster_view_refuse_bad_input(server):
     assert_problem(tanaka.put(f"/api/patients/{SATO_ICHIRO}/oncall/dependence",
                               json={"ventilator": "yes", "oxygen": False, "dialysis": False}),
                    400)
+
+
+def test_dependence_reads_back_what_was_last_set(server):
+    tanaka = server.session("aoba.tanaka")
+    patient = register(tanaka, [AOBA])
+    path = f"/api/patients/{patient}/oncall/dependence"
+    r = tanaka.get(path)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"ventilator": False, "oxygen": False, "dialysis": False, "note": None,
+                        "set_by": None, "set_at": None}
+    r = tanaka.put(path, json={"ventilator": False, "oxygen": True, "dialysis": True,
+                               "note": "酸素 2L/分"})
+    assert r.status_code == 200, r.text
+    got = tanaka.get(path).json()
+    assert (got["ventilator"], got["oxygen"], got["dialysis"]) == (False, True, True)
+    assert got["note"] == "酸素 2L/分" and got["set_by"]["id"] == user_id("aoba.tanaka")
+    assert got["set_at"]
+    # an organisation without consent reads nothing of it
+    assert_problem(server.session("ph.ito").get(path), 404, "patient.not_found")
+
+
+def test_an_organisation_lists_its_own_declarations(fresh_server):
+    tanaka = fresh_server.session("aoba.tanaka")
+    assert tanaka.get("/api/oncall/declarations").json()["items"] == []
+    did = declare(tanaka)
+    [mine] = tanaka.get("/api/oncall/declarations").json()["items"]
+    assert mine["id"] == did and mine["ended_at"] is None and mine["reason"] == "disaster"
+    assert mine["declared_by"]["id"] == helpers.user_id("aoba.tanaka")
+    # another organisation does not see it in its own list
+    assert fresh_server.session("sc.admin").get("/api/oncall/declarations").json()["items"] == []
+    assert tanaka.post(f"/api/oncall/declarations/{did}/end").status_code == 200
+    [ended] = tanaka.get("/api/oncall/declarations").json()["items"]
+    assert ended["end_reason"] == "ended"
+
+
+def test_ending_a_partnership_ends_the_partners_reading_at_once(fresh_server):
+    server = fresh_server
+    tanaka, sakura = server.session("aoba.tanaka"), server.session("sc.admin")
+    named = register(tanaka, [AOBA, SAKURA])
+    did = declare(tanaka)
+    assert reads(sakura, named) == [200, 200, 200]
+    [pid] = [p["id"] for p in sakura.get("/api/oncall/partners").json()["items"]
+             if {p["org"]["id"], p["partner"]["id"]} == {AOBA, SAKURA}]
+    before = helpers.store_snapshot(server)
+    assert_problem(server.session("aoba.nakajima").post(f"/api/oncall/partners/{pid}/end"), 403)
+    assert_problem(server.session("vns.kato").post(f"/api/oncall/partners/{pid}/end"), 404,
+                   "oncall.partner_not_found")  # an administrator of neither side
+    assert_problem(sakura.post(f"/api/oncall/partners/{pid}/end", json={"why": "x"}), 400,
+                   "request.unknown_field")
+    assert helpers.store_snapshot(server) == before
+    # the partner's administrator ends it: the grant of the declaration in force ends with it
+    assert sakura.post(f"/api/oncall/partners/{pid}/end").status_code == 200
+    assert reads(sakura, named) == [404, 404, 404]
+    grant = server.query("SELECT end_reason FROM standby_grants WHERE declaration_id = ?", (did,))
+    assert [g["end_reason"] for g in grant] == ["partnership_ended"]
+    assert helpers.audit_rows(server, "event_id = 'oncall.partner_end' AND object_id = ?", (pid,))
+    assert pid not in [p["id"] for p in tanaka.get("/api/oncall/partners").json()["items"]]
+    assert_problem(sakura.post(f"/api/oncall/partners/{pid}/end"), 404, "oncall.partner_not_found")

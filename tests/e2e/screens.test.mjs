@@ -58,7 +58,7 @@ async function orgId(page, name) {
   return org.id;
 }
 
-const PATIENT_TABS = ['consents', 'team', 'record', 'referrals', 'bookings', 'images', 'homecare', 'access'];
+const PATIENT_TABS = ['consents', 'team', 'record', 'referrals', 'bookings', 'images', 'homecare', 'access', 'oncall', 'conferences'];
 
 // route pattern → the visits that show it: who logs in and the hashes to open (a function may
 // look ids up with the user's session).
@@ -146,6 +146,23 @@ const SCREENS = {
   'stats/*': [{ user: 'gh.admin', hashes: ['#/stats'] }, { user: 'vns.suzuki', hashes: ['#/stats/homecare'] }],
   // home care (issue 16): the staff member's day list, the visit figures beside the referral figures
   'homecare/my-day': [{ user: 'vns.suzuki', hashes: ['#/homecare/my-day'] }],
+  // on-call and backup (issue 17): the roster, the partnerships and declarations, the office's view
+  oncall: [{ user: 'aoba.tanaka', hashes: ['#/oncall'] }, { user: 'vns.suzuki', hashes: ['#/oncall'] }],
+  'oncall/backup': [{ user: 'aoba.tanaka', hashes: ['#/oncall/backup'] }],
+  'oncall/disaster': [{ user: 'jimukyoku', hashes: ['#/oncall/disaster'] }],
+  // case conferences (issue 17): the list and the demo's サービス担当者会議 with minutes and action items
+  conferences: [{ user: 'cm.yamazaki', hashes: ['#/conferences'] }],
+  'conferences/:id': [
+    {
+      user: 'cm.yamazaki',
+      hashes: async (page) => {
+        const answer = await apiGet(page, '/api/conferences?from=2000-01-01');
+        const demo = answer.items.find((c) => c.has_patient);
+        assert.ok(demo, 'the demo conference about a patient');
+        return [`#/conferences/${demo.id}`];
+      },
+    },
+  ],
 };
 
 /**

@@ -162,6 +162,33 @@ export async function load<T>(
   }
 }
 
+export interface FormDialogOptions {
+  /** Called after send succeeded and the dialog closed (e.g. to reload the page's data). */
+  saved?: () => void;
+  submitLabel?: MessageKey;
+  /** The form's class beside "stack" (a feature's field widths). */
+  className?: string;
+}
+
+/** A dialog with a form: submit runs send; a refusal is shown (by its field when the server names
+ *  one), success closes the dialog and calls saved. */
+export function formDialog(title: MessageKey, testid: string, controls: Child[], send: () => Promise<void>, options: FormDialogOptions = {}): void {
+  const errors = errorBox();
+  const submit = h('button', { type: 'submit', class: 'primary', testid: `${testid}-submit` }, t(options.submitLabel ?? 'common.save'));
+  const cancel = h('button', { type: 'button', class: 'secondary', testid: `${testid}-close` }, t('common.cancel'));
+  const form = h('form', { class: `stack ${options.className ?? ''}`.trim(), testid: `${testid}-form`, novalidate: true }, errors, controls, h('div', { class: 'row end' }, cancel, submit));
+  const dialog = openDialog(t(title), form, `${testid}-dialog`);
+  cancel.addEventListener('click', () => dialog.close());
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void attempt(submit, errors, async () => {
+      await send();
+      dialog.close();
+      options.saved?.();
+    });
+  });
+}
+
 /** A `<dialog>` with a title and content; closed by its own close button or Escape. */
 export function openDialog(title: string, content: Child, testid: string): HTMLDialogElement {
   const dialog = h(

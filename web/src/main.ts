@@ -3,7 +3,7 @@
 import { api, onUnauthorized } from './api';
 import { h, replace } from './dom';
 import { applyLang, t } from './i18n';
-import { findRoute, homeRoute, loginView, type View } from './registry';
+import { findRoute, homeRoute, loginView, runSessionTasks, type View } from './registry';
 import { leavePage, parseHash, redirect, setRenderHook } from './router';
 import { currentMe, setMe } from './session';
 import { renderHeader } from './shell';
@@ -50,6 +50,7 @@ function render(): void {
   const route = parseHash();
   const me = currentMe();
   if (!me || me.state !== 'active') {
+    runSessionTasks(null);
     if (route.path[0] !== 'login') {
       returnTo = location.hash;
       history.replaceState(null, '', '#/login');
@@ -61,6 +62,7 @@ function render(): void {
     redirect(homeRoute());
     return;
   }
+  runSessionTasks(`${me.user.id}/${me.org_id ?? ''}`);
   const main = h('main', { id: 'main', class: 'main' });
   replace(root, renderHeader(`#/${route.path.join('/')}`, () => void logout()), main);
   const view: View = findRoute(route)?.view ?? notFound;

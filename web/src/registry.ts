@@ -160,3 +160,26 @@ export function loginView(): LoginView {
   if (!login) throw new Error('no login screen is registered');
   return login;
 }
+
+/** Work that runs for as long as a user is logged in, whatever the page (a live watch of their
+ *  alerts): start returns its stop. Started after login and again when the user or organisation
+ *  changes; stopped at logout. */
+export interface SessionTask {
+  id: string;
+  start: () => () => void;
+}
+
+const sessionTasks: SessionTask[] = [];
+let running: { key: string; stops: (() => void)[] } | null = null;
+
+export function registerSessionTask(task: SessionTask): void {
+  if (sessionTasks.some((other) => other.id === task.id)) throw new Error(`session task ${task.id} is registered twice`);
+  sessionTasks.push(task);
+}
+
+/** Runs the session tasks for key (user and organisation), or stops them (key null). */
+export function runSessionTasks(key: string | null): void {
+  if (running?.key === key) return;
+  for (const stop of running?.stops ?? []) stop();
+  running = key === null ? null : { key, stops: sessionTasks.map((task) => task.start()) };
+}

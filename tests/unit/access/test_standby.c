@@ -150,7 +150,7 @@ static void standby_opens_reading_within_consent_until_it_ends(void **state)
     assert_true(exec("UPDATE care_team SET removed_at = NULL WHERE org_id = ?", "t", clinic));
 
     int ended = 0;
-    assert_true(access_standby_end(&err, op, declaration, "ended", &ended));
+    assert_true(access_standby_end(&err, op, declaration, NULL, "ended", &ended));
     assert_int_equal(ended, 2);
     assert_false(allowed(hospital, ACCESS_READ, DATA_CLINICAL));
     op_rollback(op);

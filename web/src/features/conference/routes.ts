@@ -1,11 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-// Case conferences (カンファレンス, issue 17): for now their notices in the inbox (a conference
-// scheduled, its minutes shared, an action item); the screens are still to come.
+// Case conferences (カンファレンス, issue 17): the カンファレンス page (the organisation's
+// conferences, one's own action items, scheduling one without a patient), a conference's page
+// (agenda, materials, minutes with versions and sharing, action items, the anonymised export),
+// the patient page's カンファレンス tab (scheduling one about the patient), and their notices in
+// the inbox (leading to the conference).
 import { t, type MessageKey } from '../../i18n';
+import { registerNav, registerRoute } from '../../registry';
 import { hashOf } from '../../router';
+import { canSeePatients } from '../../session';
 import { registerNotificationKind } from '../notify/extensions';
 import type { AppNotification } from '../notify/types';
+import { registerPatientTab } from '../patients/extensions';
+import { renderConference } from './views/detail';
+import { renderConferences } from './views/list';
+import { renderPatientConferences } from './views/patientTab';
 import './types';
+import './conference.css';
+
+registerRoute({ path: 'conferences', guard: canSeePatients, view: renderConferences });
+registerRoute({ path: 'conferences/:id', guard: canSeePatients, view: renderConference, orgSwitch: '#/conferences' });
+registerNav({ hash: '#/conferences', label: 'conference.nav', testid: 'nav-conferences', order: 18, show: canSeePatients });
+registerPatientTab({ id: 'conferences', label: 'conference.tab', order: 75, render: renderPatientConferences });
 
 interface ConferenceSummary {
   event?: string;
@@ -35,5 +50,5 @@ registerNotificationKind({
       due: s.due_date ?? '',
     });
   },
-  target: (n) => (n.patient ? hashOf(['patients', n.patient.id]) : null),
+  target: (n) => (n.ref_id ? hashOf(['conferences', n.ref_id]) : n.patient ? hashOf(['patients', n.patient.id]) : null),
 });

@@ -124,19 +124,25 @@ const VITAL_NAMES: Record<string, MessageKey> = {
   jcs: 'homecare.vital_jcs',
 };
 
+/** What an alert's notice says: the value and the rule it broke, and, for an escalation, to whom
+ *  it went on and why. */
+export function alertMessage(n: AppNotification): string {
+  const s = summaryOf(n) as HomecareSummary & { role?: string };
+  const vital = VITAL_NAMES[s.vital ?? ''];
+  const text = t(ALERT_RULES[s.rule ?? ''] ?? 'homecare.notify_alert_high', {
+    whose: whose(n),
+    vital: vital ? t(vital) : (s.vital ?? ''),
+    value: String(s.value ?? ''),
+    limit: String(s.limit ?? ''),
+    baseline: String(s.baseline ?? ''),
+    user: s.user_name ?? '',
+  });
+  if (s.event !== 'escalated') return text;
+  return t(s.role === 'backup' ? 'homecare.notify_alert_escalated_backup' : 'homecare.notify_alert_escalated_admins', { alert: text });
+}
+
 registerNotificationKind({
   kind: 'homecare_alert',
-  message: (n) => {
-    const s = summaryOf(n);
-    const vital = VITAL_NAMES[s.vital ?? ''];
-    return t(ALERT_RULES[s.rule ?? ''] ?? 'homecare.notify_alert_high', {
-      whose: whose(n),
-      vital: vital ? t(vital) : (s.vital ?? ''),
-      value: String(s.value ?? ''),
-      limit: String(s.limit ?? ''),
-      baseline: String(s.baseline ?? ''),
-      user: s.user_name ?? '',
-    });
-  },
+  message: alertMessage,
   target: (n) => section(n, 'timeline'),
 });

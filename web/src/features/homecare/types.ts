@@ -4,6 +4,8 @@
 import type { Fragment } from '../../i18n';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
+import type alertsEn from './i18n/alerts/en.json';
+import type alertsJa from './i18n/alerts/ja.json';
 import type figuresEn from './i18n/figures/en.json';
 import type figuresJa from './i18n/figures/ja.json';
 import type recordsEn from './i18n/records/en.json';
@@ -22,6 +24,7 @@ declare module '../../i18n' {
   interface Messages extends Fragment<typeof timelineJa, typeof timelineEn> {}
   interface Messages extends Fragment<typeof reportJa, typeof reportEn> {}
   interface Messages extends Fragment<typeof figuresJa, typeof figuresEn> {}
+  interface Messages extends Fragment<typeof alertsJa, typeof alertsEn> {}
 }
 
 /** An organisation or a person as the home-care API names them. */

@@ -4,7 +4,7 @@
 // the server decides (its refusal is shown by the field it names, or above the form, e.g. 403
 // homecare.schedule_not_own with its message).
 import { api, seg } from '../../../api';
-import { attempt, errorBox, openDialog } from '../../../common';
+import { formDialog as sharedFormDialog } from '../../../common';
 import { field, h, option, type Child } from '../../../dom';
 import { t, type MessageKey } from '../../../i18n';
 import type { IdName } from '../types';
@@ -20,22 +20,9 @@ export interface FormContext {
   saved: () => void;
 }
 
-/** A dialog with a form; submit runs send, shows a refusal by its field, closes on success. */
+/** A dialog with a form of the schedule (common.ts formDialog). */
 function formDialog(title: MessageKey, testid: string, controls: Child[], send: () => Promise<void>, saved: () => void): void {
-  const errors = errorBox();
-  const submit = h('button', { type: 'submit', class: 'primary', testid: `${testid}-submit` }, t('common.save'));
-  const cancel = h('button', { type: 'button', class: 'secondary', testid: `${testid}-close` }, t('common.cancel'));
-  const form = h('form', { class: 'stack schedule-form', testid: `${testid}-form`, novalidate: true }, errors, controls, h('div', { class: 'row end' }, cancel, submit));
-  const dialog = openDialog(t(title), form, `${testid}-dialog`);
-  cancel.addEventListener('click', () => dialog.close());
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void attempt(submit, errors, async () => {
-      await send();
-      dialog.close();
-      saved();
-    });
-  });
+  sharedFormDialog(title, testid, controls, send, { saved, className: 'schedule-form' });
 }
 
 function kindSelect(kinds: VisitKind[], testid: string): HTMLSelectElement {
