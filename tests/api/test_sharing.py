@@ -67,12 +67,13 @@ def deliveries(session, patient):
 
 
 def on_call_now(server):
-    """The user on call now at あおば在宅クリニック (the demo's roster) and another member."""
+    """The login on call now at あおば在宅クリニック (the demo's roster) and another member."""
     r = server.session("aoba.tanaka").get("/api/oncall/now")
     assert r.status_code == 200, r.text
     primary = r.json()["primary"]["id"]
-    other = "aoba.nakajima" if primary == user_id("aoba.tanaka") else "aoba.tanaka"
-    login = "aoba.tanaka" if other == "aoba.nakajima" else "aoba.nakajima"
+    members = ("aoba.tanaka", "aoba.nakajima", "aoba.mori")
+    [login] = [m for m in members if user_id(m) == primary]
+    other = next(m for m in members if m != login)
     return login, other
 
 
