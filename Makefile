@@ -17,7 +17,7 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-directory bench-alerts bench-dicom bench-dicom-scale run build-run test bench fuzz clean web deps-build
+.PHONY: bench-fhir bench-sharing bench-directory bench-alerts bench-dicom bench-dicom-scale run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
@@ -57,6 +57,11 @@ bench-fhir:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build-run
 	@bench/fhir.sh $(BUILD)/tsunagu
+
+# what the sharing rules add to a visit-record write (issue 17), 0 and 50 rules in force
+bench-sharing:
+	@$(MAKE) --no-print-directory build-run
+	@bench/sharing.sh $(BUILD)/tsunagu
 
 bench-directory:
 	@scripts/deps.sh bench

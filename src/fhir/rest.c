@@ -429,7 +429,8 @@ static bool write_resource(struct error *err, struct request *req, json_t *res, 
     struct fhir_row row;
     bool created;
     if (!op_write_begin(err, &req->op) ||
-        !fhir_store_put(err, req->op.conn, &env, &actor, res, id, match, &row, &created))
+        !fhir_store_put(err, req->op.conn, &env, &actor, res, id, match, &row, &created) ||
+        !fhir_team_events(err, &req->op, &row, exists && !old.deleted ? old.version : 0, res))
         return false;
     req->object_id = arena_strdup(req->op.arena, row.id);
     const char *reason = exists && !old.deleted ? fhir_change_reason(res) : NULL;

@@ -157,7 +157,9 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
         env.known_compartment = patient;
         if (!fhir_allow_write(err, req, e->type, exists ? &old : NULL, patient, e->res,
                               ACCESS_UPDATE) ||
-            !fhir_store_put(err, req->op.conn, &env, &actor, e->res, id, 0, &row, &created))
+            !fhir_store_put(err, req->op.conn, &env, &actor, e->res, id, 0, &row, &created) ||
+            !fhir_team_events(err, &req->op, &row, exists && !old.deleted ? old.version : 0,
+                              e->res))
             return false;
     }
     const char *reason = created ? NULL : fhir_change_reason(e->res);

@@ -274,6 +274,24 @@ static bool project(struct error *err, struct op *op, const char *patient_id, co
            (prev || homecare_alerts_raise(err, op, &r));
 }
 
+/* Tells the modules that listen (the sharing rules) that a visit record was made. */
+static bool team_event(struct error *err, struct op *op, const char *patient_id,
+                       const char *record_id, const struct homecare_kind *k, const struct visit *v)
+{
+    char start[32], end[32];
+    clock_format_iso(v->start, start);
+    clock_format_iso(v->end, end);
+    json_t *what =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "record_id", record_id, "visit_kind",
+                  k->code, "visit_kind_ja", k->ja, "visit_start", start, "visit_end", end, "author",
+                  op->principal.name, "handover", v->handover);
+    struct team_event ev = {
+        .kind = "visit_record", .patient_id = patient_id, .ref_id = record_id, .summary = what};
+    bool ok = what ? modules_team_event(err, op, &ev) : error_set(err, ERR_NOMEM, NULL);
+    json_decref(what);
+    return ok;
+}
+
 bool homecare_record_create(struct error *err, struct op *op, const char *patient_id,
                             const json_t *body, const char *key, const char *digest,
                             char id[UUID_STR_LEN], bool *repeat)
@@ -301,7 +319,8 @@ bool homecare_record_create(struct error *err, struct op *op, const char *patien
         .kind = k->code, .form = k->form_code, .key = key, .digest = digest, .version = 1};
     return parse_visit(err, op, patient_id, body, k->form_code, &v) &&
            insert_version(err, op, patient_id, &n, &v, id) &&
-           project(err, op, patient_id, id, NULL) && publish(err, op, patient_id, id, "created");
+           project(err, op, patient_id, id, NULL) && publish(err, op, patient_id, id, "created") &&
+           team_event(err, op, patient_id, id, k, &v);
 }
 
 bool homecare_records_create(struct error *err, struct request *req)

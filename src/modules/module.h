@@ -9,6 +9,7 @@
  * of error codes (core/errors.h) and its migrations/ into the store's migrations. Shared layers
  * know no module by name: they read this table.
  */
+#include <jansson.h>
 #include <stddef.h>
 
 #include "access/access.h"
@@ -16,6 +17,27 @@
 #include "op/op.h"
 
 struct fhir_view;
+
+/**
+ * Something that happened to a patient that the patient's team may want to hear of (issue 17,
+ * the sharing rules): a feature describes it once with modules_team_event and every module that
+ * listens (struct module.team_event) decides who hears, so that no feature names the listeners.
+ * Every pointer is borrowed for the call.
+ */
+struct team_event {
+    const char *kind;       /* TEAM_EVENT_KINDS: "vitals_abnormal", "visit_record", … */
+    const char *patient_id; /* the patient it is about (never NULL) */
+    const char *ref_id;     /* the object it is about (an alert, a record, a resource), or NULL */
+    const json_t *summary;  /* what happened, for those told (an object), or NULL */
+    const char *severity;   /* "high", "medium", "low", or NULL */
+    /* users the caller told already (NULL-terminated), not told again; NULL for none */
+    const char *const *told_users;
+};
+
+/** The kinds of team event, in the order of the API's vocabulary. */
+#define TEAM_EVENT_KINDS                                                                           \
+    "vitals_abnormal", "visit_record", "medication_change", "admission", "discharge", "death",     \
+        "end_of_care"
 
 /** A command of the command line a module adds: `tsunagu <name> …`. */
 struct module_command {
@@ -52,10 +74,18 @@ struct module {
      *  (op_audit) and do a bounded amount per call (the next call goes on). The sweeper commits
      *  op, or rolls it back and logs err when it fails. */
     bool (*sweep)(struct error *err, struct op *op);
+    /** Hears a team event (modules_team_event) inside the write transaction of op, which acts
+     *  for whoever caused it; a failure fails (and rolls back) the write that caused it. NULL
+     *  when the module does not listen. */
+    bool (*team_event)(struct error *err, struct op *op, const struct team_event *ev);
 };
 
 /** Every module, in the order of src/meson.build, NULL-terminated (generated). */
 extern const struct module *const modules_all[];
+
+/** Tells every module's team_event hook of ev, in op's write transaction (opened if need be);
+ *  false with err set as soon as one fails. */
+bool modules_team_event(struct error *err, struct op *op, const struct team_event *ev);
 
 /** The case kind named name (struct access_case_kind.name) of any module, or NULL. */
 const struct access_case_kind *modules_case_kind(const char *name);

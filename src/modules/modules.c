@@ -12,3 +12,13 @@ const struct access_case_kind *modules_case_kind(const char *name)
                 return *k;
     return NULL;
 }
+
+bool modules_team_event(struct error *err, struct op *op, const struct team_event *ev)
+{
+    if (!op_write_begin(err, op))
+        return false;
+    for (const struct module *const *m = modules_all; *m; m++)
+        if ((*m)->team_event && !(*m)->team_event(err, op, ev))
+            return false;
+    return true;
+}

@@ -631,6 +631,17 @@ def patient_requests(patient):
         ("PUT", f"/api/patients/{patient}/oncall/dependence",
          {"ventilator": False, "oxygen": True, "dialysis": False}),
         ("GET", f"/api/patients/{patient}/oncall/dependence", None),
+        # sharing (issue 17): the patient's rules (one that does not exist), preview, log
+        ("GET", f"/api/patients/{patient}/sharing/rules", None),
+        ("POST", f"/api/patients/{patient}/sharing/rules",
+         {"kind": "visit_record", "recipients": [{"role": "care_manager"}],
+          "timing": "immediate"}),
+        ("PUT", f"/api/patients/{patient}/sharing/rules/{GRANT}",
+         {"kind": "visit_record", "recipients": [{"role": "care_manager"}],
+          "timing": "immediate"}),
+        ("DELETE", f"/api/patients/{patient}/sharing/rules/{GRANT}", None),
+        ("POST", f"/api/patients/{patient}/sharing/preview", {"kind": "visit_record"}),
+        ("GET", f"/api/patients/{patient}/sharing/deliveries", None),
     ]
 
 
