@@ -244,16 +244,21 @@ bool homecare_alerts_raise_from(struct error *err, struct op *op, const struct a
             continue;
         }
         char id[UUID_STR_LEN], told[UUID_STR_LEN];
-        ok = store_alert(err, op, r, &f, id) && tell(err, op, r->patient_id, &f, id, told) &&
+        ok = store_alert(err, op, r, &f, id) && tell(err, op, r->patient_id, &f, id, told);
+        /* the sharing rules' recipients (not the clinician told in person again) */
+        json_t *summary = ok ? finding_summary(op, &f, id) : NULL;
+        ok = ok && summary &&
              modules_team_event(
                  err, op,
                  &(struct team_event){.kind = "vitals_abnormal",
                                       .patient_id = r->patient_id,
                                       .ref_id = id,
+                                      .summary = summary,
                                       .severity = "high",
                                       .told_users = (const char *const[]){told, NULL}}) &&
              homecare_publish_team(err, op, r->patient_id, "vitals.alert",
                                    json_pack("{s:s, s:s}", "alert_id", id, "event", "raised"));
+        json_decref(summary);
     }
     json_decref(doc);
     return ok;
