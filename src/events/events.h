@@ -42,9 +42,9 @@ typedef void (*events_wake_fn)(void *arg);
 
 struct events_sub;
 
-/** Subscribes user user_id, a member of organisation org_id, to topics (a mask). With resume, events after
- *  last_id are replayed from the ring (or a "reset" event says some were lost); without, only
- *  new events come. NULL on out of memory. */
+/** Subscribes user user_id, a member of organisation org_id, to topics (a mask). With resume,
+ * events after last_id are replayed from the ring (or a "reset" event says some were lost);
+ * without, only new events come. NULL on out of memory. */
 struct events_sub *events_subscribe(const char *org_id, const char *user_id, uint32_t topics,
                                     bool resume, uint64_t last_id, events_wake_fn wake, void *arg);
 void events_unsubscribe(struct events_sub *s);

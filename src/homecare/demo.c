@@ -392,11 +392,12 @@ static bool home_help(struct error *err, struct op *op, const char *patient, int
  * by the clinic's director before the nursing records below. */
 static bool heart_failure_profile(struct error *err, struct op *op, const char *patient)
 {
-    return store_exec(err, op->conn, NULL,
-                      "INSERT INTO homecare_alert_settings (patient_id, profile, overrides, set_by, "
-                      "set_org, set_at) SELECT ?, 'heart_failure', '{}', u.id, o.id, ? FROM users "
-                      "u, orgs o WHERE u.login = 'aoba.tanaka' AND o.code = 'aoba-homecare'",
-                      "ti", patient, op->now_ms - 20 * DAY_MS);
+    return store_exec(
+        err, op->conn, NULL,
+        "INSERT INTO homecare_alert_settings (patient_id, profile, overrides, set_by, "
+        "set_org, set_at) SELECT ?, 'heart_failure', '{}', u.id, o.id, ? FROM users "
+        "u, orgs o WHERE u.login = 'aoba.tanaka' AND o.code = 'aoba-homecare'",
+        "ti", patient, op->now_ms - 20 * DAY_MS);
 }
 
 bool homecare_demo_load(struct error *err, struct op *op)

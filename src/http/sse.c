@@ -147,7 +147,8 @@ struct MHD_Response *sse_response_build(struct request *req)
 {
     struct sse_stream *st = req->stream;
     /* Subscribed only now: a stream that never becomes a response holds no subscription. */
-    st->sub = events_subscribe(st->org_id, st->user_id, st->topics, st->resume, st->last_id, wake, st);
+    st->sub =
+        events_subscribe(st->org_id, st->user_id, st->topics, st->resume, st->last_id, wake, st);
     if (!st->sub)
         return NULL;
     struct MHD_Response *r =

@@ -99,8 +99,8 @@ void op_publish(struct op *op, const char *topic, const char *org_id, const char
 /** op_publish of a JSON value, which it takes over (NULL: nothing is published). */
 void op_publish_json(struct op *op, const char *topic, const char *org_id, json_t *data);
 /** op_publish_json to one member user_id of organisation org_id only (events_publish_user). */
-void op_publish_user_json(struct op *op, const char *topic, const char *org_id,
-                          const char *user_id, json_t *data);
+void op_publish_user_json(struct op *op, const char *topic, const char *org_id, const char *user_id,
+                          json_t *data);
 /** Publishes the queued events (after the commit). */
 void op_publish_flush(struct op *op);
 

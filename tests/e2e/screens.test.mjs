@@ -58,7 +58,7 @@ async function orgId(page, name) {
   return org.id;
 }
 
-const PATIENT_TABS = ['consents', 'team', 'record', 'referrals', 'bookings', 'images', 'homecare', 'access', 'oncall', 'conferences'];
+const PATIENT_TABS = ['consents', 'team', 'record', 'referrals', 'bookings', 'images', 'homecare', 'access', 'oncall', 'conferences', 'sharing'];
 
 // route pattern → the visits that show it: who logs in and the hashes to open (a function may
 // look ids up with the user's session).
@@ -150,6 +150,7 @@ const SCREENS = {
   oncall: [{ user: 'aoba.tanaka', hashes: ['#/oncall'] }, { user: 'vns.suzuki', hashes: ['#/oncall'] }],
   'oncall/backup': [{ user: 'aoba.tanaka', hashes: ['#/oncall/backup'] }],
   'oncall/disaster': [{ user: 'jimukyoku', hashes: ['#/oncall/disaster'] }],
+  'sharing/rules': [{ user: 'jimukyoku', hashes: ['#/sharing/rules'] }],
   // case conferences (issue 17): the list and the demo's サービス担当者会議 with minutes and action items
   conferences: [{ user: 'cm.yamazaki', hashes: ['#/conferences'] }],
   'conferences/:id': [
