@@ -53,6 +53,35 @@ static bool cancel_where(struct error *err, struct request *req, const char *pla
     "UPDATE homecare_visits SET status = 'cancelled', cancel_reason = ?, updated_by = ?, "         \
     "updated_at = ? WHERE plan_id = ? AND status = 'planned' AND starts_at >= ? AND " cond
 
+/* The patient's home care ends with its last plan: when plan id gets its first end and no other
+ * plan of any organisation goes on past end_date, the team hears of the end of care (a team
+ * event: the sharing rules decide who, docs/api/sharing.md). */
+static bool care_ends(struct error *err, struct request *req, const char *id,
+                      const struct plan_row *p, const char *end_date, const char *reason)
+{
+    if (p->end_date[0])
+        return true; /* ended before: told then */
+    struct store_stmt *s =
+        store_query(err, req->op.conn,
+                    "SELECT 1 FROM homecare_plans WHERE patient_id = ? AND id <> ? AND (end_date "
+                    "IS NULL OR end_date > ?) LIMIT 1",
+                    "ttt", req->patient_id, id, end_date);
+    enum store_step_result r = s ? store_step(err, s) : STORE_FAIL;
+    if (s)
+        store_done(s);
+    if (r != STORE_DONE)
+        return r == STORE_ROW;
+    json_t *summary = json_pack("{s:s, s:s, s:s}", "end_date", end_date, "reason", reason,
+                                "plan_id", id);
+    bool ok = summary && modules_team_event(err, &req->op,
+                                            &(struct team_event){.kind = "end_of_care",
+                                                                 .patient_id = req->patient_id,
+                                                                 .ref_id = id,
+                                                                 .summary = summary});
+    json_decref(summary);
+    return ok;
+}
+
 static bool set_end(struct error *err, struct request *req, const char *id,
                     const struct plan_row *p, const char *end_date, const char *reason)
 {
@@ -66,7 +95,8 @@ static bool set_end(struct error *err, struct request *req, const char *id,
         return error_set(err, ERR_HOMECARE_SCHEDULE_TIME, "end_date");
     if (!store_exec(err, req->op.conn, NULL, "UPDATE homecare_plans SET end_date = ? WHERE id = ?",
                     "tt", end_date, id) ||
-        !cancel_where(err, req, id, CANCEL_SQL("plan_date > ?"), end_date, reason))
+        !cancel_where(err, req, id, CANCEL_SQL("plan_date > ?"), end_date, reason) ||
+        !care_ends(err, req, id, p, end_date, reason))
         return false;
     int64_t from = expanded + 1,
             window_end = (first > today ? first : today) + SCHEDULE_WINDOW_DAYS - 1;

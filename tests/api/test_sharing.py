@@ -254,6 +254,44 @@ def test_a_death_reaches_the_whole_team_and_the_support_centre(server):
         assert notes(server.session(login), "sharing", ref) == []
 
 
+def weekly_plan(session, patient, kind, first):
+    r = session.post(f"/api/patients/{patient}/homecare/plans", json={
+        "kind": kind, "weekdays": ["tue"], "start": "10:00", "end": "10:30",
+        "first_date": first.isoformat()})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_the_end_of_home_care_reaches_the_whole_team_and_the_support_centre(server):
+    """Home care ends with the last organisation's plan: ending one plan while another goes on
+    tells nobody."""
+    patient = team_patient(server)
+    vns, tanaka = server.session("vns.suzuki"), server.session("aoba.tanaka")
+    first = helpers.tokyo_today() + datetime.timedelta(days=7)
+    nursing = weekly_plan(vns, patient, "home_nursing", first)
+    medical = weekly_plan(tanaka, patient, "home_medical", first)
+    r = vns.patch(f"/api/patients/{patient}/homecare/plans/{nursing}", json={
+        "end_date": (first + datetime.timedelta(days=14)).isoformat(),
+        "reason": "訪問診療に一本化"})
+    assert r.status_code == 200, r.text
+    assert notes(server.session("chiiki.mori"), "sharing", nursing) == []
+    r = tanaka.patch(f"/api/patients/{patient}/homecare/plans/{medical}", json={
+        "end_date": (first + datetime.timedelta(days=21)).isoformat(),
+        "reason": "施設入所のため在宅療養を終了"})
+    assert r.status_code == 200, r.text
+    for login in ("chiiki.mori", "vns.kato", "ph.yoshida", "cm.yamazaki", "aoba.nakajima"):
+        got = notes(server.session(login), "sharing", medical)
+        assert [n["summary"]["event"] for n in got] == ["end_of_care"], login
+        assert got[0]["patient"]["id"] == patient
+    for login in ("gh.sato", "city.admin"):
+        assert notes(server.session(login), "sharing", medical) == []
+    # changing the end again tells nobody twice
+    r = tanaka.patch(f"/api/patients/{patient}/homecare/plans/{medical}", json={
+        "end_date": (first + datetime.timedelta(days=28)).isoformat(), "reason": "入所日の変更"})
+    assert r.status_code == 200, r.text
+    assert len(notes(server.session("chiiki.mori"), "sharing", medical)) == 1
+
+
 def test_the_support_centre_without_consent_hears_nothing_and_the_log_says_why(server):
     # on the team, but the consent does not name it
     patient = team_patient(server, consented=TEAM[:-1])
