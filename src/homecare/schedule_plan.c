@@ -71,8 +71,8 @@ static bool care_ends(struct error *err, struct request *req, const char *id,
         store_done(s);
     if (r != STORE_DONE)
         return r == STORE_ROW;
-    json_t *summary = json_pack("{s:s, s:s, s:s}", "end_date", end_date, "reason", reason,
-                                "plan_id", id);
+    json_t *summary =
+        json_pack("{s:s, s:s, s:s}", "end_date", end_date, "reason", reason, "plan_id", id);
     bool ok = summary && modules_team_event(err, &req->op,
                                             &(struct team_event){.kind = "end_of_care",
                                                                  .patient_id = req->patient_id,
