@@ -215,11 +215,5 @@ bool directory_history(struct error *err, struct request *req)
         "LIMIT ? OFFSET ?",
         "tttiiii", id, field, field, from, to, limit + 1, offset);
     json_t *items = api_rows(err, s, history_row);
-    if (!items)
-        return false;
-    bool more = json_array_size(items) > (size_t)limit;
-    if (more)
-        json_array_remove(items, (size_t)limit);
-    response_json(req, 200, request_page_body(req, items, offset, limit, more));
-    return true;
+    return request_respond_page(req, items, offset, limit);
 }

@@ -111,11 +111,5 @@ bool homecare_vitals_list(struct error *err, struct request *req)
                     "ORDER BY e.measured_at DESC, e.id LIMIT ? OFFSET ?",
                     "tii", req->patient_id, limit + 1, offset),
         entry_row);
-    if (!items)
-        return false;
-    bool more = json_array_size(items) > (size_t)limit;
-    if (more)
-        json_array_remove(items, (size_t)limit);
-    response_json(req, 200, request_page_body(req, items, offset, limit, more));
-    return true;
+    return request_respond_page(req, items, offset, limit);
 }

@@ -154,6 +154,17 @@ bool request_page(struct error *err, struct request *req, int64_t *limit, int64_
     return true;
 }
 
+bool request_respond_page(struct request *req, json_t *items, int64_t offset, int64_t limit)
+{
+    if (!items)
+        return false;
+    bool more = json_array_size(items) > (size_t)limit;
+    if (more)
+        json_array_remove(items, (size_t)limit);
+    response_json(req, 200, request_page_body(req, items, offset, limit, more));
+    return true;
+}
+
 json_t *request_page_body(struct request *req, json_t *items, int64_t offset, int64_t limit,
                           bool has_more)
 {

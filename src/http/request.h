@@ -173,6 +173,10 @@ bool request_require_org(struct error *err, struct request *req);
 /** Parses limit (1–100, default 50) and cursor (an opaque offset) query parameters. */
 bool request_page(struct error *err, struct request *req, int64_t *limit, int64_t *offset);
 /** Builds {"items": items, "next_cursor": …} for a page that had more rows when has_more. */
+/** Responds 200 with the page body of items read with LIMIT limit + 1 OFFSET offset: the extra
+ *  row, when there is one, says that more follow and is dropped. items NULL (the query failed,
+ *  err set): false. */
+bool request_respond_page(struct request *req, json_t *items, int64_t offset, int64_t limit);
 json_t *request_page_body(struct request *req, json_t *items, int64_t offset, int64_t limit,
                           bool has_more);
 

@@ -76,13 +76,7 @@ bool imaging_queue_list(struct error *err, struct request *req)
                              "ORDER BY st.created_at DESC, st.study_uid LIMIT ? OFFSET ?",
                              "ttii", req->op.principal.org_id, state, limit + 1, offset),
                  queue_row);
-    if (!items)
-        return false;
-    bool more = json_array_size(items) > (size_t)limit;
-    if (more)
-        json_array_remove(items, (size_t)limit);
-    response_json(req, 200, request_page_body(req, items, offset, limit, more));
-    return true;
+    return request_respond_page(req, items, offset, limit);
 }
 
 bool imaging_study_assign_route(struct error *err, struct request *req)
@@ -158,11 +152,5 @@ bool imaging_patient_studies(struct error *err, struct request *req)
                     "tttitii", a.org_id, a.today, a.user_id, a.now_ms, req->patient_id, limit + 1,
                     offset),
         patient_study_row);
-    if (!items)
-        return false;
-    bool more = json_array_size(items) > (size_t)limit;
-    if (more)
-        json_array_remove(items, (size_t)limit);
-    response_json(req, 200, request_page_body(req, items, offset, limit, more));
-    return true;
+    return request_respond_page(req, items, offset, limit);
 }

@@ -77,12 +77,6 @@ bool sharing_patient_deliveries(struct error *err, struct request *req)
                     "OFFSET ?",
                     "tii", req->patient_id, limit + 1, offset),
         delivery_row);
-    if (!items)
-        return false;
-    bool more = (int64_t)json_array_size(items) > limit;
-    if (more)
-        json_array_remove(items, json_array_size(items) - 1);
     req->object_type = "sharing_deliveries";
-    response_json(req, 200, request_page_body(req, items, offset, limit, more));
-    return true;
+    return request_respond_page(req, items, offset, limit);
 }
