@@ -171,16 +171,18 @@ static bool tell(struct error *err, struct op *op, const char *patient_id,
     int n = orgs ? alerted_orgs(err, op, patient_id, orgs) : -1;
     json_t *summary = finding_summary(op, f, alert_id);
     json_t *told_orgs = json_array(), *told_users = json_array();
+    /* the live event says which alert, never what was measured or of whom */
+    json_t *event = json_pack("{s:s, s:s}", "alert_id", alert_id, "event", "raised");
     struct oncall_answer on = {0};
     told[0] = '\0';
-    bool ok = n >= 0 && summary && told_orgs && told_users &&
+    bool ok = n >= 0 && summary && told_orgs && told_users && event &&
               (n == 0 || oncall_now(err, op->conn, orgs[0], op->now_ms, &on));
     for (int i = 0; ok && i < n; i++) {
         struct notify_message m = {.kind = "homecare_alert",
                                    .patient_id = patient_id,
                                    .ref_id = alert_id,
                                    .summary = summary,
-                                   .event = summary};
+                                   .event = event};
         if (i == 0 && on.found) {
             ok = notify_user(err, op, orgs[0], on.primary.user_id, &m) &&
                  json_array_append_new(told_users,
@@ -202,6 +204,7 @@ static bool tell(struct error *err, struct op *op, const char *patient_id,
                      "WHERE id = ?",
                      "tit", orgs[0], op->now_ms + (int64_t)minutes * 60000, alert_id));
     json_decref(summary);
+    json_decref(event);
     json_decref(told_orgs);
     json_decref(told_users);
     return ok;

@@ -125,15 +125,18 @@ static bool escalate_one(struct error *err, struct op *op, const struct due *d)
         json_pack("{s:s, s:s, s:s, s:s?, s:f, s:s, s:f, s:i, s:s}", "event", "escalated",
                   "alert_id", d->id, "vital", v->name, "unit", v->unit, "value", d->value, "rule",
                   d->rule, "limit", d->limit, "level", level, "role", role);
+    json_t *event = json_pack("{s:s, s:s}", "alert_id", d->id, "event", "escalated");
     struct notify_message m = {.kind = "homecare_alert",
                                .patient_id = d->patient_id,
                                .ref_id = d->id,
                                .summary = summary,
-                               .event = summary,
+                               .event = event,
                                .admins_only = level == 2};
-    bool ok = summary && (level == 1 ? notify_user(err, op, d->org_id, user, &m)
-                                     : notify_org(err, op, d->org_id, &m));
+    bool ok = summary && event &&
+              (level == 1 ? notify_user(err, op, d->org_id, user, &m)
+                          : notify_org(err, op, d->org_id, &m));
     json_decref(summary);
+    json_decref(event);
     int64_t next = op->now_ms + (int64_t)minutes * 60000;
     return ok &&
            store_exec(err, op->conn, NULL,
