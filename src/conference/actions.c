@@ -48,7 +48,9 @@ static bool tell_owner(struct error *err, struct op *op, const struct conference
                                .ref_id = c->id,
                                .summary = summary,
                                .event = ev};
-    bool ok = summary && ev ? notify_org(err, op, org, &m) : error_set(err, ERR_NOMEM, NULL);
+    /* in the owner's own inbox: a colleague of the organisation does not list it */
+    bool ok =
+        summary && ev ? notify_user(err, op, org, owner, &m) : error_set(err, ERR_NOMEM, NULL);
     json_decref(summary);
     json_decref(ev);
     return ok;

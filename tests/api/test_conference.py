@@ -321,6 +321,7 @@ def test_action_items_appear_in_the_owners_inbox_and_the_owner_marks_them_done(s
     n = notices(suzuki, c["id"], "action_item")
     assert n and n[0]["summary"]["owner_user_id"] == user_id("vns.suzuki")
     assert not notices(server.session("aoba.tanaka"), c["id"], "action_item")
+    assert not notices(kato, c["id"], "action_item")  # her colleague: the owner's own inbox
     # only the owner marks it done
     done = f"/api/conferences/{c['id']}/action-items/{item['id']}/done"
     assert_problem(kato.post(done), 403, "conference.action_not_owner")
