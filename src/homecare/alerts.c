@@ -186,7 +186,8 @@ static bool tell(struct error *err, struct op *op, const char *patient_id,
         if (i == 0 && on.found) {
             ok = notify_user(err, op, orgs[0], on.primary.user_id, &m) &&
                  json_array_append_new(told_users,
-                                       json_pack("{s:s, s:s, s:s}", "user_id", on.primary.user_id,
+                                       json_pack("{s:s, s:s, s:s, s:s}", "user_id",
+                                                 on.primary.user_id, "name", on.primary.name,
                                                  "org_id", orgs[0], "role", "on_call")) == 0;
             snprintf(told, UUID_STR_LEN, "%s", on.primary.user_id);
         } else {

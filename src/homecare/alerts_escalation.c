@@ -85,12 +85,12 @@ static bool write_step(struct error *err, struct op *op, const char *alert_id, c
 }
 
 /* The next step of d: level 1 the shift's backup (when it names one), level 2 the administrators.
- * Sets *level and, for the backup, user_id. */
+ * Sets *level and, for the backup, who (user_id and name). */
 static bool next_recipient(struct error *err, struct op *op, const struct due *d, int *level,
-                           char user_id[UUID_STR_LEN])
+                           struct oncall_person *who)
 {
     struct oncall_answer on = {0};
-    user_id[0] = '\0';
+    memset(who, 0, sizeof *who);
     *level = 2;
     if (d->level >= 1)
         return true;
@@ -98,7 +98,7 @@ static bool next_recipient(struct error *err, struct op *op, const struct due *d
         return false;
     if (on.found && on.has_backup) {
         *level = 1;
-        text_copy(user_id, UUID_STR_LEN, on.backup.user_id);
+        *who = on.backup;
     }
     return true;
 }
@@ -115,8 +115,9 @@ static bool escalate_one(struct error *err, struct op *op, const struct due *d)
                write_step(err, op, d->id, "escalation_stopped", d->org_id,
                           json_pack("{s:s}", "reason", "no_consent"));
     int level, minutes = 0;
-    char user[UUID_STR_LEN];
-    if (!next_recipient(err, op, d, &level, user) ||
+    struct oncall_person backup;
+    const char *user = backup.user_id;
+    if (!next_recipient(err, op, d, &level, &backup) ||
         !homecare_alert_escalate_minutes(err, op->conn, d->org_id, &minutes))
         return false;
     const char *role = level == 1 ? "backup" : "admins";
@@ -144,8 +145,8 @@ static bool escalate_one(struct error *err, struct op *op, const struct due *d)
                       "CASE WHEN ? = 1 THEN ? END WHERE id = ?",
                       "iiit", (int64_t)level, (int64_t)level, next, d->id) &&
            write_step(err, op, d->id, "escalated", d->org_id,
-                      level == 1 ? json_pack("{s:i, s:s, s:s}", "level", level, "role", role,
-                                             "user_id", user)
+                      level == 1 ? json_pack("{s:i, s:s, s:s, s:s}", "level", level, "role", role,
+                                             "user_id", user, "name", backup.name)
                                  : json_pack("{s:i, s:s}", "level", level, "role", role)) &&
            op_audit(err, op, "homecare_alert_escalated", 'U', d->patient_id, "homecare_alert",
                     d->id,

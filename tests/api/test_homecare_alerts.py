@@ -152,8 +152,8 @@ def test_spo2_below_the_level_alerts_the_on_call_clinician_and_the_team_physicia
     steps = [s["step"] for s in alert["steps"]]
     assert steps == ["raised", "notified"]
     detail = alert["steps"][1]["detail"]
-    assert detail["users"] == [{"user_id": user_id("aoba.mori"), "org_id": AOBA,
-                                "role": "on_call"}]
+    assert detail["users"] == [{"user_id": user_id("aoba.mori"), "name": "森 健太",
+                                "org_id": AOBA, "role": "on_call"}]
     told = set(detail["orgs"])
     assert AOBA not in told and HIKARI not in told and VNS not in told
     # the on-call clinician's inbox has it, naming the patient; his colleague's and the

@@ -131,6 +131,12 @@ describe('an alert to the doctor on call, and its escalation', { timeout: 240_00
     assert.match(await escalated.first().getByTestId('alert-banner-text').textContent(), /エスカレーション.*バックアップ.*SpO2が 86/);
     assert.equal(await backupDoctor.evaluate(() => window.__notReloaded), true);
 
+    // the banner leads to the patient's timeline, where the alert's life says who was told
+    await escalated.first().getByTestId('alert-open-patient').click();
+    const item = backupDoctor.locator(`[data-testid="tl-event-alert"][data-alert-id="${alert.id}"]`);
+    await item.waitFor();
+    assert.match(await item.getByTestId('tl-event-alert-steps').textContent(), /当番の 森 健太 に通知.*未対応のためバックアップの 田中 誠 に通知/);
+
     const { items } = await admin.get(`/api/patients/${patientId}/homecare/alerts`);
     const still = items.find((a) => a.id === alert.id);
     assert.equal(still.state, 'open');

@@ -92,6 +92,14 @@ export interface AlertEvent {
   state: 'open' | 'acknowledged';
   raised_by: IdName;
   acknowledged: { by: IdName; org: IdName; at: string; action: string; note: string | null } | null;
+  /** The alert's life: raised, notified, escalated, acknowledged (docs/api/homecare.md). */
+  steps?: AlertStep[];
+}
+
+export interface AlertStep {
+  at: string;
+  step: string;
+  detail: { users?: { name?: string; role?: string }[]; level?: number; role?: string; name?: string };
 }
 
 /** An item of a type this client does not know: shown as a plain line. */

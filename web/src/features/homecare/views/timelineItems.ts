@@ -12,6 +12,7 @@ import { visitTime } from './recordsView';
 import {
   attachmentUrl,
   type AlertEvent,
+  type AlertStep,
   type OtherItem,
   type Post,
   type ReadState,
@@ -166,7 +167,24 @@ function referralEvent(item: ReferralEvent): HTMLElement {
   );
 }
 
-/** 「SpO2 86 %（下限 90）」, and what was done once someone acknowledged it. */
+/** Who was told of the alert, and when: the on-call clinician, then on escalation the backup and
+ *  the administrators. */
+function alertSteps(steps: AlertStep[]): HTMLElement | null {
+  const lines = steps.flatMap((step): string[] => {
+    const at = formatDateTime(step.at);
+    if (step.step === 'notified') {
+      const person = step.detail.users?.[0]?.name;
+      return [person ? t('homecare.timeline_alert_step_on_call', { name: person, at }) : t('homecare.timeline_alert_step_orgs', { at })];
+    }
+    if (step.step === 'escalated')
+      return [step.detail.role === 'backup' ? t('homecare.timeline_alert_step_backup', { name: step.detail.name ?? '', at }) : t('homecare.timeline_alert_step_admins', { at })];
+    if (step.step === 'escalation_stopped') return [t('homecare.timeline_alert_step_stopped', { at })];
+    return [];
+  });
+  return lines.length ? h('ul', { class: 'small muted homecare-alert-steps', testid: 'tl-event-alert-steps' }, lines.map((line) => h('li', null, line))) : null;
+}
+
+/** 「SpO2 86 %（下限 90）」, who was told, and what was done once someone acknowledged it. */
 function alertEvent(item: AlertEvent): HTMLElement {
   const unit = item.unit && item.unit !== '{score}' ? ` ${formatUnit(item.unit)}` : '';
   const rule = t(`homecare.timeline_alert_${item.rule}` as MessageKey, { limit: String(item.limit), baseline: String(item.baseline ?? '') });
@@ -192,6 +210,7 @@ function alertEvent(item: AlertEvent): HTMLElement {
           }) + (ack.note ? t('homecare.timeline_alert_note', { note: ack.note }) : '')
         : t('homecare.timeline_alert_open'),
     ),
+    alertSteps(item.steps ?? []),
   );
 }
 
