@@ -52,7 +52,7 @@ async function nurseRecordsSpo2(browser, baseUrl, patientId, handover) {
 async function doctorWaiting(browser, baseUrl, login) {
   const page = await openPage(browser, baseUrl);
   await loginAs(page, login);
-  await page.getByTestId('alert-watch').waitFor({ state: 'attached' });
+  await page.locator('[data-testid="alert-watch"][data-state="open"]').waitFor({ state: 'attached' });
   await page.evaluate(() => (window.__notReloaded = true));
   return page;
 }

@@ -3,8 +3,9 @@
 // alerts addressed to them or their organisation (notifications of kind homecare_alert, unread)
 // show as a badge and a banner over every page, with a sound when a new one arrives, and each
 // can be acknowledged there with what was done (電話で指示, 臨時往診, 救急搬送, 経過観察). They come
-// from the inbox, so none is lost while the user was away; the live stream only says when to
-// look again. An alert someone else has acted on can be put away.
+// from the inbox, so none is lost while the user was away or the stream was reconnecting (the
+// inbox is read again each time it opens); the live stream only says when to look again. An alert
+// someone else has acted on can be put away.
 import { api, ApiError, listen } from '../../api';
 import { h, option, replace } from '../../dom';
 import { formatDateTime } from '../../format';
@@ -148,6 +149,11 @@ export function startAlertWatch(): () => void {
       if (topic === 'vitals.alert' || (data as { kind?: string } | null)?.kind === 'homecare_alert') again();
     },
     onReset: again,
+    // (re)connected: what arrived while the stream was not open is in the inbox
+    onState: (state) => {
+      region.dataset.state = state;
+      if (state === 'open') again();
+    },
   });
   again();
   return () => {
