@@ -2,8 +2,8 @@
 // An alert reaches the doctor on call at once (issue 17, "Done when"): a nurse records SpO2 86 %
 // on a tablet-sized page; the on-call doctor's open browser shows it without a reload (badge and
 // banner) and he acknowledges it with what he did. In a second run nobody acknowledges, and once
-// the clinic's minutes have passed (the server's clock is moved, POST /api/test/clock) the backup
-// doctor's open browser gets the escalation.
+// the clinic's five minutes have passed (the server's clock is moved, POST /api/test/clock) the
+// backup doctor's open browser gets the escalation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
@@ -114,7 +114,8 @@ describe('an alert to the doctor on call, and its escalation', { timeout: 240_00
 
   test('nobody acknowledges: after the clinic’s minutes the backup doctor’s browser gets the escalation', async () => {
     const admin = await apiSession(server.baseUrl, 'aoba.tanaka');
-    await admin.put('/api/homecare/alert-escalation', { escalate_after_minutes: 1 });
+    // five minutes of the server's clock, moved below: no slow run reaches them in real time
+    await admin.put('/api/homecare/alert-escalation', { escalate_after_minutes: 5 });
     await onCall(admin, mori, tanaka);
     const onCallDoctor = await doctorWaiting(browser, server.baseUrl, 'aoba.mori');
     const backupDoctor = await doctorWaiting(browser, server.baseUrl, 'aoba.tanaka');
@@ -126,7 +127,7 @@ describe('an alert to the doctor on call, and its escalation', { timeout: 240_00
     assert.equal(await escalated.count(), 0, 'not before the minutes have passed');
 
     const office = await apiSession(server.baseUrl, 'jimukyoku');
-    await office.post('/api/test/clock', { advance_ms: 61_000 });
+    await office.post('/api/test/clock', { advance_ms: 5 * 60_000 + 1_000 });
     await escalated.first().waitFor();
     assert.match(await escalated.first().getByTestId('alert-banner-text').textContent(), /エスカレーション.*バックアップ.*SpO2が 86/);
     assert.equal(await backupDoctor.evaluate(() => window.__notReloaded), true);
