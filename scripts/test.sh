@@ -80,6 +80,8 @@ echo "== browser tests (Playwright + Chromium)"
 tests/e2e/run.sh >"$logs/e2e.txt" 2>&1
 rc=$?
 grep -E '^not ok|^# (pass|fail)' "$logs/e2e.txt" || tail -n 30 "$logs/e2e.txt"
+# a failing subtest's own report (its assertion and where), then the end of the output
+[ $rc -ne 0 ] && grep -E -A 40 '^ +not ok' "$logs/e2e.txt" | head -n 200
 [ $rc -ne 0 ] && tail -n 60 "$logs/e2e.txt"
 p=$(count "$logs/e2e.txt" '^# pass [0-9]+')
 f=$(count "$logs/e2e.txt" '^# fail [0-9]+')
