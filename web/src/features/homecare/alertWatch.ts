@@ -68,7 +68,7 @@ async function markRead(notice: AppNotification): Promise<void> {
   await api.post(`/api/notifications/${notice.id}/read`);
 }
 
-function banner(notice: AppNotification, open: boolean, refresh: () => Promise<void>): HTMLElement {
+function banner(notice: AppNotification, open: boolean, refresh: () => void): HTMLElement {
   const errors = h('p', { class: 'error', testid: 'alert-banner-error', role: 'alert' });
   const action = h(
     'select',
@@ -135,14 +135,32 @@ export function startAlertWatch(): () => void {
     replace(
       region,
       waiting > 0 ? h('p', { class: 'alert-badge', testid: 'alert-badge', 'data-count': String(waiting) }, t('homecare.alertwatch_badge', { count: waiting })) : null,
-      notices.map((n) => banner(n, open.has(n.ref_id ?? ''), refresh)),
+      notices.map((n) => banner(n, open.has(n.ref_id ?? ''), again)),
     );
     if (fresh) chime();
   };
+  // One reading at a time: a reading that overlapped another could finish last with what it read
+  // before (an alert acknowledged here would come back as acted on elsewhere). A request made while
+  // one is running is served by one more reading after it.
+  let running = false;
+  let pending = false;
   const again = (): void => {
-    refresh().catch(() => {
-      // The inbox is read again at the next event; pages show their own errors.
-    });
+    if (running) {
+      pending = true;
+      return;
+    }
+    running = true;
+    refresh()
+      .catch(() => {
+        // The inbox is read again at the next event; pages show their own errors.
+      })
+      .finally(() => {
+        running = false;
+        if (pending && !stopped) {
+          pending = false;
+          again();
+        }
+      });
   };
   const stop = listen(['notification', 'vitals.alert'], {
     onEvent: (data, topic) => {
