@@ -9,7 +9,9 @@
 # environment (defaults in brackets):
 #   BENCH_DURATION [15s]      wrk duration of each measured run (after a 3 s warm-up)
 #   BENCH_CONNECTIONS [64]    wrk connections       BENCH_THREADS [2]   wrk threads
-#   BENCH_WORKERS ["D 16 64"] tsunagu --workers values; the first is the headline (D: serve's default)
+#   BENCH_ROUNDS [3]          rounds of nginx then tsunagu (headline workers), alternated
+#   BENCH_WORKERS ["D"]       tsunagu --workers values; the first is the headline (D: serve's default),
+#                             the others are measured once after the rounds
 #   BENCH_STARTS [20]         start-up repetitions (the median is reported)
 #   NGINX_WORKERS [1]         nginx worker_processes (see docs/benchmarks.md for the choice)
 #   BENCH_KEEP [0]            1 keeps the temporary directory (logs, data, nginx config)
@@ -42,7 +44,8 @@ conns=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 default_workers=$("$bin" serve --help | sed -n 's/.*worker threads (default \([0-9]*\)).*/\1/p')
 default_workers=${default_workers:-16}
-read -r -a worker_counts <<< "${BENCH_WORKERS:-$(printf '%s\n' "$default_workers" 16 64 | awk '!seen[$1]++' | xargs)}"
+read -r -a worker_counts <<< "${BENCH_WORKERS:-$default_workers}"
+rounds=${BENCH_ROUNDS:-3}
 starts=${BENCH_STARTS:-20}
 nginx_workers=${NGINX_WORKERS:-1}
 static_dir=$repo/web/dist
@@ -118,6 +121,19 @@ run_wrk() { # name, url → parsed figures; the raw output is kept in $tmp
   parse_wrk <"$tmp/wrk-$1.txt"
 }
 audit_count() { "$bin" audit verify --data-dir "$tmp/data" | awk '{print $4}'; }
+log_size() { stat -c %s "$tmp/data/audit.log"; }
+# the records appended to audit.log between two of its sizes → "records distinct_request_ids"
+audit_slice() {
+  python3 - "$tmp/data/audit.log" "$1" "$2" <<'PY'
+import json, sys
+path, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(path, "rb") as f:
+    f.seek(start)
+    lines = f.read(end - start).splitlines()
+ids = {json.loads(line)["request_id"] for line in lines}
+print(len(lines), len(ids))
+PY
+}
 
 # ---- data and start-up time ----
 log "temporary directory $tmp"
@@ -206,47 +222,62 @@ cmp -s "$tmp/nginx/root$path" <(curl -fsS "http://127.0.0.1:$nport$path") ||
   { log "nginx does not serve the saved bytes"; exit 1; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-log "nginx ($nginx_workers worker process(es)): wrk ${wrk_args[*]}"
-warm_up "http://127.0.0.1:$nport$path"
-read -r n_rps n_p50 n_p99 n_req n_bad n_err < <(run_wrk nginx "http://127.0.0.1:$nport$path")
-stop_pid "$nginx_pid"
+# One tsunagu measurement: name, base → a row (workers rps p50 p99 requests non2xx errors ratio
+# rss peak records distinct_ids file_rss), against the nginx figures of the same round.
+measure_tsunagu() {
+  local w=$1 url=$2 nginx_rps=$3
+  local size_before size_after t_rps t_p50 t_p99 t_req t_bad t_err
+  size_before=$(log_size)
+  read -r t_rps t_p50 t_p99 t_req t_bad t_err < <(run_wrk "tsunagu-$w-$4" "$url")
+  size_after=$(log_size)
+  read -r recs ids < <(audit_slice "$size_before" "$size_after")
+  ratio=$(awk -v a="$t_rps" -v b="$nginx_rps" 'BEGIN {printf "%.3f", a / b}')
+  echo "$w $t_rps $t_p50 $t_p99 $t_req $t_bad $t_err $ratio $recs $ids"
+}
 
-# ---- tsunagu, once per worker count ----
+log "alternating nginx ($nginx_workers worker process(es)) and tsunagu --workers ${worker_counts[0]}, $rounds rounds: wrk ${wrk_args[*]}"
+warm_up "http://127.0.0.1:$nport$path"
+warm_up "$base$path"
 rows=()
-total_req=0
-first=1
-for w in "${worker_counts[@]}"; do
-  if [ "$first" = 0 ]; then
-    port=$(free_port)
-    start_tsunagu "$w" "$port"
-    base="http://127.0.0.1:$port"
-  fi
-  log "tsunagu --workers $w: wrk ${wrk_args[*]}"
-  warm_up "$base$path"
-  run_before=$(audit_count)
-  read -r t_rps t_p50 t_p99 t_req t_bad t_err < <(run_wrk "tsunagu-$w" "$base$path")
-  sleep 1
-  after_rss=$(rss_kb "$ts_pid")
-  after_file=$(file_kb "$ts_pid")
-  peak_rss=$(hwm_kb "$ts_pid")
-  run_after=$(audit_count)
-  cmp -s "$tmp/nginx/root$path" <(curl -fsS -b "$tmp/jar" "$base$path") ||
-    { log "tsunagu's answer changed during the run"; BENCH_KEEP=1; exit 1; }
-  appended=$((run_after - run_before))
-  stop_pid "$ts_pid"
-  total_req=$((total_req + t_req))
-  ratio=$(awk -v a="$t_rps" -v b="$n_rps" 'BEGIN {printf "%.3f", a / b}')
-  rows+=("$w $t_rps $t_p50 $t_p99 $t_req $t_bad $t_err $ratio $after_rss $peak_rss $appended $after_file")
-  first=0
+nginx_rows=()
+for r in $(seq "$rounds"); do
+  read -r n_rps n_p50 n_p99 n_req n_bad n_err < <(run_wrk "nginx-$r" "http://127.0.0.1:$nport$path")
+  nginx_rows+=("$n_rps $n_p50 $n_p99 $n_req $n_bad $n_err")
+  rows+=("$r $(measure_tsunagu "${worker_counts[0]}" "$base$path" "$n_rps" "$r")")
 done
+sleep 1
+after_rss=$(rss_kb "$ts_pid")
+after_file=$(file_kb "$ts_pid")
+peak_rss=$(hwm_kb "$ts_pid")
+cmp -s "$tmp/nginx/root$path" <(curl -fsS -b "$tmp/jar" "$base$path") ||
+  { log "tsunagu's answer changed during the run"; BENCH_KEEP=1; exit 1; }
+stop_pid "$ts_pid"
+others=()
+for w in "${worker_counts[@]:1}"; do
+  port=$(free_port)
+  start_tsunagu "$w" "$port"
+  log "tsunagu --workers $w: wrk ${wrk_args[*]}"
+  warm_up "http://127.0.0.1:$port$path"
+  others+=("$(measure_tsunagu "$w" "http://127.0.0.1:$port$path" "$n_rps" x)")
+  stop_pid "$ts_pid"
+done
+stop_pid "$nginx_pid"
 
 verify=$("$bin" audit verify --data-dir "$tmp/data")
 audit_after=$(awk '{print $4}' <<<"$verify")
 head_hash=$(awk '{print $NF}' <<<"$verify")
 
 # ---- report ----
-read -r h_w h_rps h_p50 h_p99 _ _ _ h_ratio h_after _ _ _ <<<"${rows[0]}"
+total_req=$(printf '%s\n' "${rows[@]}" | awk '{n += $6} END {print n}')
 yes_no() { awk -v c="$1" 'BEGIN {print (c ? "**yes**" : "**no**")}'; }
+h_w=${worker_counts[0]}
+min_ratio=$(printf '%s\n' "${rows[@]}" | awk 'NR == 1 || $9 < m {m = $9} END {printf "%.3f", m}')
+max_p99=$(printf '%s\n' "${rows[@]}" | awk 'NR == 1 || $5 > m {m = $5} END {print m}')
+# one record per request: no request id twice, and no fewer records than answers wrk counted
+# (at most one more per connection: answers the server sent as wrk stopped reading)
+one_each=$(printf '%s\n' "${rows[@]}" "${others[@]+"${others[@]}"}" | awk -v c="$conns" '
+  NF == 11 {rec = $10; ids = $11; req = $6} NF == 10 {rec = $9; ids = $10; req = $5}
+  {if (rec != ids || rec < req || rec > req + c) bad = 1} END {print bad ? 0 : 1}')
 git_rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git -C "$repo" status --porcelain -- src meson.build 2>/dev/null)" ] || git_rev="$git_rev (src/ modified)"
 git_rev=${BENCH_LABEL:-commit $git_rev}
@@ -265,33 +296,43 @@ report=$(
   libs="$(pkgver libsqlite3-0 SQLite) $(pkgver libmicrohttpd12 libmicrohttpd) $(pkgver libjansson4 jansson) $(pkgver libsodium23 libsodium)"
   echo "| libraries (Debian packages) | ${libs%;} |"
   echo
-  echo "Command, the same for both servers (3 s warm-up first): \`wrk ${wrk_args[*]} -s cookie.lua URL\`"
+  echo "Command, the same for both servers (3 s warm-up of each first): \`wrk ${wrk_args[*]} -s cookie.lua URL\`"
   echo "where \`cookie.lua\` sets the \`Cookie: tsunagu_session=…\` header of gh.sato's session."
   echo "URL: \`GET $path\` (山田 花子, $body_bytes bytes of JSON); tsunagu with \`--log-level info\`"
-  echo "(one access-log line per request to a file)."
+  echo "(one access-log line per request to a file). nginx and tsunagu run alternately, $rounds rounds;"
+  echo "each round's ratio is tsunagu's requests/s over nginx's in the same round."
   echo
-  echo "| server | workers | requests/s | p50 ms | p99 ms | ratio to nginx | requests | non-2xx | socket errors | RSS after load MB (file-backed) | peak RSS MB | audit records appended |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-  echo "| nginx (static file) | $nginx_workers process | $n_rps | $n_p50 | $n_p99 | 1.000 | $n_req | $n_bad | $n_err | – | – | – |"
-  for r in "${rows[@]}"; do
-    read -r w rps p50 p99 req bad err ratio arss prss app afile <<<"$r"
-    echo "| tsunagu (full path) | $w threads | $rps | $p50 | $p99 | $ratio | $req | $bad | $err | $(mb "$arss") ($(mb "$afile")) | $(mb "$prss") | $app |"
+  echo "| round | server | workers | requests/s | p50 ms | p99 ms | ratio to nginx | requests | non-2xx | socket errors | audit records appended (distinct request ids) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  for i in "${!rows[@]}"; do
+    read -r n_rps n_p50 n_p99 n_req n_bad n_err <<<"${nginx_rows[$i]}"
+    read -r r w rps p50 p99 req bad err ratio recs ids <<<"${rows[$i]}"
+    echo "| $r | nginx (static file) | $nginx_workers process | $n_rps | $n_p50 | $n_p99 | 1.000 | $n_req | $n_bad | $n_err | – |"
+    echo "| $r | tsunagu (full path) | $w threads | $rps | $p50 | $p99 | **$ratio** | $req | $bad | $err | $recs ($ids) |"
   done
+  for o in "${others[@]+"${others[@]}"}"; do
+    read -r w rps p50 p99 req bad err ratio recs ids <<<"$o"
+    echo "| after | tsunagu (full path) | $w threads | $rps | $p50 | $p99 | $ratio (to round $rounds) | $req | $bad | $err | $recs ($ids) |"
+  done
+  echo
+  echo "Memory of tsunagu --workers $h_w: RSS $(mb "$after_rss") MB after the rounds (file-backed $(mb "$after_file") MB), peak $(mb "$peak_rss") MB."
   echo
   echo "| target | measured | met |"
   echo "| --- | --- | --- |"
-  echo "| requests/s ≥ 0.5 × nginx (--workers $h_w$( [ "$h_w" = "$default_workers" ] && echo ", the default")) | $h_ratio | $(yes_no "$(awk -v r="$h_ratio" 'BEGIN {print (r >= 0.5)}')") |"
-  echo "| p99 < 10 ms at $conns connections (--workers $h_w) | $h_p99 ms | $(yes_no "$(awk -v p="$h_p99" 'BEGIN {print (p < 10)}')") |"
+  echo "| requests/s ≥ 0.5 × nginx in every round (--workers $h_w$( [ "$h_w" = "$default_workers" ] && echo ", the default")) | lowest $min_ratio | $(yes_no "$(awk -v r="$min_ratio" 'BEGIN {print (r >= 0.5)}')") |"
+  echo "| p99 < 10 ms at $conns connections in every round | highest $max_p99 ms | $(yes_no "$(awk -v p="$max_p99" 'BEGIN {print (p < 10)}')") |"
+  echo "| one audit record per request, each durable before its answer | records = distinct request ids, between wrk's count and it + $conns | $(yes_no "$one_each") |"
   echo "| \`tsunagu serve\` starts in < 200 ms (median of $starts; min $start_min, max $start_max) | $start_med ms | $(yes_no "$(awk -v s="$start_med" 'BEGIN {print (s < 200)}')") |"
   echo "| idle RSS < 30 MB (after start-up and a few requests) | $(mb "$idle_rss") MB | $(yes_no "$((idle_rss < 30720))") |"
-  echo "| idle RSS < 30 MB (after the load, --workers $h_w) | $(mb "$h_after") MB | $(yes_no "$((h_after < 30720))") |"
+  echo "| RSS < 30 MB after the load (--workers $h_w) | $(mb "$after_rss") MB | $(yes_no "$((after_rss < 30720))") |"
   echo
   echo "Audit: \`tsunagu audit verify\` after the runs: $verify."
   echo "$((audit_after - audit_before)) records were appended from the first warm-up to the end; the"
-  echo "last column counts the records appended during each measured run (wrk counted $total_req"
-  echo "requests in them): every GET appends one record, before its answer leaves."
-  bad_runs=$(printf '%s\n' "nginx $n_bad $n_err" "${rows[@]}" |
-    awk 'NR == 1 {if ($2 + $3) print "nginx"; next} $6 + $7 {print "tsunagu --workers " $1}' | xargs)
+  echo "last column counts the records appended to audit.log during each measured run (wrk counted"
+  echo "$total_req requests in them): every GET appends one record, durable before its answer leaves."
+  bad_runs=$( { printf 'nginx %s\n' "${nginx_rows[@]}" | awk '$6 + $7 {print "nginx"}'
+    printf '%s\n' "${rows[@]}" | awk '$7 + $8 {print "tsunagu round " $1}'
+    printf '%s\n' "${others[@]+"${others[@]}"}" | awk 'NF && $6 + $7 {print "tsunagu --workers " $1}'; } | sort -u | xargs)
   if [ -n "$bad_runs" ]; then
     echo
     echo "**Not a valid run:** non-2xx answers or socket errors in: $bad_runs."
@@ -305,3 +346,4 @@ if [ "$write" = 1 ]; then
 fi
 [ "$audit_after" -gt "$audit_before" ] || { log "the audit trail did not grow"; exit 1; }
 if grep -q '^\*\*Not a valid run' <<<"$report"; then log "errors during the runs (see the report)"; exit 1; fi
+[ "$one_each" = 1 ] || { log "audit records and requests do not match one to one (see the report)"; exit 1; }

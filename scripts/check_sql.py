@@ -47,7 +47,7 @@ OWNERS = {
     "policy": {"accounts", "demo"},
     "patients": {"patients"}, "patient_local_ids": {"patients"}, "consents": {"patients"},
     "consent_orgs": {"patients"}, "care_team": {"patients"},
-    "audit": {"audit"},
+    "audit": {"audit"}, "audit_index_state": {"audit"},
     # the grants the access rule reads: only access/ starts and ends them
     "record_shares": {"access"}, "emergency_access": {"access"},
     # on-call and backup (issue 17): the standby grants of a declaration, created by 024_oncall

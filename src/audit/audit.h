@@ -41,17 +41,20 @@ struct audit_record {
 extern const char audit_genesis_hash[65];
 
 /**
- * Appends rec inside the write transaction the caller has open on conn, so the record commits
- * (or rolls back) with the data change it describes. Fails with ERR_AUDIT.
+ * Adds rec to the write transaction the caller has open on conn: when the transaction commits,
+ * its records are appended to the audit log (durably, before the COMMIT) and indexed inside the
+ * transaction, so a change and its record are both kept or neither is indexed as done; when it
+ * rolls back, they are dropped. Fails with ERR_AUDIT (then, or at the commit).
  */
 bool audit_append_txn(struct error *err, struct store_conn *conn, const struct audit_record *rec);
 
 /**
- * Starts the group-commit writer: reads' audit records from many requests are appended in one
- * transaction (one fsync) and each caller waits until its records are durable.
+ * Starts the group-commit writer (reads' records from many requests are appended to the log in
+ * one write and one fdatasync, and each caller waits until its records are durable) and the
+ * indexer, which brings the audit table up to date with the log in the background.
  */
 bool audit_writer_start(struct error *err, struct store *st);
-/** Drains the queue and stops the writer. */
+/** Drains the queue, stops the writer and, after a last catch-up, the indexer. */
 void audit_writer_stop(void);
 
 /**
@@ -86,7 +89,8 @@ void audit_hash(const char *prev_hash, int64_t seq, const char *time,
 /** Result of walking the chain. */
 struct audit_verify_result {
     int64_t records;
-    int64_t bad_seq; /* 0 when the chain is intact */
+    int64_t bad_seq;   /* 0 when the chain is intact */
+    int64_t unindexed; /* records of the log the index does not hold yet (at its end) */
     char reason[160];
     char head_hash[65];
 };
@@ -94,6 +98,13 @@ struct audit_verify_result {
 /** Walks the whole chain in order; false with result->bad_seq set when it is broken. err is set
  *  only when the store cannot be read. */
 bool audit_verify(struct error *err, struct store_conn *conn, struct audit_verify_result *result);
+
+/**
+ * Waits until every record durable when called is in the audit table (the audit views read it);
+ * a read transaction open on conn is taken again, so that it sees them. Inside a write
+ * transaction it does nothing (the indexer needs the write lock).
+ */
+bool audit_index_sync(struct error *err, struct store_conn *conn);
 
 /** Why the last group commit failed: ERR_STORE_FULL or ERR_STORE_READONLY when the store said
  *  so, else ERR_AUDIT (for requests told only that their records were not written). */

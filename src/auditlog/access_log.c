@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "auditlog_int.h"
 
 static const char sql_access_log[] =
@@ -70,6 +71,8 @@ bool audit_patient_access(struct error *err, struct request *req)
                : (struct store_arg){.type = 't', .text = NULL},
         {.type = 'i', .i = limit + 1},
     };
+    if (!audit_index_sync(err, req->op.conn))
+        return false;
     struct store_stmt *s = store_query_args(err, req->op.conn, sql_access_log, args, 3);
     if (!s)
         return false;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "access/access.h"
+#include "audit/audit.h"
 #include "auditlog_int.h"
 #include "core/clock.h"
 #include "core/kana.h"
@@ -119,6 +120,8 @@ struct store_stmt *auditlog_query(struct error *err, struct request *req,
     args[12] = (struct store_arg){.type = 't', .text = f->patient_like};
     args[13] = (struct store_arg){.type = 't', .text = f->local_id};
     args[14] = (struct store_arg){.type = 'i', .i = limit};
+    if (!audit_index_sync(err, req->op.conn))
+        return NULL;
     return store_query_args(err, req->op.conn, sql_audit, args, 15);
 }
 

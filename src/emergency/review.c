@@ -3,6 +3,7 @@
  * users stays on its administrators' list until one of them closes it with a comment. */
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "emergency_int.h"
@@ -125,6 +126,8 @@ bool emergency_opened(struct error *err, struct request *req)
     store_done(s);
     if (r != STORE_ROW)
         return r == STORE_FAIL ? false : error_set(err, ERR_EMERGENCY_NOT_FOUND, NULL);
+    if (!audit_index_sync(err, req->op.conn))
+        return false;
     json_t *items = api_rows(
         err, store_query(err, req->op.conn, sql_opened, "ttt", patient, user, gid), opened_row);
     if (!items)

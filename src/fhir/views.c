@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/kana.h"
 #include "http/router.h"
@@ -214,6 +215,8 @@ static bool core_read(struct error *err, struct request *req, const char *type, 
                 ? "SELECT " CONSENT_COLUMNS ", c.patient_id FROM consents c WHERE c.id = ?"
                 : "SELECT " AUDIT_COLUMNS ", a.patient_id FROM audit a WHERE " AUDIT_ID_IS(
                       "1") " AND a.patient_id IS NOT NULL";
+        if (strcmp(type, "AuditEvent") == 0 && !audit_index_sync(err, conn))
+            return false;
         s = store_query(err, conn, sql, "t", id);
         if (!one_row(err, s, &found))
             return false;
@@ -414,8 +417,8 @@ static bool core_search(struct error *err, struct request *req, const char *type
                       "SELECT " AUDIT_COLUMNS " FROM audit a JOIN patients p ON p.id = "
                       "a.patient_id WHERE " ACCESS_TEAM_SQL "%s",
                       all_params);
-    bool ok = true;
     bool audit = !patient && !org && strcmp(type, "Consent") != 0;
+    bool ok = !audit || audit_index_sync(err, req->op.conn);
     for (int i = 0; ok && i < n; i++) {
         if (audit && !strcmp(params[i].name, "patient")) {
             const char *v = params[i].value;

@@ -145,9 +145,46 @@ bool store_begin(struct error *err, struct store_conn *conn, bool write)
     return true;
 }
 
+void store_txn_hook_set(struct store_conn *conn, store_txn_hook fn, void *arg)
+{
+    struct store_conn_base *base = (struct store_conn_base *)conn;
+    base->hook = fn;
+    base->hook_arg = arg;
+}
+
+void *store_txn_hook_arg(struct store_conn *conn, store_txn_hook fn)
+{
+    struct store_conn_base *base = (struct store_conn_base *)conn;
+    return base->in_txn && base->hook == fn ? base->hook_arg : NULL;
+}
+
+struct store *store_of(struct store_conn *conn)
+{
+    return ((struct store_conn_base *)conn)->store;
+}
+
+const char *store_data_dir(const struct store *st)
+{
+    return st->data_dir;
+}
+
+/* Clears and runs the transaction's hook (at most once a transaction). */
+static bool run_hook(struct error *err, struct store_conn_base *base, bool commit)
+{
+    store_txn_hook fn = base->hook;
+    void *arg = base->hook_arg;
+    base->hook = NULL;
+    base->hook_arg = NULL;
+    return !fn || fn(err, (struct store_conn *)base, arg, commit);
+}
+
 bool store_commit(struct error *err, struct store_conn *conn)
 {
     struct store_conn_base *base = (struct store_conn_base *)conn;
+    if (!run_hook(err, base, true)) {
+        store_rollback(conn);
+        return false;
+    }
     bool ok = ops_of(conn)->commit(err, conn);
     if (ok) {
         base->in_txn = false;
@@ -223,11 +260,18 @@ void store_rollback(struct store_conn *conn)
         return;
     ops_of(conn)->rollback(conn);
     base->in_txn = false;
+    run_hook(NULL, base, false);
 }
 
 bool store_in_txn(struct store_conn *conn)
 {
     return ((struct store_conn_base *)conn)->in_txn;
+}
+
+bool store_in_write_txn(struct store_conn *conn)
+{
+    struct store_conn_base *base = (struct store_conn_base *)conn;
+    return base->in_txn && base->write_txn;
 }
 
 struct store_stmt *store_query(struct error *err, struct store_conn *conn, const char *sql,

@@ -46,8 +46,23 @@ bool store_begin(struct error *err, struct store_conn *conn, bool write);
 bool store_commit(struct error *err, struct store_conn *conn);
 /** Rolls back if a transaction is open; safe to call at any time. */
 void store_rollback(struct store_conn *conn);
-/** True while a transaction is open on conn. */
+/** True while a transaction is open on conn; the second while it is a write transaction. */
 bool store_in_txn(struct store_conn *conn);
+bool store_in_write_txn(struct store_conn *conn);
+
+/**
+ * Work a write transaction does at its end, set by a layer above the store: called once, with
+ * commit=true just before the COMMIT (returning false fails the commit, which rolls back), or
+ * with commit=false when the transaction rolls back before that. One hook a transaction.
+ */
+typedef bool (*store_txn_hook)(struct error *err, struct store_conn *conn, void *arg, bool commit);
+void store_txn_hook_set(struct store_conn *conn, store_txn_hook fn, void *arg);
+/** The arg of fn's hook in the open transaction, or NULL. */
+void *store_txn_hook_arg(struct store_conn *conn, store_txn_hook fn);
+
+/** The store a connection belongs to, and the store's data directory. */
+struct store *store_of(struct store_conn *conn);
+const char *store_data_dir(const struct store *st);
 
 /**
  * Prepares (or takes from the cache) sql and binds the arguments described by types, one letter

@@ -39,7 +39,9 @@ struct store_conn_base {
     struct store *store;
     struct store_conn_base *next_open; /* list of connections to close */
     bool in_txn;
-    bool write_txn; /* the open transaction writes */
+    bool write_txn;      /* the open transaction writes */
+    store_txn_hook hook; /* store_txn_hook_set, for the open transaction */
+    void *hook_arg;
 };
 
 struct store {

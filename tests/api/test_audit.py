@@ -3,6 +3,7 @@
 who may read which records; filters and cursor; and `tsunagu audit verify` detecting tampering
 by someone with write access to the database file."""
 import datetime
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -209,13 +210,13 @@ def insert_middle(db):
     db.execute("UPDATE audit SET seq = -seq WHERE seq < 0")
     db.execute("INSERT INTO audit SELECT 10, time, event_id, action, outcome, user_id, "
                "user_login, org_id, client, patient_id, object_type, object_id, request_id, "
-               "'forged', prev_hash, hash FROM audit WHERE seq = 11")
+               "'forged', prev_hash, hash, committed FROM audit WHERE seq = 11")
 
 
 def append_row(db):
     db.execute("INSERT INTO audit SELECT seq + 1, time, event_id, action, outcome, user_id, "
                "user_login, org_id, client, patient_id, object_type, object_id, request_id, "
-               "detail, hash, prev_hash FROM audit ORDER BY seq DESC LIMIT 1")
+               "detail, hash, prev_hash, committed FROM audit ORDER BY seq DESC LIMIT 1")
 
 
 def swap_rows(db):
@@ -262,6 +263,69 @@ def test_verify_detects_tampering(stopped_store, tamper):
         assert 10 <= bad <= 12 or tamper in (change_outcome, append_row)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+# ---- the log file itself (issue 18) ------------------------------------------------------------
+# The trail is the append-only log data-dir/audit.log, one JSON record a line; the table audit is
+# its index. An attacker with the files may edit either: verify checks the log's chain and the
+# index against the log.
+
+
+def log_change_field(lines):
+    rec = json.loads(lines[9])
+    rec["user_login"] = "someone.else"
+    lines[9] = json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def log_delete_middle(lines):
+    del lines[9]
+
+
+def log_swap(lines):
+    lines[9], lines[10] = lines[10], lines[9]
+
+
+def log_cut_tail(lines):
+    del lines[-1]
+
+
+@pytest.mark.parametrize("tamper", [log_change_field, log_delete_middle, log_swap, log_cut_tail],
+                         ids=lambda f: f.__name__)
+def test_verify_detects_a_changed_log(stopped_store, tamper):
+    copy = tempfile.mkdtemp(prefix="tsunagu-tamper-")
+    try:
+        shutil.copytree(stopped_store, copy, dirs_exist_ok=True)
+        path = f"{copy}/audit.log"
+        with open(path, "rb") as f:
+            lines = f.read().split(b"\n")
+        assert lines[-1] == b"" and len(lines) > 20, "one record a line, each ended"
+        lines.pop()
+        last = json.loads(lines[-1])["seq"]
+        tamper(lines)
+        with open(path, "wb") as f:
+            f.write(b"\n".join(lines) + b"\n")
+        r = verify(copy)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "audit chain BROKEN at record" in r.stdout
+        bad = int(r.stdout.split("BROKEN at record ")[1].split(":")[0])
+        assert bad == (last if tamper is log_cut_tail else 10), r.stdout
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def test_the_log_and_its_index_hold_the_same_records(stopped_store):
+    with open(f"{stopped_store}/audit.log", encoding="utf-8") as f:
+        logged = [json.loads(line) for line in f]
+    db = sqlite3.connect(f"{stopped_store}/tsunagu.db")
+    db.row_factory = sqlite3.Row
+    indexed = [dict(r) for r in db.execute("SELECT * FROM audit ORDER BY seq")]
+    db.close()
+    assert [r["seq"] for r in logged] == list(range(1, len(logged) + 1))
+    assert [r["seq"] for r in indexed] == [r["seq"] for r in logged]
+    for log_rec, row in zip(logged, indexed):
+        assert log_rec["hash"] == row["hash"] and log_rec["prev_hash"] == row["prev_hash"]
+        assert log_rec["event_id"] == row["event_id"] and log_rec["patient_id"] == row["patient_id"]
+        assert row["committed"] == 1  # every write of this server committed
 
 
 # ---- what the network office sees (issue 11) --------------------------------------------------
