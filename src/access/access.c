@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cache.h"
 #include "core/clock.h"
 
 enum error_code access_search_refusal(const struct principal *p)
@@ -77,18 +78,28 @@ void access_rule_bind(const struct access_rule_args *a, struct store_arg out[ACC
 /* One patient (?5) under the rule (a patient merged into another is decided as the survivor):
  * whether it exists, the two readings of the rule, the emergency grant, and the parts, for the
  * reason recorded in the audit. */
-/* Each part of the rule evaluated once (a materialised row), then combined as the rule says. */
+/* Each part of the rule evaluated once (a materialised row), then combined as the rule says;
+ * last, the earliest end of the shares and grants in force (for the cache: SQL's MIN of several
+ * values is NULL if one is, hence the COALESCEs, each led by another of the three). */
 static const char sql_decide[] =
     "WITH parts AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?5) AS "
     "known, " ACCESS_ON_TEAM_SQL " AS on_team, " ACCESS_SHARE_SQL " AS share, " ACCESS_CONSENT_SQL
     " AS consent, (SELECT ea.id FROM emergency_access ea WHERE " ACCESS_GRANT_COND
     " ORDER BY ea.started_at DESC LIMIT 1) AS grant_id, " ACCESS_REGISTERED_SQL
     " AS registered, (SELECT sg.id FROM standby_grants sg WHERE " ACCESS_STANDBY_COND
-    " ORDER BY sg.started_at DESC LIMIT 1) AS standby FROM (SELECT COALESCE((SELECT pm.survivor_id "
+    " ORDER BY sg.started_at DESC LIMIT 1) AS standby, (SELECT MIN(rs.expires_at) FROM "
+    "record_shares rs WHERE rs.org_id = ?1 AND rs.patient_id = p.id AND rs.ended_at IS NULL AND "
+    "rs.expires_at > ?4) AS share_until, (SELECT MIN(ea.expires_at) FROM emergency_access ea "
+    "WHERE " ACCESS_GRANT_COND ") AS grant_until, (SELECT MIN(sg.expires_at) FROM standby_grants "
+    "sg WHERE " ACCESS_STANDBY_COND ") AS standby_until FROM (SELECT COALESCE((SELECT "
+    "pm.survivor_id "
     "FROM patient_merges pm WHERE "
     "pm.merged_id = ?5), ?5) AS id) p) "
     "SELECT known, " ACCESS_VISIBLE_OF("on_team", "share", "consent") ", " ACCESS_TEAM_OF(
-        "on_team", "consent") ", grant_id, on_team, consent, registered, standby FROM parts";
+        "on_team", "consent") ", grant_id, on_team, consent, registered, standby, "
+                              "MIN(COALESCE(share_until, grant_until, standby_until), "
+                              "COALESCE(grant_until, standby_until, share_until), "
+                              "COALESCE(standby_until, share_until, grant_until)) FROM parts";
 
 /* What the rule says of an organisation (and user) and one patient. */
 struct standing {
@@ -97,11 +108,34 @@ struct standing {
     char standby[UUID_STR_LEN]; /* a standby grant in force for the patient, or "" */
 };
 
-static bool standing_of(struct error *err, struct store_conn *conn,
-                        const struct access_rule_args *a, const char *patient_id,
-                        struct standing *st)
+/* A standing as cached: it holds from `from` until `until` (ms) unless the store changes. */
+struct cached_standing {
+    struct standing st;
+    int64_t from, until;
+};
+
+/* The decisions of the process by organisation, emergency user and patient (access_decide and
+ * every caller of standing_of); 4096 patients' standings, then the cache starts again. */
+static struct cache standings = CACHE_INIT(4096, sizeof(struct cached_standing));
+
+/* The end of day today (YYYY-MM-DD) in Asia/Tokyo, in ms: a consent dated the next day starts
+ * counting then (ACCESS_CONSENT_SQL compares dates). */
+static int64_t tokyo_day_end(const char *today)
+{
+    int y, m, d;
+    if (!clock_parse_date(today, &y, &m, &d))
+        return 0; /* not a date: hold nothing */
+    return (clock_days_from_civil(y, m, d) + 1) * 86400000 - 9 * 3600000; /* JST: no DST */
+}
+
+/* The standing from the store; *until gets when it may change by time alone: the first end of
+ * a share, emergency grant or standby grant in force, or the end of today. */
+static bool standing_from_store(struct error *err, struct store_conn *conn,
+                                const struct access_rule_args *a, const char *patient_id,
+                                struct standing *st, int64_t *until)
 {
     *st = (struct standing){0};
+    *until = tokyo_day_end(a->today);
     /* the rule's parameters in their order (access_rule_bind), then the patient; through the
      * statement cache, as the decision runs on every request that names a patient */
     struct store_stmt *s = store_query(err, conn, sql_decide, "tttit", a->org_id, a->today,
@@ -122,9 +156,39 @@ static bool standing_of(struct error *err, struct store_conn *conn,
             snprintf(st->grant, sizeof st->grant, "%s", store_text(s, 3));
         if (!store_is_null(s, 7))
             snprintf(st->standby, sizeof st->standby, "%s", store_text(s, 7));
+        if (!store_is_null(s, 8) && store_int(s, 8) < *until)
+            *until = store_int(s, 8);
     }
     store_done(s);
     return r != STORE_FAIL;
+}
+
+/* What the rule says of a's organisation (and user) and patient_id: from the cache while the
+ * store's version (store_version: every table the rule reads) and the times it depends on
+ * allow, else from the store. Never cached inside a write transaction. */
+static bool standing_of(struct error *err, struct store_conn *conn,
+                        const struct access_rule_args *a, const char *patient_id,
+                        struct standing *st)
+{
+    char key[CACHE_KEY_MAX];
+    struct cache_version version;
+    struct cached_standing c;
+    int n = snprintf(key, sizeof key, "%s|%s|%s", a->org_id, a->user_id, patient_id);
+    bool cacheable = n > 0 && (size_t)n < sizeof key && store_version(conn, &version);
+    if (cacheable && cache_get(&standings, &version, key, &c) && c.from <= a->now_ms &&
+        a->now_ms < c.until) {
+        *st = c.st;
+        return true;
+    }
+    if (!standing_from_store(err, conn, a, patient_id, &c.st, &c.until))
+        return false;
+    *st = c.st;
+    /* Rows out of force at now stay so later (the clock does not go back past from), rows in
+     * force stay so until their end, and the date until the day ends. */
+    c.from = a->now_ms;
+    if (cacheable && c.from < c.until)
+        cache_put(&standings, &version, key, &c);
+    return true;
 }
 
 static bool decide(struct access_decision *out, bool allow, const char *reason)

@@ -32,6 +32,8 @@ struct principal {
     char csrf[TOKEN_STR_LEN];
     bool via_token;
     char token_id[UUID_STR_LEN];
+    /** SHA-256 of the cookie or token: how the credential is stored and cached */
+    char credential_hash[SHA256_HEX_LEN];
     /* Writes a GET's read transaction cannot make; the router makes them after it (auth_defer) */
     bool touch_due;         /* refresh the session's last_seen_at or the token's last_used_at */
     const char *end_reason; /* end the session (expired, user disabled), static string */

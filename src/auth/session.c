@@ -3,11 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
+#include "auth_int.h"
 #include "core/clock.h"
 #include "core/text.h"
 
 enum { TOUCH_INTERVAL_MS = 60 * 1000 };
+
+/* Sessions and API tokens the process resolved, by the SHA-256 of the credential. Few people
+ * are logged in at once in a region; past this many, the cache starts again. */
+struct cache auth_credentials = CACHE_INIT(2048, sizeof(struct auth_credential));
 
 /* The session with its user and current membership, in one statement (it runs on every
  * request). */
@@ -56,13 +60,13 @@ static bool principal_from_row(struct store_stmt *s, struct principal *out)
     return store_int(s, 11) == 0;
 }
 
-bool auth_session_resolve(struct error *err, struct store_conn *conn, const char *token,
-                          const struct auth_timeouts *timeouts, struct principal *out)
+/* The session of hash from the store: its row and, when the session's organisation is no
+ * longer a membership, the user's first organisation; *enabled tells whether the user may log
+ * in. ERR_UNAUTHENTICATED for an unknown session. */
+static bool session_load(struct error *err, struct store_conn *conn, const char *hash,
+                         struct auth_credential *c, bool *enabled)
 {
-    if (!token || strlen(token) != TOKEN_STR_LEN - 1)
-        return error_set(err, ERR_UNAUTHENTICATED, "no session");
-    char hash[SHA256_HEX_LEN];
-    ids_sha256_hex(token, strlen(token), hash);
+    *c = (struct auth_credential){0};
     struct store_stmt *s = store_query(err, conn, sql_lookup, "t", hash);
     if (!s)
         return false;
@@ -71,35 +75,92 @@ bool auth_session_resolve(struct error *err, struct store_conn *conn, const char
         store_done(s);
         return r == STORE_FAIL ? false : error_set(err, ERR_UNAUTHENTICATED, "unknown session");
     }
-    bool enabled = principal_from_row(s, out);
-    int64_t created = store_int(s, 5), seen = store_int(s, 6);
+    *enabled = principal_from_row(s, &c->principal);
+    c->created = store_int(s, 5);
+    c->seen = store_int(s, 6);
     store_done(s);
+    text_copy(c->principal.credential_hash, SHA256_HEX_LEN, hash);
+    /* membership gone: fall back to the user's first organisation */
+    return !*enabled || c->principal.org_id[0] ||
+           auth_principal_load(err, conn, c->principal.user_id, NULL, &c->principal);
+}
 
-    int64_t now = clock_now_ms();
+/* Whether a session last seen at seen and created at created is still open at now. */
+static bool session_current(const struct auth_credential *c, int64_t now,
+                            const struct auth_timeouts *timeouts)
+{
+    return now - c->seen <= timeouts->idle_ms && now - c->created <= timeouts->absolute_ms;
+}
+
+/* The session from the store, checked (ending it when it expired); cached when it holds. */
+static bool session_from_store(struct error *err, struct store_conn *conn, const char *hash,
+                               const struct cache_version *version, int64_t now,
+                               const struct auth_timeouts *timeouts, struct auth_credential *c,
+                               struct principal *out)
+{
+    bool enabled = false;
+    if (!session_load(err, conn, hash, c, &enabled))
+        return false;
+    *out = c->principal;
     if (!enabled) {
         end_now_or_later(conn, out, "user disabled");
         return error_set(err, ERR_UNAUTHENTICATED, "user disabled");
     }
-    if (now - seen > timeouts->idle_ms)
+    if (now - c->seen > timeouts->idle_ms)
         return expire(err, conn, out, "idle timeout");
-    if (now - created > timeouts->absolute_ms)
+    if (now - c->created > timeouts->absolute_ms)
         return expire(err, conn, out, "absolute timeout");
-    if (!out->org_id[0] && !auth_principal_load(err, conn, out->user_id, NULL, out))
-        return false; /* membership gone: fall back to the user's first organisation */
-    out->touch_due = now - seen > TOUCH_INTERVAL_MS;
+    if (version)
+        cache_put(&auth_credentials, version, hash, c);
+    return true;
+}
+
+bool auth_session_resolve(struct error *err, struct store_conn *conn, const char *token,
+                          const struct auth_timeouts *timeouts, struct principal *out)
+{
+    if (!token || strlen(token) != TOKEN_STR_LEN - 1)
+        return error_set(err, ERR_UNAUTHENTICATED, "no session");
+    char hash[SHA256_HEX_LEN];
+    ids_sha256_hex(token, strlen(token), hash);
+    int64_t now = clock_now_ms();
+    struct cache_version version;
+    bool cacheable = store_version(conn, &version);
+    struct auth_credential c;
+    /* A cached session that fails a check is read again: its cached last-seen time may be
+     * older than the store's, never newer, so only a refusal needs the store's word. */
+    if (cacheable && cache_get(&auth_credentials, &version, hash, &c) && !c.principal.via_token &&
+        session_current(&c, now, timeouts))
+        *out = c.principal;
+    else if (!session_from_store(err, conn, hash, cacheable ? &version : NULL, now, timeouts, &c,
+                                 out))
+        return false;
+    out->touch_due = now - c.seen > TOUCH_INTERVAL_MS;
     if (!store_in_txn(conn))
         auth_deferred_writes(conn, out);
     return true;
 }
 
+/* Notes in the cache the last-seen (last-used) time this process wrote. */
+static void patch_seen(void *value, void *arg)
+{
+    struct auth_credential *c = value;
+    int64_t at = *(const int64_t *)arg;
+    if (at > c->seen)
+        c->seen = at;
+}
+
 void auth_deferred_writes(struct store_conn *conn, struct principal *p)
 {
     int64_t now = clock_now_ms();
+    bool touched = false;
     if (p->touch_due && p->via_token)
-        store_exec(NULL, conn, NULL, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", "it",
-                   now, p->token_id);
+        touched =
+            store_exec(NULL, conn, NULL, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                       "it", now, p->token_id);
     else if (p->touch_due)
-        store_exec(NULL, conn, NULL, sql_touch, "it", now, p->session_id);
+        touched = store_exec(NULL, conn, NULL, sql_touch, "it", now, p->session_id);
+    if (touched && p->credential_hash[0])
+        cache_patch(&auth_credentials, p->credential_hash, patch_seen, &now);
     if (p->end_reason && p->session_id[0])
         store_exec(NULL, conn, NULL, sql_expire, "itt", now, p->end_reason, p->session_id);
     p->touch_due = false;

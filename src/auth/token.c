@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
+#include "auth_int.h"
 #include "core/clock.h"
 
 #define TOKEN_PREFIX "tsu_"
@@ -15,13 +15,12 @@ static const char sql_lookup[] =
     "ON m.user_id = t.user_id AND m.org_id = t.org_id "
     "WHERE t.token_hash = ? AND t.revoked_at IS NULL";
 
-bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *token,
-                        struct principal *out)
+/* The token of hash from the store, with its user and organisation. */
+static bool token_load(struct error *err, struct store_conn *conn, const char *hash,
+                       struct auth_credential *c)
 {
-    if (!token || strncmp(token, TOKEN_PREFIX, 4) != 0 || strlen(token) > 100)
-        return error_set(err, ERR_UNAUTHENTICATED, "malformed token");
-    char hash[SHA256_HEX_LEN], id[UUID_STR_LEN], user[UUID_STR_LEN], org[UUID_STR_LEN];
-    ids_sha256_hex(token, strlen(token), hash);
+    char id[UUID_STR_LEN], user[UUID_STR_LEN], org[UUID_STR_LEN];
+    *c = (struct auth_credential){0};
     struct store_stmt *s = store_query(err, conn, sql_lookup, "t", hash);
     if (!s)
         return false;
@@ -33,19 +32,39 @@ bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *
     snprintf(id, sizeof(id), "%s", store_text(s, 0));
     snprintf(user, sizeof(user), "%s", store_text(s, 1));
     snprintf(org, sizeof(org), "%s", store_text(s, 2));
-    int64_t last_used = store_int(s, 3);
+    c->seen = store_int(s, 3);
     store_done(s);
-    if (!auth_principal_load(err, conn, user, org, out))
+    struct principal *p = &c->principal;
+    if (!auth_principal_load(err, conn, user, org, p))
         return false;
-    if (strcmp(out->org_id, org) != 0)
+    if (strcmp(p->org_id, org) != 0)
         return error_set(err, ERR_UNAUTHENTICATED, "token organisation unavailable");
-    out->via_token = true;
-    snprintf(out->token_id, sizeof(out->token_id), "%s", id);
-    snprintf(out->state, sizeof(out->state), "%s", SESSION_ACTIVE);
-    out->session_id[0] = out->csrf[0] = '\0';
-    out->end_reason = NULL;
+    p->via_token = true;
+    snprintf(p->token_id, sizeof(p->token_id), "%s", id);
+    snprintf(p->state, sizeof(p->state), "%s", SESSION_ACTIVE);
+    snprintf(p->credential_hash, sizeof(p->credential_hash), "%s", hash);
+    return true;
+}
+
+bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *token,
+                        struct principal *out)
+{
+    if (!token || strncmp(token, TOKEN_PREFIX, 4) != 0 || strlen(token) > 100)
+        return error_set(err, ERR_UNAUTHENTICATED, "malformed token");
+    char hash[SHA256_HEX_LEN];
+    ids_sha256_hex(token, strlen(token), hash);
+    struct cache_version version;
+    bool cacheable = store_version(conn, &version);
+    struct auth_credential c;
+    if (!cacheable || !cache_get(&auth_credentials, &version, hash, &c) || !c.principal.via_token) {
+        if (!token_load(err, conn, hash, &c))
+            return false;
+        if (cacheable)
+            cache_put(&auth_credentials, &version, hash, &c);
+    }
+    *out = c.principal;
     /* Like a session's last_seen_at: at most once a minute, never inside a read snapshot. */
-    out->touch_due = clock_now_ms() - last_used > 60 * 1000;
+    out->touch_due = clock_now_ms() - c.seen > 60 * 1000;
     if (!store_in_txn(conn))
         auth_deferred_writes(conn, out);
     return true;

@@ -52,7 +52,9 @@ struct store *store_open(struct error *err, const char *data_dir)
         error_set(err, ERR_NOMEM, "store");
         return NULL;
     }
+    static _Atomic uint64_t opened;
     st->ops = &store_sqlite_ops;
+    st->serial = atomic_fetch_add(&opened, 1) + 1;
     st->data_dir = strdup(data_dir);
     size_t n = strlen(data_dir) + sizeof("/tsunagu.db");
     st->db_path = malloc(n);
@@ -142,6 +144,7 @@ bool store_begin(struct error *err, struct store_conn *conn, bool write)
         return false;
     ((struct store_conn_base *)conn)->in_txn = true;
     ((struct store_conn_base *)conn)->write_txn = write;
+    ((struct store_conn_base *)conn)->version_known = false;
     return true;
 }
 
@@ -188,6 +191,7 @@ bool store_commit(struct error *err, struct store_conn *conn)
     bool ok = ops_of(conn)->commit(err, conn);
     if (ok) {
         base->in_txn = false;
+        base->version_known = false;
         if (base->write_txn) /* writes work (again) */
             store_note_write(base->store, ERR_NONE);
     } else {
@@ -261,6 +265,29 @@ void store_rollback(struct store_conn *conn)
     ops_of(conn)->rollback(conn);
     base->in_txn = false;
     run_hook(NULL, base, false);
+    base->version_known = false;
+}
+
+bool store_version(struct store_conn *conn, struct cache_version *out)
+{
+    struct store_conn_base *base = (struct store_conn_base *)conn;
+    if (base->in_txn && base->write_txn)
+        return false;
+    if (!base->version_known) {
+        struct store_stmt *s =
+            store_query(NULL, conn, "SELECT n FROM change_count WHERE id = 1", "");
+        if (!s)
+            return false;
+        enum store_step_result r = store_step(NULL, s);
+        int64_t n = r == STORE_ROW ? store_int(s, 0) : 0;
+        store_done(s);
+        if (r != STORE_ROW)
+            return false;
+        base->version_count = n;
+        base->version_known = base->in_txn; /* outside a transaction each read is its own */
+    }
+    *out = (struct cache_version){base->store->serial, base->version_count};
+    return true;
 }
 
 bool store_in_txn(struct store_conn *conn)

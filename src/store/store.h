@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/cache.h"
 #include "core/errors.h"
 
 /**
@@ -63,6 +64,17 @@ void *store_txn_hook_arg(struct store_conn *conn, store_txn_hook fn);
 /** The store a connection belongs to, and the store's data directory. */
 struct store *store_of(struct store_conn *conn);
 const char *store_data_dir(const struct store *st);
+
+/**
+ * The version of what the session lookup and the access decision read, for the caches of their
+ * answers: the store (one per store_open) and its change count, which SQL triggers raise with
+ * every change to those tables, whichever process writes (migration 031, docs/security.md
+ * "Caches"). A read transaction reads it once, as its snapshot cannot change; outside a
+ * transaction each call reads it. False when no cache may be used now: inside a write
+ * transaction (its own changes are not committed and may roll back), or when the count cannot
+ * be read (the caller then asks the store itself).
+ */
+bool store_version(struct store_conn *conn, struct cache_version *out);
 
 /**
  * Prepares (or takes from the cache) sql and binds the arguments described by types, one letter

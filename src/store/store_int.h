@@ -42,6 +42,9 @@ struct store_conn_base {
     bool write_txn;      /* the open transaction writes */
     store_txn_hook hook; /* store_txn_hook_set, for the open transaction */
     void *hook_arg;
+    /* the change count read in the open read transaction (store_version), while known */
+    bool version_known;
+    int64_t version_count;
 };
 
 struct store {
@@ -51,6 +54,7 @@ struct store {
     pthread_mutex_t lock;
     struct store_conn_base *conns;
     void *maintenance; /* backend-specific background work, or NULL */
+    uint64_t serial;   /* which store_open this is (struct cache_version's source), from 1 */
     /* Why the last write failed, while no write has succeeded since (store_condition):
      * ERR_STORE_FULL, ERR_STORE_READONLY or ERR_NONE. */
     _Atomic int condition;
