@@ -186,7 +186,7 @@ static bool standing_of(struct error *err, struct store_conn *conn,
     /* Rows out of force at now stay so later (the clock does not go back past from), rows in
      * force stay so until their end, and the date until the day ends. */
     c.from = a->now_ms;
-    if (cacheable && c.from < c.until)
+    if (cacheable && store_in_txn(conn) && c.from < c.until) /* see store_version */
         cache_put(&standings, &version, key, &c);
     return true;
 }

@@ -110,7 +110,7 @@ static bool session_from_store(struct error *err, struct store_conn *conn, const
         return expire(err, conn, out, "idle timeout");
     if (now - c->created > timeouts->absolute_ms)
         return expire(err, conn, out, "absolute timeout");
-    if (version)
+    if (version && store_in_txn(conn)) /* see store_version: only a snapshot's own count */
         cache_put(&auth_credentials, version, hash, c);
     return true;
 }

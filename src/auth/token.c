@@ -59,7 +59,7 @@ bool auth_token_resolve(struct error *err, struct store_conn *conn, const char *
     if (!cacheable || !cache_get(&auth_credentials, &version, hash, &c) || !c.principal.via_token) {
         if (!token_load(err, conn, hash, &c))
             return false;
-        if (cacheable)
+        if (cacheable && store_in_txn(conn)) /* see store_version */
             cache_put(&auth_credentials, &version, hash, &c);
     }
     *out = c.principal;

@@ -72,7 +72,9 @@ const char *store_data_dir(const struct store *st);
  * "Caches"). A read transaction reads it once, as its snapshot cannot change; outside a
  * transaction each call reads it. False when no cache may be used now: inside a write
  * transaction (its own changes are not committed and may roll back), or when the count cannot
- * be read (the caller then asks the store itself).
+ * be read (the caller then asks the store itself). Outside a transaction, what the caller reads
+ * next may already be newer than the count: cache a value under it only inside a read
+ * transaction, where both come from one snapshot.
  */
 bool store_version(struct store_conn *conn, struct cache_version *out);
 
