@@ -39,6 +39,11 @@ CREATE TRIGGER change_count_sessions_delete AFTER DELETE ON sessions
 BEGIN UPDATE change_count SET n = n + 1 WHERE id = 1; END;
 CREATE TRIGGER change_count_sessions_update AFTER UPDATE OF id, token_hash, user_id, org_id, state, csrf_token, created_at, ended_at ON sessions
 BEGIN UPDATE change_count SET n = n + 1 WHERE id = 1; END;
+-- last_seen_at moving forward (the touch) leaves a cached session's time older than the store's,
+-- which only makes the server look again; moved back (an operator ageing a session) it counts.
+CREATE TRIGGER change_count_sessions_seen_back AFTER UPDATE OF last_seen_at ON sessions
+WHEN NEW.last_seen_at < OLD.last_seen_at
+BEGIN UPDATE change_count SET n = n + 1 WHERE id = 1; END;
 
 -- api_tokens: not INSERT nor last_used_at, as for sessions
 CREATE TRIGGER change_count_api_tokens_delete AFTER DELETE ON api_tokens
