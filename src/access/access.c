@@ -79,8 +79,8 @@ void access_rule_bind(const struct access_rule_args *a, struct store_arg out[ACC
  * whether it exists, the two readings of the rule, the emergency grant, and the parts, for the
  * reason recorded in the audit. */
 /* Each part of the rule evaluated once (a materialised row), then combined as the rule says;
- * last, the earliest end of the shares and grants in force (for the cache: SQL's MIN of several
- * values is NULL if one is, hence the COALESCEs, each led by another of the three). */
+ * last, the earliest end of the shares, emergency grants and standby grants in force (until
+ * when a cached standing holds). */
 static const char sql_decide[] =
     "WITH parts AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?5) AS "
     "known, " ACCESS_ON_TEAM_SQL " AS on_team, " ACCESS_SHARE_SQL " AS share, " ACCESS_CONSENT_SQL
@@ -96,10 +96,8 @@ static const char sql_decide[] =
     "FROM patient_merges pm WHERE "
     "pm.merged_id = ?5), ?5) AS id) p) "
     "SELECT known, " ACCESS_VISIBLE_OF("on_team", "share", "consent") ", " ACCESS_TEAM_OF(
-        "on_team", "consent") ", grant_id, on_team, consent, registered, standby, "
-                              "MIN(COALESCE(share_until, grant_until, standby_until), "
-                              "COALESCE(grant_until, standby_until, share_until), "
-                              "COALESCE(standby_until, share_until, grant_until)) FROM parts";
+        "on_team", "consent") ", grant_id, on_team, consent, registered, standby, share_until, "
+                              "grant_until, standby_until FROM parts";
 
 /* What the rule says of an organisation (and user) and one patient. */
 struct standing {
@@ -156,8 +154,9 @@ static bool standing_from_store(struct error *err, struct store_conn *conn,
             snprintf(st->grant, sizeof st->grant, "%s", store_text(s, 3));
         if (!store_is_null(s, 7))
             snprintf(st->standby, sizeof st->standby, "%s", store_text(s, 7));
-        if (!store_is_null(s, 8) && store_int(s, 8) < *until)
-            *until = store_int(s, 8);
+        for (int col = 8; col <= 10; col++)
+            if (!store_is_null(s, col) && store_int(s, col) < *until)
+                *until = store_int(s, col);
     }
     store_done(s);
     return r != STORE_FAIL;
