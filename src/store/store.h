@@ -68,12 +68,12 @@ const char *store_data_dir(const struct store *st);
 /**
  * The version of what the session lookup and the access decision read, for the caches of their
  * answers: the store (one per store_open) and its change count, which SQL triggers raise with
- * every change to those tables, whichever process writes (migration 031, docs/security.md
- * "Caches"). A read transaction reads it once, as its snapshot cannot change; outside a
- * transaction each call reads it. False when no cache may be used now: inside a write
- * transaction (its own changes are not committed and may roll back), or when the count cannot
- * be read (the caller then asks the store itself). Outside a transaction, what the caller reads
- * next may already be newer than the count: cache a value under it only inside a read
+ * every change to those tables, whichever process writes (migration 031; docs/security.md, "The
+ * session and decision caches"). A read transaction reads it once, as its snapshot cannot
+ * change; outside a transaction each call reads it. False when no cache may be used now: inside
+ * a write transaction (its own changes are not committed and may roll back), or when the count
+ * cannot be read (the caller then asks the store itself). Outside a transaction, what the caller
+ * reads next may already be newer than the count: cache a value under it only inside a read
  * transaction, where both come from one snapshot.
  */
 bool store_version(struct store_conn *conn, struct cache_version *out);

@@ -1,12 +1,12 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- The change count (issue 18): the version of everything the session lookup and the access
 -- decision read. The server caches a session's principal and its access decisions in memory and
--- keeps an entry only while the count is the one it was computed at (store_version,
--- docs/security.md "Caches"). The triggers below raise it with every change to those tables,
--- inside the writing transaction and whichever process writes (the server, the command line, an
--- operator's SQL), so a committed change is seen by the very next request. Columns no rule reads
--- (a session's last-seen time, a user's failed logins) do not count, so that the everyday path
--- does not empty the caches.
+-- keeps an entry only while the count is the one it was computed at (store_version;
+-- docs/security.md, "The session and decision caches"). The triggers below raise it with every
+-- change to those tables, inside the writing transaction and whichever process writes (the
+-- server, the command line, an operator's SQL), so a committed change is seen by the very next
+-- request. Columns no rule reads (a session's last-seen time, a user's failed logins) do not
+-- count, so that the everyday path does not empty the caches.
 
 CREATE TABLE change_count (
     id INTEGER PRIMARY KEY CHECK (id = 1),
