@@ -17,15 +17,31 @@
 const char audit_genesis_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+/* The decimal digits of n followed by ':' into out (room for 24); their count. */
+static size_t decimal_colon(char *out, unsigned long long n)
+{
+    char rev[24];
+    size_t k = 0;
+    do
+        rev[k++] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    for (size_t i = 0; i < k; i++)
+        out[i] = rev[k - 1 - i];
+    out[k] = ':';
+    return k + 1;
+}
+
 static void hash_field(crypto_hash_sha256_state *st, const char *s)
 {
-    /* A field is its length-prefixed bytes, so no choice of values can shift a boundary; NULL
-     * differs from the empty string. */
+    /* A field is its length-prefixed bytes ("<length>:<bytes>", or "-:" for NULL), so no choice
+     * of values can shift a boundary; NULL differs from the empty string. Every record hashes a
+     * dozen of them: the length is written without printf. */
     char len[24];
-    int n = s ? snprintf(len, sizeof(len), "%zu:", strlen(s)) : snprintf(len, sizeof(len), "-:");
-    crypto_hash_sha256_update(st, (const unsigned char *)len, (unsigned long long)n);
+    size_t bytes = s ? strlen(s) : 0;
+    size_t n = s ? decimal_colon(len, bytes) : (memcpy(len, "-:", 2), 2);
+    crypto_hash_sha256_update(st, (const unsigned char *)len, n);
     if (s)
-        crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s));
+        crypto_hash_sha256_update(st, (const unsigned char *)s, bytes);
 }
 
 void audit_hash(const char *prev_hash, int64_t seq, const char *time,
@@ -36,7 +52,7 @@ void audit_hash(const char *prev_hash, int64_t seq, const char *time,
     char buf[48];
     char action[2] = {rec->action, 0};
     hash_field(&st, prev_hash);
-    snprintf(buf, sizeof(buf), "%lld", (long long)seq);
+    snprintf(buf, sizeof(buf), "%lld", (long long)seq); /* a signed number: printf's rules */
     hash_field(&st, buf);
     hash_field(&st, time);
     hash_field(&st, rec->event_id);
@@ -167,6 +183,7 @@ static void write_group(struct waiter *group)
 static void *writer_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "audit-writer"); /* in top, perf and /proc */
     pthread_mutex_lock(&writer.lock);
     for (;;) {
         while (!writer.head && !writer.stopping)
@@ -251,6 +268,7 @@ static void index_wait(void)
 static void *indexer_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "audit-index");
     pthread_mutex_lock(&indexer.lock);
     for (bool last = false; !last;) {
         index_wait();

@@ -71,6 +71,7 @@ static void flush_pending(void)
 static void *flusher_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "log-flusher");
     pthread_mutex_lock(&async.lock);
     while (!async.stopping) {
         struct timespec until;

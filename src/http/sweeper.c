@@ -75,6 +75,7 @@ void sweeper_run_now(void)
 static void *run(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "sweeper");
     pthread_mutex_lock(&sw.lock);
     while (!sw.stop) {
         struct timespec deadline;

@@ -35,6 +35,7 @@ struct sqlite_conn {
     int last_rc;
     int cache_used;
     struct sqlite_stmt cache[STMT_CACHE];
+    sqlite3_stmt *txn[4]; /* BEGIN, BEGIN IMMEDIATE, COMMIT, ROLLBACK: prepared once */
 };
 
 /* What a failed call means to a client: busy (try again), no room, a read-only file system, or
@@ -175,6 +176,8 @@ static struct store_conn *conn_open(struct error *err, struct store *st)
 static void conn_close(struct store_conn *conn)
 {
     struct sqlite_conn *c = (struct sqlite_conn *)conn;
+    for (int i = 0; i < 4; i++)
+        sqlite3_finalize(c->txn[i]);
     for (int i = 0; i < c->cache_used; i++) {
         sqlite3_finalize(c->cache[i].stmt);
         if (c->cache[i].sql_owned)
@@ -184,19 +187,36 @@ static void conn_close(struct store_conn *conn)
     free(c);
 }
 
+/* Starts or ends a transaction through a statement prepared once for the connection: every
+ * request does this, and sqlite3_exec would parse the text each time. */
+enum txn_verb { TXN_BEGIN, TXN_BEGIN_WRITE, TXN_COMMIT, TXN_ROLLBACK };
+
+static bool txn_step(struct error *err, struct sqlite_conn *c, enum txn_verb verb)
+{
+    static const char *const sql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+    if (!c->txn[verb]) {
+        int rc = sqlite3_prepare_v2(c->db, sql[verb], -1, &c->txn[verb], NULL);
+        if (rc != SQLITE_OK)
+            return fail(err, c, rc, "prepare");
+    }
+    int rc = sqlite3_step(c->txn[verb]);
+    sqlite3_reset(c->txn[verb]);
+    return rc == SQLITE_DONE ? true : fail(err, c, rc, sql[verb]);
+}
+
 static bool begin(struct error *err, struct store_conn *conn, bool write)
 {
-    return exec_simple(err, (struct sqlite_conn *)conn, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    return txn_step(err, (struct sqlite_conn *)conn, write ? TXN_BEGIN_WRITE : TXN_BEGIN);
 }
 
 static bool commit(struct error *err, struct store_conn *conn)
 {
-    return exec_simple(err, (struct sqlite_conn *)conn, "COMMIT");
+    return txn_step(err, (struct sqlite_conn *)conn, TXN_COMMIT);
 }
 
 static void rollback(struct store_conn *conn)
 {
-    exec_simple(NULL, (struct sqlite_conn *)conn, "ROLLBACK");
+    txn_step(NULL, (struct sqlite_conn *)conn, TXN_ROLLBACK);
 }
 
 static struct sqlite_stmt *cached(struct error *err, struct sqlite_conn *c, const char *sql)
@@ -460,6 +480,7 @@ struct checkpointer {
 static void *checkpoint_main(void *arg)
 {
     struct checkpointer *cp = arg;
+    pthread_setname_np(pthread_self(), "checkpointer");
     struct sqlite_conn *c = (struct sqlite_conn *)cp->conn;
     pthread_mutex_lock(&cp->lock);
     while (!cp->stop) {
