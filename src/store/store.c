@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 char *store_like(const char *before, const char *text, const char *after)
@@ -62,6 +63,8 @@ struct store *store_open(struct error *err, const char *data_dir)
         goto fail_alloc;
     snprintf(st->db_path, n, "%s/tsunagu.db", data_dir);
     pthread_mutex_init(&st->lock, NULL);
+    pthread_mutex_init(&st->writer_lock, NULL);
+    pthread_cond_init(&st->writer_free, NULL);
     struct store_conn *conn = store_conn_open(err, st);
     if (!conn)
         goto fail_open;
@@ -71,6 +74,8 @@ struct store *store_open(struct error *err, const char *data_dir)
         goto fail_open;
     return st;
 fail_open:
+    pthread_cond_destroy(&st->writer_free);
+    pthread_mutex_destroy(&st->writer_lock);
     pthread_mutex_destroy(&st->lock);
 fail_alloc:
     if (err && err->code == ERR_NONE)
@@ -104,6 +109,8 @@ void store_close(struct store *st)
         thread_conn = NULL;
         thread_conn_store = NULL;
     }
+    pthread_cond_destroy(&st->writer_free);
+    pthread_mutex_destroy(&st->writer_lock);
     pthread_mutex_destroy(&st->lock);
     free(st->db_path);
     free(st->data_dir);
@@ -117,8 +124,10 @@ struct store_conn *store_conn_open(struct error *err, struct store *st)
 
 void store_conn_free(struct store_conn *conn)
 {
-    if (conn)
-        ops_of(conn)->conn_close(conn);
+    if (!conn)
+        return;
+    store_rollback(conn); /* gives the writer turn back */
+    ops_of(conn)->conn_close(conn);
 }
 
 struct store_conn *store_conn_get(struct error *err, struct store *st)
@@ -138,10 +147,53 @@ struct store_conn *store_conn_get(struct error *err, struct store *st)
     return conn;
 }
 
+/* The writer turn (struct store): a writer of this process sleeps until the one before it has
+ * committed or rolled back, and is woken then, rather than polling SQLite's lock. A thread that
+ * already holds the turn (a second connection) and a writer that waited WRITER_WAIT_US go on to
+ * SQLite's busy handler as before, so the turn can delay a write but never deadlock one. */
+enum { WRITER_WAIT_US = 10 * 1000 * 1000 };
+static _Thread_local struct store *thread_writer;
+
+static void writer_take(struct store_conn_base *base)
+{
+    struct store *st = base->store;
+    if (thread_writer == st)
+        return;
+    struct timespec until;
+    clock_deadline_in(&until, WRITER_WAIT_US);
+    pthread_mutex_lock(&st->writer_lock);
+    int rc = 0;
+    while (st->writer_busy && rc == 0)
+        rc = pthread_cond_timedwait(&st->writer_free, &st->writer_lock, &until);
+    base->holds_writer = !st->writer_busy;
+    st->writer_busy = true;
+    pthread_mutex_unlock(&st->writer_lock);
+    if (base->holds_writer)
+        thread_writer = st;
+}
+
+static void writer_give(struct store_conn_base *base)
+{
+    if (!base->holds_writer)
+        return;
+    struct store *st = base->store;
+    base->holds_writer = false;
+    if (thread_writer == st)
+        thread_writer = NULL;
+    pthread_mutex_lock(&st->writer_lock);
+    st->writer_busy = false;
+    pthread_cond_signal(&st->writer_free);
+    pthread_mutex_unlock(&st->writer_lock);
+}
+
 bool store_begin(struct error *err, struct store_conn *conn, bool write)
 {
-    if (!ops_of(conn)->begin(err, conn, write))
+    if (write)
+        writer_take((struct store_conn_base *)conn);
+    if (!ops_of(conn)->begin(err, conn, write)) {
+        writer_give((struct store_conn_base *)conn);
         return false;
+    }
     ((struct store_conn_base *)conn)->in_txn = true;
     ((struct store_conn_base *)conn)->write_txn = write;
     ((struct store_conn_base *)conn)->version_known = false;
@@ -192,6 +244,7 @@ bool store_commit(struct error *err, struct store_conn *conn)
     if (ok) {
         base->in_txn = false;
         base->version_known = false;
+        writer_give(base);
         if (base->write_txn) /* writes work (again) */
             store_note_write(base->store, ERR_NONE);
     } else {
@@ -266,6 +319,7 @@ void store_rollback(struct store_conn *conn)
     base->in_txn = false;
     run_hook(NULL, base, false);
     base->version_known = false;
+    writer_give(base);
 }
 
 bool store_version(struct store_conn *conn, struct cache_version *out)

@@ -40,6 +40,7 @@ struct store_conn_base {
     struct store_conn_base *next_open; /* list of connections to close */
     bool in_txn;
     bool write_txn;      /* the open transaction writes */
+    bool holds_writer;   /* it holds the store's writer turn (store.c) */
     store_txn_hook hook; /* store_txn_hook_set, for the open transaction */
     void *hook_arg;
     /* the change count read in the open read transaction (store_version), while known */
@@ -58,6 +59,12 @@ struct store {
     /* Why the last write failed, while no write has succeeded since (store_condition):
      * ERR_STORE_FULL, ERR_STORE_READONLY or ERR_NONE. */
     _Atomic int condition;
+    /* The writer turn: this process's write transactions wait for each other here, on a
+     * condition variable, instead of polling SQLite's busy handler (which another process, such
+     * as the command line, still meets). */
+    pthread_mutex_t writer_lock;
+    pthread_cond_t writer_free;
+    bool writer_busy;
 };
 
 /** Notes the outcome of a write for store_condition (code ERR_NONE: it succeeded). */
