@@ -371,6 +371,14 @@ static bool param_cond(struct qb *q, const char *type, const char *name, const c
         ok = each_value(q, value, id_value, NULL);
     } else if (strcmp(bare, "_lastUpdated") == 0 && !modifier) {
         ok = each_value(q, value, updated_value, NULL);
+    } else if ((strcmp(bare, "_id") == 0 || strcmp(bare, "_lastUpdated") == 0) &&
+               strcmp(modifier, "missing") == 0) {
+        /* every resource has both (they have no index rows: fhir_resources holds them) */
+        bool want_missing = strcmp(value, "true") == 0;
+        if (!want_missing && strcmp(value, "false") != 0)
+            return error_set(q->err, ERR_BAD_QUERY, ":missing takes true or false");
+        strbuf_puts(&q->sql, want_missing ? "0)" : "1)");
+        return true;
     } else {
         const struct fhir_search_param *p = type ? fhir_search_param_find(type, bare) : NULL;
         if (!p)
