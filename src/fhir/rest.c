@@ -147,6 +147,12 @@ bool fhir_allow_write(struct error *err, struct request *req, const char *type,
            (!patient[0] || may_write_kind(err, req, type, patient, fhir_record_kind(type, res)));
 }
 
+bool fhir_may_write(struct error *err, struct request *req, const char *type, const char *patient,
+                    const json_t *res)
+{
+    return !patient[0] || may_write_kind(err, req, type, patient, fhir_record_kind(type, res));
+}
+
 json_t *fhir_load(struct error *err, struct request *req, const char *json, const char *blob)
 {
     json_error_t jerr;

@@ -49,6 +49,10 @@ bool fhir_allow(struct error *err, struct request *req, const char *patient_id, 
 bool fhir_allow_write(struct error *err, struct request *req, const char *type,
                       const struct fhir_row *old, const char *patient, const json_t *res,
                       enum access_action action);
+/** The write matrix alone for a new resource res of patient ("" for none), when fhir_allow has
+ *  already allowed this request to create that patient's data of res's class. */
+bool fhir_may_write(struct error *err, struct request *req, const char *type, const char *patient,
+                    const json_t *res);
 /** Called with each resource found (borrowed for the call); false stops with err set. */
 typedef bool (*fhir_record_fn)(struct error *err, struct request *req, json_t *res, void *arg);
 /**

@@ -2,12 +2,22 @@
 /* POST /fhir with a transaction or batch Bundle (R4 §3.1.0.11). A transaction is all or
  * nothing: one write transaction, references to the entries' urn:uuid fullUrls rewritten to the
  * ids assigned, and the first failure rolls everything back. A batch runs each entry on its own.
- * Each entry passes the same access decision (fhir_allow) and leaves its own audit record. */
+ * Each entry passes the access decision (fhir_allow, asked once per patient and kind of data in
+ * a transaction) and the write matrix; the writes leave one audit record per patient per
+ * transaction (per entry in a batch).
+ *
+ * A transaction does what needs no database before it takes the write lock, so that one
+ * client's Bundle is parsed, validated, serialised and indexed while another's is written: the
+ * new resources (POST: their ids are fresh UUIDs, so they need no existence look-up) are
+ * prepared by fhir_store_prepare, and only the decisions, reference checks and inserts run
+ * inside the write transaction (fhir_store_create). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/strbuf.h"
 #include "http/router.h"
 #include "rest.h"
 #include "rest_int.h"
@@ -23,13 +33,27 @@ struct entry {
     json_t *response;           /* Bundle.entry[i].response, or an OperationOutcome on failure */
     char patient[UUID_STR_LEN]; /* its compartment, once worked out (patient_known) */
     bool patient_known;
+    struct fhir_prepared prep; /* a transaction's POST, prepared before the write lock */
+    bool prepared;
+    /* what it wrote, for the audit record of its patient */
+    struct fhir_row row;
+    char action; /* C U D, or 0 if it wrote nothing */
+    const char *detail;
+};
+
+/* A create the access decision allowed for this request: the patient and the data class. */
+struct allowed_create {
+    const char *patient;
+    enum data_class data_class;
 };
 
 /* What the entries of one Bundle share. */
 struct bundle_ctx {
     const struct fhir_pending *pending; /* the transaction's new resources */
     size_t pending_n;
-    const char *org_name; /* of the caller's organisation, looked up once */
+    const char *org_name;           /* of the caller's organisation, looked up once */
+    struct allowed_create *allowed; /* decisions already taken (NULL: ask for each entry) */
+    size_t allowed_n;
 };
 
 /* Rewrites every reference equal to a created entry's fullUrl. */
@@ -107,11 +131,79 @@ static json_t *response_of(struct request *req, const char *status, const struct
         arena_printf(req->op.arena, "W/\"%d\"", row->version), "lastModified", iso);
 }
 
-/* Runs one entry inside the open write transaction, with its access decision and audit
- * record. */
-static bool run_entry(struct error *err, struct request *req, struct entry *e,
-                      const struct bundle_ctx *ctx)
+/* Notes what entry e wrote, for its patient's audit record (audit_writes). */
+static void note_write(struct request *req, struct entry *e, const struct fhir_row *row,
+                       char action)
 {
+    const char *reason = action == 'C' ? NULL : fhir_change_reason(e->res);
+    e->row = *row;
+    e->action = action;
+    e->detail = arena_printf(req->op.arena, "%s version %d%s%.400s", e->method, row->version,
+                             reason ? "; reason: " : "", reason ? reason : "");
+}
+
+/* The access decision and write matrix for a new resource of e's patient: the decision is
+ * asked once per patient and data class in a transaction (the write matrix for each entry). */
+static bool allow_create(struct error *err, struct request *req, const struct entry *e,
+                         struct bundle_ctx *ctx)
+{
+    enum data_class data_class = fhir_data_class(e->type);
+    for (size_t i = ctx->allowed_n; i-- > 0;)
+        if (ctx->allowed[i].data_class == data_class &&
+            strcmp(ctx->allowed[i].patient, e->patient) == 0)
+            return fhir_may_write(err, req, e->type, e->patient, e->res);
+    if (!fhir_allow_write(err, req, e->type, NULL, e->patient, e->res, ACCESS_UPDATE))
+        return false;
+    ctx->allowed[ctx->allowed_n++] = (struct allowed_create){e->patient, data_class};
+    return true;
+}
+
+/* Stores a prepared POST entry of a transaction. */
+static bool create_entry(struct error *err, struct request *req, struct entry *e,
+                         struct bundle_ctx *ctx)
+{
+    struct fhir_env env = fhir_env_of(req);
+    env.pending = ctx->pending;
+    env.pending_n = ctx->pending_n;
+    env.known_compartment = e->patient;
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id,
+                               .org_name = ctx->org_name};
+    if (!allow_create(err, req, e, ctx) ||
+        !fhir_store_create(err, req->op.conn, &env, &actor, &e->prep) ||
+        !fhir_team_events(err, &req->op, &e->prep.row, 0, e->res))
+        return false;
+    e->response = response_of(req, "201 Created", &e->prep.row);
+    note_write(req, e, &e->prep.row, 'C');
+    return true;
+}
+
+/* A GET entry: the resource, if one may see it. */
+static bool read_entry(struct error *err, struct request *req, struct entry *e, const char *id,
+                       const struct fhir_row *old, bool exists)
+{
+    if (!exists || old->deleted)
+        return error_set(err, exists ? ERR_FHIR_GONE : ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
+    json_t *res;
+    if (!fhir_read_ref(err, req, arena_printf(req->op.arena, "%s/%s", e->type, id), &res))
+        return false;
+    if (!res) /* one may not see it: as if it did not exist */
+        return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
+    json_object_set_new(e->src, "resource", res);
+    e->response = json_pack("{s:s}", "status", "200 OK");
+    return true;
+}
+
+/* Runs one entry inside the open write transaction, with its access decision; what it writes
+ * is noted for the audit (audit_writes). */
+static bool run_entry(struct error *err, struct request *req, struct entry *e,
+                      struct bundle_ctx *ctx)
+{
+    if (!fhir_type_stored(e->type))
+        return error_set(err, fhir_type_view(e->type) ? ERR_FHIR_READ_ONLY : ERR_FHIR_UNKNOWN_TYPE,
+                         "%s", e->type);
+    if (e->prepared)
+        return create_entry(err, req, e, ctx);
     struct fhir_env env = fhir_env_of(req);
     env.pending = ctx->pending;
     env.pending_n = ctx->pending_n;
@@ -121,24 +213,10 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
     struct fhir_row row, old;
     bool exists = false, created = false;
     const char *id = e->id ? e->id : e->assigned;
-    if (!fhir_type_stored(e->type))
-        return error_set(err, fhir_type_view(e->type) ? ERR_FHIR_READ_ONLY : ERR_FHIR_UNKNOWN_TYPE,
-                         "%s", e->type);
     if (!fhir_store_lookup(err, req->op.conn, e->type, id, &old, &exists))
         return false;
-    if (!strcmp(e->method, "GET")) {
-        if (!exists || old.deleted)
-            return error_set(err, exists ? ERR_FHIR_GONE : ERR_FHIR_NOT_FOUND, "%s/%s", e->type,
-                             id);
-        json_t *res;
-        if (!fhir_read_ref(err, req, arena_printf(req->op.arena, "%s/%s", e->type, id), &res))
-            return false;
-        if (!res) /* one may not see it: as if it did not exist */
-            return error_set(err, ERR_FHIR_NOT_FOUND, "%s/%s", e->type, id);
-        json_object_set_new(e->src, "resource", res);
-        e->response = json_pack("{s:s}", "status", "200 OK");
-        return true;
-    }
+    if (!strcmp(e->method, "GET"))
+        return read_entry(err, req, e, id, &old, exists);
     bool changed = true;
     if (!strcmp(e->method, "DELETE")) {
         if (!exists) {
@@ -162,19 +240,65 @@ static bool run_entry(struct error *err, struct request *req, struct entry *e,
                               e->res))
             return false;
     }
-    const char *reason = created ? NULL : fhir_change_reason(e->res);
+    bool deleted = !strcmp(e->method, "DELETE");
     e->response = response_of(req,
-                              !strcmp(e->method, "DELETE") ? "204 No Content"
-                              : created                    ? "201 Created"
-                                                           : "200 OK",
+                              deleted   ? "204 No Content"
+                              : created ? "201 Created"
+                                        : "200 OK",
                               &row);
-    return op_audit(err, &req->op, req->route->handler_name,
-                    !strcmp(e->method, "DELETE") ? 'D'
-                    : created                    ? 'C'
-                                                 : 'U',
-                    row.patient_id[0] ? row.patient_id : NULL, row.type, row.id,
-                    arena_printf(req->op.arena, "%s version %d%s%.400s", e->method, row.version,
-                                 reason ? "; reason: " : "", reason ? reason : ""));
+    note_write(req, e, &row, deleted ? 'D' : created ? 'C' : 'U');
+    return true;
+}
+
+static bool same_patient(const struct entry *a, const struct entry *b)
+{
+    return strcmp(a->row.patient_id, b->row.patient_id) == 0;
+}
+
+/* One audit record per patient (and one for the writes outside any patient): a single write
+ * is recorded as before (its type, id and "METHOD version N"); several name the type they
+ * share (else "Bundle") and list each write in the detail. */
+static bool audit_writes(struct error *err, struct request *req, struct entry *e, size_t n)
+{
+    enum { DETAIL_MAX = 8000 };
+    bool *done = arena_alloc(req->op.arena, n ? n : 1);
+    memset(done, 0, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        if (!e[i].action || done[i])
+            continue;
+        size_t count = 0, last = i;
+        char action = e[i].action;
+        const char *type = e[i].row.type;
+        struct strbuf detail = {0};
+        size_t unlisted = 0;
+        for (size_t j = i; j < n; j++) {
+            if (!e[j].action || done[j] || !same_patient(&e[i], &e[j]))
+                continue;
+            done[j] = true;
+            count++;
+            last = j;
+            action = e[j].action == action ? action : 'E';
+            type = strcmp(e[j].row.type, type) == 0 ? type : "Bundle";
+            if (detail.len < DETAIL_MAX)
+                strbuf_printf(&detail, "%s%s %s/%s version %d", detail.len ? "; " : "", e[j].method,
+                              e[j].row.type, e[j].row.id, e[j].row.version);
+            else
+                unlisted++;
+        }
+        if (unlisted)
+            strbuf_printf(&detail, "; and %zu more", unlisted);
+        const struct entry *one = &e[last];
+        bool ok = op_audit(err, &req->op, req->route->handler_name, action,
+                           one->row.patient_id[0] ? one->row.patient_id : NULL, type,
+                           count == 1 ? one->row.id : NULL,
+                           count == 1 ? one->detail
+                                      : arena_printf(req->op.arena, "%zu writes: %s", count,
+                                                     detail.buf ? detail.buf : ""));
+        strbuf_release(&detail);
+        if (!ok)
+            return false;
+    }
+    return true;
 }
 
 /* Prefixes the FHIRPath of a detail (err->detail or err->detail_ja) with its place in the Bundle.
@@ -202,8 +326,24 @@ static bool entry_error(struct error *err, size_t i)
     return false;
 }
 
-static bool transaction(struct error *err, struct request *req, struct entry *e, size_t n,
-                        const char *org_name)
+/* Frees the prepared resources of a transaction (an arena cleanup). */
+struct prepared_set {
+    struct entry *e;
+    size_t n;
+};
+
+static void prepared_free(void *arg)
+{
+    struct prepared_set *set = arg;
+    for (size_t i = 0; i < set->n; i++)
+        if (set->e[i].prepared)
+            fhir_prepared_clear(&set->e[i].prep);
+}
+
+/* Before the write lock: links the new resources, works out their compartments, and prepares
+ * each POST (fhir_store_prepare). */
+static bool prepare(struct error *err, struct request *req, struct entry *e, size_t n,
+                    struct bundle_ctx *ctx)
 {
     for (size_t i = 0; i < n; i++)
         if (e[i].res)
@@ -211,19 +351,41 @@ static bool transaction(struct error *err, struct request *req, struct entry *e,
     /* The new resources may refer to each other in any order. */
     struct fhir_pending *pending = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *pending);
     size_t pn = 0;
-    const char *base = fhir_base_url(req);
+    struct fhir_env env = fhir_env_of(req);
     for (size_t i = 0; i < n; i++) {
         if (!e[i].assigned[0])
             continue;
         pending[pn] = (struct fhir_pending){e[i].type, e[i].assigned, ""};
-        if (!fhir_compartment_of(err, e[i].res, base, pending[pn].patient))
+        if (!fhir_compartment_of(err, e[i].res, env.base_url, pending[pn].patient))
             return entry_error(err, i);
         memcpy(e[i].patient, pending[pn].patient, UUID_STR_LEN);
         e[i].patient_known = true;
         pn++;
     }
-    struct bundle_ctx ctx = {pending, pn, org_name};
-    if (!op_write_begin(err, &req->op))
+    *ctx = (struct bundle_ctx){pending, pn, ctx->org_name,
+                               arena_alloc(req->op.arena, (n ? n : 1) * sizeof *ctx->allowed), 0};
+    struct prepared_set *set = arena_alloc(req->op.arena, sizeof *set);
+    *set = (struct prepared_set){e, n};
+    arena_cleanup_add(req->op.arena, prepared_free, set);
+    struct fhir_actor actor = {.org_id = req->op.principal.org_id,
+                               .user_id = req->op.principal.user_id,
+                               .org_name = ctx->org_name ? ctx->org_name : ""};
+    for (size_t i = 0; i < n; i++) {
+        if (!e[i].assigned[0] || !fhir_type_stored(e[i].type))
+            continue; /* run_entry refuses an unknown type */
+        env.known_compartment = e[i].patient;
+        e[i].prepared = true;
+        if (!fhir_store_prepare(err, &env, &actor, e[i].res, e[i].assigned, &e[i].prep))
+            return entry_error(err, i);
+    }
+    return true;
+}
+
+static bool transaction(struct error *err, struct request *req, struct entry *e, size_t n,
+                        const char *org_name)
+{
+    struct bundle_ctx ctx = {.org_name = org_name};
+    if (!prepare(err, req, e, n, &ctx) || !op_write_begin(err, &req->op))
         return false;
     /* R4 §3.1.0.11.2 order: DELETE, POST, PUT, GET */
     static const char *const order[] = {"DELETE", "POST", "PUT", "GET"};
@@ -231,15 +393,16 @@ static bool transaction(struct error *err, struct request *req, struct entry *e,
         for (size_t i = 0; i < n; i++)
             if (!strcmp(e[i].method, order[o]) && !run_entry(err, req, &e[i], &ctx))
                 return entry_error(err, i);
-    return true;
+    return audit_writes(err, req, e, n);
 }
 
 static void batch(struct request *req, struct entry *e, size_t n, const char *org_name)
 {
-    const struct bundle_ctx ctx_value = {NULL, 0, org_name}, *ctx = &ctx_value;
+    struct bundle_ctx ctx = {NULL, 0, org_name, NULL, 0};
     for (size_t i = 0; i < n; i++) {
         struct error err = {0};
-        bool ok = op_write_begin(&err, &req->op) && run_entry(&err, req, &e[i], ctx);
+        bool ok = op_write_begin(&err, &req->op) && run_entry(&err, req, &e[i], &ctx) &&
+                  audit_writes(&err, req, &e[i], 1);
         if (ok && store_commit(&err, req->op.conn)) {
             req->op.writing = false;
             continue;

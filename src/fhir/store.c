@@ -552,6 +552,76 @@ bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhi
     return ok;
 }
 
+bool fhir_store_prepare(struct error *err, const struct fhir_env *env,
+                        const struct fhir_actor *actor, json_t *res, const char *id,
+                        struct fhir_prepared *out)
+{
+    *out = (struct fhir_prepared){.res = res};
+    if (json_object_set_new(res, "id", json_string(id)) != 0)
+        return error_set(err, ERR_NOMEM, NULL);
+    if (!fhir_validate(err, res))
+        return false;
+    const char *type = json_string_value(json_object_get(res, "resourceType"));
+    if (!fhir_type_stored(type))
+        return error_set(err, fhir_type_view(type) ? ERR_FHIR_READ_ONLY : ERR_FHIR_UNKNOWN_TYPE,
+                         "%s", type);
+    struct fhir_row *row = &out->row;
+    snprintf(row->type, sizeof row->type, "%s", type);
+    snprintf(row->id, sizeof row->id, "%s", id);
+    snprintf(row->patient_id, sizeof row->patient_id, "%s", env->known_compartment);
+    snprintf(row->org_id, sizeof row->org_id, "%s", actor->org_id);
+    row->version = 1;
+    row->last_updated = clock_now_ms();
+    clock_format_iso(row->last_updated, out->stamp);
+    if (!set_meta(err, res, 1, row->last_updated, actor->org_id, actor->org_name) ||
+        !binary_take_data(err, env, res, out->blob))
+        return false;
+    if (!(out->json = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(15))) ||
+        !(out->index = calloc(1, sizeof *out->index)))
+        return error_set(err, ERR_NOMEM, NULL);
+    return fhir_index_collect(err, res, env->base_url, out->index);
+}
+
+/* Stamps meta.lastUpdated with the time of the write, in res and in its serialisation. */
+static bool restamp(struct error *err, struct fhir_prepared *p)
+{
+    int64_t now = clock_now_ms();
+    if (now == p->row.last_updated)
+        return true;
+    char stamp[32], was[64];
+    clock_format_iso(now, stamp);
+    snprintf(was, sizeof was, "\"lastUpdated\":\"%s\"", p->stamp);
+    char *at = strstr(p->json, was);
+    if (!at || strlen(stamp) != strlen(p->stamp))
+        return error_set(err, ERR_INTERNAL, "meta.lastUpdated not found");
+    memcpy(at + strlen("\"lastUpdated\":\""), stamp, strlen(stamp));
+    json_object_set_new(json_object_get(p->res, "meta"), "lastUpdated", json_string(stamp));
+    memcpy(p->stamp, stamp, sizeof stamp);
+    p->row.last_updated = now;
+    return true;
+}
+
+bool fhir_store_create(struct error *err, struct store_conn *conn, const struct fhir_env *env,
+                       const struct fhir_actor *actor, struct fhir_prepared *p)
+{
+    struct ref_walk w = {conn, env, env->base_url, p->row.patient_id, ""};
+    snprintf(w.path, sizeof w.path, "%s", p->row.type);
+    return walk_references(err, &w, p->res) && check_values(err, conn, p->res, p->row.patient_id) &&
+           restamp(err, p) && save_row(err, conn, &p->row, false) &&
+           write_version(err, conn, &p->row, "POST", actor, p->json, p->blob) &&
+           fhir_index_insert(err, conn, p->row.rid, p->index);
+}
+
+void fhir_prepared_clear(struct fhir_prepared *p)
+{
+    free(p->json);
+    p->json = NULL;
+    if (p->index)
+        fhir_index_rows_free(p->index);
+    free(p->index);
+    p->index = NULL;
+}
+
 bool fhir_store_delete(struct error *err, struct store_conn *conn, const struct fhir_actor *actor,
                        const char *type, const char *id, int if_match, struct fhir_row *out,
                        bool *changed)

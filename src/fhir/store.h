@@ -104,6 +104,39 @@ bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhi
                     const struct fhir_actor *actor, json_t *res, const char *id, int if_match,
                     struct fhir_row *out, bool *created);
 
+struct fhir_index_rows;
+
+/** A new resource with a server-assigned id, made ready for the store before the write
+ *  transaction (fhir_store_prepare) and stored inside it (fhir_store_create). */
+struct fhir_prepared {
+    json_t *res;         /* borrowed from the caller */
+    struct fhir_row row; /* version 1; rid once created */
+    char *json;          /* its serialisation (malloc'd) */
+    char stamp[32];      /* meta.lastUpdated as serialised */
+    char blob[BLOB_KEY_LEN];
+    struct fhir_index_rows *index; /* its search index rows (owned) */
+};
+
+/**
+ * The part of creating resource res under the new id (a fresh UUID, so it cannot exist) that
+ * needs no database: validates it, sets id, meta and the source-organisation extension (of
+ * actor, whose org_name must be given), moves a Binary's data to the blob store, serialises it
+ * and extracts its index rows. env->known_compartment must be given. Call fhir_prepared_clear
+ * on out afterwards, even on failure.
+ */
+bool fhir_store_prepare(struct error *err, const struct fhir_env *env,
+                        const struct fhir_actor *actor, json_t *res, const char *id,
+                        struct fhir_prepared *out);
+
+/** Stores a prepared resource inside the write transaction, like fhir_store_put without the
+ *  existence look-up: checks its references and values, stamps meta.lastUpdated anew, and
+ *  writes the resource, its version and its index rows. */
+bool fhir_store_create(struct error *err, struct store_conn *conn, const struct fhir_env *env,
+                       const struct fhir_actor *actor, struct fhir_prepared *p);
+
+/** Frees what fhir_store_prepare made (not res). */
+void fhir_prepared_clear(struct fhir_prepared *p);
+
 /** Deletes a resource (a new version marked deleted; the index rows go). Deleting a deleted or
  *  missing resource succeeds and changes nothing (R4 §3.1.0.7.1): *changed says which. */
 bool fhir_store_delete(struct error *err, struct store_conn *conn, const struct fhir_actor *actor,

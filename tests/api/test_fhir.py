@@ -373,6 +373,43 @@ def test_transaction_entries_pass_the_access_check(server, ito):
     assert helpers.store_snapshot(server) == before
 
 
+def test_a_transaction_leaves_one_audit_record_per_patient(server, sato):
+    other = sato.post("/api/patients", json=helpers.new_patient_body("BUNDLE-AUDIT-1")).json()["id"]
+    entries = [post_entry(observation(P, 5.0 + i)) for i in range(3)]
+    entries += [post_entry(observation(other, 6.0 + i)) for i in range(2)]
+    r = sato.post("/fhir", json=transaction(entries))
+    assert r.status_code == 200, r.text
+    created = [e["response"]["location"].split("/")[1] for e in r.json()["entry"]]
+    recs = server.query("SELECT * FROM audit WHERE request_id = ? ORDER BY seq",
+                        (r.headers["X-Request-Id"],))
+    assert sorted((x["patient_id"], x["action"], x["outcome"]) for x in recs) == sorted(
+        [(P, "C", 0), (other, "C", 0)])
+    for rec in recs:  # each record names what the Bundle wrote into her record
+        mine = created[:3] if rec["patient_id"] == P else created[3:]
+        assert all(f"Observation/{i}" in rec["detail"] for i in mine), rec["detail"]
+        assert not any(f"Observation/{i}" in rec["detail"] for i in created if i not in mine)
+    # every Observation was stored, version 1, with its search rows
+    for i in created:
+        assert sato.get(f"/fhir/Observation/{i}").json()["meta"]["versionId"] == "1"
+    found = ids(search(sato, "Observation", patient=other))
+    assert set(created[3:]) <= found
+
+
+def test_a_transaction_is_refused_whole_for_one_patient_out_of_reach(server, sato):
+    seen = helpers.listed_patient_ids(server, GH)
+    hidden = next(r["id"] for r in server.query("SELECT id FROM patients ORDER BY id")
+                  if r["id"] not in seen)
+    before = helpers.store_snapshot(server)
+    r = sato.post("/fhir", json=transaction([post_entry(observation(P)),
+                                             post_entry(observation(P, 6.1)),
+                                             post_entry(observation(hidden))]))
+    assert_outcome(r, 403, "fhir.forbidden")
+    assert helpers.store_snapshot(server) == before
+    recs = server.query("SELECT * FROM audit WHERE request_id = ? ORDER BY seq",
+                        (r.headers["X-Request-Id"],))
+    assert [(x["patient_id"], x["outcome"]) for x in recs] == [(hidden, 4)], recs
+
+
 def test_everything_returns_the_whole_record(sato):
     r = sato.get(f"/fhir/Patient/{P}/$everything")
     assert r.status_code == 200, r.text
