@@ -2,12 +2,22 @@
 #include "ids.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 bool ids_init(void)
 {
     return sodium_init() >= 0;
+}
+
+static void format_uuid(const unsigned char b[16], char out[UUID_STR_LEN])
+{
+    snprintf(out, UUID_STR_LEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
 }
 
 void ids_uuid_new(char out[UUID_STR_LEN])
@@ -16,10 +26,21 @@ void ids_uuid_new(char out[UUID_STR_LEN])
     randombytes_buf(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* RFC 9562 §5.4: version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 */
-    snprintf(out, UUID_STR_LEN,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    format_uuid(b, out);
+}
+
+void ids_uuid_v7_new(char out[UUID_STR_LEN])
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof(b));
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    for (int i = 0; i < 6; i++)
+        b[i] = (unsigned char)(ms >> (40 - 8 * i));
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x70); /* RFC 9562 §5.7: version 7 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 */
+    format_uuid(b, out);
 }
 
 bool ids_uuid_valid(const char *s)

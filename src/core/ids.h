@@ -13,6 +13,10 @@
 bool ids_init(void);
 /** A random (version 4) UUID in lower case. */
 void ids_uuid_new(char out[UUID_STR_LEN]);
+/** A time-ordered (version 7) UUID in lower case: 48 bits of Unix milliseconds, then 74 random
+ *  bits. Ids made one after another sort near each other, so an index on them grows at its end
+ *  instead of at random places (for ids that are created in bulk, such as FHIR resources). */
+void ids_uuid_v7_new(char out[UUID_STR_LEN]);
 /** True if s is a UUID in canonical lower- or upper-case form. */
 bool ids_uuid_valid(const char *s);
 /** 256 random bits as unpadded base64url: session tokens, API tokens, CSRF tokens. */

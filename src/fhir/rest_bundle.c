@@ -12,6 +12,7 @@
  * prepared by fhir_store_prepare, and only the decisions, reference checks and inserts run
  * inside the write transaction (fhir_store_create). */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,36 @@ struct bundle_ctx {
     size_t allowed_n;
 };
 
+/* A created entry by its fullUrl, for rewrite_refs. */
+struct url_entry {
+    const char *url;
+    size_t i; /* the entry */
+};
+
+static int url_entry_cmp(const void *a, const void *b)
+{
+    const struct url_entry *x = a, *y = b;
+    int c = strcmp(x->url, y->url);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The first entry (in Bundle order) whose fullUrl is ref, or -1; urls is sorted. */
+static ptrdiff_t entry_of_url(const struct url_entry *urls, size_t n, const char *ref)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(urls[mid].url, ref) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(urls[lo].url, ref) == 0 ? (ptrdiff_t)urls[lo].i : -1;
+}
+
 /* Rewrites every reference equal to a created entry's fullUrl. */
-static void rewrite_refs(json_t *j, const struct entry *e, size_t n)
+static void rewrite_refs(json_t *j, const struct entry *e, const struct url_entry *urls,
+                         size_t urls_n)
 {
     if (json_is_object(j)) {
         const char *key;
@@ -65,22 +94,34 @@ static void rewrite_refs(json_t *j, const struct entry *e, size_t n)
         json_object_foreach(j, key, v)
         {
             if (strcmp(key, "reference") == 0 && json_is_string(v)) {
-                const char *ref = json_string_value(v);
-                for (size_t i = 0; i < n; i++)
-                    if (e[i].full_url && e[i].assigned[0] && strcmp(e[i].full_url, ref) == 0) {
-                        char out[128];
-                        snprintf(out, sizeof out, "%s/%s", e[i].type, e[i].assigned);
-                        json_string_set(v, out);
-                        break;
-                    }
+                ptrdiff_t i = entry_of_url(urls, urls_n, json_string_value(v));
+                if (i >= 0) {
+                    char out[128];
+                    snprintf(out, sizeof out, "%s/%s", e[i].type, e[i].assigned);
+                    json_string_set(v, out);
+                }
             } else {
-                rewrite_refs(v, e, n);
+                rewrite_refs(v, e, urls, urls_n);
             }
         }
     } else if (json_is_array(j)) {
         for (size_t i = 0; i < json_array_size(j); i++)
-            rewrite_refs(json_array_get(j, i), e, n);
+            rewrite_refs(json_array_get(j, i), e, urls, urls_n);
     }
+}
+
+/* Links the new resources: references to their fullUrls become "Type/assigned-id". */
+static void link_entries(struct request *req, struct entry *e, size_t n)
+{
+    struct url_entry *urls = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *urls);
+    size_t urls_n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (e[i].full_url && e[i].assigned[0])
+            urls[urls_n++] = (struct url_entry){e[i].full_url, i};
+    qsort(urls, urls_n, sizeof *urls, url_entry_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].res)
+            rewrite_refs(e[i].res, e, urls, urls_n);
 }
 
 /* Reads entry i's request; "Type" or "Type/id" urls relative to the base. */
@@ -117,7 +158,7 @@ static bool parse_entry(struct error *err, struct request *req, struct entry *e,
         return error_set(err, ERR_FHIR_BUNDLE,
                          "Bundle.entry[%zu].resource.resourceType: must be %s", i, e->type);
     if (post)
-        ids_uuid_new(e->assigned);
+        ids_uuid_v7_new(e->assigned);
     return true;
 }
 
@@ -345,9 +386,7 @@ static void prepared_free(void *arg)
 static bool prepare(struct error *err, struct request *req, struct entry *e, size_t n,
                     struct bundle_ctx *ctx)
 {
-    for (size_t i = 0; i < n; i++)
-        if (e[i].res)
-            rewrite_refs(e[i].res, e, n);
+    link_entries(req, e, n);
     /* The new resources may refer to each other in any order. */
     struct fhir_pending *pending = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *pending);
     size_t pn = 0;
@@ -362,6 +401,7 @@ static bool prepare(struct error *err, struct request *req, struct entry *e, siz
         e[i].patient_known = true;
         pn++;
     }
+    qsort(pending, pn, sizeof *pending, fhir_pending_cmp);
     *ctx = (struct bundle_ctx){pending, pn, ctx->org_name,
                                arena_alloc(req->op.arena, (n ? n : 1) * sizeof *ctx->allowed), 0};
     struct prepared_set *set = arena_alloc(req->op.arena, sizeof *set);

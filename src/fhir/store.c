@@ -146,6 +146,13 @@ bool fhir_compartment_of(struct error *err, const json_t *res, const char *base_
 
 /* ---- references ---------------------------------------------------------------------- */
 
+int fhir_pending_cmp(const void *a, const void *b)
+{
+    const struct fhir_pending *x = a, *y = b;
+    int c = strcmp(x->type, y->type);
+    return c ? c : strcmp(x->id, y->id);
+}
+
 /* Whether "Type/id" exists and is live, and the patient compartment it lies in. */
 static bool target_exists(struct error *err, struct store_conn *conn, const char *type,
                           const char *id, bool *exists, char patient[UUID_STR_LEN])
@@ -208,14 +215,16 @@ static bool check_reference(struct error *err, struct ref_walk *w, const char *r
         return error_set(err, ERR_FHIR_REFERENCE, "%s: type %s is not kept here", w->path, type);
     bool exists = false;
     char patient[UUID_STR_LEN];
-    for (size_t i = 0; i < w->env->pending_n; i++) {
-        const struct fhir_pending *p = &w->env->pending[i];
-        if (strcmp(p->type, type) == 0 && strcmp(p->id, id) == 0) {
-            if (p->patient[0] && strcmp(p->patient, w->patient) != 0)
-                return error_set(err, ERR_FHIR_COMPARTMENT, "%s: %s/%s belongs to another patient",
-                                 w->path, type, id);
-            return true;
-        }
+    const struct fhir_pending key = {type, id, ""};
+    const struct fhir_pending *p =
+        w->env->pending_n
+            ? bsearch(&key, w->env->pending, w->env->pending_n, sizeof *p, fhir_pending_cmp)
+            : NULL;
+    if (p) {
+        if (p->patient[0] && strcmp(p->patient, w->patient) != 0)
+            return error_set(err, ERR_FHIR_COMPARTMENT, "%s: %s/%s belongs to another patient",
+                             w->path, type, id);
+        return true;
     }
     if (!fhir_id_valid(id) || !target_exists(err, w->conn, type, id, &exists, patient))
         return err->code ? false : error_set(err, ERR_FHIR_REFERENCE, "%s: malformed id", w->path);
@@ -496,7 +505,7 @@ bool fhir_store_put(struct error *err, struct store_conn *conn, const struct fhi
     const char *type = json_string_value(json_object_get(res, "resourceType"));
     char id_buf[FHIR_ID_MAX + 1]; /* id may point into res, whose "id" is replaced below */
     if (!id) {
-        ids_uuid_new(id_buf);
+        ids_uuid_v7_new(id_buf);
     } else if (!fhir_id_valid(id)) {
         return error_set(err, ERR_FHIR_FORMAT, "%s.id: not a valid id", type ? type : "Resource");
     } else {

@@ -35,11 +35,15 @@ struct fhir_pending {
     char patient[UUID_STR_LEN]; /* its compartment */
 };
 
+/** Orders pending resources by type, then id (for qsort and bsearch). */
+int fhir_pending_cmp(const void *a, const void *b);
+
 /** Where the store keeps things besides the database. */
 struct fhir_env {
     struct blobs *blobs;  /* Binary content */
     const char *base_url; /* "http://host/fhir", to relativise absolute references; may be NULL */
-    const struct fhir_pending *pending; /* a transaction's other new resources, or NULL */
+    /** a transaction's other new resources, sorted by fhir_pending_cmp, or NULL */
+    const struct fhir_pending *pending;
     size_t pending_n;
     /** The patient compartment of the resource being written ("" for none) when the caller
      *  has already worked it out (fhir_compartment_of), or NULL. */

@@ -373,6 +373,16 @@ def test_transaction_entries_pass_the_access_check(server, ito):
     assert helpers.store_snapshot(server) == before
 
 
+def test_id_and_last_updated_are_never_missing(sato):
+    obs = create(sato, observation(P, 6.3))
+    for name in ("_id", "_lastUpdated"):  # answered from fhir_resources: they have no index rows
+        for missing, found in (("false", {obs["id"]}), ("true", set())):
+            params = {"_id": obs["id"], f"{name}:missing": missing}
+            assert ids(search(sato, "Observation", **params)) == found, (name, missing)
+    r = sato.get("/fhir/Observation", params={"patient": P, "_id:missing": "maybe"})
+    assert_outcome(r, 400)
+
+
 def test_a_transaction_leaves_one_audit_record_per_patient(server, sato):
     other = sato.post("/api/patients", json=helpers.new_patient_body("BUNDLE-AUDIT-1")).json()["id"]
     entries = [post_entry(observation(P, 5.0 + i)) for i in range(3)]
