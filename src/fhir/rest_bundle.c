@@ -381,21 +381,20 @@ static void prepared_free(void *arg)
             fhir_prepared_clear(&set->e[i].prep);
 }
 
-/* Before the write lock: links the new resources, works out their compartments, and prepares
- * each POST (fhir_store_prepare). */
-static bool prepare(struct error *err, struct request *req, struct entry *e, size_t n,
-                    struct bundle_ctx *ctx)
+/* Before the write lock: links the new resources and works out their compartments. */
+static bool place(struct error *err, struct request *req, struct entry *e, size_t n,
+                  struct bundle_ctx *ctx)
 {
     link_entries(req, e, n);
     /* The new resources may refer to each other in any order. */
     struct fhir_pending *pending = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *pending);
     size_t pn = 0;
-    struct fhir_env env = fhir_env_of(req);
+    const char *base_url = fhir_base_url(req);
     for (size_t i = 0; i < n; i++) {
         if (!e[i].assigned[0])
             continue;
         pending[pn] = (struct fhir_pending){e[i].type, e[i].assigned, ""};
-        if (!fhir_compartment_of(err, e[i].res, env.base_url, pending[pn].patient))
+        if (!fhir_compartment_of(err, e[i].res, base_url, pending[pn].patient))
             return entry_error(err, i);
         memcpy(e[i].patient, pending[pn].patient, UUID_STR_LEN);
         e[i].patient_known = true;
@@ -404,28 +403,49 @@ static bool prepare(struct error *err, struct request *req, struct entry *e, siz
     qsort(pending, pn, sizeof *pending, fhir_pending_cmp);
     *ctx = (struct bundle_ctx){pending, pn, ctx->org_name,
                                arena_alloc(req->op.arena, (n ? n : 1) * sizeof *ctx->allowed), 0};
+    return true;
+}
+
+/* Before the write lock, in a read snapshot: each POST's access decision and write matrix (so
+ * that one who may not write learns nothing from validation, as with a single create), then
+ * its preparation (fhir_store_prepare). The decisions are taken again inside the write
+ * transaction, which alone counts. */
+static bool prepare(struct error *err, struct request *req, struct entry *e, size_t n,
+                    const struct bundle_ctx *ctx)
+{
     struct prepared_set *set = arena_alloc(req->op.arena, sizeof *set);
     *set = (struct prepared_set){e, n};
     arena_cleanup_add(req->op.arena, prepared_free, set);
+    struct bundle_ctx early = *ctx;
+    early.allowed = arena_alloc(req->op.arena, (n ? n : 1) * sizeof *early.allowed);
+    struct fhir_env env = fhir_env_of(req);
     struct fhir_actor actor = {.org_id = req->op.principal.org_id,
                                .user_id = req->op.principal.user_id,
                                .org_name = ctx->org_name ? ctx->org_name : ""};
-    for (size_t i = 0; i < n; i++) {
+    if (!store_begin(err, req->op.conn, false))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
         if (!e[i].assigned[0] || !fhir_type_stored(e[i].type))
             continue; /* run_entry refuses an unknown type */
         env.known_compartment = e[i].patient;
         e[i].prepared = true;
-        if (!fhir_store_prepare(err, &env, &actor, e[i].res, e[i].assigned, &e[i].prep))
-            return entry_error(err, i);
+        ok = (allow_create(err, req, &e[i], &early) &&
+              fhir_store_prepare(err, &env, &actor, e[i].res, e[i].assigned, &e[i].prep)) ||
+             entry_error(err, i);
     }
-    return true;
+    struct error end = {0};
+    if (!store_commit(ok ? err : &end, req->op.conn))
+        return false;
+    return ok;
 }
 
 static bool transaction(struct error *err, struct request *req, struct entry *e, size_t n,
                         const char *org_name)
 {
     struct bundle_ctx ctx = {.org_name = org_name};
-    if (!prepare(err, req, e, n, &ctx) || !op_write_begin(err, &req->op))
+    if (!place(err, req, e, n, &ctx) || !prepare(err, req, e, n, &ctx) ||
+        !op_write_begin(err, &req->op))
         return false;
     /* R4 §3.1.0.11.2 order: DELETE, POST, PUT, GET */
     static const char *const order[] = {"DELETE", "POST", "PUT", "GET"};
