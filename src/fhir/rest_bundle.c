@@ -367,12 +367,13 @@ static bool entry_error(struct error *err, size_t i)
     return false;
 }
 
-/* Frees the prepared resources of a transaction (an arena cleanup). */
+/* The entries whose prepared resources the request's arena frees. */
 struct prepared_set {
     struct entry *e;
     size_t n;
 };
 
+/* Frees the prepared resources of a transaction (an arena cleanup). */
 static void prepared_free(void *arg)
 {
     struct prepared_set *set = arg;
