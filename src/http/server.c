@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -419,6 +420,18 @@ unsigned server_connection_limit(int wanted, unsigned long long fd_limit)
     return (unsigned)(n < room ? n : room);
 }
 
+/* glibc gives threads that allocate at once arenas of their own, up to eight per core, and each
+ * keeps what was freed in it: after the API benchmark's load the server held about 3 MB more with
+ * them (30.5 MB RSS) than with as many arenas as cores (27.3 MB), at the same throughput. An
+ * operator's MALLOC_ARENA_MAX still decides. */
+static void limit_malloc_arenas(void)
+{
+    if (getenv("MALLOC_ARENA_MAX"))
+        return;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    mallopt(M_ARENA_MAX, cores > 2 ? (int)cores : 2);
+}
+
 /* Every connection (an idle event stream too) holds a file descriptor. The soft limit is often
  * far below the hard one (1024 against 524288 under systemd): it goes up to the hard limit, and
  * the connection limit comes down to what it leaves. */
@@ -620,6 +633,7 @@ int server_run(const struct server_config *cfg)
             log_msg(LOG_WARN, "serve.public_url",
                     "behind a TLS proxy without --public-url: FHIR links name %s", given);
     }
+    limit_malloc_arenas();
     unsigned max_connections = connection_limit();
     struct MHD_Daemon *d = start_daemon(&ss, cert, key, max_connections);
     if (!d) {
