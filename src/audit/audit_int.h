@@ -87,6 +87,9 @@ void audit_line_format(struct strbuf *sb, const struct audit_record *rec,
 bool audit_index_catch_up(struct error *err, struct store_conn *conn, struct audit_log *log,
                           off_t *reached);
 
+/** How far the index has read the log: the offset just past its last indexed record. */
+bool audit_index_offset(struct error *err, struct store_conn *conn, off_t *offset);
+
 /** Inserts the index rows of txn records inside the caller's transaction. */
 bool audit_index_insert(struct error *err, struct store_conn *conn,
                         const struct audit_entry *entries, size_t n);

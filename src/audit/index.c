@@ -80,7 +80,7 @@ static bool index_line(void *arg, const char *text, size_t len, off_t next)
     return sc->done < sc->limit;
 }
 
-static bool read_state(struct error *err, struct store_conn *conn, off_t *offset)
+bool audit_index_offset(struct error *err, struct store_conn *conn, off_t *offset)
 {
     struct store_stmt *s = store_query(err, conn, sql_state, "");
     if (!s)
@@ -192,7 +192,7 @@ static bool catch_up_once(struct error *err, struct store_conn *conn, struct aud
     off_t offset, end;
     if (!store_begin(err, conn, true))
         return false;
-    if (!read_state(err, conn, &offset) || !audit_log_durable_end(err, log, &end))
+    if (!audit_index_offset(err, conn, &offset) || !audit_log_durable_end(err, log, &end))
         goto fail;
     *reached = offset;
     if (end == 0 && offset == 0) {

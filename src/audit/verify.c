@@ -9,7 +9,6 @@ static const char sql_walk[] =
     "SELECT seq, time, event_id, action, outcome, user_id, user_login, org_id, client, "
     "patient_id, object_type, object_id, request_id, detail, prev_hash, hash "
     "FROM audit ORDER BY seq";
-static const char sql_state[] = "SELECT log_offset FROM audit_index_state WHERE id = 1";
 
 struct walk {
     struct audit_verify_result *res;
@@ -104,17 +103,6 @@ static bool check_line(void *arg, const char *text, size_t len, off_t next)
     return ok;
 }
 
-static bool read_indexed(struct error *err, struct store_conn *conn, off_t *indexed)
-{
-    struct store_stmt *s = store_query(err, conn, sql_state, "");
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    *indexed = r == STORE_ROW ? (off_t)store_int(s, 0) : 0;
-    store_done(s);
-    return r != STORE_FAIL;
-}
-
 bool audit_verify(struct error *err, struct store_conn *conn, struct audit_verify_result *res)
 {
     memset(res, 0, sizeof(*res));
@@ -122,7 +110,8 @@ bool audit_verify(struct error *err, struct store_conn *conn, struct audit_verif
     memcpy(w.prev, audit_genesis_hash, 65);
     struct audit_log *log = audit_log_of(err, store_data_dir(store_of(conn)));
     off_t end;
-    if (!log || !audit_log_durable_end(err, log, &end) || !read_indexed(err, conn, &w.indexed))
+    if (!log || !audit_log_durable_end(err, log, &end) ||
+        !audit_index_offset(err, conn, &w.indexed))
         return false;
     w.index = store_query(err, conn, sql_walk, "");
     if (!w.index)

@@ -470,10 +470,8 @@ static bool check_values(struct error *err, struct store_conn *conn, const json_
     return fhir_validate_values(err, res, birth[0] ? birth : NULL);
 }
 
-/* The checks before a put: type, id, version precondition, compartment, references, values. */
-static bool put_check(struct error *err, struct store_conn *conn, const struct fhir_env *env,
-                      json_t *res, const struct fhir_row *old, bool exists, int if_match,
-                      char patient[UUID_STR_LEN])
+/* A resource valid in itself and of a type this store writes; *type_out its type. */
+static bool storable(struct error *err, json_t *res, const char **type_out)
 {
     if (!fhir_validate(err, res))
         return false;
@@ -481,6 +479,18 @@ static bool put_check(struct error *err, struct store_conn *conn, const struct f
     if (!fhir_type_stored(type))
         return error_set(err, fhir_type_view(type) ? ERR_FHIR_READ_ONLY : ERR_FHIR_UNKNOWN_TYPE,
                          "%s", type);
+    *type_out = type;
+    return true;
+}
+
+/* The checks before a put: type, id, version precondition, compartment, references, values. */
+static bool put_check(struct error *err, struct store_conn *conn, const struct fhir_env *env,
+                      json_t *res, const struct fhir_row *old, bool exists, int if_match,
+                      char patient[UUID_STR_LEN])
+{
+    const char *type = NULL;
+    if (!storable(err, res, &type))
+        return false;
     if (if_match > 0 && (!exists || old->deleted || old->version != if_match))
         return error_set(err, ERR_FHIR_VERSION_CONFLICT, "current version %d, If-Match %d",
                          exists ? old->version : 0, if_match);
@@ -568,12 +578,9 @@ bool fhir_store_prepare(struct error *err, const struct fhir_env *env,
     *out = (struct fhir_prepared){.res = res};
     if (json_object_set_new(res, "id", json_string(id)) != 0)
         return error_set(err, ERR_NOMEM, NULL);
-    if (!fhir_validate(err, res))
+    const char *type = NULL;
+    if (!storable(err, res, &type))
         return false;
-    const char *type = json_string_value(json_object_get(res, "resourceType"));
-    if (!fhir_type_stored(type))
-        return error_set(err, fhir_type_view(type) ? ERR_FHIR_READ_ONLY : ERR_FHIR_UNKNOWN_TYPE,
-                         "%s", type);
     struct fhir_row *row = &out->row;
     snprintf(row->type, sizeof row->type, "%s", type);
     snprintf(row->id, sizeof row->id, "%s", id);
