@@ -45,6 +45,13 @@ def new_member(server, login_name):
     return r.json()["id"]
 
 
+def member_with_token(server, prefix):
+    """A new member of みなみGH with an API token: (login, user id, a client using the token)."""
+    login_name = f"{prefix}.{uuid.uuid4().hex[:6]}"
+    uid = new_member(server, login_name)
+    return login_name, uid, helpers.bearer(server, token_for(server, login_name))
+
+
 def token_for(server, login_name):
     r = helpers.run_cli("token", "create", "--org", "minami-gh", "--user", login_name,
                         "--data-dir", server.data_dir)
@@ -75,9 +82,7 @@ def test_a_removed_team_member_loses_the_patient_on_the_very_next_request(server
 
 
 def test_an_ended_membership_ends_the_session_on_the_very_next_request(server):
-    uid = new_member(server, f"iv.member.{uuid.uuid4().hex[:6]}")
-    api = helpers.bearer(server, token_for(server, server.query(
-        "SELECT login FROM users WHERE id = ?", (uid,))[0]["login"]))
+    _, uid, api = member_with_token(server, "iv.member")
     warm(api, "/api/me")
     r = server.session("jimukyoku").patch(f"/api/users/{uid}", json={
         "memberships": [{"org_id": AOBA, "role": "member"}]})
@@ -86,9 +91,7 @@ def test_an_ended_membership_ends_the_session_on_the_very_next_request(server):
 
 
 def test_a_token_revoked_from_the_command_line_fails_on_the_very_next_request(server):
-    login_name = f"iv.token.{uuid.uuid4().hex[:6]}"
-    new_member(server, login_name)
-    api = helpers.bearer(server, token_for(server, login_name))
+    login_name, _, api = member_with_token(server, "iv.token")
     warm(api, "/api/me")
     listed = helpers.run_cli("token", "list", "--org", "minami-gh", "--data-dir", server.data_dir)
     [line] = [ln for ln in listed.stdout.splitlines() if login_name in ln]
@@ -99,9 +102,7 @@ def test_a_token_revoked_from_the_command_line_fails_on_the_very_next_request(se
 
 
 def test_a_user_disabled_from_the_command_line_is_logged_out_on_the_very_next_request(server):
-    login_name = f"iv.disabled.{uuid.uuid4().hex[:6]}"
-    new_member(server, login_name)
-    api = helpers.bearer(server, token_for(server, login_name))
+    login_name, _, api = member_with_token(server, "iv.disabled")
     warm(api, "/api/me")
     r = helpers.run_cli("user", "disable", "--login", login_name, "--data-dir", server.data_dir)
     assert r.returncode == 0, r.stderr
@@ -189,9 +190,7 @@ def test_a_consent_dated_tomorrow_opens_the_record_when_the_day_comes(start_serv
 # ---- more changes from the command line --------------------------------------------------------
 
 def test_a_password_reset_from_the_command_line_revokes_tokens_on_the_very_next_request(server):
-    login_name = f"iv.passwd.{uuid.uuid4().hex[:6]}"
-    new_member(server, login_name)
-    api = helpers.bearer(server, token_for(server, login_name))
+    login_name, _, api = member_with_token(server, "iv.passwd")
     warm(api, "/api/me")
     r = helpers.run_cli("user", "passwd", "--login", login_name, "--data-dir", server.data_dir,
                         stdin="atarashii-pass-kensho-2\n")
@@ -201,9 +200,8 @@ def test_a_password_reset_from_the_command_line_revokes_tokens_on_the_very_next_
 
 def test_a_membership_confirmed_from_the_command_line_opens_the_record_on_the_next_request(
         server):
-    login_name = f"iv.confirm.{uuid.uuid4().hex[:6]}"
-    new_member(server, login_name)  # created by the network office: awaiting confirmation
-    api = helpers.bearer(server, token_for(server, login_name))
+    # created by the network office: awaiting confirmation
+    login_name, _, api = member_with_token(server, "iv.confirm")
     path = f"/api/patients/{helpers.YAMADA_HANAKO}"  # minami-gh's patient
     for _ in range(WARM):
         assert_problem(api.get(path), 404, "patient.not_found")
