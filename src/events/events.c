@@ -26,6 +26,9 @@ const char *const events_topics[] = {
     "homecare.report",   /* {"report_id", "event"}: a monthly nursing report changed */
     /* conference (issue 17): to the organisations told of a conference, naming no patient */
     "conference", /* {"conference_id", "event"}: scheduled, changed, minutes shared, … */
+    /* co-viewing (issue 15): to the user or organisation invited to a session, naming no
+     * patient ({"session_id", "event", "from"}); the session's own state has its own stream */
+    "coview",
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 
@@ -47,6 +50,7 @@ struct events_sub {
     bool reset_due;  /* events were lost: send "reset" first */
     bool parked;
     bool tick_due;
+    bool poked; /* the stream's own source has something (events_sub_poke) */
     int64_t last_sent_ms;
     events_wake_fn wake;
     void *arg;
@@ -212,6 +216,9 @@ enum events_take_result events_take(struct events_sub *s, struct strbuf *out, si
         r = EVENTS_CLOSED;
     } else if (take_pending(s, out, max_bytes)) {
         r = EVENTS_DATA;
+    } else if (s->poked) {
+        s->poked = false;
+        r = EVENTS_POKED;
     } else if (s->tick_due) {
         r = EVENTS_TICK;
     } else {
@@ -225,6 +232,17 @@ enum events_take_result events_take(struct events_sub *s, struct strbuf *out, si
     }
     pthread_mutex_unlock(&ev.lock);
     return r;
+}
+
+void events_sub_poke(struct events_sub *s)
+{
+    pthread_mutex_lock(&ev.lock);
+    s->poked = true;
+    if (s->parked) {
+        s->parked = false;
+        s->wake(s->arg);
+    }
+    pthread_mutex_unlock(&ev.lock);
 }
 
 void events_tick(int64_t now_mono_ms, int64_t heartbeat_ms)

@@ -53,6 +53,7 @@ enum events_take_result {
     EVENTS_DATA,   /* out has event text (SSE framing) */
     EVENTS_TICK,   /* nothing new, but a heartbeat is due (see events_tick) */
     EVENTS_PARKED, /* nothing to send: park() was called; wake() comes later */
+    EVENTS_POKED,  /* nothing of the channel's, but the stream's own source was poked */
     EVENTS_CLOSED, /* the channel shuts down: end the stream */
 };
 
@@ -62,6 +63,10 @@ enum events_take_result {
 enum events_take_result events_take(struct events_sub *s, struct strbuf *out, size_t max_bytes,
                                     void (*park)(void *arg), void *arg);
 
+/** Tells subscriber s that its stream's own source (http/sse.h, struct sse_source) has
+ *  something: its next events_take says EVENTS_POKED instead of parking, and a parked s is
+ *  woken. Safe from any thread; s must be subscribed. */
+void events_sub_poke(struct events_sub *s);
 /** Wakes subscribers idle for heartbeat_ms or more (their next take says EVENTS_TICK). */
 void events_tick(int64_t now_mono_ms, int64_t heartbeat_ms);
 /** Ends every stream (server shutdown): parked subscribers are woken and get EVENTS_CLOSED.

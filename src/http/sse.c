@@ -32,6 +32,8 @@ struct sse_stream {
     uint32_t topics;
     bool resume;
     uint64_t last_id;
+    const struct sse_source *src; /* the stream's own source, or NULL */
+    void *src_self;
 };
 
 static void park(void *arg)
@@ -64,13 +66,31 @@ static bool still_valid(struct sse_stream *st)
            strcmp(p.org_id, st->org_id) == 0;
 }
 
+/* The source's text, then the channel's: a poke between the two makes events_take answer
+ * EVENTS_POKED rather than park, so no change of the source is missed. */
+static enum events_take_result take(struct sse_stream *st)
+{
+    for (;;) {
+        if (st->src) {
+            enum sse_source_result r = st->src->take(st->src_self, &st->out);
+            if (r == SSE_SOURCE_END)
+                return EVENTS_CLOSED;
+            if (r == SSE_SOURCE_DATA)
+                return EVENTS_DATA;
+        }
+        enum events_take_result r = events_take(st->sub, &st->out, SSE_BATCH, park, st);
+        if (r != EVENTS_POKED)
+            return r;
+    }
+}
+
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
     struct sse_stream *st = cls;
     if (st->off >= st->out.len) {
         st->out.len = st->off = 0;
-        switch (events_take(st->sub, &st->out, SSE_BATCH, park, st)) {
+        switch (take(st)) {
         case EVENTS_CLOSED:
             return MHD_CONTENT_READER_END_OF_STREAM;
         case EVENTS_PARKED:
@@ -78,11 +98,12 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
                 strbuf_release(&st->out);
             return 0;
         case EVENTS_TICK:
-            if (!still_valid(st))
+            if (!still_valid(st) || (st->src && !st->src->still_allowed(st->src_self)))
                 return MHD_CONTENT_READER_END_OF_STREAM;
             strbuf_puts(&st->out, ": heartbeat\n\n");
             break;
         case EVENTS_DATA:
+        case EVENTS_POKED:
             break;
         }
     }
@@ -97,31 +118,39 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void stream_free(void *cls)
 {
     struct sse_stream *st = cls;
+    if (st->src)
+        st->src->close(st->src_self); /* no poke after it */
     events_unsubscribe(st->sub);
     strbuf_release(&st->out);
     free(st);
 }
 
-bool response_sse(struct error *err, struct request *req, uint32_t topics, bool resume,
-                  uint64_t last_id)
+static struct sse_stream *stream_new(struct error *err, struct request *req)
 {
     const char *authz = request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
     const char *cookie = MHD_lookup_connection_value(req->mhd, MHD_COOKIE_KIND, "tsunagu_session");
     const char *cred = req->op.principal.via_token ? (authz ? authz + 7 : NULL) : cookie;
-    if (!cred || strlen(cred) >= CREDENTIAL_MAX)
-        return error_set(err, ERR_UNAUTHENTICATED, "no credential to keep the stream open");
+    if (!cred || strlen(cred) >= CREDENTIAL_MAX) {
+        error_set(err, ERR_UNAUTHENTICATED, "no credential to keep the stream open");
+        return NULL;
+    }
     struct sse_stream *st = calloc(1, sizeof(*st));
-    if (!st)
-        return error_set(err, ERR_NOMEM, "event stream");
+    if (!st) {
+        error_set(err, ERR_NOMEM, "event stream");
+        return NULL;
+    }
     st->mhd = req->mhd;
     st->ctx = req->ctx;
     st->via_token = req->op.principal.via_token;
     snprintf(st->credential, sizeof(st->credential), "%s", cred);
     snprintf(st->user_id, sizeof(st->user_id), "%s", req->op.principal.user_id);
     snprintf(st->org_id, sizeof(st->org_id), "%s", req->op.principal.org_id);
-    st->topics = topics;
-    st->resume = resume;
-    st->last_id = last_id;
+    return st;
+}
+
+/* Makes st req's answer (req takes it). */
+static void stream_set(struct request *req, struct sse_stream *st)
+{
     /* The client retries after 3 s; the comment makes proxies and browsers see the stream. */
     strbuf_puts(&st->out, "retry: 3000\n: connected\n\n");
     sse_discard(req);
@@ -131,6 +160,32 @@ bool response_sse(struct error *err, struct request *req, uint32_t topics, bool 
     req->content_type = "text/event-stream; charset=utf-8";
     response_header(req, "Cache-Control", "no-store");
     response_header(req, "X-Accel-Buffering", "no");
+}
+
+bool response_sse(struct error *err, struct request *req, uint32_t topics, bool resume,
+                  uint64_t last_id)
+{
+    struct sse_stream *st = stream_new(err, req);
+    if (!st)
+        return false;
+    st->topics = topics;
+    st->resume = resume;
+    st->last_id = last_id;
+    stream_set(req, st);
+    return true;
+}
+
+bool response_sse_source(struct error *err, struct request *req, const struct sse_source *src,
+                         void *self)
+{
+    struct sse_stream *st = stream_new(err, req);
+    if (!st) {
+        src->close(self);
+        return false;
+    }
+    st->src = src;
+    st->src_self = self;
+    stream_set(req, st);
     return true;
 }
 
@@ -151,6 +206,8 @@ struct MHD_Response *sse_response_build(struct request *req)
         events_subscribe(st->org_id, st->user_id, st->topics, st->resume, st->last_id, wake, st);
     if (!st->sub)
         return NULL;
+    if (st->src)
+        st->src->open(st->src_self, st->sub);
     struct MHD_Response *r =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, sse_read, st, stream_free);
     if (r) {
