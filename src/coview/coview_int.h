@@ -109,8 +109,7 @@ bool coview_session_take_locked(struct coview_session *s, const struct principal
                                 uint64_t *version, uint64_t *seq, bool *ended, bool *member,
                                 struct strbuf *out);
 /** The study and patient of s (locked), copied. */
-void coview_session_case_locked(const struct coview_session *s, char *study_uid,
-                                char *patient_id);
+void coview_session_case_locked(const struct coview_session *s, char *study_uid, char *patient_id);
 /** Removes p from s (locked), as when it leaves: its access ended. */
 void coview_session_drop_locked(struct coview_session *s, const struct principal *p);
 

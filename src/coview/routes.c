@@ -65,11 +65,10 @@ static bool locate_study(struct error *err, struct request *req, const struct ro
 }
 
 const struct route_locator coview_study_locator = {
-    "reading the study (access_decide_case of the imaging module's case kind study)",
-    locate_study, NULL, false, false};
+    "reading the study (access_decide_case of the imaging module's case kind study)", locate_study,
+    NULL, false, false};
 
-static bool locate_session(struct error *err, struct request *req,
-                           const struct route_locator *self)
+static bool locate_session(struct error *err, struct request *req, const struct route_locator *self)
 {
     (void)self;
     const char *sid = request_param(req, 0);
@@ -95,7 +94,8 @@ static bool org_name(struct error *err, struct store_conn *conn, const char *org
                      char out[COVIEW_NAME_MAX])
 {
     out[0] = '\0';
-    struct store_stmt *s = store_query(err, conn, "SELECT name FROM orgs WHERE id = ?", "t", org_id);
+    struct store_stmt *s =
+        store_query(err, conn, "SELECT name FROM orgs WHERE id = ?", "t", org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -122,8 +122,8 @@ bool coview_start(struct error *err, struct request *req)
     char name[COVIEW_NAME_MAX];
     struct coview_ref ref;
     if (!org_name(err, req->op.conn, req->op.principal.org_id, name) ||
-        !coview_session_start(err, &req->op.principal, name, request_param(req, 0),
-                              req->patient_id, &ref))
+        !coview_session_start(err, &req->op.principal, name, request_param(req, 0), req->patient_id,
+                              &ref))
         return false;
     req->object_type = "coview";
     req->object_id = arena_strdup(req->op.arena, ref.id);
@@ -141,10 +141,10 @@ static bool invitee_exists(struct error *err, struct store_conn *conn, const cha
                            const char *user_id)
 {
     struct store_stmt *s =
-        user_id ? store_query(err, conn,
-                              "SELECT 1 FROM memberships WHERE org_id = ? AND user_id = ?", "tt",
-                              org_id, user_id)
-                : store_query(err, conn, "SELECT 1 FROM orgs WHERE id = ?", "t", org_id);
+        user_id
+            ? store_query(err, conn, "SELECT 1 FROM memberships WHERE org_id = ? AND user_id = ?",
+                          "tt", org_id, user_id)
+            : store_query(err, conn, "SELECT 1 FROM orgs WHERE id = ?", "t", org_id);
     if (!s)
         return false;
     enum store_step_result r = store_step(err, s);
@@ -245,12 +245,16 @@ bool coview_leave(struct error *err, struct request *req)
 
 bool coview_view(struct error *err, struct request *req)
 {
-    if (!json_is_object(req->json) || req->body.len > COVIEW_VIEW_MAX)
-        return error_set(err, ERR_COVIEW_VIEW, "%zu bytes", req->body.len);
-    char *text = json_dumps(req->json, JSON_COMPACT);
+    static const struct jfield fields[] = {{"view", JV_OBJECT, true, 0, NULL}, {NULL}};
+    if (!jsonv_check(err, req->json, fields))
+        return false;
+    char *text = json_dumps(json_object_get(req->json, "view"), JSON_COMPACT);
     if (!text)
         return error_set(err, ERR_NOMEM, "view");
-    bool ok = coview_session_view(err, req->object_id, &req->op.principal, text);
+    size_t n = strlen(text);
+    bool ok = n <= COVIEW_VIEW_MAX
+                  ? coview_session_view(err, req->object_id, &req->op.principal, text)
+                  : error_set(err, ERR_COVIEW_VIEW, "%zu bytes", n);
     free(text);
     if (ok)
         response_empty(req, 204);
@@ -277,8 +281,7 @@ bool coview_pointer(struct error *err, struct request *req)
     double y = visible ? json_number_value(json_object_get(p, "y")) : 0;
     if (pane < 0 || pane > 3 || !(x >= 0 && x <= 1) || !(y >= 0 && y <= 1))
         return error_set(err, ERR_FIELD_RANGE, "pointer: pane 0..3, x and y 0..1");
-    if (!coview_session_pointer(err, req->object_id, &req->op.principal, visible, (int)pane, x,
-                                y))
+    if (!coview_session_pointer(err, req->object_id, &req->op.principal, visible, (int)pane, x, y))
         return false;
     response_empty(req, 204);
     return true;
@@ -303,8 +306,7 @@ bool coview_presenter(struct error *err, struct request *req)
         {"user_id", JV_UUID, true, 0, NULL}, {"org_id", JV_UUID, true, 0, NULL}, {NULL}};
     if (!jsonv_check(err, req->json, fields) ||
         !coview_session_hand_over(err, req->object_id, &req->op.principal,
-                                  jsonv_str(req->json, "user_id"),
-                                  jsonv_str(req->json, "org_id")))
+                                  jsonv_str(req->json, "user_id"), jsonv_str(req->json, "org_id")))
         return false;
     req->audit_detail =
         arena_printf(req->op.arena, "presenter to %s", jsonv_str(req->json, "user_id"));

@@ -237,7 +237,8 @@ bool coview_session_invite(struct error *err, const char *id, const char *org_id
 {
     WITH_SESSION(err, id, s);
     for (int i = 0; i < s->n_invites; i++)
-        if (same(s->invites[i].org_id, org_id) && same(s->invites[i].user_id, user_id ? user_id : ""))
+        if (same(s->invites[i].org_id, org_id) &&
+            same(s->invites[i].user_id, user_id ? user_id : ""))
             goto done;
     if (s->n_invites >= COVIEW_INVITES) {
         coview_unlock();
@@ -287,8 +288,7 @@ static bool remove_locked(struct coview_session *s, int i)
     return false;
 }
 
-bool coview_session_leave(struct error *err, const char *id, const struct principal *p,
-                          bool *ended)
+bool coview_session_leave(struct error *err, const char *id, const struct principal *p, bool *ended)
 {
     WITH_SESSION(err, id, s);
     int i = person_of(s, p->user_id, p->org_id);
@@ -305,8 +305,7 @@ void coview_session_drop_locked(struct coview_session *s, const struct principal
 }
 
 /* The participant p is (locked), or -1 with err. */
-static int participant(struct error *err, const struct coview_session *s,
-                       const struct principal *p)
+static int participant(struct error *err, const struct coview_session *s, const struct principal *p)
 {
     int i = person_of(s, p->user_id, p->org_id);
     if (i < 0)
@@ -441,8 +440,7 @@ void coview_session_streams_remove_locked(struct coview_session *s, struct covie
     }
 }
 
-void coview_session_case_locked(const struct coview_session *s, char *study_uid,
-                                char *patient_id)
+void coview_session_case_locked(const struct coview_session *s, char *study_uid, char *patient_id)
 {
     snprintf(study_uid, COVIEW_STUDY_UID_MAX + 1, "%s", s->study_uid);
     snprintf(patient_id, UUID_STR_LEN, "%s", s->patient_id);
@@ -453,9 +451,9 @@ void coview_session_case_locked(const struct coview_session *s, char *study_uid,
 static json_t *person_json(const struct coview_session *s, int i)
 {
     const struct person *who = &s->people[i];
-    json_t *pointer = who->pointer ? json_pack("{s:i, s:f, s:f}", "pane", who->pane, "x", who->x,
-                                               "y", who->y)
-                                   : json_null();
+    json_t *pointer =
+        who->pointer ? json_pack("{s:i, s:f, s:f}", "pane", who->pane, "x", who->x, "y", who->y)
+                     : json_null();
     return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o*}", "user_id", who->user_id, "org_id",
                      who->org_id, "name", who->name, "org_name", who->org_name, "presenter",
                      i == s->presenter, "pointer", pointer);

@@ -13,7 +13,8 @@
 #include "core/ids.h"
 
 const char *const events_topics[] = {
-    "directory.status", "notification",
+    "directory.status",
+    "notification",
     "vitals.alert", /* {"alert_id", "event"}: a vital out of range raised or acknowledged (home
                      * care: to the organisations of the patient's team that may read it) */
     "referral",     /* {"referral_id", "event"} to both organisations of a referral */

@@ -89,12 +89,12 @@ def test_the_view_state_follows_the_presenter(server):
     guest = stream(server, "aoba.tanaka", sid)
     first = guest.state(lambda s: True)
     assert first["view"] is None and len(first["participants"]) == 2
-    r = server.session("gh.sato").put(f"/api/coview/{sid}/view", json=VIEW)
+    r = server.session("gh.sato").put(f"/api/coview/{sid}/view", json={"view": VIEW})
     assert r.status_code == 204, r.text
     got = guest.state(lambda s: s["view"] is not None)
     assert got["view"] == VIEW and got["version"] > first["version"]
     # the guest is no presenter: its view changes nothing
-    r = server.session("aoba.tanaka").put(f"/api/coview/{sid}/view", json=VIEW)
+    r = server.session("aoba.tanaka").put(f"/api/coview/{sid}/view", json={"view": VIEW})
     assert_problem(r, 403, "coview.not_presenter")
     guest.close()
 
@@ -143,9 +143,10 @@ def test_the_presenter_hands_over(server):
                 json={"user_id": helpers.user_id("aoba.tanaka"), "org_id": AOBA})
     assert r.status_code == 200, r.text
     assert r.json()["presenter"] == helpers.user_id("aoba.tanaka")
-    assert aoba.put(f"/api/coview/{sid}/view", json=VIEW).status_code == 204
+    assert aoba.put(f"/api/coview/{sid}/view", json={"view": VIEW}).status_code == 204
     assert host.state(lambda s: s["view"] == VIEW)["presenter"] == helpers.user_id("aoba.tanaka")
-    assert_problem(gh.put(f"/api/coview/{sid}/view", json=VIEW), 403, "coview.not_presenter")
+    r = gh.put(f"/api/coview/{sid}/view", json={"view": VIEW})
+    assert_problem(r, 403, "coview.not_presenter")
     # only the presenter hands over, and only to a participant
     r = gh.post(f"/api/coview/{sid}/presenter",
                 json={"user_id": helpers.user_id("gh.sato"), "org_id": GH})
@@ -219,7 +220,7 @@ def test_a_third_organisation_finds_nothing(server):
     for method, path, body in (("GET", "", None), ("GET", "/stream", None),
                                ("POST", "/join", {}), ("POST", "/leave", {}),
                                ("POST", "/invite", {"org_id": VNS}),
-                               ("PUT", "/view", VIEW), ("PUT", "/pointer", {"pointer": None}),
+                               ("PUT", "/view", {"view": VIEW}), ("PUT", "/pointer", {"pointer": None}),
                                ("POST", "/messages", {"text": "見えますか"}),
                                ("POST", "/presenter", {"user_id": helpers.user_id("vns.suzuki"),
                                                        "org_id": VNS})):
@@ -231,7 +232,8 @@ def test_a_third_organisation_finds_nothing(server):
     r = invite(server, sid, VNS, "vns.suzuki")
     assert_problem(r, 422, "coview.invitee_access")
     assert invite(server, sid, VNS).status_code == 422
-    assert server.session("gh.sato").put(f"/api/coview/{sid}/view", json=VIEW).status_code == 204
+    r = server.session("gh.sato").put(f"/api/coview/{sid}/view", json={"view": VIEW})
+    assert r.status_code == 204
     seen = events.events_until_heartbeats()
     assert not [e for e in seen if sid in str(e["data"])]
     items = outsider.get("/api/notifications").json()["items"]
@@ -249,9 +251,10 @@ def test_a_stranger_session_id_is_404(server):
 
 
 @pytest.mark.parametrize("body, status, code", [
-    ([1, 2], 422, "coview.view"),
-    ("layout", 400, "request.bad_json"),
-    ({"layout": "1x1", "note": "x" * 9000}, 422, "coview.view"),
+    ({"view": [1, 2]}, 400, "request.field_type"),
+    ({"view": "1x1"}, 400, "request.field_type"),
+    ({}, 400, "request.field_missing"),
+    ({"view": {"layout": "1x1", "note": "x" * 9000}}, 422, "coview.view"),
 ])
 def test_a_bad_view_state_changes_nothing(server, body, status, code):
     sid = start(server)
@@ -299,7 +302,7 @@ def test_a_withdrawn_consent_ends_the_readers_stream(start_server):
                     json={"reason": "本人の申し出"})
         assert r.status_code == 200, r.text
     # the next change ends the stream of the one who may no longer see her
-    assert gh.put(f"/api/coview/{sid}/view", json=VIEW).status_code == 204
+    assert gh.put(f"/api/coview/{sid}/view", json={"view": VIEW}).status_code == 204
     assert guest.ended()
     assert_problem(server.session("aoba.tanaka").get(f"/api/coview/{sid}"), 404,
                    "coview.not_found")
