@@ -510,6 +510,7 @@ json_t *coview_session_json(const char *id, bool with_private)
         json_object_set_new(o, "invited", invites);
         json_object_set_new(o, "messages", messages);
         json_object_set_new(o, "starter_user_id", json_string(s->starter_user));
+        json_object_set_new(o, "patient_id", json_string(s->patient_id));
     }
     coview_unlock();
     return o;

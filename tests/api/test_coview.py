@@ -41,6 +41,7 @@ def test_the_starter_is_the_first_participant_and_presenter(server):
     assert [p["name"] for p in s["participants"]] == ["佐藤 健一"]
     assert s["participants"][0]["org_name"] == "みなみ総合病院"
     assert s["view"] is None and s["messages"] == [] and s["invited"] == []
+    assert s["patient_id"] == YAMADA_HANAKO
 
 
 def test_the_invitee_alone_is_told_at_once(server):

@@ -9,6 +9,7 @@ import { canSeePatients } from '../../session';
 import { registerPatientTab, registerSearchAction } from '../patients/extensions';
 import { renderPatientImages } from './views/studies';
 import { renderUnmatched } from './views/unmatched';
+import './coview/notice';
 import './imaging.css';
 
 registerPatientTab({ id: 'images', label: 'tab.images', order: 60, render: renderPatientImages });
