@@ -148,6 +148,34 @@ static void ticks_and_shutdown_wake_parked(void **state)
     assert_int_equal(events_subscriber_count(), 0);
 }
 
+/* A poke (a stream's own source has something) wakes a parked subscriber, and one that comes
+ * before the subscriber parks makes its next take say so instead of parking: none is lost. */
+static void poke_wakes_or_prevents_parking(void **state)
+{
+    (void)state;
+    enum events_take_result r;
+    struct events_sub *s = events_subscribe(ORG_A, USER_1, 0, false, 0, on_wake, NULL);
+    events_sub_poke(s); /* before it parks */
+    char *text = take(s, &r);
+    assert_int_equal(r, EVENTS_POKED);
+    free(text);
+    parks = wakes = 0;
+    text = take(s, &r);
+    assert_int_equal(r, EVENTS_PARKED);
+    assert_int_equal(parks, 1);
+    free(text);
+    events_sub_poke(s); /* parked: woken */
+    assert_int_equal(wakes, 1);
+    text = take(s, &r);
+    assert_int_equal(r, EVENTS_POKED);
+    free(text);
+    events_publish("notification", ORG_A, "{}"); /* topics 0: not for it */
+    text = take(s, &r);
+    assert_int_equal(r, EVENTS_PARKED);
+    free(text);
+    events_unsubscribe(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +183,7 @@ int main(void)
         cmocka_unit_test(user_audience),
         cmocka_unit_test(resume_replays_or_resets),
         cmocka_unit_test(ticks_and_shutdown_wake_parked),
+        cmocka_unit_test(poke_wakes_or_prevents_parking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
