@@ -13,8 +13,7 @@
 #include "core/ids.h"
 
 const char *const events_topics[] = {
-    "directory.status",
-    "notification",
+    "directory.status", "notification",
     "vitals.alert", /* {"alert_id", "event"}: a vital out of range raised or acknowledged (home
                      * care: to the organisations of the patient's team that may read it) */
     "referral",     /* {"referral_id", "event"} to both organisations of a referral */
@@ -27,9 +26,6 @@ const char *const events_topics[] = {
     "homecare.report",   /* {"report_id", "event"}: a monthly nursing report changed */
     /* conference (issue 17): to the organisations told of a conference, naming no patient */
     "conference", /* {"conference_id", "event"}: scheduled, changed, minutes shared, … */
-    /* co-viewing (issue 15): to the user or organisation invited to a session, naming no
-     * patient ({"session_id", "event", "from"}); the session's own state has its own stream */
-    "coview",
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 
