@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cornerstone3D, set up once per page load: the core (WebGL when the browser has it, else its CPU
+// renderer), the tools the viewer offers, and the DICOM image loader, whose decoders run in its
+// web workers (bundled by Vite as files of our own origin, so the CSP needs worker-src 'self' and
+// 'wasm-unsafe-eval' for the WebAssembly codecs, nothing more).
+import { Settings, getShouldUseCPURendering, init as initCore } from '@cornerstonejs/core';
+import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
+import {
+  AngleTool,
+  EllipticalROITool,
+  LengthTool,
+  PanTool,
+  StackScrollTool,
+  WindowLevelTool,
+  ZoomTool,
+  addTool,
+  init as initTools,
+} from '@cornerstonejs/tools';
+
+export const TOOLS = {
+  windowLevel: WindowLevelTool.toolName,
+  pan: PanTool.toolName,
+  zoom: ZoomTool.toolName,
+  scroll: StackScrollTool.toolName,
+  length: LengthTool.toolName,
+  angle: AngleTool.toolName,
+  roi: EllipticalROITool.toolName,
+} as const;
+
+let ready: Promise<void> | null = null;
+
+async function setUp(): Promise<void> {
+  initCore();
+  // The tools' cursors are SVG images behind blob: URLs, which our CSP (img-src 'self' data:)
+  // refuses; the stylesheet gives the panes a plain crosshair instead.
+  Settings.getRuntimeSettings().set('useCursors', false);
+  initLoader({ maxWebWorkers: Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) });
+  initTools();
+  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, AngleTool, EllipticalROITool]) addTool(tool);
+}
+
+export function cornerstoneReady(): Promise<void> {
+  ready ??= setUp();
+  return ready;
+}
+
+/** 'cpu' when the browser gave no WebGL (headless Chromium without a GPU), else 'gpu'. */
+export function renderer(): 'cpu' | 'gpu' {
+  return getShouldUseCPURendering() ? 'cpu' : 'gpu';
+}
