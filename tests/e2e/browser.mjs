@@ -51,10 +51,11 @@ export function launchBrowser() {
  * A fresh context (own cookies and localStorage) and page. Page errors and CSP violations are
  * collected in page.problems so a test can assert there were none.
  */
-export async function openPage(browser, baseUrl, { viewport = { width: 1280, height: 900 } } = {}) {
+export async function openPage(browser, baseUrl, { viewport = { width: 1280, height: 900 }, hasTouch = false } = {}) {
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport,
+    hasTouch,
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
   });

@@ -29,8 +29,28 @@ export const TOOLS = {
 
 let ready: Promise<void> | null = null;
 
+/**
+ * Cornerstone's measurement labels (drawingSvg/drawTextBox) get their style by
+ * setAttribute('style', …), which our CSP (style-src 'self', no 'unsafe-inline') refuses. The same
+ * declarations set through the CSSOM are allowed, so for SVG text elements only, a style
+ * attribute is applied that way; the policy stays as strict as it is.
+ */
+function styleSvgTextThroughCssom(): void {
+  const proto = SVGTextElement.prototype as SVGTextElement & { setAttribute: Element['setAttribute'] };
+  if (Object.prototype.hasOwnProperty.call(proto, 'setAttribute')) return;
+  const setAttribute = Element.prototype.setAttribute;
+  Object.defineProperty(proto, 'setAttribute', {
+    configurable: true,
+    value(this: SVGTextElement, name: string, value: string): void {
+      if (name.toLowerCase() === 'style') this.style.cssText = value;
+      else setAttribute.call(this, name, value);
+    },
+  });
+}
+
 async function setUp(): Promise<void> {
   initCore();
+  styleSvgTextThroughCssom();
   // The tools' cursors are SVG images behind blob: URLs, which our CSP (img-src 'self' data:)
   // refuses; the stylesheet gives the panes a plain crosshair instead.
   Settings.getRuntimeSettings().set('useCursors', false);
