@@ -43,8 +43,9 @@ export function withServerAndBrowser(ready) {
   });
 }
 
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/** Chromium with CHROMIUM_ARGS and extraArgs (e.g. '--disable-software-rasterizer': no WebGL at all). */
+export function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
 
 /**

@@ -7,7 +7,7 @@
 // 100-slice CT is drawn within the target (the figure is printed and reported in docs/benchmarks.md).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TABLET, assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { TABLET, assertNoProblems, launchBrowser, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
 import { apiSession, findPatientId } from './server.mjs';
 import { makeCtStudy, panePixels, stowAs, summary, timeToFirstImage } from './viewer_helpers.mjs';
 
@@ -72,6 +72,7 @@ describe('image viewer', { timeout: 300_000 }, () => {
 
     const drawn = await panePixels(page, pane(page));
     assert.ok(drawn.lit > drawn.pixels * 0.2, `the image is drawn: ${drawn.lit} of ${drawn.pixels} pixels lit`);
+    assert.match(await page.getByTestId('viewer').getAttribute('data-renderer'), /^(webgl|cpu)/);
     assert.equal(await pane(page).getByTestId('viewer-patient-name').textContent(), '鈴木 正雄');
     assert.equal(await page.getByTestId('viewer-series').count(), 1);
     assert.match(await page.getByTestId('viewer-series').textContent(), /3 枚/);
@@ -197,6 +198,25 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 350 / WL 40' }).waitFor();
     assertNoProblems(page);
     await page.context().close();
+  });
+
+  test('without WebGL (no GPU, no software rasterizer) Cornerstone draws on its CPU renderer', async () => {
+    const noWebgl = await launchBrowser(['--disable-software-rasterizer']);
+    try {
+      const page = await openPage(noWebgl, server.baseUrl);
+      await loginAs(page, CLINIC_USER);
+      await page.goto(`/#/imaging/view/${demoCt.study_uid}`);
+      await waitDrawn(page);
+      assert.equal(await page.getByTestId('viewer').getAttribute('data-renderer'), 'cpu');
+      const drawn = await panePixels(page, pane(page));
+      assert.ok(drawn.lit > drawn.pixels * 0.2, `drawn on the CPU: ${drawn.lit} of ${drawn.pixels} pixels lit`);
+      await page.getByTestId('viewer-preset-lung').click();
+      await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 1500 / WL -600' }).waitFor();
+      assert.notDeepEqual((await panePixels(page, pane(page))).grid, drawn.grid);
+      assertNoProblems(page);
+    } finally {
+      await noWebgl.close();
+    }
   });
 
   test('the first image of a 100-slice CT is drawn within 1 s of opening the viewer', async () => {

@@ -3,7 +3,7 @@
 // renderer), the tools the viewer offers, and the DICOM image loader, whose decoders run in its
 // web workers (bundled by Vite as files of our own origin, so the CSP needs worker-src 'self' and
 // 'wasm-unsafe-eval' for the WebAssembly codecs, nothing more).
-import { Settings, getShouldUseCPURendering, init as initCore } from '@cornerstonejs/core';
+import { Settings, getRenderingCapabilities, getShouldUseCPURendering, init as initCore } from '@cornerstonejs/core';
 import { init as initLoader } from '@cornerstonejs/dicom-image-loader';
 import {
   AngleTool,
@@ -64,7 +64,11 @@ export function cornerstoneReady(): Promise<void> {
   return ready;
 }
 
-/** 'cpu' when the browser gave no WebGL (headless Chromium without a GPU), else 'gpu'. */
-export function renderer(): 'cpu' | 'gpu' {
-  return getShouldUseCPURendering() ? 'cpu' : 'gpu';
+/**
+ * How the images are drawn: 'cpu' (Cornerstone's canvas renderer) when the browser gives no
+ * WebGL, else 'webgl' and the WebGL renderer's name (headless Chromium without a GPU draws WebGL
+ * with SwiftShader, on the CPU).
+ */
+export function renderer(): string {
+  return getShouldUseCPURendering() ? 'cpu' : `webgl ${getRenderingCapabilities().renderer}`.trim();
 }
