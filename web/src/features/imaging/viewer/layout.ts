@@ -76,7 +76,8 @@ export class PaneLayout {
       this.panes.push(pane);
       added.push(pane);
     }
-    this.engine.resize(true, true);
+    // Every pane's image fits its new size (a change of layout is a new look, not a zoom).
+    this.engine.resize(true, false);
     await Promise.all(added.map((pane) => this.start(pane)));
     if (this.active >= count) this.setActive(0);
     else this.setActive(this.active);
