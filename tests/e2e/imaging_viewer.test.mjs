@@ -2,7 +2,7 @@
 // The image viewer (issue 15): a physician of a clinic on 鈴木 正雄's care team opens the demo CT of
 // みなみ総合病院 from his patient page and sees it drawn, with his name as the DICOM file records it;
 // pages through it by keys, wheel and slider; a CT window preset, invert and reset change the
-// pixels; a length and an ROI are measured in mm and HU; layouts and a prior study side by side
+// pixels; a length, an angle and an ROI are measured in mm, degrees and HU; layouts and a prior study side by side
 // scroll in step; on a 768×1024 touch tablet it works with fingers; and the first image of a
 // 100-slice CT is drawn within the target (the figure is printed and reported in docs/benchmarks.md).
 import assert from 'node:assert/strict';
@@ -109,7 +109,7 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.context().close();
   });
 
-  test('a length is measured in mm and an ROI in HU', async () => {
+  test('a length is measured in mm, an angle in degrees and an ROI in HU', async () => {
     const page = await openPage(browser, server.baseUrl);
     await loginAs(page, CLINIC_USER);
     await page.goto(`/#/imaging/view/${demoCt.study_uid}`);
@@ -129,6 +129,18 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await roi.waitFor();
     assert.match(await roi.textContent(), /^ROI 平均 -?\d+\.\d HU・SD \d+\.\d（面積 \d+\.\d mm²）/);
     assert.equal(await page.getByTestId('viewer-measurement').count(), 2);
+
+    // an angle: drag the first arm, then click the end of the second
+    await page.getByTestId('viewer-tool-angle').click();
+    await drag(page, 0, [0.3, 0.3], [0.5, 0.5]);
+    const box = await pane(page).boundingBox();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.3, { steps: 8 });
+    await page.mouse.down();
+    await page.mouse.up();
+    const angle = page.locator('[data-testid="viewer-measurement"][data-kind="angle"]');
+    await angle.waitFor();
+    const [, degrees] = (await angle.textContent()).match(/^角度 (\d+\.\d)°/) ?? [];
+    assert.ok(Number(degrees) > 45 && Number(degrees) < 135, `an angle in degrees: ${await angle.textContent()}`);
 
     await length.getByRole('button', { name: '削除' }).click();
     await page.locator('[data-testid="viewer-measurement"][data-kind="length"]').waitFor({ state: 'detached' });

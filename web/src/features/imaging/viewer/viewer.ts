@@ -109,7 +109,8 @@ async function openViewer(root: HTMLElement, studyUid: string, route: Route, ope
   resize.observe(grid);
   root.addEventListener('keydown', (event) => {
     const step = KEY_STEPS[event.key];
-    if (step === undefined || (event.target as HTMLElement).closest('input, select, button')) return;
+    // The slider and form fields use the arrows themselves; a focused toolbar button does not.
+    if (step === undefined || (event.target as HTMLElement).closest('input, select, textarea')) return;
     event.preventDefault();
     layout.activePane().scroll(step);
   });
