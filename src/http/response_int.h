@@ -7,9 +7,13 @@
 struct MHD_Response;
 
 /** Security headers sent with every response. The UI frames only its own documents
- *  (frame-src 'self': the PDF view of the 記録 tab on /fhir/Binary/{id}). */
+ *  (frame-src 'self': the PDF view of the 記録 tab on /fhir/Binary/{id}). The image viewer
+ *  (Cornerstone3D) decodes compressed frames in web workers loaded from our own files
+ *  (worker-src 'self', no blob:) with WebAssembly codecs, which need 'wasm-unsafe-eval': it lets
+ *  WebAssembly.compile/instantiate run, and nothing else (eval and new Function stay blocked). */
 #define HTTP_CSP                                                                                   \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "                \
+    "style-src 'self'; img-src 'self' data:; "                                                     \
     "connect-src 'self'; font-src 'self'; frame-src 'self'; object-src 'none'; "                   \
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 

@@ -44,6 +44,7 @@ static const char *type_of(const char *name)
         {".txt", "text/plain; charset=utf-8"},
         {".map", "application/json"},
         {".webmanifest", "application/manifest+json"},
+        {".wasm", "application/wasm"}, /* WebAssembly.instantiateStreaming requires it */
     };
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)

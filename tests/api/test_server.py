@@ -20,7 +20,8 @@ import helpers
 from helpers import YAMADA_HANAKO, assert_problem, login
 
 CSP_PARTS = ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "frame-src 'self'",
-             "base-uri 'none'"]
+             "base-uri 'none'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+             "style-src 'self'", "img-src 'self' data:"]
 
 
 def assert_security_headers(r):
@@ -69,6 +70,24 @@ def test_security_headers_everywhere(server):
     assert answers["api-ok"].headers["Cache-Control"] == "no-store"
     assert answers["api-problem"].headers["Cache-Control"] == "no-store"
     assert "Strict-Transport-Security" not in answers["api-ok"].headers  # plain HTTP
+
+
+def test_the_csp_allows_the_viewer_its_codecs_and_nothing_more(server):
+    """The image viewer's decoders are WebAssembly in web workers of our own origin:
+    'wasm-unsafe-eval' and worker-src 'self' — never 'unsafe-eval', 'unsafe-inline' or blob:."""
+    csp = server.anon().get("/").headers["Content-Security-Policy"]
+    for word in ("'unsafe-eval'", "'unsafe-inline'", "blob:", "*"):
+        assert word not in csp.replace("'wasm-unsafe-eval'", ""), csp
+
+
+def test_webassembly_is_served_as_application_wasm(server):
+    names = sorted(os.listdir(helpers.STATIC_DIR / "assets"))
+    wasm = next(n for n in names if n.endswith(".wasm"))
+    r = server.anon().get("/assets/" + wasm)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/wasm"  # instantiateStreaming requires it
+    assert r.content[:4] == b"\0asm"
+    assert r.content == (helpers.STATIC_DIR / "assets" / wasm).read_bytes()
 
 
 def test_static_index_is_revalidated(server):

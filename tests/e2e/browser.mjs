@@ -43,18 +43,20 @@ export function withServerAndBrowser(ready) {
   });
 }
 
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/** Chromium with CHROMIUM_ARGS and extraArgs (e.g. '--disable-software-rasterizer': no WebGL at all). */
+export function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
 
 /**
  * A fresh context (own cookies and localStorage) and page. Page errors and CSP violations are
  * collected in page.problems so a test can assert there were none.
  */
-export async function openPage(browser, baseUrl, { viewport = { width: 1280, height: 900 } } = {}) {
+export async function openPage(browser, baseUrl, { viewport = { width: 1280, height: 900 }, hasTouch = false } = {}) {
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport,
+    hasTouch,
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
   });

@@ -107,6 +107,16 @@ const SCREENS = {
   ],
   'equipment/*': [{ user: 'gh.sato', hashes: ['#/equipment'] }],
   'imaging/unmatched': [{ user: 'gh.sato', hashes: ['#/imaging/unmatched'] }],
+  'imaging/view/:study': [
+    {
+      // the image viewer on the demo CT, for a clinic physician on the patient's care team
+      user: 'aoba.mori',
+      hashes: async (page) => {
+        const studies = await apiGet(page, `/api/patients/${await patientId(page, '鈴木 正雄')}/studies`);
+        return [`#/imaging/view/${studies.items[0].study_uid}`];
+      },
+    },
+  ],
   directory: [
     { user: 'gh.sato', hashes: ['#/directory'] },
     { user: 'cm.watanabe', hashes: ['#/directory'] },

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+// The image viewer (issue 15): a physician of a clinic on 鈴木 正雄's care team opens the demo CT of
+// みなみ総合病院 from his patient page and sees it drawn, with his name as the DICOM file records it;
+// pages through it by keys, wheel and slider; a CT window preset, invert and reset change the
+// pixels; a length, an angle and an ROI are measured in mm, degrees and HU; layouts and a prior study side by side
+// scroll in step; on a 768×1024 touch tablet it works with fingers; and the first image of a
+// 100-slice CT is drawn within the target (the figure is printed and reported in docs/benchmarks.md).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TABLET, assertNoProblems, launchBrowser, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
+import { apiSession, findPatientId } from './server.mjs';
+import { makeCtStudy, panePixels, stowAs, summary, timeToFirstImage } from './viewer_helpers.mjs';
+
+const CLINIC_USER = 'aoba.mori'; // あおば在宅クリニック, on his care team with consent
+const HOSPITAL_USER = 'gh.sato'; // みなみ総合病院, where his images are taken
+
+function pane(page, n = 0) {
+  return page.locator(`[data-testid="viewer-pane"][data-pane="${n}"]`);
+}
+
+async function waitDrawn(page, n = 0) {
+  await page.locator(`[data-testid="viewer-pane"][data-pane="${n}"][data-drawn]`).waitFor();
+}
+
+async function sliceText(page, n = 0) {
+  return pane(page, n).getByTestId('viewer-slice').textContent();
+}
+
+async function waitSlice(page, text, n = 0) {
+  await pane(page, n).getByTestId('viewer-slice').filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
+}
+
+/** Drags with the mouse across the middle of pane n from (x0, y0) to (x1, y1), fractions of it. */
+async function drag(page, n, [x0, y0], [x1, y1]) {
+  const box = await pane(page, n).boundingBox();
+  await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++) {
+    await page.mouse.move(box.x + box.width * (x0 + ((x1 - x0) * step) / 8), box.y + box.height * (y0 + ((y1 - y0) * step) / 8));
+  }
+  await page.mouse.up();
+}
+
+describe('image viewer', { timeout: 300_000 }, () => {
+  let server;
+  let browser;
+  let suzukiId;
+  let demoCt;
+
+  withServerAndBrowser(async (startedServer, startedBrowser) => {
+    server = startedServer;
+    browser = startedBrowser;
+    suzukiId = await findPatientId(server.baseUrl, CLINIC_USER, '鈴木 正雄', 'GH-000003');
+    const clinic = await apiSession(server.baseUrl, CLINIC_USER);
+    const studies = await clinic.get(`/api/patients/${suzukiId}/studies`);
+    demoCt = studies.items.find((s) => s.modalities.includes('CT'));
+    assert.ok(demoCt, JSON.stringify(studies));
+  });
+
+  test('a clinic physician opens the demo CT from the patient page: drawn, paged, windowed', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, CLINIC_USER);
+    await page.goto(`/#/patients/${suzukiId}/images`);
+    const row = page.locator(`[data-testid="imaging-study"][data-study-uid="${demoCt.study_uid}"]`);
+    await row.waitFor();
+    const thumb = row.locator('img');
+    await thumb.evaluate((img) => (img.complete ? null : new Promise((resolve) => img.addEventListener('load', resolve, { once: true }))));
+    assert.ok((await thumb.evaluate((img) => img.naturalWidth)) > 0, 'the study thumbnail loaded');
+    await row.getByTestId('imaging-study-view').click();
+    await waitDrawn(page);
+    assert.equal(new URL(page.url()).hash, `#/imaging/view/${demoCt.study_uid}`);
+
+    const drawn = await panePixels(page, pane(page));
+    assert.ok(drawn.lit > drawn.pixels * 0.2, `the image is drawn: ${drawn.lit} of ${drawn.pixels} pixels lit`);
+    assert.match(await page.getByTestId('viewer').getAttribute('data-renderer'), /^(webgl|cpu)/);
+    assert.equal(await pane(page).getByTestId('viewer-patient-name').textContent(), '鈴木 正雄');
+    assert.equal(await page.getByTestId('viewer-series').count(), 1);
+    assert.match(await page.getByTestId('viewer-series').textContent(), /3 枚/);
+    assert.equal(await sliceText(page), '画像 1 / 3');
+
+    // keys, then the wheel, page through the stack
+    await pane(page).click();
+    await page.keyboard.press('ArrowDown');
+    await waitSlice(page, '画像 2 / 3');
+    const box = await pane(page).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 120);
+    await waitSlice(page, '画像 3 / 3');
+    await page.keyboard.press('Home');
+    await waitSlice(page, '画像 1 / 3');
+
+    // a CT preset changes the pixels and the overlay's window; invert changes them again; reset
+    // goes back to the file's window
+    const before = await panePixels(page, pane(page));
+    const initialWindow = await pane(page).getByTestId('viewer-wl').textContent();
+    await page.getByTestId('viewer-preset-lung').click();
+    await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 1500 / WL -600' }).waitFor();
+    const lung = await panePixels(page, pane(page));
+    assert.notDeepEqual(lung.grid, before.grid, 'the lung window changed the pixels');
+    await page.getByTestId('viewer-preset-bone').click();
+    await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 2000 / WL 300' }).waitFor();
+    await page.getByTestId('viewer-invert').click();
+    await page.waitForFunction(() => true);
+    const inverted = await panePixels(page, pane(page));
+    assert.notDeepEqual(inverted.grid, lung.grid);
+    await page.getByTestId('viewer-reset').click();
+    await pane(page).getByTestId('viewer-wl').filter({ hasText: initialWindow }).waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('a length is measured in mm, an angle in degrees and an ROI in HU', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, CLINIC_USER);
+    await page.goto(`/#/imaging/view/${demoCt.study_uid}`);
+    await waitDrawn(page);
+    await page.getByTestId('viewer-no-measurements').waitFor();
+
+    await page.getByTestId('viewer-tool-length').click();
+    await drag(page, 0, [0.3, 0.5], [0.7, 0.5]);
+    const length = page.locator('[data-testid="viewer-measurement"][data-kind="length"]');
+    await length.waitFor();
+    const [, mm] = (await length.textContent()).match(/^距離 (\d+\.\d) mm/) ?? [];
+    assert.ok(Number(mm) > 10, `a length in mm: ${await length.textContent()}`);
+
+    await page.getByTestId('viewer-tool-roi').click();
+    await drag(page, 0, [0.4, 0.4], [0.55, 0.55]);
+    const roi = page.locator('[data-testid="viewer-measurement"][data-kind="roi"]');
+    await roi.waitFor();
+    assert.match(await roi.textContent(), /^ROI 平均 -?\d+\.\d HU・SD \d+\.\d（面積 \d+\.\d mm²）/);
+    assert.equal(await page.getByTestId('viewer-measurement').count(), 2);
+
+    // an angle: drag the first arm, then click the end of the second
+    await page.getByTestId('viewer-tool-angle').click();
+    await drag(page, 0, [0.3, 0.3], [0.5, 0.5]);
+    const box = await pane(page).boundingBox();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.3, { steps: 8 });
+    await page.mouse.down();
+    await page.mouse.up();
+    const angle = page.locator('[data-testid="viewer-measurement"][data-kind="angle"]');
+    await angle.waitFor();
+    const [, degrees] = (await angle.textContent()).match(/^角度 (\d+\.\d)°/) ?? [];
+    assert.ok(Number(degrees) > 45 && Number(degrees) < 135, `an angle in degrees: ${await angle.textContent()}`);
+
+    await length.getByRole('button', { name: '削除' }).click();
+    await page.locator('[data-testid="viewer-measurement"][data-kind="length"]').waitFor({ state: 'detached' });
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('layouts, and a prior study side by side scrolling in step', async () => {
+    const current = makeCtStudy({ count: 6, date: '20250301', description: '胸部CT（今回）' });
+    const prior = makeCtStudy({ count: 6, date: '20240301', description: '胸部CT（前回）' });
+    await stowAs(server.baseUrl, HOSPITAL_USER, [...current.files, ...prior.files]);
+
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, CLINIC_USER);
+    await page.goto(`/#/imaging/view/${current.study}?prior=${prior.study}`);
+    await waitDrawn(page, 0);
+    await waitDrawn(page, 1);
+    assert.equal(await pane(page, 0).getAttribute('data-study'), current.study);
+    assert.equal(await pane(page, 1).getAttribute('data-study'), prior.study);
+    assert.equal(await page.getByTestId('viewer-layout-1x2').getAttribute('aria-pressed'), 'true');
+
+    await pane(page, 0).click();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await waitSlice(page, '画像 3 / 6', 0);
+    await waitSlice(page, '画像 3 / 6', 1);
+    // unlinked, the prior stays where it is
+    await page.getByTestId('viewer-linked').click();
+    assert.equal(await page.getByTestId('viewer-linked').getAttribute('aria-pressed'), 'false');
+    await pane(page, 0).click();
+    await page.keyboard.press('ArrowDown');
+    await waitSlice(page, '画像 4 / 6', 0);
+    assert.equal(await sliceText(page, 1), '画像 3 / 6');
+
+    await page.getByTestId('viewer-layout-2x2').click();
+    for (const n of [0, 1, 2, 3]) await waitDrawn(page, n);
+    assert.equal(await page.getByTestId('viewer-pane').count(), 4);
+    await page.getByTestId('viewer-layout-1x1').click();
+    await page.locator('[data-testid="viewer-pane"][data-pane="1"]').waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('viewer-pane').count(), 1);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('on a 768×1024 touch tablet: fits, the slider pages, presets by tap', async () => {
+    const study = makeCtStudy({ count: 5, date: '20250401', description: '胸部CT（タブレット）' });
+    await stowAs(server.baseUrl, HOSPITAL_USER, study.files);
+    const page = await openPage(browser, server.baseUrl, { viewport: TABLET, hasTouch: true });
+    await loginAs(page, CLINIC_USER);
+    await page.goto(`/#/imaging/view/${study.study}`);
+    await waitDrawn(page);
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= TABLET.width, 'no sideways scrolling');
+    const viewport = await pane(page).boundingBox();
+    assert.ok(viewport.width >= 700 && viewport.height >= 500, `the image gets the screen: ${JSON.stringify(viewport)}`);
+
+    const slider = pane(page).getByTestId('viewer-slider');
+    const track = await slider.boundingBox();
+    assert.ok(track.height >= 24, `the slider is big enough for a finger: ${track.height} px`);
+    await slider.tap({ position: { x: track.width - 4, y: track.height / 2 } });
+    await waitSlice(page, '画像 5 / 5');
+    await slider.tap({ position: { x: 4, y: track.height / 2 } });
+    await waitSlice(page, '画像 1 / 5');
+
+    const preset = page.getByTestId('viewer-preset-mediastinum');
+    assert.ok((await preset.boundingBox()).height >= 40);
+    await preset.tap();
+    await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 350 / WL 40' }).waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('without WebGL (no GPU, no software rasterizer) Cornerstone draws on its CPU renderer', async () => {
+    const noWebgl = await launchBrowser(['--disable-software-rasterizer']);
+    try {
+      const page = await openPage(noWebgl, server.baseUrl);
+      await loginAs(page, CLINIC_USER);
+      await page.goto(`/#/imaging/view/${demoCt.study_uid}`);
+      await waitDrawn(page);
+      assert.equal(await page.getByTestId('viewer').getAttribute('data-renderer'), 'cpu');
+      const drawn = await panePixels(page, pane(page));
+      assert.ok(drawn.lit > drawn.pixels * 0.2, `drawn on the CPU: ${drawn.lit} of ${drawn.pixels} pixels lit`);
+      await page.getByTestId('viewer-preset-lung').click();
+      await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 1500 / WL -600' }).waitFor();
+      assert.notDeepEqual((await panePixels(page, pane(page))).grid, drawn.grid);
+      assertNoProblems(page);
+    } finally {
+      await noWebgl.close();
+    }
+  });
+
+  test('the first image of a 100-slice CT is drawn within 1 s of opening the viewer', async () => {
+    const study = makeCtStudy({ count: 100, date: '20250501', description: '胸部CT 100枚' });
+    await stowAs(server.baseUrl, HOSPITAL_USER, study.files);
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, CLINIC_USER);
+    // cold: the viewer's code is fetched with it; warm: opened again in the same page
+    const cold = await timeToFirstImage(page, study.study);
+    assert.equal(await sliceText(page), '画像 1 / 100');
+    const warm = [];
+    for (let round = 0; round < 5; round++) {
+      await page.evaluate(() => (location.hash = '#/patients'));
+      await page.getByTestId('search-q').waitFor();
+      warm.push(await timeToFirstImage(page, study.study));
+    }
+    const figures = summary(warm);
+    console.log(`first image of a 100-slice CT: cold ${cold.toFixed(0)} ms, warm median ${figures.median.toFixed(0)} ms (n=${figures.n}, max ${figures.max.toFixed(0)} ms), renderer ${await page.getByTestId('viewer').getAttribute('data-renderer')}`);
+    assert.ok(cold < 1000, `cold open: ${cold.toFixed(0)} ms`);
+    assert.ok(figures.median < 1000, `warm open: ${figures.median.toFixed(0)} ms`);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
