@@ -47,9 +47,9 @@ export function mountCoview(handle: ViewerHandle, sessionId: string | null): voi
 
   const enter = (s: Session) => {
     remember(s.id);
-    stop = runSession(handle, s, root, () => {
+    stop = runSession(handle, s, root, (left) => {
       remember(null);
-      idle(t('coview.ended'));
+      idle(t(left ? 'coview.left' : 'coview.ended'));
     });
   };
 

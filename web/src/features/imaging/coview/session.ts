@@ -26,7 +26,7 @@ function who(): Me {
 const isMe = (p: Participant, me: Me) => p.user_id === me.user && p.org_id === me.org;
 
 /** Runs session s in root (the viewer's panel section); returns the stop (leaves the session). */
-export function runSession(handle: ViewerHandle, s: Session, root: HTMLElement, onEnd: () => void): () => void {
+export function runSession(handle: ViewerHandle, s: Session, root: HTMLElement, onEnd: (left: boolean) => void): () => void {
   const me = who();
   const status = h('p', { class: 'coview-status', testid: 'coview-status', 'aria-live': 'polite' });
   const people = h('ul', { class: 'coview-participants', testid: 'coview-participants' });
@@ -130,7 +130,7 @@ export function runSession(handle: ViewerHandle, s: Session, root: HTMLElement, 
     closeStream();
     for (const id of shown) handle.showPointer(id, '', null);
     if (leaving) coviewApi.leave(s.id).catch(() => undefined);
-    onEnd();
+    onEnd(leaving);
   }
   leave.addEventListener('click', () => finish(true));
   return () => finish(true);
