@@ -62,6 +62,8 @@ bool coview_session_join(struct error *err, const char *id, const struct princip
 /** Removes p; *ended tells whether it was the last one (the session then ends). */
 bool coview_session_leave(struct error *err, const char *id, const struct principal *p,
                           bool *ended);
+/** Takes p out of session id if it is a participant (its access to the study ended). */
+void coview_session_drop(const char *id, const struct principal *p);
 /** Sets the view state (JSON text of an object, copied) by the presenter p. */
 bool coview_session_view(struct error *err, const char *id, const struct principal *p,
                          const char *view_text);

@@ -75,7 +75,13 @@ static bool locate_session(struct error *err, struct request *req, const struct 
     struct coview_ref *ref = arena_alloc(req->op.arena, sizeof *ref);
     if (!ids_uuid_valid(sid) || !coview_session_find(sid, &req->op.principal, ref))
         return error_set(err, ERR_COVIEW_NOT_FOUND, NULL);
-    return decide_study(err, req, ref->study_uid, ERR_COVIEW_NOT_FOUND, "coview", ref->id);
+    if (decide_study(err, req, ref->study_uid, ERR_COVIEW_NOT_FOUND, "coview", ref->id))
+        return true;
+    /* A participant whose access ended (a consent withdrawn) is out: the others see it go,
+     * and the last one who may stay can end the session by leaving. */
+    if (err->code == ERR_COVIEW_NOT_FOUND && ref->participant)
+        coview_session_drop(ref->id, &req->op.principal);
+    return false;
 }
 
 const struct route_locator coview_session_locator = {

@@ -304,6 +304,15 @@ void coview_session_drop_locked(struct coview_session *s, const struct principal
         remove_locked(s, i);
 }
 
+void coview_session_drop(const char *id, const struct principal *p)
+{
+    coview_lock();
+    struct coview_session *s = find_locked(id);
+    if (s)
+        coview_session_drop_locked(s, p);
+    coview_unlock();
+}
+
 /* The participant p is (locked), or -1 with err. */
 static int participant(struct error *err, const struct coview_session *s, const struct principal *p)
 {

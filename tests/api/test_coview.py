@@ -291,6 +291,7 @@ def test_a_message_has_a_length_limit(server):
 def test_a_withdrawn_consent_ends_the_readers_stream(start_server):
     server = start_server(*HEARTBEAT)
     sid = joined(server)
+    quiet = joined(server)  # the guest joined this one but opens no stream
     guest = stream(server, "aoba.tanaka", sid)
     guest.state(lambda s: True)
     gh = server.session("gh.sato")
@@ -310,3 +311,9 @@ def test_a_withdrawn_consent_ends_the_readers_stream(start_server):
     # the sender of the study goes on, alone
     s = gh.get(f"/api/coview/{sid}").json()
     assert [p["name"] for p in s["participants"]] == ["佐藤 健一"]
+    # without a stream, the guest's next request finds nothing and takes it out of the session
+    r = server.session("aoba.tanaka").post(f"/api/coview/{quiet}/messages", json={"text": "見えますか"})
+    assert_problem(r, 404, "coview.not_found")
+    s = gh.get(f"/api/coview/{quiet}").json()
+    assert [p["name"] for p in s["participants"]] == ["佐藤 健一"] and s["messages"] == []
+    assert gh.post(f"/api/coview/{quiet}/leave", json={}).json() == {"ended": True}
