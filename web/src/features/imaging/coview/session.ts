@@ -39,7 +39,11 @@ export function runSession(handle: ViewerHandle, s: Session, root: HTMLElement, 
 
   let presenter = false;
   let version = 0;
-  let applying = Promise.resolve();
+  // The presenter's view to follow: only the newest is applied, and only when it changed (a
+  // state also comes for pointers and people); a slow apply never builds a queue.
+  let wanted = '';
+  let applied = '';
+  let applying = false;
   const shown = new Set<string>();
   const sendView = throttle<ViewState>(SEND_EVERY_MS, (v) => coviewApi.view(s.id, v));
   const sendPointer = throttle<Pointer | null>(SEND_EVERY_MS, (p) => coviewApi.pointer(s.id, p));
@@ -83,6 +87,19 @@ export function runSession(handle: ViewerHandle, s: Session, root: HTMLElement, 
     for (const id of now) shown.add(id);
   };
 
+  const follow = async () => {
+    applying = true;
+    while (wanted && wanted !== applied) {
+      applied = wanted;
+      try {
+        await handle.apply(JSON.parse(applied) as ViewState);
+      } catch (e) {
+        fail(e);
+      }
+    }
+    applying = false;
+  };
+
   const onState = (state: SessionState) => {
     if (state.version <= version) return;
     version = state.version;
@@ -92,9 +109,11 @@ export function runSession(handle: ViewerHandle, s: Session, root: HTMLElement, 
     renderPeople(state);
     showPointers(state);
     if (presenter && !wasPresenter) sendView(handle.state()); // the others follow from here
-    if (!presenter && state.view) {
-      const view = state.view;
-      applying = applying.then(() => handle.apply(view)).catch(fail);
+    if (presenter) {
+      applied = ''; // following again later applies the presenter's view afresh
+    } else if (state.view) {
+      wanted = JSON.stringify(state.view);
+      if (!applying) void follow();
     }
   };
 
