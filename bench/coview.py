@@ -4,10 +4,11 @@
 100 ms p95 on loopback, with 2 and with 20 viewers). Driven by `make bench-coview`.
 
 On a fresh demo store the release server is started; gh.sato (みなみ総合病院, who sent 山田 花子's
-CT study) starts a co-viewing session on it and invites あおば在宅クリニック, whose doctor
-aoba.tanaka joins. For N viewers, N event streams of the session (GET /api/coview/{sid}/stream,
-aoba.tanaka's API token) are opened and read by one thread (non-blocking sockets, HTTP/1.0, so
-the bodies are plain SSE text). The presenter then sends ROUNDS view changes
+CT study) starts a co-viewing session on it and invites あおば在宅クリニック as a whole. For N
+viewers, N doctors of あおば在宅クリニック (bench.v1 … bench.vN, added with `tsunagu user add`
+before the server starts, each with an API token from `tsunagu token create`) join, and each opens
+the session's event stream (GET /api/coview/{sid}/stream); one thread reads every stream
+(non-blocking sockets, HTTP/1.0, so the bodies are plain SSE text). The presenter then sends ROUNDS view changes
 (PUT /api/coview/{sid}/view, keep-alive, like the viewer's throttle one every INTERVAL ms), each
 carrying a mark. For every stream and every change the latency runs from just before the PUT
 is sent to the arrival of the first state that carries that mark or a later one (a slow reader
@@ -28,7 +29,6 @@ import selectors
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,7 +41,6 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 300))
 INTERVAL_MS = float(os.environ.get("BENCH_INTERVAL_MS", 50))
 VIEWERS = [int(n) for n in os.environ.get("BENCH_VIEWERS", "2 20").split()]
 TARGET_P95_MS = 100.0
-PASSWORD = "minami-demo-2026"
 MARK = re.compile(rb'"mark":(\d+)')
 
 
@@ -81,17 +80,6 @@ def call(base, method, path, body=None, headers=None, data=None):
         return r.status, json.loads(r.read() or b"null"), r.headers
 
 
-def token_for(base, admin, login):
-    """An API token of `login`, created by the organisation administrator `admin`."""
-    _, me, headers = call(base, "POST", "/api/auth/login", {"login": admin, "password": PASSWORD})
-    auth = {"Cookie": headers["Set-Cookie"].split(";", 1)[0], "X-CSRF-Token": me["csrf_token"]}
-    _, users, _ = call(base, "GET", "/api/users", headers=auth)
-    user = next(u for u in users["items"] if u["login"] == login)
-    _, tok, _ = call(base, "POST", "/api/tokens", {"name": "bench", "user_id": user["id"]},
-                     headers=auth)
-    return {"Authorization": f"Bearer {tok['token']}"}
-
-
 def her_study(base, sender):
     """A CT study of 山田 花子 (GH-000001) stored by minami-gh through STOW-RS."""
     import pydicom
@@ -112,8 +100,29 @@ def her_study(base, sender):
     return ds.StudyInstanceUID
 
 
+def cli_token(binary, data, org, login):
+    out = subprocess.run([binary, "token", "create", "--org", org, "--user", login, "--name",
+                          "bench", "--data-dir", str(data)], check=True, capture_output=True,
+                         text=True).stdout.split()
+    return {"Authorization": f"Bearer {out[-1]}"}
+
+
+def add_viewers(binary, data, n):
+    """n doctors of あおば在宅クリニック with an API token each."""
+    tokens = []
+    for i in range(1, n + 1):
+        login = f"bench.v{i}"
+        subprocess.run([binary, "user", "add", "--login", login, "--name", f"検証 医師{i}",
+                        "--profession", "physician", "--org", "aoba-homecare", "--data-dir",
+                        str(data)], input="bench-password-0123456789\n", check=True,
+                       capture_output=True, text=True)
+        tokens.append(cli_token(binary, data, "aoba-homecare", login))
+    return tokens
+
+
 class Readers:
-    """N streams read by one thread; arrivals[i] is a list of (time, mark)."""
+    """N streams read by one thread (stream i with headers[i]); arrivals[i] is a list of
+    (time, mark)."""
 
     def __init__(self, port, path, headers, n):
         self.sel = selectors.DefaultSelector()
@@ -121,8 +130,8 @@ class Readers:
         self.bufs = [b""] * n
         self.ended = [False] * n
         self.socks = []
-        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         for i in range(n):
+            head = "".join(f"{k}: {v}\r\n" for k, v in headers[i].items())
             s = socket.create_connection(("127.0.0.1", port))
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             s.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{head}\r\n".encode())
@@ -169,15 +178,16 @@ class Readers:
             s.close()
 
 
-def run(server, presenter, viewer, study, n, interval_ms=INTERVAL_MS):
+def run(server, presenter, viewers, study, n, interval_ms=INTERVAL_MS):
     _, session, _ = call(server.base, "POST", f"/api/imaging/studies/{study}/coview", {},
                          headers=presenter)
     sid = session["id"]
     call(server.base, "POST", f"/api/coview/{sid}/invite",
          {"org_id": AOBA},
          headers=presenter)
-    call(server.base, "POST", f"/api/coview/{sid}/join", {}, headers=viewer)
-    readers = Readers(server.port, f"/api/coview/{sid}/stream", viewer, n)
+    for viewer in viewers[:n]:
+        call(server.base, "POST", f"/api/coview/{sid}/join", {}, headers=viewer)
+    readers = Readers(server.port, f"/api/coview/{sid}/stream", viewers[:n], n)
     readers.wait(f"the first state on {n} streams", lambda: all(readers.arrivals))
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     headers = {"Content-Type": "application/json", **presenter}
@@ -202,7 +212,8 @@ def run(server, presenter, viewer, study, n, interval_ms=INTERVAL_MS):
                  lambda: all(a and a[-1][1] == ROUNDS for a in readers.arrivals))
     readers.close()
     conn.close()
-    call(server.base, "POST", f"/api/coview/{sid}/leave", {}, headers=viewer)
+    for viewer in viewers[:n]:
+        call(server.base, "POST", f"/api/coview/{sid}/leave", {}, headers=viewer)
     call(server.base, "POST", f"/api/coview/{sid}/leave", {}, headers=presenter)
     latencies, skipped = [], 0
     for arrivals in readers.arrivals:
@@ -256,16 +267,16 @@ def main():
     data = tmp / "data"
     subprocess.run([binary, "init", "--demo", "--data-dir", str(data)], check=True,
                    capture_output=True)
+    viewers = add_viewers(binary, data, max(VIEWERS))
+    presenter = cli_token(binary, data, "minami-gh", "gh.sato")
     server = Server(binary, data, tmp)
     rows, ok = [], True
     try:
-        presenter = token_for(server.base, "gh.admin", "gh.sato")
-        viewer = token_for(server.base, "aoba.tanaka", "aoba.tanaka")
         AOBA = demo_id("org", "aoba-homecare")
         study = her_study(server.base, presenter)
         for n in VIEWERS:
             log(f"{n} viewers, {ROUNDS} changes every {INTERVAL_MS:.0f} ms")
-            lat, skipped = run(server, presenter, viewer, study, n)
+            lat, skipped = run(server, presenter, viewers, study, n)
             p50, p95, p99 = pct(lat, 50), pct(lat, 95), pct(lat, 99)
             met = p95 < TARGET_P95_MS
             ok = ok and met
@@ -274,7 +285,7 @@ def main():
         # changes back to back (no throttle): the streams coalesce rather than queue
         n = max(VIEWERS)
         log(f"{n} viewers, {ROUNDS} changes back to back")
-        lat, skipped = run(server, presenter, viewer, study, n, 0)
+        lat, skipped = run(server, presenter, viewers, study, n, 0)
         burst = (f"| {n}, back to back | {ROUNDS} | {len(lat):,} | {pct(lat, 50):.1f} | "
                  f"{pct(lat, 95):.1f} | {pct(lat, 99):.1f} | {max(lat):.1f} | {skipped} | "
                  f"(no target) |")
@@ -289,8 +300,8 @@ def main():
         f"Each change is a PUT of the presenter's view state (about 250 bytes) to "
         f"`/api/coview/{{sid}}/view`, one every {INTERVAL_MS:.0f} ms (the viewer's throttle); "
         f"the latency runs from just before the PUT is sent to the arrival, on each viewer's "
-        f"stream (`GET /api/coview/{{sid}}/stream`, the same participant's token on every "
-        f"stream), of the first state that carries the change or a later one. "
+        f"stream (`GET /api/coview/{{sid}}/stream`; each viewer a participant of its own, so "
+        f"the state carries N + 1 participants), of the first state that carries the change or a later one. "
         f"\"coalesced\" counts the states a stream never saw because a newer one came first.",
         "",
         "| viewers | changes | deliveries | p50 ms | p95 ms | p99 ms | max ms | coalesced | "
