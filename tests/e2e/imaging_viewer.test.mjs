@@ -41,6 +41,19 @@ async function drag(page, n, [x0, y0], [x1, y1]) {
   await page.mouse.up();
 }
 
+/** One finger dragged across element from (x0, y0) to (x1, y1), fractions of it (CDP touch events). */
+async function touchDrag(page, element, [x0, y0], [x1, y1]) {
+  const box = await element.boundingBox();
+  const at = (fx, fy) => [{ x: box.x + box.width * fx, y: box.y + box.height * fy, id: 1 }];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(x0, y0) });
+  for (let step = 1; step <= 10; step++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(x0 + ((x1 - x0) * step) / 10, y0 + ((y1 - y0) * step) / 10) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
 describe('image viewer', { timeout: 300_000 }, () => {
   let server;
   let browser;
@@ -185,7 +198,7 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.context().close();
   });
 
-  test('on a 768×1024 touch tablet: fits, the slider pages, presets by tap', async () => {
+  test('on a 768×1024 touch tablet: fits, the slider pages, a finger sets the window, presets by tap', async () => {
     const study = makeCtStudy({ count: 5, date: '20250401', description: '胸部CT（タブレット）' });
     await stowAs(server.baseUrl, HOSPITAL_USER, study.files);
     const page = await openPage(browser, server.baseUrl, { viewport: TABLET, hasTouch: true });
@@ -208,6 +221,12 @@ describe('image viewer', { timeout: 300_000 }, () => {
     assert.ok((await preset.boundingBox()).height >= 40);
     await preset.tap();
     await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 350 / WL 40' }).waitFor();
+
+    // one finger dragged across the image changes the window (the default tool)
+    await touchDrag(page, pane(page), [0.5, 0.5], [0.8, 0.3]);
+    await page.waitForFunction(
+      () => !/^WW 350 \/ WL 40$/.test(document.querySelector('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-wl"]')?.textContent ?? ''),
+    );
     assertNoProblems(page);
     await page.context().close();
   });
