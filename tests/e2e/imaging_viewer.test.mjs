@@ -122,6 +122,18 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.context().close();
   });
 
+  test('an organisation outside his care team opens the same URL and sees nothing of the study', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'uh.fujita'); // みなみ大学附属医療センター: not on his team, no consent
+    await page.goto(`/#/imaging/view/${demoCt.study_uid}`);
+    const error = page.getByTestId('viewer-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'この検査は見つからないか、表示する権限がありません。');
+    assert.equal(await page.getByTestId('viewer-pane').count(), 0);
+    assert.equal(await page.locator('text=鈴木').count(), 0);
+    await page.context().close();
+  });
+
   test('a length is measured in mm, an angle in degrees and an ROI in HU', async () => {
     const page = await openPage(browser, server.baseUrl);
     await loginAs(page, CLINIC_USER);
