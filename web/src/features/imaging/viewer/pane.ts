@@ -4,6 +4,7 @@
 // screens, and the pointers of other co-viewers. Its state is the PaneState of the co-viewing
 // contract.
 import { Enums, type RenderingEngine, type Types, utilities } from '@cornerstonejs/core';
+import { utilities as toolUtilities } from '@cornerstonejs/tools';
 import { h, replace } from '../../../dom';
 import { t } from '../../../i18n';
 import type { PaneState, Pointer } from './coviewHandle';
@@ -104,7 +105,12 @@ export class Pane {
     this.slider.max = String(series.imageIds.length - 1);
     this.slider.hidden = series.imageIds.length < 2;
     if (sameStack) await viewport.setImageIdIndex(at);
-    else await viewport.setStack(series.imageIds, at);
+    else {
+      await viewport.setStack(series.imageIds, at);
+      // Once the first image is there, fetch the slices around it (more in the direction the
+      // user pages), so that scrolling does not wait for the network.
+      toolUtilities.stackContextPrefetch.enable(this.element);
+    }
     viewport.render();
     this.updateOverlay();
   }
