@@ -33,6 +33,7 @@ export class Pane {
   private readonly overlay: HTMLElement;
   private readonly pointers = new Map<string, HTMLElement>();
   private drawnOnce = false;
+  private prefetchPending = false;
 
   constructor(
     readonly number: number,
@@ -71,6 +72,12 @@ export class Pane {
     el.addEventListener(Enums.Events.CAMERA_MODIFIED, () => this.events.changed(this, 'camera'));
     el.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
       this.root.dataset.drawn = String(this.index());
+      if (this.prefetchPending) {
+        // Once a stack's first image is drawn (not before: it comes first), fetch the slices
+        // around it, more in the direction the user pages, so that scrolling does not wait.
+        this.prefetchPending = false;
+        toolUtilities.stackContextPrefetch.enable(el);
+      }
       if (!this.drawnOnce) {
         this.drawnOnce = true;
         this.updateOverlay();
@@ -106,10 +113,8 @@ export class Pane {
     this.slider.hidden = series.imageIds.length < 2;
     if (sameStack) await viewport.setImageIdIndex(at);
     else {
+      this.prefetchPending = true;
       await viewport.setStack(series.imageIds, at);
-      // Once the first image is there, fetch the slices around it (more in the direction the
-      // user pages), so that scrolling does not wait for the network.
-      toolUtilities.stackContextPrefetch.enable(this.element);
     }
     viewport.render();
     this.updateOverlay();
