@@ -265,22 +265,32 @@ describe('image viewer', { timeout: 300_000 }, () => {
   test('the first image of a 100-slice CT is drawn within 1 s of opening the viewer', async () => {
     const study = makeCtStudy({ count: 100, date: '20250501', description: '胸部CT 100枚' });
     await stowAs(server.baseUrl, HOSPITAL_USER, study.files);
-    const page = await openPage(browser, server.baseUrl);
-    await loginAs(page, CLINIC_USER);
-    // cold: the viewer's code is fetched with it; warm: opened again in the same page
-    const cold = await timeToFirstImage(page, study.study);
-    assert.equal(await sliceText(page), '画像 1 / 100');
+    // cold: a new browser context, signed in, the viewer's code fetched with it (three times);
+    // warm: the viewer opened again in the same page (five times). The medians must be under 1 s.
+    const cold = [];
     const warm = [];
-    for (let round = 0; round < 5; round++) {
-      await page.evaluate(() => (location.hash = '#/patients'));
-      await page.getByTestId('search-q').waitFor();
-      warm.push(await timeToFirstImage(page, study.study));
+    let renderer = '';
+    for (let round = 0; round < 3; round++) {
+      const page = await openPage(browser, server.baseUrl);
+      await loginAs(page, CLINIC_USER);
+      cold.push(await timeToFirstImage(page, study.study));
+      assert.equal(await sliceText(page), '画像 1 / 100');
+      renderer = await page.getByTestId('viewer').getAttribute('data-renderer');
+      for (let again = 0; round === 0 && again < 5; again++) {
+        await page.evaluate(() => (location.hash = '#/patients'));
+        await page.getByTestId('search-q').waitFor();
+        warm.push(await timeToFirstImage(page, study.study));
+      }
+      assertNoProblems(page);
+      await page.context().close();
     }
-    const figures = summary(warm);
-    console.log(`first image of a 100-slice CT: cold ${cold.toFixed(0)} ms, warm median ${figures.median.toFixed(0)} ms (n=${figures.n}, max ${figures.max.toFixed(0)} ms), renderer ${await page.getByTestId('viewer').getAttribute('data-renderer')}`);
-    assert.ok(cold < 1000, `cold open: ${cold.toFixed(0)} ms`);
-    assert.ok(figures.median < 1000, `warm open: ${figures.median.toFixed(0)} ms`);
-    assertNoProblems(page);
-    await page.context().close();
+    const coldFigures = summary(cold);
+    const warmFigures = summary(warm);
+    console.log(
+      `first image of a 100-slice CT: cold median ${coldFigures.median.toFixed(0)} ms (${cold.map((v) => v.toFixed(0)).join(', ')}), ` +
+        `warm median ${warmFigures.median.toFixed(0)} ms (${warm.map((v) => v.toFixed(0)).join(', ')}), renderer ${renderer}`,
+    );
+    assert.ok(coldFigures.median < 1000, `cold open: median ${coldFigures.median.toFixed(0)} ms`);
+    assert.ok(warmFigures.median < 1000, `warm open: median ${warmFigures.median.toFixed(0)} ms`);
   });
 });
