@@ -101,6 +101,25 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await waitSlice(page, '画像 3 / 3');
     await page.keyboard.press('Home');
     await waitSlice(page, '画像 1 / 3');
+    // with ページ送り chosen, a drag down pages forward too
+    await page.getByTestId('viewer-tool-scroll').click();
+    await drag(page, 0, [0.5, 0.3], [0.5, 0.7]);
+    await page.locator('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-slice"]:not(:text-is("画像 1 / 3"))').waitFor();
+    await page.keyboard.press('Home');
+    await waitSlice(page, '画像 1 / 3');
+
+    // zoom and pan by drag, reset brings the first view back
+    assert.equal(await pane(page).getByTestId('viewer-zoom').textContent(), '拡大率 1.00');
+    await page.getByTestId('viewer-tool-zoom').click();
+    await drag(page, 0, [0.5, 0.6], [0.5, 0.3]);
+    await page.locator('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-zoom"]:not(:text-is("拡大率 1.00"))').waitFor();
+    const zoomed = await panePixels(page, pane(page));
+    await page.getByTestId('viewer-tool-pan').click();
+    await drag(page, 0, [0.5, 0.5], [0.7, 0.6]);
+    assert.notDeepEqual((await panePixels(page, pane(page))).grid, zoomed.grid, 'the pan moved the image');
+    await page.getByTestId('viewer-reset').click();
+    await pane(page).getByTestId('viewer-zoom').filter({ hasText: /^拡大率 1\.00$/ }).waitFor();
+    await page.getByTestId('viewer-tool-windowLevel').click();
 
     // a CT preset changes the pixels and the overlay's window; invert changes them again; reset
     // goes back to the file's window
@@ -113,7 +132,6 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.getByTestId('viewer-preset-bone').click();
     await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 2000 / WL 300' }).waitFor();
     await page.getByTestId('viewer-invert').click();
-    await page.waitForFunction(() => true);
     const inverted = await panePixels(page, pane(page));
     assert.notDeepEqual(inverted.grid, lung.grid);
     await page.getByTestId('viewer-reset').click();

@@ -69,7 +69,10 @@ export class Pane {
       this.updateOverlay();
       this.events.changed(this, 'voi');
     });
-    el.addEventListener(Enums.Events.CAMERA_MODIFIED, () => this.events.changed(this, 'camera'));
+    el.addEventListener(Enums.Events.CAMERA_MODIFIED, () => {
+      this.updateOverlay();
+      this.events.changed(this, 'camera');
+    });
     el.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
       this.root.dataset.drawn = String(this.index());
       if (this.prefetchPending) {
@@ -159,14 +162,17 @@ export class Pane {
     const properties = viewport.getProperties();
     const range = properties.voiRange;
     const voi = range ? utilities.windowLevel.toWindowLevel(range.lower, range.upper) : null;
-    const pan = viewport.getPan();
+    const pan = viewport.getPan() ?? [0, 0];
+    // WebGL: relative to the fitted image (1 = fit); the CPU renderer gives its absolute scale,
+    // unknown until an image is shown.
+    const zoom = viewport.getZoom();
     return {
       studyUid: this.study.uid,
       seriesUid: this.series.uid,
       index: this.index(),
       voi: voi ? { center: voi.windowCenter, width: voi.windowWidth } : null,
       invert: properties.invert === true,
-      zoom: viewport.getZoom(),
+      zoom: Number.isFinite(zoom) ? zoom : 1,
       pan: [pan[0], pan[1]],
     };
   }
@@ -226,7 +232,12 @@ export class Pane {
         h('div', null, [series.modality, series.description].filter(Boolean).join(' ')),
         h('div', { testid: 'viewer-slice' }, t('viewer.overlay_slice', { n: this.index() + 1, total: series.imageIds.length })),
       ),
-      h('div', { class: 'corner br', testid: 'viewer-wl' }, voi),
+      h(
+        'div',
+        { class: 'corner br' },
+        h('div', { testid: 'viewer-zoom' }, state ? t('viewer.overlay_zoom', { z: state.zoom.toFixed(2) }) : ''),
+        h('div', { testid: 'viewer-wl' }, voi),
+      ),
     );
   }
 }
