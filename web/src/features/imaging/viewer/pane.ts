@@ -8,7 +8,7 @@ import { utilities as toolUtilities } from '@cornerstonejs/tools';
 import { h, replace } from '../../../dom';
 import { t } from '../../../i18n';
 import type { PaneState, Pointer } from './coviewHandle';
-import type { Series, StudyInfo } from './study';
+import { formatDicomDate, type Series, type StudyInfo } from './study';
 
 export interface PaneEvents {
   /** The view of the pane changed (slice, window/level, camera). */
@@ -17,10 +17,6 @@ export interface PaneEvents {
   drawn: (pane: Pane) => void;
   pointer: (p: Pointer | null) => void;
   activate: (pane: Pane) => void;
-}
-
-function formatDicomDate(value: string): string {
-  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : value;
 }
 
 export class Pane {
