@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, launchBrowser, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
 import { apiSession, findPatientId } from './server.mjs';
-import { makeCtStudy, panePixels, stowAs, summary, timeToFirstImage } from './viewer_helpers.mjs';
+import { makeCtStudy, makeStudyOfSamples, panePixels, stowAs, summary, timeToFirstImage } from './viewer_helpers.mjs';
 
 const CLINIC_USER = 'aoba.mori'; // あおば在宅クリニック, on his care team with consent
 const HOSPITAL_USER = 'gh.sato'; // みなみ総合病院, where his images are taken
@@ -257,6 +257,31 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.waitForFunction(
       () => !/^WW 350 \/ WL 40$/.test(document.querySelector('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-wl"]')?.textContent ?? ''),
     );
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('compressed images are decoded by the WebAssembly codecs in the worker, within the CSP', async () => {
+    const samples = ['MR_small_jp2klossless.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_RLE.dcm'];
+    const made = makeStudyOfSamples(samples);
+    await stowAs(server.baseUrl, HOSPITAL_USER, made.files);
+    const page = await openPage(browser, server.baseUrl);
+    const wasm = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('.wasm')) wasm.push(`${r.status()} ${r.headers()['content-type']}`);
+    });
+    await loginAs(page, CLINIC_USER);
+    await page.goto(`/#/imaging/view/${made.study}`);
+    await waitDrawn(page);
+    for (const [n, series] of made.series.entries()) {
+      await page.locator(`[data-testid="viewer-series"][data-series-uid="${series}"]`).click();
+      await page.locator(`[data-testid="viewer-pane"][data-series="${series}"][data-drawn]`).waitFor();
+      const drawn = await panePixels(page, pane(page));
+      assert.ok(drawn.lit > drawn.pixels * 0.1, `${samples[n]} drawn: ${drawn.lit} of ${drawn.pixels} pixels lit`);
+    }
+    // JPEG 2000 (OpenJPEG) and JPEG-LS (CharLS) codecs came from our origin as application/wasm
+    assert.ok(wasm.length >= 2, `codecs fetched: ${JSON.stringify(wasm)}`);
+    for (const answer of wasm) assert.equal(answer, '200 application/wasm');
     assertNoProblems(page);
     await page.context().close();
   });
