@@ -17,7 +17,7 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-fhir bench-sharing bench-directory bench-alerts bench-dicom bench-dicom-scale bench-coview run build-run test bench fuzz clean web deps-build
+.PHONY: bench-viewer bench-fhir bench-sharing bench-directory bench-alerts bench-dicom bench-dicom-scale bench-coview run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
@@ -91,6 +91,11 @@ bench-coview:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build-run
 	@/usr/bin/python3 bench/coview.py $(BUILD)/tsunagu
+
+# the image viewer (issue 15): the first image of a 100-slice CT in headless Chromium (about 30 s)
+bench-viewer:
+	@$(MAKE) --no-print-directory web build-run
+	@bench/viewer.sh $(BUILD)/tsunagu
 
 fuzz:
 	@scripts/deps.sh fuzz

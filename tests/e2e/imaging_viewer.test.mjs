@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TABLET, assertNoProblems, launchBrowser, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
 import { apiSession, findPatientId } from './server.mjs';
-import { makeCtStudy, panePixels, stowAs, summary, timeToFirstImage } from './viewer_helpers.mjs';
+import { makeCtStudy, makeStudyOfSamples, panePixels, stowAs, summary, timeToFirstImage } from './viewer_helpers.mjs';
 
 const CLINIC_USER = 'aoba.mori'; // あおば在宅クリニック, on his care team with consent
 const HOSPITAL_USER = 'gh.sato'; // みなみ総合病院, where his images are taken
@@ -39,6 +39,19 @@ async function drag(page, n, [x0, y0], [x1, y1]) {
     await page.mouse.move(box.x + box.width * (x0 + ((x1 - x0) * step) / 8), box.y + box.height * (y0 + ((y1 - y0) * step) / 8));
   }
   await page.mouse.up();
+}
+
+/** One finger dragged across element from (x0, y0) to (x1, y1), fractions of it (CDP touch events). */
+async function touchDrag(page, element, [x0, y0], [x1, y1]) {
+  const box = await element.boundingBox();
+  const at = (fx, fy) => [{ x: box.x + box.width * fx, y: box.y + box.height * fy, id: 1 }];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(x0, y0) });
+  for (let step = 1; step <= 10; step++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(x0 + ((x1 - x0) * step) / 10, y0 + ((y1 - y0) * step) / 10) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
 }
 
 describe('image viewer', { timeout: 300_000 }, () => {
@@ -88,6 +101,25 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await waitSlice(page, '画像 3 / 3');
     await page.keyboard.press('Home');
     await waitSlice(page, '画像 1 / 3');
+    // with ページ送り chosen, a drag down pages forward too
+    await page.getByTestId('viewer-tool-scroll').click();
+    await drag(page, 0, [0.5, 0.3], [0.5, 0.7]);
+    await page.locator('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-slice"]:not(:text-is("画像 1 / 3"))').waitFor();
+    await page.keyboard.press('Home');
+    await waitSlice(page, '画像 1 / 3');
+
+    // zoom and pan by drag, reset brings the first view back
+    assert.equal(await pane(page).getByTestId('viewer-zoom').textContent(), '拡大率 1.00');
+    await page.getByTestId('viewer-tool-zoom').click();
+    await drag(page, 0, [0.5, 0.6], [0.5, 0.3]);
+    await page.locator('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-zoom"]:not(:text-is("拡大率 1.00"))').waitFor();
+    const zoomed = await panePixels(page, pane(page));
+    await page.getByTestId('viewer-tool-pan').click();
+    await drag(page, 0, [0.5, 0.5], [0.7, 0.6]);
+    assert.notDeepEqual((await panePixels(page, pane(page))).grid, zoomed.grid, 'the pan moved the image');
+    await page.getByTestId('viewer-reset').click();
+    await pane(page).getByTestId('viewer-zoom').filter({ hasText: /^拡大率 1\.00$/ }).waitFor();
+    await page.getByTestId('viewer-tool-windowLevel').click();
 
     // a CT preset changes the pixels and the overlay's window; invert changes them again; reset
     // goes back to the file's window
@@ -100,12 +132,23 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.getByTestId('viewer-preset-bone').click();
     await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 2000 / WL 300' }).waitFor();
     await page.getByTestId('viewer-invert').click();
-    await page.waitForFunction(() => true);
     const inverted = await panePixels(page, pane(page));
     assert.notDeepEqual(inverted.grid, lung.grid);
     await page.getByTestId('viewer-reset').click();
     await pane(page).getByTestId('viewer-wl').filter({ hasText: initialWindow }).waitFor();
     assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('an organisation outside his care team opens the same URL and sees nothing of the study', async () => {
+    const page = await openPage(browser, server.baseUrl);
+    await loginAs(page, 'uh.fujita'); // みなみ大学附属医療センター: not on his team, no consent
+    await page.goto(`/#/imaging/view/${demoCt.study_uid}`);
+    const error = page.getByTestId('viewer-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'この検査は見つからないか、表示する権限がありません。');
+    assert.equal(await page.getByTestId('viewer-pane').count(), 0);
+    assert.equal(await page.locator('text=鈴木').count(), 0);
     await page.context().close();
   });
 
@@ -185,7 +228,7 @@ describe('image viewer', { timeout: 300_000 }, () => {
     await page.context().close();
   });
 
-  test('on a 768×1024 touch tablet: fits, the slider pages, presets by tap', async () => {
+  test('on a 768×1024 touch tablet: fits, the slider pages, a finger sets the window, presets by tap', async () => {
     const study = makeCtStudy({ count: 5, date: '20250401', description: '胸部CT（タブレット）' });
     await stowAs(server.baseUrl, HOSPITAL_USER, study.files);
     const page = await openPage(browser, server.baseUrl, { viewport: TABLET, hasTouch: true });
@@ -208,6 +251,37 @@ describe('image viewer', { timeout: 300_000 }, () => {
     assert.ok((await preset.boundingBox()).height >= 40);
     await preset.tap();
     await pane(page).getByTestId('viewer-wl').filter({ hasText: 'WW 350 / WL 40' }).waitFor();
+
+    // one finger dragged across the image changes the window (the default tool)
+    await touchDrag(page, pane(page), [0.5, 0.5], [0.8, 0.3]);
+    await page.waitForFunction(
+      () => !/^WW 350 \/ WL 40$/.test(document.querySelector('[data-testid="viewer-pane"][data-pane="0"] [data-testid="viewer-wl"]')?.textContent ?? ''),
+    );
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('compressed images are decoded by the WebAssembly codecs in the worker, within the CSP', async () => {
+    const samples = ['MR_small_jp2klossless.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_RLE.dcm'];
+    const made = makeStudyOfSamples(samples);
+    await stowAs(server.baseUrl, HOSPITAL_USER, made.files);
+    const page = await openPage(browser, server.baseUrl);
+    const wasm = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('.wasm')) wasm.push(`${r.status()} ${r.headers()['content-type']}`);
+    });
+    await loginAs(page, CLINIC_USER);
+    await page.goto(`/#/imaging/view/${made.study}`);
+    await waitDrawn(page);
+    for (const [n, series] of made.series.entries()) {
+      await page.locator(`[data-testid="viewer-series"][data-series-uid="${series}"]`).click();
+      await page.locator(`[data-testid="viewer-pane"][data-series="${series}"][data-drawn]`).waitFor();
+      const drawn = await panePixels(page, pane(page));
+      assert.ok(drawn.lit > drawn.pixels * 0.1, `${samples[n]} drawn: ${drawn.lit} of ${drawn.pixels} pixels lit`);
+    }
+    // JPEG 2000 (OpenJPEG) and JPEG-LS (CharLS) codecs came from our origin as application/wasm
+    assert.ok(wasm.length >= 2, `codecs fetched: ${JSON.stringify(wasm)}`);
+    for (const answer of wasm) assert.equal(answer, '200 application/wasm');
     assertNoProblems(page);
     await page.context().close();
   });
@@ -234,22 +308,32 @@ describe('image viewer', { timeout: 300_000 }, () => {
   test('the first image of a 100-slice CT is drawn within 1 s of opening the viewer', async () => {
     const study = makeCtStudy({ count: 100, date: '20250501', description: '胸部CT 100枚' });
     await stowAs(server.baseUrl, HOSPITAL_USER, study.files);
-    const page = await openPage(browser, server.baseUrl);
-    await loginAs(page, CLINIC_USER);
-    // cold: the viewer's code is fetched with it; warm: opened again in the same page
-    const cold = await timeToFirstImage(page, study.study);
-    assert.equal(await sliceText(page), '画像 1 / 100');
+    // cold: a new browser context, signed in, the viewer's code fetched with it (three times);
+    // warm: the viewer opened again in the same page (five times). The medians must be under 1 s.
+    const cold = [];
     const warm = [];
-    for (let round = 0; round < 5; round++) {
-      await page.evaluate(() => (location.hash = '#/patients'));
-      await page.getByTestId('search-q').waitFor();
-      warm.push(await timeToFirstImage(page, study.study));
+    let renderer = '';
+    for (let round = 0; round < 3; round++) {
+      const page = await openPage(browser, server.baseUrl);
+      await loginAs(page, CLINIC_USER);
+      cold.push(await timeToFirstImage(page, study.study));
+      assert.equal(await sliceText(page), '画像 1 / 100');
+      renderer = await page.getByTestId('viewer').getAttribute('data-renderer');
+      for (let again = 0; round === 0 && again < 5; again++) {
+        await page.evaluate(() => (location.hash = '#/patients'));
+        await page.getByTestId('search-q').waitFor();
+        warm.push(await timeToFirstImage(page, study.study));
+      }
+      assertNoProblems(page);
+      await page.context().close();
     }
-    const figures = summary(warm);
-    console.log(`first image of a 100-slice CT: cold ${cold.toFixed(0)} ms, warm median ${figures.median.toFixed(0)} ms (n=${figures.n}, max ${figures.max.toFixed(0)} ms), renderer ${await page.getByTestId('viewer').getAttribute('data-renderer')}`);
-    assert.ok(cold < 1000, `cold open: ${cold.toFixed(0)} ms`);
-    assert.ok(figures.median < 1000, `warm open: ${figures.median.toFixed(0)} ms`);
-    assertNoProblems(page);
-    await page.context().close();
+    const coldFigures = summary(cold);
+    const warmFigures = summary(warm);
+    console.log(
+      `first image of a 100-slice CT: cold median ${coldFigures.median.toFixed(0)} ms (${cold.map((v) => v.toFixed(0)).join(', ')}), ` +
+        `warm median ${warmFigures.median.toFixed(0)} ms (${warm.map((v) => v.toFixed(0)).join(', ')}), renderer ${renderer}`,
+    );
+    assert.ok(coldFigures.median < 1000, `cold open: median ${coldFigures.median.toFixed(0)} ms`);
+    assert.ok(warmFigures.median < 1000, `warm open: median ${warmFigures.median.toFixed(0)} ms`);
   });
 });

@@ -42,6 +42,35 @@ print(json.dumps({"study": study, "series": series}))
   }
 }
 
+/**
+ * Part 10 files of one study with a series per sample file of pydicom (compressed ones too:
+ * MR_small_jp2klossless.dcm, MR_small_jpeg_ls_lossless.dcm …), for the demo patient whose local id
+ * at みなみ総合病院 is patientId. Returns { study, series: [uid per sample], files: [Buffer] }.
+ */
+export function makeStudyOfSamples(samples, { patientId = 'GH-000003', date = '20250210', description = '頭部MRI' } = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsunagu-viewer-samples-'));
+  try {
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'tests', 'api'))})
+import dicom_helpers as dh
+study, series = dh.new_uid(), []
+for n, sample in enumerate(${JSON.stringify(samples)}):
+    series.append(dh.new_uid())
+    ds = dh.dataset(sample, study=study, series=series[-1], PatientID=${JSON.stringify(patientId)},
+                    IssuerOfPatientID=None, StudyDate=${JSON.stringify(date)}, StudyDescription=${JSON.stringify(description)},
+                    SeriesNumber=n + 1, InstanceNumber=1, SeriesDescription=sample)
+    open(f"${dir}/{n:04d}.dcm", "wb").write(dh.to_bytes(ds))
+print(json.dumps({"study": study, "series": series}))
+`;
+    const made = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }));
+    const files = readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)));
+    return { ...made, files };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Stores files through STOW-RS (POST /dicom-web/studies) as login; throws unless all are stored. */
 export async function stowAs(baseUrl, login, files) {
   const auth = await fetch(`${baseUrl}/api/auth/login`, {

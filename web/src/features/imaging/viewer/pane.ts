@@ -4,10 +4,11 @@
 // screens, and the pointers of other co-viewers. Its state is the PaneState of the co-viewing
 // contract.
 import { Enums, type RenderingEngine, type Types, utilities } from '@cornerstonejs/core';
+import { utilities as toolUtilities } from '@cornerstonejs/tools';
 import { h, replace } from '../../../dom';
 import { t } from '../../../i18n';
 import type { PaneState, Pointer } from './coviewHandle';
-import type { Series, StudyInfo } from './study';
+import { formatDicomDate, type Series, type StudyInfo } from './study';
 
 export interface PaneEvents {
   /** The view of the pane changed (slice, window/level, camera). */
@@ -16,10 +17,6 @@ export interface PaneEvents {
   drawn: (pane: Pane) => void;
   pointer: (p: Pointer | null) => void;
   activate: (pane: Pane) => void;
-}
-
-function formatDicomDate(value: string): string {
-  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : value;
 }
 
 export class Pane {
@@ -32,6 +29,7 @@ export class Pane {
   private readonly overlay: HTMLElement;
   private readonly pointers = new Map<string, HTMLElement>();
   private drawnOnce = false;
+  private prefetchPending = false;
 
   constructor(
     readonly number: number,
@@ -67,9 +65,18 @@ export class Pane {
       this.updateOverlay();
       this.events.changed(this, 'voi');
     });
-    el.addEventListener(Enums.Events.CAMERA_MODIFIED, () => this.events.changed(this, 'camera'));
+    el.addEventListener(Enums.Events.CAMERA_MODIFIED, () => {
+      this.updateOverlay();
+      this.events.changed(this, 'camera');
+    });
     el.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
       this.root.dataset.drawn = String(this.index());
+      if (this.prefetchPending) {
+        // Once a stack's first image is drawn (not before: it comes first), fetch the slices
+        // around it, more in the direction the user pages, so that scrolling does not wait.
+        this.prefetchPending = false;
+        toolUtilities.stackContextPrefetch.enable(el);
+      }
       if (!this.drawnOnce) {
         this.drawnOnce = true;
         this.updateOverlay();
@@ -104,7 +111,10 @@ export class Pane {
     this.slider.max = String(series.imageIds.length - 1);
     this.slider.hidden = series.imageIds.length < 2;
     if (sameStack) await viewport.setImageIdIndex(at);
-    else await viewport.setStack(series.imageIds, at);
+    else {
+      this.prefetchPending = true;
+      await viewport.setStack(series.imageIds, at);
+    }
     viewport.render();
     this.updateOverlay();
   }
@@ -148,14 +158,17 @@ export class Pane {
     const properties = viewport.getProperties();
     const range = properties.voiRange;
     const voi = range ? utilities.windowLevel.toWindowLevel(range.lower, range.upper) : null;
-    const pan = viewport.getPan();
+    const pan = viewport.getPan() ?? [0, 0];
+    // WebGL: relative to the fitted image (1 = fit); the CPU renderer gives its absolute scale,
+    // unknown until an image is shown.
+    const zoom = viewport.getZoom();
     return {
       studyUid: this.study.uid,
       seriesUid: this.series.uid,
       index: this.index(),
       voi: voi ? { center: voi.windowCenter, width: voi.windowWidth } : null,
       invert: properties.invert === true,
-      zoom: viewport.getZoom(),
+      zoom: Number.isFinite(zoom) ? zoom : 1,
       pan: [pan[0], pan[1]],
     };
   }
@@ -215,7 +228,12 @@ export class Pane {
         h('div', null, [series.modality, series.description].filter(Boolean).join(' ')),
         h('div', { testid: 'viewer-slice' }, t('viewer.overlay_slice', { n: this.index() + 1, total: series.imageIds.length })),
       ),
-      h('div', { class: 'corner br', testid: 'viewer-wl' }, voi),
+      h(
+        'div',
+        { class: 'corner br' },
+        h('div', { testid: 'viewer-zoom' }, state ? t('viewer.overlay_zoom', { z: state.zoom.toFixed(2) }) : ''),
+        h('div', { testid: 'viewer-wl' }, voi),
+      ),
     );
   }
 }

@@ -154,6 +154,11 @@ export async function loadStudy(studyUid: string): Promise<StudyInfo> {
   };
 }
 
+/** A DICOM DA (YYYYMMDD) as YYYY-MM-DD; anything else as it is. */
+export function formatDicomDate(value: string): string {
+  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : value;
+}
+
 export function seriesThumbnail(studyUid: string, seriesUid: string): string {
   return `/dicom-web/studies/${seg(studyUid)}/series/${seg(seriesUid)}/thumbnail`;
 }

@@ -19,6 +19,12 @@ function button(label: string, testid: string, onClick: () => void, extra: Recor
   return h('button', { type: 'button', class: 'secondary', testid, onClick, ...extra }, label);
 }
 
+/** Back to where the viewer was opened from; opened from a link outside the app, to the search. */
+function back(): void {
+  if (history.length > 1) history.back();
+  else location.hash = '#/patients';
+}
+
 export interface Toolbar {
   element: HTMLElement;
   /** Shows the chosen tool, layout and link state again. */
@@ -49,7 +55,7 @@ export function toolbar(layout: PaneLayout, tools: ViewerTools, changed: () => v
     );
     replace(
       element,
-      h('button', { type: 'button', class: 'secondary', testid: 'viewer-back', onClick: () => history.back() }, t('viewer.back')),
+      h('button', { type: 'button', class: 'secondary', testid: 'viewer-back', onClick: back }, t('viewer.back')),
       h('div', { class: 'viewer-group', role: 'group', 'aria-label': t('viewer.tools') }, toolButtons),
       h('div', { class: 'viewer-group', role: 'group', 'aria-label': t('viewer.presets') }, presets),
       h(

@@ -23,7 +23,7 @@ export class ViewerTools {
     // Measurements stay drawn when another tool is chosen.
     for (const name of [TOOLS.length, TOOLS.angle, TOOLS.roi]) group.setToolPassive(name);
     this.bindFixed();
-    this.choose('windowLevel');
+    this.group.setToolActive(TOOLS.windowLevel, { bindings: [{ mouseButton: MouseBindings.Primary }] });
   }
 
   private bindFixed(): void {
@@ -34,15 +34,11 @@ export class ViewerTools {
 
   /** Puts tool on the left button and one finger. */
   choose(tool: PrimaryTool): void {
-    const previous = TOOLS[this.primary];
-    if (previous === TOOLS.length || previous === TOOLS.angle || previous === TOOLS.roi || previous === TOOLS.windowLevel) {
-      this.group.setToolPassive(previous);
-    }
-    this.bindFixed();
+    // Passive takes the left button from the previous tool and keeps its other bindings (the
+    // wheel stays with scrolling), and keeps measurements drawn and editable.
+    if (tool !== this.primary) this.group.setToolPassive(TOOLS[this.primary]);
     this.primary = tool;
-    const primary = { mouseButton: MouseBindings.Primary };
-    const extra = tool === 'scroll' ? [{ mouseButton: MouseBindings.Wheel }] : tool === 'zoom' ? [{ mouseButton: MouseBindings.Secondary }, { numTouchPoints: 2 }] : tool === 'pan' ? [{ mouseButton: MouseBindings.Auxiliary }, { numTouchPoints: 3 }] : [];
-    this.group.setToolActive(TOOLS[tool], { bindings: [primary, ...extra] });
+    this.group.setToolActive(TOOLS[tool], { bindings: [{ mouseButton: MouseBindings.Primary }] });
   }
 
   chosen(): PrimaryTool {

@@ -13,7 +13,7 @@ import type { Pointer, ViewerHandle, ViewState } from './coviewHandle';
 import { watchMeasurements } from './measurements';
 import { PaneLayout } from './layout';
 import type { Pane } from './pane';
-import { loadStudy, seriesThumbnail, type StudyInfo } from './study';
+import { formatDicomDate, loadStudy, seriesThumbnail, type StudyInfo } from './study';
 import { toolbar } from './toolbar';
 import { ViewerTools } from './tools';
 import './viewer.css';
@@ -25,7 +25,7 @@ function seriesList(layout: PaneLayout, studies: StudyInfo[], activePane: Pane):
     'div',
     { class: 'viewer-series-list', testid: 'viewer-series-list' },
     studies.map((study) => [
-      studies.length > 1 ? h('h3', null, study === layout.current ? t('viewer.this_study') : t('viewer.prior_study'), ' ', study.studyDate) : null,
+      studies.length > 1 ? h('h3', null, study === layout.current ? t('viewer.this_study') : t('viewer.prior_study'), ' ', formatDicomDate(study.studyDate)) : null,
       study.series.map((series) =>
         h(
           'button',
