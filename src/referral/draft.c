@@ -378,44 +378,15 @@ static bool add_docref(struct error *err, struct request *req, json_t *res, void
     return ok;
 }
 
-static bool add_study(struct error *err, struct request *req, json_t *res, void *arg)
-{
-    json_t *list = arg;
-    if (json_array_size(list) >= IMAGING_MAX)
-        return true;
-    const char *uid = "";
-    const json_t *ids = json_object_get(res, "identifier");
-    for (size_t i = 0; i < json_array_size(ids); i++)
-        if (!strcmp(fhir_json_str(json_array_get(ids, i), "system"), "urn:dicom:uid"))
-            uid = fhir_json_str(json_array_get(ids, i), "value");
-    if (!strncmp(uid, "urn:oid:", 8))
-        uid += 8;
-    const char *description =
-        fhir_json_str(res, "description")[0]
-            ? fhir_json_str(res, "description")
-            : fhir_concept_text(json_array_get(json_object_get(res, "procedureCode"), 0));
-    char date[11];
-    date_of(fhir_json_str(res, "started"), date);
-    return append(err, list,
-                  json_pack("{s:s, s:s}", "study_uid", clip(req, uid, 64), "description",
-                            clip(req,
-                                 arena_printf(req->op.arena, "%s%s%s", description,
-                                              date[0] && description[0] ? " " : "", date),
-                                 500)));
-}
-
 /* Attached documents are DocumentReferences (a Composition is attached through the
- * DocumentReference that stands for it); imaging studies when the store keeps them. */
+ * DocumentReference that stands for it). Studies of the archive are attached by the sender in
+ * the form (letter.imaging by study_uid, shared with the receiver): none by default. */
 static bool documents(struct error *err, struct request *req, json_t *letter)
 {
     const struct fhir_qparam docrefs[] = {
         {"status", "current"}, {"_sort", "-date"}, {"_count", "100"}};
-    const struct fhir_qparam studies[] = {{"_count", "100"}};
     return fhir_record_each(err, req, "DocumentReference", docrefs, 3, add_docref,
-                            json_object_get(letter, "documents")) &&
-           (!fhir_type_stored("ImagingStudy") ||
-            fhir_record_each(err, req, "ImagingStudy", studies, 1, add_study,
-                             json_object_get(letter, "imaging")));
+                            json_object_get(letter, "documents"));
 }
 
 /* ---- a reverse referral: from the reply --------------------------------------------------- */

@@ -27,7 +27,7 @@ static const char consent[] = "77777777-7777-4777-8777-777777777777";
 /* A case kind as a feature defines one (access/ knows none by name). */
 static const struct access_case_kind case_kind = {
     "referral", "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
-    ERR_REFERRAL_NOT_FOUND};
+    ERR_REFERRAL_NOT_FOUND, NULL};
 
 /* An op on the fixture's connection at the program's clock, as a feature's step has one. */
 static struct op *op_now(void)

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Images before the patient arrives (issue 15): studies shared with another organisation for a
+referral, a shared-equipment report or an emergency transfer (imaging_shares, migration 032).
+Each share opens the study (QIDO, WADO metadata and frames) while it lasts, is audited, and a
+third organisation sees nothing."""
+import uuid
+
+import dicom_helpers as dh
+import helpers
+import referral_helpers as rh
+from helpers import assert_problem
+
+THIRD = "rehab.kimura"  # みなみリハビリテーション病院: party to nothing here
+
+
+def local_id():
+    return f"SHR-{uuid.uuid4().hex[:10]}"
+
+
+def stow_study(session, local, **attrs):
+    """One CT study of the patient with local id `local` of session's organisation; its UID."""
+    study = dh.new_uid()
+    r = dh.stow(session, [dh.instance("CT_small.dcm", study=study, PatientID=local, **attrs)])
+    assert r.status_code == 200, r.text[:500]
+    return study
+
+
+def qido_uids(session, **params):
+    r = session.get("/dicom-web/studies", params=params,
+                    headers={"Accept": "application/dicom+json"})
+    assert r.status_code == 200, r.text[:300]
+    return {s["0020000D"]["Value"][0] for s in r.json()}
+
+
+def sees_study(session, study):
+    """Whether session's organisation reads the study; QIDO, the metadata and a frame agree."""
+    listed = study in qido_uids(session, StudyInstanceUID=study)
+    meta = session.get(f"/dicom-web/studies/{study}/metadata",
+                       headers={"Accept": "application/dicom+json"})
+    assert meta.status_code in (200, 404), meta.text[:300]
+    if meta.status_code == 200:
+        item = meta.json()[0]
+        series, sop = item["0020000E"]["Value"][0], item["00080018"]["Value"][0]
+        frame = session.get(f"/dicom-web/studies/{study}/series/{series}/instances/{sop}/frames/1",
+                            headers={"Accept": "multipart/related; type=application/octet-stream"})
+        assert frame.status_code == 200, frame.text[:300]
+    else:
+        assert_problem(meta, 404, "imaging.study_not_found")
+    assert listed == (meta.status_code == 200), (listed, meta.status_code)
+    return listed
+
+
+def referral_with(server, patient, studies, **fields):
+    sato = server.session("gh.sato")
+    letter = rh.letter(imaging=[{"study_uid": s} for s in studies])
+    return rh.sent(sato, patient, letter=letter, **fields)
+
+
+# ---- referral ---------------------------------------------------------------------------------
+
+def test_referral_shares_its_attached_studies_and_ends_with_it(server):
+    local = local_id()
+    patient = rh.new_patient(server, local, share_with=[rh.UH])
+    sato, fujita, third = (server.session(n) for n in ("gh.sato", "uh.fujita", THIRD))
+    attached, other = stow_study(sato, local), stow_study(sato, local)
+    assert not sees_study(fujita, attached)
+
+    ref = referral_with(server, patient, [attached])
+    item = ref["letter"]["imaging"][0]
+    assert item["study_uid"] == attached and item["modality"] == "CT"
+    assert item["date"] and item["org_name"]
+    shared = ref["shared_studies"]
+    assert [s["study_uid"] for s in shared] == [attached] and shared[0]["active"] is True
+    assert shared[0]["consent_free"] is False
+    assert sees_study(fujita, attached)
+    assert not sees_study(third, attached) and not qido_uids(third, PatientID=local)
+    # the receiver's read is audited against the patient
+    audits = helpers.audit_rows(server, "object_id = ? AND org_id = ? AND outcome = 0",
+                                (attached, rh.UH))
+    assert audits and all(a["patient_id"] == patient for a in audits)
+
+    # the share holds by itself: with the record share gone, the attached study stays readable,
+    # the other one does not
+    server.execute("UPDATE record_shares SET expires_at = 1 WHERE source_id = ?", (ref["id"],))
+    assert sees_study(fujita, attached) and not sees_study(fujita, other)
+
+    # ended with the referral (cancelled by the sender)
+    rh.step(sato, ref["id"], "cancel", {"reason": "患者の希望により中止"})
+    assert not sees_study(fujita, attached)
+    full = sato.get(f"/api/referrals/{ref['id']}").json()
+    assert full["shared_studies"][0]["active"] is False and full["shared_studies"][0]["ended_at"]
+    rows = server.query("SELECT end_reason FROM imaging_shares WHERE source_id = ?", (ref["id"],))
+    assert [r["end_reason"] for r in rows] == ["cancelled"]
+
+
+def test_referral_images_need_the_patients_consent(server):
+    local = local_id()
+    patient = rh.new_patient(server, local)  # no consent names minami-uh
+    sato, fujita = server.session("gh.sato"), server.session("uh.fujita")
+    study = stow_study(sato, local)
+    ref = referral_with(server, patient, [study])
+    assert ref["letter"]["imaging"][0]["study_uid"] == study
+    assert not sees_study(fujita, study)
+
+
+def test_referral_refuses_studies_it_may_not_attach(server):
+    local, other_local = local_id(), local_id()
+    patient = rh.new_patient(server, local, share_with=[rh.UH])
+    other_patient = rh.new_patient(server, other_local)
+    sato = server.session("gh.sato")
+    fujita = server.session("uh.fujita")
+    mine = stow_study(sato, local)
+    of_other_patient = stow_study(sato, other_local)
+    # a study of minami-uh's own patient: gh.sato may not see it
+    uh_local = local_id()
+    rh.new_patient(server, uh_local, registrar="uh.fujita")
+    of_other_org = stow_study(fujita, uh_local)
+    before = server.query("SELECT count(*) AS n FROM referrals")[0]["n"]
+    for uid, code in ((of_other_patient, "imaging.study_not_attachable"),
+                      (of_other_org, "imaging.study_not_attachable"),
+                      ("1.2.x", "imaging.study_not_attachable"),
+                      ("9.9.9", "imaging.study_not_attachable")):
+        r = rh.send(sato, patient, letter=rh.letter(imaging=[{"study_uid": uid}]))
+        assert_problem(r, 422, code)
+    r = rh.send(sato, patient, letter=rh.letter(imaging=[{"study_uid": mine}, {"study_uid": mine}]))
+    assert_problem(r, 422, "referral.letter_invalid")
+    r = rh.send(sato, patient, letter=rh.letter(imaging=[{"study_uid": mine, "colour": "red"}]))
+    assert r.status_code in (400, 422), r.text
+    assert server.query("SELECT count(*) AS n FROM referrals")[0]["n"] == before
+    assert server.query("SELECT count(*) AS n FROM imaging_shares WHERE study_uid IN (?, ?, ?)",
+                        (mine, of_other_patient, of_other_org))[0]["n"] == 0
+    assert other_patient
