@@ -23,4 +23,5 @@ const struct module booking_module = {
     .route_count = MODULE_COUNT(routes),
     .demo_load = booking_demo_load,
     .case_kinds = case_kinds,
+    .init = booking_images_init,
 };

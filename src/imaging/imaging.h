@@ -58,6 +58,15 @@ bool imaging_share_end(struct error *err, struct op *op, const char *kind, const
 json_t *imaging_shares_of(struct error *err, struct op *op, const char *kind,
                           const char *source_id);
 
+/**
+ * The linked studies of patient_id sent by org_id whose AccessionNumber is accession (when not
+ * "") or whose StudyDate is study_date (YYYYMMDD): a new array of their UIDs (at most 100), or
+ * NULL with err set. For a feature that links its cases to the studies made for them.
+ */
+json_t *imaging_studies_matching(struct error *err, struct op *op, const char *org_id,
+                                 const char *patient_id, const char *accession,
+                                 const char *study_date);
+
 /** A study that has just been linked to a patient (stored linked, or linked later). */
 struct imaging_linked_study {
     const char *study_uid, *patient_id, *org_id; /* org_id: its sending organisation */

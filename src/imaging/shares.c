@@ -144,6 +144,30 @@ json_t *imaging_shares_of(struct error *err, struct op *op, const char *kind, co
     return api_rows(err, s, share_row);
 }
 
+json_t *imaging_studies_matching(struct error *err, struct op *op, const char *org_id,
+                                 const char *patient_id, const char *accession,
+                                 const char *study_date)
+{
+    struct store_stmt *s = store_query(
+        err, op->conn,
+        "SELECT study_uid FROM imaging_studies WHERE org_id = ?1 AND patient_id = ?2 AND "
+        "reconciliation = 'linked' AND ((?3 <> '' AND accession_number = ?3) OR "
+        "(?4 <> '' AND study_date = ?4)) ORDER BY study_date, study_time, study_uid LIMIT 100",
+        "tttt", org_id, patient_id, accession, study_date);
+    if (!s)
+        return NULL;
+    json_t *out = json_array();
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW)
+        json_array_append_new(out, json_string(store_text(s, 0)));
+    store_done(s);
+    if (r == STORE_FAIL) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* ---- hearing of linked studies --------------------------------------------------------------
  */
 
