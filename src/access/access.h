@@ -241,6 +241,12 @@ bool access_share_start(struct error *err, struct op *op, const char *patient_id
                         const char *org_id, const struct access_case_kind *kind,
                         const char *source_id, int64_t expires_at, bool *shared);
 
+/** Whether a consent in force names org_id for patient_id (*names): the rule's own consent test
+ *  (ACCESS_CONSENT_SQL), for a feature that must know before it shares, e.g. whether an
+ *  emergency transfer needs a reason. */
+bool access_consent_names(struct error *err, struct store_conn *conn, const char *org_id,
+                          const char *patient_id, bool *names);
+
 /**
  * Ends every open share of case source_id with reason (e.g. "closed", "declined"); *ended (if
  * not NULL) gets how many, at op->now_ms. Call inside the case's write transaction.

@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "fhir/rest.h"
 #include "referral/letter_pdf.h"
+#include "referral/referral.h"
 #include "referral_int.h"
 
 /* Sizes within what a letter may hold (referral_letter.c): items per list, characters per text. */
@@ -242,6 +243,26 @@ static bool allergies(struct error *err, struct request *req, json_t *letter)
     const struct fhir_qparam params[] = {{"_sort", "-date"}, {"_count", "100"}};
     return fhir_record_each(err, req, "AllergyIntolerance", params, 2, add_allergy,
                             json_object_get(letter, "allergies"));
+}
+
+/* ---- a summary for another feature (an emergency transfer) ------------------------------ */
+
+json_t *referral_record_summary(struct error *err, struct request *req)
+{
+    json_t *parts = json_pack("{s:[], s:s, s:[], s:[]}", "diagnoses", "history", "", "medications",
+                              "allergies");
+    if (!parts)
+        return error_set(err, ERR_NOMEM, "record summary"), NULL;
+    if (!problems(err, req, parts) || !medications(err, req, parts) ||
+        !allergies(err, req, parts)) {
+        json_decref(parts);
+        return NULL;
+    }
+    json_t *out = json_pack("{s:O, s:O, s:O}", "problems", json_object_get(parts, "diagnoses"),
+                            "medications", json_object_get(parts, "medications"), "allergies",
+                            json_object_get(parts, "allergies"));
+    json_decref(parts);
+    return out ? out : (error_set(err, ERR_NOMEM, "record summary"), NULL);
 }
 
 /* ---- laboratory results ----------------------------------------------------------------- */

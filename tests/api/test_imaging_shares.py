@@ -200,3 +200,175 @@ def test_booking_report_shares_the_examinations_images_with_the_ordering_clinic(
     # without the consent naming the clinic, the share opens nothing
     server.execute("UPDATE consents SET withdrawn_at = 1 WHERE patient_id = ?", (patient,))
     assert not sees_study(clinic, late)
+
+
+# ---- emergency transfer (救急画像送信) -----------------------------------------------------------
+
+AOBA = helpers.org_id("aoba-homecare")
+GH = helpers.org_id("minami-gh")
+VNS = helpers.org_id("minami-vns")
+REHAB = helpers.org_id("minami-rehab")
+
+
+def clinic_patient(server, consent_with=()):
+    """A patient of aoba-homecare (its local id, linked study) whose consent names consent_with
+    besides aoba; minami-vns is on the team with consent. Returns (patient, study)."""
+    local = local_id()
+    patient = rh.new_patient(server, local, share_with=[VNS, *consent_with],
+                             registrar="aoba.tanaka")
+    tanaka = server.session("aoba.tanaka")
+    r = tanaka.post(f"/api/patients/{patient}/team", json={"org_id": VNS, "role": "訪問看護"})
+    assert r.status_code == 201, r.text
+    cond = tanaka.post("/fhir/AllergyIntolerance", json={
+        "resourceType": "AllergyIntolerance", "patient": {"reference": f"Patient/{patient}"},
+        "clinicalStatus": {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+            "code": "active"}]},
+        "code": {"text": "ヨード造影剤"},
+        "reaction": [{"manifestation": [{"text": "蕁麻疹"}]}]},
+        headers={"Content-Type": "application/fhir+json"})
+    assert cond.status_code == 201, cond.text
+    return patient, stow_study(tanaka, local)
+
+
+def send_transfer(session, patient, study_uids, to_org=GH, status=201, **fields):
+    r = session.post(f"/api/patients/{patient}/transfers",
+                     json={"to_org_id": to_org, "study_uids": study_uids, **fields})
+    assert r.status_code == status, r.text[:600]
+    return r.json()
+
+
+def test_emergency_transfer_without_consent_is_an_emergency_share(server):
+    import test_events as te
+    patient, study = clinic_patient(server)
+    tanaka = server.session("aoba.tanaka")
+    sato, third = server.session("gh.sato"), server.session(THIRD)
+    before = helpers.store_snapshot(server)
+    # no consent names minami-gh: a reason is required, and nothing changes without one
+    r = tanaka.post(f"/api/patients/{patient}/transfers",
+                    json={"to_org_id": GH, "study_uids": [study], "note": "意識低下"})
+    assert_problem(r, 422, "transfer.reason_required")
+    assert helpers.store_snapshot(server) == before
+
+    er = te.Stream(sato, "/api/events?topics=transfer")
+    outsider = te.Stream(third, "/api/events?topics=transfer")
+    try:
+        t = send_transfer(tanaka, patient, [study], note="意識低下、救急搬送中。",
+                          reason="意識障害で救急搬送、同意確認できず")
+        assert t["consent_free"] is True and t["status"] == "sent"
+        assert t["summary"]["allergies"][0]["text"] == "ヨード造影剤"
+        got = er.next("the transfer event",
+                      lambda e: "data" in e and t["id"] in e["data"])
+        assert '"event":"sent"' in got["data"].replace(" ", "")
+        # the ER reads the transfer, its summary and the images, not the record
+        seen = sato.get(f"/api/transfers/{t['id']}").json()
+        assert seen["summary"]["allergies"][0]["reaction"] == "蕁麻疹"
+        assert seen["actions"] == ["accept", "close"]
+        assert [s["study_uid"] for s in seen["studies"]] == [study]
+        assert seen["studies"][0]["consent_free"] is True
+        incoming = sato.get("/api/transfers", params={"box": "incoming"}).json()["items"]
+        assert t["id"] in [i["id"] for i in incoming]
+        assert sees_study(sato, study)
+        assert_problem(sato.get(f"/api/patients/{patient}"), 404, "patient.not_found")
+        # every read through the share is flagged for the review
+        flagged = helpers.audit_rows(server, "object_id = ? AND org_id = ? AND outcome = 0",
+                                     (study, GH))
+        assert flagged and all(a["detail"].startswith("emergency image share ") for a in flagged)
+        # a third organisation: nothing, not even an event
+        assert_problem(third.get(f"/api/transfers/{t['id']}"), 404, "transfer.not_found")
+        assert not sees_study(third, study)
+        assert t["id"] not in [i["id"] for i in
+                               third.get("/api/transfers").json()["items"]]
+        control = send_transfer(tanaka, patient, [], to_org=REHAB, reason="比較用")
+        first = outsider.next("a transfer event", lambda e: "data" in e)
+        assert control["id"] in first["data"] and t["id"] not in first["data"]
+    finally:
+        er.response.close()
+        outsider.response.close()
+    # the team hears of it; the sender's administrators review it with the break-the-glass ones
+    vns = server.session("vns.suzuki").get("/api/notifications").json()["items"]
+    assert any(n["kind"] == "transfer" and n.get("ref_id") == t["id"] for n in vns), vns
+    reviews = server.session("aoba.tanaka").get("/api/emergency/reviews").json()
+    assert t["id"] in [s["id"] for s in reviews["image_shares"]]
+
+    # closed by the ER: the images close again
+    done = sato.post(f"/api/transfers/{t['id']}/close", json={}).json()
+    assert done["status"] == "closed" and done["summary"] is None
+    assert not sees_study(sato, study)
+    r = server.session("aoba.tanaka").post(f"/api/transfers/{t['id']}/review",
+                                          json={"comment": "救急搬送時の共有として妥当"})
+    assert r.status_code == 200, r.text
+    reviews = server.session("aoba.tanaka").get("/api/emergency/reviews").json()
+    assert t["id"] not in [s["id"] for s in reviews["image_shares"]]
+
+
+def test_emergency_transfer_with_consent_and_its_24_hours(server):
+    patient, study = clinic_patient(server, consent_with=[GH])
+    tanaka, sato = server.session("aoba.tanaka"), server.session("gh.sato")
+    t = send_transfer(tanaka, patient, [study], note="胸痛")
+    assert t["consent_free"] is False and t["reason"] is None
+    assert sees_study(sato, study)
+    audits = helpers.audit_rows(server, "object_id = ? AND org_id = ? AND outcome = 0",
+                                (study, GH))
+    assert audits and not any((a["detail"] or "").startswith("emergency") for a in audits)
+    assert sato.post(f"/api/transfers/{t['id']}/accept", json={}).json()["status"] == "accepted"
+    # the shares last 24 hours at most
+    server.execute("UPDATE imaging_shares SET expires_at = 1 WHERE source_id = ?", (t["id"],))
+    assert not sees_study(sato, study)
+    # the consent withdrawn: a share with consent opens nothing
+    server.execute("UPDATE imaging_shares SET expires_at = 9999999999999 WHERE source_id = ?",
+                   (t["id"],))
+    assert sees_study(sato, study)
+    server.execute("UPDATE consents SET withdrawn_at = 1 WHERE patient_id = ?", (patient,))
+    assert not sees_study(sato, study)
+
+
+def test_emergency_transfer_refuses_bad_input_and_changes_nothing(server):
+    patient, study = clinic_patient(server)
+    tanaka = server.session("aoba.tanaka")
+    other, other_study = clinic_patient(server)
+    before = helpers.store_snapshot(server)
+    cases = [
+        ({"to_org_id": GH, "study_uids": [other_study], "reason": "x"}, 422,
+         "imaging.study_not_attachable"),
+        ({"to_org_id": GH, "study_uids": ["1.2.abc"], "reason": "x"}, 422,
+         "imaging.study_not_attachable"),
+        ({"to_org_id": GH, "study_uids": ["1." * 40], "reason": "x"}, 422,
+         "imaging.study_not_attachable"),
+        ({"to_org_id": GH, "study_uids": [study, study], "reason": "x"}, 422, None),
+        ({"to_org_id": GH, "study_uids": [study]}, 422, "transfer.reason_required"),
+        ({"to_org_id": GH, "study_uids": [study], "reason": "x", "note": "あ" * 501}, 422, None),
+        ({"to_org_id": GH, "study_uids": [study], "reason": "x", "colour": "red"}, 422, None),
+        ({"to_org_id": AOBA, "study_uids": [study], "reason": "x"}, 422,
+         "transfer.target_invalid"),
+        ({"to_org_id": helpers.org_id("hikari-pharmacy"), "study_uids": [], "reason": "x"}, 422,
+         "transfer.target_invalid"),
+        ({"to_org_id": "not-a-uuid", "study_uids": [], "reason": "x"}, 422, None),
+        ({"study_uids": [study], "reason": "x"}, 422, None),
+    ]
+    for body, status, code in cases:
+        r = tanaka.post(f"/api/patients/{patient}/transfers", json=body)
+        assert r.status_code in (400, status), (body, r.status_code, r.text)
+        if code:
+            assert_problem(r, status, code)
+    # a pharmacy may not send one
+    r = server.session("ph.ito").post(f"/api/patients/{patient}/transfers",
+                                      json={"to_org_id": GH, "study_uids": [], "reason": "x"})
+    assert r.status_code == 404, r.text
+    assert helpers.store_snapshot(server) == before
+    assert other
+
+
+def test_the_sweeper_closes_a_transfer_after_its_time(server):
+    patient, study = clinic_patient(server)
+    tanaka, sato = server.session("aoba.tanaka"), server.session("gh.sato")
+    t = send_transfer(tanaka, patient, [study], reason="意識障害、同意確認できず")
+    assert sees_study(sato, study)
+    server.execute("UPDATE transfers SET expires_at = 1 WHERE id = ?", (t["id"],))
+    helpers.wait_until(
+        lambda: sato.get(f"/api/transfers/{t['id']}").json()["close_reason"] == "expired",
+        20, "the sweeper to close the transfer")
+    assert not sees_study(sato, study)
+    rows = server.query("SELECT end_reason FROM imaging_shares WHERE source_id = ?", (t["id"],))
+    assert [r["end_reason"] for r in rows] == ["expired"]
+    assert helpers.audit_rows(server, "object_id = ? AND event_id = 'transfer.close'", (t["id"],))
