@@ -74,7 +74,7 @@ static bool check_new(struct error *err, struct request *req, struct transfer_ne
         {"to_org_id", JV_UUID, true, 0, NULL},
         {"study_uids", JV_STRING_ARRAY, false, TRANSFER_STUDIES_MAX, NULL},
         {"note", JV_STRING, false, TRANSFER_NOTE_MAX, NULL},
-        {"reason", JV_STRING, false, TRANSFER_REASON_MAX, NULL},
+        {"reason", JV_TEXT, false, TRANSFER_REASON_MAX, NULL},
         {NULL, 0, false, 0, NULL},
     };
     if (!jsonv_check(err, req->json, fields))
