@@ -58,6 +58,10 @@ bool imaging_share_end(struct error *err, struct op *op, const char *kind, const
 json_t *imaging_shares_of(struct error *err, struct op *op, const char *kind,
                           const char *source_id);
 
+/** The UIDs of the linked studies of patient_id that op's principal may see (the archive's
+ *  rule, IMAGING_STUDY_VISIBLE_SQL), newest first, at most 100: a new array, or NULL with err. */
+json_t *imaging_studies_visible(struct error *err, struct op *op, const char *patient_id);
+
 /**
  * The linked studies of patient_id sent by org_id whose AccessionNumber is accession (when not
  * "") or whose StudyDate is study_date (YYYYMMDD): a new array of their UIDs (at most 100), or

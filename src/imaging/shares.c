@@ -144,16 +144,9 @@ json_t *imaging_shares_of(struct error *err, struct op *op, const char *kind, co
     return api_rows(err, s, share_row);
 }
 
-json_t *imaging_studies_matching(struct error *err, struct op *op, const char *org_id,
-                                 const char *patient_id, const char *accession,
-                                 const char *study_date)
+/* The first column of every row of s as an array of strings (s done; NULL on failure). */
+static json_t *uid_column(struct error *err, struct store_stmt *s)
 {
-    struct store_stmt *s = store_query(
-        err, op->conn,
-        "SELECT study_uid FROM imaging_studies WHERE org_id = ?1 AND patient_id = ?2 AND "
-        "reconciliation = 'linked' AND ((?3 <> '' AND accession_number = ?3) OR "
-        "(?4 <> '' AND study_date = ?4)) ORDER BY study_date, study_time, study_uid LIMIT 100",
-        "tttt", org_id, patient_id, accession, study_date);
     if (!s)
         return NULL;
     json_t *out = json_array();
@@ -166,6 +159,34 @@ json_t *imaging_studies_matching(struct error *err, struct op *op, const char *o
         return NULL;
     }
     return out;
+}
+
+json_t *imaging_studies_visible(struct error *err, struct op *op, const char *patient_id)
+{
+    struct access_rule_args a;
+    access_rule_args_of(&op->principal, &a);
+    return uid_column(
+        err,
+        store_query(
+            err, op->conn,
+            "SELECT st.study_uid FROM imaging_studies st WHERE "
+            "st.patient_id = ?5 AND st.reconciliation = 'linked' AND " IMAGING_STUDY_VISIBLE_SQL
+            " ORDER BY st.study_date DESC, "
+            "st.study_uid LIMIT 100",
+            "tttit", a.org_id, a.today, a.user_id, a.now_ms, patient_id));
+}
+
+json_t *imaging_studies_matching(struct error *err, struct op *op, const char *org_id,
+                                 const char *patient_id, const char *accession,
+                                 const char *study_date)
+{
+    struct store_stmt *s = store_query(
+        err, op->conn,
+        "SELECT study_uid FROM imaging_studies WHERE org_id = ?1 AND patient_id = ?2 AND "
+        "reconciliation = 'linked' AND ((?3 <> '' AND accession_number = ?3) OR "
+        "(?4 <> '' AND study_date = ?4)) ORDER BY study_date, study_time, study_uid LIMIT 100",
+        "tttt", org_id, patient_id, accession, study_date);
+    return uid_column(err, s);
 }
 
 /* ---- hearing of linked studies --------------------------------------------------------------

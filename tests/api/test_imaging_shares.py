@@ -372,3 +372,26 @@ def test_the_sweeper_closes_a_transfer_after_its_time(server):
     rows = server.query("SELECT end_reason FROM imaging_shares WHERE source_id = ?", (t["id"],))
     assert [r["end_reason"] for r in rows] == ["expired"]
     assert helpers.audit_rows(server, "object_id = ? AND event_id = 'transfer.close'", (t["id"],))
+
+
+# ---- the demo region --------------------------------------------------------------------------
+
+def test_the_demo_has_a_referral_with_images_and_an_emergency_transfer(server):
+    clinic = server.session("multi.kobayashi")
+    inbox = clinic.get("/api/referrals", params={"box": "inbox", "limit": 100}).json()["items"]
+    with_images = [clinic.get(f"/api/referrals/{r['id']}").json() for r in inbox
+                   if r["status"] == "sent"]
+    with_images = [r for r in with_images if r["letter"]["imaging"]]
+    assert with_images, "a referral with images in さくらクリニック's inbox"
+    ref = with_images[0]
+    study = ref["letter"]["imaging"][0]
+    assert study["modality"] and study["org_name"] == "みなみ総合病院"
+    assert all(s["active"] for s in ref["shared_studies"])
+    assert sees_study(clinic, study["study_uid"])
+
+    er = server.session("uh.fujita")
+    incoming = er.get("/api/transfers").json()["items"]
+    assert incoming and incoming[0]["consent_free"] is True
+    t = er.get(f"/api/transfers/{incoming[0]['id']}").json()
+    assert t["summary"]["allergies"] and t["studies"]
+    assert sees_study(er, t["studies"][0]["study_uid"])
