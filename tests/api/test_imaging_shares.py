@@ -51,6 +51,13 @@ def sees_study(session, study):
     return listed
 
 
+def patient_study_uids(session, patient):
+    """The patient's study list as session sees it (GET /api/patients/{id}/studies)."""
+    r = session.get(f"/api/patients/{patient}/studies")
+    assert r.status_code == 200, r.text[:300]
+    return {s["study_uid"] for s in r.json()["items"]}
+
+
 def referral_with(server, patient, studies, **fields):
     sato = server.session("gh.sato")
     letter = rh.letter(imaging=[{"study_uid": s} for s in studies])
@@ -74,7 +81,9 @@ def test_referral_shares_its_attached_studies_and_ends_with_it(server):
     assert [s["study_uid"] for s in shared] == [attached] and shared[0]["active"] is True
     assert shared[0]["consent_free"] is False
     assert sees_study(fujita, attached)
+    assert attached in patient_study_uids(fujita, patient)
     assert not sees_study(third, attached) and not qido_uids(third, PatientID=local)
+    assert_problem(third.get(f"/api/patients/{patient}/studies"), 404, "patient.not_found")
     # the receiver's read is audited against the patient
     audits = helpers.audit_rows(server, "object_id = ? AND org_id = ? AND outcome = 0",
                                 (attached, rh.UH))
@@ -88,6 +97,7 @@ def test_referral_shares_its_attached_studies_and_ends_with_it(server):
     # ended with the referral (cancelled by the sender)
     rh.step(sato, ref["id"], "cancel", {"reason": "患者の希望により中止"})
     assert not sees_study(fujita, attached)
+    assert_problem(fujita.get(f"/api/patients/{patient}/studies"), 404, "patient.not_found")
     full = sato.get(f"/api/referrals/{ref['id']}").json()
     assert full["shared_studies"][0]["active"] is False and full["shared_studies"][0]["ended_at"]
     rows = server.query("SELECT end_reason FROM imaging_shares WHERE source_id = ?", (ref["id"],))
@@ -186,6 +196,12 @@ def test_booking_report_shares_the_examinations_images_with_the_ordering_clinic(
     assert sees_study(clinic, by_accession) and sees_study(clinic, by_date)
     assert not sees_study(clinic, unrelated)
     assert not sees_study(third, by_accession)
+    reads = helpers.audit_rows(server, "object_id = ? AND org_id = ? AND outcome = 0",
+                               (by_accession, tb.AOBA))
+    assert reads and all(r["patient_id"] == patient for r in reads)
+    starts = helpers.audit_rows(server, "object_id = ? AND event_id = 'imaging.share'",
+                                (by_accession,))
+    assert starts and "booking" in starts[0]["detail"]
     listed = clinic.get(f"/api/bookings/{b['id']}").json()["shared_studies"]
     assert {s["study_uid"] for s in listed} == shared and all(s["active"] for s in listed)
 
@@ -270,6 +286,7 @@ def test_emergency_transfer_without_consent_is_an_emergency_share(server):
         assert t["id"] in [i["id"] for i in incoming]
         assert sees_study(sato, study)
         assert_problem(sato.get(f"/api/patients/{patient}"), 404, "patient.not_found")
+        assert_problem(sato.get(f"/api/patients/{patient}/studies"), 404, "patient.not_found")
         # every read through the share is flagged for the review
         flagged = helpers.audit_rows(server, "object_id = ? AND org_id = ? AND outcome = 0",
                                      (study, GH))
