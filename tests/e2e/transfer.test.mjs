@@ -4,7 +4,8 @@
 // so the clinic states a reason (an emergency share). The ER page (救急受入), already open in
 // another browser, shows the transfer without a reload, with an alert, the summary and the images;
 // the image opens there (the viewer's route) and the study's DICOMweb metadata answers that
-// browser session, before any referral of him reaches the hospital.
+// browser session, before any referral of him reaches the hospital. And a referral attaches a
+// study in its form: the receiver's letter names it and links it to the viewer.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
@@ -92,6 +93,47 @@ describe('emergency transfer', { timeout: 240_000 }, () => {
     assert.equal(meta.status, 200);
     assert.ok(meta.body.length > 0, 'the study has instances');
     assertNoProblems(er);
+    assertNoProblems(clinic);
+  });
+
+  test('a referral attaches a study; the letter of the receiving clinic links it to the viewer', async () => {
+    const hospital = await openPage(browser, server.baseUrl);
+    await loginAs(hospital, 'gh.sato');
+    await hospital.goto(`/#/patients/${satoId}`);
+    await hospital.getByTestId('patient-new-referral').click();
+    await hospital.getByTestId('ref-draft-state').waitFor();
+    await hospital.getByTestId('ref-target-q').fill('さくら');
+    await hospital.getByTestId('ref-target-search').click();
+    await hospital.locator('[data-testid="ref-target-results"][data-loaded*="さくら"]').waitFor();
+    await hospital.getByTestId('ref-target-hit').filter({ hasText: 'さくらクリニック' }).getByTestId('ref-target-pick').click();
+    await hospital.getByTestId('ref-target-chosen-name').filter({ hasText: 'さくらクリニック' }).waitFor();
+    await hospital.getByTestId('ref-purpose').selectOption('follow_up');
+    await hospital.getByTestId('letter-purpose-text').fill('頭部MRIの結果を添えて、経過観察をお願いします。');
+    // his studies are offered unticked; tick one
+    const check = hospital.locator('[data-testid="letter-documents-check"][data-study-uid]').first();
+    await check.waitFor();
+    const studyUid = await check.getAttribute('data-study-uid');
+    assert.equal(await check.isChecked(), false);
+    await check.check();
+    await hospital.getByTestId('ref-preview').click();
+    await hospital.getByTestId('ref-preview-pane').getByTestId('letter-study').waitFor();
+    await hospital.getByTestId('ref-send').click();
+    const page = hospital.locator('[data-testid="referral-page"][data-status="sent"]');
+    await page.waitFor();
+    const referralId = await page.getAttribute('data-referral-id');
+    const link = hospital.getByTestId('letter-study-link');
+    assert.equal(await link.getAttribute('href'), `#/imaging/view/${encodeURIComponent(studyUid)}`);
+    assert.match(await link.textContent(), /^画像: \d{4}-\d\d-\d\d MR .*（みなみ総合病院）$/);
+
+    // the clinic's letter names it too, and the study answers its session
+    const clinic = await openPage(browser, server.baseUrl);
+    await loginAs(clinic, 'multi.kobayashi');
+    await clinic.goto(`/#/referrals/${referralId}`);
+    const theirs = clinic.getByTestId('letter-study-link');
+    await theirs.waitFor();
+    assert.equal(await theirs.getAttribute('href'), `#/imaging/view/${encodeURIComponent(studyUid)}`);
+    assert.equal((await fetchFrom(clinic, `/dicom-web/studies/${studyUid}/metadata`)).status, 200);
+    assertNoProblems(hospital);
     assertNoProblems(clinic);
   });
 });
