@@ -412,3 +412,17 @@ def test_the_demo_has_a_referral_with_images_and_an_emergency_transfer(server):
     t = er.get(f"/api/transfers/{incoming[0]['id']}").json()
     assert t["summary"]["allergies"] and t["studies"]
     assert sees_study(er, t["studies"][0]["study_uid"])
+
+    # the referral goes through its workflow; its first step writes its FHIR projection (the
+    # demo made it without), and its end ends the image shares
+    assert rh.step(clinic, ref["id"], "accept")["status"] == "accepted"
+    for kind, rtype in (("task", "Task"), ("service_request", "ServiceRequest"),
+                        ("composition", "Composition")):
+        r = clinic.get(f"/fhir/{rtype}/{ref['fhir'][kind]}")
+        assert r.status_code == 200, (rtype, r.text[:300])
+    assert rh.step(clinic, ref["id"], "seen")["status"] == "seen"
+    rh.step(clinic, ref["id"], "reply", {"reply": {"plan": "外来で経過観察します。"}})
+    # closing it ends the image shares with the record share
+    rh.step(clinic, ref["id"], "close", {"note": "返書送付済み"})
+    full = clinic.get(f"/api/referrals/{ref['id']}").json()
+    assert not any(s["active"] for s in full["shared_studies"])
