@@ -197,6 +197,7 @@ static bool decide(struct access_decision *out, bool allow, const char *reason)
     out->reason = reason;
     out->grant_id[0] = '\0';
     out->standby = false;
+    out->emergency_share = false;
     out->known = out->team = out->visible = out->registered = false;
     return true;
 }
@@ -296,6 +297,59 @@ bool access_decide(struct error *err, struct store_conn *conn, const struct prin
     return true;
 }
 
+/* Why a share of a case opens it: by its source kind, consent in force. */
+static const char *shared_reason(const char *source_kind)
+{
+    if (strcmp(source_kind, "referral") == 0)
+        return "study shared by referral, consent in force";
+    if (strcmp(source_kind, "booking") == 0)
+        return "study shared by a shared-equipment report, consent in force";
+    return "study shared by an emergency transfer, consent in force";
+}
+
+/* A share of the case in force for p's organisation: with the rule's consent test (standing_of,
+ * the same as access_decide's), or consent-free (an emergency share, flagged). A share that
+ * needs consent wins over an emergency one when both are in force. */
+static bool decide_shared(struct error *err, struct store_conn *conn, const struct principal *p,
+                          const struct access_case_kind *kind, const char *case_id,
+                          const char *patient_id, struct access_decision *out)
+{
+    struct access_rule_args a;
+    struct standing st;
+    access_rule_args_of(p, &a);
+    if (!standing_of(err, conn, &a, patient_id, &st))
+        return false;
+    struct store_stmt *s =
+        store_query(err, conn, kind->sql_shared, "tti", case_id, p->org_id, a.now_ms);
+    if (!s)
+        return false;
+    const char *reason = NULL;
+    char share[UUID_STR_LEN] = "";
+    enum store_step_result r = STORE_DONE;
+    while (!reason && (r = store_step(err, s)) == STORE_ROW) {
+        bool consent_free = store_int(s, 0) != 0;
+        if (!consent_free && st.consent)
+            reason = shared_reason(store_text(s, 1));
+        else if (consent_free && !share[0])
+            snprintf(share, sizeof share, "%s", store_text(s, 2));
+    }
+    store_done(s);
+    if (!reason && r == STORE_FAIL)
+        return false;
+    bool known = out->known, registered = out->registered;
+    if (reason)
+        decide(out, true, reason);
+    else if (share[0]) {
+        decide(out, true, "emergency image share without consent");
+        out->emergency_share = true;
+        snprintf(out->grant_id, sizeof out->grant_id, "%s", share);
+    } else
+        return true; /* no share in force: the refusal stands */
+    out->known = known;
+    out->registered = registered;
+    return true;
+}
+
 bool access_decide_case(struct error *err, struct store_conn *conn, const struct principal *p,
                         const struct access_case_kind *kind, const char *case_id,
                         enum access_action action, struct access_decision *out, char *patient_id)
@@ -319,7 +373,11 @@ bool access_decide_case(struct error *err, struct store_conn *conn, const struct
     /* Not a party: the patient's team may read the case as part of the record, nothing more. */
     if (action != ACCESS_READ)
         return decide(out, false, "organisation not party to the case");
-    return access_decide(err, conn, p, patient_id, ACCESS_READ, DATA_CLINICAL, out);
+    if (!access_decide(err, conn, p, patient_id, ACCESS_READ, DATA_CLINICAL, out))
+        return false;
+    if (out->allow || !kind->sql_shared || !patient_id[0] || access_search_refusal(p) != ERR_NONE)
+        return true;
+    return decide_shared(err, conn, p, kind, case_id, patient_id, out);
 }
 
 bool access_match_may_show(const struct principal *p, bool visible, double score)

@@ -52,6 +52,10 @@ struct access_decision {
     /** Allowed only through a standby grant (a backup partner during a declaration); the audit
      *  record names the grant. */
     bool standby;
+    /** Allowed only through an emergency share of a case made without consent (an emergency
+     *  transfer's images, access_case_kind.sql_shared); grant_id names the share, and the audit
+     *  record must say so, so that the review finds the read. */
+    bool emergency_share;
     /** Refused, but the principal may know that the patient exists (its organisation registered
      *  the patient: ACCESS_REGISTERED_SQL), so a refusal may say 403 rather than look like a
      *  missing patient. */
@@ -204,12 +208,21 @@ struct access_case_kind {
     const char *sql_parties;
     /** What a missing or hidden case answers (a 404 code). */
     enum error_code not_found;
+    /** Optional (NULL: none): the shares of case ?1 to organisation ?2 in force at ?3 (now, ms),
+     *  one row each: column 0 consent_free (1: an emergency share that needs no consent),
+     *  column 1 the share's source kind ('referral', 'transfer', 'booking'), column 2 its id.
+     *  A share opens reading of the case to an organisation not party to it when a consent in
+     *  force names the organisation (the rule's own consent test), or without one when it is
+     *  consent-free (access_decide_case). */
+    const char *sql_shared;
 };
 
 /**
  * Decides access to one case of kind (case_id): the organisations party to it (sender and
  * receiver of a referral; ordering organisation and equipment owner of a booking) may act on it;
- * otherwise the patient's team with consent in force may read it (access_decide, DATA_CLINICAL).
+ * otherwise the patient's team with consent in force may read it (access_decide, DATA_CLINICAL),
+ * and so may an organisation holding a share of the case in force (kind->sql_shared): with a
+ * consent in force naming it, or, for an emergency share, without (emergency_share set).
  * A case that does not exist is denied like a hidden one. On return, patient_id (capacity
  * UUID_STR_LEN) holds the case's patient, or "" when there is no such case. Fails only when the
  * store cannot answer.
@@ -227,6 +240,12 @@ bool access_decide_case(struct error *err, struct store_conn *conn, const struct
 bool access_share_start(struct error *err, struct op *op, const char *patient_id,
                         const char *org_id, const struct access_case_kind *kind,
                         const char *source_id, int64_t expires_at, bool *shared);
+
+/** Whether a consent in force names org_id for patient_id (*names): the rule's own consent test
+ *  (ACCESS_CONSENT_SQL), for a feature that must know before it shares, e.g. whether an
+ *  emergency transfer needs a reason. */
+bool access_consent_names(struct error *err, struct store_conn *conn, const char *org_id,
+                          const char *patient_id, bool *names);
 
 /**
  * Ends every open share of case source_id with reason (e.g. "closed", "declined"); *ended (if

@@ -11,21 +11,28 @@
 /* The rule's consent part (?1–?4: the receiver's rule arguments) for patient ?5. */
 static const char sql_consent[] = "SELECT " ACCESS_CONSENT_SQL " FROM (SELECT ?5 AS id) p";
 
+bool access_consent_names(struct error *err, struct store_conn *conn, const char *org_id,
+                          const char *patient_id, bool *names)
+{
+    struct access_rule_args a;
+    access_rule_args_org(org_id, &a);
+    struct store_stmt *s = store_query(err, conn, sql_consent, "tttit", a.org_id, a.today,
+                                       a.user_id, a.now_ms, patient_id);
+    if (!s)
+        return false;
+    enum store_step_result r = store_step(err, s);
+    *names = r == STORE_ROW && store_int(s, 0);
+    store_done(s);
+    return r != STORE_FAIL;
+}
+
 bool access_share_start(struct error *err, struct op *op, const char *patient_id,
                         const char *org_id, const struct access_case_kind *kind,
                         const char *source_id, int64_t expires_at, bool *shared)
 {
     *shared = false;
-    struct access_rule_args a;
-    access_rule_args_org(org_id, &a);
-    struct store_stmt *s = store_query(err, op->conn, sql_consent, "tttit", a.org_id, a.today,
-                                       a.user_id, a.now_ms, patient_id);
-    if (!s)
-        return false;
-    enum store_step_result r = store_step(err, s);
-    bool consent = r == STORE_ROW && store_int(s, 0);
-    store_done(s);
-    if (r == STORE_FAIL)
+    bool consent;
+    if (!access_consent_names(err, op->conn, org_id, patient_id, &consent))
         return false;
     if (!consent)
         return true; /* the case goes ahead; the record stays closed to the receiver */

@@ -108,6 +108,19 @@ json_t *booking_checklist_for(struct error *err, struct store_conn *conn, const 
 json_t *booking_checklist_answer(struct error *err, struct request *req, const char *org_id,
                                  const char *equipment, const char *exam);
 
+/* ---- the images of the examination (images.c) ---------------------------------------------- */
+
+/** An AccessionNumber (at most 16 characters) + NUL. */
+#define BOOKING_ACCESSION_LEN 17
+/** The AccessionNumber of booking_id, for the modality's worklist: "TB" and 14 hex digits. */
+void booking_accession(const char *booking_id, char out[BOOKING_ACCESSION_LEN]);
+/** Shares with the ordering organisation the equipment's organisation's studies of the patient
+ *  with the booking's AccessionNumber or of the examination's day (at the report, in its write
+ *  transaction). */
+bool booking_share_images(struct error *err, struct op *op, const struct booking *b);
+/** Registers the sharing of studies linked after the report (module init). */
+void booking_images_init(void);
+
 /** The module's part of the demo region (demo.c). */
 bool booking_demo_load(struct error *err, struct op *op);
 

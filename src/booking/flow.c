@@ -327,7 +327,7 @@ bool bookings_report(struct error *err, struct request *req)
                          "updated_at = ? WHERE id = ?",
                          "tittit", text, now, req->op.principal.user_id, report_id, now, b.id);
     free(text);
-    if (!ok)
+    if (!ok || !booking_share_images(err, &req->op, &b))
         return false;
     json_t *detail = json_pack("{s:s}", "diagnostic_report", report_id);
     const char *reason = trimmed_field(req, "reason");

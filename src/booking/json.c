@@ -5,6 +5,7 @@
 
 #include "booking_int.h"
 #include "core/clock.h"
+#include "imaging/imaging.h"
 
 /* Every booking answer reads these columns (summary: 0–23 and 31; the full booking: all). */
 #define BOOKING_SELECT                                                                             \
@@ -37,13 +38,15 @@ static json_t *summary_row(struct store_stmt *s)
                              api_id_name(s, 8, 9), "equipment", store_text(s, 10), "starts_at",
                              api_time_or_null(s, 11), "ends_at", api_time_or_null(s, 12),
                              "preparation", store_text(s, 13), "note", store_text(s, 14));
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+    char accession[BOOKING_ACCESSION_LEN]; /* for the modality's worklist */
+    booking_accession(store_text(s, 0), accession);
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id",
                      store_text(s, 0), "status", store_text(s, 1), "patient", patient, "slot", slot,
                      "ordering_org", api_id_name(s, 15, 16), "ordering_user",
                      api_id_name(s, 17, 18), "exam", store_text(s, 19), "clinical_question",
                      store_text(s, 23), "created_at", api_time_or_null(s, 20), "updated_at",
                      api_time_or_null(s, 21), "reported_at", api_time_or_null(s, 22), "report",
-                     json_column(s, 31));
+                     json_column(s, 31), "accession_number", accession);
 }
 
 /* The caller's actions, those of them that need a reason now (before the slot's day), and the
@@ -102,6 +105,13 @@ json_t *booking_json(struct error *err, struct request *req, const char *id)
         return NULL;
     }
     json_object_set_new(b, "timeline", events);
+    /* the studies shared back with the report */
+    json_t *studies = imaging_shares_of(err, &req->op, IMAGING_SHARE_BOOKING, id);
+    if (!studies) {
+        json_decref(b);
+        return NULL;
+    }
+    json_object_set_new(b, "shared_studies", studies);
     return b;
 }
 

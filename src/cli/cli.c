@@ -185,6 +185,7 @@ int cli_main(int argc, char **argv)
         cli_error("cannot initialise libsodium");
         return CLI_FAIL;
     }
+    modules_init();
     static const struct {
         const char *name;
         int (*run)(int, char **);

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "emergency_int.h"
+#include "transfer/transfer.h"
 
 static const char *const reviews_query[] = {"status", NULL};
 
@@ -31,10 +32,18 @@ bool emergency_reviews(struct error *err, struct request *req)
         emergency_grant_row);
     if (!items)
         return false;
+    /* alongside: emergency image shares made without consent (救急画像送信, issue 15) */
+    json_t *shares = transfer_reviews(err, &req->op, req->op.principal.org_id, which);
+    if (!shares) {
+        json_decref(items);
+        return false;
+    }
     req->object_type = "emergency_access";
-    req->audit_detail = arena_printf(req->op.arena, "emergency reviews status=%s results=%zu",
-                                     status, json_array_size(items));
-    return api_respond_items(req, items);
+    req->audit_detail =
+        arena_printf(req->op.arena, "emergency reviews status=%s results=%zu image shares=%zu",
+                     status, json_array_size(items), json_array_size(shares));
+    response_json(req, 200, json_pack("{s:o, s:o}", "items", items, "image_shares", shares));
+    return true;
 }
 
 bool emergency_review_close(struct error *err, struct request *req)

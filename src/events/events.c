@@ -26,6 +26,9 @@ const char *const events_topics[] = {
     "homecare.report",   /* {"report_id", "event"}: a monthly nursing report changed */
     /* conference (issue 17): to the organisations told of a conference, naming no patient */
     "conference", /* {"conference_id", "event"}: scheduled, changed, minutes shared, … */
+    /* issue 15: an emergency transfer (救急画像送信), to its two organisations, naming no
+     * patient (the ER page reloads through its audited route) */
+    "transfer", /* {"transfer_id", "event"}: sent, accepted, closed */
 };
 const int events_topic_count = (int)(sizeof(events_topics) / sizeof(events_topics[0]));
 

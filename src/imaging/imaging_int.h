@@ -54,6 +54,9 @@ extern const struct route_locator imaging_study_locator;
  *  - the sending organisation sees what it sent, linked or waiting;
  *  - anyone else sees a linked study whose patient is visible to it (ACCESS_VISIBLE_SQL: care
  *    team or a record share, and a consent in force);
+ *  - and an organisation holding a share of the study in force (imaging_shares: a referral, a
+ *    transfer, a booking report) sees it when a consent in force names it, or without one
+ *    through an emergency share (consent_free), as imaging_study_case.sql_shared decides;
  *  - a rejected study is seen by no one (the reconciliation list shows it to its sender).
  * A waiting study of another organisation never matches, so it is never counted either. Series
  * and instances are visible with their study: join them to `st` on study_uid.
@@ -61,7 +64,22 @@ extern const struct route_locator imaging_study_locator;
 #define IMAGING_STUDY_VISIBLE_SQL                                                                  \
     "((st.org_id = ?1 AND st.reconciliation IN ('linked', 'waiting')) OR "                         \
     "(st.reconciliation = 'linked' AND EXISTS (SELECT 1 FROM patients p WHERE "                    \
-    "p.id = st.patient_id AND " ACCESS_VISIBLE_SQL ")))"
+    "p.id = st.patient_id AND (" ACCESS_VISIBLE_SQL " OR EXISTS (SELECT 1 FROM imaging_shares "    \
+    "ish WHERE " IMAGING_SHARE_COND " AND (ish.consent_free = 1 OR " ACCESS_CONSENT_SQL "))))))"
+
+/** A share of study `st` to organisation ?1 in force at ?4 (on `ish`). */
+#define IMAGING_SHARE_COND                                                                         \
+    "ish.study_uid = st.study_uid AND ish.org_id = ?1 AND ish.ended_at IS NULL AND "               \
+    "ish.expires_at > ?4"
+/** The id of an emergency share (consent-free) of study `st` to ?1 in force at ?4, or NULL: a
+ *  read through it is flagged in its audit record ("emergency image share <id>"). */
+#define IMAGING_EMERGENCY_SHARE_SQL                                                                \
+    "(SELECT ish.id FROM imaging_shares ish WHERE " IMAGING_SHARE_COND                             \
+    " AND ish.consent_free = 1 ORDER BY ish.started_at DESC LIMIT 1)"
+
+/** Tells those registered with imaging_on_linked (imaging.h) that study_uid is now linked to
+ *  its patient; in the linking write transaction. */
+bool imaging_study_linked(struct error *err, struct op *op, const char *study_uid);
 
 /* ---- Storing instances ------------------------------------------------------------------------
  */

@@ -266,11 +266,12 @@ static bool study_upsert(struct error *err, struct op *op, const struct imaging_
         return false;
     if (refusal->code != ERR_NONE)
         return true;
-    if (!exists) {
+    if (!exists)
         *modalities = "";
-        return study_insert(err, op, a, patient, method);
-    }
-    return !patient[0] || study_link_late(err, op, a->study_uid, patient, method);
+    if (!exists ? !study_insert(err, op, a, patient, method)
+                : patient[0] && !study_link_late(err, op, a->study_uid, patient, method))
+        return false;
+    return !patient[0] || imaging_study_linked(err, op, a->study_uid);
 }
 
 bool imaging_index_instance(struct error *err, struct op *op, const struct imaging_attrs *a,

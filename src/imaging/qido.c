@@ -104,7 +104,7 @@ static void json_row(struct strbuf *out, const struct qido_query *q, const char 
 {
     strbuf_puts(out, "{");
     bool first = true;
-    int col = 4;
+    int col = 5; /* after the study, patient, series, instance and emergency share */
     for (int i = 0; i < qido_attr_count; i++) {
         const struct qido_attr *a = &qido_attrs[i];
         if (!q->include[i])
@@ -147,9 +147,13 @@ static bool qido_answer(struct error *err, struct request *req, struct qido_quer
             strbuf_puts(&out, ",");
         json_row(&out, q, base, s);
         const char *patient = store_is_null(s, 1) ? NULL : store_text(s, 1);
-        if (patient && !op_audit_queued(&req->op, patient))
+        /* one record per patient; a study seen through an emergency share is flagged */
+        const char *share = store_is_null(s, 4) ? NULL : store_text(s, 4);
+        if (patient && (share || !op_audit_queued(&req->op, patient)))
             op_audit_read(&req->op, req->route->handler_name, AUDIT_SUCCESS, patient, "study",
-                          store_text(s, 0), NULL);
+                          store_text(s, 0),
+                          share ? arena_printf(req->op.arena, "emergency image share %s", share)
+                                : NULL);
     }
     store_done(s);
     if (r == STORE_FAIL) {

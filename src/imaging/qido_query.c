@@ -526,9 +526,10 @@ static const char *const order_of[] = {
 const char *qido_query_sql(struct qido_query *q)
 {
     struct strbuf sql = {0};
-    strbuf_printf(&sql, "SELECT st.study_uid, st.patient_id, %s, %s",
+    strbuf_printf(&sql, "SELECT st.study_uid, st.patient_id, %s, %s, %s",
                   q->level >= QIDO_SERIES ? "se.series_uid" : "NULL",
-                  q->level == QIDO_INSTANCE ? "i.sop_instance_uid" : "NULL");
+                  q->level == QIDO_INSTANCE ? "i.sop_instance_uid" : "NULL",
+                  IMAGING_EMERGENCY_SHARE_SQL);
     for (int i = 0; i < qido_attr_count; i++)
         if (q->include[i] && qido_attrs[i].column)
             strbuf_printf(&sql, ", %s", qido_attrs[i].column);

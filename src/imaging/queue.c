@@ -62,7 +62,8 @@ static bool link_one(struct error *err, struct op *op, const char *uid, const ch
                       "ttiit", patient_id, op->principal.user_id[0] ? op->principal.user_id : NULL,
                       op->now_ms, op->now_ms, uid) &&
            (changed == 0 ||
-            op_audit(err, op, "imaging.assign", 'U', patient_id, "study", uid, detail));
+            (op_audit(err, op, "imaging.assign", 'U', patient_id, "study", uid, detail) &&
+             imaging_study_linked(err, op, uid)));
 }
 
 /* The organisation's other waiting studies of the same patient ID follow the decision. */

@@ -9,7 +9,11 @@ const struct access_case_kind imaging_study_case = {
     "study",
     "SELECT COALESCE(patient_id, ''), org_id, org_id FROM imaging_studies "
     "WHERE study_uid = ? AND reconciliation <> 'rejected'",
-    ERR_IMAGING_STUDY_NOT_FOUND};
+    ERR_IMAGING_STUDY_NOT_FOUND,
+    /* the shares of the study in force (imaging_shares, migration 032); access/ adds the
+     * consent test */
+    "SELECT consent_free, source_kind, id FROM imaging_shares WHERE study_uid = ?1 AND "
+    "org_id = ?2 AND ended_at IS NULL AND expires_at > ?3 ORDER BY consent_free, started_at DESC"};
 
 /* PS3.5 §9.1: components of digits separated by '.', none empty, no leading zero unless the
  * component is "0"; at most 64 characters. */
@@ -56,6 +60,8 @@ static bool locate_study(struct error *err, struct request *req, const struct ro
                           uid, d.reason);
         return error_set(err, ERR_IMAGING_STUDY_NOT_FOUND, NULL);
     }
+    if (d.emergency_share) /* flagged for the review of emergency shares */
+        req->audit_detail = arena_printf(req->op.arena, "emergency image share %s", d.grant_id);
     req->patient_id = patient[0] ? patient : NULL; /* a waiting study has no patient yet */
     req->object_type = "study";
     req->object_id = uid;

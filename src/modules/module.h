@@ -78,7 +78,13 @@ struct module {
      *  for whoever caused it; a failure fails (and rolls back) the write that caused it. NULL
      *  when the module does not listen. */
     bool (*team_event)(struct error *err, struct op *op, const struct team_event *ev);
+    /** Called once at start-up (modules_init), before any command runs, e.g. to register with
+     *  another module's callbacks; NULL when the module has nothing to do. */
+    void (*init)(void);
 };
+
+/** Calls every module's init hook once, in module order (at start-up, before any command). */
+void modules_init(void);
 
 /** Every module, in the order of src/meson.build, NULL-terminated (generated). */
 extern const struct module *const modules_all[];

@@ -22,3 +22,14 @@ bool modules_team_event(struct error *err, struct op *op, const struct team_even
             return false;
     return true;
 }
+
+void modules_init(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    for (const struct module *const *m = modules_all; *m; m++)
+        if ((*m)->init)
+            (*m)->init();
+}

@@ -7,6 +7,7 @@
 #include "access/access.h"
 #include "core/clock.h"
 #include "directory/directory.h"
+#include "imaging/imaging.h"
 #include "notify/notify.h"
 #include "referral_int.h"
 
@@ -123,13 +124,31 @@ bool referral_event(struct error *err, struct request *req, const char *rid, con
     return ok;
 }
 
+/* Shares the studies the letter attaches with the receiver for as long as the record share
+ * (a consent naming the receiver is needed to open them, as for the record). */
+static bool share_studies(struct error *err, struct request *req, const struct referral_new *n,
+                          const char *id, int64_t expires)
+{
+    const json_t *imaging = json_object_get(n->letter, "imaging");
+    for (size_t i = 0; i < json_array_size(imaging); i++) {
+        const char *uid =
+            json_string_value(json_object_get(json_array_get(imaging, i), "study_uid"));
+        if (uid && uid[0] &&
+            !imaging_share_start(err, &req->op, uid, n->patient_id, n->to_org_id,
+                                 IMAGING_SHARE_REFERRAL, id, false, NULL, expires))
+            return false;
+    }
+    return true;
+}
+
 /* Opens the record share of a new referral where consent allows, and notes it in the letter. */
 static bool start_share(struct error *err, struct request *req, const struct referral_new *n,
                         const char *id, bool *shared)
 {
     int64_t expires = clock_now_ms() + req->ctx->env.referral_share_ms;
     if (!access_share_start(err, &req->op, n->patient_id, n->to_org_id, &referral_case, id, expires,
-                            shared))
+                            shared) ||
+        !share_studies(err, req, n, id, expires))
         return false;
     char until[32];
     clock_format_iso(expires, until);

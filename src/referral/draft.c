@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "fhir/rest.h"
 #include "referral/letter_pdf.h"
+#include "referral/referral.h"
 #include "referral_int.h"
 
 /* Sizes within what a letter may hold (referral_letter.c): items per list, characters per text. */
@@ -244,6 +245,26 @@ static bool allergies(struct error *err, struct request *req, json_t *letter)
                             json_object_get(letter, "allergies"));
 }
 
+/* ---- a summary for another feature (an emergency transfer) ------------------------------ */
+
+json_t *referral_record_summary(struct error *err, struct request *req)
+{
+    json_t *parts = json_pack("{s:[], s:s, s:[], s:[]}", "diagnoses", "history", "", "medications",
+                              "allergies");
+    if (!parts)
+        return error_set(err, ERR_NOMEM, "record summary"), NULL;
+    if (!problems(err, req, parts) || !medications(err, req, parts) ||
+        !allergies(err, req, parts)) {
+        json_decref(parts);
+        return NULL;
+    }
+    json_t *out = json_pack("{s:O, s:O, s:O}", "problems", json_object_get(parts, "diagnoses"),
+                            "medications", json_object_get(parts, "medications"), "allergies",
+                            json_object_get(parts, "allergies"));
+    json_decref(parts);
+    return out ? out : (error_set(err, ERR_NOMEM, "record summary"), NULL);
+}
+
 /* ---- laboratory results ----------------------------------------------------------------- */
 
 struct labs {
@@ -378,44 +399,15 @@ static bool add_docref(struct error *err, struct request *req, json_t *res, void
     return ok;
 }
 
-static bool add_study(struct error *err, struct request *req, json_t *res, void *arg)
-{
-    json_t *list = arg;
-    if (json_array_size(list) >= IMAGING_MAX)
-        return true;
-    const char *uid = "";
-    const json_t *ids = json_object_get(res, "identifier");
-    for (size_t i = 0; i < json_array_size(ids); i++)
-        if (!strcmp(fhir_json_str(json_array_get(ids, i), "system"), "urn:dicom:uid"))
-            uid = fhir_json_str(json_array_get(ids, i), "value");
-    if (!strncmp(uid, "urn:oid:", 8))
-        uid += 8;
-    const char *description =
-        fhir_json_str(res, "description")[0]
-            ? fhir_json_str(res, "description")
-            : fhir_concept_text(json_array_get(json_object_get(res, "procedureCode"), 0));
-    char date[11];
-    date_of(fhir_json_str(res, "started"), date);
-    return append(err, list,
-                  json_pack("{s:s, s:s}", "study_uid", clip(req, uid, 64), "description",
-                            clip(req,
-                                 arena_printf(req->op.arena, "%s%s%s", description,
-                                              date[0] && description[0] ? " " : "", date),
-                                 500)));
-}
-
 /* Attached documents are DocumentReferences (a Composition is attached through the
- * DocumentReference that stands for it); imaging studies when the store keeps them. */
+ * DocumentReference that stands for it). Studies of the archive are attached by the sender in
+ * the form (letter.imaging by study_uid, shared with the receiver): none by default. */
 static bool documents(struct error *err, struct request *req, json_t *letter)
 {
     const struct fhir_qparam docrefs[] = {
         {"status", "current"}, {"_sort", "-date"}, {"_count", "100"}};
-    const struct fhir_qparam studies[] = {{"_count", "100"}};
     return fhir_record_each(err, req, "DocumentReference", docrefs, 3, add_docref,
-                            json_object_get(letter, "documents")) &&
-           (!fhir_type_stored("ImagingStudy") ||
-            fhir_record_each(err, req, "ImagingStudy", studies, 1, add_study,
-                             json_object_get(letter, "imaging")));
+                            json_object_get(letter, "documents"));
 }
 
 /* ---- a reverse referral: from the reply --------------------------------------------------- */

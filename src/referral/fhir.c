@@ -223,9 +223,29 @@ bool referral_fhir_create(struct error *err, struct request *req, const struct r
            put(err, req, r, task(err, req, r), r->task_id);
 }
 
+/* Whether the referral's FHIR projection is still to be written: a referral the demo region
+ * made live (its referral with images, demo_images.c) has the ids of its resources but not the
+ * resources, which its first step writes. */
+static bool projection_missing(struct error *err, struct request *req, const struct referral_row *r,
+                               bool *missing)
+{
+    struct fhir_row row;
+    bool found = true;
+    *missing = false;
+    if (r->sr_id && !fhir_store_lookup(err, req->op.conn, "ServiceRequest", r->sr_id, &row, &found))
+        return false;
+    *missing = r->sr_id && !found;
+    return true;
+}
+
 bool referral_fhir_step(struct error *err, struct request *req, const struct referral_row *r,
                         const char *old_status)
 {
+    bool missing;
+    if (!projection_missing(err, req, r, &missing))
+        return false;
+    if (missing)
+        return referral_fhir_create(err, req, r, NULL);
     if (strcmp(mapped(old_status, false), mapped(r->status, false)) != 0) {
         const char *replaces = NULL;
         if (r->parent_id) { /* a redirect's order replaces the refused one */

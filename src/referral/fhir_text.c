@@ -54,7 +54,7 @@ static const struct section_def sections[] = {
      {"text", "value", "date", NULL}, {"", " ", " ("}, {"", "", ")"}},
     {"documents", "添付資料", NULL, NULL, {"title", "reference", NULL}, {"", " "}, {"", ""}},
     {"imaging", "画像検査", "18748-4", "Diagnostic imaging study",
-     {"description", "study_uid", NULL}, {"", " Study UID "}, {"", ""}},
+     {"date", "modality", "description", NULL}, {"", " ", " "}, {"", "", ""}},
     {"follow_up", "今後の方針・依頼事項", "18776-5", "Plan of care note", {NULL}, {NULL}, {NULL}},
     {"remarks", "備考", NULL, NULL, {NULL}, {NULL}, {NULL}},
 };

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "core/plausible.h"
+#include "imaging/imaging.h"
 #include "notify/step.h"
 #include "referral_int.h"
 
@@ -308,7 +309,9 @@ static bool finish(struct error *err, struct step *st)
         return false;
     if (!referral_event(err, req, st->r.id, t->event, json_incref(st->detail)))
         return false;
-    if (t->ends_share && !access_share_end(err, &req->op, &referral_case, st->r.id, t->to, &ended))
+    if (t->ends_share &&
+        (!access_share_end(err, &req->op, &referral_case, st->r.id, t->to, &ended) ||
+         !imaging_share_end(err, &req->op, IMAGING_SHARE_REFERRAL, st->r.id, t->to, NULL)))
         return false;
     if (ended && !referral_event(err, req, st->r.id, "share_ended",
                                  json_pack("{s:s, s:s}", "org_id", st->r.to_org, "reason", t->to)))

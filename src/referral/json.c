@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "imaging/imaging.h"
 #include "referral_int.h"
 
 json_t *referral_summary_row(struct store_stmt *s)
@@ -109,7 +110,9 @@ json_t *referral_json(struct error *err, struct request *req, const char *id)
     if (!detail || json_object_update(out, detail) != 0 ||
         !set_rows(err, req, out, "children", sql_children, id, child_row) ||
         json_object_set_new(out, "timeline",
-                            notify_timeline(err, req->op.conn, &referral_case, id)) != 0) {
+                            notify_timeline(err, req->op.conn, &referral_case, id)) != 0 ||
+        json_object_set_new(out, "shared_studies",
+                            imaging_shares_of(err, &req->op, IMAGING_SHARE_REFERRAL, id)) != 0) {
         json_decref(detail);
         json_decref(out);
         return NULL;

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "core/plausible.h"
+#include "imaging/imaging.h"
 #include "referral_int.h"
 
 enum { TEXT_SHORT = 200, TEXT_MEDIUM = 2000, TEXT_LONG = 8000 };
@@ -46,9 +47,15 @@ static const struct jfield document_fields[] = {
     {"title", JV_STRING, false, TEXT_SHORT, NULL},
     {NULL, 0, false, 0, NULL},
 };
+/* A study of the archive attached to the letter (shared with the receiver while the referral's
+ * record share lasts): the sender names it by study_uid, the server fills in the rest from the
+ * archive (a letter read back may be sent again). An item without study_uid is free text. */
 static const struct jfield imaging_fields[] = {
     {"study_uid", JV_STRING, false, 64, NULL},
     {"description", JV_STRING, false, 500, NULL},
+    {"date", JV_STRING, false, 10, NULL},
+    {"modality", JV_STRING, false, 64, NULL},
+    {"org_name", JV_STRING, false, TEXT_SHORT, NULL},
     {NULL, 0, false, 0, NULL},
 };
 
@@ -123,6 +130,36 @@ static bool check_document(struct error *err, struct request *req, const char *p
     return true;
 }
 
+/* An attached study: one the sender may see, of this patient, named once; the item as the
+ * archive describes it (the sender's description kept when the study has none). */
+static json_t *study_item(struct error *err, struct request *req, const char *patient_id,
+                          const json_t *item, const json_t *done, const char *path)
+{
+    const char *uid = jsonv_str(item, "study_uid");
+    for (size_t i = 0; i < json_array_size(done); i++)
+        if (strcmp(jsonv_str(json_array_get(done, i), "study_uid"), uid) == 0)
+            return error_set(err, ERR_REFERRAL_LETTER_INVALID, "%s.study_uid: named twice", path),
+                   NULL;
+    struct error e = {0};
+    json_t *study = imaging_study_attachable(&e, &req->op, patient_id, uid);
+    if (!study) {
+        if (e.code == ERR_IMAGING_STUDY_NOT_ATTACHABLE)
+            return error_set(err, e.code, "%s.study_uid: %s", path, uid), NULL;
+        *err = e;
+        return NULL;
+    }
+    const char *own = jsonv_str(study, "description"), *given = jsonv_str(item, "description");
+    json_t *out =
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "study_uid", uid, "date", jsonv_str(study, "date"),
+                  "modality", jsonv_str(study, "modality"), "description",
+                  own[0]  ? own
+                  : given ? given
+                          : "",
+                  "org_name", jsonv_str(study, "org_name"));
+    json_decref(study);
+    return out;
+}
+
 /* A normalised item: every field of its table, "" when absent. */
 static json_t *normalise_item(const json_t *item, const struct jfield *fields)
 {
@@ -148,7 +185,12 @@ static bool check_items(struct error *err, struct request *req, const char *pati
             return false;
         if (p->items == document_fields && !check_document(err, req, patient_id, item, path))
             return false;
-        json_array_append_new(out, normalise_item(item, p->items));
+        const char *uid = p->items == imaging_fields ? jsonv_str(item, "study_uid") : NULL;
+        json_t *norm = uid && uid[0] ? study_item(err, req, patient_id, item, out, path)
+                                     : normalise_item(item, p->items);
+        if (!norm)
+            return false;
+        json_array_append_new(out, norm);
     }
     return true;
 }

@@ -240,10 +240,15 @@ static void attachments(struct typeset_doc *d, const json_t *docs, const json_t 
     list_more(d, nd);
     for (size_t i = 0; i < ni && i < ITEMS_MAX; i++) {
         const json_t *study = json_array_get(imaging, i);
-        const char *uid = field(study, "study_uid");
+        const char *date = field(study, "date"), *modality = field(study, "modality");
+        const char *org = field(study, "org_name");
+        char date_ja[64] = "";
+        if (date[0])
+            letter_pdf_date_ja(date, date_ja, sizeof date_ja);
         typeset_item(d, "・",
-                     typeset_format(d, "画像検査: %s%s%s%s", field(study, "description"),
-                                    uid[0] ? "（Study UID " : "", uid, uid[0] ? "）" : ""));
+                     typeset_format(d, "画像検査: %s%s%s%s%s%s%s%s", date_ja, date_ja[0] ? " " : "",
+                                    modality, modality[0] ? " " : "", field(study, "description"),
+                                    org[0] ? "（" : "", org, org[0] ? "）" : ""));
     }
     list_more(d, ni);
     if (nd + ni == 0)

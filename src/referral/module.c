@@ -5,7 +5,7 @@
 
 const struct access_case_kind referral_case = {
     "referral", "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
-    ERR_REFERRAL_NOT_FOUND};
+    ERR_REFERRAL_NOT_FOUND, NULL};
 const struct route_locator referral_locator = ROUTER_CASE_LOCATOR(referral_case);
 
 static const struct access_case_kind *const case_kinds[] = {&referral_case, NULL};

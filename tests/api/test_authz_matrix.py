@@ -135,7 +135,8 @@ def call(w, kind, spec):
         return s.post(path, data=body)
     if method == "BOXES":  # a case list: both boxes, as one answer
         answers = [s.get(path, params={"box": box}) for box in (
-            ("sent", "inbox") if "referrals" in path else ("ordered", "received"))]
+            ("sent", "inbox") if "referrals" in path else
+            ("outgoing", "incoming") if "transfers" in path else ("ordered", "received"))]
         for a in answers:
             if a.status_code != 200:
                 return a

@@ -642,6 +642,9 @@ def patient_requests(patient):
         ("DELETE", f"/api/patients/{patient}/sharing/rules/{GRANT}", None),
         ("POST", f"/api/patients/{patient}/sharing/preview", {"kind": "visit_record"}),
         ("GET", f"/api/patients/{patient}/sharing/deliveries", None),
+        # transfer (issue 15): an emergency transfer of the patient (救急画像送信)
+        ("POST", f"/api/patients/{patient}/transfers",
+         {"to_org_id": GRANT, "study_uids": [], "reason": "検証"}),
     ]
 
 

@@ -106,6 +106,11 @@ const SCREENS = {
     },
   ],
   'equipment/*': [{ user: 'gh.sato', hashes: ['#/equipment'] }],
+  // 救急受入 and 救急画像送信 (issue 15): the demo's transfer reaches みなみ総合病院
+  transfers: [{ user: 'gh.sato', hashes: ['#/transfers', '#/transfers?box=outgoing'] }],
+  'transfers/new/*': [
+    { user: 'gh.sato', hashes: async (page) => [`#/transfers/new?patient=${await patientId(page, 'やまだ はなこ')}`] },
+  ],
   'imaging/unmatched': [{ user: 'gh.sato', hashes: ['#/imaging/unmatched'] }],
   'imaging/view/:study': [
     {

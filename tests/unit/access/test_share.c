@@ -27,7 +27,7 @@ static const char consent[] = "77777777-7777-4777-8777-777777777777";
 /* A case kind as a feature defines one (access/ knows none by name). */
 static const struct access_case_kind case_kind = {
     "referral", "SELECT patient_id, from_org_id, to_org_id FROM referrals WHERE id = ?",
-    ERR_REFERRAL_NOT_FOUND};
+    ERR_REFERRAL_NOT_FOUND, NULL};
 
 /* An op on the fixture's connection at the program's clock, as a feature's step has one. */
 static struct op *op_now(void)
@@ -192,11 +192,78 @@ static void parties_act_on_a_case_the_team_reads_it(void **state)
     assert_string_equal(found, "");
 }
 
+/* A study as the imaging module defines its case kind, with its shares (imaging_shares). */
+static const struct access_case_kind study_kind = {
+    "study",
+    "SELECT COALESCE(patient_id, ''), org_id, org_id FROM imaging_studies WHERE study_uid = ?",
+    ERR_IMAGING_STUDY_NOT_FOUND,
+    "SELECT consent_free, source_kind, id FROM imaging_shares WHERE study_uid = ?1 AND org_id = ?2 "
+    "AND ended_at IS NULL AND expires_at > ?3 ORDER BY consent_free, started_at DESC"};
+
+static bool study_decision(const char *org, const char *uid, struct access_decision *d)
+{
+    struct error err = {0};
+    char found[UUID_STR_LEN];
+    struct principal p = member_of(org);
+    assert_true(access_decide_case(&err, fx.conn, &p, &study_kind, uid, ACCESS_READ, d, found));
+    return d->allow;
+}
+
+static void a_study_share_opens_reading_with_consent_or_as_an_emergency(void **state)
+{
+    (void)state;
+    static const char uid[] = "1.2.3.4";
+    struct access_decision d;
+    assert_true(exec("INSERT INTO imaging_studies (study_uid, org_id, reconciliation, patient_id, "
+                     "created_at, updated_at) VALUES ('1.2.3.4', ?, 'linked', ?, 0, 0)",
+                     "tt", clinic, patient));
+    /* no share: the hospital (named by the consent, not on the team) and the pharmacy see nothing
+     */
+    assert_false(study_decision(hospital, uid, &d));
+    assert_false(study_decision(pharmacy, uid, &d));
+    /* a share that needs consent: the hospital reads, the pharmacy (not named) does not */
+    assert_true(
+        exec("INSERT INTO imaging_shares (id, study_uid, patient_id, org_id, source_kind, "
+             "source_id, consent_free, started_at, expires_at) VALUES "
+             "('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa1', '1.2.3.4', ?, ?, 'referral', 'r', 0, "
+             "0, 9999999999999)",
+             "tt", patient, hospital));
+    assert_true(
+        exec("INSERT INTO imaging_shares (id, study_uid, patient_id, org_id, source_kind, "
+             "source_id, consent_free, started_at, expires_at) VALUES "
+             "('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa2', '1.2.3.4', ?, ?, 'referral', 'r', 0, "
+             "0, 9999999999999)",
+             "tt", patient, pharmacy));
+    assert_true(study_decision(hospital, uid, &d));
+    assert_string_equal(d.reason, "study shared by referral, consent in force");
+    assert_false(d.emergency_share);
+    assert_false(study_decision(pharmacy, uid, &d));
+    /* an emergency share opens it without consent, flagged, naming the share */
+    assert_true(
+        exec("INSERT INTO imaging_shares (id, study_uid, patient_id, org_id, source_kind, "
+             "source_id, consent_free, reason, started_at, expires_at) VALUES "
+             "('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa3', '1.2.3.4', ?, ?, 'transfer', 't', 1, "
+             "'意識障害', 0, 9999999999999)",
+             "tt", patient, pharmacy));
+    assert_true(study_decision(pharmacy, uid, &d));
+    assert_true(d.emergency_share);
+    assert_string_equal(d.grant_id, "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa3");
+    /* ended: closed again; and a share never opens a write */
+    assert_true(exec("UPDATE imaging_shares SET ended_at = 1 WHERE org_id = ?", "t", pharmacy));
+    assert_false(study_decision(pharmacy, uid, &d));
+    struct error err = {0};
+    char found[UUID_STR_LEN];
+    struct principal p = member_of(hospital);
+    assert_true(access_decide_case(&err, fx.conn, &p, &study_kind, uid, ACCESS_UPDATE, &d, found));
+    assert_false(d.allow);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(share_opens_reading_within_consent_until_it_ends),
         cmocka_unit_test(expired_share_opens_nothing),
+        cmocka_unit_test(a_study_share_opens_reading_with_consent_or_as_an_emergency),
         cmocka_unit_test(parties_act_on_a_case_the_team_reads_it),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -53,6 +53,20 @@ export interface Booking {
   cancel_reason?: string | null;
   reported_by?: Named | null;
   record_shared?: boolean;
+  /** The AccessionNumber the examining hospital gives its modality (links the images). */
+  accession_number?: string;
+  /** The examination's studies shared back with the report (the full booking only). */
+  shared_studies?: BookingStudy[];
+}
+
+export interface BookingStudy {
+  study_uid: string;
+  date: string;
+  modality: string;
+  description: string;
+  org_name: string;
+  number_of_instances: number;
+  active: boolean;
 }
 
 export interface BookingPage {

@@ -31,9 +31,25 @@ export interface LetterDocument {
   title: string;
 }
 
+/** A study of the archive attached to the letter (shared with the receiver while the referral
+ *  lasts); the server fills in the date, modality and organisation. */
 export interface LetterImaging {
   study_uid: string;
   description: string;
+  date?: string;
+  modality?: string;
+  org_name?: string;
+}
+
+/** A study shared for the referral (Referral.shared_studies). */
+export interface SharedStudy {
+  study_uid: string;
+  date: string;
+  modality: string;
+  description: string;
+  org_name: string;
+  active: boolean;
+  consent_free: boolean;
 }
 
 /** The 診療情報提供書 as stored in referrals.letter. */

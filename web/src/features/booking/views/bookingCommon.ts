@@ -168,6 +168,42 @@ export function reportBlock(report: BookingReport): HTMLElement {
   );
 }
 
+/** The examination's images shared back with the report, each opening the viewer. */
+function cardStudies(booking: Booking): HTMLElement {
+  const target = h('div', { class: 'booking-studies', testid: 'booking-studies' });
+  void (async () => {
+    try {
+      const full = await api.get<Booking>(`/api/bookings/${seg(booking.id)}`);
+      const studies = (full.shared_studies ?? []).filter((s) => s.active);
+      replace(
+        target,
+        h('h3', null, t('booking.images')),
+        studies.length === 0
+          ? h('p', { class: 'muted small', testid: 'booking-no-studies' }, t('booking.images_none'))
+          : h(
+              'ul',
+              { class: 'plain-list' },
+              studies.map((s) =>
+                h(
+                  'li',
+                  { testid: 'booking-study' },
+                  h(
+                    'a',
+                    { href: `#/imaging/view/${encodeURIComponent(s.study_uid)}`, testid: 'booking-study-link' },
+                    [s.date, s.modality, s.description].filter((x) => x).join(' '),
+                  ),
+                  ` ${t('booking.images_count', { n: s.number_of_instances })}`,
+                ),
+              ),
+            ),
+      );
+    } catch {
+      replace(target);
+    }
+  })();
+  return target;
+}
+
 /** The patient's safety summary for the examining hospital (what the consent lets it read). */
 function cardSafety(booking: Booking): HTMLElement {
   const target = h('div', { testid: 'booking-card-safety' });
@@ -203,12 +239,16 @@ export function bookingCard(booking: Booking, codes: DirCodes, side: CardSide, d
       h('dd', { testid: 'booking-exam' }, booking.exam),
       h('dt', null, t('booking.question')),
       h('dd', { class: 'pre' }, booking.clinical_question),
+      side === 'received' && booking.accession_number
+        ? [h('dt', null, t('booking.accession')), h('dd', { testid: 'booking-accession' }, booking.accession_number)]
+        : null,
     ),
     booking.status === 'proposed' ? h('p', { class: 'alert warn', testid: 'booking-proposed' }, t('booking.proposed_time', { when: slotTime(booking.slot) })) : null,
     booking.slot.preparation && booking.status !== 'reported' ? h('p', { class: 'small muted pre' }, `${t('equipment.preparation')}: ${booking.slot.preparation}`) : null,
     checklistAnswers(booking.checklist),
     side === 'received' && ['requested', 'confirmed', 'proposed'].includes(booking.status) ? cardSafety(booking) : null,
     booking.report ? reportBlock(booking.report) : null,
+    booking.status === 'reported' ? cardStudies(booking) : null,
     errors,
     actionButtons(booking, codes, errors, done),
   );

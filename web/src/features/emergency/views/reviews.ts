@@ -18,8 +18,8 @@ export function renderEmergencyReviews(main: HTMLElement, route: Route): void {
   const refresh = (): void =>
     void load(
       list,
-      () => api.get<List<EmergencyGrant>>('/api/emergency/reviews', { status }),
-      (answer) => reviewTable(answer.items, status, errors, refresh),
+      () => api.get<List<EmergencyGrant> & { image_shares?: ImageShare[] }>('/api/emergency/reviews', { status }),
+      (answer) => [reviewTable(answer.items, status, errors, refresh), imageShares(answer.image_shares ?? [], errors, refresh)],
     );
   const switcher = h(
     'div',
@@ -40,6 +40,63 @@ export function renderEmergencyReviews(main: HTMLElement, route: Route): void {
   );
   replace(main, pageTitle(t('reviews.title')), h('p', { class: 'muted' }, t('reviews.explain')), switcher, errors, list);
   refresh();
+}
+
+/** An emergency image share made without consent (救急画像送信, GET /api/emergency/reviews). */
+interface ImageShare {
+  id: string;
+  patient: { id: string; name: string };
+  from_user: { id: string; name: string | null };
+  to_org: { id: string; name: string | null };
+  reason: string | null;
+  created_at: string;
+  open: boolean;
+  review_closed_at: string | null;
+  review_comment: string | null;
+  review_closed_by: { id: string; name: string | null } | null;
+}
+
+function shareCloseForm(share: ImageShare, errors: HTMLElement, refresh: () => void): HTMLElement {
+  const comment = h('input', { required: true, maxlength: 1000, 'aria-label': t('reviews.comment'), placeholder: t('reviews.comment'), testid: 'share-review-comment' });
+  const submit = h('button', { type: 'submit', class: 'primary small', testid: 'share-review-close' }, t('reviews.close'));
+  const form = h('form', { class: 'row' }, comment, submit);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void attempt(submit, errors, async () => {
+      await api.post(`/api/transfers/${seg(share.id)}/review`, { comment: comment.value.trim() });
+      refresh();
+    });
+  });
+  return form;
+}
+
+function imageShares(items: ImageShare[], errors: HTMLElement, refresh: () => void): HTMLElement {
+  return h(
+    'section',
+    { class: 'stack', testid: 'image-share-reviews' },
+    h('h2', null, t('transfer.reviews_title')),
+    h('p', { class: 'muted' }, t('transfer.reviews_explain')),
+    items.length === 0
+      ? empty(t('transfer.reviews_none'), 'image-share-reviews-empty')
+      : table(
+          'image-share-table',
+          [t('reviews.started'), t('reviews.user'), t('reviews.patient'), t('transfer.to'), t('reviews.reason'), t('reviews.comment')],
+          items.map((s) =>
+            h(
+              'tr',
+              { testid: 'image-share-row', 'data-transfer-id': s.id },
+              tdTime(formatDateTime(s.created_at)),
+              td(s.from_user.name ?? ''),
+              td(s.patient.name),
+              td(s.to_org.name ?? ''),
+              tdWrap(s.reason ?? ''),
+              s.review_closed_at
+                ? tdWrap(h('div', null, s.review_comment ?? ''), h('small', { class: 'muted' }, t('reviews.closed_by', { name: s.review_closed_by?.name ?? '', time: formatDateTime(s.review_closed_at) })))
+                : tdWrap(shareCloseForm(s, errors, refresh)),
+            ),
+          ),
+        ),
+  );
 }
 
 function statusBadge(grant: EmergencyGrant): HTMLElement {

@@ -16,7 +16,7 @@ import { directoryCodes } from '../../directory/api';
 import type { DirCodes } from '../../directory/types';
 import { sexLabel } from '../../patients/views/patientFormat';
 import { URGENCIES, referralCodes } from '../api';
-import type { Letter, LetterDocument, Referral, ReferralCodes } from '../types';
+import type { Letter, LetterDocument, LetterImaging, Referral, ReferralCodes } from '../types';
 import { codeText, emptyLetter, errorField, normalLetter, referralError } from './referralCommon';
 import { letterEditor } from './referralLetterForm';
 import { letterView } from './referralLetterView';
@@ -61,6 +61,30 @@ export async function patientDocuments(patientId: string): Promise<LetterDocumen
         const when = Number.isNaN(fhirTime(date)) ? '' : ` (${date.slice(0, 10)})`;
         return { reference: `DocumentReference/${d.id}`, title: `${type || description || d.id}${when}` };
       });
+  } catch {
+    return [];
+  }
+}
+
+interface PatientStudy {
+  study_uid: string;
+  study_date: string | null;
+  modalities: string[];
+  description: string;
+  org: { id: string; name: string };
+}
+
+/** The patient's studies one may see, to attach to the letter (none when they cannot be read). */
+export async function patientStudies(patientId: string): Promise<LetterImaging[]> {
+  try {
+    const page = await api.get<{ items: PatientStudy[] }>(`/api/patients/${seg(patientId)}/studies?limit=100`);
+    return page.items.map((s) => ({
+      study_uid: s.study_uid,
+      date: s.study_date ?? '',
+      modality: s.modalities.join('/'),
+      description: s.description,
+      org_name: s.org.name,
+    }));
   } catch {
     return [];
   }
@@ -125,17 +149,25 @@ export async function renderReferralForm(main: HTMLElement, route: Route): Promi
       referralCodes(),
       loadDraft(patientId),
       patientDocuments(patientId),
+      patientStudies(patientId),
     ]),
   );
   if (!loaded) return;
-  const [patient, dirCodes, codes, draft, documents] = loaded;
-  replace(body, referralForm(patient, dirCodes, codes, draft, documents));
+  const [patient, dirCodes, codes, draft, documents, studies] = loaded;
+  replace(body, referralForm(patient, dirCodes, codes, draft, documents, studies));
 }
 
-function referralForm(patient: Patient, dirCodes: DirCodes, codes: ReferralCodes, draft: Draft, documents: LetterDocument[]): HTMLElement {
+function referralForm(
+  patient: Patient,
+  dirCodes: DirCodes,
+  codes: ReferralCodes,
+  draft: Draft,
+  documents: LetterDocument[],
+  studies: LetterImaging[],
+): HTMLElement {
   const key = newIdempotencyKey();
   const errors = errorBox();
-  const editor = letterEditor(draft.letter, { followUp: false, documents });
+  const editor = letterEditor(draft.letter, { followUp: false, documents, studies });
   const kind = kindChoice((value) => editor.showFollowUp(value === 'reverse'));
   const urgency = urgencyChoice('ref-urgency');
   const purpose = purposeSelect(codes);

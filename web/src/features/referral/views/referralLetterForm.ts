@@ -84,6 +84,8 @@ interface Checks<T> {
 function checkList<T>(testid: string, items: { item: T; label: string; checked: boolean }[]): Checks<T> {
   const boxes = items.map(({ item, label, checked }) => {
     const box = h('input', { type: 'checkbox', checked, testid: `${testid}-check` });
+    const uid = (item as unknown as Attachment).img?.study_uid;
+    if (uid) box.dataset.studyUid = uid;
     return { item, box, label: h('label', { class: 'check' }, box, ` ${label}`) };
   });
   const root = h(
@@ -114,6 +116,14 @@ export interface LetterOptions {
   documents: LetterDocument[];
   /** The hint under the purpose (default: what the referral asks of the receiving organisation). */
   purposeHint?: MessageKey;
+  /** The patient's studies one may see, which may be attached (shared with the receiver). */
+  studies?: LetterImaging[];
+}
+
+/** A study as the letter names it: 画像: 2026-10-01 CT 胸部CT（みなみ総合病院）. */
+export function studyLabel(img: LetterImaging): string {
+  const parts = [img.date ?? '', img.modality ?? '', img.description || (img.date ? '' : img.study_uid)].filter((p) => p !== '');
+  return `${t('letter.imaging_item')}: ${parts.join(' ')}${img.org_name ? `（${img.org_name}）` : ''}`;
 }
 
 function textarea(testid: string, value: string, rows = 4, required = false): HTMLTextAreaElement {
@@ -122,18 +132,18 @@ function textarea(testid: string, value: string, rows = 4, required = false): HT
 
 type Attachment = { doc?: LetterDocument; img?: LetterImaging };
 
-function documentChoices(initial: Letter, extra: LetterDocument[]): Checks<Attachment> {
+function documentChoices(initial: Letter, extra: LetterDocument[], studies: LetterImaging[]): Checks<Attachment> {
   const seen = new Set(initial.documents.map((d) => d.reference));
+  const seenStudies = new Set(initial.imaging.map((i) => i.study_uid));
   const docs: { item: Attachment; label: string; checked: boolean }[] = [
     ...initial.documents.map((doc) => ({ item: { doc }, label: doc.title || doc.reference, checked: true })),
     ...extra
       .filter((doc) => !seen.has(doc.reference))
       .map((doc) => ({ item: { doc }, label: doc.title || doc.reference, checked: false })),
-    ...initial.imaging.map((img) => ({
-      item: { img },
-      label: `${t('letter.imaging_item')}: ${img.description || img.study_uid}`,
-      checked: true,
-    })),
+    ...initial.imaging.map((img) => ({ item: { img }, label: studyLabel(img), checked: true })),
+    ...studies
+      .filter((img) => !seenStudies.has(img.study_uid))
+      .map((img) => ({ item: { img }, label: studyLabel(img), checked: false })),
   ];
   return checkList('letter-documents', docs);
 }
@@ -182,7 +192,7 @@ export function letterEditor(initial: Letter, options: LetterOptions): LetterEdi
     initial.labs as unknown as Row[],
     'letter.add_lab',
   );
-  const attachments = documentChoices(initial, options.documents);
+  const attachments = documentChoices(initial, options.documents, options.studies ?? []);
   const followUp = textarea('letter-follow-up', initial.follow_up);
   const followUpField = field(t('letter.follow_up'), followUp, t('letter.follow_up_hint'));
   followUpField.hidden = !options.followUp;

@@ -6,6 +6,7 @@ import { h, table, td, tdWrap, type Child } from '../../../dom';
 import { formatDate, formatDateTime } from '../../../format';
 import { t, type MessageKey } from '../../../i18n';
 import type { Letter } from '../types';
+import { studyLabel } from './referralLetterForm';
 
 export interface LetterHead {
   kind: string;
@@ -119,7 +120,15 @@ export function letterView(letter: Letter, head: LetterHead, sexLabel: string): 
         'ul',
         { class: 'letter-list' },
         letter.documents.map((d) => h('li', null, d.title || d.reference)),
-        letter.imaging.map((i) => h('li', null, `${t('letter.imaging_item')}: ${i.description || i.study_uid}`)),
+        letter.imaging.map((i) =>
+          h(
+            'li',
+            { testid: 'letter-study' },
+            i.study_uid
+              ? h('a', { href: `#/imaging/view/${encodeURIComponent(i.study_uid)}`, testid: 'letter-study-link' }, studyLabel(i))
+              : studyLabel(i),
+          ),
+        ),
       ),
       letter.documents.length + letter.imaging.length > 0,
     ),
