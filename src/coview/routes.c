@@ -31,22 +31,14 @@ static bool decide_study(struct error *err, struct request *req, const char *uid
     const struct access_case_kind *kind = coview_study_kind();
     if (!kind)
         return error_set(err, ERR_INTERNAL, "no case kind \"study\"");
-    char *patient = arena_alloc(req->op.arena, UUID_STR_LEN);
-    struct access_decision d;
-    if (!access_decide_case(err, req->op.conn, &req->op.principal, kind, uid, ACCESS_READ, &d,
-                            patient))
-        return false;
-    if (!d.allow || !patient[0]) { /* a study waiting for its patient is not co-viewed */
-        if (patient[0])
-            op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
-                          object_type, object_id, d.reason);
+    if (!router_decide_case(err, req, kind, uid, ACCESS_READ, object_type, object_id)) {
+        if (err->code != kind->not_found || kind->not_found == not_found)
+            return false;
+        error_clear(err); /* a hidden session's study: the session is what is not found */
         return error_set(err, not_found, NULL);
     }
-    req->patient_id = patient;
-    req->object_type = object_type;
-    req->object_id = object_id;
-    if (d.emergency)
-        req->audit_detail = request_emergency(req, d.grant_id, NULL);
+    if (!req->patient_id) /* a study waiting for its patient is not co-viewed */
+        return error_set(err, not_found, NULL);
     return true;
 }
 

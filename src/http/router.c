@@ -306,15 +306,44 @@ static bool locate_patient(struct error *err, struct request *req, const struct 
             return error_set(err, ERR_FORBIDDEN, "demographics and consents only");
         return error_set(err, ERR_PATIENT_NOT_FOUND, NULL);
     }
-    if (d.emergency) /* break-the-glass: shown as such to the client and in the audit record */
-        req->audit_detail = request_emergency(req, d.grant_id, NULL);
-    else if (d.standby) /* a backup partner during a declaration: the grant named (issue 17) */
-        req->audit_detail = arena_printf(req->op.arena, "standby grant %s", d.grant_id);
+    req->audit_detail = router_grant_detail(req, &d);
     return true;
 }
 
 const struct route_locator router_patient_path = {"path parameter id, decided by access_decide",
                                                   locate_patient, NULL, false, false};
+
+const char *router_grant_detail(struct request *req, const struct access_decision *d)
+{
+    if (d->emergency) /* break-the-glass: shown as such to the client and in the audit record */
+        return request_emergency(req, d->grant_id, NULL);
+    if (d->standby) /* a backup partner during a declaration: the grant named (issue 17) */
+        return arena_printf(req->op.arena, "standby grant %s", d->grant_id);
+    if (d->emergency_share) /* a case shared without consent: found by the emergency review */
+        return arena_printf(req->op.arena, "emergency image share %s", d->grant_id);
+    return req->audit_detail;
+}
+
+bool router_decide_case(struct error *err, struct request *req, const struct access_case_kind *kind,
+                        const char *id, enum access_action action, const char *object_type,
+                        const char *object_id)
+{
+    char *patient = arena_alloc(req->op.arena, UUID_STR_LEN);
+    struct access_decision d;
+    if (!access_decide_case(err, req->op.conn, &req->op.principal, kind, id, action, &d, patient))
+        return false;
+    if (!d.allow) {
+        if (patient[0])
+            op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
+                          object_type, object_id, d.reason);
+        return error_set(err, kind->not_found, NULL);
+    }
+    req->patient_id = patient[0] ? patient : NULL;
+    req->object_type = object_type;
+    req->object_id = object_id;
+    req->audit_detail = router_grant_detail(req, &d);
+    return true;
+}
 
 bool router_locate_case(struct error *err, struct request *req, const struct route_locator *self)
 {
@@ -322,21 +351,7 @@ bool router_locate_case(struct error *err, struct request *req, const struct rou
     const char *id = request_param(req, 0);
     if (!ids_uuid_valid(id))
         return error_set(err, kind->not_found, "malformed id");
-    char *patient = arena_alloc(req->op.arena, UUID_STR_LEN);
-    struct access_decision d;
-    if (!access_decide_case(err, req->op.conn, &req->op.principal, kind, id, req->route->action, &d,
-                            patient))
-        return false;
-    if (!d.allow) {
-        if (patient[0])
-            op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient,
-                          kind->name, id, d.reason);
-        return error_set(err, kind->not_found, NULL);
-    }
-    req->patient_id = patient;
-    req->object_type = kind->name;
-    req->object_id = id;
-    return true;
+    return router_decide_case(err, req, kind, id, req->route->action, kind->name, id);
 }
 
 static bool before_handler(struct error *err, struct request *req)

@@ -44,6 +44,21 @@ extern const struct route_locator router_patient_path;
 /** The first path parameter is a case of self->case_kind: access_decide_case decides, and the
  *  request's patient is the case's. */
 bool router_locate_case(struct error *err, struct request *req, const struct route_locator *self);
+/**
+ * The access rule on case id of kind, for action, by the request's principal: a refusal is
+ * audited (when the case names a patient) and answers kind->not_found; an allowance names the
+ * case's patient (NULL when it has none, e.g. a study waiting for reconciliation) and the object
+ * (object_type, object_id) for the route's audit record, whose detail says when the access came
+ * through an emergency grant, a standby grant or a share made without consent. Every locator of
+ * a case goes through it.
+ */
+bool router_decide_case(struct error *err, struct request *req, const struct access_case_kind *kind,
+                        const char *id, enum access_action action, const char *object_type,
+                        const char *object_id);
+/** The audit detail that names how decision d allowed the request (an emergency grant, also
+ *  shown in a response header; a standby grant; a share without consent), else the request's
+ *  own detail. */
+const char *router_grant_detail(struct request *req, const struct access_decision *d);
 /** A locator for routes whose first path parameter is a case of kind (a struct
  *  access_case_kind). */
 #define ROUTER_CASE_LOCATOR(kind)                                                                  \

@@ -49,23 +49,7 @@ static bool locate_study(struct error *err, struct request *req, const struct ro
     const char *uid = request_param(req, 0);
     if (!imaging_uid_valid(uid))
         return error_set(err, ERR_IMAGING_STUDY_NOT_FOUND, "malformed UID");
-    char *patient = arena_alloc(req->op.arena, UUID_STR_LEN);
-    struct access_decision d;
-    if (!access_decide_case(err, req->op.conn, &req->op.principal, &imaging_study_case, uid,
-                            req->route->action, &d, patient))
-        return false;
-    if (!d.allow) {
-        if (patient[0])
-            op_audit_read(&req->op, req->route->handler_name, AUDIT_MINOR_FAILURE, patient, "study",
-                          uid, d.reason);
-        return error_set(err, ERR_IMAGING_STUDY_NOT_FOUND, NULL);
-    }
-    if (d.emergency_share) /* flagged for the review of emergency shares */
-        req->audit_detail = arena_printf(req->op.arena, "emergency image share %s", d.grant_id);
-    req->patient_id = patient[0] ? patient : NULL; /* a waiting study has no patient yet */
-    req->object_type = "study";
-    req->object_id = uid;
-    return true;
+    return router_decide_case(err, req, &imaging_study_case, uid, req->route->action, "study", uid);
 }
 
 const struct route_locator imaging_study_locator = {
