@@ -3,13 +3,14 @@
 // 附属医療センター's ER from his patient page; his consent does not name the university hospital,
 // so the clinic states a reason (an emergency share). The ER page (救急受入), already open in
 // another browser, shows the transfer without a reload, with an alert, the summary and the images;
-// the image opens there (the viewer's route) and the study's DICOMweb metadata answers that
+// the image opens there (the viewer draws it) and the study's DICOMweb metadata answers that
 // browser session, before any referral of him reaches the hospital. And a referral attaches a
 // study in its form: the receiver's letter names it and links it to the viewer.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertNoProblems, loginAs, openPage, withServerAndBrowser } from './browser.mjs';
 import { apiSession } from './server.mjs';
+import { panePixels } from './viewer_helpers.mjs';
 
 /** The session's fetch of a JSON API answer: its status and body. */
 function fetchFrom(page, url) {
@@ -86,9 +87,13 @@ describe('emergency transfer', { timeout: 240_000 }, () => {
     assert.ok(!inbox.body.items.some((r) => r.patient.id === satoId && !['closed', 'declined', 'cancelled', 'redirected'].includes(r.status)));
     assert.equal((await fetchFrom(er, `/api/patients/${satoId}`)).status, 404);
 
-    // the image opens there: the viewer's route, and the study's metadata answers this session
+    // the image opens there: the viewer draws it, and the study's metadata answers this session
     await link.click();
     await er.waitForURL(new RegExp(`#/imaging/view/${studyUid.replaceAll('.', '\\.')}`));
+    const pane = er.locator('[data-testid="viewer-pane"][data-pane="0"]');
+    await er.locator('[data-testid="viewer-pane"][data-pane="0"][data-drawn]').waitFor();
+    const drawn = await panePixels(er, pane);
+    assert.ok(drawn.lit > drawn.pixels * 0.1, `the image is drawn: ${drawn.lit} of ${drawn.pixels} pixels lit`);
     const meta = await fetchFrom(er, `/dicom-web/studies/${studyUid}/metadata`);
     assert.equal(meta.status, 200);
     assert.ok(meta.body.length > 0, 'the study has instances');
