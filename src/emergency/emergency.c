@@ -121,41 +121,11 @@ bool emergency_search(struct error *err, struct request *req)
 
 /* ---- start / reuse ------------------------------------------------------------------------ */
 
-static const char sql_team_orgs[] =
-    "SELECT DISTINCT org_id FROM care_team WHERE patient_id = ? AND removed_at IS NULL";
-
-/* The organisations of the patient's care team that may see the patient (consent in force). */
-static json_t *team_orgs_that_see(struct error *err, struct request *req)
-{
-    struct store_stmt *s = store_query(err, req->op.conn, sql_team_orgs, "t", req->patient_id);
-    if (!s)
-        return NULL;
-    json_t *orgs = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(orgs, json_string(store_text(s, 0)));
-    store_done(s);
-    bool ok = r != STORE_FAIL;
-    for (size_t i = json_array_size(orgs); ok && i-- > 0;) {
-        bool sees;
-        ok = access_org_sees(err, req->op.conn, json_string_value(json_array_get(orgs, i)),
-                             req->patient_id, DATA_DEMOGRAPHICS, &sees);
-        if (ok && !sees)
-            json_array_remove(orgs, i);
-    }
-    if (!ok)
-        json_decref(orgs);
-    return ok ? orgs : NULL;
-}
-
 /* One notification for every organisation of the patient's care team that may see the patient,
  * in the transaction. */
 static bool notify_team(struct error *err, struct request *req, const char *gid, const char *reason,
                         int64_t expires)
 {
-    json_t *orgs = team_orgs_that_see(err, req);
-    if (!orgs)
-        return false;
     struct store_stmt *s;
     char org_name[256] = "", until[32];
     s = store_query(err, req->op.conn, "SELECT name FROM orgs WHERE id = ?", "t",
@@ -174,13 +144,8 @@ static bool notify_team(struct error *err, struct request *req, const char *gid,
                                .patient_id = req->patient_id,
                                .ref_id = gid,
                                .summary = summary};
-    bool ok = summary != NULL;
-    for (size_t i = 0; ok && i < json_array_size(orgs); i++)
-        ok = notify_org(err, &req->op, json_string_value(json_array_get(orgs, i)), &m);
-    if (!summary)
-        error_set(err, ERR_NOMEM, NULL);
+    bool ok = summary ? notify_care_team(err, &req->op, NULL, &m) : error_set(err, ERR_NOMEM, NULL);
     json_decref(summary);
-    json_decref(orgs);
     return ok;
 }
 

@@ -45,3 +45,29 @@ bool notify_user(struct error *err, struct op *op, const char *org_id, const cha
 {
     return notify_to(err, op, org_id, user_id, m);
 }
+
+bool notify_care_team(struct error *err, struct op *op, const char *except_org,
+                      const struct notify_message *m)
+{
+    struct store_stmt *s =
+        store_query(err, op->conn,
+                    "SELECT DISTINCT org_id FROM care_team WHERE patient_id = ? AND "
+                    "removed_at IS NULL AND org_id <> ? ORDER BY org_id",
+                    "tt", m->patient_id, except_org ? except_org : "");
+    if (!s)
+        return false;
+    json_t *orgs = json_array();
+    enum store_step_result r;
+    while ((r = store_step(err, s)) == STORE_ROW)
+        json_array_append_new(orgs, json_string(store_text(s, 0)));
+    store_done(s);
+    bool ok = r != STORE_FAIL;
+    for (size_t i = 0; ok && i < json_array_size(orgs); i++) {
+        const char *org = json_string_value(json_array_get(orgs, i));
+        bool sees;
+        ok = access_org_sees(err, op->conn, org, m->patient_id, DATA_DEMOGRAPHICS, &sees) &&
+             (!sees || notify_org(err, op, org, m));
+    }
+    json_decref(orgs);
+    return ok;
+}

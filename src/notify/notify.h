@@ -39,6 +39,11 @@ bool notify_org(struct error *err, struct op *op, const char *org_id,
 bool notify_user(struct error *err, struct op *op, const char *org_id, const char *user_id,
                  const struct notify_message *m);
 
+/** notify_org for every organisation of m->patient_id's care team (not removed) but except_org
+ *  (NULL: none) that may see the patient (access_org_sees, consent in force). */
+bool notify_care_team(struct error *err, struct op *op, const char *except_org,
+                      const struct notify_message *m);
+
 /**
  * Appends event (e.g. "accepted") to the timeline of case case_id of kind, by op's principal (its
  * user and organisation) at op->now_ms, in op's write transaction. detail (a JSON object,

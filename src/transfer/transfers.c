@@ -117,35 +117,6 @@ static bool insert_row(struct error *err, struct request *req, const struct tran
     return ok && (changed == 1 || error_set(err, ERR_PATIENT_NOT_FOUND, NULL));
 }
 
-/* The patient's care team (but the sender) hears of an emergency share without consent, where
- * it may see the patient; the notification names the transfer, read through its rule. */
-static bool notify_team(struct error *err, struct request *req, const struct transfer_row *t,
-                        const json_t *summary)
-{
-    struct store_stmt *s = store_query(err, req->op.conn,
-                                       "SELECT DISTINCT org_id FROM care_team WHERE patient_id = ? "
-                                       "AND removed_at IS NULL AND org_id <> ?",
-                                       "tt", t->patient_id, t->from_org);
-    if (!s)
-        return false;
-    json_t *orgs = json_array();
-    enum store_step_result r;
-    while ((r = store_step(err, s)) == STORE_ROW)
-        json_array_append_new(orgs, json_string(store_text(s, 0)));
-    store_done(s);
-    bool ok = r != STORE_FAIL;
-    struct notify_message m = {
-        .kind = "transfer", .patient_id = t->patient_id, .ref_id = t->id, .summary = summary};
-    for (size_t i = 0; ok && i < json_array_size(orgs); i++) {
-        const char *org = json_string_value(json_array_get(orgs, i));
-        bool sees;
-        ok = access_org_sees(err, req->op.conn, org, t->patient_id, DATA_DEMOGRAPHICS, &sees) &&
-             (!sees || notify_org(err, &req->op, org, &m));
-    }
-    json_decref(orgs);
-    return ok;
-}
-
 /* The receiver is told (the ER page hears topic "transfer"); the team too for a share without
  * consent. No notification summary names the patient. */
 static bool notify_sent(struct error *err, struct request *req, const struct transfer_row *t,
@@ -161,7 +132,7 @@ static bool notify_sent(struct error *err, struct request *req, const struct tra
     struct notify_message m = {
         .kind = "transfer", .patient_id = t->patient_id, .ref_id = t->id, .summary = summary};
     bool ok = notify_org(err, &req->op, t->to_org, &m) &&
-              (!n->consent_free || notify_team(err, req, t, summary));
+              (!n->consent_free || notify_care_team(err, &req->op, t->from_org, &m));
     json_decref(summary);
     return ok;
 }
