@@ -12,28 +12,18 @@ import { DEMO_PASSWORD, repoRoot } from './server.mjs';
 const PYTHON = process.env.TSUNAGU_PYTHON ?? '/usr/bin/python3';
 
 /**
- * Part 10 files of one CT series of count slices 5 mm apart (CT_small's pixels), for the demo
- * patient whose local id at みなみ総合病院 is patientId. Returns { study, series, files: [Buffer] }.
+ * Runs body (Python, with dicom_helpers imported as dh) that writes Part 10 files into `dir` and
+ * prints a JSON object; returns that object with the files read back in name order.
  */
-export function makeCtStudy({ count, patientId = 'GH-000003', name = 'Suzuki^Masao=鈴木^正雄=すずき^まさお', date = '20250110', description = '胸部CT' }) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsunagu-viewer-ct-'));
+function makeFiles(prefix, body) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   try {
     const script = `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'tests', 'api'))})
 import dicom_helpers as dh
-study, series = dh.new_uid(), dh.new_uid()
-for n in range(${Number(count)}):
-    ds = dh.dataset("CT_small.dcm", study=study, series=series, PatientID=${JSON.stringify(patientId)},
-                    IssuerOfPatientID=None, StudyDate=${JSON.stringify(date)}, StudyDescription=${JSON.stringify(description)},
-                    SeriesNumber=1, InstanceNumber=n + 1, SeriesDescription="Chest")
-    ds.SpecificCharacterSet = "ISO_IR 192"
-    ds.PatientName = ${JSON.stringify(name)}
-    ds.ImagePositionPatient = [-158.0, -179.0, -75.0 - 5.0 * n]
-    ds.SliceLocation = -75.0 - 5.0 * n
-    open(f"${dir}/{n:04d}.dcm", "wb").write(dh.to_bytes(ds))
-print(json.dumps({"study": study, "series": series}))
-`;
+dir = ${JSON.stringify(dir)}
+${body}`;
     const made = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }));
     const files = readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)));
     return { ...made, files };
@@ -43,32 +33,41 @@ print(json.dumps({"study": study, "series": series}))
 }
 
 /**
+ * Part 10 files of one CT series of count slices 5 mm apart (CT_small's pixels), for the demo
+ * patient whose local id at みなみ総合病院 is patientId. Returns { study, series, files: [Buffer] }.
+ */
+export function makeCtStudy({ count, patientId = 'GH-000003', name = 'Suzuki^Masao=鈴木^正雄=すずき^まさお', date = '20250110', description = '胸部CT' }) {
+  return makeFiles('tsunagu-viewer-ct-', `
+study, series = dh.new_uid(), dh.new_uid()
+for n in range(${Number(count)}):
+    ds = dh.dataset("CT_small.dcm", study=study, series=series, PatientID=${JSON.stringify(patientId)},
+                    IssuerOfPatientID=None, StudyDate=${JSON.stringify(date)}, StudyDescription=${JSON.stringify(description)},
+                    SeriesNumber=1, InstanceNumber=n + 1, SeriesDescription="Chest")
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    ds.PatientName = ${JSON.stringify(name)}
+    ds.ImagePositionPatient = [-158.0, -179.0, -75.0 - 5.0 * n]
+    ds.SliceLocation = -75.0 - 5.0 * n
+    open(f"{dir}/{n:04d}.dcm", "wb").write(dh.to_bytes(ds))
+print(json.dumps({"study": study, "series": series}))
+`);
+}
+
+/**
  * Part 10 files of one study with a series per sample file of pydicom (compressed ones too:
  * MR_small_jp2klossless.dcm, MR_small_jpeg_ls_lossless.dcm …), for the demo patient whose local id
  * at みなみ総合病院 is patientId. Returns { study, series: [uid per sample], files: [Buffer] }.
  */
 export function makeStudyOfSamples(samples, { patientId = 'GH-000003', date = '20250210', description = '頭部MRI' } = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsunagu-viewer-samples-'));
-  try {
-    const script = `
-import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(repoRoot, 'tests', 'api'))})
-import dicom_helpers as dh
+  return makeFiles('tsunagu-viewer-samples-', `
 study, series = dh.new_uid(), []
 for n, sample in enumerate(${JSON.stringify(samples)}):
     series.append(dh.new_uid())
     ds = dh.dataset(sample, study=study, series=series[-1], PatientID=${JSON.stringify(patientId)},
                     IssuerOfPatientID=None, StudyDate=${JSON.stringify(date)}, StudyDescription=${JSON.stringify(description)},
                     SeriesNumber=n + 1, InstanceNumber=1, SeriesDescription=sample)
-    open(f"${dir}/{n:04d}.dcm", "wb").write(dh.to_bytes(ds))
+    open(f"{dir}/{n:04d}.dcm", "wb").write(dh.to_bytes(ds))
 print(json.dumps({"study": study, "series": series}))
-`;
-    const made = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' }));
-    const files = readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)));
-    return { ...made, files };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+`);
 }
 
 /** Stores files through STOW-RS (POST /dicom-web/studies) as login; throws unless all are stored. */

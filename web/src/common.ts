@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pieces shared by the screens: error boxes, busy buttons, the language switch, badges.
-import { ApiError, errorMessage, type StreamState } from './api';
+import { ApiError, errorMessage, listen, type StreamState } from './api';
 import { h, replace, uniqueId, type Child } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
-import { rerender } from './router';
+import { onLeave, rerender, type LeaveHook } from './router';
 
 export function errorBox(): HTMLDivElement {
   const box = h('div', { class: 'alert error', role: 'alert', testid: 'error' });
@@ -250,4 +250,23 @@ export function liveStatus(testid: string, texts: LiveTexts): { line: HTMLElemen
     line.dataset.state = state;
   };
   return { line, onState };
+}
+
+/**
+ * Calls refresh on every event of topic for the current organisation (and after a stretch the
+ * stream lost) until the page, or the tab of leave, is left or the returned status line (which
+ * says whether the stream is live) is no longer shown.
+ */
+export function liveRefresh(testid: string, topic: string, texts: LiveTexts, refresh: () => void, leave: LeaveHook = onLeave): HTMLElement {
+  const { line, onState } = liveStatus(testid, texts);
+  const onEvent = (): void => {
+    if (!line.isConnected) {
+      close();
+      return;
+    }
+    refresh();
+  };
+  const close = listen(topic, { onEvent, onReset: onEvent, onState });
+  leave(close);
+  return line;
 }

@@ -3,8 +3,8 @@
 // badges, a booking card with its report and the steps the current user may take (confirm,
 // propose another time, decline, report, accept a proposal, cancel), and the live refresh on
 // "booking" events.
-import { api, listen, seg } from '../../../api';
-import { attempt, badge, errorBox, liveStatus, openDialog } from '../../../common';
+import { api, seg } from '../../../api';
+import { attempt, badge, errorBox, liveRefresh, openDialog } from '../../../common';
 import { field, h, option, replace, type Child } from '../../../dom';
 import { formatDateTime, todayTokyo } from '../../../format';
 import { codeLabel, t, tCode, type MessageKey } from '../../../i18n';
@@ -265,21 +265,7 @@ export function bookingList(items: Booking[], codes: DirCodes, side: CardSide, e
  * stream is live) is no longer shown.
  */
 export function liveBookings(refresh: () => void, leave: LeaveHook = onLeave): HTMLElement {
-  const { line, onState } = liveStatus('booking-live', {
-    connecting: 'board.connecting',
-    live: 'equipment.live',
-    reconnecting: 'board.reconnecting',
-  });
-  const onEvent = (): void => {
-    if (!line.isConnected) {
-      close();
-      return;
-    }
-    refresh();
-  };
-  const close = listen('booking', { onEvent, onReset: onEvent, onState });
-  leave(close);
-  return line;
+  return liveRefresh('booking-live', 'booking', { connecting: 'board.connecting', live: 'equipment.live', reconnecting: 'board.reconnecting' }, refresh, leave);
 }
 
 /** Replaces target with the result of a fresh load, keeping the old content on failure. */

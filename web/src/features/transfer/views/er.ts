@@ -2,11 +2,11 @@
 // 救急受入 `#/transfers`: the emergency transfers received by the organisation (or, with
 // ?box=outgoing, those it sent), each open with its summary and images. The page listens to
 // topic "transfer" and reloads on every event, with an alert for a new one: no reload needed.
-import { api, listen, seg } from '../../../api';
-import { liveStatus, load, pageTitle } from '../../../common';
+import { api, seg } from '../../../api';
+import { liveRefresh, load, pageTitle } from '../../../common';
 import { h, replace } from '../../../dom';
 import { t } from '../../../i18n';
-import { go, hashOf, onLeave, type Route } from '../../../router';
+import { go, hashOf, type Route } from '../../../router';
 import type { Transfer, TransferPage } from '../types';
 import { transferCard } from './card';
 
@@ -58,20 +58,7 @@ export function renderTransfers(main: HTMLElement, route: Route): void {
     return h('ul', { class: 'stack plain-list', testid: `transfers-${box}-list` }, items.map((tr) => transferCard(tr, box, refresh)));
   };
   const refresh = (): void => void load(list, () => loadTransfers(box), show);
-  const { line, onState } = liveStatus('transfers-live', {
-    connecting: 'board.connecting',
-    live: 'transfer.live',
-    reconnecting: 'board.reconnecting',
-  });
-  const onEvent = (): void => {
-    if (!line.isConnected) {
-      close();
-      return;
-    }
-    refresh();
-  };
-  const close = listen('transfer', { onEvent, onReset: onEvent, onState });
-  onLeave(close);
+  const line = liveRefresh('transfers-live', 'transfer', { connecting: 'board.connecting', live: 'transfer.live', reconnecting: 'board.reconnecting' }, refresh);
   replace(main, pageTitle(t('transfer.er_title')), h('p', { class: 'muted' }, t('transfer.er_explain')), alert, boxSwitch(box), line, list);
   refresh();
 }
