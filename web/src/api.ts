@@ -292,24 +292,80 @@ export interface StreamHandlers {
   onState?: (state: StreamState) => void;
 }
 
-/** Listens to one or more topics of the server's event stream (GET /api/events), on one
- *  connection; returns the close. */
-export function listen(topics: string | string[], handlers: StreamHandlers): () => void {
-  const list = typeof topics === 'string' ? [topics] : topics;
-  const source = new EventSource(`/api/events?topics=${list.map(encodeURIComponent).join(',')}`);
-  source.addEventListener('open', () => handlers.onState?.('open'));
-  source.addEventListener('error', () => handlers.onState?.('error'));
-  for (const topic of list) {
-    source.addEventListener(topic, (event) => {
-      let data: unknown = null;
-      try {
-        data = JSON.parse((event as MessageEvent<string>).data);
-      } catch {
-        // Not JSON: the handler gets null.
-      }
-      handlers.onEvent(data, topic);
+interface Listener {
+  topics: ReadonlySet<string>;
+  handlers: StreamHandlers;
+}
+
+/**
+ * The page's one connection to GET /api/events (all topics), shared by every listener: a browser
+ * keeps at most six HTTP/1.1 connections per host across its tabs, so a page must not hold one
+ * per screen part (the alert watch, the invitation notice, the screen's own list …).
+ */
+const stream = {
+  source: null as EventSource | null,
+  state: null as StreamState | null,
+  bound: new Set<string>(),
+  listeners: new Set<Listener>(),
+};
+
+function each(fn: (l: Listener) => void): void {
+  for (const l of [...stream.listeners]) if (stream.listeners.has(l)) fn(l);
+}
+
+function setState(state: StreamState): void {
+  stream.state = state;
+  each((l) => l.handlers.onState?.(state));
+}
+
+/** The shared connection, opened (again, after the server refused it for good) when needed. */
+function sharedSource(): EventSource {
+  if (stream.source && stream.source.readyState !== EventSource.CLOSED) return stream.source;
+  stream.source?.close();
+  const source = new EventSource('/api/events');
+  stream.source = source;
+  stream.state = null;
+  stream.bound = new Set();
+  source.addEventListener('open', () => setState('open'));
+  source.addEventListener('error', () => setState('error'));
+  source.addEventListener('reset', () => each((l) => l.handlers.onReset()));
+  return source;
+}
+
+/** Dispatches the topic's events to the listeners that asked for it (bound once per connection). */
+function bindTopic(source: EventSource, topic: string): void {
+  if (stream.bound.has(topic)) return;
+  stream.bound.add(topic);
+  source.addEventListener(topic, (event) => {
+    let data: unknown = null;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data);
+    } catch {
+      // Not JSON: the handler gets null.
+    }
+    each((l) => {
+      if (l.topics.has(topic)) l.handlers.onEvent(data, topic);
     });
-  }
-  source.addEventListener('reset', () => handlers.onReset());
-  return () => source.close();
+  });
+}
+
+/** Listens to one or more topics of the server's event stream (GET /api/events), on the page's
+ *  shared connection; returns the close (the connection closes with its last listener). */
+export function listen(topics: string | string[], handlers: StreamHandlers): () => void {
+  const listener: Listener = { topics: new Set(typeof topics === 'string' ? [topics] : topics), handlers };
+  const source = sharedSource();
+  for (const topic of listener.topics) bindTopic(source, topic);
+  stream.listeners.add(listener);
+  const state = stream.state;
+  // A connection that is already up says so to its new listener too (asynchronously, as a new
+  // connection would).
+  if (state) queueMicrotask(() => stream.listeners.has(listener) && stream.state === state && handlers.onState?.(state));
+  return () => {
+    if (!stream.listeners.delete(listener)) return;
+    if (stream.listeners.size === 0) {
+      stream.source?.close();
+      stream.source = null;
+      stream.state = null;
+    }
+  };
 }
