@@ -295,8 +295,7 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
     load = " ".join(open("/proc/loadavg").read().split()[:3])
     report = "\n".join([
-        machine(binary) + f" Load average (1, 5, 15 min) at the end: {load} (other work shared "
-        "the machine).", "",
+        machine(binary) + f" Load average (1, 5, 15 min) at the end: {load}.", "",
         f"Each change is a PUT of the presenter's view state (about 250 bytes) to "
         f"`/api/coview/{{sid}}/view`, one every {INTERVAL_MS:.0f} ms (the viewer's throttle); "
         f"the latency runs from just before the PUT is sent to the arrival, on each viewer's "
