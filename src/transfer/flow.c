@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/jsonv.h"
 #include "imaging/imaging.h"
@@ -353,4 +354,58 @@ bool transfers_review_close(struct error *err, struct request *req)
                   arena_printf(req->op.arena, "emergency share review closed: %s", comment)))
         return false;
     return respond(err, req, t.id);
+}
+
+/* ---- what an emergency share opened ------------------------------------------------------------
+ * The reads through the transfer's image shares, from the audit: the router and QIDO mark each
+ * with the detail "emergency image share <share id>" (router_grant_detail). Found through the
+ * patient's index, then the shares of the transfer. */
+
+static const char sql_opened[] =
+    "SELECT a.seq, a.time, a.event_id, a.action, a.object_type, a.object_id, a.user_id, "
+    "a.user_login, a.org_id, o.name FROM audit a JOIN imaging_shares ish ON ish.source_kind = "
+    "'transfer' AND ish.source_id = ?2 AND substr(a.detail, 1, 58) = 'emergency image share ' || "
+    "ish.id LEFT JOIN orgs o ON o.id = a.org_id WHERE a.patient_id = ?1 AND a.outcome = 0 "
+    "ORDER BY a.seq LIMIT 1000";
+
+static json_t *opened_row(struct store_stmt *s)
+{
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s}", "seq", (json_int_t)store_int(s, 0), "time",
+                  store_text(s, 1), "event_id", store_text(s, 2), "action", store_text(s, 3));
+    json_object_set_new(o, "object_type", api_text_or_null(s, 4));
+    json_object_set_new(o, "object_id", api_text_or_null(s, 5));
+    json_object_set_new(o, "user_id", api_text_or_null(s, 6));
+    json_object_set_new(o, "user_login", api_text_or_null(s, 7));
+    json_object_set_new(o, "org", api_id_name(s, 8, 9));
+    return o;
+}
+
+bool transfers_opened(struct error *err, struct request *req)
+{
+    struct transfer_row t;
+    const char *tid = request_param(req, 0);
+    if (!request_query_check(err, req, (const char *const[]){NULL}) ||
+        !request_require_org(err, req))
+        return false;
+    if (!ids_uuid_valid(tid) || !transfer_load(err, req->op.conn, tid, &t))
+        return err->code == ERR_NONE ? error_set(err, ERR_TRANSFER_NOT_FOUND, NULL) : false;
+    /* the sending organisation reviews the shares it made without consent; to anyone else the
+     * transfer does not exist here */
+    if (strcmp(t.from_org, req->op.principal.org_id) != 0 || !t.consent_free)
+        return error_set(err, ERR_TRANSFER_NOT_FOUND, NULL);
+    if (!audit_index_sync(err, req->op.conn))
+        return false;
+    json_t *items = api_rows(
+        err, store_query(err, req->op.conn, sql_opened, "tt", t.patient_id, t.id), opened_row);
+    if (!items)
+        return false;
+    req->patient_id = arena_strdup(req->op.arena, t.patient_id);
+    req->object_type = "transfer";
+    req->object_id = arena_strdup(req->op.arena, t.id);
+    req->audit_detail = arena_printf(req->op.arena,
+                                     "emergency share review: what it opened, "
+                                     "results=%zu",
+                                     json_array_size(items));
+    return api_respond_items(req, items);
 }

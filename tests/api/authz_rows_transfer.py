@@ -30,4 +30,6 @@ ROWS = {
     # the sender's administrators (no kind of the matrix is one)
     ("POST", "/api/transfers/{tid}/review"): (req("POST", "/api/transfers/{w.transfer}/review",
                                                   {}), granted(), set()),
+    ("GET", "/api/transfers/{tid}/opened"): (req("GET", "/api/transfers/{w.transfer}/opened"),
+                                             granted(), set()),
 }

@@ -307,6 +307,17 @@ def test_emergency_transfer_without_consent_is_an_emergency_share(server):
     assert any(n["kind"] == "transfer" and n.get("ref_id") == t["id"] for n in vns), vns
     reviews = server.session("aoba.tanaka").get("/api/emergency/reviews").json()
     assert t["id"] in [s["id"] for s in reviews["image_shares"]]
+    # with what it opened: the ER's reads through the share, from the audit
+    opened = server.session("aoba.tanaka").get(f"/api/transfers/{t['id']}/opened")
+    assert opened.status_code == 200, opened.text
+    items = opened.json()["items"]
+    assert {a["seq"] for a in flagged} <= {i["seq"] for i in items}
+    assert all(i["org"]["id"] == GH and i["object_id"] == study for i in items), items
+    assert items[0]["org"]["name"] == "みなみ総合病院" and items[0]["user_login"] == "gh.sato"
+    # to the receiver's and a third organisation's administrators it does not exist here
+    for admin in ("gh.admin", "rehab.admin"):
+        assert_problem(server.session(admin).get(f"/api/transfers/{t['id']}/opened"), 404,
+                       "transfer.not_found")
 
     # closed by the ER: the images close again
     done = sato.post(f"/api/transfers/{t['id']}/close", json={}).json()

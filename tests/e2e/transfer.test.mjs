@@ -97,6 +97,17 @@ describe('emergency transfer', { timeout: 240_000 }, () => {
     const meta = await fetchFrom(er, `/dicom-web/studies/${studyUid}/metadata`);
     assert.equal(meta.status, 200);
     assert.ok(meta.body.length > 0, 'the study has instances');
+
+    // the clinic's administrator reviews the share made without consent, with what it opened:
+    // the ER's reads of the images
+    await clinic.getByTestId('nav-admin-emergency').click();
+    const row = clinic.locator(`[data-testid="image-share-row"][data-transfer-id="${transferId}"]`);
+    await row.waitFor();
+    const details = clinic.locator(`[data-testid="review-opened"][data-transfer-id="${transferId}"]`);
+    await details.locator('summary').click();
+    await details.getByTestId('review-opened-item').first().waitFor();
+    const opened = await details.getByTestId('review-opened-item').allTextContents();
+    assert.ok(opened.every((text) => text.includes('みなみ大学附属医療センター')), opened.join(' / '));
     assertNoProblems(er);
     assertNoProblems(clinic);
   });

@@ -28,6 +28,9 @@ export interface EmergencyOpened {
   action: string;
   object_type: string | null;
   object_id: string | null;
+  /** Who read, for an emergency image share (another organisation's user). */
+  org?: { id: string; name: string | null };
+  user_login?: string | null;
 }
 
 /** A candidate of POST /api/emergency/search. */

@@ -81,7 +81,7 @@ function imageShares(items: ImageShare[], errors: HTMLElement, refresh: () => vo
       : table(
           'image-share-table',
           [t('reviews.started'), t('reviews.user'), t('reviews.patient'), t('transfer.to'), t('reviews.reason'), t('reviews.comment')],
-          items.map((s) =>
+          items.flatMap((s) => [
             h(
               'tr',
               { testid: 'image-share-row', 'data-transfer-id': s.id },
@@ -94,7 +94,8 @@ function imageShares(items: ImageShare[], errors: HTMLElement, refresh: () => vo
                 ? tdWrap(h('div', null, s.review_comment ?? ''), h('small', { class: 'muted' }, t('reviews.closed_by', { name: s.review_closed_by?.name ?? '', time: formatDateTime(s.review_closed_at) })))
                 : tdWrap(shareCloseForm(s, errors, refresh)),
             ),
-          ),
+            openedRow(`/api/transfers/${seg(s.id)}/opened`, { 'data-transfer-id': s.id }),
+          ]),
         ),
   );
 }
@@ -169,22 +170,23 @@ function reviewTable(
             ),
       ),
       // what it opened, under its row and as wide as the table, once it has ended
-      ...(g.status === 'active' ? [] : [h('tr', { class: 'opened-row' }, h('td', { colspan: 6, class: 'wrap' }, openedList(g)))]),
+      ...(g.status === 'active' ? [] : [openedRow(`/api/emergency/${seg(g.id)}/opened`, { 'data-grant-id': g.id })]),
     ]),
   );
 }
 
-/** What the access opened, from the audit, loaded when unfolded. */
-function openedList(grant: EmergencyGrant): HTMLElement {
+/** What an access (or an emergency image share) opened, from the audit at url, loaded when
+ *  unfolded, as a row under its own and as wide as the table. */
+function openedRow(url: string, attrs: Record<string, string>): HTMLTableRowElement {
   const body = h('div', { class: 'opened' });
-  const details = h('details', { testid: 'review-opened', 'data-grant-id': grant.id }, h('summary', null, t('reviews.opened')), body);
+  const details = h('details', { testid: 'review-opened', ...attrs }, h('summary', null, t('reviews.opened')), body);
   let loaded = false;
   details.addEventListener('toggle', () => {
     if (!details.open || loaded) return;
     loaded = true;
     void load(
       body,
-      () => api.get<List<EmergencyOpened>>(`/api/emergency/${seg(grant.id)}/opened`),
+      () => api.get<List<EmergencyOpened>>(url),
       (answer) =>
         answer.items.length === 0
           ? empty(t('reviews.opened_none'), 'review-opened-none')
@@ -204,7 +206,7 @@ function openedList(grant: EmergencyGrant): HTMLElement {
             ),
     );
   });
-  return details;
+  return h('tr', { class: 'opened-row' }, h('td', { colspan: 6, class: 'wrap' }, details));
 }
 
 /** The records that say the same thing, as one line with the first time and their count. */
@@ -213,7 +215,8 @@ function runs(items: EmergencyOpened[]): { first: EmergencyOpened; label: string
   for (const o of items) {
     const event = eventLabel(o.event_id, o.object_type, o.action);
     const object = objectLabel(o.object_type);
-    const label = object && object !== event && !event.includes(object) ? `${event}(${object})` : event;
+    const what = object && object !== event && !event.includes(object) ? `${event}(${object})` : event;
+    const label = o.org?.name ? `${o.org.name}: ${what}` : what;
     const seen = out.get(label);
     if (seen) seen.count += 1;
     else out.set(label, { first: o, label, count: 1 });
