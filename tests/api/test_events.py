@@ -34,7 +34,7 @@ class Stream:
                     self.items.put({"comment": line[1:].strip()})
                 elif line == "":
                     if "data" in event:  # a bare "retry:" block is no event
-                        self.items.put(event)
+                        self.items.put(self._item(event))
                     event = {}
                 else:
                     name, _, value = line.partition(":")
@@ -56,6 +56,10 @@ class Stream:
                 raise AssertionError(f"timed out waiting for {what}") from None
             if item is None or match(item):
                 return item
+
+    def _item(self, event):
+        """What goes to the queue for one event (a subclass may parse its data)."""
+        return event
 
     def event(self, name, timeout=DEADLINE):
         item = self.next(f"event {name}", lambda i: i.get("event") == name, timeout)
