@@ -90,3 +90,20 @@ export interface User extends MeUser {
   must_change_password: boolean;
   memberships: { org_id: string; org_name: string; role: Role; pending: 'created' | 'reset' | null }[];
 }
+
+/** A study shared with an organisation for a case of a feature (a referral, a shared-equipment
+ *  report, an emergency transfer): the server's imaging_shares_of, one shape for all. */
+export interface SharedStudy {
+  study_uid: string;
+  date: string;
+  modality: string;
+  description: string;
+  org_id: string;
+  org_name: string;
+  number_of_instances: number;
+  shared_at: string | null;
+  expires_at: string | null;
+  ended_at: string | null;
+  consent_free: boolean;
+  active: boolean;
+}

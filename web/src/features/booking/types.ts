@@ -3,6 +3,7 @@
 import type { Fragment } from '../../i18n';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
+import type { SharedStudy } from '../../types';
 
 export interface Named {
   id: string;
@@ -59,15 +60,7 @@ export interface Booking {
   shared_studies?: BookingStudy[];
 }
 
-export interface BookingStudy {
-  study_uid: string;
-  date: string;
-  modality: string;
-  description: string;
-  org_name: string;
-  number_of_instances: number;
-  active: boolean;
-}
+export type BookingStudy = SharedStudy;
 
 export interface BookingPage {
   items: Booking[];

@@ -41,16 +41,7 @@ export interface LetterImaging {
   org_name?: string;
 }
 
-/** A study shared for the referral (Referral.shared_studies). */
-export interface SharedStudy {
-  study_uid: string;
-  date: string;
-  modality: string;
-  description: string;
-  org_name: string;
-  active: boolean;
-  consent_free: boolean;
-}
+export type { SharedStudy } from '../../types';
 
 /** The 診療情報提供書 as stored in referrals.letter. */
 export interface Letter {

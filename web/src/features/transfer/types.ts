@@ -4,22 +4,14 @@
 import type { Fragment } from '../../i18n';
 import type en from './i18n/en.json';
 import type ja from './i18n/ja.json';
+import type { SharedStudy } from '../../types';
 
 export interface Named {
   id: string;
   name: string | null;
 }
 
-export interface TransferStudy {
-  study_uid: string;
-  date: string;
-  modality: string;
-  description: string;
-  org_name: string;
-  number_of_instances: number;
-  active: boolean;
-  consent_free: boolean;
-}
+export type TransferStudy = SharedStudy;
 
 export interface TransferSummary {
   problems: { text: string; code: string; onset: string }[];
