@@ -20,14 +20,14 @@ import pathlib
 import platform
 import shlex
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+import bench_server
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", 1000))
@@ -84,50 +84,8 @@ def record_body(day, n):
                         "vitals": {"spo2": 86}}}
 
 
-class Server:
-    def __init__(self, binary, data, tmp, name, *extra):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.base = f"http://127.0.0.1:{port}"
-        self.log_path = tmp / f"server-{name}.log"
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", str(data), "--listen", f"127.0.0.1:{port}",
-             "--static-dir", str(tmp / "no-web"), "--log-level", "info", *extra],
-            stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(self.base + "/api/health", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit(f"the server did not start (see {self.log_path})")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=120)
-
-    def warnings(self):
-        """The server's own warnings and errors (not the access log)."""
-        out = []
-        for line in self.log_path.read_text().splitlines():
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            if rec.get("level") in ("warn", "error") and rec.get("event") != "static.missing":
-                out.append(f"{rec.get('event')}: {rec.get('msg')}")
-        return out
-
-    def started(self):
-        for line in self.log_path.read_text().splitlines():
-            if '"serve.started"' in line:
-                return json.loads(line)["msg"]
-        return "?"
-
-
 def fan_out(binary, data, tmp, patient):
-    server = Server(binary, data, tmp, "fanout")
+    server = bench_server.Server(binary, data, tmp, "server-fanout")
     try:
         reader = token_for(server.base, "aoba.tanaka", "aoba.tanaka")
         writer = token_for(server.base, "vns.kato", "vns.suzuki")
@@ -165,7 +123,7 @@ def fan_out(binary, data, tmp, patient):
 
 
 def idle(binary, data, tmp, patient):
-    server = Server(binary, data, tmp, "idle")
+    server = bench_server.Server(binary, data, tmp, "server-idle")
     try:
         reader = token_for(server.base, "aoba.tanaka", "aoba.tanaka")
         time.sleep(1)  # the login's password hash (19 MiB) is freed

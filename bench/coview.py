@@ -27,7 +27,6 @@ import platform
 import re
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+import bench_server
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 300))
@@ -48,28 +49,8 @@ def log(msg):
     print(f"coview_bench: {msg}", file=sys.stderr, flush=True)
 
 
-class Server:
-    def __init__(self, binary, data, tmp):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp / "server.log"
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", str(data), "--listen", f"127.0.0.1:{self.port}",
-             "--static-dir", str(tmp / "no-web"), "--log-level", "warn"],
-            stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(self.base + "/api/health", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit(f"the server did not start (see {self.log_path})")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=120)
+def Server(binary, data, tmp):  # noqa: N802 - the server of this benchmark
+    return bench_server.Server(binary, data, tmp, "server", "warn")
 
 
 def call(base, method, path, body=None, headers=None, data=None):
