@@ -22,6 +22,11 @@ static void grow(struct strbuf *sb, size_t extra)
     sb->cap = cap;
 }
 
+void strbuf_reserve(struct strbuf *sb, size_t n)
+{
+    grow(sb, n);
+}
+
 void strbuf_append(struct strbuf *sb, const char *data, size_t n)
 {
     grow(sb, n);

@@ -14,6 +14,9 @@ struct strbuf {
 };
 
 void strbuf_append(struct strbuf *sb, const char *data, size_t n);
+/** Makes room for n more bytes (and the NUL after them), for a writer that fills buf itself:
+ *  it then raises len and writes the NUL. */
+void strbuf_reserve(struct strbuf *sb, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** Appends s as a JSON string literal (quotes and escapes included). */

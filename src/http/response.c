@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonw.h"
 #include "core/log.h"
 #include "response_int.h"
 #include "router.h"
@@ -45,7 +46,8 @@ void response_csv(struct request *req, char *text, size_t len, const char *filen
 
 void response_json(struct request *req, int status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    size_t len = 0;
+    char *text = body ? jsonw_text(body, &len) : NULL;
     json_decref(body);
     if (!text) {
         struct error err = {0};
@@ -53,7 +55,7 @@ void response_json(struct request *req, int status, json_t *body)
         response_problem(req, &err);
         return;
     }
-    set_body(req, status, "application/json; charset=utf-8", text, strlen(text));
+    set_body(req, status, "application/json; charset=utf-8", text, len);
 }
 
 void response_empty(struct request *req, int status)
@@ -204,14 +206,15 @@ void response_problem(struct request *req, const struct error *err)
     if (status >= 500)
         log_msg(LOG_ERROR, "request.failed", "%s %s: %s %s", req->request_id,
                 req->route ? req->route->pattern : "-", error_code_name(err->code), err->detail);
-    char *text = json_dumps(p, JSON_COMPACT);
+    size_t len = 0;
+    char *text = jsonw_text(p, &len);
     json_decref(p);
     req->error_code = error_code_name(err->code);
     if (!text) {
         set_body(req, 503, NULL, NULL, 0);
         return;
     }
-    set_body(req, status, "application/problem+json; charset=utf-8", text, strlen(text));
+    set_body(req, status, "application/problem+json; charset=utf-8", text, len);
 }
 
 void response_allow_same_origin_frame(struct request *req)

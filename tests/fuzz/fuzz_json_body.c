@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: a request body as the router reads it (UTF-8 check, JSON parse) and the
- * field validation handlers use (jsonv). */
+ * field validation handlers use (jsonv); and the answer writer (jsonw), which must write what
+ * json_dumps writes for the same value. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/jsonv.h"
+#include "core/jsonw.h"
 #include "core/kana.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,6 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct error err = {0};
     if (!jsonv_check(&err, body, fields) && err.code == ERR_NONE)
         abort(); /* a refusal always says why */
+    size_t len = 0;
+    char *ours = jsonw_text(body, &len);
+    char *theirs = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (!ours != !theirs || (ours && (strlen(theirs) != len || memcmp(ours, theirs, len) != 0)))
+        abort(); /* the writer and jansson disagree */
+    free(ours);
+    free(theirs);
     json_decref(body);
     return 0;
 }
