@@ -6,6 +6,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,35 @@ static const struct route **table;
 static int table_count;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
+/* What a path must have for a pattern to match it, checked before the pattern itself: as many
+ * slashes (a parameter never takes one), and the same first two segments unless the pattern
+ * has a parameter among them. Cheap to compare, so a request tries a few patterns, not all. */
+struct route_key {
+    uint64_t head; /* FNV-1a of the text before the third slash */
+    int slashes;
+    bool head_param;
+};
+static struct route_key *keys;
+
+/* The number of slashes in s, and the hash of its text up to the third slash (or its end). */
+static int path_key(const char *s, uint64_t *head, bool *param)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int slashes = 0;
+    *param = false;
+    for (; *s; s++) {
+        slashes += *s == '/';
+        if (slashes >= 3)
+            break;
+        *param = *param || *s == '{';
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    }
+    *head = h;
+    for (; *s; s++)
+        slashes += *s == '/';
+    return slashes;
+}
+
 static void table_build(void)
 {
     int n = MODULE_COUNT(own_routes);
@@ -37,6 +67,11 @@ static void table_build(void)
     for (const struct module *const *m = modules_all; *m; m++)
         for (int i = 0; i < (*m)->route_count; i++)
             table[table_count++] = &(*m)->routes[i];
+    keys = calloc((size_t)n, sizeof *keys);
+    if (!keys)
+        abort();
+    for (int i = 0; i < table_count; i++)
+        keys[i].slashes = path_key(table[i]->pattern, &keys[i].head, &keys[i].head_param);
 }
 
 const struct route *const *router_table(int *count)
@@ -135,9 +170,14 @@ const struct route *router_match(struct request *req, const char *method, const 
     const struct route *best = NULL;
     int n;
     const struct route *const *routes = router_table(&n);
+    uint64_t head;
+    bool unused;
+    int slashes = path_key(path, &head, &unused);
     /* the request's method first: on every request; the other methods only to answer 405 */
     for (int i = 0; i < n; i++) {
         const struct route *r = routes[i];
+        if (keys[i].slashes != slashes || (!keys[i].head_param && keys[i].head != head))
+            continue;
         if (strcmp(r->method, method) == 0 && match_pattern(NULL, r->pattern, path) &&
             (!best || router_pattern_compare(r->pattern, best->pattern) > 0))
             best = r;
