@@ -18,8 +18,11 @@ static const char sql_local_ids[] =
 
 static json_t *local_id_row(struct store_stmt *s)
 {
-    return json_pack("{s:s, s:s, s:s}", "org_id", store_text(s, 0), "org_name", store_text(s, 1),
-                     "local_id", store_text(s, 2));
+    json_t *o = json_object();
+    json_object_set_new_nocheck(o, "org_id", json_string(store_text(s, 0)));
+    json_object_set_new_nocheck(o, "org_name", json_string(store_text(s, 1)));
+    json_object_set_new_nocheck(o, "local_id", json_string(store_text(s, 2)));
+    return o;
 }
 
 static json_t *local_ids_json(struct error *err, struct store_conn *conn, const char *id)
@@ -27,35 +30,34 @@ static json_t *local_ids_json(struct error *err, struct store_conn *conn, const 
     return api_rows(err, store_query(err, conn, sql_local_ids, "t", id), local_id_row);
 }
 
-static json_t *text_row(struct store_stmt *s)
-{
-    return json_string(store_text(s, 0));
-}
+/* Both directions of a patient's merges in one statement: the record it was merged into (at
+ * most one, first) and the records merged into it, oldest first. */
+static const char sql_merges[] =
+    "SELECT 0 AS into_first, survivor_id, at FROM patient_merges WHERE merged_id = ?1 "
+    "UNION ALL SELECT 1, merged_id, at FROM patient_merges WHERE survivor_id = ?1 "
+    "ORDER BY into_first, at";
 
 json_t *patients_merges_add(struct error *err, struct store_conn *conn, const char *id, json_t *p)
 {
-    json_t *into = api_rows(err,
-                            store_query(err, conn,
-                                        "SELECT survivor_id FROM patient_merges WHERE "
-                                        "merged_id = ?",
-                                        "t", id),
-                            text_row);
-    json_t *from = into ? api_rows(err,
-                                   store_query(err, conn,
-                                               "SELECT merged_id FROM patient_merges WHERE "
-                                               "survivor_id = ? ORDER BY at",
-                                               "t", id),
-                                   text_row)
-                        : NULL;
-    if (!from) {
+    struct store_stmt *s = store_query(err, conn, sql_merges, "t", id);
+    json_t *into = json_null(), *from = json_array();
+    enum store_step_result r = s ? STORE_ROW : STORE_FAIL;
+    while (s && (r = store_step(err, s)) == STORE_ROW) {
+        if (store_int(s, 0) == 0)
+            into = json_string(store_text(s, 1));
+        else
+            json_array_append_new(from, json_string(store_text(s, 1)));
+    }
+    if (s)
+        store_done(s);
+    if (r == STORE_FAIL) {
         json_decref(into);
+        json_decref(from);
         json_decref(p);
         return NULL;
     }
-    json_object_set(p, "merged_into",
-                    json_array_size(into) ? json_array_get(into, 0) : json_null());
-    json_object_set_new(p, "merged_from", from);
-    json_decref(into);
+    json_object_set_new_nocheck(p, "merged_into", into);
+    json_object_set_new_nocheck(p, "merged_from", from);
     return p;
 }
 
@@ -73,13 +75,14 @@ json_t *patients_patient_json(struct error *err, struct store_conn *conn, const 
         return NULL;
     }
     int age = clock_age_years(store_text(s, 4));
-    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", store_text(s, 0), "name",
-                          store_text(s, 1), "name_kana", store_text(s, 2), "sex", store_text(s, 3),
-                          "birth_date", store_text(s, 4), "age",
-                          age >= 0 ? json_integer(age) : json_null());
+    json_t *p = json_object();
+    static const char *const names[] = {"id", "name", "name_kana", "sex", "birth_date"};
+    for (int i = 0; i < 5; i++)
+        json_object_set_new_nocheck(p, names[i], json_string(store_text(s, i)));
+    json_object_set_new_nocheck(p, "age", age >= 0 ? json_integer(age) : json_null());
     if (full) {
-        json_object_set_new(p, "address", json_string(store_text(s, 5)));
-        json_object_set_new(p, "phone", json_string(store_text(s, 6)));
+        json_object_set_new_nocheck(p, "address", json_string(store_text(s, 5)));
+        json_object_set_new_nocheck(p, "phone", json_string(store_text(s, 6)));
     }
     store_done(s);
     json_t *ids = local_ids_json(err, conn, patient_id);
@@ -87,7 +90,7 @@ json_t *patients_patient_json(struct error *err, struct store_conn *conn, const 
         json_decref(p);
         return NULL;
     }
-    json_object_set_new(p, "local_ids", ids);
+    json_object_set_new_nocheck(p, "local_ids", ids);
     return full ? patients_merges_add(err, conn, patient_id, p) : p;
 }
 
