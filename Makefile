@@ -17,7 +17,7 @@ QUIETLY    := scripts/quietly.sh
 # TEST_CLOCK_SHIFT_DAYS=N runs the API suite's servers N days ahead.
 export TEST_SEED TEST_CLOCK_SHIFT_DAYS
 
-.PHONY: bench-viewer bench-fhir bench-sharing bench-directory bench-alerts bench-dicom bench-dicom-scale bench-coview run build-run test bench fuzz clean web deps-build
+.PHONY: bench-floor bench-viewer bench-fhir bench-sharing bench-directory bench-alerts bench-dicom bench-dicom-scale bench-coview run build-run test bench fuzz clean web deps-build
 
 run: deps-build web build-run
 	@[ -d $(DATA) ] || $(QUIETLY) "creating the demo region in $(DATA)" \
@@ -52,6 +52,12 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory web build-run
 	@bench/api.sh $(BUILD)/tsunagu
+
+# the floor of the API benchmark (issue 18): bare libmicrohttpd and libh2o-evloop servers
+# answering the same bytes as nginx, alternately with it (prints a markdown table, about 1 minute)
+bench-floor:
+	@scripts/deps.sh bench
+	@bench/floor.sh
 
 bench-fhir:
 	@scripts/deps.sh bench

@@ -17,8 +17,9 @@ build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-d
        libjpeg-dev libpng-dev libcharls-dev libopenjp2-7-dev libarchive-dev)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git
       poppler-utils fonts-noto-cjk python3-pydicom dcmtk)
+# libssl-dev: h2o's headers include OpenSSL's, which libh2o-evloop-dev does not depend on
 bench=(wrk nginx-light hyperfine curl sqlite3 orthanc orthanc-dicomweb dcmtk python3-pydicom
-       python3-requests)
+       python3-requests libh2o-evloop-dev libssl-dev)
 fuzz=(clang libclang-rt-14-dev)
 
 want=()
