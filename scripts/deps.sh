@@ -12,7 +12,7 @@ groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(build)
 
 build=(meson ninja-build pkg-config gcc libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev
-       libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev python3 nodejs npm
+       libsodium-dev liboath-dev libqrencode-dev libutf8proc-dev libgnutls28-dev nettle-dev python3 nodejs npm
        libcairo2-dev libfreetype-dev fonts-ipaexfont-mincho zlib1g-dev
        libjpeg-dev libpng-dev libcharls-dev libopenjp2-7-dev libarchive-dev)
 test=(libcmocka-dev python3-pytest python3-requests sqlite3 chromium openssl curl clang-format git

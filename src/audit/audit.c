@@ -3,6 +3,7 @@
 
 #include <errno.h>
 
+#include <nettle/sha2.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -31,7 +32,7 @@ static size_t decimal_colon(char *out, unsigned long long n)
     return k + 1;
 }
 
-static void hash_field(crypto_hash_sha256_state *st, const char *s)
+static void hash_field(struct sha256_ctx *st, const char *s)
 {
     /* A field is its length-prefixed bytes ("<length>:<bytes>", or "-:" for NULL), so no choice
      * of values can shift a boundary; NULL differs from the empty string. Every record hashes a
@@ -39,16 +40,16 @@ static void hash_field(crypto_hash_sha256_state *st, const char *s)
     char len[24];
     size_t bytes = s ? strlen(s) : 0;
     size_t n = s ? decimal_colon(len, bytes) : (memcpy(len, "-:", 2), 2);
-    crypto_hash_sha256_update(st, (const unsigned char *)len, n);
+    sha256_update(st, n, (const uint8_t *)len);
     if (s)
-        crypto_hash_sha256_update(st, (const unsigned char *)s, bytes);
+        sha256_update(st, bytes, (const uint8_t *)s);
 }
 
 void audit_hash(const char *prev_hash, int64_t seq, const char *time,
                 const struct audit_record *rec, char out[65])
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    struct sha256_ctx st;
+    sha256_init(&st);
     char buf[48];
     char action[2] = {rec->action, 0};
     hash_field(&st, prev_hash);
@@ -68,8 +69,8 @@ void audit_hash(const char *prev_hash, int64_t seq, const char *time,
     hash_field(&st, rec->object_id);
     hash_field(&st, rec->request_id);
     hash_field(&st, rec->detail);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
+    uint8_t h[SHA256_DIGEST_SIZE];
+    sha256_digest(&st, sizeof h, h);
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 

@@ -6,13 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "core/ids.h"
 
 struct blobs {
     char root[4096];
@@ -97,9 +98,7 @@ static bool write_all(int fd, const unsigned char *p, size_t len)
 bool blobs_put(struct error *err, struct blobs *b, const void *data, size_t len,
                char key[BLOB_KEY_LEN])
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, data, len);
-    sodium_bin2hex(key, BLOB_KEY_LEN, h, sizeof(h));
+    ids_sha256_hex((const char *)data, len, key);
     char dir[4200], path[4300], tmp[4320];
     snprintf(dir, sizeof(dir), "%s/%.2s", b->root, key);
     snprintf(path, sizeof(path), "%s/%s", dir, key);
@@ -238,9 +237,7 @@ bool blobs_batch_put(struct error *err, struct blobs_batch *batch, const void *d
                      char key[BLOB_KEY_LEN])
 {
     struct blobs *b = batch->blobs;
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, data, len);
-    sodium_bin2hex(key, BLOB_KEY_LEN, h, sizeof(h));
+    ids_sha256_hex((const char *)data, len, key);
     char dir[4200], path[4300], tmp[4400];
     snprintf(dir, sizeof(dir), "%s/%.2s", b->root, key);
     snprintf(path, sizeof(path), "%s/%s", dir, key);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "ids.h"
 
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,8 +68,11 @@ void ids_token_new(char out[TOKEN_STR_LEN])
 
 void ids_sha256_hex(const char *s, size_t len, char out[SHA256_HEX_LEN])
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, len);
+    struct sha256_ctx ctx;
+    uint8_t h[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)s);
+    sha256_digest(&ctx, sizeof h, h);
     sodium_bin2hex(out, SHA256_HEX_LEN, h, sizeof(h));
 }
 
