@@ -94,6 +94,8 @@ void strbuf_json_string_n(struct strbuf *sb, const char *s, size_t n)
         const unsigned char *run = p; /* the bytes that go as they are, appended at once */
         char hex[7];
         const char *esc = NULL;
+        while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
+            p++; /* the common bytes, without a call each */
         while (p < end && *p && !(esc = json_escape(*p, hex)))
             p++;
         strbuf_append(sb, (const char *)run, (size_t)(p - run));
