@@ -94,7 +94,6 @@ struct request {
     int status;
     char *resp_body;
     size_t resp_len;
-    bool resp_body_static;
     const char *content_type;
     struct response_header headers[REQUEST_MAX_HEADERS];
     int header_count;

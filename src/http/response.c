@@ -28,13 +28,11 @@ void response_header(struct request *req, const char *name, const char *value)
 static void set_body(struct request *req, int status, const char *type, char *body, size_t len)
 {
     stream_discard(req); /* e.g. an error after a streamed body was set */
-    if (!req->resp_body_static)
-        free(req->resp_body);
+    free(req->resp_body);
     req->status = status;
     req->content_type = type;
     req->resp_body = body;
     req->resp_len = len;
-    req->resp_body_static = false;
 }
 
 void response_csv(struct request *req, char *text, size_t len, const char *filename)
@@ -63,11 +61,10 @@ void response_empty(struct request *req, int status)
     set_body(req, status, NULL, NULL, 0);
 }
 
-void response_static(struct request *req, int status, const char *content_type, const void *body,
-                     size_t len)
+void response_take(struct request *req, int status, const char *content_type, char *body,
+                   size_t len)
 {
-    set_body(req, status, content_type, (char *)body, len);
-    req->resp_body_static = true;
+    set_body(req, status, content_type, body, len);
 }
 
 void response_fhir(struct request *req, int status, json_t *body)
@@ -247,8 +244,6 @@ struct MHD_Response *response_build(struct request *req)
         r = sse_response_build(req);
     } else if (req->body_stream) {
         r = stream_response_build(req);
-    } else if (req->resp_body_static) {
-        r = MHD_create_response_from_buffer(req->resp_len, req->resp_body, MHD_RESPMEM_PERSISTENT);
     } else {
         r = MHD_create_response_from_buffer(req->resp_len, req->resp_body ? req->resp_body : "",
                                             req->resp_body ? MHD_RESPMEM_MUST_FREE

@@ -27,8 +27,8 @@ struct MHD_Response;
 /** Builds the MHD response for req (body, headers, security headers). NULL on out-of-memory. */
 struct MHD_Response *response_build(struct request *req);
 
-/** Sets a static (not copied, never freed) body. */
-void response_static(struct request *req, int status, const char *content_type, const void *body,
-                     size_t len);
+/** Sets a malloc'd body, which the request takes (and frees). */
+void response_take(struct request *req, int status, const char *content_type, char *body,
+                   size_t len);
 
 #endif

@@ -219,8 +219,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     if (log_get_level() <= LOG_INFO && req->method)
         log_access(req, req->status);
     strbuf_release(&req->body);
-    if (!req->resp_body_static)
-        free(req->resp_body);
+    free(req->resp_body);
     if (req->op.arena)
         arena_free(req->op.arena);
     else

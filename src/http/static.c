@@ -14,12 +14,16 @@
 
 enum { MAX_FILES = 512, MAX_FILE_BYTES = 16 * 1024 * 1024 };
 
+/* A file of the UI as found at start-up. Its bytes are read again for each answer instead of
+ * being held: the viewer's codecs and bundles are several MB that the API's memory should not
+ * carry, and a UI replaced on disk while the server runs is then served as it is now. */
 struct static_file {
-    char *path; /* URL path, e.g. "/assets/index-abc123.js" */
-    char *data;
-    size_t len;
+    char *path;    /* URL path, e.g. "/assets/index-abc123.js" */
+    char *fs_path; /* where it is read from */
     const char *type;
-    char etag[24];
+    char etag[24];         /* of the content found at start-up, */
+    off_t size;            /* which had this size */
+    struct timespec mtime; /* and this modification time */
     bool immutable;
 };
 
@@ -53,7 +57,9 @@ static const char *type_of(const char *name)
     return "application/octet-stream";
 }
 
-static bool read_file(const char *fs_path, char **data, size_t *len)
+/* The file's content (malloc'd, for the caller to free) and its status; false when it is not
+ * a regular file that could be read whole. */
+static bool read_file(const char *fs_path, char **data, size_t *len, struct stat *out)
 {
     int fd = open(fs_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -78,7 +84,16 @@ static bool read_file(const char *fs_path, char **data, size_t *len)
     }
     *data = buf;
     *len = got;
+    *out = st;
     return true;
+}
+
+/* A strong validator of data: the start of its SHA-256, quoted. */
+static void etag_of(const char *data, size_t len, char etag[24])
+{
+    char hash[SHA256_HEX_LEN];
+    ids_sha256_hex(data, len, hash);
+    snprintf(etag, 24, "\"%.20s\"", hash);
 }
 
 static void add_file(const char *fs_path, const char *url_path)
@@ -86,12 +101,22 @@ static void add_file(const char *fs_path, const char *url_path)
     if (file_count == MAX_FILES)
         return;
     struct static_file *f = &files[file_count];
-    if (!read_file(fs_path, &f->data, &f->len))
+    char *data;
+    size_t len;
+    struct stat st;
+    if (!read_file(fs_path, &data, &len, &st))
         return;
-    char hash[SHA256_HEX_LEN];
-    ids_sha256_hex(f->data, f->len, hash);
-    snprintf(f->etag, sizeof(f->etag), "\"%.20s\"", hash);
+    etag_of(data, len, f->etag);
+    free(data);
+    f->size = st.st_size;
+    f->mtime = st.st_mtim;
     f->path = strdup(url_path);
+    f->fs_path = strdup(fs_path);
+    if (!f->path || !f->fs_path) {
+        free(f->path);
+        free(f->fs_path);
+        return;
+    }
     f->type = type_of(url_path);
     /* Vite puts content-hashed names under /assets/: they never change, cache them for a year. */
     f->immutable = strncmp(url_path, "/assets/", 8) == 0;
@@ -142,7 +167,7 @@ void static_files_free(void)
 {
     for (int i = 0; i < file_count; i++) {
         free(files[i].path);
-        free(files[i].data);
+        free(files[i].fs_path);
     }
     file_count = 0;
 }
@@ -154,14 +179,28 @@ void static_files_serve(struct request *req)
         struct static_file *f = &files[i];
         if (strcmp(f->path, path) != 0)
             continue;
+        char *data;
+        size_t len;
+        struct stat st;
+        if (!read_file(f->fs_path, &data, &len, &st))
+            break; /* removed since start-up */
+        /* the validator of start-up while the file is as it was, else of what it is now */
+        char etag[24];
+        if (st.st_size == f->size && st.st_mtim.tv_sec == f->mtime.tv_sec &&
+            st.st_mtim.tv_nsec == f->mtime.tv_nsec)
+            memcpy(etag, f->etag, sizeof etag);
+        else
+            etag_of(data, len, etag);
         const char *inm = request_header(req, "If-None-Match");
-        response_header(req, "ETag", f->etag);
+        response_header(req, "ETag", etag);
         response_header(req, "Cache-Control",
                         f->immutable ? "public, max-age=31536000, immutable" : "no-cache");
-        if (inm && strcmp(inm, f->etag) == 0)
+        if (inm && strcmp(inm, etag) == 0) {
+            free(data);
             response_empty(req, 304);
-        else
-            response_static(req, 200, f->type, f->data, f->len);
+        } else {
+            response_take(req, 200, f->type, data, len);
+        }
         return;
     }
     struct error e = {0};

@@ -219,10 +219,8 @@ void response_stream(struct request *req, int status, const char *content_type,
         arena_cleanup_add(req->op.arena, stream_discard, req);
     http_stream_free(req->body_stream);
     req->body_stream = s;
-    if (!req->resp_body_static)
-        free(req->resp_body);
+    free(req->resp_body);
     req->resp_body = NULL;
-    req->resp_body_static = false;
     req->resp_len = (size_t)s->length;
     req->status = status;
     req->content_type = arena_strdup(req->op.arena, content_type);

@@ -117,6 +117,29 @@ def test_assets_are_immutable(server):
     assert head.status_code == 200 and head.content == b""
 
 
+def test_ui_replaced_on_disk_is_served_as_it_is_now(start_server, tmp_path):
+    """The UI's files are read for each answer (the server keeps no copy of their bytes): a file
+    rewritten in place while the server runs is served with its new content and validator, and
+    one removed is gone."""
+    ui = tmp_path / "ui"
+    ui.mkdir()
+    index = ui / "index.html"
+    index.write_text("<!doctype html><title>版 1</title>", encoding="utf-8")
+    server = start_server("--static-dir", str(ui))
+    first = server.anon().get("/")
+    assert first.status_code == 200 and "版 1" in first.content.decode()
+    etag = first.headers["ETag"]
+    assert server.anon().get("/", headers={"If-None-Match": etag}).status_code == 304
+    index.write_text("<!doctype html><title>版 2（更新）</title>", encoding="utf-8")
+    second = server.anon().get("/", headers={"If-None-Match": etag})
+    assert second.status_code == 200 and "版 2（更新）" in second.content.decode()
+    assert second.headers["ETag"] != etag
+    again = server.anon().get("/", headers={"If-None-Match": second.headers["ETag"]})
+    assert again.status_code == 304
+    index.unlink()
+    assert_problem(server.anon().get("/"), 404, "route.not_found")
+
+
 def test_missing_static_file_is_a_problem(server):
     r = server.anon().get("/nothing-here.css")
     assert_problem(r, 404, "route.not_found")
