@@ -116,9 +116,27 @@ parse_wrk() {
 }
 
 warm_up() { wrk -t"$threads" -c"$conns" -d3s -s "$tmp/cookie.lua" "$1" >/dev/null; }
-run_wrk() { # name, url → parsed figures; the raw output is kept in $tmp
-  wrk "${wrk_args[@]}" -s "$tmp/cookie.lua" "$2" >"$tmp/wrk-$1.txt"
-  parse_wrk <"$tmp/wrk-$1.txt"
+# CPU time (clock ticks) of a process, its threads and its child processes (nginx's worker)
+cpu_ticks() {
+  local t=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+# name, url, server pid → the parsed figures, then the CPU µs per request of the server and of wrk
+# (the two share the machine's cores: what wrk takes is not left for the server); the raw output
+# is kept in $tmp
+run_wrk() {
+  local t0 t1 wrk_cpu tick
+  tick=$(getconf CLK_TCK)
+  t0=$(cpu_ticks "$3")
+  wrk_cpu=$( { TIMEFORMAT='%U %S'; time wrk "${wrk_args[@]}" -s "$tmp/cookie.lua" "$2" \
+    >"$tmp/wrk-$1.txt" 2>"$tmp/wrk-$1.err"; } 2>&1 )
+  t1=$(cpu_ticks "$3")
+  parse_wrk <"$tmp/wrk-$1.txt" | awk -v t="$((t1 - t0))" -v tick="$tick" -v w="$wrk_cpu" '
+    { split(w, c, " "); n = $4 > 0 ? $4 : 1
+      printf "%s %.1f %.1f\n", $0, t / tick * 1e6 / n, (c[1] + c[2]) * 1e6 / n }'
 }
 audit_count() { "$bin" audit verify --data-dir "$tmp/data" | awk '{print $4}'; }
 log_size() { stat -c %s "$tmp/data/audit.log"; }
@@ -226,13 +244,13 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # rss peak records distinct_ids file_rss), against the nginx figures of the same round.
 measure_tsunagu() {
   local w=$1 url=$2 nginx_rps=$3
-  local size_before size_after t_rps t_p50 t_p99 t_req t_bad t_err
+  local size_before size_after t_rps t_p50 t_p99 t_req t_bad t_err t_cpu t_wrk
   size_before=$(log_size)
-  read -r t_rps t_p50 t_p99 t_req t_bad t_err < <(run_wrk "tsunagu-$w-$4" "$url")
+  read -r t_rps t_p50 t_p99 t_req t_bad t_err t_cpu t_wrk < <(run_wrk "tsunagu-$w-$4" "$url" "$ts_pid")
   size_after=$(log_size)
   read -r recs ids < <(audit_slice "$size_before" "$size_after")
   ratio=$(awk -v a="$t_rps" -v b="$nginx_rps" 'BEGIN {printf "%.3f", a / b}')
-  echo "$w $t_rps $t_p50 $t_p99 $t_req $t_bad $t_err $ratio $recs $ids"
+  echo "$w $t_rps $t_p50 $t_p99 $t_req $t_bad $t_err $ratio $recs $ids $t_cpu $t_wrk"
 }
 
 log "alternating nginx ($nginx_workers worker process(es)) and tsunagu --workers ${worker_counts[0]}, $rounds rounds: wrk ${wrk_args[*]}"
@@ -241,8 +259,8 @@ warm_up "$base$path"
 rows=()
 nginx_rows=()
 for r in $(seq "$rounds"); do
-  read -r n_rps n_p50 n_p99 n_req n_bad n_err < <(run_wrk "nginx-$r" "http://127.0.0.1:$nport$path")
-  nginx_rows+=("$n_rps $n_p50 $n_p99 $n_req $n_bad $n_err")
+  read -r n_rps n_p50 n_p99 n_req n_bad n_err n_cpu n_wrk < <(run_wrk "nginx-$r" "http://127.0.0.1:$nport$path" "$nginx_pid")
+  nginx_rows+=("$n_rps $n_p50 $n_p99 $n_req $n_bad $n_err $n_cpu $n_wrk")
   rows+=("$r $(measure_tsunagu "${worker_counts[0]}" "$base$path" "$n_rps" "$r")")
 done
 sleep 1
@@ -302,18 +320,30 @@ report=$(
   echo "(one access-log line per request to a file). nginx and tsunagu run alternately, $rounds rounds;"
   echo "each round's ratio is tsunagu's requests/s over nginx's in the same round."
   echo
-  echo "| round | server | workers | requests/s | p50 ms | p99 ms | ratio to nginx | requests | non-2xx | socket errors | audit records appended (distinct request ids) |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| round | server | workers | requests/s | p50 ms | p99 ms | ratio to nginx | requests | non-2xx | socket errors | audit records appended (distinct request ids) | CPU µs per request: server; wrk |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   for i in "${!rows[@]}"; do
-    read -r n_rps n_p50 n_p99 n_req n_bad n_err <<<"${nginx_rows[$i]}"
-    read -r r w rps p50 p99 req bad err ratio recs ids <<<"${rows[$i]}"
-    echo "| $r | nginx (static file) | $nginx_workers process | $n_rps | $n_p50 | $n_p99 | 1.000 | $n_req | $n_bad | $n_err | – |"
-    echo "| $r | tsunagu (full path) | $w threads | $rps | $p50 | $p99 | **$ratio** | $req | $bad | $err | $recs ($ids) |"
+    read -r n_rps n_p50 n_p99 n_req n_bad n_err n_cpu n_wrk <<<"${nginx_rows[$i]}"
+    read -r r w rps p50 p99 req bad err ratio recs ids cpu wrk_us <<<"${rows[$i]}"
+    echo "| $r | nginx (static file) | $nginx_workers process | $n_rps | $n_p50 | $n_p99 | 1.000 | $n_req | $n_bad | $n_err | – | $n_cpu; $n_wrk |"
+    echo "| $r | tsunagu (full path) | $w threads | $rps | $p50 | $p99 | **$ratio** | $req | $bad | $err | $recs ($ids) | $cpu; $wrk_us |"
   done
   for o in "${others[@]+"${others[@]}"}"; do
-    read -r w rps p50 p99 req bad err ratio recs ids <<<"$o"
-    echo "| after | tsunagu (full path) | $w threads | $rps | $p50 | $p99 | $ratio (to round $rounds) | $req | $bad | $err | $recs ($ids) |"
+    read -r w rps p50 p99 req bad err ratio recs ids cpu wrk_us <<<"$o"
+    echo "| after | tsunagu (full path) | $w threads | $rps | $p50 | $p99 | $ratio (to round $rounds) | $req | $bad | $err | $recs ($ids) | $cpu; $wrk_us |"
   done
+  echo
+  # What 0.5 × nginx leaves tsunagu: at half of nginx's mean rate R, wrk takes R × (its CPU per request
+  # in tsunagu's rounds) of the cores' time; the rest divided by R is tsunagu's CPU per request.
+  read -r budget_rate budget_wrk budget_left budget_used < <(
+    { printf 'n %s\n' "${nginx_rows[@]}"; printf 't %s\n' "${rows[@]}"; } | awk -v cores="$(nproc)" '
+      $1 == "n" { rate += $2 / 2; k++ }
+      $1 == "t" { wrk += $14; used += $13; n++ }
+      END { rate /= k; wrk /= n; used /= n
+            printf "%.0f %.1f %.1f %.1f\n", rate, wrk, (cores * 1e6 - rate * wrk) / rate, used }')
+  echo "CPU budget at the target: at 0.5 × nginx's mean ($budget_rate requests/s), wrk would take"
+  echo "$budget_wrk µs of CPU per request (its mean in tsunagu's rounds), which leaves the server $budget_left µs of"
+  echo "CPU per request on these $(nproc) cores; tsunagu used $budget_used µs (mean of its rounds, all threads)."
   echo
   echo "Memory of tsunagu --workers $h_w: RSS $(mb "$after_rss") MB after the rounds (file-backed $(mb "$after_file") MB), peak $(mb "$peak_rss") MB."
   echo
