@@ -20,6 +20,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/nginx_conf.sh
+. "$here/nginx_conf.sh"
 repo=$(cd "$here/.." && pwd)
 write=1
 bin=""
@@ -206,32 +208,7 @@ audit_before=$(audit_count)
 # ---- nginx: the same bytes as a static file ----
 nport=$(free_port)
 csp=$(curl -fsS -D - -o /dev/null -b "$tmp/jar" "$base$path" | awk -F': ' 'tolower($1) == "content-security-policy" {sub(/\r$/, "", $2); print $2}')
-cat >"$tmp/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes $nginx_workers;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/tmp; proxy_temp_path $tmp/nginx/tmp;
-  fastcgi_temp_path $tmp/nginx/tmp; uwsgi_temp_path $tmp/nginx/tmp; scgi_temp_path $tmp/nginx/tmp;
-  server {
-    listen 127.0.0.1:$nport;
-    root $tmp/nginx/root;
-    default_type "application/json; charset=utf-8";
-    etag off;
-    # the security headers tsunagu sends, so both answers are about the same size
-    add_header Cache-Control no-store;
-    add_header X-Content-Type-Options nosniff;
-    add_header Referrer-Policy no-referrer;
-    add_header X-Frame-Options DENY;
-    add_header Content-Security-Policy "$csp";
-    add_header Cross-Origin-Opener-Policy same-origin;
-    add_header Cross-Origin-Resource-Policy same-origin;
-  }
-}
-EOF
+write_nginx_conf "$tmp/nginx" "$nport" "$nginx_workers" "$csp"
 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" >"$tmp/nginx/out.log" 2>&1 &
 nginx_pid=$!
 pids+=("$nginx_pid")

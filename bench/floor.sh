@@ -21,6 +21,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/nginx_conf.sh
+. "$here/nginx_conf.sh"
 for arg in "$@"; do
   case "$arg" in
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
@@ -112,32 +114,7 @@ cc -O2 -std=c11 -DH2O_USE_LIBUV=0 $(pkg-config --cflags libh2o-evloop) "$here/fl
   -o "$tmp/h2o" $(pkg-config --libs libh2o-evloop) -lpthread
 
 nport=$(free_port)
-cat >"$tmp/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes $nginx_workers;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/tmp; proxy_temp_path $tmp/nginx/tmp;
-  fastcgi_temp_path $tmp/nginx/tmp; uwsgi_temp_path $tmp/nginx/tmp; scgi_temp_path $tmp/nginx/tmp;
-  server {
-    listen 127.0.0.1:$nport;
-    root $tmp/nginx/root;
-    default_type "application/json; charset=utf-8";
-    etag off;
-    # the security headers tsunagu sends, so that all the answers are about the same size
-    add_header Cache-Control no-store;
-    add_header X-Content-Type-Options nosniff;
-    add_header Referrer-Policy no-referrer;
-    add_header X-Frame-Options DENY;
-    add_header Content-Security-Policy "$csp";
-    add_header Cross-Origin-Opener-Policy same-origin;
-    add_header Cross-Origin-Resource-Policy same-origin;
-  }
-}
-EOF
+write_nginx_conf "$tmp/nginx" "$nport" "$nginx_workers" "$csp"
 
 # The servers in the order they are measured: name, label, port, pid.
 names=(nginx mhd mhd-suspend h2o)

@@ -17,14 +17,8 @@
 
 #include <h2o.h>
 
-#define CSP                                                                                        \
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "                \
-    "style-src 'self'; img-src 'self' data:; "                                                     \
-    "connect-src 'self'; font-src 'self'; frame-src 'self'; object-src 'none'; "                   \
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+#include "floor.h"
 
-static char body[65536];
-static size_t body_len;
 static unsigned port;
 static h2o_globalconf_t config; /* shared by the threads, read-only once they run */
 
@@ -49,19 +43,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         return -1; /* h2o answers 404 */
     req->res.status = 200;
     req->res.reason = "OK";
-    req->res.content_length = body_len;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-                   H2O_STRLIT("application/json; charset=utf-8"));
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-                   H2O_STRLIT("no-store"));
-    add(req, "x-content-type-options", "nosniff");
-    add(req, "referrer-policy", "no-referrer");
-    add(req, "x-frame-options", "DENY");
-    add(req, "content-security-policy", CSP);
-    add(req, "cross-origin-opener-policy", "same-origin");
-    add(req, "cross-origin-resource-policy", "same-origin");
+    req->res.content_length = floor_body_len;
+    for (int i = 0; i < FLOOR_HEADERS; i++)
+        add(req, floor_headers[i][0], floor_headers[i][1]);
     h2o_start_response(req, &generator);
-    h2o_iovec_t buf = h2o_iovec_init(body, body_len); /* not copied: body lives forever */
+    /* not copied: the body lives forever */
+    h2o_iovec_t buf = h2o_iovec_init(floor_body, floor_body_len);
     h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
     return 0;
 }
@@ -132,13 +119,7 @@ int main(int argc, char **argv)
     }
     if (!path || port == 0 || port > 65535 || threads < 1)
         usage();
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 1;
-    }
-    body_len = fread(body, 1, sizeof(body), f);
-    fclose(f);
+    floor_load_body(path);
 
     h2o_config_init(&config);
     h2o_hostconf_t *host =
@@ -149,10 +130,7 @@ int main(int argc, char **argv)
     /* The signals are taken by sigwait below: block them before any thread starts. */
     signal(SIGPIPE, SIG_IGN);
     sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    floor_block_signals(&sigs);
 
     /* All listeners are bound before any thread runs: a connection accepted by the kernel into a
      * thread's backlog is served once that thread's loop runs. */

@@ -19,14 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSP                                                                                        \
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "                \
-    "style-src 'self'; img-src 'self' data:; "                                                     \
-    "connect-src 'self'; font-src 'self'; frame-src 'self'; object-src 'none'; "                   \
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+#include "floor.h"
 
-static char body[65536];
-static size_t body_len;
 static bool suspend;
 
 /* One request in flight (MHD's con_cls); next links it into the resumer's queue. */
@@ -76,17 +70,11 @@ static void *resumer(void *arg)
 static enum MHD_Result answer(struct MHD_Connection *con)
 {
     struct MHD_Response *res =
-        MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_PERSISTENT);
+        MHD_create_response_from_buffer(floor_body_len, floor_body, MHD_RESPMEM_PERSISTENT);
     if (!res)
         return MHD_NO;
-    MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    MHD_add_response_header(res, "Cache-Control", "no-store");
-    MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(res, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(res, "X-Frame-Options", "DENY");
-    MHD_add_response_header(res, "Content-Security-Policy", CSP);
-    MHD_add_response_header(res, "Cross-Origin-Opener-Policy", "same-origin");
-    MHD_add_response_header(res, "Cross-Origin-Resource-Policy", "same-origin");
+    for (int i = 0; i < FLOOR_HEADERS; i++)
+        MHD_add_response_header(res, floor_headers[i][0], floor_headers[i][1]);
     enum MHD_Result ret = MHD_queue_response(con, MHD_HTTP_OK, res);
     MHD_destroy_response(res);
     return ret;
@@ -150,20 +138,11 @@ int main(int argc, char **argv)
     }
     if (!path || port == 0 || port > 65535 || workers == 0)
         usage();
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 1;
-    }
-    body_len = fread(body, 1, sizeof(body), f);
-    fclose(f);
+    floor_load_body(path);
 
     /* The signals are taken by sigwait below: block them before any thread starts. */
     sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    floor_block_signals(&sigs);
     pthread_t thread;
     if (suspend && pthread_create(&thread, NULL, resumer, NULL) != 0) {
         fprintf(stderr, "mhd: cannot start the resumer thread\n");
