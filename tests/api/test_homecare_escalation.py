@@ -8,9 +8,26 @@ import datetime
 
 import helpers
 from helpers import assert_problem, store_snapshot, user_id
-from test_homecare_alerts import AOBA, alerts, home_patient, of_record, on_call, record, told_to
+from test_homecare_alerts import AOBA, alerts, home_patient, of_record, record, told_to
+from test_homecare_alerts import on_call as shift_from_now
 
 MINUTE = 60 * 1000
+
+
+def on_call(server, primary, backup=None):
+    """A shift of あおば from now on with primary (and backup), and no other starting in the
+    next hours: these tests move the clock, and a demo shift starting meanwhile (each day at
+    09:00 Asia/Tokyo, with its own backup) would take over from it."""
+    tanaka = server.session("aoba.tanaka")
+    now = helpers.now_utc()
+    window = {"from": now.isoformat(timespec="milliseconds"),
+              "to": (now + datetime.timedelta(hours=3)).isoformat(timespec="milliseconds")}
+    r = tanaka.get("/api/oncall/shifts", params=window)
+    assert r.status_code == 200, r.text
+    for shift in r.json()["items"]:
+        if datetime.datetime.fromisoformat(shift["starts_at"]) > now:
+            assert tanaka.delete(f"/api/oncall/shifts/{shift['id']}").status_code == 200
+    return shift_from_now(server, primary, backup)
 
 
 def escalate_after(server, minutes):
