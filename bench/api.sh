@@ -288,7 +288,7 @@ report=$(
   echo "| load average (1, 5, 15 min) before and after the runs | $load_before; $(cut -d" " -f1-3 /proc/loadavg) |"
   echo "| wrk | $(wrk -v 2>&1 | awk 'NR == 1 {print $2}') |"
   echo "| nginx | $(nginx -v 2>&1 | awk -F/ '{print $2}'), worker_processes $nginx_workers, access_log off |"
-  libs="$(pkgver libsqlite3-0 SQLite) $(pkgver libmicrohttpd12 libmicrohttpd) $(pkgver libjansson4 jansson) $(pkgver libsodium23 libsodium)"
+  libs="$(pkgver libsqlite3-0 SQLite) $(pkgver libmicrohttpd12 libmicrohttpd) $(pkgver libjansson4 jansson) $(pkgver libsodium23 libsodium) $(pkgver libnettle8 nettle)"
   echo "| libraries (Debian packages) | ${libs%;} |"
   echo
   echo "Command, the same for both servers (3 s warm-up of each first): \`wrk ${wrk_args[*]} -s cookie.lua URL\`"
