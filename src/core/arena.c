@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "arena.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +39,35 @@ struct arena {
 #ifndef ARENA_EACH_MALLOC
 /* The last freed small-allocation block of this thread, handed to its next arena: a request's
  * arena then costs no malloc of 8 KiB, and no zeroing of what it never uses (arena_alloc zeroes
- * what it hands out). One block per thread stays allocated for the thread's life. */
+ * what it hands out). One block per thread, freed when the thread ends. */
 static _Thread_local struct block *spare;
+static _Thread_local bool spare_keyed;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_free(void *unused)
+{
+    (void)unused;
+    free(spare);
+    spare = NULL;
+}
+
+static void spare_key_create(void)
+{
+    if (pthread_key_create(&spare_key, spare_free) != 0)
+        abort(); /* at the first arena freed, long before anything is served */
+}
+
+/* Keeps b as the thread's spare; the first time, has the thread's end free it. */
+static void spare_keep(struct block *b)
+{
+    if (!spare_keyed) {
+        pthread_once(&spare_once, spare_key_create);
+        pthread_setspecific(spare_key, &spare_keyed); /* any value but NULL */
+        spare_keyed = true;
+    }
+    spare = b;
+}
 #endif
 
 static void *xcalloc(size_t n)
@@ -69,7 +98,7 @@ void arena_free(struct arena *a)
         struct block *next = b->next;
 #ifndef ARENA_EACH_MALLOC
         if (!spare && b->size == BLOCK_SIZE) {
-            spare = b;
+            spare_keep(b);
             b = next;
             continue;
         }
