@@ -20,8 +20,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=bench/nginx_conf.sh
-. "$here/nginx_conf.sh"
+# shellcheck source=bench/common.sh
+. "$here/common.sh"
 repo=$(cd "$here/.." && pwd)
 write=1
 bin=""
@@ -54,22 +54,9 @@ static_dir=$repo/web/dist
 [ -d "$static_dir" ] || static_dir=/nonexistent-web-dist
 wrk_args=(-t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency)
 
-tmp=$(mktemp -d /tmp/tsunagu-bench.XXXXXX)
-chmod 0755 "$tmp" # nginx workers started by root run as another user
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "api.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '%s\n' "api.sh: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_start api
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-pkgver() { dpkg-query -W -f="$2 \${Version};" "$1" 2>/dev/null || true; }
 file_kb() { awk '/^RssFile:/ {print $2}' "/proc/$1/status"; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 
@@ -98,34 +85,7 @@ stop_pid() {
   pids=("${kept[@]+"${kept[@]}"}")
 }
 
-# wrk output → "rps p50_ms p99_ms requests non2xx socket_errors"
-parse_wrk() {
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v + 0
-    }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    /requests in/ { n = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    /Non-2xx or 3xx responses:/ { bad = $NF }
-    /Socket errors:/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.2f %.2f %d %d %d\n", rps, p50, p99, n, bad, errs }'
-}
-
 warm_up() { wrk -t"$threads" -c"$conns" -d3s -s "$tmp/cookie.lua" "$1" >/dev/null; }
-# CPU time (clock ticks) of a process, its threads and its child processes (nginx's worker)
-cpu_ticks() {
-  local t=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$t"
-}
 # name, url, server pid → the parsed figures, then the CPU µs per request of the server and of wrk
 # (the two share the machine's cores: what wrk takes is not left for the server); the raw output
 # is kept in $tmp

@@ -21,8 +21,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=bench/nginx_conf.sh
-. "$here/nginx_conf.sh"
+# shellcheck source=bench/common.sh
+. "$here/common.sh"
 for arg in "$@"; do
   case "$arg" in
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
@@ -52,49 +52,8 @@ path=/api/patients/pt_01HZX4K9M2Q7R8S3T5V6W7Y8Z9
 # what tsunagu sends with a JSON answer (src/http/response.c)
 csp="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-tmp=$(mktemp -d /tmp/tsunagu-floor.XXXXXX)
-chmod 0755 "$tmp" # nginx workers started by root run as another user
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "floor.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '%s\n' "floor.sh: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pkgver() { dpkg-query -W -f="$2 \${Version};" "$1" 2>/dev/null || true; }
+bench_start floor
 clk_tck=$(getconf CLK_TCK)
-
-# CPU time (user + system, in clock ticks) of a process, its threads and its children (nginx's
-# worker is a child of its master)
-cpu_ticks() {
-  local p files=("/proc/$1/stat")
-  for p in $(pgrep -P "$1" || true); do files+=("/proc/$p/stat"); done
-  # after "pid (comm) ", utime and stime are the 12th and 13th fields
-  awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }' "${files[@]}"
-}
-
-# wrk output → "rps p50_ms p99_ms requests non2xx socket_errors"
-parse_wrk() {
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v + 0
-    }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    /requests in/ { n = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    /Non-2xx or 3xx responses:/ { bad = $NF }
-    /Socket errors:/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.2f %.3f %d %d %d\n", rps, p50, p99, n, bad, errs }'
-}
 
 # ---- the body, the servers ----
 log "temporary directory $tmp"
